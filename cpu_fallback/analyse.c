@@ -1,0 +1,147 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Intra mode decision: SATD of the prediction error plus lambda times the
+ * bits of the mode signalling. Intra 4x4 must be decided block by block on
+ * the reconstruction of the previous blocks, so its evaluation also codes
+ * the blocks; Intra 16x16 is re-coded over it when it wins.
+ */
+#include <limits.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* The extra header bits of Intra4x4 against Intra16x16 (16 mode fields and
+ * a coded_block_pattern), as a lambda multiple. */
+#define I4x4_OVERHEAD 24
+
+static int analyse_i16x16(cpu_encoder *enc, mb_ctx *mb)
+{
+    uint8_t edge_buf[48], pred[16 * 16];
+    uint8_t *edge = edge_buf + 24;
+    int top = mb->avail & MB_TOP, left = mb->avail & MB_LEFT;
+    int best = INT_MAX;
+
+    mb_build_edge(mb, 0, 16, edge);
+    for (int mode = I16_VERTICAL; mode <= I16_PLANE; mode++) {
+        if ((mode == I16_VERTICAL && !top) || (mode == I16_HORIZONTAL && !left) ||
+            (mode == I16_PLANE && !(top && left)))
+            continue;
+        enc->predf.predict_16x16[mb_i16x16_variant(mode, mb->avail)](pred, 16, edge);
+        int cost = enc->pixf.satd[PIXEL_16x16](mb->src[0], mb->stride[0], pred, 16) + mb->lambda * 4;
+        if (cost < best) {
+            best = cost;
+            mb->i16_mode = mode;
+        }
+    }
+    return best;
+}
+
+static int i4x4_mode_allowed(int mode, int has_top, int has_left)
+{
+    switch (mode) {
+    case I4_VERTICAL:
+    case I4_DIAG_DOWN_LEFT:
+    case I4_VERTICAL_LEFT:
+        return has_top;
+    case I4_HORIZONTAL:
+    case I4_HORIZONTAL_UP:
+        return has_left;
+    case I4_DC:
+        return 1;
+    default:
+        return has_top && has_left;
+    }
+}
+
+static int i4x4_dc_variant(int has_top, int has_left)
+{
+    return has_top && has_left ? I4_DC : has_left ? I4_DC_LEFT : has_top ? I4_DC_TOP : I4_DC_128;
+}
+
+/* Codes the macroblock as Intra4x4 and returns its cost, or INT_MAX as soon
+ * as it exceeds limit (the recon is then incomplete). */
+static int analyse_i4x4(cpu_encoder *enc, mb_ctx *mb, int limit)
+{
+    uint8_t edge_buf[24], pred[4 * 4];
+    uint8_t *edge = edge_buf + 8;
+    ptrdiff_t s = mb->stride[0];
+    int total = mb->lambda * I4x4_OVERHEAD;
+
+    mb->cbp_luma = 0;
+    for (int i = 0; i < 16; i++) {
+        int r = block_idx_to_raster[i];
+        int off = 4 * (r >> 2) * (int)s + 4 * (r & 3);
+        int has_top, has_left;
+        int predicted = mb_predict_intra4x4_mode(mb, r);
+        int best = INT_MAX, best_mode = I4_DC;
+
+        mb_build_edge_4x4(mb, r, edge, &has_top, &has_left);
+        for (int mode = 0; mode <= I4_HORIZONTAL_UP; mode++) {
+            if (!i4x4_mode_allowed(mode, has_top, has_left))
+                continue;
+            int variant = mode == I4_DC ? i4x4_dc_variant(has_top, has_left) : mode;
+            enc->predf.predict_4x4[variant](pred, 4, edge);
+            int cost = enc->pixf.satd[PIXEL_4x4](mb->src[0] + off, s, pred, 4) +
+                       mb->lambda * (mode == predicted ? 1 : 4);
+            if (cost < best) {
+                best = cost;
+                best_mode = mode;
+            }
+        }
+        mb->state->intra4x4_mode[r] = (int8_t)best_mode;
+        int variant = best_mode == I4_DC ? i4x4_dc_variant(has_top, has_left) : best_mode;
+        if (mb_encode_i4x4_block(enc, mb, r, variant))
+            mb->cbp_luma |= 1 << (i >> 2);
+        total += best;
+        if (total > limit)
+            return INT_MAX;
+    }
+    return total;
+}
+
+static void analyse_chroma(cpu_encoder *enc, mb_ctx *mb)
+{
+    uint8_t edge_buf[2][32], pred[2][8 * 8];
+    int top = mb->avail & MB_TOP, left = mb->avail & MB_LEFT;
+    int best = INT_MAX;
+
+    for (int p = 0; p < 2; p++)
+        mb_build_edge(mb, p + 1, 8, edge_buf[p] + 16);
+    for (int mode = ICHROMA_DC; mode <= ICHROMA_PLANE; mode++) {
+        if ((mode == ICHROMA_VERTICAL && !top) || (mode == ICHROMA_HORIZONTAL && !left) ||
+            (mode == ICHROMA_PLANE && !(top && left)))
+            continue;
+        int cost = mb->lambda * bs_size_ue((uint32_t)mode);
+        for (int p = 0; p < 2; p++) {
+            enc->predf.predict_chroma[mb_chroma_variant(mode, mb->avail)](pred[p], 8, edge_buf[p] + 16);
+            cost += enc->pixf.satd[PIXEL_8x8](mb->src[p + 1], mb->stride[p + 1], pred[p], 8);
+        }
+        if (cost < best) {
+            best = cost;
+            mb->chroma_mode = mode;
+        }
+    }
+}
+
+void mb_analyse_intra(cpu_encoder *enc, mb_ctx *mb)
+{
+    int cost16 = analyse_i16x16(enc, mb);
+    int cost4 = analyse_i4x4(enc, mb, cost16);
+
+    mb->type = MB_I4x4;
+    if (cost4 == INT_MAX || cost16 <= cost4) {
+        mb->type = MB_I16x16;
+        if (mb_encode_i16x16(enc, mb) < 0) {
+            /* The DC levels do not fit CAVLC at this QP: Intra4x4 always does. */
+            mb->type = MB_I4x4;
+            analyse_i4x4(enc, mb, INT_MAX);
+        }
+    }
+    if (mb->type == MB_I16x16)
+        memset(mb->state->intra4x4_mode, I4_DC, sizeof(mb->state->intra4x4_mode));
+
+    analyse_chroma(enc, mb);
+    if (mb_encode_chroma(enc, mb) < 0)
+        mb_encode_pcm(enc, mb);
+}

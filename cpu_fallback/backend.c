@@ -1,0 +1,147 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ *
+ * The CPU backend of the HAL: rate control picks the QP, the picture
+ * encoder codes the picture, and the packet gets the parameter sets in
+ * front of IDR pictures.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "encoder.h"
+#include "hal.h"
+#include "ratecontrol.h"
+
+typedef struct cpu_backend {
+    cpu_encoder *enc;
+    ratecontrol rc;
+    uint8_t *out;
+    size_t out_capacity;
+    int have_packet;
+    hal_packet pkt;
+} cpu_backend;
+
+static void cpu_probe(const hwenc_config *config, hwenc_backend_info *info)
+{
+    (void)config;
+    info->available = 1;
+    snprintf(info->reason, sizeof(info->reason), "always available");
+    snprintf(info->device, sizeof(info->device), "CPU");
+    snprintf(info->driver, sizeof(info->driver), "hwenc CPU encoder");
+    snprintf(info->capabilities, sizeof(info->capabilities),
+             "profile: Constrained Baseline; slices: I; rc: CQP");
+}
+
+static void cpu_close(void *priv)
+{
+    cpu_backend *b = priv;
+    if (!b)
+        return;
+    cpu_encoder_close(b->enc);
+    free(b->out);
+    free(b);
+}
+
+static int cpu_open(const hal_session *s, void **priv, hal_caps *caps, char *err, size_t err_size)
+{
+    const hwenc_config *cfg = s->config;
+    cpu_backend *b = calloc(1, sizeof(*b));
+    if (!b)
+        return HWENC_ENOMEM;
+    int ret = ratecontrol_init(&b->rc, cfg, err, err_size);
+    if (ret < 0)
+        goto fail;
+    cpu_encoder_params params = {
+        .sps = s->sps,
+        .pps = s->pps,
+        .dpb_slots = s->dpb_slots,
+        .preset = cfg->preset,
+        .cpu_flags = 0,
+    };
+    ret = cpu_encoder_open(&b->enc, &params);
+    if (ret < 0) {
+        snprintf(err, err_size, "CPU encoder: %s", hwenc_error_string(ret));
+        goto fail;
+    }
+    b->out_capacity = cpu_encoder_max_picture_size(b->enc) + s->parameter_sets_size;
+    b->out = malloc(b->out_capacity);
+    if (!b->out) {
+        ret = HWENC_ENOMEM;
+        goto fail;
+    }
+    caps->max_refs = 0; /* P slices come with the inter-coding stage */
+    *priv = b;
+    return 0;
+fail:
+    cpu_close(b);
+    return ret;
+}
+
+static int cpu_send_picture(void *priv, const hal_picture *hp, char *err, size_t err_size)
+{
+    cpu_backend *b = priv;
+    if (b->have_packet)
+        return HWENC_EAGAIN;
+    cpu_picture pic = {
+        .nv12 = hp->plane[2] == NULL,
+        .slice = hp->slice,
+        .recon_slot = hp->recon_slot,
+        .num_refs = hp->num_refs,
+    };
+    for (int p = 0; p < 3; p++) {
+        pic.plane[p] = hp->plane[p];
+        pic.stride[p] = hp->stride[p];
+    }
+    for (int i = 0; i < hp->num_refs; i++)
+        pic.ref_slots[i] = hp->refs[i].slot;
+    pic.slice.slice_qp = ratecontrol_picture_qp(&b->rc, hp->type);
+    /* The in-loop filter comes with the inter-coding stage; until then the
+     * stream must tell decoders not to filter either. */
+    pic.slice.disable_deblocking_filter_idc = 1;
+
+    size_t pos = 0;
+    if (hp->parameter_sets_size) {
+        memcpy(b->out, hp->parameter_sets, hp->parameter_sets_size);
+        pos = hp->parameter_sets_size;
+    }
+    cpu_picture_stats stats;
+    int64_t size = cpu_encode_picture(b->enc, &pic, b->out + pos, b->out_capacity - pos, &stats);
+    if (size < 0) {
+        snprintf(err, err_size, "CPU encoder failed on frame %lld: %s", (long long)hp->display_index,
+                 hwenc_error_string((int)size));
+        return (int)size;
+    }
+
+    memset(&b->pkt, 0, sizeof(b->pkt));
+    b->pkt.data = b->out;
+    b->pkt.size = pos + (size_t)size;
+    b->pkt.pts = hp->pts;
+    b->pkt.display_index = hp->display_index;
+    b->pkt.type = hp->type;
+    b->pkt.qp = pic.slice.slice_qp;
+    cpu_encoder_get_recon(b->enc, hp->recon_slot, b->pkt.recon, b->pkt.recon_stride);
+    b->have_packet = 1;
+    return 0;
+}
+
+static int cpu_receive_packet(void *priv, int drain, hal_packet *pkt, char *err, size_t err_size)
+{
+    cpu_backend *b = priv;
+    (void)err;
+    (void)err_size;
+    if (!b->have_packet)
+        return drain ? HWENC_EOF : HWENC_EAGAIN;
+    *pkt = b->pkt;
+    b->have_packet = 0;
+    return 0;
+}
+
+const hal_backend hal_backend_cpu = {
+    .id = HWENC_BACKEND_CPU,
+    .probe = cpu_probe,
+    .open = cpu_open,
+    .send_picture = cpu_send_picture,
+    .receive_packet = cpu_receive_packet,
+    .close = cpu_close,
+};

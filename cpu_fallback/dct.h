@@ -1,0 +1,38 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ *
+ * H.264 4x4 integer transform (8.5.12), the Intra16x16 luma DC Hadamard and
+ * the 2x2 chroma DC transform, and the zigzag scan. Coefficient blocks are
+ * raster order: dct[4 * row + column]. The DC transforms saturate their
+ * outputs to int16 (reached only by non-conforming inputs).
+ */
+#ifndef HWENC_CPU_DCT_H
+#define HWENC_CPU_DCT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct dct_dsp {
+    /* dct = forward core transform of (src - pred), 4x4. */
+    void (*sub4x4_dct)(int16_t dct[16], const uint8_t *src, ptrdiff_t src_stride,
+                       const uint8_t *pred, ptrdiff_t pred_stride);
+    /* dst = clip(dst + ((inverse transform of dct) + 32) >> 6); dct holds
+     * dequantised coefficients (8.5.12.2). dct is left unchanged. */
+    void (*add4x4_idct)(uint8_t *dst, ptrdiff_t dst_stride, const int16_t dct[16]);
+    /* Forward 4x4 Hadamard of the 16 luma DC values, each output halved
+     * with rounding ((x + 1) >> 1), as the reference encoder does. */
+    void (*dct4x4dc)(int16_t dc[16]);
+    /* Inverse 4x4 Hadamard (8.5.10, without the scaling). */
+    void (*idct4x4dc)(int16_t dc[16]);
+    /* 2x2 chroma DC transform; forward and inverse are the same matrix. */
+    void (*dct2x2dc)(int16_t dc[4]);
+    void (*idct2x2dc)(int16_t dc[4]);
+    /* out[i] = in[zigzag_4x4[i]] (frame scan, 8.5.6). */
+    void (*zigzag_scan_4x4)(int16_t out[16], const int16_t in[16]);
+} dct_dsp;
+
+extern const uint8_t zigzag_scan_4x4[16];
+
+void dct_dsp_init(dct_dsp *dsp, uint32_t cpu_flags);
+
+#endif

@@ -1,0 +1,65 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ *
+ * The CPU H.264 picture encoder: it encodes one picture at a time from
+ * explicit parameters (slice header, reference slots, reconstruction slot),
+ * as the hardware APIs do. The CPU backend drives it from the HAL, and the
+ * test doubles of the hardware backends drive it from the parameters their
+ * API received, so every path produces real bitstreams.
+ */
+#ifndef HWENC_CPU_ENCODER_H
+#define HWENC_CPU_ENCODER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "h264/params.h"
+
+typedef struct cpu_encoder cpu_encoder;
+
+typedef struct cpu_encoder_params {
+    const h264_sps *sps;
+    const h264_pps *pps;
+    int dpb_slots;           /* reconstruction slots the caller may name, >= 1 */
+    int preset;              /* enum hwenc_preset */
+    uint32_t cpu_flags;      /* SIMD levels to use (cpu_detect() & mask) */
+} cpu_encoder_params;
+
+/* Returns 0, or a negative hwenc_error. */
+int cpu_encoder_open(cpu_encoder **out, const cpu_encoder_params *params);
+void cpu_encoder_close(cpu_encoder *enc);
+
+typedef struct cpu_picture {
+    /* I420 (nv12 = 0) or NV12 (nv12 = 1) source of the cropped size. */
+    const uint8_t *plane[3];
+    ptrdiff_t stride[3];
+    int nv12;
+    /* The complete slice header, slice_qp included. */
+    h264_slice_header slice;
+    /* Slot to reconstruct into; -1 for a non-reference picture (a scratch
+     * frame is used and overwritten by the next such picture). */
+    int recon_slot;
+    /* Reference picture list 0 as slots, in list order. */
+    int num_refs;
+    int ref_slots[H264_MAX_REFS];
+} cpu_picture;
+
+typedef struct cpu_picture_stats {
+    int bits;                /* bits of slice data written */
+    int intra_mbs, skip_mbs, pcm_mbs;
+    double qp_avg;
+} cpu_picture_stats;
+
+/*
+ * Encodes one picture as one slice NAL unit in Annex B form into out.
+ * Returns the number of bytes written, or a negative hwenc_error.
+ * out_capacity must be at least cpu_encoder_max_picture_size().
+ */
+int64_t cpu_encode_picture(cpu_encoder *enc, const cpu_picture *pic, uint8_t *out, size_t out_capacity,
+                           cpu_picture_stats *stats);
+size_t cpu_encoder_max_picture_size(const cpu_encoder *enc);
+
+/* The reconstruction in slot (or the scratch frame for -1), cropped size. */
+void cpu_encoder_get_recon(const cpu_encoder *enc, int slot, const uint8_t *plane[3], ptrdiff_t stride[3]);
+
+#endif

@@ -1,0 +1,150 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ *
+ * State shared by the stages of the CPU encoder: frames, per-macroblock
+ * neighbour state, the macroblock being coded, and the encoder context.
+ */
+#ifndef HWENC_CPU_INTERNAL_H
+#define HWENC_CPU_INTERNAL_H
+
+#include <stdint.h>
+
+#include "dct.h"
+#include "encoder.h"
+#include "h264/bitstream.h"
+#include "h264/params.h"
+#include "pixel.h"
+#include "predict.h"
+#include "quant.h"
+
+/* Frame borders, wide enough for unrestricted motion vectors plus the
+ * 6-tap filter's reach. */
+#define FRAME_PAD_LUMA 48
+#define FRAME_PAD_CHROMA 24
+
+typedef struct cpu_frame {
+    uint8_t *plane[3];       /* top-left sample of the coded area */
+    ptrdiff_t stride[3];
+    int width[3], height[3]; /* coded (macroblock-aligned) size */
+    uint8_t *buffer;
+} cpu_frame;
+
+int cpu_frame_alloc(cpu_frame *f, int mb_width, int mb_height);
+void cpu_frame_free(cpu_frame *f);
+/* Copies a cropped I420/NV12 picture into f, replicating the last column
+ * and row into the macroblock-alignment area. */
+void cpu_frame_load(cpu_frame *f, const cpu_picture *pic, int width, int height);
+
+enum mb_type {
+    MB_I4x4,
+    MB_I16x16,
+    MB_PCM,
+    MB_P_SKIP,
+    MB_P_16x16,
+    MB_P_16x8,
+    MB_P_8x16,
+    MB_P_8x8,
+};
+
+static inline int mb_type_is_intra(int type)
+{
+    return type <= MB_PCM;
+}
+
+/* Neighbour state kept for every macroblock of the current picture. */
+typedef struct mb_state {
+    uint8_t type;                /* enum mb_type */
+    int8_t qp;
+    int8_t intra4x4_mode[16];    /* raster 4x4 position; normative mode numbers */
+    /* total_coeff per 4x4 block for nC prediction: luma raster 0..15, then
+     * U raster 16..19, V raster 20..23. */
+    uint8_t nnz[24];
+    /* Inter prediction, for MV prediction and the deblocking filter:
+     * quarter-pel list-0 vectors per raster 4x4 block and reference indices
+     * per raster 8x8 block (-1 for intra). */
+    int16_t mv[16][2];
+    int8_t ref[4];
+} mb_state;
+
+/* Availability of neighbouring macroblocks. */
+enum {
+    MB_LEFT = 1,
+    MB_TOP = 2,
+    MB_TOPRIGHT = 4,
+    MB_TOPLEFT = 8,
+};
+
+/* The macroblock being coded: its decisions and quantised levels. */
+typedef struct mb_ctx {
+    int x, y;                    /* in macroblocks */
+    int avail;
+    int qp, qpc;                 /* luma and chroma QP */
+    int lambda;
+    mb_state *state;             /* this macroblock's entry */
+    const mb_state *left, *top;  /* NULL when not available */
+
+    uint8_t *src[3];             /* source in the padded source frame */
+    uint8_t *rec[3];             /* reconstruction in the recon frame */
+    ptrdiff_t stride[3];
+
+    int type;
+    int i16_mode;                /* normative 0..3 */
+    int chroma_mode;             /* normative 0..3 */
+    int cbp_luma, cbp_chroma;
+
+    /* Levels in scan order. Intra16x16 keeps DC apart and uses [1..15]. */
+    int16_t luma_dc[16];
+    int16_t luma[16][16];        /* by raster 4x4 position */
+    int16_t chroma_dc[2][4];
+    int16_t chroma_ac[2][4][16]; /* [plane][raster 2x2 position][scan], [1..15] used */
+} mb_ctx;
+
+struct cpu_encoder {
+    h264_sps sps;
+    h264_pps pps;
+    int width, height;           /* cropped */
+    int mb_width, mb_height;
+    int preset;
+
+    pixel_dsp pixf;
+    dct_dsp dctf;
+    quant_dsp quantf;
+    predict_dsp predf;
+    quant_tables qt;
+    uint16_t lambda_tab[QP_MAX + 1];
+
+    int dpb_slots;
+    cpu_frame *recon;            /* dpb_slots + 1 frames; the last is the scratch frame */
+    cpu_frame source;
+    mb_state *mbs;
+
+    uint8_t *rbsp;
+    size_t rbsp_capacity;
+};
+
+/* Luma4x4BlkIdx (coding order) to raster position within the macroblock. */
+extern const uint8_t block_idx_to_raster[16];
+
+int chroma_qp_for(int qp, int chroma_qp_index_offset);
+
+/* analyse.c: intra mode decision; encodes the chosen modes into the recon. */
+void mb_analyse_intra(cpu_encoder *enc, mb_ctx *mb);
+/* macroblock.c: transform, quantisation and reconstruction. */
+int mb_encode_i16x16(cpu_encoder *enc, mb_ctx *mb);
+int mb_encode_i4x4_block(cpu_encoder *enc, mb_ctx *mb, int raster, int mode);
+int mb_encode_chroma(cpu_encoder *enc, mb_ctx *mb);
+void mb_encode_pcm(cpu_encoder *enc, mb_ctx *mb);
+/* Normative predIntra4x4PredMode of a block (8.3.1.1). */
+int mb_predict_intra4x4_mode(const mb_ctx *mb, int raster);
+/* Predictor variants that read only available neighbours for DC modes. */
+int mb_i16x16_variant(int mode, int avail);
+int mb_chroma_variant(int mode, int avail);
+/* Builds the prediction edge of a 4x4 block (top-right replicated when it
+ * is not available) and says whether its top and left exist. */
+void mb_build_edge_4x4(const mb_ctx *mb, int raster, uint8_t *edge, int *has_top, int *has_left);
+void mb_build_edge(const mb_ctx *mb, int plane, int size, uint8_t *edge);
+/* mb_write.c: macroblock_layer() with CAVLC. */
+void mb_write_intra(h264_bitstream *bs, const cpu_encoder *enc, mb_ctx *mb, int slice_type, int *last_qp);
+void mb_write_pcm(h264_bitstream *bs, mb_ctx *mb, int slice_type);
+
+#endif

@@ -1,0 +1,239 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Macroblock coding: prediction, transform, quantisation and
+ * reconstruction into the recon frame, so later blocks predict from exactly
+ * what the decoder will see.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cavlc.h"
+#include "internal.h"
+
+const uint8_t block_idx_to_raster[16] = { 0, 1, 4, 5, 2, 3, 6, 7, 8, 9, 12, 13, 10, 11, 14, 15 };
+static const uint8_t raster_to_block_idx[16] = { 0, 1, 4, 5, 2, 3, 6, 7, 8, 9, 12, 13, 10, 11, 14, 15 };
+
+/* Table 8-15: QPc as a function of qPi for qPi >= 30. */
+static const uint8_t chroma_qp_table[22] = {
+    29, 30, 31, 32, 32, 33, 34, 34, 35, 35, 36, 36, 37, 37, 37, 38, 38, 38, 39, 39, 39, 39,
+};
+
+int chroma_qp_for(int qp, int chroma_qp_index_offset)
+{
+    int qpi = qp + chroma_qp_index_offset;
+    qpi = qpi < 0 ? 0 : qpi > QP_MAX ? QP_MAX : qpi;
+    return qpi < 30 ? qpi : chroma_qp_table[qpi - 30];
+}
+
+void mb_build_edge(const mb_ctx *mb, int plane, int size, uint8_t *edge)
+{
+    const uint8_t *p = mb->rec[plane];
+    ptrdiff_t s = mb->stride[plane];
+    if (mb->avail & MB_TOP)
+        memcpy(edge + 1, p - s, (size_t)size);
+    if (mb->avail & MB_LEFT)
+        for (int y = 0; y < size; y++)
+            edge[-1 - y] = p[y * s - 1];
+    if (mb->avail & MB_TOPLEFT)
+        edge[0] = p[-s - 1];
+}
+
+void mb_build_edge_4x4(const mb_ctx *mb, int raster, uint8_t *edge, int *has_top, int *has_left)
+{
+    int bx = raster & 3, by = raster >> 2;
+    ptrdiff_t s = mb->stride[0];
+    const uint8_t *p = mb->rec[0] + 4 * by * s + 4 * bx;
+    int top = by > 0 || (mb->avail & MB_TOP);
+    int left = bx > 0 || (mb->avail & MB_LEFT);
+    int topright;
+    if (by == 0)
+        topright = bx < 3 ? !!(mb->avail & MB_TOP) : !!(mb->avail & MB_TOPRIGHT);
+    else
+        topright = bx < 3 && raster_to_block_idx[raster - 3] < raster_to_block_idx[raster];
+    if (top) {
+        memcpy(edge + 1, p - s, 4);
+        if (topright)
+            memcpy(edge + 5, p - s + 4, 4);
+        else
+            memset(edge + 5, p[-s + 3], 4);
+    }
+    if (left)
+        for (int y = 0; y < 4; y++)
+            edge[-1 - y] = p[y * s - 1];
+    if (top && left)
+        edge[0] = p[-s - 1];
+    *has_top = top;
+    *has_left = left;
+}
+
+int mb_predict_intra4x4_mode(const mb_ctx *mb, int raster)
+{
+    int bx = raster & 3, by = raster >> 2;
+    int a, b;
+    if (bx > 0)
+        a = mb->state->intra4x4_mode[raster - 1];
+    else if (mb->left)
+        a = mb->left->type == MB_I4x4 ? mb->left->intra4x4_mode[raster + 3] : I4_DC;
+    else
+        return I4_DC;
+    if (by > 0)
+        b = mb->state->intra4x4_mode[raster - 4];
+    else if (mb->top)
+        b = mb->top->type == MB_I4x4 ? mb->top->intra4x4_mode[raster + 12] : I4_DC;
+    else
+        return I4_DC;
+    return a < b ? a : b;
+}
+
+static int levels_overflow(const int16_t *levels, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (abs(levels[i]) > CAVLC_LEVEL_MAX)
+            return 1;
+    return 0;
+}
+
+/* Chooses the DC predictor variant that reads only available neighbours. */
+int mb_i16x16_variant(int mode, int avail)
+{
+    if (mode != I16_DC)
+        return mode;
+    int top = avail & MB_TOP, left = avail & MB_LEFT;
+    return top && left ? I16_DC : left ? I16_DC_LEFT : top ? I16_DC_TOP : I16_DC_128;
+}
+
+int mb_chroma_variant(int mode, int avail)
+{
+    if (mode != ICHROMA_DC)
+        return mode;
+    int top = avail & MB_TOP, left = avail & MB_LEFT;
+    return top && left ? ICHROMA_DC : left ? ICHROMA_DC_LEFT : top ? ICHROMA_DC_TOP : ICHROMA_DC_128;
+}
+
+int mb_encode_i16x16(cpu_encoder *enc, mb_ctx *mb)
+{
+    uint8_t edge_buf[48];
+    uint8_t *edge = edge_buf + 24;
+    ptrdiff_t s = mb->stride[0];
+    int qp = mb->qp, q6 = qp % 6;
+    int16_t dct[16][16], dc[16];
+
+    mb_build_edge(mb, 0, 16, edge);
+    enc->predf.predict_16x16[mb_i16x16_variant(mb->i16_mode, mb->avail)](mb->rec[0], s, edge);
+    for (int r = 0; r < 16; r++) {
+        int off = 4 * (r >> 2) * (int)s + 4 * (r & 3);
+        enc->dctf.sub4x4_dct(dct[r], mb->src[0] + off, s, mb->rec[0] + off, s);
+        dc[r] = dct[r][0];
+        dct[r][0] = 0;
+    }
+    enc->dctf.dct4x4dc(dc);
+    int dc_qbits = 16 + qp / 6;
+    enc->quantf.quant_4x4_dc(dc, enc->qt.mf[q6][0], quant_bias(dc_qbits, 1), dc_qbits);
+    if (levels_overflow(dc, 16))
+        return -1;
+    enc->dctf.zigzag_scan_4x4(mb->luma_dc, dc);
+
+    int ac_qbits = 15 + qp / 6, any_ac = 0;
+    for (int r = 0; r < 16; r++) {
+        any_ac |= enc->quantf.quant_4x4(dct[r], enc->qt.mf[q6], quant_bias(ac_qbits, 1), ac_qbits);
+        enc->dctf.zigzag_scan_4x4(mb->luma[r], dct[r]);
+    }
+    mb->cbp_luma = any_ac ? 15 : 0;
+
+    enc->dctf.idct4x4dc(dc);
+    enc->quantf.dequant_4x4_dc(dc, enc->qt.dequant[q6][0], qp);
+    for (int r = 0; r < 16; r++) {
+        int off = 4 * (r >> 2) * (int)s + 4 * (r & 3);
+        if (any_ac)
+            enc->quantf.dequant_4x4(dct[r], enc->qt.dequant[q6], qp);
+        else
+            memset(dct[r], 0, sizeof(dct[r]));
+        dct[r][0] = dc[r];
+        enc->dctf.add4x4_idct(mb->rec[0] + off, s, dct[r]);
+    }
+    return 0;
+}
+
+int mb_encode_i4x4_block(cpu_encoder *enc, mb_ctx *mb, int raster, int mode)
+{
+    uint8_t edge_buf[24];
+    uint8_t *edge = edge_buf + 8;
+    int has_top, has_left;
+    ptrdiff_t s = mb->stride[0];
+    int off = 4 * (raster >> 2) * (int)s + 4 * (raster & 3);
+    int qp = mb->qp, q6 = qp % 6, qbits = 15 + qp / 6;
+    int16_t dct[16];
+
+    mb_build_edge_4x4(mb, raster, edge, &has_top, &has_left);
+    enc->predf.predict_4x4[mode](mb->rec[0] + off, s, edge);
+    enc->dctf.sub4x4_dct(dct, mb->src[0] + off, s, mb->rec[0] + off, s);
+    int nz = enc->quantf.quant_4x4(dct, enc->qt.mf[q6], quant_bias(qbits, 1), qbits);
+    enc->dctf.zigzag_scan_4x4(mb->luma[raster], dct);
+    if (nz) {
+        enc->quantf.dequant_4x4(dct, enc->qt.dequant[q6], qp);
+        enc->dctf.add4x4_idct(mb->rec[0] + off, s, dct);
+    }
+    return nz;
+}
+
+int mb_encode_chroma(cpu_encoder *enc, mb_ctx *mb)
+{
+    uint8_t edge_buf[32];
+    uint8_t *edge = edge_buf + 16;
+    int qpc = mb->qpc, q6 = qpc % 6;
+    int dc_qbits = 16 + qpc / 6, ac_qbits = 15 + qpc / 6;
+    int16_t dct[2][4][16];
+    int any_dc = 0, any_ac = 0;
+
+    for (int p = 0; p < 2; p++) {
+        ptrdiff_t s = mb->stride[p + 1];
+        int16_t *dc = mb->chroma_dc[p];
+        mb_build_edge(mb, p + 1, 8, edge);
+        enc->predf.predict_chroma[mb_chroma_variant(mb->chroma_mode, mb->avail)](mb->rec[p + 1], s, edge);
+        for (int b = 0; b < 4; b++) {
+            int off = 4 * (b >> 1) * (int)s + 4 * (b & 1);
+            enc->dctf.sub4x4_dct(dct[p][b], mb->src[p + 1] + off, s, mb->rec[p + 1] + off, s);
+            dc[b] = dct[p][b][0];
+            dct[p][b][0] = 0;
+        }
+        enc->dctf.dct2x2dc(dc);
+        any_dc |= enc->quantf.quant_2x2_dc(dc, enc->qt.mf[q6][0], quant_bias(dc_qbits, 1), dc_qbits);
+        if (levels_overflow(dc, 4))
+            return -1;
+        for (int b = 0; b < 4; b++) {
+            any_ac |= enc->quantf.quant_4x4(dct[p][b], enc->qt.mf[q6], quant_bias(ac_qbits, 1), ac_qbits);
+            enc->dctf.zigzag_scan_4x4(mb->chroma_ac[p][b], dct[p][b]);
+        }
+    }
+    mb->cbp_chroma = any_ac ? 2 : any_dc ? 1 : 0;
+
+    for (int p = 0; p < 2; p++) {
+        ptrdiff_t s = mb->stride[p + 1];
+        int16_t dc[4];
+        memcpy(dc, mb->chroma_dc[p], sizeof(dc));
+        enc->dctf.idct2x2dc(dc);
+        enc->quantf.dequant_2x2_dc(dc, enc->qt.dequant[q6][0], qpc);
+        for (int b = 0; b < 4; b++) {
+            int off = 4 * (b >> 1) * (int)s + 4 * (b & 1);
+            if (any_ac)
+                enc->quantf.dequant_4x4(dct[p][b], enc->qt.dequant[q6], qpc);
+            else
+                memset(dct[p][b], 0, sizeof(dct[p][b]));
+            dct[p][b][0] = dc[b];
+            enc->dctf.add4x4_idct(mb->rec[p + 1] + off, s, dct[p][b]);
+        }
+    }
+    return 0;
+}
+
+void mb_encode_pcm(cpu_encoder *enc, mb_ctx *mb)
+{
+    (void)enc;
+    for (int p = 0; p < 3; p++) {
+        int n = p ? 8 : 16;
+        for (int y = 0; y < n; y++)
+            memcpy(mb->rec[p] + y * mb->stride[p], mb->src[p] + y * mb->stride[p], (size_t)n);
+    }
+    mb->type = MB_PCM;
+}

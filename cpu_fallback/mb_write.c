@@ -1,0 +1,148 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ *
+ * macroblock_layer() (7.3.5) with CAVLC: mb_type, prediction modes,
+ * coded_block_pattern, mb_qp_delta and the residual blocks. It also records
+ * each block's total_coeff, which later blocks need for nC.
+ */
+#include <string.h>
+
+#include "cavlc.h"
+#include "internal.h"
+
+/* Table 9-4, chroma_format_idc 1 or 2: coded_block_pattern to codeNum for
+ * Intra4x4 macroblocks. */
+static const uint8_t intra_cbp_to_code[48] = {
+    3, 29, 30, 17, 31, 18, 37, 8, 32, 38, 19, 9, 20, 10, 11, 2,
+    16, 33, 34, 21, 35, 22, 39, 4, 36, 40, 23, 5, 24, 6, 7, 1,
+    41, 42, 43, 25, 44, 26, 46, 12, 45, 47, 27, 13, 28, 14, 15, 0,
+};
+
+#define MB_TYPE_I16x16_BASE 1
+#define MB_TYPE_I_PCM 25
+#define MB_TYPE_P_INTRA_OFFSET 5
+
+static int luma_nc(const mb_ctx *mb, int r)
+{
+    int bx = r & 3, by = r >> 2;
+    int left_avail = 1, left = 0, top_avail = 1, top = 0;
+    if (bx > 0)
+        left = mb->state->nnz[r - 1];
+    else if (mb->left)
+        left = mb->left->nnz[r + 3];
+    else
+        left_avail = 0;
+    if (by > 0)
+        top = mb->state->nnz[r - 4];
+    else if (mb->top)
+        top = mb->top->nnz[r + 12];
+    else
+        top_avail = 0;
+    return cavlc_predict_nc(left_avail, left, top_avail, top);
+}
+
+static int chroma_nc(const mb_ctx *mb, int plane, int b)
+{
+    int base = 16 + 4 * plane;
+    int left_avail = 1, left = 0, top_avail = 1, top = 0;
+    if (b & 1)
+        left = mb->state->nnz[base + b - 1];
+    else if (mb->left)
+        left = mb->left->nnz[base + b + 1];
+    else
+        left_avail = 0;
+    if (b & 2)
+        top = mb->state->nnz[base + b - 2];
+    else if (mb->top)
+        top = mb->top->nnz[base + b + 2];
+    else
+        top_avail = 0;
+    return cavlc_predict_nc(left_avail, left, top_avail, top);
+}
+
+static void write_intra4x4_modes(h264_bitstream *bs, const mb_ctx *mb)
+{
+    for (int i = 0; i < 16; i++) {
+        int r = block_idx_to_raster[i];
+        int mode = mb->state->intra4x4_mode[r];
+        int predicted = mb_predict_intra4x4_mode(mb, r);
+        if (mode == predicted) {
+            bs_write_flag(bs, 1);
+        } else {
+            bs_write_flag(bs, 0);
+            bs_write_bits(bs, 3, (uint32_t)(mode < predicted ? mode : mode - 1));
+        }
+    }
+}
+
+static void write_qp_delta(h264_bitstream *bs, const mb_ctx *mb, int *last_qp)
+{
+    bs_write_se(bs, mb->qp - *last_qp);
+    *last_qp = mb->qp;
+}
+
+static void write_chroma_residual(h264_bitstream *bs, mb_ctx *mb)
+{
+    if (mb->cbp_chroma)
+        for (int p = 0; p < 2; p++)
+            cavlc_write_residual_block(bs, mb->chroma_dc[p], 4, CAVLC_NC_CHROMA_DC);
+    if (mb->cbp_chroma == 2)
+        for (int p = 0; p < 2; p++)
+            for (int b = 0; b < 4; b++)
+                mb->state->nnz[16 + 4 * p + b] =
+                    (uint8_t)cavlc_write_residual_block(bs, mb->chroma_ac[p][b] + 1, 15, chroma_nc(mb, p, b));
+}
+
+void mb_write_intra(h264_bitstream *bs, const cpu_encoder *enc, mb_ctx *mb, int slice_type, int *last_qp)
+{
+    int type_offset = slice_type == H264_SLICE_P ? MB_TYPE_P_INTRA_OFFSET : 0;
+    (void)enc;
+    memset(mb->state->nnz, 0, sizeof(mb->state->nnz));
+    mb->state->type = (uint8_t)mb->type;
+    mb->state->qp = (int8_t)mb->qp;
+
+    if (mb->type == MB_I4x4) {
+        bs_write_ue(bs, (uint32_t)type_offset);
+        write_intra4x4_modes(bs, mb);
+        bs_write_ue(bs, (uint32_t)mb->chroma_mode);
+        int cbp = mb->cbp_luma | mb->cbp_chroma << 4;
+        bs_write_ue(bs, intra_cbp_to_code[cbp]);
+        if (cbp)
+            write_qp_delta(bs, mb, last_qp);
+        for (int i = 0; i < 16; i++) {
+            int r = block_idx_to_raster[i];
+            if (mb->cbp_luma & (1 << (i >> 2)))
+                mb->state->nnz[r] = (uint8_t)cavlc_write_residual_block(bs, mb->luma[r], 16, luma_nc(mb, r));
+        }
+    } else {
+        int mb_type = MB_TYPE_I16x16_BASE + mb->i16_mode + 4 * mb->cbp_chroma + (mb->cbp_luma ? 12 : 0);
+        bs_write_ue(bs, (uint32_t)(type_offset + mb_type));
+        bs_write_ue(bs, (uint32_t)mb->chroma_mode);
+        write_qp_delta(bs, mb, last_qp);
+        cavlc_write_residual_block(bs, mb->luma_dc, 16, luma_nc(mb, 0));
+        if (mb->cbp_luma)
+            for (int i = 0; i < 16; i++) {
+                int r = block_idx_to_raster[i];
+                mb->state->nnz[r] = (uint8_t)cavlc_write_residual_block(bs, mb->luma[r] + 1, 15, luma_nc(mb, r));
+            }
+    }
+    write_chroma_residual(bs, mb);
+}
+
+void mb_write_pcm(h264_bitstream *bs, mb_ctx *mb, int slice_type)
+{
+    int type_offset = slice_type == H264_SLICE_P ? MB_TYPE_P_INTRA_OFFSET : 0;
+    bs_write_ue(bs, (uint32_t)(type_offset + MB_TYPE_I_PCM));
+    bs_align_zero(bs);
+    for (int p = 0; p < 3; p++) {
+        int n = p ? 8 : 16;
+        for (int y = 0; y < n; y++)
+            for (int x = 0; x < n; x++)
+                bs_write_bits(bs, 8, mb->src[p][y * mb->stride[p] + x]);
+    }
+    /* An I_PCM macroblock counts as 16 coefficients in every block for nC. */
+    memset(mb->state->nnz, 16, sizeof(mb->state->nnz));
+    mb->state->type = MB_PCM;
+    mb->state->qp = (int8_t)mb->qp;
+    memset(mb->state->intra4x4_mode, I4_DC, sizeof(mb->state->intra4x4_mode));
+}

@@ -1,0 +1,41 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Block comparison kernels: SAD, SATD (4x4 Hadamard), SSD. The C versions
+ * live in pixel.c; SIMD versions in x86/ overwrite table entries in
+ * pixel_dsp_init() according to the CPU flags.
+ */
+#ifndef HWENC_CPU_PIXEL_H
+#define HWENC_CPU_PIXEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum pixel_partition {
+    PIXEL_16x16,
+    PIXEL_16x8,
+    PIXEL_8x16,
+    PIXEL_8x8,
+    PIXEL_8x4,
+    PIXEL_4x8,
+    PIXEL_4x4,
+    PIXEL_PARTITION_COUNT
+};
+
+extern const uint8_t pixel_partition_width[PIXEL_PARTITION_COUNT];
+extern const uint8_t pixel_partition_height[PIXEL_PARTITION_COUNT];
+
+#define decl_pixel_cmp_fn(name) \
+    int (name)(const uint8_t *a, ptrdiff_t a_stride, const uint8_t *b, ptrdiff_t b_stride)
+typedef decl_pixel_cmp_fn(*pixel_cmp_fn);
+
+typedef struct pixel_dsp {
+    pixel_cmp_fn sad[PIXEL_PARTITION_COUNT];
+    /* Sum of absolute 4x4 Hadamard-transformed differences, halved (x264 convention). */
+    pixel_cmp_fn satd[PIXEL_PARTITION_COUNT];
+    pixel_cmp_fn ssd[PIXEL_PARTITION_COUNT];
+} pixel_dsp;
+
+void pixel_dsp_init(pixel_dsp *dsp, uint32_t cpu_flags);
+
+#endif

@@ -1,0 +1,126 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ *
+ * C reference quantisation and flat-matrix dequantisation.
+ */
+#include "quant.h"
+
+/* Per qp % 6: values for positions with both coordinates even, both odd,
+ * and mixed. MF is the reference encoder's forward factor; v is the
+ * normative dequantisation factor (8-315, LevelScale = 16 * v when flat). */
+static const uint16_t mf_classes[6][3] = {
+    { 13107, 5243, 8066 }, { 11916, 4660, 7490 }, { 10082, 4194, 6554 },
+    { 9362, 3647, 5825 }, { 8192, 3355, 5243 }, { 7282, 2893, 4559 },
+};
+
+static const uint8_t v_classes[6][3] = {
+    { 10, 16, 13 }, { 11, 18, 14 }, { 13, 20, 16 },
+    { 14, 23, 18 }, { 16, 25, 20 }, { 18, 29, 23 },
+};
+
+static int position_class(int i)
+{
+    const int row = i >> 2, col = i & 3;
+    if (!(row & 1) && !(col & 1))
+        return 0;
+    if ((row & 1) && (col & 1))
+        return 1;
+    return 2;
+}
+
+void quant_tables_init(quant_tables *t)
+{
+    for (int m = 0; m < 6; m++)
+        for (int i = 0; i < 16; i++) {
+            const int c = position_class(i);
+            t->mf[m][i] = mf_classes[m][c];
+            t->dequant[m][i] = v_classes[m][c];
+        }
+}
+
+static inline int16_t clip_int16(int64_t v)
+{
+    return v < INT16_MIN ? INT16_MIN : v > INT16_MAX ? INT16_MAX : (int16_t)v;
+}
+
+/* 64-bit so any int16 input, MF and bias are safe; the magnitude is
+ * quantised and the sign restored, giving the dead zone around 0. */
+static inline int16_t quant_one(int coef, uint32_t mf, uint32_t bias, int qbits)
+{
+    const uint64_t mag = (uint64_t)(coef < 0 ? -coef : coef);
+    const int64_t level = (int64_t)((mag * mf + bias) >> qbits);
+    return clip_int16(coef < 0 ? -level : level);
+}
+
+static int quant_4x4_c(int16_t dct[16], const uint16_t mf[16], uint32_t bias, int qbits)
+{
+    int nz = 0;
+    for (int i = 0; i < 16; i++) {
+        dct[i] = quant_one(dct[i], mf[i], bias, qbits);
+        nz |= dct[i];
+    }
+    return nz != 0;
+}
+
+static int quant_4x4_dc_c(int16_t dc[16], uint16_t mf, uint32_t bias, int qbits)
+{
+    int nz = 0;
+    for (int i = 0; i < 16; i++) {
+        dc[i] = quant_one(dc[i], mf, bias, qbits);
+        nz |= dc[i];
+    }
+    return nz != 0;
+}
+
+static int quant_2x2_dc_c(int16_t dc[4], uint16_t mf, uint32_t bias, int qbits)
+{
+    int nz = 0;
+    for (int i = 0; i < 4; i++) {
+        dc[i] = quant_one(dc[i], mf, bias, qbits);
+        nz |= dc[i];
+    }
+    return nz != 0;
+}
+
+/*
+ * With LevelScale = 16 * v the normative formulas simplify exactly:
+ *   8.5.12.1: qp >= 24: (c * 16v) << (qp/6 - 4) = c * v << qp/6;
+ *             qp <  24: (c * 16v + 2^(3 - qp/6)) >> (4 - qp/6)
+ *                     = floor((16 * c * v * 2^(qp/6) + 8) / 16) = c * v << qp/6.
+ *   8.5.10:   both branches equal (f * v * 2^(qp/6) + 2) >> 2 (for qp >= 36
+ *             the dividend is a multiple of 4, so the + 2 vanishes).
+ *   8.5.11.2: ((f * 16v) << qp/6) >> 5 = (f * v * 2^(qp/6)) >> 1.
+ * Shifting the scale (not the signed product) avoids shifting negatives
+ * left; right shifts of negatives are arithmetic, as the standard means.
+ */
+static void dequant_4x4_c(int16_t dct[16], const uint8_t dequant[16], int qp)
+{
+    const int32_t scale_shift = qp / 6;
+    for (int i = 0; i < 16; i++)
+        dct[i] = clip_int16((int64_t)dct[i] * (dequant[i] << scale_shift));
+}
+
+static void dequant_4x4_dc_c(int16_t dc[16], int dequant0, int qp)
+{
+    const int64_t scale = (int64_t)dequant0 << (qp / 6);
+    for (int i = 0; i < 16; i++)
+        dc[i] = clip_int16((dc[i] * scale + 2) >> 2);
+}
+
+static void dequant_2x2_dc_c(int16_t dc[4], int dequant0, int qp)
+{
+    const int64_t scale = (int64_t)dequant0 << (qp / 6);
+    for (int i = 0; i < 4; i++)
+        dc[i] = clip_int16((dc[i] * scale) >> 1);
+}
+
+void quant_dsp_init(quant_dsp *dsp, uint32_t cpu_flags)
+{
+    (void)cpu_flags; /* SIMD versions will overwrite entries by flag. */
+    dsp->quant_4x4 = quant_4x4_c;
+    dsp->quant_4x4_dc = quant_4x4_dc_c;
+    dsp->quant_2x2_dc = quant_2x2_dc_c;
+    dsp->dequant_4x4 = dequant_4x4_c;
+    dsp->dequant_4x4_dc = dequant_4x4_dc_c;
+    dsp->dequant_2x2_dc = dequant_2x2_dc_c;
+}

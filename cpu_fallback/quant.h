@@ -1,0 +1,55 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Quantisation (the encoder's choice: the reference encoder's
+ * (|c| * MF + f) >> qbits with dead-zone rounding f) and dequantisation
+ * exactly as 8.5.9/8.5.10/8.5.11 define it for flat scaling matrices.
+ */
+#ifndef HWENC_CPU_QUANT_H
+#define HWENC_CPU_QUANT_H
+
+#include <stdint.h>
+
+#define QP_MAX 51
+
+/* Per-QP tables, computed once by quant_tables_init(). */
+typedef struct quant_tables {
+    /* Multiplication factor MF(qp % 6, position) for raster positions. */
+    uint16_t mf[6][16];
+    /* Normative LevelScale4x4 / 16 = v(qp % 6, position), raster order. */
+    uint8_t dequant[6][16];
+} quant_tables;
+
+void quant_tables_init(quant_tables *t);
+
+typedef struct quant_dsp {
+    /* In place: dct[i] = sign(dct[i]) * ((|dct[i]| * mf[i] + bias) >> qbits),
+     * qbits = 15 + qp / 6, saturated to int16. Returns nonzero if any
+     * level is nonzero. */
+    int (*quant_4x4)(int16_t dct[16], const uint16_t mf[16], uint32_t bias, int qbits);
+    /* The same for the 16 luma DC values with mf = MF(qp % 6, 0) and
+     * qbits = 16 + qp / 6 (the DC path has one more bit of shift). */
+    int (*quant_4x4_dc)(int16_t dc[16], uint16_t mf, uint32_t bias, int qbits);
+    /* The same for the 4 chroma DC values, qbits = 16 + qp / 6. */
+    int (*quant_2x2_dc)(int16_t dc[4], uint16_t mf, uint32_t bias, int qbits);
+    /* In place: dct[i] = (dct[i] * dequant[i]) << (qp / 6), for AC blocks
+     * (8.5.12.1). Position 0 is scaled too; callers that carry DC
+     * separately overwrite it afterwards. All dequantisers saturate to the
+     * int16 range, which only levels no conforming stream carries reach. */
+    void (*dequant_4x4)(int16_t dct[16], const uint8_t dequant[16], int qp);
+    /* Intra16x16 DC after the inverse Hadamard (8.5.10). dequant0 is
+     * v(qp % 6, 0), i.e. dequant[qp % 6][0], not LevelScale = 16 * v. */
+    void (*dequant_4x4_dc)(int16_t dc[16], int dequant0, int qp);
+    /* Chroma DC after the inverse 2x2 transform (8.5.11.2). */
+    void (*dequant_2x2_dc)(int16_t dc[4], int dequant0, int qp);
+} quant_dsp;
+
+void quant_dsp_init(quant_dsp *dsp, uint32_t cpu_flags);
+
+/* Rounding offsets f << qbits as fractions: intra 1/3, inter 1/6. */
+static inline uint32_t quant_bias(int qbits, int intra)
+{
+    return intra ? (1u << qbits) / 3 : (1u << qbits) / 6;
+}
+
+#endif

@@ -1,0 +1,135 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Configuration defaults, validation, names and error strings.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "config.h"
+#include "h264/params.h"
+
+unsigned hwenc_version(void)
+{
+    return HWENC_VERSION;
+}
+
+const char *hwenc_error_string(int error)
+{
+    switch (error) {
+    case HWENC_OK: return "success";
+    case HWENC_EAGAIN: return "resource temporarily unavailable: send or receive first";
+    case HWENC_EOF: return "end of stream";
+    case HWENC_EINVAL: return "invalid argument";
+    case HWENC_ENOMEM: return "out of memory";
+    case HWENC_EUNSUPPORTED: return "not supported";
+    case HWENC_ENOBACKEND: return "no encoder backend available";
+    case HWENC_EBACKEND: return "backend failure";
+    case HWENC_ESTATE: return "operation not allowed in the current state";
+    case HWENC_EDEVICE_LOST: return "device lost";
+    default: return "unknown error";
+    }
+}
+
+void hwenc_config_default(hwenc_config *cfg)
+{
+    if (!cfg)
+        return;
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->struct_size = sizeof(*cfg);
+    cfg->codec = HWENC_CODEC_H264;
+    cfg->backend = HWENC_BACKEND_AUTO;
+    cfg->fps_num = 25;
+    cfg->fps_den = 1;
+    cfg->pixel_format = HWENC_PIXFMT_I420;
+    cfg->preset = HWENC_PRESET_MEDIUM;
+    cfg->rc_mode = HWENC_RC_CQP;
+    cfg->qp = 23;
+    cfg->crf = 23.0;
+    cfg->keyint = 250;
+    cfg->scenecut = 40;
+    cfg->ref_frames = 1;
+    cfg->deblock = 1;
+    cfg->external.vk_encode_queue_family = -1;
+}
+
+static const char *const backend_names[HWENC_BACKEND_COUNT] = { "auto", "vaapi", "nvenc", "vulkan", "cpu" };
+static const char *const preset_names[HWENC_PRESET_COUNT] = {
+    "ultrafast", "superfast", "veryfast", "faster", "fast", "medium",
+};
+
+const char *hwenc_backend_name(enum hwenc_backend backend)
+{
+    return (unsigned)backend < HWENC_BACKEND_COUNT ? backend_names[backend] : "unknown";
+}
+
+int hwenc_backend_from_name(const char *name)
+{
+    for (int i = 0; name && i < HWENC_BACKEND_COUNT; i++)
+        if (!strcasecmp(name, backend_names[i]))
+            return i;
+    return -1;
+}
+
+const char *hwenc_preset_name(enum hwenc_preset preset)
+{
+    return (unsigned)preset < HWENC_PRESET_COUNT ? preset_names[preset] : "unknown";
+}
+
+int hwenc_preset_from_name(const char *name)
+{
+    for (int i = 0; name && i < HWENC_PRESET_COUNT; i++)
+        if (!strcasecmp(name, preset_names[i]))
+            return i;
+    return -1;
+}
+
+const char *hwenc_frame_type_name(enum hwenc_frame_type type)
+{
+    switch (type) {
+    case HWENC_FRAME_IDR: return "IDR";
+    case HWENC_FRAME_I: return "I";
+    case HWENC_FRAME_P: return "P";
+    case HWENC_FRAME_B: return "B";
+    }
+    return "?";
+}
+
+#define FAIL(...) do { snprintf(err, err_size, __VA_ARGS__); return HWENC_EINVAL; } while (0)
+
+int config_validate(const hwenc_config *c, char *err, size_t err_size)
+{
+    if (c->struct_size != sizeof(*c))
+        FAIL("hwenc_config.struct_size is %u, expected %zu: initialise it with hwenc_config_default()",
+             c->struct_size, sizeof(*c));
+    if (c->codec != HWENC_CODEC_H264)
+        FAIL("unsupported codec %d: only H.264 (HWENC_CODEC_H264)", (int)c->codec);
+    if ((unsigned)c->backend >= HWENC_BACKEND_COUNT)
+        FAIL("unknown backend %d", (int)c->backend);
+    if (c->width <= 0 || c->height <= 0)
+        FAIL("invalid size %dx%d: width and height must be positive", c->width, c->height);
+    if ((c->width | c->height) & 1)
+        FAIL("odd size %dx%d: 4:2:0 needs even width and height", c->width, c->height);
+    if (c->width > 16 * 1024 || c->height > 16 * 1024)
+        FAIL("size %dx%d is beyond what H.264 allows (at most 8192 on a side at level 6.2)", c->width, c->height);
+    if (c->fps_num <= 0 || c->fps_den <= 0)
+        FAIL("invalid frame rate %d/%d", c->fps_num, c->fps_den);
+    if (c->pixel_format != HWENC_PIXFMT_I420 && c->pixel_format != HWENC_PIXFMT_NV12)
+        FAIL("unsupported pixel format %d: use I420 or NV12", (int)c->pixel_format);
+    if ((unsigned)c->preset >= HWENC_PRESET_COUNT)
+        FAIL("unknown preset %d", (int)c->preset);
+    if (c->rc_mode < HWENC_RC_CQP || c->rc_mode > HWENC_RC_VBR)
+        FAIL("unknown rate-control mode %d", (int)c->rc_mode);
+    if (c->qp < 0 || c->qp > QP_MAX_H264)
+        FAIL("--qp %d is out of range: use 0 to 51", c->qp);
+    if (c->keyint == 0 || c->keyint < -1)
+        FAIL("--keyint %d is invalid: use a positive interval, or -1 for a single IDR", c->keyint);
+    if (c->ref_frames < 1 || c->ref_frames > H264_MAX_REFS)
+        FAIL("--ref %d is out of range: use 1 to 16", c->ref_frames);
+    if (c->threads < 0)
+        FAIL("threads %d is invalid: use 0 for all cores or a positive count", c->threads);
+    if (c->sar_num < 0 || c->sar_den < 0 || c->sar_num > 65535 || c->sar_den > 65535)
+        FAIL("invalid sample aspect ratio %d:%d", c->sar_num, c->sar_den);
+    return 0;
+}

@@ -1,0 +1,16 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ */
+#ifndef HWENC_HAL_CONFIG_H
+#define HWENC_HAL_CONFIG_H
+
+#include <stddef.h>
+
+#include "hwenc/hwenc.h"
+
+#define QP_MAX_H264 51
+
+/* Returns 0, or HWENC_EINVAL with a message naming the option to change. */
+int config_validate(const hwenc_config *cfg, char *err, size_t err_size);
+
+#endif

@@ -1,0 +1,296 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ *
+ * The public encoding API: backend selection, the send/receive state
+ * machine, and the hand-off of fully planned pictures to the backend.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "gop.h"
+#include "hal.h"
+#include "registry.h"
+
+struct hwenc_encoder {
+    hwenc_config cfg;
+    char device[256];
+    const hal_backend *backend;
+    void *priv;
+    hal_caps caps;
+
+    h264_sps sps;
+    h264_pps pps;
+    uint8_t parameter_sets[512];
+    size_t parameter_sets_size;
+    gop_state gop;
+
+    int flushing;
+    int finished;
+    int failed;
+
+    int selection_count;
+    hwenc_backend_info selection[REGISTRY_BACKENDS];
+    char last_error[512];
+};
+
+static void set_error(hwenc_encoder *enc, const char *msg)
+{
+    snprintf(enc->last_error, sizeof(enc->last_error), "%s", msg);
+}
+
+static int build_stream(hwenc_encoder *enc, char *err, size_t err_size)
+{
+    const hwenc_config *c = &enc->cfg;
+    h264_stream_desc d = {
+        .width = c->width,
+        .height = c->height,
+        .fps_num = c->fps_num,
+        .fps_den = c->fps_den,
+        .sar_num = c->sar_num,
+        .sar_den = c->sar_den,
+        .full_range = c->colour.full_range,
+        .colour_primaries = c->colour.primaries,
+        .transfer = c->colour.transfer,
+        .matrix = c->colour.matrix,
+        .chroma_sample_loc = c->colour.chroma_sample_loc,
+        .profile_idc = H264_PROFILE_BASELINE,
+        .max_refs = c->ref_frames,
+        .bitrate_kbps = c->rc_mode == HWENC_RC_CQP || c->rc_mode == HWENC_RC_CRF
+                            ? 0
+                            : (c->vbv_maxrate_kbps > c->bitrate_kbps ? c->vbv_maxrate_kbps : c->bitrate_kbps),
+        .qp = c->rc_mode == HWENC_RC_CQP ? c->qp : 26,
+        .deblock = c->deblock,
+    };
+    if (h264_stream_init(&d, &enc->sps, &enc->pps, err, err_size) < 0)
+        return HWENC_EINVAL;
+    enc->parameter_sets_size =
+        h264_write_parameter_sets(enc->parameter_sets, sizeof(enc->parameter_sets), &enc->sps, &enc->pps);
+    return enc->parameter_sets_size ? 0 : HWENC_EINVAL;
+}
+
+static int try_backend(hwenc_encoder *enc, enum hwenc_backend id, hwenc_backend_info *info)
+{
+    registry_probe_one(id, &enc->cfg, info);
+    if (!info->available)
+        return HWENC_ENOBACKEND;
+    const hal_backend *b = hal_backend_get(id);
+    hal_session s = {
+        .config = &enc->cfg,
+        .sps = &enc->sps,
+        .pps = &enc->pps,
+        .parameter_sets = enc->parameter_sets,
+        .parameter_sets_size = enc->parameter_sets_size,
+        .dpb_slots = enc->sps.max_num_ref_frames + 1,
+    };
+    char err[256] = "";
+    hal_caps caps = { 0 };
+    int ret = b->open(&s, &enc->priv, &caps, err, sizeof(err));
+    if (ret < 0) {
+        info->available = 0;
+        snprintf(info->reason, sizeof(info->reason), "failed to open: %s", err[0] ? err : hwenc_error_string(ret));
+        return ret;
+    }
+    enc->backend = b;
+    enc->caps = caps;
+    int refs = caps.max_refs < enc->cfg.ref_frames ? caps.max_refs : enc->cfg.ref_frames;
+    gop_init(&enc->gop, &enc->cfg, &enc->sps, &enc->pps, s.dpb_slots, refs);
+    return 0;
+}
+
+static int select_backend(hwenc_encoder *enc, char *err, size_t err_size)
+{
+    enum hwenc_backend wanted = enc->cfg.backend;
+    const char *env = getenv("HWENC_BACKEND");
+    if (wanted == HWENC_BACKEND_AUTO && env && *env) {
+        int id = hwenc_backend_from_name(env);
+        if (id < 0) {
+            snprintf(err, err_size, "HWENC_BACKEND=%s is not a backend (auto, vaapi, nvenc, vulkan, cpu)", env);
+            return HWENC_EINVAL;
+        }
+        wanted = (enum hwenc_backend)id;
+    }
+    int last = HWENC_ENOBACKEND;
+    for (int i = 0; i < REGISTRY_BACKENDS; i++) {
+        enum hwenc_backend id = registry_auto_order[i];
+        if (wanted != HWENC_BACKEND_AUTO && id != wanted)
+            continue;
+        hwenc_backend_info *info = &enc->selection[enc->selection_count++];
+        last = try_backend(enc, id, info);
+        if (last == 0)
+            return 0;
+    }
+    size_t n = (size_t)snprintf(err, err_size, "no backend could be opened:");
+    for (int i = 0; i < enc->selection_count && n < err_size; i++)
+        n += (size_t)snprintf(err + n, err_size - n, " %s: %s;", hwenc_backend_name(enc->selection[i].backend),
+                              enc->selection[i].reason);
+    return wanted == HWENC_BACKEND_AUTO ? HWENC_ENOBACKEND : (last == HWENC_ENOBACKEND ? HWENC_EUNSUPPORTED : last);
+}
+
+int hwenc_open_ex(const hwenc_config *cfg, hwenc_encoder **out, char *err, size_t err_size)
+{
+    char dummy[8];
+    if (!err || !err_size) {
+        err = dummy;
+        err_size = sizeof(dummy);
+    }
+    err[0] = 0;
+    if (!out) {
+        snprintf(err, err_size, "hwenc_open: the output pointer is NULL");
+        return HWENC_EINVAL;
+    }
+    *out = NULL;
+    if (!cfg) {
+        snprintf(err, err_size, "hwenc_open: the configuration is NULL");
+        return HWENC_EINVAL;
+    }
+    int ret = config_validate(cfg, err, err_size);
+    if (ret < 0)
+        return ret;
+    hwenc_encoder *enc = calloc(1, sizeof(*enc));
+    if (!enc)
+        return HWENC_ENOMEM;
+    enc->cfg = *cfg;
+    if (cfg->device) {
+        snprintf(enc->device, sizeof(enc->device), "%s", cfg->device);
+        enc->cfg.device = enc->device;
+    }
+    if ((ret = build_stream(enc, err, err_size)) < 0 || (ret = select_backend(enc, err, err_size)) < 0) {
+        hwenc_close(enc);
+        return ret;
+    }
+    *out = enc;
+    return 0;
+}
+
+int hwenc_open(const hwenc_config *cfg, hwenc_encoder **enc)
+{
+    return hwenc_open_ex(cfg, enc, NULL, 0);
+}
+
+enum hwenc_backend hwenc_get_backend(const hwenc_encoder *enc)
+{
+    return enc && enc->backend ? enc->backend->id : HWENC_BACKEND_AUTO;
+}
+
+int hwenc_get_selection(const hwenc_encoder *enc, hwenc_backend_info *info, int max)
+{
+    if (!enc)
+        return HWENC_EINVAL;
+    for (int i = 0; info && i < enc->selection_count && i < max; i++)
+        info[i] = enc->selection[i];
+    return enc->selection_count;
+}
+
+static int check_frame(hwenc_encoder *enc, const hwenc_frame *f)
+{
+    const hwenc_config *c = &enc->cfg;
+    int planes = c->pixel_format == HWENC_PIXFMT_NV12 ? 2 : 3;
+    for (int p = 0; p < planes; p++) {
+        ptrdiff_t min_stride = p == 0 || planes == 2 ? c->width : c->width / 2;
+        if (!f->plane[p] || f->stride[p] < min_stride) {
+            snprintf(enc->last_error, sizeof(enc->last_error),
+                     "frame plane %d is NULL or its stride %td is below %td for width %d", p, f->stride[p],
+                     min_stride, c->width);
+            return HWENC_EINVAL;
+        }
+    }
+    return 0;
+}
+
+int hwenc_send_frame(hwenc_encoder *enc, const hwenc_frame *frame)
+{
+    if (!enc)
+        return HWENC_EINVAL;
+    if (enc->failed)
+        return HWENC_ESTATE;
+    if (enc->flushing) {
+        set_error(enc, "hwenc_send_frame after a flush: open a new encoder to encode more");
+        return HWENC_ESTATE;
+    }
+    if (!frame) {
+        enc->flushing = 1;
+        return 0;
+    }
+    int ret = check_frame(enc, frame);
+    if (ret < 0)
+        return ret;
+
+    hal_picture pic;
+    memset(&pic, 0, sizeof(pic));
+    gop_plan(&enc->gop, frame->force_idr, &pic);
+    int planes = enc->cfg.pixel_format == HWENC_PIXFMT_NV12 ? 2 : 3;
+    for (int p = 0; p < planes; p++) {
+        pic.plane[p] = frame->plane[p];
+        pic.stride[p] = frame->stride[p];
+    }
+    pic.pts = frame->pts;
+    if (pic.type == HWENC_FRAME_IDR) {
+        pic.parameter_sets = enc->parameter_sets;
+        pic.parameter_sets_size = enc->parameter_sets_size;
+    }
+    char err[256] = "";
+    ret = enc->backend->send_picture(enc->priv, &pic, err, sizeof(err));
+    if (ret == HWENC_EAGAIN)
+        return ret;
+    if (ret < 0) {
+        enc->failed = 1;
+        set_error(enc, err[0] ? err : hwenc_error_string(ret));
+        return ret;
+    }
+    gop_commit(&enc->gop, &pic);
+    return 0;
+}
+
+int hwenc_receive_packet(hwenc_encoder *enc, hwenc_packet *pkt)
+{
+    if (!enc || !pkt)
+        return HWENC_EINVAL;
+    if (enc->finished)
+        return HWENC_EOF;
+    hal_packet hp;
+    char err[256] = "";
+    /* After a failure the packets the backend already made are still
+     * handed out, as in a flush. */
+    int drain = enc->flushing || enc->failed;
+    int ret = enc->backend->receive_packet(enc->priv, drain, &hp, err, sizeof(err));
+    if (ret == HWENC_EOF && drain)
+        enc->finished = 1;
+    if (ret == HWENC_EAGAIN || ret == HWENC_EOF)
+        return ret;
+    if (ret < 0) {
+        enc->failed = 1;
+        set_error(enc, err[0] ? err : hwenc_error_string(ret));
+        return ret;
+    }
+    memset(pkt, 0, sizeof(*pkt));
+    pkt->data = hp.data;
+    pkt->size = hp.size;
+    pkt->pts = hp.pts;
+    /* No picture reordering: decode order is display order. */
+    pkt->dts = hp.pts;
+    pkt->type = hp.type;
+    pkt->keyframe = hp.type == HWENC_FRAME_IDR;
+    pkt->qp = hp.qp;
+    if (enc->cfg.want_recon)
+        for (int p = 0; p < 3; p++) {
+            pkt->recon[p] = hp.recon[p];
+            pkt->recon_stride[p] = hp.recon_stride[p];
+        }
+    return 0;
+}
+
+const char *hwenc_last_error(const hwenc_encoder *enc)
+{
+    return enc ? enc->last_error : "no encoder";
+}
+
+void hwenc_close(hwenc_encoder *enc)
+{
+    if (!enc)
+        return;
+    if (enc->backend)
+        enc->backend->close(enc->priv);
+    free(enc);
+}

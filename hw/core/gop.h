@@ -1,0 +1,38 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Frame-type decisions and reference bookkeeping shared by all backends:
+ * IDR placement (first frame, keyint, forced), frame_num and POC, the DPB
+ * as a sliding window of short-term references, slot assignment and the
+ * default reference list.
+ */
+#ifndef HWENC_HAL_GOP_H
+#define HWENC_HAL_GOP_H
+
+#include "hal.h"
+
+typedef struct gop_state {
+    int keyint;                  /* <= 0: only the first picture is IDR */
+    int max_refs;                /* 0: every picture is intra */
+    int dpb_slots;
+    int max_frame_num, max_poc_lsb;
+    int default_refs;            /* num_ref_idx_l0_default_active of the PPS */
+    int deblock;
+
+    int64_t frames;              /* pictures planned so far */
+    int64_t last_idr;            /* display index of the last IDR */
+    int idr_count;
+    int frame_num;               /* of the next reference picture */
+    int num_refs;
+    hal_reference refs[H264_MAX_REFS]; /* most recent first */
+} gop_state;
+
+void gop_init(gop_state *g, const hwenc_config *cfg, const h264_sps *sps, const h264_pps *pps,
+              int dpb_slots, int max_refs);
+/* Describes the next picture without changing the state, so that a backend
+ * that refuses the picture (EAGAIN) sees the same plan again. */
+void gop_plan(const gop_state *g, int force_idr, hal_picture *pic);
+/* Records a picture the backend accepted. */
+void gop_commit(gop_state *g, const hal_picture *pic);
+
+#endif

@@ -1,0 +1,99 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ *
+ * The interface between the HAL core and the backends.
+ *
+ * The core owns everything the backends share: frame-type (GOP) decisions,
+ * reference/DPB bookkeeping (frame_num, POC, slot assignment), forced IDRs,
+ * and the parameter sets and slice headers. A backend encodes one picture at
+ * a time from a fully described hal_picture, as hardware APIs do, and owns
+ * rate control (the driver's, or the CPU encoder's own).
+ *
+ * DPB slots: the core gives every reference picture a slot in
+ * 0 .. hal_session.dpb_slots - 1; a backend maps slots to its reconstructed
+ * surfaces (VA surfaces, Vulkan DPB images, CPU frames). A slot is reused
+ * only after the picture in it has left the DPB.
+ */
+#ifndef HWENC_HAL_H
+#define HWENC_HAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hwenc/hwenc.h"
+#include "h264/params.h"
+
+typedef struct hal_session {
+    const hwenc_config *config;      /* validated; backend-independent defaults applied */
+    const h264_sps *sps;
+    const h264_pps *pps;
+    const uint8_t *parameter_sets;   /* SPS + PPS in Annex B */
+    size_t parameter_sets_size;
+    int dpb_slots;                   /* max_num_ref_frames + 1 */
+} hal_session;
+
+typedef struct hal_reference {
+    int slot;
+    int frame_num;
+    int poc;
+} hal_reference;
+
+typedef struct hal_picture {
+    /* Input in config->pixel_format; valid only during send_picture. */
+    const uint8_t *plane[3];
+    ptrdiff_t stride[3];
+    int64_t pts;
+    int64_t display_index;           /* frames sent so far, counting from 0 */
+    enum hwenc_frame_type type;
+    int poc;                         /* full POC (the slice header carries poc_lsb) */
+    int recon_slot;                  /* where this picture's reconstruction goes; -1 if not a reference */
+    int num_refs;                    /* list 0, in list order */
+    hal_reference refs[H264_MAX_REFS];
+    /* Everything but slice_qp, which the backend's rate control sets. */
+    h264_slice_header slice;
+    /* For IDR pictures: the parameter sets to put before the slices. */
+    const uint8_t *parameter_sets;
+    size_t parameter_sets_size;
+} hal_picture;
+
+typedef struct hal_packet {
+    const uint8_t *data;             /* owned by the backend until the next receive or close */
+    size_t size;
+    int64_t pts;
+    int64_t display_index;
+    enum hwenc_frame_type type;
+    int qp;                          /* -1 if unknown */
+    const uint8_t *recon[3];         /* I420, or NULL */
+    ptrdiff_t recon_stride[3];
+} hal_packet;
+
+/* What an opened backend can do; the core plans pictures within it. */
+typedef struct hal_caps {
+    int max_refs;                    /* references per P picture; 0: intra pictures only */
+} hal_caps;
+
+typedef struct hal_backend {
+    enum hwenc_backend id;
+    /* Fills info->available, reason, device, driver and capabilities. Must be
+     * cheap and side-effect free (no session is left open). */
+    void (*probe)(const hwenc_config *config, hwenc_backend_info *info);
+    /* Returns 0 or a negative hwenc_error with a reason in err. */
+    int (*open)(const hal_session *session, void **priv, hal_caps *caps, char *err, size_t err_size);
+    /* Encodes (or queues) one picture. HWENC_EAGAIN: receive first. */
+    int (*send_picture)(void *priv, const hal_picture *pic, char *err, size_t err_size);
+    /* 0 with a packet, HWENC_EAGAIN when nothing is ready; with drain set, the
+     * backend must finish everything it holds (HWENC_EOF when empty). */
+    int (*receive_packet)(void *priv, int drain, hal_packet *pkt, char *err, size_t err_size);
+    void (*close)(void *priv);
+} hal_backend;
+
+/* The registry, in the order `auto` tries the backends. Backends left out
+ * of the build are still listed (probe says why) so users see them. */
+const hal_backend *hal_backend_get(enum hwenc_backend id);
+
+extern const hal_backend hal_backend_cpu;
+extern const hal_backend hal_backend_vaapi;
+extern const hal_backend hal_backend_nvenc;
+extern const hal_backend hal_backend_vulkan;
+
+#endif

@@ -1,0 +1,125 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ */
+#include "bitstream.h"
+
+void bs_init(h264_bitstream *bs, uint8_t *buf, size_t capacity)
+{
+    bs->buf = buf;
+    bs->capacity = capacity;
+    bs->pos = 0;
+    bs->cache = 0;
+    bs->cache_bits = 0;
+    bs->overflow = 0;
+}
+
+static void bs_drain(h264_bitstream *bs)
+{
+    while (bs->cache_bits >= 8) {
+        bs->cache_bits -= 8;
+        if (bs->pos < bs->capacity)
+            bs->buf[bs->pos++] = (uint8_t)(bs->cache >> bs->cache_bits);
+        else
+            bs->overflow = 1;
+    }
+    bs->cache &= (bs->cache_bits ? (~0ull >> (64 - bs->cache_bits)) : 0);
+}
+
+void bs_write_bits(h264_bitstream *bs, int n, uint32_t value)
+{
+    if (n <= 0)
+        return;
+    /* The cache holds at most 7 bits after a drain, so 32 more always fit. */
+    if (bs->cache_bits > 31)
+        bs_drain(bs);
+    uint64_t v = n == 32 ? value : (value & ((1u << n) - 1));
+    bs->cache = (bs->cache << n) | v;
+    bs->cache_bits += n;
+}
+
+int bs_size_ue(uint32_t value)
+{
+    uint64_t v = (uint64_t)value + 1;
+    int len = 0;
+    while (v >> (len + 1))
+        len++;
+    return 2 * len + 1;
+}
+
+int bs_size_se(int32_t value)
+{
+    uint32_t code = value > 0 ? 2u * (uint32_t)value - 1 : 2u * (uint32_t)(-(int64_t)value);
+    return bs_size_ue(code);
+}
+
+void bs_write_ue(h264_bitstream *bs, uint32_t value)
+{
+    uint64_t v = (uint64_t)value + 1;
+    int len = 0;
+    while (v >> (len + 1))
+        len++;
+    /* len leading zeros, then the len+1 bits of v (which start with a 1). */
+    if (len + 1 + len <= 32) {
+        bs_write_bits(bs, 2 * len + 1, (uint32_t)v);
+    } else {
+        bs_write_bits(bs, len, 0);
+        bs_write_bits(bs, len + 1 > 32 ? 32 : len + 1, (uint32_t)v);
+    }
+}
+
+void bs_write_se(h264_bitstream *bs, int32_t value)
+{
+    bs_write_ue(bs, value > 0 ? 2u * (uint32_t)value - 1 : 2u * (uint32_t)(-(int64_t)value));
+}
+
+void bs_align_zero(h264_bitstream *bs)
+{
+    int pad = (8 - (bs->cache_bits & 7)) & 7;
+    bs_write_bits(bs, pad, 0);
+}
+
+void bs_write_rbsp_trailing(h264_bitstream *bs)
+{
+    bs_write_bits(bs, 1, 1);
+    bs_align_zero(bs);
+}
+
+size_t bs_flush(h264_bitstream *bs)
+{
+    bs_drain(bs);
+    return bs->pos;
+}
+
+size_t h264_write_nal(uint8_t *dst, size_t dst_capacity, int nal_ref_idc, int nal_unit_type,
+                      const uint8_t *rbsp, size_t rbsp_size)
+{
+    if (dst_capacity < 5)
+        return 0;
+    size_t o = 0;
+    dst[o++] = 0;
+    dst[o++] = 0;
+    dst[o++] = 0;
+    dst[o++] = 1;
+    dst[o++] = (uint8_t)(((nal_ref_idc & 3) << 5) | (nal_unit_type & 31));
+    int zeros = 0;
+    for (size_t i = 0; i < rbsp_size; i++) {
+        /* Two zero bytes followed by 0..3 would imitate a start code. */
+        if (zeros == 2 && rbsp[i] <= 3) {
+            if (o >= dst_capacity)
+                return 0;
+            dst[o++] = 3;
+            zeros = 0;
+        }
+        if (o >= dst_capacity)
+            return 0;
+        dst[o++] = rbsp[i];
+        zeros = rbsp[i] == 0 ? zeros + 1 : 0;
+    }
+    /* An RBSP ending in 0x00 (cabac_zero_words) needs a final 0x03. */
+    if (rbsp_size && rbsp[rbsp_size - 1] == 0) {
+        if (o >= dst_capacity)
+            return 0;
+        dst[o++] = 3;
+    }
+    return o;
+}

@@ -1,0 +1,130 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ *
+ * H.264 parameter sets and slice headers: the structures every backend
+ * shares, their derivation from a configuration, and their writers (7.3.2.1,
+ * 7.3.2.2, 7.3.3, Annex E). The HAL owns these; the CPU encoder, the VA-API
+ * packed headers and the Vulkan session parameters all use them.
+ */
+#ifndef HWENC_H264_PARAMS_H
+#define HWENC_H264_PARAMS_H
+
+#include <stdint.h>
+
+#include "bitstream.h"
+
+#define H264_MAX_REFS 16
+#define H264_MAX_REORDER_OPS 32
+
+enum h264_profile {
+    H264_PROFILE_BASELINE = 66,  /* written with constraint_set1 = Constrained Baseline */
+    H264_PROFILE_MAIN = 77,
+    H264_PROFILE_HIGH = 100,
+};
+
+enum h264_slice_type {
+    H264_SLICE_P = 0,
+    H264_SLICE_B = 1,
+    H264_SLICE_I = 2,
+};
+
+typedef struct h264_vui {
+    int aspect_ratio_info_present;
+    int sar_width, sar_height;           /* written as Extended_SAR unless a table entry fits */
+    int video_signal_type_present;
+    int video_full_range;
+    int colour_description_present;
+    int colour_primaries, transfer_characteristics, matrix_coefficients;
+    int chroma_loc_info_present;
+    int chroma_sample_loc_type;
+    int timing_info_present;
+    uint32_t num_units_in_tick, time_scale;
+    int fixed_frame_rate;
+    int bitstream_restriction;
+    int max_num_reorder_frames, max_dec_frame_buffering;
+} h264_vui;
+
+typedef struct h264_sps {
+    int profile_idc;
+    int constraint_set_flags;            /* bit 0 = constraint_set0_flag, ... */
+    int level_idc;                       /* 9 = level 1b is never used; 10 * level otherwise */
+    int sps_id;
+    int log2_max_frame_num;              /* 4..16 */
+    int poc_type;                        /* 0 or 2 */
+    int log2_max_poc_lsb;                /* 4..16, poc_type 0 */
+    int max_num_ref_frames;
+    int mb_width, mb_height;
+    int direct_8x8_inference;
+    int crop_left, crop_right, crop_top, crop_bottom;  /* in luma samples (even) */
+    int vui_present;
+    h264_vui vui;
+} h264_sps;
+
+typedef struct h264_pps {
+    int pps_id, sps_id;
+    int entropy_coding_mode;             /* 0 = CAVLC */
+    int num_ref_idx_l0_default_active;
+    int num_ref_idx_l1_default_active;
+    int weighted_pred, weighted_bipred_idc;
+    int pic_init_qp;
+    int chroma_qp_index_offset;
+    int deblocking_filter_control_present;
+    int constrained_intra_pred;
+    int transform_8x8_mode;
+} h264_pps;
+
+typedef struct h264_ref_list_op {
+    int modification_of_pic_nums_idc;    /* 0: subtract, 1: add, 2: long term */
+    int value;                           /* abs_diff_pic_num_minus1 or long_term_pic_num */
+} h264_ref_list_op;
+
+typedef struct h264_slice_header {
+    int nal_unit_type;                   /* H264_NAL_SLICE or H264_NAL_IDR_SLICE */
+    int nal_ref_idc;
+    int first_mb;
+    int slice_type;                      /* enum h264_slice_type */
+    int frame_num;
+    int idr_pic_id;
+    int poc_lsb;
+    int num_ref_idx_active_override;
+    int num_ref_idx_l0_active;
+    int num_ref_list_ops;                /* ref_pic_list_modification of list 0 */
+    h264_ref_list_op ref_list_ops[H264_MAX_REORDER_OPS];
+    int no_output_of_prior_pics;         /* IDR dec_ref_pic_marking */
+    int long_term_reference;
+    int slice_qp;                        /* written as slice_qp_delta against the PPS */
+    int disable_deblocking_filter_idc;   /* 0 on, 1 off, 2 off across slice edges */
+    int slice_alpha_c0_offset_div2;
+    int slice_beta_offset_div2;
+} h264_slice_header;
+
+/* What the derivation of the sequence needs from a configuration. */
+typedef struct h264_stream_desc {
+    int width, height;
+    int fps_num, fps_den;
+    int sar_num, sar_den;
+    int full_range, colour_primaries, transfer, matrix, chroma_sample_loc;
+    int profile_idc;
+    int max_refs;
+    int bitrate_kbps;                    /* peak, 0 if unknown: used for the level */
+    int qp;                              /* pic_init_qp */
+    int deblock;
+} h264_stream_desc;
+
+/* Smallest level (Table A-1) whose limits hold frame size, MB rate, DPB size
+ * and bitrate; 0 if none does. */
+int h264_level_for(int width, int height, int fps_num, int fps_den, int max_refs, int bitrate_kbps);
+/* Returns 0, or a negative value with a reason in err when no level fits. */
+int h264_stream_init(const h264_stream_desc *desc, h264_sps *sps, h264_pps *pps, char *err, size_t err_size);
+
+void h264_write_sps(h264_bitstream *bs, const h264_sps *sps);
+void h264_write_pps(h264_bitstream *bs, const h264_pps *pps);
+/* slice_header() of 7.3.3, not byte aligned (slice data follows). */
+void h264_write_slice_header(h264_bitstream *bs, const h264_sps *sps, const h264_pps *pps,
+                             const h264_slice_header *sh);
+
+/* SPS and PPS NAL units in Annex B into dst; returns the size or 0 if it does
+ * not fit. */
+size_t h264_write_parameter_sets(uint8_t *dst, size_t capacity, const h264_sps *sps, const h264_pps *pps);
+
+#endif

@@ -1,0 +1,272 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ *
+ * libhwenc: H.264 encoding through VA-API, NVIDIA NVENC or Vulkan Video, with
+ * a SIMD CPU encoder as the fallback. This is the only public header.
+ *
+ * Usage, in the send/receive style of FFmpeg's libavcodec:
+ *
+ *     hwenc_config cfg;
+ *     hwenc_config_default(&cfg);
+ *     cfg.width = 1280; cfg.height = 720;
+ *     hwenc_encoder *enc;
+ *     if (hwenc_open(&cfg, &enc) < 0) ...;
+ *     for each frame:
+ *         hwenc_send_frame(enc, &frame);
+ *         while (hwenc_receive_packet(enc, &pkt) == 0) write(pkt.data, pkt.size);
+ *     hwenc_send_frame(enc, NULL);                   // flush
+ *     while (hwenc_receive_packet(enc, &pkt) == 0) write(pkt.data, pkt.size);
+ *     hwenc_close(enc);
+ *
+ * hwenc_receive_packet() returns HWENC_EAGAIN when it needs more input and
+ * HWENC_EOF once everything has been returned after a flush.
+ *
+ * Every function is thread-safe with respect to distinct encoders; one encoder
+ * must not be used from two threads at once. Nothing here uses global state.
+ */
+#ifndef HWENC_HWENC_H
+#define HWENC_HWENC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32)
+#define HWENC_API __declspec(dllexport)
+#elif defined(__GNUC__)
+#define HWENC_API __attribute__((visibility("default")))
+#else
+#define HWENC_API
+#endif
+
+#define HWENC_VERSION_MAJOR 0
+#define HWENC_VERSION_MINOR 1
+#define HWENC_VERSION_PATCH 0
+#define HWENC_VERSION_INT(a, b, c) (((a) << 16) | ((b) << 8) | (c))
+#define HWENC_VERSION \
+    HWENC_VERSION_INT(HWENC_VERSION_MAJOR, HWENC_VERSION_MINOR, HWENC_VERSION_PATCH)
+
+/* Version of the library actually loaded, as HWENC_VERSION_INT(). */
+HWENC_API unsigned hwenc_version(void);
+
+/* ---------------------------------------------------------------- errors */
+
+/* Every function that can fail returns 0 or a positive value on success and
+ * one of these negative codes on failure. */
+enum hwenc_error {
+    HWENC_OK = 0,
+    HWENC_EAGAIN = -1,           /* receive: send more frames first; send: receive packets first */
+    HWENC_EOF = -2,              /* receive: the flush is complete, no more packets */
+    HWENC_EINVAL = -3,           /* an argument or configuration value is invalid */
+    HWENC_ENOMEM = -4,           /* out of memory */
+    HWENC_EUNSUPPORTED = -5,     /* valid, but this backend or build cannot do it */
+    HWENC_ENOBACKEND = -6,       /* no backend could be opened (see hwenc_probe) */
+    HWENC_EBACKEND = -7,         /* the backend (driver, device) failed; see hwenc_last_error */
+    HWENC_ESTATE = -8,           /* call not allowed now (e.g. send after flush) */
+    HWENC_EDEVICE_LOST = -9,     /* the device is gone; the encoder can only be closed */
+};
+
+/* A static English description of an error code; never NULL. */
+HWENC_API const char *hwenc_error_string(int error);
+
+/* ---------------------------------------------------------- configuration */
+
+enum hwenc_codec {
+    HWENC_CODEC_H264 = 0,
+};
+
+enum hwenc_backend {
+    HWENC_BACKEND_AUTO = 0,      /* VA-API, NVENC, Vulkan Video, then CPU: the first that opens */
+    HWENC_BACKEND_VAAPI,
+    HWENC_BACKEND_NVENC,
+    HWENC_BACKEND_VULKAN,
+    HWENC_BACKEND_CPU,
+    HWENC_BACKEND_COUNT
+};
+
+enum hwenc_pixel_format {
+    HWENC_PIXFMT_I420 = 0,       /* planar Y, U, V; chroma at half width and height */
+    HWENC_PIXFMT_NV12,           /* planar Y, interleaved UV */
+};
+
+enum hwenc_rate_control {
+    HWENC_RC_CQP = 0,            /* constant QP (qp, with I/P offsets of the backend) */
+    HWENC_RC_CRF,                /* constant quality (crf), CPU backend */
+    HWENC_RC_ABR,                /* one-pass average bitrate (bitrate_kbps) */
+    HWENC_RC_CBR,                /* constant bitrate with a VBV buffer */
+    HWENC_RC_VBR,                /* variable bitrate capped by vbv_maxrate_kbps */
+};
+
+/* Speed/quality trade-off, named as x264 users expect. Hardware backends map
+ * them onto their own levels (e.g. NVENC P1..P7). */
+enum hwenc_preset {
+    HWENC_PRESET_ULTRAFAST = 0,
+    HWENC_PRESET_SUPERFAST,
+    HWENC_PRESET_VERYFAST,
+    HWENC_PRESET_FASTER,
+    HWENC_PRESET_FAST,
+    HWENC_PRESET_MEDIUM,
+    HWENC_PRESET_COUNT
+};
+
+enum hwenc_frame_type {
+    HWENC_FRAME_IDR = 0,
+    HWENC_FRAME_I,
+    HWENC_FRAME_P,
+    HWENC_FRAME_B,
+};
+
+/* Colour description written to the VUI (values of H.264 Table E-3..E-5);
+ * 2 means "unspecified", which is also what 0 in these fields selects. */
+typedef struct hwenc_colour {
+    int full_range;              /* 0: limited (16..235), 1: full */
+    int primaries;               /* colour_primaries, e.g. 1 = BT.709 */
+    int transfer;                /* transfer_characteristics */
+    int matrix;                  /* matrix_coefficients */
+    int chroma_sample_loc;       /* chroma_sample_loc_type: 0 left (MPEG-2), 1 centre (JPEG), 2 top-left */
+} hwenc_colour;
+
+/* Handles of an application's own devices, so the encoder uses them instead
+ * of opening its own (zero-copy with capture pipelines). All optional. The
+ * application keeps ownership and must keep them alive until hwenc_close. */
+typedef struct hwenc_external_device {
+    void *va_display;            /* VADisplay, already vaInitialize()d */
+    void *cuda_context;          /* CUcontext */
+    void *vk_instance;           /* VkInstance */
+    void *vk_physical_device;    /* VkPhysicalDevice */
+    void *vk_device;             /* VkDevice, created with the video encode extensions */
+    void *vk_get_instance_proc_addr; /* PFN_vkGetInstanceProcAddr used for the above */
+    int vk_encode_queue_family;  /* queue family with VK_QUEUE_VIDEO_ENCODE_BIT_KHR */
+    int vk_encode_queue_index;
+} hwenc_external_device;
+
+typedef struct hwenc_config {
+    /* Set by hwenc_config_default(); lets newer libraries accept older callers. */
+    uint32_t struct_size;
+
+    enum hwenc_codec codec;
+    enum hwenc_backend backend;  /* overridden by the HWENC_BACKEND environment variable when AUTO */
+    /* Device selector: a DRM render node path ("/dev/dri/renderD129") for
+     * VA-API, a GPU index ("1") for NVENC and Vulkan. NULL or "" = first. */
+    const char *device;
+
+    int width, height;           /* luma size; even, at most what the level allows */
+    int fps_num, fps_den;        /* frame rate, e.g. 30000/1001 */
+    int sar_num, sar_den;        /* sample aspect ratio, 0/0 = unspecified */
+    enum hwenc_pixel_format pixel_format;
+    hwenc_colour colour;
+
+    enum hwenc_preset preset;
+    enum hwenc_rate_control rc_mode;
+    int qp;                      /* CQP: 0..51 */
+    double crf;                  /* CRF: 0..51, fractional */
+    int bitrate_kbps;            /* ABR/CBR/VBR target */
+    int vbv_maxrate_kbps;        /* VBV peak rate; CBR: = bitrate when 0 */
+    int vbv_bufsize_kbits;       /* VBV buffer size; 0 = one second at the rate */
+
+    int keyint;                  /* maximum IDR interval in frames; -1 = only the first frame */
+    int min_keyint;              /* minimum IDR interval for scene cuts; 0 = keyint / 10 */
+    int scenecut;                /* scene-cut sensitivity 0..100; 0 disables */
+    int ref_frames;              /* reference frames for P frames, 1..16 */
+    int deblock;                 /* 1: in-loop deblocking on (default), 0: off */
+
+    int threads;                 /* CPU threads; 0 = all cores */
+    int low_latency;             /* one frame in, one packet out; no look-ahead, no reordering */
+    int want_recon;              /* return the reconstruction with each packet if the backend can */
+
+    hwenc_external_device external;
+} hwenc_config;
+
+/* Fills cfg with the defaults: H.264, auto backend, 25 fps, I420, CQP 23,
+ * keyint 250, one reference, medium preset, deblocking on, threads 0. */
+HWENC_API void hwenc_config_default(hwenc_config *cfg);
+
+/* Names for the command line and logs, and the reverse look-ups; the look-ups
+ * return the value, or -1 for an unknown name. */
+HWENC_API const char *hwenc_backend_name(enum hwenc_backend backend);
+HWENC_API int hwenc_backend_from_name(const char *name);
+HWENC_API const char *hwenc_preset_name(enum hwenc_preset preset);
+HWENC_API int hwenc_preset_from_name(const char *name);
+HWENC_API const char *hwenc_frame_type_name(enum hwenc_frame_type type);
+
+/* ----------------------------------------------------------------- probing */
+
+typedef struct hwenc_backend_info {
+    enum hwenc_backend backend;
+    int compiled;                /* 0: left out of this build */
+    int available;               /* 1: this backend can encode on this machine */
+    /* Why not (or, when available, what was found), in a sentence a user can
+     * act on, e.g. "no /dev/dri render node". */
+    char reason[256];
+    char device[128];            /* the device it would use, e.g. "/dev/dri/renderD128" */
+    char driver[128];            /* vendor / driver string when known */
+    char capabilities[256];      /* e.g. "profiles: High Main CB; rc: CQP CBR VBR; max refs 4" */
+} hwenc_backend_info;
+
+/* Probes every backend (compiled in or not) for the given configuration (NULL
+ * = defaults), in the order `auto` tries them. Fills at most max entries of
+ * info and returns the number of backends (HWENC_BACKEND_COUNT - 1). */
+HWENC_API int hwenc_probe(const hwenc_config *cfg, hwenc_backend_info *info, int max);
+
+/* ---------------------------------------------------------------- encoding */
+
+typedef struct hwenc_encoder hwenc_encoder;
+
+/* Opens an encoder. On failure *enc is NULL; for a message, use
+ * hwenc_open_ex. */
+HWENC_API int hwenc_open(const hwenc_config *cfg, hwenc_encoder **enc);
+/* The same, writing a human-readable reason into err (which may be NULL) on
+ * failure; under `auto` it lists why each backend was passed over. */
+HWENC_API int hwenc_open_ex(const hwenc_config *cfg, hwenc_encoder **enc, char *err, size_t err_size);
+
+/* The backend actually in use, and its device/driver description. */
+HWENC_API enum hwenc_backend hwenc_get_backend(const hwenc_encoder *enc);
+/* Why each backend was or was not chosen when the encoder was opened, in
+ * probe order; returns the number of entries. */
+HWENC_API int hwenc_get_selection(const hwenc_encoder *enc, hwenc_backend_info *info, int max);
+
+typedef struct hwenc_frame {
+    /* Planes in the configured pixel format: I420 uses 3, NV12 uses 2. */
+    const uint8_t *plane[3];
+    ptrdiff_t stride[3];
+    int64_t pts;                 /* presentation time stamp, any unit; carried to the packet */
+    int force_idr;               /* 1: encode this frame as an IDR picture */
+} hwenc_frame;
+
+/* Sends one frame, or NULL to flush. Returns HWENC_EAGAIN if packets must be
+ * received first, HWENC_ESTATE after a flush. */
+HWENC_API int hwenc_send_frame(hwenc_encoder *enc, const hwenc_frame *frame);
+
+typedef struct hwenc_packet {
+    const uint8_t *data;         /* Annex B access unit (start codes; SPS/PPS before IDRs) */
+    size_t size;
+    int64_t pts;
+    int64_t dts;
+    int keyframe;                /* 1 for IDR pictures */
+    enum hwenc_frame_type type;
+    int qp;                      /* average QP, when the backend reports it; else -1 */
+    /* When want_recon is set and the backend can: the decoded picture the
+     * encoder predicts from (I420), else NULL. */
+    const uint8_t *recon[3];
+    ptrdiff_t recon_stride[3];
+} hwenc_packet;
+
+/* Receives the next packet. Returns 0 and fills pkt (valid until the next
+ * receive or close), HWENC_EAGAIN when more input is needed, HWENC_EOF after
+ * the last packet of a flush. */
+HWENC_API int hwenc_receive_packet(hwenc_encoder *enc, hwenc_packet *pkt);
+
+/* Text of the last error of this encoder ("" if none). */
+HWENC_API const char *hwenc_last_error(const hwenc_encoder *enc);
+
+/* Frees everything; enc may be NULL. */
+HWENC_API void hwenc_close(hwenc_encoder *enc);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,14 @@
+# Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+#
+# CAVLC and bit writer unit tests. Include from tests/unit/CMakeLists.txt
+# (or tests/CMakeLists.txt) after the hwenc_core target exists; hwenc_core
+# must compile cpu_fallback/cavlc.c and hw/h264/bitstream.c and export the
+# include directories cpu_fallback/ and hw/.
+
+add_executable(test_cavlc ${CMAKE_CURRENT_LIST_DIR}/test_cavlc.c)
+target_link_libraries(test_cavlc PRIVATE hwenc_core)
+add_test(NAME cavlc COMMAND test_cavlc)
+
+add_executable(test_bitstream ${CMAKE_CURRENT_LIST_DIR}/test_bitstream.c)
+target_link_libraries(test_bitstream PRIVATE hwenc_core)
+add_test(NAME bitstream COMMAND test_bitstream)

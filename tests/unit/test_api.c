@@ -1,0 +1,204 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ *
+ * The public API under misuse and bad configurations: every case must give
+ * an error code (and a message), never a crash or undefined behaviour.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hwenc/hwenc.h"
+
+static int passed, failed;
+
+#define CHECK(cond, ...)                                 \
+    do {                                                 \
+        if (cond) {                                      \
+            passed++;                                    \
+        } else {                                         \
+            failed++;                                    \
+            printf("FAIL %s:%d: ", __FILE__, __LINE__);  \
+            printf(__VA_ARGS__);                         \
+            printf("\n");                                \
+        }                                                \
+    } while (0)
+
+static hwenc_config base_config(void)
+{
+    hwenc_config c;
+    hwenc_config_default(&c);
+    c.backend = HWENC_BACKEND_CPU;
+    c.width = 64;
+    c.height = 48;
+    return c;
+}
+
+static void expect_open_error(hwenc_config c, int code, const char *needle)
+{
+    hwenc_encoder *enc = (hwenc_encoder *)&c; /* must be reset to NULL */
+    char err[512] = "";
+    int ret = hwenc_open_ex(&c, &enc, err, sizeof(err));
+    CHECK(ret == code && enc == NULL && strstr(err, needle), "expected %d with '%s', got %d '%s'", code, needle,
+          ret, err);
+}
+
+static void test_config_errors(void)
+{
+    hwenc_config c = base_config();
+    c.width = 0;
+    expect_open_error(c, HWENC_EINVAL, "positive");
+    c = base_config();
+    c.width = 65;
+    expect_open_error(c, HWENC_EINVAL, "odd size");
+    c = base_config();
+    c.height = -2;
+    expect_open_error(c, HWENC_EINVAL, "positive");
+    c = base_config();
+    c.width = 16384;
+    c.height = 16384;
+    expect_open_error(c, HWENC_EINVAL, "level");
+    c = base_config();
+    c.width = 20000;
+    expect_open_error(c, HWENC_EINVAL, "beyond");
+    c = base_config();
+    c.qp = 52;
+    expect_open_error(c, HWENC_EINVAL, "--qp");
+    c = base_config();
+    c.keyint = 0;
+    expect_open_error(c, HWENC_EINVAL, "--keyint");
+    c = base_config();
+    c.ref_frames = 0;
+    expect_open_error(c, HWENC_EINVAL, "--ref");
+    c = base_config();
+    c.fps_den = 0;
+    expect_open_error(c, HWENC_EINVAL, "frame rate");
+    c = base_config();
+    c.pixel_format = (enum hwenc_pixel_format)7;
+    expect_open_error(c, HWENC_EINVAL, "pixel format");
+    c = base_config();
+    c.struct_size = 12;
+    expect_open_error(c, HWENC_EINVAL, "struct_size");
+    c = base_config();
+    c.fps_num = 240;
+    c.width = 4096;
+    c.height = 2304;
+    c.ref_frames = 16;
+    /* Big, fast and many references still fits level 6.x: must open. */
+    hwenc_encoder *enc = NULL;
+    CHECK(hwenc_open(&c, &enc) == 0 && enc, "4096x2304@240 with 16 refs should open");
+    hwenc_close(enc);
+
+    char err[64];
+    CHECK(hwenc_open_ex(NULL, &enc, err, sizeof(err)) == HWENC_EINVAL, "NULL config");
+    c = base_config();
+    CHECK(hwenc_open_ex(&c, NULL, err, sizeof(err)) == HWENC_EINVAL, "NULL output");
+}
+
+static void test_misuse(void)
+{
+    hwenc_config c = base_config();
+    hwenc_encoder *enc = NULL;
+    CHECK(hwenc_open(&c, &enc) == 0, "open");
+    hwenc_packet pkt;
+    static uint8_t y[64 * 48], u[32 * 24], v[32 * 24];
+    hwenc_frame f = { .plane = { y, u, v }, .stride = { 64, 32, 32 } };
+
+    CHECK(hwenc_receive_packet(enc, &pkt) == HWENC_EAGAIN, "receive before any send needs input");
+    CHECK(hwenc_send_frame(NULL, &f) == HWENC_EINVAL, "send to NULL encoder");
+    CHECK(hwenc_receive_packet(NULL, &pkt) == HWENC_EINVAL, "receive from NULL encoder");
+    CHECK(hwenc_receive_packet(enc, NULL) == HWENC_EINVAL, "receive into NULL packet");
+    hwenc_frame bad = f;
+    bad.plane[1] = NULL;
+    CHECK(hwenc_send_frame(enc, &bad) == HWENC_EINVAL && strstr(hwenc_last_error(enc), "plane 1"),
+          "NULL plane: %s", hwenc_last_error(enc));
+    bad = f;
+    bad.stride[0] = 10;
+    CHECK(hwenc_send_frame(enc, &bad) == HWENC_EINVAL, "stride below width");
+
+    CHECK(hwenc_send_frame(enc, &f) == 0, "send");
+    /* The CPU backend holds one packet: a second send must wait for receive. */
+    CHECK(hwenc_send_frame(enc, &f) == HWENC_EAGAIN, "second send before receive");
+    CHECK(hwenc_receive_packet(enc, &pkt) == 0 && pkt.keyframe && pkt.type == HWENC_FRAME_IDR, "first packet IDR");
+    CHECK(pkt.size > 4 && pkt.data[0] == 0 && pkt.data[1] == 0 && pkt.data[2] == 0 && pkt.data[3] == 1 &&
+              (pkt.data[4] & 31) == 7,
+          "IDR packet starts with an SPS");
+    CHECK(hwenc_send_frame(enc, &f) == 0, "send after receive");
+    CHECK(hwenc_send_frame(enc, NULL) == 0, "flush");
+    CHECK(hwenc_send_frame(enc, &f) == HWENC_ESTATE, "send after flush");
+    CHECK(hwenc_send_frame(enc, NULL) == HWENC_ESTATE, "second flush");
+    CHECK(hwenc_receive_packet(enc, &pkt) == 0 && !pkt.keyframe, "second packet");
+    CHECK(hwenc_receive_packet(enc, &pkt) == HWENC_EOF, "EOF after flush");
+    CHECK(hwenc_receive_packet(enc, &pkt) == HWENC_EOF, "EOF stays");
+    hwenc_close(enc);
+    hwenc_close(NULL);
+}
+
+static void test_force_idr_and_keyint(void)
+{
+    hwenc_config c = base_config();
+    c.keyint = 3;
+    hwenc_encoder *enc = NULL;
+    CHECK(hwenc_open(&c, &enc) == 0, "open");
+    static uint8_t y[64 * 48], u[32 * 24], v[32 * 24];
+    const int expect_key[8] = { 1, 0, 0, 1, 0, 1, 0, 0 };
+    for (int i = 0; i < 8; i++) {
+        hwenc_frame f = { .plane = { y, u, v }, .stride = { 64, 32, 32 }, .pts = 100 + i, .force_idr = i == 5 };
+        hwenc_packet pkt;
+        CHECK(hwenc_send_frame(enc, &f) == 0, "send %d", i);
+        CHECK(hwenc_receive_packet(enc, &pkt) == 0, "receive %d", i);
+        CHECK(pkt.keyframe == expect_key[i] && pkt.pts == 100 + i, "frame %d keyframe %d pts %lld", i, pkt.keyframe,
+              (long long)pkt.pts);
+    }
+    hwenc_close(enc);
+}
+
+static void test_names_and_probe(void)
+{
+    CHECK(hwenc_backend_from_name("VAAPI") == HWENC_BACKEND_VAAPI, "backend name");
+    CHECK(hwenc_backend_from_name("foo") == -1, "unknown backend name");
+    CHECK(hwenc_preset_from_name("ultrafast") == HWENC_PRESET_ULTRAFAST, "preset name");
+    CHECK(!strcmp(hwenc_error_string(HWENC_ESTATE), "operation not allowed in the current state"), "error string");
+    CHECK(hwenc_error_string(-1000) != NULL, "unknown error string");
+    CHECK(hwenc_version() == HWENC_VERSION, "version");
+
+    hwenc_backend_info info[8];
+    int n = hwenc_probe(NULL, info, 8);
+    CHECK(n == 4, "four backends probed, got %d", n);
+    CHECK(info[0].backend == HWENC_BACKEND_VAAPI && info[3].backend == HWENC_BACKEND_CPU, "probe order");
+    CHECK(info[3].available, "CPU always available");
+    for (int i = 0; i < n; i++)
+        CHECK(info[i].available || info[i].reason[0], "backend %d unavailable without a reason", i);
+
+    /* auto falls back to the CPU and says why the others were passed over. */
+    hwenc_config c = base_config();
+    c.backend = HWENC_BACKEND_AUTO;
+    hwenc_encoder *enc = NULL;
+    CHECK(hwenc_open(&c, &enc) == 0 && hwenc_get_backend(enc) == HWENC_BACKEND_CPU, "auto opens the CPU backend");
+    int sel = hwenc_get_selection(enc, info, 8);
+    CHECK(sel >= 1 && info[sel - 1].backend == HWENC_BACKEND_CPU, "selection ends with CPU");
+    for (int i = 0; i + 1 < sel; i++)
+        CHECK(!info[i].available && info[i].reason[0], "passed-over backend %d has a reason", i);
+    hwenc_close(enc);
+
+    setenv("HWENC_BACKEND", "bogus", 1);
+    char err[256] = "";
+    CHECK(hwenc_open_ex(&c, &enc, err, sizeof(err)) == HWENC_EINVAL && strstr(err, "HWENC_BACKEND"),
+          "bad HWENC_BACKEND: %s", err);
+    setenv("HWENC_BACKEND", "cpu", 1);
+    CHECK(hwenc_open(&c, &enc) == 0 && hwenc_get_backend(enc) == HWENC_BACKEND_CPU, "HWENC_BACKEND=cpu");
+    sel = hwenc_get_selection(enc, info, 8);
+    CHECK(sel == 1, "HWENC_BACKEND=cpu tries only the CPU, tried %d", sel);
+    hwenc_close(enc);
+    unsetenv("HWENC_BACKEND");
+}
+
+int main(void)
+{
+    test_config_errors();
+    test_misuse();
+    test_force_idr_and_keyint();
+    test_names_and_probe();
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what hwenc needs on Debian 12 to build, test and benchmark:
+# the compiler and CMake, libavcodec (the test oracle), the hardware API
+# headers (left out of the build when missing), and the reference encoders.
+set -euo pipefail
+
+packages=(
+    build-essential cmake pkg-config
+    libavcodec-dev libavformat-dev libavutil-dev libswscale-dev ffmpeg
+    libva-dev libdrm-dev libffmpeg-nvenc-dev libvulkan-dev libvulkan1 mesa-vulkan-drivers
+    libx264-dev libopenh264-dev
+    python-kivy-examples
+)
+
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+    echo "setup-debian: all packages present"
+    exit 0
+fi
+
+as_root=()
+[ "$(id -u)" -eq 0 ] || as_root=(sudo)
+echo "setup-debian: installing ${missing[*]}"
+"${as_root[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
