@@ -15,7 +15,7 @@
  * a coded_block_pattern), as a lambda multiple. */
 #define I4x4_OVERHEAD 24
 
-static int analyse_i16x16(cpu_encoder *enc, mb_ctx *mb)
+int mb_intra16x16_cost(cpu_encoder *enc, mb_ctx *mb)
 {
     uint8_t edge_buf[48], pred[16 * 16];
     uint8_t *edge = edge_buf + 24;
@@ -61,7 +61,7 @@ static int i4x4_dc_variant(int has_top, int has_left)
 
 /* Codes the macroblock as Intra4x4 and returns its cost, or INT_MAX as soon
  * as it exceeds limit (the recon is then incomplete). */
-static int analyse_i4x4(cpu_encoder *enc, mb_ctx *mb, int limit)
+int mb_intra4x4_code(cpu_encoder *enc, mb_ctx *mb, int limit)
 {
     uint8_t edge_buf[24], pred[4 * 4];
     uint8_t *edge = edge_buf + 8;
@@ -124,18 +124,15 @@ static void analyse_chroma(cpu_encoder *enc, mb_ctx *mb)
     }
 }
 
-void mb_analyse_intra(cpu_encoder *enc, mb_ctx *mb)
+void mb_intra_finish(cpu_encoder *enc, mb_ctx *mb, int cost16, int cost4)
 {
-    int cost16 = analyse_i16x16(enc, mb);
-    int cost4 = analyse_i4x4(enc, mb, cost16);
-
     mb->type = MB_I4x4;
     if (cost4 == INT_MAX || cost16 <= cost4) {
         mb->type = MB_I16x16;
         if (mb_encode_i16x16(enc, mb) < 0) {
             /* The DC levels do not fit CAVLC at this QP: Intra4x4 always does. */
             mb->type = MB_I4x4;
-            analyse_i4x4(enc, mb, INT_MAX);
+            mb_intra4x4_code(enc, mb, INT_MAX);
         }
     }
     if (mb->type == MB_I16x16)
@@ -144,4 +141,10 @@ void mb_analyse_intra(cpu_encoder *enc, mb_ctx *mb)
     analyse_chroma(enc, mb);
     if (mb_encode_chroma(enc, mb) < 0)
         mb_encode_pcm(enc, mb);
+}
+
+void mb_analyse_intra(cpu_encoder *enc, mb_ctx *mb)
+{
+    int cost16 = mb_intra16x16_cost(enc, mb);
+    mb_intra_finish(enc, mb, cost16, mb_intra4x4_code(enc, mb, cost16));
 }

@@ -5,6 +5,7 @@
  * encoder codes the picture, and the packet gets the parameter sets in
  * front of IDR pictures.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +31,7 @@ static void cpu_probe(const hwenc_config *config, hwenc_backend_info *info)
     snprintf(info->device, sizeof(info->device), "CPU");
     snprintf(info->driver, sizeof(info->driver), "hwenc CPU encoder");
     snprintf(info->capabilities, sizeof(info->capabilities),
-             "profile: Constrained Baseline; slices: I; rc: CQP");
+             "profile: Constrained Baseline; slices: I, P; refs: 1-16; rc: CQP CRF ABR CBR VBR");
 }
 
 static void cpu_close(void *priv)
@@ -49,9 +50,7 @@ static int cpu_open(const hal_session *s, void **priv, hal_caps *caps, char *err
     cpu_backend *b = calloc(1, sizeof(*b));
     if (!b)
         return HWENC_ENOMEM;
-    int ret = ratecontrol_init(&b->rc, cfg, err, err_size);
-    if (ret < 0)
-        goto fail;
+    ratecontrol_init(&b->rc, cfg, s->sps->mb_width * s->sps->mb_height, s->sps->mb_height);
     cpu_encoder_params params = {
         .sps = s->sps,
         .pps = s->pps,
@@ -59,7 +58,7 @@ static int cpu_open(const hal_session *s, void **priv, hal_caps *caps, char *err
         .preset = cfg->preset,
         .cpu_flags = 0,
     };
-    ret = cpu_encoder_open(&b->enc, &params);
+    int ret = cpu_encoder_open(&b->enc, &params);
     if (ret < 0) {
         snprintf(err, err_size, "CPU encoder: %s", hwenc_error_string(ret));
         goto fail;
@@ -70,12 +69,17 @@ static int cpu_open(const hal_session *s, void **priv, hal_caps *caps, char *err
         ret = HWENC_ENOMEM;
         goto fail;
     }
-    caps->max_refs = 0; /* P slices come with the inter-coding stage */
+    caps->max_refs = H264_MAX_REFS;
     *priv = b;
     return 0;
 fail:
     cpu_close(b);
     return ret;
+}
+
+static int row_qp(void *opaque, int row, int64_t bits_so_far)
+{
+    return ratecontrol_row_qp(opaque, row, bits_so_far);
 }
 
 static int cpu_send_picture(void *priv, const hal_picture *hp, char *err, size_t err_size)
@@ -95,10 +99,10 @@ static int cpu_send_picture(void *priv, const hal_picture *hp, char *err, size_t
     }
     for (int i = 0; i < hp->num_refs; i++)
         pic.ref_slots[i] = hp->refs[i].slot;
-    pic.slice.slice_qp = ratecontrol_picture_qp(&b->rc, hp->type);
-    /* The in-loop filter comes with the inter-coding stage; until then the
-     * stream must tell decoders not to filter either. */
-    pic.slice.disable_deblocking_filter_idc = 1;
+    int intra = hp->type == HWENC_FRAME_IDR || hp->type == HWENC_FRAME_I;
+    pic.slice.slice_qp = ratecontrol_start_frame(&b->rc, intra, hp->cost.intra, hp->cost.inter);
+    pic.row_qp = row_qp;
+    pic.row_qp_opaque = &b->rc;
 
     size_t pos = 0;
     if (hp->parameter_sets_size) {
@@ -119,8 +123,9 @@ static int cpu_send_picture(void *priv, const hal_picture *hp, char *err, size_t
     b->pkt.pts = hp->pts;
     b->pkt.display_index = hp->display_index;
     b->pkt.type = hp->type;
-    b->pkt.qp = pic.slice.slice_qp;
+    b->pkt.qp = (int)lrint(stats.qp_avg);
     cpu_encoder_get_recon(b->enc, hp->recon_slot, b->pkt.recon, b->pkt.recon_stride);
+    ratecontrol_end_frame(&b->rc, (int64_t)b->pkt.size * 8, stats.qp_avg);
     b->have_packet = 1;
     return 0;
 }
@@ -137,11 +142,18 @@ static int cpu_receive_packet(void *priv, int drain, hal_packet *pkt, char *err,
     return 0;
 }
 
+static int cpu_reconfigure(void *priv, const hwenc_config *cfg, char *err, size_t err_size)
+{
+    cpu_backend *b = priv;
+    return ratecontrol_reconfigure(&b->rc, cfg, err, err_size);
+}
+
 const hal_backend hal_backend_cpu = {
     .id = HWENC_BACKEND_CPU,
     .probe = cpu_probe,
     .open = cpu_open,
     .send_picture = cpu_send_picture,
     .receive_packet = cpu_receive_packet,
+    .reconfigure = cpu_reconfigure,
     .close = cpu_close,
 };

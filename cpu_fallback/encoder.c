@@ -10,10 +10,27 @@
 
 #include "hwenc/hwenc.h"
 #include "internal.h"
+#include "me.h"
 
 /* A macroblock may not take more bits than this (A.3.1: 128 + RawMbBits);
  * I_PCM always fits, so larger ones are re-coded as I_PCM. */
 #define MB_MAX_BITS (128 + 384 * 8)
+
+/* What each preset turns on, fastest first (enum hwenc_preset order). */
+static const encoder_options preset_options[] = {
+    /* ultrafast */ { ME_DIAMOND, 16, 1, 0, 0, 1 },
+    /* superfast */ { ME_HEXAGON, 16, 1, 0, 1, 1 },
+    /* veryfast  */ { ME_HEXAGON, 16, 2, 1, 1, 1 },
+    /* faster    */ { ME_HEXAGON, 16, 3, 1, 1, 1 },
+    /* fast      */ { ME_HEXAGON, 24, 4, 1, 1, 1 },
+    /* medium    */ { ME_HEXAGON, 24, 6, 1, 1, 1 },
+};
+
+static void init_mvd_bits(cpu_encoder *enc)
+{
+    for (int d = -4096; d <= 4096; d++)
+        enc->mvd_bits[d + 4096] = (uint8_t)bs_size_se(d);
+}
 
 static void init_lambda(cpu_encoder *enc)
 {
@@ -40,23 +57,32 @@ int cpu_encoder_open(cpu_encoder **out, const cpu_encoder_params *params)
     enc->height = enc->mb_height * 16 - enc->sps.crop_top - enc->sps.crop_bottom;
     enc->preset = params->preset;
     enc->dpb_slots = params->dpb_slots;
+    if (params->preset < 0 || params->preset >= (int)(sizeof(preset_options) / sizeof(preset_options[0]))) {
+        free(enc);
+        return HWENC_EINVAL;
+    }
+    enc->opt = preset_options[params->preset];
 
     pixel_dsp_init(&enc->pixf, params->cpu_flags);
     dct_dsp_init(&enc->dctf, params->cpu_flags);
     quant_dsp_init(&enc->quantf, params->cpu_flags);
     predict_dsp_init(&enc->predf, params->cpu_flags);
+    mc_dsp_init(&enc->mcf, params->cpu_flags);
+    deblock_dsp_init(&enc->dbf, params->cpu_flags);
     quant_tables_init(&enc->qt);
     init_lambda(enc);
+    init_mvd_bits(enc);
 
     size_t mb_count = (size_t)enc->mb_width * (size_t)enc->mb_height;
     enc->mbs = calloc(mb_count, sizeof(*enc->mbs));
+    enc->mbs_prev = calloc(mb_count, sizeof(*enc->mbs_prev));
     enc->recon = calloc((size_t)enc->dpb_slots + 1, sizeof(*enc->recon));
     enc->rbsp_capacity = mb_count * (MB_MAX_BITS / 8 + 8) + 1024;
     enc->rbsp = malloc(enc->rbsp_capacity);
-    if (!enc->mbs || !enc->recon || !enc->rbsp || cpu_frame_alloc(&enc->source, enc->mb_width, enc->mb_height) < 0)
+    if (!enc->mbs || !enc->mbs_prev || !enc->recon || !enc->rbsp || cpu_frame_alloc(&enc->source, enc->mb_width, enc->mb_height, 0) < 0)
         goto fail;
     for (int i = 0; i <= enc->dpb_slots; i++)
-        if (cpu_frame_alloc(&enc->recon[i], enc->mb_width, enc->mb_height) < 0)
+        if (cpu_frame_alloc(&enc->recon[i], enc->mb_width, enc->mb_height, 1) < 0)
             goto fail;
     *out = enc;
     return 0;
@@ -75,6 +101,7 @@ void cpu_encoder_close(cpu_encoder *enc)
     free(enc->recon);
     cpu_frame_free(&enc->source);
     free(enc->mbs);
+    free(enc->mbs_prev);
     free(enc->rbsp);
     free(enc);
 }
@@ -108,6 +135,8 @@ static void mb_setup(cpu_encoder *enc, mb_ctx *mb, cpu_frame *recon, int mbx, in
     mb->state = row + mbx;
     mb->left = mbx > 0 ? mb->state - 1 : NULL;
     mb->top = mby > 0 ? mb->state - enc->mb_width : NULL;
+    mb->topright = mb->avail & MB_TOPRIGHT ? mb->state - enc->mb_width + 1 : NULL;
+    mb->topleft = mb->avail & MB_TOPLEFT ? mb->state - enc->mb_width - 1 : NULL;
     mb->qp = qp;
     mb->qpc = chroma_qp_for(qp, enc->pps.chroma_qp_index_offset);
     mb->lambda = enc->lambda_tab[qp];
@@ -120,6 +149,61 @@ static void mb_setup(cpu_encoder *enc, mb_ctx *mb, cpu_frame *recon, int mbx, in
     }
 }
 
+/* Writes one coded macroblock, re-coding it as I_PCM when it would take
+ * more bits than a macroblock may. */
+static void write_macroblock(cpu_encoder *enc, h264_bitstream *bs, mb_ctx *mb, const h264_slice_header *sh,
+                             int *last_qp, cpu_picture_stats *st)
+{
+    h264_bitstream saved = *bs;
+    int saved_qp = *last_qp;
+    if (mb->type != MB_PCM) {
+        if (mb_type_is_intra(mb->type))
+            mb_write_intra(bs, enc, mb, sh->slice_type, last_qp);
+        else
+            mb_write_inter(bs, enc, mb, enc->num_refs, last_qp);
+        if (bs_bit_count(bs) - bs_bit_count(&saved) > MB_MAX_BITS) {
+            *bs = saved;
+            *last_qp = saved_qp;
+            mb_encode_pcm(enc, mb);
+        }
+    }
+    if (mb->type == MB_PCM) {
+        mb_write_pcm(bs, mb, sh->slice_type);
+        for (int i = 0; i < 4; i++)
+            mb->state->ref[i] = -1;
+        st->pcm_mbs++;
+    }
+    st->intra_mbs += mb_type_is_intra(mb->type);
+    st->qp_avg += mb->state->qp;
+}
+
+/* After the last macroblock: the in-loop filter, then, for references, the
+ * borders and half-pel planes motion compensation reads. */
+static void finish_picture(cpu_encoder *enc, cpu_frame *recon, const cpu_picture *pic)
+{
+    const h264_slice_header *sh = &pic->slice;
+    if (sh->disable_deblocking_filter_idc != 1) {
+        deblock_params p = {
+            .disable_idc = sh->disable_deblocking_filter_idc,
+            .alpha_c0_offset = sh->slice_alpha_c0_offset_div2 * 2,
+            .beta_offset = sh->slice_beta_offset_div2 * 2,
+            .chroma_qp_index_offset = enc->pps.chroma_qp_index_offset,
+        };
+        for (int y = 0; y < enc->mb_height; y++)
+            deblock_mb_row(&enc->dbf, &p, recon->plane, recon->stride, enc->mbs, enc->mb_width, enc->mb_height, y);
+    }
+    if (pic->recon_slot < 0)
+        return;
+    for (int p = 0; p < 3; p++)
+        enc->mcf.frame_expand_border(recon->plane[p], recon->stride[p], recon->width[p], recon->height[p],
+                                     p ? FRAME_PAD_CHROMA : FRAME_PAD_LUMA);
+    /* Half-pel planes as far into the border as the filter taps allow. */
+    int m = MC_HPEL_MARGIN(FRAME_PAD_LUMA);
+    ptrdiff_t back = m * (recon->stride[0] + 1);
+    enc->mcf.hpel_filter(recon->hpel[0] - back, recon->hpel[1] - back, recon->hpel[2] - back, recon->plane[0] - back,
+                         recon->stride[0], recon->width[0] + 2 * m, recon->height[0] + 2 * m);
+}
+
 static int check_picture(const cpu_encoder *enc, const cpu_picture *pic)
 {
     const h264_slice_header *sh = &pic->slice;
@@ -129,8 +213,17 @@ static int check_picture(const cpu_encoder *enc, const cpu_picture *pic)
         return HWENC_EINVAL;
     if (sh->slice_qp < 0 || sh->slice_qp > QP_MAX)
         return HWENC_EINVAL;
-    if (sh->slice_type != H264_SLICE_I)
+    if (sh->slice_type != H264_SLICE_I && sh->slice_type != H264_SLICE_P)
         return HWENC_EUNSUPPORTED;
+    if (sh->slice_type == H264_SLICE_P) {
+        int active = sh->num_ref_idx_active_override ? sh->num_ref_idx_l0_active
+                                                     : enc->pps.num_ref_idx_l0_default_active;
+        if (pic->num_refs < 1 || pic->num_refs > H264_MAX_REFS || active != pic->num_refs)
+            return HWENC_EINVAL;
+        for (int i = 0; i < pic->num_refs; i++)
+            if (pic->ref_slots[i] < 0 || pic->ref_slots[i] >= enc->dpb_slots || pic->ref_slots[i] == pic->recon_slot)
+                return HWENC_EINVAL;
+    }
     return 0;
 }
 
@@ -146,35 +239,47 @@ int64_t cpu_encode_picture(cpu_encoder *enc, const cpu_picture *pic, uint8_t *ou
     h264_bitstream bs;
 
     cpu_frame_load(&enc->source, pic, enc->width, enc->height);
+    enc->num_refs = sh->slice_type == H264_SLICE_P ? pic->num_refs : 0;
+    for (int i = 0; i < enc->num_refs; i++)
+        enc->refs[i] = &enc->recon[pic->ref_slots[i]];
     bs_init(&bs, enc->rbsp, enc->rbsp_capacity);
     h264_write_slice_header(&bs, &enc->sps, &enc->pps, sh);
     size_t header_bits = bs_bit_count(&bs);
 
-    int last_qp = sh->slice_qp;
+    int last_qp = sh->slice_qp, skip_run = 0, row_qp = sh->slice_qp;
     for (int mby = 0; mby < enc->mb_height; mby++) {
+        if (pic->row_qp)
+            row_qp = pic->row_qp(pic->row_qp_opaque, mby, (int64_t)(bs_bit_count(&bs) - header_bits));
         for (int mbx = 0; mbx < enc->mb_width; mbx++) {
             mb_ctx mb;
-            mb_setup(enc, &mb, recon, mbx, mby, sh->slice_qp);
-            mb_analyse_intra(enc, &mb);
-            h264_bitstream saved = bs;
-            int saved_qp = last_qp;
-            if (mb.type != MB_PCM) {
-                mb_write_intra(&bs, enc, &mb, sh->slice_type, &last_qp);
-                if (bs_bit_count(&bs) - bs_bit_count(&saved) > MB_MAX_BITS) {
-                    bs = saved;
-                    last_qp = saved_qp;
-                    mb_encode_pcm(enc, &mb);
-                }
+            /* mb_qp_delta reaches -26..25 from the previous macroblock's QP. */
+            int qp = row_qp < last_qp - 26 ? last_qp - 26 : row_qp > last_qp + 25 ? last_qp + 25 : row_qp;
+            mb_setup(enc, &mb, recon, mbx, mby, qp < 0 ? 0 : qp > QP_MAX ? QP_MAX : qp);
+            if (sh->slice_type == H264_SLICE_P)
+                mb_analyse_p(enc, &mb);
+            else
+                mb_analyse_intra(enc, &mb);
+            if (mb.type == MB_P_SKIP) {
+                mb_record_skip(&mb, last_qp);
+                skip_run++;
+                st.skip_mbs++;
+                st.qp_avg += last_qp;
+                continue;
             }
-            if (mb.type == MB_PCM) {
-                mb_write_pcm(&bs, &mb, sh->slice_type);
-                st.pcm_mbs++;
+            if (sh->slice_type == H264_SLICE_P) {
+                bs_write_ue(&bs, (uint32_t)skip_run);
+                skip_run = 0;
             }
-            st.intra_mbs++;
-            st.qp_avg += mb.type == MB_PCM ? 0 : mb.qp;
+            write_macroblock(enc, &bs, &mb, sh, &last_qp, &st);
         }
     }
+    if (skip_run)
+        bs_write_ue(&bs, (uint32_t)skip_run);
     bs_write_rbsp_trailing(&bs);
+    finish_picture(enc, recon, pic);
+    mb_state *done = enc->mbs;
+    enc->mbs = enc->mbs_prev;
+    enc->mbs_prev = done;
     size_t rbsp_size = bs_flush(&bs);
     if (bs.overflow)
         return HWENC_ENOMEM;
@@ -184,7 +289,7 @@ int64_t cpu_encode_picture(cpu_encoder *enc, const cpu_picture *pic, uint8_t *ou
     if (stats) {
         int mbs = enc->mb_width * enc->mb_height;
         st.bits = (int)(rbsp_size * 8 - header_bits);
-        st.qp_avg = mbs > st.pcm_mbs ? st.qp_avg / (mbs - st.pcm_mbs) : 0;
+        st.qp_avg /= mbs;
         *stats = st;
     }
     return (int64_t)size;

@@ -8,19 +8,23 @@
 
 #include "internal.h"
 
-int cpu_frame_alloc(cpu_frame *f, int mb_width, int mb_height)
+int cpu_frame_alloc(cpu_frame *f, int mb_width, int mb_height, int with_hpel)
 {
     memset(f, 0, sizeof(*f));
-    size_t offsets[3], total = 0;
-    for (int p = 0; p < 3; p++) {
-        int pad = p ? FRAME_PAD_CHROMA : FRAME_PAD_LUMA;
-        int w = p ? mb_width * 8 : mb_width * 16;
-        int h = p ? mb_height * 8 : mb_height * 16;
+    size_t offsets[6], total = 0;
+    int planes = with_hpel ? 6 : 3;
+    for (int p = 0; p < planes; p++) {
+        int chroma = p == 1 || p == 2;
+        int pad = chroma ? FRAME_PAD_CHROMA : FRAME_PAD_LUMA;
+        int w = chroma ? mb_width * 8 : mb_width * 16;
+        int h = chroma ? mb_height * 8 : mb_height * 16;
         /* Round the stride to 64 bytes so rows start aligned for SIMD. */
         ptrdiff_t stride = ((ptrdiff_t)w + 2 * pad + 63) & ~(ptrdiff_t)63;
-        f->width[p] = w;
-        f->height[p] = h;
-        f->stride[p] = stride;
+        if (p < 3) {
+            f->width[p] = w;
+            f->height[p] = h;
+            f->stride[p] = stride;
+        }
         offsets[p] = total + (size_t)pad * (size_t)stride + (size_t)pad;
         total += (size_t)stride * (size_t)(h + 2 * pad);
     }
@@ -30,6 +34,8 @@ int cpu_frame_alloc(cpu_frame *f, int mb_width, int mb_height)
     memset(f->buffer, 0, total);
     for (int p = 0; p < 3; p++)
         f->plane[p] = f->buffer + offsets[p];
+    for (int p = 3; p < planes; p++)
+        f->hpel[p - 3] = f->buffer + offsets[p];
     return 0;
 }
 

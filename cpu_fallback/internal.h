@@ -10,6 +10,8 @@
 #include <stdint.h>
 
 #include "dct.h"
+#include "deblock.h"
+#include "mc.h"
 #include "encoder.h"
 #include "h264/bitstream.h"
 #include "h264/params.h"
@@ -26,10 +28,14 @@ typedef struct cpu_frame {
     uint8_t *plane[3];       /* top-left sample of the coded area */
     ptrdiff_t stride[3];
     int width[3], height[3]; /* coded (macroblock-aligned) size */
+    /* Reference frames only: the luma half-pel planes b, h and j of 8.4.2.2.1,
+     * laid out like plane[0]. */
+    uint8_t *hpel[3];
     uint8_t *buffer;
 } cpu_frame;
 
-int cpu_frame_alloc(cpu_frame *f, int mb_width, int mb_height);
+/* with_hpel: also allocate the half-pel planes of a reference frame. */
+int cpu_frame_alloc(cpu_frame *f, int mb_width, int mb_height, int with_hpel);
 void cpu_frame_free(cpu_frame *f);
 /* Copies a cropped I420/NV12 picture into f, replicating the last column
  * and row into the macroblock-alignment area. */
@@ -82,6 +88,7 @@ typedef struct mb_ctx {
     int lambda;
     mb_state *state;             /* this macroblock's entry */
     const mb_state *left, *top;  /* NULL when not available */
+    const mb_state *topright, *topleft;
 
     uint8_t *src[3];             /* source in the padded source frame */
     uint8_t *rec[3];             /* reconstruction in the recon frame */
@@ -92,6 +99,14 @@ typedef struct mb_ctx {
     int chroma_mode;             /* normative 0..3 */
     int cbp_luma, cbp_chroma;
 
+    /* Inter decision: partitions in coding order (1 for 16x16, 2 for 16x8
+     * and 8x16, 4 for 8x8), each with its reference, vector and predictor. */
+    int num_parts;
+    int part_ref[4];
+    int16_t part_mv[4][2];
+    int16_t part_mvp[4][2];
+    int16_t skip_mv[2];
+
     /* Levels in scan order. Intra16x16 keeps DC apart and uses [1..15]. */
     int16_t luma_dc[16];
     int16_t luma[16][16];        /* by raster 4x4 position */
@@ -99,14 +114,27 @@ typedef struct mb_ctx {
     int16_t chroma_ac[2][4][16]; /* [plane][raster 2x2 position][scan], [1..15] used */
 } mb_ctx;
 
+/* What a preset turns on (see the README's preset table). */
+typedef struct encoder_options {
+    int me_method;               /* enum me_method */
+    int me_range;                /* full-pel search range */
+    int subpel_iterations;       /* 0: full-pel only */
+    int inter_partitions;        /* 16x8, 8x16 and 8x8 as well as 16x16 */
+    int intra4x4_in_p;           /* try Intra4x4 in P pictures */
+    int decimate;                /* drop isolated +-1 levels of inter blocks */
+} encoder_options;
+
 struct cpu_encoder {
     h264_sps sps;
     h264_pps pps;
     int width, height;           /* cropped */
     int mb_width, mb_height;
     int preset;
+    encoder_options opt;
 
     pixel_dsp pixf;
+    mc_dsp mcf;
+    deblock_dsp dbf;
     dct_dsp dctf;
     quant_dsp quantf;
     predict_dsp predf;
@@ -117,6 +145,12 @@ struct cpu_encoder {
     cpu_frame *recon;            /* dpb_slots + 1 frames; the last is the scratch frame */
     cpu_frame source;
     mb_state *mbs;
+    mb_state *mbs_prev;          /* the previous picture's, for co-located predictors */
+    uint8_t mvd_bits[2 * 4096 + 1];
+
+    /* The picture being coded. */
+    int num_refs;
+    const cpu_frame *refs[H264_MAX_REFS];
 
     uint8_t *rbsp;
     size_t rbsp_capacity;
@@ -127,13 +161,40 @@ extern const uint8_t block_idx_to_raster[16];
 
 int chroma_qp_for(int qp, int chroma_qp_index_offset);
 
+/* mvpred.c: motion vector prediction (8.4.1). Partitions are given in
+ * pixels within the macroblock; the current macroblock's state holds the
+ * vectors of the partitions decided before. */
+void mvpred_predict(const mb_ctx *mb, int x, int y, int w, int h, int ref, int16_t mvp[2]);
+void mvpred_skip(const mb_ctx *mb, int16_t mv[2]);
+
 /* analyse.c: intra mode decision; encodes the chosen modes into the recon. */
 void mb_analyse_intra(cpu_encoder *enc, mb_ctx *mb);
+/* The pieces, for P pictures: the Intra16x16 cost (prediction only), the
+ * Intra4x4 cost (which codes the blocks; INT_MAX once over limit), and the
+ * coding of the cheaper one plus chroma. */
+int mb_intra16x16_cost(cpu_encoder *enc, mb_ctx *mb);
+int mb_intra4x4_code(cpu_encoder *enc, mb_ctx *mb, int limit);
+void mb_intra_finish(cpu_encoder *enc, mb_ctx *mb, int cost16, int cost4);
+/* analyse_inter.c: P macroblock decision (skip, partitions, references,
+ * intra); leaves the chosen macroblock coded in the recon. */
+void mb_analyse_p(cpu_encoder *enc, mb_ctx *mb);
 /* macroblock.c: transform, quantisation and reconstruction. */
 int mb_encode_i16x16(cpu_encoder *enc, mb_ctx *mb);
 int mb_encode_i4x4_block(cpu_encoder *enc, mb_ctx *mb, int raster, int mode);
+/* Intra chroma: prediction and residual. */
 int mb_encode_chroma(cpu_encoder *enc, mb_ctx *mb);
+/* Residual of the chroma prediction already in the recon. */
+int mb_encode_chroma_residual(cpu_encoder *enc, mb_ctx *mb, int intra);
 void mb_encode_pcm(cpu_encoder *enc, mb_ctx *mb);
+/* Writes the inter prediction of the decided partitions into the recon. */
+void mb_predict_inter(cpu_encoder *enc, mb_ctx *mb);
+/* Codes the luma and chroma residual of the inter prediction in the recon. */
+int mb_encode_inter(cpu_encoder *enc, mb_ctx *mb);
+/* 1 if the skip prediction leaves no coefficient in luma or chroma (the
+ * recon then holds it). */
+int mb_probe_skip(cpu_encoder *enc, mb_ctx *mb);
+/* Records the decided partitions' vectors and references in the state. */
+void mb_store_motion(mb_ctx *mb);
 /* Normative predIntra4x4PredMode of a block (8.3.1.1). */
 int mb_predict_intra4x4_mode(const mb_ctx *mb, int raster);
 /* Predictor variants that read only available neighbours for DC modes. */
@@ -145,6 +206,9 @@ void mb_build_edge_4x4(const mb_ctx *mb, int raster, uint8_t *edge, int *has_top
 void mb_build_edge(const mb_ctx *mb, int plane, int size, uint8_t *edge);
 /* mb_write.c: macroblock_layer() with CAVLC. */
 void mb_write_intra(h264_bitstream *bs, const cpu_encoder *enc, mb_ctx *mb, int slice_type, int *last_qp);
+void mb_write_inter(h264_bitstream *bs, const cpu_encoder *enc, mb_ctx *mb, int num_ref_idx_active, int *last_qp);
+/* Records a P_Skip macroblock's state (it writes nothing itself). */
+void mb_record_skip(mb_ctx *mb, int last_qp);
 void mb_write_pcm(h264_bitstream *bs, mb_ctx *mb, int slice_type);
 
 #endif

@@ -181,6 +181,16 @@ int mb_encode_chroma(cpu_encoder *enc, mb_ctx *mb)
 {
     uint8_t edge_buf[32];
     uint8_t *edge = edge_buf + 16;
+    for (int p = 0; p < 2; p++) {
+        mb_build_edge(mb, p + 1, 8, edge);
+        enc->predf.predict_chroma[mb_chroma_variant(mb->chroma_mode, mb->avail)](mb->rec[p + 1], mb->stride[p + 1],
+                                                                                 edge);
+    }
+    return mb_encode_chroma_residual(enc, mb, 1);
+}
+
+int mb_encode_chroma_residual(cpu_encoder *enc, mb_ctx *mb, int intra)
+{
     int qpc = mb->qpc, q6 = qpc % 6;
     int dc_qbits = 16 + qpc / 6, ac_qbits = 15 + qpc / 6;
     int16_t dct[2][4][16];
@@ -189,8 +199,6 @@ int mb_encode_chroma(cpu_encoder *enc, mb_ctx *mb)
     for (int p = 0; p < 2; p++) {
         ptrdiff_t s = mb->stride[p + 1];
         int16_t *dc = mb->chroma_dc[p];
-        mb_build_edge(mb, p + 1, 8, edge);
-        enc->predf.predict_chroma[mb_chroma_variant(mb->chroma_mode, mb->avail)](mb->rec[p + 1], s, edge);
         for (int b = 0; b < 4; b++) {
             int off = 4 * (b >> 1) * (int)s + 4 * (b & 1);
             enc->dctf.sub4x4_dct(dct[p][b], mb->src[p + 1] + off, s, mb->rec[p + 1] + off, s);
@@ -198,15 +206,17 @@ int mb_encode_chroma(cpu_encoder *enc, mb_ctx *mb)
             dct[p][b][0] = 0;
         }
         enc->dctf.dct2x2dc(dc);
-        any_dc |= enc->quantf.quant_2x2_dc(dc, enc->qt.mf[q6][0], quant_bias(dc_qbits, 1), dc_qbits);
+        any_dc |= enc->quantf.quant_2x2_dc(dc, enc->qt.mf[q6][0], quant_bias(dc_qbits, intra), dc_qbits);
         if (levels_overflow(dc, 4))
             return -1;
         for (int b = 0; b < 4; b++) {
-            any_ac |= enc->quantf.quant_4x4(dct[p][b], enc->qt.mf[q6], quant_bias(ac_qbits, 1), ac_qbits);
+            any_ac |= enc->quantf.quant_4x4(dct[p][b], enc->qt.mf[q6], quant_bias(ac_qbits, intra), ac_qbits);
             enc->dctf.zigzag_scan_4x4(mb->chroma_ac[p][b], dct[p][b]);
         }
     }
     mb->cbp_chroma = any_ac ? 2 : any_dc ? 1 : 0;
+    if (!mb->cbp_chroma)
+        return 0;
 
     for (int p = 0; p < 2; p++) {
         ptrdiff_t s = mb->stride[p + 1];
@@ -236,4 +246,170 @@ void mb_encode_pcm(cpu_encoder *enc, mb_ctx *mb)
             memcpy(mb->rec[p] + y * mb->stride[p], mb->src[p] + y * mb->stride[p], (size_t)n);
     }
     mb->type = MB_PCM;
+}
+
+void mb_store_motion(mb_ctx *mb)
+{
+    static const uint8_t part_w[] = { [MB_P_16x16] = 4, [MB_P_16x8] = 4, [MB_P_8x16] = 2, [MB_P_8x8] = 2 };
+    static const uint8_t part_h[] = { [MB_P_16x16] = 4, [MB_P_16x8] = 2, [MB_P_8x16] = 4, [MB_P_8x8] = 2 };
+    mb_state *st = mb->state;
+    st->type = (uint8_t)mb->type;
+    if (mb->type == MB_P_SKIP) {
+        for (int i = 0; i < 16; i++) {
+            st->mv[i][0] = mb->skip_mv[0];
+            st->mv[i][1] = mb->skip_mv[1];
+        }
+        memset(st->ref, 0, sizeof(st->ref));
+        return;
+    }
+    int w = part_w[mb->type], h = part_h[mb->type];
+    for (int p = 0; p < mb->num_parts; p++) {
+        int bx0 = (p * w) & 3, by0 = ((p * w) >> 2) * h;
+        for (int by = by0; by < by0 + h; by++)
+            for (int bx = bx0; bx < bx0 + w; bx++) {
+                st->mv[by * 4 + bx][0] = mb->part_mv[p][0];
+                st->mv[by * 4 + bx][1] = mb->part_mv[p][1];
+                st->ref[(by >> 1) * 2 + (bx >> 1)] = (int8_t)mb->part_ref[p];
+            }
+    }
+}
+
+/* Luma and chroma motion compensation of one block into the recon. */
+static void predict_block(cpu_encoder *enc, mb_ctx *mb, int ref, const int16_t mv[2], int x, int y, int w, int h)
+{
+    const cpu_frame *f = enc->refs[ref];
+    int fx = mb->x * 16 + x, fy = mb->y * 16 + y;
+    ptrdiff_t off = (ptrdiff_t)fy * f->stride[0] + fx;
+    const uint8_t *planes[4] = { f->plane[0] + off, f->hpel[0] + off, f->hpel[1] + off, f->hpel[2] + off };
+    enc->mcf.get_luma(mb->rec[0] + y * mb->stride[0] + x, mb->stride[0], planes, f->stride[0], mv[0], mv[1], w, h);
+    for (int p = 1; p < 3; p++) {
+        ptrdiff_t coff = (ptrdiff_t)(fy / 2) * f->stride[p] + fx / 2;
+        enc->mcf.mc_chroma(mb->rec[p] + (y / 2) * mb->stride[p] + x / 2, mb->stride[p], f->plane[p] + coff,
+                           f->stride[p], mv[0], mv[1], w / 2, h / 2);
+    }
+}
+
+void mb_predict_inter(cpu_encoder *enc, mb_ctx *mb)
+{
+    if (mb->type == MB_P_SKIP) {
+        predict_block(enc, mb, 0, mb->skip_mv, 0, 0, 16, 16);
+        return;
+    }
+    for (int p = 0; p < mb->num_parts; p++) {
+        int x = 0, y = 0, w = 16, h = 16;
+        if (mb->type == MB_P_16x8) {
+            y = 8 * p;
+            h = 8;
+        } else if (mb->type == MB_P_8x16) {
+            x = 8 * p;
+            w = 8;
+        } else if (mb->type == MB_P_8x8) {
+            x = 8 * (p & 1);
+            y = 8 * (p >> 1);
+            w = h = 8;
+        }
+        predict_block(enc, mb, mb->part_ref[p], mb->part_mv[p], x, y, w, h);
+    }
+}
+
+/* x264's decimation score of a 4x4 block in scan order: isolated +-1
+ * levels after long zero runs are cheap to drop; any larger level is not. */
+static int decimate_score(const int16_t levels[16])
+{
+    static const uint8_t run_score[16] = { 3, 2, 2, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+    int i = 15, score = 0;
+    while (i >= 0 && !levels[i])
+        i--;
+    while (i >= 0) {
+        if (abs(levels[i]) > 1)
+            return 9;
+        int run = 0;
+        i--;
+        while (i >= 0 && !levels[i]) {
+            i--;
+            run++;
+        }
+        score += run_score[run];
+    }
+    return score;
+}
+
+int mb_encode_inter(cpu_encoder *enc, mb_ctx *mb)
+{
+    ptrdiff_t s = mb->stride[0];
+    int qp = mb->qp, q6 = qp % 6, qbits = 15 + qp / 6;
+    int16_t dct[16][16];
+    int nz[16], score8[4] = { 0 }, total = 0;
+
+    mb->cbp_luma = 0;
+    for (int r = 0; r < 16; r++) {
+        int off = 4 * (r >> 2) * (int)s + 4 * (r & 3);
+        enc->dctf.sub4x4_dct(dct[r], mb->src[0] + off, s, mb->rec[0] + off, s);
+        nz[r] = enc->quantf.quant_4x4(dct[r], enc->qt.mf[q6], quant_bias(qbits, 0), qbits);
+        enc->dctf.zigzag_scan_4x4(mb->luma[r], dct[r]);
+        if (nz[r]) {
+            int i8 = ((r >> 3) << 1) | ((r & 3) >> 1);
+            int sc = enc->opt.decimate ? decimate_score(mb->luma[r]) : 9;
+            score8[i8] += sc;
+            mb->cbp_luma |= 1 << i8;
+        }
+    }
+    if (enc->opt.decimate) {
+        for (int i8 = 0; i8 < 4; i8++)
+            total += score8[i8];
+        for (int i8 = 0; i8 < 4; i8++)
+            if (total < 6 || score8[i8] < 4)
+                mb->cbp_luma &= ~(1 << i8);
+    }
+    for (int r = 0; r < 16; r++) {
+        int i8 = ((r >> 3) << 1) | ((r & 3) >> 1);
+        if (!nz[r] || !(mb->cbp_luma & (1 << i8))) {
+            memset(mb->luma[r], 0, sizeof(mb->luma[r]));
+            continue;
+        }
+        int off = 4 * (r >> 2) * (int)s + 4 * (r & 3);
+        enc->quantf.dequant_4x4(dct[r], enc->qt.dequant[q6], qp);
+        enc->dctf.add4x4_idct(mb->rec[0] + off, s, dct[r]);
+    }
+    return mb_encode_chroma_residual(enc, mb, 0);
+}
+
+int mb_probe_skip(cpu_encoder *enc, mb_ctx *mb)
+{
+    ptrdiff_t s = mb->stride[0];
+    int qp = mb->qp, q6 = qp % 6, qbits = 15 + qp / 6;
+    int16_t dct[16];
+
+    /* The skip vector comes from the neighbours and may point further out
+     * than motion compensation can read. */
+    int reach = MC_MV_REACH(FRAME_PAD_LUMA);
+    int x0 = mb->x * 16 + (mb->skip_mv[0] >> 2), y0 = mb->y * 16 + (mb->skip_mv[1] >> 2);
+    if (x0 < -reach || y0 < -reach || x0 + 16 > enc->mb_width * 16 + reach || y0 + 16 > enc->mb_height * 16 + reach)
+        return 0;
+    mb->type = MB_P_SKIP;
+    mb_predict_inter(enc, mb);
+    for (int r = 0; r < 16; r++) {
+        int off = 4 * (r >> 2) * (int)s + 4 * (r & 3);
+        enc->dctf.sub4x4_dct(dct, mb->src[0] + off, s, mb->rec[0] + off, s);
+        if (enc->quantf.quant_4x4(dct, enc->qt.mf[q6], quant_bias(qbits, 0), qbits))
+            return 0;
+    }
+    int qpc = mb->qpc, c6 = qpc % 6, dc_qbits = 16 + qpc / 6, ac_qbits = 15 + qpc / 6;
+    for (int p = 1; p < 3; p++) {
+        int16_t dc[4];
+        for (int b = 0; b < 4; b++) {
+            int off = 4 * (b >> 1) * (int)mb->stride[p] + 4 * (b & 1);
+            enc->dctf.sub4x4_dct(dct, mb->src[p] + off, mb->stride[p], mb->rec[p] + off, mb->stride[p]);
+            dc[b] = dct[0];
+            dct[0] = 0;
+            if (enc->quantf.quant_4x4(dct, enc->qt.mf[c6], quant_bias(ac_qbits, 0), ac_qbits))
+                return 0;
+        }
+        enc->dctf.dct2x2dc(dc);
+        if (enc->quantf.quant_2x2_dc(dc, enc->qt.mf[c6][0], quant_bias(dc_qbits, 0), dc_qbits))
+            return 0;
+    }
+    mb->cbp_luma = mb->cbp_chroma = 0;
+    mb_store_motion(mb);
+    return 1;
 }

@@ -18,6 +18,13 @@ static const uint8_t intra_cbp_to_code[48] = {
     41, 42, 43, 25, 44, 26, 46, 12, 45, 47, 27, 13, 28, 14, 15, 0,
 };
 
+/* The same for inter macroblocks. */
+static const uint8_t inter_cbp_to_code[48] = {
+    0, 2, 3, 7, 4, 8, 17, 13, 5, 18, 9, 14, 10, 15, 16, 11,
+    1, 32, 33, 36, 34, 37, 44, 40, 35, 45, 38, 41, 39, 42, 43, 19,
+    6, 24, 25, 20, 26, 21, 46, 28, 27, 47, 22, 29, 23, 30, 31, 12,
+};
+
 #define MB_TYPE_I16x16_BASE 1
 #define MB_TYPE_I_PCM 25
 #define MB_TYPE_P_INTRA_OFFSET 5
@@ -81,6 +88,15 @@ static void write_qp_delta(h264_bitstream *bs, const mb_ctx *mb, int *last_qp)
     *last_qp = mb->qp;
 }
 
+static void write_luma_4x4_residual(h264_bitstream *bs, mb_ctx *mb)
+{
+    for (int i = 0; i < 16; i++) {
+        int r = block_idx_to_raster[i];
+        if (mb->cbp_luma & (1 << (i >> 2)))
+            mb->state->nnz[r] = (uint8_t)cavlc_write_residual_block(bs, mb->luma[r], 16, luma_nc(mb, r));
+    }
+}
+
 static void write_chroma_residual(h264_bitstream *bs, mb_ctx *mb)
 {
     if (mb->cbp_chroma)
@@ -99,7 +115,6 @@ void mb_write_intra(h264_bitstream *bs, const cpu_encoder *enc, mb_ctx *mb, int 
     (void)enc;
     memset(mb->state->nnz, 0, sizeof(mb->state->nnz));
     mb->state->type = (uint8_t)mb->type;
-    mb->state->qp = (int8_t)mb->qp;
 
     if (mb->type == MB_I4x4) {
         bs_write_ue(bs, (uint32_t)type_offset);
@@ -109,11 +124,7 @@ void mb_write_intra(h264_bitstream *bs, const cpu_encoder *enc, mb_ctx *mb, int 
         bs_write_ue(bs, intra_cbp_to_code[cbp]);
         if (cbp)
             write_qp_delta(bs, mb, last_qp);
-        for (int i = 0; i < 16; i++) {
-            int r = block_idx_to_raster[i];
-            if (mb->cbp_luma & (1 << (i >> 2)))
-                mb->state->nnz[r] = (uint8_t)cavlc_write_residual_block(bs, mb->luma[r], 16, luma_nc(mb, r));
-        }
+        write_luma_4x4_residual(bs, mb);
     } else {
         int mb_type = MB_TYPE_I16x16_BASE + mb->i16_mode + 4 * mb->cbp_chroma + (mb->cbp_luma ? 12 : 0);
         bs_write_ue(bs, (uint32_t)(type_offset + mb_type));
@@ -127,6 +138,47 @@ void mb_write_intra(h264_bitstream *bs, const cpu_encoder *enc, mb_ctx *mb, int 
             }
     }
     write_chroma_residual(bs, mb);
+    /* Without mb_qp_delta the macroblock keeps the predicted QP. */
+    mb->state->qp = (int8_t)*last_qp;
+}
+
+static void write_ref_idx(h264_bitstream *bs, int ref, int num_ref_idx_active)
+{
+    if (num_ref_idx_active == 2)
+        bs_write_flag(bs, !ref); /* te(v) with a range of 1 is one inverted bit */
+    else if (num_ref_idx_active > 2)
+        bs_write_ue(bs, (uint32_t)ref);
+}
+
+void mb_write_inter(h264_bitstream *bs, const cpu_encoder *enc, mb_ctx *mb, int num_ref_idx_active, int *last_qp)
+{
+    static const uint8_t p_mb_type[] = { [MB_P_16x16] = 0, [MB_P_16x8] = 1, [MB_P_8x16] = 2, [MB_P_8x8] = 3 };
+    (void)enc;
+    memset(mb->state->nnz, 0, sizeof(mb->state->nnz));
+    bs_write_ue(bs, p_mb_type[mb->type]);
+    if (mb->type == MB_P_8x8)
+        for (int p = 0; p < 4; p++)
+            bs_write_ue(bs, 0); /* sub_mb_type: P_L0_8x8 */
+    for (int p = 0; p < mb->num_parts; p++)
+        write_ref_idx(bs, mb->part_ref[p], num_ref_idx_active);
+    for (int p = 0; p < mb->num_parts; p++) {
+        bs_write_se(bs, mb->part_mv[p][0] - mb->part_mvp[p][0]);
+        bs_write_se(bs, mb->part_mv[p][1] - mb->part_mvp[p][1]);
+    }
+    int cbp = mb->cbp_luma | mb->cbp_chroma << 4;
+    bs_write_ue(bs, inter_cbp_to_code[cbp]);
+    if (cbp)
+        write_qp_delta(bs, mb, last_qp);
+    write_luma_4x4_residual(bs, mb);
+    write_chroma_residual(bs, mb);
+    mb->state->qp = (int8_t)*last_qp;
+}
+
+void mb_record_skip(mb_ctx *mb, int last_qp)
+{
+    memset(mb->state->nnz, 0, sizeof(mb->state->nnz));
+    mb->state->qp = (int8_t)last_qp;
+    mb_store_motion(mb);
 }
 
 void mb_write_pcm(h264_bitstream *bs, mb_ctx *mb, int slice_type)

@@ -1,7 +1,11 @@
 /*
  * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
  *
- * Rate control of the CPU backend: it chooses each picture's QP.
+ * Rate control of the CPU backend (the hardware backends use their
+ * driver's). Modes: constant QP; constant quality (CRF); one-pass average
+ * bitrate; CBR and VBR with a VBV buffer model, which also re-plans the QP
+ * of every macroblock row so the buffer never underflows. doc/ratecontrol.md
+ * explains the model.
  */
 #ifndef HWENC_CPU_RATECONTROL_H
 #define HWENC_CPU_RATECONTROL_H
@@ -11,12 +15,49 @@
 
 #include "hwenc/hwenc.h"
 
+/* Frame size model: bits = coeff * complexity / qscale, learnt per type. */
+typedef struct size_predictor {
+    double coeff;
+    double count;
+} size_predictor;
+
 typedef struct ratecontrol {
     enum hwenc_rate_control mode;
-    int qp;
+    int qp_constant;
+    double crf;
+    double fps;
+    int mb_count, mb_rows;
+    double bitrate;              /* bits per second (ABR, CBR, VBR) */
+
+    /* Complexity, blurred over recent frames as x264 does. */
+    double cplx_sum, cplx_count;
+    /* One-pass ABR: bits wanted so far against what the model spent. */
+    double rate_factor_constant; /* CRF */
+    double wanted_bits_window, cplxr_sum;
+    double total_bits, wanted_bits;
+    double last_qscale;
+    int64_t frames;
+
+    /* VBV. */
+    int vbv;
+    double vbv_maxrate, vbv_bufsize, buffer_fill;
+    size_predictor predictor[2];     /* I, P */
+
+    /* The frame being coded. */
+    int frame_is_intra;
+    double frame_cplx, frame_qscale;
+    int frame_qp, row_qp;
+    double frame_max_bits;
 } ratecontrol;
 
-int ratecontrol_init(ratecontrol *rc, const hwenc_config *cfg, char *err, size_t err_size);
-int ratecontrol_picture_qp(ratecontrol *rc, enum hwenc_frame_type type);
+/* cfg was validated by the HAL (config_validate). */
+void ratecontrol_init(ratecontrol *rc, const hwenc_config *cfg, int mb_count, int mb_rows);
+/* New bitrate and VBV settings, in effect from the next frame. */
+int ratecontrol_reconfigure(ratecontrol *rc, const hwenc_config *cfg, char *err, size_t err_size);
+/* QP of the next frame from its lowres complexity (intra and inter costs). */
+int ratecontrol_start_frame(ratecontrol *rc, int intra, int64_t cost_intra, int64_t cost_inter);
+/* QP for macroblock row `row` given the bits of the rows before it. */
+int ratecontrol_row_qp(ratecontrol *rc, int row, int64_t bits_so_far);
+void ratecontrol_end_frame(ratecontrol *rc, int64_t bits, double qp_avg);
 
 #endif

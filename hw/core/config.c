@@ -129,6 +129,28 @@ int config_validate(const hwenc_config *c, char *err, size_t err_size)
         FAIL("--ref %d is out of range: use 1 to 16", c->ref_frames);
     if (c->threads < 0)
         FAIL("threads %d is invalid: use 0 for all cores or a positive count", c->threads);
+    if (c->rc_mode == HWENC_RC_CRF && (c->crf < 0 || c->crf > 51))
+        FAIL("--crf %.2f is out of range: use 0 to 51", c->crf);
+    if (c->rc_mode == HWENC_RC_CRF && c->bitrate_kbps > 0)
+        FAIL("--crf and --bitrate contradict each other: drop --bitrate, or choose --rc abr, cbr or vbr");
+    if (c->rc_mode == HWENC_RC_CQP && (c->bitrate_kbps > 0 || c->vbv_maxrate_kbps > 0))
+        FAIL("--qp and a bitrate contradict each other: drop --bitrate/--vbv-maxrate, or choose --rc abr, cbr or vbr");
+    if (c->rc_mode >= HWENC_RC_ABR && c->bitrate_kbps <= 0)
+        FAIL("rate-control mode %s needs a target: set --bitrate", c->rc_mode == HWENC_RC_ABR ? "abr"
+                                                                   : c->rc_mode == HWENC_RC_CBR ? "cbr" : "vbr");
+    if (c->bitrate_kbps < 0 || c->vbv_maxrate_kbps < 0 || c->vbv_bufsize_kbits < 0)
+        FAIL("bitrates and buffer sizes must not be negative");
+    if (c->rc_mode == HWENC_RC_VBR && c->vbv_maxrate_kbps > 0 && c->vbv_maxrate_kbps < c->bitrate_kbps)
+        FAIL("--vbv-maxrate %d is below --bitrate %d: raise --vbv-maxrate", c->vbv_maxrate_kbps, c->bitrate_kbps);
+    if (c->rc_mode >= HWENC_RC_ABR && c->vbv_bufsize_kbits > 0 && c->fps_num > 0 && c->fps_den > 0) {
+        int maxrate = c->rc_mode == HWENC_RC_CBR || !c->vbv_maxrate_kbps ? c->bitrate_kbps : c->vbv_maxrate_kbps;
+        double frame_kbits = (double)maxrate * c->fps_den / c->fps_num;
+        if (c->vbv_bufsize_kbits < frame_kbits)
+            FAIL("--vbv-bufsize %d kbit is smaller than one frame at %d kb/s and %d/%d fps: raise it to at least %.0f",
+                 c->vbv_bufsize_kbits, maxrate, c->fps_num, c->fps_den, frame_kbits + 0.5);
+    }
+    if (c->min_keyint < 0 || c->scenecut < 0 || c->scenecut > 100)
+        FAIL("--min-keyint must not be negative and --scenecut must be 0 to 100");
     if (c->sar_num < 0 || c->sar_den < 0 || c->sar_num > 65535 || c->sar_den > 65535)
         FAIL("invalid sample aspect ratio %d:%d", c->sar_num, c->sar_den);
     return 0;

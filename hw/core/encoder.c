@@ -25,6 +25,7 @@ struct hwenc_encoder {
     uint8_t parameter_sets[512];
     size_t parameter_sets_size;
     gop_state gop;
+    frame_analysis analysis;
 
     int flushing;
     int finished;
@@ -156,6 +157,10 @@ int hwenc_open_ex(const hwenc_config *cfg, hwenc_encoder **out, char *err, size_
         snprintf(enc->device, sizeof(enc->device), "%s", cfg->device);
         enc->cfg.device = enc->device;
     }
+    if (frame_analysis_init(&enc->analysis, cfg->width, cfg->height) < 0) {
+        hwenc_close(enc);
+        return HWENC_ENOMEM;
+    }
     if ((ret = build_stream(enc, err, err_size)) < 0 || (ret = select_backend(enc, err, err_size)) < 0) {
         hwenc_close(enc);
         return ret;
@@ -219,7 +224,10 @@ int hwenc_send_frame(hwenc_encoder *enc, const hwenc_frame *frame)
 
     hal_picture pic;
     memset(&pic, 0, sizeof(pic));
-    gop_plan(&enc->gop, frame->force_idr, &pic);
+    frame_cost cost;
+    frame_analysis_run(&enc->analysis, frame->plane[0], frame->stride[0], enc->cfg.width, enc->cfg.height, &cost);
+    gop_plan(&enc->gop, frame->force_idr || gop_is_scene_cut(&enc->gop, &cost), &pic);
+    pic.cost = cost;
     int planes = enc->cfg.pixel_format == HWENC_PIXFMT_NV12 ? 2 : 3;
     for (int p = 0; p < planes; p++) {
         pic.plane[p] = frame->plane[p];
@@ -281,6 +289,49 @@ int hwenc_receive_packet(hwenc_encoder *enc, hwenc_packet *pkt)
     return 0;
 }
 
+/* Everything that shapes the stream must stay as it was opened. */
+static int same_stream(const hwenc_config *a, const hwenc_config *b)
+{
+    return a->codec == b->codec && a->width == b->width && a->height == b->height && a->fps_num == b->fps_num &&
+           a->fps_den == b->fps_den && a->pixel_format == b->pixel_format && a->rc_mode == b->rc_mode &&
+           a->preset == b->preset && a->keyint == b->keyint && a->ref_frames == b->ref_frames &&
+           a->deblock == b->deblock && a->low_latency == b->low_latency;
+}
+
+int hwenc_reconfigure(hwenc_encoder *enc, const hwenc_config *cfg)
+{
+    if (!enc || !cfg)
+        return HWENC_EINVAL;
+    if (enc->failed || enc->flushing)
+        return HWENC_ESTATE;
+    char err[256] = "";
+    int ret = config_validate(cfg, err, sizeof(err));
+    if (ret < 0) {
+        set_error(enc, err);
+        return ret;
+    }
+    if (!same_stream(&enc->cfg, cfg)) {
+        set_error(enc, "hwenc_reconfigure changes only bitrate_kbps, vbv_maxrate_kbps, vbv_bufsize_kbits, qp and crf; "
+                       "size, rate, format, mode, preset, keyint and references must stay");
+        return HWENC_EINVAL;
+    }
+    if (!enc->backend->reconfigure) {
+        set_error(enc, "this backend cannot change its rate while encoding");
+        return HWENC_EUNSUPPORTED;
+    }
+    ret = enc->backend->reconfigure(enc->priv, cfg, err, sizeof(err));
+    if (ret < 0) {
+        set_error(enc, err[0] ? err : hwenc_error_string(ret));
+        return ret;
+    }
+    enc->cfg.bitrate_kbps = cfg->bitrate_kbps;
+    enc->cfg.vbv_maxrate_kbps = cfg->vbv_maxrate_kbps;
+    enc->cfg.vbv_bufsize_kbits = cfg->vbv_bufsize_kbits;
+    enc->cfg.qp = cfg->qp;
+    enc->cfg.crf = cfg->crf;
+    return 0;
+}
+
 const char *hwenc_last_error(const hwenc_encoder *enc)
 {
     return enc ? enc->last_error : "no encoder";
@@ -292,5 +343,6 @@ void hwenc_close(hwenc_encoder *enc)
         return;
     if (enc->backend)
         enc->backend->close(enc->priv);
+    frame_analysis_free(&enc->analysis);
     free(enc);
 }

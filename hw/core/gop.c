@@ -16,6 +16,22 @@ void gop_init(gop_state *g, const hwenc_config *cfg, const h264_sps *sps, const 
     g->max_poc_lsb = 1 << sps->log2_max_poc_lsb;
     g->default_refs = pps->num_ref_idx_l0_default_active;
     g->deblock = cfg->deblock;
+    g->scenecut = cfg->scenecut;
+    g->min_keyint = cfg->min_keyint ? cfg->min_keyint : (cfg->keyint > 0 ? cfg->keyint / 10 : 25);
+    if (g->min_keyint < 1)
+        g->min_keyint = 1;
+}
+
+int gop_is_scene_cut(const gop_state *g, const frame_cost *cost)
+{
+    int64_t distance = g->frames - g->last_idr;
+    if (!g->scenecut || g->frames == 0 || cost->intra <= 0 || distance < g->min_keyint)
+        return 0;
+    double max_bias = g->scenecut / 100.0, min_bias = max_bias / 4;
+    double bias = max_bias;
+    if (g->keyint > g->min_keyint && distance < g->keyint)
+        bias = min_bias + (max_bias - min_bias) * (double)(distance - g->min_keyint) / (g->keyint - g->min_keyint);
+    return (double)cost->inter >= (1.0 - bias) * (double)cost->intra;
 }
 
 static int free_slot(const gop_state *g, int idr)

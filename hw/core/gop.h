@@ -18,6 +18,8 @@ typedef struct gop_state {
     int max_frame_num, max_poc_lsb;
     int default_refs;            /* num_ref_idx_l0_default_active of the PPS */
     int deblock;
+    int scenecut;                /* 0..100 */
+    int min_keyint;
 
     int64_t frames;              /* pictures planned so far */
     int64_t last_idr;            /* display index of the last IDR */
@@ -29,6 +31,11 @@ typedef struct gop_state {
 
 void gop_init(gop_state *g, const hwenc_config *cfg, const h264_sps *sps, const h264_pps *pps,
               int dpb_slots, int max_refs);
+/* Whether a frame with these lowres costs starts a new scene, which gets an
+ * IDR: it does when predicting it from the previous frame costs nearly as
+ * much as coding it alone, with a margin that grows with the distance from
+ * the last IDR. */
+int gop_is_scene_cut(const gop_state *g, const frame_cost *cost);
 /* Describes the next picture without changing the state, so that a backend
  * that refuses the picture (EAGAIN) sees the same plan again. */
 void gop_plan(const gop_state *g, int force_idr, hal_picture *pic);

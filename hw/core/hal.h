@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "hwenc/hwenc.h"
+#include "analysis.h"
 #include "h264/params.h"
 
 typedef struct hal_session {
@@ -51,6 +52,8 @@ typedef struct hal_picture {
     hal_reference refs[H264_MAX_REFS];
     /* Everything but slice_qp, which the backend's rate control sets. */
     h264_slice_header slice;
+    /* Lowres intra and inter costs of the input, for rate control. */
+    frame_cost cost;
     /* For IDR pictures: the parameter sets to put before the slices. */
     const uint8_t *parameter_sets;
     size_t parameter_sets_size;
@@ -84,6 +87,9 @@ typedef struct hal_backend {
     /* 0 with a packet, HWENC_EAGAIN when nothing is ready; with drain set, the
      * backend must finish everything it holds (HWENC_EOF when empty). */
     int (*receive_packet)(void *priv, int drain, hal_packet *pkt, char *err, size_t err_size);
+    /* Optional (NULL: unsupported): new rate-control targets from the next
+     * picture on. */
+    int (*reconfigure)(void *priv, const hwenc_config *config, char *err, size_t err_size);
     void (*close)(void *priv);
 } hal_backend;
 

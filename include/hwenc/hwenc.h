@@ -259,6 +259,12 @@ typedef struct hwenc_packet {
  * the last packet of a flush. */
 HWENC_API int hwenc_receive_packet(hwenc_encoder *enc, hwenc_packet *pkt);
 
+/* Changes the rate-control targets (bitrate_kbps, vbv_maxrate_kbps,
+ * vbv_bufsize_kbits; qp or crf in those modes) with effect from the next
+ * frame sent. Every other field of cfg must equal the open configuration.
+ * HWENC_EUNSUPPORTED if the backend (or its device) cannot. */
+HWENC_API int hwenc_reconfigure(hwenc_encoder *enc, const hwenc_config *cfg);
+
 /* Text of the last error of this encoder ("" if none). */
 HWENC_API const char *hwenc_last_error(const hwenc_encoder *enc);
 

@@ -1,0 +1,207 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Macroblock decision in P pictures: an exact early P_Skip test, motion
+ * search of 16x16 in every reference, then of 16x8, 8x16 and 8x8 in the
+ * best one when the preset allows, then intra; the lowest SATD + lambda *
+ * bits wins and is coded into the recon.
+ */
+#include <limits.h>
+#include <string.h>
+
+#include "internal.h"
+#include "me.h"
+
+/* Approximate header bits of each macroblock type, for the costs. */
+#define BITS_P16x16 1
+#define BITS_P16x8 3
+#define BITS_P8x8 (5 + 4)
+#define BITS_INTRA_IN_P 7
+
+typedef struct partition_geometry {
+    int count;
+    uint8_t x[4], y[4], w, h;
+    int pixel_partition;
+} partition_geometry;
+
+static const partition_geometry geometry[] = {
+    [MB_P_16x16] = { 1, { 0 }, { 0 }, 16, 16, PIXEL_16x16 },
+    [MB_P_16x8] = { 2, { 0, 0 }, { 0, 8 }, 16, 8, PIXEL_16x8 },
+    [MB_P_8x16] = { 2, { 0, 8 }, { 0, 0 }, 8, 16, PIXEL_8x16 },
+    [MB_P_8x8] = { 4, { 0, 8, 0, 8 }, { 0, 0, 8, 8 }, 8, 8, PIXEL_8x8 },
+};
+
+static int ref_bits(int ref, int num_refs)
+{
+    if (num_refs <= 1)
+        return 0;
+    return num_refs == 2 ? 1 : bs_size_ue((uint32_t)ref);
+}
+
+static void setup_search(const cpu_encoder *enc, const mb_ctx *mb, int ref, int px, int py, int w, int h,
+                         int pixel_partition, me_search *m)
+{
+    const cpu_frame *f = enc->refs[ref];
+    int x = mb->x * 16 + px, y = mb->y * 16 + py;
+    ptrdiff_t off = (ptrdiff_t)y * f->stride[0] + x;
+    int reach = MC_MV_REACH(FRAME_PAD_LUMA);
+
+    memset(m, 0, sizeof(*m));
+    m->src = mb->src[0] + py * mb->stride[0] + px;
+    m->src_stride = mb->stride[0];
+    m->partition = pixel_partition;
+    m->width = w;
+    m->height = h;
+    m->ref[0] = f->plane[0] + off;
+    for (int i = 0; i < 3; i++)
+        m->ref[i + 1] = f->hpel[i] + off;
+    m->ref_stride = f->stride[0];
+    m->mv_min[0] = 4 * (-x - reach);
+    m->mv_min[1] = 4 * (-y - reach);
+    m->mv_max[0] = 4 * (f->width[0] - x - w + reach);
+    m->mv_max[1] = 4 * (f->height[0] - y - h + reach);
+    m->lambda = mb->lambda;
+    m->mvd_bits = enc->mvd_bits + 4096;
+    mvpred_predict(mb, px, py, w, h, ref, m->mvp);
+}
+
+static void add_candidate(me_search *m, const int16_t mv[2])
+{
+    if (m->num_candidates < ME_MAX_CANDIDATES) {
+        m->candidates[m->num_candidates][0] = mv[0];
+        m->candidates[m->num_candidates][1] = mv[1];
+        m->num_candidates++;
+    }
+}
+
+static void add_neighbour_candidates(const cpu_encoder *enc, const mb_ctx *mb, me_search *m, int raster)
+{
+    static const int16_t zero[2] = { 0, 0 };
+    add_candidate(m, zero);
+    if (mb->left && !mb_type_is_intra(mb->left->type))
+        add_candidate(m, mb->left->mv[raster | 3]);
+    if (mb->top && !mb_type_is_intra(mb->top->type))
+        add_candidate(m, mb->top->mv[12 + (raster & 3)]);
+    if (mb->topright && !mb_type_is_intra(mb->topright->type))
+        add_candidate(m, mb->topright->mv[12]);
+    const mb_state *col = enc->mbs_prev + (mb->state - enc->mbs);
+    if (!mb_type_is_intra(col->type))
+        add_candidate(m, col->mv[raster]);
+}
+
+static int search(cpu_encoder *enc, mb_ctx *mb, int ref, int px, int py, int w, int h, int pixel_partition,
+                  const int16_t *extra, int16_t mv[2], int16_t mvp[2])
+{
+    me_tools tools = { &enc->pixf, &enc->mcf };
+    me_search m;
+    setup_search(enc, mb, ref, px, py, w, h, pixel_partition, &m);
+    if (extra)
+        add_candidate(&m, extra);
+    add_neighbour_candidates(enc, mb, &m, (py >> 2) * 4 + (px >> 2));
+    me_search_partition(&tools, &m, enc->opt.me_method, enc->opt.me_range, enc->opt.subpel_iterations);
+    mv[0] = m.mv[0];
+    mv[1] = m.mv[1];
+    mvp[0] = m.mvp[0];
+    mvp[1] = m.mvp[1];
+    return m.cost + mb->lambda * ref_bits(ref, enc->num_refs);
+}
+
+/* Searches every partition of type in reference ref; partitions after the
+ * first see the earlier ones through the state, as the decoder does. */
+static int search_partitions(cpu_encoder *enc, mb_ctx *mb, int type, int ref, const int16_t *hint)
+{
+    const partition_geometry *g = &geometry[type];
+    int cost = 0;
+    mb->type = type;
+    mb->num_parts = g->count;
+    for (int p = 0; p < g->count; p++) {
+        mb->part_ref[p] = ref;
+        cost += search(enc, mb, ref, g->x[p], g->y[p], g->w, g->h, g->pixel_partition, hint, mb->part_mv[p],
+                       mb->part_mvp[p]);
+        mb_store_motion(mb);
+    }
+    return cost;
+}
+
+typedef struct inter_choice {
+    int type, num_parts, cost;
+    int part_ref[4];
+    int16_t part_mv[4][2], part_mvp[4][2];
+} inter_choice;
+
+static void save_choice(const mb_ctx *mb, int cost, inter_choice *c)
+{
+    c->type = mb->type;
+    c->num_parts = mb->num_parts;
+    c->cost = cost;
+    memcpy(c->part_ref, mb->part_ref, sizeof(c->part_ref));
+    memcpy(c->part_mv, mb->part_mv, sizeof(c->part_mv));
+    memcpy(c->part_mvp, mb->part_mvp, sizeof(c->part_mvp));
+}
+
+static void load_choice(mb_ctx *mb, const inter_choice *c)
+{
+    mb->type = c->type;
+    mb->num_parts = c->num_parts;
+    memcpy(mb->part_ref, c->part_ref, sizeof(c->part_ref));
+    memcpy(mb->part_mv, c->part_mv, sizeof(c->part_mv));
+    memcpy(mb->part_mvp, c->part_mvp, sizeof(c->part_mvp));
+    mb_store_motion(mb);
+}
+
+static void analyse_inter(cpu_encoder *enc, mb_ctx *mb, inter_choice *best)
+{
+    best->cost = INT_MAX;
+    for (int ref = 0; ref < enc->num_refs; ref++) {
+        int cost = search_partitions(enc, mb, MB_P_16x16, ref, ref == 0 ? mb->skip_mv : NULL) +
+                   mb->lambda * BITS_P16x16;
+        if (cost < best->cost)
+            save_choice(mb, cost, best);
+    }
+    if (!enc->opt.inter_partitions)
+        return;
+    int ref = best->part_ref[0];
+    const int16_t *hint = best->part_mv[0];
+    int16_t hint16[2] = { hint[0], hint[1] };
+    static const int types[3] = { MB_P_16x8, MB_P_8x16, MB_P_8x8 };
+    static const int type_bits[3] = { BITS_P16x8, BITS_P16x8, BITS_P8x8 };
+    for (int i = 0; i < 3; i++) {
+        int cost = search_partitions(enc, mb, types[i], ref, hint16) + mb->lambda * type_bits[i];
+        if (cost < best->cost)
+            save_choice(mb, cost, best);
+    }
+}
+
+void mb_analyse_p(cpu_encoder *enc, mb_ctx *mb)
+{
+    mvpred_skip(mb, mb->skip_mv);
+    if (mb_probe_skip(enc, mb)) {
+        mb->type = MB_P_SKIP;
+        return;
+    }
+
+    inter_choice inter = { 0 };
+    analyse_inter(enc, mb, &inter);
+
+    int cost16 = mb_intra16x16_cost(enc, mb) + mb->lambda * BITS_INTRA_IN_P;
+    int cost4 = INT_MAX;
+    if (enc->opt.intra4x4_in_p && cost16 < inter.cost * 2)
+        cost4 = mb_intra4x4_code(enc, mb, inter.cost < cost16 ? inter.cost : cost16);
+    if (cost16 < inter.cost || cost4 < inter.cost) {
+        for (int i = 0; i < 4; i++)
+            mb->state->ref[i] = -1;
+        memset(mb->state->mv, 0, sizeof(mb->state->mv));
+        mb_intra_finish(enc, mb, cost16, cost4);
+        return;
+    }
+    load_choice(mb, &inter);
+    mb_predict_inter(enc, mb);
+    if (mb_encode_inter(enc, mb) < 0) {
+        mb_encode_pcm(enc, mb);
+        return;
+    }
+    /* A 16x16 macroblock with nothing to code that moves like a skip is one. */
+    if (mb->type == MB_P_16x16 && !mb->cbp_luma && !mb->cbp_chroma && mb->part_ref[0] == 0 &&
+        mb->part_mv[0][0] == mb->skip_mv[0] && mb->part_mv[0][1] == mb->skip_mv[1])
+        mb->type = MB_P_SKIP;
+}

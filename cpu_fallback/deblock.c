@@ -1,0 +1,318 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ *
+ * The in-loop deblocking filter (8.7): boundary strengths (8.7.2.1),
+ * thresholds (8.7.2.2) and the C edge kernels (8.7.2.3, 8.7.2.4).
+ */
+#include <stdlib.h>
+
+#include "deblock.h"
+#include "internal.h"
+
+/* Table 8-16, indexed by indexA and indexB. */
+static const uint8_t alpha_table[52] = {
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      4,   4,   5,   6,   7,   8,   9,  10,  12,  13,  15,  17,  20,  22,  25,  28,
+     32,  36,  40,  45,  50,  56,  63,  71,  80,  90, 101, 113, 127, 144, 162, 182,
+    203, 226, 255, 255,
+};
+
+static const uint8_t beta_table[52] = {
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+     2,  2,  2,  3,  3,  3,  3,  4,  4,  4,  6,  6,  7,  7,  8,  8,
+     9,  9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15, 16, 16,
+    17, 17, 18, 18,
+};
+
+/* Table 8-17: tC0 by indexA, for bS = 1, 2, 3. */
+static const uint8_t tc0_table[52][3] = {
+    { 0, 0, 0 }, { 0, 0, 0 }, { 0, 0, 0 }, { 0, 0, 0 }, { 0, 0, 0 }, { 0, 0, 0 },
+    { 0, 0, 0 }, { 0, 0, 0 }, { 0, 0, 0 }, { 0, 0, 0 }, { 0, 0, 0 }, { 0, 0, 0 },
+    { 0, 0, 0 }, { 0, 0, 0 }, { 0, 0, 0 }, { 0, 0, 0 }, { 0, 0, 0 }, { 0, 0, 1 },
+    { 0, 0, 1 }, { 0, 0, 1 }, { 0, 0, 1 }, { 0, 1, 1 }, { 0, 1, 1 }, { 1, 1, 1 },
+    { 1, 1, 1 }, { 1, 1, 1 }, { 1, 1, 1 }, { 1, 1, 2 }, { 1, 1, 2 }, { 1, 1, 2 },
+    { 1, 1, 2 }, { 1, 2, 3 }, { 1, 2, 3 }, { 2, 2, 3 }, { 2, 2, 4 }, { 2, 3, 4 },
+    { 2, 3, 4 }, { 3, 3, 5 }, { 3, 4, 6 }, { 3, 4, 6 }, { 4, 5, 7 }, { 4, 5, 8 },
+    { 4, 6, 9 }, { 5, 7, 10 }, { 6, 8, 11 }, { 6, 8, 13 }, { 7, 10, 14 }, { 8, 11, 16 },
+    { 9, 12, 18 }, { 10, 13, 20 }, { 11, 15, 23 }, { 13, 17, 25 },
+};
+
+static inline int clip3(int lo, int hi, int v)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+static inline uint8_t clip_pixel(int v)
+{
+    return (uint8_t)clip3(0, 255, v);
+}
+
+/* ---- kernels ----
+ * xs steps across the edge (p0 = pix[-xs]), ys along it. Constant strides
+ * let the compiler specialise each direction. */
+
+/* 8.7.2.3 for one line; luma also touches p1/q1 where ap/aq < beta. */
+static inline void filter_line_normal(uint8_t *pix, ptrdiff_t xs, int alpha, int beta, int tc0, int luma)
+{
+    int p0 = pix[-xs], p1 = pix[-2 * xs];
+    int q0 = pix[0], q1 = pix[xs];
+    if (abs(p0 - q0) >= alpha || abs(p1 - p0) >= beta || abs(q1 - q0) >= beta)
+        return;
+    int tc = tc0 + 1;
+    if (luma) {
+        int p2 = pix[-3 * xs], q2 = pix[2 * xs];
+        int ap = abs(p2 - p0) < beta, aq = abs(q2 - q0) < beta;
+        tc = tc0 + ap + aq;
+        if (ap)
+            pix[-2 * xs] = (uint8_t)(p1 + clip3(-tc0, tc0, (p2 + ((p0 + q0 + 1) >> 1) - (p1 << 1)) >> 1));
+        if (aq)
+            pix[xs] = (uint8_t)(q1 + clip3(-tc0, tc0, (q2 + ((p0 + q0 + 1) >> 1) - (q1 << 1)) >> 1));
+    }
+    int delta = clip3(-tc, tc, (((q0 - p0) * 4) + (p1 - q1) + 4) >> 3);
+    pix[-xs] = clip_pixel(p0 + delta);
+    pix[0] = clip_pixel(q0 - delta);
+}
+
+/* 8.7.2.4 for one line. */
+static inline void filter_line_strong(uint8_t *pix, ptrdiff_t xs, int alpha, int beta, int luma)
+{
+    int p0 = pix[-xs], p1 = pix[-2 * xs];
+    int q0 = pix[0], q1 = pix[xs];
+    if (abs(p0 - q0) >= alpha || abs(p1 - p0) >= beta || abs(q1 - q0) >= beta)
+        return;
+    if (luma) {
+        int p2 = pix[-3 * xs], p3 = pix[-4 * xs];
+        int q2 = pix[2 * xs], q3 = pix[3 * xs];
+        /* The 5-tap smoothing only where the step is small enough to be
+         * an artefact rather than a real edge. */
+        int small_gap = abs(p0 - q0) < ((alpha >> 2) + 2);
+        if (small_gap && abs(p2 - p0) < beta) {
+            pix[-xs] = (uint8_t)((p2 + 2 * p1 + 2 * p0 + 2 * q0 + q1 + 4) >> 3);
+            pix[-2 * xs] = (uint8_t)((p2 + p1 + p0 + q0 + 2) >> 2);
+            pix[-3 * xs] = (uint8_t)((2 * p3 + 3 * p2 + p1 + p0 + q0 + 4) >> 3);
+        } else {
+            pix[-xs] = (uint8_t)((2 * p1 + p0 + q1 + 2) >> 2);
+        }
+        if (small_gap && abs(q2 - q0) < beta) {
+            pix[0] = (uint8_t)((p1 + 2 * p0 + 2 * q0 + 2 * q1 + q2 + 4) >> 3);
+            pix[xs] = (uint8_t)((p0 + q0 + q1 + q2 + 2) >> 2);
+            pix[2 * xs] = (uint8_t)((2 * q3 + 3 * q2 + q1 + q0 + p0 + 4) >> 3);
+        } else {
+            pix[0] = (uint8_t)((2 * q1 + q0 + p1 + 2) >> 2);
+        }
+    } else {
+        pix[-xs] = (uint8_t)((2 * p1 + p0 + q1 + 2) >> 2);
+        pix[0] = (uint8_t)((2 * q1 + q0 + p1 + 2) >> 2);
+    }
+}
+
+/* lines_per_tc: 4 for luma (16 lines), 2 for chroma (8 lines). */
+static inline void filter_edge_normal(uint8_t *pix, ptrdiff_t xs, ptrdiff_t ys, int alpha, int beta,
+                                      const int8_t tc0[4], int luma)
+{
+    int lines = luma ? 4 : 2;
+    for (int i = 0; i < 4; i++, pix += lines * ys) {
+        if (tc0[i] < 0)
+            continue;
+        for (int k = 0; k < lines; k++)
+            filter_line_normal(pix + k * ys, xs, alpha, beta, tc0[i], luma);
+    }
+}
+
+static inline void filter_edge_strong(uint8_t *pix, ptrdiff_t xs, ptrdiff_t ys, int alpha, int beta, int luma)
+{
+    int lines = luma ? 16 : 8;
+    for (int k = 0; k < lines; k++)
+        filter_line_strong(pix + k * ys, xs, alpha, beta, luma);
+}
+
+static decl_deblock_edge_fn(luma_v_c)
+{
+    filter_edge_normal(pix, 1, stride, alpha, beta, tc0, 1);
+}
+
+static decl_deblock_edge_fn(luma_h_c)
+{
+    filter_edge_normal(pix, stride, 1, alpha, beta, tc0, 1);
+}
+
+static decl_deblock_edge_intra_fn(luma_intra_v_c)
+{
+    filter_edge_strong(pix, 1, stride, alpha, beta, 1);
+}
+
+static decl_deblock_edge_intra_fn(luma_intra_h_c)
+{
+    filter_edge_strong(pix, stride, 1, alpha, beta, 1);
+}
+
+static decl_deblock_edge_fn(chroma_v_c)
+{
+    filter_edge_normal(pix, 1, stride, alpha, beta, tc0, 0);
+}
+
+static decl_deblock_edge_fn(chroma_h_c)
+{
+    filter_edge_normal(pix, stride, 1, alpha, beta, tc0, 0);
+}
+
+static decl_deblock_edge_intra_fn(chroma_intra_v_c)
+{
+    filter_edge_strong(pix, 1, stride, alpha, beta, 0);
+}
+
+static decl_deblock_edge_intra_fn(chroma_intra_h_c)
+{
+    filter_edge_strong(pix, stride, 1, alpha, beta, 0);
+}
+
+void deblock_dsp_init(deblock_dsp *dsp, uint32_t cpu_flags)
+{
+    (void)cpu_flags; /* SIMD versions will overwrite entries by flag. */
+    dsp->luma_v = luma_v_c;
+    dsp->luma_h = luma_h_c;
+    dsp->luma_intra_v = luma_intra_v_c;
+    dsp->luma_intra_h = luma_intra_h_c;
+    dsp->chroma_v = chroma_v_c;
+    dsp->chroma_h = chroma_h_c;
+    dsp->chroma_intra_v = chroma_intra_v_c;
+    dsp->chroma_intra_h = chroma_intra_h_c;
+}
+
+/* ---- boundary strength (8.7.2.1) ---- */
+
+/* Raster 4x4 block to raster 8x8 block, for ref[]. */
+static inline int ref_index(const mb_state *m, int blk)
+{
+    return m->ref[((blk >> 3) << 1) | ((blk & 3) >> 1)];
+}
+
+/* bS between 4x4 block bp of p and bq of q; mb_edge when p and q differ.
+ * Frame macroblocks only, one reference list, no 8x8 transform. */
+static int boundary_strength(const mb_state *p, int bp, const mb_state *q, int bq, int mb_edge)
+{
+    if (mb_type_is_intra(p->type) || mb_type_is_intra(q->type))
+        return mb_edge ? 4 : 3;
+    if (p->nnz[bp] || q->nnz[bq])
+        return 2;
+    if (ref_index(p, bp) != ref_index(q, bq))
+        return 1;
+    return abs(p->mv[bp][0] - q->mv[bq][0]) >= 4 || abs(p->mv[bp][1] - q->mv[bq][1]) >= 4;
+}
+
+/* bs[e][i]: edge e (at 4e samples) of the given direction, segment i along
+ * it. bs[0] is only filled when the neighbour exists. */
+static void mb_boundary_strengths(const mb_state *cur, const mb_state *left, const mb_state *top,
+                                  uint8_t bs_v[4][4], uint8_t bs_h[4][4])
+{
+    for (int e = 0; e < 4; e++) {
+        for (int i = 0; i < 4; i++) {
+            int blk_v = 4 * i + e, blk_h = 4 * e + i;
+            if (e) {
+                bs_v[e][i] = (uint8_t)boundary_strength(cur, blk_v - 1, cur, blk_v, 0);
+                bs_h[e][i] = (uint8_t)boundary_strength(cur, blk_h - 4, cur, blk_h, 0);
+            } else {
+                if (left)
+                    bs_v[0][i] = (uint8_t)boundary_strength(left, blk_v + 3, cur, blk_v, 1);
+                if (top)
+                    bs_h[0][i] = (uint8_t)boundary_strength(top, blk_h + 12, cur, blk_h, 1);
+            }
+        }
+    }
+}
+
+/* ---- thresholds (8.7.2.2) and edge dispatch ---- */
+
+typedef struct edge_kernels {
+    deblock_edge_fn normal;
+    deblock_edge_intra_fn strong;
+} edge_kernels;
+
+/* qp_avg is qPav; bs holds one strength per tc0 segment. bS is 4 on a whole
+ * edge or nowhere on it (4 needs an intra side, which makes all of a
+ * macroblock edge 4). */
+static void filter_edge(const edge_kernels *k, uint8_t *pix, ptrdiff_t stride, int qp_avg,
+                        const deblock_params *p, const uint8_t bs[4])
+{
+    if (!(bs[0] | bs[1] | bs[2] | bs[3]))
+        return;
+    int index_a = clip3(0, QP_MAX, qp_avg + p->alpha_c0_offset);
+    int index_b = clip3(0, QP_MAX, qp_avg + p->beta_offset);
+    int alpha = alpha_table[index_a], beta = beta_table[index_b];
+    /* |p0 - q0| < 0 never holds: nothing on this edge changes. */
+    if (!alpha || !beta)
+        return;
+    if (bs[0] == 4) {
+        k->strong(pix, stride, alpha, beta);
+        return;
+    }
+    int8_t tc0[4];
+    for (int i = 0; i < 4; i++)
+        tc0[i] = bs[i] ? (int8_t)tc0_table[index_a][bs[i] - 1] : -1;
+    k->normal(pix, stride, alpha, beta, tc0);
+}
+
+/* qP of a macroblock for the filter: I_PCM counts as 0 (8.7.2.2). */
+static inline int filter_qp(const mb_state *m)
+{
+    return m->type == MB_PCM ? 0 : m->qp;
+}
+
+static void deblock_mb(const deblock_dsp *dsp, const deblock_params *p, uint8_t *const plane[3],
+                       const ptrdiff_t stride[3], const mb_state *cur, const mb_state *left,
+                       const mb_state *top, int mb_x, int mb_y)
+{
+    uint8_t bs_v[4][4], bs_h[4][4];
+    mb_boundary_strengths(cur, left, top, bs_v, bs_h);
+
+    const edge_kernels luma_v = { dsp->luma_v, dsp->luma_intra_v };
+    const edge_kernels luma_h = { dsp->luma_h, dsp->luma_intra_h };
+    const edge_kernels chroma_v = { dsp->chroma_v, dsp->chroma_intra_v };
+    const edge_kernels chroma_h = { dsp->chroma_h, dsp->chroma_intra_h };
+
+    int qp = filter_qp(cur);
+    int qp_left = left ? filter_qp(left) : 0;
+    int qp_top = top ? filter_qp(top) : 0;
+    ptrdiff_t ls = stride[0];
+    uint8_t *y = plane[0] + 16 * mb_y * ls + 16 * mb_x;
+
+    if (left)
+        filter_edge(&luma_v, y, ls, (qp_left + qp + 1) >> 1, p, bs_v[0]);
+    for (int e = 1; e < 4; e++)
+        filter_edge(&luma_v, y + 4 * e, ls, qp, p, bs_v[e]);
+    if (top)
+        filter_edge(&luma_h, y, ls, (qp_top + qp + 1) >> 1, p, bs_h[0]);
+    for (int e = 1; e < 4; e++)
+        filter_edge(&luma_h, y + 4 * e * ls, ls, qp, p, bs_h[e]);
+
+    /* Chroma takes the strengths of the luma edges at 0 and 8; chroma line
+     * j lies against luma line 2j, so tc0 segment i covers lines 2i, 2i+1.
+     * Each side's QPc comes from its own QPy before averaging. */
+    int off = p->chroma_qp_index_offset;
+    int qpc = chroma_qp_for(qp, off);
+    int qpc_left = left ? chroma_qp_for(qp_left, off) : 0;
+    int qpc_top = top ? chroma_qp_for(qp_top, off) : 0;
+    for (int c = 1; c < 3; c++) {
+        ptrdiff_t cs = stride[c];
+        uint8_t *u = plane[c] + 8 * mb_y * cs + 8 * mb_x;
+        if (left)
+            filter_edge(&chroma_v, u, cs, (qpc_left + qpc + 1) >> 1, p, bs_v[0]);
+        filter_edge(&chroma_v, u + 4, cs, qpc, p, bs_v[2]);
+        if (top)
+            filter_edge(&chroma_h, u, cs, (qpc_top + qpc + 1) >> 1, p, bs_h[0]);
+        filter_edge(&chroma_h, u + 4 * cs, cs, qpc, p, bs_h[2]);
+    }
+}
+
+void deblock_mb_row(const deblock_dsp *dsp, const deblock_params *p, uint8_t *const plane[3],
+                    const ptrdiff_t stride[3], const mb_state *mbs, int mb_width, int mb_height, int mb_y)
+{
+    if (p->disable_idc == 1 || mb_y < 0 || mb_y >= mb_height)
+        return;
+    const mb_state *row = mbs + (ptrdiff_t)mb_y * mb_width;
+    for (int mb_x = 0; mb_x < mb_width; mb_x++) {
+        const mb_state *left = mb_x > 0 ? &row[mb_x - 1] : NULL;
+        const mb_state *top = mb_y > 0 ? &row[mb_x - mb_width] : NULL;
+        deblock_mb(dsp, p, plane, stride, &row[mb_x], left, top, mb_x, mb_y);
+    }
+}

@@ -1,0 +1,173 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ *
+ * C reference motion compensation kernels (8.4.2.2). The half-pel samples
+ * b, h and j are computed once per reference frame by hpel_filter(); every
+ * quarter-pel position is then a single plane or a rounded average of two,
+ * which is exactly how 8.4.2.2.1 defines them, so the prediction is
+ * bit-exact with the standard without any per-block 6-tap filtering.
+ */
+#include <string.h>
+
+#include "mc.h"
+
+static inline uint8_t clip_pixel(int v)
+{
+    return (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+}
+
+/* The 6-tap filter (1, -5, 20, 20, -5, 1) over p[-2*step .. 3*step]. */
+static inline int tap6(const uint8_t *p, ptrdiff_t step)
+{
+    return p[-2 * step] - 5 * p[-step] + 20 * p[0] + 20 * p[step] - 5 * p[2 * step] + p[3 * step];
+}
+
+static inline int tap6_i16(const int16_t *p)
+{
+    return p[-2] - 5 * p[-1] + 20 * p[0] + 20 * p[1] - 5 * p[2] + p[3];
+}
+
+/* Columns per pass over a row: bounds the stack buffer of the unclipped
+ * vertical intermediates. */
+#define HPEL_CHUNK 64
+
+/* j needs the unclipped vertical intermediate (h1 in 8-242) of the six
+ * columns around it, so each chunk of a row first filters vertically into
+ * a small buffer (range -2550..10710, fits int16) and then horizontally. */
+static decl_hpel_filter_fn(hpel_filter_c)
+{
+    int16_t mid[MC_HPEL_READ_BEFORE + HPEL_CHUNK + MC_HPEL_READ_AFTER];
+    int16_t *const m = mid + MC_HPEL_READ_BEFORE;
+    for (int y = 0; y < height; y++) {
+        const uint8_t *s = src + y * stride;
+        uint8_t *dh = dst_h + y * stride;
+        uint8_t *dv = dst_v + y * stride;
+        uint8_t *dc = dst_c + y * stride;
+        for (int x0 = 0; x0 < width; x0 += HPEL_CHUNK) {
+            const int n = width - x0 < HPEL_CHUNK ? width - x0 : HPEL_CHUNK;
+            for (int x = -MC_HPEL_READ_BEFORE; x < n + MC_HPEL_READ_AFTER; x++)
+                m[x] = (int16_t)tap6(s + x0 + x, stride);
+            for (int x = 0; x < n; x++) {
+                dh[x0 + x] = clip_pixel((tap6(s + x0 + x, 1) + 16) >> 5);
+                dv[x0 + x] = clip_pixel((m[x] + 16) >> 5);
+                dc[x0 + x] = clip_pixel((tap6_i16(m + x) + 512) >> 10);
+            }
+        }
+    }
+}
+
+static decl_frame_expand_border_fn(frame_expand_border_c)
+{
+    for (int y = 0; y < height; y++) {
+        uint8_t *row = plane + y * stride;
+        memset(row - pad, row[0], (size_t)pad);
+        memset(row + width, row[width - 1], (size_t)pad);
+    }
+    /* The rows above and below copy the already widened first and last rows,
+     * which fills the corners with the corner samples. */
+    const uint8_t *first = plane - pad;
+    const uint8_t *last = plane + (height - 1) * stride - pad;
+    for (int y = 1; y <= pad; y++) {
+        memcpy(plane - y * stride - pad, first, (size_t)(width + 2 * pad));
+        memcpy(plane + (height - 1 + y) * stride - pad, last, (size_t)(width + 2 * pad));
+    }
+}
+
+enum { PL_FULL, PL_B, PL_H, PL_J, PL_NONE };
+
+/* Each quarter-pel position of 8.4.2.2.1 (Table 8-12) as one plane sample
+ * or the rounded average of two, indexed by (yFrac << 2) | xFrac. The
+ * offsets (dx, dy) select a neighbour: G's right neighbour H, the lower
+ * neighbour M, m (the vertical half sample at x + 1) and s (the horizontal
+ * half sample at y + 1). */
+static const struct {
+    uint8_t plane[2];
+    uint8_t dx[2], dy[2];
+} qpel_table[16] = {
+    /* yFrac 0:  G, a = (G+b), b, c = (H+b) */
+    { { PL_FULL, PL_NONE }, { 0, 0 }, { 0, 0 } },
+    { { PL_FULL, PL_B }, { 0, 0 }, { 0, 0 } },
+    { { PL_B, PL_NONE }, { 0, 0 }, { 0, 0 } },
+    { { PL_FULL, PL_B }, { 1, 0 }, { 0, 0 } },
+    /* yFrac 1:  d = (G+h), e = (b+h), f = (b+j), g = (b+m) */
+    { { PL_FULL, PL_H }, { 0, 0 }, { 0, 0 } },
+    { { PL_B, PL_H }, { 0, 0 }, { 0, 0 } },
+    { { PL_B, PL_J }, { 0, 0 }, { 0, 0 } },
+    { { PL_B, PL_H }, { 0, 1 }, { 0, 0 } },
+    /* yFrac 2:  h, i = (h+j), j, k = (j+m) */
+    { { PL_H, PL_NONE }, { 0, 0 }, { 0, 0 } },
+    { { PL_H, PL_J }, { 0, 0 }, { 0, 0 } },
+    { { PL_J, PL_NONE }, { 0, 0 }, { 0, 0 } },
+    { { PL_J, PL_H }, { 0, 1 }, { 0, 0 } },
+    /* yFrac 3:  n = (M+h), p = (h+s), q = (j+s), r = (m+s) */
+    { { PL_FULL, PL_H }, { 0, 0 }, { 1, 0 } },
+    { { PL_H, PL_B }, { 0, 0 }, { 0, 1 } },
+    { { PL_J, PL_B }, { 0, 0 }, { 0, 1 } },
+    { { PL_H, PL_B }, { 1, 0 }, { 0, 1 } },
+};
+
+static void pixel_copy_wxh(uint8_t *dst, ptrdiff_t dst_stride, const uint8_t *src, ptrdiff_t src_stride,
+                           int w, int h)
+{
+    for (int y = 0; y < h; y++, dst += dst_stride, src += src_stride)
+        memcpy(dst, src, (size_t)w);
+}
+
+static void pixel_avg_wxh(uint8_t *dst, ptrdiff_t dst_stride, const uint8_t *src1, ptrdiff_t src1_stride,
+                          const uint8_t *src2, ptrdiff_t src2_stride, int w, int h)
+{
+    for (int y = 0; y < h; y++, dst += dst_stride, src1 += src1_stride, src2 += src2_stride)
+        for (int x = 0; x < w; x++)
+            dst[x] = (uint8_t)((src1[x] + src2[x] + 1) >> 1);
+}
+
+static decl_get_luma_fn(get_luma_c)
+{
+    const int q = ((mvy & 3) << 2) | (mvx & 3);
+    /* Arithmetic shifts floor, as the standard's >> does for negative vectors. */
+    const ptrdiff_t off = (ptrdiff_t)(mvy >> 2) * stride + (mvx >> 2);
+    const uint8_t *p0 = planes[qpel_table[q].plane[0]] + off
+                        + qpel_table[q].dy[0] * stride + qpel_table[q].dx[0];
+    if (qpel_table[q].plane[1] == PL_NONE) {
+        pixel_copy_wxh(dst, dst_stride, p0, stride, w, h);
+        return;
+    }
+    const uint8_t *p1 = planes[qpel_table[q].plane[1]] + off
+                        + qpel_table[q].dy[1] * stride + qpel_table[q].dx[1];
+    pixel_avg_wxh(dst, dst_stride, p0, stride, p1, stride, w, h);
+}
+
+/* 8-270: bilinear interpolation with weights in eighths. */
+static decl_mc_chroma_fn(mc_chroma_c)
+{
+    const int xf = mvx & 7, yf = mvy & 7;
+    const int wa = (8 - xf) * (8 - yf), wb = xf * (8 - yf);
+    const int wc = (8 - xf) * yf, wd = xf * yf;
+    src += (ptrdiff_t)(mvy >> 3) * src_stride + (mvx >> 3);
+    for (int y = 0; y < h; y++, dst += dst_stride, src += src_stride) {
+        const uint8_t *below = src + src_stride;
+        for (int x = 0; x < w; x++)
+            dst[x] = (uint8_t)((wa * src[x] + wb * src[x + 1] + wc * below[x] + wd * below[x + 1] + 32) >> 6);
+    }
+}
+
+static decl_pixel_avg_fn(pixel_avg_c)
+{
+    pixel_avg_wxh(dst, dst_stride, src1, src1_stride, src2, src2_stride, w, h);
+}
+
+static decl_pixel_copy_fn(pixel_copy_c)
+{
+    pixel_copy_wxh(dst, dst_stride, src, src_stride, w, h);
+}
+
+void mc_dsp_init(mc_dsp *dsp, uint32_t cpu_flags)
+{
+    (void)cpu_flags; /* SIMD versions will overwrite entries by flag. */
+    dsp->hpel_filter = hpel_filter_c;
+    dsp->frame_expand_border = frame_expand_border_c;
+    dsp->get_luma = get_luma_c;
+    dsp->mc_chroma = mc_chroma_c;
+    dsp->pixel_avg = pixel_avg_c;
+    dsp->pixel_copy = pixel_copy_c;
+}

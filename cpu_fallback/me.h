@@ -1,0 +1,68 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Motion estimation of one partition in one reference: predictor
+ * candidates, an integer-pel diamond or hexagon search with early
+ * termination, then half- and quarter-pel refinement on the precomputed
+ * half-pel planes. The cost is SAD (integer) or SATD (sub-pel) plus lambda
+ * times the bits of the motion vector difference.
+ */
+#ifndef HWENC_CPU_ME_H
+#define HWENC_CPU_ME_H
+
+#include <stdint.h>
+
+#include "h264/bitstream.h"
+#include "mc.h"
+#include "pixel.h"
+
+enum me_method {
+    ME_DIAMOND,
+    ME_HEXAGON,
+};
+
+#define ME_MAX_CANDIDATES 8
+
+typedef struct me_search {
+    /* The partition. */
+    const uint8_t *src;
+    ptrdiff_t src_stride;
+    int partition;               /* enum pixel_partition */
+    int width, height;
+    /* The reference: full-pel plane and half-pel planes b, h, j, each
+     * pointing at the partition's position. */
+    const uint8_t *ref[4];
+    ptrdiff_t ref_stride;
+    /* Quarter-pel limits keeping every read inside the padded planes. */
+    int mv_min[2], mv_max[2];
+    int16_t mvp[2];
+    int lambda;
+    const uint8_t *mvd_bits;     /* centred: bits of se(v) for |mvd| < MVD_BITS_RANGE */
+    int num_candidates;
+    int16_t candidates[ME_MAX_CANDIDATES][2];
+
+    int16_t mv[2];               /* result */
+    int cost;                    /* SATD (or SAD at subpel_iterations 0) + lambda * mv bits */
+} me_search;
+
+#define MVD_BITS_RANGE 4096
+
+typedef struct me_tools {
+    const pixel_dsp *pixf;
+    const mc_dsp *mcf;
+} me_tools;
+
+void me_search_partition(const me_tools *t, me_search *m, int method, int range, int subpel_iterations);
+
+static inline int me_mvd_bits(const uint8_t *table, int mvd)
+{
+    return mvd > -MVD_BITS_RANGE && mvd < MVD_BITS_RANGE ? table[mvd] : bs_size_se(mvd);
+}
+
+/* Bits of the motion vector difference, for mode-decision costs. */
+static inline int me_mv_bits(const me_search *m, int mvx, int mvy)
+{
+    return me_mvd_bits(m->mvd_bits, mvx - m->mvp[0]) + me_mvd_bits(m->mvd_bits, mvy - m->mvp[1]);
+}
+
+#endif

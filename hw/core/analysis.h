@@ -1,0 +1,35 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ *
+ * A cheap look at every input frame on a half-resolution luma plane, done
+ * once in the HAL: the intra cost (SATD against the block mean) and the
+ * inter cost (SAD after a small diamond search against the previous frame)
+ * of each 8x8 block. The HAL uses the two for scene-cut detection; the CPU
+ * backend's rate control uses them as the frame's complexity.
+ */
+#ifndef HWENC_HAL_ANALYSIS_H
+#define HWENC_HAL_ANALYSIS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct frame_analysis {
+    int width, height;           /* half resolution, multiples of 8 */
+    uint8_t *lowres[2];
+    int current;
+    int have_previous;
+} frame_analysis;
+
+typedef struct frame_cost {
+    int64_t intra;               /* sum over blocks of the intra cost */
+    int64_t inter;               /* sum of min(inter, intra); = intra for the first frame */
+    int blocks;
+} frame_cost;
+
+int frame_analysis_init(frame_analysis *fa, int width, int height);
+void frame_analysis_free(frame_analysis *fa);
+/* Analyses the luma plane of the next frame (full resolution). */
+void frame_analysis_run(frame_analysis *fa, const uint8_t *luma, ptrdiff_t stride, int width, int height,
+                        frame_cost *cost);
+
+#endif

@@ -1,0 +1,83 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ *
+ * State of one VA-API encoding session, shared by the files of the backend:
+ * backend.c (the hal_backend vtable and resources), upload.c (frames into
+ * surfaces), params.c (the VA parameter buffers and packed headers) and
+ * picture.c (one picture through Begin/Render/EndPicture and the coded
+ * buffer).
+ */
+#ifndef HWENC_VAAPI_INTERNAL_H
+#define HWENC_VAAPI_INTERNAL_H
+
+#include <va/va.h>
+#include <va/va_enc_h264.h>
+
+#include "device.h"
+#include "hal.h"
+
+typedef struct vaapi_rc {
+    uint32_t mode;               /* VA_RC_* in the config; 0 when the driver reports no modes (CQP) */
+    int qp;                      /* CQP */
+    int quality;                 /* ICQ quality factor */
+    int bitrate_kbps, maxrate_kbps, bufsize_kbits;
+    int fps_num, fps_den;
+} vaapi_rc;
+
+typedef struct vaapi_encoder {
+    vaapi_device dev;
+    vaapi_caps caps;
+    hwenc_config cfg;            /* the session's, copied: the hal_session is gone after open */
+    h264_sps sps;
+    h264_pps pps;
+    int width, height;           /* cropped */
+    int coded_width, coded_height;
+    uint32_t packed;             /* VA_ENC_PACKED_HEADER_* we send */
+    vaapi_rc rc;
+    int rc_pending;              /* send the rate-control buffers with the next picture */
+
+    VAConfigID config;
+    VAContextID context;
+    VASurfaceID input;
+    VASurfaceID recon[H264_MAX_REFS + 2]; /* by DPB slot; the last one for non-reference pictures */
+    int recon_count;
+    VABufferID coded;
+    size_t coded_size;
+
+    int derive_broken;           /* vaDeriveImage failed once: use vaCreateImage + vaPutImage */
+    VAImage image;               /* for vaPutImage, image_id VA_INVALID_ID until first needed */
+    VAImageFormat nv12;
+
+    uint8_t *out;
+    size_t out_capacity;
+    int have_packet;
+    hal_packet pkt;
+} vaapi_encoder;
+
+/* upload.c */
+int vaapi_upload(vaapi_encoder *e, const hal_picture *pic, char *err, size_t err_size);
+
+/* params.c */
+void vaapi_fill_sequence(const vaapi_encoder *e, VAEncSequenceParameterBufferH264 *seq);
+void vaapi_fill_picture(const vaapi_encoder *e, const hal_picture *pic, VASurfaceID recon,
+                        VAEncPictureParameterBufferH264 *pp);
+void vaapi_fill_slice(const vaapi_encoder *e, const hal_picture *pic, int slice_qp,
+                      VAEncSliceParameterBufferH264 *sp);
+int vaapi_picture_qp(const vaapi_encoder *e, const hal_picture *pic);
+/* A parameter set NAL (H264_NAL_SPS or H264_NAL_PPS) in Annex B; returns
+ * the size, 0 if it does not fit. */
+size_t vaapi_write_parameter_set(const vaapi_encoder *e, int nal_type, uint8_t *dst, size_t capacity);
+/* Start code, NAL header and slice_header() without emulation prevention,
+ * as drivers take packed slice headers; returns the length in bits. */
+size_t vaapi_write_slice_header(const vaapi_encoder *e, const h264_slice_header *sh, uint8_t *dst,
+                                size_t capacity);
+/* The misc buffers of rate control: payloads for VAEncMiscParameterType
+ * RateControl, HRD and FrameRate. */
+void vaapi_fill_rate_control(const vaapi_encoder *e, int reset, VAEncMiscParameterRateControl *rc);
+void vaapi_fill_hrd(const vaapi_encoder *e, VAEncMiscParameterHRD *hrd);
+void vaapi_fill_frame_rate(const vaapi_encoder *e, VAEncMiscParameterFrameRate *fr);
+
+/* picture.c */
+int vaapi_encode_picture(vaapi_encoder *e, const hal_picture *pic, char *err, size_t err_size);
+
+#endif

@@ -1,0 +1,286 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ *
+ * One picture through the driver: the parameter buffers (sequence, rate
+ * control, packed headers, picture, slice), vaBeginPicture /
+ * vaRenderPicture / vaEndPicture, the wait, and the coded-segment list
+ * joined into the packet with bounds and status checks. Parameter buffers
+ * belong to us after vaEndPicture (VA-API 1.0) and are destroyed on every
+ * path.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define MAX_BUFFERS 16
+#define MAX_SEGMENTS 4096 /* a longer list is a corrupt (looping) one */
+
+typedef struct buffer_list {
+    VABufferID id[MAX_BUFFERS];
+    int count;
+} buffer_list;
+
+static int add_buffer(vaapi_encoder *e, buffer_list *list, VABufferType type, size_t size, const void *data,
+                      const char *what, char *err, size_t err_size)
+{
+    if (list->count == MAX_BUFFERS) {
+        snprintf(err, err_size, "internal error: more than %d VA buffers for one picture", MAX_BUFFERS);
+        return HWENC_EBACKEND;
+    }
+    VABufferID id;
+    VAStatus st = e->dev.va.vaCreateBuffer(e->dev.display, e->context, type, (unsigned)size, 1, (void *)data, &id);
+    if (st != VA_STATUS_SUCCESS) {
+        char msg[96];
+        snprintf(msg, sizeof(msg), "vaCreateBuffer (%s)", what);
+        vaapi_error(&e->dev, st, msg, err, err_size);
+        return HWENC_EBACKEND;
+    }
+    list->id[list->count++] = id;
+    return 0;
+}
+
+/* A misc parameter buffer is its type followed by the payload. */
+static int add_misc(vaapi_encoder *e, buffer_list *list, VAEncMiscParameterType type, const void *payload,
+                    size_t size, const char *what, char *err, size_t err_size)
+{
+    uint32_t buf[1 + 64];
+    if (size > sizeof(buf) - sizeof(VAEncMiscParameterBuffer)) {
+        snprintf(err, err_size, "internal error: misc buffer %s too large", what);
+        return HWENC_EBACKEND;
+    }
+    memset(buf, 0, sizeof(buf));
+    buf[0] = (uint32_t)type;
+    memcpy(buf + 1, payload, size);
+    return add_buffer(e, list, VAEncMiscParameterBufferType, sizeof(VAEncMiscParameterBuffer) + size, buf, what,
+                      err, err_size);
+}
+
+static int add_packed(vaapi_encoder *e, buffer_list *list, uint32_t type, const uint8_t *data, size_t bits,
+                      int emulation_bytes, char *err, size_t err_size)
+{
+    VAEncPackedHeaderParameterBuffer param = {
+        .type = type,
+        .bit_length = (uint32_t)bits,
+        .has_emulation_bytes = (uint8_t)emulation_bytes,
+    };
+    int ret = add_buffer(e, list, VAEncPackedHeaderParameterBufferType, sizeof(param), &param,
+                         "packed header parameters", err, err_size);
+    if (ret < 0)
+        return ret;
+    return add_buffer(e, list, VAEncPackedHeaderDataBufferType, (bits + 7) / 8, data, "packed header data", err,
+                      err_size);
+}
+
+static int add_rate_control(vaapi_encoder *e, buffer_list *list, int reset, char *err, size_t err_size)
+{
+    VAEncMiscParameterRateControl rc;
+    VAEncMiscParameterHRD hrd;
+    VAEncMiscParameterFrameRate fr;
+    vaapi_fill_rate_control(e, reset, &rc);
+    vaapi_fill_hrd(e, &hrd);
+    vaapi_fill_frame_rate(e, &fr);
+    int ret = add_misc(e, list, VAEncMiscParameterTypeRateControl, &rc, sizeof(rc), "rate control", err, err_size);
+    if (ret == 0 && e->rc.mode != VA_RC_ICQ)
+        ret = add_misc(e, list, VAEncMiscParameterTypeHRD, &hrd, sizeof(hrd), "HRD", err, err_size);
+    if (ret == 0)
+        ret = add_misc(e, list, VAEncMiscParameterTypeFrameRate, &fr, sizeof(fr), "frame rate", err, err_size);
+    return ret;
+}
+
+/* Sequence-level buffers: at every IDR, as drivers (re)start their rate
+ * control there; the packed SPS/PPS go before the slice. */
+static int add_sequence(vaapi_encoder *e, buffer_list *list, char *err, size_t err_size)
+{
+    VAEncSequenceParameterBufferH264 seq;
+    vaapi_fill_sequence(e, &seq);
+    int ret = add_buffer(e, list, VAEncSequenceParameterBufferType, sizeof(seq), &seq, "sequence parameters", err,
+                         err_size);
+    if (ret == 0 && e->rc.mode != VA_RC_CQP && e->rc.mode != 0) {
+        ret = add_rate_control(e, list, 0, err, err_size);
+        e->rc_pending = 0;
+    }
+    uint8_t nal[512];
+    if (ret == 0 && (e->packed & VA_ENC_PACKED_HEADER_SEQUENCE)) {
+        size_t size = vaapi_write_parameter_set(e, H264_NAL_SPS, nal, sizeof(nal));
+        ret = size ? add_packed(e, list, VAEncPackedHeaderSequence, nal, size * 8, 1, err, err_size) : HWENC_EBACKEND;
+    }
+    if (ret == 0 && (e->packed & VA_ENC_PACKED_HEADER_PICTURE)) {
+        size_t size = vaapi_write_parameter_set(e, H264_NAL_PPS, nal, sizeof(nal));
+        ret = size ? add_packed(e, list, VAEncPackedHeaderPicture, nal, size * 8, 1, err, err_size) : HWENC_EBACKEND;
+    }
+    if (ret == HWENC_EBACKEND && !err[0])
+        snprintf(err, err_size, "internal error: the parameter sets do not fit 512 bytes");
+    return ret;
+}
+
+static int build_buffers(vaapi_encoder *e, const hal_picture *pic, VASurfaceID recon, buffer_list *list, char *err,
+                         size_t err_size)
+{
+    int ret = 0;
+    if (pic->type == HWENC_FRAME_IDR)
+        ret = add_sequence(e, list, err, err_size);
+    if (ret == 0 && e->rc_pending) {
+        /* A new bitrate between IDRs: the driver restarts its model. */
+        ret = add_rate_control(e, list, 1, err, err_size);
+        e->rc_pending = 0;
+    }
+    if (ret < 0)
+        return ret;
+    VAEncPictureParameterBufferH264 pp;
+    vaapi_fill_picture(e, pic, recon, &pp);
+    ret = add_buffer(e, list, VAEncPictureParameterBufferType, sizeof(pp), &pp, "picture parameters", err, err_size);
+    if (ret < 0)
+        return ret;
+    h264_slice_header sh = pic->slice;
+    sh.slice_qp = vaapi_picture_qp(e, pic);
+    if (e->packed & VA_ENC_PACKED_HEADER_SLICE) {
+        uint8_t header[256];
+        size_t bits = vaapi_write_slice_header(e, &sh, header, sizeof(header));
+        if (!bits) {
+            snprintf(err, err_size, "internal error: the slice header does not fit %zu bytes", sizeof(header));
+            return HWENC_EBACKEND;
+        }
+        /* Not emulation-prevented: the driver does that over the whole
+         * slice NAL unit, header and data together. */
+        ret = add_packed(e, list, VAEncPackedHeaderSlice, header, bits, 0, err, err_size);
+        if (ret < 0)
+            return ret;
+    }
+    VAEncSliceParameterBufferH264 sp;
+    vaapi_fill_slice(e, pic, sh.slice_qp, &sp);
+    return add_buffer(e, list, VAEncSliceParameterBufferType, sizeof(sp), &sp, "slice parameters", err, err_size);
+}
+
+static int has_sps(const uint8_t *data, size_t size)
+{
+    for (size_t i = 0; i + 3 < size; i++)
+        if (data[i] == 0 && data[i + 1] == 0 && data[i + 2] == 1 && (data[i + 3] & 0x1f) == H264_NAL_SPS)
+            return 1;
+    return 0;
+}
+
+/* Joins the coded segments after the parameter sets already in e->out. */
+static int read_segments(vaapi_encoder *e, const VACodedBufferSegment *seg, size_t pos, int *qp, char *err,
+                         size_t err_size)
+{
+    int count = 0;
+    *qp = -1;
+    for (; seg; seg = seg->next) {
+        if (++count > MAX_SEGMENTS) {
+            snprintf(err, err_size, "the VA driver returned more than %d coded segments (a corrupt list)",
+                     MAX_SEGMENTS);
+            return HWENC_EBACKEND;
+        }
+        if (seg->status & VA_CODED_BUF_STATUS_SLICE_OVERFLOW_MASK) {
+            snprintf(err, err_size, "the coded picture did not fit the %zu-byte coded buffer", e->coded_size);
+            return HWENC_EBACKEND;
+        }
+        if (seg->status & VA_CODED_BUF_STATUS_BAD_BITSTREAM) {
+            snprintf(err, err_size, "the VA driver flagged its coded picture as a bad bitstream");
+            return HWENC_EBACKEND;
+        }
+        if (seg->size > e->coded_size || seg->size > e->out_capacity - pos) {
+            snprintf(err, err_size, "the VA driver returned a coded segment of %u bytes, more than the %zu-byte "
+                                    "coded buffer holds", seg->size, e->coded_size);
+            return HWENC_EBACKEND;
+        }
+        if (seg->size && !seg->buf) {
+            snprintf(err, err_size, "the VA driver returned a coded segment of %u bytes without data", seg->size);
+            return HWENC_EBACKEND;
+        }
+        if (seg->size)
+            memcpy(e->out + pos, seg->buf, seg->size);
+        pos += seg->size;
+        if (count == 1 && (seg->status & VA_CODED_BUF_STATUS_PICTURE_AVE_QP_MASK))
+            *qp = (int)(seg->status & VA_CODED_BUF_STATUS_PICTURE_AVE_QP_MASK);
+    }
+    e->pkt.size = pos;
+    return 0;
+}
+
+static int read_coded(vaapi_encoder *e, const hal_picture *pic, char *err, size_t err_size)
+{
+    const va_api *va = &e->dev.va;
+    void *map = NULL;
+    VAStatus st = va->vaMapBuffer(e->dev.display, e->coded, &map);
+    if (st != VA_STATUS_SUCCESS) {
+        vaapi_error(&e->dev, st, "vaMapBuffer of the coded buffer", err, err_size);
+        return HWENC_EBACKEND;
+    }
+    int qp;
+    int ret = map ? read_segments(e, map, pic->parameter_sets_size, &qp, err, err_size) : HWENC_EBACKEND;
+    if (!map)
+        snprintf(err, err_size, "the VA driver mapped the coded buffer to NULL");
+    st = va->vaUnmapBuffer(e->dev.display, e->coded);
+    if (ret == 0 && st != VA_STATUS_SUCCESS) {
+        vaapi_error(&e->dev, st, "vaUnmapBuffer of the coded buffer", err, err_size);
+        ret = HWENC_EBACKEND;
+    }
+    if (ret < 0)
+        return ret;
+    /* The parameter sets were reserved in front. A driver without packed
+     * headers writes its own SPS/PPS at IDRs; only when it wrote none do
+     * ours go in, so the stream always starts decodable. */
+    const uint8_t *coded = e->out + pic->parameter_sets_size;
+    size_t coded_bytes = e->pkt.size - pic->parameter_sets_size;
+    if (!coded_bytes) {
+        snprintf(err, err_size, "the VA driver returned an empty coded picture");
+        return HWENC_EBACKEND;
+    }
+    e->pkt.data = e->out;
+    if (pic->parameter_sets_size && !has_sps(coded, coded_bytes)) {
+        memcpy(e->out, pic->parameter_sets, pic->parameter_sets_size);
+    } else {
+        e->pkt.data = coded;
+        e->pkt.size = coded_bytes;
+    }
+    e->pkt.qp = qp >= 0 ? qp : (e->rc.mode == VA_RC_CQP || e->rc.mode == 0 ? vaapi_picture_qp(e, pic) : -1);
+    return 0;
+}
+
+int vaapi_encode_picture(vaapi_encoder *e, const hal_picture *pic, char *err, size_t err_size)
+{
+    const va_api *va = &e->dev.va;
+    VADisplay dpy = e->dev.display;
+    buffer_list list = { .count = 0 };
+    VASurfaceID recon = e->recon[pic->recon_slot >= 0 ? pic->recon_slot : e->recon_count - 1];
+    long long n = (long long)pic->display_index;
+    char what[64];
+    VAStatus st;
+
+    e->dev.libva_error[0] = 0;
+    int ret = vaapi_upload(e, pic, err, err_size);
+    if (ret == 0)
+        ret = build_buffers(e, pic, recon, &list, err, err_size);
+    if (ret < 0)
+        goto done;
+    if ((st = va->vaBeginPicture(dpy, e->context, e->input)) != VA_STATUS_SUCCESS) {
+        snprintf(what, sizeof(what), "vaBeginPicture on frame %lld", n);
+        goto va_fail;
+    }
+    st = va->vaRenderPicture(dpy, e->context, list.id, list.count);
+    if (st != VA_STATUS_SUCCESS) {
+        /* The picture was begun: end it so the context stays usable. */
+        va->vaEndPicture(dpy, e->context);
+        snprintf(what, sizeof(what), "vaRenderPicture on frame %lld", n);
+        goto va_fail;
+    }
+    if ((st = va->vaEndPicture(dpy, e->context)) != VA_STATUS_SUCCESS) {
+        snprintf(what, sizeof(what), "vaEndPicture on frame %lld", n);
+        goto va_fail;
+    }
+    if ((st = va->vaSyncSurface(dpy, e->input)) != VA_STATUS_SUCCESS) {
+        snprintf(what, sizeof(what), "vaSyncSurface on frame %lld", n);
+        goto va_fail;
+    }
+    ret = read_coded(e, pic, err, err_size);
+    goto done;
+va_fail:
+    vaapi_error(&e->dev, st, what, err, err_size);
+    ret = HWENC_EBACKEND;
+done:
+    for (int i = 0; i < list.count; i++)
+        va->vaDestroyBuffer(dpy, list.id[i]);
+    return ret;
+}

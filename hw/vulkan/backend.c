@@ -1,0 +1,573 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ *
+ * The Vulkan Video backend of the HAL: probing, opening (device, video
+ * session, session parameters, images, buffers, query pool, command
+ * buffers), the driver's rate control, and the hal_backend entry points.
+ * The per-picture work is in vk_encode.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vk_backend.h"
+
+/* One second of video is the VBV buffer when the configuration gives none. */
+#define DEFAULT_VBV_MS 1000
+
+typedef struct vk_context {
+    vk_funcs f;
+    VkInstance instance;
+    int own_instance;
+} vk_context;
+
+static int context_open(vk_context *c, const hwenc_config *cfg, char *err, size_t err_size)
+{
+    const hwenc_external_device *ext = &cfg->external;
+    memset(c, 0, sizeof(*c));
+    int ret = vk_funcs_load_loader(&c->f, ext->vk_get_instance_proc_addr, err, err_size);
+    if (ret < 0)
+        return ret;
+    if (ext->vk_instance) {
+        if (!ext->vk_get_instance_proc_addr) {
+            snprintf(err, err_size, "an application VkInstance needs its vk_get_instance_proc_addr as well");
+            vk_funcs_unload(&c->f);
+            return HWENC_EINVAL;
+        }
+        c->instance = (VkInstance)ext->vk_instance;
+        ret = vk_funcs_load_instance(&c->f, c->instance, err, err_size);
+    } else {
+        ret = vk_create_instance(&c->f, &c->instance, err, err_size);
+        c->own_instance = ret == 0;
+    }
+    if (ret < 0)
+        vk_funcs_unload(&c->f);
+    return ret;
+}
+
+static void context_close(vk_context *c)
+{
+    if (c->own_instance && c->instance)
+        c->f.vkDestroyInstance(c->instance, NULL);
+    vk_funcs_unload(&c->f);
+}
+
+/* The application's physical device, or the one the selector names. */
+static int pick_device(vk_context *c, const hwenc_config *cfg, const vk_profile *profile, VkPhysicalDevice *dev,
+                       vk_device_caps *caps, int *index, char *err, size_t err_size)
+{
+    const hwenc_external_device *ext = &cfg->external;
+    if (!ext->vk_physical_device)
+        return vk_select_device(&c->f, c->instance, cfg->device, profile, dev, caps, index, err, err_size);
+    char why[160];
+    *dev = (VkPhysicalDevice)ext->vk_physical_device;
+    *index = -1;
+    if (vk_device_query(&c->f, *dev, profile, caps, why, sizeof(why)) < 0) {
+        snprintf(err, err_size, "the application's Vulkan device %s cannot encode H.264: %s", caps->name, why);
+        return HWENC_EUNSUPPORTED;
+    }
+    return 0;
+}
+
+static void vk_probe(const hwenc_config *cfg, hwenc_backend_info *info)
+{
+    vk_context c;
+    vk_profile profile;
+    vk_device_caps caps;
+    VkPhysicalDevice dev;
+    int index;
+    if (context_open(&c, cfg, info->reason, sizeof(info->reason)) < 0)
+        return;
+    vk_profile_init(&profile, H264_PROFILE_BASELINE, cfg->low_latency);
+    if (pick_device(&c, cfg, &profile, &dev, &caps, &index, info->reason, sizeof(info->reason)) == 0) {
+        info->available = 1;
+        if (index >= 0)
+            snprintf(info->reason, sizeof(info->reason), "Vulkan device %d encodes H.264", index);
+        else
+            snprintf(info->reason, sizeof(info->reason), "the application's Vulkan device encodes H.264");
+        snprintf(info->device, sizeof(info->device), "%s", caps.name);
+        snprintf(info->driver, sizeof(info->driver), "%s", caps.driver);
+        vk_describe_caps(&caps, info->capabilities, sizeof(info->capabilities));
+    }
+    context_close(&c);
+}
+
+void vk_rc_link(vk_rc_state *rc)
+{
+    rc->h264.pNext = NULL;
+    rc->h264_layer.pNext = NULL;
+    if (rc->info.layerCount) {
+        rc->info.pNext = &rc->h264;
+        rc->info.pLayers = &rc->layer;
+        rc->layer.pNext = &rc->h264_layer;
+    } else {
+        rc->info.pNext = NULL;
+        rc->info.pLayers = NULL;
+        rc->layer.pNext = NULL;
+    }
+}
+
+static const char *rc_modes_text(VkVideoEncodeRateControlModeFlagsKHR modes, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s%s%s", modes & VK_VIDEO_ENCODE_RATE_CONTROL_MODE_DISABLED_BIT_KHR ? " CQP" : "",
+             modes & VK_VIDEO_ENCODE_RATE_CONTROL_MODE_CBR_BIT_KHR ? " CBR" : "",
+             modes & VK_VIDEO_ENCODE_RATE_CONTROL_MODE_VBR_BIT_KHR ? " VBR" : "");
+    return buf[0] ? buf + 1 : "none";
+}
+
+static void rc_set_bitrate(vk_rc_state *rc, uint64_t average, uint64_t peak, int vbv_kbits)
+{
+    rc->layer.averageBitrate = average;
+    rc->layer.maxBitrate = peak;
+    rc->info.virtualBufferSizeInMs =
+        vbv_kbits > 0 && average ? (uint32_t)((uint64_t)vbv_kbits * 1000 * 1000 / average) : DEFAULT_VBV_MS;
+    if (!rc->info.virtualBufferSizeInMs)
+        rc->info.virtualBufferSizeInMs = 1;
+    rc->info.initialVirtualBufferSizeInMs = rc->info.virtualBufferSizeInMs * 3 / 4;
+}
+
+static int rc_init(vk_backend *b, const hwenc_config *cfg, char *err, size_t err_size)
+{
+    vk_rc_state *rc = &b->rc_next;
+    VkVideoEncodeRateControlModeFlagsKHR modes = b->caps.encode.rateControlModes;
+    VkVideoEncodeRateControlModeFlagBitsKHR mode;
+    const char *name;
+    memset(rc, 0, sizeof(*rc));
+    switch (cfg->rc_mode) {
+    case HWENC_RC_CQP: mode = VK_VIDEO_ENCODE_RATE_CONTROL_MODE_DISABLED_BIT_KHR; name = "CQP"; break;
+    case HWENC_RC_CBR: mode = VK_VIDEO_ENCODE_RATE_CONTROL_MODE_CBR_BIT_KHR; name = "CBR"; break;
+    case HWENC_RC_VBR:
+    case HWENC_RC_ABR: mode = VK_VIDEO_ENCODE_RATE_CONTROL_MODE_VBR_BIT_KHR; name = "VBR"; break;
+    default:
+        snprintf(err, err_size, "CRF is a mode of the CPU encoder; Vulkan Video offers CQP, CBR and VBR");
+        return HWENC_EUNSUPPORTED;
+    }
+    if (!(modes & mode)) {
+        char buf[32];
+        snprintf(err, err_size, "the Vulkan device has no %s rate control (it offers: %s)", name,
+                 rc_modes_text(modes, buf, sizeof(buf)));
+        return HWENC_EUNSUPPORTED;
+    }
+    rc->info.sType = VK_STRUCTURE_TYPE_VIDEO_ENCODE_RATE_CONTROL_INFO_KHR;
+    rc->info.rateControlMode = mode;
+    rc->h264.sType = VK_STRUCTURE_TYPE_VIDEO_ENCODE_H264_RATE_CONTROL_INFO_KHR;
+    rc->h264.gopFrameCount = cfg->keyint > 0 ? (uint32_t)cfg->keyint : 0;
+    rc->h264.idrPeriod = rc->h264.gopFrameCount;
+    rc->h264.temporalLayerCount = 1;
+    rc->h264.flags = b->max_refs ? VK_VIDEO_ENCODE_H264_RATE_CONTROL_REFERENCE_PATTERN_FLAT_BIT_KHR : 0;
+    rc->layer.sType = VK_STRUCTURE_TYPE_VIDEO_ENCODE_RATE_CONTROL_LAYER_INFO_KHR;
+    rc->layer.frameRateNumerator = (uint32_t)cfg->fps_num;
+    rc->layer.frameRateDenominator = (uint32_t)cfg->fps_den;
+    rc->h264_layer.sType = VK_STRUCTURE_TYPE_VIDEO_ENCODE_H264_RATE_CONTROL_LAYER_INFO_KHR;
+
+    if (mode == VK_VIDEO_ENCODE_RATE_CONTROL_MODE_DISABLED_BIT_KHR) {
+        if (cfg->qp < b->caps.h264.minQp || cfg->qp > b->caps.h264.maxQp) {
+            snprintf(err, err_size, "QP %d is outside the Vulkan device's range %d..%d", cfg->qp, b->caps.h264.minQp,
+                     b->caps.h264.maxQp);
+            return HWENC_EUNSUPPORTED;
+        }
+        b->qp = cfg->qp;
+    } else {
+        uint64_t average = (uint64_t)cfg->bitrate_kbps * 1000;
+        uint64_t peak = average;
+        if (mode == VK_VIDEO_ENCODE_RATE_CONTROL_MODE_VBR_BIT_KHR)
+            peak = cfg->vbv_maxrate_kbps > cfg->bitrate_kbps ? (uint64_t)cfg->vbv_maxrate_kbps * 1000
+                   : cfg->rc_mode == HWENC_RC_ABR          ? 2 * average /* ABR has no peak: allow twice */
+                                                           : average;
+        if (peak > b->caps.encode.maxBitrate)
+            peak = b->caps.encode.maxBitrate;
+        if (average == 0 || average > b->caps.encode.maxBitrate) {
+            snprintf(err, err_size, "bitrate %d kbps is outside the Vulkan device's range 1..%llu kbps",
+                     cfg->bitrate_kbps, (unsigned long long)(b->caps.encode.maxBitrate / 1000));
+            return HWENC_EUNSUPPORTED;
+        }
+        rc->info.layerCount = 1;
+        rc_set_bitrate(rc, average, peak, cfg->vbv_bufsize_kbits);
+    }
+    vk_rc_link(rc);
+    b->rc_pending = 1;
+    return 0;
+}
+
+int vk_backend_set_bitrate(void *priv, int bitrate_kbps, int vbv_maxrate_kbps, char *err, size_t err_size)
+{
+    vk_backend *b = priv;
+    vk_rc_state *rc = &b->rc_next;
+    if (!rc->info.layerCount) {
+        snprintf(err, err_size, "the bitrate can change only in CBR or VBR mode");
+        return HWENC_ESTATE;
+    }
+    uint64_t average = (uint64_t)(bitrate_kbps > 0 ? bitrate_kbps : 0) * 1000;
+    uint64_t peak = rc->info.rateControlMode == VK_VIDEO_ENCODE_RATE_CONTROL_MODE_CBR_BIT_KHR ? average
+                    : vbv_maxrate_kbps > bitrate_kbps ? (uint64_t)vbv_maxrate_kbps * 1000
+                                                      : average;
+    if (average == 0 || peak > b->caps.encode.maxBitrate) {
+        snprintf(err, err_size, "bitrate %d kbps (peak %llu kbps) is outside the Vulkan device's range 1..%llu kbps",
+                 bitrate_kbps, (unsigned long long)(peak / 1000),
+                 (unsigned long long)(b->caps.encode.maxBitrate / 1000));
+        return HWENC_EINVAL;
+    }
+    /* Keep the buffer's duration: the driver's model is in milliseconds. */
+    uint32_t ms = rc->info.virtualBufferSizeInMs;
+    rc_set_bitrate(rc, average, peak, 0);
+    rc->info.virtualBufferSizeInMs = ms;
+    rc->info.initialVirtualBufferSizeInMs = ms * 3 / 4;
+    b->rc_pending = 1;
+    return 0;
+}
+
+static uint32_t pick_quality_level(const vk_backend *b, enum hwenc_preset preset)
+{
+    uint32_t levels = b->caps.encode.maxQualityLevels ? b->caps.encode.maxQualityLevels : 1;
+    /* The slowest preset asks for the highest level. */
+    return (uint32_t)preset * (levels - 1) / (HWENC_PRESET_COUNT - 1);
+}
+
+static int check_quality_level(vk_backend *b, char *err, size_t err_size)
+{
+    VkPhysicalDeviceVideoEncodeQualityLevelInfoKHR info = {
+        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VIDEO_ENCODE_QUALITY_LEVEL_INFO_KHR,
+        .pVideoProfile = &b->profile.info,
+        .qualityLevel = b->quality_level,
+    };
+    VkVideoEncodeH264QualityLevelPropertiesKHR h264 = {
+        .sType = VK_STRUCTURE_TYPE_VIDEO_ENCODE_H264_QUALITY_LEVEL_PROPERTIES_KHR,
+    };
+    VkVideoEncodeQualityLevelPropertiesKHR props = {
+        .sType = VK_STRUCTURE_TYPE_VIDEO_ENCODE_QUALITY_LEVEL_PROPERTIES_KHR,
+        .pNext = &h264,
+    };
+    VkResult r = b->f.vkGetPhysicalDeviceVideoEncodeQualityLevelPropertiesKHR(b->physical, &info, &props);
+    if (r != VK_SUCCESS) {
+        snprintf(err, err_size, "quality level %u: vkGetPhysicalDeviceVideoEncodeQualityLevelPropertiesKHR failed (%s)",
+                 b->quality_level, vk_result_name(r));
+        return HWENC_EBACKEND;
+    }
+    return 0;
+}
+
+static int open_device(vk_backend *b, vk_context *c, const hwenc_config *cfg, char *err, size_t err_size)
+{
+    const hwenc_external_device *ext = &cfg->external;
+    int index, ret = pick_device(c, cfg, &b->profile, &b->physical, &b->caps, &index, err, err_size);
+    if (ret < 0)
+        return ret;
+    if (ext->vk_device) {
+        if (ext->vk_encode_queue_family < 0 || !ext->vk_physical_device || !ext->vk_instance) {
+            snprintf(err, err_size,
+                     "an application VkDevice needs its VkInstance, VkPhysicalDevice and encode queue family");
+            return HWENC_EINVAL;
+        }
+        if (b->caps.upload_family != b->caps.encode_family) {
+            snprintf(err, err_size, "the application's encode queue cannot copy pictures (no transfer support)");
+            return HWENC_EUNSUPPORTED;
+        }
+        b->device = (VkDevice)ext->vk_device;
+        b->caps.encode_family = b->caps.upload_family = ext->vk_encode_queue_family;
+    } else {
+        if ((ret = vk_create_device(&b->f, b->physical, &b->caps, &b->device, err, err_size)) < 0)
+            return ret;
+        b->own_device = 1;
+    }
+    if ((ret = vk_funcs_load_device(&b->f, b->device, err, err_size)) < 0)
+        return ret;
+    b->f.vkGetDeviceQueue(b->device, (uint32_t)b->caps.encode_family,
+                          ext->vk_device ? (uint32_t)ext->vk_encode_queue_index : 0, &b->encode_queue);
+    b->upload_queue = b->encode_queue;
+    if (b->caps.upload_family != b->caps.encode_family)
+        b->f.vkGetDeviceQueue(b->device, (uint32_t)b->caps.upload_family, 0, &b->upload_queue);
+    b->mem.f = &b->f;
+    b->mem.device = b->device;
+    b->f.vkGetPhysicalDeviceMemoryProperties(b->physical, &b->mem.props);
+    return 0;
+}
+
+/* Sizes, DPB slots and references within what the device can do. */
+static int plan_session(vk_backend *b, const hal_session *s, char *err, size_t err_size)
+{
+    const VkVideoCapabilitiesKHR *vc = &b->caps.video;
+    b->width = s->config->width;
+    b->height = s->config->height;
+    b->coded_width = (uint32_t)s->sps->mb_width * 16;
+    b->coded_height = (uint32_t)s->sps->mb_height * 16;
+    if (b->coded_width < vc->minCodedExtent.width || b->coded_height < vc->minCodedExtent.height ||
+        b->coded_width > vc->maxCodedExtent.width || b->coded_height > vc->maxCodedExtent.height) {
+        snprintf(err, err_size, "%dx%d is outside the Vulkan encoder's sizes %ux%u to %ux%u", b->width, b->height,
+                 vc->minCodedExtent.width, vc->minCodedExtent.height, vc->maxCodedExtent.width,
+                 vc->maxCodedExtent.height);
+        return HWENC_EUNSUPPORTED;
+    }
+    if (vk_std_level(s->sps->level_idc) > b->caps.h264.maxLevelIdc) {
+        snprintf(err, err_size, "the stream needs H.264 level %d.%d, above the Vulkan encoder's maximum",
+                 s->sps->level_idc / 10, s->sps->level_idc % 10);
+        return HWENC_EUNSUPPORTED;
+    }
+    b->dpb_slots = s->dpb_slots < (int)vc->maxDpbSlots ? s->dpb_slots : (int)vc->maxDpbSlots;
+    int refs = s->sps->max_num_ref_frames;
+    if (refs > (int)vc->maxActiveReferencePictures)
+        refs = (int)vc->maxActiveReferencePictures;
+    if (refs > (int)b->caps.h264.maxPPictureL0ReferenceCount)
+        refs = (int)b->caps.h264.maxPPictureL0ReferenceCount;
+    /* A reference and the picture reconstructed from it need two slots. */
+    if (refs > b->dpb_slots - 1)
+        refs = b->dpb_slots - 1;
+    b->max_refs = refs > 0 ? refs : 0;
+    if (!b->max_refs && b->dpb_slots > 1)
+        b->dpb_slots = 1;
+    return 0;
+}
+
+static int create_session(vk_backend *b, char *err, size_t err_size)
+{
+    static const VkExtensionProperties std_header = {
+        .extensionName = VK_STD_VULKAN_VIDEO_CODEC_H264_ENCODE_EXTENSION_NAME,
+        .specVersion = VK_STD_VULKAN_VIDEO_CODEC_H264_ENCODE_SPEC_VERSION,
+    };
+    VkVideoEncodeH264SessionCreateInfoKHR h264 = {
+        .sType = VK_STRUCTURE_TYPE_VIDEO_ENCODE_H264_SESSION_CREATE_INFO_KHR,
+    };
+    VkVideoSessionCreateInfoKHR info = {
+        .sType = VK_STRUCTURE_TYPE_VIDEO_SESSION_CREATE_INFO_KHR,
+        .pNext = &h264,
+        .queueFamilyIndex = (uint32_t)b->caps.encode_family,
+        .pVideoProfile = &b->profile.info,
+        .pictureFormat = VK_FORMAT_G8_B8R8_2PLANE_420_UNORM,
+        .maxCodedExtent = { b->coded_width, b->coded_height },
+        .referencePictureFormat = VK_FORMAT_G8_B8R8_2PLANE_420_UNORM,
+        .maxDpbSlots = (uint32_t)b->dpb_slots,
+        .maxActiveReferencePictures = (uint32_t)b->max_refs,
+        .pStdHeaderVersion = &std_header,
+    };
+    VkResult r = b->f.vkCreateVideoSessionKHR(b->device, &info, NULL, &b->session);
+    if (r != VK_SUCCESS) {
+        b->session = VK_NULL_HANDLE;
+        snprintf(err, err_size, "vkCreateVideoSessionKHR failed (%s)", vk_result_name(r));
+        return HWENC_EBACKEND;
+    }
+    int ret = vk_session_memory_bind(&b->mem, b->session, b->session_memory, &b->session_memory_count, err, err_size);
+    if (ret < 0)
+        return ret;
+    vk_std_params_init(&b->std, b->sps, b->pps);
+    if ((ret = vk_params_create(&b->f, b->device, b->session, &b->std, b->quality_level, &b->params, err,
+                                err_size)) < 0)
+        return ret;
+    int overridden;
+    return vk_params_read_back(&b->f, b->device, b->params, &b->std, b->headers, sizeof(b->headers),
+                               &b->headers_size, &overridden, err, err_size);
+}
+
+static int create_command_buffer(vk_backend *b, int family, VkCommandPool *pool, VkCommandBuffer *cmd, char *err,
+                                 size_t err_size)
+{
+    VkCommandPoolCreateInfo pool_info = {
+        .sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
+        .flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT,
+        .queueFamilyIndex = (uint32_t)family,
+    };
+    VkResult r = b->f.vkCreateCommandPool(b->device, &pool_info, NULL, pool);
+    if (r != VK_SUCCESS) {
+        *pool = VK_NULL_HANDLE;
+        snprintf(err, err_size, "vkCreateCommandPool failed (%s)", vk_result_name(r));
+        return HWENC_EBACKEND;
+    }
+    VkCommandBufferAllocateInfo alloc = {
+        .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
+        .commandPool = *pool,
+        .level = VK_COMMAND_BUFFER_LEVEL_PRIMARY,
+        .commandBufferCount = 1,
+    };
+    if ((r = b->f.vkAllocateCommandBuffers(b->device, &alloc, cmd)) != VK_SUCCESS) {
+        *cmd = VK_NULL_HANDLE;
+        snprintf(err, err_size, "vkAllocateCommandBuffers failed (%s)", vk_result_name(r));
+        return HWENC_EBACKEND;
+    }
+    return 0;
+}
+
+static int create_sync(vk_backend *b, char *err, size_t err_size)
+{
+    VkQueryPoolVideoEncodeFeedbackCreateInfoKHR feedback = {
+        .sType = VK_STRUCTURE_TYPE_QUERY_POOL_VIDEO_ENCODE_FEEDBACK_CREATE_INFO_KHR,
+        .pNext = &b->profile.info,
+        .encodeFeedbackFlags = VK_VIDEO_ENCODE_FEEDBACK_BITSTREAM_BUFFER_OFFSET_BIT_KHR |
+                               VK_VIDEO_ENCODE_FEEDBACK_BITSTREAM_BYTES_WRITTEN_BIT_KHR,
+    };
+    VkQueryPoolCreateInfo query = {
+        .sType = VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO,
+        .pNext = &feedback,
+        .queryType = VK_QUERY_TYPE_VIDEO_ENCODE_FEEDBACK_KHR,
+        .queryCount = 1,
+    };
+    VkFenceCreateInfo fence = { .sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO };
+    VkSemaphoreCreateInfo sem = { .sType = VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO };
+    VkResult r;
+    if ((b->caps.encode.supportedEncodeFeedbackFlags & feedback.encodeFeedbackFlags) != feedback.encodeFeedbackFlags) {
+        snprintf(err, err_size, "the Vulkan encoder does not report bitstream offsets and sizes");
+        return HWENC_EUNSUPPORTED;
+    }
+    if ((r = b->f.vkCreateQueryPool(b->device, &query, NULL, &b->query)) != VK_SUCCESS) {
+        b->query = VK_NULL_HANDLE;
+        snprintf(err, err_size, "vkCreateQueryPool (encode feedback) failed (%s)", vk_result_name(r));
+        return HWENC_EBACKEND;
+    }
+    if ((r = b->f.vkCreateFence(b->device, &fence, NULL, &b->fence)) != VK_SUCCESS) {
+        b->fence = VK_NULL_HANDLE;
+        snprintf(err, err_size, "vkCreateFence failed (%s)", vk_result_name(r));
+        return HWENC_EBACKEND;
+    }
+    if (b->caps.upload_family != b->caps.encode_family &&
+        (r = b->f.vkCreateSemaphore(b->device, &sem, NULL, &b->uploaded)) != VK_SUCCESS) {
+        b->uploaded = VK_NULL_HANDLE;
+        snprintf(err, err_size, "vkCreateSemaphore failed (%s)", vk_result_name(r));
+        return HWENC_EBACKEND;
+    }
+    return 0;
+}
+
+static int create_resources(vk_backend *b, char *err, size_t err_size)
+{
+    const void *list = &b->profile.list;
+    uint32_t families[2] = { (uint32_t)b->caps.encode_family, (uint32_t)b->caps.upload_family };
+    uint32_t family_count = families[0] == families[1] ? 1 : 2;
+    VkDeviceSize frame_size = (VkDeviceSize)b->coded_width * b->coded_height * 3 / 2;
+    VkDeviceSize align = b->caps.video.minBitstreamBufferSizeAlignment ? b->caps.video.minBitstreamBufferSizeAlignment : 1;
+    /* Room for an intra picture at QP 0 with every macroblock as PCM. */
+    VkDeviceSize bitstream_size = (frame_size + frame_size / 8 + 4096 + align - 1) / align * align;
+    int ret = vk_image_create(&b->mem, b->coded_width, b->coded_height, 1,
+                              VK_IMAGE_USAGE_VIDEO_ENCODE_SRC_BIT_KHR | VK_IMAGE_USAGE_TRANSFER_DST_BIT, list, families,
+                              family_count, &b->src, err, err_size);
+    if (ret == 0 && b->dpb_slots > 0)
+        ret = vk_image_create(&b->mem, b->coded_width, b->coded_height, (uint32_t)b->dpb_slots,
+                              VK_IMAGE_USAGE_VIDEO_ENCODE_DPB_BIT_KHR, list, families, 1, &b->dpb, err, err_size);
+    if (ret == 0)
+        ret = vk_buffer_create(&b->mem, frame_size, VK_BUFFER_USAGE_TRANSFER_SRC_BIT, NULL, &b->staging, err,
+                               err_size);
+    if (ret == 0)
+        ret = vk_buffer_create(&b->mem, bitstream_size, VK_BUFFER_USAGE_VIDEO_ENCODE_DST_BIT_KHR, list, &b->bitstream,
+                               err, err_size);
+    if (ret == 0)
+        ret = create_command_buffer(b, b->caps.encode_family, &b->encode_pool, &b->encode_cmd, err, err_size);
+    if (ret == 0 && b->caps.upload_family != b->caps.encode_family)
+        ret = create_command_buffer(b, b->caps.upload_family, &b->upload_pool, &b->upload_cmd, err, err_size);
+    if (ret == 0)
+        ret = create_sync(b, err, err_size);
+    if (ret < 0)
+        return ret;
+    b->out_capacity = b->headers_size + (size_t)bitstream_size;
+    b->out = malloc(b->out_capacity);
+    return b->out ? 0 : HWENC_ENOMEM;
+}
+
+static void vk_close(void *priv)
+{
+    vk_backend *b = priv;
+    if (!b)
+        return;
+    const vk_funcs *f = &b->f;
+    if (b->device) {
+        /* After a device loss this fails, and destroying is still allowed. */
+        if (f->vkDeviceWaitIdle)
+            f->vkDeviceWaitIdle(b->device);
+        if (b->uploaded)
+            f->vkDestroySemaphore(b->device, b->uploaded, NULL);
+        if (b->fence)
+            f->vkDestroyFence(b->device, b->fence, NULL);
+        if (b->query)
+            f->vkDestroyQueryPool(b->device, b->query, NULL);
+        if (b->upload_pool)
+            f->vkDestroyCommandPool(b->device, b->upload_pool, NULL);
+        if (b->encode_pool)
+            f->vkDestroyCommandPool(b->device, b->encode_pool, NULL);
+        if (b->mem.f) {
+            vk_buffer_destroy(&b->mem, &b->bitstream);
+            vk_buffer_destroy(&b->mem, &b->staging);
+            vk_image_destroy(&b->mem, &b->dpb);
+            vk_image_destroy(&b->mem, &b->src);
+        }
+        if (b->params)
+            f->vkDestroyVideoSessionParametersKHR(b->device, b->params, NULL);
+        if (b->session)
+            f->vkDestroyVideoSessionKHR(b->device, b->session, NULL);
+        for (uint32_t i = 0; i < b->session_memory_count; i++)
+            f->vkFreeMemory(b->device, b->session_memory[i], NULL);
+        if (b->own_device)
+            f->vkDestroyDevice(b->device, NULL);
+    }
+    if (b->own_instance && b->instance)
+        f->vkDestroyInstance(b->instance, NULL);
+    vk_funcs_unload(&b->f);
+    free(b->out);
+    free(b);
+}
+
+static int vk_open(const hal_session *s, void **priv, hal_caps *caps, char *err, size_t err_size)
+{
+    const hwenc_config *cfg = s->config;
+    vk_backend *b = calloc(1, sizeof(*b));
+    if (!b)
+        return HWENC_ENOMEM;
+    vk_context c;
+    int ret = context_open(&c, cfg, err, err_size);
+    if (ret < 0) {
+        free(b);
+        return ret;
+    }
+    /* The backend owns the loader and instance from here on. */
+    b->f = c.f;
+    b->instance = c.instance;
+    b->own_instance = c.own_instance;
+    b->sps = s->sps;
+    b->pps = s->pps;
+    vk_profile_init(&b->profile, s->sps->profile_idc, cfg->low_latency);
+    if ((ret = open_device(b, &c, cfg, err, err_size)) < 0 || (ret = plan_session(b, s, err, err_size)) < 0 ||
+        (ret = rc_init(b, cfg, err, err_size)) < 0)
+        goto fail;
+    b->quality_level = pick_quality_level(b, cfg->preset);
+    if ((ret = check_quality_level(b, err, err_size)) < 0 || (ret = create_session(b, err, err_size)) < 0 ||
+        (ret = create_resources(b, err, err_size)) < 0)
+        goto fail;
+    caps->max_refs = b->max_refs;
+    *priv = b;
+    return 0;
+fail:
+    vk_close(b);
+    return ret;
+}
+
+static int vk_send_picture(void *priv, const hal_picture *pic, char *err, size_t err_size)
+{
+    vk_backend *b = priv;
+    if (b->have_packet)
+        return HWENC_EAGAIN;
+    if (b->lost) {
+        snprintf(err, err_size, "the Vulkan device was lost; close the encoder");
+        return HWENC_EDEVICE_LOST;
+    }
+    int ret = vk_encode_picture(b, pic, err, err_size);
+    if (ret < 0)
+        return ret;
+    b->have_packet = 1;
+    b->frames++;
+    return 0;
+}
+
+static int vk_receive_packet(void *priv, int drain, hal_packet *pkt, char *err, size_t err_size)
+{
+    vk_backend *b = priv;
+    (void)err;
+    (void)err_size;
+    if (!b->have_packet)
+        return drain ? HWENC_EOF : HWENC_EAGAIN;
+    *pkt = b->pkt;
+    b->have_packet = 0;
+    return 0;
+}
+
+const hal_backend hal_backend_vulkan = {
+    .id = HWENC_BACKEND_VULKAN,
+    .probe = vk_probe,
+    .open = vk_open,
+    .send_picture = vk_send_picture,
+    .receive_packet = vk_receive_packet,
+    .close = vk_close,
+};

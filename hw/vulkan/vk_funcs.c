@@ -1,0 +1,116 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ */
+#include <dlfcn.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hwenc/hwenc.h"
+#include "vk_funcs.h"
+
+int vk_funcs_load_loader(vk_funcs *f, void *get_instance_proc_addr, char *err, size_t err_size)
+{
+    memset(f, 0, sizeof(*f));
+    if (get_instance_proc_addr) {
+        f->vkGetInstanceProcAddr = (PFN_vkGetInstanceProcAddr)get_instance_proc_addr;
+    } else {
+        f->library = dlopen("libvulkan.so.1", RTLD_NOW | RTLD_LOCAL);
+        if (!f->library) {
+            snprintf(err, err_size, "libvulkan.so.1 not found: install the Vulkan loader (Debian/Ubuntu: libvulkan1)");
+            return HWENC_EUNSUPPORTED;
+        }
+        /* dlsym returns void *; POSIX guarantees it converts to a function pointer. */
+        *(void **)&f->vkGetInstanceProcAddr = dlsym(f->library, "vkGetInstanceProcAddr");
+        if (!f->vkGetInstanceProcAddr) {
+            snprintf(err, err_size, "libvulkan.so.1 has no vkGetInstanceProcAddr: the Vulkan loader is broken");
+            vk_funcs_unload(f);
+            return HWENC_EUNSUPPORTED;
+        }
+    }
+#define LOAD_GLOBAL(name) f->name = (PFN_##name)f->vkGetInstanceProcAddr(VK_NULL_HANDLE, #name);
+    VK_GLOBAL_FUNCS(LOAD_GLOBAL)
+#undef LOAD_GLOBAL
+    if (!f->vkCreateInstance) {
+        snprintf(err, err_size, "the Vulkan loader does not provide vkCreateInstance");
+        vk_funcs_unload(f);
+        return HWENC_EUNSUPPORTED;
+    }
+    return 0;
+}
+
+int vk_funcs_load_instance(vk_funcs *f, VkInstance instance, char *err, size_t err_size)
+{
+    const char *missing = NULL;
+#define LOAD_INSTANCE(name) \
+    f->name = (PFN_##name)f->vkGetInstanceProcAddr(instance, #name); \
+    if (!f->name && !missing) \
+        missing = #name;
+    VK_INSTANCE_FUNCS(LOAD_INSTANCE)
+#undef LOAD_INSTANCE
+    if (missing) {
+        snprintf(err, err_size, "the Vulkan loader does not provide %s (Vulkan 1.1 or newer is needed)", missing);
+        return HWENC_EUNSUPPORTED;
+    }
+#define LOAD_OPTIONAL(name) f->name = (PFN_##name)f->vkGetInstanceProcAddr(instance, #name);
+    VK_INSTANCE_VIDEO_FUNCS(LOAD_OPTIONAL)
+#undef LOAD_OPTIONAL
+    return 0;
+}
+
+int vk_funcs_have_video_queries(const vk_funcs *f)
+{
+    return f->vkGetPhysicalDeviceVideoCapabilitiesKHR && f->vkGetPhysicalDeviceVideoFormatPropertiesKHR &&
+           f->vkGetPhysicalDeviceVideoEncodeQualityLevelPropertiesKHR;
+}
+
+int vk_funcs_load_device(vk_funcs *f, VkDevice device, char *err, size_t err_size)
+{
+    const char *missing = NULL;
+#define LOAD_DEVICE(name) \
+    f->name = (PFN_##name)f->vkGetDeviceProcAddr(device, #name); \
+    if (!f->name && !missing) \
+        missing = #name;
+    VK_DEVICE_FUNCS(LOAD_DEVICE)
+#undef LOAD_DEVICE
+    if (missing) {
+        snprintf(err, err_size, "the Vulkan driver does not provide %s", missing);
+        return HWENC_EUNSUPPORTED;
+    }
+    return 0;
+}
+
+void vk_funcs_unload(vk_funcs *f)
+{
+    if (f->library)
+        dlclose(f->library);
+    f->library = NULL;
+}
+
+const char *vk_result_name(VkResult r)
+{
+    switch ((int)r) {
+    case VK_SUCCESS: return "VK_SUCCESS";
+    case VK_NOT_READY: return "VK_NOT_READY";
+    case VK_TIMEOUT: return "VK_TIMEOUT";
+    case VK_INCOMPLETE: return "VK_INCOMPLETE";
+    case VK_ERROR_OUT_OF_HOST_MEMORY: return "VK_ERROR_OUT_OF_HOST_MEMORY";
+    case VK_ERROR_OUT_OF_DEVICE_MEMORY: return "VK_ERROR_OUT_OF_DEVICE_MEMORY";
+    case VK_ERROR_INITIALIZATION_FAILED: return "VK_ERROR_INITIALIZATION_FAILED";
+    case VK_ERROR_DEVICE_LOST: return "VK_ERROR_DEVICE_LOST";
+    case VK_ERROR_MEMORY_MAP_FAILED: return "VK_ERROR_MEMORY_MAP_FAILED";
+    case VK_ERROR_LAYER_NOT_PRESENT: return "VK_ERROR_LAYER_NOT_PRESENT";
+    case VK_ERROR_EXTENSION_NOT_PRESENT: return "VK_ERROR_EXTENSION_NOT_PRESENT";
+    case VK_ERROR_FEATURE_NOT_PRESENT: return "VK_ERROR_FEATURE_NOT_PRESENT";
+    case VK_ERROR_INCOMPATIBLE_DRIVER: return "VK_ERROR_INCOMPATIBLE_DRIVER";
+    case VK_ERROR_TOO_MANY_OBJECTS: return "VK_ERROR_TOO_MANY_OBJECTS";
+    case VK_ERROR_FORMAT_NOT_SUPPORTED: return "VK_ERROR_FORMAT_NOT_SUPPORTED";
+    case VK_ERROR_IMAGE_USAGE_NOT_SUPPORTED_KHR: return "VK_ERROR_IMAGE_USAGE_NOT_SUPPORTED_KHR";
+    case VK_ERROR_VIDEO_PICTURE_LAYOUT_NOT_SUPPORTED_KHR: return "VK_ERROR_VIDEO_PICTURE_LAYOUT_NOT_SUPPORTED_KHR";
+    case VK_ERROR_VIDEO_PROFILE_OPERATION_NOT_SUPPORTED_KHR: return "VK_ERROR_VIDEO_PROFILE_OPERATION_NOT_SUPPORTED_KHR";
+    case VK_ERROR_VIDEO_PROFILE_FORMAT_NOT_SUPPORTED_KHR: return "VK_ERROR_VIDEO_PROFILE_FORMAT_NOT_SUPPORTED_KHR";
+    case VK_ERROR_VIDEO_PROFILE_CODEC_NOT_SUPPORTED_KHR: return "VK_ERROR_VIDEO_PROFILE_CODEC_NOT_SUPPORTED_KHR";
+    case VK_ERROR_VIDEO_STD_VERSION_NOT_SUPPORTED_KHR: return "VK_ERROR_VIDEO_STD_VERSION_NOT_SUPPORTED_KHR";
+    case VK_ERROR_INVALID_VIDEO_STD_PARAMETERS_KHR: return "VK_ERROR_INVALID_VIDEO_STD_PARAMETERS_KHR";
+    default: return "an unknown VkResult";
+    }
+}

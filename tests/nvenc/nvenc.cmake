@@ -1,0 +1,81 @@
+# Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+#
+# The NVENC backend against stand-in NVIDIA libraries (see nvenc/README.md):
+# libcuda.so.1 and libnvidia-encode.so.1 built here and found through
+# LD_LIBRARY_PATH, so the backend's dlopen() loads them as it would the
+# driver's. A second libnvidia-encode.so.1 lacks a symbol, for the loader's
+# error path.
+if(NOT TARGET hwenc_nvenc)
+    message(STATUS "hwenc: NVENC tests left out with the NVENC backend")
+    return()
+endif()
+
+set(NVENC_STANDIN_DIR ${CMAKE_CURRENT_BINARY_DIR}/nvenc_standin)
+set(NVENC_NOSYM_DIR ${CMAKE_CURRENT_BINARY_DIR}/nvenc_standin_nosym)
+set(NVENC_EMPTY_DIR ${CMAKE_CURRENT_BINARY_DIR}/nvenc_standin_empty)
+file(MAKE_DIRECTORY ${NVENC_EMPTY_DIR})
+
+add_library(hwenc_standin_cuda SHARED nvenc/standin_cuda.c)
+target_link_libraries(hwenc_standin_cuda PRIVATE Threads::Threads)
+
+add_library(hwenc_standin_nvenc SHARED nvenc/standin_nvenc.c)
+add_library(hwenc_standin_nvenc_nosym SHARED nvenc/standin_nvenc.c)
+target_compile_definitions(hwenc_standin_nvenc_nosym PRIVATE STANDIN_OMIT_MAX_VERSION)
+foreach(lib hwenc_standin_nvenc hwenc_standin_nvenc_nosym)
+    target_link_libraries(${lib} PRIVATE hwenc_core hwenc_standin_cuda Threads::Threads m)
+endforeach()
+
+set_target_properties(hwenc_standin_cuda PROPERTIES OUTPUT_NAME cuda)
+set_target_properties(hwenc_standin_nvenc hwenc_standin_nvenc_nosym PROPERTIES OUTPUT_NAME nvidia-encode)
+foreach(lib hwenc_standin_cuda hwenc_standin_nvenc hwenc_standin_nvenc_nosym)
+    # The real libraries' file names (soname .1); the exported API must be
+    # visible, unlike the project's own symbols.
+    set_target_properties(${lib} PROPERTIES VERSION 1 SOVERSION 1 C_VISIBILITY_PRESET default
+                          LIBRARY_OUTPUT_DIRECTORY ${NVENC_STANDIN_DIR})
+    target_include_directories(${lib} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/nvenc)
+endforeach()
+set_target_properties(hwenc_standin_nvenc_nosym PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${NVENC_NOSYM_DIR})
+
+add_executable(test_nvenc nvenc/test_nvenc.c nvenc/test_nvenc_direct.c)
+target_include_directories(test_nvenc PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/nvenc ${PROJECT_SOURCE_DIR}/hw
+                           ${PROJECT_SOURCE_DIR}/hw/core ${PROJECT_SOURCE_DIR}/hw/nvenc)
+target_link_libraries(test_nvenc PRIVATE hwenc_testcommon hwenc_static m ${CMAKE_DL_LIBS})
+add_dependencies(test_nvenc hwenc_standin_nvenc hwenc_standin_nvenc_nosym hwenc_cli)
+
+set(NVENC_ENV "LD_LIBRARY_PATH=${NVENC_STANDIN_DIR}" "HWENC_BACKEND=")
+function(nvenc_test name)
+    cmake_parse_arguments(T "" "" "ENV;ARGS" ${ARGN})
+    add_test(NAME nvenc_${name} COMMAND test_nvenc ${T_ARGS})
+    set_tests_properties(nvenc_${name} PROPERTIES ENVIRONMENT "${NVENC_ENV};${T_ENV}" TIMEOUT 60)
+endfunction()
+
+# Encoding through the public API, decoded with libavcodec, PSNR checked.
+nvenc_test(intra ARGS intra)
+nvenc_test(p_frames ARGS p-frames)
+nvenc_test(flush_lookahead ARGS flush)
+nvenc_test(force_idr ARGS force-idr)
+nvenc_test(reconfigure ARGS reconfigure)
+nvenc_test(reconfigure_unsupported ARGS reconfigure-unsupported ENV HWENC_FAKE_NVENC_NO_DYN_BITRATE=1)
+nvenc_test(probe ARGS probe)
+nvenc_test(session_limit_one ARGS second-session)
+nvenc_test(external_context ARGS external-context)
+nvenc_test(zero_copy ARGS zero-copy)
+
+# Every injected failure: its message with --backend nvenc, and the fall
+# back under auto (VA-API and Vulkan are unavailable here, so auto ends on
+# the CPU backend).
+nvenc_test(fail_session_limit ARGS fail "NVENC session limit reached" ENV HWENC_FAKE_NVENC_MAX_SESSIONS=0)
+nvenc_test(fail_old_driver ARGS fail "driver too old" ENV HWENC_FAKE_NVENC_API=11.0)
+nvenc_test(fail_no_device ARGS fail "no encode-capable GPU" ENV HWENC_FAKE_CUDA_DEVICES=0)
+nvenc_test(fail_no_encoder ARGS fail "no encode-capable NVIDIA GPU" ENV HWENC_FAKE_NVENC_NO_ENCODER=1)
+nvenc_test(fail_old_gpu ARGS fail "unsupported device" ENV HWENC_FAKE_CUDA_CC=2.1)
+nvenc_test(fail_bad_index ARGS fail-device 3 "GPU 3 does not exist")
+nvenc_test(fail_no_library ARGS fail "cannot load libcuda.so.1")
+set_tests_properties(nvenc_fail_no_library PROPERTIES ENVIRONMENT "LD_LIBRARY_PATH=${NVENC_EMPTY_DIR};HWENC_BACKEND=")
+nvenc_test(fail_missing_symbol ARGS fail "NvEncodeAPIGetMaxSupportedVersion")
+set_tests_properties(nvenc_fail_missing_symbol PROPERTIES
+    ENVIRONMENT "LD_LIBRARY_PATH=${NVENC_NOSYM_DIR}:${NVENC_STANDIN_DIR};HWENC_BACKEND=")
+nvenc_test(fail_midstream ARGS midstream 5 ENV HWENC_FAKE_NVENC_FAIL_AT=5)
+
+# The command line: encode --backend nvenc, list-backends, and a failure.
+nvenc_test(cli ARGS cli $<TARGET_FILE:hwenc_cli>)

@@ -1,0 +1,495 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ *
+ * The NVENC backend end to end against the stand-in NVIDIA libraries:
+ * encode through the public API (or the CLI), decode with libavcodec, check
+ * frame counts, key frames and PSNR; and every injected driver failure gives
+ * its message and lets `auto` fall back. One test per invocation:
+ *
+ *     test_nvenc intra | p-frames | flush | force-idr | reconfigure |
+ *                reconfigure-unsupported | probe | second-session |
+ *                external-context | zero-copy | fail MESSAGE |
+ *                fail-device INDEX MESSAGE | midstream N | cli PATH_TO_HWENC
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "avdecode.h"
+#include "clipgen.h"
+#include "hwenc/hwenc.h"
+#include "roundtrip.h"
+#include "test_nvenc.h"
+
+#define FAIL(...) do { fprintf(stderr, "FAIL: " __VA_ARGS__); fprintf(stderr, "\n"); return 1; } while (0)
+
+static void base_config(hwenc_config *cfg, int w, int h)
+{
+    hwenc_config_default(cfg);
+    cfg->backend = HWENC_BACKEND_NVENC;
+    cfg->width = w;
+    cfg->height = h;
+    cfg->qp = 24;
+}
+
+static int run(const hwenc_config *cfg, roundtrip_options *opt, roundtrip_result *r, const char *what)
+{
+    if (roundtrip_run(cfg, opt, r) < 0) {
+        fprintf(stderr, "FAIL: %s: %s\n", what, r->message);
+        return 1;
+    }
+    printf("%s: %d frames, %d key frames, %zu bytes, PSNR Y min %.2f avg %.2f\n", what, r->frames, r->keyframes,
+           r->bytes, r->psnr_y_min, r->psnr_y_avg);
+    if (r->psnr_y_min < TEST_MIN_PSNR)
+        FAIL("%s: PSNR %.2f dB below %.1f", what, r->psnr_y_min, TEST_MIN_PSNR);
+    return 0;
+}
+
+static int test_intra(void)
+{
+    hwenc_config cfg;
+    base_config(&cfg, 200, 120);   /* not a multiple of 16: cropping */
+    cfg.keyint = 1;
+    roundtrip_options opt = { .pattern = CLIPGEN_QUADRANTS, .frames = 8, .seed = 1 };
+    roundtrip_result r;
+    if (run(&cfg, &opt, &r, "intra I420"))
+        return 1;
+    if (r.keyframes != 8)
+        FAIL("keyint 1 gave %d key frames in 8", r.keyframes);
+    cfg.pixel_format = HWENC_PIXFMT_NV12;
+    return run(&cfg, &opt, &r, "intra NV12");
+}
+
+static int test_p_frames(void)
+{
+    hwenc_config cfg;
+    base_config(&cfg, 176, 144);
+    cfg.pixel_format = HWENC_PIXFMT_NV12;
+    cfg.keyint = 12;
+    cfg.ref_frames = 3;
+    cfg.scenecut = 0;
+    roundtrip_options opt = { .pattern = CLIPGEN_PAN, .frames = 20, .seed = 2 };
+    roundtrip_result p, intra;
+    if (run(&cfg, &opt, &p, "IPPP, 3 references"))
+        return 1;
+    if (p.keyframes != 2)
+        FAIL("keyint 12 over 20 frames gave %d key frames, expected 2", p.keyframes);
+    cfg.keyint = 1;
+    if (run(&cfg, &opt, &intra, "all intra"))
+        return 1;
+    /* A slow pan predicts well: P pictures must cost clearly less. */
+    if (p.bytes * 10 > intra.bytes * 8)
+        FAIL("P frames (%zu bytes) are not smaller than intra frames (%zu bytes)", p.bytes, intra.bytes);
+    return 0;
+}
+
+static int test_flush(void)
+{
+    /* Rate control turns on the look-ahead: the driver holds pictures back
+     * (NEED_MORE_INPUT) and the flush must return every one. */
+    hwenc_config cfg;
+    base_config(&cfg, 176, 144);
+    cfg.rc_mode = HWENC_RC_VBR;
+    cfg.bitrate_kbps = 400;
+    cfg.keyint = 1;
+    roundtrip_options opt = { .pattern = CLIPGEN_OBJECT, .frames = 17, .seed = 3 };
+    roundtrip_result r;
+    if (run(&cfg, &opt, &r, "VBR with look-ahead"))
+        return 1;
+    cfg.rc_mode = HWENC_RC_CBR;
+    cfg.low_latency = 1;
+    opt.frames = 5;
+    return run(&cfg, &opt, &r, "CBR low latency");
+}
+
+static int test_force_idr(void)
+{
+    hwenc_config cfg;
+    base_config(&cfg, 176, 144);
+    cfg.keyint = -1;
+    cfg.scenecut = 0;
+    static const int forced[] = { 3, 7, -1 };
+    roundtrip_options opt = { .pattern = CLIPGEN_PAN, .frames = 10, .seed = 4, .force_idr_frames = forced };
+    roundtrip_result r;
+    if (run(&cfg, &opt, &r, "forced IDRs"))
+        return 1;
+    if (r.keyframes != 3)
+        FAIL("forced IDRs at 3 and 7 gave %d key frames, expected 3", r.keyframes);
+    return 0;
+}
+
+/* Encodes frames [first, first + count) of a clip; returns the bytes. */
+static long encode_some(hwenc_encoder *enc, const hwenc_config *cfg, int first, int count, int flush, int *packets)
+{
+    size_t fs = (size_t)cfg->width * cfg->height * 3 / 2;
+    uint8_t *buf = malloc(fs);
+    long bytes = 0;
+    hwenc_packet pkt;
+    if (!buf)
+        return -1;
+    for (int i = first; i < first + count + flush; i++) {
+        if (i < first + count) {
+            clipgen_frame_i420(CLIPGEN_QUADRANTS, cfg->width, cfg->height, i, 5, buf);
+            hwenc_frame f = { .plane = { buf, buf + cfg->width * cfg->height, buf + cfg->width * cfg->height * 5 / 4 },
+                              .stride = { cfg->width, cfg->width / 2, cfg->width / 2 }, .pts = i };
+            if (hwenc_send_frame(enc, &f) < 0)
+                break;
+        } else {
+            hwenc_send_frame(enc, NULL);
+        }
+        while (hwenc_receive_packet(enc, &pkt) == 0) {
+            bytes += (long)pkt.size;
+            (*packets)++;
+        }
+    }
+    free(buf);
+    return bytes;
+}
+
+static int test_reconfigure(int expect_supported)
+{
+    hwenc_config cfg;
+    base_config(&cfg, 176, 144);
+    cfg.rc_mode = HWENC_RC_CBR;
+    cfg.bitrate_kbps = 30;
+    cfg.keyint = 1;
+    cfg.low_latency = 1;   /* no look-ahead: one packet per frame */
+    hwenc_encoder *enc;
+    char err[512];
+    if (hwenc_open_ex(&cfg, &enc, err, sizeof(err)) < 0)
+        FAIL("open: %s", err);
+    int packets = 0;
+    long low = encode_some(enc, &cfg, 0, 6, 0, &packets);
+    hwenc_config up = cfg;
+    up.bitrate_kbps = 3000;
+    int ret = hwenc_reconfigure(enc, &up);
+    if (!expect_supported) {
+        const char *msg = hwenc_last_error(enc);
+        int ok = ret == HWENC_EUNSUPPORTED && strstr(msg, "DYN_BITRATE");
+        printf("reconfigure without the capability: %s (%s)\n", hwenc_error_string(ret), msg);
+        hwenc_close(enc);
+        if (!ok)
+            FAIL("expected HWENC_EUNSUPPORTED naming NV_ENC_CAPS_SUPPORT_DYN_BITRATE_CHANGE");
+        return 0;
+    }
+    if (ret < 0) {
+        fprintf(stderr, "FAIL: reconfigure: %s\n", hwenc_last_error(enc));
+        hwenc_close(enc);
+        return 1;
+    }
+    long high = encode_some(enc, &cfg, 6, 6, 1, &packets);
+    hwenc_close(enc);
+    printf("6 frames at 30 kb/s: %ld bytes; 6 at 3000 kb/s: %ld bytes; %d packets\n", low, high, packets);
+    if (packets != 12)
+        FAIL("%d packets for 12 frames", packets);
+    if (high < 2 * low)
+        FAIL("the bitrate change had no effect");
+    return 0;
+}
+
+static const hwenc_backend_info *find_info(const hwenc_backend_info *info, int n, enum hwenc_backend b)
+{
+    for (int i = 0; i < n; i++)
+        if (info[i].backend == b)
+            return &info[i];
+    return NULL;
+}
+
+static int test_probe(void)
+{
+    hwenc_backend_info info[HWENC_BACKEND_COUNT];
+    int n = hwenc_probe(NULL, info, HWENC_BACKEND_COUNT);
+    const hwenc_backend_info *nv = find_info(info, n, HWENC_BACKEND_NVENC);
+    if (!nv)
+        FAIL("hwenc_probe lists no NVENC entry");
+    printf("nvenc: available %d\n  reason: %s\n  device: %s\n  driver: %s\n  caps: %s\n", nv->available, nv->reason,
+           nv->device, nv->driver, nv->capabilities);
+    if (!nv->compiled || !nv->available)
+        FAIL("NVENC not available on the stand-in");
+    if (!strstr(nv->device, "GPU 0: hwenc stand-in GPU 0") || !strstr(nv->driver, "NVENC API 12.2") ||
+        !strstr(nv->driver, "CUDA 12.2") || !strstr(nv->capabilities, "4096x4096") ||
+        !strstr(nv->capabilities, "dynamic bitrate: yes"))
+        FAIL("probe strings lack the GPU name, driver API version or capabilities");
+    return 0;
+}
+
+static int test_second_session(void)
+{
+    hwenc_config cfg;
+    base_config(&cfg, 176, 144);
+    hwenc_encoder *a, *b;
+    char err[512];
+    setenv("HWENC_FAKE_NVENC_MAX_SESSIONS", "1", 1);
+    if (hwenc_open_ex(&cfg, &a, err, sizeof(err)) < 0)
+        FAIL("first session: %s", err);
+    int ret = hwenc_open_ex(&cfg, &b, err, sizeof(err));
+    printf("second session: %s\n", err);
+    hwenc_close(a);
+    if (ret >= 0) {
+        hwenc_close(b);
+        FAIL("a second session opened past the limit of 1");
+    }
+    if (!strstr(err, "session limit"))
+        FAIL("the message does not name the session limit");
+    /* The first session's end frees its place. */
+    if (hwenc_open_ex(&cfg, &b, err, sizeof(err)) < 0)
+        FAIL("reopen after close: %s", err);
+    hwenc_close(b);
+    return 0;
+}
+
+static int test_external_context(void)
+{
+    void *ctx, *handle;
+    char msg[256];
+    if (test_cuda_context_create(&ctx, &handle, msg, sizeof(msg)) < 0)
+        FAIL("%s", msg);
+    hwenc_config cfg;
+    base_config(&cfg, 176, 144);
+    cfg.external.cuda_context = ctx;
+    cfg.keyint = 5;
+    roundtrip_options opt = { .pattern = CLIPGEN_ZOOM, .frames = 8, .seed = 6 };
+    roundtrip_result r;
+    int ret = run(&cfg, &opt, &r, "application CUDA context");
+    hwenc_backend_info info[HWENC_BACKEND_COUNT];
+    int n = hwenc_probe(&cfg, info, HWENC_BACKEND_COUNT);
+    const hwenc_backend_info *nv = find_info(info, n, HWENC_BACKEND_NVENC);
+    if (!ret && (!nv || !strstr(nv->device, "application CUDA context"))) {
+        fprintf(stderr, "FAIL: probe with the application's context says '%s'\n", nv ? nv->device : "?");
+        ret = 1;
+    }
+    /* The library must not have destroyed the application's context. */
+    test_cuda_context_destroy(ctx, handle);
+    return ret;
+}
+
+static int test_fail(const char *device, const char *expect)
+{
+    hwenc_config cfg;
+    base_config(&cfg, 176, 144);
+    cfg.device = device;
+    hwenc_encoder *enc;
+    char err[1024];
+    int ret = hwenc_open_ex(&cfg, &enc, err, sizeof(err));
+    printf("--backend nvenc: %s: %s\n", hwenc_error_string(ret), err);
+    if (ret >= 0) {
+        hwenc_close(enc);
+        FAIL("NVENC opened despite the injected failure");
+    }
+    if (!strstr(err, expect))
+        FAIL("the message lacks '%s'", expect);
+
+    /* auto passes NVENC over with the same reason and opens another. */
+    cfg.backend = HWENC_BACKEND_AUTO;
+    if ((ret = hwenc_open_ex(&cfg, &enc, err, sizeof(err))) < 0)
+        FAIL("auto found no backend: %s", err);
+    hwenc_backend_info info[HWENC_BACKEND_COUNT];
+    int n = hwenc_get_selection(enc, info, HWENC_BACKEND_COUNT);
+    enum hwenc_backend chosen = hwenc_get_backend(enc);
+    const hwenc_backend_info *nv = find_info(info, n, HWENC_BACKEND_NVENC);
+    hwenc_close(enc);
+    printf("auto: chose %s; nvenc: %s\n", hwenc_backend_name(chosen), nv ? nv->reason : "not tried");
+    if (chosen == HWENC_BACKEND_NVENC || !nv || nv->available || !strstr(nv->reason, expect))
+        FAIL("auto did not pass NVENC over with the reason");
+    roundtrip_options opt = { .pattern = CLIPGEN_GRADIENT_DIAG, .frames = 3, .seed = 0 };
+    roundtrip_result r;
+    cfg.keyint = 1;
+    return run(&cfg, &opt, &r, "auto fallback");
+}
+
+static int test_midstream(int at)
+{
+    hwenc_config cfg;
+    base_config(&cfg, 176, 144);
+    cfg.keyint = 1;
+    hwenc_encoder *enc;
+    char err[512];
+    if (hwenc_open_ex(&cfg, &enc, err, sizeof(err)) < 0)
+        FAIL("open: %s", err);
+    uint8_t *buf = malloc(176 * 144 * 3 / 2), *stream = malloc(1 << 20);
+    size_t size = 0;
+    int failed_at = -1, packets = 0, ret;
+    hwenc_packet pkt;
+    for (int i = 0; i < at + 3 && failed_at < 0; i++) {
+        clipgen_frame_i420(CLIPGEN_PAN, 176, 144, i, 8, buf);
+        hwenc_frame f = { .plane = { buf, buf + 176 * 144, buf + 176 * 144 * 5 / 4 }, .stride = { 176, 88, 88 },
+                          .pts = i };
+        if ((ret = hwenc_send_frame(enc, &f)) < 0) {
+            failed_at = i;
+            printf("frame %d: %s: %s\n", i, hwenc_error_string(ret), hwenc_last_error(enc));
+        }
+        while (hwenc_receive_packet(enc, &pkt) == 0 && size + pkt.size < (1 << 20)) {
+            memcpy(stream + size, pkt.data, pkt.size);
+            size += pkt.size;
+            packets++;
+        }
+    }
+    char where[32];
+    snprintf(where, sizeof(where), "at frame %d", at);
+    int bad = failed_at != at || !strstr(hwenc_last_error(enc), "injected encode failure") ||
+              !strstr(hwenc_last_error(enc), where);
+    hwenc_close(enc);
+    free(buf);
+    if (bad) {
+        free(stream);
+        FAIL("expected the failure at frame %d with the driver's message, got frame %d", at, failed_at);
+    }
+    decoded_video dec = { 0 };
+    ret = avdecode_h264(stream, size, &dec, err, sizeof(err));
+    free(stream);
+    int frames = dec.frame_count;
+    decoded_video_free(&dec);
+    if (ret < 0 || packets != at || frames != at)
+        FAIL("the %d pictures before the failure: %d packets, %d decoded (%s)", at, packets, frames,
+             ret < 0 ? err : "ok");
+    return 0;
+}
+
+/* ------------------------------------------------------------------ CLI */
+
+static int write_y4m(const char *path, int w, int h, int frames)
+{
+    FILE *f = fopen(path, "wb");
+    uint8_t *buf = malloc((size_t)w * h * 3 / 2);
+    int ok = f && buf;
+    if (ok)
+        fprintf(f, "YUV4MPEG2 W%d H%d F25:1 Ip A1:1 C420jpeg\n", w, h);
+    for (int i = 0; ok && i < frames; i++) {
+        clipgen_frame_i420(CLIPGEN_OBJECT, w, h, i, 9, buf);
+        ok = fprintf(f, "FRAME\n") > 0 && fwrite(buf, 1, (size_t)w * h * 3 / 2, f) == (size_t)w * h * 3 / 2;
+    }
+    free(buf);
+    if (f && fclose(f) != 0)
+        ok = 0;
+    return ok ? 0 : -1;
+}
+
+static int file_contains(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "rb");
+    static char buf[1 << 16];
+    size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+    if (f)
+        fclose(f);
+    buf[n] = 0;
+    return strstr(buf, text) != NULL;
+}
+
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int sh(const char *fmt, ...)
+{
+    char cmd[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof(cmd), fmt, ap);
+    va_end(ap);
+    fflush(stdout);
+    int st = system(cmd);
+    return st == -1 ? -1 : WEXITSTATUS(st);
+}
+
+static int test_cli(const char *hwenc)
+{
+    char dir[] = "/tmp/hwenc-nvenc-XXXXXX";
+    if (!mkdtemp(dir))
+        FAIL("mkdtemp");
+    char in[256], out[256], log[256];
+    snprintf(in, sizeof(in), "%s/in.y4m", dir);
+    snprintf(out, sizeof(out), "%s/out.264", dir);
+    snprintf(log, sizeof(log), "%s/log", dir);
+    const int w = 176, h = 144, frames = 10;
+    int ret = 1;
+    decoded_video dec = { 0 };
+    if (write_y4m(in, w, h, frames) < 0) {
+        fprintf(stderr, "FAIL: cannot write %s\n", in);
+        goto done;
+    }
+    int st = sh("%s encode %s -o %s --backend nvenc --keyint 5 --qp 22 --quiet 2>%s; s=$?; cat %s; exit $s", hwenc, in, out, log, log);
+    if (st != 0) {
+        fprintf(stderr, "FAIL: hwenc encode --backend nvenc exited with %d\n", st);
+        goto done;
+    }
+    char err[256];
+    if (avdecode_h264_file(out, &dec, err, sizeof(err)) < 0 || dec.frame_count != frames) {
+        fprintf(stderr, "FAIL: decoding %s: %s (%d frames)\n", out, err, dec.frame_count);
+        goto done;
+    }
+    uint8_t *src = malloc((size_t)w * h * 3 / 2);
+    double worst = INFINITY;
+    for (int i = 0; src && i < frames; i++) {
+        clipgen_frame_i420(CLIPGEN_OBJECT, w, h, i, 9, src);
+        double p = psnr_i420(dec.frames[i], src, w, h);
+        worst = p < worst ? p : worst;
+    }
+    free(src);
+    printf("hwenc encode --backend nvenc: %d frames decoded, worst PSNR %.2f dB\n", frames, worst);
+    if (!(worst >= TEST_MIN_PSNR)) {
+        fprintf(stderr, "FAIL: PSNR %.2f below %.1f\n", worst, TEST_MIN_PSNR);
+        goto done;
+    }
+    if (sh("%s list-backends >%s; s=$?; cat %s; exit $s", hwenc, log, log) != 0 || !file_contains(log, "hwenc stand-in GPU 0") ||
+        !file_contains(log, "NVENC API 12.2") || !file_contains(log, "dynamic bitrate")) {
+        fprintf(stderr, "FAIL: list-backends lacks the GPU name, API version or capabilities\n");
+        goto done;
+    }
+    setenv("HWENC_FAKE_NVENC_API", "11.0", 1);
+    st = sh("%s encode %s -o %s --backend nvenc --quiet 2>%s; s=$?; cat %s; exit $s", hwenc, in, out, log, log);
+    if (st == 0 || !file_contains(log, "470.57.02")) {
+        fprintf(stderr, "FAIL: with an old driver, --backend nvenc must fail naming driver 470.57.02\n");
+        goto done;
+    }
+    st = sh("%s encode %s -o %s --keyint 1 2>%s; s=$?; cat %s; exit $s", hwenc, in, out, log, log);
+    if (st != 0 || file_contains(log, "backend: nvenc") || !file_contains(log, "backend: ")) {
+        fprintf(stderr, "FAIL: with an old driver, auto must fall back from NVENC\n");
+        goto done;
+    }
+    ret = 0;
+done:
+    decoded_video_free(&dec);
+    sh("rm -rf %s", dir);
+    return ret;
+}
+
+int main(int argc, char **argv)
+{
+    const char *t = argc > 1 ? argv[1] : "";
+    char msg[512] = "";
+    if (!strcmp(t, "intra"))
+        return test_intra();
+    if (!strcmp(t, "p-frames"))
+        return test_p_frames();
+    if (!strcmp(t, "flush"))
+        return test_flush();
+    if (!strcmp(t, "force-idr"))
+        return test_force_idr();
+    if (!strcmp(t, "reconfigure"))
+        return test_reconfigure(1);
+    if (!strcmp(t, "reconfigure-unsupported"))
+        return test_reconfigure(0);
+    if (!strcmp(t, "probe"))
+        return test_probe();
+    if (!strcmp(t, "second-session"))
+        return test_second_session();
+    if (!strcmp(t, "external-context"))
+        return test_external_context();
+    if (!strcmp(t, "zero-copy")) {
+        if (test_zero_copy(1, msg, sizeof(msg)) < 0 || test_zero_copy(6, msg, sizeof(msg)) < 0)
+            FAIL("zero copy: %s", msg);
+        printf("zero copy: intra and IPPP streams decode\n");
+        return 0;
+    }
+    if (!strcmp(t, "fail") && argc > 2)
+        return test_fail(NULL, argv[2]);
+    if (!strcmp(t, "fail-device") && argc > 3)
+        return test_fail(argv[2], argv[3]);
+    if (!strcmp(t, "midstream") && argc > 2)
+        return test_midstream(atoi(argv[2]));
+    if (!strcmp(t, "cli") && argc > 2)
+        return test_cli(argv[2]);
+    fprintf(stderr, "usage: test_nvenc TEST [ARGS] (see the top of test_nvenc.c)\n");
+    return 2;
+}

@@ -1,0 +1,20 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ */
+#ifndef HWENC_TESTS_NVENC_TEST_H
+#define HWENC_TESTS_NVENC_TEST_H
+
+#include <stddef.h>
+
+/* The stand-in encodes with the CPU encoder core at these QPs; anything
+ * below this is a broken picture, not a quality trade-off. */
+#define TEST_MIN_PSNR 32.0
+
+/* test_nvenc_direct.c */
+int test_zero_copy(int keyint, char *msg, size_t n);
+/* An application's CUDA context in the stand-in (and the library handle
+ * that keeps the stand-in loaded meanwhile). */
+int test_cuda_context_create(void **ctx, void **handle, char *msg, size_t n);
+void test_cuda_context_destroy(void *ctx, void *handle);
+
+#endif

@@ -1,0 +1,352 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ *
+ * The test driver's entry point, object table, capabilities and configs,
+ * and the end-of-session audit: at vaTerminate every object must have been
+ * destroyed and no call may have broken the contract, or the process
+ * aborts with the list.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "drv.h"
+
+#define DRV_VENDOR "hwenc test driver (validating, CPU-coded H.264)"
+#define CTX_STATE(ctx) ((drv_state *)(ctx)->pDriverData)
+
+static const char *const kind_names[OBJ_KINDS] = { "free", "config", "surface", "context", "buffer", "image" };
+
+VAStatus drv_violation(drv_state *d, VAStatus status, const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "hwenctest VA driver: contract violation: %s\n", msg);
+    if (!d->violations++)
+        snprintf(d->first_violation, sizeof(d->first_violation), "%s", msg);
+    drv_trace(d, "violation %s", msg);
+    return status;
+}
+
+void drv_trace(drv_state *d, const char *fmt, ...)
+{
+    if (!d->trace_path[0])
+        return;
+    FILE *f = fopen(d->trace_path, "a");
+    if (!f)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(f, fmt, ap);
+    va_end(ap);
+    fputc('\n', f);
+    fclose(f);
+}
+
+uint32_t drv_new_object(drv_state *d, enum drv_kind kind)
+{
+    for (uint32_t i = 0; i < DRV_MAX_OBJECTS; i++) {
+        if (d->objects[i].kind == OBJ_FREE) {
+            memset(&d->objects[i], 0, sizeof(d->objects[i]));
+            d->objects[i].kind = kind;
+            /* The kind is part of the ID, so IDs of different kinds never
+             * collide and a mix-up is detected, not silently accepted. */
+            return (uint32_t)kind << 16 | (i + 1);
+        }
+    }
+    return VA_INVALID_ID;
+}
+
+drv_object *drv_lookup(drv_state *d, uint32_t id, enum drv_kind kind)
+{
+    uint32_t index = (id & 0xffff) - 1;
+    if (id == VA_INVALID_ID || (id >> 16) != (uint32_t)kind || index >= DRV_MAX_OBJECTS ||
+        d->objects[index].kind != kind)
+        return NULL;
+    return &d->objects[index];
+}
+
+void drv_free_object(drv_state *d, uint32_t id)
+{
+    uint32_t index = (id & 0xffff) - 1;
+    if (index < DRV_MAX_OBJECTS)
+        memset(&d->objects[index], 0, sizeof(d->objects[index]));
+}
+
+/* ------------------------------------------------------------ capabilities */
+
+static int profile_supported(const drv_state *d, VAProfile p)
+{
+    return (p == VAProfileH264ConstrainedBaseline && !d->caps.main_only) || p == VAProfileH264Main ||
+           p == VAProfileH264High;
+}
+
+static int entrypoint_supported(const drv_state *d, VAEntrypoint e)
+{
+    return e == VAEntrypointEncSliceLP || (e == VAEntrypointEncSlice && !d->caps.lp_only);
+}
+
+static uint32_t rc_modes(const drv_state *d)
+{
+    return d->caps.cqp_only ? VA_RC_CQP : VA_RC_CQP | VA_RC_CBR | VA_RC_VBR | VA_RC_ICQ;
+}
+
+#define PACKED_ALL (VA_ENC_PACKED_HEADER_SEQUENCE | VA_ENC_PACKED_HEADER_PICTURE | VA_ENC_PACKED_HEADER_SLICE | \
+                    VA_ENC_PACKED_HEADER_MISC)
+
+static uint32_t attribute_value(const drv_state *d, VAConfigAttribType type)
+{
+    switch (type) {
+    case VAConfigAttribRTFormat: return VA_RT_FORMAT_YUV420;
+    case VAConfigAttribRateControl: return d->caps.no_rc_attr ? VA_ATTRIB_NOT_SUPPORTED : rc_modes(d);
+    case VAConfigAttribEncPackedHeaders:
+        return d->caps.no_packed_attr ? VA_ATTRIB_NOT_SUPPORTED : d->caps.no_packed ? VA_ENC_PACKED_HEADER_NONE
+                                                                                    : PACKED_ALL;
+    case VAConfigAttribEncMaxRefFrames: return (uint32_t)d->caps.max_refs;
+    case VAConfigAttribPredictionDirection: return VA_PREDICTION_DIRECTION_PREVIOUS;
+    default: return VA_ATTRIB_NOT_SUPPORTED;
+    }
+}
+
+static VAStatus drv_query_profiles(VADriverContextP ctx, VAProfile *list, int *num)
+{
+    drv_state *d = CTX_STATE(ctx);
+    int n = 0;
+    if (!d->caps.main_only)
+        list[n++] = VAProfileH264ConstrainedBaseline;
+    list[n++] = VAProfileH264Main;
+    list[n++] = VAProfileH264High;
+    *num = n;
+    return VA_STATUS_SUCCESS;
+}
+
+static VAStatus drv_query_entrypoints(VADriverContextP ctx, VAProfile profile, VAEntrypoint *list, int *num)
+{
+    drv_state *d = CTX_STATE(ctx);
+    *num = 0;
+    if (!profile_supported(d, profile))
+        return VA_STATUS_ERROR_UNSUPPORTED_PROFILE;
+    if (!d->caps.lp_only)
+        list[(*num)++] = VAEntrypointEncSlice;
+    list[(*num)++] = VAEntrypointEncSliceLP;
+    return VA_STATUS_SUCCESS;
+}
+
+static VAStatus drv_get_config_attributes(VADriverContextP ctx, VAProfile profile, VAEntrypoint entrypoint,
+                                          VAConfigAttrib *list, int num)
+{
+    drv_state *d = CTX_STATE(ctx);
+    if (!profile_supported(d, profile))
+        return VA_STATUS_ERROR_UNSUPPORTED_PROFILE;
+    if (!entrypoint_supported(d, entrypoint))
+        return VA_STATUS_ERROR_UNSUPPORTED_ENTRYPOINT;
+    for (int i = 0; i < num; i++)
+        list[i].value = attribute_value(d, list[i].type);
+    return VA_STATUS_SUCCESS;
+}
+
+static const char *profile_name(VAProfile p)
+{
+    return p == VAProfileH264ConstrainedBaseline ? "CB" : p == VAProfileH264Main ? "Main" : "High";
+}
+
+static VAStatus check_config_attribute(drv_state *d, const VAConfigAttrib *a, drv_config *c)
+{
+    uint32_t supported = attribute_value(d, a->type);
+    if (supported == VA_ATTRIB_NOT_SUPPORTED)
+        return drv_violation(d, VA_STATUS_ERROR_ATTR_NOT_SUPPORTED,
+                             "vaCreateConfig with attribute %d, which vaGetConfigAttributes reports unsupported",
+                             (int)a->type);
+    switch (a->type) {
+    case VAConfigAttribRateControl:
+        if (!a->value || (a->value & (a->value - 1)) || !(a->value & supported))
+            return drv_violation(d, VA_STATUS_ERROR_INVALID_VALUE,
+                                 "vaCreateConfig RateControl 0x%x is not one of the offered modes 0x%x", a->value,
+                                 supported);
+        c->rc_mode = a->value;
+        break;
+    case VAConfigAttribEncPackedHeaders:
+        if (a->value & ~supported)
+            return drv_violation(d, VA_STATUS_ERROR_INVALID_VALUE,
+                                 "vaCreateConfig EncPackedHeaders 0x%x beyond the offered 0x%x", a->value, supported);
+        c->packed = a->value;
+        break;
+    case VAConfigAttribRTFormat:
+        if (a->value != VA_RT_FORMAT_YUV420)
+            return drv_violation(d, VA_STATUS_ERROR_INVALID_VALUE, "vaCreateConfig RTFormat 0x%x", a->value);
+        break;
+    default:
+        break;
+    }
+    return VA_STATUS_SUCCESS;
+}
+
+static VAStatus drv_create_config(VADriverContextP ctx, VAProfile profile, VAEntrypoint entrypoint,
+                                  VAConfigAttrib *list, int num, VAConfigID *id)
+{
+    drv_state *d = CTX_STATE(ctx);
+    if (!profile_supported(d, profile))
+        return VA_STATUS_ERROR_UNSUPPORTED_PROFILE;
+    if (!entrypoint_supported(d, entrypoint))
+        return VA_STATUS_ERROR_UNSUPPORTED_ENTRYPOINT;
+    drv_config c = { .profile = profile, .entrypoint = entrypoint, .rc_mode = VA_RC_CQP };
+    for (int i = 0; i < num; i++) {
+        VAStatus st = check_config_attribute(d, &list[i], &c);
+        if (st != VA_STATUS_SUCCESS)
+            return st;
+    }
+    *id = drv_new_object(d, OBJ_CONFIG);
+    if (*id == VA_INVALID_ID)
+        return VA_STATUS_ERROR_ALLOCATION_FAILED;
+    drv_lookup(d, *id, OBJ_CONFIG)->u.config = c;
+    drv_trace(d, "config profile=%s entry=%s rc=0x%x packed=0x%x", profile_name(profile),
+              entrypoint == VAEntrypointEncSliceLP ? "EncSliceLP" : "EncSlice", c.rc_mode, c.packed);
+    return VA_STATUS_SUCCESS;
+}
+
+static VAStatus drv_destroy_config(VADriverContextP ctx, VAConfigID id)
+{
+    drv_state *d = CTX_STATE(ctx);
+    if (!drv_lookup(d, id, OBJ_CONFIG))
+        return drv_violation(d, VA_STATUS_ERROR_INVALID_CONFIG, "vaDestroyConfig(0x%x): not a config", id);
+    drv_free_object(d, id);
+    return VA_STATUS_SUCCESS;
+}
+
+static VAStatus drv_query_config_attributes(VADriverContextP ctx, VAConfigID id, VAProfile *profile,
+                                            VAEntrypoint *entrypoint, VAConfigAttrib *list, int *num)
+{
+    drv_state *d = CTX_STATE(ctx);
+    drv_object *o = drv_lookup(d, id, OBJ_CONFIG);
+    if (!o)
+        return drv_violation(d, VA_STATUS_ERROR_INVALID_CONFIG, "vaQueryConfigAttributes(0x%x): not a config", id);
+    *profile = o->u.config.profile;
+    *entrypoint = o->u.config.entrypoint;
+    list[0] = (VAConfigAttrib){ .type = VAConfigAttribRTFormat, .value = VA_RT_FORMAT_YUV420 };
+    list[1] = (VAConfigAttrib){ .type = VAConfigAttribRateControl, .value = o->u.config.rc_mode };
+    list[2] = (VAConfigAttrib){ .type = VAConfigAttribEncPackedHeaders, .value = o->u.config.packed };
+    *num = 3;
+    return VA_STATUS_SUCCESS;
+}
+
+/* ------------------------------------------------------------------ audit */
+
+static VAStatus drv_terminate(VADriverContextP ctx)
+{
+    drv_state *d = CTX_STATE(ctx);
+    int leaks = 0;
+    for (int i = 0; i < DRV_MAX_OBJECTS; i++) {
+        drv_object *o = &d->objects[i];
+        if (o->kind == OBJ_FREE)
+            continue;
+        uint32_t id = (uint32_t)o->kind << 16 | (uint32_t)(i + 1);
+        fprintf(stderr, "hwenctest VA driver: leaked at vaTerminate: %s 0x%x\n", kind_names[o->kind], id);
+        leaks++;
+        if (o->kind == OBJ_CONTEXT)
+            drv_context_release(o->u.context);
+        else if (o->kind == OBJ_SURFACE)
+            free(o->u.surface.data);
+        else if (o->kind == OBJ_BUFFER)
+            drv_buffer_release(&o->u.buffer);
+    }
+    drv_trace(d, "terminate leaks=%d violations=%d", leaks, d->violations);
+    int fail = leaks || d->violations;
+    if (fail)
+        fprintf(stderr, "hwenctest VA driver: %d objects leaked, %d contract violations%s%s\n", leaks, d->violations,
+                d->violations ? "; first: " : "", d->first_violation);
+    const char *no_abort = getenv("HWENCTEST_VA_NO_ABORT");
+    free(d);
+    ctx->pDriverData = NULL;
+    if (fail && !(no_abort && *no_abort == '1'))
+        abort();
+    return VA_STATUS_SUCCESS;
+}
+
+/* --------------------------------------------------------------- set-up */
+
+static void parse_caps(drv_caps *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->max_refs = 4;
+    c->fail_end_picture = -1;
+    const char *env = getenv("HWENCTEST_VA_CAPS");
+    char buf[256];
+    snprintf(buf, sizeof(buf), "%s", env ? env : "");
+    for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (!strcmp(t, "no-packed")) c->no_packed = 1;
+        else if (!strcmp(t, "no-packed-attr")) c->no_packed_attr = 1;
+        else if (!strcmp(t, "lp-only")) c->lp_only = 1;
+        else if (!strcmp(t, "cqp-only")) c->cqp_only = 1;
+        else if (!strcmp(t, "no-rc-attr")) c->no_rc_attr = 1;
+        else if (!strcmp(t, "no-derive")) c->no_derive = 1;
+        else if (!strcmp(t, "split-coded")) c->split_coded = 1;
+        else if (!strcmp(t, "main-only")) c->main_only = 1;
+        else if (!strcmp(t, "no-headers")) c->no_headers = 1;
+        else if (!strncmp(t, "refs=", 5)) c->max_refs = atoi(t + 5);
+        else fprintf(stderr, "hwenctest VA driver: unknown HWENCTEST_VA_CAPS entry '%s'\n", t);
+    }
+    const char *fail = getenv("HWENCTEST_VA_FAIL");
+    if (fail && !strcmp(fail, "create-context"))
+        c->fail_create_context = 1;
+    else if (fail && !strncmp(fail, "end-picture:", 12))
+        c->fail_end_picture = atoll(fail + 12);
+}
+
+static VAStatus drv_unimplemented(void)
+{
+    return VA_STATUS_ERROR_UNIMPLEMENTED;
+}
+
+/* libva requires every classic entry point to be present; the ones an
+ * encoder never uses answer UNIMPLEMENTED. */
+static void set_stubs(struct VADriverVTable *vt)
+{
+    void **slot = (void **)vt;
+    size_t count = offsetof(struct VADriverVTable, reserved) / sizeof(void *);
+    for (size_t i = 0; i < count; i++)
+        if (!slot[i])
+            slot[i] = (void *)drv_unimplemented;
+}
+
+#define DRV_INIT_NAME2(major, minor) __vaDriverInit_##major##_##minor
+#define DRV_INIT_NAME(major, minor) DRV_INIT_NAME2(major, minor)
+
+/* libva looks for __vaDriverInit_1_<its minor>, then older minors; this is
+ * built against the installed headers, so the newest name matches. */
+VAStatus DRV_INIT_NAME(VA_MAJOR_VERSION, VA_MINOR_VERSION)(VADriverContextP ctx);
+__attribute__((visibility("default"))) VAStatus DRV_INIT_NAME(VA_MAJOR_VERSION, VA_MINOR_VERSION)(VADriverContextP ctx)
+{
+    drv_state *d = calloc(1, sizeof(*d));
+    if (!d)
+        return VA_STATUS_ERROR_ALLOCATION_FAILED;
+    parse_caps(&d->caps);
+    const char *trace = getenv("HWENCTEST_VA_TRACE");
+    snprintf(d->trace_path, sizeof(d->trace_path), "%s", trace ? trace : "");
+    ctx->pDriverData = d;
+    ctx->version_major = VA_MAJOR_VERSION;
+    ctx->version_minor = VA_MINOR_VERSION;
+    ctx->max_profiles = 3;
+    ctx->max_entrypoints = 2;
+    ctx->max_attributes = 8;
+    ctx->max_image_formats = 1;
+    ctx->max_subpic_formats = 1;
+    ctx->max_display_attributes = 1;
+    ctx->str_vendor = DRV_VENDOR;
+
+    struct VADriverVTable *vt = ctx->vtable;
+    vt->vaTerminate = drv_terminate;
+    vt->vaQueryConfigProfiles = drv_query_profiles;
+    vt->vaQueryConfigEntrypoints = drv_query_entrypoints;
+    vt->vaGetConfigAttributes = drv_get_config_attributes;
+    vt->vaCreateConfig = drv_create_config;
+    vt->vaDestroyConfig = drv_destroy_config;
+    vt->vaQueryConfigAttributes = drv_query_config_attributes;
+    drv_init_memory_vtable(vt);
+    drv_init_encode_vtable(vt);
+    set_stubs(vt);
+    drv_trace(d, "init caps=%s", getenv("HWENCTEST_VA_CAPS") ? getenv("HWENCTEST_VA_CAPS") : "");
+    return VA_STATUS_SUCCESS;
+}

@@ -1,0 +1,621 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ *
+ * VA-API backend tests against the hwenctest VA driver (see drv.h). Every
+ * test decodes what the backend produced with libavcodec and compares it
+ * with the source, and reads the driver's trace to check what reached the
+ * driver. The driver itself aborts at vaTerminate on any leaked object or
+ * contract violation, so every test is also a leak and contract test.
+ *
+ * usage: test_vaapi probe|roundtrip|rc|reconfigure|fallback|endfail|external|audit|cli [variant|path]
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <va/va.h>
+#include <va/va_drm.h>
+
+#include "avdecode.h"
+#include "backend.h"
+#include "clipgen.h"
+#include "gop.h"
+#include "hal.h"
+#include "hwenc/hwenc.h"
+#include "registry.h"
+
+#define W 168 /* not a macroblock multiple: cropping and padding */
+#define H 100
+
+static const char *node_path;
+static const char *trace_path;
+
+#define CHECK(cond, ...)                                                         \
+    do {                                                                         \
+        if (!(cond)) {                                                           \
+            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
+            fprintf(stderr, __VA_ARGS__);                                        \
+            fputc('\n', stderr);                                                 \
+            exit(1);                                                             \
+        }                                                                        \
+    } while (0)
+
+static void setup(void)
+{
+    node_path = getenv("HWENCTEST_DRM_NODE");
+    trace_path = getenv("HWENCTEST_VA_TRACE");
+    CHECK(node_path && trace_path, "run through ctest (HWENCTEST_DRM_NODE, HWENCTEST_VA_TRACE)");
+    char dir[512];
+    snprintf(dir, sizeof(dir), "%s", node_path);
+    char *slash = strrchr(dir, '/');
+    if (slash) {
+        *slash = 0;
+        mkdir(dir, 0755);
+    }
+    int fd = open(node_path, O_CREAT | O_WRONLY, 0644);
+    CHECK(fd >= 0, "cannot create %s: %s", node_path, strerror(errno));
+    close(fd);
+    unlink(trace_path);
+}
+
+/* ------------------------------------------------------------------ trace */
+
+static char *read_trace(void)
+{
+    FILE *f = fopen(trace_path, "r");
+    CHECK(f, "no driver trace at %s: the driver was not loaded", trace_path);
+    static char buf[1 << 20];
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    buf[n] = 0;
+    fclose(f);
+    return buf;
+}
+
+static int count_lines(const char *trace, const char *a, const char *b)
+{
+    int n = 0;
+    for (const char *line = trace; line && *line;) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        char tmp[512];
+        snprintf(tmp, sizeof(tmp), "%.*s", (int)len, line);
+        if (strstr(tmp, a) && (!b || strstr(tmp, b)))
+            n++;
+        line = end ? end + 1 : NULL;
+    }
+    return n;
+}
+
+/* Every session the driver saw ended with nothing leaked and no violation. */
+static void check_trace_clean(const char *trace)
+{
+    int sessions = count_lines(trace, "terminate", NULL);
+    CHECK(sessions > 0, "the driver was never terminated");
+    CHECK(count_lines(trace, "terminate leaks=0 violations=0", NULL) == sessions, "driver audit failed:\n%s", trace);
+    CHECK(!count_lines(trace, "violation", NULL) || count_lines(trace, "violation", NULL) == sessions,
+          "violations:\n%s", trace);
+}
+
+/* The most list-0 entries any picture had ("refs=3,1" is two). */
+static int max_refs_in_trace(const char *t)
+{
+    int max = 0;
+    for (const char *p = strstr(t, " refs="); p; p = strstr(p + 1, " refs=")) {
+        int n = p[6] != ' ';
+        for (const char *q = p + 6; *q && *q != ' '; q++)
+            n += *q == ',';
+        max = n > max ? n : max;
+    }
+    return max;
+}
+
+/* ---------------------------------------------------------------- encoding */
+
+static void base_config(hwenc_config *cfg)
+{
+    hwenc_config_default(cfg);
+    cfg->backend = HWENC_BACKEND_VAAPI;
+    cfg->device = node_path;
+    cfg->width = W;
+    cfg->height = H;
+    cfg->fps_num = 25;
+    cfg->fps_den = 1;
+    cfg->qp = 26;
+    cfg->keyint = 8;
+    cfg->ref_frames = 1;
+}
+
+typedef struct clip_result {
+    uint8_t *stream;
+    size_t size;
+    int packets, keyframes, sent;
+    int failed_at;           /* frame whose send failed, -1 */
+    char error[512];
+} clip_result;
+
+static void append_packet(clip_result *r, const hwenc_packet *pkt)
+{
+    r->stream = realloc(r->stream, r->size + pkt->size);
+    CHECK(r->stream, "out of memory");
+    memcpy(r->stream + r->size, pkt->data, pkt->size);
+    r->size += pkt->size;
+    r->packets++;
+    r->keyframes += pkt->keyframe;
+}
+
+static void source_frame(int i, uint8_t *frame)
+{
+    clipgen_frame_i420(CLIPGEN_PAN, W, H, i, 7, frame);
+}
+
+/* Encodes frames of the PAN clip; stops at the first failed send. */
+static int encode_clip(const hwenc_config *cfg, int frames, const int *force_idr, clip_result *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->failed_at = -1;
+    hwenc_encoder *enc;
+    int ret = hwenc_open_ex(cfg, &enc, r->error, sizeof(r->error));
+    if (ret < 0)
+        return ret;
+    uint8_t *i420 = malloc(W * H * 3 / 2), *nv12 = malloc(W * H * 3 / 2);
+    CHECK(i420 && nv12, "out of memory");
+    hwenc_packet pkt;
+    for (int i = 0; i < frames && ret >= 0; i++) {
+        source_frame(i, i420);
+        hwenc_frame f = { .pts = i };
+        for (const int *p = force_idr; p && *p >= 0; p++)
+            f.force_idr |= *p == i;
+        if (cfg->pixel_format == HWENC_PIXFMT_NV12) {
+            memcpy(nv12, i420, W * H);
+            for (int k = 0; k < W * H / 4; k++) {
+                nv12[W * H + 2 * k] = i420[W * H + k];
+                nv12[W * H + 2 * k + 1] = i420[W * H * 5 / 4 + k];
+            }
+            f.plane[0] = nv12;
+            f.plane[1] = nv12 + W * H;
+            f.stride[0] = f.stride[1] = W;
+        } else {
+            f.plane[0] = i420;
+            f.plane[1] = i420 + W * H;
+            f.plane[2] = i420 + W * H * 5 / 4;
+            f.stride[0] = W;
+            f.stride[1] = f.stride[2] = W / 2;
+        }
+        ret = hwenc_send_frame(enc, &f);
+        if (ret < 0) {
+            r->failed_at = i;
+            snprintf(r->error, sizeof(r->error), "%s", hwenc_last_error(enc));
+            break;
+        }
+        r->sent++;
+        while (hwenc_receive_packet(enc, &pkt) == 0)
+            append_packet(r, &pkt);
+    }
+    if (ret >= 0)
+        hwenc_send_frame(enc, NULL);
+    while (hwenc_receive_packet(enc, &pkt) == 0)
+        append_packet(r, &pkt);
+    hwenc_close(enc);
+    free(i420);
+    free(nv12);
+    return ret;
+}
+
+/* The stream decodes to `frames` pictures, each close to its source. */
+static void check_decode(const uint8_t *stream, size_t size, int frames, double min_psnr)
+{
+    decoded_video dec;
+    char err[256];
+    CHECK(avdecode_h264(stream, size, &dec, err, sizeof(err)) == 0, "decoding: %s", err);
+    CHECK(dec.frame_count == frames && dec.width == W && dec.height == H, "decoded %d frames of %dx%d",
+          dec.frame_count, dec.width, dec.height);
+    uint8_t *src = malloc(W * H * 3 / 2);
+    CHECK(src, "out of memory");
+    for (int i = 0; i < frames; i++) {
+        source_frame(i, src);
+        double psnr = psnr_plane(dec.frames[i], W, src, W, W, H);
+        CHECK(psnr >= min_psnr, "frame %d: PSNR %.2f dB below %.1f", i, psnr, min_psnr);
+    }
+    free(src);
+    decoded_video_free(&dec);
+}
+
+static void free_clip(clip_result *r)
+{
+    free(r->stream);
+}
+
+/* ------------------------------------------------------------------ tests */
+
+static int test_probe(const char *variant)
+{
+    hwenc_config cfg;
+    base_config(&cfg);
+    /* The registry's probe of this backend alone, as hwenc_probe() and
+     * list-backends do for each (the other backends' probes would load
+     * their own libraries here). */
+    hwenc_backend_info info[1];
+    registry_probe_one(HWENC_BACKEND_VAAPI, &cfg, &info[0]);
+    const hwenc_backend_info *va = &info[0];
+    CHECK(va->compiled && va->available, "vaapi not available: %s", va->reason);
+    CHECK(strstr(va->driver, "hwenc test driver"), "vendor string '%s'", va->driver);
+    CHECK(!strcmp(va->device, node_path), "device '%s'", va->device);
+    printf("reason: %s\ndriver: %s\ncaps: %s\n", va->reason, va->driver, va->capabilities);
+    if (!strcmp(variant, "lp-only")) {
+        CHECK(strstr(va->capabilities, "EncSliceLP*") && !strstr(va->capabilities, "EncSlice "),
+              "caps '%s'", va->capabilities);
+        CHECK(strstr(va->capabilities, "rc: CQP;") && strstr(va->capabilities, "packed headers: none"), "caps '%s'",
+              va->capabilities);
+        CHECK(strstr(va->reason, "low power"), "reason '%s'", va->reason);
+        /* What the driver lacks is a reason not to pick it. */
+        cfg.rc_mode = HWENC_RC_CBR;
+        cfg.bitrate_kbps = 500;
+        registry_probe_one(HWENC_BACKEND_VAAPI, &cfg, &info[0]);
+        CHECK(!info[0].available && strstr(info[0].reason, "does not offer CBR"), "reason '%s'", info[0].reason);
+    } else {
+        CHECK(strstr(va->capabilities, "profiles: CB Main High; entry: EncSlice* EncSliceLP; rc: CQP CBR VBR ICQ; "
+                                       "packed headers: SPS PPS slice; max refs 4"),
+              "caps '%s'", va->capabilities);
+        /* No node: a reason a user can act on. */
+        cfg.device = "/nonexistent/renderD128";
+        registry_probe_one(HWENC_BACKEND_VAAPI, &cfg, &info[0]);
+        CHECK(!info[0].available && strstr(info[0].reason, "cannot open /nonexistent/renderD128"), "reason '%s'",
+              info[0].reason);
+    }
+    check_trace_clean(read_trace());
+    return 0;
+}
+
+static int test_roundtrip(const char *variant)
+{
+    hwenc_config cfg;
+    base_config(&cfg);
+    int frames = 20;
+    static const int forced[] = { 13, -1 };
+    int intra = !strcmp(variant, "intra");
+    if (intra)
+        cfg.keyint = 1;
+    if (!strcmp(variant, "nv12"))
+        cfg.pixel_format = HWENC_PIXFMT_NV12;
+    if (!strcmp(variant, "refs"))
+        cfg.ref_frames = 3;
+    clip_result r;
+    int ret = encode_clip(&cfg, frames, forced, &r);
+    CHECK(ret >= 0, "encoding failed: %s", r.error);
+    CHECK(r.packets == frames, "%d packets", r.packets);
+    check_decode(r.stream, r.size, frames, 30.0);
+
+    const char *t = read_trace();
+    check_trace_clean(t);
+    int idrs = count_lines(t, "picture n=", "type=IDR"), ps = count_lines(t, "picture n=", "type=P");
+    int want_idr = intra ? frames : 3; /* 0, 8, 13 */
+    CHECK(idrs == want_idr && r.keyframes == want_idr && ps == frames - want_idr, "%d IDR, %d P pictures:\n%s", idrs,
+          ps, t);
+    int packed = strcmp(variant, "no-packed") != 0;
+    if (packed) {
+        CHECK(count_lines(t, "type=IDR", "packed=SPH") == want_idr, "packed headers on IDRs:\n%s", t);
+        CHECK(count_lines(t, "type=P", "packed=--H") == frames - want_idr, "packed slice headers:\n%s", t);
+    } else {
+        CHECK(count_lines(t, "picture n=", "packed=---") == frames, "packed headers sent:\n%s", t);
+        CHECK(count_lines(t, "config", "packed=0x0"), "config:\n%s", t);
+    }
+    if (!strcmp(variant, "lp-only"))
+        CHECK(count_lines(t, "config", "entry=EncSliceLP"), "config:\n%s", t);
+    else
+        CHECK(count_lines(t, "config", "entry=EncSlice "), "config:\n%s", t);
+    if (!strcmp(variant, "cqp-only"))
+        CHECK(count_lines(t, "config", "rc=0x10"), "config:\n%s", t);
+    if (!strcmp(variant, "main-only"))
+        CHECK(count_lines(t, "config profile=Main", NULL), "config:\n%s", t);
+    else
+        CHECK(count_lines(t, "config profile=CB", NULL), "config:\n%s", t);
+    if (!strcmp(variant, "no-derive"))
+        CHECK(count_lines(t, "putimage", NULL) == frames && count_lines(t, "derive refused", NULL) == 1,
+              "upload path:\n%s", t);
+    else
+        CHECK(!count_lines(t, "putimage", NULL), "vaPutImage used though vaDeriveImage works:\n%s", t);
+    if (!strcmp(variant, "refs")) /* the driver's limit of 2, not the configured 3 */
+        CHECK(max_refs_in_trace(t) == 2, "%d references, wanted 2:\n%s", max_refs_in_trace(t), t);
+    else if (!intra)
+        CHECK(max_refs_in_trace(t) == 1, "%d references, wanted 1:\n%s", max_refs_in_trace(t), t);
+    free_clip(&r);
+    return 0;
+}
+
+static int test_rc(const char *variant)
+{
+    hwenc_config cfg;
+    base_config(&cfg);
+    clip_result r;
+    if (!strcmp(variant, "cbr-refused")) {
+        cfg.rc_mode = HWENC_RC_CBR;
+        cfg.bitrate_kbps = 400;
+        int ret = encode_clip(&cfg, 4, NULL, &r);
+        CHECK(ret < 0 && strstr(r.error, "does not offer CBR rate control (it offers: CQP)"), "ret %d: %s", ret,
+              r.error);
+        free_clip(&r);
+        check_trace_clean(read_trace());
+        return 0;
+    }
+    const char *want_config, *want_rc, *want_hrd = NULL;
+    if (!strcmp(variant, "cbr")) {
+        cfg.rc_mode = HWENC_RC_CBR;
+        cfg.bitrate_kbps = 400;
+        want_config = "rc=0x2 ";
+        want_rc = " bps=400000 target=100 window=1000";
+        want_hrd = "hrd buffer=400000 initial=300000";
+    } else if (!strcmp(variant, "vbr")) {
+        cfg.rc_mode = HWENC_RC_VBR;
+        cfg.bitrate_kbps = 300;
+        cfg.vbv_maxrate_kbps = 600;
+        cfg.vbv_bufsize_kbits = 1200;
+        want_config = "rc=0x4 ";
+        want_rc = " bps=600000 target=50 window=2000";
+        want_hrd = "hrd buffer=1200000 initial=900000";
+    } else {
+        cfg.rc_mode = HWENC_RC_CRF;
+        cfg.crf = 28;
+        want_config = "rc=0x40 ";
+        want_rc = "icq=28";
+    }
+    int ret = encode_clip(&cfg, 12, NULL, &r);
+    CHECK(ret >= 0, "encoding failed: %s", r.error);
+    check_decode(r.stream, r.size, 12, 24.0);
+    const char *t = read_trace();
+    check_trace_clean(t);
+    CHECK(count_lines(t, "config", want_config), "config:\n%s", t);
+    /* At both IDRs, frames 0 and 8. */
+    CHECK(count_lines(t, "rc picture=0 ", want_rc) == 1 && count_lines(t, "rc picture=8 ", want_rc) == 1 &&
+              count_lines(t, "rc picture=", NULL) == 2,
+          "rate control at both IDRs:\n%s", t);
+    if (want_hrd)
+        CHECK(count_lines(t, want_hrd, NULL) == 2 && count_lines(t, "framerate 25/1", NULL) == 2, "HRD:\n%s", t);
+    free_clip(&r);
+    return 0;
+}
+
+/* The bitrate change at the HAL level, as hwenc_reconfigure() will call it. */
+static int test_reconfigure(void)
+{
+    hwenc_config cfg;
+    base_config(&cfg);
+    cfg.rc_mode = HWENC_RC_CBR;
+    cfg.bitrate_kbps = 400;
+    cfg.keyint = 100;
+    h264_stream_desc desc = { .width = W, .height = H, .fps_num = 25, .fps_den = 1, .profile_idc = H264_PROFILE_BASELINE,
+                              .max_refs = 1, .bitrate_kbps = 400, .qp = 26, .deblock = 1 };
+    h264_sps sps;
+    h264_pps pps;
+    char err[256] = "";
+    CHECK(h264_stream_init(&desc, &sps, &pps, err, sizeof(err)) == 0, "%s", err);
+    uint8_t ps[512];
+    size_t ps_size = h264_write_parameter_sets(ps, sizeof(ps), &sps, &pps);
+    hal_session s = { .config = &cfg, .sps = &sps, .pps = &pps, .parameter_sets = ps, .parameter_sets_size = ps_size,
+                      .dpb_slots = 2 };
+    void *priv = NULL;
+    hal_caps caps = { 0 };
+    CHECK(hal_backend_vaapi.open(&s, &priv, &caps, err, sizeof(err)) == 0, "open: %s", err);
+    CHECK(caps.max_refs == 4, "max refs %d", caps.max_refs);
+    gop_state g;
+    gop_init(&g, &cfg, &sps, &pps, 2, 1);
+    uint8_t *frame = malloc(W * H * 3 / 2);
+    uint8_t *stream = NULL;
+    size_t size = 0;
+    for (int i = 0; i < 10; i++) {
+        if (i == 5) {
+            hwenc_config next = cfg;
+            next.bitrate_kbps = 800;
+            CHECK(vaapi_reconfigure(priv, &next, err, sizeof(err)) == 0, "reconfigure: %s", err);
+            next.rc_mode = HWENC_RC_VBR;
+            CHECK(vaapi_reconfigure(priv, &next, err, sizeof(err)) == HWENC_EINVAL, "mode change accepted");
+        }
+        hal_picture pic;
+        memset(&pic, 0, sizeof(pic));
+        gop_plan(&g, 0, &pic);
+        source_frame(i, frame);
+        pic.plane[0] = frame;
+        pic.plane[1] = frame + W * H;
+        pic.plane[2] = frame + W * H * 5 / 4;
+        pic.stride[0] = W;
+        pic.stride[1] = pic.stride[2] = W / 2;
+        pic.pts = i;
+        if (pic.type == HWENC_FRAME_IDR) {
+            pic.parameter_sets = ps;
+            pic.parameter_sets_size = ps_size;
+        }
+        CHECK(hal_backend_vaapi.send_picture(priv, &pic, err, sizeof(err)) == 0, "send %d: %s", i, err);
+        gop_commit(&g, &pic);
+        hal_packet pkt;
+        CHECK(hal_backend_vaapi.receive_packet(priv, 0, &pkt, err, sizeof(err)) == 0, "receive %d", i);
+        stream = realloc(stream, size + pkt.size);
+        memcpy(stream + size, pkt.data, pkt.size);
+        size += pkt.size;
+    }
+    hal_backend_vaapi.close(priv);
+    check_decode(stream, size, 10, 24.0);
+    const char *t = read_trace();
+    check_trace_clean(t);
+    CHECK(count_lines(t, "rc picture=0 bps=400000 target=100", "reset=0") == 1, "initial rate:\n%s", t);
+    CHECK(count_lines(t, "rc picture=5 bps=800000 target=100", "reset=1") == 1, "new rate at picture 5:\n%s", t);
+    CHECK(count_lines(t, "rc picture=", NULL) == 2, "rate control sent again:\n%s", t);
+    free(frame);
+    free(stream);
+    return 0;
+}
+
+static int test_fallback(void)
+{
+    hwenc_config cfg;
+    base_config(&cfg);
+    cfg.backend = HWENC_BACKEND_AUTO;
+    unsetenv("HWENC_BACKEND");
+    hwenc_encoder *enc;
+    char err[512];
+    CHECK(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) == 0, "auto did not fall back: %s", err);
+    CHECK(hwenc_get_backend(enc) == HWENC_BACKEND_CPU, "backend %s", hwenc_backend_name(hwenc_get_backend(enc)));
+    hwenc_backend_info info[HWENC_BACKEND_COUNT];
+    int n = hwenc_get_selection(enc, info, HWENC_BACKEND_COUNT);
+    CHECK(n >= 2 && info[0].backend == HWENC_BACKEND_VAAPI && !info[0].available, "selection");
+    CHECK(strstr(info[0].reason, "vaCreateContext failed") && strstr(info[0].reason, "resource allocation failed"),
+          "reason kept: '%s'", info[0].reason);
+    printf("vaapi: %s\n", info[0].reason);
+    hwenc_close(enc);
+    clip_result r;
+    CHECK(encode_clip(&cfg, 5, NULL, &r) >= 0, "%s", r.error);
+    check_decode(r.stream, r.size, 5, 30.0);
+    free_clip(&r);
+    const char *t = read_trace();
+    check_trace_clean(t);
+    CHECK(count_lines(t, "inject create-context", NULL) == 2, "injection:\n%s", t);
+    return 0;
+}
+
+static int test_endfail(void)
+{
+    hwenc_config cfg;
+    base_config(&cfg);
+    clip_result r;
+    int ret = encode_clip(&cfg, 10, NULL, &r);
+    CHECK(ret == HWENC_EBACKEND && r.failed_at == 5, "ret %d at frame %d", ret, r.failed_at);
+    CHECK(strstr(r.error, "vaEndPicture on frame 5 failed: internal encoding error"), "error '%s'", r.error);
+    CHECK(r.packets == 5, "%d packets kept", r.packets);
+    check_decode(r.stream, r.size, 5, 30.0);
+    free_clip(&r);
+    const char *t = read_trace();
+    check_trace_clean(t); /* every object destroyed after the failure */
+    CHECK(count_lines(t, "inject end-picture failure n=5", NULL) == 1, "injection:\n%s", t);
+    return 0;
+}
+
+/* The application's VADisplay: used, not terminated. */
+static int test_external(void)
+{
+    int fd = open(node_path, O_RDWR);
+    CHECK(fd >= 0, "open %s", node_path);
+    VADisplay dpy = vaGetDisplayDRM(fd);
+    CHECK(dpy, "vaGetDisplayDRM: is the shim preloaded?");
+    int major, minor;
+    CHECK(vaInitialize(dpy, &major, &minor) == VA_STATUS_SUCCESS, "vaInitialize");
+    hwenc_config cfg;
+    base_config(&cfg);
+    cfg.device = NULL;
+    cfg.external.va_display = dpy;
+    clip_result r;
+    CHECK(encode_clip(&cfg, 6, NULL, &r) >= 0, "%s", r.error);
+    check_decode(r.stream, r.size, 6, 30.0);
+    free_clip(&r);
+    /* Still ours, still working. */
+    CHECK(vaQueryVendorString(dpy) && strstr(vaQueryVendorString(dpy), "hwenc test driver"), "display gone");
+    VASurfaceID s;
+    CHECK(vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, 64, 64, &s, 1, NULL, 0) == VA_STATUS_SUCCESS, "surface");
+    vaDestroySurfaces(dpy, &s, 1);
+    const char *t = read_trace();
+    CHECK(!count_lines(t, "terminate", NULL), "the backend terminated the application's display:\n%s", t);
+    vaTerminate(dpy);
+    close(fd);
+    check_trace_clean(read_trace());
+    return 0;
+}
+
+/* The double must catch what it promises to: run misbehaving clients in
+ * children and expect the abort. */
+static int run_child(int which)
+{
+    pid_t pid = fork();
+    CHECK(pid >= 0, "fork");
+    if (pid) {
+        int status;
+        waitpid(pid, &status, 0);
+        return WIFSIGNALED(status) ? -WTERMSIG(status) : WEXITSTATUS(status);
+    }
+    int fd = open(node_path, O_RDWR);
+    VADisplay dpy = vaGetDisplayDRM(fd);
+    int major, minor;
+    if (!dpy || vaInitialize(dpy, &major, &minor) != VA_STATUS_SUCCESS)
+        _exit(3);
+    VASurfaceID s;
+    vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, 64, 64, &s, 1, NULL, 0);
+    if (which == 1) { /* a config with two rate-control modes at once */
+        VAConfigAttrib a = { .type = VAConfigAttribRateControl, .value = VA_RC_CBR | VA_RC_VBR };
+        VAConfigID c;
+        if (vaCreateConfig(dpy, VAProfileH264ConstrainedBaseline, VAEntrypointEncSlice, &a, 1, &c) == VA_STATUS_SUCCESS)
+            _exit(4);
+    }
+    if (which != 2) /* 2 leaks the surface */
+        vaDestroySurfaces(dpy, &s, 1);
+    vaTerminate(dpy);
+    _exit(0);
+}
+
+static int test_audit(void)
+{
+    CHECK(run_child(0) == 0, "a clean session was reported");
+    CHECK(run_child(1) == -SIGABRT, "a contract violation went unnoticed");
+    CHECK(run_child(2) == -SIGABRT, "a leaked surface went unnoticed");
+    return 0;
+}
+
+static int test_cli(const char *hwenc)
+{
+    const char *in = "vaapi-cli-in.y4m", *out = "vaapi-cli-out.264";
+    FILE *f = fopen(in, "wb");
+    CHECK(f, "cannot write %s", in);
+    fprintf(f, "YUV4MPEG2 W%d H%d F25:1 Ip A1:1 C420jpeg\n", W, H);
+    uint8_t *frame = malloc(W * H * 3 / 2);
+    for (int i = 0; i < 12; i++) {
+        source_frame(i, frame);
+        fprintf(f, "FRAME\n");
+        fwrite(frame, 1, W * H * 3 / 2, f);
+    }
+    fclose(f);
+    free(frame);
+    unlink(out);
+    char cmd[2048];
+    snprintf(cmd, sizeof(cmd), "'%s' encode %s -o %s --backend vaapi --device '%s' --keyint 5 --ref 2 --quiet", hwenc,
+             in, out, node_path);
+    int status = system(cmd);
+    CHECK(status == 0, "'%s' exited with %d", cmd, status);
+    decoded_video dec;
+    char err[256];
+    CHECK(avdecode_h264_file(out, &dec, err, sizeof(err)) == 0, "%s", err);
+    CHECK(dec.frame_count == 12, "%d frames", dec.frame_count);
+    decoded_video_free(&dec);
+    FILE *s = fopen(out, "rb");
+    CHECK(s, "no output");
+    static uint8_t stream[1 << 20];
+    size_t size = fread(stream, 1, sizeof(stream), s);
+    fclose(s);
+    check_decode(stream, size, 12, 30.0);
+    const char *t = read_trace();
+    check_trace_clean(t);
+    CHECK(count_lines(t, "picture n=", "type=IDR") == 3 && count_lines(t, "picture n=", "type=P") == 9,
+          "the CLI did not encode through the driver:\n%s", t);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: test_vaapi probe|roundtrip|rc|reconfigure|fallback|endfail|external|audit|cli [arg]\n");
+        return 2;
+    }
+    setup();
+    const char *arg = argc > 2 ? argv[2] : "";
+    if (!strcmp(argv[1], "probe")) return test_probe(arg);
+    if (!strcmp(argv[1], "roundtrip")) return test_roundtrip(arg);
+    if (!strcmp(argv[1], "rc")) return test_rc(arg);
+    if (!strcmp(argv[1], "reconfigure")) return test_reconfigure();
+    if (!strcmp(argv[1], "fallback")) return test_fallback();
+    if (!strcmp(argv[1], "endfail")) return test_endfail();
+    if (!strcmp(argv[1], "external")) return test_external();
+    if (!strcmp(argv[1], "audit")) return test_audit();
+    if (!strcmp(argv[1], "cli")) return test_cli(arg);
+    fprintf(stderr, "test_vaapi: unknown test '%s'\n", argv[1]);
+    return 2;
+}

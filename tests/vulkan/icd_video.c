@@ -1,0 +1,185 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ *
+ * What the test device offers: the queue families (a transfer family and an
+ * H.264 encode family) and the video, encode and H.264 encode capabilities
+ * for the Baseline profile (what the CPU encoder core codes), with the
+ * variants the environment selects.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "icd.h"
+
+enum { FAMILY_TRANSFER = 0, FAMILY_ENCODE = 1, FAMILIES = 2 };
+
+void icd_fill_queue_families(uint32_t *count, VkQueueFamilyProperties2 *props)
+{
+    if (!props) {
+        *count = FAMILIES;
+        return;
+    }
+    if (*count > FAMILIES)
+        *count = FAMILIES;
+    for (uint32_t i = 0; i < *count; i++) {
+        VkQueueFamilyProperties *q = &props[i].queueFamilyProperties;
+        memset(q, 0, sizeof(*q));
+        q->queueCount = 1;
+        q->minImageTransferGranularity = (VkExtent3D){ 1, 1, 1 };
+        q->queueFlags = i == FAMILY_TRANSFER ? VK_QUEUE_TRANSFER_BIT
+                        : VK_QUEUE_VIDEO_ENCODE_BIT_KHR |
+                              (icd_get_config()->encode_transfer ? VK_QUEUE_TRANSFER_BIT : 0);
+        VkQueueFamilyVideoPropertiesKHR *video =
+            (VkQueueFamilyVideoPropertiesKHR *)icd_chain_find(props[i].pNext, VK_STRUCTURE_TYPE_QUEUE_FAMILY_VIDEO_PROPERTIES_KHR);
+        if (video)
+            video->videoCodecOperations = i == FAMILY_ENCODE ? VK_VIDEO_CODEC_OPERATION_ENCODE_H264_BIT_KHR : 0;
+        VkQueueFamilyQueryResultStatusPropertiesKHR *status = (VkQueueFamilyQueryResultStatusPropertiesKHR *)
+            icd_chain_find(props[i].pNext, VK_STRUCTURE_TYPE_QUEUE_FAMILY_QUERY_RESULT_STATUS_PROPERTIES_KHR);
+        if (status)
+            status->queryResultStatusSupport = i == FAMILY_ENCODE;
+    }
+}
+
+/* The profile must be well formed and be the one this device encodes. */
+int icd_check_profile(const VkVideoProfileInfoKHR *p, const char *what)
+{
+    static const VkStructureType allowed[] = { VK_STRUCTURE_TYPE_VIDEO_ENCODE_H264_PROFILE_INFO_KHR,
+                                               VK_STRUCTURE_TYPE_VIDEO_ENCODE_USAGE_INFO_KHR };
+    if (!p || p->sType != VK_STRUCTURE_TYPE_VIDEO_PROFILE_INFO_KHR) {
+        icd_error("VUID-VkVideoProfileInfoKHR-sType-sType", "%s: missing or wrong video profile", what);
+        return 0;
+    }
+    icd_chain_check(what, p->pNext, allowed, 2);
+    const VkVideoEncodeH264ProfileInfoKHR *h264 =
+        icd_chain_find(p->pNext, VK_STRUCTURE_TYPE_VIDEO_ENCODE_H264_PROFILE_INFO_KHR);
+    if (p->videoCodecOperation == VK_VIDEO_CODEC_OPERATION_ENCODE_H264_BIT_KHR && !h264)
+        icd_error("VUID-VkVideoProfileInfoKHR-videoCodecOperation-07181",
+                  "%s: an H.264 encode profile needs VkVideoEncodeH264ProfileInfoKHR", what);
+    return p->videoCodecOperation == VK_VIDEO_CODEC_OPERATION_ENCODE_H264_BIT_KHR &&
+           p->chromaSubsampling == VK_VIDEO_CHROMA_SUBSAMPLING_420_BIT_KHR &&
+           p->lumaBitDepth == VK_VIDEO_COMPONENT_BIT_DEPTH_8_BIT_KHR &&
+           p->chromaBitDepth == VK_VIDEO_COMPONENT_BIT_DEPTH_8_BIT_KHR && h264 &&
+           h264->stdProfileIdc == STD_VIDEO_H264_PROFILE_IDC_BASELINE;
+}
+
+VkResult icd_video_capabilities(VkPhysicalDevice dev, const VkVideoProfileInfoKHR *profile, VkVideoCapabilitiesKHR *caps)
+{
+    static const VkStructureType allowed[] = { VK_STRUCTURE_TYPE_VIDEO_ENCODE_CAPABILITIES_KHR,
+                                               VK_STRUCTURE_TYPE_VIDEO_ENCODE_H264_CAPABILITIES_KHR };
+    const icd_config *cfg = icd_get_config();
+    icd_lookup(dev, ICD_PHYSICAL_DEVICE, "vkGetPhysicalDeviceVideoCapabilitiesKHR");
+    if (caps->sType != VK_STRUCTURE_TYPE_VIDEO_CAPABILITIES_KHR)
+        icd_error("VUID-VkVideoCapabilitiesKHR-sType-sType", "vkGetPhysicalDeviceVideoCapabilitiesKHR: wrong sType");
+    icd_chain_check("VkVideoCapabilitiesKHR", caps->pNext, allowed, 2);
+    VkVideoEncodeCapabilitiesKHR *encode =
+        (VkVideoEncodeCapabilitiesKHR *)icd_chain_find(caps->pNext, VK_STRUCTURE_TYPE_VIDEO_ENCODE_CAPABILITIES_KHR);
+    VkVideoEncodeH264CapabilitiesKHR *h264 = (VkVideoEncodeH264CapabilitiesKHR *)icd_chain_find(
+        caps->pNext, VK_STRUCTURE_TYPE_VIDEO_ENCODE_H264_CAPABILITIES_KHR);
+    if (!encode || !h264)
+        icd_error("VUID-vkGetPhysicalDeviceVideoCapabilitiesKHR-pVideoProfile-07186",
+                  "an H.264 encode profile needs VkVideoEncodeCapabilitiesKHR and VkVideoEncodeH264CapabilitiesKHR");
+    if (!icd_check_profile(profile, "vkGetPhysicalDeviceVideoCapabilitiesKHR"))
+        return VK_ERROR_VIDEO_PROFILE_OPERATION_NOT_SUPPORTED_KHR;
+    caps->flags = VK_VIDEO_CAPABILITY_SEPARATE_REFERENCE_IMAGES_BIT_KHR;
+    caps->minBitstreamBufferOffsetAlignment = 1;
+    caps->minBitstreamBufferSizeAlignment = 1;
+    caps->pictureAccessGranularity = (VkExtent2D){ 16, 16 };
+    caps->minCodedExtent = (VkExtent2D){ 16, 16 };
+    caps->maxCodedExtent = (VkExtent2D){ 4096, 4096 };
+    caps->maxDpbSlots = cfg->dpb_slots;
+    caps->maxActiveReferencePictures = cfg->dpb_slots - 1;
+    snprintf(caps->stdHeaderVersion.extensionName, sizeof(caps->stdHeaderVersion.extensionName), "%s",
+             VK_STD_VULKAN_VIDEO_CODEC_H264_ENCODE_EXTENSION_NAME);
+    caps->stdHeaderVersion.specVersion = VK_STD_VULKAN_VIDEO_CODEC_H264_ENCODE_SPEC_VERSION;
+    if (encode) {
+        encode->flags = VK_VIDEO_ENCODE_CAPABILITY_INSUFFICIENT_BITSTREAM_BUFFER_RANGE_DETECTION_BIT_KHR;
+        encode->rateControlModes = VK_VIDEO_ENCODE_RATE_CONTROL_MODE_DISABLED_BIT_KHR |
+                                   (cfg->rc_disabled_only ? 0
+                                                          : VK_VIDEO_ENCODE_RATE_CONTROL_MODE_CBR_BIT_KHR |
+                                                                VK_VIDEO_ENCODE_RATE_CONTROL_MODE_VBR_BIT_KHR);
+        encode->maxRateControlLayers = 1;
+        encode->maxBitrate = 100000000;
+        encode->maxQualityLevels = 3;
+        encode->encodeInputPictureGranularity = (VkExtent2D){ 16, 16 };
+        encode->supportedEncodeFeedbackFlags = VK_VIDEO_ENCODE_FEEDBACK_BITSTREAM_BUFFER_OFFSET_BIT_KHR |
+                                               VK_VIDEO_ENCODE_FEEDBACK_BITSTREAM_BYTES_WRITTEN_BIT_KHR |
+                                               VK_VIDEO_ENCODE_FEEDBACK_BITSTREAM_HAS_OVERRIDES_BIT_KHR;
+    }
+    if (h264) {
+        h264->flags = 0;
+        h264->maxLevelIdc = STD_VIDEO_H264_LEVEL_IDC_5_2;
+        h264->maxSliceCount = 1;
+        h264->maxPPictureL0ReferenceCount = cfg->dpb_slots - 1;
+        h264->maxBPictureL0ReferenceCount = 0;
+        h264->maxL1ReferenceCount = 0;
+        h264->maxTemporalLayerCount = 1;
+        h264->minQp = 0;
+        h264->maxQp = 51;
+        h264->stdSyntaxFlags = VK_VIDEO_ENCODE_H264_STD_DEBLOCKING_FILTER_DISABLED_BIT_KHR |
+                               VK_VIDEO_ENCODE_H264_STD_DEBLOCKING_FILTER_ENABLED_BIT_KHR;
+    }
+    return VK_SUCCESS;
+}
+
+VkResult icd_video_formats(VkPhysicalDevice dev, const VkPhysicalDeviceVideoFormatInfoKHR *info, uint32_t *count,
+                           VkVideoFormatPropertiesKHR *props)
+{
+    icd_lookup(dev, ICD_PHYSICAL_DEVICE, "vkGetPhysicalDeviceVideoFormatPropertiesKHR");
+    if (info->sType != VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VIDEO_FORMAT_INFO_KHR)
+        icd_error("VUID-VkPhysicalDeviceVideoFormatInfoKHR-sType-sType", "wrong sType");
+    const VkVideoProfileListInfoKHR *list = icd_chain_find(info->pNext, VK_STRUCTURE_TYPE_VIDEO_PROFILE_LIST_INFO_KHR);
+    if (!list || list->profileCount != 1 || !icd_check_profile(list->pProfiles, "video format query"))
+        return VK_ERROR_VIDEO_PROFILE_OPERATION_NOT_SUPPORTED_KHR;
+    const VkImageUsageFlags ok = VK_IMAGE_USAGE_VIDEO_ENCODE_SRC_BIT_KHR | VK_IMAGE_USAGE_VIDEO_ENCODE_DPB_BIT_KHR |
+                                 VK_IMAGE_USAGE_TRANSFER_DST_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
+    if (info->imageUsage & ~ok)
+        return VK_ERROR_IMAGE_USAGE_NOT_SUPPORTED_KHR;
+    if (!props) {
+        *count = 1;
+        return VK_SUCCESS;
+    }
+    if (*count < 1)
+        return VK_INCOMPLETE;
+    *count = 1;
+    if (props[0].sType != VK_STRUCTURE_TYPE_VIDEO_FORMAT_PROPERTIES_KHR)
+        icd_error("VUID-VkVideoFormatPropertiesKHR-sType-sType", "wrong sType");
+    props[0].format = VK_FORMAT_G8_B8R8_2PLANE_420_UNORM;
+    props[0].componentMapping = (VkComponentMapping){ 0 };
+    props[0].imageCreateFlags = 0;
+    props[0].imageType = VK_IMAGE_TYPE_2D;
+    props[0].imageTiling = VK_IMAGE_TILING_OPTIMAL;
+    props[0].imageUsageFlags = ok;
+    return VK_SUCCESS;
+}
+
+VkResult icd_quality_level_properties(VkPhysicalDevice dev, const VkPhysicalDeviceVideoEncodeQualityLevelInfoKHR *info,
+                                      VkVideoEncodeQualityLevelPropertiesKHR *props)
+{
+    static const VkStructureType allowed[] = { VK_STRUCTURE_TYPE_VIDEO_ENCODE_H264_QUALITY_LEVEL_PROPERTIES_KHR };
+    icd_lookup(dev, ICD_PHYSICAL_DEVICE, "vkGetPhysicalDeviceVideoEncodeQualityLevelPropertiesKHR");
+    if (info->sType != VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VIDEO_ENCODE_QUALITY_LEVEL_INFO_KHR ||
+        props->sType != VK_STRUCTURE_TYPE_VIDEO_ENCODE_QUALITY_LEVEL_PROPERTIES_KHR)
+        icd_error("VUID-sType-sType", "vkGetPhysicalDeviceVideoEncodeQualityLevelPropertiesKHR: wrong sType");
+    icd_chain_check("VkVideoEncodeQualityLevelPropertiesKHR", props->pNext, allowed, 1);
+    if (!icd_check_profile(info->pVideoProfile, "quality level query"))
+        return VK_ERROR_VIDEO_PROFILE_OPERATION_NOT_SUPPORTED_KHR;
+    if (info->qualityLevel >= 3)
+        icd_error("VUID-VkPhysicalDeviceVideoEncodeQualityLevelInfoKHR-qualityLevel-08260",
+                  "quality level %u is not below maxQualityLevels 3", info->qualityLevel);
+    props->preferredRateControlMode = VK_VIDEO_ENCODE_RATE_CONTROL_MODE_DISABLED_BIT_KHR;
+    props->preferredRateControlLayerCount = 0;
+    VkVideoEncodeH264QualityLevelPropertiesKHR *h264 = (VkVideoEncodeH264QualityLevelPropertiesKHR *)icd_chain_find(
+        props->pNext, VK_STRUCTURE_TYPE_VIDEO_ENCODE_H264_QUALITY_LEVEL_PROPERTIES_KHR);
+    if (h264) {
+        h264->preferredRateControlFlags = VK_VIDEO_ENCODE_H264_RATE_CONTROL_REFERENCE_PATTERN_FLAT_BIT_KHR;
+        h264->preferredGopFrameCount = 250;
+        h264->preferredIdrPeriod = 250;
+        h264->preferredConsecutiveBFrameCount = 0;
+        h264->preferredTemporalLayerCount = 1;
+        h264->preferredConstantQp = (VkVideoEncodeH264QpKHR){ 23, 23, 23 };
+        h264->preferredMaxL0ReferenceCount = 1;
+        h264->preferredMaxL1ReferenceCount = 0;
+        h264->preferredStdEntropyCodingModeFlag = VK_FALSE;
+    }
+    return VK_SUCCESS;
+}

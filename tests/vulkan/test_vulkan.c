@@ -1,0 +1,445 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ *
+ * The Vulkan Video backend end to end: through the public API (and once
+ * through the CLI, and once through the HAL for the bitrate change), with
+ * the test ICD as the driver and libavcodec as the judge of every stream.
+ * After each test the ICD must have seen no valid-usage error and hold no
+ * live object. One test runs against the system's own drivers instead.
+ *
+ * Usage: test_vulkan TEST [path of the hwenc CLI]
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "avdecode.h"
+#include "clipgen.h"
+#include "gop.h"
+#include "hal.h"
+#include "hwenc/hwenc.h"
+#include "icd_hooks.h"
+#include "roundtrip.h"
+#include "vk_backend.h"
+
+#define W 176
+#define H 144
+#define FPS 25
+
+#define CHECK(cond, ...)                                                              \
+    do {                                                                              \
+        if (!(cond)) {                                                                \
+            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
+            fprintf(stderr, __VA_ARGS__);                                             \
+            fputc('\n', stderr);                                                      \
+            return 1;                                                                 \
+        }                                                                             \
+    } while (0)
+
+/* The loader unloads the ICD with the last instance; the test holds it
+ * loaded from the start so its statistics cover the whole test. */
+static void *icd_library;
+
+static void icd_hold(void)
+{
+    const char *path = getenv("HWENC_TEST_ICD_LIBRARY");
+    icd_library = path ? dlopen(path, RTLD_NOW | RTLD_LOCAL) : NULL;
+}
+
+static hwenc_test_icd_stats icd_stats(void)
+{
+    hwenc_test_icd_stats s;
+    memset(&s, 0, sizeof(s));
+    s.errors = -1;
+    hwenc_test_icd_get_stats_fn get =
+        icd_library ? (hwenc_test_icd_get_stats_fn)(uintptr_t)dlsym(icd_library, "hwenc_test_icd_get_stats") : NULL;
+    if (get)
+        get(&s);
+    return s;
+}
+
+static int icd_clean(void)
+{
+    hwenc_test_icd_stats s = icd_stats();
+    CHECK(s.errors == 0, "the test ICD found %d valid-usage errors (or could not be read)", s.errors);
+    CHECK(s.live_objects == 0, "%d Vulkan objects were not destroyed", s.live_objects);
+    return 0;
+}
+
+static void base_config(hwenc_config *cfg)
+{
+    hwenc_config_default(cfg);
+    cfg->backend = HWENC_BACKEND_VULKAN;
+    cfg->width = W;
+    cfg->height = H;
+    cfg->fps_num = FPS;
+    cfg->fps_den = 1;
+    cfg->qp = 26;
+    cfg->keyint = 30;
+    cfg->ref_frames = 2;
+    cfg->scenecut = 0;
+}
+
+static int run(const hwenc_config *cfg, int frames, const int *idr, roundtrip_result *r)
+{
+    roundtrip_options opt = { .pattern = CLIPGEN_PAN, .frames = frames, .seed = 7, .force_idr_frames = idr };
+    memset(r, 0, sizeof(*r));
+    int ret = roundtrip_run(cfg, &opt, r);
+    if (ret < 0)
+        fprintf(stderr, "round trip: %s\n", r->message);
+    return ret;
+}
+
+static int test_encode(int expect_transfer_queue)
+{
+    hwenc_config cfg;
+    roundtrip_result r;
+    base_config(&cfg);
+    CHECK(run(&cfg, 20, NULL, &r) == 0, "encode failed");
+    CHECK(r.decoded == 20 && r.keyframes == 1, "%d decoded, %d keyframes", r.decoded, r.keyframes);
+    CHECK(r.psnr_y_min > 32.0, "PSNR %.2f dB at QP 26", r.psnr_y_min);
+    hwenc_test_icd_stats s = icd_stats();
+    CHECK(s.encodes == 20 && s.p_pictures == 19, "%d encodes, %d P pictures", s.encodes, s.p_pictures);
+    CHECK(s.resets == 1 && s.rate_control_changes == 1, "%d resets, %d rate-control changes", s.resets,
+          s.rate_control_changes);
+    CHECK(s.last_rc_mode == VK_VIDEO_ENCODE_RATE_CONTROL_MODE_DISABLED_BIT_KHR, "rate control mode %d", s.last_rc_mode);
+    CHECK(s.quality_level == 2, "quality level %d for the medium preset", s.quality_level);
+    CHECK(s.transfer_submissions == (expect_transfer_queue ? 20 : 0), "%d uploads on the transfer queue",
+          s.transfer_submissions);
+    return icd_clean();
+}
+
+static int test_bitrate_mode(enum hwenc_rate_control mode)
+{
+    hwenc_config cfg;
+    roundtrip_result r;
+    base_config(&cfg);
+    cfg.rc_mode = mode;
+    cfg.bitrate_kbps = 300;
+    cfg.vbv_maxrate_kbps = mode == HWENC_RC_VBR ? 600 : 0;
+    const int frames = 75;
+    CHECK(run(&cfg, frames, NULL, &r) == 0, "encode failed");
+    double kbps = (double)r.bytes * 8 / (frames / (double)FPS) / 1000;
+    CHECK(kbps > 300 * 0.6 && kbps < 300 * 1.4, "%.0f kbps for a 300 kbps target", kbps);
+    hwenc_test_icd_stats s = icd_stats();
+    CHECK(s.last_rc_mode == (mode == HWENC_RC_CBR ? 2 : 4) && s.last_average_bitrate == 300000, "mode %d, %llu bps",
+          s.last_rc_mode, (unsigned long long)s.last_average_bitrate);
+    return icd_clean();
+}
+
+/* Drives the backend through the HAL to reach vk_backend_set_bitrate. */
+static int test_bitrate_change(void)
+{
+    hwenc_config cfg;
+    base_config(&cfg);
+    cfg.rc_mode = HWENC_RC_CBR;
+    cfg.bitrate_kbps = 200;
+    h264_sps sps;
+    h264_pps pps;
+    h264_stream_desc d = { .width = W, .height = H, .fps_num = FPS, .fps_den = 1, .profile_idc = H264_PROFILE_BASELINE,
+                           .max_refs = cfg.ref_frames, .bitrate_kbps = 1000, .qp = 26, .deblock = 1 };
+    char err[256] = "";
+    CHECK(h264_stream_init(&d, &sps, &pps, err, sizeof(err)) == 0, "%s", err);
+    uint8_t ps[512];
+    size_t ps_size = h264_write_parameter_sets(ps, sizeof(ps), &sps, &pps);
+    hal_session session = { .config = &cfg, .sps = &sps, .pps = &pps, .parameter_sets = ps,
+                            .parameter_sets_size = ps_size, .dpb_slots = sps.max_num_ref_frames + 1 };
+    void *priv = NULL;
+    hal_caps caps = { 0 };
+    CHECK(hal_backend_vulkan.open(&session, &priv, &caps, err, sizeof(err)) == 0, "%s", err);
+    gop_state gop;
+    gop_init(&gop, &cfg, &sps, &pps, session.dpb_slots, caps.max_refs);
+
+    const int frames = 80, change = 40;
+    static uint8_t frame[W * H * 3 / 2];
+    size_t total = 0, capacity = 1 << 20, bytes[2] = { 0 };
+    uint8_t *stream = malloc(capacity);
+    int ok = stream != NULL;
+    for (int i = 0; ok && i < frames; i++) {
+        if (i == change)
+            ok = vk_backend_set_bitrate(priv, 800, 0, err, sizeof(err)) == 0;
+        hal_picture pic;
+        memset(&pic, 0, sizeof(pic));
+        gop_plan(&gop, 0, &pic);
+        clipgen_frame_i420(CLIPGEN_PAN, W, H, i, 7, frame);
+        pic.plane[0] = frame;
+        pic.plane[1] = frame + W * H;
+        pic.plane[2] = frame + W * H * 5 / 4;
+        pic.stride[0] = W;
+        pic.stride[1] = pic.stride[2] = W / 2;
+        pic.pts = i;
+        if (pic.type == HWENC_FRAME_IDR) {
+            pic.parameter_sets = ps;
+            pic.parameter_sets_size = ps_size;
+        }
+        hal_packet pkt;
+        ok = ok && hal_backend_vulkan.send_picture(priv, &pic, err, sizeof(err)) == 0 &&
+             hal_backend_vulkan.receive_packet(priv, 0, &pkt, err, sizeof(err)) == 0 && total + pkt.size <= capacity;
+        if (!ok)
+            break;
+        gop_commit(&gop, &pic);
+        memcpy(stream + total, pkt.data, pkt.size);
+        total += pkt.size;
+        /* Skip the settling after the start and after the change. */
+        if (i >= 15 && i < change)
+            bytes[0] += pkt.size;
+        else if (i >= change + 15)
+            bytes[1] += pkt.size;
+    }
+    hal_backend_vulkan.close(priv);
+    CHECK(ok, "encoding failed: %s", err);
+    decoded_video dec;
+    int dret = avdecode_h264(stream, total, &dec, err, sizeof(err));
+    free(stream);
+    CHECK(dret == 0 && dec.frame_count == frames, "decode: %s (%d frames)", err, dec.frame_count);
+    decoded_video_free(&dec);
+    double before = bytes[0] * 8.0 * FPS / (change - 15) / 1000, after = bytes[1] * 8.0 * FPS / (frames - change - 15) / 1000;
+    CHECK(after > 2.5 * before, "%.0f kbps before and %.0f kbps after a change from 200 to 800 kbps", before, after);
+    CHECK(before > 200 * 0.6 && before < 200 * 1.4 && after > 800 * 0.6 && after < 800 * 1.4,
+          "%.0f / %.0f kbps for 200 / 800 kbps targets", before, after);
+    hwenc_test_icd_stats s = icd_stats();
+    CHECK(s.rate_control_changes == 2 && s.last_average_bitrate == 800000, "%d changes, last %llu bps",
+          s.rate_control_changes, (unsigned long long)s.last_average_bitrate);
+    return icd_clean();
+}
+
+static int test_force_idr(void)
+{
+    hwenc_config cfg;
+    roundtrip_result r;
+    static const int idr[] = { 6, 13, -1 };
+    base_config(&cfg);
+    cfg.keyint = 100;
+    CHECK(run(&cfg, 20, idr, &r) == 0, "encode failed");
+    CHECK(r.keyframes == 3, "%d keyframes (first, 6, 13)", r.keyframes);
+    return icd_clean();
+}
+
+static int test_rc_disabled_only(void)
+{
+    hwenc_config cfg;
+    roundtrip_result r;
+    char err[512] = "";
+    base_config(&cfg);
+    CHECK(run(&cfg, 10, NULL, &r) == 0, "CQP encode failed");
+    cfg.rc_mode = HWENC_RC_CBR;
+    cfg.bitrate_kbps = 300;
+    hwenc_encoder *enc = NULL;
+    CHECK(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) < 0, "CBR opened on a device without CBR");
+    CHECK(strstr(err, "no CBR rate control") && strstr(err, "CQP"), "unclear reason: %s", err);
+    cfg.backend = HWENC_BACKEND_AUTO;
+    CHECK(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) == 0, "auto did not move on: %s", err);
+    CHECK(hwenc_get_backend(enc) != HWENC_BACKEND_VULKAN, "auto chose Vulkan for CBR");
+    hwenc_close(enc);
+    return icd_clean();
+}
+
+static int test_single_dpb_slot(void)
+{
+    hwenc_config cfg;
+    roundtrip_result r;
+    base_config(&cfg);
+    CHECK(run(&cfg, 12, NULL, &r) == 0, "encode failed");
+    hwenc_test_icd_stats s = icd_stats();
+    CHECK(s.encodes == 12 && s.p_pictures == 0, "%d encodes, %d P pictures with one DPB slot", s.encodes, s.p_pictures);
+    return icd_clean();
+}
+
+static int test_device_lost(void)
+{
+    hwenc_config cfg;
+    base_config(&cfg);
+    hwenc_encoder *enc;
+    char err[512];
+    CHECK(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) == 0, "%s", err);
+    static uint8_t frame[W * H * 3 / 2];
+    uint8_t *stream = malloc(1 << 20);
+    size_t total = 0;
+    int packets = 0, lost_at = -1;
+    for (int i = 0; i < 10 && stream; i++) {
+        clipgen_frame_i420(CLIPGEN_PAN, W, H, i, 7, frame);
+        hwenc_frame f = { .plane = { frame, frame + W * H, frame + W * H * 5 / 4 }, .stride = { W, W / 2, W / 2 }, .pts = i };
+        int ret = hwenc_send_frame(enc, &f);
+        if (ret < 0) {
+            CHECK(ret == HWENC_EDEVICE_LOST, "send returned %d (%s)", ret, hwenc_last_error(enc));
+            lost_at = i;
+            break;
+        }
+        hwenc_packet pkt;
+        while (hwenc_receive_packet(enc, &pkt) == 0) {
+            memcpy(stream + total, pkt.data, pkt.size);
+            total += pkt.size;
+            packets++;
+        }
+    }
+    const char *msg = hwenc_last_error(enc);
+    CHECK(lost_at == 5 && packets == 5, "lost at frame %d with %d packets", lost_at, packets);
+    CHECK(strstr(msg, "device was lost") && strstr(msg, "frame 5"), "unclear message: %s", msg);
+    CHECK(hwenc_send_frame(enc, NULL) != 0 || 1, "flush");
+    hwenc_close(enc);
+    decoded_video dec;
+    int dret = avdecode_h264(stream, total, &dec, err, sizeof(err));
+    free(stream);
+    CHECK(dret == 0 && dec.frame_count == 5, "the packets before the loss do not decode: %s", err);
+    decoded_video_free(&dec);
+    return icd_clean();
+}
+
+typedef PFN_vkVoidFunction (*gipa_fn)(VkInstance, const char *);
+
+/* The application's own instance and device, created through the loader. */
+static int test_external_device(void)
+{
+    setenv("HWENC_TEST_ICD_ENCODE_TRANSFER", "1", 1); /* one queue does it all */
+    void *lib = dlopen("libvulkan.so.1", RTLD_NOW);
+    CHECK(lib, "no libvulkan.so.1");
+    gipa_fn gipa = (gipa_fn)(uintptr_t)dlsym(lib, "vkGetInstanceProcAddr");
+    PFN_vkCreateInstance create_instance = (PFN_vkCreateInstance)gipa(NULL, "vkCreateInstance");
+    VkApplicationInfo app = { .sType = VK_STRUCTURE_TYPE_APPLICATION_INFO, .apiVersion = VK_API_VERSION_1_3 };
+    VkInstanceCreateInfo ii = { .sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO, .pApplicationInfo = &app };
+    VkInstance inst;
+    CHECK(create_instance(&ii, NULL, &inst) == VK_SUCCESS, "vkCreateInstance");
+    PFN_vkEnumeratePhysicalDevices enum_devices = (PFN_vkEnumeratePhysicalDevices)gipa(inst, "vkEnumeratePhysicalDevices");
+    PFN_vkCreateDevice create_device = (PFN_vkCreateDevice)gipa(inst, "vkCreateDevice");
+    PFN_vkDestroyInstance destroy_instance = (PFN_vkDestroyInstance)gipa(inst, "vkDestroyInstance");
+    PFN_vkGetDeviceProcAddr gdpa = (PFN_vkGetDeviceProcAddr)gipa(inst, "vkGetDeviceProcAddr");
+    VkPhysicalDevice pd;
+    uint32_t n = 1;
+    CHECK(enum_devices(inst, &n, &pd) >= 0 && n == 1, "no device");
+    static const char *const ext[] = { "VK_KHR_video_queue", "VK_KHR_video_encode_queue", "VK_KHR_video_encode_h264" };
+    float prio = 1;
+    VkDeviceQueueCreateInfo q = { .sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO, .queueFamilyIndex = 1,
+                                  .queueCount = 1, .pQueuePriorities = &prio };
+    VkPhysicalDeviceVulkan13Features f13 = { .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES,
+                                             .synchronization2 = VK_TRUE };
+    VkDeviceCreateInfo di = { .sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO, .pNext = &f13, .queueCreateInfoCount = 1,
+                              .pQueueCreateInfos = &q, .enabledExtensionCount = 3, .ppEnabledExtensionNames = ext };
+    VkDevice dev;
+    CHECK(create_device(pd, &di, NULL, &dev) == VK_SUCCESS, "vkCreateDevice");
+    PFN_vkDestroyDevice destroy_device = (PFN_vkDestroyDevice)gdpa(dev, "vkDestroyDevice");
+
+    hwenc_config cfg;
+    roundtrip_result r;
+    base_config(&cfg);
+    cfg.external.vk_instance = inst;
+    cfg.external.vk_physical_device = pd;
+    cfg.external.vk_device = dev;
+    cfg.external.vk_get_instance_proc_addr = (void *)(uintptr_t)gipa;
+    cfg.external.vk_encode_queue_family = 1;
+    cfg.external.vk_encode_queue_index = 0;
+    int ret = run(&cfg, 10, NULL, &r);
+    hwenc_test_icd_stats s = icd_stats();
+    int live_with_app_objects = s.live_objects;
+    destroy_device(dev, NULL);
+    destroy_instance(inst, NULL);
+    dlclose(lib);
+    CHECK(ret == 0, "encode on the application's device failed");
+    CHECK(s.instances == 1, "hwenc made its own instance (%d instances)", s.instances);
+    CHECK(live_with_app_objects == 2, "%d objects alive besides the application's device and instance",
+          live_with_app_objects - 2);
+    return icd_clean();
+}
+
+static int write_y4m(const char *path, int frames)
+{
+    FILE *f = fopen(path, "wb");
+    static uint8_t frame[W * H * 3 / 2];
+    if (!f)
+        return -1;
+    fprintf(f, "YUV4MPEG2 W%d H%d F%d:1 Ip A1:1 C420jpeg\n", W, H, FPS);
+    for (int i = 0; i < frames; i++) {
+        clipgen_frame_i420(CLIPGEN_OBJECT, W, H, i, 3, frame);
+        fprintf(f, "FRAME\n");
+        fwrite(frame, 1, sizeof(frame), f);
+    }
+    return fclose(f);
+}
+
+static int test_cli(const char *cli)
+{
+    char dir[] = "/tmp/hwenc-vulkan-cli-XXXXXX", in[64], out[64], cmd[512], err[256];
+    CHECK(cli && mkdtemp(dir), "no CLI path or temporary directory");
+    snprintf(in, sizeof(in), "%s/in.y4m", dir);
+    snprintf(out, sizeof(out), "%s/out.264", dir);
+    const int frames = 15;
+    CHECK(write_y4m(in, frames) == 0, "cannot write %s", in);
+    snprintf(cmd, sizeof(cmd), "'%s' encode '%s' -o '%s' --backend vulkan --qp 24 --ref 2 --quiet", cli, in, out);
+    int status = system(cmd);
+    decoded_video dec;
+    int dret = avdecode_h264_file(out, &dec, err, sizeof(err));
+    remove(in);
+    remove(out);
+    rmdir(dir);
+    CHECK(status == 0, "'%s' failed (%d)", cmd, status);
+    CHECK(dret == 0 && dec.frame_count == frames, "decode: %s (%d frames)", err, dec.frame_count);
+    static uint8_t frame[W * H * 3 / 2];
+    double worst = 1e9;
+    for (int i = 0; i < frames; i++) {
+        clipgen_frame_i420(CLIPGEN_OBJECT, W, H, i, 3, frame);
+        double p = psnr_i420(frame, dec.frames[i], W, H);
+        worst = p < worst ? p : worst;
+    }
+    decoded_video_free(&dec);
+    CHECK(worst > 32.0, "worst PSNR %.2f dB at QP 24", worst);
+    return 0;
+}
+
+/* The system's drivers (lavapipe here): no encode queue, a clear reason,
+ * and `auto` moves on. */
+static int test_system_drivers(void)
+{
+    hwenc_backend_info info[HWENC_BACKEND_COUNT];
+    int n = hwenc_probe(NULL, info, HWENC_BACKEND_COUNT);
+    const hwenc_backend_info *vk = NULL;
+    for (int i = 0; i < n; i++)
+        if (info[i].backend == HWENC_BACKEND_VULKAN)
+            vk = &info[i];
+    CHECK(vk && vk->compiled, "the Vulkan backend is not listed");
+    printf("vulkan probe: available %d: %s\n", vk->available, vk->reason);
+    if (getenv("HWENC_TEST_EXPECT_LAVAPIPE")) {
+        CHECK(!vk->available, "lavapipe claims to encode");
+        CHECK(strstr(vk->reason, "no Vulkan device exposes VK_KHR_video_encode_queue") && strstr(vk->reason, "llvmpipe"),
+              "unclear reason: %s", vk->reason);
+    }
+    CHECK(vk->reason[0], "no reason given");
+    if (vk->available)
+        return 0; /* a machine with a real encoder: nothing more to check here */
+    hwenc_config cfg;
+    hwenc_config_default(&cfg);
+    cfg.width = 64;
+    cfg.height = 64;
+    hwenc_encoder *enc;
+    char err[512];
+    CHECK(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) == 0, "auto failed: %s", err);
+    CHECK(hwenc_get_backend(enc) != HWENC_BACKEND_VULKAN, "auto chose Vulkan");
+    hwenc_close(enc);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    const char *t = argc > 1 ? argv[1] : "";
+    icd_hold();
+    int ret = !strcmp(t, "encode")                  ? test_encode(1)
+              : !strcmp(t, "encode_transfer_queue") ? test_encode(0)
+              : !strcmp(t, "cbr")                   ? test_bitrate_mode(HWENC_RC_CBR)
+              : !strcmp(t, "vbr")                   ? test_bitrate_mode(HWENC_RC_VBR)
+              : !strcmp(t, "bitrate_change")        ? test_bitrate_change()
+              : !strcmp(t, "force_idr")             ? test_force_idr()
+              : !strcmp(t, "external_device")       ? test_external_device()
+              : !strcmp(t, "rc_disabled_only")      ? test_rc_disabled_only()
+              : !strcmp(t, "single_dpb_slot")       ? test_single_dpb_slot()
+              : !strcmp(t, "device_lost_submit")    ? test_device_lost()
+              : !strcmp(t, "device_lost_wait")      ? test_device_lost()
+              : !strcmp(t, "cli")                   ? test_cli(argc > 2 ? argv[2] : NULL)
+              : !strcmp(t, "system_drivers")        ? test_system_drivers()
+                                                    : (fprintf(stderr, "unknown test '%s'\n", t), 2);
+    if (ret == 0)
+        printf("vulkan %s: ok\n", t);
+    if (icd_library)
+        dlclose(icd_library);
+    return ret;
+}
