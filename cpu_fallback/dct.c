@@ -5,6 +5,9 @@
  * back into int16_t, which holds every value a conforming stream produces.
  */
 #include "dct.h"
+#if HWENC_ARCH_X86
+#include "x86/dct.h"
+#endif
 
 /* Frame zigzag (8.5.6, Table 8-13) as raster indices. */
 const uint8_t zigzag_scan_4x4[16] = {
@@ -134,7 +137,6 @@ static void zigzag_scan_4x4_c(int16_t out[16], const int16_t in[16])
 
 void dct_dsp_init(dct_dsp *dsp, uint32_t cpu_flags)
 {
-    (void)cpu_flags; /* SIMD versions will overwrite entries by flag. */
     dsp->sub4x4_dct = sub4x4_dct_c;
     dsp->add4x4_idct = add4x4_idct_c;
     dsp->dct4x4dc = dct4x4dc_c;
@@ -143,4 +145,9 @@ void dct_dsp_init(dct_dsp *dsp, uint32_t cpu_flags)
     /* The 2x2 transform is its own inverse (no scaling on either side). */
     dsp->idct2x2dc = dct2x2dc_c;
     dsp->zigzag_scan_4x4 = zigzag_scan_4x4_c;
+#if HWENC_ARCH_X86
+    dct_dsp_init_x86(dsp, cpu_flags);
+#else
+    (void)cpu_flags;
+#endif
 }

@@ -10,6 +10,9 @@
 #include <string.h>
 
 #include "mc.h"
+#if HWENC_ARCH_X86
+#include "x86/mc.h"
+#endif
 
 static inline uint8_t clip_pixel(int v)
 {
@@ -163,11 +166,15 @@ static decl_pixel_copy_fn(pixel_copy_c)
 
 void mc_dsp_init(mc_dsp *dsp, uint32_t cpu_flags)
 {
-    (void)cpu_flags; /* SIMD versions will overwrite entries by flag. */
     dsp->hpel_filter = hpel_filter_c;
     dsp->frame_expand_border = frame_expand_border_c;
     dsp->get_luma = get_luma_c;
     dsp->mc_chroma = mc_chroma_c;
     dsp->pixel_avg = pixel_avg_c;
     dsp->pixel_copy = pixel_copy_c;
+#if HWENC_ARCH_X86
+    mc_dsp_init_x86(dsp, cpu_flags);
+#else
+    (void)cpu_flags;
+#endif
 }

@@ -7,6 +7,9 @@
 #include <stdlib.h>
 
 #include "pixel.h"
+#if HWENC_ARCH_X86
+#include "x86/pixel.h"
+#endif
 
 const uint8_t pixel_partition_width[PIXEL_PARTITION_COUNT] = {
     [PIXEL_16x16] = 16, [PIXEL_16x8] = 16, [PIXEL_8x16] = 8, [PIXEL_8x8] = 8,
@@ -96,6 +99,29 @@ DEF_PIXEL_CMP_ALL(sad)
 DEF_PIXEL_CMP_ALL(ssd)
 DEF_PIXEL_CMP_ALL(satd)
 
+#define DEF_SAD_X(w, h) \
+static decl_pixel_sad_x3_fn(sad_x3_##w##x##h##_c) \
+{ \
+    scores[0] = sad_wxh(src, src_stride, ref0, ref_stride, w, h); \
+    scores[1] = sad_wxh(src, src_stride, ref1, ref_stride, w, h); \
+    scores[2] = sad_wxh(src, src_stride, ref2, ref_stride, w, h); \
+} \
+static decl_pixel_sad_x4_fn(sad_x4_##w##x##h##_c) \
+{ \
+    scores[0] = sad_wxh(src, src_stride, ref0, ref_stride, w, h); \
+    scores[1] = sad_wxh(src, src_stride, ref1, ref_stride, w, h); \
+    scores[2] = sad_wxh(src, src_stride, ref2, ref_stride, w, h); \
+    scores[3] = sad_wxh(src, src_stride, ref3, ref_stride, w, h); \
+}
+
+DEF_SAD_X(16, 16)
+DEF_SAD_X(16, 8)
+DEF_SAD_X(8, 16)
+DEF_SAD_X(8, 8)
+DEF_SAD_X(8, 4)
+DEF_SAD_X(4, 8)
+DEF_SAD_X(4, 4)
+
 #define INIT_PIXEL_CMP(table, kind) do { \
     (table)[PIXEL_16x16] = kind##_16x16_c; \
     (table)[PIXEL_16x8]  = kind##_16x8_c; \
@@ -108,8 +134,14 @@ DEF_PIXEL_CMP_ALL(satd)
 
 void pixel_dsp_init(pixel_dsp *dsp, uint32_t cpu_flags)
 {
-    (void)cpu_flags; /* SIMD versions will overwrite entries by flag. */
     INIT_PIXEL_CMP(dsp->sad, sad);
     INIT_PIXEL_CMP(dsp->satd, satd);
     INIT_PIXEL_CMP(dsp->ssd, ssd);
+    INIT_PIXEL_CMP(dsp->sad_x3, sad_x3);
+    INIT_PIXEL_CMP(dsp->sad_x4, sad_x4);
+#if HWENC_ARCH_X86
+    pixel_dsp_init_x86(dsp, cpu_flags);
+#else
+    (void)cpu_flags;
+#endif
 }

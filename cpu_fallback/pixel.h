@@ -29,11 +29,26 @@ extern const uint8_t pixel_partition_height[PIXEL_PARTITION_COUNT];
     int (name)(const uint8_t *a, ptrdiff_t a_stride, const uint8_t *b, ptrdiff_t b_stride)
 typedef decl_pixel_cmp_fn(*pixel_cmp_fn);
 
+/* Motion search: the SAD of one source block against three or four
+ * candidate positions in the same reference (hence one stride);
+ * scores[i] = sad(src, src_stride, refi, ref_stride). */
+#define decl_pixel_sad_x3_fn(name) \
+    void (name)(const uint8_t *src, ptrdiff_t src_stride, const uint8_t *ref0, const uint8_t *ref1, \
+                const uint8_t *ref2, ptrdiff_t ref_stride, int scores[3])
+typedef decl_pixel_sad_x3_fn(*pixel_sad_x3_fn);
+
+#define decl_pixel_sad_x4_fn(name) \
+    void (name)(const uint8_t *src, ptrdiff_t src_stride, const uint8_t *ref0, const uint8_t *ref1, \
+                const uint8_t *ref2, const uint8_t *ref3, ptrdiff_t ref_stride, int scores[4])
+typedef decl_pixel_sad_x4_fn(*pixel_sad_x4_fn);
+
 typedef struct pixel_dsp {
     pixel_cmp_fn sad[PIXEL_PARTITION_COUNT];
     /* Sum of absolute 4x4 Hadamard-transformed differences, halved (x264 convention). */
     pixel_cmp_fn satd[PIXEL_PARTITION_COUNT];
     pixel_cmp_fn ssd[PIXEL_PARTITION_COUNT];
+    pixel_sad_x3_fn sad_x3[PIXEL_PARTITION_COUNT];
+    pixel_sad_x4_fn sad_x4[PIXEL_PARTITION_COUNT];
 } pixel_dsp;
 
 void pixel_dsp_init(pixel_dsp *dsp, uint32_t cpu_flags);

@@ -4,6 +4,9 @@
  * C reference quantisation and flat-matrix dequantisation.
  */
 #include "quant.h"
+#if HWENC_ARCH_X86
+#include "x86/quant.h"
+#endif
 
 /* Per qp % 6: values for positions with both coordinates even, both odd,
  * and mixed. MF is the reference encoder's forward factor; v is the
@@ -114,13 +117,35 @@ static void dequant_2x2_dc_c(int16_t dc[4], int dequant0, int qp)
         dc[i] = clip_int16((dc[i] * scale) >> 1);
 }
 
+static int coeff_last_16_c(const int16_t coeffs[16])
+{
+    int last = 15;
+    while (last >= 0 && !coeffs[last])
+        last--;
+    return last;
+}
+
+static int count_nonzero_16_c(const int16_t coeffs[16])
+{
+    int n = 0;
+    for (int i = 0; i < 16; i++)
+        n += coeffs[i] != 0;
+    return n;
+}
+
 void quant_dsp_init(quant_dsp *dsp, uint32_t cpu_flags)
 {
-    (void)cpu_flags; /* SIMD versions will overwrite entries by flag. */
     dsp->quant_4x4 = quant_4x4_c;
     dsp->quant_4x4_dc = quant_4x4_dc_c;
     dsp->quant_2x2_dc = quant_2x2_dc_c;
     dsp->dequant_4x4 = dequant_4x4_c;
     dsp->dequant_4x4_dc = dequant_4x4_dc_c;
     dsp->dequant_2x2_dc = dequant_2x2_dc_c;
+    dsp->coeff_last_16 = coeff_last_16_c;
+    dsp->count_nonzero_16 = count_nonzero_16_c;
+#if HWENC_ARCH_X86
+    quant_dsp_init_x86(dsp, cpu_flags);
+#else
+    (void)cpu_flags;
+#endif
 }

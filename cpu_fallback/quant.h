@@ -42,6 +42,11 @@ typedef struct quant_dsp {
     void (*dequant_4x4_dc)(int16_t dc[16], int dequant0, int qp);
     /* Chroma DC after the inverse 2x2 transform (8.5.11.2). */
     void (*dequant_2x2_dc)(int16_t dc[4], int dequant0, int qp);
+    /* On 16 coefficients in scan order: the index of the last nonzero one
+     * (-1 if all are zero), and how many are nonzero (CAVLC's TotalCoeff
+     * for a 16-coefficient block). */
+    int (*coeff_last_16)(const int16_t coeffs[16]);
+    int (*count_nonzero_16)(const int16_t coeffs[16]);
 } quant_dsp;
 
 void quant_dsp_init(quant_dsp *dsp, uint32_t cpu_flags);

@@ -56,7 +56,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: hwenc encode INPUT -o OUTPUT.264 [options]\n"
-            "       hwenc list-backends\n"
+            "       hwenc list-backends [--device DEV]\n"
             "\n"
             "INPUT is a Y4M file (4:2:0, 8-bit, progressive) or raw I420 with --size; '-' is stdin.\n"
             "\n"
@@ -64,7 +64,17 @@ static void usage(FILE *f)
             "  -o, --output FILE     Annex B H.264 output ('-' for stdout)\n"
             "  --backend NAME        auto (default), vaapi, nvenc, vulkan, cpu\n"
             "  --device DEV          render node (/dev/dri/renderD128) or GPU index\n"
-            "  --qp N                constant QP, 0..51 (default 23)\n"
+            "  --qp N                constant QP of P frames, 0..51 (default 23; I frames get QP-3)\n"
+            "  --crf F               constant quality, 0..51 (fractional)\n"
+            "  --bitrate K           average bitrate in kb/s (one-pass ABR)\n"
+            "  --vbv-maxrate K       VBV peak rate in kb/s (with --bitrate: VBR; equal to it: CBR)\n"
+            "  --vbv-bufsize K       VBV buffer in kbit (default one second at the peak rate)\n"
+            "  --rc MODE             force cqp, crf, abr, cbr or vbr\n"
+            "  --min-keyint N        minimum IDR interval for scene cuts (default keyint/10)\n"
+            "  --scenecut N          scene-cut sensitivity 0..100 (default 40; 0 = off)\n"
+            "  --no-deblock          switch the in-loop deblocking filter off\n"
+            "  --low-latency         one frame in, one packet out\n"
+            "  --cpu-mask LEVEL      highest SIMD level: c, sse2, ssse3, sse4.1, avx2, avx512\n"
             "  --keyint N            maximum IDR interval in frames (default 250; -1: first frame only)\n"
             "  --ref N               reference frames, 1..16 (default 1)\n"
             "  --preset NAME         ultrafast, superfast, veryfast, faster, fast, medium (default)\n"
@@ -92,7 +102,8 @@ static int parse_int(const char *s, const char *name, int lo, int hi, int *out)
 static int parse_options(int argc, char **argv, cli_options *o)
 {
     enum { OPT_BACKEND = 256, OPT_DEVICE, OPT_QP, OPT_KEYINT, OPT_REF, OPT_PRESET, OPT_THREADS, OPT_SIZE,
-           OPT_FPS, OPT_FRAMES, OPT_RECON, OPT_QUIET };
+           OPT_FPS, OPT_FRAMES, OPT_RECON, OPT_QUIET, OPT_CRF, OPT_BITRATE, OPT_VBV_MAXRATE, OPT_VBV_BUFSIZE,
+           OPT_RC, OPT_MIN_KEYINT, OPT_SCENECUT, OPT_NO_DEBLOCK, OPT_LOW_LATENCY, OPT_CPU_MASK };
     static const struct option longopts[] = {
         { "output", required_argument, NULL, 'o' },
         { "backend", required_argument, NULL, OPT_BACKEND },
@@ -107,10 +118,20 @@ static int parse_options(int argc, char **argv, cli_options *o)
         { "frames", required_argument, NULL, OPT_FRAMES },
         { "recon", required_argument, NULL, OPT_RECON },
         { "quiet", no_argument, NULL, OPT_QUIET },
+        { "crf", required_argument, NULL, OPT_CRF },
+        { "bitrate", required_argument, NULL, OPT_BITRATE },
+        { "vbv-maxrate", required_argument, NULL, OPT_VBV_MAXRATE },
+        { "vbv-bufsize", required_argument, NULL, OPT_VBV_BUFSIZE },
+        { "rc", required_argument, NULL, OPT_RC },
+        { "min-keyint", required_argument, NULL, OPT_MIN_KEYINT },
+        { "scenecut", required_argument, NULL, OPT_SCENECUT },
+        { "no-deblock", no_argument, NULL, OPT_NO_DEBLOCK },
+        { "low-latency", no_argument, NULL, OPT_LOW_LATENCY },
+        { "cpu-mask", required_argument, NULL, OPT_CPU_MASK },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    int c, v;
+    int c, v, rc_forced = -1, have_crf = 0;
     hwenc_config_default(&o->cfg);
     while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
         switch (c) {
@@ -160,6 +181,41 @@ static int parse_options(int argc, char **argv, cli_options *o)
             break;
         }
         case OPT_RECON: o->recon = optarg; break;
+        case OPT_CRF: {
+            char *end;
+            o->cfg.crf = strtod(optarg, &end);
+            if (*end || end == optarg) {
+                fprintf(stderr, "hwenc: --crf '%s' must be a number from 0 to 51\n", optarg);
+                return -1;
+            }
+            have_crf = 1;
+            break;
+        }
+        case OPT_BITRATE: if (parse_int(optarg, "--bitrate", 1, 1 << 30, &o->cfg.bitrate_kbps) < 0) return -1; break;
+        case OPT_VBV_MAXRATE:
+            if (parse_int(optarg, "--vbv-maxrate", 1, 1 << 30, &o->cfg.vbv_maxrate_kbps) < 0)
+                return -1;
+            break;
+        case OPT_VBV_BUFSIZE:
+            if (parse_int(optarg, "--vbv-bufsize", 1, 1 << 30, &o->cfg.vbv_bufsize_kbits) < 0)
+                return -1;
+            break;
+        case OPT_RC: {
+            static const char *const modes[] = { "cqp", "crf", "abr", "cbr", "vbr" };
+            for (int i = 0; i < 5; i++)
+                if (!strcmp(optarg, modes[i]))
+                    rc_forced = i;
+            if (rc_forced < 0) {
+                fprintf(stderr, "hwenc: --rc '%s' must be cqp, crf, abr, cbr or vbr\n", optarg);
+                return -1;
+            }
+            break;
+        }
+        case OPT_MIN_KEYINT: if (parse_int(optarg, "--min-keyint", 1, 1 << 30, &o->cfg.min_keyint) < 0) return -1; break;
+        case OPT_SCENECUT: if (parse_int(optarg, "--scenecut", 0, 100, &o->cfg.scenecut) < 0) return -1; break;
+        case OPT_NO_DEBLOCK: o->cfg.deblock = 0; break;
+        case OPT_LOW_LATENCY: o->cfg.low_latency = 1; break;
+        case OPT_CPU_MASK: o->cfg.cpu_level = optarg; break;
         case OPT_QUIET: o->quiet = 1; break;
         case 'h': usage(stdout); exit(0);
         default: usage(stderr); return -1;
@@ -169,6 +225,17 @@ static int parse_options(int argc, char **argv, cli_options *o)
         usage(stderr);
         return -1;
     }
+    /* The mode follows from the options as in x264, unless --rc names it. */
+    if (rc_forced >= 0)
+        o->cfg.rc_mode = (enum hwenc_rate_control)rc_forced;
+    else if (have_crf)
+        o->cfg.rc_mode = HWENC_RC_CRF;
+    else if (o->cfg.bitrate_kbps && o->cfg.vbv_maxrate_kbps == o->cfg.bitrate_kbps)
+        o->cfg.rc_mode = HWENC_RC_CBR;
+    else if (o->cfg.bitrate_kbps && o->cfg.vbv_maxrate_kbps)
+        o->cfg.rc_mode = HWENC_RC_VBR;
+    else if (o->cfg.bitrate_kbps)
+        o->cfg.rc_mode = HWENC_RC_ABR;
     o->input = argv[optind];
     return 0;
 }
@@ -417,10 +484,22 @@ done:
     return ret;
 }
 
-static int cmd_list_backends(void)
+static int cmd_list_backends(int argc, char **argv)
 {
+    hwenc_config cfg;
+    hwenc_config_default(&cfg);
+    cfg.width = 1280;
+    cfg.height = 720;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--device") && i + 1 < argc) {
+            cfg.device = argv[++i];
+        } else {
+            fprintf(stderr, "usage: hwenc list-backends [--device DEV]\n");
+            return 2;
+        }
+    }
     hwenc_backend_info info[HWENC_BACKEND_COUNT];
-    int n = hwenc_probe(NULL, info, HWENC_BACKEND_COUNT);
+    int n = hwenc_probe(&cfg, info, HWENC_BACKEND_COUNT);
     printf("%-8s %-10s %-28s %s\n", "backend", "available", "device", "reason");
     for (int i = 0; i < n; i++) {
         printf("%-8s %-10s %-28s %s\n", hwenc_backend_name(info[i].backend), info[i].available ? "yes" : "no",
@@ -442,7 +521,7 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "encode"))
         return cmd_encode(argc - 1, argv + 1);
     if (!strcmp(argv[1], "list-backends"))
-        return cmd_list_backends();
+        return cmd_list_backends(argc - 1, argv + 1);
     if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
         usage(stdout);
         return 0;

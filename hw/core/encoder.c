@@ -191,6 +191,18 @@ int hwenc_get_selection(const hwenc_encoder *enc, hwenc_backend_info *info, int 
 static int check_frame(hwenc_encoder *enc, const hwenc_frame *f)
 {
     const hwenc_config *c = &enc->cfg;
+    if (f->cuda_ptr) {
+        if (enc->backend->id != HWENC_BACKEND_NVENC) {
+            set_error(enc, "CUDA device memory input needs the NVENC backend");
+            return HWENC_EUNSUPPORTED;
+        }
+        if (f->cuda_pitch < c->width || (f->cuda_pitch & 3)) {
+            snprintf(enc->last_error, sizeof(enc->last_error),
+                     "cuda_pitch %d must be a multiple of 4 and at least the width %d", f->cuda_pitch, c->width);
+            return HWENC_EINVAL;
+        }
+        return 0;
+    }
     int planes = c->pixel_format == HWENC_PIXFMT_NV12 ? 2 : 3;
     for (int p = 0; p < planes; p++) {
         ptrdiff_t min_stride = p == 0 || planes == 2 ? c->width : c->width / 2;
@@ -224,8 +236,11 @@ int hwenc_send_frame(hwenc_encoder *enc, const hwenc_frame *frame)
 
     hal_picture pic;
     memset(&pic, 0, sizeof(pic));
-    frame_cost cost;
-    frame_analysis_run(&enc->analysis, frame->plane[0], frame->stride[0], enc->cfg.width, enc->cfg.height, &cost);
+    /* Frames in device memory cannot be looked at: no scene cuts for them. */
+    frame_cost cost = { 0 };
+    if (!frame->cuda_ptr)
+        frame_analysis_run(&enc->analysis, frame->plane[0], frame->stride[0], enc->cfg.width, enc->cfg.height,
+                           &cost);
     gop_plan(&enc->gop, frame->force_idr || gop_is_scene_cut(&enc->gop, &cost), &pic);
     pic.cost = cost;
     int planes = enc->cfg.pixel_format == HWENC_PIXFMT_NV12 ? 2 : 3;
@@ -234,6 +249,8 @@ int hwenc_send_frame(hwenc_encoder *enc, const hwenc_frame *frame)
         pic.stride[p] = frame->stride[p];
     }
     pic.pts = frame->pts;
+    pic.cuda_ptr = frame->cuda_ptr;
+    pic.cuda_pitch = frame->cuda_pitch;
     if (pic.type == HWENC_FRAME_IDR) {
         pic.parameter_sets = enc->parameter_sets;
         pic.parameter_sets_size = enc->parameter_sets_size;

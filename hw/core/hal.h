@@ -43,6 +43,9 @@ typedef struct hal_picture {
     /* Input in config->pixel_format; valid only during send_picture. */
     const uint8_t *plane[3];
     ptrdiff_t stride[3];
+    /* Or, for backends that take device memory (NVENC), a CUdeviceptr. */
+    uint64_t cuda_ptr;
+    int cuda_pitch;
     int64_t pts;
     int64_t display_index;           /* frames sent so far, counting from 0 */
     enum hwenc_frame_type type;

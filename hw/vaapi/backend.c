@@ -359,5 +359,6 @@ const hal_backend hal_backend_vaapi = {
     .open = vaapi_open,
     .send_picture = vaapi_send_picture,
     .receive_packet = vaapi_receive_packet,
+    .reconfigure = vaapi_reconfigure,
     .close = vaapi_close,
 };

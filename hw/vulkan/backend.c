@@ -563,11 +563,17 @@ static int vk_receive_packet(void *priv, int drain, hal_packet *pkt, char *err, 
     return 0;
 }
 
+static int vk_reconfigure(void *priv, const hwenc_config *cfg, char *err, size_t err_size)
+{
+    return vk_backend_set_bitrate(priv, cfg->bitrate_kbps, cfg->vbv_maxrate_kbps, err, err_size);
+}
+
 const hal_backend hal_backend_vulkan = {
     .id = HWENC_BACKEND_VULKAN,
     .probe = vk_probe,
     .open = vk_open,
     .send_picture = vk_send_picture,
     .receive_packet = vk_receive_packet,
+    .reconfigure = vk_reconfigure,
     .close = vk_close,
 };

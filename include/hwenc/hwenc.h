@@ -174,6 +174,11 @@ typedef struct hwenc_config {
     int deblock;                 /* 1: in-loop deblocking on (default), 0: off */
 
     int threads;                 /* CPU threads; 0 = all cores */
+    /* Highest SIMD level the CPU encoder may use: NULL or "" = all the CPU
+     * has; "c", "sse2", "ssse3", "sse4.1", "avx2", "avx512" cap it (for tests
+     * and reproducibility). The HWENC_CPU_MASK environment variable, when
+     * set, takes precedence. */
+    const char *cpu_level;
     int low_latency;             /* one frame in, one packet out; no look-ahead, no reordering */
     int want_recon;              /* return the reconstruction with each packet if the backend can */
 
@@ -234,6 +239,15 @@ typedef struct hwenc_frame {
     ptrdiff_t stride[3];
     int64_t pts;                 /* presentation time stamp, any unit; carried to the packet */
     int force_idr;               /* 1: encode this frame as an IDR picture */
+    /* Zero-copy input (NVENC backend only; others return HWENC_EUNSUPPORTED):
+     * the frame as a CUdeviceptr allocated in external.cuda_context, used
+     * instead of plane[] when nonzero. Luma rows are cuda_pitch bytes apart
+     * and chroma follows cuda_pitch * height bytes of luma (NV12: interleaved
+     * UV rows of cuda_pitch; I420: U then V rows of cuda_pitch / 2).
+     * cuda_pitch is a multiple of 4 and at least the width. The memory must
+     * stay unchanged until the frame's packet has been received. */
+    uint64_t cuda_ptr;
+    int cuda_pitch;
 } hwenc_frame;
 
 /* Sends one frame, or NULL to flush. Returns HWENC_EAGAIN if packets must be

@@ -1,0 +1,35 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ *
+ * x86 versions of the dct_dsp kernels and the part of dct_dsp_init() that
+ * installs them. The 2x2 chroma DC transform stays C: four values are less
+ * work than getting them into a register.
+ */
+#ifndef HWENC_CPU_X86_DCT_H
+#define HWENC_CPU_X86_DCT_H
+
+#include "cpu.h"
+#include "../dct.h"
+
+void sub4x4_dct_sse2(int16_t dct[16], const uint8_t *src, ptrdiff_t src_stride,
+                     const uint8_t *pred, ptrdiff_t pred_stride);
+void add4x4_idct_sse2(uint8_t *dst, ptrdiff_t dst_stride, const int16_t dct[16]);
+void dct4x4dc_sse2(int16_t dc[16]);
+void idct4x4dc_sse2(int16_t dc[16]);
+void zigzag_scan_4x4_ssse3(int16_t out[16], const int16_t in[16]);
+
+static inline void dct_dsp_init_x86(dct_dsp *dsp, uint32_t flags)
+{
+    if (!(flags & CPU_SSE2))
+        return;
+    dsp->sub4x4_dct = sub4x4_dct_sse2;
+    dsp->add4x4_idct = add4x4_idct_sse2;
+    dsp->dct4x4dc = dct4x4dc_sse2;
+    dsp->idct4x4dc = idct4x4dc_sse2;
+
+    if (!(flags & CPU_SSSE3))
+        return;
+    dsp->zigzag_scan_4x4 = zigzag_scan_4x4_ssse3;
+}
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ *
+ * x86 versions of the deblocking edge kernels of deblock.h.
+ */
+#ifndef HWENC_CPU_X86_DEBLOCK_H
+#define HWENC_CPU_X86_DEBLOCK_H
+
+#include "cpu.h"
+#include "../deblock.h"
+
+decl_deblock_edge_fn(deblock_luma_v_sse2);
+decl_deblock_edge_fn(deblock_luma_h_sse2);
+decl_deblock_edge_intra_fn(deblock_luma_intra_v_sse2);
+decl_deblock_edge_intra_fn(deblock_luma_intra_h_sse2);
+decl_deblock_edge_fn(deblock_chroma_v_sse2);
+decl_deblock_edge_fn(deblock_chroma_h_sse2);
+decl_deblock_edge_intra_fn(deblock_chroma_intra_v_sse2);
+decl_deblock_edge_intra_fn(deblock_chroma_intra_h_sse2);
+
+static inline void deblock_dsp_init_x86(deblock_dsp *dsp, uint32_t flags)
+{
+    if (!(flags & CPU_SSE2))
+        return;
+    dsp->luma_v = deblock_luma_v_sse2;
+    dsp->luma_h = deblock_luma_h_sse2;
+    dsp->luma_intra_v = deblock_luma_intra_v_sse2;
+    dsp->luma_intra_h = deblock_luma_intra_h_sse2;
+    dsp->chroma_v = deblock_chroma_v_sse2;
+    dsp->chroma_h = deblock_chroma_h_sse2;
+    dsp->chroma_intra_v = deblock_chroma_intra_v_sse2;
+    dsp->chroma_intra_h = deblock_chroma_intra_h_sse2;
+}
+
+#endif

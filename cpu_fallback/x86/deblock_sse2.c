@@ -1,0 +1,217 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ *
+ * SSE2 deblocking (8.7.2.3, 8.7.2.4). One vector lane is one line across
+ * the edge. Horizontal edges (_h) load their rows directly; vertical edges
+ * (_v) transpose the columns p3 .. q3 of 16 (luma) or 8 (chroma) rows into
+ * lanes and back. The filters themselves run on 8 lanes of 16 bits, where
+ * every intermediate of the standard's formulas fits without rounding
+ * shortcuts, so the results are exact by construction.
+ */
+#include <emmintrin.h>
+#include <string.h>
+
+#include "x86/deblock.h"
+
+/* p[k] is pk, q[k] is qk, as 16-bit lanes. */
+typedef struct edge16 {
+    __m128i p[4], q[4];
+} edge16;
+
+static inline __m128i absdiff16(__m128i a, __m128i b)
+{
+    return _mm_max_epi16(_mm_sub_epi16(a, b), _mm_sub_epi16(b, a));
+}
+
+static inline __m128i lt16(__m128i a, __m128i b)
+{
+    return _mm_cmplt_epi16(a, b);
+}
+
+static inline __m128i clip16(__m128i v, __m128i lo, __m128i hi)
+{
+    return _mm_min_epi16(_mm_max_epi16(v, lo), hi);
+}
+
+static inline __m128i select16(__m128i mask, __m128i a, __m128i b)
+{
+    return _mm_or_si128(_mm_and_si128(mask, a), _mm_andnot_si128(mask, b));
+}
+
+/* |p0 - q0| < alpha && |p1 - p0| < beta && |q1 - q0| < beta. */
+static inline __m128i filter_mask(const edge16 *e, __m128i alpha, __m128i beta)
+{
+    return _mm_and_si128(lt16(absdiff16(e->p[0], e->q[0]), alpha),
+                         _mm_and_si128(lt16(absdiff16(e->p[1], e->p[0]), beta),
+                                       lt16(absdiff16(e->q[1], e->q[0]), beta)));
+}
+
+/* The p0/q0 update shared by luma and chroma: delta clipped to +-tc. */
+static inline void filter_p0q0(edge16 *e, __m128i tc, __m128i mask)
+{
+    __m128i d = _mm_add_epi16(_mm_slli_epi16(_mm_sub_epi16(e->q[0], e->p[0]), 2),
+                              _mm_sub_epi16(e->p[1], e->q[1]));
+    d = _mm_srai_epi16(_mm_add_epi16(d, _mm_set1_epi16(4)), 3);
+    d = _mm_and_si128(clip16(d, _mm_sub_epi16(_mm_setzero_si128(), tc), tc), mask);
+    /* Out of 0..255 values are clipped by the final packus. */
+    e->p[0] = _mm_add_epi16(e->p[0], d);
+    e->q[0] = _mm_sub_epi16(e->q[0], d);
+}
+
+/* bS < 4, luma. tc0 is -1 in lanes left alone. */
+static inline void luma_normal(edge16 *e, __m128i alpha, __m128i beta, __m128i tc0)
+{
+    const __m128i mask = _mm_and_si128(filter_mask(e, alpha, beta), _mm_cmpgt_epi16(tc0, _mm_set1_epi16(-1)));
+    const __m128i ap = _mm_and_si128(lt16(absdiff16(e->p[2], e->p[0]), beta), mask);
+    const __m128i aq = _mm_and_si128(lt16(absdiff16(e->q[2], e->q[0]), beta), mask);
+    const __m128i neg_tc0 = _mm_sub_epi16(_mm_setzero_si128(), tc0);
+    const __m128i avg = _mm_srli_epi16(_mm_add_epi16(_mm_add_epi16(e->p[0], e->q[0]), _mm_set1_epi16(1)), 1);
+    __m128i dp = _mm_srai_epi16(_mm_sub_epi16(_mm_add_epi16(e->p[2], avg), _mm_slli_epi16(e->p[1], 1)), 1);
+    __m128i dq = _mm_srai_epi16(_mm_sub_epi16(_mm_add_epi16(e->q[2], avg), _mm_slli_epi16(e->q[1], 1)), 1);
+    dp = _mm_and_si128(clip16(dp, neg_tc0, tc0), ap);
+    dq = _mm_and_si128(clip16(dq, neg_tc0, tc0), aq);
+    /* tC = tC0 + ap + aq; the masks are -1 where true. */
+    const __m128i tc = _mm_sub_epi16(_mm_sub_epi16(tc0, ap), aq);
+    filter_p0q0(e, tc, mask);
+    e->p[1] = _mm_add_epi16(e->p[1], dp);
+    e->q[1] = _mm_add_epi16(e->q[1], dq);
+}
+
+static inline void chroma_normal(edge16 *e, __m128i alpha, __m128i beta, __m128i tc0)
+{
+    const __m128i mask = _mm_and_si128(filter_mask(e, alpha, beta), _mm_cmpgt_epi16(tc0, _mm_set1_epi16(-1)));
+    filter_p0q0(e, _mm_add_epi16(tc0, _mm_set1_epi16(1)), mask);
+}
+
+/* (2 * x1 + x0 + y1 + 2) >> 2, the weak bS == 4 update of x0. */
+static inline __m128i strong_weak0(__m128i x0, __m128i x1, __m128i y1)
+{
+    return _mm_srli_epi16(_mm_add_epi16(_mm_add_epi16(_mm_slli_epi16(x1, 1), x0),
+                                        _mm_add_epi16(y1, _mm_set1_epi16(2))), 2);
+}
+
+/* One side of the luma bS == 4 filter: x are the samples on that side
+ * (x[0] next to the edge), y the other side's. */
+static inline void luma_strong_side(__m128i x[4], const __m128i y[4], __m128i strong, __m128i mask)
+{
+    const __m128i c2 = _mm_set1_epi16(2), c4 = _mm_set1_epi16(4);
+    const __m128i sum = _mm_add_epi16(_mm_add_epi16(x[1], x[0]), y[0]); /* x1 + x0 + y0 */
+    const __m128i n0 = _mm_srli_epi16(_mm_add_epi16(_mm_add_epi16(_mm_add_epi16(x[2], _mm_slli_epi16(sum, 1)),
+                                                                  _mm_sub_epi16(y[1], x[2])),
+                                                    _mm_add_epi16(x[2], c4)), 3);
+    const __m128i n1 = _mm_srli_epi16(_mm_add_epi16(_mm_add_epi16(x[2], sum), c2), 2);
+    const __m128i n2 = _mm_srli_epi16(_mm_add_epi16(_mm_add_epi16(_mm_slli_epi16(x[3], 1), x[2]),
+                                                    _mm_add_epi16(_mm_add_epi16(_mm_slli_epi16(x[2], 1), sum), c4)),
+                                      3);
+    const __m128i weak = strong_weak0(x[0], x[1], y[1]);
+    const __m128i s = _mm_and_si128(strong, mask);
+    x[0] = select16(mask, select16(strong, n0, weak), x[0]);
+    x[1] = select16(s, n1, x[1]);
+    x[2] = select16(s, n2, x[2]);
+}
+
+static inline void luma_strong(edge16 *e, __m128i alpha, __m128i beta)
+{
+    const __m128i mask = filter_mask(e, alpha, beta);
+    const __m128i small_gap = lt16(absdiff16(e->p[0], e->q[0]),
+                                   _mm_add_epi16(_mm_srai_epi16(alpha, 2), _mm_set1_epi16(2)));
+    const __m128i sp = _mm_and_si128(small_gap, lt16(absdiff16(e->p[2], e->p[0]), beta));
+    const __m128i sq = _mm_and_si128(small_gap, lt16(absdiff16(e->q[2], e->q[0]), beta));
+    /* Each side reads the other's unfiltered samples. */
+    __m128i p[4], q[4];
+    memcpy(p, e->p, sizeof(p));
+    memcpy(q, e->q, sizeof(q));
+    luma_strong_side(e->p, q, sp, mask);
+    luma_strong_side(e->q, p, sq, mask);
+}
+
+static inline void chroma_strong(edge16 *e, __m128i alpha, __m128i beta)
+{
+    const __m128i mask = filter_mask(e, alpha, beta);
+    const __m128i p0 = strong_weak0(e->p[0], e->p[1], e->q[1]);
+    const __m128i q0 = strong_weak0(e->q[0], e->q[1], e->p[1]);
+    e->p[0] = select16(mask, p0, e->p[0]);
+    e->q[0] = select16(mask, q0, e->q[0]);
+}
+
+/* ---- loads and stores ---- */
+
+/* 16 lanes of bytes as two halves of 16-bit lanes. */
+static inline void split16(const __m128i v[8], edge16 *lo, edge16 *hi)
+{
+    const __m128i z = _mm_setzero_si128();
+    for (int k = 0; k < 4; k++) {
+        lo->p[k] = _mm_unpacklo_epi8(v[3 - k], z);
+        hi->p[k] = _mm_unpackhi_epi8(v[3 - k], z);
+        lo->q[k] = _mm_unpacklo_epi8(v[4 + k], z);
+        hi->q[k] = _mm_unpackhi_epi8(v[4 + k], z);
+    }
+}
+
+static inline void join16(__m128i v[8], const edge16 *lo, const edge16 *hi)
+{
+    for (int k = 0; k < 4; k++) {
+        v[3 - k] = _mm_packus_epi16(lo->p[k], hi->p[k]);
+        v[4 + k] = _mm_packus_epi16(lo->q[k], hi->q[k]);
+    }
+}
+
+/* Columns 0..7 of 16 rows of 8 bytes into 8 vectors of 16 lanes. */
+static inline void transpose_16x8(__m128i c[8], const uint8_t *pix, ptrdiff_t stride)
+{
+    __m128i t[8], u[8], v[4], w[4];
+    for (int k = 0; k < 8; k++)
+        t[k] = _mm_unpacklo_epi8(_mm_loadl_epi64((const __m128i *)(pix + 2 * k * stride)),
+                                 _mm_loadl_epi64((const __m128i *)(pix + (2 * k + 1) * stride)));
+    for (int k = 0; k < 4; k++) {
+        u[2 * k] = _mm_unpacklo_epi16(t[2 * k], t[2 * k + 1]);     /* rows 4k..4k+3, cols 0..3 */
+        u[2 * k + 1] = _mm_unpackhi_epi16(t[2 * k], t[2 * k + 1]); /* cols 4..7 */
+    }
+    v[0] = _mm_unpacklo_epi32(u[0], u[2]); /* rows 0..7: cols 0, 1 */
+    v[1] = _mm_unpackhi_epi32(u[0], u[2]); /* cols 2, 3 */
+    v[2] = _mm_unpacklo_epi32(u[1], u[3]); /* cols 4, 5 */
+    v[3] = _mm_unpackhi_epi32(u[1], u[3]); /* cols 6, 7 */
+    w[0] = _mm_unpacklo_epi32(u[4], u[6]); /* rows 8..15 */
+    w[1] = _mm_unpackhi_epi32(u[4], u[6]);
+    w[2] = _mm_unpacklo_epi32(u[5], u[7]);
+    w[3] = _mm_unpackhi_epi32(u[5], u[7]);
+    for (int k = 0; k < 4; k++) {
+        c[2 * k] = _mm_unpacklo_epi64(v[k], w[k]);
+        c[2 * k + 1] = _mm_unpackhi_epi64(v[k], w[k]);
+    }
+}
+
+/* Stores n consecutive columns c[0..n-1] (n = 4 or 8) of 16 lanes as the
+ * first n bytes of 16 rows. */
+static inline void store_cols_16(uint8_t *pix, ptrdiff_t stride, const __m128i *c, int n)
+{
+    __m128i a[8], b[8];
+    for (int k = 0; k < n / 2; k++) {
+        a[2 * k] = _mm_unpacklo_epi8(c[2 * k], c[2 * k + 1]);     /* rows 0..7 */
+        a[2 * k + 1] = _mm_unpackhi_epi8(c[2 * k], c[2 * k + 1]); /* rows 8..15 */
+    }
+    for (int h = 0; h < 2; h++) {
+        b[4 * h] = _mm_unpacklo_epi16(a[h], a[2 + h]);     /* rows 8h+0..3, cols 0..3 */
+        b[4 * h + 1] = _mm_unpackhi_epi16(a[h], a[2 + h]); /* rows 8h+4..7 */
+        if (n == 8) {
+            b[4 * h + 2] = _mm_unpacklo_epi16(a[4 + h], a[6 + h]); /* cols 4..7 */
+            b[4 * h + 3] = _mm_unpackhi_epi16(a[4 + h], a[6 + h]);
+        }
+    }
+    for (int h = 0; h < 2; h++)
+        for (int g = 0; g < 2; g++) {
+            uint8_t *row = pix + (8 * h + 4 * g) * stride;
+            const __m128i lo4 = b[4 * h + g];
+            if (n == 4) {
+                for (int r = 0; r < 4; r++)
+                    _mm_storeu_si32(row + r * stride, _mm_srli_si128(lo4, 0) /* placeholder */);
+            } else {
+                const __m128i hi4 = b[4 * h + 2 + g];
+                const __m128i r01 = _mm_unpacklo_epi32(lo4, hi4), r23 = _mm_unpackhi_epi32(lo4, hi4);
+                _mm_storel_epi64((__m128i *)row, r01);
+                _mm_storel_epi64((__m128i *)(row + stride), _mm_unpackhi_epi64(r01, r01));
+                _mm_storel_epi64((__m128i *)(row + 2 * stride), r23);
+                _mm_storel_epi64((__m128i *)(row + 3 * stride), _mm_unpackhi_epi64(r23, r23));
+            }
+        }
+}

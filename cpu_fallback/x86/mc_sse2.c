@@ -1,0 +1,156 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ *
+ * SSE2 motion compensation: block copy and average, quarter-pel luma from
+ * the precomputed half-pel planes, and frame border extension.
+ * pavgb is exactly (a + b + 1) >> 1, so every quarter-pel position is one
+ * instruction per 16 samples.
+ */
+#include <emmintrin.h>
+#include <string.h>
+
+#include "x86/mc.h"
+
+/* Row loops specialised by width; the widths motion compensation uses
+ * (16, 8, 4) take one vector per row, others fall back to wider-to-narrower
+ * pieces. */
+static inline void copy_row(uint8_t *dst, const uint8_t *src, int w)
+{
+    int x = 0;
+    for (; x + 16 <= w; x += 16)
+        _mm_storeu_si128((__m128i *)(dst + x), _mm_loadu_si128((const __m128i *)(src + x)));
+    if (x + 8 <= w) {
+        _mm_storel_epi64((__m128i *)(dst + x), _mm_loadl_epi64((const __m128i *)(src + x)));
+        x += 8;
+    }
+    if (x < w)
+        memcpy(dst + x, src + x, (size_t)(w - x));
+}
+
+static inline void avg_row(uint8_t *dst, const uint8_t *a, const uint8_t *b, int w)
+{
+    int x = 0;
+    for (; x + 16 <= w; x += 16)
+        _mm_storeu_si128((__m128i *)(dst + x), _mm_avg_epu8(_mm_loadu_si128((const __m128i *)(a + x)),
+                                                             _mm_loadu_si128((const __m128i *)(b + x))));
+    if (x + 8 <= w) {
+        _mm_storel_epi64((__m128i *)(dst + x), _mm_avg_epu8(_mm_loadl_epi64((const __m128i *)(a + x)),
+                                                            _mm_loadl_epi64((const __m128i *)(b + x))));
+        x += 8;
+    }
+    if (x + 4 <= w) {
+        _mm_storeu_si32(dst + x, _mm_avg_epu8(_mm_loadu_si32(a + x), _mm_loadu_si32(b + x)));
+        x += 4;
+    }
+    for (; x < w; x++)
+        dst[x] = (uint8_t)((a[x] + b[x] + 1) >> 1);
+}
+
+decl_pixel_copy_fn(pixel_copy_sse2)
+{
+    switch (w) {
+    case 16:
+        for (int y = 0; y < h; y++, dst += dst_stride, src += src_stride)
+            _mm_storeu_si128((__m128i *)dst, _mm_loadu_si128((const __m128i *)src));
+        return;
+    case 8:
+        for (int y = 0; y < h; y++, dst += dst_stride, src += src_stride)
+            _mm_storel_epi64((__m128i *)dst, _mm_loadl_epi64((const __m128i *)src));
+        return;
+    case 4:
+        for (int y = 0; y < h; y++, dst += dst_stride, src += src_stride)
+            _mm_storeu_si32(dst, _mm_loadu_si32(src));
+        return;
+    default:
+        for (int y = 0; y < h; y++, dst += dst_stride, src += src_stride)
+            copy_row(dst, src, w);
+    }
+}
+
+decl_pixel_avg_fn(pixel_avg_sse2)
+{
+    switch (w) {
+    case 16:
+        for (int y = 0; y < h; y++, dst += dst_stride, src1 += src1_stride, src2 += src2_stride)
+            _mm_storeu_si128((__m128i *)dst, _mm_avg_epu8(_mm_loadu_si128((const __m128i *)src1),
+                                                          _mm_loadu_si128((const __m128i *)src2)));
+        return;
+    case 8:
+        for (int y = 0; y < h; y++, dst += dst_stride, src1 += src1_stride, src2 += src2_stride)
+            _mm_storel_epi64((__m128i *)dst, _mm_avg_epu8(_mm_loadl_epi64((const __m128i *)src1),
+                                                          _mm_loadl_epi64((const __m128i *)src2)));
+        return;
+    case 4:
+        for (int y = 0; y < h; y++, dst += dst_stride, src1 += src1_stride, src2 += src2_stride)
+            _mm_storeu_si32(dst, _mm_avg_epu8(_mm_loadu_si32(src1), _mm_loadu_si32(src2)));
+        return;
+    default:
+        for (int y = 0; y < h; y++, dst += dst_stride, src1 += src1_stride, src2 += src2_stride)
+            avg_row(dst, src1, src2, w);
+    }
+}
+
+enum { PL_FULL, PL_B, PL_H, PL_J, PL_NONE };
+
+/* Table 8-12's quarter-pel positions, indexed by (yFrac << 2) | xFrac, as
+ * one plane or the average of two; off1 moves the second (or for c, n and r
+ * the first) sample to its right (1) or lower (2) neighbour. The C version
+ * in mc.c derives each entry from 8.4.2.2.1. */
+static const struct {
+    uint8_t plane0, plane1;
+    uint8_t off0, off1; /* 0: none, 1: x + 1, 2: y + 1 */
+} qpel_pos[16] = {
+    { PL_FULL, PL_NONE, 0, 0 }, { PL_FULL, PL_B, 0, 0 }, { PL_B, PL_NONE, 0, 0 }, { PL_FULL, PL_B, 1, 0 },
+    { PL_FULL, PL_H, 0, 0 },    { PL_B, PL_H, 0, 0 },    { PL_B, PL_J, 0, 0 },    { PL_B, PL_H, 0, 1 },
+    { PL_H, PL_NONE, 0, 0 },    { PL_H, PL_J, 0, 0 },    { PL_J, PL_NONE, 0, 0 }, { PL_J, PL_H, 0, 1 },
+    { PL_FULL, PL_H, 2, 0 },    { PL_H, PL_B, 0, 2 },    { PL_J, PL_B, 0, 2 },    { PL_H, PL_B, 1, 2 },
+};
+
+decl_get_luma_fn(get_luma_sse2)
+{
+    const int q = ((mvy & 3) << 2) | (mvx & 3);
+    const ptrdiff_t off = (ptrdiff_t)(mvy >> 2) * stride + (mvx >> 2);
+    /* Offset 1 is one column, 2 one row. */
+    const ptrdiff_t step[3] = { 0, 1, stride };
+    const uint8_t *p0 = planes[qpel_pos[q].plane0] + off + step[qpel_pos[q].off0];
+    if (qpel_pos[q].plane1 == PL_NONE) {
+        pixel_copy_sse2(dst, dst_stride, p0, stride, w, h);
+        return;
+    }
+    const uint8_t *p1 = planes[qpel_pos[q].plane1] + off + step[qpel_pos[q].off1];
+    pixel_avg_sse2(dst, dst_stride, p0, stride, p1, stride, w, h);
+}
+
+/* Fills n >= 16 bytes with overlapping stores; the last store ends at n. */
+static inline void fill_bytes(uint8_t *dst, __m128i v, int n)
+{
+    int x = 0;
+    for (; x + 16 < n; x += 16)
+        _mm_storeu_si128((__m128i *)(dst + x), v);
+    _mm_storeu_si128((__m128i *)(dst + n - 16), v);
+}
+
+decl_frame_expand_border_fn(frame_expand_border_sse2)
+{
+    if (pad < 16) {
+        for (int y = 0; y < height; y++) {
+            uint8_t *row = plane + y * stride;
+            memset(row - pad, row[0], (size_t)pad);
+            memset(row + width, row[width - 1], (size_t)pad);
+        }
+    } else {
+        for (int y = 0; y < height; y++) {
+            uint8_t *row = plane + y * stride;
+            fill_bytes(row - pad, _mm_set1_epi8((char)row[0]), pad);
+            fill_bytes(row + width, _mm_set1_epi8((char)row[width - 1]), pad);
+        }
+    }
+    /* The widened first and last rows fill the corners too. */
+    const int row_len = width + 2 * pad;
+    const uint8_t *first = plane - pad;
+    const uint8_t *last = plane + (height - 1) * stride - pad;
+    for (int y = 1; y <= pad; y++) {
+        copy_row(plane - y * stride - pad, first, row_len);
+        copy_row(plane + (height - 1 + y) * stride - pad, last, row_len);
+    }
+}

@@ -1,0 +1,60 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ *
+ * x86 versions of the quant_dsp kernels and the part of quant_dsp_init()
+ * that installs them. The 2x2 chroma DC ones stay C (four values).
+ *
+ * Input ranges where the SIMD versions are exact (the C versions accept
+ * more; the encoder stays well inside):
+ *  - quant: any int16 coefficient, any uint16 mf, bias < 2^31, qbits 1..31.
+ *    The product |c| * mf + bias then fits 32 unsigned bits and the level
+ *    31, so int16 saturation by packssdw equals the C clip.
+ *  - dequant_4x4, dequant_4x4_dc: dequant[i] << (qp / 6) (dequant0 << (qp / 6))
+ *    below 2^15, which the normative factors (at most 29) meet for every qp
+ *    in 0..51.
+ */
+#ifndef HWENC_CPU_X86_QUANT_H
+#define HWENC_CPU_X86_QUANT_H
+
+#include "cpu.h"
+#include "../quant.h"
+
+int quant_4x4_sse2(int16_t dct[16], const uint16_t mf[16], uint32_t bias, int qbits);
+int quant_4x4_dc_sse2(int16_t dc[16], uint16_t mf, uint32_t bias, int qbits);
+void dequant_4x4_sse2(int16_t dct[16], const uint8_t dequant[16], int qp);
+void dequant_4x4_dc_sse2(int16_t dc[16], int dequant0, int qp);
+int coeff_last_16_sse2(const int16_t coeffs[16]);
+int count_nonzero_16_sse2(const int16_t coeffs[16]);
+int quant_4x4_ssse3(int16_t dct[16], const uint16_t mf[16], uint32_t bias, int qbits);
+int quant_4x4_dc_ssse3(int16_t dc[16], uint16_t mf, uint32_t bias, int qbits);
+int quant_4x4_avx2(int16_t dct[16], const uint16_t mf[16], uint32_t bias, int qbits);
+int quant_4x4_dc_avx2(int16_t dc[16], uint16_t mf, uint32_t bias, int qbits);
+void dequant_4x4_avx2(int16_t dct[16], const uint8_t dequant[16], int qp);
+void dequant_4x4_dc_avx2(int16_t dc[16], int dequant0, int qp);
+
+static inline void quant_dsp_init_x86(quant_dsp *dsp, uint32_t flags)
+{
+    if (!(flags & CPU_SSE2))
+        return;
+    dsp->quant_4x4 = quant_4x4_sse2;
+    dsp->quant_4x4_dc = quant_4x4_dc_sse2;
+    dsp->dequant_4x4 = dequant_4x4_sse2;
+    dsp->dequant_4x4_dc = dequant_4x4_dc_sse2;
+    dsp->coeff_last_16 = coeff_last_16_sse2;
+    dsp->count_nonzero_16 = count_nonzero_16_sse2;
+
+    if (!(flags & CPU_SSSE3))
+        return;
+    dsp->quant_4x4 = quant_4x4_ssse3;
+    dsp->quant_4x4_dc = quant_4x4_dc_ssse3;
+
+    if (!(flags & CPU_AVX2))
+        return;
+    /* One register holds the whole block. */
+    dsp->quant_4x4 = quant_4x4_avx2;
+    dsp->quant_4x4_dc = quant_4x4_dc_avx2;
+    dsp->dequant_4x4 = dequant_4x4_avx2;
+    dsp->dequant_4x4_dc = dequant_4x4_dc_avx2;
+}
+
+#endif
