@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "encoder.h"
 #include "hal.h"
@@ -57,6 +58,7 @@ static int cpu_open(const hal_session *s, void **priv, hal_caps *caps, char *err
         .dpb_slots = s->dpb_slots,
         .preset = cfg->preset,
         .cpu_flags = 0,
+        .threads = cfg->threads ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN),
     };
     int ret = cpu_encoder_open(&b->enc, &params);
     if (ret < 0) {

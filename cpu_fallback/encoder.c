@@ -5,6 +5,7 @@
  * loop of a slice, and the NAL unit around it.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +40,26 @@ static void init_lambda(cpu_encoder *enc)
         long v = lrint(pow(2.0, (qp - 12) / 6.0));
         enc->lambda_tab[qp] = (uint16_t)(v < 1 ? 1 : v);
     }
+}
+
+/* One slice per thread, each of whole macroblock rows, as even as can be. */
+static int alloc_slices(cpu_encoder *enc, int threads)
+{
+    int n = threads < 1 ? 1 : threads > enc->mb_height ? enc->mb_height : threads;
+    enc->slices = calloc((size_t)n, sizeof(*enc->slices));
+    if (!enc->slices)
+        return -1;
+    enc->num_slices = n;
+    for (int i = 0; i < n; i++) {
+        slice_job *job = &enc->slices[i];
+        job->enc = enc;
+        job->first_row = enc->mb_height * i / n;
+        job->end_row = enc->mb_height * (i + 1) / n;
+        job->capacity = (size_t)(job->end_row - job->first_row) * (size_t)enc->mb_width * (MB_MAX_BITS / 8 + 8) + 1024;
+        if (!(job->rbsp = malloc(job->capacity)))
+            return -1;
+    }
+    return 0;
 }
 
 int cpu_encoder_open(cpu_encoder **out, const cpu_encoder_params *params)
@@ -77,9 +98,10 @@ int cpu_encoder_open(cpu_encoder **out, const cpu_encoder_params *params)
     enc->mbs = calloc(mb_count, sizeof(*enc->mbs));
     enc->mbs_prev = calloc(mb_count, sizeof(*enc->mbs_prev));
     enc->recon = calloc((size_t)enc->dpb_slots + 1, sizeof(*enc->recon));
-    enc->rbsp_capacity = mb_count * (MB_MAX_BITS / 8 + 8) + 1024;
-    enc->rbsp = malloc(enc->rbsp_capacity);
-    if (!enc->mbs || !enc->mbs_prev || !enc->recon || !enc->rbsp || cpu_frame_alloc(&enc->source, enc->mb_width, enc->mb_height, 0) < 0)
+    pthread_mutex_init(&enc->deblock_lock, NULL);
+    pthread_cond_init(&enc->deblock_cond, NULL);
+    if (!enc->mbs || !enc->mbs_prev || !enc->recon || alloc_slices(enc, params->threads) < 0 ||
+        cpu_frame_alloc(&enc->source, enc->mb_width, enc->mb_height, 0) < 0)
         goto fail;
     for (int i = 0; i <= enc->dpb_slots; i++)
         if (cpu_frame_alloc(&enc->recon[i], enc->mb_width, enc->mb_height, 1) < 0)
@@ -102,13 +124,20 @@ void cpu_encoder_close(cpu_encoder *enc)
     cpu_frame_free(&enc->source);
     free(enc->mbs);
     free(enc->mbs_prev);
-    free(enc->rbsp);
+    for (int i = 0; enc->slices && i < enc->num_slices; i++)
+        free(enc->slices[i].rbsp);
+    free(enc->slices);
+    pthread_mutex_destroy(&enc->deblock_lock);
+    pthread_cond_destroy(&enc->deblock_cond);
     free(enc);
 }
 
 size_t cpu_encoder_max_picture_size(const cpu_encoder *enc)
 {
-    return h264_nal_max_size(enc->rbsp_capacity);
+    size_t size = 0;
+    for (int i = 0; i < enc->num_slices; i++)
+        size += h264_nal_max_size(enc->slices[i].capacity);
+    return size;
 }
 
 static cpu_frame *recon_frame(const cpu_encoder *enc, int slot)
@@ -125,16 +154,18 @@ void cpu_encoder_get_recon(const cpu_encoder *enc, int slot, const uint8_t *plan
     }
 }
 
-static void mb_setup(cpu_encoder *enc, mb_ctx *mb, cpu_frame *recon, int mbx, int mby, int qp)
+/* Macroblocks of other slices are not available for prediction. */
+static void mb_setup(cpu_encoder *enc, mb_ctx *mb, cpu_frame *recon, int mbx, int mby, int first_row, int qp)
 {
     mb_state *row = enc->mbs + (size_t)mby * (size_t)enc->mb_width;
+    int above = mby > first_row;
     mb->x = mbx;
     mb->y = mby;
-    mb->avail = (mbx > 0 ? MB_LEFT : 0) | (mby > 0 ? MB_TOP : 0) |
-                (mby > 0 && mbx + 1 < enc->mb_width ? MB_TOPRIGHT : 0) | (mbx > 0 && mby > 0 ? MB_TOPLEFT : 0);
+    mb->avail = (mbx > 0 ? MB_LEFT : 0) | (above ? MB_TOP : 0) | (above && mbx + 1 < enc->mb_width ? MB_TOPRIGHT : 0) |
+                (mbx > 0 && above ? MB_TOPLEFT : 0);
     mb->state = row + mbx;
     mb->left = mbx > 0 ? mb->state - 1 : NULL;
-    mb->top = mby > 0 ? mb->state - enc->mb_width : NULL;
+    mb->top = above ? mb->state - enc->mb_width : NULL;
     mb->topright = mb->avail & MB_TOPRIGHT ? mb->state - enc->mb_width + 1 : NULL;
     mb->topleft = mb->avail & MB_TOPLEFT ? mb->state - enc->mb_width - 1 : NULL;
     mb->qp = qp;
@@ -177,31 +208,90 @@ static void write_macroblock(cpu_encoder *enc, h264_bitstream *bs, mb_ctx *mb, c
     st->qp_avg += mb->state->qp;
 }
 
-/* After the last macroblock: the in-loop filter, then, for references, the
- * borders and half-pel planes motion compensation reads. */
-static void finish_picture(cpu_encoder *enc, cpu_frame *recon, const cpu_picture *pic)
+static deblock_params deblock_params_for(const cpu_encoder *enc, const h264_slice_header *sh)
 {
-    const h264_slice_header *sh = &pic->slice;
-    if (sh->disable_deblocking_filter_idc != 1) {
-        deblock_params p = {
-            .disable_idc = sh->disable_deblocking_filter_idc,
-            .alpha_c0_offset = sh->slice_alpha_c0_offset_div2 * 2,
-            .beta_offset = sh->slice_beta_offset_div2 * 2,
-            .chroma_qp_index_offset = enc->pps.chroma_qp_index_offset,
-        };
-        for (int y = 0; y < enc->mb_height; y++)
-            deblock_mb_row(&enc->dbf, &p, recon->plane, recon->stride, enc->mbs, enc->mb_width, enc->mb_height, y);
-    }
-    if (pic->recon_slot < 0)
+    return (deblock_params){
+        .disable_idc = sh->disable_deblocking_filter_idc,
+        .alpha_c0_offset = sh->slice_alpha_c0_offset_div2 * 2,
+        .beta_offset = sh->slice_beta_offset_div2 * 2,
+        .chroma_qp_index_offset = enc->pps.chroma_qp_index_offset,
+    };
+}
+
+/*
+ * The in-loop filter runs inside the slice threads, one row behind the
+ * coding (intra prediction of row r + 1 needs row r unfiltered). Rows must be
+ * filtered in picture order, so a slice filters its first row only once the
+ * slice above has filtered all of its rows; until then it falls behind and
+ * catches up later.
+ */
+static void deblock_rows(slice_job *job, int through_row, int wait)
+{
+    cpu_encoder *enc = job->enc;
+    if (job->pic->slice.disable_deblocking_filter_idc == 1 || job->deblocked >= through_row)
         return;
+    if (job > enc->slices && !job->above_done) {
+        const slice_job *above = job - 1;
+        pthread_mutex_lock(&enc->deblock_lock);
+        while (wait && !above->deblock_finished)
+            pthread_cond_wait(&enc->deblock_cond, &enc->deblock_lock);
+        job->above_done = above->deblock_finished;
+        pthread_mutex_unlock(&enc->deblock_lock);
+        if (!job->above_done)
+            return;
+    }
+    deblock_params p = deblock_params_for(enc, &job->pic->slice);
+    for (; job->deblocked < through_row; job->deblocked++)
+        deblock_mb_row(&enc->dbf, &p, job->recon->plane, job->recon->stride, enc->mbs, enc->mb_width,
+                       enc->mb_height, job->deblocked);
+}
+
+static void deblock_slice_finish(slice_job *job)
+{
+    deblock_rows(job, job->end_row, 1);
+    pthread_mutex_lock(&job->enc->deblock_lock);
+    job->deblock_finished = 1;
+    pthread_cond_broadcast(&job->enc->deblock_cond);
+    pthread_mutex_unlock(&job->enc->deblock_lock);
+}
+
+typedef struct hpel_band {
+    const cpu_encoder *enc;
+    cpu_frame *frame;
+    int y0, y1;                  /* rows of the half-pel area, margin included */
+    pthread_t thread;
+} hpel_band;
+
+static void *hpel_band_run(void *arg)
+{
+    hpel_band *b = arg;
+    cpu_frame *f = b->frame;
+    int m = MC_HPEL_MARGIN(FRAME_PAD_LUMA);
+    ptrdiff_t off = (ptrdiff_t)(b->y0 - m) * f->stride[0] - m;
+    b->enc->mcf.hpel_filter(f->hpel[0] + off, f->hpel[1] + off, f->hpel[2] + off, f->plane[0] + off, f->stride[0],
+                            f->width[0] + 2 * m, b->y1 - b->y0);
+    return NULL;
+}
+
+/* For references: the borders, then the half-pel planes as far into the
+ * border as the filter taps allow, in one band of rows per thread. */
+static void prepare_reference(cpu_encoder *enc, cpu_frame *recon)
+{
     for (int p = 0; p < 3; p++)
         enc->mcf.frame_expand_border(recon->plane[p], recon->stride[p], recon->width[p], recon->height[p],
                                      p ? FRAME_PAD_CHROMA : FRAME_PAD_LUMA);
-    /* Half-pel planes as far into the border as the filter taps allow. */
-    int m = MC_HPEL_MARGIN(FRAME_PAD_LUMA);
-    ptrdiff_t back = m * (recon->stride[0] + 1);
-    enc->mcf.hpel_filter(recon->hpel[0] - back, recon->hpel[1] - back, recon->hpel[2] - back, recon->plane[0] - back,
-                         recon->stride[0], recon->width[0] + 2 * m, recon->height[0] + 2 * m);
+    hpel_band bands[H264_MAX_REFS];
+    int n = enc->num_slices > H264_MAX_REFS ? H264_MAX_REFS : enc->num_slices;
+    int rows = recon->height[0] + 2 * MC_HPEL_MARGIN(FRAME_PAD_LUMA), started = 1;
+    for (int i = 0; i < n; i++)
+        bands[i] = (hpel_band){ enc, recon, rows * i / n, rows * (i + 1) / n, 0 };
+    while (started < n && !pthread_create(&bands[started].thread, NULL, hpel_band_run, &bands[started]))
+        started++;
+    hpel_band_run(&bands[0]);
+    for (int i = 1; i < started; i++)
+        pthread_join(bands[i].thread, NULL);
+    for (int i = started; i < n; i++)
+        hpel_band_run(&bands[i]);
 }
 
 static int check_picture(const cpu_encoder *enc, const cpu_picture *pic)
@@ -227,6 +317,77 @@ static int check_picture(const cpu_encoder *enc, const cpu_picture *pic)
     return 0;
 }
 
+/* Codes the macroblock rows of one slice into its own RBSP buffer. Slices
+ * share nothing they write but disjoint rows of the recon and of the
+ * macroblock state, so they run in parallel. */
+static void *encode_slice(void *arg)
+{
+    slice_job *job = arg;
+    cpu_encoder *enc = job->enc;
+    const cpu_picture *pic = job->pic;
+    h264_slice_header sh = pic->slice;
+    h264_bitstream bs;
+
+    sh.first_mb = job->first_row * enc->mb_width;
+    memset(&job->stats, 0, sizeof(job->stats));
+    bs_init(&bs, job->rbsp, job->capacity);
+    h264_write_slice_header(&bs, &enc->sps, &enc->pps, &sh);
+    size_t header_bits = bs_bit_count(&bs);
+
+    int last_qp = sh.slice_qp, skip_run = 0, row_qp = sh.slice_qp;
+    /* Row-level rate control needs the rows in order: one slice only. */
+    int row_control = pic->row_qp && enc->num_slices == 1;
+    for (int mby = job->first_row; mby < job->end_row; mby++) {
+        if (row_control)
+            row_qp = pic->row_qp(pic->row_qp_opaque, mby, (int64_t)(bs_bit_count(&bs) - header_bits));
+        for (int mbx = 0; mbx < enc->mb_width; mbx++) {
+            mb_ctx mb;
+            /* mb_qp_delta reaches -26..25 from the previous macroblock's QP. */
+            int qp = row_qp < last_qp - 26 ? last_qp - 26 : row_qp > last_qp + 25 ? last_qp + 25 : row_qp;
+            mb_setup(enc, &mb, job->recon, mbx, mby, job->first_row, qp < 0 ? 0 : qp > QP_MAX ? QP_MAX : qp);
+            if (sh.slice_type == H264_SLICE_P)
+                mb_analyse_p(enc, &mb);
+            else
+                mb_analyse_intra(enc, &mb);
+            if (mb.type == MB_P_SKIP) {
+                mb_record_skip(&mb, last_qp);
+                skip_run++;
+                job->stats.skip_mbs++;
+                job->stats.qp_avg += last_qp;
+                continue;
+            }
+            if (sh.slice_type == H264_SLICE_P) {
+                bs_write_ue(&bs, (uint32_t)skip_run);
+                skip_run = 0;
+            }
+            write_macroblock(enc, &bs, &mb, &sh, &last_qp, &job->stats);
+        }
+        deblock_rows(job, mby, 0);
+    }
+    deblock_slice_finish(job);
+    if (skip_run)
+        bs_write_ue(&bs, (uint32_t)skip_run);
+    bs_write_rbsp_trailing(&bs);
+    job->rbsp_size = bs_flush(&bs);
+    job->overflow = bs.overflow;
+    job->stats.bits = (int)(job->rbsp_size * 8 - header_bits);
+    return NULL;
+}
+
+static void run_slices(cpu_encoder *enc)
+{
+    int started = 1;
+    while (started < enc->num_slices &&
+           !pthread_create(&enc->slices[started].thread, NULL, encode_slice, &enc->slices[started]))
+        started++;
+    encode_slice(&enc->slices[0]);
+    for (int i = 1; i < started; i++)
+        pthread_join(enc->slices[i].thread, NULL);
+    /* Slices that could not get a thread run here; the output is the same. */
+    for (int i = started; i < enc->num_slices; i++)
+        encode_slice(&enc->slices[i]);
+}
+
 int64_t cpu_encode_picture(cpu_encoder *enc, const cpu_picture *pic, uint8_t *out, size_t out_capacity,
                            cpu_picture_stats *stats)
 {
@@ -235,61 +396,44 @@ int64_t cpu_encode_picture(cpu_encoder *enc, const cpu_picture *pic, uint8_t *ou
         return ret;
     const h264_slice_header *sh = &pic->slice;
     cpu_frame *recon = recon_frame(enc, pic->recon_slot);
-    cpu_picture_stats st = { 0 };
-    h264_bitstream bs;
 
     cpu_frame_load(&enc->source, pic, enc->width, enc->height);
     enc->num_refs = sh->slice_type == H264_SLICE_P ? pic->num_refs : 0;
     for (int i = 0; i < enc->num_refs; i++)
         enc->refs[i] = &enc->recon[pic->ref_slots[i]];
-    bs_init(&bs, enc->rbsp, enc->rbsp_capacity);
-    h264_write_slice_header(&bs, &enc->sps, &enc->pps, sh);
-    size_t header_bits = bs_bit_count(&bs);
-
-    int last_qp = sh->slice_qp, skip_run = 0, row_qp = sh->slice_qp;
-    for (int mby = 0; mby < enc->mb_height; mby++) {
-        if (pic->row_qp)
-            row_qp = pic->row_qp(pic->row_qp_opaque, mby, (int64_t)(bs_bit_count(&bs) - header_bits));
-        for (int mbx = 0; mbx < enc->mb_width; mbx++) {
-            mb_ctx mb;
-            /* mb_qp_delta reaches -26..25 from the previous macroblock's QP. */
-            int qp = row_qp < last_qp - 26 ? last_qp - 26 : row_qp > last_qp + 25 ? last_qp + 25 : row_qp;
-            mb_setup(enc, &mb, recon, mbx, mby, qp < 0 ? 0 : qp > QP_MAX ? QP_MAX : qp);
-            if (sh->slice_type == H264_SLICE_P)
-                mb_analyse_p(enc, &mb);
-            else
-                mb_analyse_intra(enc, &mb);
-            if (mb.type == MB_P_SKIP) {
-                mb_record_skip(&mb, last_qp);
-                skip_run++;
-                st.skip_mbs++;
-                st.qp_avg += last_qp;
-                continue;
-            }
-            if (sh->slice_type == H264_SLICE_P) {
-                bs_write_ue(&bs, (uint32_t)skip_run);
-                skip_run = 0;
-            }
-            write_macroblock(enc, &bs, &mb, sh, &last_qp, &st);
-        }
+    for (int i = 0; i < enc->num_slices; i++) {
+        slice_job *job = &enc->slices[i];
+        job->pic = pic;
+        job->recon = recon;
+        job->deblocked = job->first_row;
+        job->above_done = job->deblock_finished = 0;
     }
-    if (skip_run)
-        bs_write_ue(&bs, (uint32_t)skip_run);
-    bs_write_rbsp_trailing(&bs);
-    finish_picture(enc, recon, pic);
+    run_slices(enc);
+    if (pic->recon_slot >= 0)
+        prepare_reference(enc, recon);
     mb_state *done = enc->mbs;
     enc->mbs = enc->mbs_prev;
     enc->mbs_prev = done;
-    size_t rbsp_size = bs_flush(&bs);
-    if (bs.overflow)
-        return HWENC_ENOMEM;
-    size_t size = h264_write_nal(out, out_capacity, sh->nal_ref_idc, sh->nal_unit_type, enc->rbsp, rbsp_size);
-    if (!size)
-        return HWENC_EINVAL;
+
+    cpu_picture_stats st = { 0 };
+    size_t size = 0;
+    for (int i = 0; i < enc->num_slices; i++) {
+        const slice_job *job = &enc->slices[i];
+        if (job->overflow)
+            return HWENC_ENOMEM;
+        size_t n = h264_write_nal(out + size, out_capacity - size, sh->nal_ref_idc, sh->nal_unit_type, job->rbsp,
+                                  job->rbsp_size);
+        if (!n)
+            return HWENC_EINVAL;
+        size += n;
+        st.bits += job->stats.bits;
+        st.intra_mbs += job->stats.intra_mbs;
+        st.skip_mbs += job->stats.skip_mbs;
+        st.pcm_mbs += job->stats.pcm_mbs;
+        st.qp_avg += job->stats.qp_avg;
+    }
     if (stats) {
-        int mbs = enc->mb_width * enc->mb_height;
-        st.bits = (int)(rbsp_size * 8 - header_bits);
-        st.qp_avg /= mbs;
+        st.qp_avg /= enc->mb_width * enc->mb_height;
         *stats = st;
     }
     return (int64_t)size;

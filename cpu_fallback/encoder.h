@@ -23,6 +23,7 @@ typedef struct cpu_encoder_params {
     int dpb_slots;           /* reconstruction slots the caller may name, >= 1 */
     int preset;              /* enum hwenc_preset */
     uint32_t cpu_flags;      /* SIMD levels to use (cpu_detect() & mask) */
+    int threads;             /* slices coded in parallel; <= 1: one slice */
 } cpu_encoder_params;
 
 /* Returns 0, or a negative hwenc_error. */

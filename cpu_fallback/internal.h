@@ -7,6 +7,7 @@
 #ifndef HWENC_CPU_INTERNAL_H
 #define HWENC_CPU_INTERNAL_H
 
+#include <pthread.h>
 #include <stdint.h>
 
 #include "dct.h"
@@ -124,6 +125,23 @@ typedef struct encoder_options {
     int decimate;                /* drop isolated +-1 levels of inter blocks */
 } encoder_options;
 
+/* One slice of the picture being coded, for one thread. */
+typedef struct slice_job {
+    struct cpu_encoder *enc;
+    const cpu_picture *pic;
+    cpu_frame *recon;
+    int first_row, end_row;      /* macroblock rows */
+    uint8_t *rbsp;
+    size_t capacity, rbsp_size;
+    int overflow;
+    cpu_picture_stats stats;
+    pthread_t thread;
+    /* Deblocking progress: rows before `deblocked` are filtered; the slice
+     * above must have finished before this one starts (under deblock_lock). */
+    int deblocked;
+    int above_done, deblock_finished;
+} slice_job;
+
 struct cpu_encoder {
     h264_sps sps;
     h264_pps pps;
@@ -152,8 +170,10 @@ struct cpu_encoder {
     int num_refs;
     const cpu_frame *refs[H264_MAX_REFS];
 
-    uint8_t *rbsp;
-    size_t rbsp_capacity;
+    int num_slices;
+    slice_job *slices;
+    pthread_mutex_t deblock_lock;
+    pthread_cond_t deblock_cond;
 };
 
 /* Luma4x4BlkIdx (coding order) to raster position within the macroblock. */

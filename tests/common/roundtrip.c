@@ -62,8 +62,8 @@ static void store_recon(const hwenc_config *cfg, const hwenc_packet *pkt, uint8_
     }
 }
 
-static int collect(hwenc_encoder *enc, const hwenc_config *cfg, stream_buffer *bs, uint8_t **recon,
-                   roundtrip_result *r)
+static int collect(hwenc_encoder *enc, const hwenc_config *cfg, const roundtrip_options *opt, stream_buffer *bs,
+                   uint8_t **recon, roundtrip_result *r)
 {
     hwenc_packet pkt;
     int ret;
@@ -76,6 +76,8 @@ static int collect(hwenc_encoder *enc, const hwenc_config *cfg, stream_buffer *b
             return -1;
         }
         r->keyframes += pkt.keyframe;
+        if (opt->packet_bits && r->packets < opt->frames)
+            opt->packet_bits[r->packets] = (int64_t)pkt.size * 8;
         if (pkt.recon[0] && r->packets < r->frames) {
             r->have_recon = 1;
             if (!recon[r->packets] && !(recon[r->packets] = malloc(fs)))
@@ -160,22 +162,27 @@ int roundtrip_run(const hwenc_config *cfg, const roundtrip_options *opt, roundtr
         goto done;
     for (int i = 0; i < opt->frames; i++) {
         hwenc_frame f = { .pts = i, .force_idr = is_forced(opt, i) };
+        if (opt->reconfigure_at > 0 && i == opt->reconfigure_at && (err = hwenc_reconfigure(enc, opt->reconfigure)) < 0) {
+            snprintf(r->message, sizeof(r->message), "reconfigure: %s (%s)", hwenc_error_string(err),
+                     hwenc_last_error(enc));
+            goto done;
+        }
         if (!(source[i] = malloc(fs)))
             goto done;
         clipgen_frame_i420(opt->pattern, cfg->width, cfg->height, i, opt->seed, source[i]);
         make_input(cfg, source[i], nv12, &f);
         while ((err = hwenc_send_frame(enc, &f)) == HWENC_EAGAIN)
-            if (collect(enc, cfg, &bs, recon, r) < 0)
+            if (collect(enc, cfg, opt, &bs, recon, r) < 0)
                 goto done;
         if (err < 0) {
             snprintf(r->message, sizeof(r->message), "send frame %d: %s (%s)", i, hwenc_error_string(err),
                      hwenc_last_error(enc));
             goto done;
         }
-        if (collect(enc, cfg, &bs, recon, r) < 0)
+        if (collect(enc, cfg, opt, &bs, recon, r) < 0)
             goto done;
     }
-    if (hwenc_send_frame(enc, NULL) < 0 || collect(enc, cfg, &bs, recon, r) < 0)
+    if (hwenc_send_frame(enc, NULL) < 0 || collect(enc, cfg, opt, &bs, recon, r) < 0)
         goto done;
     r->bytes = bs.size;
     if (opt->dump_path) {

@@ -33,6 +33,9 @@ typedef struct roundtrip_options {
     unsigned seed;
     const char *dump_path;       /* write the stream here if not NULL */
     const int *force_idr_frames; /* -1 terminated, or NULL */
+    int64_t *packet_bits;        /* if not NULL: receives the size of each packet, frames entries */
+    int reconfigure_at;          /* if > 0: call hwenc_reconfigure(reconfigure) before this frame */
+    const hwenc_config *reconfigure;
 } roundtrip_options;
 
 /* Returns 0 when the stream decoded to the right number of frames, without
