@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cpu.h"
 #include "encoder.h"
 #include "hal.h"
 #include "ratecontrol.h"
@@ -52,12 +53,25 @@ static int cpu_open(const hal_session *s, void **priv, hal_caps *caps, char *err
     if (!b)
         return HWENC_ENOMEM;
     ratecontrol_init(&b->rc, cfg, s->sps->mb_width * s->sps->mb_height, s->sps->mb_height);
+    /* HWENC_CPU_MASK (tests, reproducibility) wins over the configuration. */
+    uint32_t cpu_flags = cpu_detect(), allowed;
+    const char *level = getenv("HWENC_CPU_MASK");
+    if (!level || !*level)
+        level = cfg->cpu_level;
+    if (level && *level) {
+        if (cpu_mask_for_level(level, &allowed) < 0) {
+            snprintf(err, err_size, "unknown CPU level '%s': use c, sse2, ssse3, sse4.1, avx2 or avx512", level);
+            cpu_close(b);
+            return HWENC_EINVAL;
+        }
+        cpu_flags &= allowed;
+    }
     cpu_encoder_params params = {
         .sps = s->sps,
         .pps = s->pps,
         .dpb_slots = s->dpb_slots,
         .preset = cfg->preset,
-        .cpu_flags = 0,
+        .cpu_flags = cpu_flags,
         .threads = cfg->threads ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN),
     };
     int ret = cpu_encoder_open(&b->enc, &params);

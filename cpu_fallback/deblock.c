@@ -8,6 +8,9 @@
 
 #include "deblock.h"
 #include "internal.h"
+#if HWENC_ARCH_X86
+#include "x86/deblock.h"
+#endif
 
 /* Table 8-16, indexed by indexA and indexB. */
 static const uint8_t alpha_table[52] = {
@@ -168,7 +171,6 @@ static decl_deblock_edge_intra_fn(chroma_intra_h_c)
 
 void deblock_dsp_init(deblock_dsp *dsp, uint32_t cpu_flags)
 {
-    (void)cpu_flags; /* SIMD versions will overwrite entries by flag. */
     dsp->luma_v = luma_v_c;
     dsp->luma_h = luma_h_c;
     dsp->luma_intra_v = luma_intra_v_c;
@@ -177,6 +179,11 @@ void deblock_dsp_init(deblock_dsp *dsp, uint32_t cpu_flags)
     dsp->chroma_h = chroma_h_c;
     dsp->chroma_intra_v = chroma_intra_v_c;
     dsp->chroma_intra_h = chroma_intra_h_c;
+#if HWENC_ARCH_X86
+    deblock_dsp_init_x86(dsp, cpu_flags);
+#else
+    (void)cpu_flags;
+#endif
 }
 
 /* ---- boundary strength (8.7.2.1) ---- */

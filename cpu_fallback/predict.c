@@ -8,6 +8,9 @@
 #include <string.h>
 
 #include "predict.h"
+#if HWENC_ARCH_X86
+#include "x86/predict.h"
+#endif
 
 #define TOP(x)  edge[1 + (x)]
 #define LEFT(y) edge[-1 - (y)]
@@ -313,8 +316,6 @@ static void predc_dc_128(uint8_t *dst, ptrdiff_t stride, const uint8_t *edge)
 
 void predict_dsp_init(predict_dsp *dsp, uint32_t cpu_flags)
 {
-    (void)cpu_flags; /* SIMD versions will overwrite entries by flag. */
-
     dsp->predict_4x4[I4_VERTICAL] = pred4x4_v;
     dsp->predict_4x4[I4_HORIZONTAL] = pred4x4_h;
     dsp->predict_4x4[I4_DC] = pred4x4_dc;
@@ -343,4 +344,9 @@ void predict_dsp_init(predict_dsp *dsp, uint32_t cpu_flags)
     dsp->predict_chroma[ICHROMA_DC_LEFT] = predc_dc_left;
     dsp->predict_chroma[ICHROMA_DC_TOP] = predc_dc_top;
     dsp->predict_chroma[ICHROMA_DC_128] = predc_dc_128;
+#if HWENC_ARCH_X86
+    predict_dsp_init_x86(dsp, cpu_flags);
+#else
+    (void)cpu_flags;
+#endif
 }

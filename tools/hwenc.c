@@ -73,6 +73,7 @@ static void usage(FILE *f)
             "  --min-keyint N        minimum IDR interval for scene cuts (default keyint/10)\n"
             "  --scenecut N          scene-cut sensitivity 0..100 (default 40; 0 = off)\n"
             "  --no-deblock          switch the in-loop deblocking filter off\n"
+            "  --deblock A:B         deblocking strength offsets, -6..6 each (default 0:0)\n"
             "  --low-latency         one frame in, one packet out\n"
             "  --cpu-mask LEVEL      highest SIMD level: c, sse2, ssse3, sse4.1, avx2, avx512\n"
             "  --keyint N            maximum IDR interval in frames (default 250; -1: first frame only)\n"
@@ -103,7 +104,7 @@ static int parse_options(int argc, char **argv, cli_options *o)
 {
     enum { OPT_BACKEND = 256, OPT_DEVICE, OPT_QP, OPT_KEYINT, OPT_REF, OPT_PRESET, OPT_THREADS, OPT_SIZE,
            OPT_FPS, OPT_FRAMES, OPT_RECON, OPT_QUIET, OPT_CRF, OPT_BITRATE, OPT_VBV_MAXRATE, OPT_VBV_BUFSIZE,
-           OPT_RC, OPT_MIN_KEYINT, OPT_SCENECUT, OPT_NO_DEBLOCK, OPT_LOW_LATENCY, OPT_CPU_MASK };
+           OPT_RC, OPT_MIN_KEYINT, OPT_SCENECUT, OPT_NO_DEBLOCK, OPT_LOW_LATENCY, OPT_CPU_MASK, OPT_DEBLOCK };
     static const struct option longopts[] = {
         { "output", required_argument, NULL, 'o' },
         { "backend", required_argument, NULL, OPT_BACKEND },
@@ -126,6 +127,7 @@ static int parse_options(int argc, char **argv, cli_options *o)
         { "min-keyint", required_argument, NULL, OPT_MIN_KEYINT },
         { "scenecut", required_argument, NULL, OPT_SCENECUT },
         { "no-deblock", no_argument, NULL, OPT_NO_DEBLOCK },
+        { "deblock", required_argument, NULL, OPT_DEBLOCK },
         { "low-latency", no_argument, NULL, OPT_LOW_LATENCY },
         { "cpu-mask", required_argument, NULL, OPT_CPU_MASK },
         { "help", no_argument, NULL, 'h' },
@@ -214,6 +216,12 @@ static int parse_options(int argc, char **argv, cli_options *o)
         case OPT_MIN_KEYINT: if (parse_int(optarg, "--min-keyint", 1, 1 << 30, &o->cfg.min_keyint) < 0) return -1; break;
         case OPT_SCENECUT: if (parse_int(optarg, "--scenecut", 0, 100, &o->cfg.scenecut) < 0) return -1; break;
         case OPT_NO_DEBLOCK: o->cfg.deblock = 0; break;
+        case OPT_DEBLOCK:
+            if (sscanf(optarg, "%d:%d", &o->cfg.deblock_alpha, &o->cfg.deblock_beta) != 2) {
+                fprintf(stderr, "hwenc: --deblock '%s' must look like -1:1\n", optarg);
+                return -1;
+            }
+            break;
         case OPT_LOW_LATENCY: o->cfg.low_latency = 1; break;
         case OPT_CPU_MASK: o->cfg.cpu_level = optarg; break;
         case OPT_QUIET: o->quiet = 1; break;

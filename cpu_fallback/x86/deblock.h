@@ -1,7 +1,9 @@
 /*
  * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
  *
- * x86 versions of the deblocking edge kernels of deblock.h.
+ * x86 versions of the deblocking edge kernels of deblock.h. They compute in
+ * 16-bit lanes and equal the C kernels for alpha and beta in 0..32767 and
+ * tC0 in -1..127, which contains everything Tables 8-16 and 8-17 give.
  */
 #ifndef HWENC_CPU_X86_DEBLOCK_H
 #define HWENC_CPU_X86_DEBLOCK_H

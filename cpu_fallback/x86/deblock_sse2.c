@@ -13,33 +13,37 @@
 
 #include "x86/deblock.h"
 
+/* The helpers pass rows in small arrays for brevity; inlined, with their
+ * loops unrolled, the arrays become registers. */
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+
 /* p[k] is pk, q[k] is qk, as 16-bit lanes. */
 typedef struct edge16 {
     __m128i p[4], q[4];
 } edge16;
 
-static inline __m128i absdiff16(__m128i a, __m128i b)
+ALWAYS_INLINE __m128i absdiff16(__m128i a, __m128i b)
 {
     return _mm_max_epi16(_mm_sub_epi16(a, b), _mm_sub_epi16(b, a));
 }
 
-static inline __m128i lt16(__m128i a, __m128i b)
+ALWAYS_INLINE __m128i lt16(__m128i a, __m128i b)
 {
     return _mm_cmplt_epi16(a, b);
 }
 
-static inline __m128i clip16(__m128i v, __m128i lo, __m128i hi)
+ALWAYS_INLINE __m128i clip16(__m128i v, __m128i lo, __m128i hi)
 {
     return _mm_min_epi16(_mm_max_epi16(v, lo), hi);
 }
 
-static inline __m128i select16(__m128i mask, __m128i a, __m128i b)
+ALWAYS_INLINE __m128i select16(__m128i mask, __m128i a, __m128i b)
 {
     return _mm_or_si128(_mm_and_si128(mask, a), _mm_andnot_si128(mask, b));
 }
 
 /* |p0 - q0| < alpha && |p1 - p0| < beta && |q1 - q0| < beta. */
-static inline __m128i filter_mask(const edge16 *e, __m128i alpha, __m128i beta)
+ALWAYS_INLINE __m128i filter_mask(const edge16 *e, __m128i alpha, __m128i beta)
 {
     return _mm_and_si128(lt16(absdiff16(e->p[0], e->q[0]), alpha),
                          _mm_and_si128(lt16(absdiff16(e->p[1], e->p[0]), beta),
@@ -47,7 +51,7 @@ static inline __m128i filter_mask(const edge16 *e, __m128i alpha, __m128i beta)
 }
 
 /* The p0/q0 update shared by luma and chroma: delta clipped to +-tc. */
-static inline void filter_p0q0(edge16 *e, __m128i tc, __m128i mask)
+ALWAYS_INLINE void filter_p0q0(edge16 *e, __m128i tc, __m128i mask)
 {
     __m128i d = _mm_add_epi16(_mm_slli_epi16(_mm_sub_epi16(e->q[0], e->p[0]), 2),
                               _mm_sub_epi16(e->p[1], e->q[1]));
@@ -59,7 +63,7 @@ static inline void filter_p0q0(edge16 *e, __m128i tc, __m128i mask)
 }
 
 /* bS < 4, luma. tc0 is -1 in lanes left alone. */
-static inline void luma_normal(edge16 *e, __m128i alpha, __m128i beta, __m128i tc0)
+ALWAYS_INLINE void luma_normal(edge16 *e, __m128i alpha, __m128i beta, __m128i tc0)
 {
     const __m128i mask = _mm_and_si128(filter_mask(e, alpha, beta), _mm_cmpgt_epi16(tc0, _mm_set1_epi16(-1)));
     const __m128i ap = _mm_and_si128(lt16(absdiff16(e->p[2], e->p[0]), beta), mask);
@@ -77,14 +81,14 @@ static inline void luma_normal(edge16 *e, __m128i alpha, __m128i beta, __m128i t
     e->q[1] = _mm_add_epi16(e->q[1], dq);
 }
 
-static inline void chroma_normal(edge16 *e, __m128i alpha, __m128i beta, __m128i tc0)
+ALWAYS_INLINE void chroma_normal(edge16 *e, __m128i alpha, __m128i beta, __m128i tc0)
 {
     const __m128i mask = _mm_and_si128(filter_mask(e, alpha, beta), _mm_cmpgt_epi16(tc0, _mm_set1_epi16(-1)));
     filter_p0q0(e, _mm_add_epi16(tc0, _mm_set1_epi16(1)), mask);
 }
 
 /* (2 * x1 + x0 + y1 + 2) >> 2, the weak bS == 4 update of x0. */
-static inline __m128i strong_weak0(__m128i x0, __m128i x1, __m128i y1)
+ALWAYS_INLINE __m128i strong_weak0(__m128i x0, __m128i x1, __m128i y1)
 {
     return _mm_srli_epi16(_mm_add_epi16(_mm_add_epi16(_mm_slli_epi16(x1, 1), x0),
                                         _mm_add_epi16(y1, _mm_set1_epi16(2))), 2);
@@ -92,13 +96,12 @@ static inline __m128i strong_weak0(__m128i x0, __m128i x1, __m128i y1)
 
 /* One side of the luma bS == 4 filter: x are the samples on that side
  * (x[0] next to the edge), y the other side's. */
-static inline void luma_strong_side(__m128i x[4], const __m128i y[4], __m128i strong, __m128i mask)
+ALWAYS_INLINE void luma_strong_side(__m128i x[4], const __m128i y[4], __m128i strong, __m128i mask)
 {
     const __m128i c2 = _mm_set1_epi16(2), c4 = _mm_set1_epi16(4);
     const __m128i sum = _mm_add_epi16(_mm_add_epi16(x[1], x[0]), y[0]); /* x1 + x0 + y0 */
-    const __m128i n0 = _mm_srli_epi16(_mm_add_epi16(_mm_add_epi16(_mm_add_epi16(x[2], _mm_slli_epi16(sum, 1)),
-                                                                  _mm_sub_epi16(y[1], x[2])),
-                                                    _mm_add_epi16(x[2], c4)), 3);
+    const __m128i n0 = _mm_srli_epi16(_mm_add_epi16(_mm_add_epi16(x[2], _mm_slli_epi16(sum, 1)),
+                                                    _mm_add_epi16(y[1], c4)), 3);
     const __m128i n1 = _mm_srli_epi16(_mm_add_epi16(_mm_add_epi16(x[2], sum), c2), 2);
     const __m128i n2 = _mm_srli_epi16(_mm_add_epi16(_mm_add_epi16(_mm_slli_epi16(x[3], 1), x[2]),
                                                     _mm_add_epi16(_mm_add_epi16(_mm_slli_epi16(x[2], 1), sum), c4)),
@@ -110,7 +113,7 @@ static inline void luma_strong_side(__m128i x[4], const __m128i y[4], __m128i st
     x[2] = select16(s, n2, x[2]);
 }
 
-static inline void luma_strong(edge16 *e, __m128i alpha, __m128i beta)
+ALWAYS_INLINE void luma_strong(edge16 *e, __m128i alpha, __m128i beta)
 {
     const __m128i mask = filter_mask(e, alpha, beta);
     const __m128i small_gap = lt16(absdiff16(e->p[0], e->q[0]),
@@ -125,7 +128,7 @@ static inline void luma_strong(edge16 *e, __m128i alpha, __m128i beta)
     luma_strong_side(e->q, p, sq, mask);
 }
 
-static inline void chroma_strong(edge16 *e, __m128i alpha, __m128i beta)
+ALWAYS_INLINE void chroma_strong(edge16 *e, __m128i alpha, __m128i beta)
 {
     const __m128i mask = filter_mask(e, alpha, beta);
     const __m128i p0 = strong_weak0(e->p[0], e->p[1], e->q[1]);
@@ -137,9 +140,10 @@ static inline void chroma_strong(edge16 *e, __m128i alpha, __m128i beta)
 /* ---- loads and stores ---- */
 
 /* 16 lanes of bytes as two halves of 16-bit lanes. */
-static inline void split16(const __m128i v[8], edge16 *lo, edge16 *hi)
+ALWAYS_INLINE void split16(const __m128i v[8], edge16 *lo, edge16 *hi)
 {
     const __m128i z = _mm_setzero_si128();
+    #pragma GCC unroll 8
     for (int k = 0; k < 4; k++) {
         lo->p[k] = _mm_unpacklo_epi8(v[3 - k], z);
         hi->p[k] = _mm_unpackhi_epi8(v[3 - k], z);
@@ -148,8 +152,9 @@ static inline void split16(const __m128i v[8], edge16 *lo, edge16 *hi)
     }
 }
 
-static inline void join16(__m128i v[8], const edge16 *lo, const edge16 *hi)
+ALWAYS_INLINE void join16(__m128i v[8], const edge16 *lo, const edge16 *hi)
 {
+    #pragma GCC unroll 8
     for (int k = 0; k < 4; k++) {
         v[3 - k] = _mm_packus_epi16(lo->p[k], hi->p[k]);
         v[4 + k] = _mm_packus_epi16(lo->q[k], hi->q[k]);
@@ -157,12 +162,14 @@ static inline void join16(__m128i v[8], const edge16 *lo, const edge16 *hi)
 }
 
 /* Columns 0..7 of 16 rows of 8 bytes into 8 vectors of 16 lanes. */
-static inline void transpose_16x8(__m128i c[8], const uint8_t *pix, ptrdiff_t stride)
+ALWAYS_INLINE void transpose_16x8(__m128i c[8], const uint8_t *pix, ptrdiff_t stride)
 {
     __m128i t[8], u[8], v[4], w[4];
+    #pragma GCC unroll 8
     for (int k = 0; k < 8; k++)
         t[k] = _mm_unpacklo_epi8(_mm_loadl_epi64((const __m128i *)(pix + 2 * k * stride)),
                                  _mm_loadl_epi64((const __m128i *)(pix + (2 * k + 1) * stride)));
+    #pragma GCC unroll 8
     for (int k = 0; k < 4; k++) {
         u[2 * k] = _mm_unpacklo_epi16(t[2 * k], t[2 * k + 1]);     /* rows 4k..4k+3, cols 0..3 */
         u[2 * k + 1] = _mm_unpackhi_epi16(t[2 * k], t[2 * k + 1]); /* cols 4..7 */
@@ -175,6 +182,7 @@ static inline void transpose_16x8(__m128i c[8], const uint8_t *pix, ptrdiff_t st
     w[1] = _mm_unpackhi_epi32(u[4], u[6]);
     w[2] = _mm_unpacklo_epi32(u[5], u[7]);
     w[3] = _mm_unpackhi_epi32(u[5], u[7]);
+    #pragma GCC unroll 8
     for (int k = 0; k < 4; k++) {
         c[2 * k] = _mm_unpacklo_epi64(v[k], w[k]);
         c[2 * k + 1] = _mm_unpackhi_epi64(v[k], w[k]);
@@ -183,13 +191,15 @@ static inline void transpose_16x8(__m128i c[8], const uint8_t *pix, ptrdiff_t st
 
 /* Stores n consecutive columns c[0..n-1] (n = 4 or 8) of 16 lanes as the
  * first n bytes of 16 rows. */
-static inline void store_cols_16(uint8_t *pix, ptrdiff_t stride, const __m128i *c, int n)
+ALWAYS_INLINE void store_cols_16(uint8_t *pix, ptrdiff_t stride, const __m128i *c, int n)
 {
     __m128i a[8], b[8];
+    #pragma GCC unroll 8
     for (int k = 0; k < n / 2; k++) {
         a[2 * k] = _mm_unpacklo_epi8(c[2 * k], c[2 * k + 1]);     /* rows 0..7 */
         a[2 * k + 1] = _mm_unpackhi_epi8(c[2 * k], c[2 * k + 1]); /* rows 8..15 */
     }
+    #pragma GCC unroll 8
     for (int h = 0; h < 2; h++) {
         b[4 * h] = _mm_unpacklo_epi16(a[h], a[2 + h]);     /* rows 8h+0..3, cols 0..3 */
         b[4 * h + 1] = _mm_unpackhi_epi16(a[h], a[2 + h]); /* rows 8h+4..7 */
@@ -198,13 +208,17 @@ static inline void store_cols_16(uint8_t *pix, ptrdiff_t stride, const __m128i *
             b[4 * h + 3] = _mm_unpackhi_epi16(a[4 + h], a[6 + h]);
         }
     }
+    #pragma GCC unroll 8
     for (int h = 0; h < 2; h++)
+        #pragma GCC unroll 8
         for (int g = 0; g < 2; g++) {
             uint8_t *row = pix + (8 * h + 4 * g) * stride;
             const __m128i lo4 = b[4 * h + g];
             if (n == 4) {
-                for (int r = 0; r < 4; r++)
-                    _mm_storeu_si32(row + r * stride, _mm_srli_si128(lo4, 0) /* placeholder */);
+                _mm_storeu_si32(row, lo4);
+                _mm_storeu_si32(row + stride, _mm_srli_si128(lo4, 4));
+                _mm_storeu_si32(row + 2 * stride, _mm_srli_si128(lo4, 8));
+                _mm_storeu_si32(row + 3 * stride, _mm_srli_si128(lo4, 12));
             } else {
                 const __m128i hi4 = b[4 * h + 2 + g];
                 const __m128i r01 = _mm_unpacklo_epi32(lo4, hi4), r23 = _mm_unpackhi_epi32(lo4, hi4);
@@ -214,4 +228,166 @@ static inline void store_cols_16(uint8_t *pix, ptrdiff_t stride, const __m128i *
                 _mm_storel_epi64((__m128i *)(row + 3 * stride), _mm_unpackhi_epi64(r23, r23));
             }
         }
+}
+
+/* ---- entry points ----
+ * v[] holds p3 .. q3 as bytes: v[3 - k] is pk, v[4 + k] is qk. */
+
+/* tc0[0..3] as bytes, each repeated (twice for chroma, four times for luma
+ * where .._rep4 is applied on top). Building the lanes in registers avoids
+ * _mm_set_epi16, which gcc assembles through the stack. */
+ALWAYS_INLINE __m128i tc0_rep2(const int8_t tc0[4])
+{
+    return _mm_unpacklo_epi8(_mm_loadu_si32(tc0), _mm_loadu_si32(tc0));
+}
+
+/* Bytes to 16-bit lanes with sign extension, low or high half. */
+ALWAYS_INLINE __m128i widen_s8(__m128i v, int hi)
+{
+    const __m128i sign = _mm_cmpgt_epi8(_mm_setzero_si128(), v);
+    return hi ? _mm_unpackhi_epi8(v, sign) : _mm_unpacklo_epi8(v, sign);
+}
+
+ALWAYS_INLINE void luma_normal16(__m128i v[8], int alpha, int beta, const int8_t tc0[4])
+{
+    edge16 lo, hi;
+    const __m128i va = _mm_set1_epi16((int16_t)alpha), vb = _mm_set1_epi16((int16_t)beta);
+    const __m128i tc4 = _mm_unpacklo_epi16(tc0_rep2(tc0), tc0_rep2(tc0));
+    split16(v, &lo, &hi);
+    luma_normal(&lo, va, vb, widen_s8(tc4, 0));
+    luma_normal(&hi, va, vb, widen_s8(tc4, 1));
+    join16(v, &lo, &hi);
+}
+
+ALWAYS_INLINE void luma_strong16(__m128i v[8], int alpha, int beta)
+{
+    edge16 lo, hi;
+    const __m128i va = _mm_set1_epi16((int16_t)alpha), vb = _mm_set1_epi16((int16_t)beta);
+    split16(v, &lo, &hi);
+    luma_strong(&lo, va, vb);
+    luma_strong(&hi, va, vb);
+    join16(v, &lo, &hi);
+}
+
+decl_deblock_edge_fn(deblock_luma_h_sse2)
+{
+    /* The normal filter reads p2 .. q2 and writes p1 .. q1. */
+    __m128i v[8];
+    v[0] = v[7] = _mm_setzero_si128();
+    #pragma GCC unroll 8
+    for (int k = 1; k < 7; k++)
+        v[k] = _mm_loadu_si128((const __m128i *)(pix + (k - 4) * stride));
+    luma_normal16(v, alpha, beta, tc0);
+    #pragma GCC unroll 8
+    for (int k = 2; k < 6; k++)
+        _mm_storeu_si128((__m128i *)(pix + (k - 4) * stride), v[k]);
+}
+
+decl_deblock_edge_fn(deblock_luma_v_sse2)
+{
+    __m128i v[8];
+    transpose_16x8(v, pix - 4, stride);
+    luma_normal16(v, alpha, beta, tc0);
+    store_cols_16(pix - 2, stride, v + 2, 4);
+}
+
+decl_deblock_edge_intra_fn(deblock_luma_intra_h_sse2)
+{
+    __m128i v[8];
+    #pragma GCC unroll 8
+    for (int k = 0; k < 8; k++)
+        v[k] = _mm_loadu_si128((const __m128i *)(pix + (k - 4) * stride));
+    luma_strong16(v, alpha, beta);
+    #pragma GCC unroll 8
+    for (int k = 1; k < 7; k++)
+        _mm_storeu_si128((__m128i *)(pix + (k - 4) * stride), v[k]);
+}
+
+decl_deblock_edge_intra_fn(deblock_luma_intra_v_sse2)
+{
+    __m128i v[8];
+    transpose_16x8(v, pix - 4, stride);
+    luma_strong16(v, alpha, beta);
+    /* p3 and q3 go back unchanged. */
+    store_cols_16(pix - 4, stride, v, 8);
+}
+
+/* Chroma: 8 lines, p1 .. q1 only, as one edge16. */
+ALWAYS_INLINE void chroma_load_h(edge16 *e, const uint8_t *pix, ptrdiff_t stride)
+{
+    const __m128i z = _mm_setzero_si128();
+    #pragma GCC unroll 8
+    for (int k = 0; k < 2; k++) {
+        e->p[k] = _mm_unpacklo_epi8(_mm_loadl_epi64((const __m128i *)(pix - (k + 1) * stride)), z);
+        e->q[k] = _mm_unpacklo_epi8(_mm_loadl_epi64((const __m128i *)(pix + k * stride)), z);
+    }
+}
+
+ALWAYS_INLINE void chroma_store_h(uint8_t *pix, ptrdiff_t stride, const edge16 *e)
+{
+    _mm_storel_epi64((__m128i *)(pix - stride), _mm_packus_epi16(e->p[0], e->p[0]));
+    _mm_storel_epi64((__m128i *)pix, _mm_packus_epi16(e->q[0], e->q[0]));
+}
+
+/* Columns p1, p0, q0, q1 of 8 rows into lanes. */
+ALWAYS_INLINE void chroma_load_v(edge16 *e, const uint8_t *pix, ptrdiff_t stride)
+{
+    const __m128i z = _mm_setzero_si128();
+    __m128i t[4];
+    #pragma GCC unroll 8
+    for (int k = 0; k < 4; k++)
+        t[k] = _mm_unpacklo_epi8(_mm_loadu_si32(pix - 2 + 2 * k * stride),
+                                 _mm_loadu_si32(pix - 2 + (2 * k + 1) * stride));
+    const __m128i u0 = _mm_unpacklo_epi16(t[0], t[1]); /* rows 0..3, cols 0..3 */
+    const __m128i u1 = _mm_unpacklo_epi16(t[2], t[3]); /* rows 4..7 */
+    const __m128i c01 = _mm_unpacklo_epi32(u0, u1);    /* col 0 | col 1 */
+    const __m128i c23 = _mm_unpackhi_epi32(u0, u1);    /* col 2 | col 3 */
+    e->p[1] = _mm_unpacklo_epi8(c01, z);
+    e->p[0] = _mm_unpackhi_epi8(c01, z);
+    e->q[0] = _mm_unpacklo_epi8(c23, z);
+    e->q[1] = _mm_unpackhi_epi8(c23, z);
+}
+
+/* Writes back only p0 and q0, two bytes per row. */
+ALWAYS_INLINE void chroma_store_v(uint8_t *pix, ptrdiff_t stride, const edge16 *e)
+{
+    const __m128i pq = _mm_packus_epi16(e->p[0], e->q[0]);
+    const __m128i pairs = _mm_unpacklo_epi8(pq, _mm_srli_si128(pq, 8));
+    uint16_t px[8];
+    _mm_storeu_si128((__m128i *)px, pairs);
+    #pragma GCC unroll 8
+    for (int k = 0; k < 8; k++)
+        memcpy(pix - 1 + k * stride, &px[k], 2);
+}
+
+decl_deblock_edge_fn(deblock_chroma_h_sse2)
+{
+    edge16 e;
+    chroma_load_h(&e, pix, stride);
+    chroma_normal(&e, _mm_set1_epi16((int16_t)alpha), _mm_set1_epi16((int16_t)beta), widen_s8(tc0_rep2(tc0), 0));
+    chroma_store_h(pix, stride, &e);
+}
+
+decl_deblock_edge_fn(deblock_chroma_v_sse2)
+{
+    edge16 e;
+    chroma_load_v(&e, pix, stride);
+    chroma_normal(&e, _mm_set1_epi16((int16_t)alpha), _mm_set1_epi16((int16_t)beta), widen_s8(tc0_rep2(tc0), 0));
+    chroma_store_v(pix, stride, &e);
+}
+
+decl_deblock_edge_intra_fn(deblock_chroma_intra_h_sse2)
+{
+    edge16 e;
+    chroma_load_h(&e, pix, stride);
+    chroma_strong(&e, _mm_set1_epi16((int16_t)alpha), _mm_set1_epi16((int16_t)beta));
+    chroma_store_h(pix, stride, &e);
+}
+
+decl_deblock_edge_intra_fn(deblock_chroma_intra_v_sse2)
+{
+    edge16 e;
+    chroma_load_v(&e, pix, stride);
+    chroma_strong(&e, _mm_set1_epi16((int16_t)alpha), _mm_set1_epi16((int16_t)beta));
+    chroma_store_v(pix, stride, &e);
 }

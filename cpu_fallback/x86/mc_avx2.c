@@ -11,25 +11,30 @@
 
 #include "x86/mc.h"
 
+/* The helpers pass rows in small arrays for brevity; inlined, with their
+ * loops unrolled, the arrays become registers. */
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+
 #define CHUNK 256
 
-static inline __m256i tap6_abc(__m256i a, __m256i b, __m256i c)
+ALWAYS_INLINE __m256i tap6_abc(__m256i a, __m256i b, __m256i c)
 {
     __m256i t = _mm256_sub_epi16(_mm256_slli_epi16(c, 2), b);
     return _mm256_add_epi16(a, _mm256_add_epi16(t, _mm256_slli_epi16(t, 2)));
 }
 
-static inline __m256i tap6_u8(const __m256i r[6], int hi)
+ALWAYS_INLINE __m256i tap6_u8(const __m256i r[6], int hi)
 {
     const __m256i z = _mm256_setzero_si256();
     __m256i w[6];
+    #pragma GCC unroll 8
     for (int k = 0; k < 6; k++)
         w[k] = hi ? _mm256_unpackhi_epi8(r[k], z) : _mm256_unpacklo_epi8(r[k], z);
     return tap6_abc(_mm256_add_epi16(w[0], w[5]), _mm256_add_epi16(w[1], w[4]), _mm256_add_epi16(w[2], w[3]));
 }
 
 /* 16 j samples in column order (16-bit, unclipped) from m[-2 .. 18]. */
-static inline __m256i tap6_mid(const int16_t *m)
+ALWAYS_INLINE __m256i tap6_mid(const int16_t *m)
 {
     const __m256i a = _mm256_add_epi16(_mm256_loadu_si256((const __m256i *)(m - 2)),
                                        _mm256_loadu_si256((const __m256i *)(m + 3)));
@@ -48,7 +53,7 @@ static inline __m256i tap6_mid(const int16_t *m)
 }
 
 /* packus of two column-ordered 16-sample vectors, back into column order. */
-static inline __m256i pack_cols(__m256i a, __m256i b)
+ALWAYS_INLINE __m256i pack_cols(__m256i a, __m256i b)
 {
     return _mm256_permute4x64_epi64(_mm256_packus_epi16(a, b), 0xd8);
 }
@@ -61,6 +66,7 @@ static void hpel_chunk(uint8_t *dh, uint8_t *dv, uint8_t *dc, const uint8_t *s, 
     for (int x = -MC_HPEL_READ_BEFORE;; x += 32) {
         x = x < last_m ? x : last_m;
         __m256i r[6];
+        #pragma GCC unroll 8
         for (int k = 0; k < 6; k++)
             r[k] = _mm256_loadu_si256((const __m256i *)(s + x + (k - 2) * stride));
         const __m256i lo = tap6_u8(r, 0), hi = tap6_u8(r, 1);
@@ -72,6 +78,7 @@ static void hpel_chunk(uint8_t *dh, uint8_t *dv, uint8_t *dc, const uint8_t *s, 
     for (int x = 0;; x += 32) {
         x = x < last ? x : last;
         __m256i r[6];
+        #pragma GCC unroll 8
         for (int k = 0; k < 6; k++)
             r[k] = _mm256_loadu_si256((const __m256i *)(s + x + k - 2));
         /* Lane-wise unpack then lane-wise pack: already in column order. */

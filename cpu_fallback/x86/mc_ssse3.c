@@ -15,15 +15,19 @@
 
 #include "x86/mc.h"
 
+/* The helpers pass rows in small arrays for brevity; inlined, with their
+ * loops unrolled, the arrays become registers. */
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+
 /* Output columns per chunk: bounds the stack buffer of intermediates. */
 #define CHUNK 256
 
-static inline int tap6_scalar(const uint8_t *p, ptrdiff_t step)
+ALWAYS_INLINE int tap6_scalar(const uint8_t *p, ptrdiff_t step)
 {
     return p[-2 * step] - 5 * p[-step] + 20 * p[0] + 20 * p[step] - 5 * p[2 * step] + p[3 * step];
 }
 
-static inline uint8_t clip_u8(int v)
+ALWAYS_INLINE uint8_t clip_u8(int v)
 {
     return (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
 }
@@ -46,23 +50,24 @@ static void hpel_row_scalar(uint8_t *dh, uint8_t *dv, uint8_t *dc, const uint8_t
 
 /* a - 5 b + 20 c for a = p[-2] + p[3], b = p[-1] + p[2], c = p[0] + p[1];
  * wraps like int16 but the result fits for 8-bit inputs. */
-static inline __m128i tap6_abc(__m128i a, __m128i b, __m128i c)
+ALWAYS_INLINE __m128i tap6_abc(__m128i a, __m128i b, __m128i c)
 {
     __m128i t = _mm_sub_epi16(_mm_slli_epi16(c, 2), b);
     return _mm_add_epi16(a, _mm_add_epi16(t, _mm_slli_epi16(t, 2)));
 }
 
-static inline __m128i tap6_u8(const __m128i r[6], int hi)
+ALWAYS_INLINE __m128i tap6_u8(const __m128i r[6], int hi)
 {
     const __m128i z = _mm_setzero_si128();
     __m128i w[6];
+    #pragma GCC unroll 8
     for (int k = 0; k < 6; k++)
         w[k] = hi ? _mm_unpackhi_epi8(r[k], z) : _mm_unpacklo_epi8(r[k], z);
     return tap6_abc(_mm_add_epi16(w[0], w[5]), _mm_add_epi16(w[1], w[4]), _mm_add_epi16(w[2], w[3]));
 }
 
 /* 8 j samples (still 16-bit, unclipped) from intermediates m[-2 .. 10]. */
-static inline __m128i tap6_mid(const int16_t *m)
+ALWAYS_INLINE __m128i tap6_mid(const int16_t *m)
 {
     const __m128i a = _mm_add_epi16(_mm_loadu_si128((const __m128i *)(m - 2)),
                                     _mm_loadu_si128((const __m128i *)(m + 3)));
@@ -91,6 +96,7 @@ static void hpel_chunk(uint8_t *dh, uint8_t *dv, uint8_t *dc, const uint8_t *s, 
     for (int x = -MC_HPEL_READ_BEFORE;; x += 16) {
         x = x < last_m ? x : last_m;
         __m128i r[6];
+        #pragma GCC unroll 8
         for (int k = 0; k < 6; k++)
             r[k] = _mm_loadu_si128((const __m128i *)(s + x + (k - 2) * stride));
         _mm_storeu_si128((__m128i *)(m + x), tap6_u8(r, 0));
@@ -101,6 +107,7 @@ static void hpel_chunk(uint8_t *dh, uint8_t *dv, uint8_t *dc, const uint8_t *s, 
     for (int x = 0;; x += 16) {
         x = x < last ? x : last;
         __m128i r[6];
+        #pragma GCC unroll 8
         for (int k = 0; k < 6; k++)
             r[k] = _mm_loadu_si128((const __m128i *)(s + x + k - 2));
         __m128i b_lo = _mm_srai_epi16(_mm_add_epi16(tap6_u8(r, 0), r16), 5);
@@ -139,24 +146,24 @@ decl_hpel_filter_fn(hpel_filter_ssse3)
 /* 8-270 as two pmaddubsw: the horizontal pairs (s[x], s[x + 1]) of a row
  * times (A, B) plus those of the next row times (C, D). The weights are at
  * most 64 and the sum at most 64 * 255, so no step saturates. */
-static inline __m128i chroma_pairs8(const uint8_t *s)
+ALWAYS_INLINE __m128i chroma_pairs8(const uint8_t *s)
 {
     return _mm_unpacklo_epi8(_mm_loadl_epi64((const __m128i *)s), _mm_loadl_epi64((const __m128i *)(s + 1)));
 }
 
-static inline __m128i chroma_pairs4(const uint8_t *s)
+ALWAYS_INLINE __m128i chroma_pairs4(const uint8_t *s)
 {
     return _mm_unpacklo_epi8(_mm_loadu_si32(s), _mm_loadu_si32(s + 1));
 }
 
-static inline __m128i chroma_pairs2(const uint8_t *s)
+ALWAYS_INLINE __m128i chroma_pairs2(const uint8_t *s)
 {
     /* Three samples s[0..2] as pairs (s0, s1), (s1, s2). */
     const __m128i v = _mm_cvtsi32_si128(s[0] | s[1] << 8 | s[2] << 16);
     return _mm_unpacklo_epi8(v, _mm_srli_epi32(v, 8));
 }
 
-static inline __m128i chroma_round(__m128i top, __m128i bot, __m128i wab, __m128i wcd)
+ALWAYS_INLINE __m128i chroma_round(__m128i top, __m128i bot, __m128i wab, __m128i wcd)
 {
     __m128i sum = _mm_add_epi16(_mm_maddubs_epi16(top, wab), _mm_maddubs_epi16(bot, wcd));
     return _mm_srli_epi16(_mm_add_epi16(sum, _mm_set1_epi16(32)), 6);

@@ -22,11 +22,14 @@ DECL_PIXEL_ALL_SIZES(decl_pixel_cmp_fn, satd, sse2);
 DECL_PIXEL_ALL_SIZES(decl_pixel_sad_x3_fn, sad_x3, sse2);
 DECL_PIXEL_ALL_SIZES(decl_pixel_sad_x4_fn, sad_x4, sse2);
 DECL_PIXEL_ALL_SIZES(decl_pixel_cmp_fn, satd, ssse3);
-DECL_PIXEL_WIDE_SIZES(decl_pixel_cmp_fn, sad, avx2);
 DECL_PIXEL_WIDE_SIZES(decl_pixel_cmp_fn, ssd, avx2);
 DECL_PIXEL_WIDE_SIZES(decl_pixel_cmp_fn, satd, avx2);
-DECL_PIXEL_WIDE_SIZES(decl_pixel_sad_x3_fn, sad_x3, avx2);
-DECL_PIXEL_WIDE_SIZES(decl_pixel_sad_x4_fn, sad_x4, avx2);
+decl_pixel_cmp_fn(sad_16x16_avx2);
+decl_pixel_cmp_fn(sad_16x8_avx2);
+decl_pixel_sad_x3_fn(sad_x3_16x16_avx2);
+decl_pixel_sad_x3_fn(sad_x3_16x8_avx2);
+decl_pixel_sad_x4_fn(sad_x4_16x16_avx2);
+decl_pixel_sad_x4_fn(sad_x4_16x8_avx2);
 
 #define SET_PIXEL_ALL_SIZES(table, kind, isa) do { \
     (table)[PIXEL_16x16] = kind##_16x16_##isa; \
@@ -60,13 +63,16 @@ static inline void pixel_dsp_init_x86(pixel_dsp *dsp, uint32_t flags)
 
     if (!(flags & CPU_AVX2))
         return;
-    /* Two 16-wide or four 8-wide rows per register; the narrow sizes have
-     * too little work to fill one. */
-    SET_PIXEL_WIDE_SIZES(dsp->sad, sad, avx2);
+    /* Only where a 256-bit register pays: SAD of 16-wide blocks, SSD and
+     * SATD of 8- and 16-wide ones. The narrower blocks stay SSE2/SSSE3. */
+    dsp->sad[PIXEL_16x16] = sad_16x16_avx2;
+    dsp->sad[PIXEL_16x8] = sad_16x8_avx2;
+    dsp->sad_x3[PIXEL_16x16] = sad_x3_16x16_avx2;
+    dsp->sad_x3[PIXEL_16x8] = sad_x3_16x8_avx2;
+    dsp->sad_x4[PIXEL_16x16] = sad_x4_16x16_avx2;
+    dsp->sad_x4[PIXEL_16x8] = sad_x4_16x8_avx2;
     SET_PIXEL_WIDE_SIZES(dsp->ssd, ssd, avx2);
     SET_PIXEL_WIDE_SIZES(dsp->satd, satd, avx2);
-    SET_PIXEL_WIDE_SIZES(dsp->sad_x3, sad_x3, avx2);
-    SET_PIXEL_WIDE_SIZES(dsp->sad_x4, sad_x4, avx2);
 }
 
 #endif

@@ -2,7 +2,9 @@
  * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
  *
  * x86 versions of the quant_dsp kernels and the part of quant_dsp_init()
- * that installs them. The 2x2 chroma DC ones stay C (four values).
+ * that installs them. The 2x2 chroma DC ones stay C (four values), and so
+ * does count_nonzero_16: the compiler vectorises the C loop as well as
+ * SSE2 does it by hand.
  *
  * Input ranges where the SIMD versions are exact (the C versions accept
  * more; the encoder stays well inside):
@@ -24,7 +26,6 @@ int quant_4x4_dc_sse2(int16_t dc[16], uint16_t mf, uint32_t bias, int qbits);
 void dequant_4x4_sse2(int16_t dct[16], const uint8_t dequant[16], int qp);
 void dequant_4x4_dc_sse2(int16_t dc[16], int dequant0, int qp);
 int coeff_last_16_sse2(const int16_t coeffs[16]);
-int count_nonzero_16_sse2(const int16_t coeffs[16]);
 int quant_4x4_ssse3(int16_t dct[16], const uint16_t mf[16], uint32_t bias, int qbits);
 int quant_4x4_dc_ssse3(int16_t dc[16], uint16_t mf, uint32_t bias, int qbits);
 int quant_4x4_avx2(int16_t dct[16], const uint16_t mf[16], uint32_t bias, int qbits);
@@ -41,7 +42,6 @@ static inline void quant_dsp_init_x86(quant_dsp *dsp, uint32_t flags)
     dsp->dequant_4x4 = dequant_4x4_sse2;
     dsp->dequant_4x4_dc = dequant_4x4_dc_sse2;
     dsp->coeff_last_16 = coeff_last_16_sse2;
-    dsp->count_nonzero_16 = count_nonzero_16_sse2;
 
     if (!(flags & CPU_SSSE3))
         return;

@@ -149,6 +149,8 @@ int config_validate(const hwenc_config *c, char *err, size_t err_size)
             FAIL("--vbv-bufsize %d kbit is smaller than one frame at %d kb/s and %d/%d fps: raise it to at least %.0f",
                  c->vbv_bufsize_kbits, maxrate, c->fps_num, c->fps_den, frame_kbits + 0.5);
     }
+    if (c->deblock_alpha < -6 || c->deblock_alpha > 6 || c->deblock_beta < -6 || c->deblock_beta > 6)
+        FAIL("--deblock %d:%d is out of range: each offset is -6 to 6", c->deblock_alpha, c->deblock_beta);
     if (c->min_keyint < 0 || c->scenecut < 0 || c->scenecut > 100)
         FAIL("--min-keyint must not be negative and --scenecut must be 0 to 100");
     if (c->sar_num < 0 || c->sar_den < 0 || c->sar_num > 65535 || c->sar_den > 65535)

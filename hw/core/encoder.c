@@ -16,6 +16,7 @@
 struct hwenc_encoder {
     hwenc_config cfg;
     char device[256];
+    char cpu_level[16];
     const hal_backend *backend;
     void *priv;
     hal_caps caps;
@@ -156,6 +157,10 @@ int hwenc_open_ex(const hwenc_config *cfg, hwenc_encoder **out, char *err, size_
     if (cfg->device) {
         snprintf(enc->device, sizeof(enc->device), "%s", cfg->device);
         enc->cfg.device = enc->device;
+    }
+    if (cfg->cpu_level) {
+        snprintf(enc->cpu_level, sizeof(enc->cpu_level), "%s", cfg->cpu_level);
+        enc->cfg.cpu_level = enc->cpu_level;
     }
     if (frame_analysis_init(&enc->analysis, cfg->width, cfg->height) < 0) {
         hwenc_close(enc);

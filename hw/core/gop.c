@@ -16,6 +16,8 @@ void gop_init(gop_state *g, const hwenc_config *cfg, const h264_sps *sps, const 
     g->max_poc_lsb = 1 << sps->log2_max_poc_lsb;
     g->default_refs = pps->num_ref_idx_l0_default_active;
     g->deblock = cfg->deblock;
+    g->deblock_alpha = cfg->deblock_alpha;
+    g->deblock_beta = cfg->deblock_beta;
     g->scenecut = cfg->scenecut;
     g->min_keyint = cfg->min_keyint ? cfg->min_keyint : (cfg->keyint > 0 ? cfg->keyint / 10 : 25);
     if (g->min_keyint < 1)
@@ -27,7 +29,7 @@ int gop_is_scene_cut(const gop_state *g, const frame_cost *cost)
     int64_t distance = g->frames - g->last_idr;
     if (!g->scenecut || g->frames == 0 || cost->intra <= 0 || distance < g->min_keyint)
         return 0;
-    double max_bias = g->scenecut / 100.0, min_bias = max_bias / 4;
+    double max_bias = g->scenecut / 100.0, min_bias = max_bias / 2;
     double bias = max_bias;
     if (g->keyint > g->min_keyint && distance < g->keyint)
         bias = min_bias + (max_bias - min_bias) * (double)(distance - g->min_keyint) / (g->keyint - g->min_keyint);
@@ -73,6 +75,8 @@ void gop_plan(const gop_state *g, int force_idr, hal_picture *pic)
     sh->idr_pic_id = g->idr_count & 0xffff;
     sh->poc_lsb = pic->poc & (g->max_poc_lsb - 1);
     sh->disable_deblocking_filter_idc = g->deblock ? 0 : 1;
+    sh->slice_alpha_c0_offset_div2 = g->deblock_alpha;
+    sh->slice_beta_offset_div2 = g->deblock_beta;
     if (pic->type == HWENC_FRAME_P) {
         sh->num_ref_idx_l0_active = pic->num_refs;
         sh->num_ref_idx_active_override = pic->num_refs != g->default_refs;

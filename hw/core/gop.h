@@ -17,7 +17,7 @@ typedef struct gop_state {
     int dpb_slots;
     int max_frame_num, max_poc_lsb;
     int default_refs;            /* num_ref_idx_l0_default_active of the PPS */
-    int deblock;
+    int deblock, deblock_alpha, deblock_beta;
     int scenecut;                /* 0..100 */
     int min_keyint;
 

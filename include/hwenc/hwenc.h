@@ -172,6 +172,8 @@ typedef struct hwenc_config {
     int scenecut;                /* scene-cut sensitivity 0..100; 0 disables */
     int ref_frames;              /* reference frames for P frames, 1..16 */
     int deblock;                 /* 1: in-loop deblocking on (default), 0: off */
+    int deblock_alpha;           /* filter strength offsets, -6..6 (slice_alpha_c0_offset_div2 */
+    int deblock_beta;            /* and slice_beta_offset_div2); 0 = the standard's defaults */
 
     int threads;                 /* CPU threads; 0 = all cores */
     /* Highest SIMD level the CPU encoder may use: NULL or "" = all the CPU

@@ -486,8 +486,10 @@ int main(int argc, char **argv)
             return !strcmp(a, "--help") || !strcmp(a, "-h") ? 0 : 2;
         }
     }
+#ifndef __SANITIZE_ADDRESS__ /* AddressSanitizer's own report says more */
     signal(SIGSEGV, on_fatal_signal);
     signal(SIGBUS, on_fatal_signal);
+#endif
     signal(SIGILL, on_fatal_signal);
     signal(SIGFPE, on_fatal_signal);
 

@@ -19,6 +19,7 @@ typedef struct inter_case {
     enum clipgen_pattern pattern;
     int threads;
     const char *dump;
+    int alpha, beta;
 } inter_case;
 
 static void run_case(const inter_case *c)
@@ -33,6 +34,8 @@ static void run_case(const inter_case *c)
     cfg.ref_frames = c->refs;
     cfg.keyint = c->keyint;
     cfg.deblock = c->deblock;
+    cfg.deblock_alpha = c->alpha;
+    cfg.deblock_beta = c->beta;
     cfg.threads = c->threads ? c->threads : 1;
     cfg.want_recon = 1;
     roundtrip_options opt = { .pattern = c->pattern, .frames = c->frames, .seed = (unsigned)(c->w + c->qp),
@@ -90,8 +93,34 @@ static void test_threads(void)
     }
 }
 
+/* A new texture every 10 frames is a scene cut the HAL must turn into an
+ * IDR; with scene-cut detection off only the first picture is one. */
+static void test_scene_cuts(void)
+{
+    for (int scenecut = 0; scenecut <= 40; scenecut += 40) {
+        hwenc_config cfg;
+        hwenc_config_default(&cfg);
+        cfg.backend = HWENC_BACKEND_CPU;
+        cfg.width = 176;
+        cfg.height = 144;
+        cfg.scenecut = scenecut;
+        cfg.min_keyint = 5;
+        cfg.want_recon = 1;
+        cfg.preset = HWENC_PRESET_SUPERFAST;
+        roundtrip_options opt = { .pattern = CLIPGEN_SCENE_CUTS, .frames = 40, .seed = 1 };
+        roundtrip_result r;
+        int ret = roundtrip_run(&cfg, &opt, &r);
+        int expected = scenecut ? 4 : 1;
+        int ok = ret == 0 && r.bitexact && r.keyframes == expected;
+        printf("%s scenecut %d: %d keyframes in 40 frames with cuts every 10 (expected %d)%s%s\n", ok ? "ok  " : "FAIL",
+               scenecut, r.keyframes, expected, ok ? "" : ": ", ok ? "" : r.message);
+        ok ? passed++ : failed++;
+    }
+}
+
 int main(void)
 {
+    test_scene_cuts();
     test_threads();
     static const enum clipgen_pattern moving[] = {
         CLIPGEN_PAN, CLIPGEN_PAN_FAST, CLIPGEN_ZOOM, CLIPGEN_OBJECT, CLIPGEN_SCENE_CUTS, CLIPGEN_NOISE,
@@ -110,6 +139,10 @@ int main(void)
     }
     run_case(&(inter_case){ 176, 144, 26, HWENC_PRESET_FAST, 16, 20, 250, 1, CLIPGEN_OBJECT });
     run_case(&(inter_case){ 176, 144, 26, HWENC_PRESET_FAST, 3, 8, 250, 0, CLIPGEN_ZOOM });
+    /* Slice-level filter offsets, both extremes. */
+    run_case(&(inter_case){ 176, 144, 36, HWENC_PRESET_VERYFAST, 1, 6, 250, 1, CLIPGEN_OBJECT, .alpha = 6, .beta = -6 });
+    run_case(&(inter_case){ 176, 144, 20, HWENC_PRESET_VERYFAST, 1, 6, 250, 1, CLIPGEN_PAN, .alpha = -6, .beta = 6 });
+    run_case(&(inter_case){ 176, 144, 44, HWENC_PRESET_SUPERFAST, 1, 6, 250, 1, CLIPGEN_ZOOM, .alpha = 3, .beta = 2 });
     run_case(&(inter_case){ 1920, 1080, 30, HWENC_PRESET_ULTRAFAST, 1, 2, 250, 1, CLIPGEN_PAN });
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
