@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the build into a temporary prefix and builds a consumer against
+# it: with pkg-config (shared, then the static archive with the private
+# libraries) and with CMake's find_package(hwenc).
+set -euo pipefail
+build=$1
+source_dir=$2
+prefix=$(mktemp -d)
+trap 'rm -rf "$prefix"' EXIT
+cmake --install "$build" --prefix "$prefix" >/dev/null
+pcdir=$(dirname "$(find "$prefix" -name hwenc.pc)")
+libdir=$(dirname "$pcdir")
+export PKG_CONFIG_PATH="$pcdir"
+consumer="$source_dir/tests/install/consumer.c"
+
+# shellcheck disable=SC2046
+cc -o "$prefix/consumer_shared" "$consumer" $(pkg-config --cflags --libs hwenc)
+LD_LIBRARY_PATH="$libdir" "$prefix/consumer_shared"
+# shellcheck disable=SC2046
+cc -o "$prefix/consumer_static" "$consumer" $(pkg-config --cflags hwenc) "$libdir/libhwenc.a" \
+    $(pkg-config --static --libs-only-l hwenc | sed 's/-lhwenc//')
+"$prefix/consumer_static"
+
+cmake -S "$source_dir/tests/install" -B "$prefix/cmake-build" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
+cmake --build "$prefix/cmake-build" >/dev/null
+LD_LIBRARY_PATH="$libdir" "$prefix/cmake-build/consumer"
+echo "3 passed, 0 failed"
