@@ -19,6 +19,8 @@
 
 #include "mc.h"
 
+#include "check.h"
+
 /* Mirror FRAME_PAD_LUMA / FRAME_PAD_CHROMA of internal.h, which this test
  * does not include so that it depends on mc.h alone. */
 #define PAD_LUMA 48
@@ -26,41 +28,6 @@
 
 /* ---- harness ---- */
 
-typedef struct tally {
-    const char *name;
-    int pass, fail;
-} tally;
-
-#define CHECK(t, cond, ...) do { \
-    if (cond) { \
-        (t)->pass++; \
-    } else { \
-        if ((t)->fail++ < 8) { \
-            fprintf(stderr, "%s: FAIL %s:%d: ", (t)->name, __FILE__, __LINE__); \
-            fprintf(stderr, __VA_ARGS__); \
-            fputc('\n', stderr); \
-        } \
-    } \
-} while (0)
-
-typedef struct rng {
-    uint32_t s;
-} rng;
-
-static uint32_t rng_next(rng *r)
-{
-    uint32_t x = r->s;
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    return r->s = x;
-}
-
-/* Uniform in [lo, hi]. */
-static int rng_range(rng *r, int lo, int hi)
-{
-    return lo + (int)(rng_next(r) % (uint32_t)(hi - lo + 1));
-}
 
 static void *xmalloc(size_t n)
 {
