@@ -36,9 +36,10 @@ foreach(lib hwenc_standin_cuda hwenc_standin_nvenc hwenc_standin_nvenc_nosym)
 endforeach()
 set_target_properties(hwenc_standin_nvenc_nosym PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${NVENC_NOSYM_DIR})
 
-add_executable(test_nvenc nvenc/test_nvenc.c nvenc/test_nvenc_direct.c)
-target_include_directories(test_nvenc PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/nvenc ${PROJECT_SOURCE_DIR}/hw
-                           ${PROJECT_SOURCE_DIR}/hw/core ${PROJECT_SOURCE_DIR}/hw/nvenc)
+# Public API only (hwenc.h), plus the CUDA driver API declarations of
+# nv-codec-headers for driving the stand-in libcuda as an application would.
+add_executable(test_nvenc nvenc/test_nvenc.c nvenc/test_nvenc_zero_copy.c)
+target_include_directories(test_nvenc PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/nvenc)
 target_link_libraries(test_nvenc PRIVATE hwenc_testcommon hwenc_static m ${CMAKE_DL_LIBS})
 add_dependencies(test_nvenc hwenc_standin_nvenc hwenc_standin_nvenc_nosym hwenc_cli)
 
@@ -59,7 +60,10 @@ nvenc_test(reconfigure_unsupported ARGS reconfigure-unsupported ENV HWENC_FAKE_N
 nvenc_test(probe ARGS probe)
 nvenc_test(session_limit_one ARGS second-session)
 nvenc_test(external_context ARGS external-context)
+# Frames in the application's CUDA memory (hwenc_frame.cuda_ptr), and the
+# refusals: cuda_ptr on the CPU backend, pitches the layout cannot have.
 nvenc_test(zero_copy ARGS zero-copy)
+nvenc_test(zero_copy_refusals ARGS zero-copy-refusals)
 
 # Every injected failure: its message with --backend nvenc, and the fall
 # back under auto (VA-API and Vulkan are unavailable here, so auto ends on
@@ -77,5 +81,9 @@ set_tests_properties(nvenc_fail_missing_symbol PROPERTIES
     ENVIRONMENT "LD_LIBRARY_PATH=${NVENC_NOSYM_DIR}:${NVENC_STANDIN_DIR};HWENC_BACKEND=")
 nvenc_test(fail_midstream ARGS midstream 5 ENV HWENC_FAKE_NVENC_FAIL_AT=5)
 
-# The command line: encode --backend nvenc, list-backends, and a failure.
+# The command line: encode --backend nvenc and a failure; list-backends with
+# and without --device, on two GPUs and an API version other than the
+# stand-in's default.
 nvenc_test(cli ARGS cli $<TARGET_FILE:hwenc_cli>)
+nvenc_test(list_backends ARGS list-backends $<TARGET_FILE:hwenc_cli>
+           ENV HWENC_FAKE_CUDA_DEVICES=2 HWENC_FAKE_NVENC_API=12.1)

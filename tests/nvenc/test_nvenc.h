@@ -10,8 +10,10 @@
  * below this is a broken picture, not a quality trade-off. */
 #define TEST_MIN_PSNR 32.0
 
-/* test_nvenc_direct.c */
-int test_zero_copy(int keyint, char *msg, size_t n);
+/* test_nvenc_zero_copy.c: frames in CUDA memory through the public API
+ * (hwenc_frame.cuda_ptr); and the sends that must be refused. */
+int test_zero_copy(char *msg, size_t n);
+int test_zero_copy_refusals(char *msg, size_t n);
 /* An application's CUDA context in the stand-in (and the library handle
  * that keeps the stand-in loaded meanwhile). */
 int test_cuda_context_create(void **ctx, void **handle, char *msg, size_t n);

@@ -8,6 +8,7 @@
  * contract violation, so every test is also a leak and contract test.
  *
  * usage: test_vaapi probe|roundtrip|rc|reconfigure|fallback|endfail|external|audit|cli [variant|path]
+ *        test_vaapi list-backends PATH_TO_HWENC [default|lp-only]
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -599,10 +600,112 @@ static int test_cli(const char *hwenc)
     return 0;
 }
 
+/* ---------------------------------------------------------- list-backends */
+
+/* Runs a command and returns its standard output (static storage), or NULL
+ * when it cannot be run or exits with a failure. */
+static const char *command_output(const char *cmd)
+{
+    static char buf[1 << 16];
+    fflush(stdout);
+    FILE *p = popen(cmd, "r");
+    CHECK(p, "cannot run '%s'", cmd);
+    size_t n = fread(buf, 1, sizeof(buf) - 1, p);
+    buf[n] = 0;
+    int status = pclose(p);
+    printf("$ %s\n%s", cmd, buf);
+    return status == 0 ? buf : NULL;
+}
+
+/* list-backends prints a line per backend that starts with its name,
+ * followed by indented "driver:" and "caps:" lines. Copies the named
+ * backend's lines into sec. */
+static void backend_section(const char *out, const char *name, char *sec, size_t n)
+{
+    size_t len = strlen(name);
+    const char *start = NULL;
+    for (const char *line = out; *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : line + strlen(line))
+        if (!strncmp(line, name, len) && line[len] == ' ') {
+            start = line;
+            break;
+        }
+    CHECK(start, "no '%s' line in:\n%s", name, out);
+    const char *end = strchr(start, '\n');
+    while (end && end[1] == ' ')
+        end = strchr(end + 1, '\n');
+    snprintf(sec, n, "%.*s", (int)(end ? end - start : (ptrdiff_t)strlen(start)), start);
+}
+
+/* 1 if text has word as a whole word ('*' marks the preferred entry
+ * point and counts as a word's end). */
+static int lists_word(const char *text, const char *word)
+{
+    size_t len = strlen(word);
+    for (const char *p = strstr(text, word); p; p = strstr(p + 1, word))
+        if ((p == text || p[-1] == ' ') && (p[len] == ' ' || p[len] == '*' || p[len] == ';' || !p[len]))
+            return 1;
+    return 0;
+}
+
+/* `hwenc list-backends --device NODE`: the VA-API entry names the node, the
+ * driver's vendor string (read here through libva itself) and what the
+ * driver's caps (HWENCTEST_VA_CAPS) make of the capabilities line. */
+static int test_list_backends(const char *hwenc, const char *variant)
+{
+    CHECK(hwenc && *hwenc, "usage: test_vaapi list-backends PATH_TO_HWENC default|lp-only");
+    int fd = open(node_path, O_RDWR);
+    CHECK(fd >= 0, "open %s", node_path);
+    VADisplay dpy = vaGetDisplayDRM(fd);
+    int major, minor;
+    CHECK(dpy && vaInitialize(dpy, &major, &minor) == VA_STATUS_SUCCESS, "vaInitialize: is the shim preloaded?");
+    char vendor[256];
+    snprintf(vendor, sizeof(vendor), "%s", vaQueryVendorString(dpy) ? vaQueryVendorString(dpy) : "");
+    int lp = 0, slice = 0;
+    VAEntrypoint ep[16];
+    int n_ep = 0;
+    if (vaQueryConfigEntrypoints(dpy, VAProfileH264ConstrainedBaseline, ep, &n_ep) == VA_STATUS_SUCCESS)
+        for (int i = 0; i < n_ep; i++) {
+            lp |= ep[i] == VAEntrypointEncSliceLP;
+            slice |= ep[i] == VAEntrypointEncSlice;
+        }
+    vaTerminate(dpy);
+    close(fd);
+    CHECK(vendor[0], "the driver has no vendor string");
+
+    char cmd[1024], sec[2048], want[512];
+    snprintf(cmd, sizeof(cmd), "'%s' list-backends --device '%s'", hwenc, node_path);
+    const char *out = command_output(cmd);
+    CHECK(out, "'%s' failed", cmd);
+    backend_section(out, "vaapi", sec, sizeof(sec));
+    CHECK(lists_word(sec, "yes") && strstr(sec, node_path), "not available on %s:\n%s", node_path, sec);
+    snprintf(want, sizeof(want), "driver: %s\n", vendor);
+    CHECK(strstr(sec, want), "no line '%s' in:\n%s", want, sec);
+    const char *caps = strstr(sec, "caps: ");
+    CHECK(caps, "no capabilities line in:\n%s", sec);
+    /* What libva reports, independently of the backend's own queries. */
+    CHECK(lp == lists_word(caps, "EncSliceLP") && slice == lists_word(caps, "EncSlice"),
+          "entry points (EncSlice %d, EncSliceLP %d) disagree with '%s'", slice, lp, caps);
+    if (!strcmp(variant, "lp-only"))
+        CHECK(strstr(caps, "rc: CQP;") && strstr(caps, "packed headers: none"), "caps '%s'", caps);
+    else
+        CHECK(strstr(caps, "caps: profiles: CB Main High; entry: EncSlice* EncSliceLP; rc: CQP CBR VBR ICQ; "
+                           "packed headers: SPS PPS slice; max refs 4"),
+              "caps '%s'", caps);
+
+    /* The option reaches the probe: a missing node is reported as such. */
+    snprintf(cmd, sizeof(cmd), "'%s' list-backends --device /nonexistent/renderD128", hwenc);
+    out = command_output(cmd);
+    CHECK(out, "'%s' failed", cmd);
+    backend_section(out, "vaapi", sec, sizeof(sec));
+    CHECK(lists_word(sec, "no") && strstr(sec, "cannot open /nonexistent/renderD128"), "%s", sec);
+    check_trace_clean(read_trace());
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: test_vaapi probe|roundtrip|rc|reconfigure|fallback|endfail|external|audit|cli [arg]\n");
+        fprintf(stderr, "usage: test_vaapi probe|roundtrip|rc|reconfigure|fallback|endfail|external|audit|cli|list-backends [arg]\n");
         return 2;
     }
     setup();
@@ -616,6 +719,7 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "external")) return test_external();
     if (!strcmp(argv[1], "audit")) return test_audit();
     if (!strcmp(argv[1], "cli")) return test_cli(arg);
+    if (!strcmp(argv[1], "list-backends")) return test_list_backends(arg, argc > 3 ? argv[3] : "default");
     fprintf(stderr, "test_vaapi: unknown test '%s'\n", argv[1]);
     return 2;
 }

@@ -419,6 +419,116 @@ static int test_system_drivers(void)
     return 0;
 }
 
+/* ---------------------------------------------------------- list-backends */
+
+/* Standard output of a command that must succeed; NULL otherwise. */
+static const char *command_output(const char *cmd)
+{
+    static char buf[1 << 16];
+    fflush(stdout);
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        return NULL;
+    size_t n = fread(buf, 1, sizeof(buf) - 1, p);
+    buf[n] = 0;
+    int status = pclose(p);
+    printf("$ %s\n%s", cmd, buf);
+    return status == 0 ? buf : NULL;
+}
+
+/* The lines list-backends prints for one backend: the one that starts with
+ * its name and the indented driver and caps lines under it. */
+static int backend_section(const char *out, const char *name, char *sec, size_t n)
+{
+    size_t len = strlen(name);
+    for (const char *line = out; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        if (strncmp(line, name, len) || line[len] != ' ')
+            continue;
+        const char *end = strchr(line, '\n');
+        while (end && end[1] == ' ')
+            end = strchr(end + 1, '\n');
+        snprintf(sec, n, "%.*s", (int)(end ? end - line : (ptrdiff_t)strlen(line)), line);
+        return 0;
+    }
+    return -1;
+}
+
+/* The device's name and driver as the Vulkan loader reports them to any
+ * application: the reference for what list-backends prints. */
+static int device_facts(char *name, size_t name_size, char *driver, size_t driver_size, uint32_t *api)
+{
+    void *lib = dlopen("libvulkan.so.1", RTLD_NOW);
+    CHECK(lib, "no libvulkan.so.1");
+    gipa_fn gipa = (gipa_fn)(uintptr_t)dlsym(lib, "vkGetInstanceProcAddr");
+    PFN_vkCreateInstance create_instance = (PFN_vkCreateInstance)gipa(NULL, "vkCreateInstance");
+    VkApplicationInfo app = { .sType = VK_STRUCTURE_TYPE_APPLICATION_INFO, .apiVersion = VK_API_VERSION_1_3 };
+    VkInstanceCreateInfo ii = { .sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO, .pApplicationInfo = &app };
+    VkInstance inst;
+    if (create_instance(&ii, NULL, &inst) != VK_SUCCESS) {
+        dlclose(lib);
+        CHECK(0, "vkCreateInstance");
+    }
+    PFN_vkEnumeratePhysicalDevices enum_devices = (PFN_vkEnumeratePhysicalDevices)gipa(inst, "vkEnumeratePhysicalDevices");
+    PFN_vkGetPhysicalDeviceProperties2 props2 =
+        (PFN_vkGetPhysicalDeviceProperties2)gipa(inst, "vkGetPhysicalDeviceProperties2");
+    PFN_vkDestroyInstance destroy_instance = (PFN_vkDestroyInstance)gipa(inst, "vkDestroyInstance");
+    VkPhysicalDevice pd;
+    uint32_t n = 1;
+    int ok = enum_devices(inst, &n, &pd) >= 0 && n == 1;
+    if (ok) {
+        VkPhysicalDeviceDriverProperties drv = { .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRIVER_PROPERTIES };
+        VkPhysicalDeviceProperties2 p = { .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2, .pNext = &drv };
+        props2(pd, &p);
+        snprintf(name, name_size, "%s", p.properties.deviceName);
+        snprintf(driver, driver_size, "%s %s", drv.driverName, drv.driverInfo);
+        *api = p.properties.apiVersion;
+    }
+    destroy_instance(inst, NULL);
+    dlclose(lib);
+    CHECK(ok, "the loader reports %u devices, expected the test ICD alone", n);
+    return 0;
+}
+
+/* `hwenc list-backends --device N`: the Vulkan entry names the device and
+ * its driver and version as the loader reports them, and the encode
+ * capabilities follow the ICD's (changed through its environment). */
+static int test_list_backends(const char *cli)
+{
+    char name[256], driver[600], api[32], cmd[1024], sec[2048], want[64];
+    uint32_t version;
+    CHECK(cli, "no CLI path");
+    if (device_facts(name, sizeof(name), driver, sizeof(driver), &version))
+        return 1;
+    snprintf(api, sizeof(api), "(Vulkan %u.%u.%u)", VK_API_VERSION_MAJOR(version), VK_API_VERSION_MINOR(version),
+             VK_API_VERSION_PATCH(version));
+    /* Default caps, then fewer DPB slots and no rate control. */
+    for (int pass = 0; pass < 2; pass++) {
+        int slots = pass ? 3 : 17;   /* 17: ICD_MAX_SLOTS in icd.h */
+        if (pass) {
+            setenv("HWENC_TEST_ICD_DPB_SLOTS", "3", 1);
+            setenv("HWENC_TEST_ICD_RC", "disabled", 1);
+        }
+        snprintf(cmd, sizeof(cmd), "'%s' list-backends --device 0", cli);
+        const char *out = command_output(cmd);
+        CHECK(out && backend_section(out, "vulkan", sec, sizeof(sec)) == 0, "'%s' failed or lists no vulkan", cmd);
+        CHECK(strstr(sec, " yes ") && strstr(sec, name), "the entry does not offer '%s':\n%s", name, sec);
+        const char *drv = strstr(sec, "driver: "), *caps = strstr(sec, "caps: ");
+        CHECK(drv && strstr(drv, driver) && strstr(drv, api), "no driver line with '%s' and '%s':\n%s", driver, api,
+              sec);
+        CHECK(caps && strstr(caps, "H.264 Constrained Baseline encode up to 4096x4096"), "caps:\n%s", sec);
+        snprintf(want, sizeof(want), "DPB %d slots, %d refs;", slots, slots - 1);
+        CHECK(strstr(caps, want), "caps lack '%s':\n%s", want, sec);
+        CHECK(strstr(caps, pass ? "rc: CQP;" : "rc: CQP CBR VBR;"), "rate-control modes:\n%s", sec);
+    }
+    unsetenv("HWENC_TEST_ICD_DPB_SLOTS");
+    unsetenv("HWENC_TEST_ICD_RC");
+    snprintf(cmd, sizeof(cmd), "'%s' list-backends --device 1", cli);
+    const char *out = command_output(cmd);
+    CHECK(out && backend_section(out, "vulkan", sec, sizeof(sec)) == 0, "'%s' failed or lists no vulkan", cmd);
+    CHECK(strstr(sec, " no ") && strstr(sec, "index 1 is out of range"), "device 1 of one:\n%s", sec);
+    return icd_clean();
+}
+
 int main(int argc, char **argv)
 {
     const char *t = argc > 1 ? argv[1] : "";
@@ -435,6 +545,7 @@ int main(int argc, char **argv)
               : !strcmp(t, "device_lost_submit")    ? test_device_lost()
               : !strcmp(t, "device_lost_wait")      ? test_device_lost()
               : !strcmp(t, "cli")                   ? test_cli(argc > 2 ? argv[2] : NULL)
+              : !strcmp(t, "list_backends")         ? test_list_backends(argc > 2 ? argv[2] : NULL)
               : !strcmp(t, "system_drivers")        ? test_system_drivers()
                                                     : (fprintf(stderr, "unknown test '%s'\n", t), 2);
     if (ret == 0)
