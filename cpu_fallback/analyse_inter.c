@@ -98,7 +98,9 @@ static int search(cpu_encoder *enc, mb_ctx *mb, int ref, int px, int py, int w, 
     if (extra)
         add_candidate(&m, extra);
     add_neighbour_candidates(enc, mb, &m, (py >> 2) * 4 + (px >> 2));
-    me_search_partition(&tools, &m, enc->opt.me_method, enc->opt.me_range, enc->opt.subpel_iterations);
+    const me_settings settings = { enc->opt.me_method, enc->opt.me_range, enc->opt.subpel_iterations,
+                                   enc->opt.subpel_sad };
+    me_search_partition(&tools, &m, &settings);
     mv[0] = m.mv[0];
     mv[1] = m.mv[1];
     mvp[0] = m.mvp[0];

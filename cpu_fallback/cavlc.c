@@ -14,6 +14,10 @@
 
 #include "cavlc.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #if defined(__GNUC__)
 #define CAVLC_ALWAYS_INLINE static inline __attribute__((always_inline))
 #else
@@ -228,16 +232,33 @@ CAVLC_ALWAYS_INLINE int highest_bit(uint32_t x)
 #endif
 }
 
-CAVLC_ALWAYS_INLINE int count_bits(uint32_t x)
+/*
+ * Bit i set where coeffs[i] != 0, for i < n. SSE2 is part of x86-64, so
+ * the vector version needs no run-time dispatch: saturating packs keep
+ * nonzero words nonzero, and one compare and movemask give eight or sixteen
+ * flags. The loads stay within coeffs[0 .. n-1] (15 coefficients take two
+ * overlapping 8-word loads).
+ */
+CAVLC_ALWAYS_INLINE uint32_t nonzero_mask(const int16_t *coeffs, int n)
 {
-#if defined(__GNUC__)
-    return __builtin_popcount(x);
-#else
-    int n = 0;
-    for (; x; x &= x - 1)
-        n++;
-    return n;
+#if defined(__SSE2__)
+    const __m128i zero = _mm_setzero_si128();
+    if (n == 16 || n == 15) {
+        const __m128i lo = _mm_loadu_si128((const __m128i *)coeffs);
+        const __m128i hi = _mm_loadu_si128((const __m128i *)(coeffs + n - 8));
+        const uint32_t z = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_packs_epi16(lo, hi), zero));
+        const uint32_t nz = ~z & 0xffffu;
+        return n == 16 ? nz : (nz & 0xffu) | ((nz >> 8) << 7);
+    }
+    if (n == 4) {
+        const __m128i v = _mm_loadl_epi64((const __m128i *)coeffs);
+        return ~(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_packs_epi16(v, zero), zero)) & 0xfu;
+    }
 #endif
+    uint32_t nz = 0;
+    for (int i = 0; i < n; i++)
+        nz |= (uint32_t)(coeffs[i] != 0) << i;
+    return nz;
 }
 
 CAVLC_ALWAYS_INLINE cavlc_vlc coeff_token_code(int nc, int total_coeff, int trailing_ones)
@@ -268,16 +289,14 @@ CAVLC_ALWAYS_INLINE int cavlc_block(cavlc_sink *s, const int16_t *coeffs, int ma
     uint8_t run[16];
 
     /* Bit i of nz: coeffs[i] != 0, so the scan below is a few clz steps. */
-    uint32_t nz = 0;
-    for (int i = 0; i < max_coeffs; i++)
-        nz |= (uint32_t)(coeffs[i] != 0) << i;
+    uint32_t nz = nonzero_mask(coeffs, max_coeffs);
     if (!nz) {
         sink_vlc(s, coeff_token_code(nc, 0, 0));
         return 0;
     }
     /* Nonzero levels from high to low frequency, each with its run_before. */
     int pos = highest_bit(nz);
-    const int zeros = pos + 1 - count_bits(nz); /* total_zeros */
+    const int last = pos;
     int total_coeff = 0;
     for (;;) {
         level[total_coeff] = coeffs[pos];
@@ -290,6 +309,8 @@ CAVLC_ALWAYS_INLINE int cavlc_block(cavlc_sink *s, const int16_t *coeffs, int ma
         run[total_coeff++] = (uint8_t)(pos - next - 1);
         pos = next;
     }
+
+    const int zeros = last + 1 - total_coeff; /* total_zeros */
 
     int trailing_ones = 0;
     uint32_t signs = 0;

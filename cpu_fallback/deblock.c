@@ -207,11 +207,38 @@ static int boundary_strength(const mb_state *p, int bp, const mb_state *q, int b
     return abs(p->mv[bp][0] - q->mv[bq][0]) >= 4 || abs(p->mv[bp][1] - q->mv[bq][1]) >= 4;
 }
 
+/* 1 if every 4x4 block of m has the same vector and reference. */
+static int uniform_motion(const mb_state *m)
+{
+    int same = m->ref[1] == m->ref[0] && m->ref[2] == m->ref[0] && m->ref[3] == m->ref[0];
+    for (int i = 1; i < 16; i++)
+        same &= m->mv[i][0] == m->mv[0][0] && m->mv[i][1] == m->mv[0][1];
+    return same;
+}
+
 /* bs[e][i]: edge e (at 4e samples) of the given direction, segment i along
  * it. bs[0] is only filled when the neighbour exists. */
 static void mb_boundary_strengths(const mb_state *cur, const mb_state *left, const mb_state *top,
                                   uint8_t bs_v[4][4], uint8_t bs_h[4][4])
 {
+    if (!mb_type_is_intra(cur->type) && uniform_motion(cur)) {
+        /* One vector and reference for the whole macroblock: inside it only
+         * coefficients can make an edge strong (bS 2) and nothing else can
+         * make it 1. Most macroblocks of P pictures take this path. */
+        for (int e = 1; e < 4; e++)
+            for (int i = 0; i < 4; i++) {
+                int blk_v = 4 * i + e, blk_h = 4 * e + i;
+                bs_v[e][i] = (uint8_t)((cur->nnz[blk_v - 1] | cur->nnz[blk_v]) ? 2 : 0);
+                bs_h[e][i] = (uint8_t)((cur->nnz[blk_h - 4] | cur->nnz[blk_h]) ? 2 : 0);
+            }
+        for (int i = 0; i < 4; i++) {
+            if (left)
+                bs_v[0][i] = (uint8_t)boundary_strength(left, 4 * i + 3, cur, 4 * i, 1);
+            if (top)
+                bs_h[0][i] = (uint8_t)boundary_strength(top, 12 + i, cur, i, 1);
+        }
+        return;
+    }
     for (int e = 0; e < 4; e++) {
         for (int i = 0; i < 4; i++) {
             int blk_v = 4 * i + e, blk_h = 4 * e + i;

@@ -123,6 +123,7 @@ typedef struct encoder_options {
     int inter_partitions;        /* 16x8, 8x16 and 8x8 as well as 16x16 */
     int intra4x4_in_p;           /* try Intra4x4 in P pictures */
     int decimate;                /* drop isolated +-1 levels of inter blocks */
+    int subpel_sad;              /* sub-pel search by SAD, SATD of the result only */
 } encoder_options;
 
 /* One slice of the picture being coded, for one thread. */

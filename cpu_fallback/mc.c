@@ -164,6 +164,22 @@ static decl_pixel_copy_fn(pixel_copy_c)
     pixel_copy_wxh(dst, dst_stride, src, src_stride, w, h);
 }
 
+const uint8_t *mc_get_ref(const mc_dsp *dsp, uint8_t *buf, ptrdiff_t buf_stride, ptrdiff_t *out_stride,
+                          const uint8_t *const planes[4], ptrdiff_t stride, int mvx, int mvy, int w, int h)
+{
+    const int q = ((mvy & 3) << 2) | (mvx & 3);
+    const ptrdiff_t off = (ptrdiff_t)(mvy >> 2) * stride + (mvx >> 2);
+    const uint8_t *p0 = planes[qpel_table[q].plane[0]] + off + qpel_table[q].dy[0] * stride + qpel_table[q].dx[0];
+    if (qpel_table[q].plane[1] == PL_NONE) {
+        *out_stride = stride;
+        return p0;
+    }
+    const uint8_t *p1 = planes[qpel_table[q].plane[1]] + off + qpel_table[q].dy[1] * stride + qpel_table[q].dx[1];
+    dsp->pixel_avg(buf, buf_stride, p0, stride, p1, stride, w, h);
+    *out_stride = buf_stride;
+    return buf;
+}
+
 void mc_dsp_init(mc_dsp *dsp, uint32_t cpu_flags)
 {
     dsp->hpel_filter = hpel_filter_c;

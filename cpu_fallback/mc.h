@@ -100,4 +100,12 @@ typedef struct mc_dsp {
 
 void mc_dsp_init(mc_dsp *dsp, uint32_t cpu_flags);
 
+/* The luma prediction of a w x h block at a quarter-pel vector for motion
+ * search, without copying where it can: full- and half-pel positions are
+ * one plane's samples, so a pointer into that plane is returned; the other
+ * positions average two planes into buf. *out_stride is the stride of the
+ * returned block. Same samples as get_luma. */
+const uint8_t *mc_get_ref(const mc_dsp *dsp, uint8_t *buf, ptrdiff_t buf_stride, ptrdiff_t *out_stride,
+                          const uint8_t *const planes[4], ptrdiff_t stride, int mvx, int mvy, int w, int h);
+
 #endif

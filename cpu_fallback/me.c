@@ -11,11 +11,15 @@ static int clamp(int v, int lo, int hi)
     return v < lo ? lo : v > hi ? hi : v;
 }
 
+static const uint8_t *fullpel_ref(const me_search *m, int x, int y)
+{
+    return m->ref[0] + (ptrdiff_t)y * m->ref_stride + x;
+}
+
 /* Cost of an integer-pel position, given in full pels. */
 static int fullpel_cost(const me_tools *t, const me_search *m, int x, int y)
 {
-    const uint8_t *ref = m->ref[0] + (ptrdiff_t)y * m->ref_stride + x;
-    return t->pixf->sad[m->partition](m->src, m->src_stride, ref, m->ref_stride) +
+    return t->pixf->sad[m->partition](m->src, m->src_stride, fullpel_ref(m, x, y), m->ref_stride) +
            m->lambda * me_mv_bits(m, 4 * x, 4 * y);
 }
 
@@ -28,19 +32,44 @@ typedef struct search_point {
     int x, y, cost;
 } search_point;
 
-/* Moves best to the cheapest of the offsets around it; returns 1 if it moved. */
-static int try_offsets(const me_tools *t, const me_search *m, search_point *best, const int8_t (*offsets)[2], int n)
+/* Moves best to the cheapest of the offsets around it; returns 1 if it moved.
+ * The offsets go to the multi-candidate SAD in groups of group (3 or 4)
+ * when the whole group lies inside the search limits; ties keep the
+ * earlier offset either way. */
+static int try_offsets(const me_tools *t, const me_search *m, search_point *best, const int8_t (*offsets)[2], int n,
+                       int group)
 {
-    search_point start = *best;
-    for (int i = 0; i < n; i++) {
-        int x = start.x + offsets[i][0], y = start.y + offsets[i][1];
-        if (!fullpel_valid(m, x, y))
-            continue;
-        int cost = fullpel_cost(t, m, x, y);
-        if (cost < best->cost) {
-            best->cost = cost;
-            best->x = x;
-            best->y = y;
+    const search_point start = *best;
+    for (int i0 = 0; i0 < n; i0 += group) {
+        int x[4], y[4], sad[4], all_valid = 1;
+        for (int k = 0; k < group; k++) {
+            x[k] = start.x + offsets[i0 + k][0];
+            y[k] = start.y + offsets[i0 + k][1];
+            all_valid &= fullpel_valid(m, x[k], y[k]);
+        }
+        if (all_valid) {
+            if (group == 4)
+                t->pixf->sad_x4[m->partition](m->src, m->src_stride, fullpel_ref(m, x[0], y[0]),
+                                              fullpel_ref(m, x[1], y[1]), fullpel_ref(m, x[2], y[2]),
+                                              fullpel_ref(m, x[3], y[3]), m->ref_stride, sad);
+            else
+                t->pixf->sad_x3[m->partition](m->src, m->src_stride, fullpel_ref(m, x[0], y[0]),
+                                              fullpel_ref(m, x[1], y[1]), fullpel_ref(m, x[2], y[2]),
+                                              m->ref_stride, sad);
+        }
+        for (int k = 0; k < group; k++) {
+            int cost;
+            if (all_valid)
+                cost = sad[k] + m->lambda * me_mv_bits(m, 4 * x[k], 4 * y[k]);
+            else if (fullpel_valid(m, x[k], y[k]))
+                cost = fullpel_cost(t, m, x[k], y[k]);
+            else
+                continue;
+            if (cost < best->cost) {
+                best->cost = cost;
+                best->x = x[k];
+                best->y = y[k];
+            }
         }
     }
     return best->x != start.x || best->y != start.y;
@@ -64,27 +93,30 @@ static search_point search_fullpel(const me_tools *t, const me_search *m, int me
     }
     search_point origin = best;
     for (int i = 0; i < range; i++) {
-        int moved = method == ME_HEXAGON ? try_offsets(t, m, &best, hexagon, 6) : try_offsets(t, m, &best, diamond, 4);
+        int moved = method == ME_HEXAGON ? try_offsets(t, m, &best, hexagon, 6, 3)
+                                         : try_offsets(t, m, &best, diamond, 4, 4);
         if (!moved || abs(best.x - origin.x) > range || abs(best.y - origin.y) > range)
             break;
     }
     if (method == ME_HEXAGON)
-        try_offsets(t, m, &best, square, 8);
+        try_offsets(t, m, &best, square, 8, 4);
     return best;
 }
 
-static int subpel_cost(const me_tools *t, const me_search *m, int mvx, int mvy, uint8_t *pred)
+static int subpel_satd(const me_tools *t, const me_search *m, int mvx, int mvy, uint8_t *pred)
 {
-    t->mcf->get_luma(pred, 16, m->ref, m->ref_stride, mvx, mvy, m->width, m->height);
-    return t->pixf->satd[m->partition](m->src, m->src_stride, pred, 16) + m->lambda * me_mv_bits(m, mvx, mvy);
+    ptrdiff_t stride;
+    const uint8_t *p = mc_get_ref(t->mcf, pred, 16, &stride, m->ref, m->ref_stride, mvx, mvy, m->width, m->height);
+    return t->pixf->satd[m->partition](m->src, m->src_stride, p, stride) + m->lambda * me_mv_bits(m, mvx, mvy);
 }
 
-/* Square refinement at step 2 (half pel) then 1 (quarter pel). */
-static void refine_subpel(const me_tools *t, me_search *m, int iterations)
+/* SATD refinement over the square around the best position, at step 2
+ * (half pel) then 1 (quarter pel). */
+static void refine_subpel_satd(const me_tools *t, me_search *m, int iterations)
 {
     uint8_t pred[16 * 16];
     int bx = m->mv[0], by = m->mv[1];
-    int best = subpel_cost(t, m, bx, by, pred);
+    int best = subpel_satd(t, m, bx, by, pred);
     for (int step = 2; step >= 1; step--) {
         for (int it = 0; it < iterations; it++) {
             int cx = bx, cy = by;
@@ -92,7 +124,7 @@ static void refine_subpel(const me_tools *t, me_search *m, int iterations)
                 int x = cx + square[i][0] * step, y = cy + square[i][1] * step;
                 if (x < m->mv_min[0] || x > m->mv_max[0] || y < m->mv_min[1] || y > m->mv_max[1])
                     continue;
-                int cost = subpel_cost(t, m, x, y, pred);
+                int cost = subpel_satd(t, m, x, y, pred);
                 if (cost < best) {
                     best = cost;
                     bx = x;
@@ -108,15 +140,85 @@ static void refine_subpel(const me_tools *t, me_search *m, int iterations)
     m->cost = best;
 }
 
-void me_search_partition(const me_tools *t, me_search *m, int method, int range, int subpel_iterations)
+/* SADs of four sub-pel positions: one multi-candidate call when the four
+ * predictions share a stride (all half-pel samples read from the planes, or
+ * all averaged into the buffers), else one call each. */
+static void subpel_sad_x4(const me_tools *t, const me_search *m, const int (*mv)[2], uint8_t (*pred)[16 * 16],
+                          int sad[4])
 {
-    search_point p = search_fullpel(t, m, method, range);
+    const uint8_t *p[4];
+    ptrdiff_t stride[4];
+    for (int k = 0; k < 4; k++)
+        p[k] = mc_get_ref(t->mcf, pred[k], 16, &stride[k], m->ref, m->ref_stride, mv[k][0], mv[k][1], m->width,
+                          m->height);
+    if (stride[0] == stride[1] && stride[0] == stride[2] && stride[0] == stride[3]) {
+        t->pixf->sad_x4[m->partition](m->src, m->src_stride, p[0], p[1], p[2], p[3], stride[0], sad);
+        return;
+    }
+    for (int k = 0; k < 4; k++)
+        sad[k] = t->pixf->sad[m->partition](m->src, m->src_stride, p[k], stride[k]);
+}
+
+/*
+ * x264's subme 1 idea with the square of the SATD search: the steps compare
+ * SAD, which costs a fraction of an SATD, and only the winner gets its SATD
+ * for the mode decision. fpel_cost is the SAD cost of the start position.
+ */
+static void refine_subpel_sad(const me_tools *t, me_search *m, int iterations, int fpel_cost)
+{
+    uint8_t pred[4][16 * 16];
+    int bx = m->mv[0], by = m->mv[1];
+    int best = fpel_cost;
+    for (int step = 2; step >= 1; step--) {
+        for (int it = 0; it < iterations; it++) {
+            const int cx = bx, cy = by;
+            for (int i0 = 0; i0 < 8; i0 += 4) {
+                int mv[4][2], sad[4], all_valid = 1;
+                for (int k = 0; k < 4; k++) {
+                    mv[k][0] = cx + square[i0 + k][0] * step;
+                    mv[k][1] = cy + square[i0 + k][1] * step;
+                    all_valid &= mv[k][0] >= m->mv_min[0] && mv[k][0] <= m->mv_max[0] &&
+                                 mv[k][1] >= m->mv_min[1] && mv[k][1] <= m->mv_max[1];
+                }
+                /* Near the limits, clamped copies keep the reads inside; their
+                 * costs are ignored. */
+                for (int k = 0; k < 4 && !all_valid; k++) {
+                    mv[k][0] = clamp(mv[k][0], m->mv_min[0], m->mv_max[0]);
+                    mv[k][1] = clamp(mv[k][1], m->mv_min[1], m->mv_max[1]);
+                }
+                subpel_sad_x4(t, m, mv, pred, sad);
+                for (int k = 0; k < 4; k++) {
+                    if (!all_valid && (mv[k][0] != cx + square[i0 + k][0] * step ||
+                                       mv[k][1] != cy + square[i0 + k][1] * step))
+                        continue;
+                    int cost = sad[k] + m->lambda * me_mv_bits(m, mv[k][0], mv[k][1]);
+                    if (cost < best) {
+                        best = cost;
+                        bx = mv[k][0];
+                        by = mv[k][1];
+                    }
+                }
+            }
+            if (bx == cx && by == cy)
+                break;
+        }
+    }
+    m->mv[0] = (int16_t)bx;
+    m->mv[1] = (int16_t)by;
+    m->cost = subpel_satd(t, m, bx, by, pred[0]);
+}
+
+void me_search_partition(const me_tools *t, me_search *m, const me_settings *s)
+{
+    search_point p = search_fullpel(t, m, s->method, s->range);
     m->mv[0] = (int16_t)(4 * p.x);
     m->mv[1] = (int16_t)(4 * p.y);
-    if (subpel_iterations > 0) {
-        refine_subpel(t, m, subpel_iterations);
+    if (s->subpel_iterations > 0 && s->subpel_sad) {
+        refine_subpel_sad(t, m, s->subpel_iterations, p.cost);
+    } else if (s->subpel_iterations > 0) {
+        refine_subpel_satd(t, m, s->subpel_iterations);
     } else {
         uint8_t pred[16 * 16];
-        m->cost = subpel_cost(t, m, m->mv[0], m->mv[1], pred);
+        m->cost = subpel_satd(t, m, m->mv[0], m->mv[1], pred);
     }
 }

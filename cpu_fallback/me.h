@@ -4,8 +4,9 @@
  * Motion estimation of one partition in one reference: predictor
  * candidates, an integer-pel diamond or hexagon search with early
  * termination, then half- and quarter-pel refinement on the precomputed
- * half-pel planes. The cost is SAD (integer) or SATD (sub-pel) plus lambda
- * times the bits of the motion vector difference.
+ * half-pel planes. The search compares SAD (integer pel; sub-pel too at the
+ * fastest presets) and returns SATD plus lambda times the bits of the
+ * motion vector difference.
  */
 #ifndef HWENC_CPU_ME_H
 #define HWENC_CPU_ME_H
@@ -42,7 +43,7 @@ typedef struct me_search {
     int16_t candidates[ME_MAX_CANDIDATES][2];
 
     int16_t mv[2];               /* result */
-    int cost;                    /* SATD (or SAD at subpel_iterations 0) + lambda * mv bits */
+    int cost;                    /* SATD + lambda * mv bits */
 } me_search;
 
 #define MVD_BITS_RANGE 4096
@@ -52,7 +53,16 @@ typedef struct me_tools {
     const mc_dsp *mcf;
 } me_tools;
 
-void me_search_partition(const me_tools *t, me_search *m, int method, int range, int subpel_iterations);
+typedef struct me_settings {
+    int method;                  /* enum me_method */
+    int range;                   /* full-pel search range */
+    int subpel_iterations;       /* per step (half, quarter pel); 0: full-pel only */
+    /* Sub-pel steps compare SAD and only the result gets its SATD (x264's
+     * subme 1); else every sub-pel candidate is compared by SATD. */
+    int subpel_sad;
+} me_settings;
+
+void me_search_partition(const me_tools *t, me_search *m, const me_settings *s);
 
 static inline int me_mvd_bits(const uint8_t *table, int mvd)
 {

@@ -6,6 +6,9 @@
 #include <string.h>
 
 #include "analysis.h"
+/* The HAL reuses the CPU encoder's block kernels (SAD, SATD). */
+#include "cpu.h"
+#include "pixel.h"
 
 int frame_analysis_init(frame_analysis *fa, int width, int height)
 {
@@ -29,75 +32,66 @@ void frame_analysis_free(frame_analysis *fa)
     memset(fa, 0, sizeof(*fa));
 }
 
-/* 2x2 box downscale, replicating the last column and row into the padding. */
+/* 2x2 box downscale, replicating the last column and row into the padding.
+ * The inner loop has no clamps so the compiler can vectorise it. */
 static void downscale(uint8_t *dst, int dw, int dh, const uint8_t *src, ptrdiff_t stride, int w, int h)
 {
+    const int inner = dw < w / 2 ? dw : w / 2;
     for (int y = 0; y < dh; y++) {
-        int y0 = 2 * y < h ? 2 * y : h - 2, y1 = y0 + 1;
-        for (int x = 0; x < dw; x++) {
-            int x0 = 2 * x < w ? 2 * x : w - 2, x1 = x0 + 1;
-            dst[y * dw + x] = (uint8_t)((src[y0 * stride + x0] + src[y0 * stride + x1] + src[y1 * stride + x0] +
-                                         src[y1 * stride + x1] + 2) >> 2);
+        const int y0 = 2 * y < h ? 2 * y : h - 2;
+        const uint8_t *s0 = src + y0 * stride, *s1 = s0 + stride;
+        uint8_t *d = dst + y * dw;
+        for (int x = 0; x < inner; x++)
+            d[x] = (uint8_t)((s0[2 * x] + s0[2 * x + 1] + s1[2 * x] + s1[2 * x + 1] + 2) >> 2);
+        for (int x = inner; x < dw; x++) {
+            const int x0 = 2 * x < w ? 2 * x : w - 2;
+            d[x] = (uint8_t)((s0[x0] + s0[x0 + 1] + s1[x0] + s1[x0 + 1] + 2) >> 2);
         }
     }
 }
 
-static int intra_cost_8x8(const uint8_t *p, int stride)
+/* SATD of the block against its rounded mean: the SAD against zeros is
+ * the sum of the samples, and the SATD against a flat block of the mean is
+ * the Hadamard cost of the residual. */
+static int intra_cost_8x8(const pixel_dsp *dsp, const uint8_t *p, int stride)
 {
-    int sum = 0;
-    for (int y = 0; y < 8; y++)
-        for (int x = 0; x < 8; x++)
-            sum += p[y * stride + x];
-    int mean = (sum + 32) >> 6, cost = 0;
-    /* SATD of the 4x4 quarters against the mean: a Hadamard of the residual. */
-    for (int by = 0; by < 8; by += 4)
-        for (int bx = 0; bx < 8; bx += 4) {
-            int d[16], t[16];
-            for (int i = 0; i < 16; i++)
-                d[i] = p[(by + i / 4) * stride + bx + i % 4] - mean;
-            for (int i = 0; i < 4; i++) {
-                int a = d[i * 4], b = d[i * 4 + 1], c = d[i * 4 + 2], e = d[i * 4 + 3];
-                t[i * 4] = a + b + c + e;
-                t[i * 4 + 1] = a - b + c - e;
-                t[i * 4 + 2] = a + b - c - e;
-                t[i * 4 + 3] = a - b - c + e;
-            }
-            for (int i = 0; i < 4; i++) {
-                int a = t[i], b = t[4 + i], c = t[8 + i], e = t[12 + i];
-                cost += abs(a + b + c + e) + abs(a - b + c - e) + abs(a + b - c - e) + abs(a - b - c + e);
-            }
-        }
-    return cost / 2;
+    static const uint8_t zero[8 * 8];
+    const int mean = (dsp->sad[PIXEL_8x8](p, stride, zero, 8) + 32) >> 6;
+    uint8_t flat[8 * 8];
+    memset(flat, mean, sizeof(flat));
+    return dsp->satd[PIXEL_8x8](p, stride, flat, 8);
 }
 
-static int sad_8x8(const uint8_t *a, const uint8_t *b, int stride)
-{
-    int sad = 0;
-    for (int y = 0; y < 8; y++)
-        for (int x = 0; x < 8; x++)
-            sad += abs(a[y * stride + x] - b[y * stride + x]);
-    return sad;
-}
-
-/* Diamond search of one block in the previous lowres frame. */
-static int inter_cost_8x8(const frame_analysis *fa, const uint8_t *cur, const uint8_t *prev, int bx, int by)
+/* Diamond search of one block in the previous lowres frame; the four
+ * neighbours go to one multi-candidate SAD away from the borders. */
+static int inter_cost_8x8(const frame_analysis *fa, const pixel_dsp *dsp, const uint8_t *cur, const uint8_t *prev,
+                          int bx, int by)
 {
     static const int8_t dia[4][2] = { { 0, -1 }, { -1, 0 }, { 1, 0 }, { 0, 1 } };
+    const int stride = fa->width;
+    const uint8_t *src = cur + by * stride + bx;
     int mx = 0, my = 0;
-    int best = sad_8x8(cur + by * fa->width + bx, prev + by * fa->width + bx, fa->width);
+    int best = dsp->sad[PIXEL_8x8](src, stride, prev + by * stride + bx, stride);
     for (int iter = 0; iter < 8; iter++) {
-        int cx = mx, cy = my;
-        for (int i = 0; i < 4; i++) {
-            int x = cx + dia[i][0], y = cy + dia[i][1];
-            if (bx + x < 0 || by + y < 0 || bx + x + 8 > fa->width || by + y + 8 > fa->height)
-                continue;
-            int c = sad_8x8(cur + by * fa->width + bx, prev + (by + y) * fa->width + bx + x, fa->width);
-            if (c < best) {
-                best = c;
-                mx = x;
-                my = y;
+        const int cx = mx, cy = my;
+        const uint8_t *c = prev + (by + cy) * stride + bx + cx;
+        int sad[4];
+        if (bx + cx >= 1 && by + cy >= 1 && bx + cx + 9 <= fa->width && by + cy + 9 <= fa->height) {
+            dsp->sad_x4[PIXEL_8x8](src, stride, c - stride, c - 1, c + 1, c + stride, stride, sad);
+        } else {
+            for (int i = 0; i < 4; i++) {
+                const int x = cx + dia[i][0], y = cy + dia[i][1];
+                sad[i] = bx + x < 0 || by + y < 0 || bx + x + 8 > fa->width || by + y + 8 > fa->height
+                             ? INT_MAX
+                             : dsp->sad[PIXEL_8x8](src, stride, prev + (by + y) * stride + bx + x, stride);
             }
         }
+        for (int i = 0; i < 4; i++)
+            if (sad[i] < best) {
+                best = sad[i];
+                mx = cx + dia[i][0];
+                my = cy + dia[i][1];
+            }
         if (mx == cx && my == cy)
             break;
     }
@@ -107,13 +101,22 @@ static int inter_cost_8x8(const frame_analysis *fa, const uint8_t *cur, const ui
 void frame_analysis_run(frame_analysis *fa, const uint8_t *luma, ptrdiff_t stride, int width, int height,
                         frame_cost *cost)
 {
+    /* The CPU encoder's block kernels at the level every x86-64 CPU has
+     * (SSE2), so no CPU detection per frame; the results do not depend on
+     * the level. */
+    pixel_dsp dsp;
+#if defined(__x86_64__) || defined(_M_X64)
+    pixel_dsp_init(&dsp, CPU_SSE2);
+#else
+    pixel_dsp_init(&dsp, 0);
+#endif
     uint8_t *cur = fa->lowres[fa->current], *prev = fa->lowres[fa->current ^ 1];
     downscale(cur, fa->width, fa->height, luma, stride, width, height);
     memset(cost, 0, sizeof(*cost));
     for (int by = 0; by < fa->height; by += 8) {
         for (int bx = 0; bx < fa->width; bx += 8) {
-            int intra = intra_cost_8x8(cur + by * fa->width + bx, fa->width);
-            int inter = fa->have_previous ? inter_cost_8x8(fa, cur, prev, bx, by) : INT_MAX;
+            int intra = intra_cost_8x8(&dsp, cur + by * fa->width + bx, fa->width);
+            int inter = fa->have_previous ? inter_cost_8x8(fa, &dsp, cur, prev, bx, by) : INT_MAX;
             cost->intra += intra;
             cost->inter += inter < intra ? inter : intra;
             cost->blocks++;
