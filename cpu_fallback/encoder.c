@@ -11,6 +11,7 @@
 
 #include "hwenc/hwenc.h"
 #include "internal.h"
+#include "threadpool.h"
 #include "me.h"
 
 /* A macroblock may not take more bits than this (A.3.1: 128 + RawMbBits);
@@ -101,6 +102,7 @@ int cpu_encoder_open(cpu_encoder **out, const cpu_encoder_params *params)
     pthread_mutex_init(&enc->deblock_lock, NULL);
     pthread_cond_init(&enc->deblock_cond, NULL);
     if (!enc->mbs || !enc->mbs_prev || !enc->recon || alloc_slices(enc, params->threads) < 0 ||
+        thread_pool_create(&enc->pool, enc->num_slices) < 0 ||
         cpu_frame_alloc(&enc->source, enc->mb_width, enc->mb_height, 0) < 0)
         goto fail;
     for (int i = 0; i <= enc->dpb_slots; i++)
@@ -127,6 +129,7 @@ void cpu_encoder_close(cpu_encoder *enc)
     for (int i = 0; enc->slices && i < enc->num_slices; i++)
         free(enc->slices[i].rbsp);
     free(enc->slices);
+    thread_pool_destroy(enc->pool);
     pthread_mutex_destroy(&enc->deblock_lock);
     pthread_cond_destroy(&enc->deblock_cond);
     free(enc);
@@ -255,22 +258,23 @@ static void deblock_slice_finish(slice_job *job)
     pthread_mutex_unlock(&job->enc->deblock_lock);
 }
 
-typedef struct hpel_band {
+typedef struct hpel_bands {
     const cpu_encoder *enc;
     cpu_frame *frame;
-    int y0, y1;                  /* rows of the half-pel area, margin included */
-    pthread_t thread;
-} hpel_band;
+    int count;
+} hpel_bands;
 
-static void *hpel_band_run(void *arg)
+/* Band `index` of the half-pel area, margin included. */
+static void hpel_band_run(void *arg, int index)
 {
-    hpel_band *b = arg;
+    const hpel_bands *b = arg;
     cpu_frame *f = b->frame;
     int m = MC_HPEL_MARGIN(FRAME_PAD_LUMA);
-    ptrdiff_t off = (ptrdiff_t)(b->y0 - m) * f->stride[0] - m;
+    int rows = f->height[0] + 2 * m;
+    int y0 = rows * index / b->count, y1 = rows * (index + 1) / b->count;
+    ptrdiff_t off = (ptrdiff_t)(y0 - m) * f->stride[0] - m;
     b->enc->mcf.hpel_filter(f->hpel[0] + off, f->hpel[1] + off, f->hpel[2] + off, f->plane[0] + off, f->stride[0],
-                            f->width[0] + 2 * m, b->y1 - b->y0);
-    return NULL;
+                            f->width[0] + 2 * m, y1 - y0);
 }
 
 /* For references: the borders, then the half-pel planes as far into the
@@ -280,18 +284,8 @@ static void prepare_reference(cpu_encoder *enc, cpu_frame *recon)
     for (int p = 0; p < 3; p++)
         enc->mcf.frame_expand_border(recon->plane[p], recon->stride[p], recon->width[p], recon->height[p],
                                      p ? FRAME_PAD_CHROMA : FRAME_PAD_LUMA);
-    hpel_band bands[H264_MAX_REFS];
-    int n = enc->num_slices > H264_MAX_REFS ? H264_MAX_REFS : enc->num_slices;
-    int rows = recon->height[0] + 2 * MC_HPEL_MARGIN(FRAME_PAD_LUMA), started = 1;
-    for (int i = 0; i < n; i++)
-        bands[i] = (hpel_band){ enc, recon, rows * i / n, rows * (i + 1) / n, 0 };
-    while (started < n && !pthread_create(&bands[started].thread, NULL, hpel_band_run, &bands[started]))
-        started++;
-    hpel_band_run(&bands[0]);
-    for (int i = 1; i < started; i++)
-        pthread_join(bands[i].thread, NULL);
-    for (int i = started; i < n; i++)
-        hpel_band_run(&bands[i]);
+    hpel_bands bands = { enc, recon, enc->num_slices };
+    thread_pool_run(enc->pool, hpel_band_run, &bands, bands.count);
 }
 
 static int check_picture(const cpu_encoder *enc, const cpu_picture *pic)
@@ -320,10 +314,10 @@ static int check_picture(const cpu_encoder *enc, const cpu_picture *pic)
 /* Codes the macroblock rows of one slice into its own RBSP buffer. Slices
  * share nothing they write but disjoint rows of the recon and of the
  * macroblock state, so they run in parallel. */
-static void *encode_slice(void *arg)
+static void encode_slice(void *arg, int index)
 {
-    slice_job *job = arg;
-    cpu_encoder *enc = job->enc;
+    cpu_encoder *enc = arg;
+    slice_job *job = &enc->slices[index];
     const cpu_picture *pic = job->pic;
     h264_slice_header sh = pic->slice;
     h264_bitstream bs;
@@ -371,21 +365,6 @@ static void *encode_slice(void *arg)
     job->rbsp_size = bs_flush(&bs);
     job->overflow = bs.overflow;
     job->stats.bits = (int)(job->rbsp_size * 8 - header_bits);
-    return NULL;
-}
-
-static void run_slices(cpu_encoder *enc)
-{
-    int started = 1;
-    while (started < enc->num_slices &&
-           !pthread_create(&enc->slices[started].thread, NULL, encode_slice, &enc->slices[started]))
-        started++;
-    encode_slice(&enc->slices[0]);
-    for (int i = 1; i < started; i++)
-        pthread_join(enc->slices[i].thread, NULL);
-    /* Slices that could not get a thread run here; the output is the same. */
-    for (int i = started; i < enc->num_slices; i++)
-        encode_slice(&enc->slices[i]);
 }
 
 int64_t cpu_encode_picture(cpu_encoder *enc, const cpu_picture *pic, uint8_t *out, size_t out_capacity,
@@ -408,7 +387,7 @@ int64_t cpu_encode_picture(cpu_encoder *enc, const cpu_picture *pic, uint8_t *ou
         job->deblocked = job->first_row;
         job->above_done = job->deblock_finished = 0;
     }
-    run_slices(enc);
+    thread_pool_run(enc->pool, encode_slice, enc, enc->num_slices);
     if (pic->recon_slot >= 0)
         prepare_reference(enc, recon);
     mb_state *done = enc->mbs;

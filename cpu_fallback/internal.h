@@ -136,7 +136,6 @@ typedef struct slice_job {
     size_t capacity, rbsp_size;
     int overflow;
     cpu_picture_stats stats;
-    pthread_t thread;
     /* Deblocking progress: rows before `deblocked` are filtered; the slice
      * above must have finished before this one starts (under deblock_lock). */
     int deblocked;
@@ -173,6 +172,7 @@ struct cpu_encoder {
 
     int num_slices;
     slice_job *slices;
+    struct thread_pool *pool;
     pthread_mutex_t deblock_lock;
     pthread_cond_t deblock_cond;
 };

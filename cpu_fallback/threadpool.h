@@ -1,0 +1,21 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ *
+ * A fixed set of worker threads that run numbered work items: the slices of
+ * a picture, the bands of its half-pel planes. Items are taken in
+ * increasing order, so an item may wait for a lower-numbered one (a slice
+ * for the deblocking of the slice above) without deadlock.
+ */
+#ifndef HWENC_CPU_THREADPOOL_H
+#define HWENC_CPU_THREADPOOL_H
+
+typedef struct thread_pool thread_pool;
+
+/* threads counts the caller, which works too: threads - 1 workers start.
+ * Returns 0 or -1. */
+int thread_pool_create(thread_pool **out, int threads);
+/* Runs fn(arg, i) for i = 0 .. count - 1 and returns when all are done. */
+void thread_pool_run(thread_pool *pool, void (*fn)(void *arg, int index), void *arg, int count);
+void thread_pool_destroy(thread_pool *pool);
+
+#endif
