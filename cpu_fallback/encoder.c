@@ -323,6 +323,7 @@ static void encode_slice(void *arg, int index)
     h264_bitstream bs;
 
     sh.first_mb = job->first_row * enc->mb_width;
+    cpu_frame_load_rows(&enc->source, pic, enc->width, enc->height, job->first_row, job->end_row);
     memset(&job->stats, 0, sizeof(job->stats));
     bs_init(&bs, job->rbsp, job->capacity);
     h264_write_slice_header(&bs, &enc->sps, &enc->pps, &sh);
@@ -376,7 +377,6 @@ int64_t cpu_encode_picture(cpu_encoder *enc, const cpu_picture *pic, uint8_t *ou
     const h264_slice_header *sh = &pic->slice;
     cpu_frame *recon = recon_frame(enc, pic->recon_slot);
 
-    cpu_frame_load(&enc->source, pic, enc->width, enc->height);
     enc->num_refs = sh->slice_type == H264_SLICE_P ? pic->num_refs : 0;
     for (int i = 0; i < enc->num_refs; i++)
         enc->refs[i] = &enc->recon[pic->ref_slots[i]];

@@ -45,48 +45,27 @@ void cpu_frame_free(cpu_frame *f)
     memset(f, 0, sizeof(*f));
 }
 
-/* Replicates column w-1 and row h-1 into the macroblock-alignment area. */
-static void pad_plane(uint8_t *dst, ptrdiff_t dst_stride, int coded_w, int coded_h, int w, int h)
+/* One row of the coded area from source row y (rows past the picture
+ * repeat its last row), with the last column replicated to the right. */
+static void load_row(const cpu_frame *f, const cpu_picture *pic, int p, int y, int w, int h)
 {
-    for (int y = 0; y < h; y++) {
-        uint8_t *d = dst + y * dst_stride;
-        memset(d + w, d[w - 1], (size_t)(coded_w - w));
+    int sy = y < h ? y : h - 1;
+    uint8_t *d = f->plane[p] + y * f->stride[p];
+    if (p && pic->nv12) {
+        const uint8_t *s = pic->plane[1] + sy * pic->stride[1] + (p - 1);
+        for (int x = 0; x < w; x++)
+            d[x] = s[2 * x];
+    } else {
+        memcpy(d, pic->plane[p] + sy * pic->stride[p], (size_t)w);
     }
-    for (int y = h; y < coded_h; y++)
-        memcpy(dst + y * dst_stride, dst + (h - 1) * dst_stride, (size_t)coded_w);
+    memset(d + w, d[w - 1], (size_t)(f->width[p] - w));
 }
 
-static void load_plane(uint8_t *dst, ptrdiff_t dst_stride, int coded_w, int coded_h,
-                       const uint8_t *src, ptrdiff_t src_stride, int w, int h)
+void cpu_frame_load_rows(cpu_frame *f, const cpu_picture *pic, int width, int height, int mb_row0, int mb_row1)
 {
-    for (int y = 0; y < h; y++)
-        memcpy(dst + y * dst_stride, src + y * src_stride, (size_t)w);
-    pad_plane(dst, dst_stride, coded_w, coded_h, w, h);
-}
-
-static void load_nv12_chroma(cpu_frame *f, const uint8_t *uv, ptrdiff_t uv_stride, int cw, int ch)
-{
-    for (int y = 0; y < ch; y++) {
-        const uint8_t *s = uv + y * uv_stride;
-        uint8_t *u = f->plane[1] + y * f->stride[1];
-        uint8_t *v = f->plane[2] + y * f->stride[2];
-        for (int x = 0; x < cw; x++) {
-            u[x] = s[2 * x];
-            v[x] = s[2 * x + 1];
-        }
+    for (int p = 0; p < 3; p++) {
+        int size = p ? 8 : 16, w = p ? width / 2 : width, h = p ? height / 2 : height;
+        for (int y = mb_row0 * size; y < mb_row1 * size; y++)
+            load_row(f, pic, p, y, w, h);
     }
-    for (int p = 1; p < 3; p++)
-        pad_plane(f->plane[p], f->stride[p], f->width[p], f->height[p], cw, ch);
-}
-
-void cpu_frame_load(cpu_frame *f, const cpu_picture *pic, int width, int height)
-{
-    load_plane(f->plane[0], f->stride[0], f->width[0], f->height[0], pic->plane[0], pic->stride[0], width, height);
-    if (pic->nv12) {
-        load_nv12_chroma(f, pic->plane[1], pic->stride[1], width / 2, height / 2);
-        return;
-    }
-    for (int p = 1; p < 3; p++)
-        load_plane(f->plane[p], f->stride[p], f->width[p], f->height[p], pic->plane[p], pic->stride[p],
-                   width / 2, height / 2);
 }

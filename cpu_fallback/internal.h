@@ -38,9 +38,10 @@ typedef struct cpu_frame {
 /* with_hpel: also allocate the half-pel planes of a reference frame. */
 int cpu_frame_alloc(cpu_frame *f, int mb_width, int mb_height, int with_hpel);
 void cpu_frame_free(cpu_frame *f);
-/* Copies a cropped I420/NV12 picture into f, replicating the last column
- * and row into the macroblock-alignment area. */
-void cpu_frame_load(cpu_frame *f, const cpu_picture *pic, int width, int height);
+/* Copies macroblock rows mb_row0 .. mb_row1 - 1 of a cropped I420/NV12
+ * picture into f, replicating the last column and row into the
+ * macroblock-alignment area. Each slice loads its own rows. */
+void cpu_frame_load_rows(cpu_frame *f, const cpu_picture *pic, int width, int height, int mb_row0, int mb_row1);
 
 enum mb_type {
     MB_I4x4,
