@@ -187,8 +187,10 @@ void mb_analyse_p(cpu_encoder *enc, mb_ctx *mb)
 
     int cost16 = mb_intra16x16_cost(enc, mb) + mb->lambda * BITS_INTRA_IN_P;
     int cost4 = INT_MAX;
-    if (enc->opt.intra4x4_in_p && cost16 < inter.cost * 2)
+    if (enc->opt.intra4x4_in_p && cost16 < inter.cost * 2) {
         cost4 = mb_intra4x4_code(enc, mb, inter.cost < cost16 ? inter.cost : cost16);
+        mb->skip_pred = 0; /* the recon now holds intra blocks */
+    }
     if (cost16 < inter.cost || cost4 < inter.cost) {
         for (int i = 0; i < 4; i++)
             mb->state->ref[i] = -1;

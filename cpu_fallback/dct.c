@@ -76,6 +76,20 @@ static void add4x4_idct_c(uint8_t *dst, ptrdiff_t dst_stride, const int16_t dct[
     }
 }
 
+static void sub8x8_dct_c(int16_t dct[4][16], const uint8_t *src, ptrdiff_t src_stride,
+                         const uint8_t *pred, ptrdiff_t pred_stride)
+{
+    for (int b = 0; b < 4; b++)
+        sub4x4_dct_c(dct[b], src + 4 * (b >> 1) * src_stride + 4 * (b & 1), src_stride,
+                     pred + 4 * (b >> 1) * pred_stride + 4 * (b & 1), pred_stride);
+}
+
+static void add8x8_idct_c(uint8_t *dst, ptrdiff_t dst_stride, const int16_t dct[4][16])
+{
+    for (int b = 0; b < 4; b++)
+        add4x4_idct_c(dst + 4 * (b >> 1) * dst_stride + 4 * (b & 1), dst_stride, dct[b]);
+}
+
 /* 4-point Hadamard with rows [1 1 1 1; 1 1 -1 -1; 1 -1 -1 1; 1 -1 1 -1],
  * the matrix of 8.5.10. It is its own inverse up to a factor 4. */
 static inline void hadamard4_1d(int out[4], int x0, int x1, int x2, int x3)
@@ -139,6 +153,8 @@ void dct_dsp_init(dct_dsp *dsp, uint32_t cpu_flags)
 {
     dsp->sub4x4_dct = sub4x4_dct_c;
     dsp->add4x4_idct = add4x4_idct_c;
+    dsp->sub8x8_dct = sub8x8_dct_c;
+    dsp->add8x8_idct = add8x8_idct_c;
     dsp->dct4x4dc = dct4x4dc_c;
     dsp->idct4x4dc = idct4x4dc_c;
     dsp->dct2x2dc = dct2x2dc_c;

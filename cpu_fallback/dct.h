@@ -19,6 +19,11 @@ typedef struct dct_dsp {
     /* dst = clip(dst + ((inverse transform of dct) + 32) >> 6); dct holds
      * dequantised coefficients (8.5.12.2). dct is left unchanged. */
     void (*add4x4_idct)(uint8_t *dst, ptrdiff_t dst_stride, const int16_t dct[16]);
+    /* The two above for the four 4x4 blocks of an 8x8 block at once;
+     * dct[b] is block b in raster order (b = 2 * row + column). */
+    void (*sub8x8_dct)(int16_t dct[4][16], const uint8_t *src, ptrdiff_t src_stride,
+                       const uint8_t *pred, ptrdiff_t pred_stride);
+    void (*add8x8_idct)(uint8_t *dst, ptrdiff_t dst_stride, const int16_t dct[4][16]);
     /* Forward 4x4 Hadamard of the 16 luma DC values, each output halved
      * with rounding ((x + 1) >> 1), as the reference encoder does. */
     void (*dct4x4dc)(int16_t dc[16]);

@@ -262,28 +262,39 @@ typedef struct edge_kernels {
     deblock_edge_intra_fn strong;
 } edge_kernels;
 
-/* qp_avg is qPav; bs holds one strength per tc0 segment. bS is 4 on a whole
- * edge or nowhere on it (4 needs an intra side, which makes all of a
- * macroblock edge 4). */
-static void filter_edge(const edge_kernels *k, uint8_t *pix, ptrdiff_t stride, int qp_avg,
-                        const deblock_params *p, const uint8_t bs[4])
+/* alpha, beta and the tC0 row of Table 8-17 for one qPav (8.7.2.2), worked
+ * out once per macroblock for each qPav its edges use. */
+typedef struct edge_thresholds {
+    int alpha, beta;
+    const uint8_t *tc0;
+} edge_thresholds;
+
+static edge_thresholds thresholds_for(int qp_avg, const deblock_params *p)
+{
+    int index_a = clip3(0, QP_MAX, qp_avg + p->alpha_c0_offset);
+    int index_b = clip3(0, QP_MAX, qp_avg + p->beta_offset);
+    return (edge_thresholds){ alpha_table[index_a], beta_table[index_b], tc0_table[index_a] };
+}
+
+/* bs holds one strength per tc0 segment. bS is 4 on a whole edge or
+ * nowhere on it (4 needs an intra side, which makes all of a macroblock
+ * edge 4). */
+static void filter_edge(const edge_kernels *k, uint8_t *pix, ptrdiff_t stride, const edge_thresholds *t,
+                        const uint8_t bs[4])
 {
     if (!(bs[0] | bs[1] | bs[2] | bs[3]))
         return;
-    int index_a = clip3(0, QP_MAX, qp_avg + p->alpha_c0_offset);
-    int index_b = clip3(0, QP_MAX, qp_avg + p->beta_offset);
-    int alpha = alpha_table[index_a], beta = beta_table[index_b];
     /* |p0 - q0| < 0 never holds: nothing on this edge changes. */
-    if (!alpha || !beta)
+    if (!t->alpha || !t->beta)
         return;
     if (bs[0] == 4) {
-        k->strong(pix, stride, alpha, beta);
+        k->strong(pix, stride, t->alpha, t->beta);
         return;
     }
     int8_t tc0[4];
     for (int i = 0; i < 4; i++)
-        tc0[i] = bs[i] ? (int8_t)tc0_table[index_a][bs[i] - 1] : -1;
-    k->normal(pix, stride, alpha, beta, tc0);
+        tc0[i] = bs[i] ? (int8_t)t->tc0[bs[i] - 1] : -1;
+    k->normal(pix, stride, t->alpha, t->beta, tc0);
 }
 
 /* qP of a macroblock for the filter: I_PCM counts as 0 (8.7.2.2). */
@@ -310,31 +321,41 @@ static void deblock_mb(const deblock_dsp *dsp, const deblock_params *p, uint8_t 
     ptrdiff_t ls = stride[0];
     uint8_t *y = plane[0] + 16 * mb_y * ls + 16 * mb_x;
 
-    if (left)
-        filter_edge(&luma_v, y, ls, (qp_left + qp + 1) >> 1, p, bs_v[0]);
+    const edge_thresholds t_in = thresholds_for(qp, p);
+    edge_thresholds t_left = t_in, t_top = t_in;
+    if (left) {
+        t_left = thresholds_for((qp_left + qp + 1) >> 1, p);
+        filter_edge(&luma_v, y, ls, &t_left, bs_v[0]);
+    }
     for (int e = 1; e < 4; e++)
-        filter_edge(&luma_v, y + 4 * e, ls, qp, p, bs_v[e]);
-    if (top)
-        filter_edge(&luma_h, y, ls, (qp_top + qp + 1) >> 1, p, bs_h[0]);
+        filter_edge(&luma_v, y + 4 * e, ls, &t_in, bs_v[e]);
+    if (top) {
+        t_top = thresholds_for((qp_top + qp + 1) >> 1, p);
+        filter_edge(&luma_h, y, ls, &t_top, bs_h[0]);
+    }
     for (int e = 1; e < 4; e++)
-        filter_edge(&luma_h, y + 4 * e * ls, ls, qp, p, bs_h[e]);
+        filter_edge(&luma_h, y + 4 * e * ls, ls, &t_in, bs_h[e]);
 
     /* Chroma takes the strengths of the luma edges at 0 and 8; chroma line
      * j lies against luma line 2j, so tc0 segment i covers lines 2i, 2i+1.
      * Each side's QPc comes from its own QPy before averaging. */
     int off = p->chroma_qp_index_offset;
     int qpc = chroma_qp_for(qp, off);
-    int qpc_left = left ? chroma_qp_for(qp_left, off) : 0;
-    int qpc_top = top ? chroma_qp_for(qp_top, off) : 0;
+    const edge_thresholds tc_in = thresholds_for(qpc, p);
+    edge_thresholds tc_left = tc_in, tc_top = tc_in;
+    if (left)
+        tc_left = thresholds_for((chroma_qp_for(qp_left, off) + qpc + 1) >> 1, p);
+    if (top)
+        tc_top = thresholds_for((chroma_qp_for(qp_top, off) + qpc + 1) >> 1, p);
     for (int c = 1; c < 3; c++) {
         ptrdiff_t cs = stride[c];
         uint8_t *u = plane[c] + 8 * mb_y * cs + 8 * mb_x;
         if (left)
-            filter_edge(&chroma_v, u, cs, (qpc_left + qpc + 1) >> 1, p, bs_v[0]);
-        filter_edge(&chroma_v, u + 4, cs, qpc, p, bs_v[2]);
+            filter_edge(&chroma_v, u, cs, &tc_left, bs_v[0]);
+        filter_edge(&chroma_v, u + 4, cs, &tc_in, bs_v[2]);
         if (top)
-            filter_edge(&chroma_h, u, cs, (qpc_top + qpc + 1) >> 1, p, bs_h[0]);
-        filter_edge(&chroma_h, u + 4 * cs, cs, qpc, p, bs_h[2]);
+            filter_edge(&chroma_h, u, cs, &tc_top, bs_h[0]);
+        filter_edge(&chroma_h, u + 4 * cs, cs, &tc_in, bs_h[2]);
     }
 }
 

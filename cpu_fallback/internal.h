@@ -108,6 +108,9 @@ typedef struct mb_ctx {
     int16_t part_mv[4][2];
     int16_t part_mvp[4][2];
     int16_t skip_mv[2];
+    /* What of the skip vector's prediction the recon holds (SKIP_PRED_*),
+     * left by the skip probe for a 16x16 decision on the same vector. */
+    int skip_pred;
 
     /* Levels in scan order. Intra16x16 keeps DC apart and uses [1..15]. */
     int16_t luma_dc[16];
@@ -115,6 +118,11 @@ typedef struct mb_ctx {
     int16_t chroma_dc[2][4];
     int16_t chroma_ac[2][4][16]; /* [plane][raster 2x2 position][scan], [1..15] used */
 } mb_ctx;
+
+enum {
+    SKIP_PRED_LUMA = 1,
+    SKIP_PRED_CHROMA = 2,
+};
 
 /* What a preset turns on (see the README's preset table). */
 typedef struct encoder_options {

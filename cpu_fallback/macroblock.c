@@ -7,6 +7,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "cavlc.h"
 #include "internal.h"
@@ -193,15 +196,15 @@ int mb_encode_chroma_residual(cpu_encoder *enc, mb_ctx *mb, int intra)
 {
     int qpc = mb->qpc, q6 = qpc % 6;
     int dc_qbits = 16 + qpc / 6, ac_qbits = 15 + qpc / 6;
+    const uint32_t ac_bias = quant_bias(ac_qbits, intra);
     int16_t dct[2][4][16];
     int any_dc = 0, any_ac = 0;
 
     for (int p = 0; p < 2; p++) {
         ptrdiff_t s = mb->stride[p + 1];
         int16_t *dc = mb->chroma_dc[p];
+        enc->dctf.sub8x8_dct(dct[p], mb->src[p + 1], s, mb->rec[p + 1], s);
         for (int b = 0; b < 4; b++) {
-            int off = 4 * (b >> 1) * (int)s + 4 * (b & 1);
-            enc->dctf.sub4x4_dct(dct[p][b], mb->src[p + 1] + off, s, mb->rec[p + 1] + off, s);
             dc[b] = dct[p][b][0];
             dct[p][b][0] = 0;
         }
@@ -210,8 +213,12 @@ int mb_encode_chroma_residual(cpu_encoder *enc, mb_ctx *mb, int intra)
         if (levels_overflow(dc, 4))
             return -1;
         for (int b = 0; b < 4; b++) {
-            any_ac |= enc->quantf.quant_4x4(dct[p][b], enc->qt.mf[q6], quant_bias(ac_qbits, intra), ac_qbits);
-            enc->dctf.zigzag_scan_4x4(mb->chroma_ac[p][b], dct[p][b]);
+            if (enc->quantf.quant_4x4(dct[p][b], enc->qt.mf[q6], ac_bias, ac_qbits)) {
+                any_ac = 1;
+                enc->dctf.zigzag_scan_4x4(mb->chroma_ac[p][b], dct[p][b]);
+            } else {
+                memset(mb->chroma_ac[p][b], 0, sizeof(mb->chroma_ac[p][b]));
+            }
         }
     }
     mb->cbp_chroma = any_ac ? 2 : any_dc ? 1 : 0;
@@ -225,14 +232,13 @@ int mb_encode_chroma_residual(cpu_encoder *enc, mb_ctx *mb, int intra)
         enc->dctf.idct2x2dc(dc);
         enc->quantf.dequant_2x2_dc(dc, enc->qt.dequant[q6][0], qpc);
         for (int b = 0; b < 4; b++) {
-            int off = 4 * (b >> 1) * (int)s + 4 * (b & 1);
             if (any_ac)
                 enc->quantf.dequant_4x4(dct[p][b], enc->qt.dequant[q6], qpc);
             else
                 memset(dct[p][b], 0, sizeof(dct[p][b]));
             dct[p][b][0] = dc[b];
-            enc->dctf.add4x4_idct(mb->rec[p + 1] + off, s, dct[p][b]);
         }
+        enc->dctf.add8x8_idct(mb->rec[p + 1], s, (const int16_t(*)[16])dct[p]);
     }
     return 0;
 }
@@ -250,8 +256,6 @@ void mb_encode_pcm(cpu_encoder *enc, mb_ctx *mb)
 
 void mb_store_motion(mb_ctx *mb)
 {
-    static const uint8_t part_w[] = { [MB_P_16x16] = 4, [MB_P_16x8] = 4, [MB_P_8x16] = 2, [MB_P_8x8] = 2 };
-    static const uint8_t part_h[] = { [MB_P_16x16] = 4, [MB_P_16x8] = 2, [MB_P_8x16] = 4, [MB_P_8x8] = 2 };
     mb_state *st = mb->state;
     st->type = (uint8_t)mb->type;
     if (mb->type == MB_P_SKIP) {
@@ -262,26 +266,35 @@ void mb_store_motion(mb_ctx *mb)
         memset(st->ref, 0, sizeof(st->ref));
         return;
     }
-    int w = part_w[mb->type], h = part_h[mb->type];
-    for (int p = 0; p < mb->num_parts; p++) {
-        int bx0 = (p * w) & 3, by0 = ((p * w) >> 2) * h;
-        for (int by = by0; by < by0 + h; by++)
-            for (int bx = bx0; bx < bx0 + w; bx++) {
-                st->mv[by * 4 + bx][0] = mb->part_mv[p][0];
-                st->mv[by * 4 + bx][1] = mb->part_mv[p][1];
-                st->ref[(by >> 1) * 2 + (bx >> 1)] = (int8_t)mb->part_ref[p];
-            }
+    /* Each 8x8 quadrant takes the vector and reference of the partition
+     * covering it. */
+    for (int q = 0; q < 4; q++) {
+        int p = mb->type == MB_P_16x16 ? 0 : mb->type == MB_P_16x8 ? q >> 1 : mb->type == MB_P_8x16 ? q & 1 : q;
+        int b0 = (q >> 1) * 8 + (q & 1) * 2;
+        for (int b = 0; b < 4; b++) {
+            int raster = b0 + (b >> 1) * 4 + (b & 1);
+            st->mv[raster][0] = mb->part_mv[p][0];
+            st->mv[raster][1] = mb->part_mv[p][1];
+        }
+        st->ref[q] = (int8_t)mb->part_ref[p];
     }
 }
 
-/* Luma and chroma motion compensation of one block into the recon. */
-static void predict_block(cpu_encoder *enc, mb_ctx *mb, int ref, const int16_t mv[2], int x, int y, int w, int h)
+/* Luma motion compensation of one block into the recon. */
+static void predict_luma(cpu_encoder *enc, mb_ctx *mb, int ref, const int16_t mv[2], int x, int y, int w, int h)
 {
     const cpu_frame *f = enc->refs[ref];
     int fx = mb->x * 16 + x, fy = mb->y * 16 + y;
     ptrdiff_t off = (ptrdiff_t)fy * f->stride[0] + fx;
     const uint8_t *planes[4] = { f->plane[0] + off, f->hpel[0] + off, f->hpel[1] + off, f->hpel[2] + off };
     enc->mcf.get_luma(mb->rec[0] + y * mb->stride[0] + x, mb->stride[0], planes, f->stride[0], mv[0], mv[1], w, h);
+}
+
+/* The same for both chroma planes; x, y, w, h in luma samples. */
+static void predict_chroma(cpu_encoder *enc, mb_ctx *mb, int ref, const int16_t mv[2], int x, int y, int w, int h)
+{
+    const cpu_frame *f = enc->refs[ref];
+    int fx = mb->x * 16 + x, fy = mb->y * 16 + y;
     for (int p = 1; p < 3; p++) {
         ptrdiff_t coff = (ptrdiff_t)(fy / 2) * f->stride[p] + fx / 2;
         enc->mcf.mc_chroma(mb->rec[p] + (y / 2) * mb->stride[p] + x / 2, mb->stride[p], f->plane[p] + coff,
@@ -291,8 +304,14 @@ static void predict_block(cpu_encoder *enc, mb_ctx *mb, int ref, const int16_t m
 
 void mb_predict_inter(cpu_encoder *enc, mb_ctx *mb)
 {
-    if (mb->type == MB_P_SKIP) {
-        predict_block(enc, mb, 0, mb->skip_mv, 0, 0, 16, 16);
+    /* P_Skip and a 16x16 partition that landed on the skip vector predict
+     * the same samples; the skip probe may have put them in the recon. */
+    if (mb->type == MB_P_SKIP || (mb->type == MB_P_16x16 && mb->part_ref[0] == 0 &&
+                                  mb->part_mv[0][0] == mb->skip_mv[0] && mb->part_mv[0][1] == mb->skip_mv[1])) {
+        if (!(mb->skip_pred & SKIP_PRED_LUMA))
+            predict_luma(enc, mb, 0, mb->skip_mv, 0, 0, 16, 16);
+        if (!(mb->skip_pred & SKIP_PRED_CHROMA))
+            predict_chroma(enc, mb, 0, mb->skip_mv, 0, 0, 16, 16);
         return;
     }
     for (int p = 0; p < mb->num_parts; p++) {
@@ -308,68 +327,127 @@ void mb_predict_inter(cpu_encoder *enc, mb_ctx *mb)
             y = 8 * (p >> 1);
             w = h = 8;
         }
-        predict_block(enc, mb, mb->part_ref[p], mb->part_mv[p], x, y, w, h);
+        predict_luma(enc, mb, mb->part_ref[p], mb->part_mv[p], x, y, w, h);
+        predict_chroma(enc, mb, mb->part_ref[p], mb->part_mv[p], x, y, w, h);
     }
 }
 
+static inline int top_bit(uint32_t x)
+{
+#if defined(__GNUC__)
+    return 31 - __builtin_clz(x);
+#else
+    int n = 0;
+    while (x >>= 1)
+        n++;
+    return n;
+#endif
+}
+
+/* Bit i set where levels[i] != 0, and bit i of *big where |levels[i]| > 1. */
+static inline uint32_t level_masks(const int16_t levels[16], uint32_t *big)
+{
+#if defined(__SSE2__)
+    const __m128i lo = _mm_loadu_si128((const __m128i *)levels);
+    const __m128i hi = _mm_loadu_si128((const __m128i *)(levels + 8));
+    const __m128i zero = _mm_setzero_si128(), one = _mm_set1_epi16(1), minus_one = _mm_set1_epi16(-1);
+    const uint32_t z = (uint32_t)_mm_movemask_epi8(_mm_packs_epi16(_mm_cmpeq_epi16(lo, zero),
+                                                                   _mm_cmpeq_epi16(hi, zero)));
+    /* |l| > 1 is l > 1 or l < -1. */
+    const __m128i big_lo = _mm_or_si128(_mm_cmpgt_epi16(lo, one), _mm_cmplt_epi16(lo, minus_one));
+    const __m128i big_hi = _mm_or_si128(_mm_cmpgt_epi16(hi, one), _mm_cmplt_epi16(hi, minus_one));
+    *big = (uint32_t)_mm_movemask_epi8(_mm_packs_epi16(big_lo, big_hi));
+    return ~z & 0xffffu;
+#else
+    uint32_t nz = 0, b = 0;
+    for (int i = 0; i < 16; i++) {
+        nz |= (uint32_t)(levels[i] != 0) << i;
+        b |= (uint32_t)(abs(levels[i]) > 1) << i;
+    }
+    *big = b;
+    return nz;
+#endif
+}
+
 /* x264's decimation score of a 4x4 block in scan order: isolated +-1
- * levels after long zero runs are cheap to drop; any larger level is not. */
+ * levels after long zero runs are cheap to drop; any larger level is not.
+ * Each nonzero level scores by the run of zeros below it. */
 static int decimate_score(const int16_t levels[16])
 {
     static const uint8_t run_score[16] = { 3, 2, 2, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
-    int i = 15, score = 0;
-    while (i >= 0 && !levels[i])
-        i--;
-    while (i >= 0) {
-        if (abs(levels[i]) > 1)
-            return 9;
-        int run = 0;
-        i--;
-        while (i >= 0 && !levels[i]) {
-            i--;
-            run++;
-        }
-        score += run_score[run];
+    uint32_t big, nz = level_masks(levels, &big);
+    if (big)
+        return 9;
+    int score = 0;
+    while (nz) {
+        int i = top_bit(nz);
+        nz &= ~(1u << i);
+        int below = nz ? top_bit(nz) : -1;
+        score += run_score[i - below - 1];
     }
     return score;
 }
 
+/* Raster 4x4 position of block b (raster within the 8x8) of 8x8 block i8. */
+static inline int raster_of(int i8, int b)
+{
+    return 8 * (i8 >> 1) + 2 * (i8 & 1) + 4 * (b >> 1) + (b & 1);
+}
+
+/* Offset of 8x8 block i8 of a plane with stride s. */
+static inline ptrdiff_t offset_8x8(int i8, ptrdiff_t s)
+{
+    return 8 * (i8 >> 1) * s + 8 * (i8 & 1);
+}
+
+/*
+ * One pass per 8x8 block: transform, quantise, scan, and the decimation
+ * score; then, for the 8x8 blocks that stay coded, dequantisation and the
+ * inverse transform of all four 4x4 blocks (zero blocks add nothing).
+ */
 int mb_encode_inter(cpu_encoder *enc, mb_ctx *mb)
 {
-    ptrdiff_t s = mb->stride[0];
-    int qp = mb->qp, q6 = qp % 6, qbits = 15 + qp / 6;
-    int16_t dct[16][16];
-    int nz[16], score8[4] = { 0 }, total = 0;
+    const ptrdiff_t s = mb->stride[0];
+    const int qp = mb->qp, q6 = qp % 6, qbits = 15 + qp / 6;
+    const uint32_t bias = quant_bias(qbits, 0);
+    int16_t dct[4][4][16];
+    int nz[4][4], score8[4] = { 0 };
 
     mb->cbp_luma = 0;
-    for (int r = 0; r < 16; r++) {
-        int off = 4 * (r >> 2) * (int)s + 4 * (r & 3);
-        enc->dctf.sub4x4_dct(dct[r], mb->src[0] + off, s, mb->rec[0] + off, s);
-        nz[r] = enc->quantf.quant_4x4(dct[r], enc->qt.mf[q6], quant_bias(qbits, 0), qbits);
-        enc->dctf.zigzag_scan_4x4(mb->luma[r], dct[r]);
-        if (nz[r]) {
-            int i8 = ((r >> 3) << 1) | ((r & 3) >> 1);
-            int sc = enc->opt.decimate ? decimate_score(mb->luma[r]) : 9;
-            score8[i8] += sc;
+    for (int i8 = 0; i8 < 4; i8++) {
+        const ptrdiff_t off = offset_8x8(i8, s);
+        enc->dctf.sub8x8_dct(dct[i8], mb->src[0] + off, s, mb->rec[0] + off, s);
+        for (int b = 0; b < 4; b++) {
+            int16_t *levels = mb->luma[raster_of(i8, b)];
+            nz[i8][b] = enc->quantf.quant_4x4(dct[i8][b], enc->qt.mf[q6], bias, qbits);
+            if (!nz[i8][b]) {
+                memset(levels, 0, sizeof(mb->luma[0]));
+                continue;
+            }
+            enc->dctf.zigzag_scan_4x4(levels, dct[i8][b]);
+            score8[i8] += enc->opt.decimate ? decimate_score(levels) : 9;
             mb->cbp_luma |= 1 << i8;
         }
     }
     if (enc->opt.decimate) {
-        for (int i8 = 0; i8 < 4; i8++)
-            total += score8[i8];
+        const int total = score8[0] + score8[1] + score8[2] + score8[3];
         for (int i8 = 0; i8 < 4; i8++)
             if (total < 6 || score8[i8] < 4)
                 mb->cbp_luma &= ~(1 << i8);
     }
-    for (int r = 0; r < 16; r++) {
-        int i8 = ((r >> 3) << 1) | ((r & 3) >> 1);
-        if (!nz[r] || !(mb->cbp_luma & (1 << i8))) {
-            memset(mb->luma[r], 0, sizeof(mb->luma[r]));
+    for (int i8 = 0; i8 < 4; i8++) {
+        if (!(mb->cbp_luma & (1 << i8))) {
+            for (int b = 0; b < 4; b++)
+                memset(mb->luma[raster_of(i8, b)], 0, sizeof(mb->luma[0]));
             continue;
         }
-        int off = 4 * (r >> 2) * (int)s + 4 * (r & 3);
-        enc->quantf.dequant_4x4(dct[r], enc->qt.dequant[q6], qp);
-        enc->dctf.add4x4_idct(mb->rec[0] + off, s, dct[r]);
+        for (int b = 0; b < 4; b++) {
+            if (nz[i8][b])
+                enc->quantf.dequant_4x4(dct[i8][b], enc->qt.dequant[q6], qp);
+            else
+                memset(dct[i8][b], 0, sizeof(dct[i8][b]));
+        }
+        enc->dctf.add8x8_idct(mb->rec[0] + offset_8x8(i8, s), s, (const int16_t(*)[16])dct[i8]);
     }
     return mb_encode_chroma_residual(enc, mb, 0);
 }
@@ -380,20 +458,24 @@ int mb_probe_skip(cpu_encoder *enc, mb_ctx *mb)
     int qp = mb->qp, q6 = qp % 6, qbits = 15 + qp / 6;
     int16_t dct[16];
 
+    mb->skip_pred = 0;
     /* The skip vector comes from the neighbours and may point further out
      * than motion compensation can read. */
     int reach = MC_MV_REACH(FRAME_PAD_LUMA);
     int x0 = mb->x * 16 + (mb->skip_mv[0] >> 2), y0 = mb->y * 16 + (mb->skip_mv[1] >> 2);
     if (x0 < -reach || y0 < -reach || x0 + 16 > enc->mb_width * 16 + reach || y0 + 16 > enc->mb_height * 16 + reach)
         return 0;
-    mb->type = MB_P_SKIP;
-    mb_predict_inter(enc, mb);
+    /* Luma first: most probes fail there, before chroma needs predicting. */
+    predict_luma(enc, mb, 0, mb->skip_mv, 0, 0, 16, 16);
+    mb->skip_pred = SKIP_PRED_LUMA;
     for (int r = 0; r < 16; r++) {
         int off = 4 * (r >> 2) * (int)s + 4 * (r & 3);
         enc->dctf.sub4x4_dct(dct, mb->src[0] + off, s, mb->rec[0] + off, s);
         if (enc->quantf.quant_4x4(dct, enc->qt.mf[q6], quant_bias(qbits, 0), qbits))
             return 0;
     }
+    predict_chroma(enc, mb, 0, mb->skip_mv, 0, 0, 16, 16);
+    mb->skip_pred |= SKIP_PRED_CHROMA;
     int qpc = mb->qpc, c6 = qpc % 6, dc_qbits = 16 + qpc / 6, ac_qbits = 15 + qpc / 6;
     for (int p = 1; p < 3; p++) {
         int16_t dc[4];
@@ -409,6 +491,7 @@ int mb_probe_skip(cpu_encoder *enc, mb_ctx *mb)
         if (enc->quantf.quant_2x2_dc(dc, enc->qt.mf[c6][0], quant_bias(dc_qbits, 0), dc_qbits))
             return 0;
     }
+    mb->type = MB_P_SKIP;
     mb->cbp_luma = mb->cbp_chroma = 0;
     mb_store_motion(mb);
     return 1;

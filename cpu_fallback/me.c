@@ -79,18 +79,57 @@ static const int8_t diamond[4][2] = { { 0, -1 }, { -1, 0 }, { 1, 0 }, { 0, 1 } }
 static const int8_t hexagon[6][2] = { { -2, 0 }, { -1, -2 }, { 1, -2 }, { 2, 0 }, { 1, 2 }, { -1, 2 } };
 static const int8_t square[8][2] = { { -1, -1 }, { 0, -1 }, { 1, -1 }, { -1, 0 }, { 1, 0 }, { -1, 1 }, { 0, 1 }, { 1, 1 } };
 
-static search_point search_fullpel(const me_tools *t, const me_search *m, int method, int range)
+/* Start from the cheapest predictor, rounded to full pels. Predictors
+ * often coincide (the MVP is usually one of the neighbours' vectors), so
+ * each distinct position is measured once, and in groups of up to four by
+ * the multi-candidate SAD. Costs are compared in predictor order, so ties
+ * keep the earlier predictor as before. */
+static search_point best_predictor(const me_tools *t, const me_search *m)
 {
-    search_point best = { 0, 0, INT_MAX };
-    /* Start from the cheapest predictor, rounded to full pels. */
+    int xs[ME_MAX_CANDIDATES + 1], ys[ME_MAX_CANDIDATES + 1], n = 0;
+    const int xmin = (m->mv_min[0] + 3) / 4, xmax = m->mv_max[0] / 4;
+    const int ymin = (m->mv_min[1] + 3) / 4, ymax = m->mv_max[1] / 4;
     for (int i = -1; i < m->num_candidates; i++) {
         const int16_t *c = i < 0 ? m->mvp : m->candidates[i];
-        int x = clamp((c[0] + 2) >> 2, (m->mv_min[0] + 3) / 4, m->mv_max[0] / 4);
-        int y = clamp((c[1] + 2) >> 2, (m->mv_min[1] + 3) / 4, m->mv_max[1] / 4);
-        int cost = fullpel_cost(t, m, x, y);
-        if (cost < best.cost)
-            best = (search_point){ x, y, cost };
+        int x = clamp((c[0] + 2) >> 2, xmin, xmax);
+        int y = clamp((c[1] + 2) >> 2, ymin, ymax);
+        int dup = 0;
+        for (int k = 0; k < n; k++)
+            dup |= xs[k] == x && ys[k] == y;
+        if (!dup) {
+            xs[n] = x;
+            ys[n] = y;
+            n++;
+        }
     }
+    search_point best = { 0, 0, INT_MAX };
+    for (int i0 = 0; i0 < n; i0 += 4) {
+        int sad[4], group = n - i0 < 4 ? n - i0 : 4;
+        const int *x = xs + i0, *y = ys + i0;
+        if (group == 4)
+            t->pixf->sad_x4[m->partition](m->src, m->src_stride, fullpel_ref(m, x[0], y[0]),
+                                          fullpel_ref(m, x[1], y[1]), fullpel_ref(m, x[2], y[2]),
+                                          fullpel_ref(m, x[3], y[3]), m->ref_stride, sad);
+        else if (group == 3)
+            t->pixf->sad_x3[m->partition](m->src, m->src_stride, fullpel_ref(m, x[0], y[0]),
+                                          fullpel_ref(m, x[1], y[1]), fullpel_ref(m, x[2], y[2]), m->ref_stride,
+                                          sad);
+        else
+            for (int k = 0; k < group; k++)
+                sad[k] = t->pixf->sad[m->partition](m->src, m->src_stride, fullpel_ref(m, x[k], y[k]),
+                                                    m->ref_stride);
+        for (int k = 0; k < group; k++) {
+            int cost = sad[k] + m->lambda * me_mv_bits(m, 4 * x[k], 4 * y[k]);
+            if (cost < best.cost)
+                best = (search_point){ x[k], y[k], cost };
+        }
+    }
+    return best;
+}
+
+static search_point search_fullpel(const me_tools *t, const me_search *m, int method, int range)
+{
+    search_point best = best_predictor(t, m);
     search_point origin = best;
     for (int i = 0; i < range; i++) {
         int moved = method == ME_HEXAGON ? try_offsets(t, m, &best, hexagon, 6, 3)

@@ -14,9 +14,15 @@
 void sub4x4_dct_sse2(int16_t dct[16], const uint8_t *src, ptrdiff_t src_stride,
                      const uint8_t *pred, ptrdiff_t pred_stride);
 void add4x4_idct_sse2(uint8_t *dst, ptrdiff_t dst_stride, const int16_t dct[16]);
+void sub8x8_dct_sse2(int16_t dct[4][16], const uint8_t *src, ptrdiff_t src_stride,
+                     const uint8_t *pred, ptrdiff_t pred_stride);
+void add8x8_idct_sse2(uint8_t *dst, ptrdiff_t dst_stride, const int16_t dct[4][16]);
 void dct4x4dc_sse2(int16_t dc[16]);
 void idct4x4dc_sse2(int16_t dc[16]);
 void zigzag_scan_4x4_ssse3(int16_t out[16], const int16_t in[16]);
+void sub8x8_dct_avx2(int16_t dct[4][16], const uint8_t *src, ptrdiff_t src_stride,
+                     const uint8_t *pred, ptrdiff_t pred_stride);
+void add8x8_idct_avx2(uint8_t *dst, ptrdiff_t dst_stride, const int16_t dct[4][16]);
 
 static inline void dct_dsp_init_x86(dct_dsp *dsp, uint32_t flags)
 {
@@ -24,12 +30,20 @@ static inline void dct_dsp_init_x86(dct_dsp *dsp, uint32_t flags)
         return;
     dsp->sub4x4_dct = sub4x4_dct_sse2;
     dsp->add4x4_idct = add4x4_idct_sse2;
+    dsp->sub8x8_dct = sub8x8_dct_sse2;
+    dsp->add8x8_idct = add8x8_idct_sse2;
     dsp->dct4x4dc = dct4x4dc_sse2;
     dsp->idct4x4dc = idct4x4dc_sse2;
 
     if (!(flags & CPU_SSSE3))
         return;
     dsp->zigzag_scan_4x4 = zigzag_scan_4x4_ssse3;
+
+    if (!(flags & CPU_AVX2))
+        return;
+    /* Two 4x4 blocks side by side in each 128-bit lane half. */
+    dsp->sub8x8_dct = sub8x8_dct_avx2;
+    dsp->add8x8_idct = add8x8_idct_avx2;
 }
 
 #endif

@@ -128,6 +128,22 @@ void add4x4_idct_sse2(uint8_t *dst, ptrdiff_t dst_stride, const int16_t dct[16])
     }
 }
 
+/* The 8x8 versions are the 4x4 ones four times: they save the callers
+ * their loops where AVX2 is missing. */
+void sub8x8_dct_sse2(int16_t dct[4][16], const uint8_t *src, ptrdiff_t src_stride,
+                     const uint8_t *pred, ptrdiff_t pred_stride)
+{
+    for (int b = 0; b < 4; b++)
+        sub4x4_dct_sse2(dct[b], src + 4 * (b >> 1) * src_stride + 4 * (b & 1), src_stride,
+                        pred + 4 * (b >> 1) * pred_stride + 4 * (b & 1), pred_stride);
+}
+
+void add8x8_idct_sse2(uint8_t *dst, ptrdiff_t dst_stride, const int16_t dct[4][16])
+{
+    for (int b = 0; b < 4; b++)
+        add4x4_idct_sse2(dst + 4 * (b >> 1) * dst_stride + 4 * (b & 1), dst_stride, dct[b]);
+}
+
 static inline void hadamard4_epi32(__m128i r[4])
 {
     const __m128i s01 = _mm_add_epi32(r[0], r[1]), m01 = _mm_sub_epi32(r[0], r[1]);

@@ -1,7 +1,7 @@
 /*
  * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
  *
- * checkasm for dct_dsp: the forward and inverse 4x4 transforms, the luma DC
+ * checkasm for dct_dsp: the forward and inverse 4x4 and 8x8 transforms, the luma DC
  * Hadamards, the chroma DC transforms and the zigzag scan. Coefficient
  * inputs cover the whole int16 range (the C versions work in int and the
  * SIMD ones must match them there), plus the extremes that maximise each
@@ -103,6 +103,63 @@ static void check_add4x4_idct(const dct_dsp *dsp)
     CHECKASM_BENCH(dsp->add4x4_idct(dst, 32, c));
 }
 
+static void check_sub8x8_dct(const dct_dsp *dsp)
+{
+    checkasm_func ref_fn;
+    if (!(ref_fn = check_func(dsp->sub8x8_dct, "sub8x8_dct")))
+        return;
+    typeof(dsp->sub8x8_dct) ref = (typeof(dsp->sub8x8_dct))ref_fn;
+    uint8_t src[8 * 64], pred[8 * 64];
+    int16_t c_ref[64 + 2 * GUARD], c_new[64 + 2 * GUARD];
+    for (int i = 0; i < ITERATIONS; i++) {
+        fill_pixels(src, pred, sizeof(src), i);
+        const ptrdiff_t ss = checkasm_rand_range(8, 64), ps = checkasm_rand_range(8, 64);
+        checkasm_guard_fill(c_ref, sizeof(c_ref));
+        checkasm_guard_fill(c_new, sizeof(c_new));
+        ref((int16_t(*)[16])(c_ref + GUARD), src, ss, pred, ps);
+        dsp->sub8x8_dct((int16_t(*)[16])(c_new + GUARD), src, ss, pred, ps);
+        if (checkasm_check_int16("dct", c_ref + GUARD, c_new + GUARD, 64) ||
+            checkasm_guard_check(c_new, GUARD * sizeof(int16_t), "before dct") ||
+            checkasm_guard_check(c_new + GUARD + 64, GUARD * sizeof(int16_t), "after dct"))
+            break;
+    }
+    CHECKASM_BENCH(dsp->sub8x8_dct((int16_t(*)[16])c_new, src, 16, pred, 32));
+}
+
+static void check_add8x8_idct(const dct_dsp *dsp)
+{
+    checkasm_func ref_fn;
+    if (!(ref_fn = check_func(dsp->add8x8_idct, "add8x8_idct")))
+        return;
+    typeof(dsp->add8x8_idct) ref = (typeof(dsp->add8x8_idct))ref_fn;
+    checkasm_rect d_ref, d_new;
+    int16_t c[4][16], c_copy[4][16];
+    for (int i = 0; i < ITERATIONS; i++) {
+        checkasm_rect_init(&d_ref, 8, 8, 0);
+        checkasm_rect_init(&d_new, 8, 8, d_ref.stride);
+        checkasm_rect_randomize(&d_ref);
+        if (i % 8 == 1) /* saturate at both ends of the pixel range */
+            for (int y = 0; y < 8; y++)
+                memset(d_ref.pix + y * d_ref.stride, i & 8 ? 0 : 255, 8);
+        checkasm_rect_copy(&d_new, &d_ref);
+        fill_coeffs(c[0], 64, i);
+        if (i % 4 == 3) /* the encoder clears the blocks it does not code */
+            memset(c[checkasm_rand_range(0, 3)], 0, sizeof(c[0]));
+        memcpy(c_copy, c, sizeof(c));
+        ref(d_ref.pix, d_ref.stride, (const int16_t(*)[16])c);
+        dsp->add8x8_idct(d_new.pix, d_new.stride, (const int16_t(*)[16])c);
+        const int bad = checkasm_rect_check(&d_ref, &d_new, "dst") ||
+                        checkasm_check_int16("dct (must stay unchanged)", c_copy[0], c[0], 64);
+        checkasm_rect_free(&d_ref);
+        checkasm_rect_free(&d_new);
+        if (bad)
+            break;
+    }
+    uint8_t dst[8 * 32] = { 0 };
+    fill_coeffs(c[0], 64, 8);
+    CHECKASM_BENCH(dsp->add8x8_idct(dst, 32, (const int16_t(*)[16])c));
+}
+
 typedef void (*inplace_fn)(int16_t *c);
 
 static void check_inplace(inplace_fn fn, const char *name, int n)
@@ -153,6 +210,8 @@ void checkasm_check_dct(void)
     dct_dsp_init(&dsp, checkasm_cpu_flags());
     check_sub4x4_dct(&dsp);
     check_add4x4_idct(&dsp);
+    check_sub8x8_dct(&dsp);
+    check_add8x8_idct(&dsp);
     check_inplace(dsp.dct4x4dc, "dct4x4dc", 16);
     check_inplace(dsp.idct4x4dc, "idct4x4dc", 16);
     check_inplace(dsp.dct2x2dc, "dct2x2dc", 4);
