@@ -33,7 +33,8 @@ static void cpu_probe(const hwenc_config *config, hwenc_backend_info *info)
     snprintf(info->device, sizeof(info->device), "CPU");
     snprintf(info->driver, sizeof(info->driver), "hwenc CPU encoder");
     snprintf(info->capabilities, sizeof(info->capabilities),
-             "profile: Constrained Baseline; slices: I, P; refs: 1-16; rc: CQP CRF ABR CBR VBR");
+             "profiles: Constrained Baseline, Main (with B frames); slices: I, P, B; refs: 1-16; "
+             "rc: CQP CRF ABR CBR VBR");
 }
 
 static void cpu_close(void *priv)
@@ -86,6 +87,7 @@ static int cpu_open(const hal_session *s, void **priv, hal_caps *caps, char *err
         goto fail;
     }
     caps->max_refs = H264_MAX_REFS;
+    caps->max_bframes = 0;
     *priv = b;
     return 0;
 fail:
@@ -115,8 +117,13 @@ static int cpu_send_picture(void *priv, const hal_picture *hp, char *err, size_t
     }
     for (int i = 0; i < hp->num_refs; i++)
         pic.ref_slots[i] = hp->refs[i].slot;
-    int intra = hp->type == HWENC_FRAME_IDR || hp->type == HWENC_FRAME_I;
-    pic.slice.slice_qp = ratecontrol_start_frame(&b->rc, intra, hp->cost.intra, hp->cost.inter);
+    pic.num_refs_l1 = hp->num_refs_l1;
+    for (int i = 0; i < hp->num_refs_l1; i++)
+        pic.ref_slots_l1[i] = hp->refs_l1[i].slot;
+    enum rc_frame_kind kind = hp->type == HWENC_FRAME_IDR || hp->type == HWENC_FRAME_I ? RC_FRAME_I
+                              : hp->type == HWENC_FRAME_B                              ? RC_FRAME_B
+                                                                                       : RC_FRAME_P;
+    pic.slice.slice_qp = ratecontrol_start_frame(&b->rc, kind, hp->cost.intra, hp->cost.inter);
     pic.row_qp = row_qp;
     pic.row_qp_opaque = &b->rc;
 

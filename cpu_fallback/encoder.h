@@ -43,6 +43,8 @@ typedef struct cpu_picture {
     /* Reference picture list 0 as slots, in list order. */
     int num_refs;
     int ref_slots[H264_MAX_REFS];
+    int num_refs_l1;
+    int ref_slots_l1[H264_MAX_REFS];
     /* Optional: the QP of each macroblock row from the slice data written
      * so far (rate control with a buffer model); NULL keeps slice_qp. */
     int (*row_qp)(void *opaque, int row, int64_t bits_so_far);

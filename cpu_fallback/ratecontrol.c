@@ -8,6 +8,7 @@
 
 #define QCOMP 0.6          /* how much QP follows complexity (x264's qcomp) */
 #define IP_RATIO 1.4       /* I frames get this much smaller a qscale */
+#define PB_RATIO 1.3       /* and B frames this much larger (QP + 2.3) */
 #define QP_STEP_MAX 4      /* largest QP change between frames in ABR */
 #define VBV_RESERVE 0.1    /* share of the buffer a frame must leave */
 
@@ -104,7 +105,7 @@ static void update_predictor(size_predictor *p, double cplx, double qscale, doub
 /* Raises qscale until the predicted frame leaves VBV_RESERVE of the buffer. */
 static double vbv_clip(ratecontrol *rc, double qscale)
 {
-    const size_predictor *p = &rc->predictor[!rc->frame_is_intra];
+    const size_predictor *p = &rc->predictor[rc->frame_kind];
     rc->frame_max_bits = rc->buffer_fill - rc->vbv_bufsize * VBV_RESERVE;
     double limit = fmax(rc->frame_max_bits, rc->vbv_maxrate / rc->fps * 0.5);
     while (qscale < qp2qscale(51) && predict_bits(p, rc->frame_cplx, qscale) > limit)
@@ -133,27 +134,39 @@ static double abr_qscale(ratecontrol *rc, double blurred)
     return qscale;
 }
 
-int ratecontrol_start_frame(ratecontrol *rc, int intra, int64_t cost_intra, int64_t cost_inter)
+/* qscale relative to a P frame's. */
+static double kind_ratio(enum rc_frame_kind kind)
 {
-    rc->frame_is_intra = intra;
+    return kind == RC_FRAME_I ? 1.0 / IP_RATIO : kind == RC_FRAME_B ? PB_RATIO : 1.0;
+}
+
+int ratecontrol_start_frame(ratecontrol *rc, enum rc_frame_kind kind, int64_t cost_intra, int64_t cost_inter)
+{
+    rc->frame_kind = kind;
     if (rc->mode == HWENC_RC_CQP) {
-        /* --qp is the P-frame QP; I frames get the IP_RATIO offset. */
-        double qp = intra ? rc->qp_constant - 6.0 * log2(IP_RATIO) : rc->qp_constant;
+        /* --qp is the P-frame QP; I and B frames get their offsets. */
+        double qp = rc->qp_constant + 6.0 * log2(kind_ratio(kind));
         rc->frame_qp = rc->row_qp = clip_qp(qp);
         return rc->frame_qp;
     }
-    /* I frames are judged by the inter complexity too, as P frames would be,
-     * then given the IP_RATIO advantage. */
-    double cplx = (double)(intra && !rc->frames ? cost_intra : cost_inter);
-    rc->frame_cplx = fmax(cplx, 1.0);
-    rc->cplx_sum = rc->cplx_sum * 0.5 + rc->frame_cplx;
-    rc->cplx_count = rc->cplx_count * 0.5 + 1.0;
-    double blurred = rc->cplx_sum / rc->cplx_count;
-
-    double qscale = rc->mode == HWENC_RC_CRF ? pow(blurred, 1.0 - QCOMP) / rc->rate_factor_constant
-                                             : abr_qscale(rc, blurred);
-    if (intra)
-        qscale /= IP_RATIO;
+    double qscale;
+    if (kind == RC_FRAME_B && rc->frames > 0) {
+        /* The anchor's qscale, which was planned with the complexity of the
+         * stretch the B frame lies in. */
+        rc->frame_cplx = fmax((double)cost_inter, 1.0);
+        qscale = rc->last_qscale * PB_RATIO;
+    } else {
+        /* I frames are judged by the inter complexity too, as P frames
+         * would be, then given the IP_RATIO advantage. */
+        double cplx = (double)(kind == RC_FRAME_I && !rc->frames ? cost_intra : cost_inter);
+        rc->frame_cplx = fmax(cplx, 1.0);
+        rc->cplx_sum = rc->cplx_sum * 0.5 + rc->frame_cplx;
+        rc->cplx_count = rc->cplx_count * 0.5 + 1.0;
+        double blurred = rc->cplx_sum / rc->cplx_count;
+        qscale = rc->mode == HWENC_RC_CRF ? pow(blurred, 1.0 - QCOMP) / rc->rate_factor_constant
+                                          : abr_qscale(rc, blurred);
+        qscale *= kind_ratio(kind);
+    }
     if (rc->vbv)
         qscale = vbv_clip(rc, qscale);
     rc->frame_qscale = qscale;
@@ -186,13 +199,16 @@ void ratecontrol_end_frame(ratecontrol *rc, int64_t bits, double qp_avg)
     if (rc->mode == HWENC_RC_CQP)
         return;
     double qscale = qp2qscale(qp_avg);
-    update_predictor(&rc->predictor[!rc->frame_is_intra], rc->frame_cplx, qscale, (double)bits);
+    update_predictor(&rc->predictor[rc->frame_kind], rc->frame_cplx, qscale, (double)bits);
     double blurred = rc->cplx_sum / rc->cplx_count;
-    rc->cplxr_sum += (double)bits * qscale / pow(blurred, 1.0 - QCOMP) * (rc->frame_is_intra ? IP_RATIO : 1.0);
+    /* In P-frame terms, so that the rate factor is the same for all. */
+    double p_qscale = qscale / kind_ratio(rc->frame_kind);
+    rc->cplxr_sum += (double)bits * p_qscale / pow(blurred, 1.0 - QCOMP);
     rc->wanted_bits_window += rc->bitrate / rc->fps;
     rc->total_bits += (double)bits;
     rc->wanted_bits += rc->bitrate / rc->fps;
-    rc->last_qscale = rc->frame_is_intra ? qscale * IP_RATIO : qscale;
+    if (rc->frame_kind != RC_FRAME_B)
+        rc->last_qscale = p_qscale;
     rc->frames++;
     if (rc->vbv) {
         rc->buffer_fill -= (double)bits;

@@ -15,6 +15,12 @@
 
 #include "hwenc/hwenc.h"
 
+enum rc_frame_kind {
+    RC_FRAME_I,
+    RC_FRAME_P,
+    RC_FRAME_B,
+};
+
 /* Frame size model: bits = coeff * complexity / qscale, learnt per type. */
 typedef struct size_predictor {
     double coeff;
@@ -41,10 +47,10 @@ typedef struct ratecontrol {
     /* VBV. */
     int vbv;
     double vbv_maxrate, vbv_bufsize, buffer_fill;
-    size_predictor predictor[2];     /* I, P */
+    size_predictor predictor[3];     /* by rc_frame_kind */
 
     /* The frame being coded. */
-    int frame_is_intra;
+    int frame_kind;              /* enum rc_frame_kind */
     double frame_cplx, frame_qscale;
     int frame_qp, row_qp;
     double frame_max_bits;
@@ -54,8 +60,10 @@ typedef struct ratecontrol {
 void ratecontrol_init(ratecontrol *rc, const hwenc_config *cfg, int mb_count, int mb_rows);
 /* New bitrate and VBV settings, in effect from the next frame. */
 int ratecontrol_reconfigure(ratecontrol *rc, const hwenc_config *cfg, char *err, size_t err_size);
-/* QP of the next frame from its lowres complexity (intra and inter costs). */
-int ratecontrol_start_frame(ratecontrol *rc, int intra, int64_t cost_intra, int64_t cost_inter);
+/* QP of the next frame from its lowres complexity (intra and inter costs).
+ * B frames (not references) get a coarser QP than the P frame coded just
+ * before them, their anchor. */
+int ratecontrol_start_frame(ratecontrol *rc, enum rc_frame_kind kind, int64_t cost_intra, int64_t cost_inter);
 /* QP for macroblock row `row` given the bits of the rows before it. */
 int ratecontrol_row_qp(ratecontrol *rc, int row, int64_t bits_so_far);
 void ratecontrol_end_frame(ratecontrol *rc, int64_t bits, double qp_avg);

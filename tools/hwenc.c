@@ -27,15 +27,24 @@ typedef struct cli_options {
 } cli_options;
 
 /* Source frames wait here until their packet (and its reconstruction)
- * comes back, which hardware backends may delay. */
+ * comes back, which hardware backends may delay and B frames reorder:
+ * packets carry the display index as pts. With --recon, reconstructions
+ * wait here too, to be written in display order. */
 #define PENDING_MAX 64
+
+typedef struct pending_frame {
+    uint8_t *source;
+    uint8_t *recon;              /* allocated on first use */
+    int done;                    /* its packet came back */
+    int have_recon;
+} pending_frame;
 
 typedef struct encode_state {
     const cli_options *opt;
     hwenc_encoder *enc;
     FILE *out;
     video_writer *recon;
-    uint8_t *pending[PENDING_MAX];
+    pending_frame pending[PENDING_MAX];
     int64_t pending_first, pending_count;
     size_t frame_size;
     int64_t frames_in, packets, bytes;
@@ -78,6 +87,7 @@ static void usage(FILE *f)
             "  --cpu-mask LEVEL      highest SIMD level: c, sse2, ssse3, sse4.1, avx2, avx512\n"
             "  --keyint N            maximum IDR interval in frames (default 250; -1: first frame only)\n"
             "  --ref N               reference frames, 1..16 (default 1)\n"
+            "  --bframes N           B frames between P frames, 0..16 (default 0)\n"
             "  --preset NAME         ultrafast, superfast, veryfast, faster, fast, medium (default)\n"
             "  --threads N           CPU threads, 0 = all cores\n"
             "  --size WxH            size of raw input\n"
@@ -104,7 +114,8 @@ static int parse_options(int argc, char **argv, cli_options *o)
 {
     enum { OPT_BACKEND = 256, OPT_DEVICE, OPT_QP, OPT_KEYINT, OPT_REF, OPT_PRESET, OPT_THREADS, OPT_SIZE,
            OPT_FPS, OPT_FRAMES, OPT_RECON, OPT_QUIET, OPT_CRF, OPT_BITRATE, OPT_VBV_MAXRATE, OPT_VBV_BUFSIZE,
-           OPT_RC, OPT_MIN_KEYINT, OPT_SCENECUT, OPT_NO_DEBLOCK, OPT_LOW_LATENCY, OPT_CPU_MASK, OPT_DEBLOCK };
+           OPT_RC, OPT_MIN_KEYINT, OPT_SCENECUT, OPT_NO_DEBLOCK, OPT_LOW_LATENCY, OPT_CPU_MASK, OPT_DEBLOCK,
+           OPT_BFRAMES };
     static const struct option longopts[] = {
         { "output", required_argument, NULL, 'o' },
         { "backend", required_argument, NULL, OPT_BACKEND },
@@ -112,6 +123,7 @@ static int parse_options(int argc, char **argv, cli_options *o)
         { "qp", required_argument, NULL, OPT_QP },
         { "keyint", required_argument, NULL, OPT_KEYINT },
         { "ref", required_argument, NULL, OPT_REF },
+        { "bframes", required_argument, NULL, OPT_BFRAMES },
         { "preset", required_argument, NULL, OPT_PRESET },
         { "threads", required_argument, NULL, OPT_THREADS },
         { "size", required_argument, NULL, OPT_SIZE },
@@ -149,6 +161,7 @@ static int parse_options(int argc, char **argv, cli_options *o)
         case OPT_QP: if (parse_int(optarg, "--qp", 0, 51, &o->cfg.qp) < 0) return -1; break;
         case OPT_KEYINT: if (parse_int(optarg, "--keyint", -1, 1 << 30, &o->cfg.keyint) < 0) return -1; break;
         case OPT_REF: if (parse_int(optarg, "--ref", 1, 16, &o->cfg.ref_frames) < 0) return -1; break;
+        case OPT_BFRAMES: if (parse_int(optarg, "--bframes", 0, 16, &o->cfg.bframes) < 0) return -1; break;
         case OPT_THREADS: if (parse_int(optarg, "--threads", 0, 256, &o->cfg.threads) < 0) return -1; break;
         case OPT_PRESET:
             if ((v = hwenc_preset_from_name(optarg)) < 0) {
@@ -265,6 +278,40 @@ static double plane_sse(const uint8_t *a, ptrdiff_t as, const uint8_t *b, ptrdif
     return (double)sse;
 }
 
+static void copy_i420(uint8_t *dst, const uint8_t *const plane[3], const ptrdiff_t stride[3], int width, int height)
+{
+    for (int p = 0; p < 3; p++) {
+        int w = p ? width / 2 : width, h = p ? height / 2 : height;
+        for (int y = 0; y < h; y++) {
+            memcpy(dst, plane[p] + y * stride[p], (size_t)w);
+            dst += w;
+        }
+    }
+}
+
+/* Writes the reconstructions of the frames at the head of the queue whose
+ * packets have come back, in display order, and frees their places. */
+static int retire_frames(encode_state *st)
+{
+    const hwenc_config *cfg = &st->opt->cfg;
+    while (st->pending_count && st->pending[st->pending_first % PENDING_MAX].done) {
+        pending_frame *f = &st->pending[st->pending_first % PENDING_MAX];
+        if (st->recon && f->have_recon) {
+            const uint8_t *plane[3] = { f->recon, f->recon + cfg->width * cfg->height,
+                                        f->recon + cfg->width * cfg->height * 5 / 4 };
+            ptrdiff_t stride[3] = { cfg->width, cfg->width / 2, cfg->width / 2 };
+            if (video_writer_write(st->recon, plane, stride) < 0) {
+                fprintf(stderr, "hwenc: writing %s failed\n", st->opt->recon);
+                return -1;
+            }
+        }
+        f->done = f->have_recon = 0;
+        st->pending_first++;
+        st->pending_count--;
+    }
+    return 0;
+}
+
 static int handle_packet(encode_state *st, const hwenc_packet *pkt)
 {
     const hwenc_config *cfg = &st->opt->cfg;
@@ -274,26 +321,33 @@ static int handle_packet(encode_state *st, const hwenc_packet *pkt)
     }
     st->bytes += (int64_t)pkt->size;
     st->packets++;
-    if (!st->pending_count)
-        return 0;
-    uint8_t *src = st->pending[st->pending_first % PENDING_MAX];
-    st->pending_first++;
-    st->pending_count--;
-    if (!pkt->recon[0])
-        return 0;
-    st->have_recon = 1;
-    const uint8_t *sp[3] = { src, src + cfg->width * cfg->height, src + cfg->width * cfg->height * 5 / 4 };
-    ptrdiff_t ss[3] = { cfg->width, cfg->width / 2, cfg->width / 2 };
-    for (int p = 0; p < 3; p++) {
-        int w = p ? cfg->width / 2 : cfg->width, h = p ? cfg->height / 2 : cfg->height;
-        st->sse[p] += plane_sse(sp[p], ss[p], pkt->recon[p], pkt->recon_stride[p], w, h);
-    }
-    st->psnr_frames++;
-    if (st->recon && video_writer_write(st->recon, pkt->recon, pkt->recon_stride) < 0) {
-        fprintf(stderr, "hwenc: writing %s failed\n", st->opt->recon);
+    if (pkt->pts < st->pending_first || pkt->pts >= st->pending_first + st->pending_count) {
+        fprintf(stderr, "hwenc: the encoder returned a packet with pts %lld, which is no frame in flight\n",
+                (long long)pkt->pts);
         return -1;
     }
-    return 0;
+    pending_frame *f = &st->pending[pkt->pts % PENDING_MAX];
+    f->done = 1;
+    if (pkt->recon[0]) {
+        st->have_recon = 1;
+        const uint8_t *src = f->source;
+        const uint8_t *sp[3] = { src, src + cfg->width * cfg->height, src + cfg->width * cfg->height * 5 / 4 };
+        ptrdiff_t ss[3] = { cfg->width, cfg->width / 2, cfg->width / 2 };
+        for (int p = 0; p < 3; p++) {
+            int w = p ? cfg->width / 2 : cfg->width, h = p ? cfg->height / 2 : cfg->height;
+            st->sse[p] += plane_sse(sp[p], ss[p], pkt->recon[p], pkt->recon_stride[p], w, h);
+        }
+        st->psnr_frames++;
+        if (st->recon) {
+            if (!f->recon && !(f->recon = malloc(st->frame_size))) {
+                fprintf(stderr, "hwenc: out of memory\n");
+                return -1;
+            }
+            copy_i420(f->recon, pkt->recon, pkt->recon_stride, cfg->width, cfg->height);
+            f->have_recon = 1;
+        }
+    }
+    return retire_frames(st);
 }
 
 static int drain_packets(encode_state *st)
@@ -312,14 +366,8 @@ static int drain_packets(encode_state *st)
 static void keep_source(encode_state *st, const video_picture *pic)
 {
     const hwenc_config *cfg = &st->opt->cfg;
-    uint8_t *dst = st->pending[(st->pending_first + st->pending_count) % PENDING_MAX];
-    for (int p = 0; p < 3; p++) {
-        int w = p ? cfg->width / 2 : cfg->width, h = p ? cfg->height / 2 : cfg->height;
-        for (int y = 0; y < h; y++) {
-            memcpy(dst, pic->plane[p] + y * pic->stride[p], (size_t)w);
-            dst += w;
-        }
-    }
+    pending_frame *f = &st->pending[(st->pending_first + st->pending_count) % PENDING_MAX];
+    copy_i420(f->source, (const uint8_t *const *)pic->plane, pic->stride, cfg->width, cfg->height);
     st->pending_count++;
 }
 
@@ -462,7 +510,7 @@ static int cmd_encode(int argc, char **argv)
     }
     st.frame_size = video_frame_size(info->width, info->height);
     for (int i = 0; i < PENDING_MAX; i++)
-        if (!(st.pending[i] = malloc(st.frame_size))) {
+        if (!(st.pending[i].source = malloc(st.frame_size))) {
             fprintf(stderr, "hwenc: out of memory\n");
             goto done;
         }
@@ -491,8 +539,10 @@ done:
     }
     if (st.recon && video_writer_close(st.recon) < 0 && ret == 0)
         ret = 1;
-    for (int i = 0; i < PENDING_MAX; i++)
-        free(st.pending[i]);
+    for (int i = 0; i < PENDING_MAX; i++) {
+        free(st.pending[i].source);
+        free(st.pending[i].recon);
+    }
     hwenc_close(st.enc);
     video_reader_close(reader);
     return ret;

@@ -127,6 +127,14 @@ int config_validate(const hwenc_config *c, char *err, size_t err_size)
         FAIL("--keyint %d is invalid: use a positive interval, or -1 for a single IDR", c->keyint);
     if (c->ref_frames < 1 || c->ref_frames > H264_MAX_REFS)
         FAIL("--ref %d is out of range: use 1 to 16", c->ref_frames);
+    if (c->bframes < 0 || c->bframes > H264_MAX_REFS)
+        FAIL("--bframes %d is out of range: use 0 to 16", c->bframes);
+    if (c->bframes > 0 && c->low_latency)
+        FAIL("--bframes %d and --low-latency contradict each other: B frames reorder pictures; use --bframes 0",
+             c->bframes);
+    if (c->bframes > 0 && c->ref_frames >= H264_MAX_REFS)
+        FAIL("--ref %d leaves no room for the B frames' future reference: use --ref %d or less", c->ref_frames,
+             H264_MAX_REFS - 1);
     if (c->threads < 0)
         FAIL("threads %d is invalid: use 0 for all cores or a positive count", c->threads);
     if (c->rc_mode == HWENC_RC_CRF && (c->crf < 0 || c->crf > 51))

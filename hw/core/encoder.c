@@ -3,6 +3,11 @@
  *
  * The public encoding API: backend selection, the send/receive state
  * machine, and the hand-off of fully planned pictures to the backend.
+ *
+ * Without B frames a frame goes to the backend inside hwenc_send_frame and
+ * is never copied. With B frames it waits in the reorder queue (a copy)
+ * until its mini-GOP is complete, and pictures go to the backend whenever
+ * it takes them, from either call.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +17,11 @@
 #include "gop.h"
 #include "hal.h"
 #include "registry.h"
+#include "reorder.h"
+
+/* Input time stamps kept for the dts of reordered packets: more than the
+ * frames a backend and the reorder queue can hold together. */
+#define PTS_HISTORY 64
 
 struct hwenc_encoder {
     hwenc_config cfg;
@@ -27,6 +37,10 @@ struct hwenc_encoder {
     size_t parameter_sets_size;
     gop_state gop;
     frame_analysis analysis;
+    int bframes;                 /* what the backend takes, <= cfg.bframes */
+    reorder_queue reorder;
+    int64_t frames_in, packets_out;
+    int64_t pts_history[PTS_HISTORY];
 
     int flushing;
     int finished;
@@ -57,8 +71,11 @@ static int build_stream(hwenc_encoder *enc, char *err, size_t err_size)
         .transfer = c->colour.transfer,
         .matrix = c->colour.matrix,
         .chroma_sample_loc = c->colour.chroma_sample_loc,
-        .profile_idc = H264_PROFILE_BASELINE,
-        .max_refs = c->ref_frames,
+        /* B slices need Main profile; the future reference of B pictures
+         * takes one more place in the DPB. */
+        .profile_idc = enc->bframes ? H264_PROFILE_MAIN : H264_PROFILE_BASELINE,
+        .max_refs = c->ref_frames + (enc->bframes ? 1 : 0),
+        .bframes = enc->bframes,
         .bitrate_kbps = c->rc_mode == HWENC_RC_CQP || c->rc_mode == HWENC_RC_CRF
                             ? 0
                             : (c->vbv_maxrate_kbps > c->bitrate_kbps ? c->vbv_maxrate_kbps : c->bitrate_kbps),
@@ -72,12 +89,8 @@ static int build_stream(hwenc_encoder *enc, char *err, size_t err_size)
     return enc->parameter_sets_size ? 0 : HWENC_EINVAL;
 }
 
-static int try_backend(hwenc_encoder *enc, enum hwenc_backend id, hwenc_backend_info *info)
+static int open_backend(hwenc_encoder *enc, const hal_backend *b, hal_caps *caps, char *err, size_t err_size)
 {
-    registry_probe_one(id, &enc->cfg, info);
-    if (!info->available)
-        return HWENC_ENOBACKEND;
-    const hal_backend *b = hal_backend_get(id);
     hal_session s = {
         .config = &enc->cfg,
         .sps = &enc->sps,
@@ -86,18 +99,53 @@ static int try_backend(hwenc_encoder *enc, enum hwenc_backend id, hwenc_backend_
         .parameter_sets_size = enc->parameter_sets_size,
         .dpb_slots = enc->sps.max_num_ref_frames + 1,
     };
+    memset(caps, 0, sizeof(*caps));
+    return b->open(&s, &enc->priv, caps, err, err_size);
+}
+
+static int try_backend(hwenc_encoder *enc, enum hwenc_backend id, hwenc_backend_info *info)
+{
+    registry_probe_one(id, &enc->cfg, info);
+    if (!info->available)
+        return HWENC_ENOBACKEND;
+    const hal_backend *b = hal_backend_get(id);
     char err[256] = "";
-    hal_caps caps = { 0 };
-    int ret = b->open(&s, &enc->priv, &caps, err, sizeof(err));
+    hal_caps caps;
+    enc->bframes = enc->cfg.bframes;
+    int ret = build_stream(enc, err, sizeof(err));
+    if (ret == 0)
+        ret = open_backend(enc, b, &caps, err, sizeof(err));
+    /* A backend that takes fewer B frames gets a stream planned for what it
+     * takes (its SPS differs), so it is opened again. */
+    int takes = caps.max_refs > 0 && caps.max_bframes < enc->bframes ? caps.max_bframes : enc->bframes;
+    if (ret == 0 && caps.max_refs <= 0)
+        takes = 0;
+    if (ret == 0 && takes != enc->bframes) {
+        b->close(enc->priv);
+        enc->priv = NULL;
+        enc->bframes = takes;
+        ret = build_stream(enc, err, sizeof(err));
+        if (ret == 0)
+            ret = open_backend(enc, b, &caps, err, sizeof(err));
+    }
     if (ret < 0) {
+        enc->priv = NULL;
         info->available = 0;
         snprintf(info->reason, sizeof(info->reason), "failed to open: %s", err[0] ? err : hwenc_error_string(ret));
         return ret;
     }
+    if (enc->bframes && reorder_init(&enc->reorder, enc->bframes, enc->cfg.width, enc->cfg.height) < 0) {
+        reorder_free(&enc->reorder);
+        b->close(enc->priv);
+        enc->priv = NULL;
+        info->available = 0;
+        snprintf(info->reason, sizeof(info->reason), "out of memory for the B-frame queue");
+        return HWENC_ENOMEM;
+    }
     enc->backend = b;
     enc->caps = caps;
     int refs = caps.max_refs < enc->cfg.ref_frames ? caps.max_refs : enc->cfg.ref_frames;
-    gop_init(&enc->gop, &enc->cfg, &enc->sps, &enc->pps, s.dpb_slots, refs);
+    gop_init(&enc->gop, &enc->cfg, &enc->sps, &enc->pps, enc->sps.max_num_ref_frames + 1, refs);
     return 0;
 }
 
@@ -166,6 +214,9 @@ int hwenc_open_ex(const hwenc_config *cfg, hwenc_encoder **out, char *err, size_
         hwenc_close(enc);
         return HWENC_ENOMEM;
     }
+    /* The stream is built once here for its error message (no level fits),
+     * and again for each backend tried, which may take fewer B frames. */
+    enc->bframes = cfg->bframes;
     if ((ret = build_stream(enc, err, err_size)) < 0 || (ret = select_backend(enc, err, err_size)) < 0) {
         hwenc_close(enc);
         return ret;
@@ -221,6 +272,74 @@ static int check_frame(hwenc_encoder *enc, const hwenc_frame *f)
     return 0;
 }
 
+/* Hands one planned picture to the backend; HWENC_EAGAIN leaves the GOP
+ * state as it was. */
+static int send_picture(hwenc_encoder *enc, hal_picture *pic)
+{
+    if (pic->type == HWENC_FRAME_IDR) {
+        pic->parameter_sets = enc->parameter_sets;
+        pic->parameter_sets_size = enc->parameter_sets_size;
+    }
+    char err[256] = "";
+    int ret = enc->backend->send_picture(enc->priv, pic, err, sizeof(err));
+    if (ret == HWENC_EAGAIN)
+        return ret;
+    if (ret < 0) {
+        enc->failed = 1;
+        set_error(enc, err[0] ? err : hwenc_error_string(ret));
+        return ret;
+    }
+    gop_commit(&enc->gop, pic);
+    return 0;
+}
+
+/* Without B frames: plan and send the frame at once (no copy). */
+static int send_in_order(hwenc_encoder *enc, const hwenc_frame *frame, const frame_cost *cost)
+{
+    hal_picture pic;
+    memset(&pic, 0, sizeof(pic));
+    int64_t index = enc->gop.frames;
+    int idr = gop_wants_idr(&enc->gop, index, frame->force_idr, cost);
+    gop_plan(&enc->gop, idr ? HWENC_FRAME_IDR : HWENC_FRAME_P, index, &pic);
+    pic.cost = *cost;
+    int planes = enc->cfg.pixel_format == HWENC_PIXFMT_NV12 ? 2 : 3;
+    for (int p = 0; p < planes; p++) {
+        pic.plane[p] = frame->plane[p];
+        pic.stride[p] = frame->stride[p];
+    }
+    pic.pts = frame->pts;
+    pic.cuda_ptr = frame->cuda_ptr;
+    pic.cuda_pitch = frame->cuda_pitch;
+    return send_picture(enc, &pic);
+}
+
+/* With B frames: sends what the reorder queue has decided, in coding
+ * order, until the backend wants its packets received first. */
+static int send_decided(hwenc_encoder *enc)
+{
+    for (;;) {
+        reorder_decide(&enc->reorder, &enc->gop, enc->flushing);
+        const reorder_frame *f = reorder_peek(&enc->reorder);
+        if (!f)
+            return 0;
+        hal_picture pic;
+        memset(&pic, 0, sizeof(pic));
+        gop_plan(&enc->gop, f->type, f->display_index, &pic);
+        pic.cost = f->cost;
+        for (int p = 0; p < 3; p++) {
+            pic.plane[p] = f->plane[p];
+            pic.stride[p] = f->stride[p];
+        }
+        pic.pts = f->pts;
+        int ret = send_picture(enc, &pic);
+        if (ret == HWENC_EAGAIN)
+            return 0;
+        if (ret < 0)
+            return ret;
+        reorder_pop(&enc->reorder);
+    }
+}
+
 int hwenc_send_frame(hwenc_encoder *enc, const hwenc_frame *frame)
 {
     if (!enc)
@@ -233,44 +352,90 @@ int hwenc_send_frame(hwenc_encoder *enc, const hwenc_frame *frame)
     }
     if (!frame) {
         enc->flushing = 1;
-        return 0;
+        return enc->bframes ? send_decided(enc) : 0;
     }
     int ret = check_frame(enc, frame);
     if (ret < 0)
         return ret;
+    if (enc->bframes) {
+        if (frame->cuda_ptr) {
+            set_error(enc, "CUDA device memory input cannot wait for B-frame reordering: use bframes 0");
+            return HWENC_EUNSUPPORTED;
+        }
+        if ((ret = send_decided(enc)) < 0)
+            return ret;
+        if (!reorder_can_take(&enc->reorder))
+            return HWENC_EAGAIN;
+    }
 
-    hal_picture pic;
-    memset(&pic, 0, sizeof(pic));
     /* Frames in device memory cannot be looked at: no scene cuts for them. */
     frame_cost cost = { 0 };
     if (!frame->cuda_ptr)
         frame_analysis_run(&enc->analysis, frame->plane[0], frame->stride[0], enc->cfg.width, enc->cfg.height,
                            &cost);
-    gop_plan(&enc->gop, frame->force_idr || gop_is_scene_cut(&enc->gop, &cost), &pic);
-    pic.cost = cost;
-    int planes = enc->cfg.pixel_format == HWENC_PIXFMT_NV12 ? 2 : 3;
-    for (int p = 0; p < planes; p++) {
-        pic.plane[p] = frame->plane[p];
-        pic.stride[p] = frame->stride[p];
+    if (!enc->bframes) {
+        if ((ret = send_in_order(enc, frame, &cost)) < 0)
+            return ret;
+    } else {
+        reorder_take(&enc->reorder, frame, enc->cfg.width, enc->cfg.height, enc->cfg.pixel_format,
+                     enc->frames_in, &cost);
+        if ((ret = send_decided(enc)) < 0)
+            return ret;
     }
-    pic.pts = frame->pts;
-    pic.cuda_ptr = frame->cuda_ptr;
-    pic.cuda_pitch = frame->cuda_pitch;
-    if (pic.type == HWENC_FRAME_IDR) {
-        pic.parameter_sets = enc->parameter_sets;
-        pic.parameter_sets_size = enc->parameter_sets_size;
-    }
-    char err[256] = "";
-    ret = enc->backend->send_picture(enc->priv, &pic, err, sizeof(err));
-    if (ret == HWENC_EAGAIN)
-        return ret;
-    if (ret < 0) {
-        enc->failed = 1;
-        set_error(enc, err[0] ? err : hwenc_error_string(ret));
-        return ret;
-    }
-    gop_commit(&enc->gop, &pic);
+    enc->pts_history[enc->frames_in % PTS_HISTORY] = frame->pts;
+    enc->frames_in++;
     return 0;
+}
+
+/* Decoding time stamps. Without reordering dts = pts. With B frames (not
+ * references, so one picture of reorder delay) the k-th packet in decoding
+ * order gets the pts of the (k-1)-th frame in display order, and the first
+ * packet one frame interval before its pts: every dts is then at most its
+ * pts and they increase. */
+static int packet_dts(hwenc_encoder *enc, int64_t pts, int64_t *dts)
+{
+    int64_t k = enc->packets_out;
+    if (!enc->bframes) {
+        *dts = pts;
+        return 0;
+    }
+    if (enc->frames_in - k + 1 > PTS_HISTORY) {
+        set_error(enc, "more frames in flight than the time-stamp history holds");
+        return HWENC_EBACKEND;
+    }
+    if (k == 0)
+        *dts = enc->frames_in > 1 ? 2 * enc->pts_history[0] - enc->pts_history[1] : pts;
+    else
+        *dts = enc->pts_history[(k - 1) % PTS_HISTORY];
+    return 0;
+}
+
+static int receive_from_backend(hwenc_encoder *enc, hal_packet *hp)
+{
+    char err[256] = "";
+    for (;;) {
+        /* After a failure the packets the backend already made are still
+         * handed out, as in a flush. */
+        int drain = enc->failed || (enc->flushing && (!enc->bframes || reorder_empty(&enc->reorder)));
+        int ret = enc->backend->receive_packet(enc->priv, drain, hp, err, sizeof(err));
+        if (ret == HWENC_EOF && drain)
+            enc->finished = 1;
+        if (ret == HWENC_EAGAIN && enc->bframes && !enc->failed && reorder_peek(&enc->reorder)) {
+            /* The backend may have been waiting for this receive to take
+             * the next picture. */
+            int64_t before = enc->gop.frames;
+            int sent = send_decided(enc);
+            if (sent < 0)
+                return sent;
+            if (enc->gop.frames != before)
+                continue;
+        }
+        if (ret < 0 && ret != HWENC_EAGAIN && ret != HWENC_EOF) {
+            enc->failed = 1;
+            set_error(enc, err[0] ? err : hwenc_error_string(ret));
+        }
+        return ret;
+    }
 }
 
 int hwenc_receive_packet(hwenc_encoder *enc, hwenc_packet *pkt)
@@ -279,27 +444,20 @@ int hwenc_receive_packet(hwenc_encoder *enc, hwenc_packet *pkt)
         return HWENC_EINVAL;
     if (enc->finished)
         return HWENC_EOF;
+    /* The first packet's dts needs the second frame's pts. */
+    if (enc->bframes && enc->packets_out == 0 && enc->frames_in < 2 && !enc->flushing && !enc->failed)
+        return HWENC_EAGAIN;
     hal_packet hp;
-    char err[256] = "";
-    /* After a failure the packets the backend already made are still
-     * handed out, as in a flush. */
-    int drain = enc->flushing || enc->failed;
-    int ret = enc->backend->receive_packet(enc->priv, drain, &hp, err, sizeof(err));
-    if (ret == HWENC_EOF && drain)
-        enc->finished = 1;
-    if (ret == HWENC_EAGAIN || ret == HWENC_EOF)
+    int ret = receive_from_backend(enc, &hp);
+    if (ret < 0)
         return ret;
-    if (ret < 0) {
-        enc->failed = 1;
-        set_error(enc, err[0] ? err : hwenc_error_string(ret));
-        return ret;
-    }
     memset(pkt, 0, sizeof(*pkt));
+    if ((ret = packet_dts(enc, hp.pts, &pkt->dts)) < 0)
+        return ret;
+    enc->packets_out++;
     pkt->data = hp.data;
     pkt->size = hp.size;
     pkt->pts = hp.pts;
-    /* No picture reordering: decode order is display order. */
-    pkt->dts = hp.pts;
     pkt->type = hp.type;
     pkt->keyframe = hp.type == HWENC_FRAME_IDR;
     pkt->qp = hp.qp;
@@ -317,7 +475,7 @@ static int same_stream(const hwenc_config *a, const hwenc_config *b)
     return a->codec == b->codec && a->width == b->width && a->height == b->height && a->fps_num == b->fps_num &&
            a->fps_den == b->fps_den && a->pixel_format == b->pixel_format && a->rc_mode == b->rc_mode &&
            a->preset == b->preset && a->keyint == b->keyint && a->ref_frames == b->ref_frames &&
-           a->deblock == b->deblock && a->low_latency == b->low_latency;
+           a->bframes == b->bframes && a->deblock == b->deblock && a->low_latency == b->low_latency;
 }
 
 int hwenc_reconfigure(hwenc_encoder *enc, const hwenc_config *cfg)
@@ -366,5 +524,6 @@ void hwenc_close(hwenc_encoder *enc)
     if (enc->backend)
         enc->backend->close(enc->priv);
     frame_analysis_free(&enc->analysis);
+    reorder_free(&enc->reorder);
     free(enc);
 }

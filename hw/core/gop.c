@@ -11,10 +11,14 @@ void gop_init(gop_state *g, const hwenc_config *cfg, const h264_sps *sps, const 
     memset(g, 0, sizeof(*g));
     g->keyint = cfg->keyint;
     g->max_refs = max_refs;
+    g->window = sps->max_num_ref_frames > 0 ? sps->max_num_ref_frames : 1;
+    if (g->window > dpb_slots - 1)
+        g->window = dpb_slots - 1 > 0 ? dpb_slots - 1 : 1;
     g->dpb_slots = dpb_slots;
     g->max_frame_num = 1 << sps->log2_max_frame_num;
     g->max_poc_lsb = 1 << sps->log2_max_poc_lsb;
-    g->default_refs = pps->num_ref_idx_l0_default_active;
+    g->default_refs_l0 = pps->num_ref_idx_l0_default_active;
+    g->default_refs_l1 = pps->num_ref_idx_l1_default_active;
     g->deblock = cfg->deblock;
     g->deblock_alpha = cfg->deblock_alpha;
     g->deblock_beta = cfg->deblock_beta;
@@ -24,16 +28,23 @@ void gop_init(gop_state *g, const hwenc_config *cfg, const h264_sps *sps, const 
         g->min_keyint = 1;
 }
 
-int gop_is_scene_cut(const gop_state *g, const frame_cost *cost)
+static int is_scene_cut(const gop_state *g, int64_t distance, const frame_cost *cost)
 {
-    int64_t distance = g->frames - g->last_idr;
-    if (!g->scenecut || g->frames == 0 || cost->intra <= 0 || distance < g->min_keyint)
+    if (!g->scenecut || cost->intra <= 0 || distance < g->min_keyint)
         return 0;
     double max_bias = g->scenecut / 100.0, min_bias = max_bias / 2;
     double bias = max_bias;
     if (g->keyint > g->min_keyint && distance < g->keyint)
         bias = min_bias + (max_bias - min_bias) * (double)(distance - g->min_keyint) / (g->keyint - g->min_keyint);
     return (double)cost->inter >= (1.0 - bias) * (double)cost->intra;
+}
+
+int gop_wants_idr(const gop_state *g, int64_t display_index, int force, const frame_cost *cost)
+{
+    int64_t distance = display_index - g->last_idr;
+    if (g->frames == 0 || force || (g->keyint > 0 && distance >= g->keyint))
+        return 1;
+    return is_scene_cut(g, distance, cost);
 }
 
 static int free_slot(const gop_state *g, int idr)
@@ -48,57 +59,86 @@ static int free_slot(const gop_state *g, int idr)
     return -1;
 }
 
-void gop_plan(const gop_state *g, int force_idr, hal_picture *pic)
+/* The initial lists of 8.2.4.2.3 cut to what the picture uses: list 0 the
+ * references before it, nearest first; list 1 the nearest after it. The
+ * references are in decoding order, most recent first, and the ones before
+ * a B picture were decoded in display order, so list 0 keeps that order. */
+static void plan_b_lists(const gop_state *g, hal_picture *pic)
 {
-    int64_t since_idr = g->frames - g->last_idr;
-    int idr = g->frames == 0 || force_idr || (g->keyint > 0 && since_idr >= g->keyint);
+    int after = -1;
+    pic->num_refs = pic->num_refs_l1 = 0;
+    for (int i = 0; i < g->num_refs; i++) {
+        const hal_reference *r = &g->refs[i];
+        if (r->poc < pic->poc && pic->num_refs < g->max_refs)
+            pic->refs[pic->num_refs++] = *r;
+        else if (r->poc > pic->poc && (after < 0 || r->poc < g->refs[after].poc))
+            after = i;
+    }
+    if (after >= 0)
+        pic->refs_l1[pic->num_refs_l1++] = g->refs[after];
+}
+
+void gop_plan(const gop_state *g, enum hwenc_frame_type type, int64_t display_index, hal_picture *pic)
+{
+    int idr = type == HWENC_FRAME_IDR;
+    if (type == HWENC_FRAME_P && g->max_refs <= 0)
+        type = HWENC_FRAME_I;
     h264_slice_header *sh = &pic->slice;
 
     memset(sh, 0, sizeof(*sh));
-    pic->display_index = g->frames;
-    if (idr)
-        since_idr = 0;
-    pic->poc = (int)(2 * since_idr);
-    pic->type = idr ? HWENC_FRAME_IDR : g->max_refs > 0 ? HWENC_FRAME_P : HWENC_FRAME_I;
-    pic->recon_slot = free_slot(g, idr);
-    pic->num_refs = 0;
-    if (pic->type == HWENC_FRAME_P) {
+    pic->display_index = display_index;
+    pic->poc = idr ? 0 : (int)(2 * (display_index - g->last_idr));
+    pic->type = type;
+    pic->recon_slot = type == HWENC_FRAME_B ? -1 : free_slot(g, idr);
+    pic->num_refs = pic->num_refs_l1 = 0;
+    pic->num_dpb = idr ? 0 : g->num_refs;
+    memcpy(pic->dpb, g->refs, sizeof(pic->dpb[0]) * (size_t)pic->num_dpb);
+    if (type == HWENC_FRAME_P) {
         pic->num_refs = g->num_refs < g->max_refs ? g->num_refs : g->max_refs;
         memcpy(pic->refs, g->refs, sizeof(pic->refs[0]) * (size_t)pic->num_refs);
+    } else if (type == HWENC_FRAME_B) {
+        plan_b_lists(g, pic);
     }
 
     sh->nal_unit_type = idr ? H264_NAL_IDR_SLICE : H264_NAL_SLICE;
-    /* Every picture is a reference: IDRs get the highest priority. */
-    sh->nal_ref_idc = idr ? 3 : 2;
-    sh->slice_type = pic->type == HWENC_FRAME_P ? H264_SLICE_P : H264_SLICE_I;
+    /* IDRs get the highest priority; B pictures are not references. */
+    sh->nal_ref_idc = idr ? 3 : type == HWENC_FRAME_B ? 0 : 2;
+    sh->slice_type = type == HWENC_FRAME_P ? H264_SLICE_P : type == HWENC_FRAME_B ? H264_SLICE_B : H264_SLICE_I;
     sh->frame_num = idr ? 0 : g->frame_num;
     sh->idr_pic_id = g->idr_count & 0xffff;
     sh->poc_lsb = pic->poc & (g->max_poc_lsb - 1);
     sh->disable_deblocking_filter_idc = g->deblock ? 0 : 1;
     sh->slice_alpha_c0_offset_div2 = g->deblock_alpha;
     sh->slice_beta_offset_div2 = g->deblock_beta;
-    if (pic->type == HWENC_FRAME_P) {
+    if (type == HWENC_FRAME_P) {
         sh->num_ref_idx_l0_active = pic->num_refs;
-        sh->num_ref_idx_active_override = pic->num_refs != g->default_refs;
+        sh->num_ref_idx_active_override = pic->num_refs != g->default_refs_l0;
+    } else if (type == HWENC_FRAME_B) {
+        sh->direct_spatial_mv_pred = 1;
+        sh->num_ref_idx_l0_active = pic->num_refs;
+        sh->num_ref_idx_l1_active = pic->num_refs_l1;
+        sh->num_ref_idx_active_override =
+            pic->num_refs != g->default_refs_l0 || pic->num_refs_l1 != g->default_refs_l1;
     }
 }
 
 void gop_commit(gop_state *g, const hal_picture *pic)
 {
+    g->frames++;
     if (pic->type == HWENC_FRAME_IDR) {
         g->num_refs = 0;
         g->last_idr = pic->display_index;
         g->idr_count++;
     }
+    if (pic->slice.nal_ref_idc == 0)
+        return;
     /* Sliding window (8.2.5.3): the oldest short-term reference leaves. */
-    int keep = g->max_refs > 0 ? g->max_refs : 1;
-    if (g->num_refs >= keep)
-        g->num_refs = keep - 1;
+    if (g->num_refs >= g->window)
+        g->num_refs = g->window - 1;
     memmove(g->refs + 1, g->refs, sizeof(g->refs[0]) * (size_t)g->num_refs);
     g->refs[0].slot = pic->recon_slot;
     g->refs[0].frame_num = pic->slice.frame_num;
     g->refs[0].poc = pic->poc;
     g->num_refs++;
     g->frame_num = (pic->slice.frame_num + 1) % g->max_frame_num;
-    g->frames++;
 }

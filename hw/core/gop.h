@@ -13,10 +13,11 @@
 
 typedef struct gop_state {
     int keyint;                  /* <= 0: only the first picture is IDR */
-    int max_refs;                /* 0: every picture is intra */
+    int max_refs;                /* list 0 entries; 0: every picture is intra */
+    int window;                  /* max_num_ref_frames: the sliding window (8.2.5.3) */
     int dpb_slots;
     int max_frame_num, max_poc_lsb;
-    int default_refs;            /* num_ref_idx_l0_default_active of the PPS */
+    int default_refs_l0, default_refs_l1; /* num_ref_idx_l*_default_active of the PPS */
     int deblock, deblock_alpha, deblock_beta;
     int scenecut;                /* 0..100 */
     int min_keyint;
@@ -31,14 +32,19 @@ typedef struct gop_state {
 
 void gop_init(gop_state *g, const hwenc_config *cfg, const h264_sps *sps, const h264_pps *pps,
               int dpb_slots, int max_refs);
-/* Whether a frame with these lowres costs starts a new scene, which gets an
- * IDR: it does when predicting it from the previous frame costs nearly as
- * much as coding it alone, with a margin that grows with the distance from
- * the last IDR. */
-int gop_is_scene_cut(const gop_state *g, const frame_cost *cost);
-/* Describes the next picture without changing the state, so that a backend
- * that refuses the picture (EAGAIN) sees the same plan again. */
-void gop_plan(const gop_state *g, int force_idr, hal_picture *pic);
+/* Whether the frame at display_index must be an IDR: the first frame, a
+ * forced one, the end of the keyint, or a scene cut. A frame starts a new
+ * scene when predicting it from the previous frame costs nearly as much as
+ * coding it alone, with a margin that grows with the distance from the last
+ * IDR. */
+int gop_wants_idr(const gop_state *g, int64_t display_index, int force, const frame_cost *cost);
+/* Describes the picture of display_index coded next, as type (IDR, P or B;
+ * P becomes I when the backend takes no references), without changing the
+ * state, so that a backend that refuses the picture (EAGAIN) sees the same
+ * plan again. B pictures are not references; they predict from the
+ * references before them (list 0, nearest first) and the one after them
+ * (list 1), which must already be coded. */
+void gop_plan(const gop_state *g, enum hwenc_frame_type type, int64_t display_index, hal_picture *pic);
 /* Records a picture the backend accepted. */
 void gop_commit(gop_state *g, const hal_picture *pic);
 

@@ -53,6 +53,13 @@ typedef struct hal_picture {
     int recon_slot;                  /* where this picture's reconstruction goes; -1 if not a reference */
     int num_refs;                    /* list 0, in list order */
     hal_reference refs[H264_MAX_REFS];
+    int num_refs_l1;                 /* list 1 of B pictures, in list order */
+    hal_reference refs_l1[H264_MAX_REFS];
+    /* Every reference picture the DPB holds (a superset of the lists), most
+     * recently decoded first: what VA-API's ReferenceFrames and Vulkan's
+     * reference slots describe. */
+    int num_dpb;
+    hal_reference dpb[H264_MAX_REFS];
     /* Everything but slice_qp, which the backend's rate control sets. */
     h264_slice_header slice;
     /* Lowres intra and inter costs of the input, for rate control. */
@@ -76,6 +83,7 @@ typedef struct hal_packet {
 /* What an opened backend can do; the core plans pictures within it. */
 typedef struct hal_caps {
     int max_refs;                    /* references per P picture; 0: intra pictures only */
+    int max_bframes;                 /* consecutive B pictures it can code; 0: none */
 } hal_caps;
 
 typedef struct hal_backend {

@@ -88,6 +88,8 @@ typedef struct h264_slice_header {
     int poc_lsb;
     int num_ref_idx_active_override;
     int num_ref_idx_l0_active;
+    int num_ref_idx_l1_active;
+    int direct_spatial_mv_pred;
     int num_ref_list_ops;                /* ref_pic_list_modification of list 0 */
     h264_ref_list_op ref_list_ops[H264_MAX_REORDER_OPS];
     int no_output_of_prior_pics;         /* IDR dec_ref_pic_marking */
@@ -106,6 +108,7 @@ typedef struct h264_stream_desc {
     int full_range, colour_primaries, transfer, matrix, chroma_sample_loc;
     int profile_idc;
     int max_refs;
+    int bframes;
     int bitrate_kbps;                    /* peak, 0 if unknown: used for the level */
     int qp;                              /* pic_init_qp */
     int deblock;

@@ -171,6 +171,12 @@ typedef struct hwenc_config {
     int min_keyint;              /* minimum IDR interval for scene cuts; 0 = keyint / 10 */
     int scenecut;                /* scene-cut sensitivity 0..100; 0 disables */
     int ref_frames;              /* reference frames for P frames, 1..16 */
+    /* Most B frames between two P (or I) frames, 0..16; 0 (the default) codes
+     * in display order. B frames are not references (no pyramid); they need
+     * Main profile, one more reference in the DPB, and a one-frame dts delay.
+     * Backends or drivers that cannot code them get fewer (down to none):
+     * the packets' types show what was used. Not with low_latency. */
+    int bframes;
     int deblock;                 /* 1: in-loop deblocking on (default), 0: off */
     int deblock_alpha;           /* filter strength offsets, -6..6 (slice_alpha_c0_offset_div2 */
     int deblock_beta;            /* and slice_beta_offset_div2); 0 = the standard's defaults */

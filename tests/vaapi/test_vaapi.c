@@ -418,7 +418,7 @@ static int test_reconfigure(void)
         }
         hal_picture pic;
         memset(&pic, 0, sizeof(pic));
-        gop_plan(&g, 0, &pic);
+        gop_plan(&g, i == 0 ? HWENC_FRAME_IDR : HWENC_FRAME_P, i, &pic);
         source_frame(i, frame);
         pic.plane[0] = frame;
         pic.plane[1] = frame + W * H;

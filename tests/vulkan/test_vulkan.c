@@ -163,7 +163,8 @@ static int test_bitrate_change(void)
             ok = vk_backend_set_bitrate(priv, 800, 0, err, sizeof(err)) == 0;
         hal_picture pic;
         memset(&pic, 0, sizeof(pic));
-        gop_plan(&gop, 0, &pic);
+        frame_cost no_cost = { 0 };
+        gop_plan(&gop, gop_wants_idr(&gop, i, 0, &no_cost) ? HWENC_FRAME_IDR : HWENC_FRAME_P, i, &pic);
         clipgen_frame_i420(CLIPGEN_PAN, W, H, i, 7, frame);
         pic.plane[0] = frame;
         pic.plane[1] = frame + W * H;
