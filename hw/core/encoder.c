@@ -98,6 +98,7 @@ static int open_backend(hwenc_encoder *enc, const hal_backend *b, hal_caps *caps
         .parameter_sets = enc->parameter_sets,
         .parameter_sets_size = enc->parameter_sets_size,
         .dpb_slots = enc->sps.max_num_ref_frames + 1,
+        .bframes = enc->bframes,
     };
     memset(caps, 0, sizeof(*caps));
     return b->open(&s, &enc->priv, caps, err, err_size);

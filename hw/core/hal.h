@@ -31,6 +31,7 @@ typedef struct hal_session {
     const uint8_t *parameter_sets;   /* SPS + PPS in Annex B */
     size_t parameter_sets_size;
     int dpb_slots;                   /* max_num_ref_frames + 1 */
+    int bframes;                     /* most B pictures between anchors the core plans; 0: none */
 } hal_session;
 
 typedef struct hal_reference {

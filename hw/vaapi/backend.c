@@ -115,13 +115,25 @@ static int max_refs(const vaapi_caps *caps)
     return caps->max_refs_l0 > H264_MAX_REFS ? H264_MAX_REFS : caps->max_refs_l0;
 }
 
+/* B pictures need a Main/High encoder that takes a list 1 and says so:
+ * an unreported list-1 size is taken as none. */
+static int max_bframes(const vaapi_caps *caps)
+{
+    if (caps->profile == VAProfileH264ConstrainedBaseline || caps->max_refs_l1 <= 0 || max_refs(caps) <= 0)
+        return 0;
+    if (caps->prediction_direction != VAAPI_ATTR_UNSUPPORTED &&
+        !(caps->prediction_direction & VA_PREDICTION_DIRECTION_FUTURE))
+        return 0;
+    return H264_MAX_REFS;
+}
+
 static void vaapi_probe(const hwenc_config *cfg, hwenc_backend_info *info)
 {
     vaapi_device dev;
     vaapi_caps caps;
     vaapi_rc rc;
     char err[256] = "";
-    if (vaapi_device_open(&dev, cfg, &caps, err, sizeof(err)) < 0) {
+    if (vaapi_device_open(&dev, cfg, cfg->bframes > 0, &caps, err, sizeof(err)) < 0) {
         info->available = 0;
         snprintf(info->reason, sizeof(info->reason), "%s", err);
         if (cfg->device)
@@ -256,6 +268,7 @@ static int vaapi_open(const hal_session *s, void **priv, hal_caps *caps_out, cha
     e->coded = VA_INVALID_ID;
     e->image.image_id = VA_INVALID_ID;
     e->cfg = *s->config;
+    e->bframes = s->bframes;
     e->cfg.device = NULL; /* the string is the caller's; only open needs it */
     e->sps = *s->sps;
     e->pps = *s->pps;
@@ -270,7 +283,8 @@ static int vaapi_open(const hal_session *s, void **priv, hal_caps *caps_out, cha
         snprintf(err, err_size, "internal error: %d DPB slots", s->dpb_slots);
         goto fail;
     }
-    if ((ret = vaapi_device_open(&e->dev, s->config, &e->caps, err, err_size)) < 0)
+    if ((ret = vaapi_device_open(&e->dev, s->config, s->sps->profile_idc != H264_PROFILE_BASELINE, &e->caps, err,
+                                 err_size)) < 0)
         goto fail;
     if ((ret = choose_rc(&e->dev, &e->caps, s->config, &e->rc, err, err_size)) < 0)
         goto fail;
@@ -289,6 +303,7 @@ static int vaapi_open(const hal_session *s, void **priv, hal_caps *caps_out, cha
         goto fail;
     }
     caps_out->max_refs = max_refs(&e->caps);
+    caps_out->max_bframes = max_bframes(&e->caps);
     *priv = e;
     return 0;
 fail:
@@ -301,7 +316,8 @@ static int vaapi_send_picture(void *priv, const hal_picture *pic, char *err, siz
     vaapi_encoder *e = priv;
     if (e->have_packet)
         return HWENC_EAGAIN;
-    if (pic->recon_slot >= e->recon_count - 1 || pic->num_refs > H264_MAX_REFS) {
+    if (pic->recon_slot >= e->recon_count - 1 || pic->num_refs > H264_MAX_REFS || pic->num_refs_l1 > H264_MAX_REFS ||
+        pic->num_dpb > H264_MAX_REFS) {
         snprintf(err, err_size, "internal error: slot %d of %d", pic->recon_slot, e->recon_count - 1);
         return HWENC_EINVAL;
     }

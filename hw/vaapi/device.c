@@ -59,12 +59,14 @@ static int has_entry(const VAEntrypoint *list, int n, VAEntrypoint e)
     return 0;
 }
 
-/* Finds the profiles with an encode entry point. Our streams are
- * Constrained Baseline (CAVLC, no B slices, no 8x8 transform); a driver's
- * Main or High encoder codes exactly that when the picture parameters say
- * so, and every Main/High decoder decodes it, so those are the fallbacks in
- * that order. */
-static int query_profiles(vaapi_device *dev, int low_power, vaapi_caps *caps, char *err, size_t err_size)
+/* Finds the profiles with an encode entry point. Without B frames our
+ * streams are Constrained Baseline (CAVLC, no B slices, no 8x8 transform);
+ * a driver's Main or High encoder codes exactly that when the picture
+ * parameters say so, and every Main/High decoder decodes it, so those are
+ * the fallbacks in that order. B frames need Main (or High, a superset);
+ * a driver with Constrained Baseline only is still chosen, and then codes
+ * without them. */
+static int query_profiles(vaapi_device *dev, unsigned wants, vaapi_caps *caps, char *err, size_t err_size)
 {
     static const struct {
         VAProfile profile;
@@ -88,7 +90,10 @@ static int query_profiles(vaapi_device *dev, int low_power, vaapi_caps *caps, ch
         ret = HWENC_EBACKEND;
         goto done;
     }
-    for (size_t w = 0; w < sizeof(wanted) / sizeof(wanted[0]); w++) {
+    static const uint8_t order_plain[] = { 0, 1, 2 }, order_b[] = { 1, 2, 0 };
+    const uint8_t *order = wants & VAAPI_WANT_B ? order_b : order_plain;
+    for (size_t k = 0; k < sizeof(wanted) / sizeof(wanted[0]); k++) {
+        size_t w = order[k];
         int listed = 0, ne = 0;
         for (int i = 0; i < n && i < max_profiles; i++)
             listed |= profiles[i] == wanted[w].profile;
@@ -107,7 +112,8 @@ static int query_profiles(vaapi_device *dev, int low_power, vaapi_caps *caps, ch
         caps->have_slice_lp = lp;
         /* The low-power (fixed-function) encoder when asked for or when it
          * is all there is, as on some Intel parts. */
-        caps->entrypoint = (lp && (low_power || !slice)) ? VAEntrypointEncSliceLP : VAEntrypointEncSlice;
+        caps->entrypoint = (lp && ((wants & VAAPI_WANT_LOW_POWER) || !slice)) ? VAEntrypointEncSliceLP
+                                                                              : VAEntrypointEncSlice;
     }
     if (!chosen) {
         snprintf(err, err_size,
@@ -168,12 +174,12 @@ static int query_attributes(vaapi_device *dev, vaapi_caps *caps, char *err, size
     return 0;
 }
 
-static int query_caps(vaapi_device *dev, int low_power, vaapi_caps *caps, char *err, size_t err_size)
+static int query_caps(vaapi_device *dev, unsigned wants, vaapi_caps *caps, char *err, size_t err_size)
 {
     memset(caps, 0, sizeof(*caps));
     const char *vendor = dev->va.vaQueryVendorString(dev->display);
     snprintf(dev->vendor, sizeof(dev->vendor), "%s", vendor ? vendor : "unknown");
-    int ret = query_profiles(dev, low_power, caps, err, err_size);
+    int ret = query_profiles(dev, wants, caps, err, err_size);
     return ret < 0 ? ret : query_attributes(dev, caps, err, err_size);
 }
 
@@ -188,7 +194,7 @@ static void close_display(vaapi_device *dev)
     dev->fd = -1;
 }
 
-static int open_node(vaapi_device *dev, const char *path, int low_power, vaapi_caps *caps, char *err,
+static int open_node(vaapi_device *dev, const char *path, unsigned wants, vaapi_caps *caps, char *err,
                      size_t err_size)
 {
     snprintf(dev->path, sizeof(dev->path), "%s", path);
@@ -222,13 +228,13 @@ static int open_node(vaapi_device *dev, const char *path, int low_power, vaapi_c
         close_display(dev);
         return HWENC_EUNSUPPORTED;
     }
-    int ret = query_caps(dev, low_power, caps, err, err_size);
+    int ret = query_caps(dev, wants, caps, err, err_size);
     if (ret < 0)
         close_display(dev);
     return ret;
 }
 
-static int open_first_node(vaapi_device *dev, int low_power, vaapi_caps *caps, char *err, size_t err_size)
+static int open_first_node(vaapi_device *dev, unsigned wants, vaapi_caps *caps, char *err, size_t err_size)
 {
     int found = 0, failed = 0, ret = HWENC_EUNSUPPORTED;
     char first[256] = "";
@@ -240,7 +246,7 @@ static int open_first_node(vaapi_device *dev, int low_power, vaapi_caps *caps, c
             continue;
         found++;
         char node_err[256] = "";
-        ret = open_node(dev, path, low_power, caps, node_err, sizeof(node_err));
+        ret = open_node(dev, path, wants, caps, node_err, sizeof(node_err));
         if (ret == 0)
             return 0;
         if (!failed++)
@@ -256,26 +262,27 @@ static int open_first_node(vaapi_device *dev, int low_power, vaapi_caps *caps, c
     return ret == HWENC_ENOMEM ? ret : HWENC_EUNSUPPORTED;
 }
 
-int vaapi_device_open(vaapi_device *dev, const hwenc_config *cfg, vaapi_caps *caps, char *err, size_t err_size)
+int vaapi_device_open(vaapi_device *dev, const hwenc_config *cfg, int want_b, vaapi_caps *caps, char *err,
+                      size_t err_size)
 {
     memset(dev, 0, sizeof(*dev));
     dev->fd = -1;
     int ret = va_api_load(&dev->va, err, err_size);
     if (ret < 0)
         return ret;
-    int low_power = cfg->low_latency;
+    unsigned wants = (cfg->low_latency ? VAAPI_WANT_LOW_POWER : 0) | (want_b ? VAAPI_WANT_B : 0);
     if (cfg->external.va_display) {
         /* The application's display: initialised by it, terminated by it,
          * its message callbacks left alone. */
         dev->display = cfg->external.va_display;
         snprintf(dev->path, sizeof(dev->path), "application VADisplay");
-        ret = query_caps(dev, low_power, caps, err, err_size);
+        ret = query_caps(dev, wants, caps, err, err_size);
         if (ret < 0)
             dev->display = NULL;
     } else if (cfg->device && cfg->device[0]) {
-        ret = open_node(dev, cfg->device, low_power, caps, err, err_size);
+        ret = open_node(dev, cfg->device, wants, caps, err, err_size);
     } else {
-        ret = open_first_node(dev, low_power, caps, err, err_size);
+        ret = open_first_node(dev, wants, caps, err, err_size);
     }
     if (ret < 0)
         va_api_unload(&dev->va);
@@ -343,6 +350,7 @@ void vaapi_caps_describe(const vaapi_caps *c, char *dst, size_t size)
     if (c->max_refs_l0 < 0)
         snprintf(refs, sizeof(refs), "; max refs not reported");
     else
-        snprintf(refs, sizeof(refs), "; max refs %d", c->max_refs_l0);
+        snprintf(refs, sizeof(refs), "; max refs %d (list 1: %d)", c->max_refs_l0,
+                 c->max_refs_l1 > 0 ? c->max_refs_l1 : 0);
     append(dst, size, pos, refs);
 }

@@ -34,6 +34,12 @@ enum {
 
 #define VAAPI_ATTR_UNSUPPORTED (-1)
 
+/* What vaapi_device_open looks for beyond an H.264 encoder. */
+enum {
+    VAAPI_WANT_LOW_POWER = 1 << 0, /* EncSliceLP even when EncSlice exists */
+    VAAPI_WANT_B = 1 << 1,         /* a Main or High encoder, for B frames */
+};
+
 typedef struct vaapi_caps {
     VAProfile profile;           /* the one we encode with */
     VAEntrypoint entrypoint;     /* VAEntrypointEncSlice or VAEntrypointEncSliceLP */
@@ -48,11 +54,13 @@ typedef struct vaapi_caps {
 
 /*
  * Opens the device cfg selects and queries its H.264 encode capabilities;
- * with no device configured, the first render node that can encode. On
+ * with no device configured, the first render node that can encode. With
+ * want_b, a Main or High profile is preferred (B frames). On
  * failure returns a negative hwenc_error with a reason a user can act on
  * in err, and dev holds nothing.
  */
-int vaapi_device_open(vaapi_device *dev, const hwenc_config *cfg, vaapi_caps *caps, char *err, size_t err_size);
+int vaapi_device_open(vaapi_device *dev, const hwenc_config *cfg, int want_b, vaapi_caps *caps, char *err,
+                      size_t err_size);
 void vaapi_device_close(vaapi_device *dev);
 
 /* "profiles: CB Main High; entry: EncSlice EncSliceLP; rc: CQP CBR VBR;

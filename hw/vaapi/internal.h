@@ -30,6 +30,7 @@ typedef struct vaapi_encoder {
     hwenc_config cfg;            /* the session's, copied: the hal_session is gone after open */
     h264_sps sps;
     h264_pps pps;
+    int bframes;                 /* most B pictures between anchors (ip_period - 1) */
     int width, height;           /* cropped */
     int coded_width, coded_height;
     uint32_t packed;             /* VA_ENC_PACKED_HEADER_* we send */

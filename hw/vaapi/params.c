@@ -25,7 +25,7 @@ void vaapi_fill_sequence(const vaapi_encoder *e, VAEncSequenceParameterBufferH26
     seq->level_idc = (uint8_t)sps->level_idc;
     seq->intra_period = e->cfg.keyint > 0 ? (uint32_t)e->cfg.keyint : 0;
     seq->intra_idr_period = seq->intra_period;
-    seq->ip_period = 1; /* no B frames */
+    seq->ip_period = (uint32_t)e->bframes + 1; /* anchor distance */
     if (e->rc.mode != VA_RC_CQP && e->rc.mode != VA_RC_ICQ && e->rc.mode != 0)
         seq->bits_per_second = (uint32_t)(e->rc.maxrate_kbps > e->rc.bitrate_kbps ? e->rc.maxrate_kbps
                                                                                     : e->rc.bitrate_kbps) * 1000u;
@@ -82,9 +82,10 @@ void vaapi_fill_picture(const vaapi_encoder *e, const hal_picture *pic, VASurfac
     pp->CurrPic.frame_idx = (uint32_t)sh->frame_num;
     pp->CurrPic.TopFieldOrderCnt = pic->poc;
     pp->CurrPic.BottomFieldOrderCnt = pic->poc;
+    /* Every picture the DPB holds, not just the ones this picture uses. */
     for (int i = 0; i < 16; i++) {
-        if (i < pic->num_refs)
-            fill_reference(e, &pic->refs[i], &pp->ReferenceFrames[i]);
+        if (i < pic->num_dpb)
+            fill_reference(e, &pic->dpb[i], &pp->ReferenceFrames[i]);
         else
             invalidate(&pp->ReferenceFrames[i]);
     }
@@ -119,17 +120,23 @@ void vaapi_fill_slice(const vaapi_encoder *e, const hal_picture *pic, int slice_
     sp->idr_pic_id = (uint16_t)sh->idr_pic_id;
     sp->pic_order_cnt_lsb = (uint16_t)sh->poc_lsb;
     sp->num_ref_idx_active_override_flag = (uint8_t)sh->num_ref_idx_active_override;
-    int active = sh->num_ref_idx_active_override ? sh->num_ref_idx_l0_active : e->pps.num_ref_idx_l0_default_active;
-    sp->num_ref_idx_l0_active_minus1 = (uint8_t)(active > 0 ? active - 1 : 0);
-    sp->num_ref_idx_l1_active_minus1 = (uint8_t)(e->pps.num_ref_idx_l1_default_active - 1);
-    /* List 0 in its final order: a driver that writes its own slice
-     * header derives the reordering commands from it. */
+    int active0 = sh->num_ref_idx_active_override ? sh->num_ref_idx_l0_active : e->pps.num_ref_idx_l0_default_active;
+    int active1 = sh->num_ref_idx_active_override ? sh->num_ref_idx_l1_active : e->pps.num_ref_idx_l1_default_active;
+    sp->num_ref_idx_l0_active_minus1 = (uint8_t)(active0 > 0 ? active0 - 1 : 0);
+    sp->num_ref_idx_l1_active_minus1 = (uint8_t)(active1 > 0 ? active1 - 1 : 0);
+    sp->direct_spatial_mv_pred_flag = (uint8_t)sh->direct_spatial_mv_pred;
+    /* The lists in their final order: a driver that writes its own slice
+     * header derives the reordering commands from them. */
+    int inter = sh->slice_type == H264_SLICE_P || sh->slice_type == H264_SLICE_B;
     for (int i = 0; i < 32; i++) {
-        if (sh->slice_type == H264_SLICE_P && i < pic->num_refs)
+        if (inter && i < pic->num_refs)
             fill_reference(e, &pic->refs[i], &sp->RefPicList0[i]);
         else
             invalidate(&sp->RefPicList0[i]);
-        invalidate(&sp->RefPicList1[i]);
+        if (sh->slice_type == H264_SLICE_B && i < pic->num_refs_l1)
+            fill_reference(e, &pic->refs_l1[i], &sp->RefPicList1[i]);
+        else
+            invalidate(&sp->RefPicList1[i]);
     }
     sp->slice_qp_delta = (int8_t)(slice_qp - e->pps.pic_init_qp);
     sp->disable_deblocking_filter_idc = (uint8_t)sh->disable_deblocking_filter_idc;
@@ -146,7 +153,10 @@ int vaapi_picture_qp(const vaapi_encoder *e, const hal_picture *pic)
     int qp = e->rc.qp;
     if (pic->type == HWENC_FRAME_IDR || pic->type == HWENC_FRAME_I)
         qp -= 3;
-    return qp < 0 ? 0 : qp;
+    /* and B pictures 1.3 coarser, 2.3 QP. */
+    if (pic->type == HWENC_FRAME_B)
+        qp += 2;
+    return qp < 0 ? 0 : qp > 51 ? 51 : qp;
 }
 
 size_t vaapi_write_parameter_set(const vaapi_encoder *e, int nal_type, uint8_t *dst, size_t capacity)
