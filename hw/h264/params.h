@@ -92,6 +92,8 @@ typedef struct h264_slice_header {
     int direct_spatial_mv_pred;
     int num_ref_list_ops;                /* ref_pic_list_modification of list 0 */
     h264_ref_list_op ref_list_ops[H264_MAX_REORDER_OPS];
+    int num_ref_list_ops_l1;             /* and of list 1 (B slices) */
+    h264_ref_list_op ref_list_ops_l1[H264_MAX_REORDER_OPS];
     int no_output_of_prior_pics;         /* IDR dec_ref_pic_marking */
     int long_term_reference;
     int slice_qp;                        /* written as slice_qp_delta against the PPS */

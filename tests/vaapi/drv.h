@@ -46,7 +46,8 @@ enum drv_kind { OBJ_FREE = 0, OBJ_CONFIG, OBJ_SURFACE, OBJ_CONTEXT, OBJ_BUFFER, 
 
 typedef struct drv_caps {
     int no_packed, no_packed_attr, lp_only, cqp_only, no_rc_attr, no_derive, split_coded, main_only, no_headers;
-    int max_refs;
+    int cb_only;                 /* Constrained Baseline only: no B slices */
+    int max_refs, max_refs_l1;   /* list 0 and list 1 (0: no B pictures) */
     int fail_create_context;
     int64_t fail_end_picture;    /* -1: never */
 } drv_caps;
@@ -135,6 +136,8 @@ typedef struct drv_context {
     drv_dpb_entry dpb[H264_MAX_REFS];
     int dpb_count;
     int prev_frame_num, prev_ref, prev_poc, have_prev;
+    int max_anchor_poc;          /* highest POC of a non-B picture since the IDR */
+    int active_l1;               /* list-1 entries of the picture being ended */
     int last_idr_pic_id, have_idr, prev_was_idr;
 
     /* Rate control: what the application asked for, and a toy loop. */

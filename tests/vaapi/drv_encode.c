@@ -279,6 +279,39 @@ static int default_list(const drv_context *c, int curr, VASurfaceID *list)
     return n;
 }
 
+/* 8.2.4.2.3, frames only: list 0 the pictures before the current one by
+ * descending POC, then those after it by ascending POC; list 1 the other
+ * way round, its first two swapped if it would equal list 0. */
+static int default_b_lists(const drv_context *c, int poc, VASurfaceID *l0, VASurfaceID *l1)
+{
+    drv_dpb_entry before[H264_MAX_REFS], after[H264_MAX_REFS];
+    int nb = 0, na = 0;
+    for (int i = 0; i < c->dpb_count; i++) {
+        if (c->dpb[i].surface == VA_INVALID_SURFACE)
+            continue;
+        drv_dpb_entry e = c->dpb[i];
+        drv_dpb_entry *side = e.poc < poc ? before : after;
+        int *n = e.poc < poc ? &nb : &na, j = (*n)++;
+        /* Insertion: before descending, after ascending. */
+        while (j > 0 && (e.poc < poc ? side[j - 1].poc < e.poc : side[j - 1].poc > e.poc)) {
+            side[j] = side[j - 1];
+            j--;
+        }
+        side[j] = e;
+    }
+    for (int i = 0; i < nb; i++)
+        l0[i] = l1[na + i] = before[i].surface;
+    for (int i = 0; i < na; i++)
+        l0[nb + i] = l1[i] = after[i].surface;
+    int n = nb + na;
+    if (n > 1 && !memcmp(l0, l1, sizeof(l0[0]) * (size_t)n)) {
+        VASurfaceID t = l1[0];
+        l1[0] = l1[1];
+        l1[1] = t;
+    }
+    return n;
+}
+
 static VASurfaceID surface_of_pic_num(const drv_context *c, int pic_num, int curr)
 {
     for (int i = 0; i < c->dpb_count; i++)
@@ -476,9 +509,13 @@ static VAStatus check_order(drv_state *d, drv_context *c, int idr)
     if (pp->frame_num != want)
         return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "frame_num %u, expected %d (gaps are not allowed)",
                              pp->frame_num, want);
-    if (poc <= c->prev_poc)
+    /* Anchors (I, P) come in display order; B pictures fall between. */
+    if (sl->slice_type != H264_SLICE_B && poc <= c->max_anchor_poc)
         return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER,
-                             "POC %d not above the previous %d (no reordering without B pictures)", poc, c->prev_poc);
+                             "POC %d of an I or P picture not above the %d of the last one", poc, c->max_anchor_poc);
+    if (sl->slice_type == H264_SLICE_B && (poc >= c->max_anchor_poc || poc <= 0))
+        return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER,
+                             "POC %d of a B picture outside 0 .. %d, the anchors around it", poc, c->max_anchor_poc);
     return VA_STATUS_SUCCESS;
 }
 
@@ -498,30 +535,59 @@ static VAStatus check_references(drv_state *d, drv_context *c, int *active)
             (st = check_ref(d, c, &pp->ReferenceFrames[i], "ReferenceFrames", i)) != VA_STATUS_SUCCESS)
             return st;
     *active = 0;
+    c->active_l1 = 0;
     if (sl->slice_type == H264_SLICE_I)
         return VA_STATUS_SUCCESS;
-    if (sl->slice_type != H264_SLICE_P)
+    if (sl->slice_type != H264_SLICE_P && sl->slice_type != H264_SLICE_B)
         return VA_STATUS_ERROR_UNIMPLEMENTED;
-    *active = (sl->num_ref_idx_active_override_flag ? sl->num_ref_idx_l0_active_minus1 : pp->num_ref_idx_l0_active_minus1) + 1;
-    if (*active > c->dpb_count || *active > d->caps.max_refs)
+    int b = sl->slice_type == H264_SLICE_B;
+    if (b && (!d->caps.max_refs_l1 || d->caps.cb_only))
         return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER,
-                             "%d active references with %d in the DPB (EncMaxRefFrames %d)", *active, c->dpb_count,
-                             d->caps.max_refs);
-    for (int i = 0; i < 32; i++) {
-        const VAPictureH264 *r = &sl->RefPicList0[i];
-        if (i < *active && (st = check_ref(d, c, r, "RefPicList0", i)) != VA_STATUS_SUCCESS)
-            return st;
-        if (i >= *active && is_valid_pic(r))
-            return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "RefPicList0[%d] valid beyond the %d active",
-                                 i, *active);
-        if (i < *active) {
-            int listed = 0;
-            for (int k = 0; k < 16; k++)
-                listed |= is_valid_pic(&pp->ReferenceFrames[k]) && pp->ReferenceFrames[k].picture_id == r->picture_id;
-            if (!listed)
-                return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER,
-                                     "RefPicList0[%d] (0x%x) is missing from ReferenceFrames", i, r->picture_id);
+                             "a B slice, but this configuration reports no list 1 (EncMaxRefFrames, profile)");
+    if (b && !sl->direct_spatial_mv_pred_flag)
+        return VA_STATUS_ERROR_UNIMPLEMENTED; /* the CPU encoder predicts direct MVs spatially */
+    *active = (sl->num_ref_idx_active_override_flag ? sl->num_ref_idx_l0_active_minus1 : pp->num_ref_idx_l0_active_minus1) + 1;
+    c->active_l1 = b ? (sl->num_ref_idx_active_override_flag ? sl->num_ref_idx_l1_active_minus1
+                                                              : pp->num_ref_idx_l1_active_minus1) + 1
+                     : 0;
+    if (*active > c->dpb_count || *active > d->caps.max_refs || c->active_l1 > d->caps.max_refs_l1 ||
+        c->active_l1 > c->dpb_count)
+        return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER,
+                             "%d + %d active references with %d in the DPB (EncMaxRefFrames %d, %d)", *active,
+                             c->active_l1, c->dpb_count, d->caps.max_refs, d->caps.max_refs_l1);
+    for (int list = 0; list < 2; list++) {
+        const VAPictureH264 *entries = list ? sl->RefPicList1 : sl->RefPicList0;
+        int n = list ? c->active_l1 : *active;
+        const char *name = list ? "RefPicList1" : "RefPicList0";
+        for (int i = 0; i < 32; i++) {
+            const VAPictureH264 *r = &entries[i];
+            if (i < n && (st = check_ref(d, c, r, name, i)) != VA_STATUS_SUCCESS)
+                return st;
+            if (i >= n && is_valid_pic(r))
+                return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "%s[%d] valid beyond the %d active", name,
+                                     i, n);
+            if (i < n) {
+                int listed = 0;
+                for (int k = 0; k < 16; k++)
+                    listed |= is_valid_pic(&pp->ReferenceFrames[k]) && pp->ReferenceFrames[k].picture_id == r->picture_id;
+                if (!listed)
+                    return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "%s[%d] (0x%x) is missing from ReferenceFrames",
+                                         name, i, r->picture_id);
+            }
         }
+    }
+    if (b) {
+        /* The double writes no list modification for B slices: the lists
+         * must be the default ones, which is what a B picture between two
+         * anchors uses. */
+        VASurfaceID l0[H264_MAX_REFS], l1[H264_MAX_REFS];
+        int n = default_b_lists(c, pp->CurrPic.TopFieldOrderCnt, l0, l1);
+        for (int i = 0; i < *active; i++)
+            if (i >= n || l0[i] != sl->RefPicList0[i].picture_id)
+                return VA_STATUS_ERROR_UNIMPLEMENTED;
+        for (int i = 0; i < c->active_l1; i++)
+            if (i >= n || l1[i] != sl->RefPicList1[i].picture_id)
+                return VA_STATUS_ERROR_UNIMPLEMENTED;
     }
     return VA_STATUS_SUCCESS;
 }
@@ -638,6 +704,14 @@ static const char *slice_mismatch(const drv_context *c, const h264_slice_header 
         (a->disable_deblocking_filter_idc != 1 && (a->slice_alpha_c0_offset_div2 != v->slice_alpha_c0_offset_div2 ||
                                                    a->slice_beta_offset_div2 != v->slice_beta_offset_div2)))
         return "deblocking filter parameters";
+    if (a->slice_type == H264_SLICE_B) {
+        if (a->num_ref_idx_l0_active != active || a->num_ref_idx_l1_active != c->active_l1)
+            return "num_ref_idx_l0/l1_active";
+        if (a->direct_spatial_mv_pred != sl->direct_spatial_mv_pred_flag) return "direct_spatial_mv_pred_flag";
+        if (a->num_ref_list_ops || a->num_ref_list_ops_l1)
+            return "ref_pic_list_modification in a B slice (the lists must be the default ones)";
+        return NULL;
+    }
     if (a->slice_type != H264_SLICE_P)
         return NULL;
     if (a->num_ref_idx_l0_active != active) return "num_ref_idx_l0_active";
@@ -692,6 +766,11 @@ static void own_slice_header(const drv_context *c, int active, h264_slice_header
         sh->num_ref_idx_active_override = sl->num_ref_idx_active_override_flag;
         sh->num_ref_idx_l0_active = active;
         plan_list_ops(c, sl, active, sh);
+    } else if (sl->slice_type == H264_SLICE_B) {
+        sh->direct_spatial_mv_pred = sl->direct_spatial_mv_pred_flag;
+        sh->num_ref_idx_active_override = sl->num_ref_idx_active_override_flag;
+        sh->num_ref_idx_l0_active = active;
+        sh->num_ref_idx_l1_active = c->active_l1;
     }
     sh->slice_qp = pp->pic_init_qp + sl->slice_qp_delta;
     sh->disable_deblocking_filter_idc = sl->disable_deblocking_filter_idc;
@@ -751,6 +830,9 @@ static VAStatus code_picture(drv_state *d, drv_context *c, const drv_config *cfg
     };
     for (int i = 0; i < active; i++)
         pic.ref_slots[i] = target_index(c, sl->RefPicList0[i].picture_id);
+    pic.num_refs_l1 = c->active_l1;
+    for (int i = 0; i < c->active_l1; i++)
+        pic.ref_slots_l1[i] = target_index(c, sl->RefPicList1[i].picture_id);
     size_t cap = cpu_encoder_max_picture_size(c->enc) + 1024, pos = 0;
     uint8_t *out = malloc(cap);
     if (!out)
@@ -800,6 +882,10 @@ static void update_dpb(drv_context *c, int idr, int ref)
     c->prev_frame_num = pp->frame_num;
     c->prev_ref = ref;
     c->prev_poc = pp->CurrPic.TopFieldOrderCnt;
+    if (idr)
+        c->max_anchor_poc = pp->CurrPic.TopFieldOrderCnt;
+    else if (c->pic.slice.slice_type != H264_SLICE_B && pp->CurrPic.TopFieldOrderCnt > c->max_anchor_poc)
+        c->max_anchor_poc = pp->CurrPic.TopFieldOrderCnt;
     c->prev_was_idr = idr;
     c->have_prev = 1;
     if (idr) {
@@ -892,7 +978,8 @@ static VAStatus end_picture(drv_state *d, drv_context *c, const drv_config *cfg)
         pos += snprintf(refs + pos, sizeof(refs) - (size_t)pos, "%s%d", i ? "," : "",
                         target_index(c, sl->RefPicList0[i].picture_id));
     drv_trace(d, "picture n=%lld type=%s frame_num=%u poc=%d slot=%d refs=%s qp=%d bytes=%zu packed=%s%s%s ops=%d",
-              (long long)c->pictures - 1, idr ? "IDR" : sl->slice_type == H264_SLICE_P ? "P" : "I", pp->frame_num,
+              (long long)c->pictures - 1,
+              idr ? "IDR" : sl->slice_type == H264_SLICE_P ? "P" : sl->slice_type == H264_SLICE_B ? "B" : "I", pp->frame_num,
               pp->CurrPic.TopFieldOrderCnt, target_index(c, pp->CurrPic.picture_id), refs, sh.slice_qp, bytes,
               p->sps.have ? "S" : "-", p->pps.have ? "P" : "-", p->slice_header.have ? "H" : "-", sh.num_ref_list_ops);
     update_dpb(c, idr, ref);

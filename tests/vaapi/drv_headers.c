@@ -250,6 +250,25 @@ int drv_parse_pps(const uint8_t *data, size_t size, h264_pps *pps, char *msg, si
     return check_trailing(&r, "packed PPS", msg, msg_size);
 }
 
+/* ref_pic_list_modification() of one list (7.3.3.1), short-term only. */
+static int parse_list_ops(bit_reader *r, h264_ref_list_op *ops, int *count, char *msg, size_t msg_size)
+{
+    *count = 0;
+    if (!get_bits(r, 1))
+        return 0;
+    for (;;) {
+        uint32_t idc = get_ue(r);
+        if (idc == 3 || r->error)
+            return 0;
+        if (idc > 1 || *count == H264_MAX_REORDER_OPS) {
+            snprintf(msg, msg_size, "packed slice header: reordering with long-term pictures or too many ops");
+            return -1;
+        }
+        ops[*count].modification_of_pic_nums_idc = (int)idc;
+        ops[(*count)++].value = (int)get_ue(r);
+    }
+}
+
 int64_t drv_parse_slice_header(const uint8_t *data, size_t size, const h264_sps *sps, const h264_pps *pps,
                                h264_slice_header *sh, char *msg, size_t msg_size)
 {
@@ -281,27 +300,27 @@ int64_t drv_parse_slice_header(const uint8_t *data, size_t size, const h264_sps 
         sh->idr_pic_id = (int)get_ue(&r);
     if (sps->poc_type == 0)
         sh->poc_lsb = (int)get_bits(&r, sps->log2_max_poc_lsb);
-    if (sh->slice_type == H264_SLICE_B) {
-        snprintf(msg, msg_size, "packed slice header: B slices are not modelled");
-        return -1;
-    }
-    if (sh->slice_type == H264_SLICE_P) {
+    if (sh->slice_type == H264_SLICE_B)
+        sh->direct_spatial_mv_pred = (int)get_bits(&r, 1);
+    if (sh->slice_type == H264_SLICE_P || sh->slice_type == H264_SLICE_B) {
         sh->num_ref_idx_active_override = (int)get_bits(&r, 1);
-        sh->num_ref_idx_l0_active = sh->num_ref_idx_active_override ? (int)get_ue(&r) + 1
-                                                                    : pps->num_ref_idx_l0_default_active;
-        if (get_bits(&r, 1)) {
-            for (;;) {
-                uint32_t idc = get_ue(&r);
-                if (idc == 3 || r.error)
-                    break;
-                if (idc > 1 || sh->num_ref_list_ops == H264_MAX_REORDER_OPS) {
-                    snprintf(msg, msg_size, "packed slice header: reordering with long-term pictures or too many ops");
-                    return -1;
-                }
-                sh->ref_list_ops[sh->num_ref_list_ops].modification_of_pic_nums_idc = (int)idc;
-                sh->ref_list_ops[sh->num_ref_list_ops++].value = (int)get_ue(&r);
-            }
+        sh->num_ref_idx_l0_active = pps->num_ref_idx_l0_default_active;
+        sh->num_ref_idx_l1_active = sh->slice_type == H264_SLICE_B ? pps->num_ref_idx_l1_default_active : 0;
+        if (sh->num_ref_idx_active_override) {
+            sh->num_ref_idx_l0_active = (int)get_ue(&r) + 1;
+            if (sh->slice_type == H264_SLICE_B)
+                sh->num_ref_idx_l1_active = (int)get_ue(&r) + 1;
         }
+        if (parse_list_ops(&r, sh->ref_list_ops, &sh->num_ref_list_ops, msg, msg_size) < 0)
+            return -1;
+        if (sh->slice_type == H264_SLICE_B &&
+            parse_list_ops(&r, sh->ref_list_ops_l1, &sh->num_ref_list_ops_l1, msg, msg_size) < 0)
+            return -1;
+    }
+    if ((pps->weighted_pred && sh->slice_type == H264_SLICE_P) ||
+        (pps->weighted_bipred_idc == 1 && sh->slice_type == H264_SLICE_B)) {
+        snprintf(msg, msg_size, "packed slice header: explicit weighted prediction is not modelled");
+        return -1;
     }
     if (sh->nal_ref_idc) {
         if (idr) {
@@ -376,6 +395,8 @@ int drv_sps_from_va(const VAEncSequenceParameterBufferH264 *seq, VAProfile profi
         v->fixed_frame_rate = (int)seq->vui_fields.bits.fixed_frame_rate_flag;
         v->bitstream_restriction = (int)seq->vui_fields.bits.bitstream_restriction_flag;
         v->max_dec_frame_buffering = sps->max_num_ref_frames;
+        /* B pictures that are not references: one picture of delay. */
+        v->max_num_reorder_frames = seq->ip_period > 1 ? 1 : 0;
     }
     /* What VA cannot express (frame_mbs_only 0, 4:2:2, high bit depth) the
      * double does not accept. */

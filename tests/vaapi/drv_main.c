@@ -80,8 +80,8 @@ void drv_free_object(drv_state *d, uint32_t id)
 
 static int profile_supported(const drv_state *d, VAProfile p)
 {
-    return (p == VAProfileH264ConstrainedBaseline && !d->caps.main_only) || p == VAProfileH264Main ||
-           p == VAProfileH264High;
+    return (p == VAProfileH264ConstrainedBaseline && !d->caps.main_only) ||
+           ((p == VAProfileH264Main || p == VAProfileH264High) && !d->caps.cb_only);
 }
 
 static int entrypoint_supported(const drv_state *d, VAEntrypoint e)
@@ -105,8 +105,10 @@ static uint32_t attribute_value(const drv_state *d, VAConfigAttribType type)
     case VAConfigAttribEncPackedHeaders:
         return d->caps.no_packed_attr ? VA_ATTRIB_NOT_SUPPORTED : d->caps.no_packed ? VA_ENC_PACKED_HEADER_NONE
                                                                                     : PACKED_ALL;
-    case VAConfigAttribEncMaxRefFrames: return (uint32_t)d->caps.max_refs;
-    case VAConfigAttribPredictionDirection: return VA_PREDICTION_DIRECTION_PREVIOUS;
+    /* List 0 in the low 16 bits, list 1 in the high ones (va.h). */
+    case VAConfigAttribEncMaxRefFrames: return (uint32_t)d->caps.max_refs | (uint32_t)d->caps.max_refs_l1 << 16;
+    case VAConfigAttribPredictionDirection:
+        return VA_PREDICTION_DIRECTION_PREVIOUS | (d->caps.max_refs_l1 ? VA_PREDICTION_DIRECTION_FUTURE : 0);
     default: return VA_ATTRIB_NOT_SUPPORTED;
     }
 }
@@ -117,8 +119,10 @@ static VAStatus drv_query_profiles(VADriverContextP ctx, VAProfile *list, int *n
     int n = 0;
     if (!d->caps.main_only)
         list[n++] = VAProfileH264ConstrainedBaseline;
-    list[n++] = VAProfileH264Main;
-    list[n++] = VAProfileH264High;
+    if (!d->caps.cb_only) {
+        list[n++] = VAProfileH264Main;
+        list[n++] = VAProfileH264High;
+    }
     *num = n;
     return VA_STATUS_SUCCESS;
 }
@@ -271,6 +275,7 @@ static void parse_caps(drv_caps *c)
 {
     memset(c, 0, sizeof(*c));
     c->max_refs = 4;
+    c->max_refs_l1 = 1;
     c->fail_end_picture = -1;
     const char *env = getenv("HWENCTEST_VA_CAPS");
     char buf[256];
@@ -285,6 +290,8 @@ static void parse_caps(drv_caps *c)
         else if (!strcmp(t, "split-coded")) c->split_coded = 1;
         else if (!strcmp(t, "main-only")) c->main_only = 1;
         else if (!strcmp(t, "no-headers")) c->no_headers = 1;
+        else if (!strcmp(t, "cb-only")) c->cb_only = 1;
+        else if (!strcmp(t, "no-b")) c->max_refs_l1 = 0;
         else if (!strncmp(t, "refs=", 5)) c->max_refs = atoi(t + 5);
         else fprintf(stderr, "hwenctest VA driver: unknown HWENCTEST_VA_CAPS entry '%s'\n", t);
     }
