@@ -53,6 +53,7 @@ static int hwenc_open_backend(const bench_encoder_def *def, const bench_enc_para
     cfg.fps_den = p->fps_den;
     cfg.keyint = p->keyint;
     cfg.threads = p->threads;
+    cfg.bframes = p->bframes;
     if (p->preset) {
         int preset = hwenc_preset_from_name(p->preset);
         if (preset < 0) {

@@ -24,6 +24,7 @@ typedef struct bench_enc_params {
     int rate;            /* the QP, or kb/s */
     int keyint;          /* IDR interval in frames */
     int threads;         /* 0: the encoder's default */
+    int bframes;         /* libhwenc: most consecutive B frames; the others keep their presets' */
 } bench_enc_params;
 
 /* An I420 source picture. */

@@ -39,6 +39,8 @@ static void usage(FILE *f)
         "  --frames N       encode only the first N frames (default all)\n"
         "  --keyint N       IDR interval (default 250)\n"
         "  --threads N      encoder threads, 0 = each encoder's default (default 0)\n"
+        "  --bframes N      B frames for libhwenc encoders, 0..16 (default 0; x264\n"
+        "                   and OpenH264 keep what their presets choose)\n"
         "  --timeout S      fail a row whose encoding takes over S seconds (default 600)\n"
         "  --anchor NAME    series the BD-rates are against (default the first)\n"
         "  --out DIR        write results.json, results.csv, report.md, rd_CLIP.svg, fps.svg\n"
@@ -67,7 +69,7 @@ static int parse_list(const char *s, int min, int max, bench_options *o)
     return o->n_rates ? 0 : -1;
 }
 
-enum { OPT_QP = 256, OPT_BITRATE, OPT_LIST };
+enum { OPT_QP = 256, OPT_BITRATE, OPT_LIST, OPT_BFRAMES };
 
 static const struct option long_options[] = {
     { "encoders", required_argument, NULL, 'e' }, { "qp", required_argument, NULL, OPT_QP },
@@ -77,6 +79,7 @@ static const struct option long_options[] = {
     { "keyint", required_argument, NULL, 'k' }, { "threads", required_argument, NULL, 't' },
     { "timeout", required_argument, NULL, 'T' }, { "anchor", required_argument, NULL, 'a' },
     { "out", required_argument, NULL, 'o' }, { "list", no_argument, NULL, OPT_LIST },
+    { "bframes", required_argument, NULL, OPT_BFRAMES },
     { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 };
 
@@ -100,6 +103,7 @@ static int parse_args(int argc, char **argv, bench_options *o)
         case 'f': bad = parse_int(optarg, 0, 1 << 30, &o->frames); break;
         case 'k': bad = parse_int(optarg, 1, 1 << 20, &o->keyint); break;
         case 't': bad = parse_int(optarg, 0, 1024, &o->threads); break;
+        case OPT_BFRAMES: bad = parse_int(optarg, 0, 16, &o->bframes); break;
         case 'T': bad = parse_int(optarg, 0, 1 << 20, &o->timeout); break;
         case OPT_LIST: list = 1; break;
         case 'h': usage(stdout); exit(0);

@@ -232,7 +232,7 @@ static int run_row(bench_row *row, const bench_series *se, const bench_options *
                       .timeout_s = o->timeout };
     job.params = (bench_enc_params){ .preset = se->preset[0] ? se->preset : NULL,
                                      .rate_mode = o->rate_mode, .rate = row->rate,
-                                     .keyint = o->keyint, .threads = o->threads };
+                                     .keyint = o->keyint, .threads = o->threads, .bframes = o->bframes };
     bench_run_row(&job, row);
     return 1;
 }

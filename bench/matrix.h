@@ -22,6 +22,7 @@ typedef struct bench_options {
     int rates[BENCH_MAX_RATES];
     int n_rates;
     int repeat, warmup, sessions, frames, keyint, threads, timeout;
+    int bframes;          /* libhwenc encoders only */
     const char *anchor;   /* NULL: the first series */
     const char *out_dir;  /* NULL: no files */
     const char *const *clips;

@@ -136,8 +136,8 @@ static void json_settings(FILE *f, const bench_report *r)
     for (int i = 0; i < o->n_rates; i++)
         fprintf(f, "%s%d", i ? ", " : "", o->rates[i]);
     fprintf(f, "], \"warmup\": %d, \"repeat\": %d, \"sessions\": %d, \"frames\": %d, "
-               "\"keyint\": %d, \"threads\": %d, \"baseline_rss_kb\": %ld, \"anchor\": ",
-            o->warmup, o->repeat, o->sessions, o->frames, o->keyint, o->threads, r->baseline_rss_kb);
+               "\"keyint\": %d, \"threads\": %d, \"bframes\": %d, \"baseline_rss_kb\": %ld, \"anchor\": ",
+            o->warmup, o->repeat, o->sessions, o->frames, o->keyint, o->threads, o->bframes, r->baseline_rss_kb);
     if (r->m->anchor >= 0)
         json_str(f, r->m->series[r->m->anchor].label);
     else

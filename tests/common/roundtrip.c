@@ -71,18 +71,30 @@ static int collect(hwenc_encoder *enc, const hwenc_config *cfg, const roundtrip_
     while ((ret = hwenc_receive_packet(enc, &pkt)) == 0) {
         if (append(bs, pkt.data, pkt.size) < 0)
             return -1;
-        if (pkt.pts != r->packets) {
-            snprintf(r->message, sizeof(r->message), "packet %d has pts %lld", r->packets, (long long)pkt.pts);
+        /* Without B frames packets come in display order; with them, each
+         * frame once, with decoding time stamps that increase and never
+         * pass the presentation time. */
+        int64_t index = pkt.pts;
+        if ((!cfg->bframes && index != r->packets) || index < 0 || index >= opt->frames ||
+            (r->packets && pkt.dts <= r->last_dts) || pkt.dts > pkt.pts) {
+            snprintf(r->message, sizeof(r->message), "packet %d has pts %lld, dts %lld (previous dts %lld)",
+                     r->packets, (long long)pkt.pts, (long long)pkt.dts, (long long)r->last_dts);
             return -1;
         }
+        r->last_dts = pkt.dts;
         r->keyframes += pkt.keyframe;
-        if (opt->packet_bits && r->packets < opt->frames)
-            opt->packet_bits[r->packets] = (int64_t)pkt.size * 8;
-        if (pkt.recon[0] && r->packets < r->frames) {
+        r->b_frames += pkt.type == HWENC_FRAME_B;
+        if (opt->packet_bits)
+            opt->packet_bits[index] = (int64_t)pkt.size * 8;
+        if (pkt.recon[0]) {
             r->have_recon = 1;
-            if (!recon[r->packets] && !(recon[r->packets] = malloc(fs)))
+            if (recon[index]) {
+                snprintf(r->message, sizeof(r->message), "two packets with pts %lld", (long long)index);
                 return -1;
-            store_recon(cfg, &pkt, recon[r->packets]);
+            }
+            if (!(recon[index] = malloc(fs)))
+                return -1;
+            store_recon(cfg, &pkt, recon[index]);
         }
         r->packets++;
     }
@@ -127,6 +139,11 @@ static int check_decoded(const hwenc_config *cfg, const roundtrip_options *opt, 
         if (!r->have_recon)
             continue;
         int plane, x, y;
+        if (!recon[i]) {
+            snprintf(r->message, sizeof(r->message), "frame %d came back without a reconstruction", i);
+            r->bitexact = 0;
+            goto done;
+        }
         const uint8_t *rp[3] = { recon[i], recon[i] + cfg->width * cfg->height,
                                  recon[i] + cfg->width * cfg->height * 5 / 4 };
         const ptrdiff_t rs[3] = { cfg->width, cfg->width / 2, cfg->width / 2 };

@@ -19,6 +19,8 @@ typedef struct roundtrip_result {
     int packets;
     int decoded;
     int keyframes;
+    int b_frames;
+    int64_t last_dts;
     int have_recon;
     int bitexact;                /* every decoded frame equals the reconstruction */
     double psnr_y_min;           /* decoded against the source, worst frame */

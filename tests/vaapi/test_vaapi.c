@@ -7,7 +7,7 @@
  * driver. The driver itself aborts at vaTerminate on any leaked object or
  * contract violation, so every test is also a leak and contract test.
  *
- * usage: test_vaapi probe|roundtrip|rc|reconfigure|fallback|endfail|external|audit|cli [variant|path]
+ * usage: test_vaapi probe|roundtrip|bframes|rc|reconfigure|fallback|endfail|external|audit|cli [variant|path]
  *        test_vaapi list-backends PATH_TO_HWENC [default|lp-only]
  */
 #include <errno.h>
@@ -136,6 +136,10 @@ typedef struct clip_result {
     uint8_t *stream;
     size_t size;
     int packets, keyframes, sent;
+    int b_packets;
+    int dts_order_ok;        /* dts increasing and never above pts, pts each frame once */
+    int64_t last_dts;
+    uint64_t pts_seen;       /* bit per frame (tests send fewer than 64) */
     int failed_at;           /* frame whose send failed, -1 */
     char error[512];
 } clip_result;
@@ -146,6 +150,15 @@ static void append_packet(clip_result *r, const hwenc_packet *pkt)
     CHECK(r->stream, "out of memory");
     memcpy(r->stream + r->size, pkt->data, pkt->size);
     r->size += pkt->size;
+    if (r->packets == 0)
+        r->dts_order_ok = 1;
+    if ((r->packets && pkt->dts <= r->last_dts) || pkt->dts > pkt->pts || pkt->pts < 0 || pkt->pts >= 64 ||
+        (r->pts_seen >> pkt->pts & 1))
+        r->dts_order_ok = 0;
+    else
+        r->pts_seen |= 1ull << pkt->pts;
+    r->last_dts = pkt->dts;
+    r->b_packets += pkt->type == HWENC_FRAME_B;
     r->packets++;
     r->keyframes += pkt->keyframe;
 }
@@ -325,6 +338,47 @@ static int test_roundtrip(const char *variant)
         CHECK(max_refs_in_trace(t) == 2, "%d references, wanted 2:\n%s", max_refs_in_trace(t), t);
     else if (!intra)
         CHECK(max_refs_in_trace(t) == 1, "%d references, wanted 1:\n%s", max_refs_in_trace(t), t);
+    free_clip(&r);
+    return 0;
+}
+
+/* B frames: planned when the driver takes a list 1 with a Main/High
+ * profile, and left out (P only) when it does not. */
+static int test_bframes(const char *variant)
+{
+    hwenc_config cfg;
+    base_config(&cfg);
+    cfg.bframes = 2;
+    cfg.keyint = 30;
+    int frames = 20;
+    static const int forced[] = { 13, -1 };
+    clip_result r;
+    int ret = encode_clip(&cfg, frames, forced, &r);
+    CHECK(ret >= 0, "encoding failed: %s", r.error);
+    CHECK(r.packets == frames && r.dts_order_ok, "%d packets, dts order %s", r.packets, r.dts_order_ok ? "ok" : "wrong");
+    check_decode(r.stream, r.size, frames, 30.0);
+
+    const char *t = read_trace();
+    check_trace_clean(t);
+    int idrs = count_lines(t, "picture n=", "type=IDR"), bs = count_lines(t, "picture n=", "type=B");
+    /* 0 IDR, P3 B1 B2, P6 B4 B5, P9 B7 B8, P12 B10 B11, IDR13, P16 B14 B15,
+     * P19 B17 B18: 12 B pictures when the driver takes them. */
+    int without_b = !strcmp(variant, "no-b") || !strcmp(variant, "cb-only");
+    int want_b = without_b ? 0 : 12;
+    CHECK(idrs == 2 && r.keyframes == 2, "%d IDR pictures:\n%s", idrs, t);
+    CHECK(bs == want_b && r.b_packets == want_b, "%d B pictures (%d packets), wanted %d:\n%s", bs, r.b_packets,
+          want_b, t);
+    /* A driver without B slices is opened again for a Constrained Baseline
+     * stream; one with them keeps its Main encoder. */
+    if (without_b)
+        CHECK(count_lines(t, "config profile=CB", NULL), "config:\n%s", t);
+    else
+        CHECK(count_lines(t, "config profile=Main", NULL) && !count_lines(t, "config profile=CB", NULL), "config:\n%s",
+              t);
+    if (want_b && !strcmp(variant, "no-packed"))
+        CHECK(count_lines(t, "type=B", "packed=---") == want_b, "packed headers sent:\n%s", t);
+    else if (want_b)
+        CHECK(count_lines(t, "type=B", "packed=--H") == want_b, "packed B slice headers:\n%s", t);
     free_clip(&r);
     return 0;
 }
@@ -705,7 +759,7 @@ static int test_list_backends(const char *hwenc, const char *variant)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: test_vaapi probe|roundtrip|rc|reconfigure|fallback|endfail|external|audit|cli|list-backends [arg]\n");
+        fprintf(stderr, "usage: test_vaapi probe|roundtrip|bframes|rc|reconfigure|fallback|endfail|external|audit|cli|list-backends [arg]\n");
         return 2;
     }
     setup();
@@ -713,6 +767,7 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "probe")) return test_probe(arg);
     if (!strcmp(argv[1], "roundtrip")) return test_roundtrip(arg);
     if (!strcmp(argv[1], "rc")) return test_rc(arg);
+    if (!strcmp(argv[1], "bframes")) return test_bframes(arg);
     if (!strcmp(argv[1], "reconfigure")) return test_reconfigure();
     if (!strcmp(argv[1], "fallback")) return test_fallback();
     if (!strcmp(argv[1], "endfail")) return test_endfail();
