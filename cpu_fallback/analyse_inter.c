@@ -38,10 +38,10 @@ static int ref_bits(int ref, int num_refs)
     return num_refs == 2 ? 1 : bs_size_ue((uint32_t)ref);
 }
 
-static void setup_search(const cpu_encoder *enc, const mb_ctx *mb, int ref, int px, int py, int w, int h,
+static void setup_search(const cpu_encoder *enc, const mb_ctx *mb, int list, int ref, int px, int py, int w, int h,
                          int pixel_partition, me_search *m)
 {
-    const cpu_frame *f = enc->refs[ref];
+    const cpu_frame *f = enc->refs[list][ref];
     int x = mb->x * 16 + px, y = mb->y * 16 + py;
     ptrdiff_t off = (ptrdiff_t)y * f->stride[0] + x;
     int reach = MC_MV_REACH(FRAME_PAD_LUMA);
@@ -62,7 +62,7 @@ static void setup_search(const cpu_encoder *enc, const mb_ctx *mb, int ref, int 
     m->mv_max[1] = 4 * (f->height[0] - y - h + reach);
     m->lambda = mb->lambda;
     m->mvd_bits = enc->mvd_bits + 4096;
-    mvpred_predict(mb, px, py, w, h, ref, m->mvp);
+    mvpred_predict(mb, list, px, py, w, h, ref, m->mvp);
 }
 
 static void add_candidate(me_search *m, const int16_t mv[2])
@@ -74,30 +74,32 @@ static void add_candidate(me_search *m, const int16_t mv[2])
     }
 }
 
-static void add_neighbour_candidates(const cpu_encoder *enc, const mb_ctx *mb, me_search *m, int raster)
+/* The neighbours' vectors of the list searched, and the previous picture's
+ * co-located one of either list. */
+static void add_neighbour_candidates(const cpu_encoder *enc, const mb_ctx *mb, me_search *m, int list, int raster)
 {
     static const int16_t zero[2] = { 0, 0 };
     add_candidate(m, zero);
-    if (mb->left && !mb_type_is_intra(mb->left->type))
-        add_candidate(m, mb->left->mv[raster | 3]);
-    if (mb->top && !mb_type_is_intra(mb->top->type))
-        add_candidate(m, mb->top->mv[12 + (raster & 3)]);
-    if (mb->topright && !mb_type_is_intra(mb->topright->type))
-        add_candidate(m, mb->topright->mv[12]);
+    if (mb->left && mb->left->ref[list][(raster >> 3) * 2 + 1] >= 0)
+        add_candidate(m, mb->left->mv[list][raster | 3]);
+    if (mb->top && mb->top->ref[list][2 + ((raster & 3) >> 1)] >= 0)
+        add_candidate(m, mb->top->mv[list][12 + (raster & 3)]);
+    if (mb->topright && mb->topright->ref[list][2] >= 0)
+        add_candidate(m, mb->topright->mv[list][12]);
     const mb_state *col = enc->mbs_prev + (mb->state - enc->mbs);
     if (!mb_type_is_intra(col->type))
-        add_candidate(m, col->mv[raster]);
+        add_candidate(m, col->mv[col->ref[0][0] < 0][raster]);
 }
 
-static int search(cpu_encoder *enc, mb_ctx *mb, int ref, int px, int py, int w, int h, int pixel_partition,
-                  const int16_t *extra, int16_t mv[2], int16_t mvp[2])
+int mb_search(cpu_encoder *enc, mb_ctx *mb, int list, int ref, int px, int py, int w, int h, int pixel_partition,
+              const int16_t *extra, int16_t mv[2], int16_t mvp[2])
 {
     me_tools tools = { &enc->pixf, &enc->mcf };
     me_search m;
-    setup_search(enc, mb, ref, px, py, w, h, pixel_partition, &m);
+    setup_search(enc, mb, list, ref, px, py, w, h, pixel_partition, &m);
     if (extra)
         add_candidate(&m, extra);
-    add_neighbour_candidates(enc, mb, &m, (py >> 2) * 4 + (px >> 2));
+    add_neighbour_candidates(enc, mb, &m, list, (py >> 2) * 4 + (px >> 2));
     const me_settings settings = { enc->opt.me_method, enc->opt.me_range, enc->opt.subpel_iterations,
                                    enc->opt.subpel_sad };
     me_search_partition(&tools, &m, &settings);
@@ -105,7 +107,7 @@ static int search(cpu_encoder *enc, mb_ctx *mb, int ref, int px, int py, int w, 
     mv[1] = m.mv[1];
     mvp[0] = m.mvp[0];
     mvp[1] = m.mvp[1];
-    return m.cost + mb->lambda * ref_bits(ref, enc->num_refs);
+    return m.cost + mb->lambda * ref_bits(ref, enc->num_refs[list]);
 }
 
 /* Searches every partition of type in reference ref; partitions after the
@@ -117,9 +119,10 @@ static int search_partitions(cpu_encoder *enc, mb_ctx *mb, int type, int ref, co
     mb->type = type;
     mb->num_parts = g->count;
     for (int p = 0; p < g->count; p++) {
-        mb->part_ref[p] = ref;
-        cost += search(enc, mb, ref, g->x[p], g->y[p], g->w, g->h, g->pixel_partition, hint, mb->part_mv[p],
-                       mb->part_mvp[p]);
+        mb->part_lists[p] = PRED_L0;
+        mb->part_ref[0][p] = ref;
+        cost += mb_search(enc, mb, 0, ref, g->x[p], g->y[p], g->w, g->h, g->pixel_partition, hint,
+                          mb->part_mv[0][p], mb->part_mvp[0][p]);
         mb_store_motion(mb);
     }
     return cost;
@@ -131,30 +134,34 @@ typedef struct inter_choice {
     int16_t part_mv[4][2], part_mvp[4][2];
 } inter_choice;
 
+/* P macroblocks use list 0 only: the choice keeps that. */
+
 static void save_choice(const mb_ctx *mb, int cost, inter_choice *c)
 {
     c->type = mb->type;
     c->num_parts = mb->num_parts;
     c->cost = cost;
-    memcpy(c->part_ref, mb->part_ref, sizeof(c->part_ref));
-    memcpy(c->part_mv, mb->part_mv, sizeof(c->part_mv));
-    memcpy(c->part_mvp, mb->part_mvp, sizeof(c->part_mvp));
+    memcpy(c->part_ref, mb->part_ref[0], sizeof(c->part_ref));
+    memcpy(c->part_mv, mb->part_mv[0], sizeof(c->part_mv));
+    memcpy(c->part_mvp, mb->part_mvp[0], sizeof(c->part_mvp));
 }
 
 static void load_choice(mb_ctx *mb, const inter_choice *c)
 {
     mb->type = c->type;
     mb->num_parts = c->num_parts;
-    memcpy(mb->part_ref, c->part_ref, sizeof(c->part_ref));
-    memcpy(mb->part_mv, c->part_mv, sizeof(c->part_mv));
-    memcpy(mb->part_mvp, c->part_mvp, sizeof(c->part_mvp));
+    for (int p = 0; p < 4; p++)
+        mb->part_lists[p] = PRED_L0;
+    memcpy(mb->part_ref[0], c->part_ref, sizeof(c->part_ref));
+    memcpy(mb->part_mv[0], c->part_mv, sizeof(c->part_mv));
+    memcpy(mb->part_mvp[0], c->part_mvp, sizeof(c->part_mvp));
     mb_store_motion(mb);
 }
 
 static void analyse_inter(cpu_encoder *enc, mb_ctx *mb, inter_choice *best)
 {
     best->cost = INT_MAX;
-    for (int ref = 0; ref < enc->num_refs; ref++) {
+    for (int ref = 0; ref < enc->num_refs[0]; ref++) {
         int cost = search_partitions(enc, mb, MB_P_16x16, ref, ref == 0 ? mb->skip_mv : NULL) +
                    mb->lambda * BITS_P16x16;
         if (cost < best->cost)
@@ -192,9 +199,7 @@ void mb_analyse_p(cpu_encoder *enc, mb_ctx *mb)
         mb->skip_pred = 0; /* the recon now holds intra blocks */
     }
     if (cost16 < inter.cost || cost4 < inter.cost) {
-        for (int i = 0; i < 4; i++)
-            mb->state->ref[i] = -1;
-        memset(mb->state->mv, 0, sizeof(mb->state->mv));
+        mb_clear_motion(mb->state);
         mb_intra_finish(enc, mb, cost16, cost4);
         return;
     }
@@ -205,7 +210,7 @@ void mb_analyse_p(cpu_encoder *enc, mb_ctx *mb)
         return;
     }
     /* A 16x16 macroblock with nothing to code that moves like a skip is one. */
-    if (mb->type == MB_P_16x16 && !mb->cbp_luma && !mb->cbp_chroma && mb->part_ref[0] == 0 &&
-        mb->part_mv[0][0] == mb->skip_mv[0] && mb->part_mv[0][1] == mb->skip_mv[1])
+    if (mb->type == MB_P_16x16 && !mb->cbp_luma && !mb->cbp_chroma && mb->part_ref[0][0] == 0 &&
+        mb->part_mv[0][0][0] == mb->skip_mv[0] && mb->part_mv[0][0][1] == mb->skip_mv[1])
         mb->type = MB_P_SKIP;
 }

@@ -87,7 +87,7 @@ static int cpu_open(const hal_session *s, void **priv, hal_caps *caps, char *err
         goto fail;
     }
     caps->max_refs = H264_MAX_REFS;
-    caps->max_bframes = 0;
+    caps->max_bframes = H264_MAX_REFS;
     *priv = b;
     return 0;
 fail:

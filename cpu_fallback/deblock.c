@@ -189,42 +189,89 @@ void deblock_dsp_init(deblock_dsp *dsp, uint32_t cpu_flags)
 /* ---- boundary strength (8.7.2.1) ---- */
 
 /* Raster 4x4 block to raster 8x8 block, for ref[]. */
-static inline int ref_index(const mb_state *m, int blk)
+static inline int quadrant_of(int blk)
 {
-    return m->ref[((blk >> 3) << 1) | ((blk & 3) >> 1)];
+    return ((blk >> 3) << 1) | ((blk & 3) >> 1);
+}
+
+/* The picture a block predicts from in list, -1 if it does not use it. */
+static inline int ref_picture(const deblock_params *prm, const mb_state *m, int list, int blk)
+{
+    int ref = m->ref[list][quadrant_of(blk)];
+    return ref < 0 || !prm->ref_pic[list] ? ref : prm->ref_pic[list][ref];
+}
+
+static inline int mvs_differ(const int16_t a[2], const int16_t b[2])
+{
+    return abs(a[0] - b[0]) >= 4 || abs(a[1] - b[1]) >= 4;
+}
+
+/*
+ * bS 1 or 0 from motion: the pictures two blocks predict from (whichever
+ * list names them), how many vectors each has, and the vectors that go
+ * with the same picture.
+ */
+static int motion_strength(const deblock_params *prm, const mb_state *p, int bp, const mb_state *q, int bq)
+{
+    int p0 = ref_picture(prm, p, 0, bp), p1 = ref_picture(prm, p, 1, bp);
+    int q0 = ref_picture(prm, q, 0, bq), q1 = ref_picture(prm, q, 1, bq);
+    const int16_t *mp0 = p->mv[0][bp], *mp1 = p->mv[1][bp], *mq0 = q->mv[0][bq], *mq1 = q->mv[1][bq];
+    if ((p0 >= 0) + (p1 >= 0) != (q0 >= 0) + (q1 >= 0))
+        return 1;
+    if (p0 < 0 || p1 < 0) {
+        /* One vector each. */
+        const int16_t *mp = p0 >= 0 ? mp0 : mp1, *mq = q0 >= 0 ? mq0 : mq1;
+        return (p0 >= 0 ? p0 : p1) != (q0 >= 0 ? q0 : q1) || mvs_differ(mp, mq);
+    }
+    if (!((p0 == q0 && p1 == q1) || (p0 == q1 && p1 == q0)))
+        return 1;
+    if (p0 != p1) {
+        /* Two different pictures: compare the vectors of each. */
+        if (p0 == q0)
+            return mvs_differ(mp0, mq0) || mvs_differ(mp1, mq1);
+        return mvs_differ(mp0, mq1) || mvs_differ(mp1, mq0);
+    }
+    /* Both vectors of both blocks name one picture: strong unless they
+     * match in one of the two pairings. */
+    return (mvs_differ(mp0, mq0) || mvs_differ(mp1, mq1)) && (mvs_differ(mp0, mq1) || mvs_differ(mp1, mq0));
 }
 
 /* bS between 4x4 block bp of p and bq of q; mb_edge when p and q differ.
- * Frame macroblocks only, one reference list, no 8x8 transform. */
-static int boundary_strength(const mb_state *p, int bp, const mb_state *q, int bq, int mb_edge)
+ * Frame macroblocks only, no 8x8 transform. */
+static int boundary_strength(const deblock_params *prm, const mb_state *p, int bp, const mb_state *q, int bq,
+                             int mb_edge)
 {
     if (mb_type_is_intra(p->type) || mb_type_is_intra(q->type))
         return mb_edge ? 4 : 3;
     if (p->nnz[bp] || q->nnz[bq])
         return 2;
-    if (ref_index(p, bp) != ref_index(q, bq))
-        return 1;
-    return abs(p->mv[bp][0] - q->mv[bq][0]) >= 4 || abs(p->mv[bp][1] - q->mv[bq][1]) >= 4;
+    return motion_strength(prm, p, bp, q, bq);
 }
 
-/* 1 if every 4x4 block of m has the same vector and reference. */
+/* 1 if every 4x4 block of m has the same vectors and references. */
 static int uniform_motion(const mb_state *m)
 {
-    int same = m->ref[1] == m->ref[0] && m->ref[2] == m->ref[0] && m->ref[3] == m->ref[0];
-    for (int i = 1; i < 16; i++)
-        same &= m->mv[i][0] == m->mv[0][0] && m->mv[i][1] == m->mv[0][1];
+    int same = 1;
+    for (int list = 0; list < 2; list++) {
+        const int8_t *ref = m->ref[list];
+        same &= ref[1] == ref[0] && ref[2] == ref[0] && ref[3] == ref[0];
+        if (ref[0] < 0)
+            continue; /* unused list: its vectors are all zero */
+        for (int i = 1; i < 16; i++)
+            same &= m->mv[list][i][0] == m->mv[list][0][0] && m->mv[list][i][1] == m->mv[list][0][1];
+    }
     return same;
 }
 
 /* bs[e][i]: edge e (at 4e samples) of the given direction, segment i along
  * it. bs[0] is only filled when the neighbour exists. */
-static void mb_boundary_strengths(const mb_state *cur, const mb_state *left, const mb_state *top,
-                                  uint8_t bs_v[4][4], uint8_t bs_h[4][4])
+static void mb_boundary_strengths(const deblock_params *prm, const mb_state *cur, const mb_state *left,
+                                  const mb_state *top, uint8_t bs_v[4][4], uint8_t bs_h[4][4])
 {
     if (!mb_type_is_intra(cur->type) && uniform_motion(cur)) {
         /* One vector and reference for the whole macroblock: inside it only
          * coefficients can make an edge strong (bS 2) and nothing else can
-         * make it 1. Most macroblocks of P pictures take this path. */
+         * make it 1. Most macroblocks of P and B pictures take this path. */
         for (int e = 1; e < 4; e++)
             for (int i = 0; i < 4; i++) {
                 int blk_v = 4 * i + e, blk_h = 4 * e + i;
@@ -233,9 +280,9 @@ static void mb_boundary_strengths(const mb_state *cur, const mb_state *left, con
             }
         for (int i = 0; i < 4; i++) {
             if (left)
-                bs_v[0][i] = (uint8_t)boundary_strength(left, 4 * i + 3, cur, 4 * i, 1);
+                bs_v[0][i] = (uint8_t)boundary_strength(prm, left, 4 * i + 3, cur, 4 * i, 1);
             if (top)
-                bs_h[0][i] = (uint8_t)boundary_strength(top, 12 + i, cur, i, 1);
+                bs_h[0][i] = (uint8_t)boundary_strength(prm, top, 12 + i, cur, i, 1);
         }
         return;
     }
@@ -243,13 +290,13 @@ static void mb_boundary_strengths(const mb_state *cur, const mb_state *left, con
         for (int i = 0; i < 4; i++) {
             int blk_v = 4 * i + e, blk_h = 4 * e + i;
             if (e) {
-                bs_v[e][i] = (uint8_t)boundary_strength(cur, blk_v - 1, cur, blk_v, 0);
-                bs_h[e][i] = (uint8_t)boundary_strength(cur, blk_h - 4, cur, blk_h, 0);
+                bs_v[e][i] = (uint8_t)boundary_strength(prm, cur, blk_v - 1, cur, blk_v, 0);
+                bs_h[e][i] = (uint8_t)boundary_strength(prm, cur, blk_h - 4, cur, blk_h, 0);
             } else {
                 if (left)
-                    bs_v[0][i] = (uint8_t)boundary_strength(left, blk_v + 3, cur, blk_v, 1);
+                    bs_v[0][i] = (uint8_t)boundary_strength(prm, left, blk_v + 3, cur, blk_v, 1);
                 if (top)
-                    bs_h[0][i] = (uint8_t)boundary_strength(top, blk_h + 12, cur, blk_h, 1);
+                    bs_h[0][i] = (uint8_t)boundary_strength(prm, top, blk_h + 12, cur, blk_h, 1);
             }
         }
     }
@@ -308,7 +355,7 @@ static void deblock_mb(const deblock_dsp *dsp, const deblock_params *p, uint8_t 
                        const mb_state *top, int mb_x, int mb_y)
 {
     uint8_t bs_v[4][4], bs_h[4][4];
-    mb_boundary_strengths(cur, left, top, bs_v, bs_h);
+    mb_boundary_strengths(p, cur, left, top, bs_v, bs_h);
 
     const edge_kernels luma_v = { dsp->luma_v, dsp->luma_intra_v };
     const edge_kernels luma_h = { dsp->luma_h, dsp->luma_intra_h };

@@ -44,6 +44,10 @@ typedef struct deblock_params {
     int alpha_c0_offset;        /* FilterOffsetA = slice_alpha_c0_offset_div2 << 1 */
     int beta_offset;            /* FilterOffsetB = slice_beta_offset_div2 << 1 */
     int chroma_qp_index_offset; /* for both Cb and Cr (no second offset) */
+    /* Per list, the picture each reference index names (any numbering that
+     * tells pictures apart; bS compares pictures, not indices). NULL: the
+     * index is the picture, for P pictures whose list 0 has no duplicates. */
+    const int8_t *ref_pic[2];
 } deblock_params;
 
 void deblock_dsp_init(deblock_dsp *dsp, uint32_t cpu_flags);
@@ -52,8 +56,7 @@ void deblock_dsp_init(deblock_dsp *dsp, uint32_t cpu_flags);
  * (per macroblock: left edge, internal vertical edges, top edge, internal
  * horizontal edges). Call for rows 0..mb_height-1 in order, once the whole
  * picture is reconstructed. mbs holds mb_width * mb_height entries in
- * raster order. Assumes distinct reference indices name distinct pictures
- * (no duplicates in the list), as bS compares pictures, not indices. */
+ * raster order. */
 void deblock_mb_row(const deblock_dsp *dsp, const deblock_params *p, uint8_t *const plane[3],
                     const ptrdiff_t stride[3], const struct mb_state *mbs, int mb_width, int mb_height,
                     int mb_y);

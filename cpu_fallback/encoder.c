@@ -108,6 +108,9 @@ int cpu_encoder_open(cpu_encoder **out, const cpu_encoder_params *params)
     for (int i = 0; i <= enc->dpb_slots; i++)
         if (cpu_frame_alloc(&enc->recon[i], enc->mb_width, enc->mb_height, 1) < 0)
             goto fail;
+    for (int i = 0; i < enc->dpb_slots; i++)
+        if (!(enc->col[i] = calloc(4 * mb_count, sizeof(*enc->col[i]))))
+            goto fail;
     *out = enc;
     return 0;
 fail:
@@ -126,6 +129,8 @@ void cpu_encoder_close(cpu_encoder *enc)
     cpu_frame_free(&enc->source);
     free(enc->mbs);
     free(enc->mbs_prev);
+    for (int i = 0; i < enc->dpb_slots; i++)
+        free(enc->col[i]);
     for (int i = 0; enc->slices && i < enc->num_slices; i++)
         free(enc->slices[i].rbsp);
     free(enc->slices);
@@ -194,7 +199,7 @@ static void write_macroblock(cpu_encoder *enc, h264_bitstream *bs, mb_ctx *mb, c
         if (mb_type_is_intra(mb->type))
             mb_write_intra(bs, enc, mb, sh->slice_type, last_qp);
         else
-            mb_write_inter(bs, enc, mb, enc->num_refs, last_qp);
+            mb_write_inter(bs, enc, mb, last_qp);
         if (bs_bit_count(bs) - bs_bit_count(&saved) > MB_MAX_BITS) {
             *bs = saved;
             *last_qp = saved_qp;
@@ -203,8 +208,7 @@ static void write_macroblock(cpu_encoder *enc, h264_bitstream *bs, mb_ctx *mb, c
     }
     if (mb->type == MB_PCM) {
         mb_write_pcm(bs, mb, sh->slice_type);
-        for (int i = 0; i < 4; i++)
-            mb->state->ref[i] = -1;
+        mb_clear_motion(mb->state);
         st->pcm_mbs++;
     }
     st->intra_mbs += mb_type_is_intra(mb->type);
@@ -218,6 +222,7 @@ static deblock_params deblock_params_for(const cpu_encoder *enc, const h264_slic
         .alpha_c0_offset = sh->slice_alpha_c0_offset_div2 * 2,
         .beta_offset = sh->slice_beta_offset_div2 * 2,
         .chroma_qp_index_offset = enc->pps.chroma_qp_index_offset,
+        .ref_pic = { enc->ref_slots[0], enc->ref_slots[1] },
     };
 }
 
@@ -288,6 +293,16 @@ static void prepare_reference(cpu_encoder *enc, cpu_frame *recon)
     thread_pool_run(enc->pool, hpel_band_run, &bands, bands.count);
 }
 
+static int check_ref_list(const cpu_encoder *enc, const cpu_picture *pic, int count, const int *slots, int active)
+{
+    if (count < 1 || count > H264_MAX_REFS || active != count)
+        return -1;
+    for (int i = 0; i < count; i++)
+        if (slots[i] < 0 || slots[i] >= enc->dpb_slots || slots[i] == pic->recon_slot)
+            return -1;
+    return 0;
+}
+
 static int check_picture(const cpu_encoder *enc, const cpu_picture *pic)
 {
     const h264_slice_header *sh = &pic->slice;
@@ -297,18 +312,56 @@ static int check_picture(const cpu_encoder *enc, const cpu_picture *pic)
         return HWENC_EINVAL;
     if (sh->slice_qp < 0 || sh->slice_qp > QP_MAX)
         return HWENC_EINVAL;
-    if (sh->slice_type != H264_SLICE_I && sh->slice_type != H264_SLICE_P)
+    if (sh->slice_type != H264_SLICE_I && sh->slice_type != H264_SLICE_P && sh->slice_type != H264_SLICE_B)
         return HWENC_EUNSUPPORTED;
-    if (sh->slice_type == H264_SLICE_P) {
-        int active = sh->num_ref_idx_active_override ? sh->num_ref_idx_l0_active
-                                                     : enc->pps.num_ref_idx_l0_default_active;
-        if (pic->num_refs < 1 || pic->num_refs > H264_MAX_REFS || active != pic->num_refs)
+    if (sh->slice_type == H264_SLICE_I)
+        return 0;
+    int active = sh->num_ref_idx_active_override ? sh->num_ref_idx_l0_active : enc->pps.num_ref_idx_l0_default_active;
+    if (check_ref_list(enc, pic, pic->num_refs, pic->ref_slots, active) < 0)
+        return HWENC_EINVAL;
+    if (sh->slice_type == H264_SLICE_B) {
+        /* Spatial direct only: temporal direct needs POC distances the
+         * picture parameters do not carry. */
+        if (!sh->direct_spatial_mv_pred || sh->nal_ref_idc)
+            return HWENC_EUNSUPPORTED;
+        active = sh->num_ref_idx_active_override ? sh->num_ref_idx_l1_active : enc->pps.num_ref_idx_l1_default_active;
+        if (check_ref_list(enc, pic, pic->num_refs_l1, pic->ref_slots_l1, active) < 0)
             return HWENC_EINVAL;
-        for (int i = 0; i < pic->num_refs; i++)
-            if (pic->ref_slots[i] < 0 || pic->ref_slots[i] >= enc->dpb_slots || pic->ref_slots[i] == pic->recon_slot)
-                return HWENC_EINVAL;
     }
     return 0;
+}
+
+static void set_ref_lists(cpu_encoder *enc, const cpu_picture *pic)
+{
+    int type = pic->slice.slice_type;
+    enc->slice_type = type;
+    enc->num_refs[0] = type == H264_SLICE_I ? 0 : pic->num_refs;
+    enc->num_refs[1] = type == H264_SLICE_B ? pic->num_refs_l1 : 0;
+    for (int list = 0; list < 2; list++)
+        for (int i = 0; i < enc->num_refs[list]; i++) {
+            int slot = list ? pic->ref_slots_l1[i] : pic->ref_slots[i];
+            enc->refs[list][i] = &enc->recon[slot];
+            enc->ref_slots[list][i] = (int8_t)slot;
+        }
+    enc->col_l1 = enc->num_refs[1] ? enc->col[pic->ref_slots_l1[0]] : NULL;
+}
+
+/* Keeps the corner 4x4 block of each 8x8 quadrant of a reference picture
+ * just coded, as direct prediction with direct_8x8_inference reads it. */
+static void store_col_motion(const cpu_encoder *enc, col_motion *col)
+{
+    static const uint8_t corner[4] = { 0, 3, 12, 15 };
+    size_t count = (size_t)enc->mb_width * (size_t)enc->mb_height;
+    for (size_t i = 0; i < count; i++) {
+        const mb_state *m = &enc->mbs[i];
+        for (int q = 0; q < 4; q++) {
+            col_motion *c = &col[4 * i + q];
+            int list = m->ref[0][q] < 0;
+            c->ref = mb_type_is_intra(m->type) ? -1 : m->ref[list][q];
+            c->mv[0] = c->ref < 0 ? 0 : m->mv[list][corner[q]][0];
+            c->mv[1] = c->ref < 0 ? 0 : m->mv[list][corner[q]][1];
+        }
+    }
 }
 
 /* Codes the macroblock rows of one slice into its own RBSP buffer. Slices
@@ -342,16 +395,18 @@ static void encode_slice(void *arg, int index)
             mb_setup(enc, &mb, job->recon, mbx, mby, job->first_row, qp < 0 ? 0 : qp > QP_MAX ? QP_MAX : qp);
             if (sh.slice_type == H264_SLICE_P)
                 mb_analyse_p(enc, &mb);
+            else if (sh.slice_type == H264_SLICE_B)
+                mb_analyse_b(enc, &mb);
             else
                 mb_analyse_intra(enc, &mb);
-            if (mb.type == MB_P_SKIP) {
+            if (mb.type == MB_P_SKIP || mb.type == MB_B_SKIP) {
                 mb_record_skip(&mb, last_qp);
                 skip_run++;
                 job->stats.skip_mbs++;
                 job->stats.qp_avg += last_qp;
                 continue;
             }
-            if (sh.slice_type == H264_SLICE_P) {
+            if (sh.slice_type != H264_SLICE_I) {
                 bs_write_ue(&bs, (uint32_t)skip_run);
                 skip_run = 0;
             }
@@ -377,9 +432,7 @@ int64_t cpu_encode_picture(cpu_encoder *enc, const cpu_picture *pic, uint8_t *ou
     const h264_slice_header *sh = &pic->slice;
     cpu_frame *recon = recon_frame(enc, pic->recon_slot);
 
-    enc->num_refs = sh->slice_type == H264_SLICE_P ? pic->num_refs : 0;
-    for (int i = 0; i < enc->num_refs; i++)
-        enc->refs[i] = &enc->recon[pic->ref_slots[i]];
+    set_ref_lists(enc, pic);
     for (int i = 0; i < enc->num_slices; i++) {
         slice_job *job = &enc->slices[i];
         job->pic = pic;
@@ -388,8 +441,10 @@ int64_t cpu_encode_picture(cpu_encoder *enc, const cpu_picture *pic, uint8_t *ou
         job->above_done = job->deblock_finished = 0;
     }
     thread_pool_run(enc->pool, encode_slice, enc, enc->num_slices);
-    if (pic->recon_slot >= 0)
+    if (pic->recon_slot >= 0) {
         prepare_reference(enc, recon);
+        store_col_motion(enc, enc->col[pic->recon_slot]);
+    }
     mb_state *done = enc->mbs;
     enc->mbs = enc->mbs_prev;
     enc->mbs_prev = done;

@@ -52,6 +52,16 @@ enum mb_type {
     MB_P_16x8,
     MB_P_8x16,
     MB_P_8x8,
+    MB_B_SKIP,
+    MB_B_DIRECT,                 /* B_Direct_16x16 */
+    MB_B_16x16,                  /* B_L0, B_L1 or B_Bi_16x16 by part_lists[0] */
+};
+
+/* The lists a B partition predicts from. */
+enum {
+    PRED_L0 = 1,
+    PRED_L1 = 2,
+    PRED_BI = 3,
 };
 
 static inline int mb_type_is_intra(int type)
@@ -67,11 +77,12 @@ typedef struct mb_state {
     /* total_coeff per 4x4 block for nC prediction: luma raster 0..15, then
      * U raster 16..19, V raster 20..23. */
     uint8_t nnz[24];
-    /* Inter prediction, for MV prediction and the deblocking filter:
-     * quarter-pel list-0 vectors per raster 4x4 block and reference indices
-     * per raster 8x8 block (-1 for intra). */
-    int16_t mv[16][2];
-    int8_t ref[4];
+    /* Inter prediction, for MV prediction, direct prediction and the
+     * deblocking filter: per list, quarter-pel vectors per raster 4x4 block
+     * and reference indices per raster 8x8 block (-1 for intra or where the
+     * list is not used; vectors are 0 there). */
+    int16_t mv[2][16][2];
+    int8_t ref[2][4];
 } mb_state;
 
 /* Availability of neighbouring macroblocks. */
@@ -102,12 +113,18 @@ typedef struct mb_ctx {
     int cbp_luma, cbp_chroma;
 
     /* Inter decision: partitions in coding order (1 for 16x16, 2 for 16x8
-     * and 8x16, 4 for 8x8), each with its reference, vector and predictor. */
+     * and 8x16, 4 for 8x8), each with its lists (PRED_*; P pictures: list 0)
+     * and per list its reference, vector and predictor. */
     int num_parts;
-    int part_ref[4];
-    int16_t part_mv[4][2];
-    int16_t part_mvp[4][2];
+    int part_lists[4];
+    int part_ref[2][4];
+    int16_t part_mv[2][4][2];
+    int16_t part_mvp[2][4][2];
     int16_t skip_mv[2];
+    /* B pictures: the spatial direct prediction (8.4.1.2.2), per list the
+     * reference (-1: list unused) and per 8x8 quadrant the vector. */
+    int direct_ref[2];
+    int16_t direct_mv[2][4][2];
     /* What of the skip vector's prediction the recon holds (SKIP_PRED_*),
      * left by the skip probe for a 16x16 decision on the same vector. */
     int skip_pred;
@@ -123,6 +140,15 @@ enum {
     SKIP_PRED_LUMA = 1,
     SKIP_PRED_CHROMA = 2,
 };
+
+/* Motion of one 8x8 quadrant of a reference picture as direct prediction
+ * sees it (8.4.1.2.1, direct_8x8_inference: its corner 4x4 block): the list
+ * 0 reference index and vector, or list 1's where list 0 was unused; ref -1
+ * for intra. */
+typedef struct col_motion {
+    int8_t ref;
+    int16_t mv[2];
+} col_motion;
 
 /* What a preset turns on (see the README's preset table). */
 typedef struct encoder_options {
@@ -175,9 +201,17 @@ struct cpu_encoder {
     mb_state *mbs_prev;          /* the previous picture's, for co-located predictors */
     uint8_t mvd_bits[2 * 4096 + 1];
 
-    /* The picture being coded. */
-    int num_refs;
-    const cpu_frame *refs[H264_MAX_REFS];
+    /* Per reference slot: the motion of the picture last coded into it, for
+     * the co-located block of direct prediction in B pictures. */
+    col_motion *col[H264_MAX_REFS + 1];
+
+    /* The picture being coded: its reference lists, their frames and the
+     * slot of each entry (the deblocking filter compares pictures). */
+    int slice_type;
+    int num_refs[2];
+    const cpu_frame *refs[2][H264_MAX_REFS];
+    int8_t ref_slots[2][H264_MAX_REFS];
+    const col_motion *col_l1;    /* the motion of RefPicList1[0] */
 
     int num_slices;
     slice_job *slices;
@@ -194,8 +228,11 @@ int chroma_qp_for(int qp, int chroma_qp_index_offset);
 /* mvpred.c: motion vector prediction (8.4.1). Partitions are given in
  * pixels within the macroblock; the current macroblock's state holds the
  * vectors of the partitions decided before. */
-void mvpred_predict(const mb_ctx *mb, int x, int y, int w, int h, int ref, int16_t mvp[2]);
+void mvpred_predict(const mb_ctx *mb, int list, int x, int y, int w, int h, int ref, int16_t mvp[2]);
 void mvpred_skip(const mb_ctx *mb, int16_t mv[2]);
+/* Spatial direct prediction of the macroblock into mb->direct_ref and
+ * mb->direct_mv; col holds the four quadrants of the co-located macroblock. */
+void mvpred_direct_spatial(mb_ctx *mb, const col_motion col[4]);
 
 /* analyse.c: intra mode decision; encodes the chosen modes into the recon. */
 void mb_analyse_intra(cpu_encoder *enc, mb_ctx *mb);
@@ -208,6 +245,13 @@ void mb_intra_finish(cpu_encoder *enc, mb_ctx *mb, int cost16, int cost4);
 /* analyse_inter.c: P macroblock decision (skip, partitions, references,
  * intra); leaves the chosen macroblock coded in the recon. */
 void mb_analyse_p(cpu_encoder *enc, mb_ctx *mb);
+/* Motion search of one partition (pixels within the macroblock) in
+ * reference ref of list; returns SATD + lambda * (vector and index bits). */
+int mb_search(cpu_encoder *enc, mb_ctx *mb, int list, int ref, int px, int py, int w, int h, int pixel_partition,
+              const int16_t *extra, int16_t mv[2], int16_t mvp[2]);
+/* analyse_b.c: B macroblock decision (skip, direct, 16x16 from list 0, list
+ * 1 or both, intra); leaves the chosen macroblock coded in the recon. */
+void mb_analyse_b(cpu_encoder *enc, mb_ctx *mb);
 /* macroblock.c: transform, quantisation and reconstruction. */
 int mb_encode_i16x16(cpu_encoder *enc, mb_ctx *mb);
 int mb_encode_i4x4_block(cpu_encoder *enc, mb_ctx *mb, int raster, int mode);
@@ -223,8 +267,22 @@ int mb_encode_inter(cpu_encoder *enc, mb_ctx *mb);
 /* 1 if the skip prediction leaves no coefficient in luma or chroma (the
  * recon then holds it). */
 int mb_probe_skip(cpu_encoder *enc, mb_ctx *mb);
+/* The same for B_Skip (the direct prediction); sets skip_pred as far as it
+ * got. -1 when the direct vectors reach too far out to be used. */
+int mb_probe_skip_b(cpu_encoder *enc, mb_ctx *mb);
+/* 1 if the luma or chroma prediction in the recon leaves no coefficient. */
+int mb_luma_residual_is_zero(cpu_encoder *enc, mb_ctx *mb);
+int mb_chroma_residual_is_zero(cpu_encoder *enc, mb_ctx *mb);
+/* Motion compensation of one list into the recon or into a buffer of
+ * another stride (x, y, w, h in luma samples within the macroblock). */
+void mb_predict_luma(const cpu_encoder *enc, const mb_ctx *mb, int list, int ref, const int16_t mv[2], int x, int y,
+                     int w, int h, uint8_t *dst, ptrdiff_t dst_stride);
+/* Writes the direct prediction into the recon: luma, chroma or both. */
+void mb_predict_direct(cpu_encoder *enc, mb_ctx *mb, int luma, int chroma);
 /* Records the decided partitions' vectors and references in the state. */
 void mb_store_motion(mb_ctx *mb);
+/* No motion in either list (intra macroblocks). */
+void mb_clear_motion(mb_state *st);
 /* Normative predIntra4x4PredMode of a block (8.3.1.1). */
 int mb_predict_intra4x4_mode(const mb_ctx *mb, int raster);
 /* Predictor variants that read only available neighbours for DC modes. */
@@ -236,8 +294,8 @@ void mb_build_edge_4x4(const mb_ctx *mb, int raster, uint8_t *edge, int *has_top
 void mb_build_edge(const mb_ctx *mb, int plane, int size, uint8_t *edge);
 /* mb_write.c: macroblock_layer() with CAVLC. */
 void mb_write_intra(h264_bitstream *bs, const cpu_encoder *enc, mb_ctx *mb, int slice_type, int *last_qp);
-void mb_write_inter(h264_bitstream *bs, const cpu_encoder *enc, mb_ctx *mb, int num_ref_idx_active, int *last_qp);
-/* Records a P_Skip macroblock's state (it writes nothing itself). */
+void mb_write_inter(h264_bitstream *bs, const cpu_encoder *enc, mb_ctx *mb, int *last_qp);
+/* Records a P_Skip or B_Skip macroblock's state (it writes nothing itself). */
 void mb_record_skip(mb_ctx *mb, int last_qp);
 void mb_write_pcm(h264_bitstream *bs, mb_ctx *mb, int slice_type);
 

@@ -254,51 +254,137 @@ void mb_encode_pcm(cpu_encoder *enc, mb_ctx *mb)
     mb->type = MB_PCM;
 }
 
+static void store_quadrant(mb_state *st, int q, int list, int ref, const int16_t mv[2])
+{
+    int b0 = (q >> 1) * 8 + (q & 1) * 2;
+    int16_t x = ref >= 0 ? mv[0] : 0, y = ref >= 0 ? mv[1] : 0;
+    for (int b = 0; b < 4; b++) {
+        int raster = b0 + (b >> 1) * 4 + (b & 1);
+        st->mv[list][raster][0] = x;
+        st->mv[list][raster][1] = y;
+    }
+    st->ref[list][q] = (int8_t)ref;
+}
+
+void mb_clear_motion(mb_state *st)
+{
+    memset(st->ref, -1, sizeof(st->ref));
+    memset(st->mv, 0, sizeof(st->mv));
+}
+
 void mb_store_motion(mb_ctx *mb)
 {
     mb_state *st = mb->state;
     st->type = (uint8_t)mb->type;
     if (mb->type == MB_P_SKIP) {
-        for (int i = 0; i < 16; i++) {
-            st->mv[i][0] = mb->skip_mv[0];
-            st->mv[i][1] = mb->skip_mv[1];
+        for (int q = 0; q < 4; q++) {
+            store_quadrant(st, q, 0, 0, mb->skip_mv);
+            store_quadrant(st, q, 1, -1, mb->skip_mv);
         }
-        memset(st->ref, 0, sizeof(st->ref));
         return;
     }
-    /* Each 8x8 quadrant takes the vector and reference of the partition
-     * covering it. */
+    if (mb->type == MB_B_SKIP || mb->type == MB_B_DIRECT) {
+        for (int q = 0; q < 4; q++)
+            for (int list = 0; list < 2; list++)
+                store_quadrant(st, q, list, mb->direct_ref[list], mb->direct_mv[list][q]);
+        return;
+    }
+    /* Each 8x8 quadrant takes the vectors and references of the partition
+     * covering it, in the lists that partition uses. */
     for (int q = 0; q < 4; q++) {
-        int p = mb->type == MB_P_16x16 ? 0 : mb->type == MB_P_16x8 ? q >> 1 : mb->type == MB_P_8x16 ? q & 1 : q;
-        int b0 = (q >> 1) * 8 + (q & 1) * 2;
-        for (int b = 0; b < 4; b++) {
-            int raster = b0 + (b >> 1) * 4 + (b & 1);
-            st->mv[raster][0] = mb->part_mv[p][0];
-            st->mv[raster][1] = mb->part_mv[p][1];
-        }
-        st->ref[q] = (int8_t)mb->part_ref[p];
+        int p = mb->type == MB_P_16x8 ? q >> 1 : mb->type == MB_P_8x16 ? q & 1 : mb->type == MB_P_8x8 ? q : 0;
+        for (int list = 0; list < 2; list++)
+            store_quadrant(st, q, list, mb->part_lists[p] & (1 << list) ? mb->part_ref[list][p] : -1,
+                           mb->part_mv[list][p]);
     }
 }
 
-/* Luma motion compensation of one block into the recon. */
-static void predict_luma(cpu_encoder *enc, mb_ctx *mb, int ref, const int16_t mv[2], int x, int y, int w, int h)
+void mb_predict_luma(const cpu_encoder *enc, const mb_ctx *mb, int list, int ref, const int16_t mv[2], int x, int y,
+                     int w, int h, uint8_t *dst, ptrdiff_t dst_stride)
 {
-    const cpu_frame *f = enc->refs[ref];
+    const cpu_frame *f = enc->refs[list][ref];
     int fx = mb->x * 16 + x, fy = mb->y * 16 + y;
     ptrdiff_t off = (ptrdiff_t)fy * f->stride[0] + fx;
     const uint8_t *planes[4] = { f->plane[0] + off, f->hpel[0] + off, f->hpel[1] + off, f->hpel[2] + off };
-    enc->mcf.get_luma(mb->rec[0] + y * mb->stride[0] + x, mb->stride[0], planes, f->stride[0], mv[0], mv[1], w, h);
+    enc->mcf.get_luma(dst, dst_stride, planes, f->stride[0], mv[0], mv[1], w, h);
 }
 
-/* The same for both chroma planes; x, y, w, h in luma samples. */
-static void predict_chroma(cpu_encoder *enc, mb_ctx *mb, int ref, const int16_t mv[2], int x, int y, int w, int h)
+/* Luma motion compensation of one block into the recon. */
+static void predict_luma(cpu_encoder *enc, mb_ctx *mb, int list, int ref, const int16_t mv[2], int x, int y, int w,
+                         int h)
 {
-    const cpu_frame *f = enc->refs[ref];
+    mb_predict_luma(enc, mb, list, ref, mv, x, y, w, h, mb->rec[0] + y * mb->stride[0] + x, mb->stride[0]);
+}
+
+/* The same for both chroma planes; x, y, w, h in luma samples; dst[p - 1]
+ * with stride dst_stride, or the recon when dst is NULL. */
+static void predict_chroma_to(cpu_encoder *enc, mb_ctx *mb, int list, int ref, const int16_t mv[2], int x, int y,
+                              int w, int h, uint8_t *const *dst, ptrdiff_t dst_stride)
+{
+    const cpu_frame *f = enc->refs[list][ref];
     int fx = mb->x * 16 + x, fy = mb->y * 16 + y;
     for (int p = 1; p < 3; p++) {
         ptrdiff_t coff = (ptrdiff_t)(fy / 2) * f->stride[p] + fx / 2;
-        enc->mcf.mc_chroma(mb->rec[p] + (y / 2) * mb->stride[p] + x / 2, mb->stride[p], f->plane[p] + coff,
-                           f->stride[p], mv[0], mv[1], w / 2, h / 2);
+        uint8_t *d = dst ? dst[p - 1] : mb->rec[p] + (y / 2) * mb->stride[p] + x / 2;
+        enc->mcf.mc_chroma(d, dst ? dst_stride : mb->stride[p], f->plane[p] + coff, f->stride[p], mv[0], mv[1],
+                           w / 2, h / 2);
+    }
+}
+
+static void predict_chroma(cpu_encoder *enc, mb_ctx *mb, int list, int ref, const int16_t mv[2], int x, int y, int w,
+                           int h)
+{
+    predict_chroma_to(enc, mb, list, ref, mv, x, y, w, h, NULL, 0);
+}
+
+/*
+ * A block predicted from list 0, list 1 or both (the rounded average of
+ * 8.4.2.3.1 without weights). The list 1 prediction of a bi-predicted block
+ * goes to a buffer and is averaged into the list 0 prediction in the recon.
+ */
+static void predict_block(cpu_encoder *enc, mb_ctx *mb, int lists, const int ref[2], const int16_t (*mv)[2], int x,
+                          int y, int w, int h, int luma, int chroma)
+{
+    if (lists != PRED_BI) {
+        int list = lists == PRED_L1;
+        if (luma)
+            predict_luma(enc, mb, list, ref[list], mv[list], x, y, w, h);
+        if (chroma)
+            predict_chroma(enc, mb, list, ref[list], mv[list], x, y, w, h);
+        return;
+    }
+    uint8_t buf[16 * 16 + 2 * 8 * 16];
+    if (luma) {
+        uint8_t *rec = mb->rec[0] + y * mb->stride[0] + x;
+        predict_luma(enc, mb, 0, ref[0], mv[0], x, y, w, h);
+        mb_predict_luma(enc, mb, 1, ref[1], mv[1], x, y, w, h, buf, 16);
+        enc->mcf.pixel_avg(rec, mb->stride[0], rec, mb->stride[0], buf, 16, w, h);
+    }
+    if (chroma) {
+        uint8_t *const cbuf[2] = { buf + 16 * 16, buf + 16 * 16 + 8 * 16 };
+        predict_chroma(enc, mb, 0, ref[0], mv[0], x, y, w, h);
+        predict_chroma_to(enc, mb, 1, ref[1], mv[1], x, y, w, h, cbuf, 16);
+        for (int p = 1; p < 3; p++) {
+            uint8_t *rec = mb->rec[p] + (y / 2) * mb->stride[p] + x / 2;
+            enc->mcf.pixel_avg(rec, mb->stride[p], rec, mb->stride[p], cbuf[p - 1], 16, w / 2, h / 2);
+        }
+    }
+}
+
+void mb_predict_direct(cpu_encoder *enc, mb_ctx *mb, int luma, int chroma)
+{
+    int lists = (mb->direct_ref[0] >= 0 ? PRED_L0 : 0) | (mb->direct_ref[1] >= 0 ? PRED_L1 : 0);
+    int uniform = 1;
+    for (int q = 1; q < 4; q++)
+        for (int list = 0; list < 2; list++)
+            uniform &= mb->direct_mv[list][q][0] == mb->direct_mv[list][0][0] &&
+                       mb->direct_mv[list][q][1] == mb->direct_mv[list][0][1];
+    /* Co-located still blocks may zero some quadrants' vectors. */
+    for (int q = 0; q < (uniform ? 1 : 4); q++) {
+        const int16_t mv[2][2] = { { mb->direct_mv[0][q][0], mb->direct_mv[0][q][1] },
+                                   { mb->direct_mv[1][q][0], mb->direct_mv[1][q][1] } };
+        int size = uniform ? 16 : 8;
+        predict_block(enc, mb, lists, mb->direct_ref, mv, 8 * (q & 1), 8 * (q >> 1), size, size, luma, chroma);
     }
 }
 
@@ -306,12 +392,16 @@ void mb_predict_inter(cpu_encoder *enc, mb_ctx *mb)
 {
     /* P_Skip and a 16x16 partition that landed on the skip vector predict
      * the same samples; the skip probe may have put them in the recon. */
-    if (mb->type == MB_P_SKIP || (mb->type == MB_P_16x16 && mb->part_ref[0] == 0 &&
-                                  mb->part_mv[0][0] == mb->skip_mv[0] && mb->part_mv[0][1] == mb->skip_mv[1])) {
+    if (mb->type == MB_P_SKIP || (mb->type == MB_P_16x16 && mb->part_ref[0][0] == 0 &&
+                                  mb->part_mv[0][0][0] == mb->skip_mv[0] && mb->part_mv[0][0][1] == mb->skip_mv[1])) {
         if (!(mb->skip_pred & SKIP_PRED_LUMA))
-            predict_luma(enc, mb, 0, mb->skip_mv, 0, 0, 16, 16);
+            predict_luma(enc, mb, 0, 0, mb->skip_mv, 0, 0, 16, 16);
         if (!(mb->skip_pred & SKIP_PRED_CHROMA))
-            predict_chroma(enc, mb, 0, mb->skip_mv, 0, 0, 16, 16);
+            predict_chroma(enc, mb, 0, 0, mb->skip_mv, 0, 0, 16, 16);
+        return;
+    }
+    if (mb->type == MB_B_SKIP || mb->type == MB_B_DIRECT) {
+        mb_predict_direct(enc, mb, !(mb->skip_pred & SKIP_PRED_LUMA), !(mb->skip_pred & SKIP_PRED_CHROMA));
         return;
     }
     for (int p = 0; p < mb->num_parts; p++) {
@@ -327,8 +417,10 @@ void mb_predict_inter(cpu_encoder *enc, mb_ctx *mb)
             y = 8 * (p >> 1);
             w = h = 8;
         }
-        predict_luma(enc, mb, mb->part_ref[p], mb->part_mv[p], x, y, w, h);
-        predict_chroma(enc, mb, mb->part_ref[p], mb->part_mv[p], x, y, w, h);
+        const int ref[2] = { mb->part_ref[0][p], mb->part_ref[1][p] };
+        const int16_t mv[2][2] = { { mb->part_mv[0][p][0], mb->part_mv[0][p][1] },
+                                   { mb->part_mv[1][p][0], mb->part_mv[1][p][1] } };
+        predict_block(enc, mb, mb->part_lists[p], ref, mv, x, y, w, h, 1, 1);
     }
 }
 
@@ -452,31 +544,24 @@ int mb_encode_inter(cpu_encoder *enc, mb_ctx *mb)
     return mb_encode_chroma_residual(enc, mb, 0);
 }
 
-int mb_probe_skip(cpu_encoder *enc, mb_ctx *mb)
+int mb_luma_residual_is_zero(cpu_encoder *enc, mb_ctx *mb)
 {
     ptrdiff_t s = mb->stride[0];
     int qp = mb->qp, q6 = qp % 6, qbits = 15 + qp / 6;
     int16_t dct[16];
-
-    mb->skip_pred = 0;
-    /* The skip vector comes from the neighbours and may point further out
-     * than motion compensation can read. */
-    int reach = MC_MV_REACH(FRAME_PAD_LUMA);
-    int x0 = mb->x * 16 + (mb->skip_mv[0] >> 2), y0 = mb->y * 16 + (mb->skip_mv[1] >> 2);
-    if (x0 < -reach || y0 < -reach || x0 + 16 > enc->mb_width * 16 + reach || y0 + 16 > enc->mb_height * 16 + reach)
-        return 0;
-    /* Luma first: most probes fail there, before chroma needs predicting. */
-    predict_luma(enc, mb, 0, mb->skip_mv, 0, 0, 16, 16);
-    mb->skip_pred = SKIP_PRED_LUMA;
     for (int r = 0; r < 16; r++) {
         int off = 4 * (r >> 2) * (int)s + 4 * (r & 3);
         enc->dctf.sub4x4_dct(dct, mb->src[0] + off, s, mb->rec[0] + off, s);
         if (enc->quantf.quant_4x4(dct, enc->qt.mf[q6], quant_bias(qbits, 0), qbits))
             return 0;
     }
-    predict_chroma(enc, mb, 0, mb->skip_mv, 0, 0, 16, 16);
-    mb->skip_pred |= SKIP_PRED_CHROMA;
+    return 1;
+}
+
+int mb_chroma_residual_is_zero(cpu_encoder *enc, mb_ctx *mb)
+{
     int qpc = mb->qpc, c6 = qpc % 6, dc_qbits = 16 + qpc / 6, ac_qbits = 15 + qpc / 6;
+    int16_t dct[16];
     for (int p = 1; p < 3; p++) {
         int16_t dc[4];
         for (int b = 0; b < 4; b++) {
@@ -491,7 +576,55 @@ int mb_probe_skip(cpu_encoder *enc, mb_ctx *mb)
         if (enc->quantf.quant_2x2_dc(dc, enc->qt.mf[c6][0], quant_bias(dc_qbits, 0), dc_qbits))
             return 0;
     }
+    return 1;
+}
+
+/* 1 if a 16x16 block at vector mv stays within what motion compensation
+ * can read (predicted vectors may point further out than searched ones). */
+static int mv_in_reach(const cpu_encoder *enc, const mb_ctx *mb, const int16_t mv[2])
+{
+    int reach = MC_MV_REACH(FRAME_PAD_LUMA);
+    int x0 = mb->x * 16 + (mv[0] >> 2), y0 = mb->y * 16 + (mv[1] >> 2);
+    return x0 >= -reach && y0 >= -reach && x0 + 16 <= enc->mb_width * 16 + reach &&
+           y0 + 16 <= enc->mb_height * 16 + reach;
+}
+
+int mb_probe_skip(cpu_encoder *enc, mb_ctx *mb)
+{
+    mb->skip_pred = 0;
+    if (!mv_in_reach(enc, mb, mb->skip_mv))
+        return 0;
+    /* Luma first: most probes fail there, before chroma needs predicting. */
+    predict_luma(enc, mb, 0, 0, mb->skip_mv, 0, 0, 16, 16);
+    mb->skip_pred = SKIP_PRED_LUMA;
+    if (!mb_luma_residual_is_zero(enc, mb))
+        return 0;
+    predict_chroma(enc, mb, 0, 0, mb->skip_mv, 0, 0, 16, 16);
+    mb->skip_pred |= SKIP_PRED_CHROMA;
+    if (!mb_chroma_residual_is_zero(enc, mb))
+        return 0;
     mb->type = MB_P_SKIP;
+    mb->cbp_luma = mb->cbp_chroma = 0;
+    mb_store_motion(mb);
+    return 1;
+}
+
+int mb_probe_skip_b(cpu_encoder *enc, mb_ctx *mb)
+{
+    mb->skip_pred = 0;
+    for (int q = 0; q < 4; q++)
+        for (int list = 0; list < 2; list++)
+            if (mb->direct_ref[list] >= 0 && !mv_in_reach(enc, mb, mb->direct_mv[list][q]))
+                return -1;
+    mb_predict_direct(enc, mb, 1, 0);
+    mb->skip_pred = SKIP_PRED_LUMA;
+    if (!mb_luma_residual_is_zero(enc, mb))
+        return 0;
+    mb_predict_direct(enc, mb, 0, 1);
+    mb->skip_pred |= SKIP_PRED_CHROMA;
+    if (!mb_chroma_residual_is_zero(enc, mb))
+        return 0;
+    mb->type = MB_B_SKIP;
     mb->cbp_luma = mb->cbp_chroma = 0;
     mb_store_motion(mb);
     return 1;

@@ -28,6 +28,15 @@ static const uint8_t inter_cbp_to_code[48] = {
 #define MB_TYPE_I16x16_BASE 1
 #define MB_TYPE_I_PCM 25
 #define MB_TYPE_P_INTRA_OFFSET 5
+#define MB_TYPE_B_INTRA_OFFSET 23
+
+/* Intra mb_type values follow the inter ones in P and B slices. */
+static int intra_type_offset(int slice_type)
+{
+    return slice_type == H264_SLICE_P ? MB_TYPE_P_INTRA_OFFSET
+           : slice_type == H264_SLICE_B ? MB_TYPE_B_INTRA_OFFSET
+                                        : 0;
+}
 
 static int luma_nc(const mb_ctx *mb, int r)
 {
@@ -111,7 +120,7 @@ static void write_chroma_residual(h264_bitstream *bs, mb_ctx *mb)
 
 void mb_write_intra(h264_bitstream *bs, const cpu_encoder *enc, mb_ctx *mb, int slice_type, int *last_qp)
 {
-    int type_offset = slice_type == H264_SLICE_P ? MB_TYPE_P_INTRA_OFFSET : 0;
+    int type_offset = intra_type_offset(slice_type);
     (void)enc;
     memset(mb->state->nnz, 0, sizeof(mb->state->nnz));
     mb->state->type = (uint8_t)mb->type;
@@ -150,20 +159,37 @@ static void write_ref_idx(h264_bitstream *bs, int ref, int num_ref_idx_active)
         bs_write_ue(bs, (uint32_t)ref);
 }
 
-void mb_write_inter(h264_bitstream *bs, const cpu_encoder *enc, mb_ctx *mb, int num_ref_idx_active, int *last_qp)
+/* mb_pred() of the inter partitions (7.3.5.1): the reference indices of
+ * list 0, then of list 1, then the vector differences in the same order. */
+static void write_inter_prediction(h264_bitstream *bs, const cpu_encoder *enc, const mb_ctx *mb)
+{
+    for (int list = 0; list < 2; list++)
+        for (int p = 0; p < mb->num_parts; p++)
+            if (mb->part_lists[p] & (1 << list))
+                write_ref_idx(bs, mb->part_ref[list][p], enc->num_refs[list]);
+    for (int list = 0; list < 2; list++)
+        for (int p = 0; p < mb->num_parts; p++)
+            if (mb->part_lists[p] & (1 << list)) {
+                bs_write_se(bs, mb->part_mv[list][p][0] - mb->part_mvp[list][p][0]);
+                bs_write_se(bs, mb->part_mv[list][p][1] - mb->part_mvp[list][p][1]);
+            }
+}
+
+void mb_write_inter(h264_bitstream *bs, const cpu_encoder *enc, mb_ctx *mb, int *last_qp)
 {
     static const uint8_t p_mb_type[] = { [MB_P_16x16] = 0, [MB_P_16x8] = 1, [MB_P_8x16] = 2, [MB_P_8x8] = 3 };
-    (void)enc;
     memset(mb->state->nnz, 0, sizeof(mb->state->nnz));
-    bs_write_ue(bs, p_mb_type[mb->type]);
-    if (mb->type == MB_P_8x8)
-        for (int p = 0; p < 4; p++)
-            bs_write_ue(bs, 0); /* sub_mb_type: P_L0_8x8 */
-    for (int p = 0; p < mb->num_parts; p++)
-        write_ref_idx(bs, mb->part_ref[p], num_ref_idx_active);
-    for (int p = 0; p < mb->num_parts; p++) {
-        bs_write_se(bs, mb->part_mv[p][0] - mb->part_mvp[p][0]);
-        bs_write_se(bs, mb->part_mv[p][1] - mb->part_mvp[p][1]);
+    if (mb->type == MB_B_DIRECT) {
+        bs_write_ue(bs, 0); /* B_Direct_16x16: no prediction syntax */
+    } else if (mb->type == MB_B_16x16) {
+        bs_write_ue(bs, (uint32_t)mb->part_lists[0]); /* B_L0_16x16 1, B_L1_16x16 2, B_Bi_16x16 3 */
+        write_inter_prediction(bs, enc, mb);
+    } else {
+        bs_write_ue(bs, p_mb_type[mb->type]);
+        if (mb->type == MB_P_8x8)
+            for (int p = 0; p < 4; p++)
+                bs_write_ue(bs, 0); /* sub_mb_type: P_L0_8x8 */
+        write_inter_prediction(bs, enc, mb);
     }
     int cbp = mb->cbp_luma | mb->cbp_chroma << 4;
     bs_write_ue(bs, inter_cbp_to_code[cbp]);
@@ -183,8 +209,7 @@ void mb_record_skip(mb_ctx *mb, int last_qp)
 
 void mb_write_pcm(h264_bitstream *bs, mb_ctx *mb, int slice_type)
 {
-    int type_offset = slice_type == H264_SLICE_P ? MB_TYPE_P_INTRA_OFFSET : 0;
-    bs_write_ue(bs, (uint32_t)(type_offset + MB_TYPE_I_PCM));
+    bs_write_ue(bs, (uint32_t)(intra_type_offset(slice_type) + MB_TYPE_I_PCM));
     bs_align_zero(bs);
     for (int p = 0; p < 3; p++) {
         int n = p ? 8 : 16;

@@ -3,7 +3,8 @@
  *
  * Motion vector prediction (8.4.1.1, 8.4.1.3): the neighbours A (left),
  * B (above), C (above right, or D above left when C is unavailable), the
- * directional rules of 16x8 and 8x16 partitions, and the median.
+ * directional rules of 16x8 and 8x16 partitions, and the median; and the
+ * spatial direct prediction of B macroblocks (8.4.1.2.2).
  */
 #include "internal.h"
 
@@ -15,22 +16,22 @@ typedef struct mv_neighbour {
 
 static const uint8_t raster_to_decode_order[16] = { 0, 1, 4, 5, 2, 3, 6, 7, 8, 9, 12, 13, 10, 11, 14, 15 };
 
-static void from_state(const mb_state *s, int bx, int by, mv_neighbour *n)
+static void from_state(const mb_state *s, int list, int bx, int by, mv_neighbour *n)
 {
     n->available = 1;
-    n->ref = mb_type_is_intra(s->type) ? -1 : s->ref[(by >> 1) * 2 + (bx >> 1)];
+    n->ref = mb_type_is_intra(s->type) ? -1 : s->ref[list][(by >> 1) * 2 + (bx >> 1)];
     if (n->ref < 0) {
         n->mv[0] = n->mv[1] = 0;
         return;
     }
-    n->mv[0] = s->mv[by * 4 + bx][0];
-    n->mv[1] = s->mv[by * 4 + bx][1];
+    n->mv[0] = s->mv[list][by * 4 + bx][0];
+    n->mv[1] = s->mv[list][by * 4 + bx][1];
 }
 
 /* The neighbour at 4x4 position (bx, by) relative to the macroblock, which
  * may lie one block outside it; first is the raster index of the first
  * block of the partition being predicted. */
-static void neighbour(const mb_ctx *mb, int bx, int by, int first, mv_neighbour *n)
+static void neighbour(const mb_ctx *mb, int list, int bx, int by, int first, mv_neighbour *n)
 {
     const mb_state *s = NULL;
     n->available = 0;
@@ -52,7 +53,7 @@ static void neighbour(const mb_ctx *mb, int bx, int by, int first, mv_neighbour 
         s = mb->state;
     }
     if (s)
-        from_state(s, bx, by, n);
+        from_state(s, list, bx, by, n);
 }
 
 static int16_t median3(int a, int b, int c)
@@ -61,16 +62,23 @@ static int16_t median3(int a, int b, int c)
     return (int16_t)(c < lo ? lo : c > hi ? hi : c);
 }
 
-void mvpred_predict(const mb_ctx *mb, int x, int y, int w, int h, int ref, int16_t mvp[2])
+/* A, B and C (or D) of a partition (8.4.1.3.2). */
+static void neighbours_abc(const mb_ctx *mb, int list, int x, int y, int w, mv_neighbour *a, mv_neighbour *b,
+                           mv_neighbour *c)
 {
     int bx = x >> 2, by = y >> 2, bw = w >> 2;
     int first = by * 4 + bx;
+    neighbour(mb, list, bx - 1, by, first, a);
+    neighbour(mb, list, bx, by - 1, first, b);
+    neighbour(mb, list, bx + bw, by - 1, first, c);
+    if (!c->available)
+        neighbour(mb, list, bx - 1, by - 1, first, c);
+}
+
+void mvpred_predict(const mb_ctx *mb, int list, int x, int y, int w, int h, int ref, int16_t mvp[2])
+{
     mv_neighbour a, b, c;
-    neighbour(mb, bx - 1, by, first, &a);
-    neighbour(mb, bx, by - 1, first, &b);
-    neighbour(mb, bx + bw, by - 1, first, &c);
-    if (!c.available)
-        neighbour(mb, bx - 1, by - 1, first, &c);
+    neighbours_abc(mb, list, x, y, w, &a, &b, &c);
 
     if (!b.available && !c.available && a.available) {
         b = a;
@@ -101,12 +109,48 @@ void mvpred_predict(const mb_ctx *mb, int x, int y, int w, int h, int ref, int16
 void mvpred_skip(const mb_ctx *mb, int16_t mv[2])
 {
     mv_neighbour a, b;
-    neighbour(mb, -1, 0, 0, &a);
-    neighbour(mb, 0, -1, 0, &b);
+    neighbour(mb, 0, -1, 0, 0, &a);
+    neighbour(mb, 0, 0, -1, 0, &b);
     mv[0] = mv[1] = 0;
     if (!a.available || !b.available)
         return;
     if ((a.ref == 0 && !a.mv[0] && !a.mv[1]) || (b.ref == 0 && !b.mv[0] && !b.mv[1]))
         return;
-    mvpred_predict(mb, 0, 0, 16, 16, 0, mv);
+    mvpred_predict(mb, 0, 0, 0, 16, 16, 0, mv);
+}
+
+/* MinPositive() of 8.4.1.2.2. */
+static int min_positive(int x, int y)
+{
+    return x >= 0 && y >= 0 ? (x < y ? x : y) : (x > y ? x : y);
+}
+
+void mvpred_direct_spatial(mb_ctx *mb, const col_motion col[4])
+{
+    int16_t mvp[2][2] = { { 0, 0 }, { 0, 0 } };
+    for (int list = 0; list < 2; list++) {
+        mv_neighbour a, b, c;
+        neighbours_abc(mb, list, 0, 0, 16, &a, &b, &c);
+        mb->direct_ref[list] = min_positive(a.ref, min_positive(b.ref, c.ref));
+    }
+    /* Neither list used by any neighbour: both lists, zero vectors. */
+    int zero = mb->direct_ref[0] < 0 && mb->direct_ref[1] < 0;
+    if (zero)
+        mb->direct_ref[0] = mb->direct_ref[1] = 0;
+    for (int list = 0; list < 2; list++)
+        if (!zero && mb->direct_ref[list] >= 0)
+            mvpred_predict(mb, list, 0, 0, 16, 16, mb->direct_ref[list], mvp[list]);
+    /* A still co-located block (colZeroFlag; RefPicList1[0] is always a
+     * short-term picture here) zeroes the vector of a list whose
+     * reference is its index 0. */
+    for (int q = 0; q < 4; q++) {
+        int col_zero = col[q].ref == 0 && col[q].mv[0] >= -1 && col[q].mv[0] <= 1 && col[q].mv[1] >= -1 &&
+                       col[q].mv[1] <= 1;
+        for (int list = 0; list < 2; list++) {
+            int ref = mb->direct_ref[list];
+            int keep = !zero && ref >= 0 && !(ref == 0 && col_zero);
+            mb->direct_mv[list][q][0] = keep ? mvp[list][0] : 0;
+            mb->direct_mv[list][q][1] = keep ? mvp[list][1] : 0;
+        }
+    }
 }

@@ -100,7 +100,9 @@ static void vui_init(const h264_stream_desc *d, h264_vui *vui)
         vui->fixed_frame_rate = 1;
     }
     vui->bitstream_restriction = 1;
-    vui->max_num_reorder_frames = 0;
+    /* Each anchor is coded before the B pictures shown ahead of it, and
+     * those are not references: one picture at most waits for output. */
+    vui->max_num_reorder_frames = d->bframes > 0;
 }
 
 int h264_stream_init(const h264_stream_desc *d, h264_sps *sps, h264_pps *pps, char *err, size_t err_size)
@@ -275,6 +277,19 @@ void h264_write_pps(h264_bitstream *bs, const h264_pps *pps)
     bs_write_rbsp_trailing(bs);
 }
 
+/* ref_pic_list_modification() of one list (7.3.3.1). */
+static void write_ref_list_modification(h264_bitstream *bs, const h264_ref_list_op *ops, int count)
+{
+    bs_write_flag(bs, count > 0);
+    if (count <= 0)
+        return;
+    for (int i = 0; i < count; i++) {
+        bs_write_ue(bs, (uint32_t)ops[i].modification_of_pic_nums_idc);
+        bs_write_ue(bs, (uint32_t)ops[i].value);
+    }
+    bs_write_ue(bs, 3); /* end of the list's modifications */
+}
+
 void h264_write_slice_header(h264_bitstream *bs, const h264_sps *sps, const h264_pps *pps,
                              const h264_slice_header *sh)
 {
@@ -288,19 +303,17 @@ void h264_write_slice_header(h264_bitstream *bs, const h264_sps *sps, const h264
     if (sps->poc_type == 0)
         bs_write_bits(bs, sps->log2_max_poc_lsb, (uint32_t)sh->poc_lsb);
     if (sh->slice_type == H264_SLICE_B)
-        bs_write_flag(bs, 1); /* direct_spatial_mv_pred_flag */
+        bs_write_flag(bs, sh->direct_spatial_mv_pred);
     if (sh->slice_type != H264_SLICE_I) {
         bs_write_flag(bs, sh->num_ref_idx_active_override);
-        if (sh->num_ref_idx_active_override)
+        if (sh->num_ref_idx_active_override) {
             bs_write_ue(bs, (uint32_t)(sh->num_ref_idx_l0_active - 1));
-        bs_write_flag(bs, sh->num_ref_list_ops > 0);
-        if (sh->num_ref_list_ops > 0) {
-            for (int i = 0; i < sh->num_ref_list_ops; i++) {
-                bs_write_ue(bs, (uint32_t)sh->ref_list_ops[i].modification_of_pic_nums_idc);
-                bs_write_ue(bs, (uint32_t)sh->ref_list_ops[i].value);
-            }
-            bs_write_ue(bs, 3);
+            if (sh->slice_type == H264_SLICE_B)
+                bs_write_ue(bs, (uint32_t)(sh->num_ref_idx_l1_active - 1));
         }
+        write_ref_list_modification(bs, sh->ref_list_ops, sh->num_ref_list_ops);
+        if (sh->slice_type == H264_SLICE_B)
+            write_ref_list_modification(bs, sh->ref_list_ops_l1, sh->num_ref_list_ops_l1);
     }
     if (sh->nal_ref_idc) {
         if (idr) {

@@ -152,9 +152,23 @@ static int std_raster_4x4_of_luma(int x, int y)
     return ((y % 16) / 4) * 4 + (x % 16) / 4;
 }
 
-/* 8.7.2.1 for frame macroblocks in a P (or I) picture with one slice, one
- * reference list and no 8x8 transform; (xp, yp) and (xq, yq) are the
- * luma picture positions of p0 and q0. */
+/* The reference picture of a partition in a list, -1 when it does not use
+ * the list (prm->ref_pic NULL: the index is the picture). */
+static int std_ref_pic(const std_picture *pic, const mb_state *m, int list, int x, int y)
+{
+    int ref = m->ref[list][((y % 16) / 8) * 2 + (x % 16) / 8];
+    if (ref < 0)
+        return -1;
+    return pic->prm->ref_pic[list] ? pic->prm->ref_pic[list][ref] : ref;
+}
+
+static int std_mv_differ(const int16_t *a, const int16_t *b)
+{
+    return Abs(a[0] - b[0]) >= 4 || Abs(a[1] - b[1]) >= 4;
+}
+
+/* 8.7.2.1 for frame macroblocks with one slice and no 8x8 transform;
+ * (xp, yp) and (xq, yq) are the luma picture positions of p0 and q0. */
 static int std_bs(const std_picture *pic, int xp, int yp, int xq, int yq)
 {
     const mb_state *mp = std_mb_of_luma(pic, xp, yp);
@@ -169,14 +183,40 @@ static int std_bs(const std_picture *pic, int xp, int yp, int xq, int yq)
     int bp = std_raster_4x4_of_luma(xp, yp), bq = std_raster_4x4_of_luma(xq, yq);
     if (mp->nnz[bp] != 0 || mq->nnz[bq] != 0)
         return 2;
-    /* The partition containing each sample: its 8x8 quadrant's reference. */
-    int refp = mp->ref[((yp % 16) / 8) * 2 + (xp % 16) / 8];
-    int refq = mq->ref[((yq % 16) / 8) * 2 + (xq % 16) / 8];
-    if (refp != refq)
+    /* The pictures each side predicts from, as a set of (picture, vector)
+     * pairs regardless of the list that names them. */
+    int pics_p[2], pics_q[2], np = 0, nq = 0;
+    const int16_t *mvs_p[2], *mvs_q[2];
+    for (int list = 0; list < 2; list++) {
+        int a = std_ref_pic(pic, mp, list, xp, yp), b = std_ref_pic(pic, mq, list, xq, yq);
+        if (a >= 0) {
+            pics_p[np] = a;
+            mvs_p[np++] = mp->mv[list][bp];
+        }
+        if (b >= 0) {
+            pics_q[nq] = b;
+            mvs_q[nq++] = mq->mv[list][bq];
+        }
+    }
+    /* "different reference pictures or a different number of motion vectors" */
+    if (np != nq)
         return 1;
-    if (Abs(mp->mv[bp][0] - mq->mv[bq][0]) >= 4 || Abs(mp->mv[bp][1] - mq->mv[bq][1]) >= 4)
+    if (np == 1)
+        return pics_p[0] != pics_q[0] || std_mv_differ(mvs_p[0], mvs_q[0]);
+    int same_order = pics_p[0] == pics_q[0] && pics_p[1] == pics_q[1];
+    int swapped = pics_p[0] == pics_q[1] && pics_p[1] == pics_q[0];
+    if (!same_order && !swapped)
         return 1;
-    return 0;
+    if (pics_p[0] != pics_p[1]) {
+        /* Two pictures: the vectors used for the same picture differ. */
+        if (same_order)
+            return std_mv_differ(mvs_p[0], mvs_q[0]) || std_mv_differ(mvs_p[1], mvs_q[1]);
+        return std_mv_differ(mvs_p[0], mvs_q[1]) || std_mv_differ(mvs_p[1], mvs_q[0]);
+    }
+    /* Both vectors of both blocks for one picture: both pairings differ. */
+    int straight = std_mv_differ(mvs_p[0], mvs_q[0]) || std_mv_differ(mvs_p[1], mvs_q[1]);
+    int crossed = std_mv_differ(mvs_p[0], mvs_q[1]) || std_mv_differ(mvs_p[1], mvs_q[0]);
+    return straight && crossed;
 }
 
 /* qPp/qPq of 8.7.2.2: I_PCM counts as QPY 0. */
@@ -260,39 +300,45 @@ static void std_deblock_picture(std_picture *pic)
 
 /* ---- random inputs ---- */
 
-static void random_mb_state(rng *r, mb_state *m, const mb_state *left)
+/* b_picture: references in both lists (some blocks bi-predicted). */
+static void random_mb_state(rng *r, mb_state *m, const mb_state *left, int b_picture)
 {
     memset(m, 0, sizeof(*m));
-    m->type = (uint8_t)(rng_chance(r, 30) ? rng_range(r, MB_I4x4, MB_PCM) : rng_range(r, MB_P_SKIP, MB_P_8x8));
+    memset(m->ref, -1, sizeof(m->ref));
+    int last_inter = b_picture ? MB_B_16x16 : MB_P_8x8;
+    m->type = (uint8_t)(rng_chance(r, 30) ? rng_range(r, MB_I4x4, MB_PCM) : rng_range(r, MB_P_SKIP, last_inter));
     m->qp = (int8_t)rng_range(r, 0, 51);
     if (mb_type_is_intra(m->type)) {
         /* Garbage motion that must be ignored. */
-        for (int i = 0; i < 4; i++)
-            m->ref[i] = -1;
         for (int b = 0; b < 16; b++) {
             m->nnz[b] = (uint8_t)(rng_chance(r, 50) ? 0 : rng_range(r, 1, 16));
-            m->mv[b][0] = (int16_t)rng_range(r, -100, 100);
-            m->mv[b][1] = (int16_t)rng_range(r, -100, 100);
+            m->mv[0][b][0] = (int16_t)rng_range(r, -100, 100);
+            m->mv[0][b][1] = (int16_t)rng_range(r, -100, 100);
         }
         return;
     }
     /* Vectors near a few bases, sometimes the left neighbour's, so that
      * differences on both sides of 4 occur inside and across macroblocks. */
-    int base_x = rng_range(r, -2, 2) * 3, base_y = rng_range(r, -2, 2) * 3;
-    if (left && !mb_type_is_intra(left->type) && rng_chance(r, 40)) {
-        base_x = left->mv[3][0];
-        base_y = left->mv[3][1];
+    int uniform_ref = rng_chance(r, 60), noisy = rng_chance(r, 50);
+    int lists = b_picture ? rng_range(r, 1, 3) : 1;
+    for (int list = 0; list < 2; list++) {
+        if (!(lists & (1 << list)))
+            continue;
+        int base_x = rng_range(r, -2, 2) * 3, base_y = rng_range(r, -2, 2) * 3;
+        if (left && left->ref[list][1] >= 0 && rng_chance(r, 40)) {
+            base_x = left->mv[list][3][0];
+            base_y = left->mv[list][3][1];
+        }
+        for (int i = 0; i < 4; i++)
+            m->ref[list][i] = (int8_t)(uniform_ref ? 0 : rng_range(r, 0, 2));
+        for (int b = 0; b < 16; b++) {
+            m->mv[list][b][0] = (int16_t)(base_x + (noisy ? rng_range(r, -5, 5) : 0));
+            m->mv[list][b][1] = (int16_t)(base_y + (noisy ? rng_range(r, -5, 5) : 0));
+        }
     }
-    int uniform_ref = rng_chance(r, 60);
-    for (int i = 0; i < 4; i++)
-        m->ref[i] = (int8_t)(uniform_ref ? 0 : rng_range(r, 0, 2));
-    int noisy = rng_chance(r, 50);
-    for (int b = 0; b < 16; b++) {
-        if (m->type != MB_P_SKIP && rng_chance(r, 25))
+    for (int b = 0; b < 16; b++)
+        if (m->type != MB_P_SKIP && m->type != MB_B_SKIP && rng_chance(r, 25))
             m->nnz[b] = (uint8_t)rng_range(r, 1, 16);
-        m->mv[b][0] = (int16_t)(base_x + (noisy ? rng_range(r, -5, 5) : 0));
-        m->mv[b][1] = (int16_t)(base_y + (noisy ? rng_range(r, -5, 5) : 0));
-    }
     for (int c = 16; c < 24; c++)
         m->nnz[c] = (uint8_t)rng_range(r, 0, 3); /* chroma counts play no part */
 }
@@ -435,13 +481,19 @@ static int test_pictures(rng *r)
                 random_plane(r, orig.buf[c], orig.stride[c], pw, ph, (int)orig.stride[c] - pw);
                 memcpy(got.buf[c], orig.buf[c], orig.size[c]);
             }
+            /* Every other picture is a B picture whose lists name some
+             * pictures twice (the same picture through list 0 and list 1,
+             * or twice in one list), which bS must see as one picture. */
+            int b_picture = it & 1;
             for (int i = 0; i < mb_width * mb_height; i++)
-                random_mb_state(r, &mbs[i], i % mb_width ? &mbs[i - 1] : NULL);
+                random_mb_state(r, &mbs[i], i % mb_width ? &mbs[i - 1] : NULL, b_picture);
+            static const int8_t l0_pics[3] = { 4, 2, 4 }, l1_pics[3] = { 2, 7, 4 };
             deblock_params prm = {
                 .disable_idc = rng_chance(r, 20) ? 2 : 0,
                 .alpha_c0_offset = 2 * rng_range(r, -6, 6),
                 .beta_offset = 2 * rng_range(r, -6, 6),
                 .chroma_qp_index_offset = rng_range(r, -12, 12),
+                .ref_pic = { b_picture ? l0_pics : NULL, b_picture ? l1_pics : NULL },
             };
             char label[64];
             snprintf(label, sizeof(label), "random picture %d", it);
@@ -519,10 +571,11 @@ static int test_thresholds(rng *r)
             for (int m = 0; m < 2; m++) {
                 mbs[m].type = MB_P_16x16;
                 mbs[m].qp = (int8_t)index;
+                memset(mbs[m].ref[1], -1, sizeof(mbs[m].ref[1]));
             }
             if (bs == 1)
                 for (int b = 0; b < 16; b++)
-                    mbs[0].mv[b][0] = (int16_t)((b & 3) >= 2 ? 4 : 0); /* only the edge at x 8 */
+                    mbs[0].mv[0][b][0] = (int16_t)((b & 3) >= 2 ? 4 : 0); /* only the edge at x 8 */
             if (bs == 2)
                 for (int b = 2; b < 16; b += 4)
                     mbs[0].nnz[b] = 1;

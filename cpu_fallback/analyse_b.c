@@ -1,0 +1,128 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Macroblock decision in B pictures: an exact early B_Skip test on the
+ * spatial direct prediction, then B_Direct_16x16, a 16x16 search in each
+ * list, the average of the two best (bi-prediction) and intra; the lowest
+ * SATD + lambda * bits wins and is coded into the recon.
+ */
+#include <limits.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Approximate header bits of each macroblock type: mb_type ue(v) of
+ * Table 7-14 (0 direct, 1 and 2 one list, 3 both, 23.. intra). */
+#define BITS_B_DIRECT 1
+#define BITS_B_ONE_LIST 3
+#define BITS_B_BI 5
+#define BITS_INTRA_IN_B 9
+
+typedef struct list_choice {
+    int ref, cost;
+    int16_t mv[2], mvp[2];
+} list_choice;
+
+static int mvd_bits(const cpu_encoder *enc, const list_choice *c)
+{
+    return enc->mvd_bits[4096 + c->mv[0] - c->mvp[0]] + enc->mvd_bits[4096 + c->mv[1] - c->mvp[1]];
+}
+
+static int ref_idx_bits(int ref, int num_refs)
+{
+    return num_refs <= 1 ? 0 : num_refs == 2 ? 1 : bs_size_ue((uint32_t)ref);
+}
+
+/* The best 16x16 vector of each reference of a list, starting from the
+ * direct vector of that list when there is one. */
+static void search_list(cpu_encoder *enc, mb_ctx *mb, int list, list_choice *best)
+{
+    const int16_t *hint = mb->direct_ref[list] >= 0 ? mb->direct_mv[list][0] : NULL;
+    best->cost = INT_MAX;
+    for (int ref = 0; ref < enc->num_refs[list]; ref++) {
+        list_choice c = { .ref = ref };
+        c.cost = mb_search(enc, mb, list, ref, 0, 0, 16, 16, PIXEL_16x16, hint, c.mv, c.mvp) +
+                 mb->lambda * BITS_B_ONE_LIST;
+        if (c.cost < best->cost)
+            *best = c;
+    }
+}
+
+/* The cost of averaging the two lists' best predictions. */
+static int bi_cost(cpu_encoder *enc, mb_ctx *mb, const list_choice l[2])
+{
+    uint8_t pred[2][16 * 16];
+    for (int list = 0; list < 2; list++)
+        mb_predict_luma(enc, mb, list, l[list].ref, l[list].mv, 0, 0, 16, 16, pred[list], 16);
+    enc->mcf.pixel_avg(pred[0], 16, pred[0], 16, pred[1], 16, 16, 16);
+    int bits = BITS_B_BI;
+    for (int list = 0; list < 2; list++)
+        bits += mvd_bits(enc, &l[list]) + ref_idx_bits(l[list].ref, enc->num_refs[list]);
+    return enc->pixf.satd[PIXEL_16x16](mb->src[0], mb->stride[0], pred[0], 16) + mb->lambda * bits;
+}
+
+static void choose_16x16(mb_ctx *mb, int lists, const list_choice l[2])
+{
+    mb->type = MB_B_16x16;
+    mb->num_parts = 1;
+    mb->part_lists[0] = lists;
+    for (int list = 0; list < 2; list++) {
+        mb->part_ref[list][0] = l[list].ref;
+        memcpy(mb->part_mv[list][0], l[list].mv, sizeof(l[list].mv));
+        memcpy(mb->part_mvp[list][0], l[list].mvp, sizeof(l[list].mvp));
+    }
+}
+
+void mb_analyse_b(cpu_encoder *enc, mb_ctx *mb)
+{
+    mvpred_direct_spatial(mb, enc->col_l1 + 4 * (mb->state - enc->mbs));
+    int probe = mb_probe_skip_b(enc, mb);
+    if (probe > 0)
+        return;
+    /* The probe left the direct luma prediction in the recon. */
+    int direct_cost = probe < 0 ? INT_MAX
+                                : enc->pixf.satd[PIXEL_16x16](mb->src[0], mb->stride[0], mb->rec[0], mb->stride[0]) +
+                                      mb->lambda * BITS_B_DIRECT;
+
+    list_choice l[2];
+    search_list(enc, mb, 0, &l[0]);
+    search_list(enc, mb, 1, &l[1]);
+    int cost_bi = bi_cost(enc, mb, l);
+    int best_lists = l[1].cost < l[0].cost ? PRED_L1 : PRED_L0;
+    int inter_cost = l[best_lists - 1].cost;
+    if (cost_bi < inter_cost) {
+        best_lists = PRED_BI;
+        inter_cost = cost_bi;
+    }
+    if (direct_cost <= inter_cost) {
+        best_lists = 0;
+        inter_cost = direct_cost;
+    }
+
+    int cost16 = mb_intra16x16_cost(enc, mb) + mb->lambda * BITS_INTRA_IN_B;
+    int cost4 = INT_MAX;
+    if (enc->opt.intra4x4_in_p && cost16 < inter_cost * 2) {
+        cost4 = mb_intra4x4_code(enc, mb, inter_cost < cost16 ? inter_cost : cost16);
+        mb->skip_pred = 0; /* the recon now holds intra blocks */
+    }
+    if (cost16 < inter_cost || cost4 < inter_cost) {
+        mb_clear_motion(mb->state);
+        mb_intra_finish(enc, mb, cost16, cost4);
+        return;
+    }
+    if (best_lists) {
+        mb->skip_pred = 0;
+        choose_16x16(mb, best_lists, l);
+    } else {
+        mb->type = MB_B_DIRECT;
+    }
+    mb_store_motion(mb);
+    mb_predict_inter(enc, mb);
+    if (mb_encode_inter(enc, mb) < 0) {
+        mb_encode_pcm(enc, mb);
+        return;
+    }
+    /* Direct prediction with nothing to code is B_Skip. */
+    if (mb->type == MB_B_DIRECT && !mb->cbp_luma && !mb->cbp_chroma)
+        mb->type = MB_B_SKIP;
+}
