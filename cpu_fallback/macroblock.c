@@ -254,15 +254,34 @@ void mb_encode_pcm(cpu_encoder *enc, mb_ctx *mb)
     mb->type = MB_PCM;
 }
 
+/* A vector as one 32-bit word, to fill the state a row of blocks at a time. */
+static inline uint32_t pack_mv(int ref, const int16_t mv[2])
+{
+    uint32_t word = 0;
+    if (ref >= 0)
+        memcpy(&word, mv, sizeof(word));
+    return word;
+}
+
+static inline void fill_mvs(int16_t (*dst)[2], uint32_t word, int count)
+{
+    for (int i = 0; i < count; i++)
+        memcpy(dst[i], &word, sizeof(word));
+}
+
+/* One reference and vector for a whole list of the macroblock. */
+static void store_list(mb_state *st, int list, int ref, const int16_t mv[2])
+{
+    memset(st->ref[list], ref, sizeof(st->ref[list]));
+    fill_mvs(st->mv[list], pack_mv(ref, mv), 16);
+}
+
 static void store_quadrant(mb_state *st, int q, int list, int ref, const int16_t mv[2])
 {
-    int b0 = (q >> 1) * 8 + (q & 1) * 2;
-    int16_t x = ref >= 0 ? mv[0] : 0, y = ref >= 0 ? mv[1] : 0;
-    for (int b = 0; b < 4; b++) {
-        int raster = b0 + (b >> 1) * 4 + (b & 1);
-        st->mv[list][raster][0] = x;
-        st->mv[list][raster][1] = y;
-    }
+    int16_t (*row)[2] = st->mv[list] + (q >> 1) * 8 + (q & 1) * 2;
+    uint32_t word = pack_mv(ref, mv);
+    fill_mvs(row, word, 2);
+    fill_mvs(row + 4, word, 2);
     st->ref[list][q] = (int8_t)ref;
 }
 
@@ -277,25 +296,28 @@ void mb_store_motion(mb_ctx *mb)
     mb_state *st = mb->state;
     st->type = (uint8_t)mb->type;
     if (mb->type == MB_P_SKIP) {
-        for (int q = 0; q < 4; q++) {
-            store_quadrant(st, q, 0, 0, mb->skip_mv);
-            store_quadrant(st, q, 1, -1, mb->skip_mv);
-        }
+        store_list(st, 0, 0, mb->skip_mv);
+        store_list(st, 1, -1, mb->skip_mv);
         return;
     }
     if (mb->type == MB_B_SKIP || mb->type == MB_B_DIRECT) {
-        for (int q = 0; q < 4; q++)
-            for (int list = 0; list < 2; list++)
+        for (int list = 0; list < 2; list++)
+            for (int q = 0; q < 4; q++)
                 store_quadrant(st, q, list, mb->direct_ref[list], mb->direct_mv[list][q]);
         return;
     }
-    /* Each 8x8 quadrant takes the vectors and references of the partition
-     * covering it, in the lists that partition uses. */
-    for (int q = 0; q < 4; q++) {
-        int p = mb->type == MB_P_16x8 ? q >> 1 : mb->type == MB_P_8x16 ? q & 1 : mb->type == MB_P_8x8 ? q : 0;
-        for (int list = 0; list < 2; list++)
+    for (int list = 0; list < 2; list++) {
+        if (mb->num_parts == 1) {
+            store_list(st, list, mb->part_lists[0] & (1 << list) ? mb->part_ref[list][0] : -1, mb->part_mv[list][0]);
+            continue;
+        }
+        /* Each 8x8 quadrant takes the vectors and references of the
+         * partition covering it, in the lists that partition uses. */
+        for (int q = 0; q < 4; q++) {
+            int p = mb->type == MB_P_16x8 ? q >> 1 : mb->type == MB_P_8x16 ? q & 1 : q;
             store_quadrant(st, q, list, mb->part_lists[p] & (1 << list) ? mb->part_ref[list][p] : -1,
                            mb->part_mv[list][p]);
+        }
     }
 }
 
