@@ -180,7 +180,7 @@ void nvenc_params_apply(const hwenc_config *c, const nvenc_caps *caps, const nve
 
     cfg->version = NV_ENC_CONFIG_VER;
     cfg->gopLength = gop;
-    cfg->frameIntervalP = 1;     /* I and P only: the HAL plans no B-frames */
+    cfg->frameIntervalP = 1;     /* I and P only: this backend reports no B frames to the HAL */
     cfg->frameFieldMode = NV_ENC_PARAMS_FRAME_FIELD_MODE_FRAME;
     cfg->rcParams.version = NV_ENC_RC_PARAMS_VER;
     nvenc_params_rate_control(c, &cfg->rcParams);
