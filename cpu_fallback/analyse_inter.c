@@ -118,9 +118,14 @@ static int search_partitions(cpu_encoder *enc, mb_ctx *mb, int type, int ref, co
     int cost = 0;
     mb->type = type;
     mb->num_parts = g->count;
+    /* Partitions not searched yet are stored too (the decoder-order rules
+     * of MV prediction ignore them): give them defined values. */
     for (int p = 0; p < g->count; p++) {
         mb->part_lists[p] = PRED_L0;
         mb->part_ref[0][p] = ref;
+        mb->part_mv[0][p][0] = mb->part_mv[0][p][1] = 0;
+    }
+    for (int p = 0; p < g->count; p++) {
         cost += mb_search(enc, mb, 0, ref, g->x[p], g->y[p], g->w, g->h, g->pixel_partition, hint,
                           mb->part_mv[0][p], mb->part_mvp[0][p]);
         mb_store_motion(mb);
