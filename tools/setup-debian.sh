@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(
-    build-essential cmake pkg-config
+    build-essential cmake pkg-config valgrind
     libavcodec-dev libavformat-dev libavutil-dev libswscale-dev ffmpeg
     libva-dev libdrm-dev libffmpeg-nvenc-dev libvulkan-dev libvulkan1 mesa-vulkan-drivers
     libx264-dev libopenh264-dev

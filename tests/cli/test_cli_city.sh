@@ -15,7 +15,7 @@ passed=0
 fail=0
 check() { if "$@"; then echo "ok   $*"; passed=$((passed + 1)); else echo "FAIL $*"; fail=$((fail + 1)); fi; }
 
-for args in "--preset ultrafast --qp 27" "--preset veryfast --crf 24 --threads 2" "--preset superfast --bitrate 1500 --vbv-maxrate 1500 --vbv-bufsize 1500 --keyint 30"; do
+for args in "--preset ultrafast --qp 27" "--preset veryfast --crf 24 --threads 2" "--preset superfast --bitrate 1500 --vbv-maxrate 1500 --vbv-bufsize 1500 --keyint 30" "--preset medium --bframes 3 --ref 2 --threads 2"; do
     # shellcheck disable=SC2086
     "$hwenc" encode "$clip" -o "$work/city.264" --recon "$work/recon.y4m" --frames 40 --quiet $args
     ffmpeg -v error -xerror -i "$work/city.264" -f rawvideo -pix_fmt yuv420p "$work/decoded.yuv" -y
