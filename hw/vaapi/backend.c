@@ -105,8 +105,9 @@ static int choose_rc(const vaapi_device *dev, const vaapi_caps *caps, const hwen
 
 static int max_refs(const vaapi_caps *caps)
 {
-    /* A driver that insists on a non-empty list 1 cannot code our P
-     * pictures (we have no B or generalised-P pictures yet): intra only. */
+    /* A driver that insists on a non-empty list 1 for every inter picture
+     * cannot code our P pictures (we have no generalised-P pictures, which
+     * would be B slices with both lists in the past): intra only. */
     if (caps->prediction_direction != VAAPI_ATTR_UNSUPPORTED &&
         (caps->prediction_direction & VA_PREDICTION_DIRECTION_BI_NOT_EMPTY))
         return 0;

@@ -5,7 +5,8 @@
  * itself (LIBVA_DRIVERS_PATH, LIBVA_DRIVER_NAME=hwenctest). It checks every
  * call against libva's contract, models the capability variants of real
  * drivers, injects failures, and codes real H.264 from the parameters it
- * receives with the project's CPU picture encoder. doc: tests/vaapi/README.md.
+ * receives with the project's CPU picture encoder. What it models is
+ * summarised in hw/vaapi/README.md.
  *
  * Environment:
  *   HWENCTEST_VA_CAPS   comma list: no-packed (EncPackedHeaders = NONE),
