@@ -276,6 +276,36 @@ static void check_bad_input(const char *hwbench, const char *dir, const char *go
     free(text);
 }
 
+/* A rate point the encoder refuses (1 Gbit/s is beyond every level at
+ * this size) fails its row with the encoder's reason; the next rate point
+ * still runs; exit status 1. */
+static void check_refused_rate(const char *hwbench, const char *dir)
+{
+    char cmd[2048], path[512], err[128];
+    snprintf(cmd, sizeof(cmd),
+             "'%s' --encoders cpu --bitrate 1000000,300 --repeat 1 --warmup 0 --out '%s/refused' '%s/clip.y4m' "
+             ">'%s/refused.txt' 2>&1",
+             hwbench, dir, dir, dir);
+    CHECK(run(cmd) == 1, "refused-rate run must exit with 1");
+    snprintf(path, sizeof(path), "%s/refused/results.json", dir);
+    char *text = read_file(path);
+    json_value *doc = text ? json_parse(text, err, sizeof(err)) : NULL;
+    const json_value *rows = json_get(doc, "rows");
+    CHECK(rows && rows->n == 2, "refused-rate rows");
+    if (rows && rows->n == 2) {
+        const char *reason = str(&rows->items[0], "reason");
+        CHECK(str(&rows->items[0], "status") && !strcmp(str(&rows->items[0], "status"), "failed") && reason &&
+                  strstr(reason, "level"),
+              "1 Gbit/s row: %s", reason ? reason : "no reason");
+        CHECK(is_null(&rows->items[0], "bitrate_kbps"), "the refused row's bitrate must be null");
+        CHECK(str(&rows->items[1], "status") && !strcmp(str(&rows->items[1], "status"), "ok") &&
+                  num(&rows->items[1], "bitrate_kbps") > 0,
+              "the 300 kb/s row after the refused one must run");
+    }
+    json_free(doc);
+    free(text);
+}
+
 int main(int argc, char **argv)
 {
     char dir[] = "/tmp/hwbench-e2e-XXXXXX", path[512], cmd[2048], list[256];
@@ -309,6 +339,7 @@ int main(int argc, char **argv)
     snprintf(path, sizeof(path), "%s/out", dir);
     check_files(path, series);
     check_bad_input(argv[1], dir, series[1]);
+    check_refused_rate(argv[1], dir);
     if (failures) {
         fprintf(stderr, "%d failures; files kept in %s\n", failures, dir);
         return 1;
