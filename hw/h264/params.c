@@ -116,6 +116,11 @@ int h264_stream_init(const h264_stream_desc *d, h264_sps *sps, h264_pps *pps, ch
     }
     int mb_w = (d->width + 15) / 16, mb_h = (d->height + 15) / 16;
     int level = h264_level_for(d->width, d->height, d->fps_num, d->fps_den, d->max_refs, d->bitrate_kbps);
+    if (!level && d->bitrate_kbps > 0 && h264_level_for(d->width, d->height, d->fps_num, d->fps_den, d->max_refs, 0)) {
+        snprintf(err, err_size, "a peak bitrate of %d kb/s exceeds every H.264 level (level 6.2 allows at most %d kb/s)",
+                 d->bitrate_kbps, level_limits[sizeof(level_limits) / sizeof(level_limits[0]) - 1].max_br);
+        return -1;
+    }
     if (!level) {
         snprintf(err, err_size,
                  "%dx%d at %d/%d fps with %d reference frames exceeds every H.264 level "
