@@ -22,7 +22,10 @@ if [ ${#missing[@]} -eq 0 ]; then
 fi
 
 as_root=()
-[ "$(id -u)" -eq 0 ] || as_root=(sudo)
+if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || { echo "setup-debian: run as root, or install sudo, to install: ${missing[*]}" >&2; exit 1; }
+    as_root=(sudo)
+fi
 echo "setup-debian: installing ${missing[*]}"
 "${as_root[@]}" apt-get update -qq
 DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -253,7 +253,7 @@ static int parse_y4m_header(FILE *f, video_info *info, char *err, size_t err_siz
         if (ret == -1 && len == 0)
             set_err(err, err_size, "not a Y4M file: empty input (missing YUV4MPEG2 signature)");
         else
-            set_err(err, err_size, "not a Y4M file: missing YUV4MPEG2 signature");
+            set_err(err, err_size, "not a Y4M file: missing YUV4MPEG2 signature (for raw I420 give --size WxH)");
         return VIDEO_IO_ERROR;
     }
     if (ret == -1) {

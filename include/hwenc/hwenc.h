@@ -235,7 +235,8 @@ HWENC_API int hwenc_open(const hwenc_config *cfg, hwenc_encoder **enc);
  * failure; under `auto` it lists why each backend was passed over. */
 HWENC_API int hwenc_open_ex(const hwenc_config *cfg, hwenc_encoder **enc, char *err, size_t err_size);
 
-/* The backend actually in use, and its device/driver description. */
+/* The backend actually in use; its device and driver are in the
+ * hwenc_get_selection entry of the same backend. */
 HWENC_API enum hwenc_backend hwenc_get_backend(const hwenc_encoder *enc);
 /* Why each backend was or was not chosen when the encoder was opened, in
  * probe order; returns the number of entries. */
