@@ -164,6 +164,15 @@ static decl_pixel_copy_fn(pixel_copy_c)
     pixel_copy_wxh(dst, dst_stride, src, src_stride, w, h);
 }
 
+static decl_downscale_2x2_fn(downscale_2x2_c)
+{
+    for (int y = 0; y < h; y++, dst += dst_stride, src += 2 * src_stride) {
+        const uint8_t *below = src + src_stride;
+        for (int x = 0; x < w; x++)
+            dst[x] = (uint8_t)((src[2 * x] + src[2 * x + 1] + below[2 * x] + below[2 * x + 1] + 2) >> 2);
+    }
+}
+
 const uint8_t *mc_get_ref(const mc_dsp *dsp, uint8_t *buf, ptrdiff_t buf_stride, ptrdiff_t *out_stride,
                           const uint8_t *const planes[4], ptrdiff_t stride, int mvx, int mvy, int w, int h)
 {
@@ -188,6 +197,7 @@ void mc_dsp_init(mc_dsp *dsp, uint32_t cpu_flags)
     dsp->mc_chroma = mc_chroma_c;
     dsp->pixel_avg = pixel_avg_c;
     dsp->pixel_copy = pixel_copy_c;
+    dsp->downscale_2x2 = downscale_2x2_c;
 #if HWENC_ARCH_X86
     mc_dsp_init_x86(dsp, cpu_flags);
 #else

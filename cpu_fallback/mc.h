@@ -89,6 +89,12 @@ typedef decl_pixel_avg_fn(*pixel_avg_fn);
     void (name)(uint8_t *dst, ptrdiff_t dst_stride, const uint8_t *src, ptrdiff_t src_stride, int w, int h)
 typedef decl_pixel_copy_fn(*pixel_copy_fn);
 
+/* Half-size picture for analysis: dst[x] of row y is the rounded mean of
+ * the 2x2 block at (2x, 2y) of src, for w outputs per row and h rows. */
+#define decl_downscale_2x2_fn(name) \
+    void (name)(uint8_t *dst, ptrdiff_t dst_stride, const uint8_t *src, ptrdiff_t src_stride, int w, int h)
+typedef decl_downscale_2x2_fn(*downscale_2x2_fn);
+
 typedef struct mc_dsp {
     hpel_filter_fn hpel_filter;
     frame_expand_border_fn frame_expand_border;
@@ -96,6 +102,7 @@ typedef struct mc_dsp {
     mc_chroma_fn mc_chroma;
     pixel_avg_fn pixel_avg;
     pixel_copy_fn pixel_copy;
+    downscale_2x2_fn downscale_2x2;
 } mc_dsp;
 
 void mc_dsp_init(mc_dsp *dsp, uint32_t cpu_flags);

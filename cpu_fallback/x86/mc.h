@@ -15,6 +15,7 @@ decl_frame_expand_border_fn(frame_expand_border_sse2);
 decl_get_luma_fn(get_luma_sse2);
 decl_pixel_avg_fn(pixel_avg_sse2);
 decl_pixel_copy_fn(pixel_copy_sse2);
+decl_downscale_2x2_fn(downscale_2x2_sse2);
 
 decl_hpel_filter_fn(hpel_filter_ssse3);
 decl_mc_chroma_fn(mc_chroma_ssse3);
@@ -29,6 +30,7 @@ static inline void mc_dsp_init_x86(mc_dsp *dsp, uint32_t flags)
     dsp->get_luma = get_luma_sse2;
     dsp->pixel_avg = pixel_avg_sse2;
     dsp->pixel_copy = pixel_copy_sse2;
+    dsp->downscale_2x2 = downscale_2x2_sse2;
 
     if (!(flags & CPU_SSSE3))
         return;

@@ -2,7 +2,8 @@
  * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
  *
  * SSE2 motion compensation: block copy and average, quarter-pel luma from
- * the precomputed half-pel planes, and frame border extension.
+ * the precomputed half-pel planes, frame border extension, and the 2x2
+ * downscale of the analysis pictures.
  * pavgb is exactly (a + b + 1) >> 1, so every quarter-pel position is one
  * instruction per 16 samples.
  */
@@ -152,5 +153,39 @@ decl_frame_expand_border_fn(frame_expand_border_sse2)
     for (int y = 1; y <= pad; y++) {
         copy_row(plane - y * stride - pad, first, row_len);
         copy_row(plane + (height - 1 + y) * stride - pad, last, row_len);
+    }
+}
+
+/* Sums of horizontal sample pairs of 16 bytes as 8 words. */
+static inline __m128i pair_sums(__m128i v)
+{
+    const __m128i low_bytes = _mm_set1_epi16(0x00ff);
+    return _mm_add_epi16(_mm_and_si128(v, low_bytes), _mm_srli_epi16(v, 8));
+}
+
+/* 8 outputs from 16 samples of each of two rows: (a + b + c + d + 2) >> 2
+ * in words, which cannot overflow (4 * 255 + 2). */
+static inline __m128i downscale_8(const uint8_t *s0, const uint8_t *s1)
+{
+    const __m128i sum = _mm_add_epi16(pair_sums(_mm_loadu_si128((const __m128i *)s0)),
+                                      pair_sums(_mm_loadu_si128((const __m128i *)s1)));
+    return _mm_srli_epi16(_mm_add_epi16(sum, _mm_set1_epi16(2)), 2);
+}
+
+decl_downscale_2x2_fn(downscale_2x2_sse2)
+{
+    for (int y = 0; y < h; y++, dst += dst_stride, src += 2 * src_stride) {
+        const uint8_t *below = src + src_stride;
+        int x = 0;
+        for (; x + 16 <= w; x += 16)
+            _mm_storeu_si128((__m128i *)(dst + x), _mm_packus_epi16(downscale_8(src + 2 * x, below + 2 * x),
+                                                                     downscale_8(src + 2 * x + 16, below + 2 * x + 16)));
+        if (x + 8 <= w) {
+            const __m128i v = downscale_8(src + 2 * x, below + 2 * x);
+            _mm_storel_epi64((__m128i *)(dst + x), _mm_packus_epi16(v, v));
+            x += 8;
+        }
+        for (; x < w; x++)
+            dst[x] = (uint8_t)((src[2 * x] + src[2 * x + 1] + below[2 * x] + below[2 * x + 1] + 2) >> 2);
     }
 }

@@ -8,6 +8,7 @@
 #include "analysis.h"
 /* The HAL reuses the CPU encoder's block kernels (SAD, SATD). */
 #include "cpu.h"
+#include "mc.h"
 #include "pixel.h"
 
 int frame_analysis_init(frame_analysis *fa, int width, int height)
@@ -32,21 +33,20 @@ void frame_analysis_free(frame_analysis *fa)
     memset(fa, 0, sizeof(*fa));
 }
 
-/* 2x2 box downscale, replicating the last column and row into the padding.
- * The inner loop has no clamps so the compiler can vectorise it. */
-static void downscale(uint8_t *dst, int dw, int dh, const uint8_t *src, ptrdiff_t stride, int w, int h)
+/* 2x2 box downscale, replicating the last column and row into the padding
+ * (the picture is even-sized, so a clamped pair stays inside it). */
+static void downscale(const mc_dsp *mc, uint8_t *dst, int dw, int dh, const uint8_t *src, ptrdiff_t stride, int w,
+                      int h)
 {
-    const int inner = dw < w / 2 ? dw : w / 2;
+    const int inner_w = dw < w / 2 ? dw : w / 2, inner_h = dh < h / 2 ? dh : h / 2;
+    mc->downscale_2x2(dst, dw, src, stride, inner_w, inner_h);
+    for (int y = inner_h; y < dh; y++)
+        mc->downscale_2x2(dst + y * dw, dw, src + (h - 2) * stride, stride, inner_w, 1);
     for (int y = 0; y < dh; y++) {
         const int y0 = 2 * y < h ? 2 * y : h - 2;
         const uint8_t *s0 = src + y0 * stride, *s1 = s0 + stride;
-        uint8_t *d = dst + y * dw;
-        for (int x = 0; x < inner; x++)
-            d[x] = (uint8_t)((s0[2 * x] + s0[2 * x + 1] + s1[2 * x] + s1[2 * x + 1] + 2) >> 2);
-        for (int x = inner; x < dw; x++) {
-            const int x0 = 2 * x < w ? 2 * x : w - 2;
-            d[x] = (uint8_t)((s0[x0] + s0[x0 + 1] + s1[x0] + s1[x0 + 1] + 2) >> 2);
-        }
+        for (int x = inner_w; x < dw; x++)
+            dst[y * dw + x] = (uint8_t)((s0[w - 2] + s0[w - 1] + s1[w - 2] + s1[w - 1] + 2) >> 2);
     }
 }
 
@@ -101,17 +101,20 @@ static int inter_cost_8x8(const frame_analysis *fa, const pixel_dsp *dsp, const 
 void frame_analysis_run(frame_analysis *fa, const uint8_t *luma, ptrdiff_t stride, int width, int height,
                         frame_cost *cost)
 {
-    /* The CPU encoder's block kernels at the level every x86-64 CPU has
+    /* The CPU encoder's kernels at the level every x86-64 CPU has
      * (SSE2), so no CPU detection per frame; the results do not depend on
      * the level. */
     pixel_dsp dsp;
+    mc_dsp mc;
 #if defined(__x86_64__) || defined(_M_X64)
     pixel_dsp_init(&dsp, CPU_SSE2);
+    mc_dsp_init(&mc, CPU_SSE2);
 #else
     pixel_dsp_init(&dsp, 0);
+    mc_dsp_init(&mc, 0);
 #endif
     uint8_t *cur = fa->lowres[fa->current], *prev = fa->lowres[fa->current ^ 1];
-    downscale(cur, fa->width, fa->height, luma, stride, width, height);
+    downscale(&mc, cur, fa->width, fa->height, luma, stride, width, height);
     memset(cost, 0, sizeof(*cost));
     for (int by = 0; by < fa->height; by += 8) {
         for (int bx = 0; bx < fa->width; bx += 8) {

@@ -290,6 +290,43 @@ static void check_frame_expand_border(const mc_dsp *dsp)
     checkasm_rect_free(&r);
 }
 
+static void check_downscale_2x2(const mc_dsp *dsp)
+{
+    downscale_2x2_fn ref;
+    if (!(ref = (downscale_2x2_fn)check_func(dsp->downscale_2x2, "downscale_2x2")))
+        return;
+    /* Output widths below, at and around the vector sizes. */
+    static const int widths[] = { 1, 3, 7, 8, 9, 15, 16, 17, 24, 31, 32, 33, 100, 360 };
+    for (size_t i = 0; i < sizeof(widths) / sizeof(widths[0]); i++) {
+        for (int pattern = 0; pattern < 2; pattern++) {
+            const int w = widths[i], h = checkasm_rand_range(1, 5);
+            checkasm_rect src, a, b;
+            checkasm_rect_init(&src, 2 * w, 2 * h, 0);
+            fill_source(&src, pattern);
+            checkasm_rect_init(&a, w, h, 0);
+            checkasm_rect_init(&b, w, h, a.stride);
+            ref(a.pix, a.stride, src.pix, src.stride, w, h);
+            dsp->downscale_2x2(b.pix, b.stride, src.pix, src.stride, w, h);
+            const int bad = checkasm_rect_check(&a, &b, "downscaled");
+            if (bad)
+                checkasm_fail("width %d height %d pattern %d", w, h, pattern);
+            checkasm_rect_free(&src);
+            checkasm_rect_free(&a);
+            checkasm_rect_free(&b);
+            if (bad)
+                return;
+        }
+    }
+    /* The analysis picture of a 720x404 frame. */
+    checkasm_rect src, out;
+    checkasm_rect_init(&src, 720, 404, 0);
+    checkasm_rect_init(&out, 360, 202, 0);
+    checkasm_rect_randomize(&src);
+    CHECKASM_BENCH(dsp->downscale_2x2(out.pix, out.stride, src.pix, src.stride, 360, 202));
+    checkasm_rect_free(&src);
+    checkasm_rect_free(&out);
+}
+
 void checkasm_check_mc(void)
 {
     mc_dsp dsp;
@@ -299,4 +336,5 @@ void checkasm_check_mc(void)
     check_mc_chroma(&dsp);
     check_pixel_avg_copy(&dsp);
     check_frame_expand_border(&dsp);
+    check_downscale_2x2(&dsp);
 }
