@@ -27,6 +27,7 @@
 #include <libavutil/error.h>
 #include <libavutil/frame.h>
 #include <libavutil/log.h>
+#include <libavutil/motion_vector.h>
 #include <libavutil/pixdesc.h>
 #include <libavutil/pixfmt.h>
 
@@ -150,6 +151,23 @@ static int store_frame(decode_state *s, const AVFrame *f)
     return 0;
 }
 
+/* Counts the picture's exported vectors; a block of w x h centred at
+ * (src_x, src_y) in the reference reaches outside the picture when any
+ * edge crosses it. */
+static void count_motion_vectors(decoded_video *out, const AVFrame *f)
+{
+    const AVFrameSideData *sd = av_frame_get_side_data(f, AV_FRAME_DATA_MOTION_VECTORS);
+    if (!sd)
+        return;
+    const AVMotionVector *mv = (const AVMotionVector *)sd->data;
+    const size_t n = sd->size / sizeof(*mv);
+    for (size_t i = 0; i < n; i++) {
+        const int x0 = mv[i].src_x - mv[i].w / 2, y0 = mv[i].src_y - mv[i].h / 2;
+        out->mv_count++;
+        out->mv_outside += x0 < 0 || y0 < 0 || x0 + mv[i].w > f->width || y0 + mv[i].h > f->height;
+    }
+}
+
 /* Sends one packet (NULL drains) and collects every picture it releases. */
 static int decode_packet(decode_state *s, const AVPacket *pkt)
 {
@@ -170,6 +188,7 @@ static int decode_packet(decode_state *s, const AVPacket *pkt)
             return -1;
         }
         ret = store_frame(s, s->frame);
+        count_motion_vectors(s->out, s->frame);
         av_frame_unref(s->frame);
         if (ret < 0)
             return -1;
@@ -240,6 +259,7 @@ int avdecode_h264(const uint8_t *data, size_t size, decoded_video *out, char *er
     /* Output damaged pictures instead of hiding them; store_frame rejects
      * anything flagged corrupt with a precise message. */
     s.ctx->flags |= AV_CODEC_FLAG_OUTPUT_CORRUPT;
+    s.ctx->flags2 |= AV_CODEC_FLAG2_EXPORT_MVS;
     s.ctx->thread_count = 1;
     ret = avcodec_open2(s.ctx, codec, NULL);
     if (ret < 0) {

@@ -17,6 +17,10 @@ typedef struct decoded_video {
     int frame_count;    /* pictures in output order */
     int full_range;     /* the decoder reported full-range (JPEG) samples */
     uint8_t **frames;   /* each I420 tightly packed, width * height * 3 / 2 bytes */
+    /* The motion vectors libavcodec exported (AV_CODEC_FLAG2_EXPORT_MVS),
+     * and how many of them take their block at least partly from outside
+     * the picture (unrestricted vectors on the padded reference). */
+    long mv_count, mv_outside;
 } decoded_video;
 
 /* Decodes an Annex B H.264 stream with libavcodec (av_parser, then

@@ -124,6 +124,8 @@ static int check_decoded(const hwenc_config *cfg, const roundtrip_options *opt, 
     }
     int ret = -1;
     r->decoded = dec.frame_count;
+    r->mv_count = dec.mv_count;
+    r->mv_outside = dec.mv_outside;
     if (dec.frame_count != opt->frames || dec.width != cfg->width || dec.height != cfg->height) {
         snprintf(r->message, sizeof(r->message), "decoded %d frames of %dx%d, expected %d of %dx%d",
                  dec.frame_count, dec.width, dec.height, opt->frames, cfg->width, cfg->height);

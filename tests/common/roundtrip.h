@@ -21,6 +21,7 @@ typedef struct roundtrip_result {
     int keyframes;
     int b_frames;
     int64_t last_dts;
+    long mv_count, mv_outside;   /* decoded vectors; those reaching outside the picture */
     int have_recon;
     int bitexact;                /* every decoded frame equals the reconstruction */
     double psnr_y_min;           /* decoded against the source, worst frame */
