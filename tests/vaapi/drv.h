@@ -12,6 +12,7 @@
  *   HWENCTEST_VA_CAPS   comma list: no-packed (EncPackedHeaders = NONE),
  *                       no-packed-attr (attribute not supported), lp-only,
  *                       cqp-only, no-rc-attr, no-derive, split-coded,
+ *                       bi-not-empty (PredictionDirection BI_NOT_EMPTY),
  *                       main-only (no Constrained Baseline profile),
  *                       no-headers (writes no SPS/PPS of its own),
  *                       refs=N (EncMaxRefFrames list 0)
@@ -49,6 +50,7 @@ typedef struct drv_caps {
     int no_packed, no_packed_attr, lp_only, cqp_only, no_rc_attr, no_derive, split_coded, main_only, no_headers;
     int cb_only;                 /* Constrained Baseline only: no B slices */
     int max_refs, max_refs_l1;   /* list 0 and list 1 (0: no B pictures) */
+    int bi_not_empty;            /* every inter picture needs both lists (no P slices) */
     int fail_create_context;
     int64_t fail_end_picture;    /* -1: never */
 } drv_caps;

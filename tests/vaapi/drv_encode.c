@@ -541,6 +541,9 @@ static VAStatus check_references(drv_state *d, drv_context *c, int *active)
     if (sl->slice_type != H264_SLICE_P && sl->slice_type != H264_SLICE_B)
         return VA_STATUS_ERROR_UNIMPLEMENTED;
     int b = sl->slice_type == H264_SLICE_B;
+    if (!b && d->caps.bi_not_empty)
+        return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER,
+                             "a P slice, but this driver reports BI_NOT_EMPTY: every inter slice needs list 1");
     if (b && (!d->caps.max_refs_l1 || d->caps.cb_only))
         return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER,
                              "a B slice, but this configuration reports no list 1 (EncMaxRefFrames, profile)");

@@ -108,7 +108,8 @@ static uint32_t attribute_value(const drv_state *d, VAConfigAttribType type)
     /* List 0 in the low 16 bits, list 1 in the high ones (va.h). */
     case VAConfigAttribEncMaxRefFrames: return (uint32_t)d->caps.max_refs | (uint32_t)d->caps.max_refs_l1 << 16;
     case VAConfigAttribPredictionDirection:
-        return VA_PREDICTION_DIRECTION_PREVIOUS | (d->caps.max_refs_l1 ? VA_PREDICTION_DIRECTION_FUTURE : 0);
+        return VA_PREDICTION_DIRECTION_PREVIOUS | (d->caps.max_refs_l1 ? VA_PREDICTION_DIRECTION_FUTURE : 0) |
+               (d->caps.bi_not_empty ? VA_PREDICTION_DIRECTION_BI_NOT_EMPTY : 0);
     default: return VA_ATTRIB_NOT_SUPPORTED;
     }
 }
@@ -292,6 +293,7 @@ static void parse_caps(drv_caps *c)
         else if (!strcmp(t, "no-headers")) c->no_headers = 1;
         else if (!strcmp(t, "cb-only")) c->cb_only = 1;
         else if (!strcmp(t, "no-b")) c->max_refs_l1 = 0;
+        else if (!strcmp(t, "bi-not-empty")) c->bi_not_empty = 1;
         else if (!strncmp(t, "refs=", 5)) c->max_refs = atoi(t + 5);
         else fprintf(stderr, "hwenctest VA driver: unknown HWENCTEST_VA_CAPS entry '%s'\n", t);
     }

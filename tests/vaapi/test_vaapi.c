@@ -7,7 +7,7 @@
  * driver. The driver itself aborts at vaTerminate on any leaked object or
  * contract violation, so every test is also a leak and contract test.
  *
- * usage: test_vaapi probe|roundtrip|bframes|rc|reconfigure|fallback|endfail|external|audit|cli [variant|path]
+ * usage: test_vaapi probe|roundtrip|bframes|intra-only|rc|reconfigure|fallback|endfail|external|audit|cli [variant|path]
  *        test_vaapi list-backends PATH_TO_HWENC [default|lp-only]
  */
 #include <errno.h>
@@ -338,6 +338,31 @@ static int test_roundtrip(const char *variant)
         CHECK(max_refs_in_trace(t) == 2, "%d references, wanted 2:\n%s", max_refs_in_trace(t), t);
     else if (!intra)
         CHECK(max_refs_in_trace(t) == 1, "%d references, wanted 1:\n%s", max_refs_in_trace(t), t);
+    free_clip(&r);
+    return 0;
+}
+
+/* A driver that needs list 1 in every inter picture (BI_NOT_EMPTY) cannot
+ * take our P pictures: the stream is IDRs where they are due and non-IDR
+ * I pictures between them, and it still decodes. */
+static int test_intra_only(void)
+{
+    hwenc_config cfg;
+    base_config(&cfg);
+    cfg.keyint = 8;
+    int frames = 20;
+    static const int forced[] = { 13, -1 };
+    clip_result r;
+    int ret = encode_clip(&cfg, frames, forced, &r);
+    CHECK(ret >= 0, "encoding failed: %s", r.error);
+    CHECK(r.packets == frames, "%d packets", r.packets);
+    check_decode(r.stream, r.size, frames, 30.0);
+    const char *t = read_trace();
+    check_trace_clean(t);
+    int idrs = count_lines(t, "picture n=", "type=IDR"), is = count_lines(t, "picture n=", "type=I ");
+    CHECK(idrs == 3 && r.keyframes == 3 && is == frames - 3, "%d IDR and %d I pictures, wanted 3 and %d:\n%s", idrs,
+          is, frames - 3, t);
+    CHECK(max_refs_in_trace(t) == 0, "references used:\n%s", t);
     free_clip(&r);
     return 0;
 }
@@ -759,7 +784,7 @@ static int test_list_backends(const char *hwenc, const char *variant)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: test_vaapi probe|roundtrip|bframes|rc|reconfigure|fallback|endfail|external|audit|cli|list-backends [arg]\n");
+        fprintf(stderr, "usage: test_vaapi probe|roundtrip|bframes|intra-only|rc|reconfigure|fallback|endfail|external|audit|cli|list-backends [arg]\n");
         return 2;
     }
     setup();
@@ -768,6 +793,7 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "roundtrip")) return test_roundtrip(arg);
     if (!strcmp(argv[1], "rc")) return test_rc(arg);
     if (!strcmp(argv[1], "bframes")) return test_bframes(arg);
+    if (!strcmp(argv[1], "intra-only")) return test_intra_only();
     if (!strcmp(argv[1], "reconfigure")) return test_reconfigure();
     if (!strcmp(argv[1], "fallback")) return test_fallback();
     if (!strcmp(argv[1], "endfail")) return test_endfail();
