@@ -153,6 +153,33 @@ static void test_force_idr_and_keyint(void)
     hwenc_close(enc);
 }
 
+/* Low latency: every frame's packet is ready right after its send, in
+ * order, with dts = pts, under constant QP and under a bitrate. */
+static void test_low_latency(void)
+{
+    for (int abr = 0; abr < 2; abr++) {
+        hwenc_config c = base_config();
+        c.low_latency = 1;
+        if (abr) {
+            c.rc_mode = HWENC_RC_ABR;
+            c.bitrate_kbps = 200;
+        }
+        hwenc_encoder *enc = NULL;
+        CHECK(hwenc_open(&c, &enc) == 0, "open low latency (rc %d)", c.rc_mode);
+        static uint8_t y[64 * 48], u[32 * 24], v[32 * 24];
+        for (int i = 0; enc && i < 12; i++) {
+            y[i * 7] = (uint8_t)(40 * i); /* some change from frame to frame */
+            hwenc_frame f = { .plane = { y, u, v }, .stride = { 64, 32, 32 }, .pts = 1000 + 40 * i };
+            hwenc_packet pkt;
+            CHECK(hwenc_send_frame(enc, &f) == 0, "send %d", i);
+            CHECK(hwenc_receive_packet(enc, &pkt) == 0 && pkt.pts == f.pts && pkt.dts == f.pts,
+                  "frame %d: its packet right after the send (rc %d)", i, c.rc_mode);
+            CHECK(hwenc_receive_packet(enc, &pkt) == HWENC_EAGAIN, "frame %d: nothing more until the next send", i);
+        }
+        hwenc_close(enc);
+    }
+}
+
 static void test_names_and_probe(void)
 {
     CHECK(hwenc_backend_from_name("VAAPI") == HWENC_BACKEND_VAAPI, "backend name");
@@ -198,6 +225,7 @@ int main(void)
     test_config_errors();
     test_misuse();
     test_force_idr_and_keyint();
+    test_low_latency();
     test_names_and_probe();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
