@@ -12,7 +12,11 @@
 
 static inline int quant16(int16_t c[16], __m256i mf, uint32_t bias, int qbits)
 {
-    const __m256i coef = _mm256_loadu_si256((const __m256i *)c);
+    /* Two 128-bit loads: the block often was just written by 128-bit
+     * stores (sub4x4_dct_sse2), which cannot forward to one 256-bit load;
+     * halves of a 256-bit store forward either way. */
+    const __m256i coef = _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)c)),
+                                                 _mm_loadu_si128((const __m128i *)(c + 8)), 1);
     const __m256i mag = _mm256_abs_epi16(coef);
     const __m256i lo = _mm256_mullo_epi16(mag, mf), hi = _mm256_mulhi_epu16(mag, mf);
     const __m256i b = _mm256_set1_epi32((int32_t)bias);
