@@ -566,8 +566,41 @@ int mb_encode_inter(cpu_encoder *enc, mb_ctx *mb)
     return mb_encode_chroma_residual(enc, mb, 0);
 }
 
+/*
+ * With decimation, a residual that mb_encode_inter would drop entirely is
+ * as good as none: the luma codes nothing when the scores of its 8x8
+ * blocks total under 6 or each is under 4. Any level above 1 scores 9 and
+ * ends the test at once.
+ */
+static int luma_residual_decimated(cpu_encoder *enc, mb_ctx *mb)
+{
+    const ptrdiff_t s = mb->stride[0];
+    const int qp = mb->qp, q6 = qp % 6, qbits = 15 + qp / 6;
+    const uint32_t bias = quant_bias(qbits, 0);
+    int total = 0, strong = 0;
+    for (int i8 = 0; i8 < 4; i8++) {
+        int16_t dct[4][16], levels[16];
+        const ptrdiff_t off = offset_8x8(i8, s);
+        enc->dctf.sub8x8_dct(dct, mb->src[0] + off, s, mb->rec[0] + off, s);
+        int score8 = 0;
+        for (int b = 0; b < 4; b++) {
+            if (!enc->quantf.quant_4x4(dct[b], enc->qt.mf[q6], bias, qbits))
+                continue;
+            enc->dctf.zigzag_scan_4x4(levels, dct[b]);
+            score8 += decimate_score(levels);
+        }
+        total += score8;
+        strong |= score8 >= 4;
+        if (total >= 6 && strong)
+            return 0;
+    }
+    return 1;
+}
+
 int mb_luma_residual_is_zero(cpu_encoder *enc, mb_ctx *mb)
 {
+    if (enc->opt.decimate)
+        return luma_residual_decimated(enc, mb);
     ptrdiff_t s = mb->stride[0];
     int qp = mb->qp, q6 = qp % 6, qbits = 15 + qp / 6;
     int16_t dct[16];
