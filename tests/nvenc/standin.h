@@ -14,6 +14,7 @@
  *   HWENC_FAKE_NVENC_NO_ENCODER=1    the GPU has no NVENC (NO_ENCODE_DEVICE on open)
  *   HWENC_FAKE_NVENC_FAIL_AT=N       nvEncEncodePicture fails on picture N (from 0)
  *   HWENC_FAKE_NVENC_NO_DYN_BITRATE=1  NV_ENC_CAPS_SUPPORT_DYN_BITRATE_CHANGE is 0
+ *   HWENC_FAKE_NVENC_NO_BFRAMES=1    NV_ENC_CAPS_NUM_MAX_BFRAMES is 0 (default 4)
  *   HWENC_FAKE_NVENC_LOG=1           trace every call on stderr
  */
 #ifndef HWENC_TESTS_NVENC_STANDIN_H

@@ -14,11 +14,14 @@
  * unloaded, as it does for leaks.
  *
  * Like a driver with enablePTD = 0, it codes each picture with the type the
- * application gives, keeps its own DPB (a sliding window of maxNumRefFrames
- * references), numbers frame_num and takes the POC from displayPOCSyntax,
- * and writes its own SPS, PPS and slice headers (hw/h264/params.h). The
- * slices are coded by the project's CPU encoder core, so the output is real
- * H.264 that libavcodec decodes. Rate control is a fixed QP (the constant
+ * application gives, in the order given (encode order), keeps its own DPB
+ * (a sliding window of maxNumRefFrames references), numbers frame_num and
+ * takes the POC from displayPOCSyntax, and writes its own SPS, PPS and
+ * slice headers (hw/h264/params.h). B pictures (frameIntervalP > 1) are
+ * non-reference pictures whose lists it builds from its DPB by POC; it
+ * checks that each lies between the anchors around it. The slices are coded
+ * by the project's CPU encoder core, so the output is real H.264 that
+ * libavcodec decodes. Rate control is a fixed QP (the constant
  * QPs, the target quality, or one derived from the bitrate); look-ahead is
  * modelled as an output delay of lookaheadDepth pictures.
  *
@@ -84,9 +87,14 @@ typedef struct session {
     size_t headers_size;
     cpu_encoder *enc;
     int max_refs, refs_l0;
+    int bframes;                 /* frameIntervalP - 1 */
     int num_refs;
     dpb_entry dpb[H264_MAX_REFS];
-    int next_frame_num, idr_count, last_poc;
+    int next_frame_num, idr_count;
+    /* Display order: the POC of the last anchor (I, P, IDR), and the one a
+     * B picture must follow (the anchor before, or the B picture before). */
+    int anchor_poc, floor_poc;
+    int b_run;                   /* consecutive B pictures so far */
     int64_t submitted;           /* pictures given to EncodePicture */
     int delay;                   /* look-ahead: outputs held back */
     int eos;
@@ -207,6 +215,19 @@ static int preset_number(const GUID *g)
     return 0;
 }
 
+/* NV_ENC_CAPS_NUM_MAX_BFRAMES */
+static int caps_max_bframes(void)
+{
+    return env_int("HWENC_FAKE_NVENC_NO_BFRAMES", 0) ? 0 : 4;
+}
+
+/* Baseline and Constrained High have no B slices. */
+static int profile_has_b_slices(const GUID *profile)
+{
+    return !guid_equal(profile, &NV_ENC_H264_PROFILE_BASELINE_GUID) &&
+           !guid_equal(profile, &NV_ENC_H264_PROFILE_CONSTRAINED_HIGH_GUID);
+}
+
 static int format_ok(NV_ENC_BUFFER_FORMAT f)
 {
     return f == NV_ENC_BUFFER_FORMAT_NV12 || f == NV_ENC_BUFFER_FORMAT_IYUV || f == NV_ENC_BUFFER_FORMAT_YV12;
@@ -320,7 +341,7 @@ static NVENCSTATUS NVENCAPI get_caps(void *encoder, GUID codec, NV_ENC_CAPS_PARA
     switch (p->capsToQuery) {
     case NV_ENC_CAPS_WIDTH_MAX:
     case NV_ENC_CAPS_HEIGHT_MAX: *value = 4096; break;
-    case NV_ENC_CAPS_NUM_MAX_BFRAMES: *value = 4; break;
+    case NV_ENC_CAPS_NUM_MAX_BFRAMES: *value = caps_max_bframes(); break;
     case NV_ENC_CAPS_SUPPORTED_RATECONTROL_MODES: *value = NV_ENC_PARAMS_RC_VBR | NV_ENC_PARAMS_RC_CBR; break;
     case NV_ENC_CAPS_SUPPORT_DYN_BITRATE_CHANGE: *value = !env_int("HWENC_FAKE_NVENC_NO_DYN_BITRATE", 0); break;
     case NV_ENC_CAPS_SUPPORT_LOOKAHEAD:
@@ -352,7 +373,9 @@ static NVENCSTATUS NVENCAPI get_preset_config_ex(void *encoder, GUID codec, GUID
     NV_ENC_CONFIG *c = &p->presetCfg;
     memset(c, 0, sizeof(*c));
     c->version = NV_ENC_CONFIG_VER;
-    c->profileGUID = NV_ENC_H264_PROFILE_HIGH_GUID;
+    /* Which profile a real preset gives is not documented; P1 gives
+     * Baseline here, so a client asking for B frames must choose one. */
+    c->profileGUID = n == 1 ? NV_ENC_H264_PROFILE_BASELINE_GUID : NV_ENC_H264_PROFILE_HIGH_GUID;
     c->gopLength = 250;
     /* As the real presets do: P3 and up use B-frames for high quality. */
     c->frameIntervalP = n >= 3 && tuning == NV_ENC_TUNING_INFO_HIGH_QUALITY ? 3 : 1;
@@ -367,8 +390,33 @@ static NVENCSTATUS NVENCAPI get_preset_config_ex(void *encoder, GUID codec, GUID
     return NV_ENC_SUCCESS;
 }
 
+/* What nvEncodeAPI.h asks of a session with B frames (frameIntervalP > 1). */
+static NVENCSTATUS check_bframes(session *s, const NV_ENC_INITIALIZE_PARAMS *p, const char *what)
+{
+    const NV_ENC_CONFIG *c = p->encodeConfig;
+    int bframes = c->frameIntervalP - 1;
+    if (bframes > caps_max_bframes())
+        return violation(s, NV_ENC_ERR_INVALID_PARAM, "%s: frameIntervalP %d asks for %d B frames, but "
+                         "NV_ENC_CAPS_NUM_MAX_BFRAMES is %d", what, c->frameIntervalP, bframes, caps_max_bframes());
+    if (c->gopLength == NVENC_INFINITE_GOPLENGTH)
+        return violation(s, NV_ENC_ERR_INVALID_PARAM, "%s: frameIntervalP %d with an infinite gopLength "
+                         "(frameIntervalP must then be 1)", what, c->frameIntervalP);
+    if (c->rcParams.zeroReorderDelay)
+        return violation(s, NV_ENC_ERR_INVALID_PARAM, "%s: zeroReorderDelay (num_reorder_frames 0) with B frames "
+                         "(frameIntervalP %d)", what, c->frameIntervalP);
+    if (p->enableWeightedPrediction)
+        return violation(s, NV_ENC_ERR_INVALID_PARAM, "%s: weighted prediction with B frames", what);
+    if (!profile_has_b_slices(&c->profileGUID))
+        return violation(s, NV_ENC_ERR_INVALID_PARAM, "%s: frameIntervalP %d with a profile that has no B slices "
+                         "(Baseline or Constrained High)", what, c->frameIntervalP);
+    if (c->encodeCodecConfig.h264Config.useBFramesAsRef != NV_ENC_BFRAME_REF_MODE_DISABLED)
+        return fail(s, NV_ENC_ERR_UNIMPLEMENTED, "the stand-in codes B pictures as non-references only");
+    return NV_ENC_SUCCESS;
+}
+
 static NVENCSTATUS check_config(session *s, const NV_ENC_INITIALIZE_PARAMS *p, const char *what)
 {
+    NVENCSTATUS st;
     if (!guid_equal(&p->encodeGUID, &NV_ENC_CODEC_H264_GUID))
         return violation(s, NV_ENC_ERR_INVALID_PARAM, "%s: encodeGUID is not H.264", what);
     if (!preset_number(&p->presetGUID))
@@ -391,10 +439,11 @@ static NVENCSTATUS check_config(session *s, const NV_ENC_INITIALIZE_PARAMS *p, c
         return violation(s, NV_ENC_ERR_INVALID_VERSION, "%s: encodeConfig or rcParams version is wrong", what);
     if (p->enablePTD)
         return fail(s, NV_ENC_ERR_UNIMPLEMENTED, "the stand-in implements only enablePTD = 0");
-    if (c->frameIntervalP != 1)
-        return violation(s, NV_ENC_ERR_INVALID_PARAM,
-                         "%s: frameIntervalP %d: B-frames configured, but the application plans I and P only", what,
+    if (c->frameIntervalP < 1)
+        return violation(s, NV_ENC_ERR_INVALID_PARAM, "%s: frameIntervalP %d is an intra-only GOP pattern", what,
                          c->frameIntervalP);
+    if (c->frameIntervalP > 1 && (st = check_bframes(s, p, what)) != NV_ENC_SUCCESS)
+        return st;
     const NV_ENC_RC_PARAMS *rc = &c->rcParams;
     if (rc->rateControlMode != NV_ENC_PARAMS_RC_CONSTQP && rc->rateControlMode != NV_ENC_PARAMS_RC_VBR &&
         rc->rateControlMode != NV_ENC_PARAMS_RC_CBR)
@@ -410,11 +459,13 @@ static NVENCSTATUS check_config(session *s, const NV_ENC_INITIALIZE_PARAMS *p, c
     return NV_ENC_SUCCESS;
 }
 
-static int session_qp(const session *s, int intra)
+static int session_qp(const session *s, NV_ENC_PIC_TYPE type)
 {
     const NV_ENC_RC_PARAMS *rc = &s->config.rcParams;
     if (rc->rateControlMode == NV_ENC_PARAMS_RC_CONSTQP)
-        return (int)(intra ? rc->constQP.qpIntra : rc->constQP.qpInterP);
+        return (int)(type == NV_ENC_PIC_TYPE_B   ? rc->constQP.qpInterB
+                     : type == NV_ENC_PIC_TYPE_P ? rc->constQP.qpInterP
+                                                 : rc->constQP.qpIntra);
     if (rc->targetQuality)
         return rc->targetQuality;
     /* No rate control: a QP that falls as the bits per pixel rise. */
@@ -432,6 +483,7 @@ static NVENCSTATUS setup_stream(session *s)
     s->refs_l0 = h->numRefL0 ? (int)h->numRefL0 : 1;
     if (s->refs_l0 > s->max_refs)
         s->refs_l0 = s->max_refs;
+    s->bframes = s->config.frameIntervalP - 1;
     h264_stream_desc d = {
         .width = (int)s->init.encodeWidth,
         .height = (int)s->init.encodeHeight,
@@ -442,8 +494,11 @@ static NVENCSTATUS setup_stream(session *s)
         .transfer = vui->colourDescriptionPresentFlag ? (int)vui->transferCharacteristics : 2,
         .matrix = vui->colourDescriptionPresentFlag ? (int)vui->colourMatrix : 2,
         .chroma_sample_loc = (int)vui->chromaSampleLocationTop,
-        .profile_idc = H264_PROFILE_BASELINE,
+        /* The CPU core has Main-profile tools at most; a driver with a High
+         * session would use more, which the stream does not depend on. */
+        .profile_idc = s->bframes ? H264_PROFILE_MAIN : H264_PROFILE_BASELINE,
         .max_refs = s->max_refs,
+        .bframes = s->bframes,
         .bitrate_kbps = (int)(s->config.rcParams.maxBitRate / 1000),
         .qp = 26,
         .deblock = h->disableDeblockingFilterIDC != 1,
@@ -730,37 +785,130 @@ static int free_slot(const session *s)
     return 0;
 }
 
+/* The encode order enablePTD = 0 asks for: anchors (I, P) in display order,
+ * and the B pictures that precede an anchor in display order right after it,
+ * in display order themselves, at most frameIntervalP - 1 in a row, and
+ * never references (useBFramesAsRef DISABLED). */
+static NVENCSTATUS check_order(session *s, NV_ENC_PIC_TYPE t, int ref, int poc)
+{
+    if (t == NV_ENC_PIC_TYPE_IDR)
+        return NV_ENC_SUCCESS;
+    if (t != NV_ENC_PIC_TYPE_B) {
+        if (poc <= s->anchor_poc)
+            return violation(s, NV_ENC_ERR_INVALID_PARAM, "nvEncEncodePicture: displayPOCSyntax %d of an I or P "
+                             "picture does not increase (previous I or P: %d)", poc, s->anchor_poc);
+        return NV_ENC_SUCCESS;
+    }
+    if (ref)
+        return violation(s, NV_ENC_ERR_INVALID_PARAM, "nvEncEncodePicture: a B picture with refPicFlag 1, but "
+                         "useBFramesAsRef is DISABLED");
+    if (s->b_run >= s->bframes)
+        return violation(s, NV_ENC_ERR_INVALID_PARAM, "nvEncEncodePicture: %d B pictures in a row, but "
+                         "frameIntervalP %d allows %d", s->b_run + 1, s->bframes + 1, s->bframes);
+    if (poc <= s->floor_poc || poc >= s->anchor_poc)
+        return violation(s, NV_ENC_ERR_INVALID_PARAM, "nvEncEncodePicture: displayPOCSyntax %d of a B picture is not "
+                         "between %d and %d: B pictures come after the anchor that follows them in display order, "
+                         "and in display order", poc, s->floor_poc, s->anchor_poc);
+    return NV_ENC_SUCCESS;
+}
+
+/* Inserts DPB entry i into list, n entries sorted by POC. */
+static void insert_by_poc(const session *s, int *list, int n, int i, int descending)
+{
+    int poc = s->dpb[i].poc;
+    while (n > 0 && (descending ? s->dpb[list[n - 1]].poc < poc : s->dpb[list[n - 1]].poc > poc)) {
+        list[n] = list[n - 1];
+        n--;
+    }
+    list[n] = i;
+}
+
+/* The initial B lists of 8.2.4.2.4 from the DPB by POC: list 0 starts with
+ * the references before the picture, nearest first, list 1 with those after
+ * it, nearest first. Up to numRefL0 of the ones before and the nearest one
+ * after are used: heads of the default lists, so no modification is written. */
+static NVENCSTATUS b_references(session *s, int poc, cpu_picture *pic)
+{
+    int before[H264_MAX_REFS], after[H264_MAX_REFS], nb = 0, na = 0;
+    for (int i = 0; i < s->num_refs; i++) {
+        if (s->dpb[i].poc < poc)
+            insert_by_poc(s, before, nb++, i, 1);
+        else
+            insert_by_poc(s, after, na++, i, 0);
+    }
+    if (!nb || !na)
+        return violation(s, NV_ENC_ERR_INVALID_PARAM, "nvEncEncodePicture: no reference %s the B picture at POC %d "
+                         "in the DPB (%d references, maxNumRefFrames %d)", nb ? "after" : "before", poc,
+                         s->num_refs, s->max_refs);
+    pic->num_refs = nb < s->refs_l0 ? nb : s->refs_l0;
+    for (int i = 0; i < pic->num_refs; i++)
+        pic->ref_slots[i] = s->dpb[before[i]].slot;
+    pic->num_refs_l1 = 1;
+    pic->ref_slots_l1[0] = s->dpb[after[0]].slot;
+    h264_slice_header *sh = &pic->slice;
+    sh->direct_spatial_mv_pred = 1;
+    sh->num_ref_idx_l0_active = pic->num_refs;
+    sh->num_ref_idx_l1_active = 1;
+    sh->num_ref_idx_active_override = pic->num_refs != s->pps.num_ref_idx_l0_default_active ||
+                                      s->pps.num_ref_idx_l1_default_active != 1;
+    return NV_ENC_SUCCESS;
+}
+
+/* List 0 of a P picture: the DPB, most recently decoded first. */
+static void p_references(const session *s, cpu_picture *pic)
+{
+    pic->num_refs = s->num_refs < s->refs_l0 ? s->num_refs : s->refs_l0;
+    for (int i = 0; i < pic->num_refs; i++)
+        pic->ref_slots[i] = s->dpb[i].slot;
+    pic->slice.num_ref_idx_l0_active = pic->num_refs;
+    pic->slice.num_ref_idx_active_override = pic->num_refs != s->pps.num_ref_idx_l0_default_active;
+}
+
+static void update_order(session *s, NV_ENC_PIC_TYPE t, int poc)
+{
+    if (t == NV_ENC_PIC_TYPE_B) {
+        s->floor_poc = poc;
+        s->b_run++;
+        return;
+    }
+    /* No B picture can precede an IDR in display order and follow it in
+     * encode order. */
+    s->floor_poc = t == NV_ENC_PIC_TYPE_IDR ? poc : s->anchor_poc;
+    s->anchor_poc = poc;
+    s->b_run = 0;
+}
+
 static NVENCSTATUS code_picture(session *s, const NV_ENC_PIC_PARAMS *p, const cpu_picture *src, object *out)
 {
-    int idr = p->pictureType == NV_ENC_PIC_TYPE_IDR;
-    int intra = idr || p->pictureType == NV_ENC_PIC_TYPE_I;
+    NV_ENC_PIC_TYPE t = p->pictureType;
+    int idr = t == NV_ENC_PIC_TYPE_IDR;
+    int intra = idr || t == NV_ENC_PIC_TYPE_I;
     int ref = idr || p->codecPicParams.h264PicParams.refPicFlag;
     int poc = (int)p->codecPicParams.h264PicParams.displayPOCSyntax;
+    NVENCSTATUS st = check_order(s, t, ref, poc);
+    if (st != NV_ENC_SUCCESS)
+        return st;
     cpu_picture pic = *src;
     h264_slice_header *sh = &pic.slice;
 
     if (idr)
         s->num_refs = 0;
-    else if (poc <= s->last_poc)
-        return violation(s, NV_ENC_ERR_INVALID_PARAM, "nvEncEncodePicture: displayPOCSyntax %d does not increase "
-                                                      "(previous %d) in a stream without B-frames", poc, s->last_poc);
     memset(sh, 0, sizeof(*sh));
     sh->nal_unit_type = idr ? H264_NAL_IDR_SLICE : H264_NAL_SLICE;
     sh->nal_ref_idc = ref ? (idr ? 3 : 2) : 0;
-    sh->slice_type = intra ? H264_SLICE_I : H264_SLICE_P;
+    sh->slice_type = intra ? H264_SLICE_I : t == NV_ENC_PIC_TYPE_B ? H264_SLICE_B : H264_SLICE_P;
     sh->frame_num = idr ? 0 : s->next_frame_num;
     sh->idr_pic_id = s->idr_count & 0xffff;
     sh->poc_lsb = poc & ((1 << s->sps.log2_max_poc_lsb) - 1);
     sh->disable_deblocking_filter_idc = (int)s->config.encodeCodecConfig.h264Config.disableDeblockingFilterIDC;
-    sh->slice_qp = session_qp(s, intra);
+    sh->slice_qp = session_qp(s, t);
     pic.recon_slot = ref ? free_slot(s) : -1;
     pic.num_refs = 0;
-    if (!intra) {
-        pic.num_refs = s->num_refs < s->refs_l0 ? s->num_refs : s->refs_l0;
-        for (int i = 0; i < pic.num_refs; i++)
-            pic.ref_slots[i] = s->dpb[i].slot;
-        sh->num_ref_idx_l0_active = pic.num_refs;
-        sh->num_ref_idx_active_override = pic.num_refs != s->pps.num_ref_idx_l0_default_active;
+    if (t == NV_ENC_PIC_TYPE_B) {
+        if ((st = b_references(s, poc, &pic)) != NV_ENC_SUCCESS)
+            return st;
+    } else if (!intra) {
+        p_references(s, &pic);
     }
 
     size_t pos = 0;
@@ -786,9 +934,9 @@ static NVENCSTATUS code_picture(session *s, const NV_ENC_PIC_PARAMS *p, const cp
     }
     if (idr)
         s->idr_count++;
-    s->last_poc = poc;
+    update_order(s, t, poc);
     out->size = pos + (size_t)n;
-    out->pic_type = p->pictureType;
+    out->pic_type = t;
     out->qp = (uint32_t)sh->slice_qp;
     out->frame_idx = p->frameIdx;
     out->timestamp = p->inputTimeStamp;
@@ -815,8 +963,11 @@ static NVENCSTATUS check_picture(session *s, const NV_ENC_PIC_PARAMS *p, object 
     if (p->pictureStruct != NV_ENC_PIC_STRUCT_FRAME)
         return violation(s, NV_ENC_ERR_INVALID_PARAM, "nvEncEncodePicture: pictureStruct is not FRAME");
     NV_ENC_PIC_TYPE t = p->pictureType;
-    if (t != NV_ENC_PIC_TYPE_IDR && t != NV_ENC_PIC_TYPE_I && t != NV_ENC_PIC_TYPE_P)
-        return violation(s, NV_ENC_ERR_INVALID_PARAM, "nvEncEncodePicture: pictureType %d with enablePTD = 0 and no B-frames", (int)t);
+    if (t == NV_ENC_PIC_TYPE_B && !s->bframes)
+        return violation(s, NV_ENC_ERR_INVALID_PARAM, "nvEncEncodePicture: a B picture in a session initialised "
+                         "with frameIntervalP 1 (no B frames)");
+    if (t != NV_ENC_PIC_TYPE_IDR && t != NV_ENC_PIC_TYPE_I && t != NV_ENC_PIC_TYPE_P && t != NV_ENC_PIC_TYPE_B)
+        return violation(s, NV_ENC_ERR_INVALID_PARAM, "nvEncEncodePicture: pictureType %d with enablePTD = 0", (int)t);
     if (s->submitted == 0 && t != NV_ENC_PIC_TYPE_IDR)
         return violation(s, NV_ENC_ERR_INVALID_PARAM, "nvEncEncodePicture: the first picture must be an IDR");
     if ((p->encodePicFlags & NV_ENC_PIC_FLAG_FORCEIDR) && t != NV_ENC_PIC_TYPE_IDR)
