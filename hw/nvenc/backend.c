@@ -3,11 +3,12 @@
  *
  * The NVENC backend of the HAL.
  *
- * Pictures go through a ring of slots (input buffer + bitstream buffer) in
- * submission order. nvEncEncodePicture returns NV_ENC_SUCCESS when the output
- * of every picture submitted so far can be read, or NV_ENC_ERR_NEED_MORE_INPUT
- * while the driver holds pictures back (look-ahead); only slots marked ready
- * are locked, oldest first. The flush submits an EOS picture, after which
+ * Pictures arrive in coding order (B pictures after the anchor they
+ * predict from) and go through a ring of slots (input buffer + bitstream
+ * buffer) in that order. nvEncEncodePicture returns NV_ENC_SUCCESS when the
+ * output of every picture submitted so far can be read, or
+ * NV_ENC_ERR_NEED_MORE_INPUT while the driver holds pictures back
+ * (look-ahead); only slots marked ready are locked, oldest first. The flush submits an EOS picture, after which
  * every slot is ready. The bitstream is copied out and unlocked at once, so
  * no driver buffer stays locked while the application holds the packet.
  */
@@ -26,7 +27,7 @@ static void nvenc_probe(const hwenc_config *config, hwenc_backend_info *info)
     }
     /* An open session is the only way to learn what the GPU can do (and
      * whether a session can be had at all); it is closed right away. */
-    int ret = nvenc_session_open(s, config, info->reason, sizeof(info->reason));
+    int ret = nvenc_session_open(s, config, config->bframes, info->reason, sizeof(info->reason));
     if (s->device.name[0]) {
         if (s->device.index >= 0)
             snprintf(info->device, sizeof(info->device), "GPU %d: %s", s->device.index, s->device.name);
@@ -60,7 +61,7 @@ static int nvenc_open(const hal_session *hs, void **priv, hal_caps *caps, char *
     nvenc_session *s = calloc(1, sizeof(*s));
     if (!s)
         return HWENC_ENOMEM;
-    int ret = nvenc_session_open(s, hs->config, err, err_size);
+    int ret = nvenc_session_open(s, hs->config, hs->bframes, err, err_size);
     if (ret < 0) {
         free(s);
         return ret;
@@ -76,6 +77,7 @@ static int nvenc_open(const hal_session *hs, void **priv, hal_caps *caps, char *
     /* NVENC chooses among up to 7 references itself (numRefL0); the HAL's
      * plan must stay within what the driver's DPB holds. */
     caps->max_refs = s->caps.multiple_refs ? 7 : 1;
+    caps->max_bframes = nvenc_params_max_bframes(hs->config, &s->caps);
     *priv = s;
     return 0;
 }
@@ -120,6 +122,9 @@ static int submit(nvenc_session *s, nvenc_slot *slot, const hal_picture *hp, con
     if (hp->type == HWENC_FRAME_IDR)
         pic.encodePicFlags = NV_ENC_PIC_FLAG_FORCEIDR | NV_ENC_PIC_FLAG_OUTPUT_SPSPPS;
     NV_ENC_PIC_PARAMS_H264 *h = &pic.codecPicParams.h264PicParams;
+    /* The HAL's POC counts display order from the last IDR, so a B
+     * picture's lies between those of the anchors it sits between; B
+     * pictures are the ones without a reconstruction slot. */
     h->displayPOCSyntax = (uint32_t)hp->poc;
     h->refPicFlag = hp->recon_slot >= 0;
 

@@ -119,12 +119,17 @@ typedef struct nvenc_params {
     NV_ENC_TUNING_INFO tuning;
     NV_ENC_BUFFER_FORMAT format;
     int lookahead_depth;         /* 0: off */
+    int bframes;                 /* B pictures between anchors: frameIntervalP - 1 */
 } nvenc_params;
 
-/* Chooses preset, tuning, buffer format and look-ahead; fails with a reason
+/* The most consecutive B pictures the session can take: the GPU's
+ * NV_ENC_CAPS_NUM_MAX_BFRAMES, or 0 where the configuration rules them out. */
+int nvenc_params_max_bframes(const hwenc_config *config, const nvenc_caps *caps);
+/* Chooses preset, tuning, buffer format, look-ahead and the B pictures
+ * (bframes, the HAL's plan, cut to what the GPU takes); fails with a reason
  * when the device cannot do what the configuration asks. */
-int nvenc_params_choose(const hwenc_config *config, const nvenc_caps *caps, nvenc_params *p, char *err,
-                        size_t err_size);
+int nvenc_params_choose(const hwenc_config *config, const nvenc_caps *caps, int bframes, nvenc_params *p,
+                        char *err, size_t err_size);
 /* Overrides the driver's preset configuration (in cfg) with the hwenc
  * configuration, and fills the initialisation parameters. */
 void nvenc_params_apply(const hwenc_config *config, const nvenc_caps *caps, const nvenc_params *p,
@@ -186,8 +191,9 @@ typedef struct nvenc_session {
 } nvenc_session;
 
 /* Loads the libraries, opens the device and an initialised session with its
- * buffers. On failure everything is released. */
-int nvenc_session_open(nvenc_session *s, const hwenc_config *config, char *err, size_t err_size);
+ * buffers, for up to bframes B pictures between anchors. On failure
+ * everything is released. */
+int nvenc_session_open(nvenc_session *s, const hwenc_config *config, int bframes, char *err, size_t err_size);
 void nvenc_session_close(nvenc_session *s);
 /* Queries the capabilities of an open encoder (NV_ENC_CODEC_H264_GUID). */
 int nvenc_session_query_caps(nvenc_session *s, char *err, size_t err_size);

@@ -5,14 +5,34 @@
  * overrides of the driver's preset configuration.
  *
  * Picture types and references. The HAL core decides every picture's type
- * (IDR at keyint, forced IDRs, scene cuts; otherwise P) and keeps a sliding
- * window of cfg->ref_frames short-term references. NVENC runs with
- * enablePTD = 0, so it takes the type we pass for each picture and writes
- * its own SPS, PPS and slice headers; it keeps its own DPB, and with
- * maxNumRefFrames = cfg->ref_frames and every picture a reference
- * (refPicFlag = 1, no B-frames, no LTR) its sliding window holds the same
- * pictures as the HAL's. The HAL's slot numbers and parameter sets are
- * therefore not passed on: NVENC's DPB is the same window under other names.
+ * (IDR at keyint, forced IDRs, scene cuts, P, and B between anchors) and
+ * hands the pictures over in coding order. NVENC runs with enablePTD = 0,
+ * the API's mode for a client that takes the picture-type decision itself:
+ * it must reorder B pictures and submit them in encode order, and set
+ * pictureType, displayPOCSyntax and refPicFlag for each (nvEncodeAPI.h on
+ * NvEncInitializeEncoder and NvEncEncodePicture). NVENC writes its own SPS,
+ * PPS and slice headers and keeps its own DPB, a sliding window of
+ * maxNumRefFrames short-term references. Every I and P picture is a
+ * reference (refPicFlag 1), no B picture is (refPicFlag 0, useBFramesAsRef
+ * DISABLED), and there are no LTRs, so with maxNumRefFrames equal to the
+ * HAL's max_num_ref_frames (cfg->ref_frames, one more with B frames for the
+ * anchor that follows them) the driver's window holds the same pictures as
+ * the HAL's. The HAL's slots, lists and parameter sets are therefore not
+ * passed on: NVENC's DPB is the same window under other names, and it
+ * builds its own (default) lists from it.
+ *
+ * B frames. frameIntervalP is the anchor distance (1: IPP, 3: IBBP), so
+ * bframes + 1, and NV_ENC_CAPS_NUM_MAX_BFRAMES bounds bframes. What the
+ * header asks for besides:
+ * - frameIntervalP 1 with an infinite GOP (NVENC_INFINITE_GOPLENGTH), so
+ *   --keyint -1 gets no B frames;
+ * - zeroReorderDelay means num_reorder_frames 0, so it is off with B frames;
+ * - no weighted prediction with B frames (never enabled here).
+ * The documentation of NvEncEncodePicture also lists frameNumSyntax, but
+ * NV_ENC_PIC_PARAMS_H264 of API 11.1 has no such field: frame_num is the
+ * driver's, counted from refPicFlag as the HAL counts its own. NVENC reads
+ * the outputs back in submission order, which is the coding order the HAL
+ * computes decoding time stamps for.
  */
 #include <stdio.h>
 #include <string.h>
@@ -56,10 +76,21 @@ static NV_ENC_PARAMS_RC_MODE rc_mode(enum hwenc_rate_control rc)
     }
 }
 
-int nvenc_params_choose(const hwenc_config *c, const nvenc_caps *caps, nvenc_params *p, char *err,
+int nvenc_params_max_bframes(const hwenc_config *c, const nvenc_caps *caps)
+{
+    if (c->keyint <= 0 || caps->max_bframes <= 0)
+        return 0;
+    return caps->max_bframes < H264_MAX_REFS ? caps->max_bframes : H264_MAX_REFS;
+}
+
+int nvenc_params_choose(const hwenc_config *c, const nvenc_caps *caps, int bframes, nvenc_params *p, char *err,
                         size_t err_size)
 {
     memset(p, 0, sizeof(*p));
+    /* More than the GPU takes would fail the initialisation; the backend
+     * reports the maximum, and the HAL plans again for it. */
+    int max_bframes = nvenc_params_max_bframes(c, caps);
+    p->bframes = bframes < 0 ? 0 : bframes < max_bframes ? bframes : max_bframes;
     p->preset_index = preset_index[c->preset];
     p->preset = *preset_guids[p->preset_index - 1];
     if (c->rc_mode == HWENC_RC_CQP && c->qp == 0) {
@@ -110,7 +141,7 @@ void nvenc_params_rate_control(const hwenc_config *c, NV_ENC_RC_PARAMS *rc)
     switch (c->rc_mode) {
     case HWENC_RC_CQP:
         /* --qp is the P-frame QP, as in the CPU backend; I frames get about
-         * 3 less (a qscale ratio of 1.4), B frames would get 2 more. */
+         * 3 less (a qscale ratio of 1.4), B frames 2 more (1.3). */
         rc->constQP.qpInterP = (uint32_t)c->qp;
         rc->constQP.qpIntra = (uint32_t)clip_qp(c->qp ? c->qp - 3 : 0);
         rc->constQP.qpInterB = (uint32_t)clip_qp(c->qp ? c->qp + 2 : 0);
@@ -162,6 +193,13 @@ static void fill_vui(const hwenc_config *c, NV_ENC_CONFIG_H264_VUI_PARAMETERS *v
     vui->chromaSampleLocationBot = (uint32_t)col->chroma_sample_loc;
 }
 
+/* Baseline and Constrained High have no B slices. */
+static int profile_has_b_slices(const GUID *profile)
+{
+    return memcmp(profile, &NV_ENC_H264_PROFILE_BASELINE_GUID, sizeof(*profile)) &&
+           memcmp(profile, &NV_ENC_H264_PROFILE_CONSTRAINED_HIGH_GUID, sizeof(*profile));
+}
+
 static uint32_t gcd(uint32_t a, uint32_t b)
 {
     while (b) {
@@ -180,7 +218,7 @@ void nvenc_params_apply(const hwenc_config *c, const nvenc_caps *caps, const nve
 
     cfg->version = NV_ENC_CONFIG_VER;
     cfg->gopLength = gop;
-    cfg->frameIntervalP = 1;     /* I and P only: this backend reports no B frames to the HAL */
+    cfg->frameIntervalP = p->bframes + 1;
     cfg->frameFieldMode = NV_ENC_PARAMS_FRAME_FIELD_MODE_FRAME;
     cfg->rcParams.version = NV_ENC_RC_PARAMS_VER;
     nvenc_params_rate_control(c, &cfg->rcParams);
@@ -189,12 +227,16 @@ void nvenc_params_apply(const hwenc_config *c, const nvenc_caps *caps, const nve
     /* Scene cuts are the HAL's decision (it forces the IDR). */
     cfg->rcParams.disableIadapt = 1;
     cfg->rcParams.disableBadapt = 1;
-    cfg->rcParams.zeroReorderDelay = 1;
+    /* It promises num_reorder_frames 0, which B pictures break. */
+    cfg->rcParams.zeroReorderDelay = p->bframes == 0;
     cfg->rcParams.enableNonRefP = 0;
     if (p->tuning == NV_ENC_TUNING_INFO_LOSSLESS) {
         cfg->profileGUID = NV_ENC_H264_PROFILE_HIGH_444_GUID;
         h->qpPrimeYZeroTransformBypassFlag = 1;
     }
+    /* The preset's profile stays unless it cannot carry B slices. */
+    if (p->bframes && !profile_has_b_slices(&cfg->profileGUID))
+        cfg->profileGUID = NV_ENC_H264_PROFILE_MAIN_GUID;
 
     h->idrPeriod = gop;
     h->repeatSPSPPS = 1;
@@ -209,10 +251,12 @@ void nvenc_params_apply(const hwenc_config *c, const nvenc_caps *caps, const nve
     h->disableDeblockingFilterIDC = c->deblock ? 0 : 1;
     h->sliceMode = 0;
     h->sliceModeData = 0;
-    h->maxNumRefFrames = (uint32_t)c->ref_frames;
+    h->maxNumRefFrames = (uint32_t)(c->ref_frames + (p->bframes ? 1 : 0));
     h->numRefL0 = caps->multiple_refs ? (NV_ENC_NUM_REF_FRAMES)(c->ref_frames < 7 ? c->ref_frames : 7)
                                       : NV_ENC_NUM_REF_FRAMES_1;
-    h->numRefL1 = NV_ENC_NUM_REF_FRAMES_AUTOSELECT;
+    /* One list-1 reference, the anchor after the B pictures, as the HAL
+     * plans them. */
+    h->numRefL1 = p->bframes ? NV_ENC_NUM_REF_FRAMES_1 : NV_ENC_NUM_REF_FRAMES_AUTOSELECT;
     h->useBFramesAsRef = NV_ENC_BFRAME_REF_MODE_DISABLED;
     fill_vui(c, &h->h264VUIParameters);
 
