@@ -38,7 +38,7 @@ set_target_properties(hwenc_standin_nvenc_nosym PROPERTIES LIBRARY_OUTPUT_DIRECT
 
 # Public API only (hwenc.h), plus the CUDA driver API declarations of
 # nv-codec-headers for driving the stand-in libcuda as an application would.
-add_executable(test_nvenc nvenc/test_nvenc.c nvenc/test_nvenc_zero_copy.c)
+add_executable(test_nvenc nvenc/test_nvenc.c nvenc/test_nvenc_zero_copy.c nvenc/test_nvenc_contract.c)
 target_include_directories(test_nvenc PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/nvenc)
 target_link_libraries(test_nvenc PRIVATE hwenc_testcommon hwenc_static m ${CMAKE_DL_LIBS})
 add_dependencies(test_nvenc hwenc_standin_nvenc hwenc_standin_nvenc_nosym hwenc_cli)
@@ -55,6 +55,10 @@ nvenc_test(intra ARGS intra)
 nvenc_test(p_frames ARGS p-frames)
 nvenc_test(flush_lookahead ARGS flush)
 nvenc_test(force_idr ARGS force-idr)
+# B frames in coding order (enablePTD = 0), and a GPU without them
+# (NV_ENC_CAPS_NUM_MAX_BFRAMES 0), for which the HAL plans a P-only stream.
+nvenc_test(bframes ARGS bframes)
+nvenc_test(bframes_none ARGS bframes-none ENV HWENC_FAKE_NVENC_NO_BFRAMES=1)
 nvenc_test(reconfigure ARGS reconfigure)
 nvenc_test(reconfigure_unsupported ARGS reconfigure-unsupported ENV HWENC_FAKE_NVENC_NO_DYN_BITRATE=1)
 nvenc_test(probe ARGS probe)
@@ -64,6 +68,8 @@ nvenc_test(external_context ARGS external-context)
 # refusals: cuda_ptr on the CPU backend, pitches the layout cannot have.
 nvenc_test(zero_copy ARGS zero-copy)
 nvenc_test(zero_copy_refusals ARGS zero-copy-refusals)
+# The stand-in's own contract checks fire on misuse (driven directly).
+nvenc_test(contract_checks ARGS contract)
 
 # Every injected failure: its message with --backend nvenc, and the fall
 # back under auto (VA-API and Vulkan are unavailable here, so auto ends on

@@ -6,9 +6,9 @@
  * frame counts, key frames and PSNR; and every injected driver failure gives
  * its message and lets `auto` fall back. One test per invocation:
  *
- *     test_nvenc intra | p-frames | flush | force-idr | reconfigure |
- *                reconfigure-unsupported | probe | second-session |
- *                external-context | zero-copy | zero-copy-refusals | fail MESSAGE |
+ *     test_nvenc intra | p-frames | flush | force-idr | bframes | bframes-none |
+ *                reconfigure | reconfigure-unsupported | probe | second-session |
+ *                external-context | zero-copy | zero-copy-refusals | contract | fail MESSAGE |
  *                fail-device INDEX MESSAGE | midstream N | cli PATH_TO_HWENC |
  *                list-backends PATH_TO_HWENC
  */
@@ -125,6 +125,72 @@ static int test_force_idr(void)
     if (r.keyframes != 3)
         FAIL("forced IDRs at 3 and 7 gave %d key frames, expected 3", r.keyframes);
     return 0;
+}
+
+/* profile_idc of the first SPS in an Annex B file; -1 if there is none. */
+static int sps_profile(const char *path)
+{
+    uint8_t buf[4096];
+    FILE *f = fopen(path, "rb");
+    size_t n = f ? fread(buf, 1, sizeof(buf), f) : 0;
+    if (f)
+        fclose(f);
+    for (size_t i = 0; i + 4 < n; i++)
+        if (!buf[i] && !buf[i + 1] && buf[i + 2] == 1 && (buf[i + 3] & 0x1f) == 7)
+            return buf[i + 4];
+    return -1;
+}
+
+/* Two B frames, keyint 30 and an IDR forced at 13 over 20 frames: IDR0,
+ * P3 B1 B2, P6 B4 B5, P9 B7 B8, P12 B10 B11, IDR13, P16 B14 B15,
+ * P19 B17 B18 in coding order, when the GPU has B frames. */
+static int bframe_run(const hwenc_config *cfg, int want_b, const char *what)
+{
+    static const int forced[] = { 13, -1 };
+    roundtrip_options opt = { .pattern = CLIPGEN_PAN, .frames = 20, .seed = 7, .force_idr_frames = forced,
+                              .dump_path = "nvenc-bframes.264" };
+    roundtrip_result r;
+    if (run(cfg, &opt, &r, what))
+        return 1;
+    int profile = sps_profile(opt.dump_path);
+    printf("  %d packets, %d B, SPS profile_idc %d\n", r.packets, r.b_frames, profile);
+    if (r.packets != 20 || r.keyframes != 2 || r.b_frames != want_b)
+        FAIL("%s: %d packets, %d key frames, %d B frames; expected 20, 2 and %d", what, r.packets, r.keyframes,
+             r.b_frames, want_b);
+    /* Main with B slices; without them the HAL opened NVENC again for a
+     * Constrained Baseline stream. */
+    if (profile != (want_b ? 77 : 66))
+        FAIL("%s: SPS profile_idc %d", what, profile);
+    return 0;
+}
+
+static int test_bframes(int gpu_has_b)
+{
+    hwenc_config cfg;
+    base_config(&cfg, 176, 144);
+    cfg.bframes = 2;
+    cfg.keyint = 30;
+    cfg.scenecut = 0;
+    if (!gpu_has_b)
+        return bframe_run(&cfg, 0, "2 B frames asked of a GPU without them");
+    if (bframe_run(&cfg, 12, "2 B frames"))
+        return 1;
+    /* The P1 preset's profile (Baseline in the stand-in) has no B slices:
+     * the backend must choose one that has. */
+    cfg.preset = HWENC_PRESET_ULTRAFAST;
+    if (bframe_run(&cfg, 12, "2 B frames, preset P1"))
+        return 1;
+    /* Look-ahead holds pictures back (NEED_MORE_INPUT) behind the B ones. */
+    cfg.preset = HWENC_PRESET_MEDIUM;
+    cfg.rc_mode = HWENC_RC_VBR;
+    cfg.bitrate_kbps = 400;
+    if (bframe_run(&cfg, 12, "2 B frames, VBR with look-ahead"))
+        return 1;
+    /* An infinite GOP goes with frameIntervalP 1: no B frames. */
+    cfg.rc_mode = HWENC_RC_CQP;
+    cfg.bitrate_kbps = 0;
+    cfg.keyint = -1;
+    return bframe_run(&cfg, 0, "2 B frames asked with keyint -1");
 }
 
 /* Encodes frames [first, first + count) of a clip; returns the bytes. */
@@ -572,6 +638,10 @@ int main(int argc, char **argv)
         return test_flush();
     if (!strcmp(t, "force-idr"))
         return test_force_idr();
+    if (!strcmp(t, "bframes"))
+        return test_bframes(1);
+    if (!strcmp(t, "bframes-none"))
+        return test_bframes(0);
     if (!strcmp(t, "reconfigure"))
         return test_reconfigure(1);
     if (!strcmp(t, "reconfigure-unsupported"))
@@ -590,6 +660,11 @@ int main(int argc, char **argv)
     if (!strcmp(t, "zero-copy-refusals")) {
         if (test_zero_copy_refusals(msg, sizeof(msg)) < 0)
             FAIL("zero copy refusals: %s", msg);
+        return 0;
+    }
+    if (!strcmp(t, "contract")) {
+        if (test_contract(msg, sizeof(msg)) < 0)
+            FAIL("contract checks: %s", msg);
         return 0;
     }
     if (!strcmp(t, "fail") && argc > 2)

@@ -14,6 +14,9 @@
  * (hwenc_frame.cuda_ptr); and the sends that must be refused. */
 int test_zero_copy(char *msg, size_t n);
 int test_zero_copy_refusals(char *msg, size_t n);
+/* test_nvenc_contract.c: the stand-in's contract checks fire (misuses in
+ * child processes, each refused and failing the process). */
+int test_contract(char *msg, size_t n);
 /* An application's CUDA context in the stand-in (and the library handle
  * that keeps the stand-in loaded meanwhile). */
 int test_cuda_context_create(void **ctx, void **handle, char *msg, size_t n);
