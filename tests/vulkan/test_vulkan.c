@@ -2,7 +2,7 @@
  * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
  *
  * The Vulkan Video backend end to end: through the public API (and once
- * through the CLI, and once through the HAL for the bitrate change), with
+ * through the CLI), with
  * the test ICD as the driver and libavcodec as the judge of every stream.
  * After each test the ICD must have seen no valid-usage error and hold no
  * live object. One test runs against the system's own drivers instead.
@@ -18,12 +18,10 @@
 
 #include "avdecode.h"
 #include "clipgen.h"
-#include "gop.h"
-#include "hal.h"
 #include "hwenc/hwenc.h"
 #include "icd_hooks.h"
 #include "roundtrip.h"
-#include "vk_backend.h"
+#include "vk_video_encode.h"
 
 #define W 176
 #define H 144
@@ -130,77 +128,36 @@ static int test_bitrate_mode(enum hwenc_rate_control mode)
     return icd_clean();
 }
 
-/* Drives the backend through the HAL to reach vk_backend_set_bitrate. */
+/* A new target through the public hwenc_reconfigure() mid-stream: the
+ * backend sends the driver the new rate control from the next picture on,
+ * and the rate follows it. */
 static int test_bitrate_change(void)
 {
-    hwenc_config cfg;
+    hwenc_config cfg, faster;
+    roundtrip_result r;
     base_config(&cfg);
     cfg.rc_mode = HWENC_RC_CBR;
     cfg.bitrate_kbps = 200;
-    h264_sps sps;
-    h264_pps pps;
-    h264_stream_desc d = { .width = W, .height = H, .fps_num = FPS, .fps_den = 1, .profile_idc = H264_PROFILE_BASELINE,
-                           .max_refs = cfg.ref_frames, .bitrate_kbps = 1000, .qp = 26, .deblock = 1 };
-    char err[256] = "";
-    CHECK(h264_stream_init(&d, &sps, &pps, err, sizeof(err)) == 0, "%s", err);
-    uint8_t ps[512];
-    size_t ps_size = h264_write_parameter_sets(ps, sizeof(ps), &sps, &pps);
-    hal_session session = { .config = &cfg, .sps = &sps, .pps = &pps, .parameter_sets = ps,
-                            .parameter_sets_size = ps_size, .dpb_slots = sps.max_num_ref_frames + 1 };
-    void *priv = NULL;
-    hal_caps caps = { 0 };
-    CHECK(hal_backend_vulkan.open(&session, &priv, &caps, err, sizeof(err)) == 0, "%s", err);
-    gop_state gop;
-    gop_init(&gop, &cfg, &sps, &pps, session.dpb_slots, caps.max_refs);
-
-    const int frames = 80, change = 40;
-    static uint8_t frame[W * H * 3 / 2];
-    size_t total = 0, capacity = 1 << 20, bytes[2] = { 0 };
-    uint8_t *stream = malloc(capacity);
-    int ok = stream != NULL;
-    for (int i = 0; ok && i < frames; i++) {
-        if (i == change)
-            ok = vk_backend_set_bitrate(priv, 800, 0, err, sizeof(err)) == 0;
-        hal_picture pic;
-        memset(&pic, 0, sizeof(pic));
-        frame_cost no_cost = { 0 };
-        gop_plan(&gop, gop_wants_idr(&gop, i, 0, &no_cost) ? HWENC_FRAME_IDR : HWENC_FRAME_P, i, &pic);
-        clipgen_frame_i420(CLIPGEN_PAN, W, H, i, 7, frame);
-        pic.plane[0] = frame;
-        pic.plane[1] = frame + W * H;
-        pic.plane[2] = frame + W * H * 5 / 4;
-        pic.stride[0] = W;
-        pic.stride[1] = pic.stride[2] = W / 2;
-        pic.pts = i;
-        if (pic.type == HWENC_FRAME_IDR) {
-            pic.parameter_sets = ps;
-            pic.parameter_sets_size = ps_size;
-        }
-        hal_packet pkt;
-        ok = ok && hal_backend_vulkan.send_picture(priv, &pic, err, sizeof(err)) == 0 &&
-             hal_backend_vulkan.receive_packet(priv, 0, &pkt, err, sizeof(err)) == 0 && total + pkt.size <= capacity;
-        if (!ok)
-            break;
-        gop_commit(&gop, &pic);
-        memcpy(stream + total, pkt.data, pkt.size);
-        total += pkt.size;
-        /* Skip the settling after the start and after the change. */
-        if (i >= 15 && i < change)
-            bytes[0] += pkt.size;
-        else if (i >= change + 15)
-            bytes[1] += pkt.size;
-    }
-    hal_backend_vulkan.close(priv);
-    CHECK(ok, "encoding failed: %s", err);
-    decoded_video dec;
-    int dret = avdecode_h264(stream, total, &dec, err, sizeof(err));
-    free(stream);
-    CHECK(dret == 0 && dec.frame_count == frames, "decode: %s (%d frames)", err, dec.frame_count);
-    decoded_video_free(&dec);
-    double before = bytes[0] * 8.0 * FPS / (change - 15) / 1000, after = bytes[1] * 8.0 * FPS / (frames - change - 15) / 1000;
-    CHECK(after > 2.5 * before, "%.0f kbps before and %.0f kbps after a change from 200 to 800 kbps", before, after);
-    CHECK(before > 200 * 0.6 && before < 200 * 1.4 && after > 800 * 0.6 && after < 800 * 1.4,
-          "%.0f / %.0f kbps for 200 / 800 kbps targets", before, after);
+    faster = cfg;
+    faster.bitrate_kbps = 800;
+    enum { FRAMES = 80, CHANGE = 40, SETTLE = 15 };
+    int64_t bits[FRAMES] = { 0 };
+    roundtrip_options opt = { .pattern = CLIPGEN_PAN, .frames = FRAMES, .seed = 7, .packet_bits = bits,
+                              .reconfigure_at = CHANGE, .reconfigure = &faster };
+    int ret = roundtrip_run(&cfg, &opt, &r);
+    CHECK(ret == 0, "round trip: %s", r.message);
+    /* Skip the settling after the start and after the change. */
+    int64_t before = 0, after = 0;
+    for (int i = SETTLE; i < CHANGE; i++)
+        before += bits[i];
+    for (int i = CHANGE + SETTLE; i < FRAMES; i++)
+        after += bits[i];
+    double kbps_before = (double)before * FPS / (CHANGE - SETTLE) / 1000;
+    double kbps_after = (double)after * FPS / (FRAMES - CHANGE - SETTLE) / 1000;
+    CHECK(kbps_after > 2.5 * kbps_before, "%.0f kbps before and %.0f kbps after a change from 200 to 800 kbps",
+          kbps_before, kbps_after);
+    CHECK(kbps_before > 200 * 0.6 && kbps_before < 200 * 1.4 && kbps_after > 800 * 0.6 && kbps_after < 800 * 1.4,
+          "%.0f / %.0f kbps for 200 / 800 kbps targets", kbps_before, kbps_after);
     hwenc_test_icd_stats s = icd_stats();
     CHECK(s.rate_control_changes == 2 && s.last_average_bitrate == 800000, "%d changes, last %llu bps",
           s.rate_control_changes, (unsigned long long)s.last_average_bitrate);
