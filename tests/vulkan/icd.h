@@ -231,6 +231,8 @@ int icd_live_count(const icd_device *device);
 void icd_report_leaks(const icd_device *device);
 hwenc_test_icd_stats *icd_stats(void);
 icd_queue *icd_find_queue(const icd_device *dev, uint32_t family);
+/* A live object of the device and type, or NULL. */
+void *icd_find_object(const icd_device *device, icd_type type);
 
 /* Walks a pNext chain: every sType must be in allowed (count n) and
  * appear once. Returns the first structure of type want, or NULL. */
@@ -248,6 +250,8 @@ void icd_fill_queue_families(uint32_t *count, VkQueueFamilyProperties2 *props);
 
 /* ---- icd_device.c */
 PFN_vkVoidFunction icd_device_proc(const char *name);
+/* Frees the objects a destroyed device still held (after the leak report). */
+void icd_device_release_leftovers(icd_device *dev);
 
 /* ---- icd_cmd.c */
 PFN_vkVoidFunction icd_cmd_proc(const char *name);

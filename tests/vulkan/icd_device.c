@@ -517,6 +517,28 @@ static VKAPI_ATTR VkResult VKAPI_CALL GetQueryPoolResults(VkDevice device, VkQue
     return r;
 }
 
+/* What a destroyed device still held goes with it, as a driver's memory
+ * does: a leak is reported once, as an error, and not again when the
+ * process exits (after the loader unloads the ICD, LeakSanitizer would
+ * see the registry's objects as lost). Parents go before their children. */
+void icd_device_release_leftovers(icd_device *dev)
+{
+    static const icd_type order[] = { ICD_COMMAND_POOL, ICD_PARAMETERS, ICD_SESSION, ICD_QUERY_POOL, ICD_IMAGE_VIEW,
+                                      ICD_IMAGE, ICD_BUFFER, ICD_MEMORY, ICD_FENCE, ICD_SEMAPHORE };
+    for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+        void *o;
+        while ((o = icd_find_object(dev, order[i]))) {
+            if (order[i] == ICD_COMMAND_POOL)
+                free_pool_buffers(o);
+            else if (order[i] == ICD_SESSION)
+                cpu_encoder_close(((icd_session *)o)->enc);
+            else if (order[i] == ICD_MEMORY)
+                free(((icd_memory *)o)->data);
+            icd_delete(o, order[i]);
+        }
+    }
+}
+
 /* ---------------------------------------------------------- video sessions */
 
 static VKAPI_ATTR VkResult VKAPI_CALL CreateVideoSessionKHR(VkDevice device, const VkVideoSessionCreateInfoKHR *info,

@@ -291,6 +291,7 @@ static VKAPI_ATTR void VKAPI_CALL DestroyDevice(VkDevice device, const VkAllocat
     if (leaked > 0) {
         icd_report_leaks(dev);
         icd_error("VUID-vkDestroyDevice-device-05137", "%d objects of the device were not destroyed", leaked);
+        icd_device_release_leftovers(dev);
     }
     icd_delete(dev, ICD_DEVICE);
 }

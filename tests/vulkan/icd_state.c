@@ -153,6 +153,17 @@ void icd_report_leaks(const icd_device *device)
     pthread_mutex_unlock(&lock);
 }
 
+void *icd_find_object(const icd_device *device, icd_type type)
+{
+    void *found = NULL;
+    pthread_mutex_lock(&lock);
+    for (icd_object *o = objects; o && !found; o = o->next)
+        if (o->type == type && o->device == device)
+            found = o->handle;
+    pthread_mutex_unlock(&lock);
+    return found;
+}
+
 icd_queue *icd_find_queue(const icd_device *dev, uint32_t family)
 {
     icd_queue *q = NULL;

@@ -5,7 +5,8 @@
  * through the CLI), with
  * the test ICD as the driver and libavcodec as the judge of every stream.
  * After each test the ICD must have seen no valid-usage error and hold no
- * live object. One test runs against the system's own drivers instead.
+ * live object; one test breaks the contract on purpose and expects the ICD
+ * to notice. One test runs against the system's own drivers instead.
  *
  * Usage: test_vulkan TEST [path of the hwenc CLI]
  */
@@ -18,10 +19,11 @@
 
 #include "avdecode.h"
 #include "clipgen.h"
+#include "h264/params.h"
 #include "hwenc/hwenc.h"
 #include "icd_hooks.h"
 #include "roundtrip.h"
-#include "vk_video_encode.h"
+#include "vk_device.h"
 
 #define W 176
 #define H 144
@@ -248,25 +250,34 @@ static int test_device_lost(void)
 
 typedef PFN_vkVoidFunction (*gipa_fn)(VkInstance, const char *);
 
-/* The application's own instance and device, created through the loader. */
-static int test_external_device(void)
+/* An application's own instance and device on the test ICD, made through
+ * the loader: one queue of the encode family, the video extensions and
+ * synchronization2. */
+typedef struct app_vulkan {
+    void *lib;
+    gipa_fn gipa;
+    VkInstance instance;
+    VkPhysicalDevice physical;
+    VkDevice device;
+    PFN_vkGetDeviceProcAddr gdpa;
+} app_vulkan;
+
+static int app_vulkan_open(app_vulkan *a)
 {
-    setenv("HWENC_TEST_ICD_ENCODE_TRANSFER", "1", 1); /* one queue does it all */
-    void *lib = dlopen("libvulkan.so.1", RTLD_NOW);
-    CHECK(lib, "no libvulkan.so.1");
-    gipa_fn gipa = (gipa_fn)(uintptr_t)dlsym(lib, "vkGetInstanceProcAddr");
-    PFN_vkCreateInstance create_instance = (PFN_vkCreateInstance)gipa(NULL, "vkCreateInstance");
+    memset(a, 0, sizeof(*a));
+    a->lib = dlopen("libvulkan.so.1", RTLD_NOW);
+    CHECK(a->lib, "no libvulkan.so.1");
+    a->gipa = (gipa_fn)(uintptr_t)dlsym(a->lib, "vkGetInstanceProcAddr");
+    PFN_vkCreateInstance create_instance = (PFN_vkCreateInstance)a->gipa(NULL, "vkCreateInstance");
     VkApplicationInfo app = { .sType = VK_STRUCTURE_TYPE_APPLICATION_INFO, .apiVersion = VK_API_VERSION_1_3 };
     VkInstanceCreateInfo ii = { .sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO, .pApplicationInfo = &app };
-    VkInstance inst;
-    CHECK(create_instance(&ii, NULL, &inst) == VK_SUCCESS, "vkCreateInstance");
-    PFN_vkEnumeratePhysicalDevices enum_devices = (PFN_vkEnumeratePhysicalDevices)gipa(inst, "vkEnumeratePhysicalDevices");
-    PFN_vkCreateDevice create_device = (PFN_vkCreateDevice)gipa(inst, "vkCreateDevice");
-    PFN_vkDestroyInstance destroy_instance = (PFN_vkDestroyInstance)gipa(inst, "vkDestroyInstance");
-    PFN_vkGetDeviceProcAddr gdpa = (PFN_vkGetDeviceProcAddr)gipa(inst, "vkGetDeviceProcAddr");
-    VkPhysicalDevice pd;
+    CHECK(create_instance(&ii, NULL, &a->instance) == VK_SUCCESS, "vkCreateInstance");
+    PFN_vkEnumeratePhysicalDevices enum_devices =
+        (PFN_vkEnumeratePhysicalDevices)a->gipa(a->instance, "vkEnumeratePhysicalDevices");
+    PFN_vkCreateDevice create_device = (PFN_vkCreateDevice)a->gipa(a->instance, "vkCreateDevice");
+    a->gdpa = (PFN_vkGetDeviceProcAddr)a->gipa(a->instance, "vkGetDeviceProcAddr");
     uint32_t n = 1;
-    CHECK(enum_devices(inst, &n, &pd) >= 0 && n == 1, "no device");
+    CHECK(enum_devices(a->instance, &n, &a->physical) >= 0 && n == 1, "no device");
     static const char *const ext[] = { "VK_KHR_video_queue", "VK_KHR_video_encode_queue", "VK_KHR_video_encode_h264" };
     float prio = 1;
     VkDeviceQueueCreateInfo q = { .sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO, .queueFamilyIndex = 1,
@@ -275,30 +286,132 @@ static int test_external_device(void)
                                              .synchronization2 = VK_TRUE };
     VkDeviceCreateInfo di = { .sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO, .pNext = &f13, .queueCreateInfoCount = 1,
                               .pQueueCreateInfos = &q, .enabledExtensionCount = 3, .ppEnabledExtensionNames = ext };
-    VkDevice dev;
-    CHECK(create_device(pd, &di, NULL, &dev) == VK_SUCCESS, "vkCreateDevice");
-    PFN_vkDestroyDevice destroy_device = (PFN_vkDestroyDevice)gdpa(dev, "vkDestroyDevice");
+    CHECK(create_device(a->physical, &di, NULL, &a->device) == VK_SUCCESS, "vkCreateDevice");
+    return 0;
+}
 
+static PFN_vkVoidFunction app_device_proc(const app_vulkan *a, const char *name)
+{
+    return a->gdpa(a->device, name);
+}
+
+/* Destroys what is left (a device already destroyed is VK_NULL_HANDLE). */
+static void app_vulkan_close(app_vulkan *a)
+{
+    if (a->device)
+        ((PFN_vkDestroyDevice)app_device_proc(a, "vkDestroyDevice"))(a->device, NULL);
+    if (a->instance)
+        ((PFN_vkDestroyInstance)a->gipa(a->instance, "vkDestroyInstance"))(a->instance, NULL);
+    if (a->lib)
+        dlclose(a->lib);
+    memset(a, 0, sizeof(*a));
+}
+
+/* The application's own instance and device, created through the loader. */
+static int test_external_device(void)
+{
+    setenv("HWENC_TEST_ICD_ENCODE_TRANSFER", "1", 1); /* one queue does it all */
+    app_vulkan a;
+    if (app_vulkan_open(&a)) {
+        app_vulkan_close(&a);
+        return 1;
+    }
     hwenc_config cfg;
     roundtrip_result r;
     base_config(&cfg);
-    cfg.external.vk_instance = inst;
-    cfg.external.vk_physical_device = pd;
-    cfg.external.vk_device = dev;
-    cfg.external.vk_get_instance_proc_addr = (void *)(uintptr_t)gipa;
+    cfg.external.vk_instance = a.instance;
+    cfg.external.vk_physical_device = a.physical;
+    cfg.external.vk_device = a.device;
+    cfg.external.vk_get_instance_proc_addr = (void *)(uintptr_t)a.gipa;
     cfg.external.vk_encode_queue_family = 1;
     cfg.external.vk_encode_queue_index = 0;
     int ret = run(&cfg, 10, NULL, &r);
     hwenc_test_icd_stats s = icd_stats();
     int live_with_app_objects = s.live_objects;
-    destroy_device(dev, NULL);
-    destroy_instance(inst, NULL);
-    dlclose(lib);
+    app_vulkan_close(&a);
     CHECK(ret == 0, "encode on the application's device failed");
     CHECK(s.instances == 1, "hwenc made its own instance (%d instances)", s.instances);
     CHECK(live_with_app_objects == 2, "%d objects alive besides the application's device and instance",
           live_with_app_objects - 2);
     return icd_clean();
+}
+
+/* Records an encode with no video coding scope open. */
+static int encode_outside_scope(const app_vulkan *a)
+{
+    PFN_vkCreateCommandPool create_pool = (PFN_vkCreateCommandPool)app_device_proc(a, "vkCreateCommandPool");
+    PFN_vkDestroyCommandPool destroy_pool = (PFN_vkDestroyCommandPool)app_device_proc(a, "vkDestroyCommandPool");
+    PFN_vkAllocateCommandBuffers allocate = (PFN_vkAllocateCommandBuffers)app_device_proc(a, "vkAllocateCommandBuffers");
+    PFN_vkBeginCommandBuffer begin = (PFN_vkBeginCommandBuffer)app_device_proc(a, "vkBeginCommandBuffer");
+    PFN_vkEndCommandBuffer end = (PFN_vkEndCommandBuffer)app_device_proc(a, "vkEndCommandBuffer");
+    PFN_vkCmdEncodeVideoKHR encode = (PFN_vkCmdEncodeVideoKHR)app_device_proc(a, "vkCmdEncodeVideoKHR");
+    CHECK(create_pool && destroy_pool && allocate && begin && end && encode, "device functions missing");
+    VkCommandPoolCreateInfo pool_info = { .sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO, .queueFamilyIndex = 1 };
+    VkCommandPool pool;
+    CHECK(create_pool(a->device, &pool_info, NULL, &pool) == VK_SUCCESS, "vkCreateCommandPool");
+    VkCommandBufferAllocateInfo alloc = { .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO, .commandPool = pool,
+                                          .level = VK_COMMAND_BUFFER_LEVEL_PRIMARY, .commandBufferCount = 1 };
+    VkCommandBuffer cmd;
+    VkCommandBufferBeginInfo begin_info = { .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO };
+    VkVideoEncodeInfoKHR info = { .sType = VK_STRUCTURE_TYPE_VIDEO_ENCODE_INFO_KHR };
+    int ok = allocate(a->device, &alloc, &cmd) == VK_SUCCESS && begin(cmd, &begin_info) == VK_SUCCESS;
+    if (ok) {
+        encode(cmd, &info);
+        end(cmd);
+    }
+    destroy_pool(a->device, pool, NULL);
+    CHECK(ok, "no command buffer to record into");
+    return 0;
+}
+
+/* Destroys the device while a video session made on it is still alive. */
+static int destroy_device_with_session(app_vulkan *a)
+{
+    static const VkExtensionProperties std_header = {
+        .extensionName = VK_STD_VULKAN_VIDEO_CODEC_H264_ENCODE_EXTENSION_NAME,
+        .specVersion = VK_STD_VULKAN_VIDEO_CODEC_H264_ENCODE_SPEC_VERSION,
+    };
+    PFN_vkCreateVideoSessionKHR create_session =
+        (PFN_vkCreateVideoSessionKHR)app_device_proc(a, "vkCreateVideoSessionKHR");
+    CHECK(create_session, "vkCreateVideoSessionKHR missing");
+    vk_profile profile;
+    vk_profile_init(&profile, H264_PROFILE_BASELINE, 0);
+    VkVideoSessionCreateInfoKHR info = {
+        .sType = VK_STRUCTURE_TYPE_VIDEO_SESSION_CREATE_INFO_KHR,
+        .queueFamilyIndex = 1,
+        .pVideoProfile = &profile.info,
+        .pictureFormat = VK_FORMAT_G8_B8R8_2PLANE_420_UNORM,
+        .maxCodedExtent = { W, H },
+        .referencePictureFormat = VK_FORMAT_G8_B8R8_2PLANE_420_UNORM,
+        .maxDpbSlots = 2,
+        .maxActiveReferencePictures = 1,
+        .pStdHeaderVersion = &std_header,
+    };
+    VkVideoSessionKHR session;
+    CHECK(create_session(a->device, &info, NULL, &session) == VK_SUCCESS, "vkCreateVideoSessionKHR");
+    ((PFN_vkDestroyDevice)app_device_proc(a, "vkDestroyDevice"))(a->device, NULL);
+    a->device = VK_NULL_HANDLE;
+    return 0;
+}
+
+/* The ICD's checks fire: contract breaks made on purpose, straight through
+ * the Vulkan API, each raise its error count (counted, not aborted on). */
+static int test_icd_self_check(void)
+{
+    setenv("HWENC_TEST_ICD_ABORT", "0", 1); /* read at vkCreateInstance */
+    app_vulkan a;
+    int ret = app_vulkan_open(&a);
+    int before = icd_stats().errors, outside = before, leaked = before;
+    if (ret == 0 && (ret = encode_outside_scope(&a)) == 0)
+        outside = icd_stats().errors;
+    if (ret == 0 && (ret = destroy_device_with_session(&a)) == 0)
+        leaked = icd_stats().errors;
+    app_vulkan_close(&a);
+    CHECK(ret == 0, "the contract breaks could not be set up");
+    CHECK(before == 0, "%d errors before the contract was broken", before);
+    CHECK(outside > before, "an encode outside a video coding scope went unnoticed");
+    CHECK(leaked > outside, "a device destroyed with a live video session went unnoticed");
+    return 0;
 }
 
 static int write_y4m(const char *path, int frames)
@@ -498,6 +611,7 @@ int main(int argc, char **argv)
               : !strcmp(t, "bitrate_change")        ? test_bitrate_change()
               : !strcmp(t, "force_idr")             ? test_force_idr()
               : !strcmp(t, "external_device")       ? test_external_device()
+              : !strcmp(t, "icd_self_check")        ? test_icd_self_check()
               : !strcmp(t, "rc_disabled_only")      ? test_rc_disabled_only()
               : !strcmp(t, "single_dpb_slot")       ? test_single_dpb_slot()
               : !strcmp(t, "device_lost_submit")    ? test_device_lost()

@@ -24,7 +24,7 @@ if(TARGET hwenc_vulkan)
 
     set(icd_env "VK_DRIVER_FILES=${icd_json}" "VK_ICD_FILENAMES=${icd_json}"
                 "HWENC_TEST_ICD_LIBRARY=$<TARGET_FILE:hwenc_test_icd>" "HWENC_BACKEND=")
-    foreach(t encode encode_transfer_queue cbr vbr bitrate_change force_idr external_device
+    foreach(t encode encode_transfer_queue cbr vbr bitrate_change force_idr external_device icd_self_check
               rc_disabled_only single_dpb_slot device_lost_submit device_lost_wait cli list_backends)
         add_test(NAME vulkan_${t} COMMAND test_vulkan ${t} $<TARGET_FILE:hwenc_cli>)
         set_tests_properties(vulkan_${t} PROPERTIES ENVIRONMENT "${icd_env}")
