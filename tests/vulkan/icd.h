@@ -23,6 +23,13 @@
  *                                   (from 0) loses the device in vkQueueSubmit2 or
  *                                   vkWaitForFences
  *   HWENC_TEST_ICD_ABORT=0          count valid-usage errors instead of aborting
+ *   HWENC_TEST_ICD_B=none           Main profile without B pictures (list sizes 0)
+ *   HWENC_TEST_ICD_B=no-main        Constrained Baseline only (no Main profile)
+ *
+ * B pictures (Main profile): the lists must name the encode's reference
+ * slots and every reference slot must be in a list; the CPU encoder codes
+ * them as non-reference pictures with spatial direct prediction, with the
+ * list-0 references shown before them and the list-1 references after.
  */
 #ifndef HWENC_TEST_ICD_H
 #define HWENC_TEST_ICD_H
@@ -115,6 +122,7 @@ typedef struct icd_rc {
     uint64_t average, peak;
     uint32_t fps_num, fps_den;
     uint32_t buffer_ms, initial_ms;
+    uint32_t gop_frames, consecutive_b;   /* VkVideoEncodeH264RateControlInfoKHR, 0 without */
 } icd_rc;
 
 typedef struct icd_slot {
@@ -170,6 +178,7 @@ typedef struct icd_encode {
     StdVideoEncodeH264PictureInfo pic;
     StdVideoEncodeH264ReferenceListsInfo lists;
     StdVideoEncodeH264RefListModEntry mods[32];
+    StdVideoEncodeH264RefListModEntry mods_l1[32];
 } icd_encode;
 
 typedef struct icd_cmd {
@@ -208,8 +217,15 @@ typedef struct icd_command_buffer {
 } icd_command_buffer;
 
 /* ---- icd_state.c: configuration, registry, errors */
+typedef enum icd_b_support {
+    ICD_B_MAIN,                  /* Main profile with B pictures */
+    ICD_B_NONE,                  /* Main profile, B list sizes 0 */
+    ICD_B_NO_MAIN,               /* Constrained Baseline only */
+} icd_b_support;
+
 typedef struct icd_config {
     int rc_disabled_only;
+    icd_b_support b_support;
     uint32_t dpb_slots;
     int encode_transfer;
     int lose_on_submit, lose_on_wait; /* encode submission index, -1 never */
@@ -245,7 +261,10 @@ VkResult icd_video_formats(VkPhysicalDevice dev, const VkPhysicalDeviceVideoForm
                            VkVideoFormatPropertiesKHR *props);
 VkResult icd_quality_level_properties(VkPhysicalDevice dev, const VkPhysicalDeviceVideoEncodeQualityLevelInfoKHR *info,
                                       VkVideoEncodeQualityLevelPropertiesKHR *props);
-int icd_check_profile(const VkVideoProfileInfoKHR *p, const char *what);
+/* The profile's stdProfileIdc if this device encodes it, else 0. */
+StdVideoH264ProfileIdc icd_check_profile(const VkVideoProfileInfoKHR *p, const char *what);
+/* Whether the device offers B pictures with this profile. */
+int icd_profile_has_b(StdVideoH264ProfileIdc profile);
 void icd_fill_queue_families(uint32_t *count, VkQueueFamilyProperties2 *props);
 
 /* ---- icd_device.c */

@@ -286,6 +286,15 @@ static void read_rc(const void *pnext, int *has, icd_rc *rc, const char *what)
     rc->layers = info->layerCount;
     rc->buffer_ms = info->virtualBufferSizeInMs;
     rc->initial_ms = info->initialVirtualBufferSizeInMs;
+    const VkVideoEncodeH264RateControlInfoKHR *h264 =
+        icd_chain_find(info->pNext, VK_STRUCTURE_TYPE_VIDEO_ENCODE_H264_RATE_CONTROL_INFO_KHR);
+    if (h264) {
+        rc->gop_frames = h264->gopFrameCount;
+        rc->consecutive_b = h264->consecutiveBFrameCount;
+        if (rc->gop_frames && rc->consecutive_b >= rc->gop_frames)
+            icd_error("VUID-VkVideoEncodeH264RateControlInfoKHR-gopFrameCount", "%s: %u consecutive B frames in a "
+                      "GOP of %u frames", what, rc->consecutive_b, rc->gop_frames);
+    }
     int simple = rc->mode == VK_VIDEO_ENCODE_RATE_CONTROL_MODE_DEFAULT_KHR ||
                  rc->mode == VK_VIDEO_ENCODE_RATE_CONTROL_MODE_DISABLED_BIT_KHR;
     if (simple && rc->layers)
@@ -462,6 +471,58 @@ static void record_references(icd_command_buffer *cb, const VkVideoEncodeInfoKHR
     }
 }
 
+static void copy_mods(StdVideoEncodeH264RefListModEntry *dst, const StdVideoEncodeH264RefListModEntry *src,
+                      uint8_t *count)
+{
+    if (*count > 32 || !src)
+        *count = 0;
+    else
+        memcpy(dst, src, *count * sizeof(*dst));
+}
+
+/* Where slot is in the encode's reference slots, or -1. */
+static int reference_index(const icd_encode *e, int slot)
+{
+    for (int k = 0; k < e->num_refs; k++)
+        if (e->ref_slot[k] == slot)
+            return k;
+    return -1;
+}
+
+/* Every active list entry names one of this encode's reference slots, and
+ * every reference slot is in a list. B slices: the CPU encoder codes them
+ * as non-references with spatial direct prediction, list 0 before and list
+ * 1 after the picture in display order. */
+static void check_lists(const icd_encode *e)
+{
+    int b = e->slice.slice_type == STD_VIDEO_H264_SLICE_TYPE_B;
+    int used[ICD_MAX_SLOTS] = { 0 };
+    for (int list = 0; list < 1 + b; list++) {
+        const uint8_t *entries = list ? e->lists.RefPicList1 : e->lists.RefPicList0;
+        int n = (list ? e->lists.num_ref_idx_l1_active_minus1 : e->lists.num_ref_idx_l0_active_minus1) + 1;
+        for (int i = 0; i < n; i++) {
+            int k = reference_index(e, entries[i]);
+            if (k < 0) {
+                icd_error("VUID-vkCmdEncodeVideoKHR-pNext-08339", "RefPicList%d[%d] = slot %d is not a reference slot",
+                          list, i, entries[i]);
+                continue;
+            }
+            used[k] = 1;
+            int32_t poc = e->ref_info[k].PicOrderCnt, cur = e->pic.PicOrderCnt;
+            if (b && (list ? poc <= cur : poc >= cur))
+                icd_error("test-icd-b-order", "RefPicList%d[%d] has POC %d, the B picture %d: list 0 must be before "
+                          "it and list 1 after it", list, i, poc, cur);
+        }
+    }
+    for (int k = 0; k < e->num_refs; k++)
+        if (!used[k])
+            icd_error("test-icd-lists", "reference slot %d is in neither list", e->ref_slot[k]);
+    if (b && (e->pic.flags.is_reference || !e->slice.flags.direct_spatial_mv_pred_flag))
+        icd_error("test-icd-b-slice", "a B slice must be a non-reference with spatial direct prediction "
+                  "(is_reference %u, direct_spatial_mv_pred_flag %u)", e->pic.flags.is_reference,
+                  e->slice.flags.direct_spatial_mv_pred_flag);
+}
+
 static void record_h264(const VkVideoEncodeInfoKHR *info, icd_encode *e)
 {
     static const VkStructureType allowed[] = { VK_STRUCTURE_TYPE_VIDEO_ENCODE_H264_PICTURE_INFO_KHR,
@@ -481,29 +542,23 @@ static void record_h264(const VkVideoEncodeInfoKHR *info, icd_encode *e)
     if (e->slice.pWeightTable)
         icd_error("test-icd-weights", "weighted prediction is not supported");
     e->pic.pRefLists = NULL;
-    if (h->pStdPictureInfo->pRefLists) {
-        e->lists = *h->pStdPictureInfo->pRefLists;
-        if (e->lists.refList0ModOpCount > 32 || e->lists.refList1ModOpCount || e->lists.refPicMarkingOpCount)
-            icd_error("test-icd-lists", "unsupported list modification or marking operations");
-        if (e->lists.refList0ModOpCount && e->lists.pRefList0ModOperations)
-            memcpy(e->mods, e->lists.pRefList0ModOperations, e->lists.refList0ModOpCount * sizeof(e->mods[0]));
-        e->lists.pRefList0ModOperations = e->mods;
-        e->lists.pRefList1ModOperations = NULL;
-        e->lists.pRefPicMarkingOperations = NULL;
-        e->pic.pRefLists = &e->lists;
-        /* Every list entry names one of this encode's reference slots. */
-        for (int i = 0; i <= e->lists.num_ref_idx_l0_active_minus1 && e->slice.slice_type == STD_VIDEO_H264_SLICE_TYPE_P;
-             i++) {
-            int found = 0;
-            for (int k = 0; k < e->num_refs; k++)
-                found |= e->ref_slot[k] == e->lists.RefPicList0[i];
-            if (!found)
-                icd_error("VUID-vkCmdEncodeVideoKHR-pNext-08339", "RefPicList0[%d] = slot %d is not a reference slot",
-                          i, e->lists.RefPicList0[i]);
-        }
-    } else if (e->slice.slice_type == STD_VIDEO_H264_SLICE_TYPE_P) {
-        icd_error("VUID-vkCmdEncodeVideoKHR-pNext-08339", "a P slice needs pRefLists");
+    int inter = e->slice.slice_type == STD_VIDEO_H264_SLICE_TYPE_P || e->slice.slice_type == STD_VIDEO_H264_SLICE_TYPE_B;
+    if (!h->pStdPictureInfo->pRefLists) {
+        if (inter)
+            icd_error("VUID-vkCmdEncodeVideoKHR-pNext-08339", "a P or B slice needs pRefLists");
+        return;
     }
+    e->lists = *h->pStdPictureInfo->pRefLists;
+    if (e->lists.refList0ModOpCount > 32 || e->lists.refList1ModOpCount > 32 || e->lists.refPicMarkingOpCount)
+        icd_error("test-icd-lists", "unsupported list modification or marking operations");
+    copy_mods(e->mods, e->lists.pRefList0ModOperations, &e->lists.refList0ModOpCount);
+    copy_mods(e->mods_l1, e->lists.pRefList1ModOperations, &e->lists.refList1ModOpCount);
+    e->lists.pRefList0ModOperations = e->mods;
+    e->lists.pRefList1ModOperations = e->mods_l1;
+    e->lists.pRefPicMarkingOperations = NULL;
+    e->pic.pRefLists = &e->lists;
+    if (inter)
+        check_lists(e);
 }
 
 static VKAPI_ATTR void VKAPI_CALL CmdEncodeVideoKHR(VkCommandBuffer cmd, const VkVideoEncodeInfoKHR *info)
@@ -597,7 +652,7 @@ static int rc_equal(const icd_rc *a, const icd_rc *b)
 {
     return a->mode == b->mode && a->layers == b->layers && a->average == b->average && a->peak == b->peak &&
            a->fps_num == b->fps_num && a->fps_den == b->fps_den && a->buffer_ms == b->buffer_ms &&
-           a->initial_ms == b->initial_ms;
+           a->initial_ms == b->initial_ms && a->gop_frames == b->gop_frames && a->consecutive_b == b->consecutive_b;
 }
 
 static void exec_begin(exec_state *x, const icd_cmd *c)
@@ -647,6 +702,10 @@ static void exec_control(exec_state *x, const icd_cmd *c)
         st->rate_control_changes++;
         st->last_rc_mode = (int)s->rc.mode;
         st->last_average_bitrate = s->rc.average;
+        st->last_consecutive_b = (int)s->rc.consecutive_b;
+        if (s->rc.consecutive_b && !icd_profile_has_b(s->profile))
+            icd_error("test-icd-b-caps", "%u consecutive B frames for a profile without B pictures",
+                      s->rc.consecutive_b);
     }
     if (c->u.control.flags & VK_VIDEO_CODING_CONTROL_ENCODE_QUALITY_LEVEL_BIT_KHR) {
         s->quality_level = c->u.control.quality_level;
@@ -672,6 +731,15 @@ static void exec_encode(exec_state *x, const icd_encode *e)
     check_layout(&e->src, VK_IMAGE_LAYOUT_VIDEO_ENCODE_SRC_KHR, "source picture");
     if (e->setup_slot >= 0)
         check_layout(&e->setup, VK_IMAGE_LAYOUT_VIDEO_ENCODE_DPB_KHR, "setup picture");
+    int b = e->pic.primary_pic_type == STD_VIDEO_H264_PICTURE_TYPE_B || e->slice.slice_type == STD_VIDEO_H264_SLICE_TYPE_B;
+    if (b && !icd_profile_has_b(s->profile))
+        icd_error("test-icd-b-caps", "a B picture with profile_idc %d, for which maxBPictureL0ReferenceCount and "
+                  "maxL1ReferenceCount are 0", (int)s->profile);
+    /* The spec lets a non-reference picture's setup slot invalidate the
+     * reference it holds; hwenc never means to. */
+    if (e->setup_slot >= 0 && !e->pic.flags.is_reference && s->slot[e->setup_slot].active)
+        icd_error("test-icd-setup", "the non-reference picture's setup slot %d holds a reference it would invalidate",
+                  e->setup_slot);
     for (int i = 0; i < e->num_refs; i++) {
         const icd_slot *slot = &s->slot[e->ref_slot[i]];
         check_layout(&e->ref[i], VK_IMAGE_LAYOUT_VIDEO_ENCODE_DPB_KHR, "reference picture");

@@ -550,7 +550,8 @@ static VKAPI_ATTR VkResult VKAPI_CALL CreateVideoSessionKHR(VkDevice device, con
     static const VkStructureType allowed[] = { VK_STRUCTURE_TYPE_VIDEO_ENCODE_H264_SESSION_CREATE_INFO_KHR };
     icd_chain_check("VkVideoSessionCreateInfoKHR", info->pNext, allowed, 1);
     const icd_config *cfg = icd_get_config();
-    if (!icd_check_profile(info->pVideoProfile, "vkCreateVideoSessionKHR"))
+    StdVideoH264ProfileIdc profile = icd_check_profile(info->pVideoProfile, "vkCreateVideoSessionKHR");
+    if (!profile)
         return VK_ERROR_VIDEO_PROFILE_OPERATION_NOT_SUPPORTED_KHR;
     if (info->queueFamilyIndex != 1)
         icd_error("VUID-VkVideoSessionCreateInfoKHR-queueFamilyIndex-07222", "family %u cannot encode",
@@ -572,7 +573,8 @@ static VKAPI_ATTR VkResult VKAPI_CALL CreateVideoSessionKHR(VkDevice device, con
     if (!s)
         return VK_ERROR_OUT_OF_HOST_MEMORY;
     s->family = info->queueFamilyIndex;
-    s->profile = STD_VIDEO_H264_PROFILE_IDC_BASELINE;
+    s->profile = profile;
+    icd_stats()->last_profile = (int)profile;
     s->max_extent = info->maxCodedExtent;
     s->max_dpb_slots = info->maxDpbSlots;
     s->max_refs = info->maxActiveReferencePictures;
@@ -671,6 +673,9 @@ static VKAPI_ATTR VkResult VKAPI_CALL CreateVideoSessionParametersKHR(VkDevice d
     }
     const StdVideoH264SequenceParameterSet *sps = add->pStdSPSs;
     const StdVideoH264PictureParameterSet *pps = add->pStdPPSs;
+    if (s->profile != sps->profile_idc)
+        icd_error("test-icd-profile", "an SPS of profile_idc %d for a session of profile_idc %d",
+                  (int)sps->profile_idc, (int)s->profile);
     if (pps->seq_parameter_set_id != sps->seq_parameter_set_id)
         icd_error("VUID-VkVideoEncodeH264SessionParametersAddInfoKHR-pStdPPSs", "the PPS names SPS %u, not %u",
                   pps->seq_parameter_set_id, sps->seq_parameter_set_id);

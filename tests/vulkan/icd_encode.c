@@ -145,6 +145,16 @@ static void rc_update(icd_session *s, int64_t bits)
     s->rc_qp = s->rc_qp < 1 ? 1 : s->rc_qp > 51 ? 51 : s->rc_qp;
 }
 
+static int list_ops(const StdVideoEncodeH264RefListModEntry *mods, int n, h264_ref_list_op *ops)
+{
+    for (int i = 0; i < n; i++) {
+        int idc = mods[i].modification_of_pic_nums_idc;
+        ops[i].modification_of_pic_nums_idc = idc;
+        ops[i].value = idc == 2 ? mods[i].long_term_pic_num : mods[i].abs_diff_pic_num_minus1;
+    }
+    return n;
+}
+
 static void build_slice(const icd_parameters *p, const icd_encode *e, h264_slice_header *sh)
 {
     memset(sh, 0, sizeof(*sh));
@@ -158,12 +168,10 @@ static void build_slice(const icd_parameters *p, const icd_encode *e, h264_slice
     sh->poc_lsb = e->pic.PicOrderCnt & ((1 << p->sps.log2_max_poc_lsb) - 1);
     sh->num_ref_idx_active_override = e->slice.flags.num_ref_idx_active_override_flag;
     sh->num_ref_idx_l0_active = e->lists.num_ref_idx_l0_active_minus1 + 1;
-    sh->num_ref_list_ops = e->lists.refList0ModOpCount;
-    for (int i = 0; i < sh->num_ref_list_ops; i++) {
-        int idc = e->mods[i].modification_of_pic_nums_idc;
-        sh->ref_list_ops[i].modification_of_pic_nums_idc = idc;
-        sh->ref_list_ops[i].value = idc == 2 ? e->mods[i].long_term_pic_num : e->mods[i].abs_diff_pic_num_minus1;
-    }
+    sh->num_ref_idx_l1_active = e->lists.num_ref_idx_l1_active_minus1 + 1;
+    sh->direct_spatial_mv_pred = e->slice.flags.direct_spatial_mv_pred_flag;
+    sh->num_ref_list_ops = list_ops(e->mods, e->lists.refList0ModOpCount, sh->ref_list_ops);
+    sh->num_ref_list_ops_l1 = list_ops(e->mods_l1, e->lists.refList1ModOpCount, sh->ref_list_ops_l1);
     sh->no_output_of_prior_pics = e->pic.flags.no_output_of_prior_pics_flag;
     sh->long_term_reference = e->pic.flags.long_term_reference_flag;
     sh->disable_deblocking_filter_idc = e->slice.disable_deblocking_filter_idc;
@@ -188,10 +196,17 @@ int icd_encode_picture(icd_session *s, const icd_parameters *params, const icd_e
     int disabled = s->rc.mode == VK_VIDEO_ENCODE_RATE_CONTROL_MODE_DISABLED_BIT_KHR ||
                    s->rc.mode == VK_VIDEO_ENCODE_RATE_CONTROL_MODE_DEFAULT_KHR;
     pic.slice.slice_qp = disabled ? e->constant_qp : rc_qp(s);
-    if (e->slice.slice_type == STD_VIDEO_H264_SLICE_TYPE_P) {
+    /* The lists name DPB slots, which are the CPU encoder's reconstruction slots. */
+    int b = e->slice.slice_type == STD_VIDEO_H264_SLICE_TYPE_B;
+    if (b || e->slice.slice_type == STD_VIDEO_H264_SLICE_TYPE_P) {
         pic.num_refs = e->lists.num_ref_idx_l0_active_minus1 + 1;
         for (int i = 0; i < pic.num_refs; i++)
             pic.ref_slots[i] = e->lists.RefPicList0[i];
+    }
+    if (b) {
+        pic.num_refs_l1 = e->lists.num_ref_idx_l1_active_minus1 + 1;
+        for (int i = 0; i < pic.num_refs_l1; i++)
+            pic.ref_slots_l1[i] = e->lists.RefPicList1[i];
     }
     size_t capacity = cpu_encoder_max_picture_size(s->enc);
     uint8_t *out = malloc(capacity);
@@ -223,5 +238,6 @@ int icd_encode_picture(icd_session *s, const icd_parameters *params, const icd_e
     hwenc_test_icd_stats *st = icd_stats();
     st->encodes++;
     st->p_pictures += e->slice.slice_type == STD_VIDEO_H264_SLICE_TYPE_P;
+    st->b_pictures += b;
     return 0;
 }

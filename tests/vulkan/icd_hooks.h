@@ -15,12 +15,15 @@ typedef struct hwenc_test_icd_stats {
     int instances;               /* created so far */
     int encodes;                 /* pictures encoded */
     int p_pictures;              /* of them predicted */
+    int b_pictures;              /* of them bi-predicted */
     int resets;                  /* session resets */
     int rate_control_changes;    /* coding-control commands with rate control */
     int last_rc_mode;            /* VkVideoEncodeRateControlModeFlagBitsKHR */
     uint64_t last_average_bitrate;
     int transfer_submissions;    /* submissions to the transfer-only family */
     int quality_level;
+    int last_consecutive_b;      /* VkVideoEncodeH264RateControlInfoKHR::consecutiveBFrameCount */
+    int last_profile;            /* StdVideoH264ProfileIdc of the last session */
 } hwenc_test_icd_stats;
 
 typedef void (*hwenc_test_icd_get_stats_fn)(hwenc_test_icd_stats *stats);

@@ -39,6 +39,11 @@ void icd_load_config(void)
     if (config.dpb_slots < 1 || config.dpb_slots > ICD_MAX_SLOTS)
         config.dpb_slots = ICD_MAX_SLOTS;
     config.encode_transfer = env_int("HWENC_TEST_ICD_ENCODE_TRANSFER", 0);
+    const char *b = getenv("HWENC_TEST_ICD_B");
+    config.b_support = !b                      ? ICD_B_MAIN
+                       : !strcmp(b, "none")    ? ICD_B_NONE
+                       : !strcmp(b, "no-main") ? ICD_B_NO_MAIN
+                                               : ICD_B_MAIN;
     config.abort_on_error = env_int("HWENC_TEST_ICD_ABORT", 1);
     config.lose_on_submit = config.lose_on_wait = -1;
     if (lost && !strncmp(lost, "submit:", 7))

@@ -3,8 +3,8 @@
  *
  * What the test device offers: the queue families (a transfer family and an
  * H.264 encode family) and the video, encode and H.264 encode capabilities
- * for the Baseline profile (what the CPU encoder core codes), with the
- * variants the environment selects.
+ * for the Constrained Baseline and Main profiles (what the CPU encoder core
+ * codes; Main with B pictures), with the variants the environment selects.
  */
 #include <stdio.h>
 #include <string.h>
@@ -40,8 +40,9 @@ void icd_fill_queue_families(uint32_t *count, VkQueueFamilyProperties2 *props)
     }
 }
 
-/* The profile must be well formed and be the one this device encodes. */
-int icd_check_profile(const VkVideoProfileInfoKHR *p, const char *what)
+/* The profile must be well formed and be one this device encodes: the
+ * CPU encoder codes Constrained Baseline, and Main with B slices. */
+StdVideoH264ProfileIdc icd_check_profile(const VkVideoProfileInfoKHR *p, const char *what)
 {
     static const VkStructureType allowed[] = { VK_STRUCTURE_TYPE_VIDEO_ENCODE_H264_PROFILE_INFO_KHR,
                                                VK_STRUCTURE_TYPE_VIDEO_ENCODE_USAGE_INFO_KHR };
@@ -55,11 +56,22 @@ int icd_check_profile(const VkVideoProfileInfoKHR *p, const char *what)
     if (p->videoCodecOperation == VK_VIDEO_CODEC_OPERATION_ENCODE_H264_BIT_KHR && !h264)
         icd_error("VUID-VkVideoProfileInfoKHR-videoCodecOperation-07181",
                   "%s: an H.264 encode profile needs VkVideoEncodeH264ProfileInfoKHR", what);
-    return p->videoCodecOperation == VK_VIDEO_CODEC_OPERATION_ENCODE_H264_BIT_KHR &&
-           p->chromaSubsampling == VK_VIDEO_CHROMA_SUBSAMPLING_420_BIT_KHR &&
-           p->lumaBitDepth == VK_VIDEO_COMPONENT_BIT_DEPTH_8_BIT_KHR &&
-           p->chromaBitDepth == VK_VIDEO_COMPONENT_BIT_DEPTH_8_BIT_KHR && h264 &&
-           h264->stdProfileIdc == STD_VIDEO_H264_PROFILE_IDC_BASELINE;
+    if (p->videoCodecOperation != VK_VIDEO_CODEC_OPERATION_ENCODE_H264_BIT_KHR ||
+        p->chromaSubsampling != VK_VIDEO_CHROMA_SUBSAMPLING_420_BIT_KHR ||
+        p->lumaBitDepth != VK_VIDEO_COMPONENT_BIT_DEPTH_8_BIT_KHR ||
+        p->chromaBitDepth != VK_VIDEO_COMPONENT_BIT_DEPTH_8_BIT_KHR || !h264)
+        return 0;
+    int main_offered = icd_get_config()->b_support != ICD_B_NO_MAIN;
+    if (h264->stdProfileIdc == STD_VIDEO_H264_PROFILE_IDC_BASELINE ||
+        (h264->stdProfileIdc == STD_VIDEO_H264_PROFILE_IDC_MAIN && main_offered))
+        return h264->stdProfileIdc;
+    return 0;
+}
+
+int icd_profile_has_b(StdVideoH264ProfileIdc profile)
+{
+    return profile == STD_VIDEO_H264_PROFILE_IDC_MAIN && icd_get_config()->b_support == ICD_B_MAIN &&
+           icd_get_config()->dpb_slots > 2;
 }
 
 VkResult icd_video_capabilities(VkPhysicalDevice dev, const VkVideoProfileInfoKHR *profile, VkVideoCapabilitiesKHR *caps)
@@ -78,8 +90,11 @@ VkResult icd_video_capabilities(VkPhysicalDevice dev, const VkVideoProfileInfoKH
     if (!encode || !h264)
         icd_error("VUID-vkGetPhysicalDeviceVideoCapabilitiesKHR-pVideoProfile-07186",
                   "an H.264 encode profile needs VkVideoEncodeCapabilitiesKHR and VkVideoEncodeH264CapabilitiesKHR");
-    if (!icd_check_profile(profile, "vkGetPhysicalDeviceVideoCapabilitiesKHR"))
+    StdVideoH264ProfileIdc profile_idc = icd_check_profile(profile, "vkGetPhysicalDeviceVideoCapabilitiesKHR");
+    if (!profile_idc)
         return VK_ERROR_VIDEO_PROFILE_OPERATION_NOT_SUPPORTED_KHR;
+    /* A B picture names at least one reference before it and one after. */
+    int b = icd_profile_has_b(profile_idc);
     caps->flags = VK_VIDEO_CAPABILITY_SEPARATE_REFERENCE_IMAGES_BIT_KHR;
     caps->minBitstreamBufferOffsetAlignment = 1;
     caps->minBitstreamBufferSizeAlignment = 1;
@@ -110,8 +125,8 @@ VkResult icd_video_capabilities(VkPhysicalDevice dev, const VkVideoProfileInfoKH
         h264->maxLevelIdc = STD_VIDEO_H264_LEVEL_IDC_5_2;
         h264->maxSliceCount = 1;
         h264->maxPPictureL0ReferenceCount = cfg->dpb_slots - 1;
-        h264->maxBPictureL0ReferenceCount = 0;
-        h264->maxL1ReferenceCount = 0;
+        h264->maxBPictureL0ReferenceCount = b ? cfg->dpb_slots - 2 : 0;
+        h264->maxL1ReferenceCount = b ? 1 : 0;
         h264->maxTemporalLayerCount = 1;
         h264->minQp = 0;
         h264->maxQp = 51;
@@ -161,8 +176,10 @@ VkResult icd_quality_level_properties(VkPhysicalDevice dev, const VkPhysicalDevi
         props->sType != VK_STRUCTURE_TYPE_VIDEO_ENCODE_QUALITY_LEVEL_PROPERTIES_KHR)
         icd_error("VUID-sType-sType", "vkGetPhysicalDeviceVideoEncodeQualityLevelPropertiesKHR: wrong sType");
     icd_chain_check("VkVideoEncodeQualityLevelPropertiesKHR", props->pNext, allowed, 1);
-    if (!icd_check_profile(info->pVideoProfile, "quality level query"))
+    StdVideoH264ProfileIdc profile_idc = icd_check_profile(info->pVideoProfile, "quality level query");
+    if (!profile_idc)
         return VK_ERROR_VIDEO_PROFILE_OPERATION_NOT_SUPPORTED_KHR;
+    int b = icd_profile_has_b(profile_idc);
     if (info->qualityLevel >= 3)
         icd_error("VUID-VkPhysicalDeviceVideoEncodeQualityLevelInfoKHR-qualityLevel-08260",
                   "quality level %u is not below maxQualityLevels 3", info->qualityLevel);
@@ -174,11 +191,11 @@ VkResult icd_quality_level_properties(VkPhysicalDevice dev, const VkPhysicalDevi
         h264->preferredRateControlFlags = VK_VIDEO_ENCODE_H264_RATE_CONTROL_REFERENCE_PATTERN_FLAT_BIT_KHR;
         h264->preferredGopFrameCount = 250;
         h264->preferredIdrPeriod = 250;
-        h264->preferredConsecutiveBFrameCount = 0;
+        h264->preferredConsecutiveBFrameCount = b ? 2 : 0;
         h264->preferredTemporalLayerCount = 1;
         h264->preferredConstantQp = (VkVideoEncodeH264QpKHR){ 23, 23, 23 };
         h264->preferredMaxL0ReferenceCount = 1;
-        h264->preferredMaxL1ReferenceCount = 0;
+        h264->preferredMaxL1ReferenceCount = b ? 1 : 0;
         h264->preferredStdEntropyCodingModeFlag = VK_FALSE;
     }
     return VK_SUCCESS;
