@@ -153,6 +153,10 @@ static int rc_init(vk_backend *b, const hwenc_config *cfg, char *err, size_t err
     rc->h264.sType = VK_STRUCTURE_TYPE_VIDEO_ENCODE_H264_RATE_CONTROL_INFO_KHR;
     rc->h264.gopFrameCount = cfg->keyint > 0 ? (uint32_t)cfg->keyint : 0;
     rc->h264.idrPeriod = rc->h264.gopFrameCount;
+    /* B runs are shorter than the GOP they sit in. */
+    rc->h264.consecutiveBFrameCount = (uint32_t)b->bframes;
+    if (rc->h264.gopFrameCount && rc->h264.consecutiveBFrameCount >= rc->h264.gopFrameCount)
+        rc->h264.consecutiveBFrameCount = rc->h264.gopFrameCount - 1;
     rc->h264.temporalLayerCount = 1;
     rc->h264.flags = b->max_refs ? VK_VIDEO_ENCODE_H264_RATE_CONTROL_REFERENCE_PATTERN_FLAT_BIT_KHR : 0;
     rc->layer.sType = VK_STRUCTURE_TYPE_VIDEO_ENCODE_RATE_CONTROL_LAYER_INFO_KHR;
@@ -282,6 +286,30 @@ static int open_device(vk_backend *b, vk_context *c, const hwenc_config *cfg, ch
     return 0;
 }
 
+/* The device for the stream's profile. The HAL asks for Main only for B
+ * frames: a device without Main gets a Constrained Baseline session, which
+ * takes no B frames, so that the HAL plans a stream without them. */
+static int open_device_for(vk_backend *b, vk_context *c, const hal_session *s, char *err, size_t err_size)
+{
+    int low_latency = s->config->low_latency;
+    vk_profile_init(&b->profile, s->sps->profile_idc, low_latency);
+    int ret = open_device(b, c, s->config, err, err_size);
+    if (ret != HWENC_EUNSUPPORTED || !s->bframes || s->sps->profile_idc == H264_PROFILE_BASELINE)
+        return ret;
+    vk_profile_init(&b->profile, H264_PROFILE_BASELINE, low_latency);
+    return open_device(b, c, s->config, err, err_size);
+}
+
+/* B pictures need a Main or High session and both lists. The list sizes
+ * the device reports do not bound what may be asked (a driver may shorten
+ * the lists), but with both at 0 it takes no B pictures; hwenc's B
+ * pictures name a reference on each side. */
+static int device_has_b(const vk_backend *b)
+{
+    return b->profile.h264.stdProfileIdc != STD_VIDEO_H264_PROFILE_IDC_BASELINE &&
+           b->caps.h264.maxBPictureL0ReferenceCount > 0 && b->caps.h264.maxL1ReferenceCount > 0;
+}
+
 /* Sizes, DPB slots and references within what the device can do. */
 static int plan_session(vk_backend *b, const hal_session *s, char *err, size_t err_size)
 {
@@ -311,10 +339,33 @@ static int plan_session(vk_backend *b, const hal_session *s, char *err, size_t e
     /* A reference and the picture reconstructed from it need two slots. */
     if (refs > b->dpb_slots - 1)
         refs = b->dpb_slots - 1;
+    /* A B picture's two lists are active together: one slot of the
+     * active references goes to list 1. */
+    int active = (int)vc->maxActiveReferencePictures;
+    if (s->bframes && device_has_b(b) && refs > 0 && active > 1) {
+        b->bframes = s->bframes;
+        if (refs > active - 1)
+            refs = active - 1;
+    }
     b->max_refs = refs > 0 ? refs : 0;
+    b->max_active = b->max_refs + (b->bframes ? 1 : 0);
     if (!b->max_refs && b->dpb_slots > 1)
         b->dpb_slots = 1;
     return 0;
+}
+
+/* A stream planned with B frames is Main; on a device without Main the
+ * session is Constrained Baseline (see open_device_for), and its SPS must
+ * say so. The HAL opens the backend again for a stream without B frames
+ * before any picture is coded. */
+static void match_session_profile(vk_backend *b)
+{
+    StdVideoH264SequenceParameterSet *sps = &b->std.sps;
+    if (sps->profile_idc == b->profile.h264.stdProfileIdc)
+        return;
+    sps->profile_idc = b->profile.h264.stdProfileIdc;
+    sps->flags.constraint_set0_flag = 1;
+    sps->flags.constraint_set1_flag = 1;
 }
 
 static int create_session(vk_backend *b, char *err, size_t err_size)
@@ -335,7 +386,7 @@ static int create_session(vk_backend *b, char *err, size_t err_size)
         .maxCodedExtent = { b->coded_width, b->coded_height },
         .referencePictureFormat = VK_FORMAT_G8_B8R8_2PLANE_420_UNORM,
         .maxDpbSlots = (uint32_t)b->dpb_slots,
-        .maxActiveReferencePictures = (uint32_t)b->max_refs,
+        .maxActiveReferencePictures = (uint32_t)b->max_active,
         .pStdHeaderVersion = &std_header,
     };
     VkResult r = b->f.vkCreateVideoSessionKHR(b->device, &info, NULL, &b->session);
@@ -348,6 +399,7 @@ static int create_session(vk_backend *b, char *err, size_t err_size)
     if (ret < 0)
         return ret;
     vk_std_params_init(&b->std, b->sps, b->pps);
+    match_session_profile(b);
     if ((ret = vk_params_create(&b->f, b->device, b->session, &b->std, b->quality_level, &b->params, err,
                                 err_size)) < 0)
         return ret;
@@ -518,8 +570,7 @@ static int vk_open(const hal_session *s, void **priv, hal_caps *caps, char *err,
     b->own_instance = c.own_instance;
     b->sps = s->sps;
     b->pps = s->pps;
-    vk_profile_init(&b->profile, s->sps->profile_idc, cfg->low_latency);
-    if ((ret = open_device(b, &c, cfg, err, err_size)) < 0 || (ret = plan_session(b, s, err, err_size)) < 0 ||
+    if ((ret = open_device_for(b, &c, s, err, err_size)) < 0 || (ret = plan_session(b, s, err, err_size)) < 0 ||
         (ret = rc_init(b, cfg, err, err_size)) < 0)
         goto fail;
     b->quality_level = pick_quality_level(b, cfg->preset);
@@ -527,6 +578,7 @@ static int vk_open(const hal_session *s, void **priv, hal_caps *caps, char *err,
         (ret = create_resources(b, err, err_size)) < 0)
         goto fail;
     caps->max_refs = b->max_refs;
+    caps->max_bframes = b->bframes;
     *priv = b;
     return 0;
 fail:

@@ -53,7 +53,9 @@ typedef struct vk_backend {
     uint32_t coded_width, coded_height;
     int width, height;
     int dpb_slots;                       /* of the session; 0: no reconstruction */
-    int max_refs;
+    int max_refs;                        /* list 0 */
+    int bframes;                         /* B pictures between anchors; 0: none */
+    int max_active;                      /* reference slots one encode names: list 0 and list 1 */
     uint32_t quality_level;
     vk_image src, dpb;
     vk_buffer staging, bitstream;

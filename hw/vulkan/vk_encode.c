@@ -101,15 +101,18 @@ static void record_upload(vk_backend *b, VkCommandBuffer cmd, int same_queue)
 
 /* Everything vkCmdEncodeVideoKHR points at, alive until it is recorded. */
 typedef struct encode_params {
+    /* At most H264_MAX_REFS + 1 pictures: the references and the setup
+     * picture of a P picture, or list 0 and list 1 of a B picture. */
     VkVideoPictureResourceInfoKHR src;
     VkVideoPictureResourceInfoKHR dpb[H264_MAX_REFS + 1];
     StdVideoEncodeH264ReferenceInfo std_refs[H264_MAX_REFS + 1];
     VkVideoEncodeH264DpbSlotInfoKHR dpb_info[H264_MAX_REFS + 1];
-    VkVideoReferenceSlotInfoKHR refs[H264_MAX_REFS];      /* for the encode */
+    VkVideoReferenceSlotInfoKHR refs[H264_MAX_REFS + 1];  /* for the encode */
     VkVideoReferenceSlotInfoKHR bound[H264_MAX_REFS + 1]; /* for the coding scope */
     VkVideoReferenceSlotInfoKHR setup;
     int num_refs, num_bound, setup_slot;
     StdVideoEncodeH264RefListModEntry mods[H264_MAX_REORDER_OPS];
+    StdVideoEncodeH264RefListModEntry mods_l1[H264_MAX_REORDER_OPS];
     StdVideoEncodeH264ReferenceListsInfo lists;
     StdVideoEncodeH264PictureInfo std_pic;
     StdVideoEncodeH264SliceHeader std_slice;
@@ -122,6 +125,7 @@ static StdVideoH264PictureType picture_type(enum hwenc_frame_type t)
 {
     return t == HWENC_FRAME_IDR ? STD_VIDEO_H264_PICTURE_TYPE_IDR
            : t == HWENC_FRAME_P ? STD_VIDEO_H264_PICTURE_TYPE_P
+           : t == HWENC_FRAME_B ? STD_VIDEO_H264_PICTURE_TYPE_B
                                 : STD_VIDEO_H264_PICTURE_TYPE_I;
 }
 
@@ -160,16 +164,29 @@ static int setup_slot(const vk_backend *b, const hal_picture *pic)
     return b->max_refs ? pic->recon_slot : 0;
 }
 
+/* The pictures the lists name, each once: list 0, then list 1 (a B
+ * picture's lists hold different pictures: before it and after it). */
+static int named_references(const vk_backend *b, const hal_picture *pic, const hal_reference **named)
+{
+    int n = 0;
+    for (int i = 0; b->max_refs && i < pic->num_refs; i++)
+        named[n++] = &pic->refs[i];
+    for (int i = 0; b->max_refs && pic->type == HWENC_FRAME_B && i < pic->num_refs_l1; i++)
+        named[n++] = &pic->refs_l1[i];
+    return n;
+}
+
 static void build_references(const vk_backend *b, const hal_picture *pic, encode_params *p)
 {
-    p->num_refs = b->max_refs ? pic->num_refs : 0;
+    const hal_reference *named[2 * H264_MAX_REFS];
+    p->num_refs = named_references(b, pic, named);
     for (int i = 0; i < p->num_refs; i++) {
-        int slot = pic->refs[i].slot;
-        dpb_slot(b, p, i, slot, b->slot_type[slot], pic->refs[i].frame_num, pic->refs[i].poc);
+        const hal_reference *r = named[i];
+        dpb_slot(b, p, i, r->slot, b->slot_type[r->slot], r->frame_num, r->poc);
         p->refs[i] = (VkVideoReferenceSlotInfoKHR){
             .sType = VK_STRUCTURE_TYPE_VIDEO_REFERENCE_SLOT_INFO_KHR,
             .pNext = &p->dpb_info[i],
-            .slotIndex = pic->refs[i].slot,
+            .slotIndex = r->slot,
             .pPictureResource = &p->dpb[i],
         };
         p->bound[i] = p->refs[i];
@@ -196,27 +213,39 @@ static void build_references(const vk_backend *b, const hal_picture *pic, encode
     p->num_bound++;
 }
 
+/* ref_pic_list_modification() of one list in std-video form. */
+static uint8_t list_mods(const h264_ref_list_op *ops, int n, StdVideoEncodeH264RefListModEntry *mods)
+{
+    for (int i = 0; i < n; i++)
+        mods[i] = (StdVideoEncodeH264RefListModEntry){
+            .modification_of_pic_nums_idc = (StdVideoH264ModificationOfPicNumsIdc)ops[i].modification_of_pic_nums_idc,
+            .abs_diff_pic_num_minus1 = (uint16_t)(ops[i].modification_of_pic_nums_idc < 2 ? ops[i].value : 0),
+            .long_term_pic_num = (uint16_t)(ops[i].modification_of_pic_nums_idc == 2 ? ops[i].value : 0),
+        };
+    return (uint8_t)n;
+}
+
 static void build_h264(const vk_backend *b, const hal_picture *pic, encode_params *p)
 {
     const h264_slice_header *sh = &pic->slice;
     int qp = b->rc_next.info.layerCount ? 0 : b->qp;
     memset(p->lists.RefPicList0, STD_VIDEO_H264_NO_REFERENCE_PICTURE, sizeof(p->lists.RefPicList0));
     memset(p->lists.RefPicList1, STD_VIDEO_H264_NO_REFERENCE_PICTURE, sizeof(p->lists.RefPicList1));
-    if (sh->slice_type == H264_SLICE_P) {
+    if (sh->slice_type == H264_SLICE_P || sh->slice_type == H264_SLICE_B) {
         p->lists.num_ref_idx_l0_active_minus1 = (uint8_t)(sh->num_ref_idx_l0_active - 1);
-        for (int i = 0; i < p->num_refs; i++)
+        for (int i = 0; i < pic->num_refs; i++)
             p->lists.RefPicList0[i] = (uint8_t)pic->refs[i].slot;
-        for (int i = 0; i < sh->num_ref_list_ops; i++) {
-            const h264_ref_list_op *op = &sh->ref_list_ops[i];
-            p->mods[i] = (StdVideoEncodeH264RefListModEntry){
-                .modification_of_pic_nums_idc = (StdVideoH264ModificationOfPicNumsIdc)op->modification_of_pic_nums_idc,
-                .abs_diff_pic_num_minus1 = (uint16_t)(op->modification_of_pic_nums_idc < 2 ? op->value : 0),
-                .long_term_pic_num = (uint16_t)(op->modification_of_pic_nums_idc == 2 ? op->value : 0),
-            };
-        }
-        p->lists.flags.ref_pic_list_modification_flag_l0 = sh->num_ref_list_ops > 0;
-        p->lists.refList0ModOpCount = (uint8_t)sh->num_ref_list_ops;
-        p->lists.pRefList0ModOperations = sh->num_ref_list_ops ? p->mods : NULL;
+        p->lists.refList0ModOpCount = list_mods(sh->ref_list_ops, sh->num_ref_list_ops, p->mods);
+        p->lists.flags.ref_pic_list_modification_flag_l0 = p->lists.refList0ModOpCount > 0;
+        p->lists.pRefList0ModOperations = p->lists.refList0ModOpCount ? p->mods : NULL;
+    }
+    if (sh->slice_type == H264_SLICE_B) {
+        p->lists.num_ref_idx_l1_active_minus1 = (uint8_t)(sh->num_ref_idx_l1_active - 1);
+        for (int i = 0; i < pic->num_refs_l1; i++)
+            p->lists.RefPicList1[i] = (uint8_t)pic->refs_l1[i].slot;
+        p->lists.refList1ModOpCount = list_mods(sh->ref_list_ops_l1, sh->num_ref_list_ops_l1, p->mods_l1);
+        p->lists.flags.ref_pic_list_modification_flag_l1 = p->lists.refList1ModOpCount > 0;
+        p->lists.pRefList1ModOperations = p->lists.refList1ModOpCount ? p->mods_l1 : NULL;
     }
     p->std_pic = (StdVideoEncodeH264PictureInfo){
         .flags = { .IdrPicFlag = pic->type == HWENC_FRAME_IDR, .is_reference = sh->nal_ref_idc != 0,
@@ -231,7 +260,8 @@ static void build_h264(const vk_backend *b, const hal_picture *pic, encode_param
         .pRefLists = &p->lists,
     };
     p->std_slice = (StdVideoEncodeH264SliceHeader){
-        .flags = { .num_ref_idx_active_override_flag = (uint32_t)sh->num_ref_idx_active_override & 1 },
+        .flags = { .direct_spatial_mv_pred_flag = (uint32_t)sh->direct_spatial_mv_pred & 1,
+                   .num_ref_idx_active_override_flag = (uint32_t)sh->num_ref_idx_active_override & 1 },
         .first_mb_in_slice = (uint32_t)sh->first_mb,
         .slice_type = (StdVideoH264SliceType)sh->slice_type,
         .slice_alpha_c0_offset_div2 = (int8_t)sh->slice_alpha_c0_offset_div2,
@@ -469,6 +499,13 @@ int vk_encode_picture(vk_backend *b, const hal_picture *pic, char *err, size_t e
 {
     if (b->max_refs && pic->slice.nal_ref_idc && (pic->recon_slot < 0 || pic->recon_slot >= b->dpb_slots)) {
         snprintf(err, err_size, "DPB slot %d is beyond the session's %d slots", pic->recon_slot, b->dpb_slots);
+        return HWENC_EBACKEND;
+    }
+    int b_picture = pic->type == HWENC_FRAME_B;
+    if ((b_picture && !b->bframes) || pic->num_refs + (b_picture ? pic->num_refs_l1 : 0) > b->max_active) {
+        snprintf(err, err_size, "a %s picture with %d + %d references: the session takes %s and %d references",
+                 b_picture ? "B" : "P or I", pic->num_refs, b_picture ? pic->num_refs_l1 : 0,
+                 b->bframes ? "B pictures" : "no B pictures", b->max_active);
         return HWENC_EBACKEND;
     }
     int same_queue = b->caps.upload_family == b->caps.encode_family;
