@@ -178,6 +178,39 @@ static int test_force_idr(void)
     return icd_clean();
 }
 
+/* B frames through the public API with a forced IDR mid-stream: a Main
+ * session with B pictures when the device codes them, a Constrained
+ * Baseline P-only stream when it offers none (after the HAL opens the
+ * backend again). CBR also tells the driver's rate control about them. */
+static int test_bframes(int device_has_b, enum hwenc_rate_control mode)
+{
+    hwenc_config cfg;
+    roundtrip_result r;
+    static const int idr[] = { 13, -1 };
+    base_config(&cfg);
+    cfg.bframes = 2;
+    cfg.rc_mode = mode;
+    cfg.bitrate_kbps = mode == HWENC_RC_CQP ? 0 : 600;
+    /* run() checks that every frame comes back once, with dts increasing
+     * and never above pts, and that libavcodec decodes all of them. */
+    CHECK(run(&cfg, 20, idr, &r) == 0, "encode failed");
+    /* IDR0, P3 B1 B2, P6 B4 B5, P9 B7 B8, P12 B10 B11, IDR13, P16 B14 B15,
+     * P19 B17 B18: 12 B pictures when the device takes them. */
+    int want_b = device_has_b ? 12 : 0;
+    CHECK(r.decoded == 20 && r.keyframes == 2, "%d decoded, %d keyframes (0 and 13)", r.decoded, r.keyframes);
+    CHECK(r.b_frames == want_b, "%d B packets, wanted %d", r.b_frames, want_b);
+    CHECK(r.psnr_y_min > (mode == HWENC_RC_CQP ? 32.0 : 28.0), "PSNR %.2f dB", r.psnr_y_min);
+    hwenc_test_icd_stats s = icd_stats();
+    CHECK(s.encodes == 20 && s.b_pictures == want_b && s.p_pictures == 18 - want_b, "%d encodes, %d B, %d P",
+          s.encodes, s.b_pictures, s.p_pictures);
+    int want_profile = device_has_b ? STD_VIDEO_H264_PROFILE_IDC_MAIN : STD_VIDEO_H264_PROFILE_IDC_BASELINE;
+    CHECK(s.last_profile == want_profile, "a session of profile_idc %d, wanted %d", s.last_profile, want_profile);
+    if (mode != HWENC_RC_CQP)
+        CHECK(s.last_consecutive_b == (device_has_b ? 2 : 0), "the rate control was told of %d consecutive B frames",
+              s.last_consecutive_b);
+    return icd_clean();
+}
+
 static int test_rc_disabled_only(void)
 {
     hwenc_config cfg;
@@ -610,6 +643,10 @@ int main(int argc, char **argv)
               : !strcmp(t, "vbr")                   ? test_bitrate_mode(HWENC_RC_VBR)
               : !strcmp(t, "bitrate_change")        ? test_bitrate_change()
               : !strcmp(t, "force_idr")             ? test_force_idr()
+              : !strcmp(t, "bframes")               ? test_bframes(1, HWENC_RC_CQP)
+              : !strcmp(t, "bframes_cbr")           ? test_bframes(1, HWENC_RC_CBR)
+              : !strcmp(t, "bframes_no_b")          ? test_bframes(0, HWENC_RC_CQP)
+              : !strcmp(t, "bframes_no_main")       ? test_bframes(0, HWENC_RC_CBR)
               : !strcmp(t, "external_device")       ? test_external_device()
               : !strcmp(t, "icd_self_check")        ? test_icd_self_check()
               : !strcmp(t, "rc_disabled_only")      ? test_rc_disabled_only()

@@ -24,14 +24,16 @@ if(TARGET hwenc_vulkan)
 
     set(icd_env "VK_DRIVER_FILES=${icd_json}" "VK_ICD_FILENAMES=${icd_json}"
                 "HWENC_TEST_ICD_LIBRARY=$<TARGET_FILE:hwenc_test_icd>" "HWENC_BACKEND=")
-    foreach(t encode encode_transfer_queue cbr vbr bitrate_change force_idr external_device icd_self_check
-              rc_disabled_only single_dpb_slot device_lost_submit device_lost_wait cli list_backends)
+    foreach(t encode encode_transfer_queue cbr vbr bitrate_change force_idr bframes bframes_cbr bframes_no_b
+              bframes_no_main external_device icd_self_check rc_disabled_only single_dpb_slot device_lost_submit device_lost_wait cli list_backends)
         add_test(NAME vulkan_${t} COMMAND test_vulkan ${t} $<TARGET_FILE:hwenc_cli>)
         set_tests_properties(vulkan_${t} PROPERTIES ENVIRONMENT "${icd_env}")
     endforeach()
     set_property(TEST vulkan_encode_transfer_queue APPEND PROPERTY ENVIRONMENT HWENC_TEST_ICD_ENCODE_TRANSFER=1)
     set_property(TEST vulkan_rc_disabled_only APPEND PROPERTY ENVIRONMENT HWENC_TEST_ICD_RC=disabled)
     set_property(TEST vulkan_single_dpb_slot APPEND PROPERTY ENVIRONMENT HWENC_TEST_ICD_DPB_SLOTS=1)
+    set_property(TEST vulkan_bframes_no_b APPEND PROPERTY ENVIRONMENT HWENC_TEST_ICD_B=none)
+    set_property(TEST vulkan_bframes_no_main APPEND PROPERTY ENVIRONMENT HWENC_TEST_ICD_B=no-main)
     set_property(TEST vulkan_device_lost_submit APPEND PROPERTY ENVIRONMENT HWENC_TEST_ICD_DEVICE_LOST=submit:5)
     set_property(TEST vulkan_device_lost_wait APPEND PROPERTY ENVIRONMENT HWENC_TEST_ICD_DEVICE_LOST=wait:5)
 
