@@ -69,6 +69,36 @@ static int pick_device(vk_context *c, const hwenc_config *cfg, const vk_profile 
     return 0;
 }
 
+/* B pictures need a Main or High session and both lists. The list sizes
+ * the device reports do not bound what may be asked (a driver may shorten
+ * the lists), but with both at 0 it takes no B pictures; hwenc's B
+ * pictures name a reference on each side. */
+static int device_has_b(const vk_profile *profile, const vk_device_caps *caps)
+{
+    return profile->h264.stdProfileIdc != STD_VIDEO_H264_PROFILE_IDC_BASELINE &&
+           caps->h264.maxBPictureL0ReferenceCount > 0 && caps->h264.maxL1ReferenceCount > 0;
+}
+
+/* Whether the device takes B frames, after the capabilities: they need
+ * the Main profile, which the probe does not otherwise ask about. */
+static void describe_b_frames(const vk_context *c, VkPhysicalDevice dev, int low_latency, char *out, size_t size)
+{
+    vk_profile main_profile;
+    vk_device_caps caps;
+    char why[160];
+    size_t n = strlen(out);
+    vk_profile_init(&main_profile, H264_PROFILE_MAIN, low_latency);
+    if (n >= size)
+        return;
+    if (vk_device_query(&c->f, dev, &main_profile, &caps, why, sizeof(why)) < 0)
+        snprintf(out + n, size - n, "; no B frames (no Main profile)");
+    else if (!device_has_b(&main_profile, &caps))
+        snprintf(out + n, size - n, "; no B frames (Main without B pictures)");
+    else
+        snprintf(out + n, size - n, "; B frames (Main): L0 %u, L1 %u", caps.h264.maxBPictureL0ReferenceCount,
+                 caps.h264.maxL1ReferenceCount);
+}
+
 static void vk_probe(const hwenc_config *cfg, hwenc_backend_info *info)
 {
     vk_context c;
@@ -88,6 +118,7 @@ static void vk_probe(const hwenc_config *cfg, hwenc_backend_info *info)
         snprintf(info->device, sizeof(info->device), "%s", caps.name);
         snprintf(info->driver, sizeof(info->driver), "%s", caps.driver);
         vk_describe_caps(&caps, info->capabilities, sizeof(info->capabilities));
+        describe_b_frames(&c, dev, cfg->low_latency, info->capabilities, sizeof(info->capabilities));
     }
     context_close(&c);
 }
@@ -300,16 +331,6 @@ static int open_device_for(vk_backend *b, vk_context *c, const hal_session *s, c
     return open_device(b, c, s->config, err, err_size);
 }
 
-/* B pictures need a Main or High session and both lists. The list sizes
- * the device reports do not bound what may be asked (a driver may shorten
- * the lists), but with both at 0 it takes no B pictures; hwenc's B
- * pictures name a reference on each side. */
-static int device_has_b(const vk_backend *b)
-{
-    return b->profile.h264.stdProfileIdc != STD_VIDEO_H264_PROFILE_IDC_BASELINE &&
-           b->caps.h264.maxBPictureL0ReferenceCount > 0 && b->caps.h264.maxL1ReferenceCount > 0;
-}
-
 /* Sizes, DPB slots and references within what the device can do. */
 static int plan_session(vk_backend *b, const hal_session *s, char *err, size_t err_size)
 {
@@ -342,7 +363,7 @@ static int plan_session(vk_backend *b, const hal_session *s, char *err, size_t e
     /* A B picture's two lists are active together: one slot of the
      * active references goes to list 1. */
     int active = (int)vc->maxActiveReferencePictures;
-    if (s->bframes && device_has_b(b) && refs > 0 && active > 1) {
+    if (s->bframes && device_has_b(&b->profile, &b->caps) && refs > 0 && active > 1) {
         b->bframes = s->bframes;
         if (refs > active - 1)
             refs = active - 1;

@@ -622,10 +622,23 @@ static int test_list_backends(const char *cli)
         CHECK(caps && strstr(caps, "H.264 Constrained Baseline encode up to 4096x4096"), "caps:\n%s", sec);
         snprintf(want, sizeof(want), "DPB %d slots, %d refs;", slots, slots - 1);
         CHECK(strstr(caps, want), "caps lack '%s':\n%s", want, sec);
+        snprintf(want, sizeof(want), "; B frames (Main): L0 %d, L1 1", slots - 2);
+        CHECK(strstr(caps, want), "caps lack '%s':\n%s", want, sec);
         CHECK(strstr(caps, pass ? "rc: CQP;" : "rc: CQP CBR VBR;"), "rate-control modes:\n%s", sec);
     }
     unsetenv("HWENC_TEST_ICD_DPB_SLOTS");
     unsetenv("HWENC_TEST_ICD_RC");
+    /* Devices without B pictures say why. */
+    static const char *const no_b[][2] = { { "none", "; no B frames (Main without B pictures)" },
+                                           { "no-main", "; no B frames (no Main profile)" } };
+    for (int i = 0; i < 2; i++) {
+        setenv("HWENC_TEST_ICD_B", no_b[i][0], 1);
+        snprintf(cmd, sizeof(cmd), "'%s' list-backends --device 0", cli);
+        const char *out = command_output(cmd);
+        CHECK(out && backend_section(out, "vulkan", sec, sizeof(sec)) == 0, "'%s' failed or lists no vulkan", cmd);
+        CHECK(strstr(sec, no_b[i][1]), "HWENC_TEST_ICD_B=%s: caps lack '%s':\n%s", no_b[i][0], no_b[i][1], sec);
+    }
+    unsetenv("HWENC_TEST_ICD_B");
     snprintf(cmd, sizeof(cmd), "'%s' list-backends --device 1", cli);
     const char *out = command_output(cmd);
     CHECK(out && backend_section(out, "vulkan", sec, sizeof(sec)) == 0, "'%s' failed or lists no vulkan", cmd);
