@@ -225,10 +225,26 @@ static uint8_t list_mods(const h264_ref_list_op *ops, int n, StdVideoEncodeH264R
     return (uint8_t)n;
 }
 
+/* The constant QP of a picture, 0 under the device's rate control. As the
+ * CPU and VA-API backends: intra pictures a qscale ratio of 1.4 finer (3
+ * QP), B pictures 1.3 coarser (2 QP), within the device's range. */
+static int picture_qp(const vk_backend *b, const hal_picture *pic)
+{
+    if (b->rc_next.info.layerCount || !b->qp)
+        return 0;
+    int qp = b->qp;
+    if (pic->type == HWENC_FRAME_IDR || pic->type == HWENC_FRAME_I)
+        qp -= 3;
+    else if (pic->type == HWENC_FRAME_B)
+        qp += 2;
+    int lo = b->caps.h264.minQp > 1 ? b->caps.h264.minQp : 1, hi = b->caps.h264.maxQp;
+    return qp < lo ? lo : qp > hi ? hi : qp;
+}
+
 static void build_h264(const vk_backend *b, const hal_picture *pic, encode_params *p)
 {
     const h264_slice_header *sh = &pic->slice;
-    int qp = b->rc_next.info.layerCount ? 0 : b->qp;
+    int qp = picture_qp(b, pic);
     memset(p->lists.RefPicList0, STD_VIDEO_H264_NO_REFERENCE_PICTURE, sizeof(p->lists.RefPicList0));
     memset(p->lists.RefPicList1, STD_VIDEO_H264_NO_REFERENCE_PICTURE, sizeof(p->lists.RefPicList1));
     if (sh->slice_type == H264_SLICE_P || sh->slice_type == H264_SLICE_B) {
@@ -491,7 +507,7 @@ static int read_packet(vk_backend *b, const hal_picture *pic, char *err, size_t 
     b->pkt.pts = pic->pts;
     b->pkt.display_index = pic->display_index;
     b->pkt.type = pic->type;
-    b->pkt.qp = b->rc.info.layerCount ? -1 : b->qp;
+    b->pkt.qp = b->rc.info.layerCount ? -1 : picture_qp(b, pic);
     return 0;
 }
 

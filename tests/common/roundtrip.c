@@ -84,6 +84,8 @@ static int collect(hwenc_encoder *enc, const hwenc_config *cfg, const roundtrip_
         r->last_dts = pkt.dts;
         r->keyframes += pkt.keyframe;
         r->b_frames += pkt.type == HWENC_FRAME_B;
+        if ((unsigned)pkt.type < sizeof(r->qp_by_type) / sizeof(r->qp_by_type[0]))
+            r->qp_by_type[pkt.type] = pkt.qp;
         if (opt->packet_bits)
             opt->packet_bits[index] = (int64_t)pkt.size * 8;
         if (pkt.recon[0]) {
@@ -174,6 +176,7 @@ int roundtrip_run(const hwenc_config *cfg, const roundtrip_options *opt, roundtr
     int ret = -1, err;
 
     memset(r, 0, sizeof(*r));
+    memset(r->qp_by_type, -1, sizeof(r->qp_by_type));
     r->frames = opt->frames;
     if (!source || !recon || !nv12)
         goto done;

@@ -22,6 +22,7 @@ typedef struct roundtrip_result {
     int b_frames;
     int64_t last_dts;
     long mv_count, mv_outside;   /* decoded vectors; those reaching outside the picture */
+    int qp_by_type[5];           /* the last packet's QP of each hwenc_frame_type (-1: none or unknown) */
     int have_recon;
     int bitexact;                /* every decoded frame equals the reconstruction */
     double psnr_y_min;           /* decoded against the source, worst frame */

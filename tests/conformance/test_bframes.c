@@ -93,6 +93,11 @@ static void compare_with_p(void)
            with_b.bytes, with_b.psnr_y_avg, without_b.bytes, without_b.psnr_y_avg);
     check(ok && with_b.bytes < without_b.bytes * 9 / 10, "B frames save at least 10% of the bits");
     check(ok && with_b.psnr_y_avg > without_b.psnr_y_avg - 1.5, "B frames keep PSNR-Y within 1.5 dB");
+    printf("QP 26: IDR %d, P %d, B %d\n", with_b.qp_by_type[HWENC_FRAME_IDR], with_b.qp_by_type[HWENC_FRAME_P],
+           with_b.qp_by_type[HWENC_FRAME_B]);
+    check(with_b.qp_by_type[HWENC_FRAME_IDR] == 23 && with_b.qp_by_type[HWENC_FRAME_P] == 26 &&
+              with_b.qp_by_type[HWENC_FRAME_B] == 28,
+          "CQP 26 gives IDR 23, P 26, B 28");
 }
 
 static void refused(void)

@@ -208,6 +208,11 @@ static int test_bframes(int device_has_b, enum hwenc_rate_control mode)
     if (mode != HWENC_RC_CQP)
         CHECK(s.last_consecutive_b == (device_has_b ? 2 : 0), "the rate control was told of %d consecutive B frames",
               s.last_consecutive_b);
+    else /* QP 26: intra pictures 3 finer, B pictures 2 coarser, as the other backends */
+        CHECK(r.qp_by_type[HWENC_FRAME_IDR] == 23 && r.qp_by_type[HWENC_FRAME_P] == 26 &&
+                  r.qp_by_type[HWENC_FRAME_B] == (device_has_b ? 28 : -1),
+              "QP of IDR %d, P %d, B %d", r.qp_by_type[HWENC_FRAME_IDR], r.qp_by_type[HWENC_FRAME_P],
+              r.qp_by_type[HWENC_FRAME_B]);
     return icd_clean();
 }
 
