@@ -175,6 +175,10 @@ typedef struct slice_job {
      * above must have finished before this one starts (under deblock_lock). */
     int deblocked;
     int above_done, deblock_finished;
+    /* Reference pictures: this slice's rows have their borders (under
+     * deblock_lock), so the slice below may filter half-pel rows next to
+     * them. */
+    int borders_done;
 } slice_job;
 
 struct cpu_encoder {
@@ -215,6 +219,9 @@ struct cpu_encoder {
 
     int num_slices;
     slice_job *slices;
+    int max_slice_rows;          /* what each slice's buffer holds */
+    uint32_t *row_work;          /* per macroblock row, the work estimate for plan_slices() */
+    uint16_t *row_coded;         /* per row, macroblocks of the picture being coded that were not skipped */
     struct thread_pool *pool;
     pthread_mutex_t deblock_lock;
     pthread_cond_t deblock_cond;

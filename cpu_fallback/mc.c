@@ -61,7 +61,7 @@ static decl_hpel_filter_fn(hpel_filter_c)
 
 static decl_frame_expand_border_fn(frame_expand_border_c)
 {
-    for (int y = 0; y < height; y++) {
+    for (int y = y0; y < y1; y++) {
         uint8_t *row = plane + y * stride;
         memset(row - pad, row[0], (size_t)pad);
         memset(row + width, row[width - 1], (size_t)pad);
@@ -71,8 +71,10 @@ static decl_frame_expand_border_fn(frame_expand_border_c)
     const uint8_t *first = plane - pad;
     const uint8_t *last = plane + (height - 1) * stride - pad;
     for (int y = 1; y <= pad; y++) {
-        memcpy(plane - y * stride - pad, first, (size_t)(width + 2 * pad));
-        memcpy(plane + (height - 1 + y) * stride - pad, last, (size_t)(width + 2 * pad));
+        if (y0 == 0)
+            memcpy(plane - y * stride - pad, first, (size_t)(width + 2 * pad));
+        if (y1 == height)
+            memcpy(plane + (height - 1 + y) * stride - pad, last, (size_t)(width + 2 * pad));
     }
 }
 

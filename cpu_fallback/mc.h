@@ -57,10 +57,14 @@
                 int width, int height)
 typedef decl_hpel_filter_fn(*hpel_filter_fn);
 
-/* Replicates the edges of a width x height plane into pad samples on all
- * four sides, corners included. */
+/* Replicates the edge samples of rows y0 .. y1 - 1 of a width x height
+ * plane into pad samples left and right; with y0 == 0 it also fills the pad
+ * rows above from the widened row 0, with y1 == height those below from the
+ * widened last row (corners included). Calls over row ranges that
+ * partition the plane border it all, so each slice thread can border the
+ * rows it has finished. */
 #define decl_frame_expand_border_fn(name) \
-    void (name)(uint8_t *plane, ptrdiff_t stride, int width, int height, int pad)
+    void (name)(uint8_t *plane, ptrdiff_t stride, int width, int height, int y0, int y1, int pad)
 typedef decl_frame_expand_border_fn(*frame_expand_border_fn);
 
 /* Quarter-pel luma prediction of a w x h block (16x16 .. 4x4). planes are

@@ -134,13 +134,13 @@ static inline void fill_bytes(uint8_t *dst, __m128i v, int n)
 decl_frame_expand_border_fn(frame_expand_border_sse2)
 {
     if (pad < 16) {
-        for (int y = 0; y < height; y++) {
+        for (int y = y0; y < y1; y++) {
             uint8_t *row = plane + y * stride;
             memset(row - pad, row[0], (size_t)pad);
             memset(row + width, row[width - 1], (size_t)pad);
         }
     } else {
-        for (int y = 0; y < height; y++) {
+        for (int y = y0; y < y1; y++) {
             uint8_t *row = plane + y * stride;
             fill_bytes(row - pad, _mm_set1_epi8((char)row[0]), pad);
             fill_bytes(row + width, _mm_set1_epi8((char)row[width - 1]), pad);
@@ -151,8 +151,10 @@ decl_frame_expand_border_fn(frame_expand_border_sse2)
     const uint8_t *first = plane - pad;
     const uint8_t *last = plane + (height - 1) * stride - pad;
     for (int y = 1; y <= pad; y++) {
-        copy_row(plane - y * stride - pad, first, row_len);
-        copy_row(plane + (height - 1 + y) * stride - pad, last, row_len);
+        if (y0 == 0)
+            copy_row(plane - y * stride - pad, first, row_len);
+        if (y1 == height)
+            copy_row(plane + (height - 1 + y) * stride - pad, last, row_len);
     }
 }
 

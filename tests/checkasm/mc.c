@@ -251,20 +251,24 @@ static void check_pixel_avg_copy(const mc_dsp *dsp)
     }
 }
 
+/* A random row range: the whole plane, one touching the top or bottom
+ * edge, or one inside it. */
 static int expand_border_case(frame_expand_border_fn ref, frame_expand_border_fn fn, int pad)
 {
     const int w = checkasm_rand_range(1, 80), h = checkasm_rand_range(1, 12);
+    const int y0 = checkasm_rand_range(0, 2) ? checkasm_rand_range(0, h - 1) : 0;
+    const int y1 = checkasm_rand_range(0, 2) ? checkasm_rand_range(y0 + 1, h) : h;
     checkasm_rect a, b;
     checkasm_rect_init(&a, w + 2 * pad, h + 2 * pad, 0);
     checkasm_rect_init(&b, w + 2 * pad, h + 2 * pad, a.stride);
     checkasm_rect_randomize(&a);
     checkasm_rect_copy(&b, &a);
     const ptrdiff_t off = pad * a.stride + pad;
-    ref(a.pix + off, a.stride, w, h, pad);
-    fn(b.pix + off, b.stride, w, h, pad);
+    ref(a.pix + off, a.stride, w, h, y0, y1, pad);
+    fn(b.pix + off, b.stride, w, h, y0, y1, pad);
     const int ret = checkasm_rect_check(&a, &b, "plane");
     if (ret)
-        checkasm_fail("%dx%d pad %d", w, h, pad);
+        checkasm_fail("%dx%d rows %d..%d pad %d", w, h, y0, y1, pad);
     checkasm_rect_free(&a);
     checkasm_rect_free(&b);
     return ret;
@@ -286,7 +290,7 @@ static void check_frame_expand_border(const mc_dsp *dsp)
     checkasm_rect r;
     checkasm_rect_init(&r, 720 + 96, 404 + 96, 1024);
     checkasm_rect_randomize(&r);
-    CHECKASM_BENCH(fn(r.pix + 48 * r.stride + 48, r.stride, 720, 404, 48));
+    CHECKASM_BENCH(fn(r.pix + 48 * r.stride + 48, r.stride, 720, 404, 0, 404, 48));
     checkasm_rect_free(&r);
 }
 

@@ -214,9 +214,12 @@ static void reference_build(const mc_dsp *dsp, reference *ref, int w, int h, rng
             memcpy(ref->cplane[p].origin + y * ref->cplane[p].stride, ref->chroma_pix[p] + y * cw, (size_t)cw);
     }
 
-    dsp->frame_expand_border(ref->full.origin, ref->full.stride, w, h, PAD_LUMA);
+    /* Luma in two row ranges, as two slices would border it. */
+    const int split = h / 2;
+    dsp->frame_expand_border(ref->full.origin, ref->full.stride, w, h, split, h, PAD_LUMA);
+    dsp->frame_expand_border(ref->full.origin, ref->full.stride, w, h, 0, split, PAD_LUMA);
     for (int p = 0; p < 2; p++)
-        dsp->frame_expand_border(ref->cplane[p].origin, ref->cplane[p].stride, cw, ch, PAD_CHROMA);
+        dsp->frame_expand_border(ref->cplane[p].origin, ref->cplane[p].stride, cw, ch, 0, ch, PAD_CHROMA);
 
     /* The border must hold the clamped samples everywhere. */
     int bad = 0;
