@@ -277,15 +277,10 @@ int mb_probe_skip(cpu_encoder *enc, mb_ctx *mb);
 /* The same for B_Skip (the direct prediction); sets skip_pred as far as it
  * got. -1 when the direct vectors reach too far out to be used. */
 int mb_probe_skip_b(cpu_encoder *enc, mb_ctx *mb);
-/* 1 if the luma or chroma prediction in the recon leaves no coefficient. */
-int mb_luma_residual_is_zero(cpu_encoder *enc, mb_ctx *mb);
-int mb_chroma_residual_is_zero(cpu_encoder *enc, mb_ctx *mb);
 /* Motion compensation of one list into the recon or into a buffer of
  * another stride (x, y, w, h in luma samples within the macroblock). */
 void mb_predict_luma(const cpu_encoder *enc, const mb_ctx *mb, int list, int ref, const int16_t mv[2], int x, int y,
                      int w, int h, uint8_t *dst, ptrdiff_t dst_stride);
-/* Writes the direct prediction into the recon: luma, chroma or both. */
-void mb_predict_direct(cpu_encoder *enc, mb_ctx *mb, int luma, int chroma);
 /* Records the decided partitions' vectors and references in the state. */
 void mb_store_motion(mb_ctx *mb);
 /* No motion in either list (intra macroblocks). */

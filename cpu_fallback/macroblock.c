@@ -393,7 +393,8 @@ static void predict_block(cpu_encoder *enc, mb_ctx *mb, int lists, const int ref
     }
 }
 
-void mb_predict_direct(cpu_encoder *enc, mb_ctx *mb, int luma, int chroma)
+/* B_Skip and B_Direct_16x16: the direct prediction, luma, chroma or both. */
+static void predict_direct(cpu_encoder *enc, mb_ctx *mb, int luma, int chroma)
 {
     int lists = (mb->direct_ref[0] >= 0 ? PRED_L0 : 0) | (mb->direct_ref[1] >= 0 ? PRED_L1 : 0);
     int uniform = 1;
@@ -410,20 +411,30 @@ void mb_predict_direct(cpu_encoder *enc, mb_ctx *mb, int luma, int chroma)
     }
 }
 
+/* The prediction of the picture type's skip macroblock (P_Skip's vector,
+ * or B_Skip's direct prediction) into the recon: luma, chroma or both. */
+static void predict_skip(cpu_encoder *enc, mb_ctx *mb, int b_picture, int luma, int chroma)
+{
+    if (b_picture) {
+        predict_direct(enc, mb, luma, chroma);
+        return;
+    }
+    if (luma)
+        predict_luma(enc, mb, 0, 0, mb->skip_mv, 0, 0, 16, 16);
+    if (chroma)
+        predict_chroma(enc, mb, 0, 0, mb->skip_mv, 0, 0, 16, 16);
+}
+
 void mb_predict_inter(cpu_encoder *enc, mb_ctx *mb)
 {
     /* P_Skip and a 16x16 partition that landed on the skip vector predict
-     * the same samples; the skip probe may have put them in the recon. */
-    if (mb->type == MB_P_SKIP || (mb->type == MB_P_16x16 && mb->part_ref[0][0] == 0 &&
-                                  mb->part_mv[0][0][0] == mb->skip_mv[0] && mb->part_mv[0][0][1] == mb->skip_mv[1])) {
-        if (!(mb->skip_pred & SKIP_PRED_LUMA))
-            predict_luma(enc, mb, 0, 0, mb->skip_mv, 0, 0, 16, 16);
-        if (!(mb->skip_pred & SKIP_PRED_CHROMA))
-            predict_chroma(enc, mb, 0, 0, mb->skip_mv, 0, 0, 16, 16);
-        return;
-    }
-    if (mb->type == MB_B_SKIP || mb->type == MB_B_DIRECT) {
-        mb_predict_direct(enc, mb, !(mb->skip_pred & SKIP_PRED_LUMA), !(mb->skip_pred & SKIP_PRED_CHROMA));
+     * the same samples, as B_Skip and B_Direct_16x16 do; the skip probe may
+     * have put them in the recon. */
+    int b_picture = mb->type == MB_B_SKIP || mb->type == MB_B_DIRECT;
+    if (b_picture || mb->type == MB_P_SKIP ||
+        (mb->type == MB_P_16x16 && mb->part_ref[0][0] == 0 && mb->part_mv[0][0][0] == mb->skip_mv[0] &&
+         mb->part_mv[0][0][1] == mb->skip_mv[1])) {
+        predict_skip(enc, mb, b_picture, !(mb->skip_pred & SKIP_PRED_LUMA), !(mb->skip_pred & SKIP_PRED_CHROMA));
         return;
     }
     for (int p = 0; p < mb->num_parts; p++) {
@@ -567,12 +578,13 @@ int mb_encode_inter(cpu_encoder *enc, mb_ctx *mb)
 }
 
 /*
- * With decimation, a residual that mb_encode_inter would drop entirely is
- * as good as none: the luma codes nothing when the scores of its 8x8
- * blocks total under 6 or each is under 4. Any level above 1 scores 9 and
- * ends the test at once.
+ * 1 if the luma prediction in the recon leaves nothing to code. With
+ * decimation, a residual that mb_encode_inter would drop entirely is as
+ * good as none: the luma codes nothing when the scores of its 8x8 blocks
+ * total under 6 or each is under 4. Any level above 1 scores 9 and ends
+ * the test at once.
  */
-static int luma_residual_decimated(cpu_encoder *enc, mb_ctx *mb)
+static int luma_residual_is_zero(cpu_encoder *enc, mb_ctx *mb)
 {
     const ptrdiff_t s = mb->stride[0];
     const int qp = mb->qp, q6 = qp % 6, qbits = 15 + qp / 6;
@@ -586,6 +598,8 @@ static int luma_residual_decimated(cpu_encoder *enc, mb_ctx *mb)
         for (int b = 0; b < 4; b++) {
             if (!enc->quantf.quant_4x4(dct[b], enc->qt.mf[q6], bias, qbits))
                 continue;
+            if (!enc->opt.decimate)
+                return 0;
             enc->dctf.zigzag_scan_4x4(levels, dct[b]);
             score8 += decimate_score(levels);
         }
@@ -597,23 +611,8 @@ static int luma_residual_decimated(cpu_encoder *enc, mb_ctx *mb)
     return 1;
 }
 
-int mb_luma_residual_is_zero(cpu_encoder *enc, mb_ctx *mb)
-{
-    if (enc->opt.decimate)
-        return luma_residual_decimated(enc, mb);
-    ptrdiff_t s = mb->stride[0];
-    int qp = mb->qp, q6 = qp % 6, qbits = 15 + qp / 6;
-    int16_t dct[16];
-    for (int r = 0; r < 16; r++) {
-        int off = 4 * (r >> 2) * (int)s + 4 * (r & 3);
-        enc->dctf.sub4x4_dct(dct, mb->src[0] + off, s, mb->rec[0] + off, s);
-        if (enc->quantf.quant_4x4(dct, enc->qt.mf[q6], quant_bias(qbits, 0), qbits))
-            return 0;
-    }
-    return 1;
-}
-
-int mb_chroma_residual_is_zero(cpu_encoder *enc, mb_ctx *mb)
+/* 1 if the chroma prediction in the recon leaves no coefficient. */
+static int chroma_residual_is_zero(cpu_encoder *enc, mb_ctx *mb)
 {
     int qpc = mb->qpc, c6 = qpc % 6, dc_qbits = 16 + qpc / 6, ac_qbits = 15 + qpc / 6;
     int16_t dct[16];
@@ -644,24 +643,29 @@ static int mv_in_reach(const cpu_encoder *enc, const mb_ctx *mb, const int16_t m
            y0 + 16 <= enc->mb_height * 16 + reach;
 }
 
-int mb_probe_skip(cpu_encoder *enc, mb_ctx *mb)
+/* Predicts the skip macroblock luma first (most probes fail there, before
+ * chroma needs predicting) and takes it when neither residual codes
+ * anything; skip_pred says how far the recon holds the prediction. */
+static int probe_skip(cpu_encoder *enc, mb_ctx *mb, int b_picture)
 {
-    mb->skip_pred = 0;
-    if (!mv_in_reach(enc, mb, mb->skip_mv))
-        return 0;
-    /* Luma first: most probes fail there, before chroma needs predicting. */
-    predict_luma(enc, mb, 0, 0, mb->skip_mv, 0, 0, 16, 16);
+    predict_skip(enc, mb, b_picture, 1, 0);
     mb->skip_pred = SKIP_PRED_LUMA;
-    if (!mb_luma_residual_is_zero(enc, mb))
+    if (!luma_residual_is_zero(enc, mb))
         return 0;
-    predict_chroma(enc, mb, 0, 0, mb->skip_mv, 0, 0, 16, 16);
+    predict_skip(enc, mb, b_picture, 0, 1);
     mb->skip_pred |= SKIP_PRED_CHROMA;
-    if (!mb_chroma_residual_is_zero(enc, mb))
+    if (!chroma_residual_is_zero(enc, mb))
         return 0;
-    mb->type = MB_P_SKIP;
+    mb->type = b_picture ? MB_B_SKIP : MB_P_SKIP;
     mb->cbp_luma = mb->cbp_chroma = 0;
     mb_store_motion(mb);
     return 1;
+}
+
+int mb_probe_skip(cpu_encoder *enc, mb_ctx *mb)
+{
+    mb->skip_pred = 0;
+    return mv_in_reach(enc, mb, mb->skip_mv) && probe_skip(enc, mb, 0);
 }
 
 int mb_probe_skip_b(cpu_encoder *enc, mb_ctx *mb)
@@ -671,16 +675,5 @@ int mb_probe_skip_b(cpu_encoder *enc, mb_ctx *mb)
         for (int list = 0; list < 2; list++)
             if (mb->direct_ref[list] >= 0 && !mv_in_reach(enc, mb, mb->direct_mv[list][q]))
                 return -1;
-    mb_predict_direct(enc, mb, 1, 0);
-    mb->skip_pred = SKIP_PRED_LUMA;
-    if (!mb_luma_residual_is_zero(enc, mb))
-        return 0;
-    mb_predict_direct(enc, mb, 0, 1);
-    mb->skip_pred |= SKIP_PRED_CHROMA;
-    if (!mb_chroma_residual_is_zero(enc, mb))
-        return 0;
-    mb->type = MB_B_SKIP;
-    mb->cbp_luma = mb->cbp_chroma = 0;
-    mb_store_motion(mb);
-    return 1;
+    return probe_skip(enc, mb, 1);
 }
