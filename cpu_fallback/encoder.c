@@ -14,7 +14,7 @@
 #include "threadpool.h"
 #include "me.h"
 
-/* Work of a coded macroblock in skipped ones, for plan_slices(). */
+/* What a coded macroblock costs beyond a skipped one, in skipped ones (plan_slices). */
 #define ROW_WORK_PER_CODED_MB 6
 
 /* A macroblock may not take more bits than this (A.3.1: 128 + RawMbBits);
@@ -54,8 +54,7 @@ static int alloc_slices(cpu_encoder *enc, int threads)
     int n = threads < 1 ? 1 : threads > enc->mb_height ? enc->mb_height : threads;
     enc->slices = calloc((size_t)n, sizeof(*enc->slices));
     enc->row_work = calloc((size_t)enc->mb_height, sizeof(*enc->row_work));
-    enc->row_coded = calloc((size_t)enc->mb_height, sizeof(*enc->row_coded));
-    if (!enc->slices || !enc->row_work || !enc->row_coded)
+    if (!enc->slices || !enc->row_work)
         return -1;
     enc->num_slices = n;
     enc->max_slice_rows = 2 * ((enc->mb_height + n - 1) / n);
@@ -79,9 +78,9 @@ static int alloc_slices(cpu_encoder *enc, int threads)
  * Slices of about equal work rather than equal rows: content is rarely
  * even (a still sky above a busy street), and the picture waits for its
  * slowest slice. The work of a row is estimated from the last inter
- * picture: a coded macroblock costs about seven skipped ones (per-row
- * timings on the city clip fit 0.4 us per skip and 2.9 us per coded
- * macroblock). It depends only on earlier coding decisions, so the output
+ * picture, in skipped macroblocks: each macroblock counts one, a coded one
+ * six more (per-row timings on the city clip fit 0.4 us per skip and 2.9 us
+ * per coded macroblock). It depends only on earlier coding decisions, so the output
  * stays the same for a given thread count.
  */
 static void plan_slices(cpu_encoder *enc)
@@ -121,13 +120,6 @@ static void plan_slices(cpu_encoder *enc)
         enc->slices[i].end_row = end;
         row = end;
     }
-}
-
-/* The work estimate of each row from the inter picture just coded. */
-static void update_row_work(cpu_encoder *enc)
-{
-    for (int r = 0; r < enc->mb_height; r++)
-        enc->row_work[r] = (uint32_t)enc->mb_width + ROW_WORK_PER_CODED_MB * enc->row_coded[r];
 }
 
 int cpu_encoder_open(cpu_encoder **out, const cpu_encoder_params *params)
@@ -202,7 +194,6 @@ void cpu_encoder_close(cpu_encoder *enc)
         free(enc->slices[i].rbsp);
     free(enc->slices);
     free(enc->row_work);
-    free(enc->row_coded);
     thread_pool_destroy(enc->pool);
     pthread_mutex_destroy(&enc->deblock_lock);
     pthread_cond_destroy(&enc->deblock_cond);
@@ -415,7 +406,6 @@ static int check_picture(const cpu_encoder *enc, const cpu_picture *pic)
 static void set_ref_lists(cpu_encoder *enc, const cpu_picture *pic)
 {
     int type = pic->slice.slice_type;
-    enc->slice_type = type;
     enc->num_refs[0] = type == H264_SLICE_I ? 0 : pic->num_refs;
     enc->num_refs[1] = type == H264_SLICE_B ? pic->num_refs_l1 : 0;
     for (int list = 0; list < 2; list++)
@@ -495,7 +485,11 @@ static void encode_slice(void *arg, int index)
             }
             write_macroblock(enc, &bs, &mb, &sh, &last_qp, &job->stats);
         }
-        enc->row_coded[mby] = (uint16_t)(enc->mb_width - (job->stats.skip_mbs - skips_before));
+        /* Intra pictures code every macroblock and say nothing about where
+         * the next inter picture's work is. Slices write their own rows. */
+        if (sh.slice_type != H264_SLICE_I)
+            enc->row_work[mby] = (uint32_t)(enc->mb_width + ROW_WORK_PER_CODED_MB *
+                                                                (enc->mb_width - (job->stats.skip_mbs - skips_before)));
         deblock_rows(job, mby, 0);
     }
     deblock_slice_finish(job);
@@ -530,10 +524,6 @@ int64_t cpu_encode_picture(cpu_encoder *enc, const cpu_picture *pic, uint8_t *ou
         job->above_done = job->deblock_finished = job->borders_done = 0;
     }
     thread_pool_run(enc->pool, encode_slice, enc, enc->num_slices);
-    /* Intra pictures code every macroblock and say nothing about where
-     * the next inter picture's work is. */
-    if (sh->slice_type != H264_SLICE_I)
-        update_row_work(enc);
     mb_state *done = enc->mbs;
     enc->mbs = enc->mbs_prev;
     enc->mbs_prev = done;

@@ -211,7 +211,6 @@ struct cpu_encoder {
 
     /* The picture being coded: its reference lists, their frames and the
      * slot of each entry (the deblocking filter compares pictures). */
-    int slice_type;
     int num_refs[2];
     const cpu_frame *refs[2][H264_MAX_REFS];
     int8_t ref_slots[2][H264_MAX_REFS];
@@ -221,7 +220,6 @@ struct cpu_encoder {
     slice_job *slices;
     int max_slice_rows;          /* what each slice's buffer holds */
     uint32_t *row_work;          /* per macroblock row, the work estimate for plan_slices() */
-    uint16_t *row_coded;         /* per row, macroblocks of the picture being coded that were not skipped */
     struct thread_pool *pool;
     pthread_mutex_t deblock_lock;
     pthread_cond_t deblock_cond;
