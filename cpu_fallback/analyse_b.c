@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "me.h"
 
 /* Approximate header bits of each macroblock type: mb_type ue(v) of
  * Table 7-14 (0 direct, 1 and 2 one list, 3 both, 23.. intra). */
@@ -25,12 +26,8 @@ typedef struct list_choice {
 
 static int mvd_bits(const cpu_encoder *enc, const list_choice *c)
 {
-    return enc->mvd_bits[4096 + c->mv[0] - c->mvp[0]] + enc->mvd_bits[4096 + c->mv[1] - c->mvp[1]];
-}
-
-static int ref_idx_bits(int ref, int num_refs)
-{
-    return num_refs <= 1 ? 0 : num_refs == 2 ? 1 : bs_size_ue((uint32_t)ref);
+    const uint8_t *table = enc->mvd_bits + MVD_BITS_RANGE;
+    return me_mvd_bits(table, c->mv[0] - c->mvp[0]) + me_mvd_bits(table, c->mv[1] - c->mvp[1]);
 }
 
 /* The best 16x16 vector of each reference of a list, starting from the
@@ -57,7 +54,7 @@ static int bi_cost(cpu_encoder *enc, mb_ctx *mb, const list_choice l[2])
     enc->mcf.pixel_avg(pred[0], 16, pred[0], 16, pred[1], 16, 16, 16);
     int bits = BITS_B_BI;
     for (int list = 0; list < 2; list++)
-        bits += mvd_bits(enc, &l[list]) + ref_idx_bits(l[list].ref, enc->num_refs[list]);
+        bits += mvd_bits(enc, &l[list]) + mb_ref_idx_bits(l[list].ref, enc->num_refs[list]);
     return enc->pixf.satd[PIXEL_16x16](mb->src[0], mb->stride[0], pred[0], 16) + mb->lambda * bits;
 }
 

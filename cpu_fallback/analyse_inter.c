@@ -31,7 +31,7 @@ static const partition_geometry geometry[] = {
     [MB_P_8x8] = { 4, { 0, 8, 0, 8 }, { 0, 0, 8, 8 }, 8, 8, PIXEL_8x8 },
 };
 
-static int ref_bits(int ref, int num_refs)
+int mb_ref_idx_bits(int ref, int num_refs)
 {
     if (num_refs <= 1)
         return 0;
@@ -107,7 +107,7 @@ int mb_search(cpu_encoder *enc, mb_ctx *mb, int list, int ref, int px, int py, i
     mv[1] = m.mv[1];
     mvp[0] = m.mvp[0];
     mvp[1] = m.mvp[1];
-    return m.cost + mb->lambda * ref_bits(ref, enc->num_refs[list]);
+    return m.cost + mb->lambda * mb_ref_idx_bits(ref, enc->num_refs[list]);
 }
 
 /* Searches every partition of type in reference ref; partitions after the

@@ -250,6 +250,8 @@ void mb_intra_finish(cpu_encoder *enc, mb_ctx *mb, int cost16, int cost4);
 /* analyse_inter.c: P macroblock decision (skip, partitions, references,
  * intra); leaves the chosen macroblock coded in the recon. */
 void mb_analyse_p(cpu_encoder *enc, mb_ctx *mb);
+/* Bits of ref_idx (te(v)) with num_refs active references. */
+int mb_ref_idx_bits(int ref, int num_refs);
 /* Motion search of one partition (pixels within the macroblock) in
  * reference ref of list; returns SATD + lambda * (vector and index bits). */
 int mb_search(cpu_encoder *enc, mb_ctx *mb, int list, int ref, int px, int py, int w, int h, int pixel_partition,
