@@ -240,6 +240,20 @@ static void check_decode(const uint8_t *stream, size_t size, int frames, double 
     decoded_video_free(&dec);
 }
 
+/* Encodes frames with a forced IDR list, checks that every frame came back
+ * as a packet and decodes to at least 30 dB, and returns the driver's
+ * trace, checked clean. */
+static const char *encode_decode_trace(const hwenc_config *cfg, int frames, const int *forced, clip_result *r)
+{
+    int ret = encode_clip(cfg, frames, forced, r);
+    CHECK(ret >= 0, "encoding failed: %s", r->error);
+    CHECK(r->packets == frames, "%d packets", r->packets);
+    check_decode(r->stream, r->size, frames, 30.0);
+    const char *t = read_trace();
+    check_trace_clean(t);
+    return t;
+}
+
 static void free_clip(clip_result *r)
 {
     free(r->stream);
@@ -300,13 +314,7 @@ static int test_roundtrip(const char *variant)
     if (!strcmp(variant, "refs"))
         cfg.ref_frames = 3;
     clip_result r;
-    int ret = encode_clip(&cfg, frames, forced, &r);
-    CHECK(ret >= 0, "encoding failed: %s", r.error);
-    CHECK(r.packets == frames, "%d packets", r.packets);
-    check_decode(r.stream, r.size, frames, 30.0);
-
-    const char *t = read_trace();
-    check_trace_clean(t);
+    const char *t = encode_decode_trace(&cfg, frames, forced, &r);
     int idrs = count_lines(t, "picture n=", "type=IDR"), ps = count_lines(t, "picture n=", "type=P");
     int want_idr = intra ? frames : 3; /* 0, 8, 13 */
     CHECK(idrs == want_idr && r.keyframes == want_idr && ps == frames - want_idr, "%d IDR, %d P pictures:\n%s", idrs,
@@ -353,12 +361,7 @@ static int test_intra_only(void)
     int frames = 20;
     static const int forced[] = { 13, -1 };
     clip_result r;
-    int ret = encode_clip(&cfg, frames, forced, &r);
-    CHECK(ret >= 0, "encoding failed: %s", r.error);
-    CHECK(r.packets == frames, "%d packets", r.packets);
-    check_decode(r.stream, r.size, frames, 30.0);
-    const char *t = read_trace();
-    check_trace_clean(t);
+    const char *t = encode_decode_trace(&cfg, frames, forced, &r);
     int idrs = count_lines(t, "picture n=", "type=IDR"), is = count_lines(t, "picture n=", "type=I ");
     CHECK(idrs == 3 && r.keyframes == 3 && is == frames - 3, "%d IDR and %d I pictures, wanted 3 and %d:\n%s", idrs,
           is, frames - 3, t);
@@ -378,13 +381,8 @@ static int test_bframes(const char *variant)
     int frames = 20;
     static const int forced[] = { 13, -1 };
     clip_result r;
-    int ret = encode_clip(&cfg, frames, forced, &r);
-    CHECK(ret >= 0, "encoding failed: %s", r.error);
-    CHECK(r.packets == frames && r.dts_order_ok, "%d packets, dts order %s", r.packets, r.dts_order_ok ? "ok" : "wrong");
-    check_decode(r.stream, r.size, frames, 30.0);
-
-    const char *t = read_trace();
-    check_trace_clean(t);
+    const char *t = encode_decode_trace(&cfg, frames, forced, &r);
+    CHECK(r.dts_order_ok, "dts order wrong");
     int idrs = count_lines(t, "picture n=", "type=IDR"), bs = count_lines(t, "picture n=", "type=B");
     /* 0 IDR, P3 B1 B2, P6 B4 B5, P9 B7 B8, P12 B10 B11, IDR13, P16 B14 B15,
      * P19 B17 B18: 12 B pictures when the driver takes them. */
