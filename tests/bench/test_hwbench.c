@@ -245,19 +245,28 @@ static void check_files(const char *dir, const char *series[2])
     }
 }
 
+/* Runs a hwbench command whose results include failed rows, which must end
+ * with exit status 1, and parses the results.json it wrote under dir/name.
+ * The caller frees the document and *text. */
+static json_value *run_with_failed_rows(const char *cmd, const char *dir, const char *name, char **text)
+{
+    char path[512], err[128];
+    CHECK(run(cmd) == 1, "%s run must exit with 1", name);
+    snprintf(path, sizeof(path), "%s/%s/results.json", dir, name);
+    *text = read_file(path);
+    return *text ? json_parse(*text, err, sizeof(err)) : NULL;
+}
+
 /* Bad input: an unknown encoder, a non-H.264 libavcodec encoder and a
  * missing clip fail their rows; the good row still runs; exit status 1. */
 static void check_bad_input(const char *hwbench, const char *dir, const char *good)
 {
-    char cmd[2048], path[512], err[128];
+    char cmd[2048], *text;
     snprintf(cmd, sizeof(cmd),
              "'%s' --encoders nosuch,lavc:mpeg4,%s --qp 30 --repeat 1 --warmup 0 --out '%s/bad' "
              "'%s/clip.y4m' '%s/missing.y4m' >'%s/bad.txt' 2>&1",
              hwbench, good, dir, dir, dir, dir);
-    CHECK(run(cmd) == 1, "bad-input run must exit with 1");
-    snprintf(path, sizeof(path), "%s/bad/results.json", dir);
-    char *text = read_file(path);
-    json_value *doc = text ? json_parse(text, err, sizeof(err)) : NULL;
+    json_value *doc = run_with_failed_rows(cmd, dir, "bad", &text);
     const json_value *rows = json_get(doc, "rows");
     CHECK(rows && rows->n == 6, "bad-input rows");
     for (int i = 0; rows && i < rows->n; i++) {
@@ -281,15 +290,12 @@ static void check_bad_input(const char *hwbench, const char *dir, const char *go
  * still runs; exit status 1. */
 static void check_refused_rate(const char *hwbench, const char *dir)
 {
-    char cmd[2048], path[512], err[128];
+    char cmd[2048], *text;
     snprintf(cmd, sizeof(cmd),
              "'%s' --encoders cpu --bitrate 1000000,300 --repeat 1 --warmup 0 --out '%s/refused' '%s/clip.y4m' "
              ">'%s/refused.txt' 2>&1",
              hwbench, dir, dir, dir);
-    CHECK(run(cmd) == 1, "refused-rate run must exit with 1");
-    snprintf(path, sizeof(path), "%s/refused/results.json", dir);
-    char *text = read_file(path);
-    json_value *doc = text ? json_parse(text, err, sizeof(err)) : NULL;
+    json_value *doc = run_with_failed_rows(cmd, dir, "refused", &text);
     const json_value *rows = json_get(doc, "rows");
     CHECK(rows && rows->n == 2, "refused-rate rows");
     if (rows && rows->n == 2) {
