@@ -149,6 +149,21 @@ void mb_intra_finish(cpu_encoder *enc, mb_ctx *mb, int cost16, int cost4)
         mb_encode_pcm(enc, mb);
 }
 
+int mb_try_intra(cpu_encoder *enc, mb_ctx *mb, int inter_cost, int type_bits)
+{
+    int cost16 = mb_intra16x16_cost(enc, mb) + mb->lambda * type_bits;
+    int cost4 = INT_MAX;
+    if (enc->opt.intra4x4_in_p && cost16 < inter_cost * 2) {
+        cost4 = mb_intra4x4_code(enc, mb, inter_cost < cost16 ? inter_cost : cost16);
+        mb->skip_pred = 0; /* the recon now holds intra blocks */
+    }
+    if (cost16 >= inter_cost && cost4 >= inter_cost)
+        return 0;
+    mb_clear_motion(mb->state);
+    mb_intra_finish(enc, mb, cost16, cost4);
+    return 1;
+}
+
 void mb_analyse_intra(cpu_encoder *enc, mb_ctx *mb)
 {
     int cost16 = mb_intra16x16_cost(enc, mb);

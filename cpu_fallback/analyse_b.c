@@ -96,17 +96,8 @@ void mb_analyse_b(cpu_encoder *enc, mb_ctx *mb)
         inter_cost = direct_cost;
     }
 
-    int cost16 = mb_intra16x16_cost(enc, mb) + mb->lambda * BITS_INTRA_IN_B;
-    int cost4 = INT_MAX;
-    if (enc->opt.intra4x4_in_p && cost16 < inter_cost * 2) {
-        cost4 = mb_intra4x4_code(enc, mb, inter_cost < cost16 ? inter_cost : cost16);
-        mb->skip_pred = 0; /* the recon now holds intra blocks */
-    }
-    if (cost16 < inter_cost || cost4 < inter_cost) {
-        mb_clear_motion(mb->state);
-        mb_intra_finish(enc, mb, cost16, cost4);
+    if (mb_try_intra(enc, mb, inter_cost, BITS_INTRA_IN_B))
         return;
-    }
     if (best_lists) {
         mb->skip_pred = 0;
         choose_16x16(mb, best_lists, l);

@@ -197,17 +197,8 @@ void mb_analyse_p(cpu_encoder *enc, mb_ctx *mb)
     inter_choice inter = { 0 };
     analyse_inter(enc, mb, &inter);
 
-    int cost16 = mb_intra16x16_cost(enc, mb) + mb->lambda * BITS_INTRA_IN_P;
-    int cost4 = INT_MAX;
-    if (enc->opt.intra4x4_in_p && cost16 < inter.cost * 2) {
-        cost4 = mb_intra4x4_code(enc, mb, inter.cost < cost16 ? inter.cost : cost16);
-        mb->skip_pred = 0; /* the recon now holds intra blocks */
-    }
-    if (cost16 < inter.cost || cost4 < inter.cost) {
-        mb_clear_motion(mb->state);
-        mb_intra_finish(enc, mb, cost16, cost4);
+    if (mb_try_intra(enc, mb, inter.cost, BITS_INTRA_IN_P))
         return;
-    }
     load_choice(mb, &inter);
     mb_predict_inter(enc, mb);
     if (mb_encode_inter(enc, mb) < 0) {

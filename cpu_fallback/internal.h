@@ -247,6 +247,9 @@ void mb_analyse_intra(cpu_encoder *enc, mb_ctx *mb);
 int mb_intra16x16_cost(cpu_encoder *enc, mb_ctx *mb);
 int mb_intra4x4_code(cpu_encoder *enc, mb_ctx *mb, int limit);
 void mb_intra_finish(cpu_encoder *enc, mb_ctx *mb, int cost16, int cost4);
+/* Inter pictures: codes the macroblock as intra (and returns 1) when that
+ * costs less than inter_cost; type_bits is the intra mb_type's size there. */
+int mb_try_intra(cpu_encoder *enc, mb_ctx *mb, int inter_cost, int type_bits);
 /* analyse_inter.c: P macroblock decision (skip, partitions, references,
  * intra); leaves the chosen macroblock coded in the recon. */
 void mb_analyse_p(cpu_encoder *enc, mb_ctx *mb);
