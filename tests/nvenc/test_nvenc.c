@@ -144,11 +144,11 @@ static int sps_profile(const char *path)
 /* Two B frames, keyint 30 and an IDR forced at 13 over 20 frames: IDR0,
  * P3 B1 B2, P6 B4 B5, P9 B7 B8, P12 B10 B11, IDR13, P16 B14 B15,
  * P19 B17 B18 in coding order, when the GPU has B frames. */
-static int bframe_run(const hwenc_config *cfg, int want_b, const char *what)
+static int bframe_run(const hwenc_config *cfg, int want_b, const char *dump, const char *what)
 {
     static const int forced[] = { 13, -1 };
     roundtrip_options opt = { .pattern = CLIPGEN_PAN, .frames = 20, .seed = 7, .force_idr_frames = forced,
-                              .dump_path = "nvenc-bframes.264" };
+                              .dump_path = dump };
     roundtrip_result r;
     if (run(cfg, &opt, &r, what))
         return 1;
@@ -166,31 +166,34 @@ static int bframe_run(const hwenc_config *cfg, int want_b, const char *what)
 
 static int test_bframes(int gpu_has_b)
 {
+    /* One file per test: ctest runs the GPU variants in parallel in the
+     * same directory. */
+    const char *dump = gpu_has_b ? "nvenc-bframes.264" : "nvenc-bframes-none.264";
     hwenc_config cfg;
     base_config(&cfg, 176, 144);
     cfg.bframes = 2;
     cfg.keyint = 30;
     cfg.scenecut = 0;
     if (!gpu_has_b)
-        return bframe_run(&cfg, 0, "2 B frames asked of a GPU without them");
-    if (bframe_run(&cfg, 12, "2 B frames"))
+        return bframe_run(&cfg, 0, dump, "2 B frames asked of a GPU without them");
+    if (bframe_run(&cfg, 12, dump, "2 B frames"))
         return 1;
     /* The P1 preset's profile (Baseline in the stand-in) has no B slices:
      * the backend must choose one that has. */
     cfg.preset = HWENC_PRESET_ULTRAFAST;
-    if (bframe_run(&cfg, 12, "2 B frames, preset P1"))
+    if (bframe_run(&cfg, 12, dump, "2 B frames, preset P1"))
         return 1;
     /* Look-ahead holds pictures back (NEED_MORE_INPUT) behind the B ones. */
     cfg.preset = HWENC_PRESET_MEDIUM;
     cfg.rc_mode = HWENC_RC_VBR;
     cfg.bitrate_kbps = 400;
-    if (bframe_run(&cfg, 12, "2 B frames, VBR with look-ahead"))
+    if (bframe_run(&cfg, 12, dump, "2 B frames, VBR with look-ahead"))
         return 1;
     /* An infinite GOP goes with frameIntervalP 1: no B frames. */
     cfg.rc_mode = HWENC_RC_CQP;
     cfg.bitrate_kbps = 0;
     cfg.keyint = -1;
-    return bframe_run(&cfg, 0, "2 B frames asked with keyint -1");
+    return bframe_run(&cfg, 0, dump, "2 B frames asked with keyint -1");
 }
 
 /* Encodes frames [first, first + count) of a clip; returns the bytes. */
