@@ -78,38 +78,29 @@ static decl_frame_expand_border_fn(frame_expand_border_c)
     }
 }
 
-enum { PL_FULL, PL_B, PL_H, PL_J, PL_NONE };
+enum { PL_FULL, PL_B, PL_H, PL_J };
 
 /* Each quarter-pel position of 8.4.2.2.1 (Table 8-12) as one plane sample
  * or the rounded average of two, indexed by (yFrac << 2) | xFrac. The
- * offsets (dx, dy) select a neighbour: G's right neighbour H, the lower
- * neighbour M, m (the vertical half sample at x + 1) and s (the horizontal
- * half sample at y + 1). */
-static const struct {
-    uint8_t plane[2];
-    uint8_t dx[2], dy[2];
-} qpel_table[16] = {
+ * offsets select a neighbour: G's right neighbour H, the lower neighbour
+ * M, m (the vertical half sample at x + 1) and s (the horizontal half
+ * sample at y + 1). One-plane positions name their plane twice. */
+#define ONE(pl) { { pl, pl }, { 0, 0 }, { 0, 0 }, 0 }
+#define TWO(pl0, pl1, dx0, dy0, dx1, dy1) { { pl0, pl1 }, { dx0, dx1 }, { dy0, dy1 }, 1 }
+const mc_qpel_source mc_qpel_table[16] = {
     /* yFrac 0:  G, a = (G+b), b, c = (H+b) */
-    { { PL_FULL, PL_NONE }, { 0, 0 }, { 0, 0 } },
-    { { PL_FULL, PL_B }, { 0, 0 }, { 0, 0 } },
-    { { PL_B, PL_NONE }, { 0, 0 }, { 0, 0 } },
-    { { PL_FULL, PL_B }, { 1, 0 }, { 0, 0 } },
+    ONE(PL_FULL), TWO(PL_FULL, PL_B, 0, 0, 0, 0), ONE(PL_B), TWO(PL_FULL, PL_B, 1, 0, 0, 0),
     /* yFrac 1:  d = (G+h), e = (b+h), f = (b+j), g = (b+m) */
-    { { PL_FULL, PL_H }, { 0, 0 }, { 0, 0 } },
-    { { PL_B, PL_H }, { 0, 0 }, { 0, 0 } },
-    { { PL_B, PL_J }, { 0, 0 }, { 0, 0 } },
-    { { PL_B, PL_H }, { 0, 1 }, { 0, 0 } },
+    TWO(PL_FULL, PL_H, 0, 0, 0, 0), TWO(PL_B, PL_H, 0, 0, 0, 0), TWO(PL_B, PL_J, 0, 0, 0, 0),
+    TWO(PL_B, PL_H, 0, 0, 1, 0),
     /* yFrac 2:  h, i = (h+j), j, k = (j+m) */
-    { { PL_H, PL_NONE }, { 0, 0 }, { 0, 0 } },
-    { { PL_H, PL_J }, { 0, 0 }, { 0, 0 } },
-    { { PL_J, PL_NONE }, { 0, 0 }, { 0, 0 } },
-    { { PL_J, PL_H }, { 0, 1 }, { 0, 0 } },
+    ONE(PL_H), TWO(PL_H, PL_J, 0, 0, 0, 0), ONE(PL_J), TWO(PL_J, PL_H, 0, 0, 1, 0),
     /* yFrac 3:  n = (M+h), p = (h+s), q = (j+s), r = (m+s) */
-    { { PL_FULL, PL_H }, { 0, 0 }, { 1, 0 } },
-    { { PL_H, PL_B }, { 0, 0 }, { 0, 1 } },
-    { { PL_J, PL_B }, { 0, 0 }, { 0, 1 } },
-    { { PL_H, PL_B }, { 1, 0 }, { 0, 1 } },
+    TWO(PL_FULL, PL_H, 0, 1, 0, 0), TWO(PL_H, PL_B, 0, 0, 0, 1), TWO(PL_J, PL_B, 0, 0, 0, 1),
+    TWO(PL_H, PL_B, 1, 0, 0, 1),
 };
+#undef ONE
+#undef TWO
 
 static void pixel_copy_wxh(uint8_t *dst, ptrdiff_t dst_stride, const uint8_t *src, ptrdiff_t src_stride,
                            int w, int h)
@@ -128,18 +119,11 @@ static void pixel_avg_wxh(uint8_t *dst, ptrdiff_t dst_stride, const uint8_t *src
 
 static decl_get_luma_fn(get_luma_c)
 {
-    const int q = ((mvy & 3) << 2) | (mvx & 3);
-    /* Arithmetic shifts floor, as the standard's >> does for negative vectors. */
-    const ptrdiff_t off = (ptrdiff_t)(mvy >> 2) * stride + (mvx >> 2);
-    const uint8_t *p0 = planes[qpel_table[q].plane[0]] + off
-                        + qpel_table[q].dy[0] * stride + qpel_table[q].dx[0];
-    if (qpel_table[q].plane[1] == PL_NONE) {
+    const uint8_t *p0, *p1;
+    if (mc_qpel_sources(planes, stride, mvx, mvy, &p0, &p1))
+        pixel_avg_wxh(dst, dst_stride, p0, stride, p1, stride, w, h);
+    else
         pixel_copy_wxh(dst, dst_stride, p0, stride, w, h);
-        return;
-    }
-    const uint8_t *p1 = planes[qpel_table[q].plane[1]] + off
-                        + qpel_table[q].dy[1] * stride + qpel_table[q].dx[1];
-    pixel_avg_wxh(dst, dst_stride, p0, stride, p1, stride, w, h);
 }
 
 /* 8-270: bilinear interpolation with weights in eighths. */
@@ -178,14 +162,11 @@ static decl_downscale_2x2_fn(downscale_2x2_c)
 const uint8_t *mc_get_ref(const mc_dsp *dsp, uint8_t *buf, ptrdiff_t buf_stride, ptrdiff_t *out_stride,
                           const uint8_t *const planes[4], ptrdiff_t stride, int mvx, int mvy, int w, int h)
 {
-    const int q = ((mvy & 3) << 2) | (mvx & 3);
-    const ptrdiff_t off = (ptrdiff_t)(mvy >> 2) * stride + (mvx >> 2);
-    const uint8_t *p0 = planes[qpel_table[q].plane[0]] + off + qpel_table[q].dy[0] * stride + qpel_table[q].dx[0];
-    if (qpel_table[q].plane[1] == PL_NONE) {
+    const uint8_t *p0, *p1;
+    if (!mc_qpel_sources(planes, stride, mvx, mvy, &p0, &p1)) {
         *out_stride = stride;
         return p0;
     }
-    const uint8_t *p1 = planes[qpel_table[q].plane[1]] + off + qpel_table[q].dy[1] * stride + qpel_table[q].dx[1];
     dsp->pixel_avg(buf, buf_stride, p0, stride, p1, stride, w, h);
     *out_stride = buf_stride;
     return buf;

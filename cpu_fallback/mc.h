@@ -111,6 +111,33 @@ typedef struct mc_dsp {
 
 void mc_dsp_init(mc_dsp *dsp, uint32_t cpu_flags);
 
+/* Table 8-12: where each quarter-pel luma position, indexed by
+ * (yFrac << 2) | xFrac, takes its samples: plane[i] of { full, b, h, j }
+ * moved by (dx[i], dy[i]) samples, averaged if `averaged`, else plane[0]
+ * alone (plane[1] then repeats it). */
+typedef struct mc_qpel_source {
+    uint8_t plane[2];
+    uint8_t dx[2], dy[2];
+    uint8_t averaged;
+} mc_qpel_source;
+
+extern const mc_qpel_source mc_qpel_table[16];
+
+/* Where the quarter-pel luma samples at (mvx, mvy) come from: *a and *b
+ * point at the two blocks of the planes they average (8-250..8-261), each
+ * with the planes' stride. Full- and half-pel positions are one plane's
+ * samples: then *b == *a and the return is 0, else 1. */
+static inline int mc_qpel_sources(const uint8_t *const planes[4], ptrdiff_t stride, int mvx, int mvy,
+                                  const uint8_t **a, const uint8_t **b)
+{
+    const mc_qpel_source *q = &mc_qpel_table[((mvy & 3) << 2) | (mvx & 3)];
+    /* Arithmetic shifts floor, as the standard's >> does for negative vectors. */
+    const ptrdiff_t off = (ptrdiff_t)(mvy >> 2) * stride + (mvx >> 2);
+    *a = planes[q->plane[0]] + off + q->dy[0] * stride + q->dx[0];
+    *b = planes[q->plane[1]] + off + q->dy[1] * stride + q->dx[1];
+    return q->averaged;
+}
+
 /* The luma prediction of a w x h block at a quarter-pel vector for motion
  * search, without copying where it can: full- and half-pel positions are
  * one plane's samples, so a pointer into that plane is returned; the other

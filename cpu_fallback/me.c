@@ -179,23 +179,19 @@ static void refine_subpel_satd(const me_tools *t, me_search *m, int iterations)
     m->cost = best;
 }
 
-/* SADs of four sub-pel positions: one multi-candidate call when the four
- * predictions share a stride (all half-pel samples read from the planes, or
- * all averaged into the buffers), else one call each. */
-static void subpel_sad_x4(const me_tools *t, const me_search *m, const int (*mv)[2], uint8_t (*pred)[16 * 16],
-                          int sad[4])
+/* SADs of four sub-pel positions. Quarter-pel averages are formed inside
+ * the SAD kernel rather than written out first; the half-pel step, whose
+ * positions all lie on one plane each, needs no averages at all. */
+static void subpel_sad_x4(const me_tools *t, const me_search *m, const int (*mv)[2], int sad[4])
 {
-    const uint8_t *p[4];
-    ptrdiff_t stride[4];
+    const uint8_t *a[4], *b[4];
+    int averaged = 0;
     for (int k = 0; k < 4; k++)
-        p[k] = mc_get_ref(t->mcf, pred[k], 16, &stride[k], m->ref, m->ref_stride, mv[k][0], mv[k][1], m->width,
-                          m->height);
-    if (stride[0] == stride[1] && stride[0] == stride[2] && stride[0] == stride[3]) {
-        t->pixf->sad_x4[m->partition](m->src, m->src_stride, p[0], p[1], p[2], p[3], stride[0], sad);
-        return;
-    }
-    for (int k = 0; k < 4; k++)
-        sad[k] = t->pixf->sad[m->partition](m->src, m->src_stride, p[k], stride[k]);
+        averaged |= mc_qpel_sources(m->ref, m->ref_stride, mv[k][0], mv[k][1], &a[k], &b[k]);
+    if (averaged)
+        t->pixf->sad_avg_x4[m->partition](m->src, m->src_stride, a, b, m->ref_stride, sad);
+    else
+        t->pixf->sad_x4[m->partition](m->src, m->src_stride, a[0], a[1], a[2], a[3], m->ref_stride, sad);
 }
 
 /*
@@ -205,7 +201,7 @@ static void subpel_sad_x4(const me_tools *t, const me_search *m, const int (*mv)
  */
 static void refine_subpel_sad(const me_tools *t, me_search *m, int iterations, int fpel_cost)
 {
-    uint8_t pred[4][16 * 16];
+    uint8_t pred[16 * 16];
     int bx = m->mv[0], by = m->mv[1];
     int best = fpel_cost;
     for (int step = 2; step >= 1; step--) {
@@ -225,7 +221,7 @@ static void refine_subpel_sad(const me_tools *t, me_search *m, int iterations, i
                     mv[k][0] = clamp(mv[k][0], m->mv_min[0], m->mv_max[0]);
                     mv[k][1] = clamp(mv[k][1], m->mv_min[1], m->mv_max[1]);
                 }
-                subpel_sad_x4(t, m, mv, pred, sad);
+                subpel_sad_x4(t, m, mv, sad);
                 for (int k = 0; k < 4; k++) {
                     if (!all_valid && (mv[k][0] != cx + square[i0 + k][0] * step ||
                                        mv[k][1] != cy + square[i0 + k][1] * step))
@@ -244,7 +240,7 @@ static void refine_subpel_sad(const me_tools *t, me_search *m, int iterations, i
     }
     m->mv[0] = (int16_t)bx;
     m->mv[1] = (int16_t)by;
-    m->cost = subpel_satd(t, m, bx, by, pred[0]);
+    m->cost = subpel_satd(t, m, bx, by, pred);
 }
 
 void me_search_partition(const me_tools *t, me_search *m, const me_settings *s)

@@ -122,6 +122,31 @@ DEF_SAD_X(8, 4)
 DEF_SAD_X(4, 8)
 DEF_SAD_X(4, 4)
 
+static inline int sad_avg_wxh(const uint8_t *src, ptrdiff_t src_stride, const uint8_t *a, const uint8_t *b,
+                              ptrdiff_t ref_stride, int w, int h)
+{
+    int sum = 0;
+    for (int y = 0; y < h; y++, src += src_stride, a += ref_stride, b += ref_stride)
+        for (int x = 0; x < w; x++)
+            sum += abs(src[x] - ((a[x] + b[x] + 1) >> 1));
+    return sum;
+}
+
+#define DEF_SAD_AVG_X4(w, h) \
+static decl_pixel_sad_avg_x4_fn(sad_avg_x4_##w##x##h##_c) \
+{ \
+    for (int k = 0; k < 4; k++) \
+        scores[k] = sad_avg_wxh(src, src_stride, a[k], b[k], ref_stride, w, h); \
+}
+
+DEF_SAD_AVG_X4(16, 16)
+DEF_SAD_AVG_X4(16, 8)
+DEF_SAD_AVG_X4(8, 16)
+DEF_SAD_AVG_X4(8, 8)
+DEF_SAD_AVG_X4(8, 4)
+DEF_SAD_AVG_X4(4, 8)
+DEF_SAD_AVG_X4(4, 4)
+
 #define INIT_PIXEL_CMP(table, kind) do { \
     (table)[PIXEL_16x16] = kind##_16x16_c; \
     (table)[PIXEL_16x8]  = kind##_16x8_c; \
@@ -139,6 +164,7 @@ void pixel_dsp_init(pixel_dsp *dsp, uint32_t cpu_flags)
     INIT_PIXEL_CMP(dsp->ssd, ssd);
     INIT_PIXEL_CMP(dsp->sad_x3, sad_x3);
     INIT_PIXEL_CMP(dsp->sad_x4, sad_x4);
+    INIT_PIXEL_CMP(dsp->sad_avg_x4, sad_avg_x4);
 #if HWENC_ARCH_X86
     pixel_dsp_init_x86(dsp, cpu_flags);
 #else

@@ -42,6 +42,16 @@ typedef decl_pixel_sad_x3_fn(*pixel_sad_x3_fn);
                 const uint8_t *ref2, const uint8_t *ref3, ptrdiff_t ref_stride, int scores[4])
 typedef decl_pixel_sad_x4_fn(*pixel_sad_x4_fn);
 
+/* Quarter-pel motion search: the SAD against four candidates that are each
+ * the rounded average of two blocks, as quarter-pel luma samples are of
+ * two planes (8-250..8-261); scores[i] = sad(src, (a[i] + b[i] + 1) >> 1).
+ * A candidate on one plane passes a[i] == b[i]. Fusing the average into
+ * the SAD saves writing each prediction out and reading it back. */
+#define decl_pixel_sad_avg_x4_fn(name) \
+    void (name)(const uint8_t *src, ptrdiff_t src_stride, const uint8_t *const a[4], const uint8_t *const b[4], \
+                ptrdiff_t ref_stride, int scores[4])
+typedef decl_pixel_sad_avg_x4_fn(*pixel_sad_avg_x4_fn);
+
 typedef struct pixel_dsp {
     pixel_cmp_fn sad[PIXEL_PARTITION_COUNT];
     /* Sum of absolute 4x4 Hadamard-transformed differences, halved (x264 convention). */
@@ -49,6 +59,7 @@ typedef struct pixel_dsp {
     pixel_cmp_fn ssd[PIXEL_PARTITION_COUNT];
     pixel_sad_x3_fn sad_x3[PIXEL_PARTITION_COUNT];
     pixel_sad_x4_fn sad_x4[PIXEL_PARTITION_COUNT];
+    pixel_sad_avg_x4_fn sad_avg_x4[PIXEL_PARTITION_COUNT];
 } pixel_dsp;
 
 void pixel_dsp_init(pixel_dsp *dsp, uint32_t cpu_flags);

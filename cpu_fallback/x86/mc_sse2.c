@@ -91,35 +91,13 @@ decl_pixel_avg_fn(pixel_avg_sse2)
     }
 }
 
-enum { PL_FULL, PL_B, PL_H, PL_J, PL_NONE };
-
-/* Table 8-12's quarter-pel positions, indexed by (yFrac << 2) | xFrac, as
- * one plane or the average of two; off1 moves the second (or for c, n and r
- * the first) sample to its right (1) or lower (2) neighbour. The C version
- * in mc.c derives each entry from 8.4.2.2.1. */
-static const struct {
-    uint8_t plane0, plane1;
-    uint8_t off0, off1; /* 0: none, 1: x + 1, 2: y + 1 */
-} qpel_pos[16] = {
-    { PL_FULL, PL_NONE, 0, 0 }, { PL_FULL, PL_B, 0, 0 }, { PL_B, PL_NONE, 0, 0 }, { PL_FULL, PL_B, 1, 0 },
-    { PL_FULL, PL_H, 0, 0 },    { PL_B, PL_H, 0, 0 },    { PL_B, PL_J, 0, 0 },    { PL_B, PL_H, 0, 1 },
-    { PL_H, PL_NONE, 0, 0 },    { PL_H, PL_J, 0, 0 },    { PL_J, PL_NONE, 0, 0 }, { PL_J, PL_H, 0, 1 },
-    { PL_FULL, PL_H, 2, 0 },    { PL_H, PL_B, 0, 2 },    { PL_J, PL_B, 0, 2 },    { PL_H, PL_B, 1, 2 },
-};
-
 decl_get_luma_fn(get_luma_sse2)
 {
-    const int q = ((mvy & 3) << 2) | (mvx & 3);
-    const ptrdiff_t off = (ptrdiff_t)(mvy >> 2) * stride + (mvx >> 2);
-    /* Offset 1 is one column, 2 one row. */
-    const ptrdiff_t step[3] = { 0, 1, stride };
-    const uint8_t *p0 = planes[qpel_pos[q].plane0] + off + step[qpel_pos[q].off0];
-    if (qpel_pos[q].plane1 == PL_NONE) {
+    const uint8_t *p0, *p1;
+    if (mc_qpel_sources(planes, stride, mvx, mvy, &p0, &p1))
+        pixel_avg_sse2(dst, dst_stride, p0, stride, p1, stride, w, h);
+    else
         pixel_copy_sse2(dst, dst_stride, p0, stride, w, h);
-        return;
-    }
-    const uint8_t *p1 = planes[qpel_pos[q].plane1] + off + step[qpel_pos[q].off1];
-    pixel_avg_sse2(dst, dst_stride, p0, stride, p1, stride, w, h);
 }
 
 /* Fills n >= 16 bytes with overlapping stores; the last store ends at n. */

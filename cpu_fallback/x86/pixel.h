@@ -21,6 +21,7 @@ DECL_PIXEL_ALL_SIZES(decl_pixel_cmp_fn, ssd, sse2);
 DECL_PIXEL_ALL_SIZES(decl_pixel_cmp_fn, satd, sse2);
 DECL_PIXEL_ALL_SIZES(decl_pixel_sad_x3_fn, sad_x3, sse2);
 DECL_PIXEL_ALL_SIZES(decl_pixel_sad_x4_fn, sad_x4, sse2);
+DECL_PIXEL_ALL_SIZES(decl_pixel_sad_avg_x4_fn, sad_avg_x4, sse2);
 DECL_PIXEL_ALL_SIZES(decl_pixel_cmp_fn, satd, ssse3);
 DECL_PIXEL_WIDE_SIZES(decl_pixel_cmp_fn, ssd, avx2);
 DECL_PIXEL_WIDE_SIZES(decl_pixel_cmp_fn, satd, avx2);
@@ -56,6 +57,7 @@ static inline void pixel_dsp_init_x86(pixel_dsp *dsp, uint32_t flags)
     SET_PIXEL_ALL_SIZES(dsp->satd, satd, sse2);
     SET_PIXEL_ALL_SIZES(dsp->sad_x3, sad_x3, sse2);
     SET_PIXEL_ALL_SIZES(dsp->sad_x4, sad_x4, sse2);
+    SET_PIXEL_ALL_SIZES(dsp->sad_avg_x4, sad_avg_x4, sse2);
 
     if (!(flags & CPU_SSSE3))
         return;
@@ -64,7 +66,9 @@ static inline void pixel_dsp_init_x86(pixel_dsp *dsp, uint32_t flags)
     if (!(flags & CPU_AVX2))
         return;
     /* Only where a 256-bit register pays: SAD of 16-wide blocks, SSD and
-     * SATD of 8- and 16-wide ones. The narrower blocks stay SSE2/SSSE3. */
+     * SATD of 8- and 16-wide ones. The narrower blocks stay SSE2/SSSE3, and
+     * so does the SAD of averages: its two-row loads would cost a lane
+     * insert per candidate row, and measured slower than SSE2. */
     dsp->sad[PIXEL_16x16] = sad_16x16_avx2;
     dsp->sad[PIXEL_16x8] = sad_16x8_avx2;
     dsp->sad_x3[PIXEL_16x16] = sad_x3_16x16_avx2;

@@ -83,6 +83,27 @@ sad_xn_wxh(const uint8_t *src, ptrdiff_t src_stride, const uint8_t *r0, const ui
         scores[3] = hsum_sad(s3);
 }
 
+/* The four averages are formed in registers with pavgb, which rounds up
+ * exactly as the quarter-pel average does. */
+static inline __attribute__((always_inline)) void
+sad_avg_x4_wxh(const uint8_t *src, ptrdiff_t src_stride, const uint8_t *const a[4], const uint8_t *const b[4],
+               ptrdiff_t ref_stride, int *scores, int w, int h)
+{
+    const int rows = 16 / w;
+    __m128i sum[4] = { _mm_setzero_si128(), _mm_setzero_si128(), _mm_setzero_si128(), _mm_setzero_si128() };
+    for (int y = 0; y < h; y += rows) {
+        const ptrdiff_t off = y * ref_stride;
+        const __m128i s = load_rows(src + y * src_stride, src_stride, w);
+        #pragma GCC unroll 4
+        for (int k = 0; k < 4; k++) {
+            const __m128i avg = _mm_avg_epu8(load_rows(a[k] + off, ref_stride, w), load_rows(b[k] + off, ref_stride, w));
+            sum[k] = _mm_add_epi32(sum[k], _mm_sad_epu8(s, avg));
+        }
+    }
+    for (int k = 0; k < 4; k++)
+        scores[k] = hsum_sad(sum[k]);
+}
+
 /* Squares of 16-bit differences, summed in pairs to 32 bits: at most
  * 2 * 255^2 per lane per step, 16x16 blocks stay far below 2^31. */
 static inline __attribute__((always_inline)) int ssd_wxh(const uint8_t *a, ptrdiff_t a_stride, const uint8_t *b, ptrdiff_t b_stride,
@@ -124,6 +145,10 @@ decl_pixel_sad_x3_fn(sad_x3_##w##x##h##_sse2) \
 decl_pixel_sad_x4_fn(sad_x4_##w##x##h##_sse2) \
 { \
     sad_xn_wxh(src, src_stride, ref0, ref1, ref2, ref3, ref_stride, scores, 4, w, h); \
+} \
+decl_pixel_sad_avg_x4_fn(sad_avg_x4_##w##x##h##_sse2) \
+{ \
+    sad_avg_x4_wxh(src, src_stride, a, b, ref_stride, scores, w, h); \
 }
 
 DEF_PIXEL_SSE2(16, 16)

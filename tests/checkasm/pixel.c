@@ -1,9 +1,10 @@
 /*
  * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
  *
- * checkasm for pixel_dsp: SAD, SSD, SATD and the 3/4-candidate SADs, every
- * partition size, on random blocks, on the extremes (all 0 against all 255,
- * which maximises every sum) and on odd strides.
+ * checkasm for pixel_dsp: SAD, SSD, SATD, the 3/4-candidate SADs and the
+ * 4-candidate SAD of averages, every partition size, on random blocks, on
+ * the extremes (all 0 against all 255, which maximises every sum) and on
+ * odd strides.
  */
 #include <string.h>
 
@@ -119,6 +120,42 @@ static void check_sad_x(const pixel_dsp *dsp, int n)
     }
 }
 
+/* The averaged candidates come from anywhere in the reference buffer, one
+ * in eight with a == b as for a candidate on one plane. */
+static void check_sad_avg_x4(const pixel_dsp *dsp)
+{
+    uint8_t src[BUF_SIZE], ref_buf[BUF_SIZE];
+    for (int p = 0; p < PIXEL_PARTITION_COUNT; p++) {
+        const int w = pixel_partition_width[p], h = pixel_partition_height[p];
+        pixel_sad_avg_x4_fn ref;
+        if (!(ref = (pixel_sad_avg_x4_fn)check_func(dsp->sad_avg_x4[p], "sad_avg_x4_%dx%d", w, h)))
+            continue;
+        for (int i = 0; i < ITERATIONS; i++) {
+            fill_inputs(src, ref_buf, pick_fill(i));
+            const ptrdiff_t ss = checkasm_rand_range(w, MAX_STRIDE), rs = checkasm_rand_range(w, MAX_STRIDE);
+            const uint8_t *s = src + checkasm_rand_range(0, MAX_STRIDE - w);
+            const uint8_t *a[4], *b[4];
+            for (int k = 0; k < 4; k++) {
+                a[k] = ref_buf + checkasm_rand_range(0, MAX_STRIDE - w) + checkasm_rand_range(0, 4) * rs;
+                b[k] = (checkasm_rand() & 7) ? ref_buf + checkasm_rand_range(0, MAX_STRIDE - w) +
+                                                   checkasm_rand_range(0, 4) * rs
+                                             : a[k];
+            }
+            int32_t expect[5], got[5];
+            checkasm_guard_fill(expect, sizeof(expect));
+            checkasm_guard_fill(got, sizeof(got));
+            ref(s, ss, a, b, rs, expect);
+            dsp->sad_avg_x4[p](s, ss, a, b, rs, got);
+            if (checkasm_check_int32("scores", expect, got, 4) ||
+                checkasm_guard_check(got + 4, sizeof(got[0]), "scores end"))
+                break;
+        }
+        const uint8_t *a[4] = { ref_buf, ref_buf + 1, ref_buf + 32, ref_buf + 33 };
+        const uint8_t *b[4] = { ref_buf + 2, ref_buf + 34, ref_buf + 64, ref_buf + 65 };
+        CHECKASM_BENCH(dsp->sad_avg_x4[p](src, 16, a, b, 32, (int[4]){ 0 }));
+    }
+}
+
 void checkasm_check_pixel(void)
 {
     pixel_dsp dsp;
@@ -128,4 +165,5 @@ void checkasm_check_pixel(void)
     check_cmp(dsp.satd, "satd");
     check_sad_x(&dsp, 3);
     check_sad_x(&dsp, 4);
+    check_sad_avg_x4(&dsp);
 }
