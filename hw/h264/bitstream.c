@@ -15,6 +15,17 @@ void bs_init(h264_bitstream *bs, uint8_t *buf, size_t capacity)
 
 static void bs_drain(h264_bitstream *bs)
 {
+    /* Whole 32-bit words first, most significant byte first; the byte loop
+     * finishes the rest and stops at the end of the buffer. */
+    while (bs->cache_bits >= 32 && bs->capacity - bs->pos >= 4) {
+        const uint32_t word = (uint32_t)(bs->cache >> (bs->cache_bits - 32));
+        bs->buf[bs->pos] = (uint8_t)(word >> 24);
+        bs->buf[bs->pos + 1] = (uint8_t)(word >> 16);
+        bs->buf[bs->pos + 2] = (uint8_t)(word >> 8);
+        bs->buf[bs->pos + 3] = (uint8_t)word;
+        bs->pos += 4;
+        bs->cache_bits -= 32;
+    }
     while (bs->cache_bits >= 8) {
         bs->cache_bits -= 8;
         if (bs->pos < bs->capacity)
@@ -37,13 +48,15 @@ void bs_write_bits(h264_bitstream *bs, int n, uint32_t value)
     bs->cache_bits += n;
 }
 
+/* floor(log2(v)) for v >= 1. */
+static int log2_floor(uint64_t v)
+{
+    return 63 - __builtin_clzll(v);
+}
+
 int bs_size_ue(uint32_t value)
 {
-    uint64_t v = (uint64_t)value + 1;
-    int len = 0;
-    while (v >> (len + 1))
-        len++;
-    return 2 * len + 1;
+    return 2 * log2_floor((uint64_t)value + 1) + 1;
 }
 
 int bs_size_se(int32_t value)
@@ -55,9 +68,7 @@ int bs_size_se(int32_t value)
 void bs_write_ue(h264_bitstream *bs, uint32_t value)
 {
     uint64_t v = (uint64_t)value + 1;
-    int len = 0;
-    while (v >> (len + 1))
-        len++;
+    const int len = log2_floor(v);
     /* len leading zeros, then the len+1 bits of v (which start with a 1). */
     if (len + 1 + len <= 32) {
         bs_write_bits(bs, 2 * len + 1, (uint32_t)v);
