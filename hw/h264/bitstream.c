@@ -36,18 +36,6 @@ static void bs_drain(h264_bitstream *bs)
     bs->cache &= (bs->cache_bits ? (~0ull >> (64 - bs->cache_bits)) : 0);
 }
 
-void bs_write_bits(h264_bitstream *bs, int n, uint32_t value)
-{
-    if (n <= 0)
-        return;
-    /* The cache holds at most 7 bits after a drain, so 32 more always fit. */
-    if (bs->cache_bits > 31)
-        bs_drain(bs);
-    uint64_t v = n == 32 ? value : (value & ((1u << n) - 1));
-    bs->cache = (bs->cache << n) | v;
-    bs->cache_bits += n;
-}
-
 /* floor(log2(v)) for v >= 1. */
 static int log2_floor(uint64_t v)
 {

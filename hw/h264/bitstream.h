@@ -23,8 +23,24 @@ typedef struct h264_bitstream {
 
 void bs_init(h264_bitstream *bs, uint8_t *buf, size_t capacity);
 
-/* Appends the n low bits of value, most significant first; 0 <= n <= 32. */
-void bs_write_bits(h264_bitstream *bs, int n, uint32_t value);
+/* Moves every complete byte from the cache to buf; call before reading buf.
+ * Returns the number of bytes in buf (a partial last byte stays cached). */
+size_t bs_flush(h264_bitstream *bs);
+
+/* Appends the n low bits of value, most significant first; 0 <= n <= 32.
+ * Inline because the CPU encoder writes every symbol through it; the cache
+ * holds at most 7 bits after a flush, so 32 more always fit. */
+static inline void bs_write_bits(h264_bitstream *bs, int n, uint32_t value)
+{
+    if (n <= 0)
+        return;
+    if (bs->cache_bits > 31)
+        bs_flush(bs);
+    const uint64_t v = n == 32 ? value : (value & ((1u << n) - 1));
+    bs->cache = (bs->cache << n) | v;
+    bs->cache_bits += n;
+}
+
 static inline void bs_write_flag(h264_bitstream *bs, int flag) { bs_write_bits(bs, 1, !!flag); }
 void bs_write_ue(h264_bitstream *bs, uint32_t value);
 void bs_write_se(h264_bitstream *bs, int32_t value);
@@ -37,10 +53,6 @@ static inline int bs_is_aligned(const h264_bitstream *bs) { return (bs->cache_bi
 
 /* Bits written so far, flushed or not. */
 static inline size_t bs_bit_count(const h264_bitstream *bs) { return bs->pos * 8 + (size_t)bs->cache_bits; }
-
-/* Moves every complete byte from the cache to buf; call before reading buf.
- * Returns the number of bytes in buf (a partial last byte stays cached). */
-size_t bs_flush(h264_bitstream *bs);
 
 /* Number of bits of ue(v) / se(v) for value, for rate-distortion costs. */
 int bs_size_ue(uint32_t value);
