@@ -212,8 +212,9 @@ int mb_encode_chroma_residual(cpu_encoder *enc, mb_ctx *mb, int intra)
         any_dc |= enc->quantf.quant_2x2_dc(dc, enc->qt.mf[q6][0], quant_bias(dc_qbits, intra), dc_qbits);
         if (levels_overflow(dc, 4))
             return -1;
+        const int nz_mask = enc->quantf.quant_4x4x4(dct[p], enc->qt.mf[q6], ac_bias, ac_qbits);
         for (int b = 0; b < 4; b++) {
-            if (enc->quantf.quant_4x4(dct[p][b], enc->qt.mf[q6], ac_bias, ac_qbits)) {
+            if (nz_mask & (1 << b)) {
                 any_ac = 1;
                 enc->dctf.zigzag_scan_4x4(mb->chroma_ac[p][b], dct[p][b]);
             } else {
@@ -457,18 +458,6 @@ void mb_predict_inter(cpu_encoder *enc, mb_ctx *mb)
     }
 }
 
-static inline int top_bit(uint32_t x)
-{
-#if defined(__GNUC__)
-    return 31 - __builtin_clz(x);
-#else
-    int n = 0;
-    while (x >>= 1)
-        n++;
-    return n;
-#endif
-}
-
 /* Bit i set where levels[i] != 0, and bit i of *big where |levels[i]| > 1. */
 static inline uint32_t level_masks(const int16_t levels[16], uint32_t *big)
 {
@@ -503,12 +492,13 @@ static int decimate_score(const int16_t levels[16])
     uint32_t big, nz = level_masks(levels, &big);
     if (big)
         return 9;
+    /* From the lowest level up: the zeros below each level are the count
+     * of trailing zeros left once the levels below it are shifted out. */
     int score = 0;
     while (nz) {
-        int i = top_bit(nz);
-        nz &= ~(1u << i);
-        int below = nz ? top_bit(nz) : -1;
-        score += run_score[i - below - 1];
+        const int run = __builtin_ctz(nz);
+        score += run_score[run];
+        nz >>= run + 1;
     }
     return score;
 }
@@ -542,9 +532,10 @@ int mb_encode_inter(cpu_encoder *enc, mb_ctx *mb)
     for (int i8 = 0; i8 < 4; i8++) {
         const ptrdiff_t off = offset_8x8(i8, s);
         enc->dctf.sub8x8_dct(dct[i8], mb->src[0] + off, s, mb->rec[0] + off, s);
+        const int nz_mask = enc->quantf.quant_4x4x4(dct[i8], enc->qt.mf[q6], bias, qbits);
         for (int b = 0; b < 4; b++) {
             int16_t *levels = mb->luma[raster_of(i8, b)];
-            nz[i8][b] = enc->quantf.quant_4x4(dct[i8][b], enc->qt.mf[q6], bias, qbits);
+            nz[i8][b] = (nz_mask >> b) & 1;
             if (!nz[i8][b]) {
                 memset(levels, 0, sizeof(mb->luma[0]));
                 continue;
@@ -594,9 +585,10 @@ static int luma_residual_is_zero(cpu_encoder *enc, mb_ctx *mb)
         int16_t dct[4][16], levels[16];
         const ptrdiff_t off = offset_8x8(i8, s);
         enc->dctf.sub8x8_dct(dct, mb->src[0] + off, s, mb->rec[0] + off, s);
+        const int nz_mask = enc->quantf.quant_4x4x4(dct, enc->qt.mf[q6], bias, qbits);
         int score8 = 0;
         for (int b = 0; b < 4; b++) {
-            if (!enc->quantf.quant_4x4(dct[b], enc->qt.mf[q6], bias, qbits))
+            if (!(nz_mask & (1 << b)))
                 continue;
             if (!enc->opt.decimate)
                 return 0;
@@ -615,17 +607,16 @@ static int luma_residual_is_zero(cpu_encoder *enc, mb_ctx *mb)
 static int chroma_residual_is_zero(cpu_encoder *enc, mb_ctx *mb)
 {
     int qpc = mb->qpc, c6 = qpc % 6, dc_qbits = 16 + qpc / 6, ac_qbits = 15 + qpc / 6;
-    int16_t dct[16];
+    int16_t dct[4][16];
     for (int p = 1; p < 3; p++) {
         int16_t dc[4];
+        enc->dctf.sub8x8_dct(dct, mb->src[p], mb->stride[p], mb->rec[p], mb->stride[p]);
         for (int b = 0; b < 4; b++) {
-            int off = 4 * (b >> 1) * (int)mb->stride[p] + 4 * (b & 1);
-            enc->dctf.sub4x4_dct(dct, mb->src[p] + off, mb->stride[p], mb->rec[p] + off, mb->stride[p]);
-            dc[b] = dct[0];
-            dct[0] = 0;
-            if (enc->quantf.quant_4x4(dct, enc->qt.mf[c6], quant_bias(ac_qbits, 0), ac_qbits))
-                return 0;
+            dc[b] = dct[b][0];
+            dct[b][0] = 0;
         }
+        if (enc->quantf.quant_4x4x4(dct, enc->qt.mf[c6], quant_bias(ac_qbits, 0), ac_qbits))
+            return 0;
         enc->dctf.dct2x2dc(dc);
         if (enc->quantf.quant_2x2_dc(dc, enc->qt.mf[c6][0], quant_bias(dc_qbits, 0), dc_qbits))
             return 0;

@@ -65,6 +65,14 @@ static int quant_4x4_c(int16_t dct[16], const uint16_t mf[16], uint32_t bias, in
     return nz != 0;
 }
 
+static int quant_4x4x4_c(int16_t dct[4][16], const uint16_t mf[16], uint32_t bias, int qbits)
+{
+    int mask = 0;
+    for (int b = 0; b < 4; b++)
+        mask |= quant_4x4_c(dct[b], mf, bias, qbits) << b;
+    return mask;
+}
+
 static int quant_4x4_dc_c(int16_t dc[16], uint16_t mf, uint32_t bias, int qbits)
 {
     int nz = 0;
@@ -136,6 +144,7 @@ static int count_nonzero_16_c(const int16_t coeffs[16])
 void quant_dsp_init(quant_dsp *dsp, uint32_t cpu_flags)
 {
     dsp->quant_4x4 = quant_4x4_c;
+    dsp->quant_4x4x4 = quant_4x4x4_c;
     dsp->quant_4x4_dc = quant_4x4_dc_c;
     dsp->quant_2x2_dc = quant_2x2_dc_c;
     dsp->dequant_4x4 = dequant_4x4_c;

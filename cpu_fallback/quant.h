@@ -27,6 +27,9 @@ typedef struct quant_dsp {
      * qbits = 15 + qp / 6, saturated to int16. Returns nonzero if any
      * level is nonzero. */
     int (*quant_4x4)(int16_t dct[16], const uint16_t mf[16], uint32_t bias, int qbits);
+    /* quant_4x4 on the four 4x4 blocks of an 8x8 (as sub8x8_dct leaves
+     * them); bit b of the result is set if block b has a nonzero level. */
+    int (*quant_4x4x4)(int16_t dct[4][16], const uint16_t mf[16], uint32_t bias, int qbits);
     /* The same for the 16 luma DC values with mf = MF(qp % 6, 0) and
      * qbits = 16 + qp / 6 (the DC path has one more bit of shift). */
     int (*quant_4x4_dc)(int16_t dc[16], uint16_t mf, uint32_t bias, int qbits);

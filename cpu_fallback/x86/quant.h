@@ -22,13 +22,16 @@
 #include "../quant.h"
 
 int quant_4x4_sse2(int16_t dct[16], const uint16_t mf[16], uint32_t bias, int qbits);
+int quant_4x4x4_sse2(int16_t dct[4][16], const uint16_t mf[16], uint32_t bias, int qbits);
 int quant_4x4_dc_sse2(int16_t dc[16], uint16_t mf, uint32_t bias, int qbits);
 void dequant_4x4_sse2(int16_t dct[16], const uint8_t dequant[16], int qp);
 void dequant_4x4_dc_sse2(int16_t dc[16], int dequant0, int qp);
 int coeff_last_16_sse2(const int16_t coeffs[16]);
 int quant_4x4_ssse3(int16_t dct[16], const uint16_t mf[16], uint32_t bias, int qbits);
+int quant_4x4x4_ssse3(int16_t dct[4][16], const uint16_t mf[16], uint32_t bias, int qbits);
 int quant_4x4_dc_ssse3(int16_t dc[16], uint16_t mf, uint32_t bias, int qbits);
 int quant_4x4_avx2(int16_t dct[16], const uint16_t mf[16], uint32_t bias, int qbits);
+int quant_4x4x4_avx2(int16_t dct[4][16], const uint16_t mf[16], uint32_t bias, int qbits);
 int quant_4x4_dc_avx2(int16_t dc[16], uint16_t mf, uint32_t bias, int qbits);
 void dequant_4x4_avx2(int16_t dct[16], const uint8_t dequant[16], int qp);
 void dequant_4x4_dc_avx2(int16_t dc[16], int dequant0, int qp);
@@ -38,6 +41,7 @@ static inline void quant_dsp_init_x86(quant_dsp *dsp, uint32_t flags)
     if (!(flags & CPU_SSE2))
         return;
     dsp->quant_4x4 = quant_4x4_sse2;
+    dsp->quant_4x4x4 = quant_4x4x4_sse2;
     dsp->quant_4x4_dc = quant_4x4_dc_sse2;
     dsp->dequant_4x4 = dequant_4x4_sse2;
     dsp->dequant_4x4_dc = dequant_4x4_dc_sse2;
@@ -46,12 +50,14 @@ static inline void quant_dsp_init_x86(quant_dsp *dsp, uint32_t flags)
     if (!(flags & CPU_SSSE3))
         return;
     dsp->quant_4x4 = quant_4x4_ssse3;
+    dsp->quant_4x4x4 = quant_4x4x4_ssse3;
     dsp->quant_4x4_dc = quant_4x4_dc_ssse3;
 
     if (!(flags & CPU_AVX2))
         return;
     /* One register holds the whole block. */
     dsp->quant_4x4 = quant_4x4_avx2;
+    dsp->quant_4x4x4 = quant_4x4x4_avx2;
     dsp->quant_4x4_dc = quant_4x4_dc_avx2;
     dsp->dequant_4x4 = dequant_4x4_avx2;
     dsp->dequant_4x4_dc = dequant_4x4_dc_avx2;

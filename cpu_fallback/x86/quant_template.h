@@ -42,6 +42,15 @@ int quant_4x4_##isa(int16_t dct[16], const uint16_t mf[16], uint32_t bias, int q
                          _mm_loadu_si128((const __m128i *)(mf + 8)), bias, qbits); \
 } \
 \
+int quant_4x4x4_##isa(int16_t dct[4][16], const uint16_t mf[16], uint32_t bias, int qbits) \
+{ \
+    const __m128i mf0 = _mm_loadu_si128((const __m128i *)mf), mf1 = _mm_loadu_si128((const __m128i *)(mf + 8)); \
+    int mask = 0; \
+    for (int b = 0; b < 4; b++) \
+        mask |= quant16_##isa(dct[b], mf0, mf1, bias, qbits) << b; \
+    return mask; \
+} \
+\
 int quant_4x4_dc_##isa(int16_t dc[16], uint16_t mf, uint32_t bias, int qbits) \
 { \
     const __m128i m = _mm_set1_epi16((int16_t)mf); \

@@ -89,6 +89,41 @@ static void check_quant(const quant_dsp *dsp, const quant_tables *t, int dc)
         CHECKASM_BENCH(dsp->quant_4x4(c_new, mf, bias, qbits));
 }
 
+/* The four blocks of an 8x8 with guard bands around all of them; each
+ * block gets its own fill, so masks with every pattern of zero blocks
+ * occur (sparse fills often quantise to nothing). */
+static void check_quant_4x4x4(const quant_dsp *dsp, const quant_tables *t)
+{
+    checkasm_func ref_fn;
+    if (!(ref_fn = check_func(dsp->quant_4x4x4, "quant_4x4x4")))
+        return;
+    int16_t c_ref[64 + 2 * GUARD], c_new[64 + 2 * GUARD];
+    uint16_t mf[16];
+    uint32_t bias;
+    int qbits;
+    for (int i = 0; i < ITERATIONS; i++) {
+        checkasm_guard_fill(c_ref, sizeof(c_ref));
+        for (int b = 0; b < 4; b++)
+            fill_coeffs(c_ref + GUARD + 16 * b, 16, i < 3 ? i : checkasm_rand_range(3, ITERATIONS));
+        memcpy(c_new, c_ref, sizeof(c_ref));
+        pick_quant_params(t, i, mf, &bias, &qbits, 0);
+        const int mask_ref = ((typeof(dsp->quant_4x4x4))ref_fn)((int16_t(*)[16])(c_ref + GUARD), mf, bias, qbits);
+        const int mask_new = dsp->quant_4x4x4((int16_t(*)[16])(c_new + GUARD), mf, bias, qbits);
+        if (checkasm_check_int16("levels", c_ref + GUARD, c_new + GUARD, 64) ||
+            checkasm_guard_check(c_new, GUARD * sizeof(int16_t), "before blocks") ||
+            checkasm_guard_check(c_new + GUARD + 64, GUARD * sizeof(int16_t), "after blocks"))
+            break;
+        if (mask_ref != mask_new) {
+            checkasm_fail("returned mask %#x, expected %#x (mf %u, bias %u, qbits %d)", mask_new, mask_ref, mf[0],
+                          bias, qbits);
+            break;
+        }
+    }
+    pick_quant_params(t, 0, mf, &bias, &qbits, 0);
+    fill_coeffs(c_new, 64, 4);
+    CHECKASM_BENCH(dsp->quant_4x4x4((int16_t(*)[16])c_new, mf, bias, qbits));
+}
+
 static void check_dequant(const quant_dsp *dsp, const quant_tables *t, int dc)
 {
     checkasm_func ref_fn;
@@ -163,6 +198,7 @@ void checkasm_check_quant(void)
     quant_dsp_init(&dsp, checkasm_cpu_flags());
     check_quant(&dsp, &t, 0);
     check_quant(&dsp, &t, 1);
+    check_quant_4x4x4(&dsp, &t);
     check_dequant(&dsp, &t, 0);
     check_dequant(&dsp, &t, 1);
     check_scan(dsp.coeff_last_16, "coeff_last_16");
