@@ -15,31 +15,55 @@
  * a coded_block_pattern), as a lambda multiple. */
 #define I4x4_OVERHEAD 24
 
+/* The fast presets pick the mode by SAD, V, H and DC fused into one pass,
+ * and take the SATD of the winner only, as they do for sub-pel motion. */
+static int intra16x16_cost_sad(cpu_encoder *enc, mb_ctx *mb, const uint8_t *edge)
+{
+    uint8_t pred[16 * 16];
+    int top = mb->avail & MB_TOP, left = mb->avail & MB_LEFT;
+    int sad[4];
+    enc->predf.sad_x3_16x16(mb->src[0], mb->stride[0], edge, mb_i16x16_variant(I16_DC, mb->avail), sad);
+    if (top && left) {
+        enc->predf.predict_16x16[I16_PLANE](pred, 16, edge);
+        sad[I16_PLANE] = enc->pixf.sad[PIXEL_16x16](mb->src[0], mb->stride[0], pred, 16);
+    }
+    int best = INT_MAX;
+    for (int mode = I16_VERTICAL; mode <= I16_PLANE; mode++) {
+        if ((mode == I16_VERTICAL && !top) || (mode == I16_HORIZONTAL && !left) ||
+            (mode == I16_PLANE && !(top && left)))
+            continue;
+        if (sad[mode] < best) {
+            best = sad[mode];
+            mb->i16_mode = mode;
+        }
+    }
+    if (mb->i16_mode != I16_PLANE)
+        enc->predf.predict_16x16[mb_i16x16_variant(mb->i16_mode, mb->avail)](pred, 16, edge);
+    return enc->pixf.satd[PIXEL_16x16](mb->src[0], mb->stride[0], pred, 16) + mb->lambda * 4;
+}
+
 int mb_intra16x16_cost(cpu_encoder *enc, mb_ctx *mb)
 {
     uint8_t edge_buf[48], pred[2][16 * 16];
     uint8_t *edge = edge_buf + 24;
     int top = mb->avail & MB_TOP, left = mb->avail & MB_LEFT;
-    /* The fast presets pick the mode by SAD and take the SATD of the
-     * winner only, as they do for sub-pel motion. */
-    const pixel_cmp_fn cmp = enc->opt.subpel_sad ? enc->pixf.sad[PIXEL_16x16] : enc->pixf.satd[PIXEL_16x16];
     int best = INT_MAX, cur = 0;
 
     mb_build_edge(mb, 0, 16, edge);
+    if (enc->opt.subpel_sad)
+        return intra16x16_cost_sad(enc, mb, edge);
     for (int mode = I16_VERTICAL; mode <= I16_PLANE; mode++) {
         if ((mode == I16_VERTICAL && !top) || (mode == I16_HORIZONTAL && !left) ||
             (mode == I16_PLANE && !(top && left)))
             continue;
         enc->predf.predict_16x16[mb_i16x16_variant(mode, mb->avail)](pred[cur], 16, edge);
-        int cost = cmp(mb->src[0], mb->stride[0], pred[cur], 16) + mb->lambda * 4;
+        int cost = enc->pixf.satd[PIXEL_16x16](mb->src[0], mb->stride[0], pred[cur], 16) + mb->lambda * 4;
         if (cost < best) {
             best = cost;
             mb->i16_mode = mode;
             cur ^= 1; /* keep the winner's prediction */
         }
     }
-    if (enc->opt.subpel_sad)
-        best = enc->pixf.satd[PIXEL_16x16](mb->src[0], mb->stride[0], pred[cur ^ 1], 16) + mb->lambda * 4;
     return best;
 }
 

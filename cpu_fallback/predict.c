@@ -5,6 +5,7 @@
  * Edge layout: see predict.h (edge[0] top-left, edge[1 + x] top,
  * edge[-1 - y] left).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "predict.h"
@@ -314,6 +315,32 @@ static void predc_dc_128(uint8_t *dst, ptrdiff_t stride, const uint8_t *edge)
     fill_block(dst, stride, 8, 8, 128);
 }
 
+static int sad_16x16(const uint8_t *src, ptrdiff_t src_stride, const uint8_t *pred)
+{
+    int sum = 0;
+    for (int y = 0; y < 16; y++, src += src_stride, pred += 16)
+        for (int x = 0; x < 16; x++)
+            sum += abs(src[x] - pred[x]);
+    return sum;
+}
+
+/* The reference is the definition: each prediction written out, then its SAD. */
+static void sad_x3_16x16_c(const uint8_t *src, ptrdiff_t src_stride, const uint8_t *edge, int dc_mode,
+                           int scores[3])
+{
+    static const predict_fn dc[I16_MODE_COUNT] = {
+        [I16_DC] = pred16x16_dc, [I16_DC_LEFT] = pred16x16_dc_left, [I16_DC_TOP] = pred16x16_dc_top,
+        [I16_DC_128] = pred16x16_dc_128,
+    };
+    uint8_t pred[16 * 16];
+    pred16x16_v(pred, 16, edge);
+    scores[0] = sad_16x16(src, src_stride, pred);
+    pred16x16_h(pred, 16, edge);
+    scores[1] = sad_16x16(src, src_stride, pred);
+    dc[dc_mode](pred, 16, edge);
+    scores[2] = sad_16x16(src, src_stride, pred);
+}
+
 void predict_dsp_init(predict_dsp *dsp, uint32_t cpu_flags)
 {
     dsp->predict_4x4[I4_VERTICAL] = pred4x4_v;
@@ -344,6 +371,7 @@ void predict_dsp_init(predict_dsp *dsp, uint32_t cpu_flags)
     dsp->predict_chroma[ICHROMA_DC_LEFT] = predc_dc_left;
     dsp->predict_chroma[ICHROMA_DC_TOP] = predc_dc_top;
     dsp->predict_chroma[ICHROMA_DC_128] = predc_dc_128;
+    dsp->sad_x3_16x16 = sad_x3_16x16_c;
 #if HWENC_ARCH_X86
     predict_dsp_init_x86(dsp, cpu_flags);
 #else

@@ -41,11 +41,20 @@ enum intra_chroma_mode {
 
 typedef void (*predict_fn)(uint8_t *dst, ptrdiff_t dst_stride, const uint8_t *edge);
 
+/* Mode decision by SAD without writing the predictions out: scores[0..2]
+ * are the SADs of the 16x16 source block against the vertical, the
+ * horizontal and the DC prediction (dc_mode: I16_DC or one of its
+ * variants) from edge. Scores of modes whose neighbours are missing are
+ * meaningless, and their edge samples need not be set. */
+typedef void (*intra_sad_x3_fn)(const uint8_t *src, ptrdiff_t src_stride, const uint8_t *edge, int dc_mode,
+                                int scores[3]);
+
 typedef struct predict_dsp {
     predict_fn predict_4x4[I4_MODE_COUNT];
     predict_fn predict_16x16[I16_MODE_COUNT];
     /* One 8x8 chroma plane; chroma DC is per 4x4 quadrant (8.3.4.1-3). */
     predict_fn predict_chroma[ICHROMA_MODE_COUNT];
+    intra_sad_x3_fn sad_x3_16x16;
 } predict_dsp;
 
 void predict_dsp_init(predict_dsp *dsp, uint32_t cpu_flags);

@@ -19,6 +19,8 @@ decl_predict_fn(predc_dc_sse2);
 decl_predict_fn(predc_dc_left_sse2);
 decl_predict_fn(predc_dc_top_sse2);
 decl_predict_fn(predc_plane_sse2);
+void pred16x16_sad_x3_sse2(const uint8_t *src, ptrdiff_t src_stride, const uint8_t *edge, int dc_mode,
+                           int scores[3]);
 
 decl_predict_fn(pred4x4_ddl_ssse3);
 decl_predict_fn(pred4x4_ddr_ssse3);
@@ -35,6 +37,7 @@ static inline void predict_dsp_init_x86(predict_dsp *dsp, uint32_t flags)
     dsp->predict_chroma[ICHROMA_PLANE] = predc_plane_sse2;
     dsp->predict_chroma[ICHROMA_DC_LEFT] = predc_dc_left_sse2;
     dsp->predict_chroma[ICHROMA_DC_TOP] = predc_dc_top_sse2;
+    dsp->sad_x3_16x16 = pred16x16_sad_x3_sse2;
 
     if (!(flags & CPU_SSSE3))
         return;

@@ -2,7 +2,8 @@
  * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
  *
  * SSE2 16x16 and chroma intra prediction: DC and plane (V, H and DC 128
- * are plain stores, which the C versions already compile to). Edge sums
+ * are plain stores, which the C versions already compile to), and the
+ * fused V/H/DC SADs of the fast mode decision. Edge sums
  * use psadbw against zero; plane prediction runs in 16-bit lanes, where
  * every intermediate
  * of 8-3 (16x16) and 8-138 (chroma) fits: |b|, |c| <= 717 (1355 for
@@ -48,6 +49,32 @@ decl_predict_fn(pred16x16_dc_left_sse2)
 decl_predict_fn(pred16x16_dc_top_sse2)
 {
     fill16(dst, dst_stride, _mm_set1_epi8((char)((sum16(&TOP(0)) + 8) >> 4)));
+}
+
+/* V, H and DC in one pass over the source: each row meets the top row,
+ * its left sample broadcast, and the DC value. */
+void pred16x16_sad_x3_sse2(const uint8_t *src, ptrdiff_t src_stride, const uint8_t *edge, int dc_mode,
+                           int scores[3])
+{
+    int dc = 128;
+    if (dc_mode == I16_DC)
+        dc = (sum16(&TOP(0)) + sum16(&LEFT(15)) + 16) >> 5;
+    else if (dc_mode == I16_DC_LEFT)
+        dc = (sum16(&LEFT(15)) + 8) >> 4;
+    else if (dc_mode == I16_DC_TOP)
+        dc = (sum16(&TOP(0)) + 8) >> 4;
+    const __m128i top = _mm_loadu_si128((const __m128i *)&TOP(0));
+    const __m128i dcv = _mm_set1_epi8((char)dc);
+    __m128i v = _mm_setzero_si128(), h = v, d = v;
+    for (int y = 0; y < 16; y++, src += src_stride) {
+        const __m128i s = _mm_loadu_si128((const __m128i *)src);
+        v = _mm_add_epi32(v, _mm_sad_epu8(s, top));
+        h = _mm_add_epi32(h, _mm_sad_epu8(s, _mm_set1_epi8((char)LEFT(y))));
+        d = _mm_add_epi32(d, _mm_sad_epu8(s, dcv));
+    }
+    scores[0] = _mm_cvtsi128_si32(_mm_add_epi32(v, _mm_srli_si128(v, 8)));
+    scores[1] = _mm_cvtsi128_si32(_mm_add_epi32(h, _mm_srli_si128(h, 8)));
+    scores[2] = _mm_cvtsi128_si32(_mm_add_epi32(d, _mm_srli_si128(d, 8)));
 }
 
 /* Sum over 8 bytes at p of p[k] * w[k] (16-bit weights), as int. */

@@ -69,6 +69,39 @@ static void check_block(predict_fn fn, predict_fn ref, int size, int n_left, int
     free(buf);
 }
 
+/* The fused V/H/DC SADs, for each DC variant, against sources that are
+ * random, flat at either extreme (the largest SADs against a 255 or 0
+ * edge) or close to the prediction. */
+static void check_sad_x3(const predict_dsp *dsp)
+{
+    static const int dc_modes[4] = { I16_DC, I16_DC_LEFT, I16_DC_TOP, I16_DC_128 };
+    intra_sad_x3_fn ref;
+    if (!(ref = (intra_sad_x3_fn)check_func(dsp->sad_x3_16x16, "pred16x16_sad_x3")))
+        return;
+    uint8_t buf[33], src[16 * 40];
+    uint8_t *edge = buf + 16;
+    for (int k = 0; k < 64; k++) {
+        const int pattern = k < 7 ? k : 0, dc_mode = dc_modes[k & 3];
+        const ptrdiff_t stride = checkasm_rand_range(16, 40);
+        fill_edge(edge, 16, 16, pattern);
+        if (k % 3 == 0)
+            memset(src, (k & 4) ? 255 : 0, sizeof(src));
+        else
+            checkasm_fill_random(src, sizeof(src));
+        int32_t expect[4], got[4];
+        checkasm_guard_fill(expect, sizeof(expect));
+        checkasm_guard_fill(got, sizeof(got));
+        ref(src, stride, edge, dc_mode, expect);
+        dsp->sad_x3_16x16(src, stride, edge, dc_mode, got);
+        if (checkasm_check_int32("scores", expect, got, 3) ||
+            checkasm_guard_check(got + 3, sizeof(got[0]), "scores end")) {
+            checkasm_fail("edge pattern %d, dc mode %d", pattern, dc_mode);
+            break;
+        }
+    }
+    CHECKASM_BENCH(dsp->sad_x3_16x16(src, 16, edge, I16_DC, (int[3]){ 0 }));
+}
+
 void checkasm_check_predict(void)
 {
     predict_dsp dsp;
@@ -84,4 +117,5 @@ void checkasm_check_predict(void)
     for (int m = 0; m < ICHROMA_MODE_COUNT; m++)
         if ((ref = (predict_fn)check_func(dsp.predict_chroma[m], "predc_%s", names_chroma[m])))
             check_block(dsp.predict_chroma[m], ref, 8, 8, 8);
+    check_sad_x3(&dsp);
 }
