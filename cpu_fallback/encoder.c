@@ -356,13 +356,11 @@ static void finish_reference_rows(slice_job *job)
         pthread_cond_wait(&enc->deblock_cond, &enc->deblock_lock);
     pthread_mutex_unlock(&enc->deblock_lock);
 
-    const int m = MC_HPEL_MARGIN(FRAME_PAD_LUMA);
-    const int y0 = job->first_row ? final_row(enc, job->first_row, 0) - MC_HPEL_READ_AFTER : -m;
-    const int y1 = job->end_row == enc->mb_height ? f->height[0] + m
+    const int y0 = job->first_row ? final_row(enc, job->first_row, 0) - MC_HPEL_READ_AFTER : -MC_HPEL_CORE;
+    const int y1 = job->end_row == enc->mb_height ? f->height[0] + MC_HPEL_CORE
                                                   : final_row(enc, job->end_row, 0) - MC_HPEL_READ_AFTER;
-    const ptrdiff_t off = (ptrdiff_t)y0 * f->stride[0] - m;
-    enc->mcf.hpel_filter(f->hpel[0] + off, f->hpel[1] + off, f->hpel[2] + off, f->plane[0] + off, f->stride[0],
-                         f->width[0] + 2 * m, y1 - y0);
+    mc_hpel_rows(&enc->mcf, f->hpel, f->plane[0], f->stride[0], f->width[0], f->height[0], y0, y1,
+                 FRAME_PAD_LUMA);
 }
 
 static int check_ref_list(const cpu_encoder *enc, const cpu_picture *pic, int count, const int *slots, int active)

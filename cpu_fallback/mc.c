@@ -172,6 +172,19 @@ const uint8_t *mc_get_ref(const mc_dsp *dsp, uint8_t *buf, ptrdiff_t buf_stride,
     return buf;
 }
 
+void mc_hpel_rows(const mc_dsp *dsp, uint8_t *const hpel[3], const uint8_t *full, ptrdiff_t stride, int width,
+                  int height, int y0, int y1, int pad)
+{
+    /* The core area is the picture widened by MC_HPEL_CORE on each side;
+     * its first row and column are the origin of the border calls. */
+    const int c = MC_HPEL_CORE;
+    const ptrdiff_t row0 = (ptrdiff_t)y0 * stride - c, core = -(ptrdiff_t)c * stride - c;
+    dsp->hpel_filter(hpel[0] + row0, hpel[1] + row0, hpel[2] + row0, full + row0, stride, width + 2 * c, y1 - y0);
+    for (int i = 0; i < 3; i++)
+        dsp->frame_expand_border(hpel[i] + core, stride, width + 2 * c, height + 2 * c, y0 + c, y1 + c,
+                                 MC_HPEL_MARGIN(pad) - c);
+}
+
 void mc_dsp_init(mc_dsp *dsp, uint32_t cpu_flags)
 {
     dsp->hpel_filter = hpel_filter_c;

@@ -123,6 +123,25 @@ typedef struct mc_qpel_source {
 
 extern const mc_qpel_source mc_qpel_table[16];
 
+/*
+ * The half-pel planes { b, h, j } of rows y0 .. y1 - 1 of a width x height
+ * picture whose full-pel plane (stride shared with the half-pel planes) is
+ * bordered by pad, made valid over MC_HPEL_MARGIN(pad) around the picture.
+ * Non-empty row ranges partitioning -MC_HPEL_CORE .. height + MC_HPEL_CORE
+ * cover it all, in any order; the first and last range also fill the
+ * margin above and below. The
+ * source rows the filter reads (MC_HPEL_READ_BEFORE above y0,
+ * MC_HPEL_READ_AFTER below y1) must be final and bordered.
+ *
+ * Beyond MC_HPEL_CORE samples outside the picture every tap of the filter
+ * reads the same clamped sample in that direction, so each half-pel plane
+ * is constant there along it: the filter runs on the picture plus that core
+ * margin, and border replication makes the rest, exactly.
+ */
+#define MC_HPEL_CORE 3
+void mc_hpel_rows(const mc_dsp *dsp, uint8_t *const hpel[3], const uint8_t *full, ptrdiff_t stride, int width,
+                  int height, int y0, int y1, int pad);
+
 /* Where the quarter-pel luma samples at (mvx, mvy) come from: *a and *b
  * point at the two blocks of the planes they average (8-250..8-261), each
  * with the planes' stride. Full- and half-pel positions are one plane's

@@ -7,7 +7,7 @@
  * 8.4.2.2.2 (chroma, eighth-sample bilinear), both reading the unpadded
  * picture with the standard's clamped integer coordinates. The kernels run
  * the way the encoder uses them: border extension, half-pel planes over
- * the padded area, then get_luma / mc_chroma for random blocks of every
+ * the padded area (mc_hpel_rows), then get_luma / mc_chroma for random blocks of every
  * partition size, every luma and chroma phase, and vectors up to the
  * documented reach beyond the picture. Fixed seed; exit status is nonzero
  * on failure.
@@ -235,17 +235,21 @@ static void reference_build(const mc_dsp *dsp, reference *ref, int w, int h, rng
         CHECK(t, bad == 0, "chroma %d border %dx%d: %d samples differ", p, cw, ch, bad);
     }
 
-    /* Half-pel planes over the documented area; keep a copy to see that
-     * nothing outside it is written. */
+    /* Half-pel planes over the documented area, in three row ranges made
+     * last first (slices finish in any order); keep a copy to see that
+     * nothing outside the area is written. */
     uint8_t *before[3];
     for (int i = 0; i < 3; i++) {
         before[i] = xmalloc(ref->hpel[i].size);
         memcpy(before[i], ref->hpel[i].buf, ref->hpel[i].size);
     }
     const int m = MC_HPEL_MARGIN(PAD_LUMA);
-    const ptrdiff_t o = m * ref->full.stride + m;
-    dsp->hpel_filter(ref->hpel[0].origin - o, ref->hpel[1].origin - o, ref->hpel[2].origin - o,
-                     ref->full.origin - o, ref->full.stride, w + 2 * m, h + 2 * m);
+    uint8_t *const hpel[3] = { ref->hpel[0].origin, ref->hpel[1].origin, ref->hpel[2].origin };
+    const int cut1 = rng_range(r, 1 - MC_HPEL_CORE, h + MC_HPEL_CORE - 2);
+    const int cut2 = rng_range(r, cut1 + 1, h + MC_HPEL_CORE - 1);
+    mc_hpel_rows(dsp, hpel, ref->full.origin, ref->full.stride, w, h, cut2, h + MC_HPEL_CORE, PAD_LUMA);
+    mc_hpel_rows(dsp, hpel, ref->full.origin, ref->full.stride, w, h, cut1, cut2, PAD_LUMA);
+    mc_hpel_rows(dsp, hpel, ref->full.origin, ref->full.stride, w, h, -MC_HPEL_CORE, cut1, PAD_LUMA);
     int bad_plane[3] = { 0, 0, 0 }, outside = 0, bad_j = 0;
     for (int y = -PAD_LUMA; y < h + PAD_LUMA; y++)
         for (int x = -PAD_LUMA; x < w + PAD_LUMA; x++) {
