@@ -89,10 +89,13 @@ static void plan_slices(cpu_encoder *enc)
     uint64_t total = 0;
     for (int r = 0; r < rows; r++)
         total += enc->row_work[r];
-    /* A slice filters its rows only once the slice above has filtered all
-     * of its own (deblock_rows), so each slice takes 6/5 of the work of the
-     * one above: then it has just caught up when the one above is done
-     * (the filter is about a sixth of the work). */
+    /* A slice's rows can be filtered only once the slice above has filtered
+     * all of its own, so the filter (about a sixth of the work) runs down
+     * the picture behind the coding: the slice above codes and filters, the
+     * one below codes while the filter cannot reach it yet, then the thread
+     * above, done, filters and finishes the rows below as they are coded
+     * (recon_rows.c). Each slice takes 6/5 of the work of the one above so
+     * that they finish coding together. */
     double shares = 0, share = 1;
     for (int i = 0; i < n; i++, share *= 1.2)
         shares += share;
@@ -158,8 +161,8 @@ int cpu_encoder_open(cpu_encoder **out, const cpu_encoder_params *params)
     enc->mbs = calloc(mb_count, sizeof(*enc->mbs));
     enc->mbs_prev = calloc(mb_count, sizeof(*enc->mbs_prev));
     enc->recon = calloc((size_t)enc->dpb_slots + 1, sizeof(*enc->recon));
-    pthread_mutex_init(&enc->deblock_lock, NULL);
-    pthread_cond_init(&enc->deblock_cond, NULL);
+    pthread_mutex_init(&enc->rows_lock, NULL);
+    pthread_cond_init(&enc->rows_cond, NULL);
     if (!enc->mbs || !enc->mbs_prev || !enc->recon || alloc_slices(enc, params->threads) < 0 ||
         thread_pool_create(&enc->pool, enc->num_slices) < 0 ||
         cpu_frame_alloc(&enc->source, enc->mb_width, enc->mb_height, 0) < 0)
@@ -195,8 +198,8 @@ void cpu_encoder_close(cpu_encoder *enc)
     free(enc->slices);
     free(enc->row_work);
     thread_pool_destroy(enc->pool);
-    pthread_mutex_destroy(&enc->deblock_lock);
-    pthread_cond_destroy(&enc->deblock_cond);
+    pthread_mutex_destroy(&enc->rows_lock);
+    pthread_cond_destroy(&enc->rows_cond);
     free(enc);
 }
 
@@ -272,95 +275,6 @@ static void write_macroblock(cpu_encoder *enc, h264_bitstream *bs, mb_ctx *mb, c
     }
     st->intra_mbs += mb_type_is_intra(mb->type);
     st->qp_avg += mb->state->qp;
-}
-
-static deblock_params deblock_params_for(const cpu_encoder *enc, const h264_slice_header *sh)
-{
-    return (deblock_params){
-        .disable_idc = sh->disable_deblocking_filter_idc,
-        .alpha_c0_offset = sh->slice_alpha_c0_offset_div2 * 2,
-        .beta_offset = sh->slice_beta_offset_div2 * 2,
-        .chroma_qp_index_offset = enc->pps.chroma_qp_index_offset,
-        .ref_pic = { enc->ref_slots[0], enc->ref_slots[1] },
-    };
-}
-
-/*
- * The in-loop filter runs inside the slice threads, one row behind the
- * coding (intra prediction of row r + 1 needs row r unfiltered). Rows must be
- * filtered in picture order, so a slice filters its first row only once the
- * slice above has filtered all of its rows; until then it falls behind and
- * catches up later.
- */
-static void deblock_rows(slice_job *job, int through_row, int wait)
-{
-    cpu_encoder *enc = job->enc;
-    if (job->pic->slice.disable_deblocking_filter_idc == 1 || job->deblocked >= through_row)
-        return;
-    if (job > enc->slices && !job->above_done) {
-        const slice_job *above = job - 1;
-        pthread_mutex_lock(&enc->deblock_lock);
-        while (wait && !above->deblock_finished)
-            pthread_cond_wait(&enc->deblock_cond, &enc->deblock_lock);
-        job->above_done = above->deblock_finished;
-        pthread_mutex_unlock(&enc->deblock_lock);
-        if (!job->above_done)
-            return;
-    }
-    deblock_params p = deblock_params_for(enc, &job->pic->slice);
-    for (; job->deblocked < through_row; job->deblocked++)
-        deblock_mb_row(&enc->dbf, &p, job->recon->plane, job->recon->stride, enc->mbs, enc->mb_width,
-                       enc->mb_height, job->deblocked);
-}
-
-static void deblock_slice_finish(slice_job *job)
-{
-    deblock_rows(job, job->end_row, 1);
-    pthread_mutex_lock(&job->enc->deblock_lock);
-    job->deblock_finished = 1;
-    pthread_cond_broadcast(&job->enc->deblock_cond);
-    pthread_mutex_unlock(&job->enc->deblock_lock);
-}
-
-/* Pixel rows a slice finalises end at its last macroblock row, less the
- * lines the filter of the next slice's first row still changes (p0..p2 of
- * luma, p0 of chroma). */
-static int final_row(const cpu_encoder *enc, int mb_row, int plane)
-{
-    if (mb_row == 0 || mb_row == enc->mb_height)
-        return mb_row * (plane ? 8 : 16);
-    return plane ? 8 * mb_row - 1 : 16 * mb_row - 3;
-}
-
-/*
- * The borders and half-pel planes of a reference picture, made by each
- * slice for the rows it finalised while the slices below may still be
- * coding: no second pass over the picture, and the rows are still in
- * cache. The half-pel filter reads MC_HPEL_READ_BEFORE rows above the rows
- * it writes and MC_HPEL_READ_AFTER below, so a slice writes up to 3 rows
- * short of its bordered rows and starts 3 rows before them, once the slice
- * above has bordered its own.
- */
-static void finish_reference_rows(slice_job *job)
-{
-    cpu_encoder *enc = job->enc;
-    cpu_frame *f = job->recon;
-    for (int p = 0; p < 3; p++)
-        enc->mcf.frame_expand_border(f->plane[p], f->stride[p], f->width[p], f->height[p],
-                                     final_row(enc, job->first_row, p), final_row(enc, job->end_row, p),
-                                     p ? FRAME_PAD_CHROMA : FRAME_PAD_LUMA);
-    pthread_mutex_lock(&enc->deblock_lock);
-    job->borders_done = 1;
-    pthread_cond_broadcast(&enc->deblock_cond);
-    while (job > enc->slices && !job[-1].borders_done)
-        pthread_cond_wait(&enc->deblock_cond, &enc->deblock_lock);
-    pthread_mutex_unlock(&enc->deblock_lock);
-
-    const int y0 = job->first_row ? final_row(enc, job->first_row, 0) - MC_HPEL_READ_AFTER : -MC_HPEL_CORE;
-    const int y1 = job->end_row == enc->mb_height ? f->height[0] + MC_HPEL_CORE
-                                                  : final_row(enc, job->end_row, 0) - MC_HPEL_READ_AFTER;
-    mc_hpel_rows(&enc->mcf, f->hpel, f->plane[0], f->stride[0], f->width[0], f->height[0], y0, y1,
-                 FRAME_PAD_LUMA);
 }
 
 static int check_ref_list(const cpu_encoder *enc, const cpu_picture *pic, int count, const int *slots, int active)
@@ -445,6 +359,7 @@ static void encode_slice(void *arg, int index)
     h264_slice_header sh = pic->slice;
     h264_bitstream bs;
 
+    recon_rows_begin_slice(job);
     sh.first_mb = job->first_row * enc->mb_width;
     cpu_frame_load_rows(&enc->source, pic, enc->width, enc->height, job->first_row, job->end_row);
     memset(&job->stats, 0, sizeof(job->stats));
@@ -488,13 +403,11 @@ static void encode_slice(void *arg, int index)
         if (sh.slice_type != H264_SLICE_I)
             enc->row_work[mby] = (uint32_t)(enc->mb_width + ROW_WORK_PER_CODED_MB *
                                                                 (enc->mb_width - (job->stats.skip_mbs - skips_before)));
-        deblock_rows(job, mby, 0);
+        recon_rows_coded(job, mby);
     }
-    deblock_slice_finish(job);
-    if (pic->recon_slot >= 0) {
-        finish_reference_rows(job);
+    if (pic->recon_slot >= 0)
         store_col_motion(enc, enc->col[pic->recon_slot], job->first_row, job->end_row);
-    }
+    recon_rows_finish(job);
     if (skip_run)
         bs_write_ue(&bs, (uint32_t)skip_run);
     bs_write_rbsp_trailing(&bs);
@@ -515,12 +428,10 @@ int64_t cpu_encode_picture(cpu_encoder *enc, const cpu_picture *pic, uint8_t *ou
     set_ref_lists(enc, pic);
     plan_slices(enc);
     for (int i = 0; i < enc->num_slices; i++) {
-        slice_job *job = &enc->slices[i];
-        job->pic = pic;
-        job->recon = recon;
-        job->deblocked = job->first_row;
-        job->above_done = job->deblock_finished = job->borders_done = 0;
+        enc->slices[i].pic = pic;
+        enc->slices[i].recon = recon;
     }
+    recon_rows_start(enc, pic);
     thread_pool_run(enc->pool, encode_slice, enc, enc->num_slices);
     mb_state *done = enc->mbs;
     enc->mbs = enc->mbs_prev;

@@ -171,14 +171,9 @@ typedef struct slice_job {
     size_t capacity, rbsp_size;
     int overflow;
     cpu_picture_stats stats;
-    /* Deblocking progress: rows before `deblocked` are filtered; the slice
-     * above must have finished before this one starts (under deblock_lock). */
-    int deblocked;
-    int above_done, deblock_finished;
-    /* Reference pictures: this slice's rows have their borders (under
-     * deblock_lock), so the slice below may filter half-pel rows next to
-     * them. */
-    int borders_done;
+    /* Under rows_lock: whether a thread has taken the slice, and the end
+     * of the rows it has coded so far (recon_rows.c). */
+    int started, coded_end;
 } slice_job;
 
 struct cpu_encoder {
@@ -221,8 +216,15 @@ struct cpu_encoder {
     int max_slice_rows;          /* what each slice's buffer holds */
     uint32_t *row_work;          /* per macroblock row, the work estimate for plan_slices() */
     struct thread_pool *pool;
-    pthread_mutex_t deblock_lock;
-    pthread_cond_t deblock_cond;
+    /* The picture's rows after coding (recon_rows.c), under rows_lock: the
+     * next macroblock row to filter and the next to finish (borders and
+     * half-pel planes; finish_end is 0 for pictures no one references),
+     * whether a thread is at either, and how many threads wait for work. */
+    pthread_mutex_t rows_lock;
+    pthread_cond_t rows_cond;
+    int filter_next, filter_busy;
+    int finish_next, finish_end, finish_busy;
+    int idle_helpers;
 };
 
 /* Luma4x4BlkIdx (coding order) to raster position within the macroblock. */
@@ -303,5 +305,14 @@ void mb_write_inter(h264_bitstream *bs, const cpu_encoder *enc, mb_ctx *mb, int 
 /* Records a P_Skip or B_Skip macroblock's state (it writes nothing itself). */
 void mb_record_skip(mb_ctx *mb, int last_qp);
 void mb_write_pcm(h264_bitstream *bs, mb_ctx *mb, int slice_type);
+
+/* recon_rows.c: the in-loop filter and reference finishing of the picture
+ * being coded, shared among the slice threads. start before the slices
+ * run; each slice calls begin_slice first, coded after each of its rows,
+ * and finish when its rows are coded. */
+void recon_rows_start(cpu_encoder *enc, const cpu_picture *pic);
+void recon_rows_begin_slice(slice_job *job);
+void recon_rows_coded(slice_job *job, int row);
+void recon_rows_finish(slice_job *job);
 
 #endif
