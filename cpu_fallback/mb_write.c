@@ -6,6 +6,9 @@
  * each block's total_coeff, which later blocks need for nC.
  */
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "cavlc.h"
 #include "internal.h"
@@ -97,12 +100,31 @@ static void write_qp_delta(h264_bitstream *bs, const mb_ctx *mb, int *last_qp)
     *last_qp = mb->qp;
 }
 
+static int block_is_empty(const int16_t c[16])
+{
+#if defined(__SSE2__)
+    const __m128i v = _mm_or_si128(_mm_loadu_si128((const __m128i *)c), _mm_loadu_si128((const __m128i *)(c + 8)));
+    return _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128())) == 0xffff;
+#else
+    int any = 0;
+    for (int i = 0; i < 16; i++)
+        any |= c[i];
+    return !any;
+#endif
+}
+
 static void write_luma_4x4_residual(h264_bitstream *bs, mb_ctx *mb)
 {
     for (int i = 0; i < 16; i++) {
         int r = block_idx_to_raster[i];
-        if (mb->cbp_luma & (1 << (i >> 2)))
+        if (!(mb->cbp_luma & (1 << (i >> 2))))
+            continue;
+        if (block_is_empty(mb->luma[r])) {
+            cavlc_write_empty_block(bs, luma_nc(mb, r));
+            mb->state->nnz[r] = 0;
+        } else {
             mb->state->nnz[r] = (uint8_t)cavlc_write_residual_block(bs, mb->luma[r], 16, luma_nc(mb, r));
+        }
     }
 }
 
