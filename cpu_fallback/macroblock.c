@@ -128,7 +128,6 @@ int mb_encode_i16x16(cpu_encoder *enc, mb_ctx *mb)
         int off = 4 * (r >> 2) * (int)s + 4 * (r & 3);
         enc->dctf.sub4x4_dct(dct[r], mb->src[0] + off, s, mb->rec[0] + off, s);
         dc[r] = dct[r][0];
-        dct[r][0] = 0;
     }
     enc->dctf.dct4x4dc(dc);
     int dc_qbits = 16 + qp / 6;
@@ -139,7 +138,7 @@ int mb_encode_i16x16(cpu_encoder *enc, mb_ctx *mb)
 
     int ac_qbits = 15 + qp / 6, any_ac = 0;
     for (int r = 0; r < 16; r++) {
-        any_ac |= enc->quantf.quant_4x4(dct[r], enc->qt.mf[q6], quant_bias(ac_qbits, 1), ac_qbits);
+        any_ac |= enc->quantf.quant_4x4(dct[r], enc->qt.mf_ac[q6], quant_bias(ac_qbits, 1), ac_qbits);
         enc->dctf.zigzag_scan_4x4(mb->luma[r], dct[r]);
     }
     mb->cbp_luma = any_ac ? 15 : 0;
@@ -204,15 +203,13 @@ int mb_encode_chroma_residual(cpu_encoder *enc, mb_ctx *mb, int intra)
         ptrdiff_t s = mb->stride[p + 1];
         int16_t *dc = mb->chroma_dc[p];
         enc->dctf.sub8x8_dct(dct[p], mb->src[p + 1], s, mb->rec[p + 1], s);
-        for (int b = 0; b < 4; b++) {
+        for (int b = 0; b < 4; b++)
             dc[b] = dct[p][b][0];
-            dct[p][b][0] = 0;
-        }
         enc->dctf.dct2x2dc(dc);
         any_dc |= enc->quantf.quant_2x2_dc(dc, enc->qt.mf[q6][0], quant_bias(dc_qbits, intra), dc_qbits);
         if (levels_overflow(dc, 4))
             return -1;
-        const int nz_mask = enc->quantf.quant_4x4x4(dct[p], enc->qt.mf[q6], ac_bias, ac_qbits);
+        const int nz_mask = enc->quantf.quant_4x4x4(dct[p], enc->qt.mf_ac[q6], ac_bias, ac_qbits);
         for (int b = 0; b < 4; b++) {
             if (nz_mask & (1 << b)) {
                 any_ac = 1;
@@ -611,11 +608,9 @@ static int chroma_residual_is_zero(cpu_encoder *enc, mb_ctx *mb)
     for (int p = 1; p < 3; p++) {
         int16_t dc[4];
         enc->dctf.sub8x8_dct(dct, mb->src[p], mb->stride[p], mb->rec[p], mb->stride[p]);
-        for (int b = 0; b < 4; b++) {
+        for (int b = 0; b < 4; b++)
             dc[b] = dct[b][0];
-            dct[b][0] = 0;
-        }
-        if (enc->quantf.quant_4x4x4(dct, enc->qt.mf[c6], quant_bias(ac_qbits, 0), ac_qbits))
+        if (enc->quantf.quant_4x4x4(dct, enc->qt.mf_ac[c6], quant_bias(ac_qbits, 0), ac_qbits))
             return 0;
         enc->dctf.dct2x2dc(dc);
         if (enc->quantf.quant_2x2_dc(dc, enc->qt.mf[c6][0], quant_bias(dc_qbits, 0), dc_qbits))

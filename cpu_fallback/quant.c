@@ -37,6 +37,7 @@ void quant_tables_init(quant_tables *t)
         for (int i = 0; i < 16; i++) {
             const int c = position_class(i);
             t->mf[m][i] = mf_classes[m][c];
+            t->mf_ac[m][i] = i ? mf_classes[m][c] : 0;
             t->dequant[m][i] = v_classes[m][c];
         }
 }

@@ -16,6 +16,11 @@
 typedef struct quant_tables {
     /* Multiplication factor MF(qp % 6, position) for raster positions. */
     uint16_t mf[6][16];
+    /* The same with position 0 at 0, for AC blocks whose DC is coded apart
+     * (chroma, Intra16x16): their DC quantises to 0 where it lies, so it
+     * need not be cleared first (a 16-bit store the quantiser's vector
+     * loads could not be forwarded from). */
+    uint16_t mf_ac[6][16];
     /* Normative LevelScale4x4 / 16 = v(qp % 6, position), raster order. */
     uint8_t dequant[6][16];
 } quant_tables;

@@ -2,9 +2,9 @@
  * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
  *
  * x86 versions of the quant_dsp kernels and the part of quant_dsp_init()
- * that installs them. The 2x2 chroma DC ones stay C (four values), and so
- * does count_nonzero_16: the compiler vectorises the C loop as well as
- * SSE2 does it by hand.
+ * that installs them. The 2x2 chroma DC dequantiser stays C (four values),
+ * and so does count_nonzero_16: the compiler vectorises the C loop as well
+ * as SSE2 does it by hand.
  *
  * Input ranges where the SIMD versions are exact (the C versions accept
  * more; the encoder stays well inside):
@@ -23,12 +23,14 @@
 
 int quant_4x4_sse2(int16_t dct[16], const uint16_t mf[16], uint32_t bias, int qbits);
 int quant_4x4x4_sse2(int16_t dct[4][16], const uint16_t mf[16], uint32_t bias, int qbits);
+int quant_2x2_dc_sse2(int16_t dc[4], uint16_t mf, uint32_t bias, int qbits);
 int quant_4x4_dc_sse2(int16_t dc[16], uint16_t mf, uint32_t bias, int qbits);
 void dequant_4x4_sse2(int16_t dct[16], const uint8_t dequant[16], int qp);
 void dequant_4x4_dc_sse2(int16_t dc[16], int dequant0, int qp);
 int coeff_last_16_sse2(const int16_t coeffs[16]);
 int quant_4x4_ssse3(int16_t dct[16], const uint16_t mf[16], uint32_t bias, int qbits);
 int quant_4x4x4_ssse3(int16_t dct[4][16], const uint16_t mf[16], uint32_t bias, int qbits);
+int quant_2x2_dc_ssse3(int16_t dc[4], uint16_t mf, uint32_t bias, int qbits);
 int quant_4x4_dc_ssse3(int16_t dc[16], uint16_t mf, uint32_t bias, int qbits);
 int quant_4x4_avx2(int16_t dct[16], const uint16_t mf[16], uint32_t bias, int qbits);
 int quant_4x4x4_avx2(int16_t dct[4][16], const uint16_t mf[16], uint32_t bias, int qbits);
@@ -43,6 +45,7 @@ static inline void quant_dsp_init_x86(quant_dsp *dsp, uint32_t flags)
     dsp->quant_4x4 = quant_4x4_sse2;
     dsp->quant_4x4x4 = quant_4x4x4_sse2;
     dsp->quant_4x4_dc = quant_4x4_dc_sse2;
+    dsp->quant_2x2_dc = quant_2x2_dc_sse2;
     dsp->dequant_4x4 = dequant_4x4_sse2;
     dsp->dequant_4x4_dc = dequant_4x4_dc_sse2;
     dsp->coeff_last_16 = coeff_last_16_sse2;
@@ -52,6 +55,7 @@ static inline void quant_dsp_init_x86(quant_dsp *dsp, uint32_t flags)
     dsp->quant_4x4 = quant_4x4_ssse3;
     dsp->quant_4x4x4 = quant_4x4x4_ssse3;
     dsp->quant_4x4_dc = quant_4x4_dc_ssse3;
+    dsp->quant_2x2_dc = quant_2x2_dc_ssse3;
 
     if (!(flags & CPU_AVX2))
         return;

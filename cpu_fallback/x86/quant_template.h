@@ -51,6 +51,22 @@ int quant_4x4x4_##isa(int16_t dct[4][16], const uint16_t mf[16], uint32_t bias, 
     return mask; \
 } \
 \
+/* Four values in the low half; branch-free, unlike the C loop, whose \
+ * sign tests mispredict on the chroma DC's random signs. The values were \
+ * just stored one by one (the 2x2 transform), so they are loaded one by \
+ * one too: a single 64-bit load could not be forwarded from four stores. */ \
+int quant_2x2_dc_##isa(int16_t dc[4], uint16_t mf, uint32_t bias, int qbits) \
+{ \
+    __m128i v = _mm_cvtsi32_si128((uint16_t)dc[0]); \
+    v = _mm_insert_epi16(v, dc[1], 1); \
+    v = _mm_insert_epi16(v, dc[2], 2); \
+    v = _mm_insert_epi16(v, dc[3], 3); \
+    const __m128i q = quant8_##isa(v, _mm_set1_epi16((int16_t)mf), \
+                                   _mm_set1_epi32((int32_t)bias), _mm_cvtsi32_si128(qbits)); \
+    _mm_storel_epi64((__m128i *)dc, q); \
+    return (_mm_movemask_epi8(_mm_cmpeq_epi16(q, _mm_setzero_si128())) & 0xff) != 0xff; \
+} \
+\
 int quant_4x4_dc_##isa(int16_t dc[16], uint16_t mf, uint32_t bias, int qbits) \
 { \
     const __m128i m = _mm_set1_epi16((int16_t)mf); \

@@ -89,6 +89,37 @@ static void check_quant(const quant_dsp *dsp, const quant_tables *t, int dc)
         CHECKASM_BENCH(dsp->quant_4x4(c_new, mf, bias, qbits));
 }
 
+/* The chroma DC quantiser writes exactly four values. */
+static void check_quant_2x2_dc(const quant_dsp *dsp, const quant_tables *t)
+{
+    checkasm_func ref_fn;
+    if (!(ref_fn = check_func(dsp->quant_2x2_dc, "quant_2x2_dc")))
+        return;
+    int16_t c_ref[4 + 2 * GUARD], c_new[4 + 2 * GUARD];
+    uint16_t mf[16];
+    uint32_t bias;
+    int qbits;
+    for (int i = 0; i < ITERATIONS; i++) {
+        checkasm_guard_fill(c_ref, sizeof(c_ref));
+        fill_coeffs(c_ref + GUARD, 4, i);
+        memcpy(c_new, c_ref, sizeof(c_ref));
+        pick_quant_params(t, i, mf, &bias, &qbits, 1);
+        const int nz_ref = ((typeof(dsp->quant_2x2_dc))ref_fn)(c_ref + GUARD, mf[0], bias, qbits);
+        const int nz_new = dsp->quant_2x2_dc(c_new + GUARD, mf[0], bias, qbits);
+        if (checkasm_check_int16("levels", c_ref + GUARD, c_new + GUARD, 4) ||
+            checkasm_guard_check(c_new, GUARD * sizeof(int16_t), "before block") ||
+            checkasm_guard_check(c_new + GUARD + 4, GUARD * sizeof(int16_t), "after block"))
+            break;
+        if (!nz_ref != !nz_new) {
+            checkasm_fail("returned %d, expected %d (mf %u, bias %u, qbits %d)", nz_new, nz_ref, mf[0], bias, qbits);
+            break;
+        }
+    }
+    pick_quant_params(t, 0, mf, &bias, &qbits, 1);
+    fill_coeffs(c_new, 4, 4);
+    CHECKASM_BENCH(dsp->quant_2x2_dc(c_new, mf[0], bias, qbits));
+}
+
 /* The four blocks of an 8x8 with guard bands around all of them; each
  * block gets its own fill, so masks with every pattern of zero blocks
  * occur (sparse fills often quantise to nothing). */
@@ -199,6 +230,7 @@ void checkasm_check_quant(void)
     check_quant(&dsp, &t, 0);
     check_quant(&dsp, &t, 1);
     check_quant_4x4x4(&dsp, &t);
+    check_quant_2x2_dc(&dsp, &t);
     check_dequant(&dsp, &t, 0);
     check_dequant(&dsp, &t, 1);
     check_scan(dsp.coeff_last_16, "coeff_last_16");
