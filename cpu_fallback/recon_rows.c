@@ -100,11 +100,11 @@ static int try_filter(slice_job *job, int limit)
 }
 
 /* The same for the next finishing unit. */
-static int try_finish(slice_job *job)
+static int try_finish(slice_job *job, int limit)
 {
     cpu_encoder *enc = job->enc;
     const int unit = enc->finish_next;
-    if (enc->finish_busy || unit >= enc->finish_end || !finish_ready(enc, unit))
+    if (enc->finish_busy || unit >= limit || unit >= enc->finish_end || !finish_ready(enc, unit))
         return 0;
     enc->finish_busy = 1;
     pthread_mutex_unlock(&enc->rows_lock);
@@ -135,16 +135,16 @@ void recon_rows_begin_slice(slice_job *job)
     pthread_mutex_unlock(&job->enc->rows_lock);
 }
 
-/* The coding thread filters its own rows as they become ready (one row
- * behind, while they are in cache), unless a thread is waiting for work:
- * then it leaves them to that thread and keeps coding. */
+/* The coding thread filters and finishes its own rows as they become ready
+ * (one and two rows behind, while they are in cache), unless a thread is
+ * waiting for work: then it leaves them to that thread and keeps coding. */
 void recon_rows_coded(slice_job *job, int row)
 {
     cpu_encoder *enc = job->enc;
     pthread_mutex_lock(&enc->rows_lock);
     job->coded_end = row + 1;
     pthread_cond_broadcast(&enc->rows_cond);
-    while (!enc->idle_helpers && try_filter(job, job->end_row))
+    while (!enc->idle_helpers && (try_filter(job, job->end_row) || try_finish(job, job->end_row)))
         ;
     pthread_mutex_unlock(&enc->rows_lock);
 }
@@ -161,7 +161,7 @@ void recon_rows_finish(slice_job *job)
     cpu_encoder *enc = job->enc;
     pthread_mutex_lock(&enc->rows_lock);
     for (;;) {
-        if (try_filter(job, INT_MAX) || try_finish(job))
+        if (try_filter(job, INT_MAX) || try_finish(job, INT_MAX))
             continue;
         if (enc->filter_next == enc->mb_height && enc->finish_next == enc->finish_end)
             break;
