@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds hwenc with warnings as errors and runs every test, then builds again
-# with AddressSanitizer and UndefinedBehaviorSanitizer and runs them again.
+# with AddressSanitizer and UndefinedBehaviorSanitizer and runs them again,
+# then builds the command line with ThreadSanitizer for the threads test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=${JOBS:-2}
@@ -16,3 +17,7 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:fast_unwind_on_malloc=0 \
 LSAN_OPTIONS="suppressions=$PWD/tests/sanitize/lsan.supp:print_suppressions=0" \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-sanitize --output-on-failure -j"$jobs"
+
+cmake -S . -B build-tsan -DHWENC_WERROR=ON -DHWENC_SANITIZE_THREAD=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake --build build-tsan -j"$jobs" --target hwenc_cli
+ctest --test-dir build-tsan --output-on-failure -R '^tsan_threads$'
