@@ -5,6 +5,7 @@
  * thresholds (8.7.2.2) and the C edge kernels (8.7.2.3, 8.7.2.4).
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "deblock.h"
 #include "internal.h"
@@ -27,17 +28,22 @@ static const uint8_t beta_table[52] = {
     17, 17, 18, 18,
 };
 
-/* Table 8-17: tC0 by indexA, for bS = 1, 2, 3. */
-static const uint8_t tc0_table[52][3] = {
-    { 0, 0, 0 }, { 0, 0, 0 }, { 0, 0, 0 }, { 0, 0, 0 }, { 0, 0, 0 }, { 0, 0, 0 },
-    { 0, 0, 0 }, { 0, 0, 0 }, { 0, 0, 0 }, { 0, 0, 0 }, { 0, 0, 0 }, { 0, 0, 0 },
-    { 0, 0, 0 }, { 0, 0, 0 }, { 0, 0, 0 }, { 0, 0, 0 }, { 0, 0, 0 }, { 0, 0, 1 },
-    { 0, 0, 1 }, { 0, 0, 1 }, { 0, 0, 1 }, { 0, 1, 1 }, { 0, 1, 1 }, { 1, 1, 1 },
-    { 1, 1, 1 }, { 1, 1, 1 }, { 1, 1, 1 }, { 1, 1, 2 }, { 1, 1, 2 }, { 1, 1, 2 },
-    { 1, 1, 2 }, { 1, 2, 3 }, { 1, 2, 3 }, { 2, 2, 3 }, { 2, 2, 4 }, { 2, 3, 4 },
-    { 2, 3, 4 }, { 3, 3, 5 }, { 3, 4, 6 }, { 3, 4, 6 }, { 4, 5, 7 }, { 4, 5, 8 },
-    { 4, 6, 9 }, { 5, 7, 10 }, { 6, 8, 11 }, { 6, 8, 13 }, { 7, 10, 14 }, { 8, 11, 16 },
-    { 9, 12, 18 }, { 10, 13, 20 }, { 11, 15, 23 }, { 13, 17, 25 },
+/* Table 8-17: tC0 by indexA for bS = 1, 2, 3, after a -1 for bS 0, so
+ * that a segment's bS indexes its kernel tc0 directly. */
+static const int8_t tc0_table[52][4] = {
+    { -1, 0, 0, 0 }, { -1, 0, 0, 0 }, { -1, 0, 0, 0 }, { -1, 0, 0, 0 },
+    { -1, 0, 0, 0 }, { -1, 0, 0, 0 }, { -1, 0, 0, 0 }, { -1, 0, 0, 0 },
+    { -1, 0, 0, 0 }, { -1, 0, 0, 0 }, { -1, 0, 0, 0 }, { -1, 0, 0, 0 },
+    { -1, 0, 0, 0 }, { -1, 0, 0, 0 }, { -1, 0, 0, 0 }, { -1, 0, 0, 0 },
+    { -1, 0, 0, 0 }, { -1, 0, 0, 1 }, { -1, 0, 0, 1 }, { -1, 0, 0, 1 },
+    { -1, 0, 0, 1 }, { -1, 0, 1, 1 }, { -1, 0, 1, 1 }, { -1, 1, 1, 1 },
+    { -1, 1, 1, 1 }, { -1, 1, 1, 1 }, { -1, 1, 1, 1 }, { -1, 1, 1, 2 },
+    { -1, 1, 1, 2 }, { -1, 1, 1, 2 }, { -1, 1, 1, 2 }, { -1, 1, 2, 3 },
+    { -1, 1, 2, 3 }, { -1, 2, 2, 3 }, { -1, 2, 2, 4 }, { -1, 2, 3, 4 },
+    { -1, 2, 3, 4 }, { -1, 3, 3, 5 }, { -1, 3, 4, 6 }, { -1, 3, 4, 6 },
+    { -1, 4, 5, 7 }, { -1, 4, 5, 8 }, { -1, 4, 6, 9 }, { -1, 5, 7, 10 },
+    { -1, 6, 8, 11 }, { -1, 6, 8, 13 }, { -1, 7, 10, 14 }, { -1, 8, 11, 16 },
+    { -1, 9, 12, 18 }, { -1, 10, 13, 20 }, { -1, 11, 15, 23 }, { -1, 13, 17, 25 },
 };
 
 static inline int clip3(int lo, int hi, int v)
@@ -236,16 +242,31 @@ static int motion_strength(const deblock_params *prm, const mb_state *p, int bp,
     return (mvs_differ(mp0, mq0) || mvs_differ(mp1, mq1)) && (mvs_differ(mp0, mq1) || mvs_differ(mp1, mq0));
 }
 
-/* bS between 4x4 block bp of p and bq of q; mb_edge when p and q differ.
- * Frame macroblocks only, no 8x8 transform. */
-static int boundary_strength(const deblock_params *prm, const mb_state *p, int bp, const mb_state *q, int bq,
-                             int mb_edge)
+/* A vector's two components as one word, to compare them at once. */
+static inline uint32_t mv_bits(const int16_t mv[2])
 {
-    if (mb_type_is_intra(p->type) || mb_type_is_intra(q->type))
-        return mb_edge ? 4 : 3;
-    if (p->nnz[bp] || q->nnz[bq])
+    uint32_t w;
+    memcpy(&w, mv, sizeof(w));
+    return w;
+}
+
+/* 1 if two blocks have the same reference indices and vectors in both
+ * lists, which makes the motion bS 0 whatever pictures the indices name.
+ * Neighbours that continue each other's motion, the common case, skip
+ * motion_strength() this way. */
+static inline int same_motion(const mb_state *p, int bp, const mb_state *q, int bq)
+{
+    int qp = quadrant_of(bp), qq = quadrant_of(bq);
+    return p->ref[0][qp] == q->ref[0][qq] && p->ref[1][qp] == q->ref[1][qq] &&
+           mv_bits(p->mv[0][bp]) == mv_bits(q->mv[0][bq]) && mv_bits(p->mv[1][bp]) == mv_bits(q->mv[1][bq]);
+}
+
+/* bS between block bp of p and block bq of q, both inter macroblocks. */
+static inline int inter_strength(const deblock_params *prm, const mb_state *p, int bp, const mb_state *q, int bq)
+{
+    if (p->nnz[bp] | q->nnz[bq])
         return 2;
-    return motion_strength(prm, p, bp, q, bq);
+    return !same_motion(p, bp, q, bq) && motion_strength(prm, p, bp, q, bq);
 }
 
 /* 1 if every 4x4 block of m has the same vectors and references. */
@@ -257,91 +278,96 @@ static int uniform_motion(const mb_state *m)
         same &= ref[1] == ref[0] && ref[2] == ref[0] && ref[3] == ref[0];
         if (ref[0] < 0)
             continue; /* unused list: its vectors are all zero */
+        const uint32_t mv0 = mv_bits(m->mv[list][0]);
         for (int i = 1; i < 16; i++)
-            same &= m->mv[list][i][0] == m->mv[list][0][0] && m->mv[list][i][1] == m->mv[list][0][1];
+            same &= mv_bits(m->mv[list][i]) == mv0;
     }
     return same;
 }
 
-/* bs[e][i]: edge e (at 4e samples) of the given direction, segment i along
- * it. bs[0] is only filled when the neighbour exists. */
-static void mb_boundary_strengths(const deblock_params *prm, const mb_state *cur, const mb_state *left,
-                                  const mb_state *top, uint8_t bs_v[4][4], uint8_t bs_h[4][4])
+/* bS of one macroblock's edges: v[e] for the vertical edge at x = 4e, h[e]
+ * for the horizontal edge at y = 4e (0 is the macroblock edge), byte i for
+ * the segment of lines 4i..4i+3, i.e. tc0[i] of the kernels. */
+typedef struct mb_strengths {
+    uint8_t v[4][4], h[4][4];
+} mb_strengths;
+
+/* The internal edges of an inter macroblock. */
+static void inner_strengths(const deblock_params *prm, const mb_state *m, mb_strengths *s)
 {
-    if (!mb_type_is_intra(cur->type) && uniform_motion(cur)) {
-        /* One vector and reference for the whole macroblock: inside it only
-         * coefficients can make an edge strong (bS 2) and nothing else can
-         * make it 1. Most macroblocks of P and B pictures take this path. */
-        for (int e = 1; e < 4; e++)
-            for (int i = 0; i < 4; i++) {
-                int blk_v = 4 * i + e, blk_h = 4 * e + i;
-                bs_v[e][i] = (uint8_t)((cur->nnz[blk_v - 1] | cur->nnz[blk_v]) ? 2 : 0);
-                bs_h[e][i] = (uint8_t)((cur->nnz[blk_h - 4] | cur->nnz[blk_h]) ? 2 : 0);
-            }
-        for (int i = 0; i < 4; i++) {
-            if (left)
-                bs_v[0][i] = (uint8_t)boundary_strength(prm, left, 4 * i + 3, cur, 4 * i, 1);
-            if (top)
-                bs_h[0][i] = (uint8_t)boundary_strength(prm, top, 12 + i, cur, i, 1);
-        }
-        return;
-    }
-    for (int e = 0; e < 4; e++) {
+    for (int e = 1; e < 4; e++)
         for (int i = 0; i < 4; i++) {
             int blk_v = 4 * i + e, blk_h = 4 * e + i;
-            if (e) {
-                bs_v[e][i] = (uint8_t)boundary_strength(prm, cur, blk_v - 1, cur, blk_v, 0);
-                bs_h[e][i] = (uint8_t)boundary_strength(prm, cur, blk_h - 4, cur, blk_h, 0);
-            } else {
-                if (left)
-                    bs_v[0][i] = (uint8_t)boundary_strength(prm, left, blk_v + 3, cur, blk_v, 1);
-                if (top)
-                    bs_h[0][i] = (uint8_t)boundary_strength(prm, top, blk_h + 12, cur, blk_h, 1);
-            }
+            s->v[e][i] = (uint8_t)((m->nnz[blk_v - 1] | m->nnz[blk_v]) ? 2 : 0);
+            s->h[e][i] = (uint8_t)((m->nnz[blk_h - 4] | m->nnz[blk_h]) ? 2 : 0);
         }
+    /* One vector and reference for the whole macroblock, as in most
+     * macroblocks of P and B pictures: inside it only coefficients make an
+     * edge filtered. */
+    if (uniform_motion(m))
+        return;
+    for (int e = 1; e < 4; e++)
+        for (int i = 0; i < 4; i++) {
+            int blk_v = 4 * i + e, blk_h = 4 * e + i;
+            if (!s->v[e][i])
+                s->v[e][i] = (uint8_t)(!same_motion(m, blk_v - 1, m, blk_v) &&
+                                       motion_strength(prm, m, blk_v - 1, m, blk_v));
+            if (!s->h[e][i])
+                s->h[e][i] = (uint8_t)(!same_motion(m, blk_h - 4, m, blk_h) &&
+                                       motion_strength(prm, m, blk_h - 4, m, blk_h));
+        }
+}
+
+/* A macroblock edge between p and q: block bp + k * step of p meets block
+ * bq + k * step of q in segment k. */
+static void mb_edge_strengths(const deblock_params *prm, const mb_state *p, int bp, const mb_state *q, int bq,
+                              int step, uint8_t bs[4])
+{
+    if (mb_type_is_intra(p->type) || mb_type_is_intra(q->type)) {
+        memset(bs, 4, 4);
+        return;
     }
+    for (int k = 0; k < 4; k++, bp += step, bq += step)
+        bs[k] = (uint8_t)inter_strength(prm, p, bp, q, bq);
 }
 
 /* ---- thresholds (8.7.2.2) and edge dispatch ---- */
 
-typedef struct edge_kernels {
-    deblock_edge_fn normal;
-    deblock_edge_intra_fn strong;
-} edge_kernels;
-
-/* alpha, beta and the tC0 row of Table 8-17 for one qPav (8.7.2.2), worked
- * out once per macroblock for each qPav its edges use. */
+/* alpha, beta and tC0 by bS (tc0_table) for one qPav. */
 typedef struct edge_thresholds {
     int alpha, beta;
-    const uint8_t *tc0;
+    const int8_t *tc0;
 } edge_thresholds;
 
-static edge_thresholds thresholds_for(int qp_avg, const deblock_params *p)
+static inline edge_thresholds thresholds_for(int qp_avg, const deblock_params *p)
 {
     int index_a = clip3(0, QP_MAX, qp_avg + p->alpha_c0_offset);
     int index_b = clip3(0, QP_MAX, qp_avg + p->beta_offset);
     return (edge_thresholds){ alpha_table[index_a], beta_table[index_b], tc0_table[index_a] };
 }
 
-/* bs holds one strength per tc0 segment. bS is 4 on a whole edge or
- * nowhere on it (4 needs an intra side, which makes all of a macroblock
- * edge 4). */
-static void filter_edge(const edge_kernels *k, uint8_t *pix, ptrdiff_t stride, const edge_thresholds *t,
-                        const uint8_t bs[4])
+/* 0 if the thresholds filter nothing (|p0 - q0| < 0 never holds) or no
+ * segment has a nonzero bS. */
+static inline int edge_active(const edge_thresholds *t, const uint8_t bs[4])
 {
-    if (!(bs[0] | bs[1] | bs[2] | bs[3]))
-        return;
-    /* |p0 - q0| < 0 never holds: nothing on this edge changes. */
-    if (!t->alpha || !t->beta)
+    uint32_t w;
+    memcpy(&w, bs, sizeof(w));
+    return w && t->alpha && t->beta;
+}
+
+/* bS is 4 on a whole edge or nowhere on it (4 needs an intra side, which
+ * makes all of a macroblock edge 4). */
+static inline void filter_edge(deblock_edge_fn normal, deblock_edge_intra_fn strong, uint8_t *pix,
+                               ptrdiff_t stride, const edge_thresholds *t, const uint8_t bs[4])
+{
+    if (!edge_active(t, bs))
         return;
     if (bs[0] == 4) {
-        k->strong(pix, stride, t->alpha, t->beta);
+        strong(pix, stride, t->alpha, t->beta);
         return;
     }
-    int8_t tc0[4];
-    for (int i = 0; i < 4; i++)
-        tc0[i] = bs[i] ? (int8_t)t->tc0[bs[i] - 1] : -1;
-    k->normal(pix, stride, t->alpha, t->beta, tc0);
+    const int8_t tc0[4] = { t->tc0[bs[0]], t->tc0[bs[1]], t->tc0[bs[2]], t->tc0[bs[3]] };
+    normal(pix, stride, t->alpha, t->beta, tc0);
 }
 
 /* qP of a macroblock for the filter: I_PCM counts as 0 (8.7.2.2). */
@@ -350,59 +376,77 @@ static inline int filter_qp(const mb_state *m)
     return m->type == MB_PCM ? 0 : m->qp;
 }
 
+/* Thresholds for the edge between a neighbour of qP qp_n and the current
+ * macroblock (thresholds t_in at qP qp); the same ones when the qPs match,
+ * as they do across most edges. */
+static inline edge_thresholds neighbour_thresholds(int qp_n, int qp, const edge_thresholds *t_in,
+                                                   const deblock_params *p)
+{
+    return qp_n == qp ? *t_in : thresholds_for((qp_n + qp + 1) >> 1, p);
+}
+
 static void deblock_mb(const deblock_dsp *dsp, const deblock_params *p, uint8_t *const plane[3],
                        const ptrdiff_t stride[3], const mb_state *cur, const mb_state *left,
                        const mb_state *top, int mb_x, int mb_y)
 {
-    uint8_t bs_v[4][4], bs_h[4][4];
-    mb_boundary_strengths(p, cur, left, top, bs_v, bs_h);
-
-    const edge_kernels luma_v = { dsp->luma_v, dsp->luma_intra_v };
-    const edge_kernels luma_h = { dsp->luma_h, dsp->luma_intra_h };
-    const edge_kernels chroma_v = { dsp->chroma_v, dsp->chroma_intra_v };
-    const edge_kernels chroma_h = { dsp->chroma_h, dsp->chroma_intra_h };
+    mb_strengths s;
+    if (mb_type_is_intra(cur->type)) {
+        memset(&s, 3, sizeof(s));
+        memset(s.v[0], 4, 4);
+        memset(s.h[0], 4, 4);
+    } else {
+        inner_strengths(p, cur, &s);
+        if (left)
+            mb_edge_strengths(p, left, 3, cur, 0, 4, s.v[0]);
+        if (top)
+            mb_edge_strengths(p, top, 12, cur, 0, 1, s.h[0]);
+    }
+    /* Without a neighbour its edge is not filtered. */
+    if (!left)
+        memset(s.v[0], 0, 4);
+    if (!top)
+        memset(s.h[0], 0, 4);
 
     int qp = filter_qp(cur);
-    int qp_left = left ? filter_qp(left) : 0;
-    int qp_top = top ? filter_qp(top) : 0;
+    int qp_left = left ? filter_qp(left) : qp;
+    int qp_top = top ? filter_qp(top) : qp;
     ptrdiff_t ls = stride[0];
     uint8_t *y = plane[0] + 16 * mb_y * ls + 16 * mb_x;
 
     const edge_thresholds t_in = thresholds_for(qp, p);
-    edge_thresholds t_left = t_in, t_top = t_in;
-    if (left) {
-        t_left = thresholds_for((qp_left + qp + 1) >> 1, p);
-        filter_edge(&luma_v, y, ls, &t_left, bs_v[0]);
-    }
+    const edge_thresholds t_left = neighbour_thresholds(qp_left, qp, &t_in, p);
+    const edge_thresholds t_top = neighbour_thresholds(qp_top, qp, &t_in, p);
+    filter_edge(dsp->luma_v, dsp->luma_intra_v, y, ls, &t_left, s.v[0]);
     for (int e = 1; e < 4; e++)
-        filter_edge(&luma_v, y + 4 * e, ls, &t_in, bs_v[e]);
-    if (top) {
-        t_top = thresholds_for((qp_top + qp + 1) >> 1, p);
-        filter_edge(&luma_h, y, ls, &t_top, bs_h[0]);
-    }
+        filter_edge(dsp->luma_v, dsp->luma_intra_v, y + 4 * e, ls, &t_in, s.v[e]);
+    filter_edge(dsp->luma_h, dsp->luma_intra_h, y, ls, &t_top, s.h[0]);
     for (int e = 1; e < 4; e++)
-        filter_edge(&luma_h, y + 4 * e * ls, ls, &t_in, bs_h[e]);
+        filter_edge(dsp->luma_h, dsp->luma_intra_h, y + 4 * e * ls, ls, &t_in, s.h[e]);
 
     /* Chroma takes the strengths of the luma edges at 0 and 8; chroma line
      * j lies against luma line 2j, so tc0 segment i covers lines 2i, 2i+1.
      * Each side's QPc comes from its own QPy before averaging. */
+    uint32_t chroma_bs[4];
+    memcpy(&chroma_bs[0], s.v[0], 4);
+    memcpy(&chroma_bs[1], s.v[2], 4);
+    memcpy(&chroma_bs[2], s.h[0], 4);
+    memcpy(&chroma_bs[3], s.h[2], 4);
+    if (!(chroma_bs[0] | chroma_bs[1] | chroma_bs[2] | chroma_bs[3]))
+        return;
     int off = p->chroma_qp_index_offset;
     int qpc = chroma_qp_for(qp, off);
     const edge_thresholds tc_in = thresholds_for(qpc, p);
-    edge_thresholds tc_left = tc_in, tc_top = tc_in;
-    if (left)
-        tc_left = thresholds_for((chroma_qp_for(qp_left, off) + qpc + 1) >> 1, p);
-    if (top)
-        tc_top = thresholds_for((chroma_qp_for(qp_top, off) + qpc + 1) >> 1, p);
+    const edge_thresholds tc_left = qp_left == qp ? tc_in
+                                                  : thresholds_for((chroma_qp_for(qp_left, off) + qpc + 1) >> 1, p);
+    const edge_thresholds tc_top = qp_top == qp ? tc_in
+                                                : thresholds_for((chroma_qp_for(qp_top, off) + qpc + 1) >> 1, p);
     for (int c = 1; c < 3; c++) {
         ptrdiff_t cs = stride[c];
         uint8_t *u = plane[c] + 8 * mb_y * cs + 8 * mb_x;
-        if (left)
-            filter_edge(&chroma_v, u, cs, &tc_left, bs_v[0]);
-        filter_edge(&chroma_v, u + 4, cs, &tc_in, bs_v[2]);
-        if (top)
-            filter_edge(&chroma_h, u, cs, &tc_top, bs_h[0]);
-        filter_edge(&chroma_h, u + 4 * cs, cs, &tc_in, bs_h[2]);
+        filter_edge(dsp->chroma_v, dsp->chroma_intra_v, u, cs, &tc_left, s.v[0]);
+        filter_edge(dsp->chroma_v, dsp->chroma_intra_v, u + 4, cs, &tc_in, s.v[2]);
+        filter_edge(dsp->chroma_h, dsp->chroma_intra_h, u, cs, &tc_top, s.h[0]);
+        filter_edge(dsp->chroma_h, dsp->chroma_intra_h, u + 4 * cs, cs, &tc_in, s.h[2]);
     }
 }
 
