@@ -19,6 +19,10 @@ decl_deblock_edge_fn(deblock_chroma_v_sse2);
 decl_deblock_edge_fn(deblock_chroma_h_sse2);
 decl_deblock_edge_intra_fn(deblock_chroma_intra_v_sse2);
 decl_deblock_edge_intra_fn(deblock_chroma_intra_h_sse2);
+decl_deblock_edge_fn(deblock_luma_v_avx2);
+decl_deblock_edge_fn(deblock_luma_h_avx2);
+decl_deblock_edge_intra_fn(deblock_luma_intra_v_avx2);
+decl_deblock_edge_intra_fn(deblock_luma_intra_h_avx2);
 
 static inline void deblock_dsp_init_x86(deblock_dsp *dsp, uint32_t flags)
 {
@@ -32,6 +36,14 @@ static inline void deblock_dsp_init_x86(deblock_dsp *dsp, uint32_t flags)
     dsp->chroma_h = deblock_chroma_h_sse2;
     dsp->chroma_intra_v = deblock_chroma_intra_v_sse2;
     dsp->chroma_intra_h = deblock_chroma_intra_h_sse2;
+
+    if (!(flags & CPU_AVX2))
+        return;
+    /* The 16 lines of a luma edge in one register. */
+    dsp->luma_v = deblock_luma_v_avx2;
+    dsp->luma_h = deblock_luma_h_avx2;
+    dsp->luma_intra_v = deblock_luma_intra_v_avx2;
+    dsp->luma_intra_h = deblock_luma_intra_h_avx2;
 }
 
 #endif

@@ -1,0 +1,311 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ *
+ * AVX2 deblocking (8.7.2.3, 8.7.2.4): the filters of deblock_sse2.c on 16
+ * lanes of 16 bits, so the 16 lines of a luma edge run once instead of as
+ * two halves. As there, every intermediate fits 16 bits and the results are
+ * exact by construction.
+ *
+ * Vertical edges transpose 16 rows with the 128-bit lanes holding rows 0-7
+ * and 8-15: the byte and word unpacks then work on both halves at once, and
+ * widening a column's bytes with unpacklo/hi_epi8 puts rows 0-7 in the low
+ * lane and 8-15 in the high one, which is the order of the lines.
+ */
+#include <immintrin.h>
+#include <string.h>
+
+#include "x86/deblock.h"
+
+/* The helpers pass rows in small arrays for brevity; inlined, with their
+ * loops unrolled, the arrays become registers. */
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+
+/* p[k] is pk, q[k] is qk, one line per 16-bit lane. */
+typedef struct edge16 {
+    __m256i p[4], q[4];
+} edge16;
+
+ALWAYS_INLINE __m256i absdiff16(__m256i a, __m256i b)
+{
+    return _mm256_abs_epi16(_mm256_sub_epi16(a, b));
+}
+
+ALWAYS_INLINE __m256i lt16(__m256i a, __m256i b)
+{
+    return _mm256_cmpgt_epi16(b, a);
+}
+
+ALWAYS_INLINE __m256i clip16(__m256i v, __m256i lo, __m256i hi)
+{
+    return _mm256_min_epi16(_mm256_max_epi16(v, lo), hi);
+}
+
+ALWAYS_INLINE __m256i select16(__m256i mask, __m256i a, __m256i b)
+{
+    return _mm256_blendv_epi8(b, a, mask);
+}
+
+/* |p0 - q0| < alpha && |p1 - p0| < beta && |q1 - q0| < beta. */
+ALWAYS_INLINE __m256i filter_mask(const edge16 *e, __m256i alpha, __m256i beta)
+{
+    return _mm256_and_si256(lt16(absdiff16(e->p[0], e->q[0]), alpha),
+                            _mm256_and_si256(lt16(absdiff16(e->p[1], e->p[0]), beta),
+                                             lt16(absdiff16(e->q[1], e->q[0]), beta)));
+}
+
+/* The p0/q0 update shared by luma and chroma: delta clipped to +-tc. */
+ALWAYS_INLINE void filter_p0q0(edge16 *e, __m256i tc, __m256i mask)
+{
+    __m256i d = _mm256_add_epi16(_mm256_slli_epi16(_mm256_sub_epi16(e->q[0], e->p[0]), 2),
+                                 _mm256_sub_epi16(e->p[1], e->q[1]));
+    d = _mm256_srai_epi16(_mm256_add_epi16(d, _mm256_set1_epi16(4)), 3);
+    d = _mm256_and_si256(clip16(d, _mm256_sub_epi16(_mm256_setzero_si256(), tc), tc), mask);
+    /* Out of 0..255 values are clipped by the final packus. */
+    e->p[0] = _mm256_add_epi16(e->p[0], d);
+    e->q[0] = _mm256_sub_epi16(e->q[0], d);
+}
+
+/* bS < 4, luma. tc0 is -1 in lanes left alone. */
+ALWAYS_INLINE void luma_normal(edge16 *e, __m256i alpha, __m256i beta, __m256i tc0)
+{
+    const __m256i mask = _mm256_and_si256(filter_mask(e, alpha, beta),
+                                          _mm256_cmpgt_epi16(tc0, _mm256_set1_epi16(-1)));
+    const __m256i ap = _mm256_and_si256(lt16(absdiff16(e->p[2], e->p[0]), beta), mask);
+    const __m256i aq = _mm256_and_si256(lt16(absdiff16(e->q[2], e->q[0]), beta), mask);
+    const __m256i neg_tc0 = _mm256_sub_epi16(_mm256_setzero_si256(), tc0);
+    const __m256i avg = _mm256_avg_epu16(e->p[0], e->q[0]); /* (p0 + q0 + 1) >> 1 */
+    __m256i dp = _mm256_srai_epi16(_mm256_sub_epi16(_mm256_add_epi16(e->p[2], avg), _mm256_slli_epi16(e->p[1], 1)), 1);
+    __m256i dq = _mm256_srai_epi16(_mm256_sub_epi16(_mm256_add_epi16(e->q[2], avg), _mm256_slli_epi16(e->q[1], 1)), 1);
+    dp = _mm256_and_si256(clip16(dp, neg_tc0, tc0), ap);
+    dq = _mm256_and_si256(clip16(dq, neg_tc0, tc0), aq);
+    /* tC = tC0 + ap + aq; the masks are -1 where true. */
+    const __m256i tc = _mm256_sub_epi16(_mm256_sub_epi16(tc0, ap), aq);
+    filter_p0q0(e, tc, mask);
+    e->p[1] = _mm256_add_epi16(e->p[1], dp);
+    e->q[1] = _mm256_add_epi16(e->q[1], dq);
+}
+
+/* (2 * x1 + x0 + y1 + 2) >> 2, the weak bS == 4 update of x0. */
+ALWAYS_INLINE __m256i strong_weak0(__m256i x0, __m256i x1, __m256i y1)
+{
+    return _mm256_srli_epi16(_mm256_add_epi16(_mm256_add_epi16(_mm256_slli_epi16(x1, 1), x0),
+                                              _mm256_add_epi16(y1, _mm256_set1_epi16(2))), 2);
+}
+
+/* One side of the luma bS == 4 filter: x are the samples on that side
+ * (x[0] next to the edge), y the other side's. */
+ALWAYS_INLINE void luma_strong_side(__m256i x[4], const __m256i y[4], __m256i strong, __m256i mask)
+{
+    const __m256i c2 = _mm256_set1_epi16(2), c4 = _mm256_set1_epi16(4);
+    const __m256i sum = _mm256_add_epi16(_mm256_add_epi16(x[1], x[0]), y[0]); /* x1 + x0 + y0 */
+    const __m256i n0 = _mm256_srli_epi16(_mm256_add_epi16(_mm256_add_epi16(x[2], _mm256_slli_epi16(sum, 1)),
+                                                          _mm256_add_epi16(y[1], c4)), 3);
+    const __m256i n1 = _mm256_srli_epi16(_mm256_add_epi16(_mm256_add_epi16(x[2], sum), c2), 2);
+    const __m256i n2 = _mm256_srli_epi16(
+        _mm256_add_epi16(_mm256_add_epi16(_mm256_slli_epi16(x[3], 1), x[2]),
+                         _mm256_add_epi16(_mm256_add_epi16(_mm256_slli_epi16(x[2], 1), sum), c4)), 3);
+    const __m256i weak = strong_weak0(x[0], x[1], y[1]);
+    const __m256i s = _mm256_and_si256(strong, mask);
+    x[0] = select16(mask, select16(strong, n0, weak), x[0]);
+    x[1] = select16(s, n1, x[1]);
+    x[2] = select16(s, n2, x[2]);
+}
+
+ALWAYS_INLINE void luma_strong(edge16 *e, __m256i alpha, __m256i beta)
+{
+    const __m256i mask = filter_mask(e, alpha, beta);
+    const __m256i small_gap = lt16(absdiff16(e->p[0], e->q[0]),
+                                   _mm256_add_epi16(_mm256_srai_epi16(alpha, 2), _mm256_set1_epi16(2)));
+    const __m256i sp = _mm256_and_si256(small_gap, lt16(absdiff16(e->p[2], e->p[0]), beta));
+    const __m256i sq = _mm256_and_si256(small_gap, lt16(absdiff16(e->q[2], e->q[0]), beta));
+    /* Each side reads the other's unfiltered samples. */
+    __m256i p[4], q[4];
+    memcpy(p, e->p, sizeof(p));
+    memcpy(q, e->q, sizeof(q));
+    luma_strong_side(e->p, q, sp, mask);
+    luma_strong_side(e->q, p, sq, mask);
+}
+
+/* ---- thresholds ---- */
+
+/* tc0[i] for lanes 4i..4i+3, sign-extended to 16 bits. */
+ALWAYS_INLINE __m256i luma_tc0(const int8_t tc0[4])
+{
+    const __m128i rep4 = _mm_setr_epi8(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
+    return _mm256_cvtepi8_epi16(_mm_shuffle_epi8(_mm_loadu_si32(tc0), rep4));
+}
+
+/* ---- loads and stores ---- */
+
+/* Bytes of 16 lines to 16-bit lanes. */
+ALWAYS_INLINE __m256i load_row16(const uint8_t *pix)
+{
+    return _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)pix));
+}
+
+/* Stores two rows of 16 lanes as bytes, clipped to 0..255: packus
+ * interleaves the 8-lane halves of a and b, the permute restores a | b. */
+ALWAYS_INLINE void store_rows16(uint8_t *pa, uint8_t *pb, __m256i a, __m256i b)
+{
+    const __m256i ab = _mm256_permute4x64_epi64(_mm256_packus_epi16(a, b), _MM_SHUFFLE(3, 1, 2, 0));
+    _mm_storeu_si128((__m128i *)pa, _mm256_castsi256_si128(ab));
+    _mm_storeu_si128((__m128i *)pb, _mm256_extracti128_si256(ab, 1));
+}
+
+/* Two 8-byte rows, the second in the high 128-bit lane. */
+ALWAYS_INLINE __m256i load_8x2(const uint8_t *lo, const uint8_t *hi)
+{
+    return _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadl_epi64((const __m128i *)lo)),
+                                   _mm_loadl_epi64((const __m128i *)hi), 1);
+}
+
+/* Columns 0..7 of 16 rows of 8 bytes, as 16-bit lanes: c[k] is column k. */
+ALWAYS_INLINE void transpose_16x8(__m256i c[8], const uint8_t *pix, ptrdiff_t stride)
+{
+    const __m256i z = _mm256_setzero_si256();
+    __m256i t[4], u[4], v[4];
+    /* t[k]: rows 2k, 2k+1 interleaved, and rows 2k+8, 2k+9 in the high lane. */
+    #pragma GCC unroll 4
+    for (int k = 0; k < 4; k++)
+        t[k] = _mm256_unpacklo_epi8(load_8x2(pix + 2 * k * stride, pix + (2 * k + 8) * stride),
+                                    load_8x2(pix + (2 * k + 1) * stride, pix + (2 * k + 9) * stride));
+    u[0] = _mm256_unpacklo_epi16(t[0], t[1]); /* rows 0..3 (8..11): cols 0..3 */
+    u[1] = _mm256_unpackhi_epi16(t[0], t[1]); /* cols 4..7 */
+    u[2] = _mm256_unpacklo_epi16(t[2], t[3]); /* rows 4..7 (12..15) */
+    u[3] = _mm256_unpackhi_epi16(t[2], t[3]);
+    v[0] = _mm256_unpacklo_epi32(u[0], u[2]); /* rows 0..7 (8..15): cols 0, 1 */
+    v[1] = _mm256_unpackhi_epi32(u[0], u[2]); /* cols 2, 3 */
+    v[2] = _mm256_unpacklo_epi32(u[1], u[3]); /* cols 4, 5 */
+    v[3] = _mm256_unpackhi_epi32(u[1], u[3]); /* cols 6, 7 */
+    #pragma GCC unroll 4
+    for (int k = 0; k < 4; k++) {
+        c[2 * k] = _mm256_unpacklo_epi8(v[k], z);
+        c[2 * k + 1] = _mm256_unpackhi_epi8(v[k], z);
+    }
+}
+
+ALWAYS_INLINE void store4(uint8_t *pix, int v)
+{
+    memcpy(pix, &v, 4);
+}
+
+/* Stores 4 dwords of x as the rows pix + k * stride. */
+ALWAYS_INLINE void store_4x4(uint8_t *pix, ptrdiff_t stride, __m128i x)
+{
+    store4(pix, _mm_cvtsi128_si32(x));
+    store4(pix + stride, _mm_extract_epi32(x, 1));
+    store4(pix + 2 * stride, _mm_extract_epi32(x, 2));
+    store4(pix + 3 * stride, _mm_extract_epi32(x, 3));
+}
+
+/* Stores columns a, b, c, d (16 lanes each, clipped to 0..255) as the 4
+ * bytes of 16 rows. */
+ALWAYS_INLINE void store_cols4(uint8_t *pix, ptrdiff_t stride, __m256i a, __m256i b, __m256i c, __m256i d)
+{
+    const __m256i ac = _mm256_packus_epi16(a, c); /* rows 0..7 (8..15): a | c */
+    const __m256i bd = _mm256_packus_epi16(b, d);
+    const __m256i ab = _mm256_unpacklo_epi8(ac, bd), cd = _mm256_unpackhi_epi8(ac, bd);
+    const __m256i r0 = _mm256_unpacklo_epi16(ab, cd); /* rows 0..3 (8..11) */
+    const __m256i r4 = _mm256_unpackhi_epi16(ab, cd); /* rows 4..7 (12..15) */
+    store_4x4(pix, stride, _mm256_castsi256_si128(r0));
+    store_4x4(pix + 4 * stride, stride, _mm256_castsi256_si128(r4));
+    store_4x4(pix + 8 * stride, stride, _mm256_extracti128_si256(r0, 1));
+    store_4x4(pix + 12 * stride, stride, _mm256_extracti128_si256(r4, 1));
+}
+
+/* Stores two 8-byte rows from x: the low and the high half. */
+ALWAYS_INLINE void store_8x2(uint8_t *pix, ptrdiff_t stride, __m128i x)
+{
+    _mm_storel_epi64((__m128i *)pix, x);
+    _mm_storeh_pi((__m64 *)(pix + stride), _mm_castsi128_ps(x));
+}
+
+/* Stores columns c[0..7] (16 lanes each, all in 0..255) as 8 bytes of 16
+ * rows. Byte pairs are formed by shift and or, as no value needs clipping. */
+ALWAYS_INLINE void store_cols8(uint8_t *pix, ptrdiff_t stride, const __m256i c[8])
+{
+    __m256i x[4], lo[2], hi[2];
+    #pragma GCC unroll 4
+    for (int k = 0; k < 4; k++)
+        x[k] = _mm256_or_si256(c[2 * k], _mm256_slli_epi16(c[2 * k + 1], 8));
+    lo[0] = _mm256_unpacklo_epi16(x[0], x[1]); /* rows 0..3 (8..11): cols 0..3 */
+    hi[0] = _mm256_unpackhi_epi16(x[0], x[1]); /* rows 4..7 (12..15) */
+    lo[1] = _mm256_unpacklo_epi16(x[2], x[3]); /* cols 4..7 */
+    hi[1] = _mm256_unpackhi_epi16(x[2], x[3]);
+    const __m256i r[4] = {
+        _mm256_unpacklo_epi32(lo[0], lo[1]), /* rows 0, 1 (8, 9) */
+        _mm256_unpackhi_epi32(lo[0], lo[1]), /* rows 2, 3 */
+        _mm256_unpacklo_epi32(hi[0], hi[1]), /* rows 4, 5 */
+        _mm256_unpackhi_epi32(hi[0], hi[1]), /* rows 6, 7 */
+    };
+    #pragma GCC unroll 4
+    for (int k = 0; k < 4; k++) {
+        store_8x2(pix + 2 * k * stride, stride, _mm256_castsi256_si128(r[k]));
+        store_8x2(pix + (2 * k + 8) * stride, stride, _mm256_extracti128_si256(r[k], 1));
+    }
+}
+
+/* ---- entry points ---- */
+
+decl_deblock_edge_fn(deblock_luma_h_avx2)
+{
+    /* The normal filter reads p2 .. q2 and writes p1 .. q1. */
+    edge16 e;
+    #pragma GCC unroll 4
+    for (int k = 0; k < 3; k++) {
+        e.p[k] = load_row16(pix - (k + 1) * stride);
+        e.q[k] = load_row16(pix + k * stride);
+    }
+    luma_normal(&e, _mm256_set1_epi16((int16_t)alpha), _mm256_set1_epi16((int16_t)beta), luma_tc0(tc0));
+    store_rows16(pix - 2 * stride, pix - stride, e.p[1], e.p[0]);
+    store_rows16(pix, pix + stride, e.q[0], e.q[1]);
+}
+
+decl_deblock_edge_fn(deblock_luma_v_avx2)
+{
+    __m256i c[8];
+    edge16 e;
+    transpose_16x8(c, pix - 4, stride);
+    #pragma GCC unroll 4
+    for (int k = 0; k < 3; k++) {
+        e.p[k] = c[3 - k];
+        e.q[k] = c[4 + k];
+    }
+    luma_normal(&e, _mm256_set1_epi16((int16_t)alpha), _mm256_set1_epi16((int16_t)beta), luma_tc0(tc0));
+    store_cols4(pix - 2, stride, e.p[1], e.p[0], e.q[0], e.q[1]);
+}
+
+decl_deblock_edge_intra_fn(deblock_luma_intra_h_avx2)
+{
+    edge16 e;
+    #pragma GCC unroll 4
+    for (int k = 0; k < 4; k++) {
+        e.p[k] = load_row16(pix - (k + 1) * stride);
+        e.q[k] = load_row16(pix + k * stride);
+    }
+    luma_strong(&e, _mm256_set1_epi16((int16_t)alpha), _mm256_set1_epi16((int16_t)beta));
+    /* Every result is an average of samples: packus clips nothing. */
+    store_rows16(pix - 3 * stride, pix - 2 * stride, e.p[2], e.p[1]);
+    store_rows16(pix - stride, pix, e.p[0], e.q[0]);
+    store_rows16(pix + stride, pix + 2 * stride, e.q[1], e.q[2]);
+}
+
+decl_deblock_edge_intra_fn(deblock_luma_intra_v_avx2)
+{
+    __m256i c[8];
+    edge16 e;
+    transpose_16x8(c, pix - 4, stride);
+    #pragma GCC unroll 4
+    for (int k = 0; k < 4; k++) {
+        e.p[k] = c[3 - k];
+        e.q[k] = c[4 + k];
+    }
+    luma_strong(&e, _mm256_set1_epi16((int16_t)alpha), _mm256_set1_epi16((int16_t)beta));
+    #pragma GCC unroll 4
+    for (int k = 0; k < 4; k++) {
+        c[3 - k] = e.p[k];
+        c[4 + k] = e.q[k];
+    }
+    /* p3 and q3 go back unchanged. */
+    store_cols8(pix - 4, stride, c);
+}
