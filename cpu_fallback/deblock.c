@@ -155,24 +155,28 @@ static decl_deblock_edge_intra_fn(luma_intra_h_c)
     filter_edge_strong(pix, stride, 1, alpha, beta, 1);
 }
 
-static decl_deblock_edge_fn(chroma_v_c)
+static decl_deblock_chroma_fn(chroma_v_c)
 {
-    filter_edge_normal(pix, 1, stride, alpha, beta, tc0, 0);
+    filter_edge_normal(cb, 1, cb_stride, alpha, beta, tc0, 0);
+    filter_edge_normal(cr, 1, cr_stride, alpha, beta, tc0, 0);
 }
 
-static decl_deblock_edge_fn(chroma_h_c)
+static decl_deblock_chroma_fn(chroma_h_c)
 {
-    filter_edge_normal(pix, stride, 1, alpha, beta, tc0, 0);
+    filter_edge_normal(cb, cb_stride, 1, alpha, beta, tc0, 0);
+    filter_edge_normal(cr, cr_stride, 1, alpha, beta, tc0, 0);
 }
 
-static decl_deblock_edge_intra_fn(chroma_intra_v_c)
+static decl_deblock_chroma_intra_fn(chroma_intra_v_c)
 {
-    filter_edge_strong(pix, 1, stride, alpha, beta, 0);
+    filter_edge_strong(cb, 1, cb_stride, alpha, beta, 0);
+    filter_edge_strong(cr, 1, cr_stride, alpha, beta, 0);
 }
 
-static decl_deblock_edge_intra_fn(chroma_intra_h_c)
+static decl_deblock_chroma_intra_fn(chroma_intra_h_c)
 {
-    filter_edge_strong(pix, stride, 1, alpha, beta, 0);
+    filter_edge_strong(cb, cb_stride, 1, alpha, beta, 0);
+    filter_edge_strong(cr, cr_stride, 1, alpha, beta, 0);
 }
 
 void deblock_dsp_init(deblock_dsp *dsp, uint32_t cpu_flags)
@@ -370,6 +374,21 @@ static inline void filter_edge(deblock_edge_fn normal, deblock_edge_intra_fn str
     normal(pix, stride, t->alpha, t->beta, tc0);
 }
 
+/* filter_edge() for the edge at the same place in Cb and Cr. */
+static inline void filter_chroma_edge(deblock_chroma_fn normal, deblock_chroma_intra_fn strong, uint8_t *cb,
+                                      ptrdiff_t cb_stride, uint8_t *cr, ptrdiff_t cr_stride,
+                                      const edge_thresholds *t, const uint8_t bs[4])
+{
+    if (!edge_active(t, bs))
+        return;
+    if (bs[0] == 4) {
+        strong(cb, cb_stride, cr, cr_stride, t->alpha, t->beta);
+        return;
+    }
+    const int8_t tc0[4] = { t->tc0[bs[0]], t->tc0[bs[1]], t->tc0[bs[2]], t->tc0[bs[3]] };
+    normal(cb, cb_stride, cr, cr_stride, t->alpha, t->beta, tc0);
+}
+
 /* qP of a macroblock for the filter: I_PCM counts as 0 (8.7.2.2). */
 static inline int filter_qp(const mb_state *m)
 {
@@ -440,14 +459,14 @@ static void deblock_mb(const deblock_dsp *dsp, const deblock_params *p, uint8_t 
                                                   : thresholds_for((chroma_qp_for(qp_left, off) + qpc + 1) >> 1, p);
     const edge_thresholds tc_top = qp_top == qp ? tc_in
                                                 : thresholds_for((chroma_qp_for(qp_top, off) + qpc + 1) >> 1, p);
-    for (int c = 1; c < 3; c++) {
-        ptrdiff_t cs = stride[c];
-        uint8_t *u = plane[c] + 8 * mb_y * cs + 8 * mb_x;
-        filter_edge(dsp->chroma_v, dsp->chroma_intra_v, u, cs, &tc_left, s.v[0]);
-        filter_edge(dsp->chroma_v, dsp->chroma_intra_v, u + 4, cs, &tc_in, s.v[2]);
-        filter_edge(dsp->chroma_h, dsp->chroma_intra_h, u, cs, &tc_top, s.h[0]);
-        filter_edge(dsp->chroma_h, dsp->chroma_intra_h, u + 4 * cs, cs, &tc_in, s.h[2]);
-    }
+    /* The planes do not interact: filtering Cb and Cr edge by edge gives
+     * what Cb and then Cr would. */
+    ptrdiff_t us = stride[1], vs = stride[2];
+    uint8_t *u = plane[1] + 8 * mb_y * us + 8 * mb_x, *v = plane[2] + 8 * mb_y * vs + 8 * mb_x;
+    filter_chroma_edge(dsp->chroma_v, dsp->chroma_intra_v, u, us, v, vs, &tc_left, s.v[0]);
+    filter_chroma_edge(dsp->chroma_v, dsp->chroma_intra_v, u + 4, us, v + 4, vs, &tc_in, s.v[2]);
+    filter_chroma_edge(dsp->chroma_h, dsp->chroma_intra_h, u, us, v, vs, &tc_top, s.h[0]);
+    filter_chroma_edge(dsp->chroma_h, dsp->chroma_intra_h, u + 4 * us, us, v + 4 * vs, vs, &tc_in, s.h[2]);
 }
 
 void deblock_mb_row(const deblock_dsp *dsp, const deblock_params *p, uint8_t *const plane[3],

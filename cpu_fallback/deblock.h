@@ -10,10 +10,12 @@
  * A vertical edge (_v: the edge runs top to bottom, samples are filtered
  * horizontally) has p0 at pix[-1] and lines at pix + k * stride; a
  * horizontal edge (_h) has p0 at pix[-stride] and lines at pix + k.
- * Luma edges are 16 lines with tc0[i] for lines 4i..4i+3; chroma edges are
- * 8 lines with tc0[i] for lines 2i..2i+1. tc0[i] is tC0 of Table 8-17 for
- * bS 1..3, or -1 where bS is 0 and the lines are left alone. The intra
- * kernels are the bS == 4 filters for the whole edge.
+ * Luma edges are 16 lines with tc0[i] for lines 4i..4i+3. A chroma kernel
+ * filters the same edge of the Cb and the Cr block, which share every
+ * strength and threshold: 8 lines in each, tc0[i] for lines 2i..2i+1 of
+ * both. tc0[i] is tC0 of Table 8-17 for bS 1..3, or -1 where bS is 0 and
+ * the lines are left alone. The intra kernels are the bS == 4 filters for
+ * the whole edge.
  */
 #ifndef HWENC_CPU_DEBLOCK_H
 #define HWENC_CPU_DEBLOCK_H
@@ -31,11 +33,20 @@ typedef decl_deblock_edge_fn(*deblock_edge_fn);
     void (name)(uint8_t *pix, ptrdiff_t stride, int alpha, int beta)
 typedef decl_deblock_edge_intra_fn(*deblock_edge_intra_fn);
 
+#define decl_deblock_chroma_fn(name) \
+    void (name)(uint8_t *cb, ptrdiff_t cb_stride, uint8_t *cr, ptrdiff_t cr_stride, int alpha, int beta, \
+                const int8_t tc0[4])
+typedef decl_deblock_chroma_fn(*deblock_chroma_fn);
+
+#define decl_deblock_chroma_intra_fn(name) \
+    void (name)(uint8_t *cb, ptrdiff_t cb_stride, uint8_t *cr, ptrdiff_t cr_stride, int alpha, int beta)
+typedef decl_deblock_chroma_intra_fn(*deblock_chroma_intra_fn);
+
 typedef struct deblock_dsp {
     deblock_edge_fn luma_v, luma_h;
     deblock_edge_intra_fn luma_intra_v, luma_intra_h;
-    deblock_edge_fn chroma_v, chroma_h;
-    deblock_edge_intra_fn chroma_intra_v, chroma_intra_h;
+    deblock_chroma_fn chroma_v, chroma_h;
+    deblock_chroma_intra_fn chroma_intra_v, chroma_intra_h;
 } deblock_dsp;
 
 typedef struct deblock_params {

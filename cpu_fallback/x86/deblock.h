@@ -15,14 +15,18 @@ decl_deblock_edge_fn(deblock_luma_v_sse2);
 decl_deblock_edge_fn(deblock_luma_h_sse2);
 decl_deblock_edge_intra_fn(deblock_luma_intra_v_sse2);
 decl_deblock_edge_intra_fn(deblock_luma_intra_h_sse2);
-decl_deblock_edge_fn(deblock_chroma_v_sse2);
-decl_deblock_edge_fn(deblock_chroma_h_sse2);
-decl_deblock_edge_intra_fn(deblock_chroma_intra_v_sse2);
-decl_deblock_edge_intra_fn(deblock_chroma_intra_h_sse2);
+decl_deblock_chroma_fn(deblock_chroma_v_sse2);
+decl_deblock_chroma_fn(deblock_chroma_h_sse2);
+decl_deblock_chroma_intra_fn(deblock_chroma_intra_v_sse2);
+decl_deblock_chroma_intra_fn(deblock_chroma_intra_h_sse2);
 decl_deblock_edge_fn(deblock_luma_v_avx2);
 decl_deblock_edge_fn(deblock_luma_h_avx2);
 decl_deblock_edge_intra_fn(deblock_luma_intra_v_avx2);
 decl_deblock_edge_intra_fn(deblock_luma_intra_h_avx2);
+decl_deblock_chroma_fn(deblock_chroma_v_avx2);
+decl_deblock_chroma_fn(deblock_chroma_h_avx2);
+decl_deblock_chroma_intra_fn(deblock_chroma_intra_v_avx2);
+decl_deblock_chroma_intra_fn(deblock_chroma_intra_h_avx2);
 
 static inline void deblock_dsp_init_x86(deblock_dsp *dsp, uint32_t flags)
 {
@@ -39,11 +43,16 @@ static inline void deblock_dsp_init_x86(deblock_dsp *dsp, uint32_t flags)
 
     if (!(flags & CPU_AVX2))
         return;
-    /* The 16 lines of a luma edge in one register. */
+    /* The 16 lines of a luma edge, or 8 of Cb and 8 of Cr, in one
+     * register. */
     dsp->luma_v = deblock_luma_v_avx2;
     dsp->luma_h = deblock_luma_h_avx2;
     dsp->luma_intra_v = deblock_luma_intra_v_avx2;
     dsp->luma_intra_h = deblock_luma_intra_h_avx2;
+    dsp->chroma_v = deblock_chroma_v_avx2;
+    dsp->chroma_h = deblock_chroma_h_avx2;
+    dsp->chroma_intra_v = deblock_chroma_intra_v_avx2;
+    dsp->chroma_intra_h = deblock_chroma_intra_h_avx2;
 }
 
 #endif

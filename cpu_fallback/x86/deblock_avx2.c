@@ -126,6 +126,22 @@ ALWAYS_INLINE void luma_strong(edge16 *e, __m256i alpha, __m256i beta)
     luma_strong_side(e->q, p, sq, mask);
 }
 
+ALWAYS_INLINE void chroma_normal(edge16 *e, __m256i alpha, __m256i beta, __m256i tc0)
+{
+    const __m256i mask = _mm256_and_si256(filter_mask(e, alpha, beta),
+                                          _mm256_cmpgt_epi16(tc0, _mm256_set1_epi16(-1)));
+    filter_p0q0(e, _mm256_sub_epi16(tc0, _mm256_set1_epi16(-1)), mask);
+}
+
+ALWAYS_INLINE void chroma_strong(edge16 *e, __m256i alpha, __m256i beta)
+{
+    const __m256i mask = filter_mask(e, alpha, beta);
+    const __m256i p0 = strong_weak0(e->p[0], e->p[1], e->q[1]);
+    const __m256i q0 = strong_weak0(e->q[0], e->q[1], e->p[1]);
+    e->p[0] = select16(mask, p0, e->p[0]);
+    e->q[0] = select16(mask, q0, e->q[0]);
+}
+
 /* ---- thresholds ---- */
 
 /* tc0[i] for lanes 4i..4i+3, sign-extended to 16 bits. */
@@ -133,6 +149,13 @@ ALWAYS_INLINE __m256i luma_tc0(const int8_t tc0[4])
 {
     const __m128i rep4 = _mm_setr_epi8(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
     return _mm256_cvtepi8_epi16(_mm_shuffle_epi8(_mm_loadu_si32(tc0), rep4));
+}
+
+/* tc0[i] for lanes 2i, 2i+1 (Cb) and 8 + 2i, 9 + 2i (the same lines of Cr). */
+ALWAYS_INLINE __m256i chroma_tc0(const int8_t tc0[4])
+{
+    const __m128i rep2 = _mm_setr_epi8(0, 0, 1, 1, 2, 2, 3, 3, 0, 0, 1, 1, 2, 2, 3, 3);
+    return _mm256_cvtepi8_epi16(_mm_shuffle_epi8(_mm_loadu_si32(tc0), rep2));
 }
 
 /* ---- loads and stores ---- */
@@ -308,4 +331,130 @@ decl_deblock_edge_intra_fn(deblock_luma_intra_v_avx2)
     }
     /* p3 and q3 go back unchanged. */
     store_cols8(pix - 4, stride, c);
+}
+
+/* Chroma: lanes 0..7 are the 8 lines of Cb, lanes 8..15 those of Cr. The
+ * filters read p1 .. q1 and write p0 and q0. */
+
+/* Row k of both planes. */
+ALWAYS_INLINE __m256i load_chroma_row(const uint8_t *cb, const uint8_t *cr)
+{
+    return _mm256_cvtepu8_epi16(_mm_unpacklo_epi64(_mm_loadl_epi64((const __m128i *)cb),
+                                                   _mm_loadl_epi64((const __m128i *)cr)));
+}
+
+ALWAYS_INLINE void chroma_load_h(edge16 *e, const uint8_t *cb, ptrdiff_t cb_stride, const uint8_t *cr,
+                                 ptrdiff_t cr_stride)
+{
+    #pragma GCC unroll 2
+    for (int k = 0; k < 2; k++) {
+        e->p[k] = load_chroma_row(cb - (k + 1) * cb_stride, cr - (k + 1) * cr_stride);
+        e->q[k] = load_chroma_row(cb + k * cb_stride, cr + k * cr_stride);
+    }
+}
+
+ALWAYS_INLINE void chroma_store_h(uint8_t *cb, ptrdiff_t cb_stride, uint8_t *cr, ptrdiff_t cr_stride,
+                                  const edge16 *e)
+{
+    const __m256i pq = _mm256_packus_epi16(e->p[0], e->q[0]); /* per plane: p0 | q0 */
+    store_8x2(cb - cb_stride, cb_stride, _mm256_castsi256_si128(pq));
+    store_8x2(cr - cr_stride, cr_stride, _mm256_extracti128_si256(pq, 1));
+}
+
+ALWAYS_INLINE __m128i load4(const uint8_t *pix)
+{
+    return _mm_loadu_si32(pix);
+}
+
+/* Rows 2k, 2k+1 of columns p1 .. q1 interleaved, for k = 0..3. */
+ALWAYS_INLINE void chroma_rows_v(__m128i t[4], const uint8_t *pix, ptrdiff_t stride)
+{
+    #pragma GCC unroll 4
+    for (int k = 0; k < 4; k++)
+        t[k] = _mm_unpacklo_epi8(load4(pix - 2 + 2 * k * stride), load4(pix - 2 + (2 * k + 1) * stride));
+}
+
+/* Columns p1, p0, q0, q1 of 8 rows of each plane into lanes. */
+ALWAYS_INLINE void chroma_load_v(edge16 *e, const uint8_t *cb, ptrdiff_t cb_stride, const uint8_t *cr,
+                                 ptrdiff_t cr_stride)
+{
+    const __m256i z = _mm256_setzero_si256();
+    __m128i tu[4], tv[4];
+    __m256i t[4];
+    chroma_rows_v(tu, cb, cb_stride);
+    chroma_rows_v(tv, cr, cr_stride);
+    #pragma GCC unroll 4
+    for (int k = 0; k < 4; k++)
+        t[k] = _mm256_inserti128_si256(_mm256_castsi128_si256(tu[k]), tv[k], 1);
+    const __m256i u0 = _mm256_unpacklo_epi16(t[0], t[1]); /* rows 0..3: cols 0..3 */
+    const __m256i u1 = _mm256_unpacklo_epi16(t[2], t[3]); /* rows 4..7 */
+    const __m256i c01 = _mm256_unpacklo_epi32(u0, u1);    /* col 0 | col 1 */
+    const __m256i c23 = _mm256_unpackhi_epi32(u0, u1);    /* col 2 | col 3 */
+    e->p[1] = _mm256_unpacklo_epi8(c01, z);
+    e->p[0] = _mm256_unpackhi_epi8(c01, z);
+    e->q[0] = _mm256_unpacklo_epi8(c23, z);
+    e->q[1] = _mm256_unpackhi_epi8(c23, z);
+}
+
+ALWAYS_INLINE void store2(uint8_t *pix, int v)
+{
+    const uint16_t w = (uint16_t)v;
+    memcpy(pix, &w, 2);
+}
+
+/* Stores the byte pairs p0, q0 of 8 rows from x. */
+ALWAYS_INLINE void store_2x8(uint8_t *pix, ptrdiff_t stride, __m128i x)
+{
+    store2(pix, _mm_extract_epi16(x, 0));
+    store2(pix + stride, _mm_extract_epi16(x, 1));
+    store2(pix + 2 * stride, _mm_extract_epi16(x, 2));
+    store2(pix + 3 * stride, _mm_extract_epi16(x, 3));
+    store2(pix + 4 * stride, _mm_extract_epi16(x, 4));
+    store2(pix + 5 * stride, _mm_extract_epi16(x, 5));
+    store2(pix + 6 * stride, _mm_extract_epi16(x, 6));
+    store2(pix + 7 * stride, _mm_extract_epi16(x, 7));
+}
+
+/* Writes back only p0 and q0, two bytes per row. */
+ALWAYS_INLINE void chroma_store_v(uint8_t *cb, ptrdiff_t cb_stride, uint8_t *cr, ptrdiff_t cr_stride,
+                                  const edge16 *e)
+{
+    /* Per plane: p0 | q0 as bytes, then interleaved to one pair per row. */
+    const __m256i pairs = _mm256_shuffle_epi8(_mm256_packus_epi16(e->p[0], e->q[0]),
+                                              _mm256_setr_epi8(0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15,
+                                                               0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15));
+    store_2x8(cb - 1, cb_stride, _mm256_castsi256_si128(pairs));
+    store_2x8(cr - 1, cr_stride, _mm256_extracti128_si256(pairs, 1));
+}
+
+decl_deblock_chroma_fn(deblock_chroma_h_avx2)
+{
+    edge16 e;
+    chroma_load_h(&e, cb, cb_stride, cr, cr_stride);
+    chroma_normal(&e, _mm256_set1_epi16((int16_t)alpha), _mm256_set1_epi16((int16_t)beta), chroma_tc0(tc0));
+    chroma_store_h(cb, cb_stride, cr, cr_stride, &e);
+}
+
+decl_deblock_chroma_fn(deblock_chroma_v_avx2)
+{
+    edge16 e;
+    chroma_load_v(&e, cb, cb_stride, cr, cr_stride);
+    chroma_normal(&e, _mm256_set1_epi16((int16_t)alpha), _mm256_set1_epi16((int16_t)beta), chroma_tc0(tc0));
+    chroma_store_v(cb, cb_stride, cr, cr_stride, &e);
+}
+
+decl_deblock_chroma_intra_fn(deblock_chroma_intra_h_avx2)
+{
+    edge16 e;
+    chroma_load_h(&e, cb, cb_stride, cr, cr_stride);
+    chroma_strong(&e, _mm256_set1_epi16((int16_t)alpha), _mm256_set1_epi16((int16_t)beta));
+    chroma_store_h(cb, cb_stride, cr, cr_stride, &e);
+}
+
+decl_deblock_chroma_intra_fn(deblock_chroma_intra_v_avx2)
+{
+    edge16 e;
+    chroma_load_v(&e, cb, cb_stride, cr, cr_stride);
+    chroma_strong(&e, _mm256_set1_epi16((int16_t)alpha), _mm256_set1_epi16((int16_t)beta));
+    chroma_store_v(cb, cb_stride, cr, cr_stride, &e);
 }

@@ -360,34 +360,54 @@ ALWAYS_INLINE void chroma_store_v(uint8_t *pix, ptrdiff_t stride, const edge16 *
         memcpy(pix - 1 + k * stride, &px[k], 2);
 }
 
-decl_deblock_edge_fn(deblock_chroma_h_sse2)
+/* Cb and Cr are filtered one after the other: 16-bit lanes hold one
+ * plane's 8 lines. */
+decl_deblock_chroma_fn(deblock_chroma_h_sse2)
 {
-    edge16 e;
-    chroma_load_h(&e, pix, stride);
-    chroma_normal(&e, _mm_set1_epi16((int16_t)alpha), _mm_set1_epi16((int16_t)beta), widen_s8(tc0_rep2(tc0), 0));
-    chroma_store_h(pix, stride, &e);
+    const __m128i va = _mm_set1_epi16((int16_t)alpha), vb = _mm_set1_epi16((int16_t)beta);
+    const __m128i tc = widen_s8(tc0_rep2(tc0), 0);
+    edge16 u, v;
+    chroma_load_h(&u, cb, cb_stride);
+    chroma_load_h(&v, cr, cr_stride);
+    chroma_normal(&u, va, vb, tc);
+    chroma_normal(&v, va, vb, tc);
+    chroma_store_h(cb, cb_stride, &u);
+    chroma_store_h(cr, cr_stride, &v);
 }
 
-decl_deblock_edge_fn(deblock_chroma_v_sse2)
+decl_deblock_chroma_fn(deblock_chroma_v_sse2)
 {
-    edge16 e;
-    chroma_load_v(&e, pix, stride);
-    chroma_normal(&e, _mm_set1_epi16((int16_t)alpha), _mm_set1_epi16((int16_t)beta), widen_s8(tc0_rep2(tc0), 0));
-    chroma_store_v(pix, stride, &e);
+    const __m128i va = _mm_set1_epi16((int16_t)alpha), vb = _mm_set1_epi16((int16_t)beta);
+    const __m128i tc = widen_s8(tc0_rep2(tc0), 0);
+    edge16 u, v;
+    chroma_load_v(&u, cb, cb_stride);
+    chroma_load_v(&v, cr, cr_stride);
+    chroma_normal(&u, va, vb, tc);
+    chroma_normal(&v, va, vb, tc);
+    chroma_store_v(cb, cb_stride, &u);
+    chroma_store_v(cr, cr_stride, &v);
 }
 
-decl_deblock_edge_intra_fn(deblock_chroma_intra_h_sse2)
+decl_deblock_chroma_intra_fn(deblock_chroma_intra_h_sse2)
 {
-    edge16 e;
-    chroma_load_h(&e, pix, stride);
-    chroma_strong(&e, _mm_set1_epi16((int16_t)alpha), _mm_set1_epi16((int16_t)beta));
-    chroma_store_h(pix, stride, &e);
+    const __m128i va = _mm_set1_epi16((int16_t)alpha), vb = _mm_set1_epi16((int16_t)beta);
+    edge16 u, v;
+    chroma_load_h(&u, cb, cb_stride);
+    chroma_load_h(&v, cr, cr_stride);
+    chroma_strong(&u, va, vb);
+    chroma_strong(&v, va, vb);
+    chroma_store_h(cb, cb_stride, &u);
+    chroma_store_h(cr, cr_stride, &v);
 }
 
-decl_deblock_edge_intra_fn(deblock_chroma_intra_v_sse2)
+decl_deblock_chroma_intra_fn(deblock_chroma_intra_v_sse2)
 {
-    edge16 e;
-    chroma_load_v(&e, pix, stride);
-    chroma_strong(&e, _mm_set1_epi16((int16_t)alpha), _mm_set1_epi16((int16_t)beta));
-    chroma_store_v(pix, stride, &e);
+    const __m128i va = _mm_set1_epi16((int16_t)alpha), vb = _mm_set1_epi16((int16_t)beta);
+    edge16 u, v;
+    chroma_load_v(&u, cb, cb_stride);
+    chroma_load_v(&v, cr, cr_stride);
+    chroma_strong(&u, va, vb);
+    chroma_strong(&v, va, vb);
+    chroma_store_v(cb, cb_stride, &u);
+    chroma_store_v(cr, cr_stride, &v);
 }

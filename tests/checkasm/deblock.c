@@ -6,7 +6,8 @@
  * edge smaller than alpha and noise within beta, some of them pinned near 0
  * or 255 where the clipping matters. The rest stay random. The buffer is
  * exactly the samples an edge kernel may touch (4 per side for luma, 2 for
- * chroma), with guard bands around it.
+ * chroma), with guard bands around it; chroma kernels get one such buffer
+ * for Cb and one for Cr.
  */
 #include <stddef.h>
 #include <string.h>
@@ -61,14 +62,19 @@ static const struct edge_case {
     { "deblock_chroma_intra_h", offsetof(deblock_dsp, chroma_intra_h), 0, 0, 1 },
 };
 
-/* Calls an edge kernel of either type. */
-static void call_edge(checkasm_func f, int intra, uint8_t *pix, ptrdiff_t stride, int alpha, int beta,
-                      const int8_t tc0[4])
+/* Calls an edge kernel of any of the four types; pix[1] and stride[1] are
+ * the Cr block of a chroma kernel. */
+static void call_edge(checkasm_func f, const struct edge_case *c, uint8_t *const pix[2], const ptrdiff_t stride[2],
+                      int alpha, int beta, const int8_t tc0[4])
 {
-    if (intra)
-        ((deblock_edge_intra_fn)f)(pix, stride, alpha, beta);
+    if (c->luma && c->intra)
+        ((deblock_edge_intra_fn)f)(pix[0], stride[0], alpha, beta);
+    else if (c->luma)
+        ((deblock_edge_fn)f)(pix[0], stride[0], alpha, beta, tc0);
+    else if (c->intra)
+        ((deblock_chroma_intra_fn)f)(pix[0], stride[0], pix[1], stride[1], alpha, beta);
     else
-        ((deblock_edge_fn)f)(pix, stride, alpha, beta, tc0);
+        ((deblock_chroma_fn)f)(pix[0], stride[0], pix[1], stride[1], alpha, beta, tc0);
 }
 
 static void check_edge(const deblock_dsp *dsp, const struct edge_case *c)
@@ -78,47 +84,71 @@ static void check_edge(const deblock_dsp *dsp, const struct edge_case *c)
     const checkasm_func ref = check_func(fn, "%s", c->name);
     if (!ref)
         return;
-    const int n = c->luma ? 4 : 2, lines = c->luma ? 16 : 8;
-    /* Across the edge 2n samples, along it all lines. */
+    const int n = c->luma ? 4 : 2, lines = c->luma ? 16 : 8, planes = c->luma ? 1 : 2;
+    /* Across the edge 2n samples, along it all lines. Each plane gets its
+     * own random stride. */
     const int w = c->vertical ? 2 * n : lines, h = c->vertical ? lines : 2 * n;
-    checkasm_rect a, b;
-    checkasm_rect_init(&a, w, h, 0);
-    checkasm_rect_init(&b, w, h, a.stride);
-    const ptrdiff_t across = c->vertical ? 1 : a.stride, along = c->vertical ? a.stride : 1;
-    const ptrdiff_t pix_off = n * across;
-    for (int k = 0; k < 400; k++) {
+    checkasm_rect a[2], b[2];
+    uint8_t *pa[2], *pb[2];
+    ptrdiff_t stride[2], across[2], along[2];
+    for (int k = 0; k < planes; k++) {
+        checkasm_rect_init(&a[k], w, h, 0);
+        checkasm_rect_init(&b[k], w, h, a[k].stride);
+        stride[k] = a[k].stride;
+        across[k] = c->vertical ? 1 : stride[k];
+        along[k] = c->vertical ? stride[k] : 1;
+        pa[k] = a[k].pix + n * across[k];
+        pb[k] = b[k].pix + n * across[k];
+    }
+    for (int it = 0; it < 400; it++) {
         int alpha, beta;
         int8_t tc0[4];
         random_thresholds(&alpha, &beta, tc0);
-        checkasm_rect_randomize(&a);
-        for (int l = 0; l < lines; l++)
-            fill_line(a.pix + l * along, across, n, alpha, beta, 0);
-        checkasm_rect_copy(&b, &a);
-        call_edge(ref, c->intra, a.pix + pix_off, a.stride, alpha, beta, tc0);
-        call_edge(fn, c->intra, b.pix + pix_off, b.stride, alpha, beta, tc0);
-        if (checkasm_rect_check(&a, &b, "edge")) {
+        for (int k = 0; k < planes; k++) {
+            checkasm_rect_randomize(&a[k]);
+            for (int l = 0; l < lines; l++)
+                fill_line(a[k].pix + l * along[k], across[k], n, alpha, beta, 0);
+            checkasm_rect_copy(&b[k], &a[k]);
+        }
+        call_edge(ref, c, pa, stride, alpha, beta, tc0);
+        call_edge(fn, c, pb, stride, alpha, beta, tc0);
+        int failed = 0;
+        for (int k = 0; k < planes; k++)
+            failed |= checkasm_rect_check(&a[k], &b[k], k ? "cr" : c->luma ? "edge" : "cb");
+        if (failed) {
             checkasm_fail("alpha %d beta %d tc0 %d %d %d %d", alpha, beta, tc0[0], tc0[1], tc0[2], tc0[3]);
             break;
         }
     }
-    checkasm_rect_free(&a);
-    checkasm_rect_free(&b);
+    for (int k = 0; k < planes; k++) {
+        checkasm_rect_free(&a[k]);
+        checkasm_rect_free(&b[k]);
+    }
 
     /* A typical edge: QP 32 thresholds, every line filtered, every call.
      * The calls cycle through 8 edges side by side, as a store that has not
      * yet left the store buffer would stall the next call's load of the
      * same samples and time the memory system instead of the kernel. */
     const int8_t tc0[4] = { 1, 2, 1, 2 };
-    checkasm_rect r;
-    checkasm_rect_init(&r, c->vertical ? w : 8 * w, c->vertical ? 8 * h : h, 0);
-    const ptrdiff_t r_across = c->vertical ? 1 : r.stride, r_along = c->vertical ? r.stride : 1;
-    checkasm_rect_randomize(&r);
-    for (int l = 0; l < 8 * lines; l++)
-        fill_line(r.pix + l * r_along, r_across, n, 40, 9, 1);
+    checkasm_rect r[2];
+    for (int k = 0; k < planes; k++) {
+        checkasm_rect_init(&r[k], c->vertical ? w : 8 * w, c->vertical ? 8 * h : h, 0);
+        stride[k] = r[k].stride;
+        across[k] = c->vertical ? 1 : stride[k];
+        along[k] = c->vertical ? stride[k] : 1;
+        checkasm_rect_randomize(&r[k]);
+        for (int l = 0; l < 8 * lines; l++)
+            fill_line(r[k].pix + l * along[k], across[k], n, 40, 9, 1);
+    }
     unsigned e = 0;
-    CHECKASM_BENCH(call_edge(fn, c->intra, r.pix + n * r_across + (e++ & 7) * lines * r_along, r.stride, 40, 9,
-                             tc0));
-    checkasm_rect_free(&r);
+    CHECKASM_BENCH({
+        const unsigned edge = e++ & 7;
+        uint8_t *const pix[2] = { r[0].pix + n * across[0] + edge * lines * along[0],
+                                  planes > 1 ? r[1].pix + n * across[1] + edge * lines * along[1] : NULL };
+        call_edge(fn, c, pix, stride, 40, 9, tc0);
+    });
+    for (int k = 0; k < planes; k++)
+        checkasm_rect_free(&r[k]);
 }
 
 void checkasm_check_deblock(void)

@@ -671,31 +671,40 @@ static int test_kernels(rng *r)
     deblock_dsp dsp;
     memset(&dsp, 0, sizeof(dsp));
     deblock_dsp_init(&dsp, 0);
+    /* One of the four pointers is set per kernel; the chroma kernels filter
+     * a Cb and a Cr buffer. */
     const struct {
         const char *name;
         deblock_edge_fn normal;
         deblock_edge_intra_fn strong;
-        int vertical, chroma;
+        deblock_chroma_fn chroma_normal;
+        deblock_chroma_intra_fn chroma_strong;
+        int vertical;
     } k[] = {
-        { "luma_v", dsp.luma_v, NULL, 1, 0 },
-        { "luma_h", dsp.luma_h, NULL, 0, 0 },
-        { "luma_intra_v", NULL, dsp.luma_intra_v, 1, 0 },
-        { "luma_intra_h", NULL, dsp.luma_intra_h, 0, 0 },
-        { "chroma_v", dsp.chroma_v, NULL, 1, 1 },
-        { "chroma_h", dsp.chroma_h, NULL, 0, 1 },
-        { "chroma_intra_v", NULL, dsp.chroma_intra_v, 1, 1 },
-        { "chroma_intra_h", NULL, dsp.chroma_intra_h, 0, 1 },
+        { "luma_v", dsp.luma_v, NULL, NULL, NULL, 1 },
+        { "luma_h", dsp.luma_h, NULL, NULL, NULL, 0 },
+        { "luma_intra_v", NULL, dsp.luma_intra_v, NULL, NULL, 1 },
+        { "luma_intra_h", NULL, dsp.luma_intra_h, NULL, NULL, 0 },
+        { "chroma_v", NULL, NULL, dsp.chroma_v, NULL, 1 },
+        { "chroma_h", NULL, NULL, dsp.chroma_h, NULL, 0 },
+        { "chroma_intra_v", NULL, NULL, NULL, dsp.chroma_intra_v, 1 },
+        { "chroma_intra_h", NULL, NULL, NULL, dsp.chroma_intra_h, 0 },
     };
     for (size_t f = 0; f < sizeof(k) / sizeof(k[0]); f++) {
-        CHECK(&t, k[f].normal || k[f].strong, "%s is not set", k[f].name);
-        if (!k[f].normal && !k[f].strong)
+        const int chroma = k[f].chroma_normal || k[f].chroma_strong;
+        const int strong = k[f].strong || k[f].chroma_strong;
+        CHECK(&t, k[f].normal || k[f].strong || chroma, "%s is not set", k[f].name);
+        if (!k[f].normal && !k[f].strong && !chroma)
             continue;
+        const int planes = chroma ? 2 : 1;
         long changed = 0;
         for (int it = 0; it < 3000; it++) {
-            uint8_t got[KW * KH], want[KW * KH], orig[KW * KH];
-            random_edge_buffer(r, got);
-            memcpy(want, got, sizeof(got));
-            memcpy(orig, got, sizeof(got));
+            uint8_t got[2][KW * KH], want[2][KW * KH], orig[2][KW * KH];
+            for (int c = 0; c < planes; c++) {
+                random_edge_buffer(r, got[c]);
+                memcpy(want[c], got[c], sizeof(got[c]));
+                memcpy(orig[c], got[c], sizeof(got[c]));
+            }
             int index_a = rng_range(r, 0, 51), index_b = rng_range(r, 0, 51);
             int alpha = std_alpha[index_a], beta = std_beta[index_b];
             if (rng_chance(r, 10)) { /* the kernels must not depend on the tables */
@@ -705,16 +714,24 @@ static int test_kernels(rng *r)
             int8_t tc0[4];
             for (int i = 0; i < 4; i++)
                 tc0[i] = (int8_t)(rng_chance(r, 15) ? -1 : std_tc0[rng_range(r, 0, 2)][index_a]);
-            uint8_t *pix = got + KEDGE * KW + KEDGE;
+            uint8_t *cb = got[0] + KEDGE * KW + KEDGE, *cr = got[1] + KEDGE * KW + KEDGE;
             if (k[f].normal)
-                k[f].normal(pix, KW, alpha, beta, tc0);
+                k[f].normal(cb, KW, alpha, beta, tc0);
+            else if (k[f].strong)
+                k[f].strong(cb, KW, alpha, beta);
+            else if (k[f].chroma_normal)
+                k[f].chroma_normal(cb, KW, cr, KW, alpha, beta, tc0);
             else
-                k[f].strong(pix, KW, alpha, beta);
-            std_kernel(want, k[f].vertical, k[f].chroma, !k[f].normal, alpha, beta, tc0);
-            int diff = memcmp(got, want, sizeof(got));
+                k[f].chroma_strong(cb, KW, cr, KW, alpha, beta);
+            int diff = 0, buffer_changed = 0;
+            for (int c = 0; c < planes; c++) {
+                std_kernel(want[c], k[f].vertical, chroma, strong, alpha, beta, tc0);
+                diff |= memcmp(got[c], want[c], sizeof(got[c]));
+                buffer_changed |= memcmp(orig[c], got[c], sizeof(got[c]));
+            }
             CHECK(&t, !diff, "%s iteration %d (alpha %d beta %d tc0 %d %d %d %d)", k[f].name, it, alpha, beta,
                   tc0[0], tc0[1], tc0[2], tc0[3]);
-            changed += memcmp(orig, got, sizeof(got)) != 0;
+            changed += buffer_changed != 0;
         }
         /* Most buffers should be filtered somewhere, or the test is vacuous. */
         CHECK(&t, changed > 1000, "%s changed only %ld of 3000 buffers", k[f].name, changed);
