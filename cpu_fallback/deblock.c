@@ -28,22 +28,17 @@ static const uint8_t beta_table[52] = {
     17, 17, 18, 18,
 };
 
-/* Table 8-17: tC0 by indexA for bS = 1, 2, 3, after a -1 for bS 0, so
- * that a segment's bS indexes its kernel tc0 directly. */
-static const int8_t tc0_table[52][4] = {
-    { -1, 0, 0, 0 }, { -1, 0, 0, 0 }, { -1, 0, 0, 0 }, { -1, 0, 0, 0 },
-    { -1, 0, 0, 0 }, { -1, 0, 0, 0 }, { -1, 0, 0, 0 }, { -1, 0, 0, 0 },
-    { -1, 0, 0, 0 }, { -1, 0, 0, 0 }, { -1, 0, 0, 0 }, { -1, 0, 0, 0 },
-    { -1, 0, 0, 0 }, { -1, 0, 0, 0 }, { -1, 0, 0, 0 }, { -1, 0, 0, 0 },
-    { -1, 0, 0, 0 }, { -1, 0, 0, 1 }, { -1, 0, 0, 1 }, { -1, 0, 0, 1 },
-    { -1, 0, 0, 1 }, { -1, 0, 1, 1 }, { -1, 0, 1, 1 }, { -1, 1, 1, 1 },
-    { -1, 1, 1, 1 }, { -1, 1, 1, 1 }, { -1, 1, 1, 1 }, { -1, 1, 1, 2 },
-    { -1, 1, 1, 2 }, { -1, 1, 1, 2 }, { -1, 1, 1, 2 }, { -1, 1, 2, 3 },
-    { -1, 1, 2, 3 }, { -1, 2, 2, 3 }, { -1, 2, 2, 4 }, { -1, 2, 3, 4 },
-    { -1, 2, 3, 4 }, { -1, 3, 3, 5 }, { -1, 3, 4, 6 }, { -1, 3, 4, 6 },
-    { -1, 4, 5, 7 }, { -1, 4, 5, 8 }, { -1, 4, 6, 9 }, { -1, 5, 7, 10 },
-    { -1, 6, 8, 11 }, { -1, 6, 8, 13 }, { -1, 7, 10, 14 }, { -1, 8, 11, 16 },
-    { -1, 9, 12, 18 }, { -1, 10, 13, 20 }, { -1, 11, 15, 23 }, { -1, 13, 17, 25 },
+/* Table 8-17: tC0 by indexA, for bS = 1, 2, 3. */
+static const uint8_t tc0_table[52][3] = {
+    { 0, 0, 0 }, { 0, 0, 0 }, { 0, 0, 0 }, { 0, 0, 0 }, { 0, 0, 0 }, { 0, 0, 0 },
+    { 0, 0, 0 }, { 0, 0, 0 }, { 0, 0, 0 }, { 0, 0, 0 }, { 0, 0, 0 }, { 0, 0, 0 },
+    { 0, 0, 0 }, { 0, 0, 0 }, { 0, 0, 0 }, { 0, 0, 0 }, { 0, 0, 0 }, { 0, 0, 1 },
+    { 0, 0, 1 }, { 0, 0, 1 }, { 0, 0, 1 }, { 0, 1, 1 }, { 0, 1, 1 }, { 1, 1, 1 },
+    { 1, 1, 1 }, { 1, 1, 1 }, { 1, 1, 1 }, { 1, 1, 2 }, { 1, 1, 2 }, { 1, 1, 2 },
+    { 1, 1, 2 }, { 1, 2, 3 }, { 1, 2, 3 }, { 2, 2, 3 }, { 2, 2, 4 }, { 2, 3, 4 },
+    { 2, 3, 4 }, { 3, 3, 5 }, { 3, 4, 6 }, { 3, 4, 6 }, { 4, 5, 7 }, { 4, 5, 8 },
+    { 4, 6, 9 }, { 5, 7, 10 }, { 6, 8, 11 }, { 6, 8, 13 }, { 7, 10, 14 }, { 8, 11, 16 },
+    { 9, 12, 18 }, { 10, 13, 20 }, { 11, 15, 23 }, { 13, 17, 25 },
 };
 
 static inline int clip3(int lo, int hi, int v)
@@ -265,128 +260,245 @@ static inline int same_motion(const mb_state *p, int bp, const mb_state *q, int 
            mv_bits(p->mv[0][bp]) == mv_bits(q->mv[0][bq]) && mv_bits(p->mv[1][bp]) == mv_bits(q->mv[1][bq]);
 }
 
-/* bS between block bp of p and block bq of q, both inter macroblocks. */
-static inline int inter_strength(const deblock_params *prm, const mb_state *p, int bp, const mb_state *q, int bq)
+/* bS 1 (rather than 0) between two inter blocks without coefficients. */
+static inline int motion_differs(const deblock_params *prm, const mb_state *p, int bp, const mb_state *q, int bq)
 {
-    if (p->nnz[bp] | q->nnz[bq])
-        return 2;
     return !same_motion(p, bp, q, bq) && motion_strength(prm, p, bp, q, bq);
 }
 
-/* 1 if every 4x4 block of m has the same vectors and references. */
+/* 1 if every 4x4 block of m has the same vectors and references. The
+ * vectors of an unused list (reference -1 throughout) do not matter. */
 static int uniform_motion(const mb_state *m)
 {
-    int same = 1;
+    uint64_t diff = 0;
     for (int list = 0; list < 2; list++) {
         const int8_t *ref = m->ref[list];
-        same &= ref[1] == ref[0] && ref[2] == ref[0] && ref[3] == ref[0];
+        diff |= (uint64_t)((ref[1] ^ ref[0]) | (ref[2] ^ ref[0]) | (ref[3] ^ ref[0]));
         if (ref[0] < 0)
-            continue; /* unused list: its vectors are all zero */
-        const uint32_t mv0 = mv_bits(m->mv[list][0]);
-        for (int i = 1; i < 16; i++)
-            same &= mv_bits(m->mv[list][i]) == mv0;
+            continue;
+        /* Two vectors per word. */
+        uint64_t mv[8];
+        memcpy(mv, m->mv[list], sizeof(mv));
+        for (int i = 1; i < 8; i++)
+            diff |= mv[i] ^ mv[0];
+        diff |= (mv[0] >> 32) ^ (mv[0] & 0xffffffffu);
     }
-    return same;
+    return !diff;
 }
 
-/* bS of one macroblock's edges: v[e] for the vertical edge at x = 4e, h[e]
- * for the horizontal edge at y = 4e (0 is the macroblock edge), byte i for
- * the segment of lines 4i..4i+3, i.e. tc0[i] of the kernels. */
-typedef struct mb_strengths {
-    uint8_t v[4][4], h[4][4];
-} mb_strengths;
-
-/* The internal edges of an inter macroblock. */
-static void inner_strengths(const deblock_params *prm, const mb_state *m, mb_strengths *s)
+/* 1 if the bottom row of blocks of m (12..15) has one vector and reference
+ * per list, the part of the macroblock above that its bottom edge sees. */
+static int bottom_row_uniform(const mb_state *m)
 {
-    for (int e = 1; e < 4; e++)
-        for (int i = 0; i < 4; i++) {
-            int blk_v = 4 * i + e, blk_h = 4 * e + i;
-            s->v[e][i] = (uint8_t)((m->nnz[blk_v - 1] | m->nnz[blk_v]) ? 2 : 0);
-            s->h[e][i] = (uint8_t)((m->nnz[blk_h - 4] | m->nnz[blk_h]) ? 2 : 0);
-        }
+    uint32_t diff = 0;
+    for (int list = 0; list < 2; list++) {
+        const uint32_t mv = mv_bits(m->mv[list][12]);
+        diff |= (uint32_t)(m->ref[list][2] ^ m->ref[list][3]);
+        diff |= (mv_bits(m->mv[list][13]) ^ mv) | (mv_bits(m->mv[list][14]) ^ mv) | (mv_bits(m->mv[list][15]) ^ mv);
+    }
+    return !diff;
+}
+
+/*
+ * The glue holds which segments of an edge have which strength as 4-bit
+ * masks, bit i for segment i (luma lines 4i..4i+3, chroma lines 2i, 2i+1).
+ * Coefficients come as a 16-bit mask with bit b for 4x4 block b (raster):
+ * the blocks on either side of the vertical edge at x = 4e are the columns
+ * e - 1 and e, of the horizontal one the rows e - 1 and e.
+ */
+
+/* Bit b set where 4x4 block b of m has coefficients. A count is at most
+ * 16, so adding 0x7f to its byte sets the top bit exactly when it is
+ * nonzero and never carries into the next byte. The multiplication moves
+ * the top bit of byte k (bit 8k + 7) to bit 56 + k; every other product
+ * term lands either above bit 63 or below bit 56, each on a bit of its own,
+ * so nothing carries into the result. */
+static inline unsigned coded_blocks(const mb_state *m)
+{
+    unsigned blocks = 0;
+    for (int half = 0; half < 2; half++) {
+        uint64_t w = 0;
+        for (int k = 0; k < 8; k++)
+            w |= (uint64_t)m->nnz[8 * half + k] << (8 * k);
+        w = (w + 0x7f7f7f7f7f7f7f7full) & 0x8080808080808080ull;
+        blocks |= (unsigned)((w * 0x0002040810204081ull) >> 56) << (8 * half);
+    }
+    return blocks;
+}
+
+/* Column x of a block mask as a segment mask: bits x, 4 + x, 8 + x, 12 + x
+ * to bits 0..3, gathered by one multiplication as in coded_blocks() (bit
+ * 4i lands on bit 12 + i, the other terms on bits of their own below). */
+static inline unsigned column_of(unsigned blocks, int x)
+{
+    return ((((blocks >> x) & 0x1111u) * 0x1248u) >> 12) & 0xfu;
+}
+
+static inline unsigned row_of(unsigned blocks, int y)
+{
+    return (blocks >> (4 * y)) & 0xfu;
+}
+
+/* The strengths of one macroblock's edges: in direction d (0: vertical
+ * edges, 1: horizontal), edge e at 4e samples, coef[d][e] has the segments
+ * of bS 2 (coefficients on a side), or of bS 3 inside an intra macroblock,
+ * and motion[d][e] those of bS 1. strong[d] says the macroblock edge of
+ * that direction is bS 4 throughout. Edges without a neighbour are empty. */
+typedef struct mb_edges {
+    uint8_t coef[2][4], motion[2][4];
+    uint8_t strong[2];
+    uint8_t coef_bs;
+} mb_edges;
+
+/* The motion segments of a macroblock edge between p and q: block
+ * bp + k * step of p meets block bq + k * step of q in segment k. uniform:
+ * each side's four blocks share their motion, so one comparison does. */
+static unsigned edge_motion(const deblock_params *prm, const mb_state *p, int bp, const mb_state *q, int bq,
+                            int step, unsigned coef, int uniform)
+{
+    if (coef == 0xf)
+        return 0;
+    if (uniform)
+        return motion_differs(prm, p, bp, q, bq) ? ~coef & 0xf : 0;
+    unsigned motion = 0;
+    for (int k = 0; k < 4; k++, bp += step, bq += step)
+        if (!(coef >> k & 1) && motion_differs(prm, p, bp, q, bq))
+            motion |= 1u << k;
+    return motion;
+}
+
+/* An inter macroblock: blocks and uniform are its coded_blocks() and
+ * uniform_motion(), left_blocks and left_uniform those of its left
+ * neighbour. */
+static void inter_mb_edges(const deblock_params *prm, const mb_state *cur, unsigned blocks, int uniform,
+                           const mb_state *left, unsigned left_blocks, int left_uniform, const mb_state *top,
+                           mb_edges *ed)
+{
+    /* Bit b: block b or the one right of it (below it) has coefficients. */
+    const unsigned across_v = blocks | (blocks >> 1), across_h = blocks | (blocks >> 4);
+    memset(ed, 0, sizeof(*ed));
+    ed->coef_bs = 2;
+    for (int e = 1; e < 4; e++) {
+        ed->coef[0][e] = (uint8_t)column_of(across_v, e - 1);
+        ed->coef[1][e] = (uint8_t)row_of(across_h, e - 1);
+    }
     /* One vector and reference for the whole macroblock, as in most
      * macroblocks of P and B pictures: inside it only coefficients make an
      * edge filtered. */
-    if (uniform_motion(m))
-        return;
-    for (int e = 1; e < 4; e++)
-        for (int i = 0; i < 4; i++) {
-            int blk_v = 4 * i + e, blk_h = 4 * e + i;
-            if (!s->v[e][i])
-                s->v[e][i] = (uint8_t)(!same_motion(m, blk_v - 1, m, blk_v) &&
-                                       motion_strength(prm, m, blk_v - 1, m, blk_v));
-            if (!s->h[e][i])
-                s->h[e][i] = (uint8_t)(!same_motion(m, blk_h - 4, m, blk_h) &&
-                                       motion_strength(prm, m, blk_h - 4, m, blk_h));
+    if (!uniform) {
+        for (int e = 1; e < 4; e++)
+            for (int i = 0; i < 4; i++) {
+                int blk_v = 4 * i + e, blk_h = 4 * e + i;
+                if (!(ed->coef[0][e] >> i & 1) && motion_differs(prm, cur, blk_v - 1, cur, blk_v))
+                    ed->motion[0][e] |= (uint8_t)(1u << i);
+                if (!(ed->coef[1][e] >> i & 1) && motion_differs(prm, cur, blk_h - 4, cur, blk_h))
+                    ed->motion[1][e] |= (uint8_t)(1u << i);
+            }
+    }
+    if (left) {
+        if (mb_type_is_intra(left->type)) {
+            ed->strong[0] = 1;
+        } else {
+            unsigned coef = column_of(left_blocks, 3) | column_of(blocks, 0);
+            ed->coef[0][0] = (uint8_t)coef;
+            ed->motion[0][0] = (uint8_t)edge_motion(prm, left, 3, cur, 0, 4, coef, left_uniform && uniform);
         }
+    }
+    if (top) {
+        if (mb_type_is_intra(top->type)) {
+            ed->strong[1] = 1;
+        } else {
+            unsigned coef = row_of(coded_blocks(top), 3) | row_of(blocks, 0);
+            ed->coef[1][0] = (uint8_t)coef;
+            ed->motion[1][0] = (uint8_t)edge_motion(prm, top, 12, cur, 0, 1, coef,
+                                                    uniform && bottom_row_uniform(top));
+        }
+    }
 }
 
-/* A macroblock edge between p and q: block bp + k * step of p meets block
- * bq + k * step of q in segment k. */
-static void mb_edge_strengths(const deblock_params *prm, const mb_state *p, int bp, const mb_state *q, int bq,
-                              int step, uint8_t bs[4])
+/* An intra macroblock: bS 3 inside, 4 on the macroblock edges. */
+static void intra_mb_edges(const mb_state *left, const mb_state *top, mb_edges *ed)
 {
-    if (mb_type_is_intra(p->type) || mb_type_is_intra(q->type)) {
-        memset(bs, 4, 4);
-        return;
-    }
-    for (int k = 0; k < 4; k++, bp += step, bq += step)
-        bs[k] = (uint8_t)inter_strength(prm, p, bp, q, bq);
+    memset(ed, 0, sizeof(*ed));
+    memset(ed->coef, 0xf, sizeof(ed->coef));
+    ed->coef[0][0] = ed->coef[1][0] = 0;
+    ed->coef_bs = 3;
+    ed->strong[0] = left != NULL;
+    ed->strong[1] = top != NULL;
 }
 
 /* ---- thresholds (8.7.2.2) and edge dispatch ---- */
 
-/* alpha, beta and tC0 by bS (tc0_table) for one qPav. */
+/* 0xff in byte i where bit i of a segment mask is set. */
+static const uint32_t segment_bytes[16] = {
+    0x00000000, 0x000000ff, 0x0000ff00, 0x0000ffff, 0x00ff0000, 0x00ff00ff, 0x00ffff00, 0x00ffffff,
+    0xff000000, 0xff0000ff, 0xff00ff00, 0xff00ffff, 0xffff0000, 0xffff00ff, 0xffffff00, 0xffffffff,
+};
+
+/* alpha, beta and tC0 of Table 8-17 for one qPav; tc0_bytes[bS - 1] holds
+ * tC0 in each byte. */
 typedef struct edge_thresholds {
     int alpha, beta;
-    const int8_t *tc0;
+    uint32_t tc0_bytes[3];
 } edge_thresholds;
 
 static inline edge_thresholds thresholds_for(int qp_avg, const deblock_params *p)
 {
     int index_a = clip3(0, QP_MAX, qp_avg + p->alpha_c0_offset);
     int index_b = clip3(0, QP_MAX, qp_avg + p->beta_offset);
-    return (edge_thresholds){ alpha_table[index_a], beta_table[index_b], tc0_table[index_a] };
+    const uint8_t *tc0 = tc0_table[index_a];
+    return (edge_thresholds){ alpha_table[index_a], beta_table[index_b],
+                              { 0x01010101u * tc0[0], 0x01010101u * tc0[1], 0x01010101u * tc0[2] } };
 }
 
-/* 0 if the thresholds filter nothing (|p0 - q0| < 0 never holds) or no
- * segment has a nonzero bS. */
-static inline int edge_active(const edge_thresholds *t, const uint8_t bs[4])
+/* 0 if the thresholds filter nothing: |p0 - q0| < 0 never holds. */
+static inline int thresholds_pass(const edge_thresholds *t)
 {
-    uint32_t w;
-    memcpy(&w, bs, sizeof(w));
-    return w && t->alpha && t->beta;
+    return t->alpha && t->beta;
 }
 
-/* bS is 4 on a whole edge or nowhere on it (4 needs an intra side, which
- * makes all of a macroblock edge 4). */
-static inline void filter_edge(deblock_edge_fn normal, deblock_edge_intra_fn strong, uint8_t *pix,
-                               ptrdiff_t stride, const edge_thresholds *t, const uint8_t bs[4])
+/* The kernels' tc0[] for an edge: tC0 for bS coef_bs or 1, -1 elsewhere.
+ * Built in a register, byte i for segment i, and written as bytes in
+ * order, which the compiler merges to one store (so the kernel's 4-byte
+ * load forwards from it). */
+static inline void edge_tc0(int8_t tc0[4], const mb_edges *ed, int d, int e, const edge_thresholds *t)
 {
-    if (!edge_active(t, bs))
+    const uint32_t coef = segment_bytes[ed->coef[d][e]], motion = segment_bytes[ed->motion[d][e]];
+    const uint32_t w = (coef & t->tc0_bytes[ed->coef_bs - 1]) | (motion & t->tc0_bytes[0]) | ~(coef | motion);
+    for (int i = 0; i < 4; i++)
+        tc0[i] = (int8_t)(uint8_t)(w >> (8 * i));
+}
+
+static inline void filter_luma_edge(deblock_edge_fn normal, deblock_edge_intra_fn strong, uint8_t *pix,
+                                    ptrdiff_t stride, const edge_thresholds *t, const mb_edges *ed, int d, int e)
+{
+    if (!thresholds_pass(t))
         return;
-    if (bs[0] == 4) {
+    if (!e && ed->strong[d]) {
         strong(pix, stride, t->alpha, t->beta);
-        return;
+    } else if (ed->coef[d][e] | ed->motion[d][e]) {
+        int8_t tc0[4];
+        edge_tc0(tc0, ed, d, e, t);
+        normal(pix, stride, t->alpha, t->beta, tc0);
     }
-    const int8_t tc0[4] = { t->tc0[bs[0]], t->tc0[bs[1]], t->tc0[bs[2]], t->tc0[bs[3]] };
-    normal(pix, stride, t->alpha, t->beta, tc0);
 }
 
-/* filter_edge() for the edge at the same place in Cb and Cr. */
+/* Chroma edges e (0 or 1) lie on the luma edges 0 and 8 (2e), whose
+ * strengths they take; chroma line j lies against luma line 2j, so segment
+ * i covers lines 2i, 2i+1. */
 static inline void filter_chroma_edge(deblock_chroma_fn normal, deblock_chroma_intra_fn strong, uint8_t *cb,
                                       ptrdiff_t cb_stride, uint8_t *cr, ptrdiff_t cr_stride,
-                                      const edge_thresholds *t, const uint8_t bs[4])
+                                      const edge_thresholds *t, const mb_edges *ed, int d, int e)
 {
-    if (!edge_active(t, bs))
+    if (!thresholds_pass(t))
         return;
-    if (bs[0] == 4) {
+    if (!e && ed->strong[d]) {
         strong(cb, cb_stride, cr, cr_stride, t->alpha, t->beta);
-        return;
+    } else if (ed->coef[d][2 * e] | ed->motion[d][2 * e]) {
+        int8_t tc0[4];
+        edge_tc0(tc0, ed, d, 2 * e, t);
+        normal(cb, cb_stride, cr, cr_stride, t->alpha, t->beta, tc0);
     }
-    const int8_t tc0[4] = { t->tc0[bs[0]], t->tc0[bs[1]], t->tc0[bs[2]], t->tc0[bs[3]] };
-    normal(cb, cb_stride, cr, cr_stride, t->alpha, t->beta, tc0);
 }
 
 /* qP of a macroblock for the filter: I_PCM counts as 0 (8.7.2.2). */
@@ -404,28 +516,11 @@ static inline edge_thresholds neighbour_thresholds(int qp_n, int qp, const edge_
     return qp_n == qp ? *t_in : thresholds_for((qp_n + qp + 1) >> 1, p);
 }
 
-static void deblock_mb(const deblock_dsp *dsp, const deblock_params *p, uint8_t *const plane[3],
-                       const ptrdiff_t stride[3], const mb_state *cur, const mb_state *left,
-                       const mb_state *top, int mb_x, int mb_y)
+/* Filters the edges of one macroblock (8.7), whose strengths are ed. */
+static void filter_mb(const deblock_dsp *dsp, const deblock_params *p, uint8_t *const plane[3],
+                      const ptrdiff_t stride[3], const mb_edges *ed, const mb_state *cur, const mb_state *left,
+                      const mb_state *top, int mb_x, int mb_y)
 {
-    mb_strengths s;
-    if (mb_type_is_intra(cur->type)) {
-        memset(&s, 3, sizeof(s));
-        memset(s.v[0], 4, 4);
-        memset(s.h[0], 4, 4);
-    } else {
-        inner_strengths(p, cur, &s);
-        if (left)
-            mb_edge_strengths(p, left, 3, cur, 0, 4, s.v[0]);
-        if (top)
-            mb_edge_strengths(p, top, 12, cur, 0, 1, s.h[0]);
-    }
-    /* Without a neighbour its edge is not filtered. */
-    if (!left)
-        memset(s.v[0], 0, 4);
-    if (!top)
-        memset(s.h[0], 0, 4);
-
     int qp = filter_qp(cur);
     int qp_left = left ? filter_qp(left) : qp;
     int qp_top = top ? filter_qp(top) : qp;
@@ -435,23 +530,19 @@ static void deblock_mb(const deblock_dsp *dsp, const deblock_params *p, uint8_t 
     const edge_thresholds t_in = thresholds_for(qp, p);
     const edge_thresholds t_left = neighbour_thresholds(qp_left, qp, &t_in, p);
     const edge_thresholds t_top = neighbour_thresholds(qp_top, qp, &t_in, p);
-    filter_edge(dsp->luma_v, dsp->luma_intra_v, y, ls, &t_left, s.v[0]);
+    filter_luma_edge(dsp->luma_v, dsp->luma_intra_v, y, ls, &t_left, ed, 0, 0);
     for (int e = 1; e < 4; e++)
-        filter_edge(dsp->luma_v, dsp->luma_intra_v, y + 4 * e, ls, &t_in, s.v[e]);
-    filter_edge(dsp->luma_h, dsp->luma_intra_h, y, ls, &t_top, s.h[0]);
+        filter_luma_edge(dsp->luma_v, dsp->luma_intra_v, y + 4 * e, ls, &t_in, ed, 0, e);
+    filter_luma_edge(dsp->luma_h, dsp->luma_intra_h, y, ls, &t_top, ed, 1, 0);
     for (int e = 1; e < 4; e++)
-        filter_edge(dsp->luma_h, dsp->luma_intra_h, y + 4 * e * ls, ls, &t_in, s.h[e]);
+        filter_luma_edge(dsp->luma_h, dsp->luma_intra_h, y + 4 * e * ls, ls, &t_in, ed, 1, e);
 
-    /* Chroma takes the strengths of the luma edges at 0 and 8; chroma line
-     * j lies against luma line 2j, so tc0 segment i covers lines 2i, 2i+1.
-     * Each side's QPc comes from its own QPy before averaging. */
-    uint32_t chroma_bs[4];
-    memcpy(&chroma_bs[0], s.v[0], 4);
-    memcpy(&chroma_bs[1], s.v[2], 4);
-    memcpy(&chroma_bs[2], s.h[0], 4);
-    memcpy(&chroma_bs[3], s.h[2], 4);
-    if (!(chroma_bs[0] | chroma_bs[1] | chroma_bs[2] | chroma_bs[3]))
+    if (!(ed->strong[0] | ed->strong[1] | ed->coef[0][0] | ed->coef[0][2] | ed->coef[1][0] | ed->coef[1][2] |
+          ed->motion[0][0] | ed->motion[0][2] | ed->motion[1][0] | ed->motion[1][2]))
         return;
+    /* Each side's QPc comes from its own QPy before averaging. The planes
+     * do not interact: filtering Cb and Cr edge by edge gives what Cb and
+     * then Cr would. */
     int off = p->chroma_qp_index_offset;
     int qpc = chroma_qp_for(qp, off);
     const edge_thresholds tc_in = thresholds_for(qpc, p);
@@ -459,14 +550,12 @@ static void deblock_mb(const deblock_dsp *dsp, const deblock_params *p, uint8_t 
                                                   : thresholds_for((chroma_qp_for(qp_left, off) + qpc + 1) >> 1, p);
     const edge_thresholds tc_top = qp_top == qp ? tc_in
                                                 : thresholds_for((chroma_qp_for(qp_top, off) + qpc + 1) >> 1, p);
-    /* The planes do not interact: filtering Cb and Cr edge by edge gives
-     * what Cb and then Cr would. */
     ptrdiff_t us = stride[1], vs = stride[2];
     uint8_t *u = plane[1] + 8 * mb_y * us + 8 * mb_x, *v = plane[2] + 8 * mb_y * vs + 8 * mb_x;
-    filter_chroma_edge(dsp->chroma_v, dsp->chroma_intra_v, u, us, v, vs, &tc_left, s.v[0]);
-    filter_chroma_edge(dsp->chroma_v, dsp->chroma_intra_v, u + 4, us, v + 4, vs, &tc_in, s.v[2]);
-    filter_chroma_edge(dsp->chroma_h, dsp->chroma_intra_h, u, us, v, vs, &tc_top, s.h[0]);
-    filter_chroma_edge(dsp->chroma_h, dsp->chroma_intra_h, u + 4 * us, us, v + 4 * vs, vs, &tc_in, s.h[2]);
+    filter_chroma_edge(dsp->chroma_v, dsp->chroma_intra_v, u, us, v, vs, &tc_left, ed, 0, 0);
+    filter_chroma_edge(dsp->chroma_v, dsp->chroma_intra_v, u + 4, us, v + 4, vs, &tc_in, ed, 0, 1);
+    filter_chroma_edge(dsp->chroma_h, dsp->chroma_intra_h, u, us, v, vs, &tc_top, ed, 1, 0);
+    filter_chroma_edge(dsp->chroma_h, dsp->chroma_intra_h, u + 4 * us, us, v + 4 * vs, vs, &tc_in, ed, 1, 1);
 }
 
 void deblock_mb_row(const deblock_dsp *dsp, const deblock_params *p, uint8_t *const plane[3],
@@ -475,9 +564,24 @@ void deblock_mb_row(const deblock_dsp *dsp, const deblock_params *p, uint8_t *co
     if (p->disable_idc == 1 || mb_y < 0 || mb_y >= mb_height)
         return;
     const mb_state *row = mbs + (ptrdiff_t)mb_y * mb_width;
+    /* What the left neighbour's edge needs of it, from its own turn. */
+    unsigned left_blocks = 0;
+    int left_uniform = 0;
     for (int mb_x = 0; mb_x < mb_width; mb_x++) {
+        const mb_state *cur = &row[mb_x];
         const mb_state *left = mb_x > 0 ? &row[mb_x - 1] : NULL;
         const mb_state *top = mb_y > 0 ? &row[mb_x - mb_width] : NULL;
-        deblock_mb(dsp, p, plane, stride, &row[mb_x], left, top, mb_x, mb_y);
+        mb_edges ed;
+        unsigned blocks = coded_blocks(cur);
+        int uniform = 0;
+        if (mb_type_is_intra(cur->type)) {
+            intra_mb_edges(left, top, &ed);
+        } else {
+            uniform = uniform_motion(cur);
+            inter_mb_edges(p, cur, blocks, uniform, left, left_blocks, left_uniform, top, &ed);
+        }
+        filter_mb(dsp, p, plane, stride, &ed, cur, left, top, mb_x, mb_y);
+        left_blocks = blocks;
+        left_uniform = uniform;
     }
 }
