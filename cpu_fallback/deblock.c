@@ -508,12 +508,17 @@ static inline int filter_qp(const mb_state *m)
 }
 
 /* Thresholds for the edge between a neighbour of qP qp_n and the current
- * macroblock (thresholds t_in at qP qp); the same ones when the qPs match,
- * as they do across most edges. */
-static inline edge_thresholds neighbour_thresholds(int qp_n, int qp, const edge_thresholds *t_in,
-                                                   const deblock_params *p)
+ * macroblock (thresholds t_in at qP qp): t_in itself when the qPs match, as
+ * they do across most edges, else new ones in *storage. Pointers rather
+ * than copies: gcc copies these structs through the stack in pieces too
+ * small to forward to its wide reloads. */
+static inline const edge_thresholds *neighbour_thresholds(edge_thresholds *storage, int qp_n, int qp,
+                                                          const edge_thresholds *t_in, const deblock_params *p)
 {
-    return qp_n == qp ? *t_in : thresholds_for((qp_n + qp + 1) >> 1, p);
+    if (qp_n == qp)
+        return t_in;
+    *storage = thresholds_for((qp_n + qp + 1) >> 1, p);
+    return storage;
 }
 
 /* Filters the edges of one macroblock (8.7), whose strengths are ed. */
@@ -527,15 +532,16 @@ static void filter_mb(const deblock_dsp *dsp, const deblock_params *p, uint8_t *
     ptrdiff_t ls = stride[0];
     uint8_t *y = plane[0] + 16 * mb_y * ls + 16 * mb_x;
 
-    const edge_thresholds t_in = thresholds_for(qp, p);
-    const edge_thresholds t_left = neighbour_thresholds(qp_left, qp, &t_in, p);
-    const edge_thresholds t_top = neighbour_thresholds(qp_top, qp, &t_in, p);
-    filter_luma_edge(dsp->luma_v, dsp->luma_intra_v, y, ls, &t_left, ed, 0, 0);
+    edge_thresholds t[3];
+    t[0] = thresholds_for(qp, p);
+    const edge_thresholds *t_left = neighbour_thresholds(&t[1], qp_left, qp, &t[0], p);
+    const edge_thresholds *t_top = neighbour_thresholds(&t[2], qp_top, qp, &t[0], p);
+    filter_luma_edge(dsp->luma_v, dsp->luma_intra_v, y, ls, t_left, ed, 0, 0);
     for (int e = 1; e < 4; e++)
-        filter_luma_edge(dsp->luma_v, dsp->luma_intra_v, y + 4 * e, ls, &t_in, ed, 0, e);
-    filter_luma_edge(dsp->luma_h, dsp->luma_intra_h, y, ls, &t_top, ed, 1, 0);
+        filter_luma_edge(dsp->luma_v, dsp->luma_intra_v, y + 4 * e, ls, &t[0], ed, 0, e);
+    filter_luma_edge(dsp->luma_h, dsp->luma_intra_h, y, ls, t_top, ed, 1, 0);
     for (int e = 1; e < 4; e++)
-        filter_luma_edge(dsp->luma_h, dsp->luma_intra_h, y + 4 * e * ls, ls, &t_in, ed, 1, e);
+        filter_luma_edge(dsp->luma_h, dsp->luma_intra_h, y + 4 * e * ls, ls, &t[0], ed, 1, e);
 
     if (!(ed->strong[0] | ed->strong[1] | ed->coef[0][0] | ed->coef[0][2] | ed->coef[1][0] | ed->coef[1][2] |
           ed->motion[0][0] | ed->motion[0][2] | ed->motion[1][0] | ed->motion[1][2]))
@@ -545,17 +551,17 @@ static void filter_mb(const deblock_dsp *dsp, const deblock_params *p, uint8_t *
      * then Cr would. */
     int off = p->chroma_qp_index_offset;
     int qpc = chroma_qp_for(qp, off);
-    const edge_thresholds tc_in = thresholds_for(qpc, p);
-    const edge_thresholds tc_left = qp_left == qp ? tc_in
-                                                  : thresholds_for((chroma_qp_for(qp_left, off) + qpc + 1) >> 1, p);
-    const edge_thresholds tc_top = qp_top == qp ? tc_in
-                                                : thresholds_for((chroma_qp_for(qp_top, off) + qpc + 1) >> 1, p);
+    int qpc_left = qp_left == qp ? qpc : chroma_qp_for(qp_left, off);
+    int qpc_top = qp_top == qp ? qpc : chroma_qp_for(qp_top, off);
+    t[0] = thresholds_for(qpc, p);
+    t_left = neighbour_thresholds(&t[1], qpc_left, qpc, &t[0], p);
+    t_top = neighbour_thresholds(&t[2], qpc_top, qpc, &t[0], p);
     ptrdiff_t us = stride[1], vs = stride[2];
     uint8_t *u = plane[1] + 8 * mb_y * us + 8 * mb_x, *v = plane[2] + 8 * mb_y * vs + 8 * mb_x;
-    filter_chroma_edge(dsp->chroma_v, dsp->chroma_intra_v, u, us, v, vs, &tc_left, ed, 0, 0);
-    filter_chroma_edge(dsp->chroma_v, dsp->chroma_intra_v, u + 4, us, v + 4, vs, &tc_in, ed, 0, 1);
-    filter_chroma_edge(dsp->chroma_h, dsp->chroma_intra_h, u, us, v, vs, &tc_top, ed, 1, 0);
-    filter_chroma_edge(dsp->chroma_h, dsp->chroma_intra_h, u + 4 * us, us, v + 4 * vs, vs, &tc_in, ed, 1, 1);
+    filter_chroma_edge(dsp->chroma_v, dsp->chroma_intra_v, u, us, v, vs, t_left, ed, 0, 0);
+    filter_chroma_edge(dsp->chroma_v, dsp->chroma_intra_v, u + 4, us, v + 4, vs, &t[0], ed, 0, 1);
+    filter_chroma_edge(dsp->chroma_h, dsp->chroma_intra_h, u, us, v, vs, t_top, ed, 1, 0);
+    filter_chroma_edge(dsp->chroma_h, dsp->chroma_intra_h, u + 4 * us, us, v + 4 * vs, vs, &t[0], ed, 1, 1);
 }
 
 void deblock_mb_row(const deblock_dsp *dsp, const deblock_params *p, uint8_t *const plane[3],
