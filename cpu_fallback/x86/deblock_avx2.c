@@ -175,6 +175,26 @@ ALWAYS_INLINE void store_rows16(uint8_t *pa, uint8_t *pb, __m256i a, __m256i b)
     _mm_storeu_si128((__m128i *)pb, _mm256_extracti128_si256(ab, 1));
 }
 
+/* Row k (0..15) of a block: four base pointers 4 rows apart, and within a
+ * group base + stride, base + 2 * stride and base + 3 * stride, all of
+ * which x86 addressing reaches with stride and 3 * stride in registers.
+ * (Written as pix + k * stride, gcc spends an lea or two per row.) */
+typedef struct rows16 {
+    uint8_t *base[4];
+    ptrdiff_t stride, stride3;
+} rows16;
+
+ALWAYS_INLINE rows16 rows16_at(uint8_t *pix, ptrdiff_t stride)
+{
+    return (rows16){ { pix, pix + 4 * stride, pix + 8 * stride, pix + 12 * stride }, stride, 3 * stride };
+}
+
+ALWAYS_INLINE uint8_t *row_of(const rows16 *r, int k)
+{
+    uint8_t *b = r->base[k >> 2];
+    return (k & 3) == 3 ? b + r->stride3 : b + (k & 3) * r->stride;
+}
+
 /* Two 8-byte rows, the second in the high 128-bit lane. */
 ALWAYS_INLINE __m256i load_8x2(const uint8_t *lo, const uint8_t *hi)
 {
@@ -183,15 +203,15 @@ ALWAYS_INLINE __m256i load_8x2(const uint8_t *lo, const uint8_t *hi)
 }
 
 /* Columns 0..7 of 16 rows of 8 bytes, as 16-bit lanes: c[k] is column k. */
-ALWAYS_INLINE void transpose_16x8(__m256i c[8], const uint8_t *pix, ptrdiff_t stride)
+ALWAYS_INLINE void transpose_16x8(__m256i c[8], const rows16 *r)
 {
     const __m256i z = _mm256_setzero_si256();
     __m256i t[4], u[4], v[4];
     /* t[k]: rows 2k, 2k+1 interleaved, and rows 2k+8, 2k+9 in the high lane. */
     #pragma GCC unroll 4
     for (int k = 0; k < 4; k++)
-        t[k] = _mm256_unpacklo_epi8(load_8x2(pix + 2 * k * stride, pix + (2 * k + 8) * stride),
-                                    load_8x2(pix + (2 * k + 1) * stride, pix + (2 * k + 9) * stride));
+        t[k] = _mm256_unpacklo_epi8(load_8x2(row_of(r, 2 * k), row_of(r, 2 * k + 8)),
+                                    load_8x2(row_of(r, 2 * k + 1), row_of(r, 2 * k + 9)));
     u[0] = _mm256_unpacklo_epi16(t[0], t[1]); /* rows 0..3 (8..11): cols 0..3 */
     u[1] = _mm256_unpackhi_epi16(t[0], t[1]); /* cols 4..7 */
     u[2] = _mm256_unpacklo_epi16(t[2], t[3]); /* rows 4..7 (12..15) */
@@ -212,40 +232,40 @@ ALWAYS_INLINE void store4(uint8_t *pix, int v)
     memcpy(pix, &v, 4);
 }
 
-/* Stores 4 dwords of x as the rows pix + k * stride. */
-ALWAYS_INLINE void store_4x4(uint8_t *pix, ptrdiff_t stride, __m128i x)
+/* Stores the 4 dwords of x as rows 4g..4g+3. */
+ALWAYS_INLINE void store_4x4(const rows16 *r, int g, __m128i x)
 {
-    store4(pix, _mm_cvtsi128_si32(x));
-    store4(pix + stride, _mm_extract_epi32(x, 1));
-    store4(pix + 2 * stride, _mm_extract_epi32(x, 2));
-    store4(pix + 3 * stride, _mm_extract_epi32(x, 3));
+    store4(row_of(r, 4 * g), _mm_cvtsi128_si32(x));
+    store4(row_of(r, 4 * g + 1), _mm_extract_epi32(x, 1));
+    store4(row_of(r, 4 * g + 2), _mm_extract_epi32(x, 2));
+    store4(row_of(r, 4 * g + 3), _mm_extract_epi32(x, 3));
 }
 
 /* Stores columns a, b, c, d (16 lanes each, clipped to 0..255) as the 4
  * bytes of 16 rows. */
-ALWAYS_INLINE void store_cols4(uint8_t *pix, ptrdiff_t stride, __m256i a, __m256i b, __m256i c, __m256i d)
+ALWAYS_INLINE void store_cols4(const rows16 *r, __m256i a, __m256i b, __m256i c, __m256i d)
 {
     const __m256i ac = _mm256_packus_epi16(a, c); /* rows 0..7 (8..15): a | c */
     const __m256i bd = _mm256_packus_epi16(b, d);
     const __m256i ab = _mm256_unpacklo_epi8(ac, bd), cd = _mm256_unpackhi_epi8(ac, bd);
     const __m256i r0 = _mm256_unpacklo_epi16(ab, cd); /* rows 0..3 (8..11) */
     const __m256i r4 = _mm256_unpackhi_epi16(ab, cd); /* rows 4..7 (12..15) */
-    store_4x4(pix, stride, _mm256_castsi256_si128(r0));
-    store_4x4(pix + 4 * stride, stride, _mm256_castsi256_si128(r4));
-    store_4x4(pix + 8 * stride, stride, _mm256_extracti128_si256(r0, 1));
-    store_4x4(pix + 12 * stride, stride, _mm256_extracti128_si256(r4, 1));
+    store_4x4(r, 0, _mm256_castsi256_si128(r0));
+    store_4x4(r, 1, _mm256_castsi256_si128(r4));
+    store_4x4(r, 2, _mm256_extracti128_si256(r0, 1));
+    store_4x4(r, 3, _mm256_extracti128_si256(r4, 1));
 }
 
 /* Stores two 8-byte rows from x: the low and the high half. */
-ALWAYS_INLINE void store_8x2(uint8_t *pix, ptrdiff_t stride, __m128i x)
+ALWAYS_INLINE void store_8x2(uint8_t *lo, uint8_t *hi, __m128i x)
 {
-    _mm_storel_epi64((__m128i *)pix, x);
-    _mm_storeh_pi((__m64 *)(pix + stride), _mm_castsi128_ps(x));
+    _mm_storel_epi64((__m128i *)lo, x);
+    _mm_storeh_pi((__m64 *)hi, _mm_castsi128_ps(x));
 }
 
 /* Stores columns c[0..7] (16 lanes each, all in 0..255) as 8 bytes of 16
  * rows. Byte pairs are formed by shift and or, as no value needs clipping. */
-ALWAYS_INLINE void store_cols8(uint8_t *pix, ptrdiff_t stride, const __m256i c[8])
+ALWAYS_INLINE void store_cols8(const rows16 *r, const __m256i c[8])
 {
     __m256i x[4], lo[2], hi[2];
     #pragma GCC unroll 4
@@ -255,7 +275,7 @@ ALWAYS_INLINE void store_cols8(uint8_t *pix, ptrdiff_t stride, const __m256i c[8
     hi[0] = _mm256_unpackhi_epi16(x[0], x[1]); /* rows 4..7 (12..15) */
     lo[1] = _mm256_unpacklo_epi16(x[2], x[3]); /* cols 4..7 */
     hi[1] = _mm256_unpackhi_epi16(x[2], x[3]);
-    const __m256i r[4] = {
+    const __m256i rr[4] = {
         _mm256_unpacklo_epi32(lo[0], lo[1]), /* rows 0, 1 (8, 9) */
         _mm256_unpackhi_epi32(lo[0], lo[1]), /* rows 2, 3 */
         _mm256_unpacklo_epi32(hi[0], hi[1]), /* rows 4, 5 */
@@ -263,8 +283,8 @@ ALWAYS_INLINE void store_cols8(uint8_t *pix, ptrdiff_t stride, const __m256i c[8
     };
     #pragma GCC unroll 4
     for (int k = 0; k < 4; k++) {
-        store_8x2(pix + 2 * k * stride, stride, _mm256_castsi256_si128(r[k]));
-        store_8x2(pix + (2 * k + 8) * stride, stride, _mm256_extracti128_si256(r[k], 1));
+        store_8x2(row_of(r, 2 * k), row_of(r, 2 * k + 1), _mm256_castsi256_si128(rr[k]));
+        store_8x2(row_of(r, 2 * k + 8), row_of(r, 2 * k + 9), _mm256_extracti128_si256(rr[k], 1));
     }
 }
 
@@ -288,14 +308,16 @@ decl_deblock_edge_fn(deblock_luma_v_avx2)
 {
     __m256i c[8];
     edge16 e;
-    transpose_16x8(c, pix - 4, stride);
+    const rows16 r = rows16_at(pix - 4, stride);
+    transpose_16x8(c, &r);
     #pragma GCC unroll 4
     for (int k = 0; k < 3; k++) {
         e.p[k] = c[3 - k];
         e.q[k] = c[4 + k];
     }
     luma_normal(&e, _mm256_set1_epi16((int16_t)alpha), _mm256_set1_epi16((int16_t)beta), luma_tc0(tc0));
-    store_cols4(pix - 2, stride, e.p[1], e.p[0], e.q[0], e.q[1]);
+    const rows16 w = rows16_at(pix - 2, stride);
+    store_cols4(&w, e.p[1], e.p[0], e.q[0], e.q[1]);
 }
 
 decl_deblock_edge_intra_fn(deblock_luma_intra_h_avx2)
@@ -317,7 +339,8 @@ decl_deblock_edge_intra_fn(deblock_luma_intra_v_avx2)
 {
     __m256i c[8];
     edge16 e;
-    transpose_16x8(c, pix - 4, stride);
+    const rows16 r = rows16_at(pix - 4, stride);
+    transpose_16x8(c, &r);
     #pragma GCC unroll 4
     for (int k = 0; k < 4; k++) {
         e.p[k] = c[3 - k];
@@ -330,7 +353,7 @@ decl_deblock_edge_intra_fn(deblock_luma_intra_v_avx2)
         c[4 + k] = e.q[k];
     }
     /* p3 and q3 go back unchanged. */
-    store_cols8(pix - 4, stride, c);
+    store_cols8(&r, c);
 }
 
 /* Chroma: lanes 0..7 are the 8 lines of Cb, lanes 8..15 those of Cr. The
@@ -357,8 +380,8 @@ ALWAYS_INLINE void chroma_store_h(uint8_t *cb, ptrdiff_t cb_stride, uint8_t *cr,
                                   const edge16 *e)
 {
     const __m256i pq = _mm256_packus_epi16(e->p[0], e->q[0]); /* per plane: p0 | q0 */
-    store_8x2(cb - cb_stride, cb_stride, _mm256_castsi256_si128(pq));
-    store_8x2(cr - cr_stride, cr_stride, _mm256_extracti128_si256(pq, 1));
+    store_8x2(cb - cb_stride, cb, _mm256_castsi256_si128(pq));
+    store_8x2(cr - cr_stride, cr, _mm256_extracti128_si256(pq, 1));
 }
 
 ALWAYS_INLINE __m128i load4(const uint8_t *pix)
