@@ -8,14 +8,16 @@
  * samples), qPav, indexA/indexB, alpha/beta, filterSamplesFlag (8.7.2.2)
  * and applies the equations of 8.7.2.3/8.7.2.4. Its tables (8-15, 8-16,
  * 8-17) are transcribed separately from deblock.c's. Random pictures and
- * macroblock states use a fixed seed so failures reproduce. Exit status is
- * nonzero on failure.
+ * macroblock states use a fixed seed so failures reproduce. The picture
+ * tests run with the C kernels and again with the CPU's SIMD ones. Exit
+ * status is nonzero on failure.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpu.h"
 #include "deblock.h"
 #include "internal.h"
 
@@ -454,15 +456,39 @@ static int compare_deblock(tally *t, const char *label, const deblock_dsp *dsp, 
     return equal;
 }
 
+/* compare_deblock() with the C kernels, and again with the SIMD ones the
+ * CPU has (simd NULL when there are none), which checkasm compares with C
+ * only kernel by kernel. */
+static void compare_both(tally *t, const char *label, const deblock_dsp *c, const deblock_dsp *simd,
+                         const deblock_params *prm, const frame_buf *pic, const mb_state *mbs, int w, int h,
+                         std_picture *cov)
+{
+    compare_deblock(t, label, c, prm, pic, mbs, w, h, cov);
+    if (simd) {
+        char simd_label[96];
+        snprintf(simd_label, sizeof(simd_label), "%s (SIMD)", label);
+        compare_deblock(t, simd_label, simd, prm, pic, mbs, w, h, NULL);
+    }
+}
+
+/* The kernels cpu_detect() selects, or NULL if they are the C ones. */
+static const deblock_dsp *simd_dsp(deblock_dsp *simd, const deblock_dsp *c)
+{
+    memset(simd, 0, sizeof(*simd));
+    deblock_dsp_init(simd, cpu_detect());
+    return memcmp(simd, c, sizeof(*simd)) ? simd : NULL;
+}
+
 static int test_pictures(rng *r)
 {
     tally t = { "deblock_picture", 0, 0 };
     static const struct { int w, h, iterations; } sizes[] = {
         { 16, 16, 300 }, { 48, 32, 150 }, { 176, 144, 20 },
     };
-    deblock_dsp dsp;
+    deblock_dsp dsp, simd_storage;
     memset(&dsp, 0, sizeof(dsp));
     deblock_dsp_init(&dsp, 0);
+    const deblock_dsp *simd = simd_dsp(&simd_storage, &dsp);
     std_picture cov = { .mbs = NULL };
 
     for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
@@ -497,7 +523,7 @@ static int test_pictures(rng *r)
             };
             char label[64];
             snprintf(label, sizeof(label), "random picture %d", it);
-            compare_deblock(&t, label, &dsp, &prm, &orig, mbs, w, h, &cov);
+            compare_both(&t, label, &dsp, simd, &prm, &orig, mbs, w, h, &cov);
 
             /* disable_deblocking_filter_idc 1 leaves the picture alone. */
             prm.disable_idc = 1;
@@ -555,9 +581,10 @@ static void probe_picture(frame_buf *f, int bs, int a, int d, int side_step)
 static int test_thresholds(rng *r)
 {
     tally t = { "deblock_threshold", 0, 0 };
-    deblock_dsp dsp;
+    deblock_dsp dsp, simd_storage;
     memset(&dsp, 0, sizeof(dsp));
     deblock_dsp_init(&dsp, 0);
+    const deblock_dsp *simd = simd_dsp(&simd_storage, &dsp);
     frame_buf f;
     if (frame_buf_alloc(&f, 32, 16, 0)) {
         fprintf(stderr, "out of memory\n");
@@ -601,7 +628,7 @@ static int test_thresholds(rng *r)
                     probe_picture(&f, bs, a, sign * d, step);
                     char label[80];
                     snprintf(label, sizeof(label), "index %d bS %d step %d side %d", index, bs, sign * d, step);
-                    compare_deblock(&t, label, &dsp, &prm, &f, mbs, 32, 16, &cov);
+                    compare_both(&t, label, &dsp, simd, &prm, &f, mbs, 32, 16, &cov);
                 }
             }
         }
