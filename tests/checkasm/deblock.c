@@ -4,7 +4,9 @@
  * checkasm for deblock_dsp. Random samples rarely pass the filters'
  * thresholds, so most lines are built to: a smooth run with a step at the
  * edge smaller than alpha and noise within beta, some of them pinned near 0
- * or 255 where the clipping matters. The rest stay random. The buffer is
+ * or 255 where the clipping matters. The rest stay random. Last come
+ * worst cases: samples at 0, 1, 254 and 255, thresholds up to ones every
+ * line passes, and the largest tC0 the kernels accept. The buffer is
  * exactly the samples an edge kernel may touch (4 per side for luma, 2 for
  * chroma), with guard bands around it; chroma kernels get one such buffer
  * for Cb and one for Cr.
@@ -45,6 +47,25 @@ static void random_thresholds(int *alpha, int *beta, int8_t tc0[4])
     *beta = (checkasm_rand() & 7) ? checkasm_rand_range(0, 18) : checkasm_rand_range(0, 255);
     for (int i = 0; i < 4; i++)
         tc0[i] = (int8_t)((checkasm_rand() & 3) ? checkasm_rand_range(0, 25) : -1);
+}
+
+/* Worst cases for the 16-bit arithmetic and the clipping: thresholds up to
+ * the limits x86/deblock.h gives (alpha and beta 32767, tC0 127), with
+ * samples at the ends of the range. */
+static void extreme_thresholds(int *alpha, int *beta, int8_t tc0[4])
+{
+    static const int big[] = { 255, 256, 32767 };
+    *alpha = big[checkasm_rand() % 3];
+    *beta = big[checkasm_rand() % 3];
+    for (int i = 0; i < 4; i++)
+        tc0[i] = (int8_t)((checkasm_rand() & 3) ? ((checkasm_rand() & 1) ? 127 : 25) : -1);
+}
+
+static void fill_extreme_line(uint8_t *line, ptrdiff_t step, int n)
+{
+    static const uint8_t ends[] = { 0, 1, 254, 255 };
+    for (int k = 0; k < 2 * n; k++)
+        line[k * step] = ends[checkasm_rand() & 3];
 }
 
 static const struct edge_case {
@@ -100,14 +121,23 @@ static void check_edge(const deblock_dsp *dsp, const struct edge_case *c)
         pa[k] = a[k].pix + n * across[k];
         pb[k] = b[k].pix + n * across[k];
     }
-    for (int it = 0; it < 400; it++) {
+    for (int it = 0; it < 500; it++) {
+        /* The last 100 inputs are worst cases. */
+        const int extreme = it >= 400;
         int alpha, beta;
         int8_t tc0[4];
-        random_thresholds(&alpha, &beta, tc0);
+        if (extreme)
+            extreme_thresholds(&alpha, &beta, tc0);
+        else
+            random_thresholds(&alpha, &beta, tc0);
         for (int k = 0; k < planes; k++) {
             checkasm_rect_randomize(&a[k]);
-            for (int l = 0; l < lines; l++)
-                fill_line(a[k].pix + l * along[k], across[k], n, alpha, beta, 0);
+            for (int l = 0; l < lines; l++) {
+                if (extreme)
+                    fill_extreme_line(a[k].pix + l * along[k], across[k], n);
+                else
+                    fill_line(a[k].pix + l * along[k], across[k], n, alpha, beta, 0);
+            }
             checkasm_rect_copy(&b[k], &a[k]);
         }
         call_edge(ref, c, pa, stride, alpha, beta, tc0);
