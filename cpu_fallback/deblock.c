@@ -270,11 +270,13 @@ static inline int motion_differs(const deblock_params *prm, const mb_state *p, i
  * vectors of an unused list (reference -1 throughout) do not matter. */
 static int uniform_motion(const mb_state *m)
 {
-    uint64_t diff = 0;
+    /* Both lists' four references in one word: each byte equals its
+     * neighbour within each half, whatever the byte order. */
+    uint64_t refs;
+    memcpy(&refs, m->ref, sizeof(refs));
+    uint64_t diff = (refs ^ (refs >> 8)) & 0x00ffffff00ffffffull;
     for (int list = 0; list < 2; list++) {
-        const int8_t *ref = m->ref[list];
-        diff |= (uint64_t)((ref[1] ^ ref[0]) | (ref[2] ^ ref[0]) | (ref[3] ^ ref[0]));
-        if (ref[0] < 0)
+        if (m->ref[list][0] < 0)
             continue;
         /* Two vectors per word. */
         uint64_t mv[8];
@@ -521,27 +523,45 @@ static inline const edge_thresholds *neighbour_thresholds(edge_thresholds *stora
     return storage;
 }
 
-/* Filters the edges of one macroblock (8.7), whose strengths are ed. */
+/* The thresholds inside a macroblock, luma and chroma, for its qP. The
+ * row keeps them from one macroblock to the next and works them out again
+ * only when the qP changes, which it seldom does. */
+typedef struct mb_thresholds {
+    int qp, qpc; /* qp -1: none yet */
+    edge_thresholds luma, chroma;
+} mb_thresholds;
+
+static void update_thresholds(mb_thresholds *t, int qp, const deblock_params *p)
+{
+    if (qp == t->qp)
+        return;
+    t->qp = qp;
+    t->qpc = chroma_qp_for(qp, p->chroma_qp_index_offset);
+    t->luma = thresholds_for(qp, p);
+    t->chroma = thresholds_for(t->qpc, p);
+}
+
+/* Filters the edges of one macroblock (8.7), whose strengths are ed and
+ * internal thresholds in. */
 static void filter_mb(const deblock_dsp *dsp, const deblock_params *p, uint8_t *const plane[3],
-                      const ptrdiff_t stride[3], const mb_edges *ed, const mb_state *cur, const mb_state *left,
+                      const ptrdiff_t stride[3], const mb_edges *ed, const mb_thresholds *in, const mb_state *left,
                       const mb_state *top, int mb_x, int mb_y)
 {
-    int qp = filter_qp(cur);
+    int qp = in->qp;
     int qp_left = left ? filter_qp(left) : qp;
     int qp_top = top ? filter_qp(top) : qp;
     ptrdiff_t ls = stride[0];
     uint8_t *y = plane[0] + 16 * mb_y * ls + 16 * mb_x;
 
-    edge_thresholds t[3];
-    t[0] = thresholds_for(qp, p);
-    const edge_thresholds *t_left = neighbour_thresholds(&t[1], qp_left, qp, &t[0], p);
-    const edge_thresholds *t_top = neighbour_thresholds(&t[2], qp_top, qp, &t[0], p);
+    edge_thresholds t[2];
+    const edge_thresholds *t_left = neighbour_thresholds(&t[0], qp_left, qp, &in->luma, p);
+    const edge_thresholds *t_top = neighbour_thresholds(&t[1], qp_top, qp, &in->luma, p);
     filter_luma_edge(dsp->luma_v, dsp->luma_intra_v, y, ls, t_left, ed, 0, 0);
     for (int e = 1; e < 4; e++)
-        filter_luma_edge(dsp->luma_v, dsp->luma_intra_v, y + 4 * e, ls, &t[0], ed, 0, e);
+        filter_luma_edge(dsp->luma_v, dsp->luma_intra_v, y + 4 * e, ls, &in->luma, ed, 0, e);
     filter_luma_edge(dsp->luma_h, dsp->luma_intra_h, y, ls, t_top, ed, 1, 0);
     for (int e = 1; e < 4; e++)
-        filter_luma_edge(dsp->luma_h, dsp->luma_intra_h, y + 4 * e * ls, ls, &t[0], ed, 1, e);
+        filter_luma_edge(dsp->luma_h, dsp->luma_intra_h, y + 4 * e * ls, ls, &in->luma, ed, 1, e);
 
     if (!(ed->strong[0] | ed->strong[1] | ed->coef[0][0] | ed->coef[0][2] | ed->coef[1][0] | ed->coef[1][2] |
           ed->motion[0][0] | ed->motion[0][2] | ed->motion[1][0] | ed->motion[1][2]))
@@ -550,18 +570,17 @@ static void filter_mb(const deblock_dsp *dsp, const deblock_params *p, uint8_t *
      * do not interact: filtering Cb and Cr edge by edge gives what Cb and
      * then Cr would. */
     int off = p->chroma_qp_index_offset;
-    int qpc = chroma_qp_for(qp, off);
+    int qpc = in->qpc;
     int qpc_left = qp_left == qp ? qpc : chroma_qp_for(qp_left, off);
     int qpc_top = qp_top == qp ? qpc : chroma_qp_for(qp_top, off);
-    t[0] = thresholds_for(qpc, p);
-    t_left = neighbour_thresholds(&t[1], qpc_left, qpc, &t[0], p);
-    t_top = neighbour_thresholds(&t[2], qpc_top, qpc, &t[0], p);
+    t_left = neighbour_thresholds(&t[0], qpc_left, qpc, &in->chroma, p);
+    t_top = neighbour_thresholds(&t[1], qpc_top, qpc, &in->chroma, p);
     ptrdiff_t us = stride[1], vs = stride[2];
     uint8_t *u = plane[1] + 8 * mb_y * us + 8 * mb_x, *v = plane[2] + 8 * mb_y * vs + 8 * mb_x;
     filter_chroma_edge(dsp->chroma_v, dsp->chroma_intra_v, u, us, v, vs, t_left, ed, 0, 0);
-    filter_chroma_edge(dsp->chroma_v, dsp->chroma_intra_v, u + 4, us, v + 4, vs, &t[0], ed, 0, 1);
+    filter_chroma_edge(dsp->chroma_v, dsp->chroma_intra_v, u + 4, us, v + 4, vs, &in->chroma, ed, 0, 1);
     filter_chroma_edge(dsp->chroma_h, dsp->chroma_intra_h, u, us, v, vs, t_top, ed, 1, 0);
-    filter_chroma_edge(dsp->chroma_h, dsp->chroma_intra_h, u + 4 * us, us, v + 4 * vs, vs, &t[0], ed, 1, 1);
+    filter_chroma_edge(dsp->chroma_h, dsp->chroma_intra_h, u + 4 * us, us, v + 4 * vs, vs, &in->chroma, ed, 1, 1);
 }
 
 void deblock_mb_row(const deblock_dsp *dsp, const deblock_params *p, uint8_t *const plane[3],
@@ -570,6 +589,7 @@ void deblock_mb_row(const deblock_dsp *dsp, const deblock_params *p, uint8_t *co
     if (p->disable_idc == 1 || mb_y < 0 || mb_y >= mb_height)
         return;
     const mb_state *row = mbs + (ptrdiff_t)mb_y * mb_width;
+    mb_thresholds in = { .qp = -1 };
     /* What the left neighbour's edge needs of it, from its own turn. */
     unsigned left_blocks = 0;
     int left_uniform = 0;
@@ -586,7 +606,8 @@ void deblock_mb_row(const deblock_dsp *dsp, const deblock_params *p, uint8_t *co
             uniform = uniform_motion(cur);
             inter_mb_edges(p, cur, blocks, uniform, left, left_blocks, left_uniform, top, &ed);
         }
-        filter_mb(dsp, p, plane, stride, &ed, cur, left, top, mb_x, mb_y);
+        update_thresholds(&in, filter_qp(cur), p);
+        filter_mb(dsp, p, plane, stride, &ed, &in, left, top, mb_x, mb_y);
         left_blocks = blocks;
         left_uniform = uniform;
     }
