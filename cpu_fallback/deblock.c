@@ -218,6 +218,11 @@ static inline int mvs_differ(const int16_t a[2], const int16_t b[2])
  */
 static int motion_strength(const deblock_params *prm, const mb_state *p, int bp, const mb_state *q, int bq)
 {
+    const int qp = quadrant_of(bp), qq = quadrant_of(bq);
+    /* Both from list 0 alone, as throughout P pictures: one picture and
+     * one vector each. */
+    if ((p->ref[1][qp] & q->ref[1][qq]) < 0 && (p->ref[0][qp] | q->ref[0][qq]) >= 0)
+        return ref_picture(prm, p, 0, bp) != ref_picture(prm, q, 0, bq) || mvs_differ(p->mv[0][bp], q->mv[0][bq]);
     int p0 = ref_picture(prm, p, 0, bp), p1 = ref_picture(prm, p, 1, bp);
     int q0 = ref_picture(prm, q, 0, bq), q1 = ref_picture(prm, q, 1, bq);
     const int16_t *mp0 = p->mv[0][bp], *mp1 = p->mv[1][bp], *mq0 = q->mv[0][bq], *mq1 = q->mv[1][bq];
