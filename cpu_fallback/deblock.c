@@ -130,60 +130,48 @@ static inline void filter_edge_strong(uint8_t *pix, ptrdiff_t xs, ptrdiff_t ys, 
         filter_line_strong(pix + k * ys, xs, alpha, beta, luma);
 }
 
-static decl_deblock_edge_fn(luma_v_c)
+/* The edges of one macroblock in one direction: 4 luma edges or 2 chroma
+ * ones, 4 samples apart across them. */
+static inline void filter_edges(uint8_t *pix, ptrdiff_t xs, ptrdiff_t ys, const deblock_edges *e, int luma)
 {
-    filter_edge_normal(pix, 1, stride, alpha, beta, tc0, 1);
+    for (int k = 0; k < (luma ? 4 : 2); k++) {
+        uint8_t *edge = pix + 4 * k * xs;
+        const int alpha = e->alpha[k > 0], beta = e->beta[k > 0];
+        if (e->mode[k] == DEBLOCK_STRONG)
+            filter_edge_strong(edge, xs, ys, alpha, beta, luma);
+        else if (e->mode[k] == DEBLOCK_NORMAL)
+            filter_edge_normal(edge, xs, ys, alpha, beta, e->tc0[k], luma);
+    }
 }
 
-static decl_deblock_edge_fn(luma_h_c)
+static decl_deblock_luma_fn(luma_v_c)
 {
-    filter_edge_normal(pix, stride, 1, alpha, beta, tc0, 1);
+    filter_edges(pix, 1, stride, e, 1);
 }
 
-static decl_deblock_edge_intra_fn(luma_intra_v_c)
+static decl_deblock_luma_fn(luma_h_c)
 {
-    filter_edge_strong(pix, 1, stride, alpha, beta, 1);
-}
-
-static decl_deblock_edge_intra_fn(luma_intra_h_c)
-{
-    filter_edge_strong(pix, stride, 1, alpha, beta, 1);
+    filter_edges(pix, stride, 1, e, 1);
 }
 
 static decl_deblock_chroma_fn(chroma_v_c)
 {
-    filter_edge_normal(cb, 1, cb_stride, alpha, beta, tc0, 0);
-    filter_edge_normal(cr, 1, cr_stride, alpha, beta, tc0, 0);
+    filter_edges(cb, 1, cb_stride, e, 0);
+    filter_edges(cr, 1, cr_stride, e, 0);
 }
 
 static decl_deblock_chroma_fn(chroma_h_c)
 {
-    filter_edge_normal(cb, cb_stride, 1, alpha, beta, tc0, 0);
-    filter_edge_normal(cr, cr_stride, 1, alpha, beta, tc0, 0);
-}
-
-static decl_deblock_chroma_intra_fn(chroma_intra_v_c)
-{
-    filter_edge_strong(cb, 1, cb_stride, alpha, beta, 0);
-    filter_edge_strong(cr, 1, cr_stride, alpha, beta, 0);
-}
-
-static decl_deblock_chroma_intra_fn(chroma_intra_h_c)
-{
-    filter_edge_strong(cb, cb_stride, 1, alpha, beta, 0);
-    filter_edge_strong(cr, cr_stride, 1, alpha, beta, 0);
+    filter_edges(cb, cb_stride, 1, e, 0);
+    filter_edges(cr, cr_stride, 1, e, 0);
 }
 
 void deblock_dsp_init(deblock_dsp *dsp, uint32_t cpu_flags)
 {
     dsp->luma_v = luma_v_c;
     dsp->luma_h = luma_h_c;
-    dsp->luma_intra_v = luma_intra_v_c;
-    dsp->luma_intra_h = luma_intra_h_c;
     dsp->chroma_v = chroma_v_c;
     dsp->chroma_h = chroma_h_c;
-    dsp->chroma_intra_v = chroma_intra_v_c;
-    dsp->chroma_intra_h = chroma_intra_h_c;
 #if HWENC_ARCH_X86
     deblock_dsp_init_x86(dsp, cpu_flags);
 #else
@@ -476,36 +464,36 @@ static inline void edge_tc0(int8_t tc0[4], const mb_edges *ed, int d, int e, con
         tc0[i] = (int8_t)(uint8_t)(w >> (8 * i));
 }
 
-static inline void filter_luma_edge(deblock_edge_fn normal, deblock_edge_intra_fn strong, uint8_t *pix,
-                                    ptrdiff_t stride, const edge_thresholds *t, const mb_edges *ed, int d, int e)
+/* The kernel arguments for direction d (0 vertical, 1 horizontal) of a
+ * macroblock: its luma edges, or with step 2 its chroma edges, which lie on
+ * the luma edges 0 and 8 and take their strengths (chroma line j lies
+ * against luma line 2j, so segment i covers lines 2i, 2i+1). t_mb are the
+ * thresholds of the macroblock edge, t_in those inside. Returns 0 if no
+ * edge is filtered. */
+static inline int edge_args(deblock_edges *args, const mb_edges *ed, int d, int step,
+                            const edge_thresholds *t_mb, const edge_thresholds *t_in)
 {
-    if (!thresholds_pass(t))
-        return;
-    if (!e && ed->strong[d]) {
-        strong(pix, stride, t->alpha, t->beta);
-    } else if (ed->coef[d][e] | ed->motion[d][e]) {
-        int8_t tc0[4];
-        edge_tc0(tc0, ed, d, e, t);
-        normal(pix, stride, t->alpha, t->beta, tc0);
+    int any = 0;
+    args->alpha[0] = t_mb->alpha;
+    args->beta[0] = t_mb->beta;
+    args->alpha[1] = t_in->alpha;
+    args->beta[1] = t_in->beta;
+    for (int k = 0; k < 4 / step; k++) {
+        const int e = k * step;
+        const edge_thresholds *t = k ? t_in : t_mb;
+        int mode = DEBLOCK_SKIP;
+        if (thresholds_pass(t)) {
+            if (!k && ed->strong[d]) {
+                mode = DEBLOCK_STRONG;
+            } else if (ed->coef[d][e] | ed->motion[d][e]) {
+                mode = DEBLOCK_NORMAL;
+                edge_tc0(args->tc0[k], ed, d, e, t);
+            }
+        }
+        args->mode[k] = (uint8_t)mode;
+        any |= mode;
     }
-}
-
-/* Chroma edges e (0 or 1) lie on the luma edges 0 and 8 (2e), whose
- * strengths they take; chroma line j lies against luma line 2j, so segment
- * i covers lines 2i, 2i+1. */
-static inline void filter_chroma_edge(deblock_chroma_fn normal, deblock_chroma_intra_fn strong, uint8_t *cb,
-                                      ptrdiff_t cb_stride, uint8_t *cr, ptrdiff_t cr_stride,
-                                      const edge_thresholds *t, const mb_edges *ed, int d, int e)
-{
-    if (!thresholds_pass(t))
-        return;
-    if (!e && ed->strong[d]) {
-        strong(cb, cb_stride, cr, cr_stride, t->alpha, t->beta);
-    } else if (ed->coef[d][2 * e] | ed->motion[d][2 * e]) {
-        int8_t tc0[4];
-        edge_tc0(tc0, ed, d, 2 * e, t);
-        normal(cb, cb_stride, cr, cr_stride, t->alpha, t->beta, tc0);
-    }
+    return any;
 }
 
 /* qP of a macroblock for the filter: I_PCM counts as 0 (8.7.2.2). */
@@ -561,19 +549,18 @@ static void filter_mb(const deblock_dsp *dsp, const deblock_params *p, uint8_t *
     edge_thresholds t[2];
     const edge_thresholds *t_left = neighbour_thresholds(&t[0], qp_left, qp, &in->luma, p);
     const edge_thresholds *t_top = neighbour_thresholds(&t[1], qp_top, qp, &in->luma, p);
-    filter_luma_edge(dsp->luma_v, dsp->luma_intra_v, y, ls, t_left, ed, 0, 0);
-    for (int e = 1; e < 4; e++)
-        filter_luma_edge(dsp->luma_v, dsp->luma_intra_v, y + 4 * e, ls, &in->luma, ed, 0, e);
-    filter_luma_edge(dsp->luma_h, dsp->luma_intra_h, y, ls, t_top, ed, 1, 0);
-    for (int e = 1; e < 4; e++)
-        filter_luma_edge(dsp->luma_h, dsp->luma_intra_h, y + 4 * e * ls, ls, &in->luma, ed, 1, e);
+    deblock_edges args;
+    if (edge_args(&args, ed, 0, 1, t_left, &in->luma))
+        dsp->luma_v(y, ls, &args);
+    if (edge_args(&args, ed, 1, 1, t_top, &in->luma))
+        dsp->luma_h(y, ls, &args);
 
     if (!(ed->strong[0] | ed->strong[1] | ed->coef[0][0] | ed->coef[0][2] | ed->coef[1][0] | ed->coef[1][2] |
           ed->motion[0][0] | ed->motion[0][2] | ed->motion[1][0] | ed->motion[1][2]))
         return;
     /* Each side's QPc comes from its own QPy before averaging. The planes
-     * do not interact: filtering Cb and Cr edge by edge gives what Cb and
-     * then Cr would. */
+     * do not interact: filtering Cb and Cr direction by direction gives
+     * what Cb and then Cr would. */
     int off = p->chroma_qp_index_offset;
     int qpc = in->qpc;
     int qpc_left = qp_left == qp ? qpc : chroma_qp_for(qp_left, off);
@@ -582,10 +569,10 @@ static void filter_mb(const deblock_dsp *dsp, const deblock_params *p, uint8_t *
     t_top = neighbour_thresholds(&t[1], qpc_top, qpc, &in->chroma, p);
     ptrdiff_t us = stride[1], vs = stride[2];
     uint8_t *u = plane[1] + 8 * mb_y * us + 8 * mb_x, *v = plane[2] + 8 * mb_y * vs + 8 * mb_x;
-    filter_chroma_edge(dsp->chroma_v, dsp->chroma_intra_v, u, us, v, vs, t_left, ed, 0, 0);
-    filter_chroma_edge(dsp->chroma_v, dsp->chroma_intra_v, u + 4, us, v + 4, vs, &in->chroma, ed, 0, 1);
-    filter_chroma_edge(dsp->chroma_h, dsp->chroma_intra_h, u, us, v, vs, t_top, ed, 1, 0);
-    filter_chroma_edge(dsp->chroma_h, dsp->chroma_intra_h, u + 4 * us, us, v + 4 * vs, vs, &in->chroma, ed, 1, 1);
+    if (edge_args(&args, ed, 0, 2, t_left, &in->chroma))
+        dsp->chroma_v(u, us, v, vs, &args);
+    if (edge_args(&args, ed, 1, 2, t_top, &in->chroma))
+        dsp->chroma_h(u, us, v, vs, &args);
 }
 
 void deblock_mb_row(const deblock_dsp *dsp, const deblock_params *p, uint8_t *const plane[3],

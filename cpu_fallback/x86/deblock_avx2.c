@@ -2,14 +2,15 @@
  * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
  *
  * AVX2 deblocking (8.7.2.3, 8.7.2.4): the filters of deblock_sse2.c on 16
- * lanes of 16 bits, so the 16 lines of a luma edge run once instead of as
- * two halves. As there, every intermediate fits 16 bits and the results are
- * exact by construction.
+ * lanes of 16 bits, so the 16 lines of a luma edge, or 8 lines of Cb and 8
+ * of Cr, run once instead of as two halves. As there, every intermediate
+ * fits 16 bits and the results are exact by construction.
  *
- * Vertical edges transpose 16 rows with the 128-bit lanes holding rows 0-7
- * and 8-15: the byte and word unpacks then work on both halves at once, and
- * widening a column's bytes with unpacklo/hi_epi8 puts rows 0-7 in the low
- * lane and 8-15 in the high one, which is the order of the lines.
+ * Transposes keep rows 0-7 in the low 128-bit lane and rows 8-15 in the
+ * high one: the byte and word unpacks then work on both halves at once, and
+ * widening a column's bytes with unpacklo/hi_epi8 puts its lines in order.
+ * The vertical luma edges of a macroblock share one transpose (see
+ * load_mb_columns()); the other kernels go edge by edge.
  */
 #include <immintrin.h>
 #include <string.h>
@@ -195,38 +196,6 @@ ALWAYS_INLINE uint8_t *row_of(const rows16 *r, int k)
     return (k & 3) == 3 ? b + r->stride3 : b + (k & 3) * r->stride;
 }
 
-/* Two 8-byte rows, the second in the high 128-bit lane. */
-ALWAYS_INLINE __m256i load_8x2(const uint8_t *lo, const uint8_t *hi)
-{
-    return _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadl_epi64((const __m128i *)lo)),
-                                   _mm_loadl_epi64((const __m128i *)hi), 1);
-}
-
-/* Columns 0..7 of 16 rows of 8 bytes, as 16-bit lanes: c[k] is column k. */
-ALWAYS_INLINE void transpose_16x8(__m256i c[8], const rows16 *r)
-{
-    const __m256i z = _mm256_setzero_si256();
-    __m256i t[4], u[4], v[4];
-    /* t[k]: rows 2k, 2k+1 interleaved, and rows 2k+8, 2k+9 in the high lane. */
-    #pragma GCC unroll 4
-    for (int k = 0; k < 4; k++)
-        t[k] = _mm256_unpacklo_epi8(load_8x2(row_of(r, 2 * k), row_of(r, 2 * k + 8)),
-                                    load_8x2(row_of(r, 2 * k + 1), row_of(r, 2 * k + 9)));
-    u[0] = _mm256_unpacklo_epi16(t[0], t[1]); /* rows 0..3 (8..11): cols 0..3 */
-    u[1] = _mm256_unpackhi_epi16(t[0], t[1]); /* cols 4..7 */
-    u[2] = _mm256_unpacklo_epi16(t[2], t[3]); /* rows 4..7 (12..15) */
-    u[3] = _mm256_unpackhi_epi16(t[2], t[3]);
-    v[0] = _mm256_unpacklo_epi32(u[0], u[2]); /* rows 0..7 (8..15): cols 0, 1 */
-    v[1] = _mm256_unpackhi_epi32(u[0], u[2]); /* cols 2, 3 */
-    v[2] = _mm256_unpacklo_epi32(u[1], u[3]); /* cols 4, 5 */
-    v[3] = _mm256_unpackhi_epi32(u[1], u[3]); /* cols 6, 7 */
-    #pragma GCC unroll 4
-    for (int k = 0; k < 4; k++) {
-        c[2 * k] = _mm256_unpacklo_epi8(v[k], z);
-        c[2 * k + 1] = _mm256_unpackhi_epi8(v[k], z);
-    }
-}
-
 ALWAYS_INLINE void store4(uint8_t *pix, int v)
 {
     memcpy(pix, &v, 4);
@@ -241,21 +210,6 @@ ALWAYS_INLINE void store_4x4(const rows16 *r, int g, __m128i x)
     store4(row_of(r, 4 * g + 3), _mm_extract_epi32(x, 3));
 }
 
-/* Stores columns a, b, c, d (16 lanes each, clipped to 0..255) as the 4
- * bytes of 16 rows. */
-ALWAYS_INLINE void store_cols4(const rows16 *r, __m256i a, __m256i b, __m256i c, __m256i d)
-{
-    const __m256i ac = _mm256_packus_epi16(a, c); /* rows 0..7 (8..15): a | c */
-    const __m256i bd = _mm256_packus_epi16(b, d);
-    const __m256i ab = _mm256_unpacklo_epi8(ac, bd), cd = _mm256_unpackhi_epi8(ac, bd);
-    const __m256i r0 = _mm256_unpacklo_epi16(ab, cd); /* rows 0..3 (8..11) */
-    const __m256i r4 = _mm256_unpackhi_epi16(ab, cd); /* rows 4..7 (12..15) */
-    store_4x4(r, 0, _mm256_castsi256_si128(r0));
-    store_4x4(r, 1, _mm256_castsi256_si128(r4));
-    store_4x4(r, 2, _mm256_extracti128_si256(r0, 1));
-    store_4x4(r, 3, _mm256_extracti128_si256(r4, 1));
-}
-
 /* Stores two 8-byte rows from x: the low and the high half. */
 ALWAYS_INLINE void store_8x2(uint8_t *lo, uint8_t *hi, __m128i x)
 {
@@ -263,97 +217,197 @@ ALWAYS_INLINE void store_8x2(uint8_t *lo, uint8_t *hi, __m128i x)
     _mm_storeh_pi((__m64 *)hi, _mm_castsi128_ps(x));
 }
 
-/* Stores columns c[0..7] (16 lanes each, all in 0..255) as 8 bytes of 16
- * rows. Byte pairs are formed by shift and or, as no value needs clipping. */
-ALWAYS_INLINE void store_cols8(const rows16 *r, const __m256i c[8])
+/*
+ * The vertical luma edges of a macroblock work on its columns -4..15 (4 of
+ * the left neighbour's), transposed once for all four edges and back: a
+ * store that is still in flight cannot forward to a later load that only
+ * partly overlaps it, and edge by edge every load of 16 rows overlapped the
+ * stores of the edge before. Row stores of 16 bytes also forward to the
+ * horizontal edges' row loads, which the 4-byte column stores did not.
+ *
+ * Between the transposes the columns stay bytes, in pairs: col[j] holds
+ * columns 2j - 4 and 2j - 3, lane 0 [first rows 0-7 | second rows 0-7],
+ * lane 1 the same for rows 8-15. Widening a pair with unpacklo/hi_epi8
+ * gives each column's 16 lines in order, and packus_epi16 of two filtered
+ * columns gives the pair back.
+ */
+
+/* Pair-of-column bytes to byte pairs per row: word r of each lane is
+ * (first, second) of row r (r + 8). */
+ALWAYS_INLINE __m256i interleave_pair(__m256i pair)
 {
-    __m256i x[4], lo[2], hi[2];
-    #pragma GCC unroll 4
-    for (int k = 0; k < 4; k++)
-        x[k] = _mm256_or_si256(c[2 * k], _mm256_slli_epi16(c[2 * k + 1], 8));
-    lo[0] = _mm256_unpacklo_epi16(x[0], x[1]); /* rows 0..3 (8..11): cols 0..3 */
-    hi[0] = _mm256_unpackhi_epi16(x[0], x[1]); /* rows 4..7 (12..15) */
-    lo[1] = _mm256_unpacklo_epi16(x[2], x[3]); /* cols 4..7 */
-    hi[1] = _mm256_unpackhi_epi16(x[2], x[3]);
-    const __m256i rr[4] = {
-        _mm256_unpacklo_epi32(lo[0], lo[1]), /* rows 0, 1 (8, 9) */
-        _mm256_unpackhi_epi32(lo[0], lo[1]), /* rows 2, 3 */
-        _mm256_unpacklo_epi32(hi[0], hi[1]), /* rows 4, 5 */
-        _mm256_unpackhi_epi32(hi[0], hi[1]), /* rows 6, 7 */
-    };
+    return _mm256_shuffle_epi8(pair, _mm256_setr_epi8(0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15,
+                                                      0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15));
+}
+
+/* col[2..9] from the 16 rows of 16 bytes at r. */
+ALWAYS_INLINE void load_mb_columns(__m256i col[10], const rows16 *r)
+{
+    __m256i row[8], lo[4], hi[4], a[4], b[4];
+    /* row[k]: rows k and k + 8. */
+    #pragma GCC unroll 8
+    for (int k = 0; k < 8; k++)
+        row[k] = _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)row_of(r, k))),
+                                         _mm_loadu_si128((const __m128i *)row_of(r, k + 8)), 1);
     #pragma GCC unroll 4
     for (int k = 0; k < 4; k++) {
-        store_8x2(row_of(r, 2 * k), row_of(r, 2 * k + 1), _mm256_castsi256_si128(rr[k]));
-        store_8x2(row_of(r, 2 * k + 8), row_of(r, 2 * k + 9), _mm256_extracti128_si256(rr[k], 1));
+        lo[k] = _mm256_unpacklo_epi8(row[2 * k], row[2 * k + 1]); /* rows 2k, 2k+1: cols 0..7 */
+        hi[k] = _mm256_unpackhi_epi8(row[2 * k], row[2 * k + 1]); /* cols 8..15 */
     }
+    #pragma GCC unroll 2
+    for (int k = 0; k < 2; k++) {
+        a[2 * k] = _mm256_unpacklo_epi16(lo[2 * k], lo[2 * k + 1]);     /* rows 4k..4k+3: cols 0..3 */
+        a[2 * k + 1] = _mm256_unpackhi_epi16(lo[2 * k], lo[2 * k + 1]); /* cols 4..7 */
+        b[2 * k] = _mm256_unpacklo_epi16(hi[2 * k], hi[2 * k + 1]);     /* cols 8..11 */
+        b[2 * k + 1] = _mm256_unpackhi_epi16(hi[2 * k], hi[2 * k + 1]); /* cols 12..15 */
+    }
+    #pragma GCC unroll 2
+    for (int k = 0; k < 2; k++) {
+        col[2 + 2 * k] = _mm256_unpacklo_epi32(a[k], a[k + 2]); /* cols 4k, 4k+1: rows 0..7 */
+        col[3 + 2 * k] = _mm256_unpackhi_epi32(a[k], a[k + 2]); /* cols 4k+2, 4k+3 */
+        col[6 + 2 * k] = _mm256_unpacklo_epi32(b[k], b[k + 2]); /* cols 8 + 4k, ... */
+        col[7 + 2 * k] = _mm256_unpackhi_epi32(b[k], b[k + 2]);
+    }
+}
+
+/* col[0..1] from the 16 rows of 4 bytes at l. */
+ALWAYS_INLINE void load_left_columns(__m256i col[10], const rows16 *l)
+{
+    __m128i t[8];
+    __m256i y[4];
+    #pragma GCC unroll 8
+    for (int k = 0; k < 8; k++) /* rows 2k, 2k+1 */
+        t[k] = _mm_unpacklo_epi8(_mm_loadu_si32(row_of(l, 2 * k)), _mm_loadu_si32(row_of(l, 2 * k + 1)));
+    #pragma GCC unroll 4
+    for (int k = 0; k < 4; k++)
+        y[k] = _mm256_inserti128_si256(_mm256_castsi128_si256(t[k]), t[k + 4], 1);
+    const __m256i u0 = _mm256_unpacklo_epi16(y[0], y[1]); /* rows 0..3 (8..11): cols 0..3 */
+    const __m256i u1 = _mm256_unpacklo_epi16(y[2], y[3]); /* rows 4..7 (12..15) */
+    col[0] = _mm256_unpacklo_epi32(u0, u1);
+    col[1] = _mm256_unpackhi_epi32(u0, u1);
+}
+
+/* The inverse of load_mb_columns(). */
+ALWAYS_INLINE void store_mb_columns(const rows16 *r, const __m256i col[10])
+{
+    __m256i x[8], y[4][2], z[2][2][2];
+    #pragma GCC unroll 8
+    for (int j = 0; j < 8; j++)
+        x[j] = interleave_pair(col[2 + j]); /* word r: row r, cols 2j, 2j+1 */
+    #pragma GCC unroll 4
+    for (int g = 0; g < 4; g++) {
+        y[g][0] = _mm256_unpacklo_epi16(x[2 * g], x[2 * g + 1]); /* rows 0..3: cols 4g..4g+3 */
+        y[g][1] = _mm256_unpackhi_epi16(x[2 * g], x[2 * g + 1]); /* rows 4..7 */
+    }
+    #pragma GCC unroll 2
+    for (int h = 0; h < 2; h++)
+        #pragma GCC unroll 2
+        for (int b = 0; b < 2; b++) {
+            z[h][b][0] = _mm256_unpacklo_epi32(y[2 * h][b], y[2 * h + 1][b]); /* rows 4b, 4b+1: cols 8h.. */
+            z[h][b][1] = _mm256_unpackhi_epi32(y[2 * h][b], y[2 * h + 1][b]); /* rows 4b+2, 4b+3 */
+        }
+    #pragma GCC unroll 2
+    for (int b = 0; b < 2; b++)
+        #pragma GCC unroll 2
+        for (int k = 0; k < 2; k++) {
+            const int y0 = 4 * b + 2 * k;
+            const __m256i r0 = _mm256_unpacklo_epi64(z[0][b][k], z[1][b][k]); /* row y0 (y0 + 8) */
+            const __m256i r1 = _mm256_unpackhi_epi64(z[0][b][k], z[1][b][k]); /* row y0 + 1 */
+            _mm_storeu_si128((__m128i *)row_of(r, y0), _mm256_castsi256_si128(r0));
+            _mm_storeu_si128((__m128i *)row_of(r, y0 + 8), _mm256_extracti128_si256(r0, 1));
+            _mm_storeu_si128((__m128i *)row_of(r, y0 + 1), _mm256_castsi256_si128(r1));
+            _mm_storeu_si128((__m128i *)row_of(r, y0 + 9), _mm256_extracti128_si256(r1, 1));
+        }
+}
+
+/* The inverse of load_left_columns(). */
+ALWAYS_INLINE void store_left_columns(const rows16 *l, const __m256i col[10])
+{
+    const __m256i x0 = interleave_pair(col[0]), x1 = interleave_pair(col[1]);
+    const __m256i r0 = _mm256_unpacklo_epi16(x0, x1); /* rows 0..3 (8..11) */
+    const __m256i r4 = _mm256_unpackhi_epi16(x0, x1); /* rows 4..7 (12..15) */
+    store_4x4(l, 0, _mm256_castsi256_si128(r0));
+    store_4x4(l, 1, _mm256_castsi256_si128(r4));
+    store_4x4(l, 2, _mm256_extracti128_si256(r0, 1));
+    store_4x4(l, 3, _mm256_extracti128_si256(r4, 1));
 }
 
 /* ---- entry points ---- */
 
-decl_deblock_edge_fn(deblock_luma_h_avx2)
+decl_deblock_luma_fn(deblock_luma_v_avx2)
 {
-    /* The normal filter reads p2 .. q2 and writes p1 .. q1. */
-    edge16 e;
+    /* The left columns only when edge 0 is filtered. */
+    const int left = e->mode[0] != DEBLOCK_SKIP;
+    const rows16 r = rows16_at(pix, stride), l = rows16_at(pix - 4, stride);
+    const __m256i z = _mm256_setzero_si256();
+    __m256i col[10];
+    load_mb_columns(col, &r);
+    if (left)
+        load_left_columns(col, &l);
     #pragma GCC unroll 4
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; k < 4; k++) {
+        if (e->mode[k] == DEBLOCK_SKIP)
+            continue;
+        /* p3 .. q3 are the columns 4k - 4 .. 4k + 3, col[2k .. 2k + 3]. */
+        edge16 d;
+        #pragma GCC unroll 2
+        for (int j = 0; j < 2; j++) {
+            d.p[3 - 2 * j] = _mm256_unpacklo_epi8(col[2 * k + j], z);
+            d.p[2 - 2 * j] = _mm256_unpackhi_epi8(col[2 * k + j], z);
+            d.q[2 * j] = _mm256_unpacklo_epi8(col[2 * k + 2 + j], z);
+            d.q[2 * j + 1] = _mm256_unpackhi_epi8(col[2 * k + 2 + j], z);
+        }
+        const __m256i alpha = _mm256_set1_epi16((int16_t)e->alpha[k > 0]);
+        const __m256i beta = _mm256_set1_epi16((int16_t)e->beta[k > 0]);
+        if (e->mode[k] == DEBLOCK_STRONG) {
+            luma_strong(&d, alpha, beta);
+            col[2 * k] = _mm256_packus_epi16(d.p[3], d.p[2]);
+            col[2 * k + 3] = _mm256_packus_epi16(d.q[2], d.q[3]);
+        } else {
+            luma_normal(&d, alpha, beta, luma_tc0(e->tc0[k]));
+        }
+        col[2 * k + 1] = _mm256_packus_epi16(d.p[1], d.p[0]);
+        col[2 * k + 2] = _mm256_packus_epi16(d.q[0], d.q[1]);
+    }
+    store_mb_columns(&r, col);
+    if (left)
+        store_left_columns(&l, col);
+}
+
+/* One horizontal luma edge; strong: the bS 4 filter, which also reads p3
+ * and q3 and writes p2 and q2. */
+ALWAYS_INLINE void luma_edge_h(uint8_t *pix, ptrdiff_t stride, int alpha, int beta, const int8_t tc0[4],
+                               int strong)
+{
+    edge16 e;
+    const int n = strong ? 4 : 3;
+    #pragma GCC unroll 4
+    for (int k = 0; k < n; k++) {
         e.p[k] = load_row16(pix - (k + 1) * stride);
         e.q[k] = load_row16(pix + k * stride);
     }
-    luma_normal(&e, _mm256_set1_epi16((int16_t)alpha), _mm256_set1_epi16((int16_t)beta), luma_tc0(tc0));
-    store_rows16(pix - 2 * stride, pix - stride, e.p[1], e.p[0]);
-    store_rows16(pix, pix + stride, e.q[0], e.q[1]);
+    if (strong) {
+        luma_strong(&e, _mm256_set1_epi16((int16_t)alpha), _mm256_set1_epi16((int16_t)beta));
+        /* Every result is an average of samples: packus clips nothing. */
+        store_rows16(pix - 3 * stride, pix - 2 * stride, e.p[2], e.p[1]);
+        store_rows16(pix - stride, pix, e.p[0], e.q[0]);
+        store_rows16(pix + stride, pix + 2 * stride, e.q[1], e.q[2]);
+    } else {
+        luma_normal(&e, _mm256_set1_epi16((int16_t)alpha), _mm256_set1_epi16((int16_t)beta), luma_tc0(tc0));
+        store_rows16(pix - 2 * stride, pix - stride, e.p[1], e.p[0]);
+        store_rows16(pix, pix + stride, e.q[0], e.q[1]);
+    }
 }
 
-decl_deblock_edge_fn(deblock_luma_v_avx2)
+decl_deblock_luma_fn(deblock_luma_h_avx2)
 {
-    __m256i c[8];
-    edge16 e;
-    const rows16 r = rows16_at(pix - 4, stride);
-    transpose_16x8(c, &r);
+    /* The strong filter only ever applies to edge 0, which comes first. */
+    if (e->mode[0] == DEBLOCK_STRONG)
+        luma_edge_h(pix, stride, e->alpha[0], e->beta[0], NULL, 1);
     #pragma GCC unroll 4
-    for (int k = 0; k < 3; k++) {
-        e.p[k] = c[3 - k];
-        e.q[k] = c[4 + k];
-    }
-    luma_normal(&e, _mm256_set1_epi16((int16_t)alpha), _mm256_set1_epi16((int16_t)beta), luma_tc0(tc0));
-    const rows16 w = rows16_at(pix - 2, stride);
-    store_cols4(&w, e.p[1], e.p[0], e.q[0], e.q[1]);
-}
-
-decl_deblock_edge_intra_fn(deblock_luma_intra_h_avx2)
-{
-    edge16 e;
-    #pragma GCC unroll 4
-    for (int k = 0; k < 4; k++) {
-        e.p[k] = load_row16(pix - (k + 1) * stride);
-        e.q[k] = load_row16(pix + k * stride);
-    }
-    luma_strong(&e, _mm256_set1_epi16((int16_t)alpha), _mm256_set1_epi16((int16_t)beta));
-    /* Every result is an average of samples: packus clips nothing. */
-    store_rows16(pix - 3 * stride, pix - 2 * stride, e.p[2], e.p[1]);
-    store_rows16(pix - stride, pix, e.p[0], e.q[0]);
-    store_rows16(pix + stride, pix + 2 * stride, e.q[1], e.q[2]);
-}
-
-decl_deblock_edge_intra_fn(deblock_luma_intra_v_avx2)
-{
-    __m256i c[8];
-    edge16 e;
-    const rows16 r = rows16_at(pix - 4, stride);
-    transpose_16x8(c, &r);
-    #pragma GCC unroll 4
-    for (int k = 0; k < 4; k++) {
-        e.p[k] = c[3 - k];
-        e.q[k] = c[4 + k];
-    }
-    luma_strong(&e, _mm256_set1_epi16((int16_t)alpha), _mm256_set1_epi16((int16_t)beta));
-    #pragma GCC unroll 4
-    for (int k = 0; k < 4; k++) {
-        c[3 - k] = e.p[k];
-        c[4 + k] = e.q[k];
-    }
-    /* p3 and q3 go back unchanged. */
-    store_cols8(&r, c);
+    for (int k = 0; k < 4; k++)
+        if (e->mode[k] == DEBLOCK_NORMAL)
+            luma_edge_h(pix + 4 * k * stride, stride, e->alpha[k > 0], e->beta[k > 0], e->tc0[k], 0);
 }
 
 /* Chroma: lanes 0..7 are the 8 lines of Cb, lanes 8..15 those of Cr. The
@@ -442,42 +496,50 @@ ALWAYS_INLINE void store_2x8(uint8_t *pix, ptrdiff_t stride, __m128i x)
 ALWAYS_INLINE void chroma_store_v(uint8_t *cb, ptrdiff_t cb_stride, uint8_t *cr, ptrdiff_t cr_stride,
                                   const edge16 *e)
 {
-    /* Per plane: p0 | q0 as bytes, then interleaved to one pair per row. */
-    const __m256i pairs = _mm256_shuffle_epi8(_mm256_packus_epi16(e->p[0], e->q[0]),
-                                              _mm256_setr_epi8(0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15,
-                                                               0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15));
+    /* Per plane: p0 | q0 as bytes, then one pair per row. */
+    const __m256i pairs = interleave_pair(_mm256_packus_epi16(e->p[0], e->q[0]));
     store_2x8(cb - 1, cb_stride, _mm256_castsi256_si128(pairs));
     store_2x8(cr - 1, cr_stride, _mm256_extracti128_si256(pairs, 1));
 }
 
+/* One chroma edge of Cb and Cr; strong: the bS 4 filter. */
+ALWAYS_INLINE void chroma_edge(uint8_t *cb, ptrdiff_t cb_stride, uint8_t *cr, ptrdiff_t cr_stride, int alpha,
+                               int beta, const int8_t tc0[4], int strong, int vertical)
+{
+    const __m256i va = _mm256_set1_epi16((int16_t)alpha), vb = _mm256_set1_epi16((int16_t)beta);
+    edge16 e;
+    if (vertical)
+        chroma_load_v(&e, cb, cb_stride, cr, cr_stride);
+    else
+        chroma_load_h(&e, cb, cb_stride, cr, cr_stride);
+    if (strong)
+        chroma_strong(&e, va, vb);
+    else
+        chroma_normal(&e, va, vb, chroma_tc0(tc0));
+    if (vertical)
+        chroma_store_v(cb, cb_stride, cr, cr_stride, &e);
+    else
+        chroma_store_h(cb, cb_stride, cr, cr_stride, &e);
+}
+
 decl_deblock_chroma_fn(deblock_chroma_h_avx2)
 {
-    edge16 e;
-    chroma_load_h(&e, cb, cb_stride, cr, cr_stride);
-    chroma_normal(&e, _mm256_set1_epi16((int16_t)alpha), _mm256_set1_epi16((int16_t)beta), chroma_tc0(tc0));
-    chroma_store_h(cb, cb_stride, cr, cr_stride, &e);
+    if (e->mode[0] == DEBLOCK_STRONG)
+        chroma_edge(cb, cb_stride, cr, cr_stride, e->alpha[0], e->beta[0], NULL, 1, 0);
+    #pragma GCC unroll 2
+    for (int k = 0; k < 2; k++)
+        if (e->mode[k] == DEBLOCK_NORMAL)
+            chroma_edge(cb + 4 * k * cb_stride, cb_stride, cr + 4 * k * cr_stride, cr_stride, e->alpha[k > 0],
+                        e->beta[k > 0], e->tc0[k], 0, 0);
 }
 
 decl_deblock_chroma_fn(deblock_chroma_v_avx2)
 {
-    edge16 e;
-    chroma_load_v(&e, cb, cb_stride, cr, cr_stride);
-    chroma_normal(&e, _mm256_set1_epi16((int16_t)alpha), _mm256_set1_epi16((int16_t)beta), chroma_tc0(tc0));
-    chroma_store_v(cb, cb_stride, cr, cr_stride, &e);
-}
-
-decl_deblock_chroma_intra_fn(deblock_chroma_intra_h_avx2)
-{
-    edge16 e;
-    chroma_load_h(&e, cb, cb_stride, cr, cr_stride);
-    chroma_strong(&e, _mm256_set1_epi16((int16_t)alpha), _mm256_set1_epi16((int16_t)beta));
-    chroma_store_h(cb, cb_stride, cr, cr_stride, &e);
-}
-
-decl_deblock_chroma_intra_fn(deblock_chroma_intra_v_avx2)
-{
-    edge16 e;
-    chroma_load_v(&e, cb, cb_stride, cr, cr_stride);
-    chroma_strong(&e, _mm256_set1_epi16((int16_t)alpha), _mm256_set1_epi16((int16_t)beta));
-    chroma_store_v(cb, cb_stride, cr, cr_stride, &e);
+    if (e->mode[0] == DEBLOCK_STRONG)
+        chroma_edge(cb, cb_stride, cr, cr_stride, e->alpha[0], e->beta[0], NULL, 1, 1);
+    #pragma GCC unroll 2
+    for (int k = 0; k < 2; k++)
+        if (e->mode[k] == DEBLOCK_NORMAL)
+            chroma_edge(cb + 4 * k, cb_stride, cr + 4 * k, cr_stride, e->alpha[k > 0], e->beta[k > 0], e->tc0[k],
+                        0, 1);
 }

@@ -645,49 +645,49 @@ static int test_thresholds(rng *r)
 
 enum { KW = 24, KH = 24, KEDGE = 8 };
 
-/* Lines across one edge: the block at (KEDGE, KEDGE) of a KW x KH buffer
- * holds q0 of line 0; vertical edges put lines in rows, horizontal edges in
- * columns. Samples vary so that all branches of the filters occur. */
-static void random_edge_buffer(rng *r, uint8_t *buf)
+/* A macroblock at (KEDGE, KEDGE) of a KW x KH buffer with its neighbours:
+ * 4x4 blocks of nearby levels with noise, so the lines across each of its
+ * edges step by various amounts and all branches of the filters occur. */
+static void random_mb_buffer(rng *r, uint8_t *buf)
 {
-    int a = rng_range(r, 0, 255);
-    int b = Clip3(0, 255, a + rng_range(r, -40, 40));
-    int noise = rng_range(r, 0, 6);
-    for (int y = 0; y < KH; y++)
-        for (int x = 0; x < KW; x++) {
-            int near_side = rng_chance(r, 50) ? a : b;
-            buf[y * KW + x] = (uint8_t)Clip1(near_side + rng_range(r, -noise, noise));
+    int base = rng_range(r, 0, 255), jump = rng_range(r, 0, 40), noise = rng_range(r, 0, 6);
+    for (int by = 0; by < KH; by += 4)
+        for (int bx = 0; bx < KW; bx += 4) {
+            int level = Clip1(base + rng_range(r, -jump, jump));
+            for (int y = by; y < by + 4; y++)
+                for (int x = bx; x < bx + 4; x++)
+                    buf[y * KW + x] = (uint8_t)Clip1(level + rng_range(r, -noise, noise));
         }
-    /* A clean step across the edge in most buffers. */
-    if (rng_chance(r, 70))
-        for (int y = 0; y < KH; y++)
-            for (int x = 0; x < KW; x++) {
-                int side = (x < KEDGE) ^ (y < KEDGE) ? a : b; /* differs across either edge */
-                buf[y * KW + x] = (uint8_t)Clip1(side + rng_range(r, -noise, noise));
-            }
 }
 
-/* Applies the standard's line filter to the same lines as a kernel. */
-static void std_kernel(uint8_t *buf, int vertical, int chroma, int strong, int alpha, int beta, const int8_t tc0[4])
+/* Applies the standard's line filter to the lines of each edge a kernel
+ * filters, in the same order. */
+static void std_kernel(uint8_t *buf, int vertical, int chroma, const deblock_edges *e)
 {
-    int lines = chroma ? 8 : 16, per_tc = chroma ? 2 : 4;
-    for (int k = 0; k < lines; k++) {
-        int x = vertical ? KEDGE : KEDGE + k;
-        int y = vertical ? KEDGE + k : KEDGE;
-        int dx = vertical, dy = !vertical;
-        int p[4], q[4];
-        for (int i = 0; i < 4; i++) {
-            p[i] = buf[(y - (i + 1) * dy) * KW + x - (i + 1) * dx];
-            q[i] = buf[(y + i * dy) * KW + x + i * dx];
-        }
-        int tc = strong ? 0 : tc0[k / per_tc];
-        int bS = strong ? 4 : tc < 0 ? 0 : 1; /* only zero or not matters here */
-        if (!std_filter_samples_flag(p, q, bS, alpha, beta))
+    int lines = chroma ? 8 : 16, per_tc = chroma ? 2 : 4, edges = chroma ? 2 : 4;
+    for (int edge = 0; edge < edges; edge++) {
+        if (e->mode[edge] == DEBLOCK_SKIP)
             continue;
-        std_filter_samples(p, q, chroma, strong, alpha, beta, tc);
-        for (int i = 0; i < 3; i++) {
-            buf[(y - (i + 1) * dy) * KW + x - (i + 1) * dx] = (uint8_t)p[i];
-            buf[(y + i * dy) * KW + x + i * dx] = (uint8_t)q[i];
+        int strong = e->mode[edge] == DEBLOCK_STRONG;
+        int alpha = e->alpha[edge > 0], beta = e->beta[edge > 0];
+        for (int k = 0; k < lines; k++) {
+            int x = vertical ? KEDGE + 4 * edge : KEDGE + k;
+            int y = vertical ? KEDGE + k : KEDGE + 4 * edge;
+            int dx = vertical, dy = !vertical;
+            int p[4], q[4];
+            for (int i = 0; i < 4; i++) {
+                p[i] = buf[(y - (i + 1) * dy) * KW + x - (i + 1) * dx];
+                q[i] = buf[(y + i * dy) * KW + x + i * dx];
+            }
+            int tc = strong ? 0 : e->tc0[edge][k / per_tc];
+            int bS = strong ? 4 : tc < 0 ? 0 : 1; /* only zero or not matters here */
+            if (!std_filter_samples_flag(p, q, bS, alpha, beta))
+                continue;
+            std_filter_samples(p, q, chroma, strong, alpha, beta, tc);
+            for (int i = 0; i < 3; i++) {
+                buf[(y - (i + 1) * dy) * KW + x - (i + 1) * dx] = (uint8_t)p[i];
+                buf[(y + i * dy) * KW + x + i * dx] = (uint8_t)q[i];
+            }
         }
     }
 }
@@ -698,70 +698,72 @@ static int test_kernels(rng *r)
     deblock_dsp dsp;
     memset(&dsp, 0, sizeof(dsp));
     deblock_dsp_init(&dsp, 0);
-    /* One of the four pointers is set per kernel; the chroma kernels filter
+    /* One of the two pointers is set per kernel; the chroma kernels filter
      * a Cb and a Cr buffer. */
     const struct {
         const char *name;
-        deblock_edge_fn normal;
-        deblock_edge_intra_fn strong;
-        deblock_chroma_fn chroma_normal;
-        deblock_chroma_intra_fn chroma_strong;
+        deblock_luma_fn luma;
+        deblock_chroma_fn chroma;
         int vertical;
     } k[] = {
-        { "luma_v", dsp.luma_v, NULL, NULL, NULL, 1 },
-        { "luma_h", dsp.luma_h, NULL, NULL, NULL, 0 },
-        { "luma_intra_v", NULL, dsp.luma_intra_v, NULL, NULL, 1 },
-        { "luma_intra_h", NULL, dsp.luma_intra_h, NULL, NULL, 0 },
-        { "chroma_v", NULL, NULL, dsp.chroma_v, NULL, 1 },
-        { "chroma_h", NULL, NULL, dsp.chroma_h, NULL, 0 },
-        { "chroma_intra_v", NULL, NULL, NULL, dsp.chroma_intra_v, 1 },
-        { "chroma_intra_h", NULL, NULL, NULL, dsp.chroma_intra_h, 0 },
+        { "luma_v", dsp.luma_v, NULL, 1 },
+        { "luma_h", dsp.luma_h, NULL, 0 },
+        { "chroma_v", NULL, dsp.chroma_v, 1 },
+        { "chroma_h", NULL, dsp.chroma_h, 0 },
     };
     for (size_t f = 0; f < sizeof(k) / sizeof(k[0]); f++) {
-        const int chroma = k[f].chroma_normal || k[f].chroma_strong;
-        const int strong = k[f].strong || k[f].chroma_strong;
-        CHECK(&t, k[f].normal || k[f].strong || chroma, "%s is not set", k[f].name);
-        if (!k[f].normal && !k[f].strong && !chroma)
+        CHECK(&t, k[f].luma || k[f].chroma, "%s is not set", k[f].name);
+        if (!k[f].luma && !k[f].chroma)
             continue;
-        const int planes = chroma ? 2 : 1;
-        long changed = 0;
+        const int chroma = k[f].chroma != NULL, planes = chroma ? 2 : 1;
+        long changed = 0, strong_changed = 0;
         for (int it = 0; it < 3000; it++) {
             uint8_t got[2][KW * KH], want[2][KW * KH], orig[2][KW * KH];
             for (int c = 0; c < planes; c++) {
-                random_edge_buffer(r, got[c]);
+                random_mb_buffer(r, got[c]);
                 memcpy(want[c], got[c], sizeof(got[c]));
                 memcpy(orig[c], got[c], sizeof(got[c]));
             }
-            int index_a = rng_range(r, 0, 51), index_b = rng_range(r, 0, 51);
-            int alpha = std_alpha[index_a], beta = std_beta[index_b];
-            if (rng_chance(r, 10)) { /* the kernels must not depend on the tables */
-                alpha = rng_range(r, 0, 255);
-                beta = rng_range(r, 0, 18);
+            /* Per edge a mode, the macroblock edge's thresholds and the
+             * internal ones, and tc0. */
+            deblock_edges e;
+            int index_a = 0;
+            for (int th = 0; th < 2; th++) {
+                index_a = rng_range(r, 0, 51);
+                int index_b = rng_range(r, 0, 51);
+                e.alpha[th] = std_alpha[index_a];
+                e.beta[th] = std_beta[index_b];
+                if (rng_chance(r, 10)) { /* the kernels must not depend on the tables */
+                    e.alpha[th] = rng_range(r, 0, 255);
+                    e.beta[th] = rng_range(r, 0, 18);
+                }
             }
-            int8_t tc0[4];
-            for (int i = 0; i < 4; i++)
-                tc0[i] = (int8_t)(rng_chance(r, 15) ? -1 : std_tc0[rng_range(r, 0, 2)][index_a]);
+            for (int edge = 0; edge < 4; edge++) {
+                int m = rng_range(r, 0, 7);
+                e.mode[edge] = (uint8_t)(m < 2 ? DEBLOCK_SKIP : !edge && m < 5 ? DEBLOCK_STRONG : DEBLOCK_NORMAL);
+                for (int i = 0; i < 4; i++)
+                    e.tc0[edge][i] = (int8_t)(rng_chance(r, 15) ? -1 : std_tc0[rng_range(r, 0, 2)][index_a]);
+            }
             uint8_t *cb = got[0] + KEDGE * KW + KEDGE, *cr = got[1] + KEDGE * KW + KEDGE;
-            if (k[f].normal)
-                k[f].normal(cb, KW, alpha, beta, tc0);
-            else if (k[f].strong)
-                k[f].strong(cb, KW, alpha, beta);
-            else if (k[f].chroma_normal)
-                k[f].chroma_normal(cb, KW, cr, KW, alpha, beta, tc0);
+            if (chroma)
+                k[f].chroma(cb, KW, cr, KW, &e);
             else
-                k[f].chroma_strong(cb, KW, cr, KW, alpha, beta);
+                k[f].luma(cb, KW, &e);
             int diff = 0, buffer_changed = 0;
             for (int c = 0; c < planes; c++) {
-                std_kernel(want[c], k[f].vertical, chroma, strong, alpha, beta, tc0);
+                std_kernel(want[c], k[f].vertical, chroma, &e);
                 diff |= memcmp(got[c], want[c], sizeof(got[c]));
                 buffer_changed |= memcmp(orig[c], got[c], sizeof(got[c]));
             }
-            CHECK(&t, !diff, "%s iteration %d (alpha %d beta %d tc0 %d %d %d %d)", k[f].name, it, alpha, beta,
-                  tc0[0], tc0[1], tc0[2], tc0[3]);
+            CHECK(&t, !diff, "%s iteration %d (modes %d %d %d %d, alpha %d %d, beta %d %d)", k[f].name, it,
+                  e.mode[0], e.mode[1], e.mode[2], e.mode[3], e.alpha[0], e.alpha[1], e.beta[0], e.beta[1]);
             changed += buffer_changed != 0;
+            strong_changed += buffer_changed && e.mode[0] == DEBLOCK_STRONG;
         }
-        /* Most buffers should be filtered somewhere, or the test is vacuous. */
-        CHECK(&t, changed > 1000, "%s changed only %ld of 3000 buffers", k[f].name, changed);
+        /* Most buffers should be filtered somewhere, with the strong filter
+         * among them, or the test is vacuous. */
+        CHECK(&t, changed > 1000 && strong_changed > 300, "%s changed only %ld of 3000 buffers (%ld with bS 4)",
+              k[f].name, changed, strong_changed);
     }
     return report(&t);
 }
