@@ -296,10 +296,11 @@ static int bottom_row_uniform(const mb_state *m)
 
 /*
  * The glue holds which segments of an edge have which strength as 4-bit
- * masks, bit i for segment i (luma lines 4i..4i+3, chroma lines 2i, 2i+1).
- * Coefficients come as a 16-bit mask with bit b for 4x4 block b (raster):
- * the blocks on either side of the vertical edge at x = 4e are the columns
- * e - 1 and e, of the horizontal one the rows e - 1 and e.
+ * masks, bit i for segment i (luma lines 4i..4i+3, chroma lines 2i, 2i+1),
+ * the four edges of a direction side by side in 16 bits: nibble e for the
+ * edge at 4e samples. Coefficients come as a 16-bit mask with bit 4y + x
+ * for the 4x4 block at (x, y): its rows are the segment masks of the
+ * horizontal edges, and its transpose's rows those of the vertical ones.
  */
 
 /* Bit b set where 4x4 block b of m has coefficients. A count is at most
@@ -321,28 +322,34 @@ static inline unsigned coded_blocks(const mb_state *m)
     return blocks;
 }
 
-/* Column x of a block mask as a segment mask: bits x, 4 + x, 8 + x, 12 + x
- * to bits 0..3, gathered by one multiplication as in coded_blocks() (bit
- * 4i lands on bit 12 + i, the other terms on bits of their own below). */
-static inline unsigned column_of(unsigned blocks, int x)
+/* The 4x4 bit matrix of a block mask transposed (bit 4y + x to 4x + y):
+ * two rounds of swapping the off-diagonal bits of 2x2 tiles, first within
+ * the 2x2 blocks of bits, then the 2x2 blocks themselves. */
+static inline unsigned transpose_blocks(unsigned b)
 {
-    return ((((blocks >> x) & 0x1111u) * 0x1248u) >> 12) & 0xfu;
+    unsigned t = (b ^ (b >> 3)) & 0x0a0au;
+    b ^= t ^ (t << 3);
+    t = (b ^ (b >> 6)) & 0x00ccu;
+    return b ^ t ^ (t << 6);
 }
 
-static inline unsigned row_of(unsigned blocks, int y)
+/* The segments of the internal edges (nibbles 1..3) where a block on
+ * either side has coefficients, from the rows of a block mask: nibble e
+ * from rows e - 1 and e. */
+static inline unsigned internal_coef(unsigned rows)
 {
-    return (blocks >> (4 * y)) & 0xfu;
+    return ((rows << 4) | rows) & 0xfff0u;
 }
 
-/* The strengths of one macroblock's edges: in direction d (0: vertical
- * edges, 1: horizontal), edge e at 4e samples, coef[d][e] has the segments
- * of bS 2 (coefficients on a side), or of bS 3 inside an intra macroblock,
- * and motion[d][e] those of bS 1. strong[d] says the macroblock edge of
- * that direction is bS 4 throughout. Edges without a neighbour are empty. */
+/* The strengths of one macroblock's edges, in direction d (0: vertical
+ * edges, 1: horizontal) as nibbles per edge: coef[d] has the segments of
+ * bS 2 (coefficients on a side), or of bS 3 inside an intra macroblock,
+ * motion[d] those of bS 1. strong[d] says the macroblock edge of that
+ * direction is bS 4 throughout. Edges without a neighbour are empty. */
 typedef struct mb_edges {
-    uint8_t coef[2][4], motion[2][4];
-    uint8_t strong[2];
-    uint8_t coef_bs;
+    unsigned coef[2], motion[2];
+    int strong[2];
+    int coef_bs;
 } mb_edges;
 
 /* The motion segments of a macroblock edge between p and q: block
@@ -369,44 +376,39 @@ static void inter_mb_edges(const deblock_params *prm, const mb_state *cur, unsig
                            const mb_state *left, unsigned left_blocks, int left_uniform, const mb_state *top,
                            mb_edges *ed)
 {
-    /* Bit b: block b or the one right of it (below it) has coefficients. */
-    const unsigned across_v = blocks | (blocks >> 1), across_h = blocks | (blocks >> 4);
-    memset(ed, 0, sizeof(*ed));
-    ed->coef_bs = 2;
-    for (int e = 1; e < 4; e++) {
-        ed->coef[0][e] = (uint8_t)column_of(across_v, e - 1);
-        ed->coef[1][e] = (uint8_t)row_of(across_h, e - 1);
-    }
+    const unsigned columns = transpose_blocks(blocks);
+    *ed = (mb_edges){ .coef = { internal_coef(columns), internal_coef(blocks) }, .coef_bs = 2 };
     /* One vector and reference for the whole macroblock, as in most
      * macroblocks of P and B pictures: inside it only coefficients make an
      * edge filtered. */
     if (!uniform) {
         for (int e = 1; e < 4; e++)
             for (int i = 0; i < 4; i++) {
+                const unsigned bit = 1u << (4 * e + i);
                 int blk_v = 4 * i + e, blk_h = 4 * e + i;
-                if (!(ed->coef[0][e] >> i & 1) && motion_differs(prm, cur, blk_v - 1, cur, blk_v))
-                    ed->motion[0][e] |= (uint8_t)(1u << i);
-                if (!(ed->coef[1][e] >> i & 1) && motion_differs(prm, cur, blk_h - 4, cur, blk_h))
-                    ed->motion[1][e] |= (uint8_t)(1u << i);
+                if (!(ed->coef[0] & bit) && motion_differs(prm, cur, blk_v - 1, cur, blk_v))
+                    ed->motion[0] |= bit;
+                if (!(ed->coef[1] & bit) && motion_differs(prm, cur, blk_h - 4, cur, blk_h))
+                    ed->motion[1] |= bit;
             }
     }
     if (left) {
         if (mb_type_is_intra(left->type)) {
             ed->strong[0] = 1;
         } else {
-            unsigned coef = column_of(left_blocks, 3) | column_of(blocks, 0);
-            ed->coef[0][0] = (uint8_t)coef;
-            ed->motion[0][0] = (uint8_t)edge_motion(prm, left, 3, cur, 0, 4, coef, left_uniform && uniform);
+            /* Column 3 of the neighbour and column 0 of this one. */
+            unsigned coef = (transpose_blocks(left_blocks) >> 12) | (columns & 0xf);
+            ed->coef[0] |= coef;
+            ed->motion[0] |= edge_motion(prm, left, 3, cur, 0, 4, coef, left_uniform && uniform);
         }
     }
     if (top) {
         if (mb_type_is_intra(top->type)) {
             ed->strong[1] = 1;
         } else {
-            unsigned coef = row_of(coded_blocks(top), 3) | row_of(blocks, 0);
-            ed->coef[1][0] = (uint8_t)coef;
-            ed->motion[1][0] = (uint8_t)edge_motion(prm, top, 12, cur, 0, 1, coef,
-                                                    uniform && bottom_row_uniform(top));
+            unsigned coef = (coded_blocks(top) >> 12) | (blocks & 0xf);
+            ed->coef[1] |= coef;
+            ed->motion[1] |= edge_motion(prm, top, 12, cur, 0, 1, coef, uniform && bottom_row_uniform(top));
         }
     }
 }
@@ -414,12 +416,7 @@ static void inter_mb_edges(const deblock_params *prm, const mb_state *cur, unsig
 /* An intra macroblock: bS 3 inside, 4 on the macroblock edges. */
 static void intra_mb_edges(const mb_state *left, const mb_state *top, mb_edges *ed)
 {
-    memset(ed, 0, sizeof(*ed));
-    memset(ed->coef, 0xf, sizeof(ed->coef));
-    ed->coef[0][0] = ed->coef[1][0] = 0;
-    ed->coef_bs = 3;
-    ed->strong[0] = left != NULL;
-    ed->strong[1] = top != NULL;
+    *ed = (mb_edges){ .coef = { 0xfff0, 0xfff0 }, .strong = { left != NULL, top != NULL }, .coef_bs = 3 };
 }
 
 /* ---- thresholds (8.7.2.2) and edge dispatch ---- */
@@ -452,18 +449,6 @@ static inline int thresholds_pass(const edge_thresholds *t)
     return t->alpha && t->beta;
 }
 
-/* The kernels' tc0[] for an edge: tC0 for bS coef_bs or 1, -1 elsewhere.
- * Built in a register, byte i for segment i, and written as bytes in
- * order, which the compiler merges to one store (so the kernel's 4-byte
- * load forwards from it). */
-static inline void edge_tc0(int8_t tc0[4], const mb_edges *ed, int d, int e, const edge_thresholds *t)
-{
-    const uint32_t coef = segment_bytes[ed->coef[d][e]], motion = segment_bytes[ed->motion[d][e]];
-    const uint32_t w = (coef & t->tc0_bytes[ed->coef_bs - 1]) | (motion & t->tc0_bytes[0]) | ~(coef | motion);
-    for (int i = 0; i < 4; i++)
-        tc0[i] = (int8_t)(uint8_t)(w >> (8 * i));
-}
-
 /* The kernel arguments for direction d (0 vertical, 1 horizontal) of a
  * macroblock: its luma edges, or with step 2 its chroma edges, which lie on
  * the luma edges 0 and 8 and take their strengths (chroma line j lies
@@ -473,27 +458,48 @@ static inline void edge_tc0(int8_t tc0[4], const mb_edges *ed, int d, int e, con
 static inline int edge_args(deblock_edges *args, const mb_edges *ed, int d, int step,
                             const edge_thresholds *t_mb, const edge_thresholds *t_in)
 {
+    const unsigned coef = ed->coef[d], motion = ed->motion[d];
+    const edge_thresholds *t[2] = { t_mb, t_in };
+    /* tC0 in every byte for the coefficient and the motion segments. */
+    uint32_t tc_coef[2], tc_motion[2];
+    int pass[2];
+    for (int i = 0; i < 2; i++) {
+        args->alpha[i] = t[i]->alpha;
+        args->beta[i] = t[i]->beta;
+        pass[i] = thresholds_pass(t[i]);
+        tc_coef[i] = t[i]->tc0_bytes[ed->coef_bs - 1];
+        tc_motion[i] = t[i]->tc0_bytes[0];
+    }
     int any = 0;
-    args->alpha[0] = t_mb->alpha;
-    args->beta[0] = t_mb->beta;
-    args->alpha[1] = t_in->alpha;
-    args->beta[1] = t_in->beta;
     for (int k = 0; k < 4 / step; k++) {
-        const int e = k * step;
-        const edge_thresholds *t = k ? t_in : t_mb;
+        const unsigned e = (unsigned)(k * step), c = (coef >> (4 * e)) & 0xf, m = (motion >> (4 * e)) & 0xf;
         int mode = DEBLOCK_SKIP;
-        if (thresholds_pass(t)) {
+        if (pass[k > 0]) {
             if (!k && ed->strong[d]) {
                 mode = DEBLOCK_STRONG;
-            } else if (ed->coef[d][e] | ed->motion[d][e]) {
+            } else if (c | m) {
+                /* tC0 for bS coef_bs or 1, -1 elsewhere: built in a
+                 * register, byte i for segment i, and written as bytes in
+                 * order, which the compiler merges to one store (so the
+                 * kernel's 4-byte load forwards from it). */
+                const uint32_t cb = segment_bytes[c], mb = segment_bytes[m];
+                const uint32_t w = (cb & tc_coef[k > 0]) | (mb & tc_motion[k > 0]) | ~(cb | mb);
+                for (int i = 0; i < 4; i++)
+                    args->tc0[k][i] = (int8_t)(uint8_t)(w >> (8 * i));
                 mode = DEBLOCK_NORMAL;
-                edge_tc0(args->tc0[k], ed, d, e, t);
             }
         }
         args->mode[k] = (uint8_t)mode;
         any |= mode;
     }
     return any;
+}
+
+/* 1 if direction d of the macroblock has an edge to filter; chroma: only
+ * edges 0 and 2 count. */
+static inline int edges_in(const mb_edges *ed, int d, int chroma)
+{
+    return ed->strong[d] || ((ed->coef[d] | ed->motion[d]) & (chroma ? 0x0f0fu : 0xffffu));
 }
 
 /* qP of a macroblock for the filter: I_PCM counts as 0 (8.7.2.2). */
@@ -550,13 +556,13 @@ static void filter_mb(const deblock_dsp *dsp, const deblock_params *p, uint8_t *
     const edge_thresholds *t_left = neighbour_thresholds(&t[0], qp_left, qp, &in->luma, p);
     const edge_thresholds *t_top = neighbour_thresholds(&t[1], qp_top, qp, &in->luma, p);
     deblock_edges args;
-    if (edge_args(&args, ed, 0, 1, t_left, &in->luma))
+    if (edges_in(ed, 0, 0) && edge_args(&args, ed, 0, 1, t_left, &in->luma))
         dsp->luma_v(y, ls, &args);
-    if (edge_args(&args, ed, 1, 1, t_top, &in->luma))
+    if (edges_in(ed, 1, 0) && edge_args(&args, ed, 1, 1, t_top, &in->luma))
         dsp->luma_h(y, ls, &args);
 
-    if (!(ed->strong[0] | ed->strong[1] | ed->coef[0][0] | ed->coef[0][2] | ed->coef[1][0] | ed->coef[1][2] |
-          ed->motion[0][0] | ed->motion[0][2] | ed->motion[1][0] | ed->motion[1][2]))
+    const int chroma_v = edges_in(ed, 0, 1), chroma_h = edges_in(ed, 1, 1);
+    if (!(chroma_v | chroma_h))
         return;
     /* Each side's QPc comes from its own QPy before averaging. The planes
      * do not interact: filtering Cb and Cr direction by direction gives
@@ -569,9 +575,9 @@ static void filter_mb(const deblock_dsp *dsp, const deblock_params *p, uint8_t *
     t_top = neighbour_thresholds(&t[1], qpc_top, qpc, &in->chroma, p);
     ptrdiff_t us = stride[1], vs = stride[2];
     uint8_t *u = plane[1] + 8 * mb_y * us + 8 * mb_x, *v = plane[2] + 8 * mb_y * vs + 8 * mb_x;
-    if (edge_args(&args, ed, 0, 2, t_left, &in->chroma))
+    if (chroma_v && edge_args(&args, ed, 0, 2, t_left, &in->chroma))
         dsp->chroma_v(u, us, v, vs, &args);
-    if (edge_args(&args, ed, 1, 2, t_top, &in->chroma))
+    if (chroma_h && edge_args(&args, ed, 1, 2, t_top, &in->chroma))
         dsp->chroma_h(u, us, v, vs, &args);
 }
 
