@@ -359,7 +359,7 @@ decl_deblock_luma_fn(deblock_luma_v_avx2)
         }
         const __m256i alpha = _mm256_set1_epi16((int16_t)e->alpha[k > 0]);
         const __m256i beta = _mm256_set1_epi16((int16_t)e->beta[k > 0]);
-        if (e->mode[k] == DEBLOCK_STRONG) {
+        if (!k && e->mode[0] == DEBLOCK_STRONG) {
             luma_strong(&d, alpha, beta);
             col[2 * k] = _mm256_packus_epi16(d.p[3], d.p[2]);
             col[2 * k + 3] = _mm256_packus_epi16(d.q[2], d.q[3]);
