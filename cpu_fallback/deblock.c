@@ -5,6 +5,7 @@
  * thresholds (8.7.2.2) and the C edge kernels (8.7.2.3, 8.7.2.4).
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "deblock.h"
 #include "internal.h"
@@ -129,56 +130,48 @@ static inline void filter_edge_strong(uint8_t *pix, ptrdiff_t xs, ptrdiff_t ys, 
         filter_line_strong(pix + k * ys, xs, alpha, beta, luma);
 }
 
-static decl_deblock_edge_fn(luma_v_c)
+/* The edges of one macroblock in one direction: 4 luma edges or 2 chroma
+ * ones, 4 samples apart across them. */
+static inline void filter_edges(uint8_t *pix, ptrdiff_t xs, ptrdiff_t ys, const deblock_edges *e, int luma)
 {
-    filter_edge_normal(pix, 1, stride, alpha, beta, tc0, 1);
+    for (int k = 0; k < (luma ? 4 : 2); k++) {
+        uint8_t *edge = pix + 4 * k * xs;
+        const int alpha = e->alpha[k > 0], beta = e->beta[k > 0];
+        if (e->mode[k] == DEBLOCK_STRONG)
+            filter_edge_strong(edge, xs, ys, alpha, beta, luma);
+        else if (e->mode[k] == DEBLOCK_NORMAL)
+            filter_edge_normal(edge, xs, ys, alpha, beta, e->tc0[k], luma);
+    }
 }
 
-static decl_deblock_edge_fn(luma_h_c)
+static decl_deblock_luma_fn(luma_v_c)
 {
-    filter_edge_normal(pix, stride, 1, alpha, beta, tc0, 1);
+    filter_edges(pix, 1, stride, e, 1);
 }
 
-static decl_deblock_edge_intra_fn(luma_intra_v_c)
+static decl_deblock_luma_fn(luma_h_c)
 {
-    filter_edge_strong(pix, 1, stride, alpha, beta, 1);
+    filter_edges(pix, stride, 1, e, 1);
 }
 
-static decl_deblock_edge_intra_fn(luma_intra_h_c)
+static decl_deblock_chroma_fn(chroma_v_c)
 {
-    filter_edge_strong(pix, stride, 1, alpha, beta, 1);
+    filter_edges(cb, 1, cb_stride, e, 0);
+    filter_edges(cr, 1, cr_stride, e, 0);
 }
 
-static decl_deblock_edge_fn(chroma_v_c)
+static decl_deblock_chroma_fn(chroma_h_c)
 {
-    filter_edge_normal(pix, 1, stride, alpha, beta, tc0, 0);
-}
-
-static decl_deblock_edge_fn(chroma_h_c)
-{
-    filter_edge_normal(pix, stride, 1, alpha, beta, tc0, 0);
-}
-
-static decl_deblock_edge_intra_fn(chroma_intra_v_c)
-{
-    filter_edge_strong(pix, 1, stride, alpha, beta, 0);
-}
-
-static decl_deblock_edge_intra_fn(chroma_intra_h_c)
-{
-    filter_edge_strong(pix, stride, 1, alpha, beta, 0);
+    filter_edges(cb, cb_stride, 1, e, 0);
+    filter_edges(cr, cr_stride, 1, e, 0);
 }
 
 void deblock_dsp_init(deblock_dsp *dsp, uint32_t cpu_flags)
 {
     dsp->luma_v = luma_v_c;
     dsp->luma_h = luma_h_c;
-    dsp->luma_intra_v = luma_intra_v_c;
-    dsp->luma_intra_h = luma_intra_h_c;
     dsp->chroma_v = chroma_v_c;
     dsp->chroma_h = chroma_h_c;
-    dsp->chroma_intra_v = chroma_intra_v_c;
-    dsp->chroma_intra_h = chroma_intra_h_c;
 #if HWENC_ARCH_X86
     deblock_dsp_init_x86(dsp, cpu_flags);
 #else
@@ -213,6 +206,11 @@ static inline int mvs_differ(const int16_t a[2], const int16_t b[2])
  */
 static int motion_strength(const deblock_params *prm, const mb_state *p, int bp, const mb_state *q, int bq)
 {
+    const int qp = quadrant_of(bp), qq = quadrant_of(bq);
+    /* Both from list 0 alone, as throughout P pictures: one picture and
+     * one vector each. */
+    if ((p->ref[1][qp] & q->ref[1][qq]) < 0 && (p->ref[0][qp] | q->ref[0][qq]) >= 0)
+        return ref_picture(prm, p, 0, bp) != ref_picture(prm, q, 0, bq) || mvs_differ(p->mv[0][bp], q->mv[0][bq]);
     int p0 = ref_picture(prm, p, 0, bp), p1 = ref_picture(prm, p, 1, bp);
     int q0 = ref_picture(prm, q, 0, bq), q1 = ref_picture(prm, q, 1, bq);
     const int16_t *mp0 = p->mv[0][bp], *mp1 = p->mv[1][bp], *mq0 = q->mv[0][bq], *mq1 = q->mv[1][bq];
@@ -236,112 +234,272 @@ static int motion_strength(const deblock_params *prm, const mb_state *p, int bp,
     return (mvs_differ(mp0, mq0) || mvs_differ(mp1, mq1)) && (mvs_differ(mp0, mq1) || mvs_differ(mp1, mq0));
 }
 
-/* bS between 4x4 block bp of p and bq of q; mb_edge when p and q differ.
- * Frame macroblocks only, no 8x8 transform. */
-static int boundary_strength(const deblock_params *prm, const mb_state *p, int bp, const mb_state *q, int bq,
-                             int mb_edge)
+/* A vector's two components as one word, to compare them at once. */
+static inline uint32_t mv_bits(const int16_t mv[2])
 {
-    if (mb_type_is_intra(p->type) || mb_type_is_intra(q->type))
-        return mb_edge ? 4 : 3;
-    if (p->nnz[bp] || q->nnz[bq])
-        return 2;
-    return motion_strength(prm, p, bp, q, bq);
+    uint32_t w;
+    memcpy(&w, mv, sizeof(w));
+    return w;
 }
 
-/* 1 if every 4x4 block of m has the same vectors and references. */
+/* 1 if two blocks have the same reference indices and vectors in both
+ * lists, which makes the motion bS 0 whatever pictures the indices name.
+ * Neighbours that continue each other's motion, the common case, skip
+ * motion_strength() this way. */
+static inline int same_motion(const mb_state *p, int bp, const mb_state *q, int bq)
+{
+    int qp = quadrant_of(bp), qq = quadrant_of(bq);
+    return p->ref[0][qp] == q->ref[0][qq] && p->ref[1][qp] == q->ref[1][qq] &&
+           mv_bits(p->mv[0][bp]) == mv_bits(q->mv[0][bq]) && mv_bits(p->mv[1][bp]) == mv_bits(q->mv[1][bq]);
+}
+
+/* bS 1 (rather than 0) between two inter blocks without coefficients. */
+static inline int motion_differs(const deblock_params *prm, const mb_state *p, int bp, const mb_state *q, int bq)
+{
+    return !same_motion(p, bp, q, bq) && motion_strength(prm, p, bp, q, bq);
+}
+
+/* 1 if every 4x4 block of m has the same vectors and references. The
+ * vectors of an unused list (reference -1 throughout) do not matter. */
 static int uniform_motion(const mb_state *m)
 {
-    int same = 1;
+    /* Both lists' four references in one word: each byte equals its
+     * neighbour within each half, whatever the byte order. */
+    uint64_t refs;
+    memcpy(&refs, m->ref, sizeof(refs));
+    uint64_t diff = (refs ^ (refs >> 8)) & 0x00ffffff00ffffffull;
     for (int list = 0; list < 2; list++) {
-        const int8_t *ref = m->ref[list];
-        same &= ref[1] == ref[0] && ref[2] == ref[0] && ref[3] == ref[0];
-        if (ref[0] < 0)
-            continue; /* unused list: its vectors are all zero */
-        for (int i = 1; i < 16; i++)
-            same &= m->mv[list][i][0] == m->mv[list][0][0] && m->mv[list][i][1] == m->mv[list][0][1];
+        if (m->ref[list][0] < 0)
+            continue;
+        /* Two vectors per word. */
+        uint64_t mv[8];
+        memcpy(mv, m->mv[list], sizeof(mv));
+        for (int i = 1; i < 8; i++)
+            diff |= mv[i] ^ mv[0];
+        diff |= (mv[0] >> 32) ^ (mv[0] & 0xffffffffu);
     }
-    return same;
+    return !diff;
 }
 
-/* bs[e][i]: edge e (at 4e samples) of the given direction, segment i along
- * it. bs[0] is only filled when the neighbour exists. */
-static void mb_boundary_strengths(const deblock_params *prm, const mb_state *cur, const mb_state *left,
-                                  const mb_state *top, uint8_t bs_v[4][4], uint8_t bs_h[4][4])
+/* 1 if the bottom row of blocks of m (12..15) has one vector and reference
+ * per list, the part of the macroblock above that its bottom edge sees. */
+static int bottom_row_uniform(const mb_state *m)
 {
-    if (!mb_type_is_intra(cur->type) && uniform_motion(cur)) {
-        /* One vector and reference for the whole macroblock: inside it only
-         * coefficients can make an edge strong (bS 2) and nothing else can
-         * make it 1. Most macroblocks of P and B pictures take this path. */
+    uint32_t diff = 0;
+    for (int list = 0; list < 2; list++) {
+        const uint32_t mv = mv_bits(m->mv[list][12]);
+        diff |= (uint32_t)(m->ref[list][2] ^ m->ref[list][3]);
+        diff |= (mv_bits(m->mv[list][13]) ^ mv) | (mv_bits(m->mv[list][14]) ^ mv) | (mv_bits(m->mv[list][15]) ^ mv);
+    }
+    return !diff;
+}
+
+/*
+ * The glue holds which segments of an edge have which strength as 4-bit
+ * masks, bit i for segment i (luma lines 4i..4i+3, chroma lines 2i, 2i+1),
+ * the four edges of a direction side by side in 16 bits: nibble e for the
+ * edge at 4e samples. Coefficients come as a 16-bit mask with bit 4y + x
+ * for the 4x4 block at (x, y): its rows are the segment masks of the
+ * horizontal edges, and its transpose's rows those of the vertical ones.
+ */
+
+/* Bit b set where 4x4 block b of m has coefficients. A count is at most
+ * 16, so adding 0x7f to its byte sets the top bit exactly when it is
+ * nonzero and never carries into the next byte. The multiplication moves
+ * the top bit of byte k (bit 8k + 7) to bit 56 + k; every other product
+ * term lands either above bit 63 or below bit 56, each on a bit of its own,
+ * so nothing carries into the result. */
+static inline unsigned coded_blocks(const mb_state *m)
+{
+    unsigned blocks = 0;
+    for (int half = 0; half < 2; half++) {
+        uint64_t w = 0;
+        for (int k = 0; k < 8; k++)
+            w |= (uint64_t)m->nnz[8 * half + k] << (8 * k);
+        w = (w + 0x7f7f7f7f7f7f7f7full) & 0x8080808080808080ull;
+        blocks |= (unsigned)((w * 0x0002040810204081ull) >> 56) << (8 * half);
+    }
+    return blocks;
+}
+
+/* The 4x4 bit matrix of a block mask transposed (bit 4y + x to 4x + y):
+ * two rounds of swapping the off-diagonal bits of 2x2 tiles, first within
+ * the 2x2 blocks of bits, then the 2x2 blocks themselves. */
+static inline unsigned transpose_blocks(unsigned b)
+{
+    unsigned t = (b ^ (b >> 3)) & 0x0a0au;
+    b ^= t ^ (t << 3);
+    t = (b ^ (b >> 6)) & 0x00ccu;
+    return b ^ t ^ (t << 6);
+}
+
+/* The segments of the internal edges (nibbles 1..3) where a block on
+ * either side has coefficients, from the rows of a block mask: nibble e
+ * from rows e - 1 and e. */
+static inline unsigned internal_coef(unsigned rows)
+{
+    return ((rows << 4) | rows) & 0xfff0u;
+}
+
+/* The strengths of one macroblock's edges, in direction d (0: vertical
+ * edges, 1: horizontal) as nibbles per edge: coef[d] has the segments of
+ * bS 2 (coefficients on a side), or of bS 3 inside an intra macroblock,
+ * motion[d] those of bS 1. strong[d] says the macroblock edge of that
+ * direction is bS 4 throughout. Edges without a neighbour are empty. */
+typedef struct mb_edges {
+    unsigned coef[2], motion[2];
+    int strong[2];
+    int coef_bs;
+} mb_edges;
+
+/* The motion segments of a macroblock edge between p and q: block
+ * bp + k * step of p meets block bq + k * step of q in segment k. uniform:
+ * each side's four blocks share their motion, so one comparison does. */
+static unsigned edge_motion(const deblock_params *prm, const mb_state *p, int bp, const mb_state *q, int bq,
+                            int step, unsigned coef, int uniform)
+{
+    if (coef == 0xf)
+        return 0;
+    if (uniform)
+        return motion_differs(prm, p, bp, q, bq) ? ~coef & 0xf : 0;
+    unsigned motion = 0;
+    for (int k = 0; k < 4; k++, bp += step, bq += step)
+        if (!(coef >> k & 1) && motion_differs(prm, p, bp, q, bq))
+            motion |= 1u << k;
+    return motion;
+}
+
+/* An inter macroblock: blocks and uniform are its coded_blocks() and
+ * uniform_motion(), left_blocks and left_uniform those of its left
+ * neighbour. */
+static void inter_mb_edges(const deblock_params *prm, const mb_state *cur, unsigned blocks, int uniform,
+                           const mb_state *left, unsigned left_blocks, int left_uniform, const mb_state *top,
+                           mb_edges *ed)
+{
+    const unsigned columns = transpose_blocks(blocks);
+    *ed = (mb_edges){ .coef = { internal_coef(columns), internal_coef(blocks) }, .coef_bs = 2 };
+    /* One vector and reference for the whole macroblock, as in most
+     * macroblocks of P and B pictures: inside it only coefficients make an
+     * edge filtered. */
+    if (!uniform) {
         for (int e = 1; e < 4; e++)
             for (int i = 0; i < 4; i++) {
+                const unsigned bit = 1u << (4 * e + i);
                 int blk_v = 4 * i + e, blk_h = 4 * e + i;
-                bs_v[e][i] = (uint8_t)((cur->nnz[blk_v - 1] | cur->nnz[blk_v]) ? 2 : 0);
-                bs_h[e][i] = (uint8_t)((cur->nnz[blk_h - 4] | cur->nnz[blk_h]) ? 2 : 0);
+                if (!(ed->coef[0] & bit) && motion_differs(prm, cur, blk_v - 1, cur, blk_v))
+                    ed->motion[0] |= bit;
+                if (!(ed->coef[1] & bit) && motion_differs(prm, cur, blk_h - 4, cur, blk_h))
+                    ed->motion[1] |= bit;
             }
-        for (int i = 0; i < 4; i++) {
-            if (left)
-                bs_v[0][i] = (uint8_t)boundary_strength(prm, left, 4 * i + 3, cur, 4 * i, 1);
-            if (top)
-                bs_h[0][i] = (uint8_t)boundary_strength(prm, top, 12 + i, cur, i, 1);
-        }
-        return;
     }
-    for (int e = 0; e < 4; e++) {
-        for (int i = 0; i < 4; i++) {
-            int blk_v = 4 * i + e, blk_h = 4 * e + i;
-            if (e) {
-                bs_v[e][i] = (uint8_t)boundary_strength(prm, cur, blk_v - 1, cur, blk_v, 0);
-                bs_h[e][i] = (uint8_t)boundary_strength(prm, cur, blk_h - 4, cur, blk_h, 0);
-            } else {
-                if (left)
-                    bs_v[0][i] = (uint8_t)boundary_strength(prm, left, blk_v + 3, cur, blk_v, 1);
-                if (top)
-                    bs_h[0][i] = (uint8_t)boundary_strength(prm, top, blk_h + 12, cur, blk_h, 1);
-            }
+    if (left) {
+        if (mb_type_is_intra(left->type)) {
+            ed->strong[0] = 1;
+        } else {
+            /* Column 3 of the neighbour and column 0 of this one. */
+            unsigned coef = (transpose_blocks(left_blocks) >> 12) | (columns & 0xf);
+            ed->coef[0] |= coef;
+            ed->motion[0] |= edge_motion(prm, left, 3, cur, 0, 4, coef, left_uniform && uniform);
         }
     }
+    if (top) {
+        if (mb_type_is_intra(top->type)) {
+            ed->strong[1] = 1;
+        } else {
+            unsigned coef = (coded_blocks(top) >> 12) | (blocks & 0xf);
+            ed->coef[1] |= coef;
+            ed->motion[1] |= edge_motion(prm, top, 12, cur, 0, 1, coef, uniform && bottom_row_uniform(top));
+        }
+    }
+}
+
+/* An intra macroblock: bS 3 inside, 4 on the macroblock edges. */
+static void intra_mb_edges(const mb_state *left, const mb_state *top, mb_edges *ed)
+{
+    *ed = (mb_edges){ .coef = { 0xfff0, 0xfff0 }, .strong = { left != NULL, top != NULL }, .coef_bs = 3 };
 }
 
 /* ---- thresholds (8.7.2.2) and edge dispatch ---- */
 
-typedef struct edge_kernels {
-    deblock_edge_fn normal;
-    deblock_edge_intra_fn strong;
-} edge_kernels;
+/* 0xff in byte i where bit i of a segment mask is set. */
+static const uint32_t segment_bytes[16] = {
+    0x00000000, 0x000000ff, 0x0000ff00, 0x0000ffff, 0x00ff0000, 0x00ff00ff, 0x00ffff00, 0x00ffffff,
+    0xff000000, 0xff0000ff, 0xff00ff00, 0xff00ffff, 0xffff0000, 0xffff00ff, 0xffffff00, 0xffffffff,
+};
 
-/* alpha, beta and the tC0 row of Table 8-17 for one qPav (8.7.2.2), worked
- * out once per macroblock for each qPav its edges use. */
+/* alpha, beta and tC0 of Table 8-17 for one qPav; tc0_bytes[bS - 1] holds
+ * tC0 in each byte. */
 typedef struct edge_thresholds {
     int alpha, beta;
-    const uint8_t *tc0;
+    uint32_t tc0_bytes[3];
 } edge_thresholds;
 
-static edge_thresholds thresholds_for(int qp_avg, const deblock_params *p)
+static inline edge_thresholds thresholds_for(int qp_avg, const deblock_params *p)
 {
     int index_a = clip3(0, QP_MAX, qp_avg + p->alpha_c0_offset);
     int index_b = clip3(0, QP_MAX, qp_avg + p->beta_offset);
-    return (edge_thresholds){ alpha_table[index_a], beta_table[index_b], tc0_table[index_a] };
+    const uint8_t *tc0 = tc0_table[index_a];
+    return (edge_thresholds){ alpha_table[index_a], beta_table[index_b],
+                              { 0x01010101u * tc0[0], 0x01010101u * tc0[1], 0x01010101u * tc0[2] } };
 }
 
-/* bs holds one strength per tc0 segment. bS is 4 on a whole edge or
- * nowhere on it (4 needs an intra side, which makes all of a macroblock
- * edge 4). */
-static void filter_edge(const edge_kernels *k, uint8_t *pix, ptrdiff_t stride, const edge_thresholds *t,
-                        const uint8_t bs[4])
+/* 0 if the thresholds filter nothing: |p0 - q0| < 0 never holds. */
+static inline int thresholds_pass(const edge_thresholds *t)
 {
-    if (!(bs[0] | bs[1] | bs[2] | bs[3]))
-        return;
-    /* |p0 - q0| < 0 never holds: nothing on this edge changes. */
-    if (!t->alpha || !t->beta)
-        return;
-    if (bs[0] == 4) {
-        k->strong(pix, stride, t->alpha, t->beta);
-        return;
+    return t->alpha && t->beta;
+}
+
+/* The kernel arguments for direction d (0 vertical, 1 horizontal) of a
+ * macroblock: its luma edges, or with step 2 its chroma edges, which lie on
+ * the luma edges 0 and 8 and take their strengths (chroma line j lies
+ * against luma line 2j, so segment i covers lines 2i, 2i+1). t_mb are the
+ * thresholds of the macroblock edge, t_in those inside. Returns 0 if no
+ * edge is filtered. */
+static inline int edge_args(deblock_edges *args, const mb_edges *ed, int d, int step,
+                            const edge_thresholds *t_mb, const edge_thresholds *t_in)
+{
+    const unsigned coef = ed->coef[d], motion = ed->motion[d];
+    const edge_thresholds *t[2] = { t_mb, t_in };
+    /* tC0 in every byte for the coefficient and the motion segments. */
+    uint32_t tc_coef[2], tc_motion[2];
+    int pass[2];
+    for (int i = 0; i < 2; i++) {
+        args->alpha[i] = t[i]->alpha;
+        args->beta[i] = t[i]->beta;
+        pass[i] = thresholds_pass(t[i]);
+        tc_coef[i] = t[i]->tc0_bytes[ed->coef_bs - 1];
+        tc_motion[i] = t[i]->tc0_bytes[0];
     }
-    int8_t tc0[4];
-    for (int i = 0; i < 4; i++)
-        tc0[i] = bs[i] ? (int8_t)t->tc0[bs[i] - 1] : -1;
-    k->normal(pix, stride, t->alpha, t->beta, tc0);
+    int any = 0;
+    for (int k = 0; k < 4 / step; k++) {
+        const unsigned e = (unsigned)(k * step), c = (coef >> (4 * e)) & 0xf, m = (motion >> (4 * e)) & 0xf;
+        int mode = DEBLOCK_SKIP;
+        if (pass[k > 0]) {
+            if (!k && ed->strong[d]) {
+                mode = DEBLOCK_STRONG;
+            } else if (c | m) {
+                /* tC0 for bS coef_bs or 1, -1 elsewhere: built in a
+                 * register, byte i for segment i, and written as bytes in
+                 * order, which the compiler merges to one store (so the
+                 * kernel's 4-byte load forwards from it). */
+                const uint32_t cb = segment_bytes[c], mb = segment_bytes[m];
+                const uint32_t w = (cb & tc_coef[k > 0]) | (mb & tc_motion[k > 0]) | ~(cb | mb);
+                for (int i = 0; i < 4; i++)
+                    args->tc0[k][i] = (int8_t)(uint8_t)(w >> (8 * i));
+                mode = DEBLOCK_NORMAL;
+            }
+        }
+        args->mode[k] = (uint8_t)mode;
+        any |= mode;
+    }
+    return any;
+}
+
+/* 1 if direction d of the macroblock has an edge to filter; chroma: only
+ * edges 0 and 2 count. */
+static inline int edges_in(const mb_edges *ed, int d, int chroma)
+{
+    return ed->strong[d] || ((ed->coef[d] | ed->motion[d]) & (chroma ? 0x0f0fu : 0xffffu));
 }
 
 /* qP of a macroblock for the filter: I_PCM counts as 0 (8.7.2.2). */
@@ -350,60 +508,77 @@ static inline int filter_qp(const mb_state *m)
     return m->type == MB_PCM ? 0 : m->qp;
 }
 
-static void deblock_mb(const deblock_dsp *dsp, const deblock_params *p, uint8_t *const plane[3],
-                       const ptrdiff_t stride[3], const mb_state *cur, const mb_state *left,
-                       const mb_state *top, int mb_x, int mb_y)
+/* Thresholds for the edge between a neighbour of qP qp_n and the current
+ * macroblock (thresholds t_in at qP qp): t_in itself when the qPs match, as
+ * they do across most edges, else new ones in *storage. Pointers rather
+ * than copies: gcc copies these structs through the stack in pieces too
+ * small to forward to its wide reloads. */
+static inline const edge_thresholds *neighbour_thresholds(edge_thresholds *storage, int qp_n, int qp,
+                                                          const edge_thresholds *t_in, const deblock_params *p)
 {
-    uint8_t bs_v[4][4], bs_h[4][4];
-    mb_boundary_strengths(p, cur, left, top, bs_v, bs_h);
+    if (qp_n == qp)
+        return t_in;
+    *storage = thresholds_for((qp_n + qp + 1) >> 1, p);
+    return storage;
+}
 
-    const edge_kernels luma_v = { dsp->luma_v, dsp->luma_intra_v };
-    const edge_kernels luma_h = { dsp->luma_h, dsp->luma_intra_h };
-    const edge_kernels chroma_v = { dsp->chroma_v, dsp->chroma_intra_v };
-    const edge_kernels chroma_h = { dsp->chroma_h, dsp->chroma_intra_h };
+/* The thresholds inside a macroblock, luma and chroma, for its qP. The
+ * row keeps them from one macroblock to the next and works them out again
+ * only when the qP changes, which it seldom does. */
+typedef struct mb_thresholds {
+    int qp, qpc; /* qp -1: none yet */
+    edge_thresholds luma, chroma;
+} mb_thresholds;
 
-    int qp = filter_qp(cur);
-    int qp_left = left ? filter_qp(left) : 0;
-    int qp_top = top ? filter_qp(top) : 0;
+static void update_thresholds(mb_thresholds *t, int qp, const deblock_params *p)
+{
+    if (qp == t->qp)
+        return;
+    t->qp = qp;
+    t->qpc = chroma_qp_for(qp, p->chroma_qp_index_offset);
+    t->luma = thresholds_for(qp, p);
+    t->chroma = thresholds_for(t->qpc, p);
+}
+
+/* Filters the edges of one macroblock (8.7), whose strengths are ed and
+ * internal thresholds in. */
+static void filter_mb(const deblock_dsp *dsp, const deblock_params *p, uint8_t *const plane[3],
+                      const ptrdiff_t stride[3], const mb_edges *ed, const mb_thresholds *in, const mb_state *left,
+                      const mb_state *top, int mb_x, int mb_y)
+{
+    int qp = in->qp;
+    int qp_left = left ? filter_qp(left) : qp;
+    int qp_top = top ? filter_qp(top) : qp;
     ptrdiff_t ls = stride[0];
     uint8_t *y = plane[0] + 16 * mb_y * ls + 16 * mb_x;
 
-    const edge_thresholds t_in = thresholds_for(qp, p);
-    edge_thresholds t_left = t_in, t_top = t_in;
-    if (left) {
-        t_left = thresholds_for((qp_left + qp + 1) >> 1, p);
-        filter_edge(&luma_v, y, ls, &t_left, bs_v[0]);
-    }
-    for (int e = 1; e < 4; e++)
-        filter_edge(&luma_v, y + 4 * e, ls, &t_in, bs_v[e]);
-    if (top) {
-        t_top = thresholds_for((qp_top + qp + 1) >> 1, p);
-        filter_edge(&luma_h, y, ls, &t_top, bs_h[0]);
-    }
-    for (int e = 1; e < 4; e++)
-        filter_edge(&luma_h, y + 4 * e * ls, ls, &t_in, bs_h[e]);
+    edge_thresholds t[2];
+    const edge_thresholds *t_left = neighbour_thresholds(&t[0], qp_left, qp, &in->luma, p);
+    const edge_thresholds *t_top = neighbour_thresholds(&t[1], qp_top, qp, &in->luma, p);
+    deblock_edges args;
+    if (edges_in(ed, 0, 0) && edge_args(&args, ed, 0, 1, t_left, &in->luma))
+        dsp->luma_v(y, ls, &args);
+    if (edges_in(ed, 1, 0) && edge_args(&args, ed, 1, 1, t_top, &in->luma))
+        dsp->luma_h(y, ls, &args);
 
-    /* Chroma takes the strengths of the luma edges at 0 and 8; chroma line
-     * j lies against luma line 2j, so tc0 segment i covers lines 2i, 2i+1.
-     * Each side's QPc comes from its own QPy before averaging. */
+    const int chroma_v = edges_in(ed, 0, 1), chroma_h = edges_in(ed, 1, 1);
+    if (!(chroma_v | chroma_h))
+        return;
+    /* Each side's QPc comes from its own QPy before averaging. The planes
+     * do not interact: filtering Cb and Cr direction by direction gives
+     * what Cb and then Cr would. */
     int off = p->chroma_qp_index_offset;
-    int qpc = chroma_qp_for(qp, off);
-    const edge_thresholds tc_in = thresholds_for(qpc, p);
-    edge_thresholds tc_left = tc_in, tc_top = tc_in;
-    if (left)
-        tc_left = thresholds_for((chroma_qp_for(qp_left, off) + qpc + 1) >> 1, p);
-    if (top)
-        tc_top = thresholds_for((chroma_qp_for(qp_top, off) + qpc + 1) >> 1, p);
-    for (int c = 1; c < 3; c++) {
-        ptrdiff_t cs = stride[c];
-        uint8_t *u = plane[c] + 8 * mb_y * cs + 8 * mb_x;
-        if (left)
-            filter_edge(&chroma_v, u, cs, &tc_left, bs_v[0]);
-        filter_edge(&chroma_v, u + 4, cs, &tc_in, bs_v[2]);
-        if (top)
-            filter_edge(&chroma_h, u, cs, &tc_top, bs_h[0]);
-        filter_edge(&chroma_h, u + 4 * cs, cs, &tc_in, bs_h[2]);
-    }
+    int qpc = in->qpc;
+    int qpc_left = qp_left == qp ? qpc : chroma_qp_for(qp_left, off);
+    int qpc_top = qp_top == qp ? qpc : chroma_qp_for(qp_top, off);
+    t_left = neighbour_thresholds(&t[0], qpc_left, qpc, &in->chroma, p);
+    t_top = neighbour_thresholds(&t[1], qpc_top, qpc, &in->chroma, p);
+    ptrdiff_t us = stride[1], vs = stride[2];
+    uint8_t *u = plane[1] + 8 * mb_y * us + 8 * mb_x, *v = plane[2] + 8 * mb_y * vs + 8 * mb_x;
+    if (chroma_v && edge_args(&args, ed, 0, 2, t_left, &in->chroma))
+        dsp->chroma_v(u, us, v, vs, &args);
+    if (chroma_h && edge_args(&args, ed, 1, 2, t_top, &in->chroma))
+        dsp->chroma_h(u, us, v, vs, &args);
 }
 
 void deblock_mb_row(const deblock_dsp *dsp, const deblock_params *p, uint8_t *const plane[3],
@@ -412,9 +587,26 @@ void deblock_mb_row(const deblock_dsp *dsp, const deblock_params *p, uint8_t *co
     if (p->disable_idc == 1 || mb_y < 0 || mb_y >= mb_height)
         return;
     const mb_state *row = mbs + (ptrdiff_t)mb_y * mb_width;
+    mb_thresholds in = { .qp = -1 };
+    /* What the left neighbour's edge needs of it, from its own turn. */
+    unsigned left_blocks = 0;
+    int left_uniform = 0;
     for (int mb_x = 0; mb_x < mb_width; mb_x++) {
+        const mb_state *cur = &row[mb_x];
         const mb_state *left = mb_x > 0 ? &row[mb_x - 1] : NULL;
         const mb_state *top = mb_y > 0 ? &row[mb_x - mb_width] : NULL;
-        deblock_mb(dsp, p, plane, stride, &row[mb_x], left, top, mb_x, mb_y);
+        mb_edges ed;
+        unsigned blocks = coded_blocks(cur);
+        int uniform = 0;
+        if (mb_type_is_intra(cur->type)) {
+            intra_mb_edges(left, top, &ed);
+        } else {
+            uniform = uniform_motion(cur);
+            inter_mb_edges(p, cur, blocks, uniform, left, left_blocks, left_uniform, top, &ed);
+        }
+        update_thresholds(&in, filter_qp(cur), p);
+        filter_mb(dsp, p, plane, stride, &ed, &in, left, top, mb_x, mb_y);
+        left_blocks = blocks;
+        left_uniform = uniform;
     }
 }

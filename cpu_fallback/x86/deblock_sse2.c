@@ -230,8 +230,10 @@ ALWAYS_INLINE void store_cols_16(uint8_t *pix, ptrdiff_t stride, const __m128i *
         }
 }
 
-/* ---- entry points ----
- * v[] holds p3 .. q3 as bytes: v[3 - k] is pk, v[4 + k] is qk. */
+/* ---- edges and entry points ----
+ * v[] holds p3 .. q3 as bytes: v[3 - k] is pk, v[4 + k] is qk. The entry
+ * points run the edges of a macroblock in order: the strong filter only
+ * ever applies to edge 0, which comes first either way. */
 
 /* tc0[0..3] as bytes, each repeated (twice for chroma, four times for luma
  * where .._rep4 is applied on top). Building the lanes in registers avoids
@@ -269,47 +271,59 @@ ALWAYS_INLINE void luma_strong16(__m128i v[8], int alpha, int beta)
     join16(v, &lo, &hi);
 }
 
-decl_deblock_edge_fn(deblock_luma_h_sse2)
+/* One luma edge; strong: the bS 4 filter, which also reads p3 and q3 and
+ * writes p2 and q2. */
+ALWAYS_INLINE void luma_edge_h(uint8_t *pix, ptrdiff_t stride, int alpha, int beta, const int8_t tc0[4],
+                               int strong)
 {
-    /* The normal filter reads p2 .. q2 and writes p1 .. q1. */
     __m128i v[8];
+    const int n = strong ? 4 : 3;
     v[0] = v[7] = _mm_setzero_si128();
     #pragma GCC unroll 8
-    for (int k = 1; k < 7; k++)
+    for (int k = 4 - n; k < 4 + n; k++)
         v[k] = _mm_loadu_si128((const __m128i *)(pix + (k - 4) * stride));
-    luma_normal16(v, alpha, beta, tc0);
+    if (strong)
+        luma_strong16(v, alpha, beta);
+    else
+        luma_normal16(v, alpha, beta, tc0);
     #pragma GCC unroll 8
-    for (int k = 2; k < 6; k++)
+    for (int k = 5 - n; k < 3 + n; k++)
         _mm_storeu_si128((__m128i *)(pix + (k - 4) * stride), v[k]);
 }
 
-decl_deblock_edge_fn(deblock_luma_v_sse2)
+ALWAYS_INLINE void luma_edge_v(uint8_t *pix, ptrdiff_t stride, int alpha, int beta, const int8_t tc0[4],
+                               int strong)
 {
     __m128i v[8];
     transpose_16x8(v, pix - 4, stride);
-    luma_normal16(v, alpha, beta, tc0);
-    store_cols_16(pix - 2, stride, v + 2, 4);
+    if (strong) {
+        luma_strong16(v, alpha, beta);
+        /* p3 and q3 go back unchanged. */
+        store_cols_16(pix - 4, stride, v, 8);
+    } else {
+        luma_normal16(v, alpha, beta, tc0);
+        store_cols_16(pix - 2, stride, v + 2, 4);
+    }
 }
 
-decl_deblock_edge_intra_fn(deblock_luma_intra_h_sse2)
+decl_deblock_luma_fn(deblock_luma_h_sse2)
 {
-    __m128i v[8];
-    #pragma GCC unroll 8
-    for (int k = 0; k < 8; k++)
-        v[k] = _mm_loadu_si128((const __m128i *)(pix + (k - 4) * stride));
-    luma_strong16(v, alpha, beta);
-    #pragma GCC unroll 8
-    for (int k = 1; k < 7; k++)
-        _mm_storeu_si128((__m128i *)(pix + (k - 4) * stride), v[k]);
+    if (e->mode[0] == DEBLOCK_STRONG)
+        luma_edge_h(pix, stride, e->alpha[0], e->beta[0], NULL, 1);
+    #pragma GCC unroll 4
+    for (int k = 0; k < 4; k++)
+        if (e->mode[k] == DEBLOCK_NORMAL)
+            luma_edge_h(pix + 4 * k * stride, stride, e->alpha[k > 0], e->beta[k > 0], e->tc0[k], 0);
 }
 
-decl_deblock_edge_intra_fn(deblock_luma_intra_v_sse2)
+decl_deblock_luma_fn(deblock_luma_v_sse2)
 {
-    __m128i v[8];
-    transpose_16x8(v, pix - 4, stride);
-    luma_strong16(v, alpha, beta);
-    /* p3 and q3 go back unchanged. */
-    store_cols_16(pix - 4, stride, v, 8);
+    if (e->mode[0] == DEBLOCK_STRONG)
+        luma_edge_v(pix, stride, e->alpha[0], e->beta[0], NULL, 1);
+    #pragma GCC unroll 4
+    for (int k = 0; k < 4; k++)
+        if (e->mode[k] == DEBLOCK_NORMAL)
+            luma_edge_v(pix + 4 * k, stride, e->alpha[k > 0], e->beta[k > 0], e->tc0[k], 0);
 }
 
 /* Chroma: 8 lines, p1 .. q1 only, as one edge16. */
@@ -360,34 +374,55 @@ ALWAYS_INLINE void chroma_store_v(uint8_t *pix, ptrdiff_t stride, const edge16 *
         memcpy(pix - 1 + k * stride, &px[k], 2);
 }
 
-decl_deblock_edge_fn(deblock_chroma_h_sse2)
+/* One chroma edge of Cb and Cr, filtered one after the other: 16-bit
+ * lanes hold one plane's 8 lines. strong: the bS 4 filter. */
+ALWAYS_INLINE void chroma_edge(uint8_t *cb, ptrdiff_t cb_stride, uint8_t *cr, ptrdiff_t cr_stride, int alpha,
+                               int beta, const int8_t tc0[4], int strong, int vertical)
 {
-    edge16 e;
-    chroma_load_h(&e, pix, stride);
-    chroma_normal(&e, _mm_set1_epi16((int16_t)alpha), _mm_set1_epi16((int16_t)beta), widen_s8(tc0_rep2(tc0), 0));
-    chroma_store_h(pix, stride, &e);
+    const __m128i va = _mm_set1_epi16((int16_t)alpha), vb = _mm_set1_epi16((int16_t)beta);
+    edge16 u, v;
+    if (vertical) {
+        chroma_load_v(&u, cb, cb_stride);
+        chroma_load_v(&v, cr, cr_stride);
+    } else {
+        chroma_load_h(&u, cb, cb_stride);
+        chroma_load_h(&v, cr, cr_stride);
+    }
+    if (strong) {
+        chroma_strong(&u, va, vb);
+        chroma_strong(&v, va, vb);
+    } else {
+        const __m128i tc = widen_s8(tc0_rep2(tc0), 0);
+        chroma_normal(&u, va, vb, tc);
+        chroma_normal(&v, va, vb, tc);
+    }
+    if (vertical) {
+        chroma_store_v(cb, cb_stride, &u);
+        chroma_store_v(cr, cr_stride, &v);
+    } else {
+        chroma_store_h(cb, cb_stride, &u);
+        chroma_store_h(cr, cr_stride, &v);
+    }
 }
 
-decl_deblock_edge_fn(deblock_chroma_v_sse2)
+decl_deblock_chroma_fn(deblock_chroma_h_sse2)
 {
-    edge16 e;
-    chroma_load_v(&e, pix, stride);
-    chroma_normal(&e, _mm_set1_epi16((int16_t)alpha), _mm_set1_epi16((int16_t)beta), widen_s8(tc0_rep2(tc0), 0));
-    chroma_store_v(pix, stride, &e);
+    if (e->mode[0] == DEBLOCK_STRONG)
+        chroma_edge(cb, cb_stride, cr, cr_stride, e->alpha[0], e->beta[0], NULL, 1, 0);
+    #pragma GCC unroll 2
+    for (int k = 0; k < 2; k++)
+        if (e->mode[k] == DEBLOCK_NORMAL)
+            chroma_edge(cb + 4 * k * cb_stride, cb_stride, cr + 4 * k * cr_stride, cr_stride, e->alpha[k > 0],
+                        e->beta[k > 0], e->tc0[k], 0, 0);
 }
 
-decl_deblock_edge_intra_fn(deblock_chroma_intra_h_sse2)
+decl_deblock_chroma_fn(deblock_chroma_v_sse2)
 {
-    edge16 e;
-    chroma_load_h(&e, pix, stride);
-    chroma_strong(&e, _mm_set1_epi16((int16_t)alpha), _mm_set1_epi16((int16_t)beta));
-    chroma_store_h(pix, stride, &e);
-}
-
-decl_deblock_edge_intra_fn(deblock_chroma_intra_v_sse2)
-{
-    edge16 e;
-    chroma_load_v(&e, pix, stride);
-    chroma_strong(&e, _mm_set1_epi16((int16_t)alpha), _mm_set1_epi16((int16_t)beta));
-    chroma_store_v(pix, stride, &e);
+    if (e->mode[0] == DEBLOCK_STRONG)
+        chroma_edge(cb, cb_stride, cr, cr_stride, e->alpha[0], e->beta[0], NULL, 1, 1);
+    #pragma GCC unroll 2
+    for (int k = 0; k < 2; k++)
+        if (e->mode[k] == DEBLOCK_NORMAL)
+            chroma_edge(cb + 4 * k, cb_stride, cr + 4 * k, cr_stride, e->alpha[k > 0], e->beta[k > 0], e->tc0[k],
+                        0, 1);
 }

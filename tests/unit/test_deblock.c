@@ -8,14 +8,16 @@
  * samples), qPav, indexA/indexB, alpha/beta, filterSamplesFlag (8.7.2.2)
  * and applies the equations of 8.7.2.3/8.7.2.4. Its tables (8-15, 8-16,
  * 8-17) are transcribed separately from deblock.c's. Random pictures and
- * macroblock states use a fixed seed so failures reproduce. Exit status is
- * nonzero on failure.
+ * macroblock states use a fixed seed so failures reproduce. The picture
+ * tests run with the C kernels and again with the CPU's SIMD ones. Exit
+ * status is nonzero on failure.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpu.h"
 #include "deblock.h"
 #include "internal.h"
 
@@ -454,15 +456,39 @@ static int compare_deblock(tally *t, const char *label, const deblock_dsp *dsp, 
     return equal;
 }
 
+/* compare_deblock() with the C kernels, and again with the SIMD ones the
+ * CPU has (simd NULL when there are none), which checkasm compares with C
+ * only kernel by kernel. */
+static void compare_both(tally *t, const char *label, const deblock_dsp *c, const deblock_dsp *simd,
+                         const deblock_params *prm, const frame_buf *pic, const mb_state *mbs, int w, int h,
+                         std_picture *cov)
+{
+    compare_deblock(t, label, c, prm, pic, mbs, w, h, cov);
+    if (simd) {
+        char simd_label[96];
+        snprintf(simd_label, sizeof(simd_label), "%s (SIMD)", label);
+        compare_deblock(t, simd_label, simd, prm, pic, mbs, w, h, NULL);
+    }
+}
+
+/* The kernels cpu_detect() selects, or NULL if they are the C ones. */
+static const deblock_dsp *simd_dsp(deblock_dsp *simd, const deblock_dsp *c)
+{
+    memset(simd, 0, sizeof(*simd));
+    deblock_dsp_init(simd, cpu_detect());
+    return memcmp(simd, c, sizeof(*simd)) ? simd : NULL;
+}
+
 static int test_pictures(rng *r)
 {
     tally t = { "deblock_picture", 0, 0 };
     static const struct { int w, h, iterations; } sizes[] = {
         { 16, 16, 300 }, { 48, 32, 150 }, { 176, 144, 20 },
     };
-    deblock_dsp dsp;
+    deblock_dsp dsp, simd_storage;
     memset(&dsp, 0, sizeof(dsp));
     deblock_dsp_init(&dsp, 0);
+    const deblock_dsp *simd = simd_dsp(&simd_storage, &dsp);
     std_picture cov = { .mbs = NULL };
 
     for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
@@ -497,7 +523,7 @@ static int test_pictures(rng *r)
             };
             char label[64];
             snprintf(label, sizeof(label), "random picture %d", it);
-            compare_deblock(&t, label, &dsp, &prm, &orig, mbs, w, h, &cov);
+            compare_both(&t, label, &dsp, simd, &prm, &orig, mbs, w, h, &cov);
 
             /* disable_deblocking_filter_idc 1 leaves the picture alone. */
             prm.disable_idc = 1;
@@ -555,9 +581,10 @@ static void probe_picture(frame_buf *f, int bs, int a, int d, int side_step)
 static int test_thresholds(rng *r)
 {
     tally t = { "deblock_threshold", 0, 0 };
-    deblock_dsp dsp;
+    deblock_dsp dsp, simd_storage;
     memset(&dsp, 0, sizeof(dsp));
     deblock_dsp_init(&dsp, 0);
+    const deblock_dsp *simd = simd_dsp(&simd_storage, &dsp);
     frame_buf f;
     if (frame_buf_alloc(&f, 32, 16, 0)) {
         fprintf(stderr, "out of memory\n");
@@ -601,7 +628,7 @@ static int test_thresholds(rng *r)
                     probe_picture(&f, bs, a, sign * d, step);
                     char label[80];
                     snprintf(label, sizeof(label), "index %d bS %d step %d side %d", index, bs, sign * d, step);
-                    compare_deblock(&t, label, &dsp, &prm, &f, mbs, 32, 16, &cov);
+                    compare_both(&t, label, &dsp, simd, &prm, &f, mbs, 32, 16, &cov);
                 }
             }
         }
@@ -618,49 +645,49 @@ static int test_thresholds(rng *r)
 
 enum { KW = 24, KH = 24, KEDGE = 8 };
 
-/* Lines across one edge: the block at (KEDGE, KEDGE) of a KW x KH buffer
- * holds q0 of line 0; vertical edges put lines in rows, horizontal edges in
- * columns. Samples vary so that all branches of the filters occur. */
-static void random_edge_buffer(rng *r, uint8_t *buf)
+/* A macroblock at (KEDGE, KEDGE) of a KW x KH buffer with its neighbours:
+ * 4x4 blocks of nearby levels with noise, so the lines across each of its
+ * edges step by various amounts and all branches of the filters occur. */
+static void random_mb_buffer(rng *r, uint8_t *buf)
 {
-    int a = rng_range(r, 0, 255);
-    int b = Clip3(0, 255, a + rng_range(r, -40, 40));
-    int noise = rng_range(r, 0, 6);
-    for (int y = 0; y < KH; y++)
-        for (int x = 0; x < KW; x++) {
-            int near_side = rng_chance(r, 50) ? a : b;
-            buf[y * KW + x] = (uint8_t)Clip1(near_side + rng_range(r, -noise, noise));
+    int base = rng_range(r, 0, 255), jump = rng_range(r, 0, 40), noise = rng_range(r, 0, 6);
+    for (int by = 0; by < KH; by += 4)
+        for (int bx = 0; bx < KW; bx += 4) {
+            int level = Clip1(base + rng_range(r, -jump, jump));
+            for (int y = by; y < by + 4; y++)
+                for (int x = bx; x < bx + 4; x++)
+                    buf[y * KW + x] = (uint8_t)Clip1(level + rng_range(r, -noise, noise));
         }
-    /* A clean step across the edge in most buffers. */
-    if (rng_chance(r, 70))
-        for (int y = 0; y < KH; y++)
-            for (int x = 0; x < KW; x++) {
-                int side = (x < KEDGE) ^ (y < KEDGE) ? a : b; /* differs across either edge */
-                buf[y * KW + x] = (uint8_t)Clip1(side + rng_range(r, -noise, noise));
-            }
 }
 
-/* Applies the standard's line filter to the same lines as a kernel. */
-static void std_kernel(uint8_t *buf, int vertical, int chroma, int strong, int alpha, int beta, const int8_t tc0[4])
+/* Applies the standard's line filter to the lines of each edge a kernel
+ * filters, in the same order. */
+static void std_kernel(uint8_t *buf, int vertical, int chroma, const deblock_edges *e)
 {
-    int lines = chroma ? 8 : 16, per_tc = chroma ? 2 : 4;
-    for (int k = 0; k < lines; k++) {
-        int x = vertical ? KEDGE : KEDGE + k;
-        int y = vertical ? KEDGE + k : KEDGE;
-        int dx = vertical, dy = !vertical;
-        int p[4], q[4];
-        for (int i = 0; i < 4; i++) {
-            p[i] = buf[(y - (i + 1) * dy) * KW + x - (i + 1) * dx];
-            q[i] = buf[(y + i * dy) * KW + x + i * dx];
-        }
-        int tc = strong ? 0 : tc0[k / per_tc];
-        int bS = strong ? 4 : tc < 0 ? 0 : 1; /* only zero or not matters here */
-        if (!std_filter_samples_flag(p, q, bS, alpha, beta))
+    int lines = chroma ? 8 : 16, per_tc = chroma ? 2 : 4, edges = chroma ? 2 : 4;
+    for (int edge = 0; edge < edges; edge++) {
+        if (e->mode[edge] == DEBLOCK_SKIP)
             continue;
-        std_filter_samples(p, q, chroma, strong, alpha, beta, tc);
-        for (int i = 0; i < 3; i++) {
-            buf[(y - (i + 1) * dy) * KW + x - (i + 1) * dx] = (uint8_t)p[i];
-            buf[(y + i * dy) * KW + x + i * dx] = (uint8_t)q[i];
+        int strong = e->mode[edge] == DEBLOCK_STRONG;
+        int alpha = e->alpha[edge > 0], beta = e->beta[edge > 0];
+        for (int k = 0; k < lines; k++) {
+            int x = vertical ? KEDGE + 4 * edge : KEDGE + k;
+            int y = vertical ? KEDGE + k : KEDGE + 4 * edge;
+            int dx = vertical, dy = !vertical;
+            int p[4], q[4];
+            for (int i = 0; i < 4; i++) {
+                p[i] = buf[(y - (i + 1) * dy) * KW + x - (i + 1) * dx];
+                q[i] = buf[(y + i * dy) * KW + x + i * dx];
+            }
+            int tc = strong ? 0 : e->tc0[edge][k / per_tc];
+            int bS = strong ? 4 : tc < 0 ? 0 : 1; /* only zero or not matters here */
+            if (!std_filter_samples_flag(p, q, bS, alpha, beta))
+                continue;
+            std_filter_samples(p, q, chroma, strong, alpha, beta, tc);
+            for (int i = 0; i < 3; i++) {
+                buf[(y - (i + 1) * dy) * KW + x - (i + 1) * dx] = (uint8_t)p[i];
+                buf[(y + i * dy) * KW + x + i * dx] = (uint8_t)q[i];
+            }
         }
     }
 }
@@ -671,53 +698,72 @@ static int test_kernels(rng *r)
     deblock_dsp dsp;
     memset(&dsp, 0, sizeof(dsp));
     deblock_dsp_init(&dsp, 0);
+    /* One of the two pointers is set per kernel; the chroma kernels filter
+     * a Cb and a Cr buffer. */
     const struct {
         const char *name;
-        deblock_edge_fn normal;
-        deblock_edge_intra_fn strong;
-        int vertical, chroma;
+        deblock_luma_fn luma;
+        deblock_chroma_fn chroma;
+        int vertical;
     } k[] = {
-        { "luma_v", dsp.luma_v, NULL, 1, 0 },
-        { "luma_h", dsp.luma_h, NULL, 0, 0 },
-        { "luma_intra_v", NULL, dsp.luma_intra_v, 1, 0 },
-        { "luma_intra_h", NULL, dsp.luma_intra_h, 0, 0 },
-        { "chroma_v", dsp.chroma_v, NULL, 1, 1 },
-        { "chroma_h", dsp.chroma_h, NULL, 0, 1 },
-        { "chroma_intra_v", NULL, dsp.chroma_intra_v, 1, 1 },
-        { "chroma_intra_h", NULL, dsp.chroma_intra_h, 0, 1 },
+        { "luma_v", dsp.luma_v, NULL, 1 },
+        { "luma_h", dsp.luma_h, NULL, 0 },
+        { "chroma_v", NULL, dsp.chroma_v, 1 },
+        { "chroma_h", NULL, dsp.chroma_h, 0 },
     };
     for (size_t f = 0; f < sizeof(k) / sizeof(k[0]); f++) {
-        CHECK(&t, k[f].normal || k[f].strong, "%s is not set", k[f].name);
-        if (!k[f].normal && !k[f].strong)
+        CHECK(&t, k[f].luma || k[f].chroma, "%s is not set", k[f].name);
+        if (!k[f].luma && !k[f].chroma)
             continue;
-        long changed = 0;
+        const int chroma = k[f].chroma != NULL, planes = chroma ? 2 : 1;
+        long changed = 0, strong_changed = 0;
         for (int it = 0; it < 3000; it++) {
-            uint8_t got[KW * KH], want[KW * KH], orig[KW * KH];
-            random_edge_buffer(r, got);
-            memcpy(want, got, sizeof(got));
-            memcpy(orig, got, sizeof(got));
-            int index_a = rng_range(r, 0, 51), index_b = rng_range(r, 0, 51);
-            int alpha = std_alpha[index_a], beta = std_beta[index_b];
-            if (rng_chance(r, 10)) { /* the kernels must not depend on the tables */
-                alpha = rng_range(r, 0, 255);
-                beta = rng_range(r, 0, 18);
+            uint8_t got[2][KW * KH], want[2][KW * KH], orig[2][KW * KH];
+            for (int c = 0; c < planes; c++) {
+                random_mb_buffer(r, got[c]);
+                memcpy(want[c], got[c], sizeof(got[c]));
+                memcpy(orig[c], got[c], sizeof(got[c]));
             }
-            int8_t tc0[4];
-            for (int i = 0; i < 4; i++)
-                tc0[i] = (int8_t)(rng_chance(r, 15) ? -1 : std_tc0[rng_range(r, 0, 2)][index_a]);
-            uint8_t *pix = got + KEDGE * KW + KEDGE;
-            if (k[f].normal)
-                k[f].normal(pix, KW, alpha, beta, tc0);
+            /* Per edge a mode, the macroblock edge's thresholds and the
+             * internal ones, and tc0. */
+            deblock_edges e;
+            int index_a = 0;
+            for (int th = 0; th < 2; th++) {
+                index_a = rng_range(r, 0, 51);
+                int index_b = rng_range(r, 0, 51);
+                e.alpha[th] = std_alpha[index_a];
+                e.beta[th] = std_beta[index_b];
+                if (rng_chance(r, 10)) { /* the kernels must not depend on the tables */
+                    e.alpha[th] = rng_range(r, 0, 255);
+                    e.beta[th] = rng_range(r, 0, 18);
+                }
+            }
+            for (int edge = 0; edge < 4; edge++) {
+                int m = rng_range(r, 0, 7);
+                e.mode[edge] = (uint8_t)(m < 2 ? DEBLOCK_SKIP : !edge && m < 5 ? DEBLOCK_STRONG : DEBLOCK_NORMAL);
+                for (int i = 0; i < 4; i++)
+                    e.tc0[edge][i] = (int8_t)(rng_chance(r, 15) ? -1 : std_tc0[rng_range(r, 0, 2)][index_a]);
+            }
+            uint8_t *cb = got[0] + KEDGE * KW + KEDGE, *cr = got[1] + KEDGE * KW + KEDGE;
+            if (chroma)
+                k[f].chroma(cb, KW, cr, KW, &e);
             else
-                k[f].strong(pix, KW, alpha, beta);
-            std_kernel(want, k[f].vertical, k[f].chroma, !k[f].normal, alpha, beta, tc0);
-            int diff = memcmp(got, want, sizeof(got));
-            CHECK(&t, !diff, "%s iteration %d (alpha %d beta %d tc0 %d %d %d %d)", k[f].name, it, alpha, beta,
-                  tc0[0], tc0[1], tc0[2], tc0[3]);
-            changed += memcmp(orig, got, sizeof(got)) != 0;
+                k[f].luma(cb, KW, &e);
+            int diff = 0, buffer_changed = 0;
+            for (int c = 0; c < planes; c++) {
+                std_kernel(want[c], k[f].vertical, chroma, &e);
+                diff |= memcmp(got[c], want[c], sizeof(got[c]));
+                buffer_changed |= memcmp(orig[c], got[c], sizeof(got[c]));
+            }
+            CHECK(&t, !diff, "%s iteration %d (modes %d %d %d %d, alpha %d %d, beta %d %d)", k[f].name, it,
+                  e.mode[0], e.mode[1], e.mode[2], e.mode[3], e.alpha[0], e.alpha[1], e.beta[0], e.beta[1]);
+            changed += buffer_changed != 0;
+            strong_changed += buffer_changed && e.mode[0] == DEBLOCK_STRONG;
         }
-        /* Most buffers should be filtered somewhere, or the test is vacuous. */
-        CHECK(&t, changed > 1000, "%s changed only %ld of 3000 buffers", k[f].name, changed);
+        /* Most buffers should be filtered somewhere, with the strong filter
+         * among them, or the test is vacuous. */
+        CHECK(&t, changed > 1000 && strong_changed > 300, "%s changed only %ld of 3000 buffers (%ld with bS 4)",
+              k[f].name, changed, strong_changed);
     }
     return report(&t);
 }
