@@ -90,23 +90,22 @@ static void plan_slices(cpu_encoder *enc)
     for (int r = 0; r < rows; r++)
         total += enc->row_work[r];
     /* A slice's rows can be filtered only once the slice above has filtered
-     * all of its own, so the filter (about a sixth of the work) runs down
+     * all of its own, so the filter (5-7% of the work) runs down
      * the picture behind the coding: the slice above codes, filters and
      * finishes its rows, the one below only codes while the filter cannot
      * reach it, and the thread above, done, filters and finishes the rows
-     * below behind their coding (recon_rows.c). Each slice takes 1.3 times
+     * below behind their coding (recon_rows.c). Each slice takes 1.1 times
      * the work of the one above, which leaves the thread above the time for
-     * that. (Median picture times at two threads on the city clip, 1.2 to
-     * 1.5: 1.2 is best at QP 22, where coding outweighs the filter more,
-     * 1.4 at QP 32; 1.3 is best over both.) */
+     * that. (Median P-picture times at two threads on the city clip, QP 22
+     * and 32, for 1.0, 1.1, 1.2 and 1.3: 1.1 is best at both.) */
     double shares = 0, share = 1;
-    for (int i = 0; i < n; i++, share *= 1.3)
+    for (int i = 0; i < n; i++, share *= 1.1)
         shares += share;
     uint64_t work = 0; /* of the rows before `row` */
     double cumulative = 0;
     int row = 0;
     share = 1;
-    for (int i = 0; i < n; i++, share *= 1.3) {
+    for (int i = 0; i < n; i++, share *= 1.1) {
         const int later = n - 1 - i; /* slices after this one, a row each at least */
         cumulative += share;
         const uint64_t target = (uint64_t)((double)total * cumulative / shares);
