@@ -2,9 +2,9 @@
  * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
  *
  * A fixed set of worker threads that run numbered work items: the slices of
- * a picture, the bands of its half-pel planes. Items are taken in
- * increasing order, so an item may wait for a lower-numbered one (a slice
- * for the deblocking of the slice above) without deadlock.
+ * a picture. Items are taken in increasing order, so an item may wait for a
+ * lower-numbered one without deadlock, and for a higher-numbered one that
+ * has started (recon_rows.c).
  */
 #ifndef HWENC_CPU_THREADPOOL_H
 #define HWENC_CPU_THREADPOOL_H
