@@ -28,14 +28,27 @@ void bs_init(h264_bitstream *bs, uint8_t *buf, size_t capacity);
 size_t bs_flush(h264_bitstream *bs);
 
 /* Appends the n low bits of value, most significant first; 0 <= n <= 32.
- * Inline because the CPU encoder writes every symbol through it; the cache
- * holds at most 7 bits after a flush, so 32 more always fit. */
+ * Inline because the CPU encoder writes every symbol through it. Once the
+ * cache holds more than 31 bits its oldest 32 go out as one word, which
+ * leaves at most 31, so 32 more always fit; near the end of the buffer
+ * bs_flush() takes over and flags an overflow. */
 static inline void bs_write_bits(h264_bitstream *bs, int n, uint32_t value)
 {
     if (n <= 0)
         return;
-    if (bs->cache_bits > 31)
-        bs_flush(bs);
+    if (bs->cache_bits > 31) {
+        if (bs->capacity - bs->pos >= 4) {
+            const uint32_t word = (uint32_t)(bs->cache >> (bs->cache_bits - 32));
+            bs->buf[bs->pos] = (uint8_t)(word >> 24);
+            bs->buf[bs->pos + 1] = (uint8_t)(word >> 16);
+            bs->buf[bs->pos + 2] = (uint8_t)(word >> 8);
+            bs->buf[bs->pos + 3] = (uint8_t)word;
+            bs->pos += 4;
+            bs->cache_bits -= 32;
+        } else {
+            bs_flush(bs);
+        }
+    }
     const uint64_t v = n == 32 ? value : (value & ((1u << n) - 1));
     bs->cache = (bs->cache << n) | v;
     bs->cache_bits += n;
