@@ -52,9 +52,10 @@ static int finish_ready(const cpu_encoder *enc, int unit)
     return enc->filter_next > unit + 1 || enc->filter_next == enc->mb_height;
 }
 
-static void filter_row(cpu_encoder *enc, const cpu_picture *pic, cpu_frame *recon, int row)
+static void filter_row(slice_job *job, int row)
 {
-    const h264_slice_header *sh = &pic->slice;
+    cpu_encoder *enc = job->enc;
+    const h264_slice_header *sh = &job->pic->slice;
     const deblock_params p = {
         .disable_idc = sh->disable_deblocking_filter_idc,
         .alpha_c0_offset = sh->slice_alpha_c0_offset_div2 * 2,
@@ -62,41 +63,53 @@ static void filter_row(cpu_encoder *enc, const cpu_picture *pic, cpu_frame *reco
         .chroma_qp_index_offset = enc->pps.chroma_qp_index_offset,
         .ref_pic = { enc->ref_slots[0], enc->ref_slots[1] },
     };
-    deblock_mb_row(&enc->dbf, &p, recon->plane, recon->stride, enc->mbs, enc->mb_width, enc->mb_height, row);
+    deblock_mb_row(&enc->dbf, &p, job->recon->plane, job->recon->stride, enc->mbs, enc->mb_width, enc->mb_height,
+                   row);
 }
 
 /* Borders of unit's final rows in all planes, then the half-pel rows
- * whose filter taps those borders complete (mc_hpel_rows reads 3 rows
- * below what it writes, so each unit's half-pel rows sit 3 rows higher). */
-static void finish_unit(cpu_encoder *enc, cpu_frame *f, int unit)
+ * whose filter taps those borders complete: mc_hpel_rows reads 3 rows
+ * below what it writes, so each unit's half-pel rows sit 3 rows higher,
+ * and the first and last units also cover the core margin. */
+static void finish_unit(slice_job *job, int unit)
 {
+    cpu_encoder *enc = job->enc;
+    cpu_frame *f = job->recon;
     for (int p = 0; p < 3; p++)
         enc->mcf.frame_expand_border(f->plane[p], f->stride[p], f->width[p], f->height[p], final_row(enc, unit, p),
                                      final_row(enc, unit + 1, p), p ? FRAME_PAD_CHROMA : FRAME_PAD_LUMA);
-    const int y0 = final_row(enc, unit, 0) - MC_HPEL_READ_AFTER;
+    const int y0 = unit ? final_row(enc, unit, 0) - MC_HPEL_READ_AFTER : -MC_HPEL_CORE;
     const int y1 = unit + 1 == enc->mb_height ? f->height[0] + MC_HPEL_CORE
                                               : final_row(enc, unit + 1, 0) - MC_HPEL_READ_AFTER;
     mc_hpel_rows(&enc->mcf, f->hpel, f->plane[0], f->stride[0], f->width[0], f->height[0], y0, y1,
                  FRAME_PAD_LUMA);
 }
 
+/* With rows_lock held, and the step at *next ready and not taken: takes
+ * it, runs it with the lock released, and moves the chain on. */
+static int run_step(slice_job *job, int *next, int *busy, void (*step)(slice_job *job, int index))
+{
+    cpu_encoder *enc = job->enc;
+    const int index = *next;
+    *busy = 1;
+    pthread_mutex_unlock(&enc->rows_lock);
+    step(job, index);
+    pthread_mutex_lock(&enc->rows_lock);
+    *next = index + 1;
+    *busy = 0;
+    pthread_cond_broadcast(&enc->rows_cond);
+    return 1;
+}
+
 /* With rows_lock held: filters the next row if it is ready, nobody else
- * is filtering and it lies before row `limit`; returns 1 if it did. The
- * lock is released while the row is filtered. */
+ * is filtering and it lies before row `limit`; returns 1 if it did. */
 static int try_filter(slice_job *job, int limit)
 {
     cpu_encoder *enc = job->enc;
     const int row = enc->filter_next;
     if (enc->filter_busy || row >= limit || row >= enc->mb_height || !filter_ready(enc, row))
         return 0;
-    enc->filter_busy = 1;
-    pthread_mutex_unlock(&enc->rows_lock);
-    filter_row(enc, job->pic, job->recon, row);
-    pthread_mutex_lock(&enc->rows_lock);
-    enc->filter_next = row + 1;
-    enc->filter_busy = 0;
-    pthread_cond_broadcast(&enc->rows_cond);
-    return 1;
+    return run_step(job, &enc->filter_next, &enc->filter_busy, filter_row);
 }
 
 /* The same for the next finishing unit. */
@@ -106,14 +119,7 @@ static int try_finish(slice_job *job, int limit)
     const int unit = enc->finish_next;
     if (enc->finish_busy || unit >= limit || unit >= enc->finish_end || !finish_ready(enc, unit))
         return 0;
-    enc->finish_busy = 1;
-    pthread_mutex_unlock(&enc->rows_lock);
-    finish_unit(enc, job->recon, unit);
-    pthread_mutex_lock(&enc->rows_lock);
-    enc->finish_next = unit + 1;
-    enc->finish_busy = 0;
-    pthread_cond_broadcast(&enc->rows_cond);
-    return 1;
+    return run_step(job, &enc->finish_next, &enc->finish_busy, finish_unit);
 }
 
 void recon_rows_start(cpu_encoder *enc, const cpu_picture *pic)

@@ -1,8 +1,8 @@
 /*
  * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
  *
- * AVX2 deblocking (8.7.2.3, 8.7.2.4): the filters of deblock_sse2.c on 16
- * lanes of 16 bits, so the 16 lines of a luma edge, or 8 lines of Cb and 8
+ * AVX2 deblocking (8.7.2.3, 8.7.2.4): the filters of deblock_template.h on
+ * 16 lanes of 16 bits, so the 16 lines of a luma edge, or 8 lines of Cb and 8
  * of Cr, run once instead of as two halves. As there, every intermediate
  * fits 16 bits and the results are exact by construction.
  *
@@ -21,127 +21,21 @@
  * loops unrolled, the arrays become registers. */
 #define ALWAYS_INLINE static inline __attribute__((always_inline))
 
-/* p[k] is pk, q[k] is qk, one line per 16-bit lane. */
-typedef struct edge16 {
-    __m256i p[4], q[4];
-} edge16;
+#define VEC __m256i
+#define V(op) _mm256_##op
+#define VSI(op) _mm256_##op##_si256
 
-ALWAYS_INLINE __m256i absdiff16(__m256i a, __m256i b)
+ALWAYS_INLINE VEC absdiff16(VEC a, VEC b)
 {
     return _mm256_abs_epi16(_mm256_sub_epi16(a, b));
 }
 
-ALWAYS_INLINE __m256i lt16(__m256i a, __m256i b)
-{
-    return _mm256_cmpgt_epi16(b, a);
-}
-
-ALWAYS_INLINE __m256i clip16(__m256i v, __m256i lo, __m256i hi)
-{
-    return _mm256_min_epi16(_mm256_max_epi16(v, lo), hi);
-}
-
-ALWAYS_INLINE __m256i select16(__m256i mask, __m256i a, __m256i b)
+ALWAYS_INLINE VEC select16(VEC mask, VEC a, VEC b)
 {
     return _mm256_blendv_epi8(b, a, mask);
 }
 
-/* |p0 - q0| < alpha && |p1 - p0| < beta && |q1 - q0| < beta. */
-ALWAYS_INLINE __m256i filter_mask(const edge16 *e, __m256i alpha, __m256i beta)
-{
-    return _mm256_and_si256(lt16(absdiff16(e->p[0], e->q[0]), alpha),
-                            _mm256_and_si256(lt16(absdiff16(e->p[1], e->p[0]), beta),
-                                             lt16(absdiff16(e->q[1], e->q[0]), beta)));
-}
-
-/* The p0/q0 update shared by luma and chroma: delta clipped to +-tc. */
-ALWAYS_INLINE void filter_p0q0(edge16 *e, __m256i tc, __m256i mask)
-{
-    __m256i d = _mm256_add_epi16(_mm256_slli_epi16(_mm256_sub_epi16(e->q[0], e->p[0]), 2),
-                                 _mm256_sub_epi16(e->p[1], e->q[1]));
-    d = _mm256_srai_epi16(_mm256_add_epi16(d, _mm256_set1_epi16(4)), 3);
-    d = _mm256_and_si256(clip16(d, _mm256_sub_epi16(_mm256_setzero_si256(), tc), tc), mask);
-    /* Out of 0..255 values are clipped by the final packus. */
-    e->p[0] = _mm256_add_epi16(e->p[0], d);
-    e->q[0] = _mm256_sub_epi16(e->q[0], d);
-}
-
-/* bS < 4, luma. tc0 is -1 in lanes left alone. */
-ALWAYS_INLINE void luma_normal(edge16 *e, __m256i alpha, __m256i beta, __m256i tc0)
-{
-    const __m256i mask = _mm256_and_si256(filter_mask(e, alpha, beta),
-                                          _mm256_cmpgt_epi16(tc0, _mm256_set1_epi16(-1)));
-    const __m256i ap = _mm256_and_si256(lt16(absdiff16(e->p[2], e->p[0]), beta), mask);
-    const __m256i aq = _mm256_and_si256(lt16(absdiff16(e->q[2], e->q[0]), beta), mask);
-    const __m256i neg_tc0 = _mm256_sub_epi16(_mm256_setzero_si256(), tc0);
-    const __m256i avg = _mm256_avg_epu16(e->p[0], e->q[0]); /* (p0 + q0 + 1) >> 1 */
-    __m256i dp = _mm256_srai_epi16(_mm256_sub_epi16(_mm256_add_epi16(e->p[2], avg), _mm256_slli_epi16(e->p[1], 1)), 1);
-    __m256i dq = _mm256_srai_epi16(_mm256_sub_epi16(_mm256_add_epi16(e->q[2], avg), _mm256_slli_epi16(e->q[1], 1)), 1);
-    dp = _mm256_and_si256(clip16(dp, neg_tc0, tc0), ap);
-    dq = _mm256_and_si256(clip16(dq, neg_tc0, tc0), aq);
-    /* tC = tC0 + ap + aq; the masks are -1 where true. */
-    const __m256i tc = _mm256_sub_epi16(_mm256_sub_epi16(tc0, ap), aq);
-    filter_p0q0(e, tc, mask);
-    e->p[1] = _mm256_add_epi16(e->p[1], dp);
-    e->q[1] = _mm256_add_epi16(e->q[1], dq);
-}
-
-/* (2 * x1 + x0 + y1 + 2) >> 2, the weak bS == 4 update of x0. */
-ALWAYS_INLINE __m256i strong_weak0(__m256i x0, __m256i x1, __m256i y1)
-{
-    return _mm256_srli_epi16(_mm256_add_epi16(_mm256_add_epi16(_mm256_slli_epi16(x1, 1), x0),
-                                              _mm256_add_epi16(y1, _mm256_set1_epi16(2))), 2);
-}
-
-/* One side of the luma bS == 4 filter: x are the samples on that side
- * (x[0] next to the edge), y the other side's. */
-ALWAYS_INLINE void luma_strong_side(__m256i x[4], const __m256i y[4], __m256i strong, __m256i mask)
-{
-    const __m256i c2 = _mm256_set1_epi16(2), c4 = _mm256_set1_epi16(4);
-    const __m256i sum = _mm256_add_epi16(_mm256_add_epi16(x[1], x[0]), y[0]); /* x1 + x0 + y0 */
-    const __m256i n0 = _mm256_srli_epi16(_mm256_add_epi16(_mm256_add_epi16(x[2], _mm256_slli_epi16(sum, 1)),
-                                                          _mm256_add_epi16(y[1], c4)), 3);
-    const __m256i n1 = _mm256_srli_epi16(_mm256_add_epi16(_mm256_add_epi16(x[2], sum), c2), 2);
-    const __m256i n2 = _mm256_srli_epi16(
-        _mm256_add_epi16(_mm256_add_epi16(_mm256_slli_epi16(x[3], 1), x[2]),
-                         _mm256_add_epi16(_mm256_add_epi16(_mm256_slli_epi16(x[2], 1), sum), c4)), 3);
-    const __m256i weak = strong_weak0(x[0], x[1], y[1]);
-    const __m256i s = _mm256_and_si256(strong, mask);
-    x[0] = select16(mask, select16(strong, n0, weak), x[0]);
-    x[1] = select16(s, n1, x[1]);
-    x[2] = select16(s, n2, x[2]);
-}
-
-ALWAYS_INLINE void luma_strong(edge16 *e, __m256i alpha, __m256i beta)
-{
-    const __m256i mask = filter_mask(e, alpha, beta);
-    const __m256i small_gap = lt16(absdiff16(e->p[0], e->q[0]),
-                                   _mm256_add_epi16(_mm256_srai_epi16(alpha, 2), _mm256_set1_epi16(2)));
-    const __m256i sp = _mm256_and_si256(small_gap, lt16(absdiff16(e->p[2], e->p[0]), beta));
-    const __m256i sq = _mm256_and_si256(small_gap, lt16(absdiff16(e->q[2], e->q[0]), beta));
-    /* Each side reads the other's unfiltered samples. */
-    __m256i p[4], q[4];
-    memcpy(p, e->p, sizeof(p));
-    memcpy(q, e->q, sizeof(q));
-    luma_strong_side(e->p, q, sp, mask);
-    luma_strong_side(e->q, p, sq, mask);
-}
-
-ALWAYS_INLINE void chroma_normal(edge16 *e, __m256i alpha, __m256i beta, __m256i tc0)
-{
-    const __m256i mask = _mm256_and_si256(filter_mask(e, alpha, beta),
-                                          _mm256_cmpgt_epi16(tc0, _mm256_set1_epi16(-1)));
-    filter_p0q0(e, _mm256_sub_epi16(tc0, _mm256_set1_epi16(-1)), mask);
-}
-
-ALWAYS_INLINE void chroma_strong(edge16 *e, __m256i alpha, __m256i beta)
-{
-    const __m256i mask = filter_mask(e, alpha, beta);
-    const __m256i p0 = strong_weak0(e->p[0], e->p[1], e->q[1]);
-    const __m256i q0 = strong_weak0(e->q[0], e->q[1], e->p[1]);
-    e->p[0] = select16(mask, p0, e->p[0]);
-    e->q[0] = select16(mask, q0, e->q[0]);
-}
+#include "x86/deblock_template.h"
 
 /* ---- thresholds ---- */
 

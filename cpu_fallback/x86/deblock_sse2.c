@@ -4,9 +4,10 @@
  * SSE2 deblocking (8.7.2.3, 8.7.2.4). One vector lane is one line across
  * the edge. Horizontal edges (_h) load their rows directly; vertical edges
  * (_v) transpose the columns p3 .. q3 of 16 (luma) or 8 (chroma) rows into
- * lanes and back. The filters themselves run on 8 lanes of 16 bits, where
- * every intermediate of the standard's formulas fits without rounding
- * shortcuts, so the results are exact by construction.
+ * lanes and back. The filters themselves (deblock_template.h, shared with
+ * the AVX2 file) run on 8 lanes of 16 bits, where every intermediate of the
+ * standard's formulas fits without rounding shortcuts, so the results are
+ * exact by construction.
  */
 #include <emmintrin.h>
 #include <string.h>
@@ -17,125 +18,22 @@
  * loops unrolled, the arrays become registers. */
 #define ALWAYS_INLINE static inline __attribute__((always_inline))
 
-/* p[k] is pk, q[k] is qk, as 16-bit lanes. */
-typedef struct edge16 {
-    __m128i p[4], q[4];
-} edge16;
+#define VEC __m128i
+#define V(op) _mm_##op
+#define VSI(op) _mm_##op##_si128
 
-ALWAYS_INLINE __m128i absdiff16(__m128i a, __m128i b)
+ALWAYS_INLINE VEC absdiff16(VEC a, VEC b)
 {
+    /* SSE2 has no pabsw. */
     return _mm_max_epi16(_mm_sub_epi16(a, b), _mm_sub_epi16(b, a));
 }
 
-ALWAYS_INLINE __m128i lt16(__m128i a, __m128i b)
-{
-    return _mm_cmplt_epi16(a, b);
-}
-
-ALWAYS_INLINE __m128i clip16(__m128i v, __m128i lo, __m128i hi)
-{
-    return _mm_min_epi16(_mm_max_epi16(v, lo), hi);
-}
-
-ALWAYS_INLINE __m128i select16(__m128i mask, __m128i a, __m128i b)
+ALWAYS_INLINE VEC select16(VEC mask, VEC a, VEC b)
 {
     return _mm_or_si128(_mm_and_si128(mask, a), _mm_andnot_si128(mask, b));
 }
 
-/* |p0 - q0| < alpha && |p1 - p0| < beta && |q1 - q0| < beta. */
-ALWAYS_INLINE __m128i filter_mask(const edge16 *e, __m128i alpha, __m128i beta)
-{
-    return _mm_and_si128(lt16(absdiff16(e->p[0], e->q[0]), alpha),
-                         _mm_and_si128(lt16(absdiff16(e->p[1], e->p[0]), beta),
-                                       lt16(absdiff16(e->q[1], e->q[0]), beta)));
-}
-
-/* The p0/q0 update shared by luma and chroma: delta clipped to +-tc. */
-ALWAYS_INLINE void filter_p0q0(edge16 *e, __m128i tc, __m128i mask)
-{
-    __m128i d = _mm_add_epi16(_mm_slli_epi16(_mm_sub_epi16(e->q[0], e->p[0]), 2),
-                              _mm_sub_epi16(e->p[1], e->q[1]));
-    d = _mm_srai_epi16(_mm_add_epi16(d, _mm_set1_epi16(4)), 3);
-    d = _mm_and_si128(clip16(d, _mm_sub_epi16(_mm_setzero_si128(), tc), tc), mask);
-    /* Out of 0..255 values are clipped by the final packus. */
-    e->p[0] = _mm_add_epi16(e->p[0], d);
-    e->q[0] = _mm_sub_epi16(e->q[0], d);
-}
-
-/* bS < 4, luma. tc0 is -1 in lanes left alone. */
-ALWAYS_INLINE void luma_normal(edge16 *e, __m128i alpha, __m128i beta, __m128i tc0)
-{
-    const __m128i mask = _mm_and_si128(filter_mask(e, alpha, beta), _mm_cmpgt_epi16(tc0, _mm_set1_epi16(-1)));
-    const __m128i ap = _mm_and_si128(lt16(absdiff16(e->p[2], e->p[0]), beta), mask);
-    const __m128i aq = _mm_and_si128(lt16(absdiff16(e->q[2], e->q[0]), beta), mask);
-    const __m128i neg_tc0 = _mm_sub_epi16(_mm_setzero_si128(), tc0);
-    const __m128i avg = _mm_srli_epi16(_mm_add_epi16(_mm_add_epi16(e->p[0], e->q[0]), _mm_set1_epi16(1)), 1);
-    __m128i dp = _mm_srai_epi16(_mm_sub_epi16(_mm_add_epi16(e->p[2], avg), _mm_slli_epi16(e->p[1], 1)), 1);
-    __m128i dq = _mm_srai_epi16(_mm_sub_epi16(_mm_add_epi16(e->q[2], avg), _mm_slli_epi16(e->q[1], 1)), 1);
-    dp = _mm_and_si128(clip16(dp, neg_tc0, tc0), ap);
-    dq = _mm_and_si128(clip16(dq, neg_tc0, tc0), aq);
-    /* tC = tC0 + ap + aq; the masks are -1 where true. */
-    const __m128i tc = _mm_sub_epi16(_mm_sub_epi16(tc0, ap), aq);
-    filter_p0q0(e, tc, mask);
-    e->p[1] = _mm_add_epi16(e->p[1], dp);
-    e->q[1] = _mm_add_epi16(e->q[1], dq);
-}
-
-ALWAYS_INLINE void chroma_normal(edge16 *e, __m128i alpha, __m128i beta, __m128i tc0)
-{
-    const __m128i mask = _mm_and_si128(filter_mask(e, alpha, beta), _mm_cmpgt_epi16(tc0, _mm_set1_epi16(-1)));
-    filter_p0q0(e, _mm_add_epi16(tc0, _mm_set1_epi16(1)), mask);
-}
-
-/* (2 * x1 + x0 + y1 + 2) >> 2, the weak bS == 4 update of x0. */
-ALWAYS_INLINE __m128i strong_weak0(__m128i x0, __m128i x1, __m128i y1)
-{
-    return _mm_srli_epi16(_mm_add_epi16(_mm_add_epi16(_mm_slli_epi16(x1, 1), x0),
-                                        _mm_add_epi16(y1, _mm_set1_epi16(2))), 2);
-}
-
-/* One side of the luma bS == 4 filter: x are the samples on that side
- * (x[0] next to the edge), y the other side's. */
-ALWAYS_INLINE void luma_strong_side(__m128i x[4], const __m128i y[4], __m128i strong, __m128i mask)
-{
-    const __m128i c2 = _mm_set1_epi16(2), c4 = _mm_set1_epi16(4);
-    const __m128i sum = _mm_add_epi16(_mm_add_epi16(x[1], x[0]), y[0]); /* x1 + x0 + y0 */
-    const __m128i n0 = _mm_srli_epi16(_mm_add_epi16(_mm_add_epi16(x[2], _mm_slli_epi16(sum, 1)),
-                                                    _mm_add_epi16(y[1], c4)), 3);
-    const __m128i n1 = _mm_srli_epi16(_mm_add_epi16(_mm_add_epi16(x[2], sum), c2), 2);
-    const __m128i n2 = _mm_srli_epi16(_mm_add_epi16(_mm_add_epi16(_mm_slli_epi16(x[3], 1), x[2]),
-                                                    _mm_add_epi16(_mm_add_epi16(_mm_slli_epi16(x[2], 1), sum), c4)),
-                                      3);
-    const __m128i weak = strong_weak0(x[0], x[1], y[1]);
-    const __m128i s = _mm_and_si128(strong, mask);
-    x[0] = select16(mask, select16(strong, n0, weak), x[0]);
-    x[1] = select16(s, n1, x[1]);
-    x[2] = select16(s, n2, x[2]);
-}
-
-ALWAYS_INLINE void luma_strong(edge16 *e, __m128i alpha, __m128i beta)
-{
-    const __m128i mask = filter_mask(e, alpha, beta);
-    const __m128i small_gap = lt16(absdiff16(e->p[0], e->q[0]),
-                                   _mm_add_epi16(_mm_srai_epi16(alpha, 2), _mm_set1_epi16(2)));
-    const __m128i sp = _mm_and_si128(small_gap, lt16(absdiff16(e->p[2], e->p[0]), beta));
-    const __m128i sq = _mm_and_si128(small_gap, lt16(absdiff16(e->q[2], e->q[0]), beta));
-    /* Each side reads the other's unfiltered samples. */
-    __m128i p[4], q[4];
-    memcpy(p, e->p, sizeof(p));
-    memcpy(q, e->q, sizeof(q));
-    luma_strong_side(e->p, q, sp, mask);
-    luma_strong_side(e->q, p, sq, mask);
-}
-
-ALWAYS_INLINE void chroma_strong(edge16 *e, __m128i alpha, __m128i beta)
-{
-    const __m128i mask = filter_mask(e, alpha, beta);
-    const __m128i p0 = strong_weak0(e->p[0], e->p[1], e->q[1]);
-    const __m128i q0 = strong_weak0(e->q[0], e->q[1], e->p[1]);
-    e->p[0] = select16(mask, p0, e->p[0]);
-    e->q[0] = select16(mask, q0, e->q[0]);
-}
+#include "x86/deblock_template.h"
 
 /* ---- loads and stores ---- */
 

@@ -17,15 +17,8 @@ static void bs_drain(h264_bitstream *bs)
 {
     /* Whole 32-bit words first, most significant byte first; the byte loop
      * finishes the rest and stops at the end of the buffer. */
-    while (bs->cache_bits >= 32 && bs->capacity - bs->pos >= 4) {
-        const uint32_t word = (uint32_t)(bs->cache >> (bs->cache_bits - 32));
-        bs->buf[bs->pos] = (uint8_t)(word >> 24);
-        bs->buf[bs->pos + 1] = (uint8_t)(word >> 16);
-        bs->buf[bs->pos + 2] = (uint8_t)(word >> 8);
-        bs->buf[bs->pos + 3] = (uint8_t)word;
-        bs->pos += 4;
-        bs->cache_bits -= 32;
-    }
+    while (bs->cache_bits >= 32 && bs->capacity - bs->pos >= 4)
+        bs_put_word(bs);
     while (bs->cache_bits >= 8) {
         bs->cache_bits -= 8;
         if (bs->pos < bs->capacity)

@@ -27,6 +27,19 @@ void bs_init(h264_bitstream *bs, uint8_t *buf, size_t capacity);
  * Returns the number of bytes in buf (a partial last byte stays cached). */
 size_t bs_flush(h264_bitstream *bs);
 
+/* Moves the oldest 32 of the cache's bits (it holds 32 or more) to buf,
+ * which has room for them. */
+static inline void bs_put_word(h264_bitstream *bs)
+{
+    const uint32_t word = (uint32_t)(bs->cache >> (bs->cache_bits - 32));
+    bs->buf[bs->pos] = (uint8_t)(word >> 24);
+    bs->buf[bs->pos + 1] = (uint8_t)(word >> 16);
+    bs->buf[bs->pos + 2] = (uint8_t)(word >> 8);
+    bs->buf[bs->pos + 3] = (uint8_t)word;
+    bs->pos += 4;
+    bs->cache_bits -= 32;
+}
+
 /* Appends the n low bits of value, most significant first; 0 <= n <= 32.
  * Inline because the CPU encoder writes every symbol through it. Once the
  * cache holds more than 31 bits its oldest 32 go out as one word, which
@@ -37,17 +50,10 @@ static inline void bs_write_bits(h264_bitstream *bs, int n, uint32_t value)
     if (n <= 0)
         return;
     if (bs->cache_bits > 31) {
-        if (bs->capacity - bs->pos >= 4) {
-            const uint32_t word = (uint32_t)(bs->cache >> (bs->cache_bits - 32));
-            bs->buf[bs->pos] = (uint8_t)(word >> 24);
-            bs->buf[bs->pos + 1] = (uint8_t)(word >> 16);
-            bs->buf[bs->pos + 2] = (uint8_t)(word >> 8);
-            bs->buf[bs->pos + 3] = (uint8_t)word;
-            bs->pos += 4;
-            bs->cache_bits -= 32;
-        } else {
+        if (bs->capacity - bs->pos >= 4)
+            bs_put_word(bs);
+        else
             bs_flush(bs);
-        }
     }
     const uint64_t v = n == 32 ? value : (value & ((1u << n) - 1));
     bs->cache = (bs->cache << n) | v;
