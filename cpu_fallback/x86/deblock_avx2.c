@@ -293,16 +293,7 @@ ALWAYS_INLINE void luma_edge_h(uint8_t *pix, ptrdiff_t stride, int alpha, int be
     }
 }
 
-decl_deblock_luma_fn(deblock_luma_h_avx2)
-{
-    /* The strong filter only ever applies to edge 0, which comes first. */
-    if (e->mode[0] == DEBLOCK_STRONG)
-        luma_edge_h(pix, stride, e->alpha[0], e->beta[0], NULL, 1);
-    #pragma GCC unroll 4
-    for (int k = 0; k < 4; k++)
-        if (e->mode[k] == DEBLOCK_NORMAL)
-            luma_edge_h(pix + 4 * k * stride, stride, e->alpha[k > 0], e->beta[k > 0], e->tc0[k], 0);
-}
+DEBLOCK_LUMA_H_ENTRY_POINT(avx2)
 
 /* Chroma: lanes 0..7 are the 8 lines of Cb, lanes 8..15 those of Cr. The
  * filters read p1 .. q1 and write p0 and q0. */
@@ -416,24 +407,4 @@ ALWAYS_INLINE void chroma_edge(uint8_t *cb, ptrdiff_t cb_stride, uint8_t *cr, pt
         chroma_store_h(cb, cb_stride, cr, cr_stride, &e);
 }
 
-decl_deblock_chroma_fn(deblock_chroma_h_avx2)
-{
-    if (e->mode[0] == DEBLOCK_STRONG)
-        chroma_edge(cb, cb_stride, cr, cr_stride, e->alpha[0], e->beta[0], NULL, 1, 0);
-    #pragma GCC unroll 2
-    for (int k = 0; k < 2; k++)
-        if (e->mode[k] == DEBLOCK_NORMAL)
-            chroma_edge(cb + 4 * k * cb_stride, cb_stride, cr + 4 * k * cr_stride, cr_stride, e->alpha[k > 0],
-                        e->beta[k > 0], e->tc0[k], 0, 0);
-}
-
-decl_deblock_chroma_fn(deblock_chroma_v_avx2)
-{
-    if (e->mode[0] == DEBLOCK_STRONG)
-        chroma_edge(cb, cb_stride, cr, cr_stride, e->alpha[0], e->beta[0], NULL, 1, 1);
-    #pragma GCC unroll 2
-    for (int k = 0; k < 2; k++)
-        if (e->mode[k] == DEBLOCK_NORMAL)
-            chroma_edge(cb + 4 * k, cb_stride, cr + 4 * k, cr_stride, e->alpha[k > 0], e->beta[k > 0], e->tc0[k],
-                        0, 1);
-}
+DEBLOCK_CHROMA_ENTRY_POINTS(avx2)

@@ -122,4 +122,44 @@ ALWAYS_INLINE void chroma_strong(edge16 *e, VEC alpha, VEC beta)
     e->q[0] = select16(mask, q0, e->q[0]);
 }
 
+/* The luma horizontal-edge entry point: the strong filter only ever
+ * applies to edge 0, which comes first, then the normal edges, through the
+ * including file's luma_edge_h(pix, stride, alpha, beta, tc0, strong). */
+#define DEBLOCK_LUMA_H_ENTRY_POINT(isa) \
+decl_deblock_luma_fn(deblock_luma_h_##isa) \
+{ \
+    if (e->mode[0] == DEBLOCK_STRONG) \
+        luma_edge_h(pix, stride, e->alpha[0], e->beta[0], NULL, 1); \
+    _Pragma("GCC unroll 4") \
+    for (int k = 0; k < 4; k++) \
+        if (e->mode[k] == DEBLOCK_NORMAL) \
+            luma_edge_h(pix + 4 * k * stride, stride, e->alpha[k > 0], e->beta[k > 0], e->tc0[k], 0); \
+}
+
+/* The chroma entry points: the bS 4 edge 0, then the normal edges 0 and 4
+ * of one direction, through the including file's chroma_edge(cb, cb_stride,
+ * cr, cr_stride, alpha, beta, tc0, strong, vertical). */
+#define DEBLOCK_CHROMA_ENTRY_POINTS(isa) \
+decl_deblock_chroma_fn(deblock_chroma_h_##isa) \
+{ \
+    if (e->mode[0] == DEBLOCK_STRONG) \
+        chroma_edge(cb, cb_stride, cr, cr_stride, e->alpha[0], e->beta[0], NULL, 1, 0); \
+    _Pragma("GCC unroll 2") \
+    for (int k = 0; k < 2; k++) \
+        if (e->mode[k] == DEBLOCK_NORMAL) \
+            chroma_edge(cb + 4 * k * cb_stride, cb_stride, cr + 4 * k * cr_stride, cr_stride, e->alpha[k > 0], \
+                        e->beta[k > 0], e->tc0[k], 0, 0); \
+} \
+\
+decl_deblock_chroma_fn(deblock_chroma_v_##isa) \
+{ \
+    if (e->mode[0] == DEBLOCK_STRONG) \
+        chroma_edge(cb, cb_stride, cr, cr_stride, e->alpha[0], e->beta[0], NULL, 1, 1); \
+    _Pragma("GCC unroll 2") \
+    for (int k = 0; k < 2; k++) \
+        if (e->mode[k] == DEBLOCK_NORMAL) \
+            chroma_edge(cb + 4 * k, cb_stride, cr + 4 * k, cr_stride, e->alpha[k > 0], e->beta[k > 0], e->tc0[k], \
+                        0, 1); \
+}
+
 #endif
