@@ -15,22 +15,27 @@
  * a coded_block_pattern), as a lambda multiple. */
 #define I4x4_OVERHEAD 24
 
+static int i16x16_mode_allowed(int mode, int avail)
+{
+    const int top = avail & MB_TOP, left = avail & MB_LEFT;
+    return mode == I16_DC || (mode == I16_VERTICAL && top) || (mode == I16_HORIZONTAL && left) ||
+           (mode == I16_PLANE && top && left);
+}
+
 /* The fast presets pick the mode by SAD, V, H and DC fused into one pass,
  * and take the SATD of the winner only, as they do for sub-pel motion. */
 static int intra16x16_cost_sad(cpu_encoder *enc, mb_ctx *mb, const uint8_t *edge)
 {
     uint8_t pred[16 * 16];
-    int top = mb->avail & MB_TOP, left = mb->avail & MB_LEFT;
     int sad[4];
     enc->predf.sad_x3_16x16(mb->src[0], mb->stride[0], edge, mb_i16x16_variant(I16_DC, mb->avail), sad);
-    if (top && left) {
+    if (i16x16_mode_allowed(I16_PLANE, mb->avail)) {
         enc->predf.predict_16x16[I16_PLANE](pred, 16, edge);
         sad[I16_PLANE] = enc->pixf.sad[PIXEL_16x16](mb->src[0], mb->stride[0], pred, 16);
     }
     int best = INT_MAX;
     for (int mode = I16_VERTICAL; mode <= I16_PLANE; mode++) {
-        if ((mode == I16_VERTICAL && !top) || (mode == I16_HORIZONTAL && !left) ||
-            (mode == I16_PLANE && !(top && left)))
+        if (!i16x16_mode_allowed(mode, mb->avail))
             continue;
         if (sad[mode] < best) {
             best = sad[mode];
@@ -46,15 +51,13 @@ int mb_intra16x16_cost(cpu_encoder *enc, mb_ctx *mb)
 {
     uint8_t edge_buf[48], pred[2][16 * 16];
     uint8_t *edge = edge_buf + 24;
-    int top = mb->avail & MB_TOP, left = mb->avail & MB_LEFT;
     int best = INT_MAX, cur = 0;
 
     mb_build_edge(mb, 0, 16, edge);
     if (enc->opt.subpel_sad)
         return intra16x16_cost_sad(enc, mb, edge);
     for (int mode = I16_VERTICAL; mode <= I16_PLANE; mode++) {
-        if ((mode == I16_VERTICAL && !top) || (mode == I16_HORIZONTAL && !left) ||
-            (mode == I16_PLANE && !(top && left)))
+        if (!i16x16_mode_allowed(mode, mb->avail))
             continue;
         enc->predf.predict_16x16[mb_i16x16_variant(mode, mb->avail)](pred[cur], 16, edge);
         int cost = enc->pixf.satd[PIXEL_16x16](mb->src[0], mb->stride[0], pred[cur], 16) + mb->lambda * 4;
