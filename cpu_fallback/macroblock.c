@@ -137,10 +137,10 @@ int mb_encode_i16x16(cpu_encoder *enc, mb_ctx *mb)
     enc->dctf.zigzag_scan_4x4(mb->luma_dc, dc);
 
     int ac_qbits = 15 + qp / 6, any_ac = 0;
-    for (int r = 0; r < 16; r++) {
-        any_ac |= enc->quantf.quant_4x4(dct[r], enc->qt.mf_ac[q6], quant_bias(ac_qbits, 1), ac_qbits);
+    for (int r = 0; r < 16; r += 4)
+        any_ac |= enc->quantf.quant_4x4x4(dct + r, enc->qt.mf_ac[q6], quant_bias(ac_qbits, 1), ac_qbits);
+    for (int r = 0; r < 16; r++)
         enc->dctf.zigzag_scan_4x4(mb->luma[r], dct[r]);
-    }
     mb->cbp_luma = any_ac ? 15 : 0;
 
     enc->dctf.idct4x4dc(dc);
