@@ -367,6 +367,12 @@ int cavlc_write_residual_block(h264_bitstream *bs, const int16_t *coeffs, int ma
     return total_coeff;
 }
 
+void cavlc_write_empty_block(h264_bitstream *bs, int nc)
+{
+    const cavlc_vlc token = coeff_token_code(nc, 0, 0);
+    bs_write_bits(bs, token.len, token.code);
+}
+
 int cavlc_residual_block_bits(const int16_t *coeffs, int max_coeffs, int nc)
 {
     cavlc_sink s = { NULL, 0, 0, 0 };

@@ -29,20 +29,11 @@
  */
 int cavlc_write_residual_block(h264_bitstream *bs, const int16_t *coeffs, int max_coeffs, int nc);
 
-/* What cavlc_write_residual_block() writes for a block of 15 or 16 zeros
- * with nc >= 0: coeff_token with TotalCoeff 0 (Table 9-5). Inline, because
- * most 4x4 blocks of a coded 8x8 block are empty in inter pictures. */
-static inline void cavlc_write_empty_block(h264_bitstream *bs, int nc)
-{
-    if (nc < 2)
-        bs_write_bits(bs, 1, 1);
-    else if (nc < 4)
-        bs_write_bits(bs, 2, 3);
-    else if (nc < 8)
-        bs_write_bits(bs, 4, 15);
-    else
-        bs_write_bits(bs, 6, 3);
-}
+/* What cavlc_write_residual_block() writes for a block of 15 or 16 zeros:
+ * coeff_token with TotalCoeff 0. Most 4x4 blocks of a coded 8x8 block are
+ * empty in inter pictures, and this short call skips the full writer's
+ * setup. */
+void cavlc_write_empty_block(h264_bitstream *bs, int nc);
 
 /* Bits cavlc_write_residual_block() would write, without writing. */
 int cavlc_residual_block_bits(const int16_t *coeffs, int max_coeffs, int nc);
