@@ -48,11 +48,19 @@ static void pick_quant_params(const quant_tables *t, int iteration, uint16_t mf[
     }
 }
 
-static void check_quant(const quant_dsp *dsp, const quant_tables *t, int dc)
+/* The three quantisers of one block: AC and luma DC (16 values, the AC
+ * one with a factor per position) and chroma DC (4 values). */
+enum quant_kind { QUANT_AC, QUANT_DC_4x4, QUANT_DC_2x2 };
+
+typedef int (*quant_dc_fn)(int16_t *dc, uint16_t mf, uint32_t bias, int qbits);
+
+static void check_quant(const quant_dsp *dsp, const quant_tables *t, enum quant_kind kind)
 {
+    static const char *const names[] = { "quant_4x4", "quant_4x4_dc", "quant_2x2_dc" };
+    const quant_dc_fn dc_fn = kind == QUANT_DC_2x2 ? dsp->quant_2x2_dc : dsp->quant_4x4_dc;
+    const int dc = kind != QUANT_AC, n = kind == QUANT_DC_2x2 ? 4 : 16;
     checkasm_func ref_fn;
-    if (!(ref_fn = dc ? check_func(dsp->quant_4x4_dc, "quant_4x4_dc")
-                      : check_func(dsp->quant_4x4, "quant_4x4")))
+    if (!(ref_fn = dc ? check_func(dc_fn, "%s", names[kind]) : check_func(dsp->quant_4x4, "%s", names[kind])))
         return;
     int16_t c_ref[16 + 2 * GUARD], c_new[16 + 2 * GUARD];
     uint16_t mf[16];
@@ -60,20 +68,20 @@ static void check_quant(const quant_dsp *dsp, const quant_tables *t, int dc)
     int qbits;
     for (int i = 0; i < ITERATIONS; i++) {
         checkasm_guard_fill(c_ref, sizeof(c_ref));
-        fill_coeffs(c_ref + GUARD, 16, i);
+        fill_coeffs(c_ref + GUARD, n, i);
         memcpy(c_new, c_ref, sizeof(c_ref));
         pick_quant_params(t, i, mf, &bias, &qbits, dc);
         int nz_ref, nz_new;
         if (dc) {
-            nz_ref = ((typeof(dsp->quant_4x4_dc))ref_fn)(c_ref + GUARD, mf[0], bias, qbits);
-            nz_new = dsp->quant_4x4_dc(c_new + GUARD, mf[0], bias, qbits);
+            nz_ref = ((quant_dc_fn)ref_fn)(c_ref + GUARD, mf[0], bias, qbits);
+            nz_new = dc_fn(c_new + GUARD, mf[0], bias, qbits);
         } else {
             nz_ref = ((typeof(dsp->quant_4x4))ref_fn)(c_ref + GUARD, mf, bias, qbits);
             nz_new = dsp->quant_4x4(c_new + GUARD, mf, bias, qbits);
         }
-        if (checkasm_check_int16("levels", c_ref + GUARD, c_new + GUARD, 16) ||
+        if (checkasm_check_int16("levels", c_ref + GUARD, c_new + GUARD, (size_t)n) ||
             checkasm_guard_check(c_new, GUARD * sizeof(int16_t), "before block") ||
-            checkasm_guard_check(c_new + GUARD + 16, GUARD * sizeof(int16_t), "after block"))
+            checkasm_guard_check(c_new + GUARD + n, GUARD * sizeof(int16_t), "after block"))
             break;
         if (!nz_ref != !nz_new) {
             checkasm_fail("returned %d, expected %d (mf %u, bias %u, qbits %d)", nz_new, nz_ref,
@@ -82,42 +90,11 @@ static void check_quant(const quant_dsp *dsp, const quant_tables *t, int dc)
         }
     }
     pick_quant_params(t, 0, mf, &bias, &qbits, dc);
-    fill_coeffs(c_new, 16, 4);
+    fill_coeffs(c_new, n, 4);
     if (dc)
-        CHECKASM_BENCH(dsp->quant_4x4_dc(c_new, mf[0], bias, qbits));
+        CHECKASM_BENCH(dc_fn(c_new, mf[0], bias, qbits));
     else
         CHECKASM_BENCH(dsp->quant_4x4(c_new, mf, bias, qbits));
-}
-
-/* The chroma DC quantiser writes exactly four values. */
-static void check_quant_2x2_dc(const quant_dsp *dsp, const quant_tables *t)
-{
-    checkasm_func ref_fn;
-    if (!(ref_fn = check_func(dsp->quant_2x2_dc, "quant_2x2_dc")))
-        return;
-    int16_t c_ref[4 + 2 * GUARD], c_new[4 + 2 * GUARD];
-    uint16_t mf[16];
-    uint32_t bias;
-    int qbits;
-    for (int i = 0; i < ITERATIONS; i++) {
-        checkasm_guard_fill(c_ref, sizeof(c_ref));
-        fill_coeffs(c_ref + GUARD, 4, i);
-        memcpy(c_new, c_ref, sizeof(c_ref));
-        pick_quant_params(t, i, mf, &bias, &qbits, 1);
-        const int nz_ref = ((typeof(dsp->quant_2x2_dc))ref_fn)(c_ref + GUARD, mf[0], bias, qbits);
-        const int nz_new = dsp->quant_2x2_dc(c_new + GUARD, mf[0], bias, qbits);
-        if (checkasm_check_int16("levels", c_ref + GUARD, c_new + GUARD, 4) ||
-            checkasm_guard_check(c_new, GUARD * sizeof(int16_t), "before block") ||
-            checkasm_guard_check(c_new + GUARD + 4, GUARD * sizeof(int16_t), "after block"))
-            break;
-        if (!nz_ref != !nz_new) {
-            checkasm_fail("returned %d, expected %d (mf %u, bias %u, qbits %d)", nz_new, nz_ref, mf[0], bias, qbits);
-            break;
-        }
-    }
-    pick_quant_params(t, 0, mf, &bias, &qbits, 1);
-    fill_coeffs(c_new, 4, 4);
-    CHECKASM_BENCH(dsp->quant_2x2_dc(c_new, mf[0], bias, qbits));
 }
 
 /* The four blocks of an 8x8 with guard bands around all of them; each
@@ -227,10 +204,10 @@ void checkasm_check_quant(void)
     quant_tables_init(&t);
     quant_dsp dsp;
     quant_dsp_init(&dsp, checkasm_cpu_flags());
-    check_quant(&dsp, &t, 0);
-    check_quant(&dsp, &t, 1);
+    check_quant(&dsp, &t, QUANT_AC);
+    check_quant(&dsp, &t, QUANT_DC_4x4);
+    check_quant(&dsp, &t, QUANT_DC_2x2);
     check_quant_4x4x4(&dsp, &t);
-    check_quant_2x2_dc(&dsp, &t);
     check_dequant(&dsp, &t, 0);
     check_dequant(&dsp, &t, 1);
     check_scan(dsp.coeff_last_16, "coeff_last_16");
