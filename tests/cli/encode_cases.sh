@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the command-line checks: encode_cases CLIP_ARGS -- RUNNER... --
 # ARGS... makes a testsrc2 clip with the ffmpeg arguments CLIP_ARGS, then
 # encodes it with the CPU backend once per ARGS string, each run under the
