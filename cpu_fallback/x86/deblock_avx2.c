@@ -340,7 +340,6 @@ ALWAYS_INLINE void chroma_rows_v(__m128i t[4], const uint8_t *pix, ptrdiff_t str
 ALWAYS_INLINE void chroma_load_v(edge16 *e, const uint8_t *cb, ptrdiff_t cb_stride, const uint8_t *cr,
                                  ptrdiff_t cr_stride)
 {
-    const __m256i z = _mm256_setzero_si256();
     __m128i tu[4], tv[4];
     __m256i t[4];
     chroma_rows_v(tu, cb, cb_stride);
@@ -348,14 +347,7 @@ ALWAYS_INLINE void chroma_load_v(edge16 *e, const uint8_t *cb, ptrdiff_t cb_stri
     #pragma GCC unroll 4
     for (int k = 0; k < 4; k++)
         t[k] = _mm256_inserti128_si256(_mm256_castsi128_si256(tu[k]), tv[k], 1);
-    const __m256i u0 = _mm256_unpacklo_epi16(t[0], t[1]); /* rows 0..3: cols 0..3 */
-    const __m256i u1 = _mm256_unpacklo_epi16(t[2], t[3]); /* rows 4..7 */
-    const __m256i c01 = _mm256_unpacklo_epi32(u0, u1);    /* col 0 | col 1 */
-    const __m256i c23 = _mm256_unpackhi_epi32(u0, u1);    /* col 2 | col 3 */
-    e->p[1] = _mm256_unpacklo_epi8(c01, z);
-    e->p[0] = _mm256_unpackhi_epi8(c01, z);
-    e->q[0] = _mm256_unpacklo_epi8(c23, z);
-    e->q[1] = _mm256_unpackhi_epi8(c23, z);
+    edge16_from_columns(e, t);
 }
 
 ALWAYS_INLINE void store2(uint8_t *pix, int v)

@@ -236,20 +236,12 @@ ALWAYS_INLINE void chroma_store_h(uint8_t *pix, ptrdiff_t stride, const edge16 *
 /* Columns p1, p0, q0, q1 of 8 rows into lanes. */
 ALWAYS_INLINE void chroma_load_v(edge16 *e, const uint8_t *pix, ptrdiff_t stride)
 {
-    const __m128i z = _mm_setzero_si128();
     __m128i t[4];
     #pragma GCC unroll 8
     for (int k = 0; k < 4; k++)
         t[k] = _mm_unpacklo_epi8(_mm_loadu_si32(pix - 2 + 2 * k * stride),
                                  _mm_loadu_si32(pix - 2 + (2 * k + 1) * stride));
-    const __m128i u0 = _mm_unpacklo_epi16(t[0], t[1]); /* rows 0..3, cols 0..3 */
-    const __m128i u1 = _mm_unpacklo_epi16(t[2], t[3]); /* rows 4..7 */
-    const __m128i c01 = _mm_unpacklo_epi32(u0, u1);    /* col 0 | col 1 */
-    const __m128i c23 = _mm_unpackhi_epi32(u0, u1);    /* col 2 | col 3 */
-    e->p[1] = _mm_unpacklo_epi8(c01, z);
-    e->p[0] = _mm_unpackhi_epi8(c01, z);
-    e->q[0] = _mm_unpacklo_epi8(c23, z);
-    e->q[1] = _mm_unpackhi_epi8(c23, z);
+    edge16_from_columns(e, t);
 }
 
 /* Writes back only p0 and q0, two bytes per row. */

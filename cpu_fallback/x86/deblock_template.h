@@ -122,6 +122,22 @@ ALWAYS_INLINE void chroma_strong(edge16 *e, VEC alpha, VEC beta)
     e->q[0] = select16(mask, q0, e->q[0]);
 }
 
+/* Chroma vertical edges: t[k] holds rows 2k and 2k + 1 of columns p1, p0,
+ * q0, q1 as interleaved bytes (in each 128-bit lane); the columns become
+ * the edge's p1, p0, q0 and q1, one row per 16-bit lane. */
+ALWAYS_INLINE void edge16_from_columns(edge16 *e, const VEC t[4])
+{
+    const VEC z = VSI(setzero)();
+    const VEC u0 = V(unpacklo_epi16)(t[0], t[1]); /* rows 0..3, cols 0..3 */
+    const VEC u1 = V(unpacklo_epi16)(t[2], t[3]); /* rows 4..7 */
+    const VEC c01 = V(unpacklo_epi32)(u0, u1);    /* col 0 | col 1 */
+    const VEC c23 = V(unpackhi_epi32)(u0, u1);    /* col 2 | col 3 */
+    e->p[1] = V(unpacklo_epi8)(c01, z);
+    e->p[0] = V(unpackhi_epi8)(c01, z);
+    e->q[0] = V(unpacklo_epi8)(c23, z);
+    e->q[1] = V(unpackhi_epi8)(c23, z);
+}
+
 /* The luma horizontal-edge entry point: the strong filter only ever
  * applies to edge 0, which comes first, then the normal edges, through the
  * including file's luma_edge_h(pix, stride, alpha, beta, tc0, strong). */
