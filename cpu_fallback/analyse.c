@@ -23,8 +23,12 @@ static int i16x16_mode_allowed(int mode, int avail)
 }
 
 /* The fast presets pick the mode by SAD, V, H and DC fused into one pass,
- * and take the SATD of the winner only, as they do for sub-pel motion. */
-static int intra16x16_cost_sad(cpu_encoder *enc, mb_ctx *mb, const uint8_t *edge)
+ * and take the SATD of the winner only, as they do for sub-pel motion.
+ * That SATD is at least half the SAD (each 4x4 Hadamard sum is at least
+ * the block's SAD: the transform is 4 times an orthonormal one, and the
+ * l1 norm of 16 values is at most 4 times their l2 norm), so a winner
+ * whose half SAD already reaches limit is not worth its SATD: INT_MAX. */
+static int intra16x16_cost_sad(cpu_encoder *enc, mb_ctx *mb, const uint8_t *edge, int limit)
 {
     uint8_t pred[16 * 16];
     int sad[4];
@@ -42,12 +46,15 @@ static int intra16x16_cost_sad(cpu_encoder *enc, mb_ctx *mb, const uint8_t *edge
             mb->i16_mode = mode;
         }
     }
+    const int overhead = mb->lambda * 4;
+    if ((best >> 1) >= limit - overhead)
+        return INT_MAX;
     if (mb->i16_mode != I16_PLANE)
         enc->predf.predict_16x16[mb_i16x16_variant(mb->i16_mode, mb->avail)](pred, 16, edge);
-    return enc->pixf.satd[PIXEL_16x16](mb->src[0], mb->stride[0], pred, 16) + mb->lambda * 4;
+    return enc->pixf.satd[PIXEL_16x16](mb->src[0], mb->stride[0], pred, 16) + overhead;
 }
 
-int mb_intra16x16_cost(cpu_encoder *enc, mb_ctx *mb)
+int mb_intra16x16_cost(cpu_encoder *enc, mb_ctx *mb, int limit)
 {
     uint8_t edge_buf[48], pred[2][16 * 16];
     uint8_t *edge = edge_buf + 24;
@@ -55,7 +62,7 @@ int mb_intra16x16_cost(cpu_encoder *enc, mb_ctx *mb)
 
     mb_build_edge(mb, 0, 16, edge);
     if (enc->opt.subpel_sad)
-        return intra16x16_cost_sad(enc, mb, edge);
+        return intra16x16_cost_sad(enc, mb, edge, limit);
     for (int mode = I16_VERTICAL; mode <= I16_PLANE; mode++) {
         if (!i16x16_mode_allowed(mode, mb->avail))
             continue;
@@ -178,7 +185,13 @@ void mb_intra_finish(cpu_encoder *enc, mb_ctx *mb, int cost16, int cost4)
 
 int mb_try_intra(cpu_encoder *enc, mb_ctx *mb, int inter_cost, int type_bits)
 {
-    int cost16 = mb_intra16x16_cost(enc, mb) + mb->lambda * type_bits;
+    /* Beyond this Intra16x16 loses and Intra4x4 is not tried. */
+    const int64_t reach = enc->opt.intra4x4_in_p ? 2 * (int64_t)inter_cost : inter_cost;
+    const int limit = (int)(reach > INT_MAX ? INT_MAX : reach) - mb->lambda * type_bits;
+    int cost16 = mb_intra16x16_cost(enc, mb, limit);
+    if (cost16 == INT_MAX)
+        return 0;
+    cost16 += mb->lambda * type_bits;
     int cost4 = INT_MAX;
     if (enc->opt.intra4x4_in_p && cost16 < inter_cost * 2) {
         cost4 = mb_intra4x4_code(enc, mb, inter_cost < cost16 ? inter_cost : cost16);
@@ -193,6 +206,6 @@ int mb_try_intra(cpu_encoder *enc, mb_ctx *mb, int inter_cost, int type_bits)
 
 void mb_analyse_intra(cpu_encoder *enc, mb_ctx *mb)
 {
-    int cost16 = mb_intra16x16_cost(enc, mb);
+    int cost16 = mb_intra16x16_cost(enc, mb, INT_MAX);
     mb_intra_finish(enc, mb, cost16, mb_intra4x4_code(enc, mb, cost16));
 }

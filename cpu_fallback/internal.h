@@ -243,10 +243,11 @@ void mvpred_direct_spatial(mb_ctx *mb, const col_motion col[4]);
 
 /* analyse.c: intra mode decision; encodes the chosen modes into the recon. */
 void mb_analyse_intra(cpu_encoder *enc, mb_ctx *mb);
-/* The pieces, for P pictures: the Intra16x16 cost (prediction only), the
+/* The pieces, for P pictures: the Intra16x16 cost (prediction only; may
+ * return INT_MAX instead of a cost it can tell reaches limit), the
  * Intra4x4 cost (which codes the blocks; INT_MAX once over limit), and the
  * coding of the cheaper one plus chroma. */
-int mb_intra16x16_cost(cpu_encoder *enc, mb_ctx *mb);
+int mb_intra16x16_cost(cpu_encoder *enc, mb_ctx *mb, int limit);
 int mb_intra4x4_code(cpu_encoder *enc, mb_ctx *mb, int limit);
 void mb_intra_finish(cpu_encoder *enc, mb_ctx *mb, int cost16, int cost4);
 /* Inter pictures: codes the macroblock as intra (and returns 1) when that
