@@ -4,7 +4,7 @@
  * CAVLC residual_block_cavlc() (7.3.5.3.2) with the VLC tables of 9.2.
  *
  * The writer and the bit counter are one function, cavlc_block(), inlined
- * twice: once with a bitstream and once with NULL. The bit count is summed
+ * twice: once writing and once only counting. The bit count is summed
  * on the same path that emits the bits, so rate-distortion costs cannot
  * disagree with the stream (the trick x264 plays by compiling its CAVLC
  * writer a second time as a counter).
@@ -31,11 +31,11 @@ typedef struct cavlc_vlc {
 } cavlc_vlc;
 
 /*
- * Table 9-5, coeff_token, for 0 <= nC < 2, 2 <= nC < 4 and 4 <= nC < 8,
- * indexed [table][TotalCoeff][TrailingOnes]. Entries with TrailingOnes >
- * TotalCoeff do not exist (len 0). nC >= 8 is a 6-bit FLC, computed.
+ * Table 9-5, coeff_token, for 0 <= nC < 2, 2 <= nC < 4, 4 <= nC < 8 and
+ * 8 <= nC, indexed [table][TotalCoeff][TrailingOnes]. Entries with
+ * TrailingOnes > TotalCoeff do not exist (len 0).
  */
-static const cavlc_vlc coeff_token_vlc[3][17][4] = {
+static const cavlc_vlc coeff_token_vlc[4][17][4] = {
     { /* 0 <= nC < 2 */
         { {  1,  1 } },
         { {  5,  6 }, {  1,  2 } },
@@ -93,6 +93,25 @@ static const cavlc_vlc coeff_token_vlc[3][17][4] = {
         { {  5, 10 }, {  8, 10 }, {  7, 10 }, {  6, 10 } },
         { {  1, 10 }, {  4, 10 }, {  3, 10 }, {  2, 10 } },
     },
+    { /* 8 <= nC: a 6-bit FLC, TotalCoeff - 1 and TrailingOnes; 000011 for none */
+        { {  3,  6 } },
+        { {  0,  6 }, {  1,  6 } },
+        { {  4,  6 }, {  5,  6 }, {  6,  6 } },
+        { {  8,  6 }, {  9,  6 }, { 10,  6 }, { 11,  6 } },
+        { { 12,  6 }, { 13,  6 }, { 14,  6 }, { 15,  6 } },
+        { { 16,  6 }, { 17,  6 }, { 18,  6 }, { 19,  6 } },
+        { { 20,  6 }, { 21,  6 }, { 22,  6 }, { 23,  6 } },
+        { { 24,  6 }, { 25,  6 }, { 26,  6 }, { 27,  6 } },
+        { { 28,  6 }, { 29,  6 }, { 30,  6 }, { 31,  6 } },
+        { { 32,  6 }, { 33,  6 }, { 34,  6 }, { 35,  6 } },
+        { { 36,  6 }, { 37,  6 }, { 38,  6 }, { 39,  6 } },
+        { { 40,  6 }, { 41,  6 }, { 42,  6 }, { 43,  6 } },
+        { { 44,  6 }, { 45,  6 }, { 46,  6 }, { 47,  6 } },
+        { { 48,  6 }, { 49,  6 }, { 50,  6 }, { 51,  6 } },
+        { { 52,  6 }, { 53,  6 }, { 54,  6 }, { 55,  6 } },
+        { { 56,  6 }, { 57,  6 }, { 58,  6 }, { 59,  6 } },
+        { { 60,  6 }, { 61,  6 }, { 62,  6 }, { 63,  6 } },
+    },
 };
 
 /* Table 9-5, nC == -1 (chroma DC, 4:2:0), [TotalCoeff][TrailingOnes]. */
@@ -138,8 +157,10 @@ static const cavlc_vlc total_zeros_2x2[3][4] = {
     { {1,1}, {0,1} },
 };
 
-/* Table 9-10, run_before, [min(zerosLeft, 7) - 1][run_before]. */
-static const cavlc_vlc run_before_vlc[7][15] = {
+/* Table 9-10, run_before, [min(zerosLeft, 7)][run_before]; row 0 is
+ * empty (no run_before is coded once no zeros are left). */
+static const cavlc_vlc run_before_vlc[8][16] = {
+    { { 0, 0 } },
     { {1,1}, {0,1} },
     { {1,1}, {1,2}, {0,2} },
     { {3,2}, {2,2}, {1,2}, {0,2} },
@@ -150,37 +171,45 @@ static const cavlc_vlc run_before_vlc[7][15] = {
       {1,5}, {1,6}, {1,7}, {1,8}, {1,9}, {1,10}, {1,11} },
 };
 
-/* Which coeff_token table serves nC 0..16: 0..2 are VLCs, 3 is the FLC. */
+/* Which coeff_token table serves nC 0..16. */
 static const uint8_t coeff_token_table_of_nc[17] = {
     0, 0, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3,
 };
 
 /*
- * Bit sink: counts every bit and, when bs is non-NULL, also writes it.
- * Short codes are gathered in a local 32-bit accumulator so the out-of-line
- * bs_write_bits() runs a few times per block instead of once per symbol.
+ * Bit sink: a 64-bit accumulator that holds fewer than 32 pending bits
+ * between symbols, so a symbol of up to 32 bits always fits and a whole
+ * word goes to the bitstream only when 32 are ready. With write == 0 (a
+ * constant at every call) it only counts.
  */
 typedef struct cavlc_sink {
     h264_bitstream *bs;
-    uint32_t acc;
-    int acc_bits;
+    uint64_t acc;
+    int pending;
     int bits;
 } cavlc_sink;
 
-/* 1 <= n <= 32 and value < 2^n. */
 CAVLC_ALWAYS_INLINE void sink_put(cavlc_sink *s, int n, uint32_t value)
 {
+    s->acc = (s->acc << n) | value;
+    s->pending += n;
     s->bits += n;
-    if (!s->bs)
-        return;
-    if (s->acc_bits + n > 32) {
-        bs_write_bits(s->bs, s->acc_bits, s->acc);
-        s->acc = 0;
-        s->acc_bits = 0;
+}
+
+/* Brings pending under 32 again. */
+CAVLC_ALWAYS_INLINE void sink_drain(cavlc_sink *s, int write)
+{
+    if (write && s->pending >= 32) {
+        s->pending -= 32;
+        bs_write_bits(s->bs, 32, (uint32_t)(s->acc >> s->pending));
     }
-    /* n == 32 only reaches here with an empty accumulator. */
-    s->acc = n == 32 ? value : (s->acc << n) | value;
-    s->acc_bits += n;
+}
+
+CAVLC_ALWAYS_INLINE void sink_finish(cavlc_sink *s, int write)
+{
+    sink_drain(s, write);
+    if (write)
+        bs_write_bits(s->bs, s->pending, (uint32_t)s->acc);
 }
 
 CAVLC_ALWAYS_INLINE void sink_vlc(cavlc_sink *s, cavlc_vlc v)
@@ -188,48 +217,31 @@ CAVLC_ALWAYS_INLINE void sink_vlc(cavlc_sink *s, cavlc_vlc v)
     sink_put(s, v.len, v.code);
 }
 
-CAVLC_ALWAYS_INLINE void sink_finish(cavlc_sink *s)
+/*
+ * level_prefix and level_suffix (9.2.2.1) for levelCode with suffixLength
+ * >= 1, as one code of at most 28 bits. levelCode must lie within what
+ * level_prefix <= 15 can signal: < (15 << suffixLength) + 4096.
+ */
+CAVLC_ALWAYS_INLINE void sink_level_suffixed(cavlc_sink *s, uint32_t level_code, int suffix_length)
 {
-    if (s->bs && s->acc_bits)
-        bs_write_bits(s->bs, s->acc_bits, s->acc);
+    const uint32_t prefix = level_code >> suffix_length;
+    if (prefix < 15)
+        sink_put(s, (int)prefix + 1 + suffix_length, (1u << suffix_length) | (level_code & ((1u << suffix_length) - 1)));
+    else /* level_prefix 15: 12-bit escape */
+        sink_put(s, 16 + 12, (1u << 12) | (level_code - (15u << suffix_length)));
 }
 
-/*
- * level_prefix and level_suffix (9.2.2.1, read backwards) for levelCode with
- * the current suffixLength, as one code of at most 28 bits. levelCode must
- * lie within what level_prefix <= 15 can signal: < 30 + 4096 for
- * suffixLength 0, < (15 << suffixLength) + 4096 otherwise.
- */
+/* The same for any suffixLength; with 0, levelCode < 30 + 4096. */
 CAVLC_ALWAYS_INLINE void sink_level(cavlc_sink *s, uint32_t level_code, int suffix_length)
 {
-    if (suffix_length == 0) {
-        if (level_code < 14)
-            sink_put(s, (int)level_code + 1, 1);
-        else if (level_code < 30) /* level_prefix 14 carries a 4-bit suffix */
-            sink_put(s, 15 + 4, (1u << 4) | (level_code - 14));
-        else /* level_prefix 15: 12-bit escape, levelCode offset by 15 + 15 */
-            sink_put(s, 16 + 12, (1u << 12) | (level_code - 30));
-        return;
-    }
-    uint32_t prefix = level_code >> suffix_length;
-    if (prefix < 15) {
-        uint32_t suffix = level_code & ((1u << suffix_length) - 1);
-        sink_put(s, (int)prefix + 1 + suffix_length, (1u << suffix_length) | suffix);
-    } else {
-        sink_put(s, 16 + 12, (1u << 12) | (level_code - (15u << suffix_length)));
-    }
-}
-
-CAVLC_ALWAYS_INLINE int highest_bit(uint32_t x)
-{
-#if defined(__GNUC__)
-    return 31 - __builtin_clz(x);
-#else
-    int n = 0;
-    while (x >>= 1)
-        n++;
-    return n;
-#endif
+    if (suffix_length)
+        sink_level_suffixed(s, level_code, suffix_length);
+    else if (level_code < 14)
+        sink_put(s, (int)level_code + 1, 1);
+    else if (level_code < 30) /* level_prefix 14 carries a 4-bit suffix */
+        sink_put(s, 15 + 4, (1u << 4) | (level_code - 14));
+    else /* level_prefix 15: 12-bit escape, levelCode offset by 15 + 15 */
+        sink_put(s, 16 + 12, (1u << 12) | (level_code - 30));
 }
 
 /*
@@ -261,110 +273,157 @@ CAVLC_ALWAYS_INLINE uint32_t nonzero_mask(const int16_t *coeffs, int n)
     return nz;
 }
 
+CAVLC_ALWAYS_INLINE int lowest_bit(uint32_t x)
+{
+#if defined(__GNUC__)
+    return __builtin_ctz(x);
+#else
+    int n = 0;
+    while (!(x & 1)) {
+        x >>= 1;
+        n++;
+    }
+    return n;
+#endif
+}
+
 CAVLC_ALWAYS_INLINE cavlc_vlc coeff_token_code(int nc, int total_coeff, int trailing_ones)
 {
     if (nc < 0)
         return coeff_token_chroma_dc[total_coeff][trailing_ones];
-    int table = nc > 16 ? 3 : coeff_token_table_of_nc[nc];
-    if (table < 3)
-        return coeff_token_vlc[table][total_coeff][trailing_ones];
-    /* nC >= 8: xxxxyy with TotalCoeff - 1 and TrailingOnes; 000011 for none. */
-    cavlc_vlc flc = { 3, 6 };
-    if (total_coeff)
-        flc.code = (uint16_t)(((total_coeff - 1) << 2) | trailing_ones);
-    return flc;
+    return coeff_token_vlc[coeff_token_table_of_nc[nc > 16 ? 16 : nc]][total_coeff][trailing_ones];
+}
+
+/* |level|, clamped to what level_prefix <= 15 can code. */
+CAVLC_ALWAYS_INLINE uint32_t level_magnitude(int v)
+{
+    uint32_t a = (uint32_t)(v < 0 ? -v : v);
+    return a > CAVLC_LEVEL_MAX ? CAVLC_LEVEL_MAX : a;
+}
+
+/* Bits 0..2: whether levels 0..2 are +-1 (*one) and negative (*neg). */
+CAVLC_ALWAYS_INLINE void first_levels(const int16_t *level, uint32_t *one, uint32_t *neg)
+{
+#if defined(__SSE2__)
+    const __m128i v = _mm_loadl_epi64((const __m128i *)level);
+    const __m128i ones = _mm_or_si128(_mm_cmpeq_epi16(v, _mm_set1_epi16(1)), _mm_cmpeq_epi16(v, _mm_set1_epi16(-1)));
+    *one = (uint32_t)_mm_movemask_epi8(_mm_packs_epi16(ones, ones)) & 7;
+    *neg = (uint32_t)_mm_movemask_epi8(_mm_packs_epi16(v, v)) & 7;
+#else
+    *one = *neg = 0;
+    for (int i = 0; i < 3; i++) {
+        *one |= (uint32_t)(level[i] == 1 || level[i] == -1) << i;
+        *neg |= (uint32_t)(level[i] < 0) << i;
+    }
+#endif
 }
 
 /*
- * residual_block_cavlc() into s. Returns TotalCoeff. 1 <= max_coeffs <= 16;
- * max_coeffs == 4 selects the chroma DC total_zeros table (9-9a), nc < 0
- * the chroma DC coeff_token table.
+ * residual_block_cavlc() into s. Returns TotalCoeff. max_coeffs is 16, 15
+ * or 4 (chroma DC, whose coeff_token and total_zeros have their own
+ * tables), a constant at each writing call so the tests on it fold.
  * Levels beyond CAVLC_LEVEL_MAX are clamped here only so the stream stays
  * decodable; the decoder then sees a different level than the caller used
  * for its reconstruction, so callers must clamp before reconstructing.
  */
-CAVLC_ALWAYS_INLINE int cavlc_block(cavlc_sink *s, const int16_t *coeffs, int max_coeffs, int nc)
+CAVLC_ALWAYS_INLINE int cavlc_block(cavlc_sink *s, int write, const int16_t *coeffs, int max_coeffs, int nc)
 {
-    int16_t level[16];
-    uint8_t run[16];
-
-    /* Bit i of nz: coeffs[i] != 0, so the scan below is a few clz steps. */
+    if (max_coeffs == 4)
+        nc = CAVLC_NC_CHROMA_DC;
     uint32_t nz = nonzero_mask(coeffs, max_coeffs);
     if (!nz) {
         sink_vlc(s, coeff_token_code(nc, 0, 0));
         return 0;
     }
-    /* Nonzero levels from high to low frequency, each with its run_before. */
-    int pos = highest_bit(nz);
-    const int last = pos;
-    int total_coeff = 0;
-    for (;;) {
-        level[total_coeff] = coeffs[pos];
-        nz &= ~(1u << pos);
-        if (!nz) {
-            run[total_coeff++] = (uint8_t)pos;
-            break;
-        }
-        int next = highest_bit(nz);
-        run[total_coeff++] = (uint8_t)(pos - next - 1);
-        pos = next;
+    /*
+     * One walk up the nonzero mask, lowest frequency first. Levels are
+     * stored from the end so they read highest frequency first, as they
+     * are coded; three zeros past the end let TrailingOnes look at three
+     * levels without a bounds test. The run_before codes come out here too:
+     * a level's zerosLeft is the count of zeros below it, its position less
+     * the levels below it, so each code is known on the way up and is put
+     * in front of the ones below it. The lowest level has none.
+     */
+    int16_t level_buf[16 + 3];
+    int pos = lowest_bit(nz);
+    int k = 15, prev = pos;
+    uint32_t runs = 0;
+    int runs_len = 0;
+    level_buf[15] = coeffs[pos];
+    for (nz &= nz - 1; nz; nz &= nz - 1) {
+        pos = lowest_bit(nz);
+        const int below = 16 - k; /* levels below this one */
+        const int zeros_left = pos - below;
+        const cavlc_vlc rb = run_before_vlc[zeros_left > 7 ? 7 : zeros_left][pos - prev - 1];
+        runs |= (uint32_t)rb.code << runs_len;
+        runs_len += rb.len;
+        level_buf[--k] = coeffs[pos];
+        prev = pos;
     }
+    level_buf[16] = level_buf[17] = level_buf[18] = 0;
+    const int16_t *level = level_buf + k;
+    const int total_coeff = 16 - k;
+    const int zeros = prev + 1 - total_coeff; /* total_zeros */
 
-    const int zeros = last + 1 - total_coeff; /* total_zeros */
-
-    int trailing_ones = 0;
-    uint32_t signs = 0;
-    while (trailing_ones < total_coeff && trailing_ones < 3 &&
-           (level[trailing_ones] == 1 || level[trailing_ones] == -1)) {
-        signs = (signs << 1) | (level[trailing_ones] < 0);
-        trailing_ones++;
-    }
-
-    /* coeff_token and the trailing_ones_sign_flags as one code. */
-    cavlc_vlc token = coeff_token_code(nc, total_coeff, trailing_ones);
+    /* TrailingOnes: how many of the first three levels are +-1 in a row;
+     * their sign flags follow coeff_token, first level first. */
+    static const uint8_t leading_ones[8] = { 0, 1, 0, 2, 0, 1, 0, 3 };
+    static const uint8_t reversed3[8] = { 0, 4, 2, 6, 1, 5, 3, 7 };
+    uint32_t one3, neg3;
+    first_levels(level, &one3, &neg3);
+    const int trailing_ones = leading_ones[one3];
+    const uint32_t signs = reversed3[neg3] >> (3 - trailing_ones);
+    const cavlc_vlc token = coeff_token_code(nc, total_coeff, trailing_ones);
     sink_put(s, token.len + trailing_ones, ((uint32_t)token.code << trailing_ones) | signs);
+    if (trailing_ones == total_coeff)
+        goto levels_done;
 
+    /* The first other level: with fewer than 3 trailing ones it cannot be
+     * +-1 (it would have been a trailing one), so its codes shift down by
+     * two; suffixLength starts at 0, or 1 for many levels. */
     int suffix_length = total_coeff > 10 && trailing_ones < 3;
-    for (int k = trailing_ones; k < total_coeff; k++) {
-        int v = level[k];
-        int a = v < 0 ? -v : v;
-        if (a > CAVLC_LEVEL_MAX)
-            a = CAVLC_LEVEL_MAX;
-        /* levelCode = 2 * |level| - 2 for positive, 2 * |level| - 1 for negative. */
-        uint32_t level_code = (uint32_t)(2 * a - 2 + (v < 0));
-        /* With fewer than 3 trailing ones, the first other level cannot be
-         * +-1 (it would have been a trailing one), so the codes shift down. */
-        if (k == trailing_ones && trailing_ones < 3)
-            level_code -= 2;
-        sink_level(s, level_code, suffix_length);
-        if (suffix_length == 0)
-            suffix_length = 1;
-        if (a > (3 << (suffix_length - 1)) && suffix_length < 6)
-            suffix_length++;
+    int i = trailing_ones;
+    uint32_t a = level_magnitude(level[i]);
+    uint32_t level_code = 2 * a - 2 + (level[i] < 0) - (trailing_ones < 3 ? 2 : 0);
+    sink_level(s, level_code, suffix_length);
+    suffix_length = 1 + (a > 3);
+    for (i++; i < total_coeff; i++) {
+        a = level_magnitude(level[i]);
+        level_code = 2 * a - 2 + (level[i] < 0);
+        sink_drain(s, write);
+        sink_level_suffixed(s, level_code, suffix_length);
+        suffix_length += a > (3u << (suffix_length - 1)) && suffix_length < 6;
     }
-
+levels_done:
+    sink_drain(s, write);
     if (total_coeff < max_coeffs) {
         if (max_coeffs == 4)
             sink_vlc(s, total_zeros_2x2[total_coeff - 1][zeros]);
         else
             sink_vlc(s, total_zeros_4x4[total_coeff - 1][zeros]);
     }
-
-    int zeros_left = zeros;
-    for (int k = 0; k < total_coeff - 1 && zeros_left > 0; k++) {
-        int zl = zeros_left > 7 ? 7 : zeros_left;
-        sink_vlc(s, run_before_vlc[zl - 1][run[k]]);
-        zeros_left -= run[k];
-    }
+    /* At most 25 bits of run_before (found by enumerating masks). */
+    sink_drain(s, write);
+    sink_put(s, runs_len, runs);
     return total_coeff;
 }
 
-int cavlc_write_residual_block(h264_bitstream *bs, const int16_t *coeffs, int max_coeffs, int nc)
+CAVLC_ALWAYS_INLINE int write_block(h264_bitstream *bs, const int16_t *coeffs, int max_coeffs, int nc)
 {
     cavlc_sink s = { bs, 0, 0, 0 };
-    int total_coeff = cavlc_block(&s, coeffs, max_coeffs, nc);
-    sink_finish(&s);
+    int total_coeff = cavlc_block(&s, 1, coeffs, max_coeffs, nc);
+    sink_finish(&s, 1);
     return total_coeff;
+}
+
+/* One copy per block size, so the tests on max_coeffs fold. */
+int cavlc_write_residual_block(h264_bitstream *bs, const int16_t *coeffs, int max_coeffs, int nc)
+{
+    if (max_coeffs == 16)
+        return write_block(bs, coeffs, 16, nc);
+    if (max_coeffs == 15)
+        return write_block(bs, coeffs, 15, nc);
+    return write_block(bs, coeffs, 4, nc);
 }
 
 void cavlc_write_empty_block(h264_bitstream *bs, int nc)
@@ -376,6 +435,6 @@ void cavlc_write_empty_block(h264_bitstream *bs, int nc)
 int cavlc_residual_block_bits(const int16_t *coeffs, int max_coeffs, int nc)
 {
     cavlc_sink s = { NULL, 0, 0, 0 };
-    cavlc_block(&s, coeffs, max_coeffs, nc);
+    cavlc_block(&s, 0, coeffs, max_coeffs, nc);
     return s.bits;
 }

@@ -18,7 +18,8 @@
  * scan order (already zigzagged; for AC blocks the caller passes the 15 AC
  * coefficients with max_coeffs = 15). nc is the predicted total_coeff from
  * the neighbours (9.2.1), or CAVLC_NC_CHROMA_DC.
- * 1 <= max_coeffs <= 16; max_coeffs == 4 means chroma DC (Table 9-9a).
+ * max_coeffs is 16, 15, or 4 for chroma DC (which then takes the nC -1
+ * coeff_token table and Table 9-9a whatever nc says).
  * Returns TotalCoeff (the number of nonzero coefficients), which the caller
  * stores for later nC prediction.
  * Levels must satisfy |level| <= CAVLC_LEVEL_MAX, the most level_prefix <= 15
