@@ -480,28 +480,12 @@ static inline uint32_t level_masks(const int16_t levels[16], uint32_t *big)
 #endif
 }
 
-/* x264's decimation score of a 4x4 block in scan order: isolated +-1
- * levels after long zero runs are cheap to drop; any larger level is not.
- * Each nonzero level scores by the run of zeros below it: 3 for none, 2
- * for 1..2, 1 for 3..5, 0 for 6 or more. Branch-free, since the runs are
- * random: the score is 3 per level less one for each of the thresholds
- * 1, 3 and 6 its run reaches, and the levels whose run reaches m are those
- * with the m positions below them all zero, counted in one 64-bit word. */
-static int decimate_score(const int16_t levels[16])
+/* The decimation score of a 4x4 block in scan order: 9 (keep it) for
+ * any level beyond +-1, else quant_decimate_score() of its mask. */
+static int decimate_score(const cpu_encoder *enc, const int16_t levels[16])
 {
     uint32_t big, nz = level_masks(levels, &big);
-    if (big)
-        return 9;
-    const uint64_t zero = (uint64_t)(~nz & 0xffffu);
-    const uint64_t run1 = (zero << 1) & 0xffffu, run3 = run1 & (zero << 2) & (zero << 3);
-    const uint64_t run6 = run3 & (zero << 4) & (zero << 5) & (zero << 6);
-    uint64_t x = nz | (run1 & nz) << 16 | (run3 & nz) << 32 | (run6 & nz) << 48;
-    /* Bit counts of the four 16-bit lanes. */
-    x -= (x >> 1) & 0x5555555555555555u;
-    x = (x & 0x3333333333333333u) + ((x >> 2) & 0x3333333333333333u);
-    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fu;
-    x = (x + (x >> 8)) & 0x00ff00ff00ff00ffu;
-    return 3 * (int)(x & 0xff) - (int)((x >> 16) & 0xff) - (int)((x >> 32) & 0xff) - (int)(x >> 48);
+    return big ? 9 : quant_decimate_score(&enc->qt, nz);
 }
 
 /* Raster 4x4 position of block b (raster within the 8x8) of 8x8 block i8. */
@@ -542,7 +526,7 @@ int mb_encode_inter(cpu_encoder *enc, mb_ctx *mb)
                 continue;
             }
             enc->dctf.zigzag_scan_4x4(levels, dct[i8][b]);
-            score8[i8] += enc->opt.decimate ? decimate_score(levels) : 9;
+            score8[i8] += enc->opt.decimate ? decimate_score(enc, levels) : 9;
             mb->cbp_luma |= 1 << i8;
         }
     }
@@ -594,7 +578,7 @@ static int luma_residual_is_zero(cpu_encoder *enc, mb_ctx *mb)
             if (!enc->opt.decimate)
                 return 0;
             enc->dctf.zigzag_scan_4x4(levels, dct[b]);
-            score8 += decimate_score(levels);
+            score8 += decimate_score(enc, levels);
         }
         total += score8;
         strong |= score8 >= 4;

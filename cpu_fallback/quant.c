@@ -31,8 +31,39 @@ static int position_class(int i)
     return 2;
 }
 
+/* Decimation score of the levels in the n low bits of mask, with zeros_below
+ * zeros under bit 0. */
+static int decimate_score_of_bits(uint32_t mask, int n, int zeros_below)
+{
+    static const uint8_t score_of_run[6] = { 3, 2, 2, 1, 1, 1 };
+    int score = 0, run = zeros_below;
+    for (int i = 0; i < n; i++) {
+        if (mask & (1u << i)) {
+            score += run < 6 ? score_of_run[run] : 0;
+            run = 0;
+        } else {
+            run++;
+        }
+    }
+    return score;
+}
+
+static int top_zeros_of_byte(uint32_t byte)
+{
+    int zeros = 0;
+    for (int i = 7; i >= 0 && !(byte & (1u << i)); i--)
+        zeros++;
+    return zeros;
+}
+
 void quant_tables_init(quant_tables *t)
 {
+    for (uint32_t b = 0; b < 256; b++) {
+        const int zeros = top_zeros_of_byte(b);
+        t->decimate_low[b] = (uint8_t)(decimate_score_of_bits(b, 8, 0) | (zeros < 6 ? zeros : 6) << 5);
+        for (int below = 0; below <= 6; below++)
+            t->decimate_high[below][b] = (uint8_t)decimate_score_of_bits(b, 8, below);
+    }
     for (int m = 0; m < 6; m++)
         for (int i = 0; i < 16; i++) {
             const int c = position_class(i);

@@ -23,6 +23,12 @@ typedef struct quant_tables {
     uint16_t mf_ac[6][16];
     /* Normative LevelScale4x4 / 16 = v(qp % 6, position), raster order. */
     uint8_t dequant[6][16];
+    /* quant_decimate_score() by the bytes of the nonzero mask: for the low
+     * byte its score (bits 0-4) and the zeros above its top level, at most
+     * 6 (bits 5-7); for the high byte its score given that many zeros
+     * below it. */
+    uint8_t decimate_low[256];
+    uint8_t decimate_high[7][256];
 } quant_tables;
 
 void quant_tables_init(quant_tables *t);
@@ -58,6 +64,20 @@ typedef struct quant_dsp {
 } quant_dsp;
 
 void quant_dsp_init(quant_dsp *dsp, uint32_t cpu_flags);
+
+/*
+ * x264's decimation score of a 4x4 block in scan order whose levels are
+ * all +-1 or 0, from its nonzero mask: isolated levels after long zero
+ * runs are cheap to drop. Each level scores by the run of zeros below it
+ * (down to the next level or the start): 3 for none, 2 for 1..2, 1 for
+ * 3..5, 0 for 6 or more. Runs of 6 or more score alike, so the high byte
+ * needs only the low byte's top zeros up to 6.
+ */
+static inline int quant_decimate_score(const quant_tables *t, uint32_t nonzero_mask)
+{
+    const uint32_t low = t->decimate_low[nonzero_mask & 0xff];
+    return (int)(low & 31) + t->decimate_high[low >> 5][(nonzero_mask >> 8) & 0xff];
+}
 
 /* Rounding offsets f << qbits as fractions: intra 1/3, inter 1/6. */
 static inline uint32_t quant_bias(int qbits, int intra)

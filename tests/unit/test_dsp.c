@@ -932,6 +932,39 @@ static int test_predict(rng *r)
     return report(&t);
 }
 
+/* x264's rule as it states it, walking down from the last level: each
+ * level adds {3,2,2,1,1,1,0...}[zeros below it down to the next level or
+ * the start]. */
+static int ref_decimate_score(uint32_t mask)
+{
+    static const int score_of_run[16] = { 3, 2, 2, 1, 1, 1 };
+    int score = 0, idx = 15;
+    while (idx >= 0 && !(mask & (1u << idx)))
+        idx--;
+    while (idx >= 0) {
+        int run = 0;
+        idx--;
+        while (idx >= 0 && !(mask & (1u << idx))) {
+            idx--;
+            run++;
+        }
+        score += score_of_run[run];
+    }
+    return score;
+}
+
+/* The byte tables against the rule for every nonzero mask. */
+static int test_decimate(void)
+{
+    tally t = { "decimate", 0, 0 };
+    quant_tables qt;
+    quant_tables_init(&qt);
+    for (uint32_t mask = 0; mask < 65536 && !t.fail; mask++)
+        CHECK(&t, quant_decimate_score(&qt, mask) == ref_decimate_score(mask), "mask %04x: %d, want %d", mask,
+              quant_decimate_score(&qt, mask), ref_decimate_score(mask));
+    return report(&t);
+}
+
 int main(void)
 {
     rng r = { 0x2545f491u };
@@ -939,6 +972,7 @@ int main(void)
     failed |= test_pixel(&r);
     failed |= test_dct(&r);
     failed |= test_quant(&r);
+    failed |= test_decimate();
     failed |= test_round_trip(&r);
     failed |= test_predict(&r);
     printf("%s\n", failed ? "FAILED" : "all passed");
