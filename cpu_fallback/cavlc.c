@@ -301,21 +301,17 @@ CAVLC_ALWAYS_INLINE uint32_t level_magnitude(int v)
     return a > CAVLC_LEVEL_MAX ? CAVLC_LEVEL_MAX : a;
 }
 
-/* Bits 0..2: whether levels 0..2 are +-1 (*one) and negative (*neg). */
+/* Bits 0..2: whether levels 0..2 are +-1 (*one) and negative (*neg).
+ * Scalar on purpose: the levels were just stored one by one, and a vector
+ * load of them would wait for the stores to retire (no store forwarding
+ * from several stores into one load). */
 CAVLC_ALWAYS_INLINE void first_levels(const int16_t *level, uint32_t *one, uint32_t *neg)
 {
-#if defined(__SSE2__)
-    const __m128i v = _mm_loadl_epi64((const __m128i *)level);
-    const __m128i ones = _mm_or_si128(_mm_cmpeq_epi16(v, _mm_set1_epi16(1)), _mm_cmpeq_epi16(v, _mm_set1_epi16(-1)));
-    *one = (uint32_t)_mm_movemask_epi8(_mm_packs_epi16(ones, ones)) & 7;
-    *neg = (uint32_t)_mm_movemask_epi8(_mm_packs_epi16(v, v)) & 7;
-#else
     *one = *neg = 0;
     for (int i = 0; i < 3; i++) {
-        *one |= (uint32_t)(level[i] == 1 || level[i] == -1) << i;
+        *one |= (uint32_t)(((unsigned)(level[i] + 1) & ~2u) == 0) << i;
         *neg |= (uint32_t)(level[i] < 0) << i;
     }
-#endif
 }
 
 /*
