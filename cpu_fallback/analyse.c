@@ -32,10 +32,10 @@ static int intra16x16_cost_sad(cpu_encoder *enc, mb_ctx *mb, const uint8_t *edge
 {
     uint8_t pred[16 * 16];
     int sad[4];
-    enc->predf.sad_x3_16x16(mb->src[0], mb->stride[0], edge, mb_i16x16_variant(I16_DC, mb->avail), sad);
+    enc->predf.sad_x3_16x16(mb->src[0], mb->src_stride[0], edge, mb_i16x16_variant(I16_DC, mb->avail), sad);
     if (i16x16_mode_allowed(I16_PLANE, mb->avail)) {
         enc->predf.predict_16x16[I16_PLANE](pred, 16, edge);
-        sad[I16_PLANE] = enc->pixf.sad[PIXEL_16x16](mb->src[0], mb->stride[0], pred, 16);
+        sad[I16_PLANE] = enc->pixf.sad[PIXEL_16x16](mb->src[0], mb->src_stride[0], pred, 16);
     }
     int best = INT_MAX;
     for (int mode = I16_VERTICAL; mode <= I16_PLANE; mode++) {
@@ -51,7 +51,7 @@ static int intra16x16_cost_sad(cpu_encoder *enc, mb_ctx *mb, const uint8_t *edge
         return INT_MAX;
     if (mb->i16_mode != I16_PLANE)
         enc->predf.predict_16x16[mb_i16x16_variant(mb->i16_mode, mb->avail)](pred, 16, edge);
-    return enc->pixf.satd[PIXEL_16x16](mb->src[0], mb->stride[0], pred, 16) + overhead;
+    return enc->pixf.satd[PIXEL_16x16](mb->src[0], mb->src_stride[0], pred, 16) + overhead;
 }
 
 int mb_intra16x16_cost(cpu_encoder *enc, mb_ctx *mb, int limit)
@@ -67,7 +67,7 @@ int mb_intra16x16_cost(cpu_encoder *enc, mb_ctx *mb, int limit)
         if (!i16x16_mode_allowed(mode, mb->avail))
             continue;
         enc->predf.predict_16x16[mb_i16x16_variant(mode, mb->avail)](pred[cur], 16, edge);
-        int cost = enc->pixf.satd[PIXEL_16x16](mb->src[0], mb->stride[0], pred[cur], 16) + mb->lambda * 4;
+        int cost = enc->pixf.satd[PIXEL_16x16](mb->src[0], mb->src_stride[0], pred[cur], 16) + mb->lambda * 4;
         if (cost < best) {
             best = cost;
             mb->i16_mode = mode;
@@ -105,13 +105,11 @@ int mb_intra4x4_code(cpu_encoder *enc, mb_ctx *mb, int limit)
 {
     uint8_t edge_buf[24], pred[4 * 4];
     uint8_t *edge = edge_buf + 8;
-    ptrdiff_t s = mb->stride[0];
     int total = mb->lambda * I4x4_OVERHEAD;
 
     mb->cbp_luma = 0;
     for (int i = 0; i < 16; i++) {
         int r = block_idx_to_raster[i];
-        int off = 4 * (r >> 2) * (int)s + 4 * (r & 3);
         int has_top, has_left;
         int predicted = mb_predict_intra4x4_mode(mb, r);
         int best = INT_MAX, best_mode = I4_DC;
@@ -122,7 +120,7 @@ int mb_intra4x4_code(cpu_encoder *enc, mb_ctx *mb, int limit)
                 continue;
             int variant = mode == I4_DC ? i4x4_dc_variant(has_top, has_left) : mode;
             enc->predf.predict_4x4[variant](pred, 4, edge);
-            int cost = enc->pixf.satd[PIXEL_4x4](mb->src[0] + off, s, pred, 4) +
+            int cost = enc->pixf.satd[PIXEL_4x4](mb_src_4x4(mb, r), mb->src_stride[0], pred, 4) +
                        mb->lambda * (mode == predicted ? 1 : 4);
             if (cost < best) {
                 best = cost;
@@ -155,7 +153,7 @@ static void analyse_chroma(cpu_encoder *enc, mb_ctx *mb)
         int cost = mb->lambda * bs_size_ue((uint32_t)mode);
         for (int p = 0; p < 2; p++) {
             enc->predf.predict_chroma[mb_chroma_variant(mode, mb->avail)](pred[p], 8, edge_buf[p] + 16);
-            cost += enc->pixf.satd[PIXEL_8x8](mb->src[p + 1], mb->stride[p + 1], pred[p], 8);
+            cost += enc->pixf.satd[PIXEL_8x8](mb->src[p + 1], mb->src_stride[p + 1], pred[p], 8);
         }
         if (cost < best) {
             best = cost;

@@ -55,7 +55,7 @@ static int bi_cost(cpu_encoder *enc, mb_ctx *mb, const list_choice l[2])
     int bits = BITS_B_BI;
     for (int list = 0; list < 2; list++)
         bits += mvd_bits(enc, &l[list]) + mb_ref_idx_bits(l[list].ref, enc->num_refs[list]);
-    return enc->pixf.satd[PIXEL_16x16](mb->src[0], mb->stride[0], pred[0], 16) + mb->lambda * bits;
+    return enc->pixf.satd[PIXEL_16x16](mb->src[0], mb->src_stride[0], pred[0], 16) + mb->lambda * bits;
 }
 
 static void choose_16x16(mb_ctx *mb, int lists, const list_choice l[2])
@@ -78,7 +78,7 @@ void mb_analyse_b(cpu_encoder *enc, mb_ctx *mb)
         return;
     /* The probe left the direct luma prediction in the recon. */
     int direct_cost = probe < 0 ? INT_MAX
-                                : enc->pixf.satd[PIXEL_16x16](mb->src[0], mb->stride[0], mb->rec[0], mb->stride[0]) +
+                                : enc->pixf.satd[PIXEL_16x16](mb->src[0], mb->src_stride[0], mb->rec[0], mb->stride[0]) +
                                       mb->lambda * BITS_B_DIRECT;
 
     list_choice l[2];

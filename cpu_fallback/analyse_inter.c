@@ -47,8 +47,8 @@ static void setup_search(const cpu_encoder *enc, const mb_ctx *mb, int list, int
     int reach = MC_MV_REACH(FRAME_PAD_LUMA);
 
     memset(m, 0, sizeof(*m));
-    m->src = mb->src[0] + py * mb->stride[0] + px;
-    m->src_stride = mb->stride[0];
+    m->src = mb->src[0] + py * mb->src_stride[0] + px;
+    m->src_stride = mb->src_stride[0];
     m->partition = pixel_partition;
     m->width = w;
     m->height = h;

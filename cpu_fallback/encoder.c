@@ -226,8 +226,17 @@ void cpu_encoder_get_recon(const cpu_encoder *enc, int slot, const uint8_t *plan
     }
 }
 
+/* Macroblock rows the encoder reads straight from the caller's picture:
+ * those wholly inside an I420 picture whose width is whole macroblocks.
+ * The others (NV12, edges to replicate) read the padded copy. */
+static int source_direct_rows(const cpu_encoder *enc, const cpu_picture *pic)
+{
+    return pic->nv12 || enc->width % 16 ? 0 : enc->height / 16;
+}
+
 /* Macroblocks of other slices are not available for prediction. */
-static void mb_setup(cpu_encoder *enc, mb_ctx *mb, cpu_frame *recon, int mbx, int mby, int first_row, int qp)
+static void mb_setup(cpu_encoder *enc, mb_ctx *mb, const cpu_picture *pic, cpu_frame *recon, int mbx, int mby,
+                     int first_row, int qp)
 {
     mb_state *row = enc->mbs + (size_t)mby * (size_t)enc->mb_width;
     int above = mby > first_row;
@@ -243,12 +252,15 @@ static void mb_setup(cpu_encoder *enc, mb_ctx *mb, cpu_frame *recon, int mbx, in
     mb->qp = qp;
     mb->qpc = chroma_qp_for(qp, enc->pps.chroma_qp_index_offset);
     mb->lambda = enc->lambda_tab[qp];
+    const int direct = mby < source_direct_rows(enc, pic);
     for (int p = 0; p < 3; p++) {
         int size = p ? 8 : 16;
         ptrdiff_t off = (ptrdiff_t)mby * size * recon->stride[p] + (ptrdiff_t)mbx * size;
         mb->stride[p] = recon->stride[p];
-        mb->src[p] = enc->source.plane[p] + off;
         mb->rec[p] = recon->plane[p] + off;
+        mb->src_stride[p] = direct ? pic->stride[p] : enc->source.stride[p];
+        mb->src[p] = (direct ? pic->plane[p] : enc->source.plane[p]) + (ptrdiff_t)mby * size * mb->src_stride[p] +
+                     (ptrdiff_t)mbx * size;
     }
 }
 
@@ -363,7 +375,10 @@ static void encode_slice(void *arg, int index)
 
     recon_rows_begin_slice(job);
     sh.first_mb = job->first_row * enc->mb_width;
-    cpu_frame_load_rows(&enc->source, pic, enc->width, enc->height, job->first_row, job->end_row);
+    const int direct_rows = source_direct_rows(enc, pic);
+    if (job->end_row > direct_rows)
+        cpu_frame_load_rows(&enc->source, pic, enc->width, enc->height,
+                            job->first_row > direct_rows ? job->first_row : direct_rows, job->end_row);
     memset(&job->stats, 0, sizeof(job->stats));
     bs_init(&bs, job->rbsp, job->capacity);
     h264_write_slice_header(&bs, &enc->sps, &enc->pps, &sh);
@@ -380,7 +395,7 @@ static void encode_slice(void *arg, int index)
             mb_ctx mb;
             /* mb_qp_delta reaches -26..25 from the previous macroblock's QP. */
             int qp = row_qp < last_qp - 26 ? last_qp - 26 : row_qp > last_qp + 25 ? last_qp + 25 : row_qp;
-            mb_setup(enc, &mb, job->recon, mbx, mby, job->first_row, qp < 0 ? 0 : qp > QP_MAX ? QP_MAX : qp);
+            mb_setup(enc, &mb, pic, job->recon, mbx, mby, job->first_row, qp < 0 ? 0 : qp > QP_MAX ? QP_MAX : qp);
             if (sh.slice_type == H264_SLICE_P)
                 mb_analyse_p(enc, &mb);
             else if (sh.slice_type == H264_SLICE_B)

@@ -103,7 +103,8 @@ typedef struct mb_ctx {
     const mb_state *left, *top;  /* NULL when not available */
     const mb_state *topright, *topleft;
 
-    uint8_t *src[3];             /* source in the padded source frame */
+    const uint8_t *src[3];       /* source: the caller's picture or its padded copy */
+    ptrdiff_t src_stride[3];
     uint8_t *rec[3];             /* reconstruction in the recon frame */
     ptrdiff_t stride[3];
 
@@ -135,6 +136,12 @@ typedef struct mb_ctx {
     int16_t chroma_dc[2][4];
     int16_t chroma_ac[2][4][16]; /* [plane][raster 2x2 position][scan], [1..15] used */
 } mb_ctx;
+
+/* The source samples of luma 4x4 block raster (0..15, raster order). */
+static inline const uint8_t *mb_src_4x4(const mb_ctx *mb, int raster)
+{
+    return mb->src[0] + 4 * (raster >> 2) * mb->src_stride[0] + 4 * (raster & 3);
+}
 
 enum {
     SKIP_PRED_LUMA = 1,

@@ -126,7 +126,7 @@ int mb_encode_i16x16(cpu_encoder *enc, mb_ctx *mb)
     enc->predf.predict_16x16[mb_i16x16_variant(mb->i16_mode, mb->avail)](mb->rec[0], s, edge);
     for (int r = 0; r < 16; r++) {
         int off = 4 * (r >> 2) * (int)s + 4 * (r & 3);
-        enc->dctf.sub4x4_dct(dct[r], mb->src[0] + off, s, mb->rec[0] + off, s);
+        enc->dctf.sub4x4_dct(dct[r], mb_src_4x4(mb, r), mb->src_stride[0], mb->rec[0] + off, s);
         dc[r] = dct[r][0];
     }
     enc->dctf.dct4x4dc(dc);
@@ -169,7 +169,7 @@ int mb_encode_i4x4_block(cpu_encoder *enc, mb_ctx *mb, int raster, int mode)
 
     mb_build_edge_4x4(mb, raster, edge, &has_top, &has_left);
     enc->predf.predict_4x4[mode](mb->rec[0] + off, s, edge);
-    enc->dctf.sub4x4_dct(dct, mb->src[0] + off, s, mb->rec[0] + off, s);
+    enc->dctf.sub4x4_dct(dct, mb_src_4x4(mb, raster), mb->src_stride[0], mb->rec[0] + off, s);
     int nz = enc->quantf.quant_4x4(dct, enc->qt.mf[q6], quant_bias(qbits, 1), qbits);
     enc->dctf.zigzag_scan_4x4(mb->luma[raster], dct);
     if (nz) {
@@ -202,7 +202,7 @@ int mb_encode_chroma_residual(cpu_encoder *enc, mb_ctx *mb, int intra)
     for (int p = 0; p < 2; p++) {
         ptrdiff_t s = mb->stride[p + 1];
         int16_t *dc = mb->chroma_dc[p];
-        enc->dctf.sub8x8_dct(dct[p], mb->src[p + 1], s, mb->rec[p + 1], s);
+        enc->dctf.sub8x8_dct(dct[p], mb->src[p + 1], mb->src_stride[p + 1], mb->rec[p + 1], s);
         for (int b = 0; b < 4; b++)
             dc[b] = dct[p][b][0];
         enc->dctf.dct2x2dc(dc);
@@ -247,7 +247,7 @@ void mb_encode_pcm(cpu_encoder *enc, mb_ctx *mb)
     for (int p = 0; p < 3; p++) {
         int n = p ? 8 : 16;
         for (int y = 0; y < n; y++)
-            memcpy(mb->rec[p] + y * mb->stride[p], mb->src[p] + y * mb->stride[p], (size_t)n);
+            memcpy(mb->rec[p] + y * mb->stride[p], mb->src[p] + y * mb->src_stride[p], (size_t)n);
     }
     mb->type = MB_PCM;
 }
@@ -516,7 +516,8 @@ int mb_encode_inter(cpu_encoder *enc, mb_ctx *mb)
     mb->cbp_luma = 0;
     for (int i8 = 0; i8 < 4; i8++) {
         const ptrdiff_t off = offset_8x8(i8, s);
-        enc->dctf.sub8x8_dct(dct[i8], mb->src[0] + off, s, mb->rec[0] + off, s);
+        enc->dctf.sub8x8_dct(dct[i8], mb->src[0] + offset_8x8(i8, mb->src_stride[0]), mb->src_stride[0],
+                             mb->rec[0] + off, s);
         const int nz_mask = enc->quantf.quant_4x4x4(dct[i8], enc->qt.mf[q6], bias, qbits);
         for (int b = 0; b < 4; b++) {
             int16_t *levels = mb->luma[raster_of(i8, b)];
@@ -569,7 +570,8 @@ static int luma_residual_is_zero(cpu_encoder *enc, mb_ctx *mb)
     for (int i8 = 0; i8 < 4; i8++) {
         int16_t dct[4][16], levels[16];
         const ptrdiff_t off = offset_8x8(i8, s);
-        enc->dctf.sub8x8_dct(dct, mb->src[0] + off, s, mb->rec[0] + off, s);
+        enc->dctf.sub8x8_dct(dct, mb->src[0] + offset_8x8(i8, mb->src_stride[0]), mb->src_stride[0], mb->rec[0] + off,
+                             s);
         const int nz_mask = enc->quantf.quant_4x4x4(dct, enc->qt.mf[q6], bias, qbits);
         int score8 = 0;
         for (int b = 0; b < 4; b++) {
@@ -595,7 +597,7 @@ static int chroma_residual_is_zero(cpu_encoder *enc, mb_ctx *mb)
     int16_t dct[4][16];
     for (int p = 1; p < 3; p++) {
         int16_t dc[4];
-        enc->dctf.sub8x8_dct(dct, mb->src[p], mb->stride[p], mb->rec[p], mb->stride[p]);
+        enc->dctf.sub8x8_dct(dct, mb->src[p], mb->src_stride[p], mb->rec[p], mb->stride[p]);
         for (int b = 0; b < 4; b++)
             dc[b] = dct[b][0];
         if (enc->quantf.quant_4x4x4(dct, enc->qt.mf_ac[c6], quant_bias(ac_qbits, 0), ac_qbits))

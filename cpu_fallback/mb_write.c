@@ -237,7 +237,7 @@ void mb_write_pcm(h264_bitstream *bs, mb_ctx *mb, int slice_type)
         int n = p ? 8 : 16;
         for (int y = 0; y < n; y++)
             for (int x = 0; x < n; x++)
-                bs_write_bits(bs, 8, mb->src[p][y * mb->stride[p] + x]);
+                bs_write_bits(bs, 8, mb->src[p][y * mb->src_stride[p] + x]);
     }
     /* An I_PCM macroblock counts as 16 coefficients in every block for nC. */
     memset(mb->state->nnz, 16, sizeof(mb->state->nnz));

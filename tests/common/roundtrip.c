@@ -28,10 +28,40 @@ static int append(stream_buffer *b, const uint8_t *data, size_t size)
     return 0;
 }
 
+/* Size of the buffer make_input() needs besides the source frame. */
+static size_t input_size(const hwenc_config *cfg, const roundtrip_options *opt)
+{
+    const size_t w = (size_t)cfg->width + (size_t)opt->input_padding, h = (size_t)cfg->height;
+    return w * h * 3 / 2 + 2 * (size_t)opt->input_padding * h + 1;
+}
+
+/* Copies the I420 planes to rows of the padded stride, starting at an odd
+ * address, so the encoder must honour the strides and cannot rely on
+ * alignment. */
+static void make_padded_input(const hwenc_config *cfg, int pad, const uint8_t *i420, uint8_t *buf, hwenc_frame *f)
+{
+    const uint8_t *src = i420;
+    uint8_t *dst = buf + 1;
+    for (int p = 0; p < 3; p++) {
+        const int w = p ? cfg->width / 2 : cfg->width, h = p ? cfg->height / 2 : cfg->height;
+        f->plane[p] = dst;
+        f->stride[p] = w + pad;
+        for (int y = 0; y < h; y++, src += w, dst += w + pad) {
+            memcpy(dst, src, (size_t)w);
+            memset(dst + w, 0xa5, (size_t)pad);
+        }
+    }
+}
+
 /* Packs the source frame into NV12 when the encoder takes NV12. */
-static void make_input(const hwenc_config *cfg, const uint8_t *i420, uint8_t *nv12, hwenc_frame *f)
+static void make_input(const hwenc_config *cfg, const roundtrip_options *opt, const uint8_t *i420, uint8_t *nv12,
+                       hwenc_frame *f)
 {
     int w = cfg->width, h = cfg->height;
+    if (opt->input_padding && cfg->pixel_format == HWENC_PIXFMT_I420) {
+        make_padded_input(cfg, opt->input_padding, i420, nv12, f);
+        return;
+    }
     f->plane[0] = i420;
     f->stride[0] = w;
     if (cfg->pixel_format == HWENC_PIXFMT_NV12) {
@@ -170,7 +200,7 @@ int roundtrip_run(const hwenc_config *cfg, const roundtrip_options *opt, roundtr
     size_t fs = (size_t)cfg->width * (size_t)cfg->height * 3 / 2;
     uint8_t **source = calloc((size_t)opt->frames, sizeof(*source));
     uint8_t **recon = calloc((size_t)opt->frames, sizeof(*recon));
-    uint8_t *nv12 = malloc(fs);
+    uint8_t *nv12 = malloc(input_size(cfg, opt));
     stream_buffer bs = { 0 };
     hwenc_encoder *enc = NULL;
     int ret = -1, err;
@@ -192,7 +222,7 @@ int roundtrip_run(const hwenc_config *cfg, const roundtrip_options *opt, roundtr
         if (!(source[i] = malloc(fs)))
             goto done;
         clipgen_frame_i420(opt->pattern, cfg->width, cfg->height, i, opt->seed, source[i]);
-        make_input(cfg, source[i], nv12, &f);
+        make_input(cfg, opt, source[i], nv12, &f);
         while ((err = hwenc_send_frame(enc, &f)) == HWENC_EAGAIN)
             if (collect(enc, cfg, opt, &bs, recon, r) < 0)
                 goto done;

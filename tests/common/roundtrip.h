@@ -40,6 +40,7 @@ typedef struct roundtrip_options {
     int64_t *packet_bits;        /* if not NULL: receives the size of each packet, frames entries */
     int reconfigure_at;          /* if > 0: call hwenc_reconfigure(reconfigure) before this frame */
     const hwenc_config *reconfigure;
+    int input_padding;           /* I420 only: rows this many bytes longer than the planes, from an odd address */
 } roundtrip_options;
 
 /* Returns 0 when the stream decoded to the right number of frames, without
