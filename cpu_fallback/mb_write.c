@@ -135,9 +135,16 @@ static void write_chroma_residual(h264_bitstream *bs, mb_ctx *mb)
             cavlc_write_residual_block(bs, mb->chroma_dc[p], 4, CAVLC_NC_CHROMA_DC);
     if (mb->cbp_chroma == 2)
         for (int p = 0; p < 2; p++)
-            for (int b = 0; b < 4; b++)
-                mb->state->nnz[16 + 4 * p + b] =
-                    (uint8_t)cavlc_write_residual_block(bs, mb->chroma_ac[p][b] + 1, 15, chroma_nc(mb, p, b));
+            for (int b = 0; b < 4; b++) {
+                /* Empty AC blocks are common; position 0 is always 0 here
+                 * (the DC is coded apart), so the 16-value test holds. */
+                const int16_t *ac = mb->chroma_ac[p][b];
+                if (block_is_empty(ac))
+                    cavlc_write_empty_block(bs, chroma_nc(mb, p, b));
+                else
+                    mb->state->nnz[16 + 4 * p + b] =
+                        (uint8_t)cavlc_write_residual_block(bs, ac + 1, 15, chroma_nc(mb, p, b));
+            }
 }
 
 void mb_write_intra(h264_bitstream *bs, const cpu_encoder *enc, mb_ctx *mb, int slice_type, int *last_qp)
