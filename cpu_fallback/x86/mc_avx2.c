@@ -17,23 +17,23 @@
 
 #define CHUNK 256
 
-ALWAYS_INLINE __m256i tap6_abc(__m256i a, __m256i b, __m256i c)
-{
-    __m256i t = _mm256_sub_epi16(_mm256_slli_epi16(c, 2), b);
-    return _mm256_add_epi16(a, _mm256_add_epi16(t, _mm256_slli_epi16(t, 2)));
-}
-
+/* As in mc_ssse3.c: the 6-tap sum for the byte columns an unpack of half
+ * hi selects, one multiply-add per tap pair. */
 ALWAYS_INLINE __m256i tap6_u8(const __m256i r[6], int hi)
 {
-    const __m256i z = _mm256_setzero_si256();
-    __m256i w[6];
-    #pragma GCC unroll 8
-    for (int k = 0; k < 6; k++)
-        w[k] = hi ? _mm256_unpackhi_epi8(r[k], z) : _mm256_unpacklo_epi8(r[k], z);
-    return tap6_abc(_mm256_add_epi16(w[0], w[5]), _mm256_add_epi16(w[1], w[4]), _mm256_add_epi16(w[2], w[3]));
+    const __m256i k_1_m5 = _mm256_set1_epi16((int16_t)(((uint16_t)(uint8_t)-5 << 8) | 1));
+    const __m256i k_20_20 = _mm256_set1_epi16((20 << 8) | 20);
+    const __m256i k_m5_1 = _mm256_set1_epi16((int16_t)((1 << 8) | (uint8_t)-5));
+    __m256i p[3];
+    #pragma GCC unroll 4
+    for (int k = 0; k < 3; k++)
+        p[k] = hi ? _mm256_unpackhi_epi8(r[2 * k], r[2 * k + 1]) : _mm256_unpacklo_epi8(r[2 * k], r[2 * k + 1]);
+    return _mm256_add_epi16(_mm256_add_epi16(_mm256_maddubs_epi16(p[0], k_1_m5), _mm256_maddubs_epi16(p[1], k_20_20)),
+                            _mm256_maddubs_epi16(p[2], k_m5_1));
 }
 
-/* 16 j samples in column order (16-bit, unclipped) from m[-2 .. 18]. */
+/* 16 j samples in column order from m[-2 .. 18], before the clip: the
+ * 16-bit split of the shifts explained at tap6_mid in mc_ssse3.c. */
 ALWAYS_INLINE __m256i tap6_mid(const int16_t *m)
 {
     const __m256i a = _mm256_add_epi16(_mm256_loadu_si256((const __m256i *)(m - 2)),
@@ -42,14 +42,9 @@ ALWAYS_INLINE __m256i tap6_mid(const int16_t *m)
                                        _mm256_loadu_si256((const __m256i *)(m + 2)));
     const __m256i c = _mm256_add_epi16(_mm256_loadu_si256((const __m256i *)m),
                                        _mm256_loadu_si256((const __m256i *)(m + 1)));
-    const __m256i k_ab = _mm256_set1_epi32((int)(((uint32_t)(uint16_t)-5 << 16) | 1));
-    const __m256i k_c = _mm256_set1_epi32((512 << 16) | 20);
-    const __m256i one = _mm256_set1_epi16(1);
-    __m256i lo = _mm256_add_epi32(_mm256_madd_epi16(_mm256_unpacklo_epi16(a, b), k_ab),
-                                  _mm256_madd_epi16(_mm256_unpacklo_epi16(c, one), k_c));
-    __m256i hi = _mm256_add_epi32(_mm256_madd_epi16(_mm256_unpackhi_epi16(a, b), k_ab),
-                                  _mm256_madd_epi16(_mm256_unpackhi_epi16(c, one), k_c));
-    return _mm256_packs_epi32(_mm256_srai_epi32(lo, 10), _mm256_srai_epi32(hi, 10));
+    const __m256i u = _mm256_adds_epi16(_mm256_srai_epi16(_mm256_sub_epi16(a, b), 2), _mm256_sub_epi16(c, b));
+    const __m256i v = _mm256_add_epi16(_mm256_srai_epi16(u, 2), c);
+    return _mm256_srai_epi16(_mm256_add_epi16(v, _mm256_set1_epi16(32)), 6);
 }
 
 /* packus of two column-ordered 16-sample vectors, back into column order. */

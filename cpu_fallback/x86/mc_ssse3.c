@@ -5,11 +5,12 @@
  *
  * hpel_filter works per chunk of a row like the C version: a vertical pass
  * keeps the unclipped 16-bit intermediates (the h1 of 8-242), from which
- * both h (rounded, clipped) and j (second, horizontal pass) follow. j's sum
- * reaches 52 * 10710 and needs 32 bits, so its second pass multiplies in
- * pmaddwd; everything else fits int16. The passes never read or write
- * beyond what the C version does: the last vector of a row is moved back to
- * end at the row end and recomputes a few samples instead.
+ * both h (rounded, clipped) and j (second, horizontal pass) follow. The
+ * byte passes multiply tap pairs with pmaddubsw. j's sum reaches 52 * 10710
+ * and would need 32 bits, but its shifts can be split so that 16 do
+ * (tap6_mid). The passes never read or write beyond what the C version
+ * does: the last vector of a row is moved back to end at the row end and
+ * recomputes a few samples instead.
  */
 #include <tmmintrin.h>
 
@@ -48,25 +49,33 @@ static void hpel_row_scalar(uint8_t *dh, uint8_t *dv, uint8_t *dc, const uint8_t
     }
 }
 
-/* a - 5 b + 20 c for a = p[-2] + p[3], b = p[-1] + p[2], c = p[0] + p[1];
- * wraps like int16 but the result fits for 8-bit inputs. */
-ALWAYS_INLINE __m128i tap6_abc(__m128i a, __m128i b, __m128i c)
-{
-    __m128i t = _mm_sub_epi16(_mm_slli_epi16(c, 2), b);
-    return _mm_add_epi16(a, _mm_add_epi16(t, _mm_slli_epi16(t, 2)));
-}
-
+/* The 6-tap sum of r[0..5] (unrounded, -2550..10710) for the byte columns
+ * an unpack of half hi selects: one multiply-add per tap pair, which
+ * cannot saturate (each pair lies in -1275..10200). */
 ALWAYS_INLINE __m128i tap6_u8(const __m128i r[6], int hi)
 {
-    const __m128i z = _mm_setzero_si128();
-    __m128i w[6];
-    #pragma GCC unroll 8
-    for (int k = 0; k < 6; k++)
-        w[k] = hi ? _mm_unpackhi_epi8(r[k], z) : _mm_unpacklo_epi8(r[k], z);
-    return tap6_abc(_mm_add_epi16(w[0], w[5]), _mm_add_epi16(w[1], w[4]), _mm_add_epi16(w[2], w[3]));
+    const __m128i k_1_m5 = _mm_set1_epi16((int16_t)(((uint16_t)(uint8_t)-5 << 8) | 1));
+    const __m128i k_20_20 = _mm_set1_epi16((20 << 8) | 20);
+    const __m128i k_m5_1 = _mm_set1_epi16((int16_t)((1 << 8) | (uint8_t)-5));
+    __m128i p[3];
+    #pragma GCC unroll 4
+    for (int k = 0; k < 3; k++)
+        p[k] = hi ? _mm_unpackhi_epi8(r[2 * k], r[2 * k + 1]) : _mm_unpacklo_epi8(r[2 * k], r[2 * k + 1]);
+    return _mm_add_epi16(_mm_add_epi16(_mm_maddubs_epi16(p[0], k_1_m5), _mm_maddubs_epi16(p[1], k_20_20)),
+                         _mm_maddubs_epi16(p[2], k_m5_1));
 }
 
-/* 8 j samples (still 16-bit, unclipped) from intermediates m[-2 .. 10]. */
+/*
+ * 8 j samples (before the clip to 0..255) from intermediates m[-2 .. 10],
+ * in 16-bit arithmetic. With a, b, c the sums of the outer, middle and
+ * inner tap pairs (each within -5100..21420), j = floor((a - 5b + 20c +
+ * 512) / 1024), and floor((floor((a - b) / 4) - b + c) / 4) + c equals
+ * floor((a - 5b + 20c) / 16) (floors of floors by integers nest), so j is
+ * that plus 32, shifted by 6. a - b and c - b stay within +-26520; only
+ * their quarter-and-sum can leave 16 bits (up to +-33150), so it saturates,
+ * which it can only do where c is above 21036 or below -4717: j clips to
+ * 255 or 0 there either way.
+ */
 ALWAYS_INLINE __m128i tap6_mid(const int16_t *m)
 {
     const __m128i a = _mm_add_epi16(_mm_loadu_si128((const __m128i *)(m - 2)),
@@ -75,15 +84,9 @@ ALWAYS_INLINE __m128i tap6_mid(const int16_t *m)
                                     _mm_loadu_si128((const __m128i *)(m + 2)));
     const __m128i c = _mm_add_epi16(_mm_loadu_si128((const __m128i *)m),
                                     _mm_loadu_si128((const __m128i *)(m + 1)));
-    /* a, b, c fit int16 (|2 * h1| <= 21420); the weighted sum does not. */
-    const __m128i k_ab = _mm_set1_epi32((int)(((uint32_t)(uint16_t)-5 << 16) | 1));
-    const __m128i k_c = _mm_set1_epi32((512 << 16) | 20);
-    const __m128i one = _mm_set1_epi16(1);
-    __m128i lo = _mm_add_epi32(_mm_madd_epi16(_mm_unpacklo_epi16(a, b), k_ab),
-                               _mm_madd_epi16(_mm_unpacklo_epi16(c, one), k_c));
-    __m128i hi = _mm_add_epi32(_mm_madd_epi16(_mm_unpackhi_epi16(a, b), k_ab),
-                               _mm_madd_epi16(_mm_unpackhi_epi16(c, one), k_c));
-    return _mm_packs_epi32(_mm_srai_epi32(lo, 10), _mm_srai_epi32(hi, 10));
+    const __m128i u = _mm_adds_epi16(_mm_srai_epi16(_mm_sub_epi16(a, b), 2), _mm_sub_epi16(c, b));
+    const __m128i v = _mm_add_epi16(_mm_srai_epi16(u, 2), c);
+    return _mm_srai_epi16(_mm_add_epi16(v, _mm_set1_epi16(32)), 6);
 }
 
 static void hpel_chunk(uint8_t *dh, uint8_t *dv, uint8_t *dc, const uint8_t *s, ptrdiff_t stride, int n,
