@@ -54,18 +54,13 @@ static int cpu_open(const hal_session *s, void **priv, hal_caps *caps, char *err
     if (!b)
         return HWENC_ENOMEM;
     ratecontrol_init(&b->rc, cfg, s->sps->mb_width * s->sps->mb_height, s->sps->mb_height);
-    /* HWENC_CPU_MASK (tests, reproducibility) wins over the configuration. */
-    uint32_t cpu_flags = cpu_detect(), allowed;
-    const char *level = getenv("HWENC_CPU_MASK");
-    if (!level || !*level)
-        level = cfg->cpu_level;
-    if (level && *level) {
-        if (cpu_mask_for_level(level, &allowed) < 0) {
-            snprintf(err, err_size, "unknown CPU level '%s': use c, sse2, ssse3, sse4.1, avx2 or avx512", level);
-            cpu_close(b);
-            return HWENC_EINVAL;
-        }
-        cpu_flags &= allowed;
+    uint32_t cpu_flags;
+    if (cpu_flags_limited(cfg->cpu_level, &cpu_flags) < 0) {
+        const char *env = getenv("HWENC_CPU_MASK");
+        snprintf(err, err_size, "unknown CPU level '%s': use c, sse2, ssse3, sse4.1, avx2 or avx512",
+                 env && *env ? env : cfg->cpu_level);
+        cpu_close(b);
+        return HWENC_EINVAL;
     }
     cpu_encoder_params params = {
         .sps = s->sps,

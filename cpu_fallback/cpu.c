@@ -4,6 +4,7 @@
  * CPU feature detection with cpuid and xgetbv. A feature counts only when
  * the OS also saves its register state (XCR0), or using it would fault.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cpu.h"
@@ -86,4 +87,19 @@ int cpu_mask_for_level(const char *name, uint32_t *mask)
             return 0;
         }
     return -1;
+}
+
+int cpu_flags_limited(const char *level, uint32_t *flags)
+{
+    const char *env = getenv("HWENC_CPU_MASK");
+    uint32_t allowed;
+    *flags = cpu_detect();
+    if (env && *env)
+        level = env;
+    if (!level || !*level)
+        return 0;
+    if (cpu_mask_for_level(level, &allowed) < 0)
+        return -1;
+    *flags &= allowed;
+    return 0;
 }

@@ -27,4 +27,9 @@ uint32_t cpu_detect(void);
  * name. Levels are cumulative, as each SIMD version may use the ones below. */
 int cpu_mask_for_level(const char *name, uint32_t *mask);
 
+/* This CPU's flags as limited by the HWENC_CPU_MASK environment variable
+ * (tests, reproducibility) or, without it, by level (NULL or "" for none).
+ * Returns 0, or -1 for an unknown level name with *flags unlimited. */
+int cpu_flags_limited(const char *level, uint32_t *flags);
+
 #endif

@@ -6,14 +6,26 @@
 #include <string.h>
 
 #include "analysis.h"
-/* The HAL reuses the CPU encoder's block kernels (SAD, SATD). */
+/* The HAL reuses the CPU encoder's block kernels (SAD, SATD, downscale). */
 #include "cpu.h"
 #include "mc.h"
 #include "pixel.h"
 
-int frame_analysis_init(frame_analysis *fa, int width, int height)
+struct analysis_kernels {
+    pixel_dsp pixel;
+    mc_dsp mc;
+};
+
+int frame_analysis_init(frame_analysis *fa, int width, int height, const char *cpu_level)
 {
     memset(fa, 0, sizeof(*fa));
+    if (!(fa->kernels = malloc(sizeof(*fa->kernels))))
+        return -1;
+    /* An unknown level leaves the flags whole; the CPU backend reports it. */
+    uint32_t flags;
+    cpu_flags_limited(cpu_level, &flags);
+    pixel_dsp_init(&fa->kernels->pixel, flags);
+    mc_dsp_init(&fa->kernels->mc, flags);
     fa->width = ((width / 2) + 7) & ~7;
     fa->height = ((height / 2) + 7) & ~7;
     size_t size = (size_t)fa->width * (size_t)fa->height;
@@ -30,6 +42,7 @@ void frame_analysis_free(frame_analysis *fa)
 {
     free(fa->lowres[0]);
     free(fa->lowres[1]);
+    free(fa->kernels);
     memset(fa, 0, sizeof(*fa));
 }
 
@@ -101,25 +114,14 @@ static int inter_cost_8x8(const frame_analysis *fa, const pixel_dsp *dsp, const 
 void frame_analysis_run(frame_analysis *fa, const uint8_t *luma, ptrdiff_t stride, int width, int height,
                         frame_cost *cost)
 {
-    /* The CPU encoder's kernels at the level every x86-64 CPU has
-     * (SSE2), so no CPU detection per frame; the results do not depend on
-     * the level. */
-    pixel_dsp dsp;
-    mc_dsp mc;
-#if defined(__x86_64__) || defined(_M_X64)
-    pixel_dsp_init(&dsp, CPU_SSE2);
-    mc_dsp_init(&mc, CPU_SSE2);
-#else
-    pixel_dsp_init(&dsp, 0);
-    mc_dsp_init(&mc, 0);
-#endif
+    const pixel_dsp *dsp = &fa->kernels->pixel;
     uint8_t *cur = fa->lowres[fa->current], *prev = fa->lowres[fa->current ^ 1];
-    downscale(&mc, cur, fa->width, fa->height, luma, stride, width, height);
+    downscale(&fa->kernels->mc, cur, fa->width, fa->height, luma, stride, width, height);
     memset(cost, 0, sizeof(*cost));
     for (int by = 0; by < fa->height; by += 8) {
         for (int bx = 0; bx < fa->width; bx += 8) {
-            int intra = intra_cost_8x8(&dsp, cur + by * fa->width + bx, fa->width);
-            int inter = fa->have_previous ? inter_cost_8x8(fa, &dsp, cur, prev, bx, by) : INT_MAX;
+            int intra = intra_cost_8x8(dsp, cur + by * fa->width + bx, fa->width);
+            int inter = fa->have_previous ? inter_cost_8x8(fa, dsp, cur, prev, bx, by) : INT_MAX;
             cost->intra += intra;
             cost->inter += inter < intra ? inter : intra;
             cost->blocks++;

@@ -18,6 +18,7 @@ typedef struct frame_analysis {
     uint8_t *lowres[2];
     int current;
     int have_previous;
+    struct analysis_kernels *kernels; /* the CPU encoder's, private to analysis.c */
 } frame_analysis;
 
 typedef struct frame_cost {
@@ -26,7 +27,9 @@ typedef struct frame_cost {
     int blocks;
 } frame_cost;
 
-int frame_analysis_init(frame_analysis *fa, int width, int height);
+/* cpu_level limits the kernels' instruction sets as cpu_flags_limited()
+ * does (the costs do not depend on it). */
+int frame_analysis_init(frame_analysis *fa, int width, int height, const char *cpu_level);
 void frame_analysis_free(frame_analysis *fa);
 /* Analyses the luma plane of the next frame (full resolution). */
 void frame_analysis_run(frame_analysis *fa, const uint8_t *luma, ptrdiff_t stride, int width, int height,

@@ -211,7 +211,7 @@ int hwenc_open_ex(const hwenc_config *cfg, hwenc_encoder **out, char *err, size_
         snprintf(enc->cpu_level, sizeof(enc->cpu_level), "%s", cfg->cpu_level);
         enc->cfg.cpu_level = enc->cpu_level;
     }
-    if (frame_analysis_init(&enc->analysis, cfg->width, cfg->height) < 0) {
+    if (frame_analysis_init(&enc->analysis, cfg->width, cfg->height, cfg->cpu_level) < 0) {
         hwenc_close(enc);
         return HWENC_ENOMEM;
     }
