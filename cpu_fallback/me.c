@@ -207,24 +207,25 @@ static void refine_subpel_sad(const me_tools *t, me_search *m, int iterations, i
     for (int step = 2; step >= 1; step--) {
         for (int it = 0; it < iterations; it++) {
             const int cx = bx, cy = by;
+            /* Away from the limits (nearly always) the whole square is valid. */
+            const int inside = cx - step >= m->mv_min[0] && cx + step <= m->mv_max[0] && cy - step >= m->mv_min[1] &&
+                               cy + step <= m->mv_max[1];
             for (int i0 = 0; i0 < 8; i0 += 4) {
-                int mv[4][2], sad[4], all_valid = 1;
+                int mv[4][2], sad[4];
                 for (int k = 0; k < 4; k++) {
                     mv[k][0] = cx + square[i0 + k][0] * step;
                     mv[k][1] = cy + square[i0 + k][1] * step;
-                    all_valid &= mv[k][0] >= m->mv_min[0] && mv[k][0] <= m->mv_max[0] &&
-                                 mv[k][1] >= m->mv_min[1] && mv[k][1] <= m->mv_max[1];
                 }
                 /* Near the limits, clamped copies keep the reads inside; their
                  * costs are ignored. */
-                for (int k = 0; k < 4 && !all_valid; k++) {
+                for (int k = 0; k < 4 && !inside; k++) {
                     mv[k][0] = clamp(mv[k][0], m->mv_min[0], m->mv_max[0]);
                     mv[k][1] = clamp(mv[k][1], m->mv_min[1], m->mv_max[1]);
                 }
                 subpel_sad_x4(t, m, mv, sad);
                 for (int k = 0; k < 4; k++) {
-                    if (!all_valid && (mv[k][0] != cx + square[i0 + k][0] * step ||
-                                       mv[k][1] != cy + square[i0 + k][1] * step))
+                    if (!inside && (mv[k][0] != cx + square[i0 + k][0] * step ||
+                                    mv[k][1] != cy + square[i0 + k][1] * step))
                         continue;
                     int cost = sad[k] + m->lambda * me_mv_bits(m, mv[k][0], mv[k][1]);
                     if (cost < best) {
