@@ -37,16 +37,20 @@ typedef struct search_point {
  * when the whole group lies inside the search limits; ties keep the
  * earlier offset either way. */
 static int try_offsets(const me_tools *t, const me_search *m, search_point *best, const int8_t (*offsets)[2], int n,
-                       int group)
+                       int group, int radius)
 {
     const search_point start = *best;
+    /* radius bounds the offsets: away from the limits all are valid. */
+    const int inside = fullpel_valid(m, start.x - radius, start.y - radius) &&
+                       fullpel_valid(m, start.x + radius, start.y + radius);
     for (int i0 = 0; i0 < n; i0 += group) {
-        int x[4], y[4], sad[4], all_valid = 1;
+        int x[4], y[4], sad[4], all_valid = inside;
         for (int k = 0; k < group; k++) {
             x[k] = start.x + offsets[i0 + k][0];
             y[k] = start.y + offsets[i0 + k][1];
-            all_valid &= fullpel_valid(m, x[k], y[k]);
         }
+        for (int k = 0; k < group && !inside; k++)
+            all_valid &= fullpel_valid(m, x[k], y[k]);
         if (all_valid) {
             if (group == 4)
                 t->pixf->sad_x4[m->partition](m->src, m->src_stride, fullpel_ref(m, x[0], y[0]),
@@ -132,13 +136,13 @@ static search_point search_fullpel(const me_tools *t, const me_search *m, int me
     search_point best = best_predictor(t, m);
     search_point origin = best;
     for (int i = 0; i < range; i++) {
-        int moved = method == ME_HEXAGON ? try_offsets(t, m, &best, hexagon, 6, 3)
-                                         : try_offsets(t, m, &best, diamond, 4, 4);
+        int moved = method == ME_HEXAGON ? try_offsets(t, m, &best, hexagon, 6, 3, 2)
+                                         : try_offsets(t, m, &best, diamond, 4, 4, 1);
         if (!moved || abs(best.x - origin.x) > range || abs(best.y - origin.y) > range)
             break;
     }
     if (method == ME_HEXAGON)
-        try_offsets(t, m, &best, square, 8, 4);
+        try_offsets(t, m, &best, square, 8, 4, 1);
     return best;
 }
 
