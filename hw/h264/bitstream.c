@@ -1,6 +1,8 @@
 /*
  * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
  */
+#include <string.h>
+
 #include "bitstream.h"
 
 void bs_init(h264_bitstream *bs, uint8_t *buf, size_t capacity)
@@ -93,19 +95,30 @@ size_t h264_write_nal(uint8_t *dst, size_t dst_capacity, int nal_ref_idc, int na
     dst[o++] = 0;
     dst[o++] = 1;
     dst[o++] = (uint8_t)(((nal_ref_idc & 3) << 5) | (nal_unit_type & 31));
+    /* Two zero bytes followed by 0..3 would imitate a start code. Zero
+     * bytes are few, so the runs between them are found with memchr and
+     * copied whole: a run's bytes after its first follow a nonzero byte. */
     int zeros = 0;
-    for (size_t i = 0; i < rbsp_size; i++) {
-        /* Two zero bytes followed by 0..3 would imitate a start code. */
+    for (size_t i = 0; i < rbsp_size;) {
         if (zeros == 2 && rbsp[i] <= 3) {
             if (o >= dst_capacity)
                 return 0;
             dst[o++] = 3;
             zeros = 0;
         }
-        if (o >= dst_capacity)
+        size_t end = i + 1;
+        if (rbsp[i]) {
+            const uint8_t *zero = memchr(rbsp + i, 0, rbsp_size - i);
+            end = zero ? (size_t)(zero - rbsp) : rbsp_size;
+            zeros = 0;
+        } else {
+            zeros++;
+        }
+        if (end - i > dst_capacity - o)
             return 0;
-        dst[o++] = rbsp[i];
-        zeros = rbsp[i] == 0 ? zeros + 1 : 0;
+        memcpy(dst + o, rbsp + i, end - i);
+        o += end - i;
+        i = end;
     }
     /* An RBSP ending in 0x00 (cabac_zero_words) needs a final 0x03. */
     if (rbsp_size && rbsp[rbsp_size - 1] == 0) {
