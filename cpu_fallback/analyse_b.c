@@ -77,9 +77,10 @@ void mb_analyse_b(cpu_encoder *enc, mb_ctx *mb)
     if (probe > 0)
         return;
     /* The probe left the direct luma prediction in the recon. */
-    int direct_cost = probe < 0 ? INT_MAX
-                                : enc->pixf.satd[PIXEL_16x16](mb->src[0], mb->src_stride[0], mb->rec[0], mb->stride[0]) +
-                                      mb->lambda * BITS_B_DIRECT;
+    int direct_cost = INT_MAX;
+    if (probe == 0)
+        direct_cost = enc->pixf.satd[PIXEL_16x16](mb->src[0], mb->src_stride[0], mb->rec[0], mb->stride[0]) +
+                      mb->lambda * BITS_B_DIRECT;
 
     list_choice l[2];
     search_list(enc, mb, 0, &l[0]);

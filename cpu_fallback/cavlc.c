@@ -226,7 +226,8 @@ CAVLC_ALWAYS_INLINE void sink_level_suffixed(cavlc_sink *s, uint32_t level_code,
 {
     const uint32_t prefix = level_code >> suffix_length;
     if (prefix < 15)
-        sink_put(s, (int)prefix + 1 + suffix_length, (1u << suffix_length) | (level_code & ((1u << suffix_length) - 1)));
+        sink_put(s, (int)prefix + 1 + suffix_length,
+                 (1u << suffix_length) | (level_code & ((1u << suffix_length) - 1)));
     else /* level_prefix 15: 12-bit escape */
         sink_put(s, 16 + 12, (1u << 12) | (level_code - (15u << suffix_length)));
 }
@@ -315,6 +316,28 @@ CAVLC_ALWAYS_INLINE void first_levels(const int16_t *level, uint32_t *one, uint3
 }
 
 /*
+ * The levels after the trailing ones (9.2.2.1), n >= 1 of them. With fewer
+ * than 3 trailing ones the first cannot be +-1 (it would have been a
+ * trailing one), so its codes shift down by two (first_shifted).
+ * suffixLength starts at 1 when there are more than 10 levels in all
+ * (many) and the codes shift, else at 0. The first level follows only
+ * coeff_token and its signs, 19 bits at most, so it needs no drain.
+ */
+CAVLC_ALWAYS_INLINE void sink_levels(cavlc_sink *s, int write, const int16_t *level, int n, int many,
+                                     int first_shifted)
+{
+    uint32_t a = level_magnitude(level[0]);
+    sink_level(s, 2 * a - 2 + (level[0] < 0) - (first_shifted ? 2 : 0), many && first_shifted);
+    int suffix_length = 1 + (a > 3);
+    for (int i = 1; i < n; i++) {
+        a = level_magnitude(level[i]);
+        sink_drain(s, write);
+        sink_level_suffixed(s, 2 * a - 2 + (level[i] < 0), suffix_length);
+        suffix_length += a > (3u << (suffix_length - 1)) && suffix_length < 6;
+    }
+}
+
+/*
  * residual_block_cavlc() into s. Returns TotalCoeff. max_coeffs is 16, 15
  * or 4 (chroma DC, whose coeff_token and total_zeros have their own
  * tables), a constant at each writing call so the tests on it fold.
@@ -371,26 +394,8 @@ CAVLC_ALWAYS_INLINE int cavlc_block(cavlc_sink *s, int write, const int16_t *coe
     const uint32_t signs = reversed3[neg3] >> (3 - trailing_ones);
     const cavlc_vlc token = coeff_token_code(nc, total_coeff, trailing_ones);
     sink_put(s, token.len + trailing_ones, ((uint32_t)token.code << trailing_ones) | signs);
-    if (trailing_ones == total_coeff)
-        goto levels_done;
-
-    /* The first other level: with fewer than 3 trailing ones it cannot be
-     * +-1 (it would have been a trailing one), so its codes shift down by
-     * two; suffixLength starts at 0, or 1 for many levels. */
-    int suffix_length = total_coeff > 10 && trailing_ones < 3;
-    int i = trailing_ones;
-    uint32_t a = level_magnitude(level[i]);
-    uint32_t level_code = 2 * a - 2 + (level[i] < 0) - (trailing_ones < 3 ? 2 : 0);
-    sink_level(s, level_code, suffix_length);
-    suffix_length = 1 + (a > 3);
-    for (i++; i < total_coeff; i++) {
-        a = level_magnitude(level[i]);
-        level_code = 2 * a - 2 + (level[i] < 0);
-        sink_drain(s, write);
-        sink_level_suffixed(s, level_code, suffix_length);
-        suffix_length += a > (3u << (suffix_length - 1)) && suffix_length < 6;
-    }
-levels_done:
+    if (trailing_ones < total_coeff)
+        sink_levels(s, write, level + trailing_ones, total_coeff - trailing_ones, total_coeff > 10, trailing_ones < 3);
     sink_drain(s, write);
     if (total_coeff < max_coeffs) {
         if (max_coeffs == 4)

@@ -22,22 +22,29 @@ typedef struct inter_case {
     int alpha, beta;
 } inter_case;
 
-static void run_case(const inter_case *c)
+/* The CPU backend at a size, preset and QP, giving its reconstruction. */
+static hwenc_config cpu_config(int w, int h, int preset, int qp)
 {
     hwenc_config cfg;
     hwenc_config_default(&cfg);
     cfg.backend = HWENC_BACKEND_CPU;
-    cfg.width = c->w;
-    cfg.height = c->h;
-    cfg.qp = c->qp;
-    cfg.preset = (enum hwenc_preset)c->preset;
+    cfg.width = w;
+    cfg.height = h;
+    cfg.preset = (enum hwenc_preset)preset;
+    cfg.qp = qp;
+    cfg.want_recon = 1;
+    return cfg;
+}
+
+static void run_case(const inter_case *c)
+{
+    hwenc_config cfg = cpu_config(c->w, c->h, c->preset, c->qp);
     cfg.ref_frames = c->refs;
     cfg.keyint = c->keyint;
     cfg.deblock = c->deblock;
     cfg.deblock_alpha = c->alpha;
     cfg.deblock_beta = c->beta;
     cfg.threads = c->threads ? c->threads : 1;
-    cfg.want_recon = 1;
     roundtrip_options opt = { .pattern = c->pattern, .frames = c->frames, .seed = (unsigned)(c->w + c->qp),
                               .dump_path = c->dump };
     roundtrip_result r;
@@ -107,15 +114,9 @@ static void test_threads(void)
 static void test_scene_cuts(void)
 {
     for (int scenecut = 0; scenecut <= 40; scenecut += 40) {
-        hwenc_config cfg;
-        hwenc_config_default(&cfg);
-        cfg.backend = HWENC_BACKEND_CPU;
-        cfg.width = 176;
-        cfg.height = 144;
+        hwenc_config cfg = cpu_config(176, 144, HWENC_PRESET_SUPERFAST, 23);
         cfg.scenecut = scenecut;
         cfg.min_keyint = 5;
-        cfg.want_recon = 1;
-        cfg.preset = HWENC_PRESET_SUPERFAST;
         roundtrip_options opt = { .pattern = CLIPGEN_SCENE_CUTS, .frames = 40, .seed = 1 };
         roundtrip_result r;
         int ret = roundtrip_run(&cfg, &opt, &r);
@@ -138,14 +139,7 @@ static void test_border_vectors(void)
         { 16, 16, HWENC_PRESET_MEDIUM }, { 64, 48, HWENC_PRESET_ULTRAFAST }, { 176, 144, HWENC_PRESET_VERYFAST },
     };
     for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
-        hwenc_config cfg;
-        hwenc_config_default(&cfg);
-        cfg.backend = HWENC_BACKEND_CPU;
-        cfg.width = sizes[i].w;
-        cfg.height = sizes[i].h;
-        cfg.preset = sizes[i].preset;
-        cfg.qp = 26;
-        cfg.want_recon = 1;
+        hwenc_config cfg = cpu_config(sizes[i].w, sizes[i].h, sizes[i].preset, 26);
         roundtrip_options opt = { .pattern = CLIPGEN_PAN_FAST, .frames = 8, .seed = 3 };
         roundtrip_result r;
         int ret = roundtrip_run(&cfg, &opt, &r);
@@ -165,14 +159,7 @@ static void test_input_strides(void)
 {
     static const struct { int w, h; } sizes[] = { { 176, 120 }, { 168, 144 }, { 64, 64 } };
     for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
-        hwenc_config cfg;
-        hwenc_config_default(&cfg);
-        cfg.backend = HWENC_BACKEND_CPU;
-        cfg.width = sizes[i].w;
-        cfg.height = sizes[i].h;
-        cfg.preset = HWENC_PRESET_ULTRAFAST;
-        cfg.qp = 24;
-        cfg.want_recon = 1;
+        hwenc_config cfg = cpu_config(sizes[i].w, sizes[i].h, HWENC_PRESET_ULTRAFAST, 24);
         int ok = 1;
         unsigned char *data[2] = { NULL, NULL };
         long size[2] = { -1, -1 };
@@ -205,16 +192,9 @@ static void test_cpu_levels(void)
         unsigned char *ref = NULL;
         long ref_size = -1;
         for (size_t l = 0; l < sizeof(levels) / sizeof(levels[0]); l++) {
-            hwenc_config cfg;
-            hwenc_config_default(&cfg);
-            cfg.backend = HWENC_BACKEND_CPU;
-            cfg.width = 176;
-            cfg.height = 144;
-            cfg.preset = presets[p];
-            cfg.qp = 26;
+            hwenc_config cfg = cpu_config(176, 144, presets[p], 26);
             cfg.bframes = 2;
             cfg.threads = 1;
-            cfg.want_recon = 1;
             cfg.cpu_level = levels[l];
             roundtrip_options opt = { .pattern = CLIPGEN_SCENE_CUTS, .frames = 24, .seed = 4,
                                       .dump_path = "cpu-level.264" };
