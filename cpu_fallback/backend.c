@@ -166,6 +166,12 @@ static int cpu_reconfigure(void *priv, const hwenc_config *cfg, char *err, size_
     return ratecontrol_reconfigure(&b->rc, cfg, err, err_size);
 }
 
+static void cpu_run_parallel(void *priv, void (*fn)(void *arg, int index), void *arg, int count)
+{
+    cpu_backend *b = priv;
+    cpu_encoder_run_parallel(b->enc, fn, arg, count);
+}
+
 const hal_backend hal_backend_cpu = {
     .id = HWENC_BACKEND_CPU,
     .probe = cpu_probe,
@@ -173,5 +179,6 @@ const hal_backend hal_backend_cpu = {
     .send_picture = cpu_send_picture,
     .receive_packet = cpu_receive_packet,
     .reconfigure = cpu_reconfigure,
+    .run_parallel = cpu_run_parallel,
     .close = cpu_close,
 };

@@ -182,6 +182,11 @@ fail:
     return HWENC_ENOMEM;
 }
 
+void cpu_encoder_run_parallel(cpu_encoder *enc, void (*fn)(void *arg, int index), void *arg, int count)
+{
+    thread_pool_run(enc->pool, fn, arg, count);
+}
+
 void cpu_encoder_close(cpu_encoder *enc)
 {
     if (!enc)

@@ -30,6 +30,10 @@ typedef struct cpu_encoder_params {
 int cpu_encoder_open(cpu_encoder **out, const cpu_encoder_params *params);
 void cpu_encoder_close(cpu_encoder *enc);
 
+/* Runs fn(arg, i) for i = 0 .. count - 1 on the encoder's slice threads
+ * (not while a picture is being encoded) and returns when all are done. */
+void cpu_encoder_run_parallel(cpu_encoder *enc, void (*fn)(void *arg, int index), void *arg, int count);
+
 typedef struct cpu_picture {
     /* I420 (nv12 = 0) or NV12 (nv12 = 1) source of the cropped size. */
     const uint8_t *plane[3];

@@ -46,18 +46,21 @@ void frame_analysis_free(frame_analysis *fa)
     memset(fa, 0, sizeof(*fa));
 }
 
-/* 2x2 box downscale, replicating the last column and row into the padding
- * (the picture is even-sized, so a clamped pair stays inside it). */
-static void downscale(const mc_dsp *mc, uint8_t *dst, int dw, int dh, const uint8_t *src, ptrdiff_t stride, int w,
-                      int h)
+/* Rows y0 .. y1 - 1 of the 2x2 box downscale, replicating the last column
+ * and row into the padding (the picture is even-sized, so a clamped pair
+ * stays inside it). */
+static void downscale_rows(const mc_dsp *mc, uint8_t *dst, int dw, int dh, const uint8_t *src, ptrdiff_t stride,
+                           int w, int h, int y0, int y1)
 {
     const int inner_w = dw < w / 2 ? dw : w / 2, inner_h = dh < h / 2 ? dh : h / 2;
-    mc->downscale_2x2(dst, dw, src, stride, inner_w, inner_h);
-    for (int y = inner_h; y < dh; y++)
+    const int inner_end = y1 < inner_h ? y1 : inner_h;
+    if (y0 < inner_end)
+        mc->downscale_2x2(dst + y0 * dw, dw, src + 2 * y0 * stride, stride, inner_w, inner_end - y0);
+    for (int y = y0 > inner_h ? y0 : inner_h; y < y1; y++)
         mc->downscale_2x2(dst + y * dw, dw, src + (h - 2) * stride, stride, inner_w, 1);
-    for (int y = 0; y < dh; y++) {
-        const int y0 = 2 * y < h ? 2 * y : h - 2;
-        const uint8_t *s0 = src + y0 * stride, *s1 = s0 + stride;
+    for (int y = y0; y < y1; y++) {
+        const int sy = 2 * y < h ? 2 * y : h - 2;
+        const uint8_t *s0 = src + sy * stride, *s1 = s0 + stride;
         for (int x = inner_w; x < dw; x++)
             dst[y * dw + x] = (uint8_t)((s0[w - 2] + s0[w - 1] + s1[w - 2] + s1[w - 1] + 2) >> 2);
     }
@@ -111,14 +114,32 @@ static int inter_cost_8x8(const frame_analysis *fa, const pixel_dsp *dsp, const 
     return best;
 }
 
-void frame_analysis_run(frame_analysis *fa, const uint8_t *luma, ptrdiff_t stride, int width, int height,
-                        frame_cost *cost)
+/* Bands of 8-pixel block rows that are analysed apart: each downscales its
+ * own rows, reads the previous frame's complete lowres plane, and sums its
+ * own costs, so the bands can run in any order or at once. */
+#define ANALYSIS_BANDS 8
+
+typedef struct analysis_job {
+    frame_analysis *fa;
+    const uint8_t *luma;
+    ptrdiff_t stride;
+    int width, height;
+    int block_rows;
+    frame_cost band[ANALYSIS_BANDS];
+} analysis_job;
+
+static void analyse_band(void *arg, int index)
 {
+    analysis_job *job = arg;
+    frame_analysis *fa = job->fa;
     const pixel_dsp *dsp = &fa->kernels->pixel;
     uint8_t *cur = fa->lowres[fa->current], *prev = fa->lowres[fa->current ^ 1];
-    downscale(&fa->kernels->mc, cur, fa->width, fa->height, luma, stride, width, height);
-    memset(cost, 0, sizeof(*cost));
-    for (int by = 0; by < fa->height; by += 8) {
+    const int y0 = 8 * (job->block_rows * index / ANALYSIS_BANDS);
+    const int y1 = 8 * (job->block_rows * (index + 1) / ANALYSIS_BANDS);
+    frame_cost *cost = &job->band[index];
+    downscale_rows(&fa->kernels->mc, cur, fa->width, fa->height, job->luma, job->stride, job->width, job->height, y0,
+                   y1);
+    for (int by = y0; by < y1; by += 8) {
         for (int bx = 0; bx < fa->width; bx += 8) {
             int intra = intra_cost_8x8(dsp, cur + by * fa->width + bx, fa->width);
             int inter = fa->have_previous ? inter_cost_8x8(fa, dsp, cur, prev, bx, by) : INT_MAX;
@@ -126,6 +147,24 @@ void frame_analysis_run(frame_analysis *fa, const uint8_t *luma, ptrdiff_t strid
             cost->inter += inter < intra ? inter : intra;
             cost->blocks++;
         }
+    }
+}
+
+void frame_analysis_run(frame_analysis *fa, const uint8_t *luma, ptrdiff_t stride, int width, int height,
+                        analysis_parallel_fn parallel, void *parallel_ctx, frame_cost *cost)
+{
+    analysis_job job = { fa, luma, stride, width, height, fa->height / 8, { { 0, 0, 0 } } };
+    if (parallel) {
+        parallel(parallel_ctx, analyse_band, &job, ANALYSIS_BANDS);
+    } else {
+        for (int i = 0; i < ANALYSIS_BANDS; i++)
+            analyse_band(&job, i);
+    }
+    memset(cost, 0, sizeof(*cost));
+    for (int i = 0; i < ANALYSIS_BANDS; i++) {
+        cost->intra += job.band[i].intra;
+        cost->inter += job.band[i].inter;
+        cost->blocks += job.band[i].blocks;
     }
     fa->current ^= 1;
     fa->have_previous = 1;

@@ -31,8 +31,14 @@ typedef struct frame_cost {
  * does (the costs do not depend on it). */
 int frame_analysis_init(frame_analysis *fa, int width, int height, const char *cpu_level);
 void frame_analysis_free(frame_analysis *fa);
-/* Analyses the luma plane of the next frame (full resolution). */
+/* Runs fn(arg, i) for i = 0 .. count - 1, in any order or at once, and
+ * returns when all are done: a backend's worker threads. */
+typedef void (*analysis_parallel_fn)(void *ctx, void (*fn)(void *arg, int index), void *arg, int count);
+
+/* Analyses the luma plane of the next frame (full resolution), in bands
+ * given to parallel (or, if NULL, run in turn); the costs do not depend on
+ * which. */
 void frame_analysis_run(frame_analysis *fa, const uint8_t *luma, ptrdiff_t stride, int width, int height,
-                        frame_cost *cost);
+                        analysis_parallel_fn parallel, void *parallel_ctx, frame_cost *cost);
 
 #endif

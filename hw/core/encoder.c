@@ -373,7 +373,7 @@ int hwenc_send_frame(hwenc_encoder *enc, const hwenc_frame *frame)
     frame_cost cost = { 0 };
     if (!frame->cuda_ptr)
         frame_analysis_run(&enc->analysis, frame->plane[0], frame->stride[0], enc->cfg.width, enc->cfg.height,
-                           &cost);
+                           enc->backend->run_parallel, enc->priv, &cost);
     if (!enc->bframes) {
         if ((ret = send_in_order(enc, frame, &cost)) < 0)
             return ret;

@@ -102,6 +102,10 @@ typedef struct hal_backend {
     /* Optional (NULL: unsupported): new rate-control targets from the next
      * picture on. */
     int (*reconfigure)(void *priv, const hwenc_config *config, char *err, size_t err_size);
+    /* Optional (NULL: the HAL works alone): runs fn(arg, i) for i = 0 ..
+     * count - 1 on the backend's worker threads between pictures and returns
+     * when all are done; the HAL spreads its per-frame analysis over them. */
+    void (*run_parallel)(void *priv, void (*fn)(void *arg, int index), void *arg, int count);
     void (*close)(void *priv);
 } hal_backend;
 
