@@ -3,11 +3,12 @@
  *
  * CAVLC residual_block_cavlc() (7.3.5.3.2) with the VLC tables of 9.2.
  *
- * The writer and the bit counter are one function, cavlc_block(), inlined
- * twice: once writing and once only counting. The bit count is summed
- * on the same path that emits the bits, so rate-distortion costs cannot
- * disagree with the stream (the trick x264 plays by compiling its CAVLC
- * writer a second time as a counter).
+ * The writer and the bit counter are one function, cavlc_coded_block(),
+ * inlined twice: once writing and once only counting (an empty block is
+ * its coeff_token alone in both). The bit count is summed on the same path
+ * that emits the bits, so rate-distortion costs cannot disagree with the
+ * stream (the trick x264 plays by compiling its CAVLC writer a second time
+ * as a counter).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -20,8 +21,10 @@
 
 #if defined(__GNUC__)
 #define CAVLC_ALWAYS_INLINE static inline __attribute__((always_inline))
+#define CAVLC_NOINLINE __attribute__((noinline))
 #else
 #define CAVLC_ALWAYS_INLINE static inline
+#define CAVLC_NOINLINE
 #endif
 
 /* A variable-length code: value of the len bits, most significant first. */
@@ -338,22 +341,18 @@ CAVLC_ALWAYS_INLINE void sink_levels(cavlc_sink *s, int write, const int16_t *le
 }
 
 /*
- * residual_block_cavlc() into s. Returns TotalCoeff. max_coeffs is 16, 15
- * or 4 (chroma DC, whose coeff_token and total_zeros have their own
- * tables), a constant at each writing call so the tests on it fold.
+ * residual_block_cavlc() into s of a block with levels, nz its nonzero
+ * mask; nc is CAVLC_NC_CHROMA_DC for chroma DC. Returns TotalCoeff.
+ * max_coeffs is 16, 15 or 4 (chroma DC, whose coeff_token and total_zeros
+ * have their own tables), a constant at each writing call so the tests on
+ * it fold.
  * Levels beyond CAVLC_LEVEL_MAX are clamped here only so the stream stays
  * decodable; the decoder then sees a different level than the caller used
  * for its reconstruction, so callers must clamp before reconstructing.
  */
-CAVLC_ALWAYS_INLINE int cavlc_block(cavlc_sink *s, int write, const int16_t *coeffs, int max_coeffs, int nc)
+CAVLC_ALWAYS_INLINE int cavlc_coded_block(cavlc_sink *s, int write, const int16_t *coeffs, int max_coeffs, int nc,
+                                           uint32_t nz)
 {
-    if (max_coeffs == 4)
-        nc = CAVLC_NC_CHROMA_DC;
-    uint32_t nz = nonzero_mask(coeffs, max_coeffs);
-    if (!nz) {
-        sink_vlc(s, coeff_token_code(nc, 0, 0));
-        return 0;
-    }
     /*
      * One walk up the nonzero mask, lowest frequency first. Levels are
      * stored from the end so they read highest frequency first, as they
@@ -409,33 +408,60 @@ CAVLC_ALWAYS_INLINE int cavlc_block(cavlc_sink *s, int write, const int16_t *coe
     return total_coeff;
 }
 
-CAVLC_ALWAYS_INLINE int write_block(h264_bitstream *bs, const int16_t *coeffs, int max_coeffs, int nc)
+/* A block with levels, one copy per block size so the tests on max_coeffs
+ * fold, kept out of line: the many empty blocks then cost only the test
+ * and their coeff_token, not this frame. */
+CAVLC_ALWAYS_INLINE int write_coded_block(h264_bitstream *bs, const int16_t *coeffs, int max_coeffs, int nc,
+                                          uint32_t nz)
 {
     cavlc_sink s = { bs, 0, 0, 0 };
-    int total_coeff = cavlc_block(&s, 1, coeffs, max_coeffs, nc);
+    int total_coeff = cavlc_coded_block(&s, 1, coeffs, max_coeffs, nc, nz);
     sink_finish(&s, 1);
     return total_coeff;
 }
 
-/* One copy per block size, so the tests on max_coeffs fold. */
-int cavlc_write_residual_block(h264_bitstream *bs, const int16_t *coeffs, int max_coeffs, int nc)
+static CAVLC_NOINLINE int write_coded_16(h264_bitstream *bs, const int16_t *coeffs, int nc, uint32_t nz)
 {
-    if (max_coeffs == 16)
-        return write_block(bs, coeffs, 16, nc);
-    if (max_coeffs == 15)
-        return write_block(bs, coeffs, 15, nc);
-    return write_block(bs, coeffs, 4, nc);
+    return write_coded_block(bs, coeffs, 16, nc, nz);
 }
 
-void cavlc_write_empty_block(h264_bitstream *bs, int nc)
+static CAVLC_NOINLINE int write_coded_15(h264_bitstream *bs, const int16_t *coeffs, int nc, uint32_t nz)
 {
+    return write_coded_block(bs, coeffs, 15, nc, nz);
+}
+
+static CAVLC_NOINLINE int write_coded_chroma_dc(h264_bitstream *bs, const int16_t *coeffs, uint32_t nz)
+{
+    return write_coded_block(bs, coeffs, 4, CAVLC_NC_CHROMA_DC, nz);
+}
+
+int cavlc_write_residual_block(h264_bitstream *bs, const int16_t *coeffs, int max_coeffs, int nc)
+{
+    uint32_t nz;
+    if (max_coeffs == 16) {
+        if ((nz = nonzero_mask(coeffs, 16)))
+            return write_coded_16(bs, coeffs, nc, nz);
+    } else if (max_coeffs == 15) {
+        if ((nz = nonzero_mask(coeffs, 15)))
+            return write_coded_15(bs, coeffs, nc, nz);
+    } else {
+        nc = CAVLC_NC_CHROMA_DC;
+        if ((nz = nonzero_mask(coeffs, 4)))
+            return write_coded_chroma_dc(bs, coeffs, nz);
+    }
     const cavlc_vlc token = coeff_token_code(nc, 0, 0);
     bs_write_bits(bs, token.len, token.code);
+    return 0;
 }
 
 int cavlc_residual_block_bits(const int16_t *coeffs, int max_coeffs, int nc)
 {
+    if (max_coeffs == 4)
+        nc = CAVLC_NC_CHROMA_DC;
+    const uint32_t nz = nonzero_mask(coeffs, max_coeffs);
+    if (!nz)
+        return coeff_token_code(nc, 0, 0).len;
     cavlc_sink s = { NULL, 0, 0, 0 };
-    cavlc_block(&s, 0, coeffs, max_coeffs, nc);
+    cavlc_coded_block(&s, 0, coeffs, max_coeffs, nc, nz);
     return s.bits;
 }

@@ -30,12 +30,6 @@
  */
 int cavlc_write_residual_block(h264_bitstream *bs, const int16_t *coeffs, int max_coeffs, int nc);
 
-/* What cavlc_write_residual_block() writes for a block of 15 or 16 zeros:
- * coeff_token with TotalCoeff 0. Most 4x4 blocks of a coded 8x8 block are
- * empty in inter pictures, and this short call skips the full writer's
- * setup. */
-void cavlc_write_empty_block(h264_bitstream *bs, int nc);
-
 /* Bits cavlc_write_residual_block() would write, without writing. */
 int cavlc_residual_block_bits(const int16_t *coeffs, int max_coeffs, int nc);
 

@@ -6,9 +6,6 @@
  * each block's total_coeff, which later blocks need for nC.
  */
 #include <string.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "cavlc.h"
 #include "internal.h"
@@ -100,31 +97,12 @@ static void write_qp_delta(h264_bitstream *bs, const mb_ctx *mb, int *last_qp)
     *last_qp = mb->qp;
 }
 
-static int block_is_empty(const int16_t c[16])
-{
-#if defined(__SSE2__)
-    const __m128i v = _mm_or_si128(_mm_loadu_si128((const __m128i *)c), _mm_loadu_si128((const __m128i *)(c + 8)));
-    return _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128())) == 0xffff;
-#else
-    int any = 0;
-    for (int i = 0; i < 16; i++)
-        any |= c[i];
-    return !any;
-#endif
-}
-
 static void write_luma_4x4_residual(h264_bitstream *bs, mb_ctx *mb)
 {
     for (int i = 0; i < 16; i++) {
         int r = block_idx_to_raster[i];
-        if (!(mb->cbp_luma & (1 << (i >> 2))))
-            continue;
-        if (block_is_empty(mb->luma[r])) {
-            cavlc_write_empty_block(bs, luma_nc(mb, r));
-            mb->state->nnz[r] = 0;
-        } else {
+        if (mb->cbp_luma & (1 << (i >> 2)))
             mb->state->nnz[r] = (uint8_t)cavlc_write_residual_block(bs, mb->luma[r], 16, luma_nc(mb, r));
-        }
     }
 }
 
@@ -135,16 +113,9 @@ static void write_chroma_residual(h264_bitstream *bs, mb_ctx *mb)
             cavlc_write_residual_block(bs, mb->chroma_dc[p], 4, CAVLC_NC_CHROMA_DC);
     if (mb->cbp_chroma == 2)
         for (int p = 0; p < 2; p++)
-            for (int b = 0; b < 4; b++) {
-                /* Empty AC blocks are common; position 0 is always 0 here
-                 * (the DC is coded apart), so the 16-value test holds. */
-                const int16_t *ac = mb->chroma_ac[p][b];
-                if (block_is_empty(ac))
-                    cavlc_write_empty_block(bs, chroma_nc(mb, p, b));
-                else
-                    mb->state->nnz[16 + 4 * p + b] =
-                        (uint8_t)cavlc_write_residual_block(bs, ac + 1, 15, chroma_nc(mb, p, b));
-            }
+            for (int b = 0; b < 4; b++)
+                mb->state->nnz[16 + 4 * p + b] =
+                    (uint8_t)cavlc_write_residual_block(bs, mb->chroma_ac[p][b] + 1, 15, chroma_nc(mb, p, b));
 }
 
 void mb_write_intra(h264_bitstream *bs, const cpu_encoder *enc, mb_ctx *mb, int slice_type, int *last_qp)
