@@ -191,7 +191,7 @@ int mb_try_intra(cpu_encoder *enc, mb_ctx *mb, int inter_cost, int type_bits)
         return 0;
     cost16 += mb->lambda * type_bits;
     int cost4 = INT_MAX;
-    if (enc->opt.intra4x4_in_p && cost16 < inter_cost * 2) {
+    if (enc->opt.intra4x4_in_p && cost16 < reach) {
         cost4 = mb_intra4x4_code(enc, mb, inter_cost < cost16 ? inter_cost : cost16);
         mb->skip_pred = 0; /* the recon now holds intra blocks */
     }

@@ -239,8 +239,9 @@ static int source_direct_rows(const cpu_encoder *enc, const cpu_picture *pic)
     return pic->nv12 || enc->width % 16 ? 0 : enc->height / 16;
 }
 
-/* Macroblocks of other slices are not available for prediction. */
-static void mb_setup(cpu_encoder *enc, mb_ctx *mb, const cpu_picture *pic, cpu_frame *recon, int mbx, int mby,
+/* Macroblocks of other slices are not available for prediction. The
+ * source is in_place's planes, or the padded copy if in_place is NULL. */
+static void mb_setup(cpu_encoder *enc, mb_ctx *mb, const cpu_picture *in_place, cpu_frame *recon, int mbx, int mby,
                      int first_row, int qp)
 {
     mb_state *row = enc->mbs + (size_t)mby * (size_t)enc->mb_width;
@@ -257,15 +258,14 @@ static void mb_setup(cpu_encoder *enc, mb_ctx *mb, const cpu_picture *pic, cpu_f
     mb->qp = qp;
     mb->qpc = chroma_qp_for(qp, enc->pps.chroma_qp_index_offset);
     mb->lambda = enc->lambda_tab[qp];
-    const int direct = mby < source_direct_rows(enc, pic);
     for (int p = 0; p < 3; p++) {
         int size = p ? 8 : 16;
         ptrdiff_t off = (ptrdiff_t)mby * size * recon->stride[p] + (ptrdiff_t)mbx * size;
         mb->stride[p] = recon->stride[p];
         mb->rec[p] = recon->plane[p] + off;
-        mb->src_stride[p] = direct ? pic->stride[p] : enc->source.stride[p];
-        mb->src[p] = (direct ? pic->plane[p] : enc->source.plane[p]) + (ptrdiff_t)mby * size * mb->src_stride[p] +
-                     (ptrdiff_t)mbx * size;
+        mb->src_stride[p] = in_place ? in_place->stride[p] : enc->source.stride[p];
+        mb->src[p] = (in_place ? in_place->plane[p] : enc->source.plane[p]) +
+                     (ptrdiff_t)mby * size * mb->src_stride[p] + (ptrdiff_t)mbx * size;
     }
 }
 
@@ -394,13 +394,14 @@ static void encode_slice(void *arg, int index)
     int row_control = pic->row_qp && enc->num_slices == 1;
     for (int mby = job->first_row; mby < job->end_row; mby++) {
         const int skips_before = job->stats.skip_mbs;
+        const cpu_picture *in_place = mby < direct_rows ? pic : NULL;
         if (row_control)
             row_qp = pic->row_qp(pic->row_qp_opaque, mby, (int64_t)(bs_bit_count(&bs) - header_bits));
         for (int mbx = 0; mbx < enc->mb_width; mbx++) {
             mb_ctx mb;
             /* mb_qp_delta reaches -26..25 from the previous macroblock's QP. */
             int qp = row_qp < last_qp - 26 ? last_qp - 26 : row_qp > last_qp + 25 ? last_qp + 25 : row_qp;
-            mb_setup(enc, &mb, pic, job->recon, mbx, mby, job->first_row, qp < 0 ? 0 : qp > QP_MAX ? QP_MAX : qp);
+            mb_setup(enc, &mb, in_place, job->recon, mbx, mby, job->first_row, qp < 0 ? 0 : qp > QP_MAX ? QP_MAX : qp);
             if (sh.slice_type == H264_SLICE_P)
                 mb_analyse_p(enc, &mb);
             else if (sh.slice_type == H264_SLICE_B)

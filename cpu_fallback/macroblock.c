@@ -511,18 +511,17 @@ int mb_encode_inter(cpu_encoder *enc, mb_ctx *mb)
     const int qp = mb->qp, q6 = qp % 6, qbits = 15 + qp / 6;
     const uint32_t bias = quant_bias(qbits, 0);
     int16_t dct[4][4][16];
-    int nz[4][4], score8[4] = { 0 };
+    int nz_mask[4], score8[4] = { 0 };
 
     mb->cbp_luma = 0;
     for (int i8 = 0; i8 < 4; i8++) {
         const ptrdiff_t off = offset_8x8(i8, s);
         enc->dctf.sub8x8_dct(dct[i8], mb->src[0] + offset_8x8(i8, mb->src_stride[0]), mb->src_stride[0],
                              mb->rec[0] + off, s);
-        const int nz_mask = enc->quantf.quant_4x4x4(dct[i8], enc->qt.mf[q6], bias, qbits);
+        nz_mask[i8] = enc->quantf.quant_4x4x4(dct[i8], enc->qt.mf[q6], bias, qbits);
         for (int b = 0; b < 4; b++) {
             int16_t *levels = mb->luma[raster_of(i8, b)];
-            nz[i8][b] = (nz_mask >> b) & 1;
-            if (!nz[i8][b]) {
+            if (!(nz_mask[i8] & (1 << b))) {
                 memset(levels, 0, sizeof(mb->luma[0]));
                 continue;
             }
@@ -544,7 +543,7 @@ int mb_encode_inter(cpu_encoder *enc, mb_ctx *mb)
             continue;
         }
         for (int b = 0; b < 4; b++) {
-            if (nz[i8][b])
+            if (nz_mask[i8] & (1 << b))
                 enc->quantf.dequant_4x4(dct[i8][b], enc->qt.dequant[q6], qp);
             else
                 memset(dct[i8][b], 0, sizeof(dct[i8][b]));
