@@ -21,14 +21,10 @@ const uint8_t pixel_partition_height[PIXEL_PARTITION_COUNT] = {
     [PIXEL_8x4] = 4, [PIXEL_4x8] = 8, [PIXEL_4x4] = 4,
 };
 
-static inline int sad_wxh(const uint8_t *a, ptrdiff_t a_stride,
-                          const uint8_t *b, ptrdiff_t b_stride, int w, int h)
+/* The kind##_wxh name DEF_PIXEL_CMP expects. */
+static inline int sad_wxh(const uint8_t *a, ptrdiff_t a_stride, const uint8_t *b, ptrdiff_t b_stride, int w, int h)
 {
-    int sum = 0;
-    for (int y = 0; y < h; y++, a += a_stride, b += b_stride)
-        for (int x = 0; x < w; x++)
-            sum += abs(a[x] - b[x]);
-    return sum;
+    return pixel_sad_wxh(a, a_stride, b, b_stride, w, h);
 }
 
 static inline int ssd_wxh(const uint8_t *a, ptrdiff_t a_stride,

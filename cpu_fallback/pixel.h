@@ -64,4 +64,15 @@ typedef struct pixel_dsp {
 
 void pixel_dsp_init(pixel_dsp *dsp, uint32_t cpu_flags);
 
+/* The SAD of a w x h block as the C references define it. */
+static inline int pixel_sad_wxh(const uint8_t *a, ptrdiff_t a_stride, const uint8_t *b, ptrdiff_t b_stride, int w,
+                                int h)
+{
+    int sum = 0;
+    for (int y = 0; y < h; y++, a += a_stride, b += b_stride)
+        for (int x = 0; x < w; x++)
+            sum += a[x] > b[x] ? a[x] - b[x] : b[x] - a[x];
+    return sum;
+}
+
 #endif

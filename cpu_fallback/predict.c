@@ -5,9 +5,9 @@
  * Edge layout: see predict.h (edge[0] top-left, edge[1 + x] top,
  * edge[-1 - y] left).
  */
-#include <stdlib.h>
 #include <string.h>
 
+#include "pixel.h"
 #include "predict.h"
 #if HWENC_ARCH_X86
 #include "x86/predict.h"
@@ -315,15 +315,6 @@ static void predc_dc_128(uint8_t *dst, ptrdiff_t stride, const uint8_t *edge)
     fill_block(dst, stride, 8, 8, 128);
 }
 
-static int sad_16x16(const uint8_t *src, ptrdiff_t src_stride, const uint8_t *pred)
-{
-    int sum = 0;
-    for (int y = 0; y < 16; y++, src += src_stride, pred += 16)
-        for (int x = 0; x < 16; x++)
-            sum += abs(src[x] - pred[x]);
-    return sum;
-}
-
 /* The reference is the definition: each prediction written out, then its SAD. */
 static void sad_x3_16x16_c(const uint8_t *src, ptrdiff_t src_stride, const uint8_t *edge, int dc_mode,
                            int scores[3])
@@ -334,11 +325,11 @@ static void sad_x3_16x16_c(const uint8_t *src, ptrdiff_t src_stride, const uint8
     };
     uint8_t pred[16 * 16];
     pred16x16_v(pred, 16, edge);
-    scores[0] = sad_16x16(src, src_stride, pred);
+    scores[0] = pixel_sad_wxh(src, src_stride, pred, 16, 16, 16);
     pred16x16_h(pred, 16, edge);
-    scores[1] = sad_16x16(src, src_stride, pred);
+    scores[1] = pixel_sad_wxh(src, src_stride, pred, 16, 16, 16);
     dc[dc_mode](pred, 16, edge);
-    scores[2] = sad_16x16(src, src_stride, pred);
+    scores[2] = pixel_sad_wxh(src, src_stride, pred, 16, 16, 16);
 }
 
 void predict_dsp_init(predict_dsp *dsp, uint32_t cpu_flags)
