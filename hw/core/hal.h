@@ -105,7 +105,7 @@ typedef struct hal_backend {
     /* Optional (NULL: the HAL works alone): runs fn(arg, i) for i = 0 ..
      * count - 1 on the backend's worker threads between pictures and returns
      * when all are done; the HAL spreads its per-frame analysis over them. */
-    void (*run_parallel)(void *priv, void (*fn)(void *arg, int index), void *arg, int count);
+    analysis_parallel_fn run_parallel;
     void (*close)(void *priv);
 } hal_backend;
 
