@@ -269,6 +269,28 @@ static void mb_setup(cpu_encoder *enc, mb_ctx *mb, const cpu_picture *in_place, 
     }
 }
 
+/* The source is read once per picture, so it is rarely in the cache, and
+ * the first reads of a macroblock's pixels (chroma above all, which no
+ * search touches first) stalled the transforms. Each 64-byte line holds
+ * four macroblocks of luma and eight of chroma: when a macroblock starts a
+ * line, the lines two ahead (luma) and one ahead (chroma) are asked for. */
+static void prefetch_source_ahead(const mb_ctx *mb)
+{
+    if (mb->x & 3)
+        return;
+    /* Addresses, not pointers: near the picture's end they point past it. */
+    const uintptr_t luma = (uintptr_t)mb->src[0] + 128, cb = (uintptr_t)mb->src[1] + 64,
+                    cr = (uintptr_t)mb->src[2] + 64;
+    for (int y = 0; y < 16; y++)
+        __builtin_prefetch((const void *)(luma + (uintptr_t)(y * mb->src_stride[0])));
+    if (mb->x & 7)
+        return;
+    for (int y = 0; y < 8; y++) {
+        __builtin_prefetch((const void *)(cb + (uintptr_t)(y * mb->src_stride[1])));
+        __builtin_prefetch((const void *)(cr + (uintptr_t)(y * mb->src_stride[2])));
+    }
+}
+
 /* Writes one coded macroblock, re-coding it as I_PCM when it would take
  * more bits than a macroblock may. */
 static void write_macroblock(cpu_encoder *enc, h264_bitstream *bs, mb_ctx *mb, const h264_slice_header *sh,
@@ -402,6 +424,7 @@ static void encode_slice(void *arg, int index)
             /* mb_qp_delta reaches -26..25 from the previous macroblock's QP. */
             int qp = row_qp < last_qp - 26 ? last_qp - 26 : row_qp > last_qp + 25 ? last_qp + 25 : row_qp;
             mb_setup(enc, &mb, in_place, job->recon, mbx, mby, job->first_row, qp < 0 ? 0 : qp > QP_MAX ? QP_MAX : qp);
+            prefetch_source_ahead(&mb);
             if (sh.slice_type == H264_SLICE_P)
                 mb_analyse_p(enc, &mb);
             else if (sh.slice_type == H264_SLICE_B)
