@@ -129,6 +129,13 @@ typedef struct mb_ctx {
     /* What of the skip vector's prediction the recon holds (SKIP_PRED_*),
      * left by the skip probe for a 16x16 decision on the same vector. */
     int skip_pred;
+    /* The probe's quantised luma transform of its first probe_blocks 8x8
+     * blocks (it stops once the residual is sure to be coded) and their
+     * nonzero masks: the coding of a decision on the skip vector, at the
+     * same QP, starts from them instead of transforming again. */
+    int probe_blocks;
+    uint8_t probe_nz[4];
+    int16_t probe_dct[4][4][16];
 
     /* Levels in scan order. Intra16x16 keeps DC apart and uses [1..15]. */
     int16_t luma_dc[16];

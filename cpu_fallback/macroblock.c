@@ -423,15 +423,20 @@ static void predict_skip(cpu_encoder *enc, mb_ctx *mb, int b_picture, int luma, 
         predict_chroma(enc, mb, 0, 0, mb->skip_mv, 0, 0, 16, 16);
 }
 
+/* P_Skip and a 16x16 partition that landed on the skip vector predict
+ * the same samples, as B_Skip and B_Direct_16x16 do: what the skip probe
+ * left (prediction, transform) serves the decision too. */
+static int mb_predicts_as_skip(const mb_ctx *mb)
+{
+    return mb->type == MB_B_SKIP || mb->type == MB_B_DIRECT || mb->type == MB_P_SKIP ||
+           (mb->type == MB_P_16x16 && mb->part_ref[0][0] == 0 && mb->part_mv[0][0][0] == mb->skip_mv[0] &&
+            mb->part_mv[0][0][1] == mb->skip_mv[1]);
+}
+
 void mb_predict_inter(cpu_encoder *enc, mb_ctx *mb)
 {
-    /* P_Skip and a 16x16 partition that landed on the skip vector predict
-     * the same samples, as B_Skip and B_Direct_16x16 do; the skip probe may
-     * have put them in the recon. */
-    int b_picture = mb->type == MB_B_SKIP || mb->type == MB_B_DIRECT;
-    if (b_picture || mb->type == MB_P_SKIP ||
-        (mb->type == MB_P_16x16 && mb->part_ref[0][0] == 0 && mb->part_mv[0][0][0] == mb->skip_mv[0] &&
-         mb->part_mv[0][0][1] == mb->skip_mv[1])) {
+    if (mb_predicts_as_skip(mb)) {
+        const int b_picture = mb->type == MB_B_SKIP || mb->type == MB_B_DIRECT;
         predict_skip(enc, mb, b_picture, !(mb->skip_pred & SKIP_PRED_LUMA), !(mb->skip_pred & SKIP_PRED_CHROMA));
         return;
     }
@@ -510,15 +515,22 @@ int mb_encode_inter(cpu_encoder *enc, mb_ctx *mb)
     const ptrdiff_t s = mb->stride[0];
     const int qp = mb->qp, q6 = qp % 6, qbits = 15 + qp / 6;
     const uint32_t bias = quant_bias(qbits, 0);
-    int16_t dct[4][4][16];
+    int16_t own_dct[4][4][16];
+    int16_t(*dct[4])[16];
     int nz_mask[4], score8[4] = { 0 };
+    const int probed = mb_predicts_as_skip(mb) ? mb->probe_blocks : 0;
 
     mb->cbp_luma = 0;
     for (int i8 = 0; i8 < 4; i8++) {
-        const ptrdiff_t off = offset_8x8(i8, s);
-        enc->dctf.sub8x8_dct(dct[i8], mb->src[0] + offset_8x8(i8, mb->src_stride[0]), mb->src_stride[0],
-                             mb->rec[0] + off, s);
-        nz_mask[i8] = enc->quantf.quant_4x4x4(dct[i8], enc->qt.mf[q6], bias, qbits);
+        if (i8 < probed) {
+            dct[i8] = mb->probe_dct[i8];
+            nz_mask[i8] = mb->probe_nz[i8];
+        } else {
+            dct[i8] = own_dct[i8];
+            enc->dctf.sub8x8_dct(dct[i8], mb->src[0] + offset_8x8(i8, mb->src_stride[0]), mb->src_stride[0],
+                                 mb->rec[0] + offset_8x8(i8, s), s);
+            nz_mask[i8] = enc->quantf.quant_4x4x4(dct[i8], enc->qt.mf[q6], bias, qbits);
+        }
         for (int b = 0; b < 4; b++) {
             int16_t *levels = mb->luma[raster_of(i8, b)];
             if (!(nz_mask[i8] & (1 << b))) {
@@ -567,11 +579,12 @@ static int luma_residual_is_zero(cpu_encoder *enc, mb_ctx *mb)
     const uint32_t bias = quant_bias(qbits, 0);
     int total = 0, strong = 0;
     for (int i8 = 0; i8 < 4; i8++) {
-        int16_t dct[4][16], levels[16];
-        const ptrdiff_t off = offset_8x8(i8, s);
-        enc->dctf.sub8x8_dct(dct, mb->src[0] + offset_8x8(i8, mb->src_stride[0]), mb->src_stride[0], mb->rec[0] + off,
-                             s);
+        int16_t(*dct)[16] = mb->probe_dct[i8], levels[16];
+        enc->dctf.sub8x8_dct(dct, mb->src[0] + offset_8x8(i8, mb->src_stride[0]), mb->src_stride[0],
+                             mb->rec[0] + offset_8x8(i8, s), s);
         const int nz_mask = enc->quantf.quant_4x4x4(dct, enc->qt.mf[q6], bias, qbits);
+        mb->probe_nz[i8] = (uint8_t)nz_mask;
+        mb->probe_blocks = i8 + 1;
         int score8 = 0;
         for (int b = 0; b < 4; b++) {
             if (!(nz_mask & (1 << b)))
@@ -640,12 +653,14 @@ static int probe_skip(cpu_encoder *enc, mb_ctx *mb, int b_picture)
 int mb_probe_skip(cpu_encoder *enc, mb_ctx *mb)
 {
     mb->skip_pred = 0;
+    mb->probe_blocks = 0;
     return mv_in_reach(enc, mb, mb->skip_mv) && probe_skip(enc, mb, 0);
 }
 
 int mb_probe_skip_b(cpu_encoder *enc, mb_ctx *mb)
 {
     mb->skip_pred = 0;
+    mb->probe_blocks = 0;
     for (int q = 0; q < 4; q++)
         for (int list = 0; list < 2; list++)
             if (mb->direct_ref[list] >= 0 && !mv_in_reach(enc, mb, mb->direct_mv[list][q]))
