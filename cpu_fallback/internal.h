@@ -8,6 +8,7 @@
 #define HWENC_CPU_INTERNAL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "dct.h"
@@ -233,12 +234,15 @@ struct cpu_encoder {
     /* The picture's rows after coding (recon_rows.c), under rows_lock: the
      * next macroblock row to filter and the next to finish (borders and
      * half-pel planes; finish_end is 0 for pictures no one references),
-     * whether a thread is at either, and how many threads wait for work. */
+     * whether a thread is at either, and how many threads wait for work
+     * (idle_helpers), of which rows_sleepers sleep on rows_cond.
+     * rows_changes counts every change, for the waiting threads to spin on. */
     pthread_mutex_t rows_lock;
     pthread_cond_t rows_cond;
     int filter_next, filter_busy;
     int finish_next, finish_end, finish_busy;
-    int idle_helpers;
+    int idle_helpers, rows_sleepers;
+    atomic_uint rows_changes;
 };
 
 /* Luma4x4BlkIdx (coding order) to raster position within the macroblock. */

@@ -22,6 +22,7 @@
 #include <pthread.h>
 
 #include "internal.h"
+#include "threadpool.h"
 
 /* First pixel row of macroblock row mb_row that no later filtering changes:
  * the filter of the next row's top edge moves p0..p2 of luma and p0 of
@@ -85,6 +86,31 @@ static void finish_unit(slice_job *job, int unit)
                  FRAME_PAD_LUMA);
 }
 
+/* With rows_lock held: tells the waiting threads that the chains or the
+ * coded rows moved on. Only sleepers need the (costly) wake-up. */
+static void rows_changed(cpu_encoder *enc)
+{
+    atomic_fetch_add_explicit(&enc->rows_changes, 1, memory_order_release);
+    if (enc->rows_sleepers)
+        pthread_cond_broadcast(&enc->rows_cond);
+}
+
+/* With rows_lock held: waits for the next change, spinning without the
+ * lock first and sleeping only if none comes soon. */
+static void wait_for_rows(cpu_encoder *enc)
+{
+    const unsigned seen = atomic_load_explicit(&enc->rows_changes, memory_order_relaxed);
+    pthread_mutex_unlock(&enc->rows_lock);
+    const int changed = thread_spin_while_equal(&enc->rows_changes, seen);
+    pthread_mutex_lock(&enc->rows_lock);
+    if (changed)
+        return;
+    enc->rows_sleepers++;
+    while (atomic_load_explicit(&enc->rows_changes, memory_order_relaxed) == seen)
+        pthread_cond_wait(&enc->rows_cond, &enc->rows_lock);
+    enc->rows_sleepers--;
+}
+
 /* With rows_lock held, and the step at *next ready and not taken: takes
  * it, runs it with the lock released, and moves the chain on. */
 static int run_step(slice_job *job, int *next, int *busy, void (*step)(slice_job *job, int index))
@@ -97,7 +123,7 @@ static int run_step(slice_job *job, int *next, int *busy, void (*step)(slice_job
     pthread_mutex_lock(&enc->rows_lock);
     *next = index + 1;
     *busy = 0;
-    pthread_cond_broadcast(&enc->rows_cond);
+    rows_changed(enc);
     return 1;
 }
 
@@ -125,7 +151,7 @@ static int try_finish(slice_job *job, int limit)
 void recon_rows_start(cpu_encoder *enc, const cpu_picture *pic)
 {
     enc->filter_next = enc->finish_next = 0;
-    enc->filter_busy = enc->finish_busy = enc->idle_helpers = 0;
+    enc->filter_busy = enc->finish_busy = enc->idle_helpers = enc->rows_sleepers = 0;
     /* Only reference pictures are read by motion compensation. */
     enc->finish_end = pic->recon_slot >= 0 ? enc->mb_height : 0;
     for (int i = 0; i < enc->num_slices; i++) {
@@ -149,7 +175,7 @@ void recon_rows_coded(slice_job *job, int row)
     cpu_encoder *enc = job->enc;
     pthread_mutex_lock(&enc->rows_lock);
     job->coded_end = row + 1;
-    pthread_cond_broadcast(&enc->rows_cond);
+    rows_changed(enc);
     while (!enc->idle_helpers && (try_filter(job, job->end_row) || try_finish(job, job->end_row)))
         ;
     pthread_mutex_unlock(&enc->rows_lock);
@@ -174,7 +200,7 @@ void recon_rows_finish(slice_job *job)
         if (enc->filter_next < enc->mb_height && !enc->filter_busy && !slice_of_row(enc, enc->filter_next)->started)
             break;
         enc->idle_helpers++;
-        pthread_cond_wait(&enc->rows_cond, &enc->rows_lock);
+        wait_for_rows(enc);
         enc->idle_helpers--;
     }
     pthread_mutex_unlock(&enc->rows_lock);

@@ -54,25 +54,33 @@ static inline void cpu_relax(void)
 #endif
 }
 
-static int new_batch(const thread_pool *p, unsigned seen)
+static int counter_changed(const void *counter, unsigned seen)
 {
-    return atomic_load_explicit(&p->generation, memory_order_acquire) != seen;
+    return atomic_load_explicit((const atomic_uint *)counter, memory_order_acquire) != seen;
 }
 
-static int batch_finished(const thread_pool *p, unsigned count)
+static int batch_finished(const void *pool, unsigned count)
 {
+    const thread_pool *p = pool;
     return atomic_load_explicit(&p->finished, memory_order_acquire) >= (int)count;
 }
 
-/* Spins, without the lock, for up to SPIN_NS until ready(p, arg). */
-static void spin_until(const thread_pool *p, int (*ready)(const thread_pool *, unsigned), unsigned arg)
+/* Spins, without any lock, for up to SPIN_NS until ready(ctx, arg);
+ * returns whether it became ready. */
+static int spin_until(int (*ready)(const void *ctx, unsigned arg), const void *ctx, unsigned arg)
 {
     const int64_t end = now_ns() + SPIN_NS;
-    for (int i = 1; !ready(p, arg); i++) {
+    for (int i = 1; !ready(ctx, arg); i++) {
         cpu_relax();
         if (!(i & 63) && now_ns() > end)
-            return;
+            return 0;
     }
+    return 1;
+}
+
+int thread_spin_while_equal(const atomic_uint *counter, unsigned seen)
+{
+    return spin_until(counter_changed, counter, seen);
 }
 
 /* Takes and runs items of the current batch until none is left. */
@@ -96,7 +104,7 @@ static void *worker_main(void *arg)
     for (;;) {
         if (!p->shutdown && atomic_load(&p->generation) == seen) {
             pthread_mutex_unlock(&p->lock);
-            spin_until(p, new_batch, seen);
+            thread_spin_while_equal(&p->generation, seen);
             pthread_mutex_lock(&p->lock);
         }
         while (!p->shutdown && atomic_load(&p->generation) == seen) {
@@ -149,7 +157,7 @@ void thread_pool_run(thread_pool *p, void (*fn)(void *arg, int index), void *arg
     run_items(p);
     if (atomic_load(&p->finished) < count) {
         pthread_mutex_unlock(&p->lock);
-        spin_until(p, batch_finished, (unsigned)count);
+        spin_until(batch_finished, p, (unsigned)count);
         pthread_mutex_lock(&p->lock);
         p->caller_sleeps = 1;
         while (atomic_load(&p->finished) < count)
