@@ -31,7 +31,8 @@ int cpu_encoder_open(cpu_encoder **out, const cpu_encoder_params *params);
 void cpu_encoder_close(cpu_encoder *enc);
 
 /* Runs fn(arg, i) for i = 0 .. count - 1 on the encoder's slice threads
- * (not while a picture is being encoded) and returns when all are done. */
+ * (not while a picture is being encoded) and returns when all are done:
+ * each thread runs one contiguous run of i, in increasing order. */
 void cpu_encoder_run_parallel(cpu_encoder *enc, void (*fn)(void *arg, int index), void *arg, int count);
 
 typedef struct cpu_picture {
