@@ -133,7 +133,7 @@ static void idct4x4dc_c(int16_t dc[16])
 }
 
 /* [1 1; 1 -1] c [1 1; 1 -1] on raster c = {c00, c01, c10, c11} (8-328). */
-static void dct2x2dc_c(int16_t dc[4])
+static void idct2x2dc_c(int16_t dc[4])
 {
     const int s0 = dc[0] + dc[1], m0 = dc[0] - dc[1];
     const int s1 = dc[2] + dc[3], m1 = dc[2] - dc[3];
@@ -157,9 +157,7 @@ void dct_dsp_init(dct_dsp *dsp, uint32_t cpu_flags)
     dsp->add8x8_idct = add8x8_idct_c;
     dsp->dct4x4dc = dct4x4dc_c;
     dsp->idct4x4dc = idct4x4dc_c;
-    dsp->dct2x2dc = dct2x2dc_c;
-    /* The 2x2 transform is its own inverse (no scaling on either side). */
-    dsp->idct2x2dc = dct2x2dc_c;
+    dsp->idct2x2dc = idct2x2dc_c;
     dsp->zigzag_scan_4x4 = zigzag_scan_4x4_c;
 #if HWENC_ARCH_X86
     dct_dsp_init_x86(dsp, cpu_flags);

@@ -29,8 +29,8 @@ typedef struct dct_dsp {
     void (*dct4x4dc)(int16_t dc[16]);
     /* Inverse 4x4 Hadamard (8.5.10, without the scaling). */
     void (*idct4x4dc)(int16_t dc[16]);
-    /* 2x2 chroma DC transform; forward and inverse are the same matrix. */
-    void (*dct2x2dc)(int16_t dc[4]);
+    /* Inverse 2x2 chroma DC transform (8-330, without the scaling). The
+     * forward one, the same matrix, is part of quant_chroma_dc. */
     void (*idct2x2dc)(int16_t dc[4]);
     /* out[i] = in[zigzag_4x4[i]] (frame scan, 8.5.6). */
     void (*zigzag_scan_4x4)(int16_t out[16], const int16_t in[16]);

@@ -203,10 +203,8 @@ int mb_encode_chroma_residual(cpu_encoder *enc, mb_ctx *mb, int intra)
         ptrdiff_t s = mb->stride[p + 1];
         int16_t *dc = mb->chroma_dc[p];
         enc->dctf.sub8x8_dct(dct[p], mb->src[p + 1], mb->src_stride[p + 1], mb->rec[p + 1], s);
-        for (int b = 0; b < 4; b++)
-            dc[b] = dct[p][b][0];
-        enc->dctf.dct2x2dc(dc);
-        any_dc |= enc->quantf.quant_2x2_dc(dc, enc->qt.mf[q6][0], quant_bias(dc_qbits, intra), dc_qbits);
+        any_dc |= enc->quantf.quant_chroma_dc(dc, (const int16_t(*)[16])dct[p], enc->qt.mf[q6][0],
+                                              quant_bias(dc_qbits, intra), dc_qbits);
         if (levels_overflow(dc, 4))
             return -1;
         const int nz_mask = enc->quantf.quant_4x4x4(dct[p], enc->qt.mf_ac[q6], ac_bias, ac_qbits);
@@ -610,12 +608,10 @@ static int chroma_residual_is_zero(cpu_encoder *enc, mb_ctx *mb)
     for (int p = 1; p < 3; p++) {
         int16_t dc[4];
         enc->dctf.sub8x8_dct(dct, mb->src[p], mb->src_stride[p], mb->rec[p], mb->stride[p]);
-        for (int b = 0; b < 4; b++)
-            dc[b] = dct[b][0];
-        if (enc->quantf.quant_4x4x4(dct, enc->qt.mf_ac[c6], quant_bias(ac_qbits, 0), ac_qbits))
+        if (enc->quantf.quant_chroma_dc(dc, (const int16_t(*)[16])dct, enc->qt.mf[c6][0], quant_bias(dc_qbits, 0),
+                                        dc_qbits))
             return 0;
-        enc->dctf.dct2x2dc(dc);
-        if (enc->quantf.quant_2x2_dc(dc, enc->qt.mf[c6][0], quant_bias(dc_qbits, 0), dc_qbits))
+        if (enc->quantf.quant_4x4x4(dct, enc->qt.mf_ac[c6], quant_bias(ac_qbits, 0), ac_qbits))
             return 0;
     }
     return 1;

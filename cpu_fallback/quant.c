@@ -115,11 +115,14 @@ static int quant_4x4_dc_c(int16_t dc[16], uint16_t mf, uint32_t bias, int qbits)
     return nz != 0;
 }
 
-static int quant_2x2_dc_c(int16_t dc[4], uint16_t mf, uint32_t bias, int qbits)
+static int quant_chroma_dc_c(int16_t dc[4], const int16_t dct[4][16], uint16_t mf, uint32_t bias, int qbits)
 {
+    const int s0 = dct[0][0] + dct[1][0], d0 = dct[0][0] - dct[1][0];
+    const int s1 = dct[2][0] + dct[3][0], d1 = dct[2][0] - dct[3][0];
+    const int transformed[4] = { s0 + s1, d0 + d1, s0 - s1, d0 - d1 };
     int nz = 0;
     for (int i = 0; i < 4; i++) {
-        dc[i] = quant_one(dc[i], mf, bias, qbits);
+        dc[i] = quant_one(transformed[i], mf, bias, qbits);
         nz |= dc[i];
     }
     return nz != 0;
@@ -178,7 +181,7 @@ void quant_dsp_init(quant_dsp *dsp, uint32_t cpu_flags)
     dsp->quant_4x4 = quant_4x4_c;
     dsp->quant_4x4x4 = quant_4x4x4_c;
     dsp->quant_4x4_dc = quant_4x4_dc_c;
-    dsp->quant_2x2_dc = quant_2x2_dc_c;
+    dsp->quant_chroma_dc = quant_chroma_dc_c;
     dsp->dequant_4x4 = dequant_4x4_c;
     dsp->dequant_4x4_dc = dequant_4x4_dc_c;
     dsp->dequant_2x2_dc = dequant_2x2_dc_c;

@@ -44,8 +44,13 @@ typedef struct quant_dsp {
     /* The same for the 16 luma DC values with mf = MF(qp % 6, 0) and
      * qbits = 16 + qp / 6 (the DC path has one more bit of shift). */
     int (*quant_4x4_dc)(int16_t dc[16], uint16_t mf, uint32_t bias, int qbits);
-    /* The same for the 4 chroma DC values, qbits = 16 + qp / 6. */
-    int (*quant_2x2_dc)(int16_t dc[4], uint16_t mf, uint32_t bias, int qbits);
+    /* Chroma DC of one 8x8 block straight from sub8x8_dct's output: the
+     * 2x2 transform (8-326's matrix on both sides, no scaling) of the four
+     * blocks' DC coefficients dct[b][0], then quantisation as quant_4x4_dc
+     * does (qbits = 16 + qp / 6), into dc. Returns nonzero if any level
+     * is nonzero. The DCs must lie within +-4080 (16 sample differences),
+     * so the transform cannot overflow 16 bits. */
+    int (*quant_chroma_dc)(int16_t dc[4], const int16_t dct[4][16], uint16_t mf, uint32_t bias, int qbits);
     /* In place: dct[i] = (dct[i] * dequant[i]) << (qp / 6), for AC blocks
      * (8.5.12.1). Position 0 is scaled too; callers that carry DC
      * separately overwrite it afterwards. All dequantisers saturate to the

@@ -23,14 +23,14 @@
 
 int quant_4x4_sse2(int16_t dct[16], const uint16_t mf[16], uint32_t bias, int qbits);
 int quant_4x4x4_sse2(int16_t dct[4][16], const uint16_t mf[16], uint32_t bias, int qbits);
-int quant_2x2_dc_sse2(int16_t dc[4], uint16_t mf, uint32_t bias, int qbits);
+int quant_chroma_dc_sse2(int16_t dc[4], const int16_t dct[4][16], uint16_t mf, uint32_t bias, int qbits);
 int quant_4x4_dc_sse2(int16_t dc[16], uint16_t mf, uint32_t bias, int qbits);
 void dequant_4x4_sse2(int16_t dct[16], const uint8_t dequant[16], int qp);
 void dequant_4x4_dc_sse2(int16_t dc[16], int dequant0, int qp);
 int coeff_last_16_sse2(const int16_t coeffs[16]);
 int quant_4x4_ssse3(int16_t dct[16], const uint16_t mf[16], uint32_t bias, int qbits);
 int quant_4x4x4_ssse3(int16_t dct[4][16], const uint16_t mf[16], uint32_t bias, int qbits);
-int quant_2x2_dc_ssse3(int16_t dc[4], uint16_t mf, uint32_t bias, int qbits);
+int quant_chroma_dc_ssse3(int16_t dc[4], const int16_t dct[4][16], uint16_t mf, uint32_t bias, int qbits);
 int quant_4x4_dc_ssse3(int16_t dc[16], uint16_t mf, uint32_t bias, int qbits);
 int quant_4x4_avx2(int16_t dct[16], const uint16_t mf[16], uint32_t bias, int qbits);
 int quant_4x4x4_avx2(int16_t dct[4][16], const uint16_t mf[16], uint32_t bias, int qbits);
@@ -45,7 +45,7 @@ static inline void quant_dsp_init_x86(quant_dsp *dsp, uint32_t flags)
     dsp->quant_4x4 = quant_4x4_sse2;
     dsp->quant_4x4x4 = quant_4x4x4_sse2;
     dsp->quant_4x4_dc = quant_4x4_dc_sse2;
-    dsp->quant_2x2_dc = quant_2x2_dc_sse2;
+    dsp->quant_chroma_dc = quant_chroma_dc_sse2;
     dsp->dequant_4x4 = dequant_4x4_sse2;
     dsp->dequant_4x4_dc = dequant_4x4_dc_sse2;
     dsp->coeff_last_16 = coeff_last_16_sse2;
@@ -55,7 +55,7 @@ static inline void quant_dsp_init_x86(quant_dsp *dsp, uint32_t flags)
     dsp->quant_4x4 = quant_4x4_ssse3;
     dsp->quant_4x4x4 = quant_4x4x4_ssse3;
     dsp->quant_4x4_dc = quant_4x4_dc_ssse3;
-    dsp->quant_2x2_dc = quant_2x2_dc_ssse3;
+    dsp->quant_chroma_dc = quant_chroma_dc_ssse3;
 
     if (!(flags & CPU_AVX2))
         return;

@@ -51,16 +51,24 @@ int quant_4x4x4_##isa(int16_t dct[4][16], const uint16_t mf[16], uint32_t bias, 
     return mask; \
 } \
 \
-/* Four values in the low half; branch-free, unlike the C loop, whose \
- * sign tests mispredict on the chroma DC's random signs. The values were \
- * just stored one by one (the 2x2 transform), so they are loaded one by \
- * one too: a single 64-bit load could not be forwarded from four stores. */ \
-int quant_2x2_dc_##isa(int16_t dc[4], uint16_t mf, uint32_t bias, int qbits) \
+/* The four DCs [a b c d] go to the low half, each loaded from its block \
+ * (which the transform just stored whole, so the loads forward); two \
+ * butterflies, each of a shuffle and a negation of alternate lanes, give \
+ * [a+b+c+d, a-b+c-d, a+b-c-d, a-b-c+d], and the quantisation is \
+ * branch-free, unlike the C loop, whose sign tests mispredict on the \
+ * chroma DC's random signs. */ \
+int quant_chroma_dc_##isa(int16_t dc[4], const int16_t dct[4][16], uint16_t mf, uint32_t bias, int qbits) \
 { \
-    __m128i v = _mm_cvtsi32_si128((uint16_t)dc[0]); \
-    v = _mm_insert_epi16(v, dc[1], 1); \
-    v = _mm_insert_epi16(v, dc[2], 2); \
-    v = _mm_insert_epi16(v, dc[3], 3); \
+    __m128i v = _mm_cvtsi32_si128((uint16_t)dct[0][0]); \
+    v = _mm_insert_epi16(v, dct[1][0], 1); \
+    v = _mm_insert_epi16(v, dct[2][0], 2); \
+    v = _mm_insert_epi16(v, dct[3][0], 3); \
+    /* [a+b, a-b, c+d, c-d], then [s0+s1, d0+d1, s0-s1, d0-d1]. */ \
+    const __m128i odd = _mm_set_epi16(0, 0, 0, 0, -1, 0, -1, 0), high = _mm_set_epi16(0, 0, 0, 0, -1, -1, 0, 0); \
+    __m128i y = _mm_shufflelo_epi16(v, _MM_SHUFFLE(3, 3, 1, 1)); \
+    v = _mm_add_epi16(_mm_shufflelo_epi16(v, _MM_SHUFFLE(2, 2, 0, 0)), _mm_sub_epi16(_mm_xor_si128(y, odd), odd)); \
+    y = _mm_shufflelo_epi16(v, _MM_SHUFFLE(3, 2, 3, 2)); \
+    v = _mm_add_epi16(_mm_shufflelo_epi16(v, _MM_SHUFFLE(1, 0, 1, 0)), _mm_sub_epi16(_mm_xor_si128(y, high), high)); \
     const __m128i q = quant8_##isa(v, _mm_set1_epi16((int16_t)mf), \
                                    _mm_set1_epi32((int32_t)bias), _mm_cvtsi32_si128(qbits)); \
     _mm_storel_epi64((__m128i *)dc, q); \

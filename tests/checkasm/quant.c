@@ -48,17 +48,17 @@ static void pick_quant_params(const quant_tables *t, int iteration, uint16_t mf[
     }
 }
 
-/* The three quantisers of one block: AC and luma DC (16 values, the AC
- * one with a factor per position) and chroma DC (4 values). */
-enum quant_kind { QUANT_AC, QUANT_DC_4x4, QUANT_DC_2x2 };
+/* The two quantisers of one block of 16 values: AC (a factor per
+ * position) and luma DC. */
+enum quant_kind { QUANT_AC, QUANT_DC_4x4 };
 
 typedef int (*quant_dc_fn)(int16_t *dc, uint16_t mf, uint32_t bias, int qbits);
 
 static void check_quant(const quant_dsp *dsp, const quant_tables *t, enum quant_kind kind)
 {
-    static const char *const names[] = { "quant_4x4", "quant_4x4_dc", "quant_2x2_dc" };
-    const quant_dc_fn dc_fn = kind == QUANT_DC_2x2 ? dsp->quant_2x2_dc : dsp->quant_4x4_dc;
-    const int dc = kind != QUANT_AC, n = kind == QUANT_DC_2x2 ? 4 : 16;
+    static const char *const names[] = { "quant_4x4", "quant_4x4_dc" };
+    const quant_dc_fn dc_fn = dsp->quant_4x4_dc;
+    const int dc = kind != QUANT_AC, n = 16;
     checkasm_func ref_fn;
     if (!(ref_fn = dc ? check_func(dc_fn, "%s", names[kind]) : check_func(dsp->quant_4x4, "%s", names[kind])))
         return;
@@ -95,6 +95,44 @@ static void check_quant(const quant_dsp *dsp, const quant_tables *t, enum quant_
         CHECKASM_BENCH(dc_fn(c_new, mf[0], bias, qbits));
     else
         CHECKASM_BENCH(dsp->quant_4x4(c_new, mf, bias, qbits));
+}
+
+/* The chroma DC of an 8x8 block from its four 4x4 blocks: the DCs at their
+ * extremes (+-4080, the 16 sample differences of 255 they sum) and
+ * random within them, the rest of the blocks random (the kernel must not
+ * read them into the result); the output has guard bands. */
+static void check_quant_chroma_dc(const quant_dsp *dsp, const quant_tables *t)
+{
+    checkasm_func ref_fn;
+    if (!(ref_fn = check_func(dsp->quant_chroma_dc, "quant_chroma_dc")))
+        return;
+    int16_t blocks[4][16], out_ref[4 + 2 * GUARD], out_new[4 + 2 * GUARD];
+    uint16_t mf[16];
+    uint32_t bias;
+    int qbits;
+    for (int i = 0; i < ITERATIONS; i++) {
+        fill_coeffs(&blocks[0][0], 64, i + 3);
+        for (int b = 0; b < 4; b++)
+            blocks[b][0] = (int16_t)(i < 2 ? (i ? -4080 : 4080)
+                                     : i < 4 ? ((b ^ i) & 1 ? -4080 : 4080)
+                                             : checkasm_rand_range(i & 8 ? -64 : -4080, i & 8 ? 64 : 4080));
+        checkasm_guard_fill(out_ref, sizeof(out_ref));
+        memcpy(out_new, out_ref, sizeof(out_ref));
+        pick_quant_params(t, i, mf, &bias, &qbits, 1);
+        const int nz_ref = ((typeof(dsp->quant_chroma_dc))ref_fn)(out_ref + GUARD, (const int16_t(*)[16])blocks,
+                                                                   mf[0], bias, qbits);
+        const int nz_new = dsp->quant_chroma_dc(out_new + GUARD, (const int16_t(*)[16])blocks, mf[0], bias, qbits);
+        if (checkasm_check_int16("levels", out_ref + GUARD, out_new + GUARD, 4) ||
+            checkasm_guard_check(out_new, GUARD * sizeof(int16_t), "before dc") ||
+            checkasm_guard_check(out_new + GUARD + 4, GUARD * sizeof(int16_t), "after dc"))
+            break;
+        if (!nz_ref != !nz_new) {
+            checkasm_fail("returned %d, expected %d (mf %u, bias %u, qbits %d)", nz_new, nz_ref, mf[0], bias, qbits);
+            break;
+        }
+    }
+    pick_quant_params(t, 0, mf, &bias, &qbits, 1);
+    CHECKASM_BENCH(dsp->quant_chroma_dc(out_new + GUARD, (const int16_t(*)[16])blocks, mf[0], bias, qbits));
 }
 
 /* The four blocks of an 8x8 with guard bands around all of them; each
@@ -206,7 +244,7 @@ void checkasm_check_quant(void)
     quant_dsp_init(&dsp, checkasm_cpu_flags());
     check_quant(&dsp, &t, QUANT_AC);
     check_quant(&dsp, &t, QUANT_DC_4x4);
-    check_quant(&dsp, &t, QUANT_DC_2x2);
+    check_quant_chroma_dc(&dsp, &t);
     check_quant_4x4x4(&dsp, &t);
     check_dequant(&dsp, &t, 0);
     check_dequant(&dsp, &t, 1);

@@ -255,8 +255,10 @@ static int test_dct(rng *r)
     tally t = { "dct", 0, 0 };
     enum { SS = 12, PS = 20 };
     dct_dsp dsp;
+    quant_dsp qdsp;
     memset(&dsp, 0, sizeof(dsp));
     dct_dsp_init(&dsp, 0);
+    quant_dsp_init(&qdsp, 0);
 
     /* Frame zigzag: anti-diagonals d = x + y, odd ones walked with x
      * decreasing, even ones with x increasing (Figure 8-8). */
@@ -364,7 +366,9 @@ static int test_dct(rng *r)
         CHECK(&t, ok, "idct4x4dc levels iter %d", iter);
     }
 
-    /* 2x2 chroma DC: [1 1; 1 -1] C [1 1; 1 -1]; applying it twice gives 4C. */
+    /* 2x2 chroma DC: [1 1; 1 -1] C [1 1; 1 -1], forward (inside
+     * quant_chroma_dc, here with a quantiser that keeps every value: mf 1,
+     * no shift) and inverse; applying it twice gives 4C. */
     for (int iter = 0; iter < 2000; iter++) {
         int cm[2][2];
         int16_t dc[4];
@@ -381,11 +385,14 @@ static int test_dct(rng *r)
                     for (int l = 0; l < 2; l++)
                         want[i][j] += a2[i][k] * cm[k][l] * a2[l][j];
             }
-        dsp.dct2x2dc(dc);
+        int16_t blocks[4][16] = { { 0 } };
+        for (int b = 0; b < 4; b++)
+            blocks[b][0] = dc[b];
+        qdsp.quant_chroma_dc(dc, (const int16_t(*)[16])blocks, 1, 0, 0);
         int ok = 1;
         for (int i = 0; i < 4; i++)
             ok &= dc[i] == want[i >> 1][i & 1];
-        CHECK(&t, ok, "dct2x2dc iter %d", iter);
+        CHECK(&t, ok, "quant_chroma_dc transform iter %d", iter);
         dsp.idct2x2dc(dc);
         ok = 1;
         for (int i = 0; i < 4; i++)
@@ -486,7 +493,7 @@ static int test_quant(rng *r)
         const int qp = iter % (QP_MAX + 1), intra = (iter / 52) & 1;
         const int qbits = 15 + qp / 6, qbits_dc = 16 + qp / 6;
         const uint32_t bias = quant_bias(qbits, intra), bias_dc = quant_bias(qbits_dc, intra);
-        int16_t c[16], dc[16], dc2[4];
+        int16_t c[16], dc[16], dc2[4], chroma_blocks[4][16] = { { 0 } };
         int in[16];
         for (int i = 0; i < 16; i++) {
             in[i] = iter < 52 ? (i & 1 ? INT16_MIN : INT16_MAX)
@@ -494,12 +501,22 @@ static int test_quant(rng *r)
             if (iter >= 104 && (iter & 3) == 0)
                 in[i] >>= 8; /* small values: the dead zone matters */
             c[i] = dc[i] = (int16_t)in[i];
-            if (i < 4)
-                dc2[i] = (int16_t)in[i];
         }
+        /* Chroma DCs are 4x4 sums of sample differences, within +-4080. */
+        int chroma_in[4];
+        for (int b = 0; b < 4; b++) {
+            const int v = in[b] / 8;
+            chroma_in[b] = v < -4080 ? -4080 : v > 4080 ? 4080 : v;
+            chroma_blocks[b][0] = (int16_t)chroma_in[b];
+        }
+        const int chroma_t[4] = { chroma_in[0] + chroma_in[1] + chroma_in[2] + chroma_in[3],
+                                  chroma_in[0] - chroma_in[1] + chroma_in[2] - chroma_in[3],
+                                  chroma_in[0] + chroma_in[1] - chroma_in[2] - chroma_in[3],
+                                  chroma_in[0] - chroma_in[1] - chroma_in[2] + chroma_in[3] };
         const int nz = dsp.quant_4x4(c, qt.mf[qp % 6], bias, qbits);
         const int nz_dc = dsp.quant_4x4_dc(dc, qt.mf[qp % 6][0], bias_dc, qbits_dc);
-        const int nz_dc2 = dsp.quant_2x2_dc(dc2, qt.mf[qp % 6][0], bias_dc, qbits_dc);
+        const int nz_dc2 = dsp.quant_chroma_dc(dc2, (const int16_t(*)[16])chroma_blocks, qt.mf[qp % 6][0], bias_dc,
+                                               qbits_dc);
         int ok = 1, ok_dc = 1, ok_dc2 = 1, any = 0, any_dc = 0, any_dc2 = 0;
         for (int i = 0; i < 16; i++) {
             const int want = ref_quant(in[i], qt.mf[qp % 6][i], bias, qbits);
@@ -509,13 +526,14 @@ static int test_quant(rng *r)
             any |= want != 0;
             any_dc |= want_dc != 0;
             if (i < 4) {
-                ok_dc2 &= dc2[i] == want_dc;
-                any_dc2 |= want_dc != 0;
+                const int want_dc2 = ref_quant(chroma_t[i], qt.mf[qp % 6][0], bias_dc, qbits_dc);
+                ok_dc2 &= dc2[i] == want_dc2;
+                any_dc2 |= want_dc2 != 0;
             }
         }
         CHECK(&t, ok && !nz == !any, "quant_4x4 qp %d iter %d", qp, iter);
         CHECK(&t, ok_dc && !nz_dc == !any_dc, "quant_4x4_dc qp %d iter %d", qp, iter);
-        CHECK(&t, ok_dc2 && !nz_dc2 == !any_dc2, "quant_2x2_dc qp %d iter %d", qp, iter);
+        CHECK(&t, ok_dc2 && !nz_dc2 == !any_dc2, "quant_chroma_dc qp %d iter %d", qp, iter);
     }
     {
         /* Saturation instead of wrap-around with an extreme caller. */
