@@ -529,16 +529,19 @@ int mb_encode_inter(cpu_encoder *enc, mb_ctx *mb)
                                  mb->rec[0] + offset_8x8(i8, s), s);
             nz_mask[i8] = enc->quantf.quant_4x4x4(dct[i8], enc->qt.mf[q6], bias, qbits);
         }
+        /* Zero blocks scan to zeros and score 0: no test per block, whose
+         * outcome the branch predictor cannot know. */
+        if (!nz_mask[i8]) {
+            for (int b = 0; b < 4; b++)
+                memset(mb->luma[raster_of(i8, b)], 0, sizeof(mb->luma[0]));
+            continue;
+        }
         for (int b = 0; b < 4; b++) {
             int16_t *levels = mb->luma[raster_of(i8, b)];
-            if (!(nz_mask[i8] & (1 << b))) {
-                memset(levels, 0, sizeof(mb->luma[0]));
-                continue;
-            }
             enc->dctf.zigzag_scan_4x4(levels, dct[i8][b]);
-            score8[i8] += enc->opt.decimate ? decimate_score(enc, levels) : 9;
-            mb->cbp_luma |= 1 << i8;
+            score8[i8] += enc->opt.decimate ? decimate_score(enc, levels) : 9 * (nz_mask[i8] >> b & 1);
         }
+        mb->cbp_luma |= 1 << i8;
     }
     if (enc->opt.decimate) {
         const int total = score8[0] + score8[1] + score8[2] + score8[3];
