@@ -555,12 +555,9 @@ int mb_encode_inter(cpu_encoder *enc, mb_ctx *mb)
                 memset(mb->luma[raster_of(i8, b)], 0, sizeof(mb->luma[0]));
             continue;
         }
-        for (int b = 0; b < 4; b++) {
-            if (nz_mask[i8] & (1 << b))
-                enc->quantf.dequant_4x4(dct[i8][b], enc->qt.dequant[q6], qp);
-            else
-                memset(dct[i8][b], 0, sizeof(dct[i8][b]));
-        }
+        /* Zero blocks dequantise to zeros. */
+        for (int b = 0; b < 4; b++)
+            enc->quantf.dequant_4x4(dct[i8][b], enc->qt.dequant[q6], qp);
         enc->dctf.add8x8_idct(mb->rec[0] + offset_8x8(i8, s), s, (const int16_t(*)[16])dct[i8]);
     }
     return mb_encode_chroma_residual(enc, mb, 0);
