@@ -15,7 +15,7 @@ void bs_init(h264_bitstream *bs, uint8_t *buf, size_t capacity)
     bs->overflow = 0;
 }
 
-static void bs_drain(h264_bitstream *bs)
+void bs_drain(h264_bitstream *bs)
 {
     /* Whole 32-bit words first, most significant byte first; the byte loop
      * finishes the rest and stops at the end of the buffer. */

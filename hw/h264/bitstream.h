@@ -17,7 +17,7 @@ typedef struct h264_bitstream {
     size_t capacity;
     size_t pos;        /* bytes flushed into buf */
     uint64_t cache;    /* pending bits, right-aligned */
-    int cache_bits;    /* number of valid bits in cache, 0..63 */
+    int cache_bits;    /* number of valid bits in cache (the low ones), 0..39 */
     int overflow;      /* set when a write did not fit; the stream is then unusable */
 } h264_bitstream;
 
@@ -40,24 +40,32 @@ static inline void bs_put_word(h264_bitstream *bs)
     bs->cache_bits -= 32;
 }
 
+/* Moves the whole bytes of the cache to buf and flags an overflow where
+ * they do not fit; bs_write_bits() near the end of the buffer. */
+void bs_drain(h264_bitstream *bs);
+
 /* Appends the n low bits of value, most significant first; 0 <= n <= 32.
- * Inline because the CPU encoder writes every symbol through it. Once the
- * cache holds more than 31 bits its oldest 32 go out as one word, which
- * leaves at most 31, so 32 more always fit; near the end of the buffer
- * bs_flush() takes over and flags an overflow. */
+ * Inline because the CPU encoder writes every symbol through it. Every
+ * call stores the pending bits, left-aligned and big-endian, as 8 bytes
+ * at pos and moves pos past the whole bytes among them (later calls
+ * overwrite the rest), so at most 7 bits stay pending and no branch
+ * depends on how full the cache is (one that did mispredicted often).
+ * Within 8 bytes of the end of the buffer bs_drain() takes over. */
 static inline void bs_write_bits(h264_bitstream *bs, int n, uint32_t value)
 {
-    if (n <= 0)
-        return;
-    if (bs->cache_bits > 31) {
-        if (bs->capacity - bs->pos >= 4)
-            bs_put_word(bs);
-        else
-            bs_flush(bs);
-    }
-    const uint64_t v = n == 32 ? value : (value & ((1u << n) - 1));
-    bs->cache = (bs->cache << n) | v;
+    bs->cache = (bs->cache << n) | (value & (uint32_t)(((uint64_t)1 << n) - 1));
     bs->cache_bits += n;
+    if (bs->capacity - bs->pos < 8) {
+        bs_drain(bs);
+        return;
+    }
+    /* Two shifts: one by 64 - cache_bits would be undefined for 0 bits. */
+    const uint64_t out = bs->cache << (63 - bs->cache_bits) << 1;
+    uint8_t *p = bs->buf + bs->pos;
+    for (int i = 0; i < 8; i++)
+        p[i] = (uint8_t)(out >> (56 - 8 * i));
+    bs->pos += (size_t)(bs->cache_bits >> 3);
+    bs->cache_bits &= 7;
 }
 
 static inline void bs_write_flag(h264_bitstream *bs, int flag) { bs_write_bits(bs, 1, !!flag); }
