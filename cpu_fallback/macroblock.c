@@ -529,13 +529,12 @@ int mb_encode_inter(cpu_encoder *enc, mb_ctx *mb)
                                  mb->rec[0] + offset_8x8(i8, s), s);
             nz_mask[i8] = enc->quantf.quant_4x4x4(dct[i8], enc->qt.mf[q6], bias, qbits);
         }
-        /* Zero blocks scan to zeros and score 0: no test per block, whose
-         * outcome the branch predictor cannot know. */
-        if (!nz_mask[i8]) {
-            for (int b = 0; b < 4; b++)
-                memset(mb->luma[raster_of(i8, b)], 0, sizeof(mb->luma[0]));
+        /* The levels of 8x8 blocks left out of the coded block pattern are
+         * never read. Within one that has some, zero blocks scan to zeros
+         * and score 0: no test per block, whose outcome the branch
+         * predictor cannot know. */
+        if (!nz_mask[i8])
             continue;
-        }
         for (int b = 0; b < 4; b++) {
             int16_t *levels = mb->luma[raster_of(i8, b)];
             enc->dctf.zigzag_scan_4x4(levels, dct[i8][b]);
@@ -545,16 +544,14 @@ int mb_encode_inter(cpu_encoder *enc, mb_ctx *mb)
     }
     if (enc->opt.decimate) {
         const int total = score8[0] + score8[1] + score8[2] + score8[3];
+        int keep = 0;
         for (int i8 = 0; i8 < 4; i8++)
-            if (total < 6 || score8[i8] < 4)
-                mb->cbp_luma &= ~(1 << i8);
+            keep |= (total >= 6 && score8[i8] >= 4) << i8;
+        mb->cbp_luma &= keep;
     }
     for (int i8 = 0; i8 < 4; i8++) {
-        if (!(mb->cbp_luma & (1 << i8))) {
-            for (int b = 0; b < 4; b++)
-                memset(mb->luma[raster_of(i8, b)], 0, sizeof(mb->luma[0]));
+        if (!(mb->cbp_luma & (1 << i8)))
             continue;
-        }
         /* Zero blocks dequantise to zeros. */
         for (int b = 0; b < 4; b++)
             enc->quantf.dequant_4x4(dct[i8][b], enc->qt.dequant[q6], qp);
