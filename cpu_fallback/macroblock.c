@@ -580,12 +580,13 @@ static int luma_residual_is_zero(cpu_encoder *enc, mb_ctx *mb)
         const int nz_mask = enc->quantf.quant_4x4x4(dct, enc->qt.mf[q6], bias, qbits);
         mb->probe_nz[i8] = (uint8_t)nz_mask;
         mb->probe_blocks = i8 + 1;
+        if (!nz_mask)
+            continue;
+        if (!enc->opt.decimate)
+            return 0;
+        /* As in mb_encode_inter, zero blocks are scored (0), not tested. */
         int score8 = 0;
         for (int b = 0; b < 4; b++) {
-            if (!(nz_mask & (1 << b)))
-                continue;
-            if (!enc->opt.decimate)
-                return 0;
             enc->dctf.zigzag_scan_4x4(levels, dct[b]);
             score8 += decimate_score(enc, levels);
         }
