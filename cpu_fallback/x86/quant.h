@@ -11,6 +11,8 @@
  *  - quant: any int16 coefficient, any uint16 mf, bias < 2^31, qbits 1..31.
  *    The product |c| * mf + bias then fits 32 unsigned bits and the level
  *    31, so int16 saturation by packssdw equals the C clip.
+ *  - quant_chroma_dc: the same, with the four DCs within +-4080 (as
+ *    quant_dsp says), so the 2x2 transform fits 16-bit lanes.
  *  - dequant_4x4, dequant_4x4_dc: dequant[i] << (qp / 6) (dequant0 << (qp / 6))
  *    below 2^15, which the normative factors (at most 29) meet for every qp
  *    in 0..51.
