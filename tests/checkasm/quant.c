@@ -131,8 +131,16 @@ static void check_quant_chroma_dc(const quant_dsp *dsp, const quant_tables *t)
             break;
         }
     }
+    /* Timed over 64 blocks of random DCs in turn: the encoder's DCs have
+     * random signs and sizes, so a kernel that branches on them pays the
+     * mispredictions a single repeated input would hide. */
+    static int16_t sets[64][4][16];
+    for (int i = 0; i < 64; i++)
+        for (int b = 0; b < 4; b++)
+            sets[i][b][0] = (int16_t)checkasm_rand_range(-600, 600);
     pick_quant_params(t, 0, mf, &bias, &qbits, 1);
-    CHECKASM_BENCH(dsp->quant_chroma_dc(out_new + GUARD, (const int16_t(*)[16])blocks, mf[0], bias, qbits));
+    unsigned next = 0;
+    CHECKASM_BENCH(dsp->quant_chroma_dc(out_new + GUARD, (const int16_t(*)[16])sets[next++ & 63], mf[0], bias, qbits));
 }
 
 /* The four blocks of an 8x8 with guard bands around all of them; each
