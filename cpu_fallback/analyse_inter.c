@@ -46,7 +46,9 @@ static void setup_search(const cpu_encoder *enc, const mb_ctx *mb, int list, int
     ptrdiff_t off = (ptrdiff_t)y * f->stride[0] + x;
     int reach = MC_MV_REACH(FRAME_PAD_LUMA);
 
-    memset(m, 0, sizeof(*m));
+    /* Every input is set here and the results by the search: no memset
+     * of the whole struct (its candidate array) per search. */
+    m->num_candidates = 0;
     m->src = mb->src[0] + py * mb->src_stride[0] + px;
     m->src_stride = mb->src_stride[0];
     m->partition = pixel_partition;
