@@ -538,7 +538,8 @@ int mb_encode_inter(cpu_encoder *enc, mb_ctx *mb)
         for (int b = 0; b < 4; b++) {
             int16_t *levels = mb->luma[raster_of(i8, b)];
             enc->dctf.zigzag_scan_4x4(levels, dct[i8][b]);
-            score8[i8] += enc->opt.decimate ? decimate_score(enc, levels) : 9 * (nz_mask[i8] >> b & 1);
+            if (enc->opt.decimate)
+                score8[i8] += decimate_score(enc, levels);
         }
         mb->cbp_luma |= 1 << i8;
     }

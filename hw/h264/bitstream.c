@@ -15,12 +15,10 @@ void bs_init(h264_bitstream *bs, uint8_t *buf, size_t capacity)
     bs->overflow = 0;
 }
 
-void bs_drain(h264_bitstream *bs)
+size_t bs_flush(h264_bitstream *bs)
 {
-    /* Whole 32-bit words first, most significant byte first; the byte loop
-     * finishes the rest and stops at the end of the buffer. */
-    while (bs->cache_bits >= 32 && bs->capacity - bs->pos >= 4)
-        bs_put_word(bs);
+    /* Byte by byte, most significant first: bs_write_bits() leaves at most
+     * 39 bits, so this runs only at the end of a buffer or of a stream. */
     while (bs->cache_bits >= 8) {
         bs->cache_bits -= 8;
         if (bs->pos < bs->capacity)
@@ -29,6 +27,7 @@ void bs_drain(h264_bitstream *bs)
             bs->overflow = 1;
     }
     bs->cache &= (bs->cache_bits ? (~0ull >> (64 - bs->cache_bits)) : 0);
+    return bs->pos;
 }
 
 /* floor(log2(v)) for v >= 1. */
@@ -76,12 +75,6 @@ void bs_write_rbsp_trailing(h264_bitstream *bs)
 {
     bs_write_bits(bs, 1, 1);
     bs_align_zero(bs);
-}
-
-size_t bs_flush(h264_bitstream *bs)
-{
-    bs_drain(bs);
-    return bs->pos;
 }
 
 size_t h264_write_nal(uint8_t *dst, size_t dst_capacity, int nal_ref_idc, int nal_unit_type,

@@ -27,36 +27,20 @@ void bs_init(h264_bitstream *bs, uint8_t *buf, size_t capacity);
  * Returns the number of bytes in buf (a partial last byte stays cached). */
 size_t bs_flush(h264_bitstream *bs);
 
-/* Moves the oldest 32 of the cache's bits (it holds 32 or more) to buf,
- * which has room for them. */
-static inline void bs_put_word(h264_bitstream *bs)
-{
-    const uint32_t word = (uint32_t)(bs->cache >> (bs->cache_bits - 32));
-    bs->buf[bs->pos] = (uint8_t)(word >> 24);
-    bs->buf[bs->pos + 1] = (uint8_t)(word >> 16);
-    bs->buf[bs->pos + 2] = (uint8_t)(word >> 8);
-    bs->buf[bs->pos + 3] = (uint8_t)word;
-    bs->pos += 4;
-    bs->cache_bits -= 32;
-}
-
-/* Moves the whole bytes of the cache to buf and flags an overflow where
- * they do not fit; bs_write_bits() near the end of the buffer. */
-void bs_drain(h264_bitstream *bs);
-
 /* Appends the n low bits of value, most significant first; 0 <= n <= 32.
  * Inline because the CPU encoder writes every symbol through it. Every
  * call stores the pending bits, left-aligned and big-endian, as 8 bytes
  * at pos and moves pos past the whole bytes among them (later calls
  * overwrite the rest), so at most 7 bits stay pending and no branch
  * depends on how full the cache is (one that did mispredicted often).
- * Within 8 bytes of the end of the buffer bs_drain() takes over. */
+ * Within 8 bytes of the end of the buffer bs_flush() takes over, which
+ * flags an overflow where the bytes do not fit. */
 static inline void bs_write_bits(h264_bitstream *bs, int n, uint32_t value)
 {
     bs->cache = (bs->cache << n) | (value & (uint32_t)(((uint64_t)1 << n) - 1));
     bs->cache_bits += n;
     if (bs->capacity - bs->pos < 8) {
-        bs_drain(bs);
+        bs_flush(bs);
         return;
     }
     /* Two shifts: one by 64 - cache_bits would be undefined for 0 bits. */
