@@ -53,26 +53,27 @@ static void make_padded_input(const hwenc_config *cfg, int pad, const uint8_t *i
     }
 }
 
-/* Packs the source frame into NV12 when the encoder takes NV12. */
-static void make_input(const hwenc_config *cfg, const roundtrip_options *opt, const uint8_t *i420, uint8_t *nv12,
+/* The frame as the encoder takes it: the source itself, or copied into
+ * input packed as NV12 or with padded rows. */
+static void make_input(const hwenc_config *cfg, const roundtrip_options *opt, const uint8_t *i420, uint8_t *input,
                        hwenc_frame *f)
 {
     int w = cfg->width, h = cfg->height;
     if (opt->input_padding && cfg->pixel_format == HWENC_PIXFMT_I420) {
-        make_padded_input(cfg, opt->input_padding, i420, nv12, f);
+        make_padded_input(cfg, opt->input_padding, i420, input, f);
         return;
     }
     f->plane[0] = i420;
     f->stride[0] = w;
     if (cfg->pixel_format == HWENC_PIXFMT_NV12) {
         const uint8_t *u = i420 + w * h, *v = u + w * h / 4;
-        memcpy(nv12, i420, (size_t)(w * h));
+        memcpy(input, i420, (size_t)(w * h));
         for (int i = 0; i < w * h / 4; i++) {
-            nv12[w * h + 2 * i] = u[i];
-            nv12[w * h + 2 * i + 1] = v[i];
+            input[w * h + 2 * i] = u[i];
+            input[w * h + 2 * i + 1] = v[i];
         }
-        f->plane[0] = nv12;
-        f->plane[1] = nv12 + w * h;
+        f->plane[0] = input;
+        f->plane[1] = input + w * h;
         f->stride[1] = w;
         f->plane[2] = NULL;
         f->stride[2] = 0;
@@ -200,7 +201,7 @@ int roundtrip_run(const hwenc_config *cfg, const roundtrip_options *opt, roundtr
     size_t fs = (size_t)cfg->width * (size_t)cfg->height * 3 / 2;
     uint8_t **source = calloc((size_t)opt->frames, sizeof(*source));
     uint8_t **recon = calloc((size_t)opt->frames, sizeof(*recon));
-    uint8_t *nv12 = malloc(input_size(cfg, opt));
+    uint8_t *input = malloc(input_size(cfg, opt));
     stream_buffer bs = { 0 };
     hwenc_encoder *enc = NULL;
     int ret = -1, err;
@@ -208,7 +209,7 @@ int roundtrip_run(const hwenc_config *cfg, const roundtrip_options *opt, roundtr
     memset(r, 0, sizeof(*r));
     memset(r->qp_by_type, -1, sizeof(r->qp_by_type));
     r->frames = opt->frames;
-    if (!source || !recon || !nv12)
+    if (!source || !recon || !input)
         goto done;
     if ((err = hwenc_open_ex(cfg, &enc, r->message, sizeof(r->message))) < 0)
         goto done;
@@ -222,7 +223,7 @@ int roundtrip_run(const hwenc_config *cfg, const roundtrip_options *opt, roundtr
         if (!(source[i] = malloc(fs)))
             goto done;
         clipgen_frame_i420(opt->pattern, cfg->width, cfg->height, i, opt->seed, source[i]);
-        make_input(cfg, opt, source[i], nv12, &f);
+        make_input(cfg, opt, source[i], input, &f);
         while ((err = hwenc_send_frame(enc, &f)) == HWENC_EAGAIN)
             if (collect(enc, cfg, opt, &bs, recon, r) < 0)
                 goto done;
@@ -262,7 +263,7 @@ done:
     }
     free(source);
     free(recon);
-    free(nv12);
+    free(input);
     free(bs.data);
     return ret;
 }
