@@ -627,10 +627,13 @@ static void record_h264(const VkVideoEncodeInfoKHR *info, icd_encode *e)
         check_lists(e);
 }
 
-/* The encoder reads its input in whole encodeInputPictureGranularity
- * granules (the specification's description of the capability; ANV reports
- * 32x32, anv_video.c), so the source image must hold the coded extent
- * rounded up to them, or the read goes past the image. */
+/* The encoder may read its input in whole encodeInputPictureGranularity
+ * granules (ANV reports 32x32, anv_video.c). The specification's
+ * description of the capability imposes no valid usage here, but leaves
+ * the texels beyond the image within the last granules undefined, so the
+ * last coded blocks would depend on undefined data; its note asks for a
+ * padded image, as FFmpeg makes. Not a VUID: the double counts it so that
+ * the backend keeps that padding. */
 static void check_input_granules(const icd_picture *src)
 {
     VkExtent2D g = icd_get_config()->caps.input_granularity;
