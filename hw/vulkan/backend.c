@@ -342,33 +342,6 @@ static int open_device_for(vk_backend *b, vk_context *c, const hal_session *s, c
     return open_device(b, c, s->config, err, err_size);
 }
 
-static void plan_references(vk_backend *b, const hal_session *s);
-static int plan_source(vk_backend *b, char *err, size_t err_size);
-
-/* Sizes, DPB slots and references within what the device can do. */
-static int plan_session(vk_backend *b, const hal_session *s, char *err, size_t err_size)
-{
-    const VkVideoCapabilitiesKHR *vc = &b->caps.video;
-    b->width = s->config->width;
-    b->height = s->config->height;
-    b->coded_width = (uint32_t)s->sps->mb_width * 16;
-    b->coded_height = (uint32_t)s->sps->mb_height * 16;
-    if (b->coded_width < vc->minCodedExtent.width || b->coded_height < vc->minCodedExtent.height ||
-        b->coded_width > vc->maxCodedExtent.width || b->coded_height > vc->maxCodedExtent.height) {
-        snprintf(err, err_size, "%dx%d is outside the Vulkan encoder's sizes %ux%u to %ux%u", b->width, b->height,
-                 vc->minCodedExtent.width, vc->minCodedExtent.height, vc->maxCodedExtent.width,
-                 vc->maxCodedExtent.height);
-        return HWENC_EUNSUPPORTED;
-    }
-    if (vk_std_level(s->sps->level_idc) > b->caps.h264.maxLevelIdc) {
-        snprintf(err, err_size, "the stream needs H.264 level %d.%d, above the Vulkan encoder's maximum",
-                 s->sps->level_idc / 10, s->sps->level_idc % 10);
-        return HWENC_EUNSUPPORTED;
-    }
-    plan_references(b, s);
-    return plan_source(b, err, err_size);
-}
-
 /* References within the device's limits. The session keeps the max_active
  * most recent references and reconstructs each picture into one more slot
  * (vk_dpb.h), so it needs max_active + 1 slots. A B picture names list 0
@@ -401,9 +374,9 @@ static void plan_references(vk_backend *b, const hal_session *s)
 }
 
 /* The source image covers the coded size in whole encode input granules:
- * the encoder reads it in those units (encodeInputPictureGranularity; ANV
- * reports 32x32), and FFmpeg sizes its input surfaces the same way. */
-static int plan_source(vk_backend *b, char *err, size_t err_size)
+ * the encoder may read it in those units (encodeInputPictureGranularity;
+ * ANV reports 32x32), and FFmpeg sizes its input surfaces the same way. */
+static void plan_source(vk_backend *b)
 {
     VkExtent2D g = b->caps.encode.encodeInputPictureGranularity;
     uint32_t gw = g.width ? g.width : 1, gh = g.height ? g.height : 1;
@@ -412,10 +385,30 @@ static int plan_source(vk_backend *b, char *err, size_t err_size)
     /* NV12 halves both dimensions for chroma. */
     b->src_width += b->src_width & 1;
     b->src_height += b->src_height & 1;
-    if (b->src_width > 16384 || b->src_height > 16384) {
-        snprintf(err, err_size, "the encode input granularity %ux%u is implausible", g.width, g.height);
+}
+
+/* Sizes, DPB slots and references within what the device can do. */
+static int plan_session(vk_backend *b, const hal_session *s, char *err, size_t err_size)
+{
+    const VkVideoCapabilitiesKHR *vc = &b->caps.video;
+    b->width = s->config->width;
+    b->height = s->config->height;
+    b->coded_width = (uint32_t)s->sps->mb_width * 16;
+    b->coded_height = (uint32_t)s->sps->mb_height * 16;
+    if (b->coded_width < vc->minCodedExtent.width || b->coded_height < vc->minCodedExtent.height ||
+        b->coded_width > vc->maxCodedExtent.width || b->coded_height > vc->maxCodedExtent.height) {
+        snprintf(err, err_size, "%dx%d is outside the Vulkan encoder's sizes %ux%u to %ux%u", b->width, b->height,
+                 vc->minCodedExtent.width, vc->minCodedExtent.height, vc->maxCodedExtent.width,
+                 vc->maxCodedExtent.height);
         return HWENC_EUNSUPPORTED;
     }
+    if (vk_std_level(s->sps->level_idc) > b->caps.h264.maxLevelIdc) {
+        snprintf(err, err_size, "the stream needs H.264 level %d.%d, above the Vulkan encoder's maximum",
+                 s->sps->level_idc / 10, s->sps->level_idc % 10);
+        return HWENC_EUNSUPPORTED;
+    }
+    plan_references(b, s);
+    plan_source(b);
     return 0;
 }
 
