@@ -158,9 +158,9 @@ static void dpb_slot(const vk_backend *b, encode_params *p, int i, int slot, enu
 
 /* The pictures the lists name, each once: list 0, then list 1 (a B
  * picture's lists hold different pictures: before it and after it). The
- * order matters: RADV reads the references by their place here, not by
- * the lists (radv_video_enc.c, radv_enc_params_h264), and FFmpeg orders
- * them the same way. */
+ * order matters: Mesa 25's RADV reads the references by their place here,
+ * not by the lists (radv_video_enc.c, radv_enc_params_h264; Mesa 26.1 maps
+ * the list entries back to the slots), and FFmpeg orders them the same way. */
 static int named_references(const vk_backend *b, const hal_picture *pic, const hal_reference **named)
 {
     int n = 0;

@@ -262,6 +262,7 @@ typedef struct icd_profile {
     /* Behaviour */
     int refs_by_position;        /* reference pictures by their place in pReferenceSlots, not the lists */
     int pps_override;            /* the PPS is rewritten (pic_init_qp 26, no 8x8 transform) and reported */
+    int pps_one_ref_default;     /* ... with num_ref_idx_l0/l1_default_active 1 as well */
 } icd_profile;
 
 /* The profile of that name ("" or NULL: default), or NULL. */

@@ -350,14 +350,16 @@ static int list_longer_than_caps(rig *r)
 }
 
 /* A P picture whose reference slots are not in list order: a driver that
- * reads them by position (RADV) refuses, one that reads the lists does not. */
+ * reads them by position (RADV of Mesa 25) refuses, one that reads the
+ * lists does not. */
 static int references_out_of_list_order(rig *r)
 {
     picture_desc d = { .type = STD_VIDEO_H264_PICTURE_TYPE_P, .poc = 8, .l0 = { 1, 2 }, .n0 = 2,
                        .positions = { 2, 1 }, .n = 2 };
     record_picture(r, &d, W, H);
-    /* RADV reads pReferenceSlots by position (icd_profile.c). */
-    int by_position = getenv("HWENC_TEST_ICD_PROFILE") && !strncmp(getenv("HWENC_TEST_ICD_PROFILE"), "radv", 4);
+    /* Mesa 25's RADV reads pReferenceSlots by position (icd_profile.c). */
+    const char *profile = getenv("HWENC_TEST_ICD_PROFILE");
+    int by_position = profile && !strcmp(profile, "radv-mesa25-vcn3");
     return reported("radv-reference-position") == by_position;
 }
 

@@ -534,11 +534,12 @@ static void check_list_sizes(const icd_encode *e, int b)
         icd_error("test-icd-list-size", "%u list-1 entries, maxL1ReferenceCount is %u", n1, c->l1);
 }
 
-/* RADV programs the firmware with pReferenceSlots[0] as the list-0
- * picture and [1] as the list-1 picture (radv_video_enc.c,
- * radv_enc_params_h264), whatever RefPicList0/1 say; a backend that orders
- * its reference slots otherwise gets a stream predicted from the wrong
- * pictures. The profile's ICD encodes by position as RADV does, and says so. */
+/* Mesa 25's RADV programs the firmware with pReferenceSlots[0] as the
+ * list-0 picture and [1] as the list-1 picture (radv_video_enc.c at
+ * 02ed0edc, radv_enc_params_h264), whatever RefPicList0/1 say; a backend
+ * that orders its reference slots otherwise gets a stream predicted from
+ * the wrong pictures. Mesa 26.1 maps the list entries back to the slots
+ * instead. The radv-mesa25-vcn3 profile's ICD says so when they differ. */
 static void check_positions(const icd_encode *e, int b)
 {
     if (!icd_get_config()->caps.refs_by_position)

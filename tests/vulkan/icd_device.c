@@ -712,12 +712,20 @@ static VKAPI_ATTR VkResult VKAPI_CALL CreateVideoSessionParametersKHR(VkDevice d
     p->std_sps = *sps;
     p->std_pps = *pps;
     /* RADV's radv_video_patch_encode_session_parameters: the firmware
-     * takes no PPS QP offset and no 8x8 transform before VCN 5. */
-    if (icd_get_config()->caps.pps_override) {
+     * takes no PPS QP offset and no 8x8 transform before VCN 5, and (Mesa
+     * 26.1) one reference by default in each list. */
+    const icd_profile *caps = &icd_get_config()->caps;
+    if (caps->pps_override) {
         p->std_pps.pic_init_qp_minus26 = 0;
         p->std_pps.pic_init_qs_minus26 = 0;
         p->std_pps.flags.transform_8x8_mode_flag = 0;
-        p->overridden = pps->pic_init_qp_minus26 || pps->pic_init_qs_minus26 || pps->flags.transform_8x8_mode_flag;
+        if (caps->pps_one_ref_default)
+            p->std_pps.num_ref_idx_l0_default_active_minus1 = p->std_pps.num_ref_idx_l1_default_active_minus1 = 0;
+        p->overridden = p->std_pps.pic_init_qp_minus26 != pps->pic_init_qp_minus26 ||
+                        p->std_pps.pic_init_qs_minus26 != pps->pic_init_qs_minus26 ||
+                        p->std_pps.flags.transform_8x8_mode_flag != pps->flags.transform_8x8_mode_flag ||
+                        p->std_pps.num_ref_idx_l0_default_active_minus1 != pps->num_ref_idx_l0_default_active_minus1 ||
+                        p->std_pps.num_ref_idx_l1_default_active_minus1 != pps->num_ref_idx_l1_default_active_minus1;
     }
     if (icd_get_config()->pps_drop_deblock_control) {
         p->std_pps.flags.deblocking_filter_control_present_flag = 0;

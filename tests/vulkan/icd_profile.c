@@ -9,7 +9,7 @@
  *
  *   default     the ICD's own device: generous limits (16 references, B
  *               pictures, every rate-control mode, 3 quality levels)
- *   radv-vcn2   Mesa RADV on VCN 2 (Navi 1x)       \  Mesa 26.1.0-rc2:
+ *   radv-vcn2   Mesa RADV on VCN 2 (Navi 1x)       \  Mesa 26.1.0-rc2 (pop-os/mesa):
  *   radv-vcn3   Mesa RADV on VCN 3 (Navi 2x)        > src/amd/common/ac_video.c
  *   radv-vcn4   Mesa RADV on VCN 4 (Navi 3x)       /  vcn_enc_caps(), and
  *               src/amd/vulkan/radv_video.c radv_GetPhysicalDeviceVideoCapabilitiesKHR
@@ -21,12 +21,19 @@
  *               limits NVEncC printed in rigaya/NVEnc issue #787; what
  *               neither shows is marked "assumed".
  *
- * Behaviours modelled (see icd.h): RADV reads the reference pictures by
- * their position in pReferenceSlots (radv_video_enc.c, radv_enc_params_h264:
- * pReferenceSlots[0] is list 0, [1] list 1), rewrites the PPS it is given
+ * Behaviours modelled (see icd.h): RADV rewrites the PPS it is given
  * (radv_video_patch_encode_session_parameters: pic_init_qp_minus26 0,
- * transform_8x8_mode_flag 0 before VCN 5) and always reports hasOverrides
- * for the PPS (radv_GetEncodedVideoSessionParametersKHR).
+ * transform_8x8_mode_flag 0 without 8x8 support, and in Mesa 26.1 both
+ * num_ref_idx_l*_default_active_minus1 0) and always reports hasOverrides
+ * for the PPS (radv_GetEncodedVideoSessionParametersKHR). Mesa 26.1 RADV
+ * reads the references from RefPicList0/1 (radv_enc_params_h264 maps their
+ * slots back to pReferenceSlots); the Mesa 25 one (radv-mesa25-vcn3) read
+ * pReferenceSlots[0] as list 0 and [1] as list 1, by position.
+ *
+ *   radv-mesa25-vcn3  Mesa RADV on VCN 3 before ac_video.c: the snapshot of
+ *               bminor/mesa-mesa at commit 02ed0edc (radv_video_enc.c) and
+ *               00145624 (radv_video.c); the release was not read at those
+ *               commits (the mirror's VERSION was 25.0.0-rc1 elsewhere).
  */
 #include <string.h>
 
@@ -82,7 +89,7 @@ static const icd_profile profiles[] = {
         .preferred_rc = VK_VIDEO_ENCODE_RATE_CONTROL_MODE_DEFAULT_KHR,
         .preferred_flags = VK_VIDEO_ENCODE_H264_RATE_CONTROL_ATTEMPT_HRD_COMPLIANCE_BIT_KHR, .preferred_gop = 60,
         .preferred_b = 0, .preferred_qp = 26, .preferred_cabac = 1,
-        .refs_by_position = 1, .pps_override = 1,
+        .pps_override = 1, .pps_one_ref_default = 1,
     },
     /* RADV, VCN 3: as VCN 2 but 2 active references, P list 0 of 2, B
      * pictures with list 0 and list 1 of 1 each (B_FRAME_IN_L0_LIST flag,
@@ -105,7 +112,7 @@ static const icd_profile profiles[] = {
         .preferred_rc = VK_VIDEO_ENCODE_RATE_CONTROL_MODE_DEFAULT_KHR,
         .preferred_flags = VK_VIDEO_ENCODE_H264_RATE_CONTROL_ATTEMPT_HRD_COMPLIANCE_BIT_KHR, .preferred_gop = 60,
         .preferred_b = 0, .preferred_qp = 26, .preferred_cabac = 1,
-        .refs_by_position = 1, .pps_override = 1,
+        .pps_override = 1, .pps_one_ref_default = 1,
     },
     /* RADV, VCN 4: as VCN 3 with 4 quality levels. */
     {
@@ -121,6 +128,36 @@ static const icd_profile profiles[] = {
                       VK_VIDEO_ENCODE_H264_CAPABILITY_B_FRAME_IN_L0_LIST_BIT_KHR,
         .max_level = STD_VIDEO_H264_LEVEL_IDC_5_2, .max_slices = 128,
         .p_l0 = 2, .b_l0 = 1, .l1 = 1, .temporal_layers = 4, .min_qp = 1, .max_qp = 51,
+        .std_syntax = VK_VIDEO_ENCODE_H264_STD_CONSTRAINED_INTRA_PRED_FLAG_SET_BIT_KHR | ENTROPY_BITS |
+                      VK_VIDEO_ENCODE_H264_STD_WEIGHTED_BIPRED_IDC_IMPLICIT_BIT_KHR,
+        .preferred_rc = VK_VIDEO_ENCODE_RATE_CONTROL_MODE_DEFAULT_KHR,
+        .preferred_flags = VK_VIDEO_ENCODE_H264_RATE_CONTROL_ATTEMPT_HRD_COMPLIANCE_BIT_KHR, .preferred_gop = 60,
+        .preferred_b = 0, .preferred_qp = 26, .preferred_cabac = 1,
+        .pps_override = 1, .pps_one_ref_default = 1,
+    },
+    /* RADV of Mesa 25 on VCN 3 (radv_video.c at 00145624,
+     * radv_GetPhysicalDeviceVideoCapabilitiesKHR): bitstream alignment
+     * 256/8, 16x16 granularity, 128x128 minimum, 17 DPB slots, active
+     * references max(P list 0, B list 0 + list 1) = 2, P, B list 0 and
+     * list 1 of 1, QP 0..51, 2 quality levels, CQP/CBR/VBR, 1 Gbit/s,
+     * 128 slices, 4 temporal layers, the same std flags; the maximum size
+     * and level come from the kernel (here as Mesa 26.1 has them) and the
+     * rate-control layers are RADV_ENC_MAX_RATE_LAYER (value not read, 4
+     * assumed). radv_video_enc.c (02ed0edc): references by position, the
+     * PPS rewritten without touching the list defaults. */
+    {
+        .name = "radv-mesa25-vcn3",
+        .offset_alignment = 256, .size_alignment = 8,
+        .access_granularity = { 16, 16 }, .min_extent = { 128, 128 }, .max_extent = { 4096, 2304 },
+        .max_dpb_slots = 17, .max_active_refs = 2,
+        .rc_modes = ALL_RC, .max_rc_layers = 4, .max_bitrate = 1000000000, .quality_levels = 2,
+        .input_granularity = { 16, 16 }, .feedback = FEEDBACK,
+        .h264_flags = VK_VIDEO_ENCODE_H264_CAPABILITY_HRD_COMPLIANCE_BIT_KHR |
+                      VK_VIDEO_ENCODE_H264_CAPABILITY_PER_PICTURE_TYPE_MIN_MAX_QP_BIT_KHR |
+                      VK_VIDEO_ENCODE_H264_CAPABILITY_ROW_UNALIGNED_SLICE_BIT_KHR |
+                      VK_VIDEO_ENCODE_H264_CAPABILITY_B_FRAME_IN_L0_LIST_BIT_KHR,
+        .max_level = STD_VIDEO_H264_LEVEL_IDC_5_2, .max_slices = 128,
+        .p_l0 = 1, .b_l0 = 1, .l1 = 1, .temporal_layers = 4, .min_qp = 0, .max_qp = 51,
         .std_syntax = VK_VIDEO_ENCODE_H264_STD_CONSTRAINED_INTRA_PRED_FLAG_SET_BIT_KHR | ENTROPY_BITS |
                       VK_VIDEO_ENCODE_H264_STD_WEIGHTED_BIPRED_IDC_IMPLICIT_BIT_KHR,
         .preferred_rc = VK_VIDEO_ENCODE_RATE_CONTROL_MODE_DEFAULT_KHR,

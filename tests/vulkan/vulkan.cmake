@@ -4,7 +4,7 @@
 # (VK_ICD_FILENAMES for loaders older than 1.3.207), and the tests that drive
 # the backend against it, plus one against the system's own drivers.
 # The test ICD's capability profiles (HWENC_TEST_ICD_PROFILE, icd_profile.c).
-set(HWENC_VULKAN_PROFILES default radv-vcn2 radv-vcn3 radv-vcn4 anv nvidia)
+set(HWENC_VULKAN_PROFILES default radv-vcn2 radv-vcn3 radv-vcn4 radv-mesa25-vcn3 anv nvidia)
 if(TARGET hwenc_vulkan)
     add_library(hwenc_test_icd MODULE
         ${CMAKE_CURRENT_LIST_DIR}/icd_cmd.c
