@@ -182,14 +182,21 @@ static int rc_init(vk_backend *b, const hwenc_config *cfg, char *err, size_t err
     rc->info.sType = VK_STRUCTURE_TYPE_VIDEO_ENCODE_RATE_CONTROL_INFO_KHR;
     rc->info.rateControlMode = mode;
     rc->h264.sType = VK_STRUCTURE_TYPE_VIDEO_ENCODE_H264_RATE_CONTROL_INFO_KHR;
-    rc->h264.gopFrameCount = cfg->keyint > 0 ? (uint32_t)cfg->keyint : 0;
+    /* Every keyint frames an IDR, none in between; without keyint, one
+     * IDR ever: the infinite GOP is UINT32_MAX (0 would leave the GOP to
+     * the implementation). */
+    rc->h264.gopFrameCount = cfg->keyint > 0 ? (uint32_t)cfg->keyint : UINT32_MAX;
     rc->h264.idrPeriod = rc->h264.gopFrameCount;
-    /* B runs are shorter than the GOP they sit in. */
+    /* B runs are shorter than the GOP they sit in
+     * (VUID-VkVideoEncodeH264RateControlInfoKHR-consecutiveBFrameCount-08285). */
     rc->h264.consecutiveBFrameCount = (uint32_t)b->bframes;
-    if (rc->h264.gopFrameCount && rc->h264.consecutiveBFrameCount >= rc->h264.gopFrameCount)
+    if (rc->h264.consecutiveBFrameCount >= rc->h264.gopFrameCount)
         rc->h264.consecutiveBFrameCount = rc->h264.gopFrameCount - 1;
     rc->h264.temporalLayerCount = 1;
-    rc->h264.flags = b->max_refs ? VK_VIDEO_ENCODE_H264_RATE_CONTROL_REFERENCE_PATTERN_FLAT_BIT_KHR : 0;
+    /* No flags: scene cuts and forced IDRs make the GOP irregular, and a
+     * reference pattern needs REGULAR_GOP
+     * (VUID-VkVideoEncodeH264RateControlInfoKHR-flags-08281). */
+    rc->h264.flags = 0;
     rc->layer.sType = VK_STRUCTURE_TYPE_VIDEO_ENCODE_RATE_CONTROL_LAYER_INFO_KHR;
     rc->layer.frameRateNumerator = (uint32_t)cfg->fps_num;
     rc->layer.frameRateDenominator = (uint32_t)cfg->fps_den;
@@ -218,7 +225,9 @@ static int rc_init(vk_backend *b, const hwenc_config *cfg, char *err, size_t err
         }
         rc->info.layerCount = 1;
         rc_set_bitrate(rc, average, peak, cfg->vbv_bufsize_kbits);
+        b->gop_remaining = b->caps.h264.requiresGopRemainingFrames || b->caps.h264.prefersGopRemainingFrames;
     }
+    b->keyint = cfg->keyint;
     vk_rc_link(rc);
     b->rc_pending = 1;
     return 0;
@@ -293,6 +302,8 @@ static int open_device(vk_backend *b, vk_context *c, const hwenc_config *cfg, ch
                      "an application VkDevice needs its VkInstance, VkPhysicalDevice and encode queue family");
             return HWENC_EINVAL;
         }
+        if ((ret = vk_check_app_device(ext, err, err_size)) < 0)
+            return ret;
         if (b->caps.upload_family != b->caps.encode_family) {
             snprintf(err, err_size, "the application's encode queue cannot copy pictures (no transfer support)");
             return HWENC_EUNSUPPORTED;
@@ -331,6 +342,51 @@ static int open_device_for(vk_backend *b, vk_context *c, const hal_session *s, c
     return open_device(b, c, s->config, err, err_size);
 }
 
+/* References within the device's limits. The session keeps the max_active
+ * most recent references and reconstructs each picture into one more slot
+ * (vk_dpb.h), so it needs max_active + 1 slots. A B picture names list 0
+ * (at most maxBPictureL0ReferenceCount) and one list-1 picture, both
+ * active together; P pictures of that stream use the same list 0. */
+static void plan_references(vk_backend *b, const hal_session *s)
+{
+    const VkVideoCapabilitiesKHR *vc = &b->caps.video;
+    const VkVideoEncodeH264CapabilitiesKHR *h264 = &b->caps.h264;
+    int slots = s->dpb_slots < (int)vc->maxDpbSlots ? s->dpb_slots : (int)vc->maxDpbSlots;
+    int active = (int)vc->maxActiveReferencePictures;
+    int refs = s->sps->max_num_ref_frames;
+    refs = refs < active ? refs : active;
+    refs = refs < (int)h264->maxPPictureL0ReferenceCount ? refs : (int)h264->maxPPictureL0ReferenceCount;
+    int b_refs = refs < (int)h264->maxBPictureL0ReferenceCount ? refs : (int)h264->maxBPictureL0ReferenceCount;
+    b_refs = b_refs < active - 1 ? b_refs : active - 1;
+    b_refs = b_refs < slots - 2 ? b_refs : slots - 2;
+    b->bframes = 0;
+    if (s->bframes && device_has_b(&b->profile, &b->caps) && b_refs > 0) {
+        b->bframes = s->bframes;
+        refs = b_refs;
+    }
+    refs = refs < slots - 1 ? refs : slots - 1;
+    b->max_refs = refs > 0 ? refs : 0;
+    b->max_active = b->max_refs ? b->max_refs + (b->bframes ? 1 : 0) : 0;
+    /* No references: no DPB at all (maxDpbSlots and
+     * maxActiveReferencePictures are both zero or both not,
+     * VUID-VkVideoSessionCreateInfoKHR-maxDpbSlots-04850). */
+    vk_dpb_init(&b->dpb_map, b->max_refs ? slots : 0, b->max_active);
+}
+
+/* The source image covers the coded size in whole encode input granules:
+ * the encoder may read it in those units (encodeInputPictureGranularity;
+ * ANV reports 32x32), and FFmpeg sizes its input surfaces the same way. */
+static void plan_source(vk_backend *b)
+{
+    VkExtent2D g = b->caps.encode.encodeInputPictureGranularity;
+    uint32_t gw = g.width ? g.width : 1, gh = g.height ? g.height : 1;
+    b->src_width = (b->coded_width + gw - 1) / gw * gw;
+    b->src_height = (b->coded_height + gh - 1) / gh * gh;
+    /* NV12 halves both dimensions for chroma. */
+    b->src_width += b->src_width & 1;
+    b->src_height += b->src_height & 1;
+}
+
 /* Sizes, DPB slots and references within what the device can do. */
 static int plan_session(vk_backend *b, const hal_session *s, char *err, size_t err_size)
 {
@@ -351,27 +407,8 @@ static int plan_session(vk_backend *b, const hal_session *s, char *err, size_t e
                  s->sps->level_idc / 10, s->sps->level_idc % 10);
         return HWENC_EUNSUPPORTED;
     }
-    b->dpb_slots = s->dpb_slots < (int)vc->maxDpbSlots ? s->dpb_slots : (int)vc->maxDpbSlots;
-    int refs = s->sps->max_num_ref_frames;
-    if (refs > (int)vc->maxActiveReferencePictures)
-        refs = (int)vc->maxActiveReferencePictures;
-    if (refs > (int)b->caps.h264.maxPPictureL0ReferenceCount)
-        refs = (int)b->caps.h264.maxPPictureL0ReferenceCount;
-    /* A reference and the picture reconstructed from it need two slots. */
-    if (refs > b->dpb_slots - 1)
-        refs = b->dpb_slots - 1;
-    /* A B picture's two lists are active together: one slot of the
-     * active references goes to list 1. */
-    int active = (int)vc->maxActiveReferencePictures;
-    if (s->bframes && device_has_b(&b->profile, &b->caps) && refs > 0 && active > 1) {
-        b->bframes = s->bframes;
-        if (refs > active - 1)
-            refs = active - 1;
-    }
-    b->max_refs = refs > 0 ? refs : 0;
-    b->max_active = b->max_refs + (b->bframes ? 1 : 0);
-    if (!b->max_refs && b->dpb_slots > 1)
-        b->dpb_slots = 1;
+    plan_references(b, s);
+    plan_source(b);
     return 0;
 }
 
@@ -387,6 +424,53 @@ static void match_session_profile(vk_backend *b)
     sps->profile_idc = b->profile.h264.stdProfileIdc;
     sps->flags.constraint_set0_flag = 1;
     sps->flags.constraint_set1_flag = 1;
+}
+
+/* A driver may rewrite the parameter sets it is given (hasOverrides: RADV
+ * always rewrites the PPS's pic_init_qp); its versions go in front of the
+ * IDRs, so the slices the backend describes follow its PPS: slice_qp_delta
+ * from its pic_init_qp, the list sizes against its defaults. Deblocking
+ * off or offset needs the PPS's deblocking_filter_control_present_flag. */
+static int adopt_driver_pps(vk_backend *b, int overridden, char *err, size_t err_size)
+{
+    vk_pps_fields pps = {
+        .pic_init_qp = b->pps->pic_init_qp,
+        .num_ref_idx_l0_default_active = b->pps->num_ref_idx_l0_default_active,
+        .num_ref_idx_l1_default_active = b->pps->num_ref_idx_l1_default_active,
+        .deblocking_filter_control_present = b->pps->deblocking_filter_control_present,
+    };
+    if (overridden && vk_params_parse_pps(b->headers, b->headers_size, &pps) < 0) {
+        snprintf(err, err_size, "the Vulkan driver changed the PPS into one hwenc cannot read");
+        return HWENC_EBACKEND;
+    }
+    if (!pps.deblocking_filter_control_present && b->deblock_control) {
+        snprintf(err, err_size, "the Vulkan driver's PPS drops deblocking_filter_control_present_flag, so the "
+                 "deblock settings cannot be sent");
+        return HWENC_EUNSUPPORTED;
+    }
+    b->driver_pic_init_qp = pps.pic_init_qp;
+    b->driver_refs_l0 = pps.num_ref_idx_l0_default_active;
+    b->driver_refs_l1 = pps.num_ref_idx_l1_default_active;
+    return 0;
+}
+
+/* The std-video values the driver must keep as given. A driver may
+ * override the values its stdSyntaxFlags do not promise to use
+ * (VkVideoEncodeH264StdFlagBitsKHR). deblock = 0 asks for
+ * disable_deblocking_filter_idc 1, which the std enum names
+ * STD_VIDEO_H264_DISABLE_DEBLOCKING_FILTER_IDC_ENABLED (the disabling is
+ * enabled) and VK_VIDEO_ENCODE_H264_STD_DEBLOCKING_FILTER_ENABLED_BIT_KHR
+ * promises; a device without it (RADV) is refused rather than left to
+ * ignore the setting. The default, deblocking on, is what every driver
+ * does unasked. */
+static int check_std_syntax(const vk_backend *b, const hwenc_config *cfg, char *err, size_t err_size)
+{
+    if (!cfg->deblock && !(b->caps.h264.stdSyntaxFlags & VK_VIDEO_ENCODE_H264_STD_DEBLOCKING_FILTER_ENABLED_BIT_KHR)) {
+        snprintf(err, err_size, "the Vulkan device may override deblocking off (deblock = 0): it does not report "
+                 "VK_VIDEO_ENCODE_H264_STD_DEBLOCKING_FILTER_ENABLED_BIT_KHR for disable_deblocking_filter_idc 1");
+        return HWENC_EUNSUPPORTED;
+    }
+    return 0;
 }
 
 static int create_session(vk_backend *b, char *err, size_t err_size)
@@ -406,7 +490,7 @@ static int create_session(vk_backend *b, char *err, size_t err_size)
         .pictureFormat = VK_FORMAT_G8_B8R8_2PLANE_420_UNORM,
         .maxCodedExtent = { b->coded_width, b->coded_height },
         .referencePictureFormat = VK_FORMAT_G8_B8R8_2PLANE_420_UNORM,
-        .maxDpbSlots = (uint32_t)b->dpb_slots,
+        .maxDpbSlots = (uint32_t)b->dpb_map.slots,
         .maxActiveReferencePictures = (uint32_t)b->max_active,
         .pStdHeaderVersion = &std_header,
     };
@@ -425,8 +509,10 @@ static int create_session(vk_backend *b, char *err, size_t err_size)
                                 err_size)) < 0)
         return ret;
     int overridden;
-    return vk_params_read_back(&b->f, b->device, b->params, &b->std, b->headers, sizeof(b->headers),
-                               &b->headers_size, &overridden, err, err_size);
+    if ((ret = vk_params_read_back(&b->f, b->device, b->params, &b->std, b->headers, sizeof(b->headers),
+                                   &b->headers_size, &overridden, err, err_size)) < 0)
+        return ret;
+    return adopt_driver_pps(b, overridden, err, err_size);
 }
 
 static int create_command_buffer(vk_backend *b, int family, VkCommandPool *pool, VkCommandBuffer *cmd, char *err,
@@ -502,15 +588,15 @@ static int create_resources(vk_backend *b, char *err, size_t err_size)
     const void *list = &b->profile.list;
     uint32_t families[2] = { (uint32_t)b->caps.encode_family, (uint32_t)b->caps.upload_family };
     uint32_t family_count = families[0] == families[1] ? 1 : 2;
-    VkDeviceSize frame_size = (VkDeviceSize)b->coded_width * b->coded_height * 3 / 2;
+    VkDeviceSize frame_size = (VkDeviceSize)b->src_width * b->src_height * 3 / 2;
     VkDeviceSize align = b->caps.video.minBitstreamBufferSizeAlignment ? b->caps.video.minBitstreamBufferSizeAlignment : 1;
     /* Room for an intra picture at QP 0 with every macroblock as PCM. */
     VkDeviceSize bitstream_size = (frame_size + frame_size / 8 + 4096 + align - 1) / align * align;
-    int ret = vk_image_create(&b->mem, b->coded_width, b->coded_height, 1,
+    int ret = vk_image_create(&b->mem, b->src_width, b->src_height, 1,
                               VK_IMAGE_USAGE_VIDEO_ENCODE_SRC_BIT_KHR | VK_IMAGE_USAGE_TRANSFER_DST_BIT, list, families,
                               family_count, &b->src, err, err_size);
-    if (ret == 0 && b->dpb_slots > 0)
-        ret = vk_image_create(&b->mem, b->coded_width, b->coded_height, (uint32_t)b->dpb_slots,
+    if (ret == 0 && b->dpb_map.slots > 0)
+        ret = vk_image_create(&b->mem, b->coded_width, b->coded_height, (uint32_t)b->dpb_map.slots,
                               VK_IMAGE_USAGE_VIDEO_ENCODE_DPB_BIT_KHR, list, families, 1, &b->dpb, err, err_size);
     if (ret == 0)
         ret = vk_buffer_create(&b->mem, frame_size, VK_BUFFER_USAGE_TRANSFER_SRC_BIT, NULL, &b->staging, err,
@@ -595,7 +681,9 @@ static int vk_open(const hal_session *s, void **priv, hal_caps *caps, char *err,
         (ret = rc_init(b, cfg, err, err_size)) < 0)
         goto fail;
     b->quality_level = pick_quality_level(b, cfg->preset);
-    if ((ret = check_quality_level(b, err, err_size)) < 0 || (ret = create_session(b, err, err_size)) < 0 ||
+    b->deblock_control = !cfg->deblock || cfg->deblock_alpha || cfg->deblock_beta;
+    if ((ret = check_std_syntax(b, cfg, err, err_size)) < 0 || (ret = check_quality_level(b, err, err_size)) < 0 ||
+        (ret = create_session(b, err, err_size)) < 0 ||
         (ret = create_resources(b, err, err_size)) < 0)
         goto fail;
     caps->max_refs = b->max_refs;

@@ -15,6 +15,7 @@
 
 #include "hal.h"
 #include "vk_device.h"
+#include "vk_dpb.h"
 #include "vk_params.h"
 #include "vk_resources.h"
 
@@ -50,12 +51,19 @@ typedef struct vk_backend {
     uint8_t headers[1024];               /* SPS + PPS as the driver encodes them */
     size_t headers_size;
 
-    uint32_t coded_width, coded_height;
+    uint32_t coded_width, coded_height; /* the SPS's, in macroblocks */
+    uint32_t src_width, src_height;      /* the source image: the coded size in encode input granules */
     int width, height;
-    int dpb_slots;                       /* of the session; 0: no reconstruction */
     int max_refs;                        /* list 0 */
     int bframes;                         /* B pictures between anchors; 0: none */
     int max_active;                      /* reference slots one encode names: list 0 and list 1 */
+    vk_dpb dpb_map;                      /* the session's DPB slots (dpb_map.slots 0: intra only) */
+    int keyint;                          /* the GOP, for the rate control's remaining frames; <= 0: infinite */
+    int64_t gop_coded;                   /* pictures coded since the last IDR */
+    int gop_remaining;                   /* tell the rate control the GOP's remaining frames */
+    int deblock_control;                 /* the slices carry deblocking settings (off, or offsets) */
+    int driver_pic_init_qp;              /* of the PPS the driver encodes (it may override ours) */
+    int driver_refs_l0, driver_refs_l1;  /* its num_ref_idx_l0/l1_default_active */
     uint32_t quality_level;
     vk_image src, dpb;
     vk_buffer staging, bitstream;
@@ -70,7 +78,6 @@ typedef struct vk_backend {
     int rc_pending;                      /* rc_next differs from rc */
     int started;                         /* the session was reset */
     int dpb_ready;                       /* the DPB image is in the DPB layout */
-    enum hwenc_frame_type slot_type[H264_MAX_REFS + 1]; /* of the picture in each DPB slot */
     int qp;                              /* constant QP (rate control disabled) */
 
     int lost;

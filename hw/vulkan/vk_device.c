@@ -129,7 +129,13 @@ static void find_families(const vk_funcs *f, VkPhysicalDevice dev, vk_device_cap
             caps->upload_family = (int)i;
 }
 
-static int has_nv12(const vk_funcs *f, VkPhysicalDevice dev, const vk_profile *profile, VkImageUsageFlags usage)
+/* The usage an optimal-tiling 2D NV12 image of the profile may have
+ * (VkVideoFormatPropertiesKHR::imageUsageFlags), 0 when NV12 is not among
+ * the formats for usage. An image for the profile must stay within what
+ * the query reports (VUID-VkImageCreateInfo-pNext-06811); the backend's
+ * images have no create flags, which every format allows. */
+static VkImageUsageFlags nv12_usage(const vk_funcs *f, VkPhysicalDevice dev, const vk_profile *profile,
+                                    VkImageUsageFlags usage)
 {
     VkPhysicalDeviceVideoFormatInfoKHR info = {
         .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VIDEO_FORMAT_INFO_KHR,
@@ -149,7 +155,7 @@ static int has_nv12(const vk_funcs *f, VkPhysicalDevice dev, const vk_profile *p
     for (uint32_t i = 0; i < n; i++)
         if (props[i].format == VK_FORMAT_G8_B8R8_2PLANE_420_UNORM && props[i].imageType == VK_IMAGE_TYPE_2D &&
             props[i].imageTiling == VK_IMAGE_TILING_OPTIMAL)
-            return 1;
+            return props[i].imageUsageFlags;
     return 0;
 }
 
@@ -234,11 +240,19 @@ int vk_device_query(const vk_funcs *f, VkPhysicalDevice dev, const vk_profile *p
     int ret = query_video_caps(f, dev, profile, caps, why, why_size);
     if (ret < 0)
         return ret;
-    if (!has_nv12(f, dev, profile, VK_IMAGE_USAGE_VIDEO_ENCODE_SRC_BIT_KHR | VK_IMAGE_USAGE_TRANSFER_DST_BIT)) {
+    const VkImageUsageFlags src = VK_IMAGE_USAGE_VIDEO_ENCODE_SRC_BIT_KHR | VK_IMAGE_USAGE_TRANSFER_DST_BIT;
+    VkImageUsageFlags usage = nv12_usage(f, dev, profile, src);
+    if (!(usage & VK_IMAGE_USAGE_VIDEO_ENCODE_SRC_BIT_KHR)) {
         snprintf(why, why_size, "NV12 is not an encode source format");
         return HWENC_EUNSUPPORTED;
     }
-    if (caps->video.maxDpbSlots && !has_nv12(f, dev, profile, VK_IMAGE_USAGE_VIDEO_ENCODE_DPB_BIT_KHR)) {
+    if (!(usage & VK_IMAGE_USAGE_TRANSFER_DST_BIT)) {
+        snprintf(why, why_size, "the NV12 encode source cannot be a transfer destination, so pictures cannot be "
+                 "uploaded to it");
+        return HWENC_EUNSUPPORTED;
+    }
+    if (caps->video.maxDpbSlots &&
+        !(nv12_usage(f, dev, profile, VK_IMAGE_USAGE_VIDEO_ENCODE_DPB_BIT_KHR) & VK_IMAGE_USAGE_VIDEO_ENCODE_DPB_BIT_KHR)) {
         snprintf(why, why_size, "NV12 is not a DPB format");
         return HWENC_EUNSUPPORTED;
     }
@@ -331,6 +345,45 @@ int vk_create_device(const vk_funcs *f, VkPhysicalDevice dev, const vk_device_ca
         *out = VK_NULL_HANDLE;
         snprintf(err, err_size, "vkCreateDevice on %s failed (%s)", caps->name, vk_result_name(r));
         return r == VK_ERROR_OUT_OF_HOST_MEMORY ? HWENC_ENOMEM : HWENC_EBACKEND;
+    }
+    return 0;
+}
+
+/* What the application says its device enabled: a VkPhysicalDeviceFeatures2
+ * chain with synchronization2 in it. */
+static int features_have_sync2(const void *features)
+{
+    typedef struct chain { VkStructureType sType; const struct chain *pNext; } chain;
+    const chain *c = features;
+    if (!c || c->sType != VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2)
+        return 0;
+    for (c = c->pNext; c; c = c->pNext) {
+        if (c->sType == VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES &&
+            ((const VkPhysicalDeviceVulkan13Features *)(const void *)c)->synchronization2)
+            return 1;
+        if (c->sType == VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SYNCHRONIZATION_2_FEATURES &&
+            ((const VkPhysicalDeviceSynchronization2Features *)(const void *)c)->synchronization2)
+            return 1;
+    }
+    return 0;
+}
+
+int vk_check_app_device(const hwenc_external_device *ext, char *err, size_t err_size)
+{
+    for (int k = 0; k < REQUIRED_EXTENSIONS; k++) {
+        int found = 0;
+        for (int i = 0; i < ext->vk_enabled_extension_count && ext->vk_enabled_extensions && !found; i++)
+            found = ext->vk_enabled_extensions[i] && !strcmp(ext->vk_enabled_extensions[i], required_extensions[k]);
+        if (!found) {
+            snprintf(err, err_size, "the application's VkDevice does not list %s among its enabled extensions "
+                     "(hwenc_config.external.vk_enabled_extensions)", required_extensions[k]);
+            return HWENC_EUNSUPPORTED;
+        }
+    }
+    if (!features_have_sync2(ext->vk_device_features)) {
+        snprintf(err, err_size, "the application's VkDevice was not created with synchronization2 "
+                 "(hwenc_config.external.vk_device_features), which the video barriers need");
+        return HWENC_EUNSUPPORTED;
     }
     return 0;
 }

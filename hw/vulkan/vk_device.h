@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+#include "hwenc/hwenc.h"
 #include "vk_funcs.h"
 
 /* The H.264 encode profile, with its pNext chain. Self-referential: build
@@ -52,6 +53,12 @@ int vk_select_device(const vk_funcs *f, VkInstance instance, const char *selecto
  * family (and of the upload family when it differs). */
 int vk_create_device(const vk_funcs *f, VkPhysicalDevice dev, const vk_device_caps *caps, VkDevice *out,
                      char *err, size_t err_size);
+
+/* Whether the application's device (hwenc_config.external) was created
+ * with what the backend needs, as the application declares it: the video
+ * encode extensions and synchronization2. Returns 0 or HWENC_EUNSUPPORTED
+ * with the reason in err. */
+int vk_check_app_device(const hwenc_external_device *ext, char *err, size_t err_size);
 
 /* One line each for hwenc_backend_info. */
 void vk_describe_caps(const vk_device_caps *caps, char *out, size_t size);

@@ -16,13 +16,14 @@
 
 #define FENCE_TIMEOUT_NS 10000000000ull
 
-/* The picture in the staging buffer as NV12 of the coded size; the edges
- * are repeated into the padding so the encoder sees no garbage there. */
+/* The picture in the staging buffer as NV12 of the source image's size
+ * (the coded size in whole input granules); the edges are repeated into
+ * the padding so the encoder reads no garbage there. */
 static void fill_staging(vk_backend *b, const hal_picture *pic)
 {
     uint8_t *y = b->staging.map;
-    uint8_t *uv = y + (size_t)b->coded_width * b->coded_height;
-    int cw = (int)b->coded_width, ch = (int)b->coded_height, w = b->width, h = b->height;
+    uint8_t *uv = y + (size_t)b->src_width * b->src_height;
+    int cw = (int)b->src_width, ch = (int)b->src_height, w = b->width, h = b->height;
     int nv12 = pic->plane[2] == NULL;
     for (int row = 0; row < ch; row++) {
         uint8_t *dst = y + (size_t)row * cw;
@@ -86,10 +87,10 @@ static void record_upload(vk_backend *b, VkCommandBuffer cmd, int same_queue)
     VkBufferImageCopy regions[2] = {
         { .bufferOffset = 0,
           .imageSubresource = { VK_IMAGE_ASPECT_PLANE_0_BIT, 0, 0, 1 },
-          .imageExtent = { b->coded_width, b->coded_height, 1 } },
-        { .bufferOffset = (VkDeviceSize)b->coded_width * b->coded_height,
+          .imageExtent = { b->src_width, b->src_height, 1 } },
+        { .bufferOffset = (VkDeviceSize)b->src_width * b->src_height,
           .imageSubresource = { VK_IMAGE_ASPECT_PLANE_1_BIT, 0, 0, 1 },
-          .imageExtent = { b->coded_width / 2, b->coded_height / 2, 1 } },
+          .imageExtent = { b->src_width / 2, b->src_height / 2, 1 } },
     };
     b->f.vkCmdCopyBufferToImage(cmd, b->staging.buffer, b->src.image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 2,
                                 regions);
@@ -155,17 +156,11 @@ static void dpb_slot(const vk_backend *b, encode_params *p, int i, int slot, enu
     };
 }
 
-/* Where the picture is reconstructed, -1 for nowhere. Intra-only
- * sessions reuse slot 0 for every reconstruction. */
-static int setup_slot(const vk_backend *b, const hal_picture *pic)
-{
-    if (b->dpb_slots == 0 || !pic->slice.nal_ref_idc)
-        return -1;
-    return b->max_refs ? pic->recon_slot : 0;
-}
-
 /* The pictures the lists name, each once: list 0, then list 1 (a B
- * picture's lists hold different pictures: before it and after it). */
+ * picture's lists hold different pictures: before it and after it). The
+ * order matters: Mesa 25's RADV reads the references by their place here,
+ * not by the lists (radv_video_enc.c, radv_enc_params_h264; Mesa 26.1 maps
+ * the list entries back to the slots), and FFmpeg orders them the same way. */
 static int named_references(const vk_backend *b, const hal_picture *pic, const hal_reference **named)
 {
     int n = 0;
@@ -182,20 +177,23 @@ static void build_references(const vk_backend *b, const hal_picture *pic, encode
     p->num_refs = named_references(b, pic, named);
     for (int i = 0; i < p->num_refs; i++) {
         const hal_reference *r = named[i];
-        dpb_slot(b, p, i, r->slot, b->slot_type[r->slot], r->frame_num, r->poc);
+        int slot = vk_dpb_slot(&b->dpb_map, r->slot);
+        dpb_slot(b, p, i, slot, b->dpb_map.type[slot], r->frame_num, r->poc);
         p->refs[i] = (VkVideoReferenceSlotInfoKHR){
             .sType = VK_STRUCTURE_TYPE_VIDEO_REFERENCE_SLOT_INFO_KHR,
             .pNext = &p->dpb_info[i],
-            .slotIndex = r->slot,
+            .slotIndex = slot,
             .pPictureResource = &p->dpb[i],
         };
         p->bound[i] = p->refs[i];
         p->bound[i].pNext = NULL;
     }
     p->num_bound = p->num_refs;
-    p->setup_slot = setup_slot(b, pic);
     if (p->setup_slot < 0)
         return;
+    /* Every picture has a setup slot when the session has slots; a
+     * non-reference picture's only loses what the slot held (FFmpeg does
+     * the same: vulkan_encode.c). */
     int i = p->num_refs;
     dpb_slot(b, p, i, p->setup_slot, pic->type, pic->slice.frame_num, pic->poc);
     p->setup = (VkVideoReferenceSlotInfoKHR){
@@ -250,7 +248,7 @@ static void build_h264(const vk_backend *b, const hal_picture *pic, encode_param
     if (sh->slice_type == H264_SLICE_P || sh->slice_type == H264_SLICE_B) {
         p->lists.num_ref_idx_l0_active_minus1 = (uint8_t)(sh->num_ref_idx_l0_active - 1);
         for (int i = 0; i < pic->num_refs; i++)
-            p->lists.RefPicList0[i] = (uint8_t)pic->refs[i].slot;
+            p->lists.RefPicList0[i] = (uint8_t)vk_dpb_slot(&b->dpb_map, pic->refs[i].slot);
         p->lists.refList0ModOpCount = list_mods(sh->ref_list_ops, sh->num_ref_list_ops, p->mods);
         p->lists.flags.ref_pic_list_modification_flag_l0 = p->lists.refList0ModOpCount > 0;
         p->lists.pRefList0ModOperations = p->lists.refList0ModOpCount ? p->mods : NULL;
@@ -258,7 +256,7 @@ static void build_h264(const vk_backend *b, const hal_picture *pic, encode_param
     if (sh->slice_type == H264_SLICE_B) {
         p->lists.num_ref_idx_l1_active_minus1 = (uint8_t)(sh->num_ref_idx_l1_active - 1);
         for (int i = 0; i < pic->num_refs_l1; i++)
-            p->lists.RefPicList1[i] = (uint8_t)pic->refs_l1[i].slot;
+            p->lists.RefPicList1[i] = (uint8_t)vk_dpb_slot(&b->dpb_map, pic->refs_l1[i].slot);
         p->lists.refList1ModOpCount = list_mods(sh->ref_list_ops_l1, sh->num_ref_list_ops_l1, p->mods_l1);
         p->lists.flags.ref_pic_list_modification_flag_l1 = p->lists.refList1ModOpCount > 0;
         p->lists.pRefList1ModOperations = p->lists.refList1ModOpCount ? p->mods_l1 : NULL;
@@ -275,14 +273,18 @@ static void build_h264(const vk_backend *b, const hal_picture *pic, encode_param
         .PicOrderCnt = pic->poc,
         .pRefLists = &p->lists,
     };
+    /* Against the PPS the driver encodes, which may not be ours. */
+    int override = (sh->slice_type == H264_SLICE_P || sh->slice_type == H264_SLICE_B) &&
+                   (sh->num_ref_idx_l0_active != b->driver_refs_l0 ||
+                    (sh->slice_type == H264_SLICE_B && sh->num_ref_idx_l1_active != b->driver_refs_l1));
     p->std_slice = (StdVideoEncodeH264SliceHeader){
         .flags = { .direct_spatial_mv_pred_flag = (uint32_t)sh->direct_spatial_mv_pred & 1,
-                   .num_ref_idx_active_override_flag = (uint32_t)sh->num_ref_idx_active_override & 1 },
+                   .num_ref_idx_active_override_flag = (uint32_t)override },
         .first_mb_in_slice = (uint32_t)sh->first_mb,
         .slice_type = (StdVideoH264SliceType)sh->slice_type,
         .slice_alpha_c0_offset_div2 = (int8_t)sh->slice_alpha_c0_offset_div2,
         .slice_beta_offset_div2 = (int8_t)sh->slice_beta_offset_div2,
-        .slice_qp_delta = (int8_t)(qp ? qp - b->pps->pic_init_qp : 0),
+        .slice_qp_delta = (int8_t)(qp ? qp - b->driver_pic_init_qp : 0),
         .cabac_init_idc = STD_VIDEO_H264_CABAC_INIT_IDC_0,
         .disable_deblocking_filter_idc = (StdVideoH264DisableDeblockingFilterIdc)sh->disable_deblocking_filter_idc,
     };
@@ -299,9 +301,10 @@ static void build_h264(const vk_backend *b, const hal_picture *pic, encode_param
     };
 }
 
-static void build_encode(const vk_backend *b, const hal_picture *pic, encode_params *p)
+static void build_encode(const vk_backend *b, const hal_picture *pic, int setup, encode_params *p)
 {
     memset(p, 0, sizeof(*p));
+    p->setup_slot = setup;
     picture_resource(b, &p->src, &b->src, 0);
     build_references(b, pic, p);
     build_h264(b, pic, p);
@@ -343,7 +346,26 @@ static void record_control(vk_backend *b, VkCommandBuffer cmd)
     b->f.vkCmdControlVideoCodingKHR(cmd, &control);
 }
 
-static int record_encode(vk_backend *b, const hal_picture *pic, int same_queue)
+/* The pictures left in the GOP, this one included, for a rate control
+ * that wants them (requires- or prefersGopRemainingFrames): one IDR at its
+ * start, then P and B pictures in the proportion of the B runs. The GOP
+ * is keyint pictures, or endless. */
+static void gop_remaining(const vk_backend *b, const hal_picture *pic, VkVideoEncodeH264GopRemainingFrameInfoKHR *g)
+{
+    uint32_t coded = (uint32_t)(b->gop_coded > 0 ? b->gop_coded : 0);
+    uint32_t left = b->keyint > 0 ? (coded < (uint32_t)b->keyint ? (uint32_t)b->keyint - coded : 1) : UINT32_MAX / 2;
+    uint32_t idr = pic->type == HWENC_FRAME_IDR;
+    uint32_t inter = left - idr;
+    *g = (VkVideoEncodeH264GopRemainingFrameInfoKHR){
+        .sType = VK_STRUCTURE_TYPE_VIDEO_ENCODE_H264_GOP_REMAINING_FRAME_INFO_KHR,
+        .useGopRemainingFrames = VK_TRUE,
+        .gopRemainingI = idr,
+        .gopRemainingB = (uint32_t)((uint64_t)inter * (uint32_t)b->bframes / ((uint32_t)b->bframes + 1)),
+    };
+    g->gopRemainingP = inter - g->gopRemainingB;
+}
+
+static int record_encode(vk_backend *b, const hal_picture *pic, int setup, int same_queue)
 {
     const vk_funcs *f = &b->f;
     VkCommandBuffer cmd = b->encode_cmd;
@@ -360,7 +382,7 @@ static int record_encode(vk_backend *b, const hal_picture *pic, int same_queue)
         image_barrier(b, cmd, &b->src, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_IMAGE_LAYOUT_VIDEO_ENCODE_SRC_KHR,
                       VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, 0, VK_PIPELINE_STAGE_2_VIDEO_ENCODE_BIT_KHR,
                       VK_ACCESS_2_VIDEO_ENCODE_READ_BIT_KHR);
-    if (b->dpb_slots) {
+    if (b->dpb_map.slots) {
         /* The previous encode wrote the DPB that this one reads. */
         image_barrier(b, cmd, &b->dpb, b->dpb_ready ? VK_IMAGE_LAYOUT_VIDEO_ENCODE_DPB_KHR : VK_IMAGE_LAYOUT_UNDEFINED,
                       VK_IMAGE_LAYOUT_VIDEO_ENCODE_DPB_KHR, VK_PIPELINE_STAGE_2_VIDEO_ENCODE_BIT_KHR,
@@ -370,10 +392,15 @@ static int record_encode(vk_backend *b, const hal_picture *pic, int same_queue)
     f->vkCmdResetQueryPool(cmd, b->query, 0, 1);
 
     encode_params p;
-    build_encode(b, pic, &p);
+    build_encode(b, pic, setup, &p);
     /* Once the session has a rate-control state, every scope restates it. */
     vk_rc_state current = b->rc;
     vk_rc_link(&current);
+    VkVideoEncodeH264GopRemainingFrameInfoKHR remaining;
+    if (b->started && b->gop_remaining && current.info.layerCount) {
+        gop_remaining(b, pic, &remaining);
+        current.h264.pNext = &remaining;
+    }
     VkVideoBeginCodingInfoKHR scope = {
         .sType = VK_STRUCTURE_TYPE_VIDEO_BEGIN_CODING_INFO_KHR,
         .pNext = b->started ? &current.info : NULL,
@@ -511,12 +538,33 @@ static int read_packet(vk_backend *b, const hal_picture *pic, char *err, size_t 
     return 0;
 }
 
-int vk_encode_picture(vk_backend *b, const hal_picture *pic, char *err, size_t err_size)
+/* Every reference the picture names is in a session slot, and there is a
+ * slot to reconstruct it into, *setup (-1: none, in an intra-only
+ * session). Returns 0 or a negative hwenc_error. */
+static int place_picture(const vk_backend *b, const hal_picture *pic, int *setup, char *err, size_t err_size)
 {
-    if (b->max_refs && pic->slice.nal_ref_idc && (pic->recon_slot < 0 || pic->recon_slot >= b->dpb_slots)) {
-        snprintf(err, err_size, "DPB slot %d is beyond the session's %d slots", pic->recon_slot, b->dpb_slots);
+    const hal_reference *named[2 * H264_MAX_REFS];
+    int n = b->dpb_map.slots ? named_references(b, pic, named) : 0;
+    for (int i = 0; i < n; i++)
+        if (vk_dpb_slot(&b->dpb_map, named[i]->slot) < 0) {
+            snprintf(err, err_size, "frame %lld references frame_num %d, which no DPB slot holds any more",
+                     (long long)pic->display_index, named[i]->frame_num);
+            return HWENC_EBACKEND;
+        }
+    *setup = vk_dpb_setup_slot(&b->dpb_map, pic);
+    if (b->dpb_map.slots && *setup < 0) {
+        snprintf(err, err_size, "frame %lld: each of the session's %d DPB slots holds a reference still in use",
+                 (long long)pic->display_index, b->dpb_map.slots);
         return HWENC_EBACKEND;
     }
+    return 0;
+}
+
+int vk_encode_picture(vk_backend *b, const hal_picture *pic, char *err, size_t err_size)
+{
+    int setup, ret = place_picture(b, pic, &setup, err, err_size);
+    if (ret < 0)
+        return ret;
     int b_picture = pic->type == HWENC_FRAME_B;
     if ((b_picture && !b->bframes) || pic->num_refs + (b_picture ? pic->num_refs_l1 : 0) > b->max_active) {
         snprintf(err, err_size, "a %s picture with %d + %d references: the session takes %s and %d references",
@@ -526,10 +574,11 @@ int vk_encode_picture(vk_backend *b, const hal_picture *pic, char *err, size_t e
     }
     int same_queue = b->caps.upload_family == b->caps.encode_family;
     fill_staging(b, pic);
-    int ret;
     if (!same_queue && (ret = upload_separately(b, pic, err, err_size)) < 0)
         return ret;
-    VkResult r = record_encode(b, pic, same_queue);
+    if (pic->type == HWENC_FRAME_IDR)
+        b->gop_coded = 0;
+    VkResult r = record_encode(b, pic, setup, same_queue);
     if (r != VK_SUCCESS)
         return fail_vk(b, pic, "recording the encode", r, err, err_size);
     if ((r = b->f.vkResetFences(b->device, 1, &b->fence)) != VK_SUCCESS)
@@ -545,8 +594,8 @@ int vk_encode_picture(vk_backend *b, const hal_picture *pic, char *err, size_t e
         b->started = 1;
     }
     b->dpb_ready = 1;
-    if (setup_slot(b, pic) >= 0)
-        b->slot_type[setup_slot(b, pic)] = pic->type;
+    b->gop_coded++;
+    vk_dpb_commit(&b->dpb_map, pic, setup);
     r = b->f.vkWaitForFences(b->device, 1, &b->fence, VK_TRUE, FENCE_TIMEOUT_NS);
     if (r == VK_TIMEOUT) {
         snprintf(err, err_size, "Vulkan encode of frame %lld did not finish within 10 s", (long long)pic->display_index);

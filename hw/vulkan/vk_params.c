@@ -189,3 +189,88 @@ int vk_params_read_back(const vk_funcs *f, VkDevice dev, VkVideoSessionParameter
     *overridden = feedback.hasOverrides || h264_feedback.hasStdSPSOverrides || h264_feedback.hasStdPPSOverrides;
     return 0;
 }
+
+/* An RBSP bit reader; reading past the end gives zeros and sets over. */
+typedef struct rbsp {
+    const uint8_t *data;
+    size_t size, bit;
+    int over;
+} rbsp;
+
+static unsigned read_bit(rbsp *r)
+{
+    if (r->bit >= r->size * 8) {
+        r->over = 1;
+        return 0;
+    }
+    unsigned b = (r->data[r->bit >> 3] >> (7 - (r->bit & 7))) & 1;
+    r->bit++;
+    return b;
+}
+
+static unsigned read_bits(rbsp *r, int n)
+{
+    unsigned v = 0;
+    while (n--)
+        v = v << 1 | read_bit(r);
+    return v;
+}
+
+static unsigned read_ue(rbsp *r)
+{
+    int zeros = 0;
+    while (!read_bit(r) && !r->over && zeros < 32)
+        zeros++;
+    return zeros >= 32 ? 0 : (1u << zeros) - 1 + read_bits(r, zeros);
+}
+
+static int read_se(rbsp *r)
+{
+    unsigned v = read_ue(r);
+    return v & 1 ? (int)((v + 1) / 2) : -(int)(v / 2);
+}
+
+/* The payload of the first NAL unit of type 8 without its emulation
+ * prevention bytes, in out (capacity bytes); returns its size or 0. */
+static size_t find_pps(const uint8_t *p, size_t size, uint8_t *out, size_t capacity)
+{
+    for (size_t i = 0; i + 3 < size; i++) {
+        if (p[i] || p[i + 1] || p[i + 2] != 1 || (p[i + 3] & 0x1f) != 8)
+            continue;
+        size_t n = 0, zeros = 0;
+        for (size_t k = i + 4; k < size && n < capacity; k++) {
+            if (zeros >= 2 && p[k] == 1)
+                break; /* the next start code */
+            if (zeros >= 2 && p[k] == 3) {
+                zeros = 0;
+                continue;
+            }
+            zeros = p[k] ? 0 : zeros + 1;
+            out[n++] = p[k];
+        }
+        return n;
+    }
+    return 0;
+}
+
+int vk_params_parse_pps(const uint8_t *annexb, size_t size, vk_pps_fields *out)
+{
+    uint8_t buf[256];
+    rbsp r = { .data = buf, .size = find_pps(annexb, size, buf, sizeof(buf)) };
+    if (!r.size)
+        return -1;
+    read_ue(&r);                                 /* pic_parameter_set_id */
+    read_ue(&r);                                 /* seq_parameter_set_id */
+    out->entropy_coding_mode = (int)read_bit(&r);
+    read_bit(&r);                                /* bottom_field_pic_order_in_frame_present_flag */
+    if (read_ue(&r))                             /* num_slice_groups_minus1 */
+        return -1;
+    out->num_ref_idx_l0_default_active = (int)read_ue(&r) + 1;
+    out->num_ref_idx_l1_default_active = (int)read_ue(&r) + 1;
+    read_bits(&r, 3);                            /* weighted_pred_flag, weighted_bipred_idc */
+    out->pic_init_qp = 26 + read_se(&r);
+    read_se(&r);                                 /* pic_init_qs_minus26 */
+    read_se(&r);                                 /* chroma_qp_index_offset */
+    out->deblocking_filter_control_present = (int)read_bit(&r);
+    return r.over ? -1 : 0;
+}

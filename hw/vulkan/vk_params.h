@@ -33,4 +33,17 @@ int vk_params_create(const vk_funcs *f, VkDevice dev, VkVideoSessionKHR session,
 int vk_params_read_back(const vk_funcs *f, VkDevice dev, VkVideoSessionParametersKHR params, const vk_std_params *std,
                         uint8_t *out, size_t capacity, size_t *size, int *overridden, char *err, size_t err_size);
 
+/* The fields of a PPS that the slices the backend describes depend on. */
+typedef struct vk_pps_fields {
+    int pic_init_qp;
+    int num_ref_idx_l0_default_active, num_ref_idx_l1_default_active;
+    int deblocking_filter_control_present;
+    int entropy_coding_mode;
+} vk_pps_fields;
+
+/* Reads those fields from the PPS among Annex B parameter sets (what the
+ * driver encoded). Returns 0, or -1 when there is no PPS or it uses slice
+ * groups (which no H.264 encoder here writes). */
+int vk_params_parse_pps(const uint8_t *annexb, size_t size, vk_pps_fields *out);
+
 #endif

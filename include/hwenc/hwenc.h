@@ -141,6 +141,16 @@ typedef struct hwenc_external_device {
     void *vk_get_instance_proc_addr; /* PFN_vkGetInstanceProcAddr used for the above */
     int vk_encode_queue_family;  /* queue family with VK_QUEUE_VIDEO_ENCODE_BIT_KHR */
     int vk_encode_queue_index;
+    /* What vk_device was created with, as FFmpeg's AVVulkanDeviceContext
+     * asks for it (Vulkan has no query for it): the enabled device
+     * extension names, which must include VK_KHR_video_queue,
+     * VK_KHR_video_encode_queue and VK_KHR_video_encode_h264, and the
+     * VkPhysicalDeviceFeatures2 chain of enabled features, which must
+     * enable synchronization2 (VkPhysicalDeviceVulkan13Features or
+     * VkPhysicalDeviceSynchronization2Features). */
+    const char *const *vk_enabled_extensions;
+    int vk_enabled_extension_count;
+    const void *vk_device_features;  /* const VkPhysicalDeviceFeatures2 * */
 } hwenc_external_device;
 
 typedef struct hwenc_config {

@@ -16,8 +16,12 @@
  * environment, the statistics for the tests), behind a mutex.
  *
  * Environment (read at vkCreateInstance):
- *   HWENC_TEST_ICD_RC=disabled      only VK_VIDEO_ENCODE_RATE_CONTROL_MODE_DISABLED
- *   HWENC_TEST_ICD_DPB_SLOTS=n      maxDpbSlots (1: no references)
+ *   HWENC_TEST_ICD_PROFILE=name     the capabilities and behaviour of a real
+ *                                   driver (icd_profile.c): default, radv-vcn2,
+ *                                   radv-vcn3, radv-vcn4, anv, nvidia
+ * and, refining the profile:
+ *   HWENC_TEST_ICD_RC=disabled      no CBR or VBR rate control
+ *   HWENC_TEST_ICD_DPB_SLOTS=n      at most n DPB slots (1: no references)
  *   HWENC_TEST_ICD_ENCODE_TRANSFER=1  the encode queue family can also copy
  *   HWENC_TEST_ICD_DEVICE_LOST=submit:N or wait:N   the N-th encode submission
  *                                   (from 0) loses the device in vkQueueSubmit2 or
@@ -25,6 +29,13 @@
  *   HWENC_TEST_ICD_ABORT=0          count valid-usage errors instead of aborting
  *   HWENC_TEST_ICD_B=none           Main profile without B pictures (list sizes 0)
  *   HWENC_TEST_ICD_B=no-main        Constrained Baseline only (no Main profile)
+ *   HWENC_TEST_ICD_B=short-l0       B pictures with a list 0 of one picture
+ *   HWENC_TEST_ICD_PPS=drop-deblock-control  the driver rewrites the PPS without
+ *                                   deblocking_filter_control_present_flag and
+ *                                   reports the override
+ *   HWENC_TEST_ICD_GOP_REMAINING=required  requiresGopRemainingFrames
+ *   HWENC_TEST_ICD_FORMAT=no-transfer-dst  the NV12 encode source format
+ *                                   cannot be a transfer destination
  *
  * B pictures (Main profile): the lists must name the encode's reference
  * slots and every reference slot must be in a list; the CPU encoder codes
@@ -69,6 +80,7 @@ typedef struct icd_device {
     VK_LOADER_DATA loader;
     icd_object obj;
     int sync2;
+    int video_encode;            /* the video queue and H.264 encode extensions are enabled */
     int lost;
     int encode_submissions;
 } icd_device;
@@ -122,7 +134,8 @@ typedef struct icd_rc {
     uint64_t average, peak;
     uint32_t fps_num, fps_den;
     uint32_t buffer_ms, initial_ms;
-    uint32_t gop_frames, consecutive_b;   /* VkVideoEncodeH264RateControlInfoKHR, 0 without */
+    VkVideoEncodeH264RateControlFlagsKHR h264_flags; /* VkVideoEncodeH264RateControlInfoKHR, 0 without */
+    uint32_t gop_frames, idr_period, consecutive_b;
 } icd_rc;
 
 typedef struct icd_slot {
@@ -152,7 +165,8 @@ typedef struct icd_parameters {
     icd_session *session;
     uint32_t quality_level;
     StdVideoH264SequenceParameterSet std_sps;
-    StdVideoH264PictureParameterSet std_pps;
+    StdVideoH264PictureParameterSet std_pps;   /* as the driver uses it (after its overrides) */
+    int overridden;                            /* the driver changed a PPS field */
     h264_sps sps;
     h264_pps pps;
 } icd_parameters;
@@ -192,6 +206,7 @@ typedef struct icd_cmd {
             icd_parameters *params;
             int has_rc;
             icd_rc rc;
+            int gop_remaining;   /* VkVideoEncodeH264GopRemainingFrameInfoKHR::useGopRemainingFrames */
             int bound_count;
             int bound_slot[ICD_MAX_SLOTS];
             icd_picture bound[ICD_MAX_SLOTS];
@@ -216,6 +231,43 @@ typedef struct icd_command_buffer {
     icd_cmd cmd[ICD_MAX_COMMANDS];
 } icd_command_buffer;
 
+/* ---- icd_profile.c: what a driver reports and how it behaves */
+typedef struct icd_profile {
+    const char *name;
+    /* VkVideoCapabilitiesKHR */
+    VkVideoCapabilityFlagsKHR flags;
+    VkDeviceSize offset_alignment, size_alignment;
+    VkExtent2D access_granularity, min_extent, max_extent;
+    uint32_t max_dpb_slots, max_active_refs;
+    /* VkVideoEncodeCapabilitiesKHR */
+    VkVideoEncodeRateControlModeFlagsKHR rc_modes;
+    uint32_t max_rc_layers;
+    uint64_t max_bitrate;
+    uint32_t quality_levels;
+    VkExtent2D input_granularity;
+    VkVideoEncodeFeedbackFlagsKHR feedback;
+    /* VkVideoEncodeH264CapabilitiesKHR */
+    VkVideoEncodeH264CapabilityFlagsKHR h264_flags;
+    StdVideoH264LevelIdc max_level;
+    uint32_t max_slices, p_l0, b_l0, l1, temporal_layers;
+    int32_t min_qp, max_qp;
+    VkBool32 requires_gop_remaining;
+    VkVideoEncodeH264StdFlagsKHR std_syntax;
+    /* VkVideoEncode(H264)QualityLevelPropertiesKHR, the same for every level */
+    VkVideoEncodeRateControlModeFlagBitsKHR preferred_rc;
+    VkVideoEncodeH264RateControlFlagsKHR preferred_flags;
+    uint32_t preferred_gop, preferred_b;
+    int32_t preferred_qp;
+    VkBool32 preferred_cabac;
+    /* Behaviour */
+    int refs_by_position;        /* reference pictures by their place in pReferenceSlots, not the lists */
+    int pps_override;            /* the PPS is rewritten (pic_init_qp 26, no 8x8 transform) and reported */
+    int pps_one_ref_default;     /* ... with num_ref_idx_l0/l1_default_active 1 as well */
+} icd_profile;
+
+/* The profile of that name ("" or NULL: default), or NULL. */
+const icd_profile *icd_find_profile(const char *name);
+
 /* ---- icd_state.c: configuration, registry, errors */
 typedef enum icd_b_support {
     ICD_B_MAIN,                  /* Main profile with B pictures */
@@ -224,10 +276,11 @@ typedef enum icd_b_support {
 } icd_b_support;
 
 typedef struct icd_config {
-    int rc_disabled_only;
+    icd_profile caps;            /* the profile with the refinements applied */
     icd_b_support b_support;
-    uint32_t dpb_slots;
     int encode_transfer;
+    int src_no_transfer_dst;
+    int pps_drop_deblock_control;
     int lose_on_submit, lose_on_wait; /* encode submission index, -1 never */
     int abort_on_error;
 } icd_config;
@@ -265,6 +318,8 @@ VkResult icd_quality_level_properties(VkPhysicalDevice dev, const VkPhysicalDevi
 StdVideoH264ProfileIdc icd_check_profile(const VkVideoProfileInfoKHR *p, const char *what);
 /* Whether the device offers B pictures with this profile. */
 int icd_profile_has_b(StdVideoH264ProfileIdc profile);
+/* The usage the format query reports for NV12 with the encode profile. */
+VkImageUsageFlags icd_format_usage(void);
 void icd_fill_queue_families(uint32_t *count, VkQueueFamilyProperties2 *props);
 
 /* ---- icd_device.c */

@@ -275,6 +275,29 @@ static int same_picture(const icd_picture *a, const icd_picture *b)
     return a->image == b->image && a->layer == b->layer;
 }
 
+/* The valid usage of VkVideoEncodeH264RateControlInfoKHR. */
+static void read_h264_rc(const VkVideoEncodeH264RateControlInfoKHR *h264, icd_rc *rc, const char *what)
+{
+    const VkVideoEncodeH264RateControlFlagsKHR pattern = VK_VIDEO_ENCODE_H264_RATE_CONTROL_REFERENCE_PATTERN_FLAT_BIT_KHR |
+                                                         VK_VIDEO_ENCODE_H264_RATE_CONTROL_REFERENCE_PATTERN_DYADIC_BIT_KHR;
+    rc->h264_flags = h264->flags;
+    rc->gop_frames = h264->gopFrameCount;
+    rc->idr_period = h264->idrPeriod;
+    rc->consecutive_b = h264->consecutiveBFrameCount;
+    if ((rc->h264_flags & pattern) && !(rc->h264_flags & VK_VIDEO_ENCODE_H264_RATE_CONTROL_REGULAR_GOP_BIT_KHR))
+        icd_error("VUID-VkVideoEncodeH264RateControlInfoKHR-flags-08281",
+                  "%s: a reference pattern (flags 0x%x) without VK_VIDEO_ENCODE_H264_RATE_CONTROL_REGULAR_GOP_BIT_KHR",
+                  what, rc->h264_flags);
+    if ((rc->h264_flags & VK_VIDEO_ENCODE_H264_RATE_CONTROL_REGULAR_GOP_BIT_KHR) && !rc->gop_frames)
+        icd_error("VUID-VkVideoEncodeH264RateControlInfoKHR-flags-08283", "%s: a regular GOP of 0 frames", what);
+    if (rc->idr_period && rc->idr_period < rc->gop_frames)
+        icd_error("VUID-VkVideoEncodeH264RateControlInfoKHR-idrPeriod-08284", "%s: IDR period %u below the GOP of %u",
+                  what, rc->idr_period, rc->gop_frames);
+    if (rc->consecutive_b && rc->consecutive_b >= rc->gop_frames)
+        icd_error("VUID-VkVideoEncodeH264RateControlInfoKHR-consecutiveBFrameCount-08285",
+                  "%s: %u consecutive B frames, not below gopFrameCount %u", what, rc->consecutive_b, rc->gop_frames);
+}
+
 static void read_rc(const void *pnext, int *has, icd_rc *rc, const char *what)
 {
     const VkVideoEncodeRateControlInfoKHR *info = icd_chain_find(pnext, VK_STRUCTURE_TYPE_VIDEO_ENCODE_RATE_CONTROL_INFO_KHR);
@@ -288,13 +311,8 @@ static void read_rc(const void *pnext, int *has, icd_rc *rc, const char *what)
     rc->initial_ms = info->initialVirtualBufferSizeInMs;
     const VkVideoEncodeH264RateControlInfoKHR *h264 =
         icd_chain_find(info->pNext, VK_STRUCTURE_TYPE_VIDEO_ENCODE_H264_RATE_CONTROL_INFO_KHR);
-    if (h264) {
-        rc->gop_frames = h264->gopFrameCount;
-        rc->consecutive_b = h264->consecutiveBFrameCount;
-        if (rc->gop_frames && rc->consecutive_b >= rc->gop_frames)
-            icd_error("VUID-VkVideoEncodeH264RateControlInfoKHR-gopFrameCount", "%s: %u consecutive B frames in a "
-                      "GOP of %u frames", what, rc->consecutive_b, rc->gop_frames);
-    }
+    if (h264)
+        read_h264_rc(h264, rc, what);
     int simple = rc->mode == VK_VIDEO_ENCODE_RATE_CONTROL_MODE_DEFAULT_KHR ||
                  rc->mode == VK_VIDEO_ENCODE_RATE_CONTROL_MODE_DISABLED_BIT_KHR;
     if (simple && rc->layers)
@@ -315,7 +333,8 @@ static void read_rc(const void *pnext, int *has, icd_rc *rc, const char *what)
         rc->peak = l->maxBitrate;
         rc->fps_num = l->frameRateNumerator;
         rc->fps_den = l->frameRateDenominator;
-        if (!rc->average || rc->average > 100000000 || !rc->peak || rc->peak > 100000000)
+        uint64_t max = icd_get_config()->caps.max_bitrate;
+        if (!rc->average || rc->average > max || !rc->peak || rc->peak > max)
             icd_error("VUID-VkVideoEncodeRateControlInfoKHR-pLayers-08276", "%s: bitrate out of range", what);
         if (rc->mode == VK_VIDEO_ENCODE_RATE_CONTROL_MODE_CBR_BIT_KHR && rc->average != rc->peak)
             icd_error("VUID-VkVideoEncodeRateControlInfoKHR-rateControlMode-08356", "%s: CBR with peak != average", what);
@@ -326,8 +345,8 @@ static void read_rc(const void *pnext, int *has, icd_rc *rc, const char *what)
         if (!rc->buffer_ms || rc->initial_ms > rc->buffer_ms)
             icd_error("VUID-VkVideoEncodeRateControlInfoKHR-layerCount-08357", "%s: bad virtual buffer", what);
     }
-    const icd_config *cfg = icd_get_config();
-    if (!simple && cfg->rc_disabled_only)
+    const icd_profile *c = &icd_get_config()->caps;
+    if (rc->mode != VK_VIDEO_ENCODE_RATE_CONTROL_MODE_DEFAULT_KHR && !(c->rc_modes & rc->mode))
         icd_error("VUID-VkVideoEncodeRateControlInfoKHR-rateControlMode-08244", "%s: mode %d is not supported", what,
                   (int)rc->mode);
 }
@@ -342,8 +361,11 @@ static VKAPI_ATTR void VKAPI_CALL CmdBeginVideoCodingKHR(VkCommandBuffer cmd, co
     if (info->sType != VK_STRUCTURE_TYPE_VIDEO_BEGIN_CODING_INFO_KHR)
         icd_error("VUID-VkVideoBeginCodingInfoKHR-sType-sType", "wrong sType");
     static const VkStructureType allowed[] = { VK_STRUCTURE_TYPE_VIDEO_ENCODE_RATE_CONTROL_INFO_KHR,
-                                               VK_STRUCTURE_TYPE_VIDEO_ENCODE_H264_RATE_CONTROL_INFO_KHR };
-    icd_chain_check("VkVideoBeginCodingInfoKHR", info->pNext, allowed, 2);
+                                               VK_STRUCTURE_TYPE_VIDEO_ENCODE_H264_RATE_CONTROL_INFO_KHR,
+                                               VK_STRUCTURE_TYPE_VIDEO_ENCODE_H264_GOP_REMAINING_FRAME_INFO_KHR };
+    icd_chain_check("VkVideoBeginCodingInfoKHR", info->pNext, allowed, 3);
+    const VkVideoEncodeH264GopRemainingFrameInfoKHR *gop =
+        icd_chain_find(info->pNext, VK_STRUCTURE_TYPE_VIDEO_ENCODE_H264_GOP_REMAINING_FRAME_INFO_KHR);
     icd_session *s = icd_lookup(info->videoSession, ICD_SESSION, "vkCmdBeginVideoCodingKHR");
     icd_parameters *p = info->videoSessionParameters
                             ? icd_lookup(info->videoSessionParameters, ICD_PARAMETERS, "vkCmdBeginVideoCodingKHR")
@@ -363,6 +385,7 @@ static VKAPI_ATTR void VKAPI_CALL CmdBeginVideoCodingKHR(VkCommandBuffer cmd, co
     c->u.begin.session = s;
     c->u.begin.params = p;
     read_rc(info->pNext, &c->u.begin.has_rc, &c->u.begin.rc, "vkCmdBeginVideoCodingKHR");
+    c->u.begin.gop_remaining = gop && gop->useGopRemainingFrames;
     int n = 0;
     for (uint32_t i = 0; i < info->referenceSlotCount && i < ICD_MAX_SLOTS; i++) {
         const VkVideoReferenceSlotInfoKHR *r = &info->pReferenceSlots[i];
@@ -408,8 +431,9 @@ static VKAPI_ATTR void VKAPI_CALL CmdControlVideoCodingKHR(VkCommandBuffer cmd, 
         icd_error("VUID-VkVideoCodingControlInfoKHR-flags-07018", "rate control flag without VkVideoEncodeRateControlInfoKHR");
     if ((info->flags & VK_VIDEO_CODING_CONTROL_ENCODE_QUALITY_LEVEL_BIT_KHR) && !q)
         icd_error("VUID-VkVideoCodingControlInfoKHR-flags-08349", "quality level flag without VkVideoEncodeQualityLevelInfoKHR");
-    if (q && q->qualityLevel >= 3)
-        icd_error("VUID-VkVideoEncodeQualityLevelInfoKHR-qualityLevel-08311", "quality level %u", q->qualityLevel);
+    if (q && q->qualityLevel >= icd_get_config()->caps.quality_levels)
+        icd_error("VUID-VkVideoEncodeQualityLevelInfoKHR-qualityLevel-08311", "quality level %u of %u",
+                  q->qualityLevel, icd_get_config()->caps.quality_levels);
     c->u.control.quality_level = q ? q->qualityLevel : 0;
     if (info->flags & ~7u)
         icd_error("VUID-VkVideoCodingControlInfoKHR-flags-parameter", "unknown flags 0x%x", info->flags);
@@ -439,6 +463,11 @@ static void record_references(icd_command_buffer *cb, const VkVideoEncodeInfoKHR
 {
     icd_session *s = cb->scope_session;
     e->setup_slot = -1;
+    /* Without a setup slot RADV reconstructs into slot 0 anyway
+     * (radv_video_enc.c, radv_enc_params), over whatever it holds. */
+    if (s->max_dpb_slots && !info->pSetupReferenceSlot)
+        icd_error("VUID-vkCmdEncodeVideoKHR-pEncodeInfo-08377",
+                  "no pSetupReferenceSlot in a session with %u DPB slots", s->max_dpb_slots);
     if (info->pSetupReferenceSlot) {
         const VkVideoReferenceSlotInfoKHR *r = info->pSetupReferenceSlot;
         e->setup_slot = r->slotIndex;
@@ -489,6 +518,42 @@ static int reference_index(const icd_encode *e, int slot)
     return -1;
 }
 
+/* The caps' list sizes: the specification lets a driver override longer
+ * lists (the note under VkVideoEncodeH264CapabilitiesKHR::
+ * maxPPictureL0ReferenceCount), so what it encodes is then not what the
+ * backend planned; a P or B picture needs a non-zero size for its kind. */
+static void check_list_sizes(const icd_encode *e, int b)
+{
+    const icd_profile *c = &icd_get_config()->caps;
+    uint32_t n0 = e->lists.num_ref_idx_l0_active_minus1 + 1u, n1 = e->lists.num_ref_idx_l1_active_minus1 + 1u;
+    uint32_t max0 = b ? c->b_l0 : c->p_l0;
+    if (n0 > max0)
+        icd_error("test-icd-list-size", "%u list-0 entries in a %s picture, max%sPictureL0ReferenceCount is %u", n0,
+                  b ? "B" : "P", b ? "B" : "P", max0);
+    if (b && n1 > c->l1)
+        icd_error("test-icd-list-size", "%u list-1 entries, maxL1ReferenceCount is %u", n1, c->l1);
+}
+
+/* Mesa 25's RADV programs the firmware with pReferenceSlots[0] as the
+ * list-0 picture and [1] as the list-1 picture (radv_video_enc.c at
+ * 02ed0edc, radv_enc_params_h264), whatever RefPicList0/1 say; a backend
+ * that orders its reference slots otherwise gets a stream predicted from
+ * the wrong pictures. Mesa 26.1 maps the list entries back to the slots
+ * instead. The radv-mesa25-vcn3 profile's ICD says so when they differ. */
+static void check_positions(const icd_encode *e, int b)
+{
+    if (!icd_get_config()->caps.refs_by_position)
+        return;
+    int n0 = e->lists.num_ref_idx_l0_active_minus1 + 1, n1 = b ? e->lists.num_ref_idx_l1_active_minus1 + 1 : 0;
+    for (int i = 0; i < n0 + n1; i++) {
+        int entry = i < n0 ? e->lists.RefPicList0[i] : e->lists.RefPicList1[i - n0];
+        if (i >= e->num_refs || e->ref_slot[i] != entry)
+            icd_error("radv-reference-position", "RefPicList%d[%d] is slot %d but pReferenceSlots[%d] is slot %d: "
+                      "RADV reads the references by position", i < n0 ? 0 : 1, i < n0 ? i : i - n0, entry, i,
+                      i < e->num_refs ? e->ref_slot[i] : -1);
+    }
+}
+
 /* Every active list entry names one of this encode's reference slots, and
  * every reference slot is in a list. B slices: the CPU encoder codes them
  * as non-references with spatial direct prediction, list 0 before and list
@@ -497,6 +562,8 @@ static void check_lists(const icd_encode *e)
 {
     int b = e->slice.slice_type == STD_VIDEO_H264_SLICE_TYPE_B;
     int used[ICD_MAX_SLOTS] = { 0 };
+    check_list_sizes(e, b);
+    check_positions(e, b);
     for (int list = 0; list < 1 + b; list++) {
         const uint8_t *entries = list ? e->lists.RefPicList1 : e->lists.RefPicList0;
         int n = (list ? e->lists.num_ref_idx_l1_active_minus1 : e->lists.num_ref_idx_l0_active_minus1) + 1;
@@ -561,6 +628,24 @@ static void record_h264(const VkVideoEncodeInfoKHR *info, icd_encode *e)
         check_lists(e);
 }
 
+/* The encoder may read its input in whole encodeInputPictureGranularity
+ * granules (ANV reports 32x32, anv_video.c). The specification's
+ * description of the capability imposes no valid usage here, but leaves
+ * the texels beyond the image within the last granules undefined, so the
+ * last coded blocks would depend on undefined data; its note asks for a
+ * padded image, as FFmpeg makes. Not a VUID: the double counts it so that
+ * the backend keeps that padding. */
+static void check_input_granules(const icd_picture *src)
+{
+    VkExtent2D g = icd_get_config()->caps.input_granularity;
+    uint32_t w = (src->extent.width + g.width - 1) / g.width * g.width;
+    uint32_t h = (src->extent.height + g.height - 1) / g.height * g.height;
+    if (src->image->width < w || src->image->height < h)
+        icd_error("test-icd-input-granularity", "a %ux%u source image for a %ux%u picture: the device reads %ux%u "
+                  "granules, up to %ux%u", src->image->width, src->image->height, src->extent.width,
+                  src->extent.height, g.width, g.height, w, h);
+}
+
 static VKAPI_ATTR void VKAPI_CALL CmdEncodeVideoKHR(VkCommandBuffer cmd, const VkVideoEncodeInfoKHR *info)
 {
     icd_command_buffer *cb = recording(cmd, "vkCmdEncodeVideoKHR");
@@ -581,9 +666,20 @@ static VKAPI_ATTR void VKAPI_CALL CmdEncodeVideoKHR(VkCommandBuffer cmd, const V
         icd_error("VUID-vkCmdEncodeVideoKHR-pEncodeInfo-08201", "the bitstream buffer lacks ENCODE_DST usage");
     if (e->dst && info->dstBufferOffset + info->dstBufferRange > e->dst->size)
         icd_error("VUID-VkVideoEncodeInfoKHR-dstBufferRange-08238", "range beyond the bitstream buffer");
+    const icd_profile *caps = &icd_get_config()->caps;
+    if (info->dstBufferOffset % caps->offset_alignment)
+        icd_error("VUID-vkCmdEncodeVideoKHR-dstBufferOffset-07358", "dstBufferOffset %llu is not a multiple of "
+                  "minBitstreamBufferOffsetAlignment %llu", (unsigned long long)info->dstBufferOffset,
+                  (unsigned long long)caps->offset_alignment);
+    if (info->dstBufferRange % caps->size_alignment)
+        icd_error("VUID-vkCmdEncodeVideoKHR-dstBufferRange-07359", "dstBufferRange %llu is not a multiple of "
+                  "minBitstreamBufferSizeAlignment %llu", (unsigned long long)info->dstBufferRange,
+                  (unsigned long long)caps->size_alignment);
     e->offset = info->dstBufferOffset;
     e->range = info->dstBufferRange;
-    resolve_picture(&info->srcPictureResource, VK_IMAGE_USAGE_VIDEO_ENCODE_SRC_BIT_KHR, &e->src, "source picture");
+    if (resolve_picture(&info->srcPictureResource, VK_IMAGE_USAGE_VIDEO_ENCODE_SRC_BIT_KHR, &e->src,
+                        "source picture"))
+        check_input_granules(&e->src);
     record_references(cb, info, e);
     record_h264(info, e);
     icd_cmd *c = &cb->cmd[cb->count++];
@@ -652,7 +748,8 @@ static int rc_equal(const icd_rc *a, const icd_rc *b)
 {
     return a->mode == b->mode && a->layers == b->layers && a->average == b->average && a->peak == b->peak &&
            a->fps_num == b->fps_num && a->fps_den == b->fps_den && a->buffer_ms == b->buffer_ms &&
-           a->initial_ms == b->initial_ms && a->gop_frames == b->gop_frames && a->consecutive_b == b->consecutive_b;
+           a->initial_ms == b->initial_ms && a->h264_flags == b->h264_flags && a->gop_frames == b->gop_frames &&
+           a->idr_period == b->idr_period && a->consecutive_b == b->consecutive_b;
 }
 
 static void exec_begin(exec_state *x, const icd_cmd *c)
@@ -681,6 +778,12 @@ static void exec_begin(exec_state *x, const icd_cmd *c)
     if (session_default && c->u.begin.has_rc && c->u.begin.rc.mode != VK_VIDEO_ENCODE_RATE_CONTROL_MODE_DEFAULT_KHR)
         icd_error("VUID-vkCmdBeginVideoCodingKHR-pBeginInfo-08253",
                   "the scope states a rate control the session does not have");
+    icd_stats()->gop_remaining_scopes += c->u.begin.gop_remaining;
+    int rate_controlled = s->reset && s->rc.mode != VK_VIDEO_ENCODE_RATE_CONTROL_MODE_DEFAULT_KHR &&
+                          s->rc.mode != VK_VIDEO_ENCODE_RATE_CONTROL_MODE_DISABLED_BIT_KHR;
+    if (rate_controlled && icd_get_config()->caps.requires_gop_remaining && !c->u.begin.gop_remaining)
+        icd_error("VUID-vkCmdBeginVideoCodingKHR-pBeginInfo-08255", "the device requires "
+                  "VkVideoEncodeH264GopRemainingFrameInfoKHR with useGopRemainingFrames under rate control");
 }
 
 static void exec_control(exec_state *x, const icd_cmd *c)
@@ -703,6 +806,9 @@ static void exec_control(exec_state *x, const icd_cmd *c)
         st->last_rc_mode = (int)s->rc.mode;
         st->last_average_bitrate = s->rc.average;
         st->last_consecutive_b = (int)s->rc.consecutive_b;
+        st->last_gop_frames = s->rc.gop_frames;
+        st->last_idr_period = s->rc.idr_period;
+        st->last_rc_flags = s->rc.h264_flags;
         if (s->rc.consecutive_b && !icd_profile_has_b(s->profile))
             icd_error("test-icd-b-caps", "%u consecutive B frames for a profile without B pictures",
                       s->rc.consecutive_b);
@@ -735,11 +841,6 @@ static void exec_encode(exec_state *x, const icd_encode *e)
     if (b && !icd_profile_has_b(s->profile))
         icd_error("test-icd-b-caps", "a B picture with profile_idc %d, for which maxBPictureL0ReferenceCount and "
                   "maxL1ReferenceCount are 0", (int)s->profile);
-    /* The spec lets a non-reference picture's setup slot invalidate the
-     * reference it holds; hwenc never means to. */
-    if (e->setup_slot >= 0 && !e->pic.flags.is_reference && s->slot[e->setup_slot].active)
-        icd_error("test-icd-setup", "the non-reference picture's setup slot %d holds a reference it would invalidate",
-                  e->setup_slot);
     for (int i = 0; i < e->num_refs; i++) {
         const icd_slot *slot = &s->slot[e->ref_slot[i]];
         check_layout(&e->ref[i], VK_IMAGE_LAYOUT_VIDEO_ENCODE_DPB_KHR, "reference picture");
@@ -755,9 +856,10 @@ static void exec_encode(exec_state *x, const icd_encode *e)
     if (!disabled && e->constant_qp)
         icd_error("VUID-VkVideoEncodeH264NaluSliceInfoKHR-constantQp-08269", "constantQp %d with rate control on",
                   e->constant_qp);
-    if (disabled && (e->constant_qp < 0 || e->constant_qp > 51))
-        icd_error("VUID-VkVideoEncodeH264NaluSliceInfoKHR-constantQp-08270", "constantQp %d out of range",
-                  e->constant_qp);
+    const icd_profile *caps = &icd_get_config()->caps;
+    if (disabled && (e->constant_qp < caps->min_qp || e->constant_qp > caps->max_qp))
+        icd_error("VUID-VkVideoEncodeH264NaluSliceInfoKHR-constantQp-08270", "constantQp %d outside %d..%d",
+                  e->constant_qp, caps->min_qp, caps->max_qp);
     if (icd_encode_picture(s, x->params, e, x->query, x->query_index) < 0)
         return;
     if (e->setup_slot >= 0 && e->pic.flags.is_reference) {

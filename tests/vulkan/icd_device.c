@@ -196,6 +196,12 @@ static VKAPI_ATTR VkResult VKAPI_CALL CreateImage(VkDevice device, const VkImage
     const VkImageUsageFlags video = VK_IMAGE_USAGE_VIDEO_ENCODE_SRC_BIT_KHR | VK_IMAGE_USAGE_VIDEO_ENCODE_DPB_BIT_KHR;
     if ((info->usage & video) && !check_profile_list(info->pNext, "vkCreateImage"))
         return VK_ERROR_VIDEO_PROFILE_OPERATION_NOT_SUPPORTED_KHR;
+    /* An image for the profile has one of the formats, usages and create
+     * flags vkGetPhysicalDeviceVideoFormatPropertiesKHR reports for it. */
+    if ((info->usage & video) && ((info->usage & ~icd_format_usage()) || info->flags))
+        icd_error("VUID-VkImageCreateInfo-pNext-06811",
+                  "usage 0x%x, flags 0x%x: the video format properties allow usage 0x%x and no create flags",
+                  info->usage, info->flags, icd_format_usage());
     if (info->format != VK_FORMAT_G8_B8R8_2PLANE_420_UNORM || info->imageType != VK_IMAGE_TYPE_2D ||
         info->tiling != VK_IMAGE_TILING_OPTIMAL || info->mipLevels != 1 || info->arrayLayers < 1 ||
         info->arrayLayers > ICD_MAX_SLOTS || (info->extent.width | info->extent.height) & 1)
@@ -550,18 +556,32 @@ static VKAPI_ATTR VkResult VKAPI_CALL CreateVideoSessionKHR(VkDevice device, con
     static const VkStructureType allowed[] = { VK_STRUCTURE_TYPE_VIDEO_ENCODE_H264_SESSION_CREATE_INFO_KHR };
     icd_chain_check("VkVideoSessionCreateInfoKHR", info->pNext, allowed, 1);
     const icd_config *cfg = icd_get_config();
+    /* Spec, "Extensions": a device uses only the extensions it was created with. */
+    if (dev && !dev->video_encode)
+        icd_error("test-icd-extension", "vkCreateVideoSessionKHR on a device created without "
+                  "VK_KHR_video_queue, VK_KHR_video_encode_queue and VK_KHR_video_encode_h264");
     StdVideoH264ProfileIdc profile = icd_check_profile(info->pVideoProfile, "vkCreateVideoSessionKHR");
     if (!profile)
         return VK_ERROR_VIDEO_PROFILE_OPERATION_NOT_SUPPORTED_KHR;
     if (info->queueFamilyIndex != 1)
         icd_error("VUID-VkVideoSessionCreateInfoKHR-queueFamilyIndex-07222", "family %u cannot encode",
                   info->queueFamilyIndex);
-    if (info->maxDpbSlots > cfg->dpb_slots || info->maxActiveReferencePictures > cfg->dpb_slots - 1)
-        icd_error("VUID-VkVideoSessionCreateInfoKHR-maxDpbSlots-04847", "%u DPB slots, %u references: beyond the caps",
-                  info->maxDpbSlots, info->maxActiveReferencePictures);
-    if (info->maxCodedExtent.width < 16 || info->maxCodedExtent.height < 16 || info->maxCodedExtent.width > 4096 ||
-        info->maxCodedExtent.height > 4096)
-        icd_error("VUID-VkVideoSessionCreateInfoKHR-maxCodedExtent-04851", "coded extent out of range");
+    const icd_profile *c = &cfg->caps;
+    if (info->maxDpbSlots > c->max_dpb_slots)
+        icd_error("VUID-VkVideoSessionCreateInfoKHR-maxDpbSlots-04847", "%u DPB slots, the device has %u",
+                  info->maxDpbSlots, c->max_dpb_slots);
+    if (info->maxActiveReferencePictures > c->max_active_refs)
+        icd_error("VUID-VkVideoSessionCreateInfoKHR-maxActiveReferencePictures-04849",
+                  "%u active references, the device allows %u", info->maxActiveReferencePictures, c->max_active_refs);
+    if (!info->maxDpbSlots != !info->maxActiveReferencePictures)
+        icd_error("VUID-VkVideoSessionCreateInfoKHR-maxDpbSlots-04850",
+                  "maxDpbSlots %u and maxActiveReferencePictures %u: both zero or both non-zero", info->maxDpbSlots,
+                  info->maxActiveReferencePictures);
+    if (info->maxCodedExtent.width < c->min_extent.width || info->maxCodedExtent.height < c->min_extent.height ||
+        info->maxCodedExtent.width > c->max_extent.width || info->maxCodedExtent.height > c->max_extent.height)
+        icd_error("VUID-VkVideoSessionCreateInfoKHR-maxCodedExtent-04851", "coded extent %ux%u outside %ux%u..%ux%u",
+                  info->maxCodedExtent.width, info->maxCodedExtent.height, c->min_extent.width, c->min_extent.height,
+                  c->max_extent.width, c->max_extent.height);
     if (info->pictureFormat != VK_FORMAT_G8_B8R8_2PLANE_420_UNORM ||
         (info->maxDpbSlots && info->referencePictureFormat != VK_FORMAT_G8_B8R8_2PLANE_420_UNORM))
         return VK_ERROR_FORMAT_NOT_SUPPORTED;
@@ -691,6 +711,26 @@ static VKAPI_ATTR VkResult VKAPI_CALL CreateVideoSessionParametersKHR(VkDevice d
     p->quality_level = quality ? quality->qualityLevel : 0;
     p->std_sps = *sps;
     p->std_pps = *pps;
+    /* RADV's radv_video_patch_encode_session_parameters: the firmware
+     * takes no PPS QP offset and no 8x8 transform before VCN 5, and (Mesa
+     * 26.1) one reference by default in each list. */
+    const icd_profile *caps = &icd_get_config()->caps;
+    if (caps->pps_override) {
+        p->std_pps.pic_init_qp_minus26 = 0;
+        p->std_pps.pic_init_qs_minus26 = 0;
+        p->std_pps.flags.transform_8x8_mode_flag = 0;
+        if (caps->pps_one_ref_default)
+            p->std_pps.num_ref_idx_l0_default_active_minus1 = p->std_pps.num_ref_idx_l1_default_active_minus1 = 0;
+        p->overridden = p->std_pps.pic_init_qp_minus26 != pps->pic_init_qp_minus26 ||
+                        p->std_pps.pic_init_qs_minus26 != pps->pic_init_qs_minus26 ||
+                        p->std_pps.flags.transform_8x8_mode_flag != pps->flags.transform_8x8_mode_flag ||
+                        p->std_pps.num_ref_idx_l0_default_active_minus1 != pps->num_ref_idx_l0_default_active_minus1 ||
+                        p->std_pps.num_ref_idx_l1_default_active_minus1 != pps->num_ref_idx_l1_default_active_minus1;
+    }
+    if (icd_get_config()->pps_drop_deblock_control) {
+        p->std_pps.flags.deblocking_filter_control_present_flag = 0;
+        p->overridden = 1;
+    }
     /* The VUI pointer dies with the call: convert now. */
     icd_params_from_std(p);
     p->std_sps.pSequenceParameterSetVui = NULL;
@@ -735,11 +775,16 @@ static VKAPI_ATTR VkResult VKAPI_CALL GetEncodedVideoSessionParametersKHR(
         check_stype(feedback->sType, VK_STRUCTURE_TYPE_VIDEO_ENCODE_SESSION_PARAMETERS_FEEDBACK_INFO_KHR,
                     "VkVideoEncodeSessionParametersFeedbackInfoKHR");
         icd_chain_check("VkVideoEncodeSessionParametersFeedbackInfoKHR", feedback->pNext, fb_allowed, 1);
-        feedback->hasOverrides = VK_FALSE;
+        /* radv_GetEncodedVideoSessionParametersKHR reports a PPS override
+         * whenever it writes the PPS, changed or not. */
+        int pps_override = icd_get_config()->caps.pps_override || p->overridden;
+        feedback->hasOverrides = pps_override ? VK_TRUE : VK_FALSE;
         VkVideoEncodeH264SessionParametersFeedbackInfoKHR *h = (VkVideoEncodeH264SessionParametersFeedbackInfoKHR *)
             icd_chain_find(feedback->pNext, VK_STRUCTURE_TYPE_VIDEO_ENCODE_H264_SESSION_PARAMETERS_FEEDBACK_INFO_KHR);
-        if (h)
-            h->hasStdSPSOverrides = h->hasStdPPSOverrides = VK_FALSE;
+        if (h) {
+            h->hasStdSPSOverrides = VK_FALSE;
+            h->hasStdPPSOverrides = pps_override ? VK_TRUE : VK_FALSE;
+        }
     }
     uint8_t buf[1024];
     size_t n = h264_write_parameter_sets(buf, sizeof(buf), &p->sps, &p->pps);

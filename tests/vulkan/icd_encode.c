@@ -196,17 +196,22 @@ int icd_encode_picture(icd_session *s, const icd_parameters *params, const icd_e
     int disabled = s->rc.mode == VK_VIDEO_ENCODE_RATE_CONTROL_MODE_DISABLED_BIT_KHR ||
                    s->rc.mode == VK_VIDEO_ENCODE_RATE_CONTROL_MODE_DEFAULT_KHR;
     pic.slice.slice_qp = disabled ? e->constant_qp : rc_qp(s);
-    /* The lists name DPB slots, which are the CPU encoder's reconstruction slots. */
+    /* The lists name DPB slots, which are the CPU encoder's reconstruction
+     * slots; a driver that reads the references by position takes them
+     * from pReferenceSlots in order, list 0 first. */
     int b = e->slice.slice_type == STD_VIDEO_H264_SLICE_TYPE_B;
+    int by_position = icd_get_config()->caps.refs_by_position;
     if (b || e->slice.slice_type == STD_VIDEO_H264_SLICE_TYPE_P) {
         pic.num_refs = e->lists.num_ref_idx_l0_active_minus1 + 1;
         for (int i = 0; i < pic.num_refs; i++)
-            pic.ref_slots[i] = e->lists.RefPicList0[i];
+            pic.ref_slots[i] = by_position && i < e->num_refs ? e->ref_slot[i] : e->lists.RefPicList0[i];
     }
     if (b) {
         pic.num_refs_l1 = e->lists.num_ref_idx_l1_active_minus1 + 1;
-        for (int i = 0; i < pic.num_refs_l1; i++)
-            pic.ref_slots_l1[i] = e->lists.RefPicList1[i];
+        for (int i = 0; i < pic.num_refs_l1; i++) {
+            int k = pic.num_refs + i;
+            pic.ref_slots_l1[i] = by_position && k < e->num_refs ? e->ref_slot[k] : e->lists.RefPicList1[i];
+        }
     }
     size_t capacity = cpu_encoder_max_picture_size(s->enc);
     uint8_t *out = malloc(capacity);
@@ -239,5 +244,7 @@ int icd_encode_picture(icd_session *s, const icd_parameters *params, const icd_e
     st->encodes++;
     st->p_pictures += e->slice.slice_type == STD_VIDEO_H264_SLICE_TYPE_P;
     st->b_pictures += b;
+    /* The std enum names idc 1, the filter off, ..._IDC_ENABLED. */
+    st->deblock_disabled += e->slice.disable_deblocking_filter_idc == STD_VIDEO_H264_DISABLE_DEBLOCKING_FILTER_IDC_ENABLED;
     return 0;
 }

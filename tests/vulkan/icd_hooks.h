@@ -23,9 +23,17 @@ typedef struct hwenc_test_icd_stats {
     int transfer_submissions;    /* submissions to the transfer-only family */
     int quality_level;
     int last_consecutive_b;      /* VkVideoEncodeH264RateControlInfoKHR::consecutiveBFrameCount */
+    uint32_t last_gop_frames;    /* ... ::gopFrameCount */
+    uint32_t last_idr_period;    /* ... ::idrPeriod */
+    uint32_t last_rc_flags;      /* ... ::flags */
+    int gop_remaining_scopes;    /* coding scopes with useGopRemainingFrames */
     int last_profile;            /* StdVideoH264ProfileIdc of the last session */
+    int deblock_disabled;        /* pictures encoded with disable_deblocking_filter_idc 1 */
+    char error_ids[4096];        /* the rules broken so far, each followed by a space (cut when full) */
 } hwenc_test_icd_stats;
 
 typedef void (*hwenc_test_icd_get_stats_fn)(hwenc_test_icd_stats *stats);
+/* Empties error_ids (hwenc_test_icd_clear_error_ids). */
+typedef void (*hwenc_test_icd_clear_error_ids_fn)(void);
 
 #endif

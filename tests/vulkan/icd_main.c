@@ -259,6 +259,9 @@ static VKAPI_ATTR VkResult VKAPI_CALL CreateDevice(VkPhysicalDevice pd, const Vk
     const VkPhysicalDeviceSynchronization2Features *s2 =
         icd_chain_find(info->pNext, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SYNCHRONIZATION_2_FEATURES);
     dev->sync2 = (v13 && v13->synchronization2) || (s2 && s2->synchronization2);
+    dev->video_encode = extension_enabled(info, VK_KHR_VIDEO_QUEUE_EXTENSION_NAME) &&
+                        extension_enabled(info, VK_KHR_VIDEO_ENCODE_QUEUE_EXTENSION_NAME) &&
+                        extension_enabled(info, VK_KHR_VIDEO_ENCODE_H264_EXTENSION_NAME);
     for (uint32_t i = 0; i < info->queueCreateInfoCount; i++) {
         const VkDeviceQueueCreateInfo *q = &info->pQueueCreateInfos[i];
         if (q->queueFamilyIndex >= 2 || q->queueCount != 1)

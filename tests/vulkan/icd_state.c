@@ -16,7 +16,7 @@
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static icd_object *objects;
-static icd_config config = { .dpb_slots = ICD_MAX_SLOTS, .lose_on_submit = -1, .lose_on_wait = -1, .abort_on_error = 1 };
+static icd_config config = { .lose_on_submit = -1, .lose_on_wait = -1, .abort_on_error = 1 };
 static hwenc_test_icd_stats stats;
 
 const icd_config *icd_get_config(void)
@@ -30,21 +30,59 @@ static int env_int(const char *name, int fallback)
     return v && *v ? atoi(v) : fallback;
 }
 
-void icd_load_config(void)
+static uint32_t min_u32(uint32_t a, uint32_t b)
+{
+    return a < b ? a : b;
+}
+
+/* The refinements of the environment, on top of the profile. */
+static void refine_caps(icd_profile *c)
 {
     const char *rc = getenv("HWENC_TEST_ICD_RC");
-    const char *lost = getenv("HWENC_TEST_ICD_DEVICE_LOST");
-    config.rc_disabled_only = rc && !strcmp(rc, "disabled");
-    config.dpb_slots = (uint32_t)env_int("HWENC_TEST_ICD_DPB_SLOTS", ICD_MAX_SLOTS);
-    if (config.dpb_slots < 1 || config.dpb_slots > ICD_MAX_SLOTS)
-        config.dpb_slots = ICD_MAX_SLOTS;
-    config.encode_transfer = env_int("HWENC_TEST_ICD_ENCODE_TRANSFER", 0);
     const char *b = getenv("HWENC_TEST_ICD_B");
+    const char *gop = getenv("HWENC_TEST_ICD_GOP_REMAINING");
+    if (rc && !strcmp(rc, "disabled"))
+        c->rc_modes &= ~(VkVideoEncodeRateControlModeFlagsKHR)(VK_VIDEO_ENCODE_RATE_CONTROL_MODE_CBR_BIT_KHR |
+                                                               VK_VIDEO_ENCODE_RATE_CONTROL_MODE_VBR_BIT_KHR);
+    int slots = env_int("HWENC_TEST_ICD_DPB_SLOTS", 0);
+    if (slots >= 1 && (uint32_t)slots < c->max_dpb_slots) {
+        /* A reference and the picture reconstructed next to it need two
+         * slots; a B picture's two references and its own a third. */
+        c->max_dpb_slots = (uint32_t)slots;
+        c->max_active_refs = min_u32(c->max_active_refs, (uint32_t)slots - 1);
+        c->p_l0 = min_u32(c->p_l0, (uint32_t)slots - 1);
+        c->b_l0 = slots > 2 ? min_u32(c->b_l0, (uint32_t)slots - 2) : 0;
+        c->l1 = slots > 2 ? c->l1 : 0;
+    }
     config.b_support = !b                      ? ICD_B_MAIN
                        : !strcmp(b, "none")    ? ICD_B_NONE
                        : !strcmp(b, "no-main") ? ICD_B_NO_MAIN
                                                : ICD_B_MAIN;
+    if (config.b_support != ICD_B_MAIN)
+        c->b_l0 = c->l1 = 0;
+    if (b && !strcmp(b, "short-l0") && c->b_l0 > 1)
+        c->b_l0 = 1;
+    if (gop && !strcmp(gop, "required"))
+        c->requires_gop_remaining = VK_TRUE;
+}
+
+void icd_load_config(void)
+{
+    const char *lost = getenv("HWENC_TEST_ICD_DEVICE_LOST");
+    const char *name = getenv("HWENC_TEST_ICD_PROFILE");
+    const char *format = getenv("HWENC_TEST_ICD_FORMAT");
     config.abort_on_error = env_int("HWENC_TEST_ICD_ABORT", 1);
+    const icd_profile *profile = icd_find_profile(name);
+    if (!profile) {
+        icd_error("test-icd-profile", "HWENC_TEST_ICD_PROFILE=%s is not a profile of the test ICD", name);
+        profile = icd_find_profile(NULL);
+    }
+    config.caps = *profile;
+    refine_caps(&config.caps);
+    config.encode_transfer = env_int("HWENC_TEST_ICD_ENCODE_TRANSFER", 0);
+    config.src_no_transfer_dst = format && !strcmp(format, "no-transfer-dst");
+    const char *pps = getenv("HWENC_TEST_ICD_PPS");
+    config.pps_drop_deblock_control = pps && !strcmp(pps, "drop-deblock-control");
     config.lose_on_submit = config.lose_on_wait = -1;
     if (lost && !strncmp(lost, "submit:", 7))
         config.lose_on_submit = atoi(lost + 7);
@@ -62,6 +100,9 @@ void icd_error(const char *vuid, const char *fmt, ...)
     fputc('\n', stderr);
     pthread_mutex_lock(&lock);
     stats.errors++;
+    size_t used = strlen(stats.error_ids);
+    if (used + strlen(vuid) + 2 <= sizeof(stats.error_ids))
+        snprintf(stats.error_ids + used, sizeof(stats.error_ids) - used, "%s ", vuid);
     pthread_mutex_unlock(&lock);
     if (config.abort_on_error)
         abort();
@@ -218,6 +259,14 @@ void icd_chain_check(const char *what, const void *pnext, const VkStructureType 
 }
 
 /* For the tests (see icd_hooks.h). */
+__attribute__((visibility("default"))) void hwenc_test_icd_clear_error_ids(void);
+void hwenc_test_icd_clear_error_ids(void)
+{
+    pthread_mutex_lock(&lock);
+    stats.error_ids[0] = 0;
+    pthread_mutex_unlock(&lock);
+}
+
 __attribute__((visibility("default"))) void hwenc_test_icd_get_stats(hwenc_test_icd_stats *out);
 void hwenc_test_icd_get_stats(hwenc_test_icd_stats *out)
 {

@@ -4,7 +4,8 @@
  * What the test device offers: the queue families (a transfer family and an
  * H.264 encode family) and the video, encode and H.264 encode capabilities
  * for the Constrained Baseline and Main profiles (what the CPU encoder core
- * codes; Main with B pictures), with the variants the environment selects.
+ * codes; Main with B pictures), as the selected driver profile reports
+ * them (icd_profile.c) with the refinements the environment selects.
  */
 #include <stdio.h>
 #include <string.h>
@@ -70,15 +71,43 @@ StdVideoH264ProfileIdc icd_check_profile(const VkVideoProfileInfoKHR *p, const c
 
 int icd_profile_has_b(StdVideoH264ProfileIdc profile)
 {
-    return profile == STD_VIDEO_H264_PROFILE_IDC_MAIN && icd_get_config()->b_support == ICD_B_MAIN &&
-           icd_get_config()->dpb_slots > 2;
+    const icd_profile *c = &icd_get_config()->caps;
+    return profile == STD_VIDEO_H264_PROFILE_IDC_MAIN && c->b_l0 > 0 && c->l1 > 0;
+}
+
+static void fill_encode_caps(VkVideoEncodeCapabilitiesKHR *encode, const icd_profile *c)
+{
+    encode->flags = 0;
+    encode->rateControlModes = c->rc_modes;
+    encode->maxRateControlLayers = c->max_rc_layers;
+    encode->maxBitrate = c->max_bitrate;
+    encode->maxQualityLevels = c->quality_levels;
+    encode->encodeInputPictureGranularity = c->input_granularity;
+    encode->supportedEncodeFeedbackFlags = c->feedback;
+}
+
+static void fill_h264_caps(VkVideoEncodeH264CapabilitiesKHR *h264, const icd_profile *c, int b)
+{
+    h264->flags = c->h264_flags;
+    h264->maxLevelIdc = c->max_level;
+    h264->maxSliceCount = c->max_slices;
+    h264->maxPPictureL0ReferenceCount = c->p_l0;
+    h264->maxBPictureL0ReferenceCount = b ? c->b_l0 : 0;
+    h264->maxL1ReferenceCount = b ? c->l1 : 0;
+    h264->maxTemporalLayerCount = c->temporal_layers;
+    h264->expectDyadicTemporalLayerPattern = VK_FALSE;
+    h264->minQp = c->min_qp;
+    h264->maxQp = c->max_qp;
+    h264->prefersGopRemainingFrames = c->requires_gop_remaining;
+    h264->requiresGopRemainingFrames = c->requires_gop_remaining;
+    h264->stdSyntaxFlags = c->std_syntax;
 }
 
 VkResult icd_video_capabilities(VkPhysicalDevice dev, const VkVideoProfileInfoKHR *profile, VkVideoCapabilitiesKHR *caps)
 {
     static const VkStructureType allowed[] = { VK_STRUCTURE_TYPE_VIDEO_ENCODE_CAPABILITIES_KHR,
                                                VK_STRUCTURE_TYPE_VIDEO_ENCODE_H264_CAPABILITIES_KHR };
-    const icd_config *cfg = icd_get_config();
+    const icd_profile *c = &icd_get_config()->caps;
     icd_lookup(dev, ICD_PHYSICAL_DEVICE, "vkGetPhysicalDeviceVideoCapabilitiesKHR");
     if (caps->sType != VK_STRUCTURE_TYPE_VIDEO_CAPABILITIES_KHR)
         icd_error("VUID-VkVideoCapabilitiesKHR-sType-sType", "vkGetPhysicalDeviceVideoCapabilitiesKHR: wrong sType");
@@ -93,47 +122,34 @@ VkResult icd_video_capabilities(VkPhysicalDevice dev, const VkVideoProfileInfoKH
     StdVideoH264ProfileIdc profile_idc = icd_check_profile(profile, "vkGetPhysicalDeviceVideoCapabilitiesKHR");
     if (!profile_idc)
         return VK_ERROR_VIDEO_PROFILE_OPERATION_NOT_SUPPORTED_KHR;
-    /* A B picture names at least one reference before it and one after. */
-    int b = icd_profile_has_b(profile_idc);
-    caps->flags = VK_VIDEO_CAPABILITY_SEPARATE_REFERENCE_IMAGES_BIT_KHR;
-    caps->minBitstreamBufferOffsetAlignment = 1;
-    caps->minBitstreamBufferSizeAlignment = 1;
-    caps->pictureAccessGranularity = (VkExtent2D){ 16, 16 };
-    caps->minCodedExtent = (VkExtent2D){ 16, 16 };
-    caps->maxCodedExtent = (VkExtent2D){ 4096, 4096 };
-    caps->maxDpbSlots = cfg->dpb_slots;
-    caps->maxActiveReferencePictures = cfg->dpb_slots - 1;
+    caps->flags = c->flags;
+    caps->minBitstreamBufferOffsetAlignment = c->offset_alignment;
+    caps->minBitstreamBufferSizeAlignment = c->size_alignment;
+    caps->pictureAccessGranularity = c->access_granularity;
+    caps->minCodedExtent = c->min_extent;
+    caps->maxCodedExtent = c->max_extent;
+    caps->maxDpbSlots = c->max_dpb_slots;
+    caps->maxActiveReferencePictures = c->max_active_refs;
     snprintf(caps->stdHeaderVersion.extensionName, sizeof(caps->stdHeaderVersion.extensionName), "%s",
              VK_STD_VULKAN_VIDEO_CODEC_H264_ENCODE_EXTENSION_NAME);
     caps->stdHeaderVersion.specVersion = VK_STD_VULKAN_VIDEO_CODEC_H264_ENCODE_SPEC_VERSION;
-    if (encode) {
-        encode->flags = VK_VIDEO_ENCODE_CAPABILITY_INSUFFICIENT_BITSTREAM_BUFFER_RANGE_DETECTION_BIT_KHR;
-        encode->rateControlModes = VK_VIDEO_ENCODE_RATE_CONTROL_MODE_DISABLED_BIT_KHR |
-                                   (cfg->rc_disabled_only ? 0
-                                                          : VK_VIDEO_ENCODE_RATE_CONTROL_MODE_CBR_BIT_KHR |
-                                                                VK_VIDEO_ENCODE_RATE_CONTROL_MODE_VBR_BIT_KHR);
-        encode->maxRateControlLayers = 1;
-        encode->maxBitrate = 100000000;
-        encode->maxQualityLevels = 3;
-        encode->encodeInputPictureGranularity = (VkExtent2D){ 16, 16 };
-        encode->supportedEncodeFeedbackFlags = VK_VIDEO_ENCODE_FEEDBACK_BITSTREAM_BUFFER_OFFSET_BIT_KHR |
-                                               VK_VIDEO_ENCODE_FEEDBACK_BITSTREAM_BYTES_WRITTEN_BIT_KHR |
-                                               VK_VIDEO_ENCODE_FEEDBACK_BITSTREAM_HAS_OVERRIDES_BIT_KHR;
-    }
-    if (h264) {
-        h264->flags = 0;
-        h264->maxLevelIdc = STD_VIDEO_H264_LEVEL_IDC_5_2;
-        h264->maxSliceCount = 1;
-        h264->maxPPictureL0ReferenceCount = cfg->dpb_slots - 1;
-        h264->maxBPictureL0ReferenceCount = b ? cfg->dpb_slots - 2 : 0;
-        h264->maxL1ReferenceCount = b ? 1 : 0;
-        h264->maxTemporalLayerCount = 1;
-        h264->minQp = 0;
-        h264->maxQp = 51;
-        h264->stdSyntaxFlags = VK_VIDEO_ENCODE_H264_STD_DEBLOCKING_FILTER_DISABLED_BIT_KHR |
-                               VK_VIDEO_ENCODE_H264_STD_DEBLOCKING_FILTER_ENABLED_BIT_KHR;
-    }
+    if (encode)
+        fill_encode_caps(encode, c);
+    if (h264)
+        fill_h264_caps(h264, c, icd_profile_has_b(profile_idc));
     return VK_SUCCESS;
+}
+
+/* The usage an NV12 image may have for the profile: what the format
+ * properties report (the image usage and create flags an image made with
+ * the profile may use, VUID-VkImageCreateInfo-pNext-06811). */
+VkImageUsageFlags icd_format_usage(void)
+{
+    VkImageUsageFlags usage = VK_IMAGE_USAGE_VIDEO_ENCODE_SRC_BIT_KHR | VK_IMAGE_USAGE_VIDEO_ENCODE_DPB_BIT_KHR |
+                              VK_IMAGE_USAGE_TRANSFER_DST_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
+    if (icd_get_config()->src_no_transfer_dst)
+        usage &= ~(VkImageUsageFlags)VK_IMAGE_USAGE_TRANSFER_DST_BIT;
+    return usage;
 }
 
 VkResult icd_video_formats(VkPhysicalDevice dev, const VkPhysicalDeviceVideoFormatInfoKHR *info, uint32_t *count,
@@ -145,9 +161,9 @@ VkResult icd_video_formats(VkPhysicalDevice dev, const VkPhysicalDeviceVideoForm
     const VkVideoProfileListInfoKHR *list = icd_chain_find(info->pNext, VK_STRUCTURE_TYPE_VIDEO_PROFILE_LIST_INFO_KHR);
     if (!list || list->profileCount != 1 || !icd_check_profile(list->pProfiles, "video format query"))
         return VK_ERROR_VIDEO_PROFILE_OPERATION_NOT_SUPPORTED_KHR;
-    const VkImageUsageFlags ok = VK_IMAGE_USAGE_VIDEO_ENCODE_SRC_BIT_KHR | VK_IMAGE_USAGE_VIDEO_ENCODE_DPB_BIT_KHR |
-                                 VK_IMAGE_USAGE_TRANSFER_DST_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
-    if (info->imageUsage & ~ok)
+    const VkImageUsageFlags video = VK_IMAGE_USAGE_VIDEO_ENCODE_SRC_BIT_KHR | VK_IMAGE_USAGE_VIDEO_ENCODE_DPB_BIT_KHR;
+    if (!(info->imageUsage & video) || (info->imageUsage & ~(video | VK_IMAGE_USAGE_TRANSFER_DST_BIT |
+                                                             VK_IMAGE_USAGE_TRANSFER_SRC_BIT)))
         return VK_ERROR_IMAGE_USAGE_NOT_SUPPORTED_KHR;
     if (!props) {
         *count = 1;
@@ -163,7 +179,7 @@ VkResult icd_video_formats(VkPhysicalDevice dev, const VkPhysicalDeviceVideoForm
     props[0].imageCreateFlags = 0;
     props[0].imageType = VK_IMAGE_TYPE_2D;
     props[0].imageTiling = VK_IMAGE_TILING_OPTIMAL;
-    props[0].imageUsageFlags = ok;
+    props[0].imageUsageFlags = icd_format_usage();
     return VK_SUCCESS;
 }
 
@@ -171,6 +187,7 @@ VkResult icd_quality_level_properties(VkPhysicalDevice dev, const VkPhysicalDevi
                                       VkVideoEncodeQualityLevelPropertiesKHR *props)
 {
     static const VkStructureType allowed[] = { VK_STRUCTURE_TYPE_VIDEO_ENCODE_H264_QUALITY_LEVEL_PROPERTIES_KHR };
+    const icd_profile *c = &icd_get_config()->caps;
     icd_lookup(dev, ICD_PHYSICAL_DEVICE, "vkGetPhysicalDeviceVideoEncodeQualityLevelPropertiesKHR");
     if (info->sType != VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VIDEO_ENCODE_QUALITY_LEVEL_INFO_KHR ||
         props->sType != VK_STRUCTURE_TYPE_VIDEO_ENCODE_QUALITY_LEVEL_PROPERTIES_KHR)
@@ -180,23 +197,23 @@ VkResult icd_quality_level_properties(VkPhysicalDevice dev, const VkPhysicalDevi
     if (!profile_idc)
         return VK_ERROR_VIDEO_PROFILE_OPERATION_NOT_SUPPORTED_KHR;
     int b = icd_profile_has_b(profile_idc);
-    if (info->qualityLevel >= 3)
+    if (info->qualityLevel >= c->quality_levels)
         icd_error("VUID-VkPhysicalDeviceVideoEncodeQualityLevelInfoKHR-qualityLevel-08260",
-                  "quality level %u is not below maxQualityLevels 3", info->qualityLevel);
-    props->preferredRateControlMode = VK_VIDEO_ENCODE_RATE_CONTROL_MODE_DISABLED_BIT_KHR;
-    props->preferredRateControlLayerCount = 0;
+                  "quality level %u is not below maxQualityLevels %u", info->qualityLevel, c->quality_levels);
+    props->preferredRateControlMode = c->preferred_rc;
+    props->preferredRateControlLayerCount = c->preferred_rc > VK_VIDEO_ENCODE_RATE_CONTROL_MODE_DISABLED_BIT_KHR;
     VkVideoEncodeH264QualityLevelPropertiesKHR *h264 = (VkVideoEncodeH264QualityLevelPropertiesKHR *)icd_chain_find(
         props->pNext, VK_STRUCTURE_TYPE_VIDEO_ENCODE_H264_QUALITY_LEVEL_PROPERTIES_KHR);
     if (h264) {
-        h264->preferredRateControlFlags = VK_VIDEO_ENCODE_H264_RATE_CONTROL_REFERENCE_PATTERN_FLAT_BIT_KHR;
-        h264->preferredGopFrameCount = 250;
-        h264->preferredIdrPeriod = 250;
-        h264->preferredConsecutiveBFrameCount = b ? 2 : 0;
+        h264->preferredRateControlFlags = c->preferred_flags;
+        h264->preferredGopFrameCount = c->preferred_gop;
+        h264->preferredIdrPeriod = c->preferred_gop;
+        h264->preferredConsecutiveBFrameCount = b ? c->preferred_b : 0;
         h264->preferredTemporalLayerCount = 1;
-        h264->preferredConstantQp = (VkVideoEncodeH264QpKHR){ 23, 23, 23 };
+        h264->preferredConstantQp = (VkVideoEncodeH264QpKHR){ c->preferred_qp, c->preferred_qp, c->preferred_qp };
         h264->preferredMaxL0ReferenceCount = 1;
         h264->preferredMaxL1ReferenceCount = b ? 1 : 0;
-        h264->preferredStdEntropyCodingModeFlag = VK_FALSE;
+        h264->preferredStdEntropyCodingModeFlag = c->preferred_cabac;
     }
     return VK_SUCCESS;
 }

@@ -6,7 +6,10 @@
  * the test ICD as the driver and libavcodec as the judge of every stream.
  * After each test the ICD must have seen no valid-usage error and hold no
  * live object; one test breaks the contract on purpose and expects the ICD
- * to notice. One test runs against the system's own drivers instead.
+ * to notice (icd_breaks.c). One test runs against the system's own drivers
+ * instead. The ICD's capability profile (HWENC_TEST_ICD_PROFILE) decides
+ * what the device offers; the tests read it through the Vulkan API, as the
+ * backend does, and expect what a driver with those capabilities allows.
  *
  * Usage: test_vulkan TEST [path of the hwenc CLI]
  */
@@ -21,9 +24,11 @@
 #include "clipgen.h"
 #include "h264/params.h"
 #include "hwenc/hwenc.h"
+#include "icd_breaks.h"
 #include "icd_hooks.h"
 #include "roundtrip.h"
 #include "vk_device.h"
+#include "vk_funcs.h"
 
 #define W 176
 #define H 144
@@ -59,6 +64,85 @@ static hwenc_test_icd_stats icd_stats(void)
     if (get)
         get(&s);
     return s;
+}
+
+/* What the ICD's device offers for an H.264 profile, read through the
+ * loader with the backend's own query (the capabilities are the device's,
+ * the query is plain Vulkan). Returns 0, or -1 when the profile is not
+ * offered. Creates an instance: query before counting instances. */
+static int device_caps(int profile_idc, vk_device_caps *caps)
+{
+    vk_funcs f;
+    VkInstance instance;
+    VkPhysicalDevice dev;
+    vk_profile profile;
+    char err[512];
+    int index, ret = -1;
+    memset(caps, 0, sizeof(*caps));
+    if (vk_funcs_load_loader(&f, NULL, err, sizeof(err)) < 0)
+        return -1;
+    if (vk_create_instance(&f, &instance, err, sizeof(err)) == 0) {
+        vk_profile_init(&profile, profile_idc, 0);
+        ret = vk_select_device(&f, instance, NULL, &profile, &dev, caps, &index, err, sizeof(err)) == 0 ? 0 : -1;
+        f.vkDestroyInstance(instance, NULL);
+    }
+    vk_funcs_unload(&f);
+    return ret;
+}
+
+/* Whether the device encodes B pictures: Main with both list sizes. */
+static int device_takes_b(void)
+{
+    vk_device_caps caps;
+    return device_caps(H264_PROFILE_MAIN, &caps) == 0 && caps.h264.maxBPictureL0ReferenceCount > 0 &&
+           caps.h264.maxL1ReferenceCount > 0;
+}
+
+static VkVideoEncodeRateControlModeFlagsKHR device_rc_modes(void)
+{
+    vk_device_caps caps;
+    return device_caps(H264_PROFILE_BASELINE, &caps) == 0 ? caps.encode.rateControlModes : 0;
+}
+
+static const char *rc_mode_name(enum hwenc_rate_control mode)
+{
+    return mode == HWENC_RC_CBR ? "CBR" : mode == HWENC_RC_CQP ? "CQP" : "VBR";
+}
+
+static VkVideoEncodeRateControlModeFlagBitsKHR rc_mode_bit(enum hwenc_rate_control mode)
+{
+    return mode == HWENC_RC_CBR   ? VK_VIDEO_ENCODE_RATE_CONTROL_MODE_CBR_BIT_KHR
+           : mode == HWENC_RC_CQP ? VK_VIDEO_ENCODE_RATE_CONTROL_MODE_DISABLED_BIT_KHR
+                                  : VK_VIDEO_ENCODE_RATE_CONTROL_MODE_VBR_BIT_KHR;
+}
+
+static const char *icd_error_ids(void)
+{
+    static hwenc_test_icd_stats s;
+    s = icd_stats();
+    return s.error_ids;
+}
+
+static void icd_clear_error_ids(void)
+{
+    hwenc_test_icd_clear_error_ids_fn clear =
+        icd_library ? (hwenc_test_icd_clear_error_ids_fn)(uintptr_t)dlsym(icd_library, "hwenc_test_icd_clear_error_ids")
+                    : NULL;
+    if (clear)
+        clear();
+}
+
+static int icd_clean(void);
+
+/* A device without the rate-control mode: the open fails and says why. */
+static int expect_no_rc_mode(const hwenc_config *cfg)
+{
+    hwenc_encoder *enc = NULL;
+    char err[512] = "", want[64];
+    snprintf(want, sizeof(want), "no %s rate control", rc_mode_name(cfg->rc_mode));
+    CHECK(hwenc_open_ex(cfg, &enc, err, sizeof(err)) < 0, "%s opened on a device without it", want + 3);
+    CHECK(strstr(err, want), "unclear reason: %s", err);
+    return icd_clean();
 }
 
 static int icd_clean(void)
@@ -106,7 +190,10 @@ static int test_encode(int expect_transfer_queue)
     CHECK(s.resets == 1 && s.rate_control_changes == 1, "%d resets, %d rate-control changes", s.resets,
           s.rate_control_changes);
     CHECK(s.last_rc_mode == VK_VIDEO_ENCODE_RATE_CONTROL_MODE_DISABLED_BIT_KHR, "rate control mode %d", s.last_rc_mode);
-    CHECK(s.quality_level == 2, "quality level %d for the medium preset", s.quality_level);
+    vk_device_caps caps;
+    CHECK(device_caps(H264_PROFILE_BASELINE, &caps) == 0, "no device");
+    CHECK(s.quality_level == (int)caps.encode.maxQualityLevels - 1, "quality level %d of %u for the medium preset",
+          s.quality_level, caps.encode.maxQualityLevels);
     CHECK(s.transfer_submissions == (expect_transfer_queue ? 20 : 0), "%d uploads on the transfer queue",
           s.transfer_submissions);
     return icd_clean();
@@ -120,6 +207,8 @@ static int test_bitrate_mode(enum hwenc_rate_control mode)
     cfg.rc_mode = mode;
     cfg.bitrate_kbps = 300;
     cfg.vbv_maxrate_kbps = mode == HWENC_RC_VBR ? 600 : 0;
+    if (!(device_rc_modes() & rc_mode_bit(mode)))
+        return expect_no_rc_mode(&cfg);
     const int frames = 75;
     CHECK(run(&cfg, frames, NULL, &r) == 0, "encode failed");
     double kbps = (double)r.bytes * 8 / (frames / (double)FPS) / 1000;
@@ -142,6 +231,8 @@ static int test_bitrate_change(void)
     cfg.bitrate_kbps = 200;
     faster = cfg;
     faster.bitrate_kbps = 800;
+    if (!(device_rc_modes() & VK_VIDEO_ENCODE_RATE_CONTROL_MODE_CBR_BIT_KHR))
+        return expect_no_rc_mode(&cfg);
     enum { FRAMES = 80, CHANGE = 40, SETTLE = 15 };
     int64_t bits[FRAMES] = { 0 };
     roundtrip_options opt = { .pattern = CLIPGEN_PAN, .frames = FRAMES, .seed = 7, .packet_bits = bits,
@@ -182,7 +273,7 @@ static int test_force_idr(void)
  * session with B pictures when the device codes them, a Constrained
  * Baseline P-only stream when it offers none (after the HAL opens the
  * backend again). CBR also tells the driver's rate control about them. */
-static int test_bframes(int device_has_b, enum hwenc_rate_control mode)
+static int test_bframes(enum hwenc_rate_control mode)
 {
     hwenc_config cfg;
     roundtrip_result r;
@@ -191,6 +282,9 @@ static int test_bframes(int device_has_b, enum hwenc_rate_control mode)
     cfg.bframes = 2;
     cfg.rc_mode = mode;
     cfg.bitrate_kbps = mode == HWENC_RC_CQP ? 0 : 600;
+    if (!(device_rc_modes() & rc_mode_bit(mode)))
+        return expect_no_rc_mode(&cfg);
+    int device_has_b = device_takes_b();
     /* run() checks that every frame comes back once, with dts increasing
      * and never above pts, and that libavcodec decodes all of them. */
     CHECK(run(&cfg, 20, idr, &r) == 0, "encode failed");
@@ -213,6 +307,145 @@ static int test_bframes(int device_has_b, enum hwenc_rate_control mode)
                   r.qp_by_type[HWENC_FRAME_B] == (device_has_b ? 28 : -1),
               "QP of IDR %d, P %d, B %d", r.qp_by_type[HWENC_FRAME_IDR], r.qp_by_type[HWENC_FRAME_P],
               r.qp_by_type[HWENC_FRAME_B]);
+    return icd_clean();
+}
+
+/* B frames with only the first frame an IDR under the driver's rate
+ * control: the GOP is infinite (UINT32_MAX), longer than the B runs
+ * (VUID-VkVideoEncodeH264RateControlInfoKHR-consecutiveBFrameCount-08285),
+ * and hwenc's GOP, cut by scene cuts and forced IDRs, is not regular. */
+static int test_bframes_infinite_gop(void)
+{
+    hwenc_config cfg;
+    roundtrip_result r;
+    base_config(&cfg);
+    cfg.keyint = -1;
+    cfg.bframes = 2;
+    cfg.rc_mode = HWENC_RC_CBR;
+    cfg.bitrate_kbps = 600;
+    if (!(device_rc_modes() & VK_VIDEO_ENCODE_RATE_CONTROL_MODE_CBR_BIT_KHR))
+        return expect_no_rc_mode(&cfg);
+    int device_has_b = device_takes_b();
+    CHECK(run(&cfg, 20, NULL, &r) == 0, "encode failed");
+    CHECK(r.decoded == 20 && r.keyframes == 1, "%d decoded, %d keyframes", r.decoded, r.keyframes);
+    hwenc_test_icd_stats s = icd_stats();
+    CHECK(s.last_gop_frames == UINT32_MAX && s.last_idr_period == UINT32_MAX, "GOP %u, IDR period %u",
+          s.last_gop_frames, s.last_idr_period);
+    CHECK(s.last_rc_flags == 0, "rate-control flags 0x%x for an irregular GOP", s.last_rc_flags);
+    CHECK(s.last_consecutive_b == (device_has_b ? 2 : 0), "%d consecutive B frames", s.last_consecutive_b);
+    return icd_clean();
+}
+
+/* A device with fewer DPB slots than the stream's references want (the
+ * variant gives 3): the backend codes with what the slots hold, P-only
+ * and with B frames. */
+static int test_few_dpb_slots(void)
+{
+    hwenc_config cfg;
+    roundtrip_result r;
+    base_config(&cfg);
+    cfg.ref_frames = 4;
+    CHECK(run(&cfg, 20, NULL, &r) == 0, "P-only encode failed");
+    CHECK(r.decoded == 20 && r.psnr_y_min > 32.0, "%d decoded, PSNR %.2f dB", r.decoded, r.psnr_y_min);
+    hwenc_test_icd_stats s = icd_stats();
+    CHECK(s.p_pictures == 19, "%d P pictures", s.p_pictures);
+    cfg.bframes = 2;
+    CHECK(run(&cfg, 20, NULL, &r) == 0, "encode with B frames failed");
+    CHECK(r.decoded == 20 && r.psnr_y_min > 32.0, "%d decoded, PSNR %.2f dB", r.decoded, r.psnr_y_min);
+    CHECK(r.b_frames == (device_takes_b() ? 12 : 0), "%d B frames", r.b_frames);
+    return icd_clean();
+}
+
+/* A device that requires the GOP's remaining frames under rate control
+ * (VUID-vkCmdBeginVideoCodingKHR-pBeginInfo-08255) gets them in every
+ * coding scope. */
+static int test_gop_remaining_required(void)
+{
+    hwenc_config cfg;
+    roundtrip_result r;
+    base_config(&cfg);
+    cfg.rc_mode = HWENC_RC_VBR;
+    cfg.bitrate_kbps = 400;
+    cfg.bframes = 2;
+    if (!(device_rc_modes() & VK_VIDEO_ENCODE_RATE_CONTROL_MODE_VBR_BIT_KHR))
+        return expect_no_rc_mode(&cfg);
+    CHECK(run(&cfg, 40, NULL, &r) == 0, "encode failed");
+    CHECK(r.decoded == 40 && r.keyframes == 2, "%d decoded, %d keyframes (keyint 30)", r.decoded, r.keyframes);
+    hwenc_test_icd_stats s = icd_stats();
+    CHECK(s.gop_remaining_scopes >= 39, "%d coding scopes named the GOP's remaining frames", s.gop_remaining_scopes);
+    return icd_clean();
+}
+
+/* The NV12 source format cannot be a transfer destination (the format
+ * query says so): the backend has no way to upload, and says so. */
+static int test_source_not_transfer_dst(void)
+{
+    hwenc_config cfg;
+    hwenc_encoder *enc = NULL;
+    char err[512] = "";
+    base_config(&cfg);
+    CHECK(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) < 0, "opened with a source format it cannot upload to");
+    CHECK(strstr(err, "transfer destination"), "unclear reason: %s", err);
+    return icd_clean();
+}
+
+/* Deblocking off: a device that promises to keep disable_deblocking_filter_idc
+ * 1 (STD_VIDEO_H264_DISABLE_DEBLOCKING_FILTER_IDC_ENABLED, promised by
+ * VK_VIDEO_ENCODE_H264_STD_DEBLOCKING_FILTER_ENABLED_BIT_KHR) codes every
+ * picture unfiltered; one that does not (RADV) may override it, so the
+ * backend refuses rather than ignore the setting. */
+static int test_no_deblock(void)
+{
+    hwenc_config cfg;
+    roundtrip_result r;
+    vk_device_caps caps;
+    base_config(&cfg);
+    cfg.deblock = 0;
+    CHECK(device_caps(H264_PROFILE_BASELINE, &caps) == 0, "no device");
+    if (!(caps.h264.stdSyntaxFlags & VK_VIDEO_ENCODE_H264_STD_DEBLOCKING_FILTER_ENABLED_BIT_KHR)) {
+        hwenc_encoder *enc = NULL;
+        char err[512] = "";
+        CHECK(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) < 0, "deblocking off on a device that may override it");
+        CHECK(strstr(err, "deblock"), "unclear reason: %s", err);
+        return icd_clean();
+    }
+    CHECK(run(&cfg, 10, NULL, &r) == 0, "encode failed");
+    hwenc_test_icd_stats s = icd_stats();
+    CHECK(r.decoded == 10 && s.deblock_disabled == 10, "%d decoded, %d pictures unfiltered", r.decoded,
+          s.deblock_disabled);
+    return icd_clean();
+}
+
+/* The driver rewrites the PPS without deblocking_filter_control_present_flag
+ * (and says so, hasOverrides): the slices could not carry deblocking off,
+ * so the backend refuses it; deblocking on with the default offsets needs
+ * nothing from the PPS and encodes. */
+static int test_no_deblock_pps_override(void)
+{
+    hwenc_config cfg;
+    roundtrip_result r;
+    hwenc_encoder *enc = NULL;
+    char err[512] = "";
+    base_config(&cfg);
+    CHECK(run(&cfg, 5, NULL, &r) == 0 && r.decoded == 5, "deblocking on failed");
+    cfg.deblock = 0;
+    CHECK(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) < 0, "deblocking off opened with a PPS that cannot say so");
+    CHECK(strstr(err, "deblock"), "unclear reason: %s", err);
+    return icd_clean();
+}
+
+/* B pictures whose list 0 may hold one picture while P pictures take
+ * more: the B pictures' list 0 follows maxBPictureL0ReferenceCount. */
+static int test_bframes_short_l0(void)
+{
+    hwenc_config cfg;
+    roundtrip_result r;
+    base_config(&cfg);
+    cfg.ref_frames = 3;
+    cfg.bframes = 2;
+    CHECK(run(&cfg, 20, NULL, &r) == 0, "encode failed");
+    CHECK(r.decoded == 20 && r.b_frames == (device_takes_b() ? 12 : 0), "%d decoded, %d B frames", r.decoded,
+          r.b_frames);
     return icd_clean();
 }
 
@@ -288,9 +521,12 @@ static int test_device_lost(void)
 
 typedef PFN_vkVoidFunction (*gipa_fn)(VkInstance, const char *);
 
+static const char *const app_extensions[] = { "VK_KHR_video_queue", "VK_KHR_video_encode_queue",
+                                              "VK_KHR_video_encode_h264" };
+
 /* An application's own instance and device on the test ICD, made through
  * the loader: one queue of the encode family, the video extensions and
- * synchronization2. */
+ * (with sync2) synchronization2; features says what was enabled. */
 typedef struct app_vulkan {
     void *lib;
     gipa_fn gipa;
@@ -298,9 +534,11 @@ typedef struct app_vulkan {
     VkPhysicalDevice physical;
     VkDevice device;
     PFN_vkGetDeviceProcAddr gdpa;
+    VkPhysicalDeviceVulkan13Features features13;
+    VkPhysicalDeviceFeatures2 features;
 } app_vulkan;
 
-static int app_vulkan_open(app_vulkan *a)
+static int app_vulkan_open_with(app_vulkan *a, int sync2)
 {
     memset(a, 0, sizeof(*a));
     a->lib = dlopen("libvulkan.so.1", RTLD_NOW);
@@ -316,16 +554,38 @@ static int app_vulkan_open(app_vulkan *a)
     a->gdpa = (PFN_vkGetDeviceProcAddr)a->gipa(a->instance, "vkGetDeviceProcAddr");
     uint32_t n = 1;
     CHECK(enum_devices(a->instance, &n, &a->physical) >= 0 && n == 1, "no device");
-    static const char *const ext[] = { "VK_KHR_video_queue", "VK_KHR_video_encode_queue", "VK_KHR_video_encode_h264" };
     float prio = 1;
     VkDeviceQueueCreateInfo q = { .sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO, .queueFamilyIndex = 1,
                                   .queueCount = 1, .pQueuePriorities = &prio };
-    VkPhysicalDeviceVulkan13Features f13 = { .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES,
-                                             .synchronization2 = VK_TRUE };
-    VkDeviceCreateInfo di = { .sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO, .pNext = &f13, .queueCreateInfoCount = 1,
-                              .pQueueCreateInfos = &q, .enabledExtensionCount = 3, .ppEnabledExtensionNames = ext };
+    a->features13 = (VkPhysicalDeviceVulkan13Features){ .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES,
+                                                        .synchronization2 = sync2 ? VK_TRUE : VK_FALSE };
+    a->features = (VkPhysicalDeviceFeatures2){ .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2,
+                                               .pNext = &a->features13 };
+    VkDeviceCreateInfo di = { .sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO, .pNext = &a->features,
+                              .queueCreateInfoCount = 1, .pQueueCreateInfos = &q, .enabledExtensionCount = 3,
+                              .ppEnabledExtensionNames = app_extensions };
     CHECK(create_device(a->physical, &di, NULL, &a->device) == VK_SUCCESS, "vkCreateDevice");
     return 0;
+}
+
+static int app_vulkan_open(app_vulkan *a)
+{
+    return app_vulkan_open_with(a, 1);
+}
+
+/* The configuration that hands hwenc the application's device. */
+static void external_config(hwenc_config *cfg, const app_vulkan *a)
+{
+    base_config(cfg);
+    cfg->external.vk_instance = a->instance;
+    cfg->external.vk_physical_device = a->physical;
+    cfg->external.vk_device = a->device;
+    cfg->external.vk_get_instance_proc_addr = (void *)(uintptr_t)a->gipa;
+    cfg->external.vk_encode_queue_family = 1;
+    cfg->external.vk_encode_queue_index = 0;
+    cfg->external.vk_enabled_extensions = app_extensions;
+    cfg->external.vk_enabled_extension_count = 3;
+    cfg->external.vk_device_features = &a->features;
 }
 
 static PFN_vkVoidFunction app_device_proc(const app_vulkan *a, const char *name)
@@ -356,13 +616,7 @@ static int test_external_device(void)
     }
     hwenc_config cfg;
     roundtrip_result r;
-    base_config(&cfg);
-    cfg.external.vk_instance = a.instance;
-    cfg.external.vk_physical_device = a.physical;
-    cfg.external.vk_device = a.device;
-    cfg.external.vk_get_instance_proc_addr = (void *)(uintptr_t)a.gipa;
-    cfg.external.vk_encode_queue_family = 1;
-    cfg.external.vk_encode_queue_index = 0;
+    external_config(&cfg, &a);
     int ret = run(&cfg, 10, NULL, &r);
     hwenc_test_icd_stats s = icd_stats();
     int live_with_app_objects = s.live_objects;
@@ -371,6 +625,35 @@ static int test_external_device(void)
     CHECK(s.instances == 1, "hwenc made its own instance (%d instances)", s.instances);
     CHECK(live_with_app_objects == 2, "%d objects alive besides the application's device and instance",
           live_with_app_objects - 2);
+    return icd_clean();
+}
+
+/* The application's device lacks synchronization2 (and says so): the
+ * backend cannot record its barriers there and refuses it, as it refuses
+ * a device whose extensions it is not told. */
+static int test_external_device_without_sync2(void)
+{
+    setenv("HWENC_TEST_ICD_ENCODE_TRANSFER", "1", 1);
+    app_vulkan a;
+    if (app_vulkan_open_with(&a, 0)) {
+        app_vulkan_close(&a);
+        return 1;
+    }
+    hwenc_config cfg;
+    hwenc_encoder *enc = NULL;
+    char err[512] = "", err2[512] = "";
+    external_config(&cfg, &a);
+    int ret = hwenc_open_ex(&cfg, &enc, err, sizeof(err));
+    if (ret == 0)
+        hwenc_close(enc);
+    cfg.external.vk_enabled_extensions = NULL;
+    cfg.external.vk_enabled_extension_count = 0;
+    int ret2 = hwenc_open_ex(&cfg, &enc, err2, sizeof(err2));
+    if (ret2 == 0)
+        hwenc_close(enc);
+    app_vulkan_close(&a);
+    CHECK(ret < 0 && strstr(err, "synchronization2"), "a device without synchronization2: %d, %s", ret, err);
+    CHECK(ret2 < 0 && strstr(err2, "vk_enabled_extensions"), "a device with no extensions named: %d, %s", ret2, err2);
     return icd_clean();
 }
 
@@ -449,6 +732,7 @@ static int test_icd_self_check(void)
     CHECK(before == 0, "%d errors before the contract was broken", before);
     CHECK(outside > before, "an encode outside a video coding scope went unnoticed");
     CHECK(leaked > outside, "a device destroyed with a live video session went unnoticed");
+    CHECK(icd_breaks_run(icd_error_ids, icd_clear_error_ids) == 0, "a rule of the ICD went unnoticed");
     return 0;
 }
 
@@ -603,20 +887,22 @@ static int device_facts(char *name, size_t name_size, char *driver, size_t drive
  * capabilities follow the ICD's (changed through its environment). */
 static int test_list_backends(const char *cli)
 {
-    char name[256], driver[600], api[32], cmd[1024], sec[2048], want[64];
+    char name[256], driver[600], api[32], cmd[1024], sec[2048], want[96];
     uint32_t version;
     CHECK(cli, "no CLI path");
     if (device_facts(name, sizeof(name), driver, sizeof(driver), &version))
         return 1;
     snprintf(api, sizeof(api), "(Vulkan %u.%u.%u)", VK_API_VERSION_MAJOR(version), VK_API_VERSION_MINOR(version),
              VK_API_VERSION_PATCH(version));
-    /* Default caps, then fewer DPB slots and no rate control. */
+    /* The profile's caps, then fewer DPB slots and no rate control. */
     for (int pass = 0; pass < 2; pass++) {
-        int slots = pass ? 3 : 17;   /* 17: ICD_MAX_SLOTS in icd.h */
         if (pass) {
             setenv("HWENC_TEST_ICD_DPB_SLOTS", "3", 1);
             setenv("HWENC_TEST_ICD_RC", "disabled", 1);
         }
+        vk_device_caps base, main_caps;
+        CHECK(device_caps(H264_PROFILE_BASELINE, &base) == 0, "no device");
+        int has_main = device_caps(H264_PROFILE_MAIN, &main_caps) == 0;
         snprintf(cmd, sizeof(cmd), "'%s' list-backends --device 0", cli);
         const char *out = command_output(cmd);
         CHECK(out && backend_section(out, "vulkan", sec, sizeof(sec)) == 0, "'%s' failed or lists no vulkan", cmd);
@@ -624,12 +910,25 @@ static int test_list_backends(const char *cli)
         const char *drv = strstr(sec, "driver: "), *caps = strstr(sec, "caps: ");
         CHECK(drv && strstr(drv, driver) && strstr(drv, api), "no driver line with '%s' and '%s':\n%s", driver, api,
               sec);
-        CHECK(caps && strstr(caps, "H.264 Constrained Baseline encode up to 4096x4096"), "caps:\n%s", sec);
-        snprintf(want, sizeof(want), "DPB %d slots, %d refs;", slots, slots - 1);
+        snprintf(want, sizeof(want), "H.264 Constrained Baseline encode up to %ux%u", base.video.maxCodedExtent.width,
+                 base.video.maxCodedExtent.height);
+        CHECK(caps && strstr(caps, want), "caps lack '%s':\n%s", want, sec);
+        snprintf(want, sizeof(want), "DPB %u slots, %u refs;", base.video.maxDpbSlots,
+                 base.video.maxActiveReferencePictures);
         CHECK(strstr(caps, want), "caps lack '%s':\n%s", want, sec);
-        snprintf(want, sizeof(want), "; B frames (Main): L0 %d, L1 1", slots - 2);
+        if (has_main && main_caps.h264.maxBPictureL0ReferenceCount && main_caps.h264.maxL1ReferenceCount)
+            snprintf(want, sizeof(want), "; B frames (Main): L0 %u, L1 %u", main_caps.h264.maxBPictureL0ReferenceCount,
+                     main_caps.h264.maxL1ReferenceCount);
+        else
+            snprintf(want, sizeof(want), "; no B frames (%s)", has_main ? "Main without B pictures" : "no Main profile");
         CHECK(strstr(caps, want), "caps lack '%s':\n%s", want, sec);
-        CHECK(strstr(caps, pass ? "rc: CQP;" : "rc: CQP CBR VBR;"), "rate-control modes:\n%s", sec);
+        VkVideoEncodeRateControlModeFlagsKHR rc = base.encode.rateControlModes;
+        snprintf(want, sizeof(want), "rc:%s%s%s;", rc & VK_VIDEO_ENCODE_RATE_CONTROL_MODE_DISABLED_BIT_KHR ? " CQP" : "",
+                 rc & VK_VIDEO_ENCODE_RATE_CONTROL_MODE_CBR_BIT_KHR ? " CBR" : "",
+                 rc & VK_VIDEO_ENCODE_RATE_CONTROL_MODE_VBR_BIT_KHR ? " VBR" : "");
+        CHECK(strstr(caps, want), "rate-control modes: want '%s':\n%s", want, sec);
+        CHECK(!pass || (base.video.maxDpbSlots <= 3 && !(rc & VK_VIDEO_ENCODE_RATE_CONTROL_MODE_CBR_BIT_KHR)),
+              "the environment did not reach the ICD");
     }
     unsetenv("HWENC_TEST_ICD_DPB_SLOTS");
     unsetenv("HWENC_TEST_ICD_RC");
@@ -661,10 +960,18 @@ int main(int argc, char **argv)
               : !strcmp(t, "vbr")                   ? test_bitrate_mode(HWENC_RC_VBR)
               : !strcmp(t, "bitrate_change")        ? test_bitrate_change()
               : !strcmp(t, "force_idr")             ? test_force_idr()
-              : !strcmp(t, "bframes")               ? test_bframes(1, HWENC_RC_CQP)
-              : !strcmp(t, "bframes_cbr")           ? test_bframes(1, HWENC_RC_CBR)
-              : !strcmp(t, "bframes_no_b")          ? test_bframes(0, HWENC_RC_CQP)
-              : !strcmp(t, "bframes_no_main")       ? test_bframes(0, HWENC_RC_CBR)
+              : !strcmp(t, "bframes")               ? test_bframes(HWENC_RC_CQP)
+              : !strcmp(t, "bframes_cbr")           ? test_bframes(HWENC_RC_CBR)
+              : !strcmp(t, "bframes_no_b")          ? test_bframes(HWENC_RC_CQP)
+              : !strcmp(t, "bframes_no_main")       ? test_bframes(HWENC_RC_CBR)
+              : !strcmp(t, "bframes_infinite_gop")  ? test_bframes_infinite_gop()
+              : !strcmp(t, "three_dpb_slots")       ? test_few_dpb_slots()
+              : !strcmp(t, "gop_remaining_required") ? test_gop_remaining_required()
+              : !strcmp(t, "source_not_transfer_dst") ? test_source_not_transfer_dst()
+              : !strcmp(t, "no_deblock")            ? test_no_deblock()
+              : !strcmp(t, "no_deblock_pps_override") ? test_no_deblock_pps_override()
+              : !strcmp(t, "bframes_short_l0")      ? test_bframes_short_l0()
+              : !strcmp(t, "external_device_without_sync2") ? test_external_device_without_sync2()
               : !strcmp(t, "external_device")       ? test_external_device()
               : !strcmp(t, "icd_self_check")        ? test_icd_self_check()
               : !strcmp(t, "rc_disabled_only")      ? test_rc_disabled_only()
