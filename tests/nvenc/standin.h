@@ -15,11 +15,14 @@
  *   HWENC_FAKE_NVENC_MAX_SESSIONS=N  concurrent sessions before OUT_OF_MEMORY
  *   HWENC_FAKE_NVENC_NO_ENCODER=1    the GPU has no NVENC (NO_ENCODE_DEVICE on open)
  *   HWENC_FAKE_NVENC_FAIL_AT=N       nvEncEncodePicture fails on picture N (from 0)
- *   HWENC_FAKE_NVENC_FAIL_CAPS=1     nvEncGetEncodeCaps fails for every query
+ *   HWENC_FAKE_NVENC_FAIL_STATUS=N   the NVENCSTATUS of that failure (default GENERIC)
+ *   HWENC_FAKE_NVENC_FAIL_CAP=N      nvEncGetEncodeCaps fails for the NV_ENC_CAPS N
  *   HWENC_FAKE_NVENC_NO_DYN_BITRATE=1  NV_ENC_CAPS_SUPPORT_DYN_BITRATE_CHANGE is 0
  *   HWENC_FAKE_NVENC_NO_BFRAMES=1    NV_ENC_CAPS_NUM_MAX_BFRAMES is 0
  *   HWENC_FAKE_NVENC_NO_LOOKAHEAD=1  NV_ENC_CAPS_SUPPORT_LOOKAHEAD is 0
  *   HWENC_FAKE_NVENC_LOG=1           trace every call on stderr
+ *   HWENC_FAKE_NVENC_DUMP=FILE       append the calls, the initialisation parameters
+ *                                    and the pool size ("key value" lines)
  *   HWENCTEST_ENCODE_CPU_LOG=FILE    append "encode_cpu_ns N pictures M" per
  *                                    destroyed session (thread CPU time of the
  *                                    stand-in's CPU picture encoder)

@@ -23,7 +23,8 @@
  * the stand-in decides them as a driver does: pictures arrive in display
  * order; an IDR every idrPeriod pictures, on a picture flagged FORCEIDR (or
  * after a reconfiguration with forceIDR) and at the start, an I picture
- * every gopLength, and frameIntervalP - 1 B pictures between anchors; a run
+ * every gopLength and on a picture flagged FORCEINTRA, and
+ * frameIntervalP - 1 B pictures between anchors; a run
  * of B pictures cut short by an IDR or the end of the stream ends on a P.
  * It keeps copies of the pictures it holds back (the header says the API
  * copies the input of pictures it reorders), codes anchors before the B
@@ -100,7 +101,7 @@ typedef struct held_picture {
     uint32_t pitch;
     NV_ENC_BUFFER_FORMAT format;
     int64_t display;             /* pictures submitted before it */
-    int force_idr, headers;
+    int force_idr, force_intra, headers;
     uint32_t frame_idx;
     uint64_t timestamp;
 } held_picture;
@@ -172,10 +173,14 @@ static int env_int(const char *name, int def)
     return v && *v ? atoi(v) : def;
 }
 
+static void dump_call(const char *what);
+
+/* Every call: on stderr with HWENC_FAKE_NVENC_LOG, and in the dump. */
 static void trace(const char *what)
 {
     if (env_int("HWENC_FAKE_NVENC_LOG", 0))
         fprintf(stderr, "libnvidia-encode stand-in: %s\n", what);
+    dump_call(what);
 }
 
 static NVENCSTATUS violation(session *s, NVENCSTATUS status, const char *fmt, ...)
@@ -456,7 +461,7 @@ static NVENCSTATUS NVENCAPI get_caps(void *encoder, GUID codec, NV_ENC_CAPS_PARA
     CHECK_VERSION(s, p, NV_ENC_CAPS_PARAM_VER, "nvEncGetEncodeCaps");
     if (!guid_equal(&codec, &NV_ENC_CODEC_H264_GUID))
         return violation(s, NV_ENC_ERR_INVALID_PARAM, "nvEncGetEncodeCaps: not the H.264 GUID");
-    if (env_int("HWENC_FAKE_NVENC_FAIL_CAPS", 0))
+    if (env_int("HWENC_FAKE_NVENC_FAIL_CAP", -1) == (int)p->capsToQuery)
         return fail(s, NV_ENC_ERR_UNSUPPORTED_PARAM, "stand-in: injected capability query failure");
     caps_value(p->capsToQuery, value);
     return NV_ENC_SUCCESS;
@@ -683,6 +688,59 @@ static const NV_ENC_CONFIG *given_config(const NV_ENC_INITIALIZE_PARAMS *p, NV_E
     return preset;
 }
 
+/* HWENC_FAKE_NVENC_DUMP=FILE: what a client sent, one "key value" line
+ * each, so that tests can compare hwenc's configuration with FFmpeg's. */
+static FILE *dump_file(void)
+{
+    const char *path = getenv("HWENC_FAKE_NVENC_DUMP");
+    return path && *path ? fopen(path, "a") : NULL;
+}
+
+/* The calls that set a session up and take it down, in their order (not
+ * the ones repeated for every picture). */
+static void dump_call(const char *what)
+{
+    static const char *const per_picture[] = { "nvEncEncodePicture", "nvEncLock", "nvEncUnlock", "nvEncMap",
+                                               "nvEncUnmap" };
+    for (size_t i = 0; i < sizeof(per_picture) / sizeof(per_picture[0]); i++)
+        if (!strcmp(what, "nvEncEncodePicture") || !strncmp(what, per_picture[i], strlen(per_picture[i])))
+            return;
+    FILE *f = dump_file();
+    if (f) {
+        fprintf(f, "call %s\n", what);
+        fclose(f);
+    }
+}
+
+static void dump_config(const NV_ENC_INITIALIZE_PARAMS *p, const NV_ENC_CONFIG *c)
+{
+    FILE *f = dump_file();
+    if (!f)
+        return;
+    const NV_ENC_RC_PARAMS *rc = &c->rcParams;
+    const NV_ENC_CONFIG_H264 *h = &c->encodeCodecConfig.h264Config;
+    const char *profile = guid_equal(&c->profileGUID, &NV_ENC_H264_PROFILE_BASELINE_GUID) ? "baseline"
+                          : guid_equal(&c->profileGUID, &NV_ENC_H264_PROFILE_MAIN_GUID)   ? "main"
+                          : guid_equal(&c->profileGUID, &NV_ENC_H264_PROFILE_HIGH_GUID)   ? "high"
+                                                                                          : "other";
+    fprintf(f, "enablePTD %u\npreset P%d\ntuningInfo %d\nprofile %s\ngopLength %u\nframeIntervalP %d\n"
+               "idrPeriod %u\nrateControlMode %d\naverageBitRate %u\nmaxBitRate %u\nvbvBufferSize %u\n"
+               "vbvInitialDelay %u\nconstQP %u/%u/%u\nenableInitialRCQP %u\ninitialRCQP %u/%u/%u\n"
+               "targetQuality %u.%u\nmultiPass %d\nenableLookahead %u\nlookaheadDepth %u\n"
+               "zeroReorderDelay %u\nenableNonRefP %u\nmaxNumRefFrames %u\nnumRefL0 %d\nnumRefL1 %d\n"
+               "useBFramesAsRef %d\nsliceMode %u\nsliceModeData %u\nrepeatSPSPPS %u\n"
+               "outputPictureTimingSEI %u\noutputBufferingPeriodSEI %u\nlevel %u\nenableWeightedPrediction %u\n",
+            p->enablePTD, preset_number(&p->presetGUID), (int)p->tuningInfo, profile, c->gopLength,
+            c->frameIntervalP, h->idrPeriod, (int)rc->rateControlMode, rc->averageBitRate, rc->maxBitRate,
+            rc->vbvBufferSize, rc->vbvInitialDelay, rc->constQP.qpIntra, rc->constQP.qpInterP, rc->constQP.qpInterB,
+            rc->enableInitialRCQP, rc->initialRCQP.qpIntra, rc->initialRCQP.qpInterP, rc->initialRCQP.qpInterB,
+            rc->targetQuality, rc->targetQualityLSB, (int)rc->multiPass, rc->enableLookahead, rc->lookaheadDepth,
+            rc->zeroReorderDelay, rc->enableNonRefP, h->maxNumRefFrames, (int)h->numRefL0, (int)h->numRefL1,
+            (int)h->useBFramesAsRef, h->sliceMode, h->sliceModeData, h->repeatSPSPPS, h->outputPictureTimingSEI,
+            h->outputBufferingPeriodSEI, h->level, p->enableWeightedPrediction);
+    fclose(f);
+}
+
 static NVENCSTATUS NVENCAPI initialize(void *encoder, NV_ENC_INITIALIZE_PARAMS *p)
 {
     session *s;
@@ -701,6 +759,7 @@ static NVENCSTATUS NVENCAPI initialize(void *encoder, NV_ENC_INITIALIZE_PARAMS *
     s->init = *p;
     s->config = *c;
     s->init.encodeConfig = &s->config;
+    dump_config(p, c);
     if ((st = setup_stream(s)) != NV_ENC_SUCCESS)
         return st;
     s->initialized = 1;
@@ -1180,6 +1239,11 @@ static NVENCSTATUS check_pool(session *s)
     s->pool_checked = 1;
     int need = s->bframes + 4;
     int inputs = count_objects(s, OBJ_INPUT), outputs = count_objects(s, OBJ_BITSTREAM);
+    FILE *f = dump_file();
+    if (f) {
+        fprintf(f, "pool inputs %d outputs %d\n", inputs, outputs);
+        fclose(f);
+    }
     if (inputs && inputs < need)
         return violation(s, NV_ENC_ERR_INVALID_CALL, "nvEncEncodePicture: %d input buffers for %d B frames; "
                          "the header asks for at least %d (B frames + 4)", inputs, s->bframes, need);
@@ -1335,13 +1399,13 @@ static NVENCSTATUS decide(session *s, int flush)
             if (idr_due(s, h)) {
                 anchor = j ? j - 1 : 0;
                 type = j ? NV_ENC_PIC_TYPE_P : NV_ENC_PIC_TYPE_IDR;
-            } else if (j == s->bframes || (flush && j == eligible - 1)) {
+            } else if (j == s->bframes || h->force_intra || (flush && j == eligible - 1)) {
                 anchor = j;
             }
         }
         if (anchor < 0)
             return NV_ENC_SUCCESS;
-        if (type == NV_ENC_PIC_TYPE_P && i_due(s, &s->held[anchor]))
+        if (type == NV_ENC_PIC_TYPE_P && (i_due(s, &s->held[anchor]) || s->held[anchor].force_intra))
             type = NV_ENC_PIC_TYPE_I;
         NVENCSTATUS st = code_run(s, anchor, type);
         if (st != NV_ENC_SUCCESS)
@@ -1365,6 +1429,7 @@ static NVENCSTATUS encode_display_order(session *s, const NV_ENC_PIC_PARAMS *p, 
     h->format = fmt;
     h->display = s->display_count++;
     h->force_idr = (p->encodePicFlags & NV_ENC_PIC_FLAG_FORCEIDR) || s->force_next_idr;
+    h->force_intra = (p->encodePicFlags & NV_ENC_PIC_FLAG_FORCEINTRA) != 0;
     h->headers = (p->encodePicFlags & NV_ENC_PIC_FLAG_OUTPUT_SPSPPS) != 0;
     h->frame_idx = p->frameIdx;
     h->timestamp = p->inputTimeStamp;
@@ -1386,6 +1451,8 @@ static NVENCSTATUS end_of_stream(session *s, const NV_ENC_PIC_PARAMS *p)
         return violation(s, NV_ENC_ERR_INVALID_PARAM, "nvEncEncodePicture(EOS) with buffers");
     /* The guide: EOS may be sent more than once (FFmpeg sends it on every
      * receive while draining, and again at close). */
+    if (!s->eos_seen)
+        dump_call("EOS");
     s->eos_seen = 1;
     if (!s->initialized)
         return NV_ENC_SUCCESS;
@@ -1409,7 +1476,7 @@ static NVENCSTATUS NVENCAPI encode_picture(void *encoder, NV_ENC_PIC_PARAMS *p)
     if (s->submitted == env_int("HWENC_FAKE_NVENC_FAIL_AT", -1)) {
         snprintf(s->last_error, sizeof(s->last_error), "stand-in: injected encode failure at picture %lld",
                  (long long)s->submitted);
-        return NV_ENC_ERR_GENERIC;
+        return (NVENCSTATUS)env_int("HWENC_FAKE_NVENC_FAIL_STATUS", NV_ENC_ERR_GENERIC);
     }
     out->queued = 1;
     out->order = s->submitted++;
@@ -1501,7 +1568,7 @@ static const char *kind_name(enum object_kind k)
 static void log_encode_cpu(const session *s)
 {
     const char *path = getenv("HWENCTEST_ENCODE_CPU_LOG");
-    FILE *f = path && *path && s->encode_pictures ? fopen(path, "a") : NULL;
+    FILE *f = path && *path && s->initialized ? fopen(path, "a") : NULL;
     if (!f)
         return;
     fprintf(f, "encode_cpu_ns %lld pictures %lld\n", (long long)s->encode_cpu_ns, (long long)s->encode_pictures);

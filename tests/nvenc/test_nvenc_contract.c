@@ -355,3 +355,33 @@ int test_contract(char *msg, size_t n)
     }
     return 0;
 }
+
+/* Opens a session of the stand-in and asks it what the profile can do. */
+int test_query_caps(int *max_bframes, int *lookahead, int *bframe_ref_mode, int *dyn_bitrate, int *multiple_refs)
+{
+    void *ctx, *cuda, *lib;
+    char msg[256];
+    if (test_cuda_context_create(&ctx, &cuda, msg, sizeof(msg)) < 0)
+        return -1;
+    int ret = -1;
+    session s;
+    if ((lib = dlopen("libnvidia-encode.so.1", RTLD_NOW)) && open_session(lib, ctx, &s) == NV_ENC_SUCCESS) {
+        struct { NV_ENC_CAPS cap; int *value; } want[] = {
+            { NV_ENC_CAPS_NUM_MAX_BFRAMES, max_bframes }, { NV_ENC_CAPS_SUPPORT_LOOKAHEAD, lookahead },
+            { NV_ENC_CAPS_SUPPORT_BFRAME_REF_MODE, bframe_ref_mode },
+            { NV_ENC_CAPS_SUPPORT_DYN_BITRATE_CHANGE, dyn_bitrate },
+            { NV_ENC_CAPS_SUPPORT_MULTIPLE_REF_FRAMES, multiple_refs },
+        };
+        ret = 0;
+        for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+            NV_ENC_CAPS_PARAM p = { .version = NV_ENC_CAPS_PARAM_VER, .capsToQuery = want[i].cap };
+            if (s.nv.nvEncGetEncodeCaps(s.encoder, NV_ENC_CODEC_H264_GUID, &p, want[i].value) != NV_ENC_SUCCESS)
+                ret = -1;
+        }
+        s.nv.nvEncDestroyEncoder(s.encoder);
+    }
+    if (lib)
+        dlclose(lib);
+    test_cuda_context_destroy(ctx, cuda);
+    return ret;
+}
