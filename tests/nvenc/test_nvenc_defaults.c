@@ -26,15 +26,20 @@ typedef struct setting {
     /* Fields that may differ here, each one a README deviation: "key", or
      * "key=value" where hwenc must send that value. */
     const char *deviations;
+    /* "key=value" hwenc must send whatever FFmpeg sends, or NULL. */
+    const char *required;
 } setting;
 
 static const setting settings[] = {
     { "VBR with B frames", "-preset p4 -tune hq -b:v 2M -g 250 -bf 2",
-      "--rc abr --bitrate 2000 --keyint 250 --bframes 2", "maxNumRefFrames numRefL0" },
+      "--rc abr --bitrate 2000 --keyint 250 --bframes 2", "maxNumRefFrames numRefL0", NULL },
     { "CBR ultra-low latency", "-preset p4 -tune ull -rc cbr -b:v 1M -g 60 -bf 0 -zerolatency 1",
-      "--rc cbr --bitrate 1000 --keyint 60 --low-latency", "maxNumRefFrames numRefL0 vbvBufferSize=0" },
+      "--rc cbr --bitrate 1000 --keyint 60 --low-latency", "maxNumRefFrames numRefL0 vbvBufferSize=0",
+      /* The ultra-low-latency tuning's own VBV (the stand-in's preset: 0,
+       * the driver's default) stays. */
+      "vbvBufferSize=0" },
     { "constant QP", "-preset p4 -rc constqp -qp 24 -g 30 -bf 0", "--qp 24 --keyint 30",
-      "maxNumRefFrames numRefL0 constQP averageBitRate vbvBufferSize" },
+      "maxNumRefFrames numRefL0 constQP averageBitRate vbvBufferSize", NULL },
 };
 
 typedef struct dump {
@@ -134,6 +139,16 @@ static int compare(const setting *s, const dump *ff, const dump *hw, char *msg, 
         if (!ok && !bad) {
             snprintf(msg, n, "%s: %s is %s in hwenc, %s in FFmpeg", s->name, key, mine ? mine : "not sent",
                      ff->value[i]);
+            bad = 1;
+        }
+    }
+    if (!bad && s->required) {
+        const char *eq = strchr(s->required, '=');
+        char key[64];
+        snprintf(key, sizeof(key), "%.*s", (int)(eq - s->required), s->required);
+        const char *mine = field(hw, key);
+        if (!mine || strcmp(mine, eq + 1)) {
+            snprintf(msg, n, "%s: hwenc sent %s %s, not %s", s->name, key, mine ? mine : "nothing", eq + 1);
             bad = 1;
         }
     }
