@@ -84,9 +84,10 @@ typedef struct nvenc_device {
 int nvenc_device_open(nvenc_device *d, const nvenc_lib *lib, const hwenc_config *config, char *err,
                       size_t err_size);
 void nvenc_device_close(nvenc_device *d);
-/* Every NVENC call runs with the session's context current on the calling
- * thread, as the API requires; push/pop keep the application's own current
- * context untouched. */
+/* NVENC calls run with the session's context current on the calling
+ * thread, as FFmpeg runs its encoding calls (the guide does not require it:
+ * the session knows its context); push/pop keep the application's own
+ * current context untouched. */
 int nvenc_device_push(const nvenc_device *d, char *err, size_t err_size);
 void nvenc_device_pop(const nvenc_device *d);
 
