@@ -524,7 +524,12 @@ static NVENCSTATUS check_bframes(session *s, const NV_ENC_INITIALIZE_PARAMS *p, 
     if (c->gopLength == NVENC_INFINITE_GOPLENGTH)
         return violation(s, NV_ENC_ERR_INVALID_PARAM, "%s: frameIntervalP %d with an infinite gopLength "
                          "(frameIntervalP must then be 1)", what, c->frameIntervalP);
-    if (c->rcParams.zeroReorderDelay)
+    /* zeroReorderDelay promises num_reorder_frames 0 (header): a client
+     * that sends B pictures itself (enablePTD 0) breaks it; with
+     * enablePTD 1 the driver keeps it by coding no B pictures (FFmpeg's
+     * -zerolatency leaves the preset's B frames on, and works on real
+     * drivers). */
+    if (c->rcParams.zeroReorderDelay && !p->enablePTD)
         return violation(s, NV_ENC_ERR_INVALID_PARAM, "%s: zeroReorderDelay (num_reorder_frames 0) with B frames "
                          "(frameIntervalP %d)", what, c->frameIntervalP);
     if (p->enableWeightedPrediction)
@@ -640,7 +645,9 @@ static NVENCSTATUS setup_stream(session *s)
 {
     const NV_ENC_CONFIG_H264 *h = &s->config.encodeCodecConfig.h264Config;
     const NV_ENC_CONFIG_H264_VUI_PARAMETERS *vui = &h->h264VUIParameters;
-    s->bframes = s->config.frameIntervalP > 1 ? s->config.frameIntervalP - 1 : 0;
+    s->bframes = s->config.frameIntervalP > 1 && !(s->init.enablePTD && s->config.rcParams.zeroReorderDelay)
+                     ? s->config.frameIntervalP - 1
+                     : 0;
     s->intra_only = s->config.frameIntervalP == 0;
     s->max_refs = dpb_size(s);
     s->refs_l0 = h->numRefL0 ? (int)h->numRefL0 : 1;

@@ -65,6 +65,8 @@ static const ffmpeg_case cases[] = {
     { "forced_idr", "", "-forced-idr 1 -force_key_frames 'expr:eq(n,7)+eq(n,20)' -bf 2", NEEDS_NOTHING, 2, 3, 0 },
     { "forced_intra", "", "-force_key_frames 'expr:eq(n,7)+eq(n,20)' -bf 2", NEEDS_NOTHING, 2, 1, 0 },
     { "zerolatency", "", "-tune ll -zerolatency 1", NEEDS_NOTHING, 0, 1, 1 },
+    /* The preset's B frames stay on: zero reorder delay rules them out. */
+    { "zerolatency_hq", "", "-tune hq -zerolatency 1", NEEDS_NOTHING, 0, 1, 1 },
     { "b_ref_disabled", "", "-bf 2 -b_ref_mode disabled", NEEDS_NOTHING, 2, 1, 0 },
     { "b_ref_middle", "", "-bf 2 -b_ref_mode middle", NEEDS_BREF_MIDDLE, 2, 1, 0 },
     { "lookahead", "", "-rc-lookahead 8 -bf 2", NEEDS_LOOKAHEAD, 2, 1, 0 },
