@@ -135,7 +135,7 @@ nvenc_test(list_backends ARGS list-backends $<TARGET_FILE:hwenc_cli>
 # FFmpeg's h264_nvenc through the stand-ins (tests/nvenc/test_nvenc_ffmpeg.c
 # lists the cases), its bitrate change through libavcodec, and hwenc's
 # configuration against FFmpeg's for the same settings.
-foreach(case p1 p2 p3 p4 p5 p6 p7 tune_hq tune_ll tune_ull rc_constqp rc_cbr rc_vbr bf0 bf3 gop10 forced_idr
+foreach(case p1 p2 p3 p4 p5 p6 p7 tune_hq tune_ll tune_ull rc_constqp rc_cbr rc_vbr bf0 bf3 gop10 intra_only forced_idr
         forced_intra zerolatency zerolatency_hq b_ref_disabled b_ref_middle lookahead nv12 hwupload_nv12 hwupload_yuv420p)
     nvenc_test(ffmpeg_${case} ARGS ffmpeg ${HWENC_FFMPEG} ${case})
 endforeach()

@@ -11,7 +11,8 @@
  * Cases FFmpeg or the stand-in must refuse on the profile's GPU are
  * checked to fail with the reason. FFmpeg's CLI cannot change the bitrate
  * of a running encoder; test_ffmpeg_bitrate_change does it through
- * libavcodec in this process.
+ * libavcodec in this process (and the aspect ratio, which FFmpeg
+ * reconfigures without an encodeConfig).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +61,8 @@ static const ffmpeg_case cases[] = {
     { "bf0", "", "-bf 0", NEEDS_NOTHING, 0, 1, 1 },
     { "bf3", "", "-bf 3", NEEDS_NOTHING, 3, 1, 0 },
     { "gop10", "", "-g 10 -bf 2", NEEDS_NOTHING, 2, 3, 0 },
+    /* -g 0: frameIntervalP 0 (the header: intra only) and gopLength 1. */
+    { "intra_only", "", "-g 0", NEEDS_NOTHING, 0, FRAMES, 1 },
     /* -forced-idr: FORCEIDR on the forced key frames (0, 7, 20); without
      * it FFmpeg asks for FORCEINTRA, an I picture that is no IDR. */
     { "forced_idr", "", "-forced-idr 1 -force_key_frames 'expr:eq(n,7)+eq(n,20)' -bf 2", NEEDS_NOTHING, 2, 3, 0 },
@@ -335,8 +338,12 @@ int test_ffmpeg_bitrate_change(char *msg, size_t n)
         snprintf(msg, n, "avcodec_open2(h264_nvenc) failed on the stand-ins");
         goto done;
     }
-    int packets = 0, keys = 0, key_at_change = 0;
-    long low = encode_frames(ctx, f, 0, 10, 0, &packets, &keys, &key_at_change);
+    int packets = 0, keys = 0, key_at_change = 0, unused = 0;
+    long low = encode_frames(ctx, f, 0, 5, 0, &packets, &keys, &unused);
+    /* A new aspect ratio alone: FFmpeg reconfigures with encodeConfig NULL
+     * (the header: the session keeps its configuration). */
+    ctx->sample_aspect_ratio = (AVRational){ 4, 3 };
+    low += encode_frames(ctx, f, 5, 5, 0, &packets, &keys, &unused);
     /* FFmpeg's nvenc reconfigures (resetEncoder and forceIDR) when the
      * context's bitrate changes between frames, where the GPU can. */
     ctx->bit_rate = 3000000;
