@@ -89,7 +89,8 @@ endfunction()
 # Encoding through the public API, decoded with libavcodec, PSNR checked.
 nvenc_test(intra ARGS intra)
 nvenc_test(p_frames ARGS p-frames)
-nvenc_test(flush_lookahead ARGS flush)
+# A preset with look-ahead (NEED_MORE_INPUT from it; the flush returns all).
+nvenc_test(flush_lookahead ARGS flush ENV HWENC_FAKE_NVENC_PRESET_LOOKAHEAD=8)
 nvenc_test(force_idr ARGS force-idr)
 # B frames (NVENC reorders them, enablePTD = 1), and a GPU without them
 # (NV_ENC_CAPS_NUM_MAX_BFRAMES 0), which gets a P-only stream.

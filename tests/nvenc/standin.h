@@ -20,6 +20,7 @@
  *   HWENC_FAKE_NVENC_NO_DYN_BITRATE=1  NV_ENC_CAPS_SUPPORT_DYN_BITRATE_CHANGE is 0
  *   HWENC_FAKE_NVENC_NO_BFRAMES=1    NV_ENC_CAPS_NUM_MAX_BFRAMES is 0
  *   HWENC_FAKE_NVENC_NO_LOOKAHEAD=1  NV_ENC_CAPS_SUPPORT_LOOKAHEAD is 0
+ *   HWENC_FAKE_NVENC_PRESET_LOOKAHEAD=N  the presets enable a look-ahead of depth N
  *   HWENC_FAKE_NVENC_LOG=1           trace every call on stderr
  *   HWENC_FAKE_NVENC_DUMP=FILE       append the calls, the initialisation parameters
  *                                    and the pool size ("key value" lines)

@@ -488,6 +488,13 @@ static void preset_config(int preset, NV_ENC_TUNING_INFO tuning, NV_ENC_CONFIG *
     c->encodeCodecConfig.h264Config.idrPeriod = 250;
     c->encodeCodecConfig.h264Config.chromaFormatIDC = 1;
     c->encodeCodecConfig.h264Config.maxNumRefFrames = 0;
+    /* FFmpeg: "P6 & P7 presets may enable lookahead"; which ones do is not
+     * documented, so a test says (on a GPU that has it). */
+    int depth = env_int("HWENC_FAKE_NVENC_PRESET_LOOKAHEAD", 0);
+    if (depth > 0 && standin_profile_get()->lookahead) {
+        c->rcParams.enableLookahead = 1;
+        c->rcParams.lookaheadDepth = (uint16_t)depth;
+    }
 }
 
 static NVENCSTATUS NVENCAPI get_preset_config_ex(void *encoder, GUID codec, GUID preset, NV_ENC_TUNING_INFO tuning,

@@ -96,8 +96,9 @@ static int test_p_frames(void)
 
 static int test_flush(void)
 {
-    /* Rate control turns on the look-ahead: the driver holds pictures back
-     * (NEED_MORE_INPUT) and the flush must return every one. */
+    /* The preset's look-ahead (HWENC_FAKE_NVENC_PRESET_LOOKAHEAD): the
+     * driver holds pictures back (NEED_MORE_INPUT) and the flush must
+     * return every one; low latency turns it off. */
     hwenc_config cfg;
     base_config(&cfg, 176, 144);
     cfg.rc_mode = HWENC_RC_VBR;
