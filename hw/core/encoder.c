@@ -37,7 +37,8 @@ struct hwenc_encoder {
     size_t parameter_sets_size;
     gop_state gop;
     frame_analysis analysis;
-    int bframes;                 /* what the backend takes, <= cfg.bframes */
+    int bframes;                 /* B pictures the core plans, <= cfg.bframes */
+    int dts_delay;               /* 1 when packets come in coding order with B pictures */
     reorder_queue reorder;
     int64_t frames_in, packets_out;
     int64_t pts_history[PTS_HISTORY];
@@ -117,11 +118,14 @@ static int try_backend(hwenc_encoder *enc, enum hwenc_backend id, hwenc_backend_
     if (ret == 0)
         ret = open_backend(enc, b, &caps, err, sizeof(err));
     /* A backend that takes fewer B frames gets a stream planned for what it
-     * takes (its SPS differs), so it is opened again. */
+     * takes (its SPS differs), so it is opened again; one that decides the
+     * picture types plans its own. */
     int takes = caps.max_refs > 0 && caps.max_bframes < enc->bframes ? caps.max_bframes : enc->bframes;
     if (ret == 0 && caps.max_refs <= 0)
         takes = 0;
-    if (ret == 0 && takes != enc->bframes) {
+    if (ret == 0 && caps.decides_types)
+        enc->bframes = 0;
+    else if (ret == 0 && takes != enc->bframes) {
         b->close(enc->priv);
         enc->priv = NULL;
         enc->bframes = takes;
@@ -143,6 +147,7 @@ static int try_backend(hwenc_encoder *enc, enum hwenc_backend id, hwenc_backend_
         snprintf(info->reason, sizeof(info->reason), "out of memory for the B-frame queue");
         return HWENC_ENOMEM;
     }
+    enc->dts_delay = caps.decides_types ? caps.max_bframes > 0 : enc->bframes > 0;
     enc->backend = b;
     enc->caps = caps;
     int refs = caps.max_refs < enc->cfg.ref_frames ? caps.max_refs : enc->cfg.ref_frames;
@@ -396,7 +401,7 @@ int hwenc_send_frame(hwenc_encoder *enc, const hwenc_frame *frame)
 static int packet_dts(hwenc_encoder *enc, int64_t pts, int64_t *dts)
 {
     int64_t k = enc->packets_out;
-    if (!enc->bframes) {
+    if (!enc->dts_delay) {
         *dts = pts;
         return 0;
     }
@@ -446,7 +451,7 @@ int hwenc_receive_packet(hwenc_encoder *enc, hwenc_packet *pkt)
     if (enc->finished)
         return HWENC_EOF;
     /* The first packet's dts needs the second frame's pts. */
-    if (enc->bframes && enc->packets_out == 0 && enc->frames_in < 2 && !enc->flushing && !enc->failed)
+    if (enc->dts_delay && enc->packets_out == 0 && enc->frames_in < 2 && !enc->flushing && !enc->failed)
         return HWENC_EAGAIN;
     hal_packet hp;
     int ret = receive_from_backend(enc, &hp);

@@ -85,6 +85,14 @@ typedef struct hal_packet {
 typedef struct hal_caps {
     int max_refs;                    /* references per P picture; 0: intra pictures only */
     int max_bframes;                 /* consecutive B pictures it can code; 0: none */
+    /* 1: the backend decides the picture types and reorders B pictures
+     * itself (NVENC with enablePTD = 1, as FFmpeg drives it). The core then
+     * plans no B pictures and sends every frame at once in display order,
+     * typed IDR where it wants one (first frame, keyint, forced, scene cut)
+     * and P elsewhere; packets come back in the backend's coding order
+     * with their own type and pts, up to max_bframes B pictures in a row,
+     * none of them a reference. */
+    int decides_types;
 } hal_caps;
 
 typedef struct hal_backend {

@@ -3,14 +3,19 @@
  *
  * The NVENC backend of the HAL.
  *
- * Pictures arrive in coding order (B pictures after the anchor they
- * predict from) and go through a ring of slots (input buffer + bitstream
- * buffer) in that order. nvEncEncodePicture returns NV_ENC_SUCCESS when the
- * output of every picture submitted so far can be read, or
- * NV_ENC_ERR_NEED_MORE_INPUT while the driver holds pictures back
- * (look-ahead); only slots marked ready are locked, oldest first. The flush submits an EOS picture, after which
- * every slot is ready. The bitstream is copied out and unlocked at once, so
- * no driver buffer stays locked while the application holds the packet.
+ * Frames arrive in display order and go through a ring of slots (input
+ * buffer + bitstream buffer) in that order; NVENC decides the picture types
+ * (enablePTD = 1), reorders B pictures and fills the bitstream buffers in
+ * submission order with the pictures in coding order, so a slot's packet
+ * may be another frame's: the packet's pts comes from outputTimeStamp,
+ * which is the frame's display index. nvEncEncodePicture returns
+ * NV_ENC_SUCCESS when the output of every picture submitted so far can be
+ * read (the look-ahead's last pictures excepted), or
+ * NV_ENC_ERR_NEED_MORE_INPUT while the driver holds pictures back; only
+ * slots marked ready are locked, oldest first. The flush submits the EOS
+ * picture, after which every slot is ready. The bitstream is copied out and
+ * unlocked at once, so no driver buffer stays locked while the application
+ * holds the packet.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,22 +79,12 @@ static int nvenc_open(const hal_session *hs, void **priv, hal_caps *caps, char *
         nvenc_close(s);
         return HWENC_ENOMEM;
     }
-    /* NVENC chooses among up to 7 references itself (numRefL0); the HAL's
-     * plan must stay within what the driver's DPB holds. */
+    /* NVENC plans the references and B pictures itself. */
     caps->max_refs = s->caps.multiple_refs ? 7 : 1;
-    caps->max_bframes = nvenc_params_max_bframes(hs->config, &s->caps);
+    caps->max_bframes = s->params.bframes;
+    caps->decides_types = 1;
     *priv = s;
     return 0;
-}
-
-static NV_ENC_PIC_TYPE picture_type(enum hwenc_frame_type t)
-{
-    switch (t) {
-    case HWENC_FRAME_IDR: return NV_ENC_PIC_TYPE_IDR;
-    case HWENC_FRAME_I: return NV_ENC_PIC_TYPE_I;
-    case HWENC_FRAME_B: return NV_ENC_PIC_TYPE_B;
-    default: return NV_ENC_PIC_TYPE_P;
-    }
 }
 
 static void mark_ready(nvenc_session *s)
@@ -114,19 +109,16 @@ static int submit(nvenc_session *s, nvenc_slot *slot, const hal_picture *hp, con
     pic.inputHeight = s->init.encodeHeight;
     pic.outputBitstream = slot->bitstream;
     pic.pictureStruct = NV_ENC_PIC_STRUCT_FRAME;
-    pic.pictureType = picture_type(hp->type);
     pic.frameIdx = (uint32_t)hp->display_index;
     pic.inputTimeStamp = (uint64_t)hp->display_index;
-    /* FORCEIDR makes the driver restart its DPB and idr_pic_id as the HAL
-     * did; the parameter sets go before every IDR, as the HAL's would. */
+    /* The HAL's IDRs (forced, scene cut, keyint): FORCEIDR, which the header
+     * allows with enablePTD = 1; at the keyint it coincides with the
+     * driver's own idrPeriod. The driver decides every other type. */
     if (hp->type == HWENC_FRAME_IDR)
-        pic.encodePicFlags = NV_ENC_PIC_FLAG_FORCEIDR | NV_ENC_PIC_FLAG_OUTPUT_SPSPPS;
+        pic.encodePicFlags = NV_ENC_PIC_FLAG_FORCEIDR;
     NV_ENC_PIC_PARAMS_H264 *h = &pic.codecPicParams.h264PicParams;
-    /* The HAL's POC counts display order from the last IDR, so a B
-     * picture's lies between those of the anchors it sits between; B
-     * pictures are the ones without a reconstruction slot. */
-    h->displayPOCSyntax = (uint32_t)hp->poc;
-    h->refPicFlag = hp->recon_slot >= 0;
+    h->sliceMode = s->config.encodeCodecConfig.h264Config.sliceMode;
+    h->sliceModeData = s->config.encodeCodecConfig.h264Config.sliceModeData;
 
     NVENCSTATUS st = s->lib.nv.nvEncEncodePicture(s->encoder, &pic);
     if (st != NV_ENC_SUCCESS && st != NV_ENC_ERR_NEED_MORE_INPUT) {
@@ -136,9 +128,7 @@ static int submit(nvenc_session *s, nvenc_slot *slot, const hal_picture *hp, con
         snprintf(err + n, err_size - n, " at frame %lld", (long long)hp->display_index);
         return ret;
     }
-    slot->pts = hp->pts;
-    slot->display_index = hp->display_index;
-    slot->type = hp->type;
+    s->pts[hp->display_index % NVENC_MAX_SLOTS] = hp->pts;
     slot->state = NVENC_SLOT_QUEUED;
     s->count++;
     if (st == NV_ENC_SUCCESS)
@@ -183,36 +173,29 @@ static int nvenc_send_picture(void *priv, const hal_picture *hp, char *err, size
 int nvenc_send_cuda_picture(void *priv, const hal_picture *hp, CUdeviceptr cuda_ptr, uint32_t cuda_pitch,
                             char *err, size_t err_size)
 {
+    nvenc_session *s = priv;
     if (!cuda_ptr) {
         snprintf(err, err_size, "the CUDA device pointer is 0");
         return HWENC_EINVAL;
     }
+    /* A device pointer is valid only in the context it was allocated in;
+     * the session's own context is not the application's. */
+    if (s->device.own_ctx) {
+        snprintf(err, err_size, "CUDA device memory input needs the application's CUDA context in "
+                                "hwenc_config.external.cuda_context (the memory belongs to it)");
+        return HWENC_EINVAL;
+    }
     nvenc_input in = { .cuda_ptr = cuda_ptr, .cuda_pitch = cuda_pitch };
-    return send_input(priv, hp, &in, err, err_size);
+    return send_input(s, hp, &in, err, err_size);
 }
 
-static int send_eos(nvenc_session *s, char *err, size_t err_size)
-{
-    NV_ENC_PIC_PARAMS pic;
-    memset(&pic, 0, sizeof(pic));
-    pic.version = NV_ENC_PIC_PARAMS_VER;
-    pic.encodePicFlags = NV_ENC_PIC_FLAG_EOS;
-    s->eos_sent = 1;
-    NVENCSTATUS st = s->lib.nv.nvEncEncodePicture(s->encoder, &pic);
-    if (st != NV_ENC_SUCCESS)
-        return nvenc_report(&s->lib, s->encoder, st, "nvEncEncodePicture(EOS)", err, err_size);
-    mark_ready(s);
-    return 0;
-}
-
-static enum hwenc_frame_type frame_type(NV_ENC_PIC_TYPE t, enum hwenc_frame_type planned)
+static enum hwenc_frame_type frame_type(NV_ENC_PIC_TYPE t)
 {
     switch (t) {
     case NV_ENC_PIC_TYPE_IDR: return HWENC_FRAME_IDR;
     case NV_ENC_PIC_TYPE_I: return HWENC_FRAME_I;
-    case NV_ENC_PIC_TYPE_P: return HWENC_FRAME_P;
     case NV_ENC_PIC_TYPE_B: return HWENC_FRAME_B;
-    default: return planned;
+    default: return HWENC_FRAME_P;
     }
 }
 
@@ -244,9 +227,10 @@ static int read_output(nvenc_session *s, nvenc_slot *slot, hal_packet *pkt, char
     memset(pkt, 0, sizeof(*pkt));
     pkt->data = s->out;
     pkt->size = s->out_size;
-    pkt->pts = slot->pts;
-    pkt->display_index = slot->display_index;
-    pkt->type = frame_type(lock.pictureType, slot->type);
+    /* Whose picture it is: the display index went in as inputTimeStamp. */
+    pkt->display_index = (int64_t)lock.outputTimeStamp;
+    pkt->pts = s->pts[pkt->display_index % NVENC_MAX_SLOTS];
+    pkt->type = frame_type(lock.pictureType);
     pkt->qp = (int)lock.frameAvgQP;
     return 0;
 }
@@ -257,8 +241,8 @@ static int nvenc_receive_packet(void *priv, int drain, hal_packet *pkt, char *er
     int ret = nvenc_device_push(&s->device, err, err_size);
     if (ret < 0)
         return ret;
-    if (drain && !s->eos_sent)
-        ret = send_eos(s, err, err_size);
+    if (drain && !s->eos_sent && (ret = nvenc_session_end_stream(s, err, err_size)) == 0)
+        mark_ready(s);
     if (ret == 0) {
         nvenc_slot *slot = &s->slots[s->head];
         if (!s->count)
@@ -308,8 +292,8 @@ int nvenc_reconfigure(void *priv, const hwenc_config *config, char *err, size_t 
     re.reInitEncodeParams = s->init;
     re.reInitEncodeParams.encodeConfig = &cfg;
     nvenc_params_rate_control(config, &cfg.rcParams);
-    /* No reset and no forced IDR: with enablePTD = 0 the picture types stay
-     * the HAL's, and the new rates apply from the next picture. */
+    /* No reset and no forced IDR (FFmpeg asks for both): the new rates
+     * apply from the next picture without restarting the stream. */
     re.resetEncoder = 0;
     re.forceIDR = 0;
     int ret = nvenc_device_push(&s->device, err, err_size);

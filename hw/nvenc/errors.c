@@ -6,6 +6,7 @@
  * cards, a GPU without NVENC, a driver older than the API, and no GPU.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "nvenc.h"
 
@@ -50,12 +51,15 @@ void nvenc_driver_too_old(uint32_t driver_api, char *err, size_t err_size)
              driver_api >> 4, driver_api & 15, NVENCAPI_MAJOR_VERSION, NVENCAPI_MINOR_VERSION);
 }
 
-static const char *advice(NVENCSTATUS status, int *error)
+static const char *advice(NVENCSTATUS status, int opening, int *error)
 {
     switch (status) {
     case NV_ENC_ERR_OUT_OF_MEMORY:
     case NV_ENC_ERR_INCOMPATIBLE_CLIENT_KEY:
-        /* On open, both mean the driver refused one more session. */
+        /* On open, both mean the driver refused one more session; later,
+         * OUT_OF_MEMORY is just that. */
+        if (!opening)
+            return status == NV_ENC_ERR_OUT_OF_MEMORY ? "NVENC ran out of memory" : NULL;
         *error = HWENC_EBACKEND;
         return "NVENC session limit reached: consumer GeForce cards allow a limited number of concurrent "
                "encode sessions; close other encoders (or use a professional GPU)";
@@ -89,7 +93,7 @@ int nvenc_report(const nvenc_lib *lib, void *encoder, NVENCSTATUS status, const 
                      what, NVENCAPI_MAJOR_VERSION, NVENCAPI_MINOR_VERSION);
         return HWENC_EUNSUPPORTED;
     }
-    const char *text = advice(status, &error);
+    const char *text = advice(status, !strcmp(what, "nvEncOpenEncodeSessionEx"), &error);
     const char *driver = NULL;
     if (encoder && lib->nv.nvEncGetLastErrorString)
         driver = lib->nv.nvEncGetLastErrorString(encoder);

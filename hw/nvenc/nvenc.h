@@ -84,9 +84,10 @@ typedef struct nvenc_device {
 int nvenc_device_open(nvenc_device *d, const nvenc_lib *lib, const hwenc_config *config, char *err,
                       size_t err_size);
 void nvenc_device_close(nvenc_device *d);
-/* Every NVENC call runs with the session's context current on the calling
- * thread, as the API requires; push/pop keep the application's own current
- * context untouched. */
+/* NVENC calls run with the session's context current on the calling
+ * thread, as FFmpeg runs its encoding calls (the guide does not require it:
+ * the session knows its context); push/pop keep the application's own
+ * current context untouched. */
 int nvenc_device_push(const nvenc_device *d, char *err, size_t err_size);
 void nvenc_device_pop(const nvenc_device *d);
 
@@ -118,23 +119,22 @@ typedef struct nvenc_params {
     int preset_index;            /* 1..7 for P1..P7 */
     NV_ENC_TUNING_INFO tuning;
     NV_ENC_BUFFER_FORMAT format;
-    int lookahead_depth;         /* 0: off */
+    int lookahead_depth;         /* the preset's look-ahead as applied; 0: off */
     int bframes;                 /* B pictures between anchors: frameIntervalP - 1 */
 } nvenc_params;
 
-/* The most consecutive B pictures the session can take: the GPU's
- * NV_ENC_CAPS_NUM_MAX_BFRAMES, or 0 where the configuration rules them out. */
-int nvenc_params_max_bframes(const hwenc_config *config, const nvenc_caps *caps);
-/* Chooses preset, tuning, buffer format, look-ahead and the B pictures
- * (bframes, the HAL's plan, cut to what the GPU takes); fails with a reason
- * when the device cannot do what the configuration asks. */
+/* Chooses preset, tuning, buffer format and the B pictures (bframes, the
+ * configuration's, cut to what the GPU takes); fails with a reason when the
+ * device cannot do what the configuration asks. */
 int nvenc_params_choose(const hwenc_config *config, const nvenc_caps *caps, int bframes, nvenc_params *p,
                         char *err, size_t err_size);
 /* Overrides the driver's preset configuration (in cfg) with the hwenc
- * configuration, and fills the initialisation parameters. */
-void nvenc_params_apply(const hwenc_config *config, const nvenc_caps *caps, const nvenc_params *p,
-                        NV_ENC_CONFIG *cfg, NV_ENC_INITIALIZE_PARAMS *init);
-/* Sets the rate-control fields of cfg from config (open and reconfigure). */
+ * configuration, fills the initialisation parameters, and records the
+ * look-ahead the session ends up with in p. */
+void nvenc_params_apply(const hwenc_config *config, const nvenc_caps *caps, nvenc_params *p, NV_ENC_CONFIG *cfg,
+                        NV_ENC_INITIALIZE_PARAMS *init);
+/* Sets the rate-control fields of cfg from config (open and reconfigure);
+ * the ones it leaves are the preset's. */
 void nvenc_params_rate_control(const hwenc_config *config, NV_ENC_RC_PARAMS *rc);
 const char *nvenc_tuning_name(NV_ENC_TUNING_INFO tuning);
 
@@ -145,14 +145,16 @@ enum nvenc_slot_state {
     NVENC_SLOT_READY,            /* the driver has the output (or will, lock waits) */
 };
 
+/* The slots are used in submission order; the driver fills their bitstream
+ * buffers in that order with the pictures in coding order, so a slot's
+ * packet may be another frame's (outputTimeStamp says whose). */
+
 typedef struct nvenc_slot {
     NV_ENC_INPUT_PTR input;      /* system-memory input buffer */
     NV_ENC_OUTPUT_PTR bitstream;
     NV_ENC_INPUT_PTR mapped;     /* zero-copy input mapped for this picture, or NULL */
     int reg;                     /* its index in nvenc_session.regs */
     int state;
-    int64_t pts, display_index;
-    enum hwenc_frame_type type;
 } nvenc_slot;
 
 /* A CUDA device pointer registered with the session (registration is
@@ -166,7 +168,7 @@ typedef struct nvenc_registration {
     uint64_t last_use;
 } nvenc_registration;
 
-#define NVENC_MAX_SLOTS 40
+#define NVENC_MAX_SLOTS 64
 #define NVENC_MAX_REGISTRATIONS 16
 
 typedef struct nvenc_session {
@@ -179,9 +181,11 @@ typedef struct nvenc_session {
     NV_ENC_INITIALIZE_PARAMS init;
     hwenc_config hcfg;
 
+    int initialized;
     int num_slots;
     nvenc_slot slots[NVENC_MAX_SLOTS];
     int head, count;             /* in-flight slots, oldest first */
+    int64_t pts[NVENC_MAX_SLOTS]; /* of the frames in flight, by display index modulo */
     int eos_sent;
     nvenc_registration regs[NVENC_MAX_REGISTRATIONS];
     uint64_t use_clock;
@@ -194,7 +198,11 @@ typedef struct nvenc_session {
  * buffers, for up to bframes B pictures between anchors. On failure
  * everything is released. */
 int nvenc_session_open(nvenc_session *s, const hwenc_config *config, int bframes, char *err, size_t err_size);
+/* Sends the EOS picture (once), then releases everything. */
 void nvenc_session_close(nvenc_session *s);
+/* The EOS picture the guide asks for before the session ends; the outputs
+ * of every picture in flight are then ready. */
+int nvenc_session_end_stream(nvenc_session *s, char *err, size_t err_size);
 /* Queries the capabilities of an open encoder (NV_ENC_CODEC_H264_GUID). */
 int nvenc_session_query_caps(nvenc_session *s, char *err, size_t err_size);
 /* One line for hwenc_backend_info.capabilities. */

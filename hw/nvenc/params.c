@@ -2,37 +2,24 @@
  * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
  *
  * From the hwenc configuration to NVENC's: preset and tuning, then the
- * overrides of the driver's preset configuration.
+ * overrides of the driver's preset configuration. The defaults are what
+ * FFmpeg's nvenc.c (5.1, h264_nvenc) sends; README.md lists every place
+ * where they differ and why.
  *
- * Picture types and references. The HAL core decides every picture's type
- * (IDR at keyint, forced IDRs, scene cuts, P, and B between anchors) and
- * hands the pictures over in coding order. NVENC runs with enablePTD = 0,
- * the API's mode for a client that takes the picture-type decision itself:
- * it must reorder B pictures and submit them in encode order, and set
- * pictureType, displayPOCSyntax and refPicFlag for each (nvEncodeAPI.h on
- * NvEncInitializeEncoder and NvEncEncodePicture). NVENC writes its own SPS,
- * PPS and slice headers and keeps its own DPB, a sliding window of
- * maxNumRefFrames short-term references. Every I and P picture is a
- * reference (refPicFlag 1), no B picture is (refPicFlag 0, useBFramesAsRef
- * DISABLED), and there are no LTRs, so with maxNumRefFrames equal to the
- * HAL's max_num_ref_frames (cfg->ref_frames, one more with B frames for the
- * anchor that follows them) the driver's window holds the same pictures as
- * the HAL's. The HAL's slots, lists and parameter sets are therefore not
- * passed on: NVENC's DPB is the same window under other names, and it
- * builds its own (default) lists from it.
+ * Picture types. NVENC decides them (enablePTD = 1), as it does under
+ * FFmpeg and NVIDIA's own samples, the only way it is known to run on real
+ * drivers: pictures go in display order, gopLength and idrPeriod are the
+ * keyint, frameIntervalP is the B frames plus one, and the IDRs the HAL
+ * wants besides (forced, scene cuts) are asked for with
+ * NV_ENC_PIC_FLAG_FORCEIDR, which nvEncodeAPI.h allows only with
+ * enablePTD = 1. NVENC reorders B pictures itself and writes its own SPS,
+ * PPS and slice headers; the outputs come back in coding order
+ * (backend.c).
  *
- * B frames. frameIntervalP is the anchor distance (1: IPP, 3: IBBP), so
- * bframes + 1, and NV_ENC_CAPS_NUM_MAX_BFRAMES bounds bframes. What the
- * header asks for besides:
- * - frameIntervalP 1 with an infinite GOP (NVENC_INFINITE_GOPLENGTH), so
- *   --keyint -1 gets no B frames;
- * - zeroReorderDelay means num_reorder_frames 0, so it is off with B frames;
- * - no weighted prediction with B frames (never enabled here).
- * The documentation of NvEncEncodePicture also lists frameNumSyntax, but
- * NV_ENC_PIC_PARAMS_H264 of API 11.1 has no such field: frame_num is the
- * driver's, counted from refPicFlag as the HAL counts its own. NVENC reads
- * the outputs back in submission order, which is the coding order the HAL
- * computes decoding time stamps for.
+ * B frames: NV_ENC_CAPS_NUM_MAX_BFRAMES bounds them, and the header asks
+ * for frameIntervalP 1 with an infinite GOP (NVENC_INFINITE_GOPLENGTH), so
+ * --keyint -1 gets none. B pictures are never references (useBFramesAsRef
+ * DISABLED, FFmpeg's default), which the HAL's decoding time stamps assume.
  */
 #include <stdio.h>
 #include <string.h>
@@ -44,11 +31,9 @@ static const GUID *const preset_guids[7] = {
     &NV_ENC_PRESET_P5_GUID, &NV_ENC_PRESET_P6_GUID, &NV_ENC_PRESET_P7_GUID,
 };
 
-/* P1 (fastest) .. P7 (best) for ultrafast .. medium; P7 is left for slower
- * presets, as x264's medium is not its slowest either. */
-static const uint8_t preset_index[HWENC_PRESET_COUNT] = { 1, 2, 3, 4, 5, 6 };
-
-#define LOOKAHEAD_DEPTH 8
+/* medium, the default, is P4 as FFmpeg's default and its "medium"; the
+ * faster names share P1..P3. */
+static const uint8_t preset_index[HWENC_PRESET_COUNT] = { 1, 1, 2, 2, 3, 4 };
 
 const char *nvenc_tuning_name(NV_ENC_TUNING_INFO tuning)
 {
@@ -76,7 +61,9 @@ static NV_ENC_PARAMS_RC_MODE rc_mode(enum hwenc_rate_control rc)
     }
 }
 
-int nvenc_params_max_bframes(const hwenc_config *c, const nvenc_caps *caps)
+/* The most consecutive B pictures the session can take: the GPU's
+ * NV_ENC_CAPS_NUM_MAX_BFRAMES, or 0 with an infinite GOP. */
+static int max_bframes(const hwenc_config *c, const nvenc_caps *caps)
 {
     if (c->keyint <= 0 || caps->max_bframes <= 0)
         return 0;
@@ -89,8 +76,8 @@ int nvenc_params_choose(const hwenc_config *c, const nvenc_caps *caps, int bfram
     memset(p, 0, sizeof(*p));
     /* More than the GPU takes would fail the initialisation; the backend
      * reports the maximum, and the HAL plans again for it. */
-    int max_bframes = nvenc_params_max_bframes(c, caps);
-    p->bframes = bframes < 0 ? 0 : bframes < max_bframes ? bframes : max_bframes;
+    int most = max_bframes(c, caps);
+    p->bframes = bframes < 0 ? 0 : bframes < most ? bframes : most;
     p->preset_index = preset_index[c->preset];
     p->preset = *preset_guids[p->preset_index - 1];
     if (c->rc_mode == HWENC_RC_CQP && c->qp == 0) {
@@ -107,10 +94,6 @@ int nvenc_params_choose(const hwenc_config *c, const nvenc_caps *caps, int bfram
         p->tuning = NV_ENC_TUNING_INFO_HIGH_QUALITY;
     }
     p->format = c->pixel_format == HWENC_PIXFMT_NV12 ? NV_ENC_BUFFER_FORMAT_NV12 : NV_ENC_BUFFER_FORMAT_IYUV;
-    /* Look-ahead only helps the rate control and costs latency; it delays
-     * output (NEED_MORE_INPUT) but not the picture types we set. */
-    if (!c->low_latency && c->rc_mode != HWENC_RC_CQP && caps->lookahead)
-        p->lookahead_depth = LOOKAHEAD_DEPTH;
     if (c->width > caps->width_max || c->height > caps->height_max) {
         snprintf(err, err_size, "%dx%d is larger than this GPU's NVENC allows for H.264 (%dx%d)", c->width,
                  c->height, caps->width_max, caps->height_max);
@@ -129,15 +112,26 @@ static int clip_qp(int qp)
     return qp < 0 ? 0 : qp > 51 ? 51 : qp;
 }
 
+/* FFmpeg's initial QPs of its VBR modes: 26 for P, and I and B from
+ * libavcodec's default quantiser factors (i 0.8, b 1.25 + 1.25). */
+static void initial_qp(NV_ENC_RC_PARAMS *rc)
+{
+    rc->enableInitialRCQP = 1;
+    rc->initialRCQP.qpInterP = 26;
+    rc->initialRCQP.qpIntra = 21;
+    rc->initialRCQP.qpInterB = 34;
+}
+
 void nvenc_params_rate_control(const hwenc_config *c, NV_ENC_RC_PARAMS *rc)
 {
     uint32_t bitrate = (uint32_t)c->bitrate_kbps * 1000u;
     uint32_t maxrate = (uint32_t)c->vbv_maxrate_kbps * 1000u;
     rc->rateControlMode = rc_mode(c->rc_mode);
-    rc->averageBitRate = 0;
-    rc->maxBitRate = 0;
+    rc->averageBitRate = c->rc_mode == HWENC_RC_CQP || c->rc_mode == HWENC_RC_CRF ? 0 : bitrate;
+    rc->maxBitRate = c->rc_mode == HWENC_RC_CQP ? 0 : maxrate;
     rc->targetQuality = 0;
     rc->targetQualityLSB = 0;
+    rc->multiPass = NV_ENC_MULTI_PASS_DISABLED;   /* FFmpeg's one pass for P1..P7 */
     switch (c->rc_mode) {
     case HWENC_RC_CQP:
         /* --qp is the P-frame QP, as in the CPU backend; I frames get about
@@ -147,33 +141,30 @@ void nvenc_params_rate_control(const hwenc_config *c, NV_ENC_RC_PARAMS *rc)
         rc->constQP.qpInterB = (uint32_t)clip_qp(c->qp ? c->qp + 2 : 0);
         break;
     case HWENC_RC_CRF: {
-        /* Constant quality: VBR with a target quality in 8.8 fixed point. */
+        /* Constant quality: VBR with a target quality in 8.8 fixed point,
+         * no average and no VBV, as FFmpeg's -cq. */
         double crf = c->crf < 0 ? 0 : c->crf > 51 ? 51 : c->crf;
         int q = (int)crf;
         rc->targetQuality = (uint8_t)(q ? q : 1);
         rc->targetQualityLSB = (uint8_t)((crf - q) * 256.0);
-        rc->maxBitRate = maxrate;
+        rc->vbvBufferSize = 0;
+        initial_qp(rc);
         break;
     }
     case HWENC_RC_CBR:
-        rc->averageBitRate = bitrate;
-        rc->maxBitRate = bitrate;
         break;
     case HWENC_RC_ABR:
-        rc->averageBitRate = bitrate;
-        break;
     case HWENC_RC_VBR:
-        rc->averageBitRate = bitrate;
-        rc->maxBitRate = maxrate > bitrate ? maxrate : bitrate;
+        initial_qp(rc);
         break;
     }
-    if (c->rc_mode != HWENC_RC_CQP) {
-        /* 0 lets the driver pick, which is what the public default (one
-         * second at the rate) would be anyway only for CBR. */
-        uint32_t rate = rc->maxBitRate ? rc->maxBitRate : rc->averageBitRate;
-        rc->vbvBufferSize = c->vbv_bufsize_kbits ? (uint32_t)c->vbv_bufsize_kbits * 1000u : rate;
-        rc->vbvInitialDelay = rc->vbvBufferSize * 9 / 10;
-    }
+    /* The VBV: the configuration's; else, as FFmpeg, twice the average
+     * rate, except under the low-latency tunings, whose own (the preset's)
+     * VBV is what makes them low latency and stays. */
+    if (c->vbv_bufsize_kbits)
+        rc->vbvBufferSize = (uint32_t)c->vbv_bufsize_kbits * 1000u;
+    else if (!c->low_latency && rc->averageBitRate)
+        rc->vbvBufferSize = 2 * rc->averageBitRate;
 }
 
 static void fill_vui(const hwenc_config *c, NV_ENC_CONFIG_H264_VUI_PARAMETERS *vui)
@@ -193,13 +184,6 @@ static void fill_vui(const hwenc_config *c, NV_ENC_CONFIG_H264_VUI_PARAMETERS *v
     vui->chromaSampleLocationBot = (uint32_t)col->chroma_sample_loc;
 }
 
-/* Baseline and Constrained High have no B slices. */
-static int profile_has_b_slices(const GUID *profile)
-{
-    return memcmp(profile, &NV_ENC_H264_PROFILE_BASELINE_GUID, sizeof(*profile)) &&
-           memcmp(profile, &NV_ENC_H264_PROFILE_CONSTRAINED_HIGH_GUID, sizeof(*profile));
-}
-
 static uint32_t gcd(uint32_t a, uint32_t b)
 {
     while (b) {
@@ -210,7 +194,7 @@ static uint32_t gcd(uint32_t a, uint32_t b)
     return a;
 }
 
-void nvenc_params_apply(const hwenc_config *c, const nvenc_caps *caps, const nvenc_params *p, NV_ENC_CONFIG *cfg,
+void nvenc_params_apply(const hwenc_config *c, const nvenc_caps *caps, nvenc_params *p, NV_ENC_CONFIG *cfg,
                         NV_ENC_INITIALIZE_PARAMS *init)
 {
     NV_ENC_CONFIG_H264 *h = &cfg->encodeCodecConfig.h264Config;
@@ -222,26 +206,37 @@ void nvenc_params_apply(const hwenc_config *c, const nvenc_caps *caps, const nve
     cfg->frameFieldMode = NV_ENC_PARAMS_FRAME_FIELD_MODE_FRAME;
     cfg->rcParams.version = NV_ENC_RC_PARAMS_VER;
     nvenc_params_rate_control(c, &cfg->rcParams);
-    cfg->rcParams.enableLookahead = p->lookahead_depth > 0;
-    cfg->rcParams.lookaheadDepth = (uint16_t)p->lookahead_depth;
-    /* Scene cuts are the HAL's decision (it forces the IDR). */
-    cfg->rcParams.disableIadapt = 1;
-    cfg->rcParams.disableBadapt = 1;
-    /* It promises num_reorder_frames 0, which B pictures break. */
-    cfg->rcParams.zeroReorderDelay = p->bframes == 0;
-    cfg->rcParams.enableNonRefP = 0;
+    /* Look-ahead as the preset has it (FFmpeg's default), within what the
+     * GPU and the header (depth 0 .. 31 - B frames) allow. */
+    NV_ENC_RC_PARAMS *rc = &cfg->rcParams;
+    if (rc->enableLookahead && caps->lookahead && !c->low_latency) {
+        if (rc->lookaheadDepth > 31 - p->bframes)
+            rc->lookaheadDepth = (uint16_t)(31 - p->bframes);
+        /* Scene cuts are the HAL's (forced IDRs); B decisions the driver's. */
+        rc->disableIadapt = 1;
+        rc->disableBadapt = 0;
+    } else {
+        rc->enableLookahead = 0;
+        rc->lookaheadDepth = 0;
+    }
+    p->lookahead_depth = rc->enableLookahead ? rc->lookaheadDepth : 0;
+    /* It promises num_reorder_frames 0: for low latency, where there are
+     * no B frames. */
+    rc->zeroReorderDelay = c->low_latency != 0;
+    rc->enableNonRefP = 0;
+    /* FFmpeg's default profile is Main; lossless needs High 4:4:4. */
+    cfg->profileGUID = NV_ENC_H264_PROFILE_MAIN_GUID;
     if (p->tuning == NV_ENC_TUNING_INFO_LOSSLESS) {
         cfg->profileGUID = NV_ENC_H264_PROFILE_HIGH_444_GUID;
         h->qpPrimeYZeroTransformBypassFlag = 1;
     }
-    /* The preset's profile stays unless it cannot carry B slices. */
-    if (p->bframes && !profile_has_b_slices(&cfg->profileGUID))
-        cfg->profileGUID = NV_ENC_H264_PROFILE_MAIN_GUID;
 
     h->idrPeriod = gop;
     h->repeatSPSPPS = 1;
     h->disableSPSPPS = 0;
     h->outputAUD = 0;
+    h->outputPictureTimingSEI = 1;
+    h->outputBufferingPeriodSEI = c->rc_mode == HWENC_RC_CBR;
     h->enableIntraRefresh = 0;
     h->enableLTR = 0;
     h->hierarchicalPFrames = 0;
@@ -249,14 +244,16 @@ void nvenc_params_apply(const hwenc_config *c, const nvenc_caps *caps, const nve
     h->level = NV_ENC_LEVEL_AUTOSELECT;
     h->chromaFormatIDC = 1;
     h->disableDeblockingFilterIDC = c->deblock ? 0 : 1;
-    h->sliceMode = 0;
-    h->sliceModeData = 0;
+    /* One slice per picture, as FFmpeg asks (mode 3: slices per picture). */
+    h->sliceMode = 3;
+    h->sliceModeData = 1;
     h->maxNumRefFrames = (uint32_t)(c->ref_frames + (p->bframes ? 1 : 0));
+    /* The header: numRefL0 and numRefL1 need
+     * NV_ENC_CAPS_SUPPORT_MULTIPLE_REF_FRAMES; otherwise the driver
+     * chooses (AUTOSELECT), as FFmpeg leaves it. */
     h->numRefL0 = caps->multiple_refs ? (NV_ENC_NUM_REF_FRAMES)(c->ref_frames < 7 ? c->ref_frames : 7)
-                                      : NV_ENC_NUM_REF_FRAMES_1;
-    /* One list-1 reference, the anchor after the B pictures, as the HAL
-     * plans them. */
-    h->numRefL1 = p->bframes ? NV_ENC_NUM_REF_FRAMES_1 : NV_ENC_NUM_REF_FRAMES_AUTOSELECT;
+                                      : NV_ENC_NUM_REF_FRAMES_AUTOSELECT;
+    h->numRefL1 = NV_ENC_NUM_REF_FRAMES_AUTOSELECT;
     h->useBFramesAsRef = NV_ENC_BFRAME_REF_MODE_DISABLED;
     fill_vui(c, &h->h264VUIParameters);
 
@@ -275,6 +272,6 @@ void nvenc_params_apply(const hwenc_config *c, const nvenc_caps *caps, const nve
     init->frameRateNum = (uint32_t)c->fps_num;
     init->frameRateDen = (uint32_t)c->fps_den;
     init->enableEncodeAsync = 0;  /* Linux has only the synchronous mode */
-    init->enablePTD = 0;          /* the HAL decides the picture types */
+    init->enablePTD = 1;          /* NVENC decides the picture types */
     init->encodeConfig = cfg;
 }

@@ -27,9 +27,13 @@ static int open_encoder(nvenc_session *s, char *err, size_t err_size)
     p.apiVersion = NVENCAPI_VERSION;
     NVENCSTATUS st = s->lib.nv.nvEncOpenEncodeSessionEx(&p, &s->encoder);
     if (st != NV_ENC_SUCCESS) {
-        /* A failed open leaves no session to destroy. */
+        int ret = nvenc_report(&s->lib, NULL, st, "nvEncOpenEncodeSessionEx", err, err_size);
+        /* nvEncodeAPI.h: if the creation fails, the client must still call
+         * NvEncDestroyEncoder (on what the call returned). */
+        if (s->encoder)
+            s->lib.nv.nvEncDestroyEncoder(s->encoder);
         s->encoder = NULL;
-        return nvenc_report(&s->lib, NULL, st, "nvEncOpenEncodeSessionEx", err, err_size);
+        return ret;
     }
     return 0;
 }
@@ -93,10 +97,16 @@ int nvenc_session_query_caps(nvenc_session *s, char *err, size_t err_size)
         p.version = NV_ENC_CAPS_PARAM_VER;
         p.capsToQuery = wanted[i].cap;
         int value = 0;
-        NVENCSTATUS st = s->lib.nv.nvEncGetEncodeCaps(s->encoder, NV_ENC_CODEC_H264_GUID, &p, &value);
-        if (st != NV_ENC_SUCCESS)
-            return nvenc_report(&s->lib, s->encoder, st, "nvEncGetEncodeCaps", err, err_size);
+        /* A capability the driver cannot report is one it lacks (FFmpeg
+         * reads a failed query as 0 too); the sizes it must report. */
+        if (s->lib.nv.nvEncGetEncodeCaps(s->encoder, NV_ENC_CODEC_H264_GUID, &p, &value) != NV_ENC_SUCCESS)
+            value = 0;
         memcpy((char *)&s->caps + wanted[i].offset, &value, sizeof(value));
+    }
+    if (s->caps.width_max <= 0 || s->caps.height_max <= 0) {
+        snprintf(err, err_size, "this GPU's NVENC reports no maximum picture size for H.264 "
+                                "(NV_ENC_CAPS_WIDTH_MAX / HEIGHT_MAX)");
+        return HWENC_EUNSUPPORTED;
     }
     return 0;
 }
@@ -127,14 +137,23 @@ static int initialize(nvenc_session *s, const hwenc_config *config, char *err, s
     st = s->lib.nv.nvEncInitializeEncoder(s->encoder, &s->init);
     if (st != NV_ENC_SUCCESS)
         return nvenc_report(&s->lib, s->encoder, st, "nvEncInitializeEncoder", err, err_size);
+    s->initialized = 1;
     return 0;
 }
 
 static int create_pool(nvenc_session *s, char *err, size_t err_size)
 {
     const NV_ENCODE_API_FUNCTION_LIST *nv = &s->lib.nv;
-    /* Enough for the look-ahead's delay plus one picture being read. */
-    s->num_slots = s->params.lookahead_depth + 4;
+    /* FFmpeg's pool (nvenc_recalc_surfaces): four per anchor distance,
+     * at least 4, and with look-ahead its depth plus the anchor distance
+     * plus 5. It holds the header's minimum of 4 more input and output
+     * buffers than B frames, and what the driver keeps back. */
+    int interval = s->params.bframes + 1;
+    s->num_slots = interval * 4 > 4 ? interval * 4 : 4;
+    if (s->params.lookahead_depth && s->params.lookahead_depth + interval + 5 > s->num_slots)
+        s->num_slots = s->params.lookahead_depth + interval + 5;
+    if (s->num_slots > NVENC_MAX_SLOTS)
+        s->num_slots = NVENC_MAX_SLOTS;
     for (int i = 0; i < s->num_slots; i++) {
         NV_ENC_CREATE_INPUT_BUFFER in;
         memset(&in, 0, sizeof(in));
@@ -207,11 +226,30 @@ fail:
     return ret;
 }
 
+int nvenc_session_end_stream(nvenc_session *s, char *err, size_t err_size)
+{
+    if (s->eos_sent || !s->initialized)
+        return 0;
+    NV_ENC_PIC_PARAMS pic;
+    memset(&pic, 0, sizeof(pic));
+    pic.version = NV_ENC_PIC_PARAMS_VER;
+    pic.encodePicFlags = NV_ENC_PIC_FLAG_EOS;
+    s->eos_sent = 1;
+    NVENCSTATUS st = s->lib.nv.nvEncEncodePicture(s->encoder, &pic);
+    if (st != NV_ENC_SUCCESS)
+        return nvenc_report(&s->lib, s->encoder, st, "nvEncEncodePicture(EOS)", err, err_size);
+    return 0;
+}
+
 void nvenc_session_close(nvenc_session *s)
 {
     if (s->encoder) {
-        char err[16];
+        char err[256];
         if (nvenc_device_push(&s->device, err, sizeof(err)) == 0) {
+            /* The guide asks for the EOS picture before the session ends,
+             * also after an error (a failure to send it changes nothing
+             * here: everything is released either way). */
+            nvenc_session_end_stream(s, err, sizeof(err));
             destroy_pool(s);
             s->lib.nv.nvEncDestroyEncoder(s->encoder);
             nvenc_device_pop(&s->device);

@@ -9,8 +9,10 @@
  *     test_nvenc intra | p-frames | flush | force-idr | bframes | bframes-none |
  *                reconfigure | reconfigure-unsupported | probe | second-session |
  *                external-context | zero-copy | zero-copy-refusals | contract | fail MESSAGE |
- *                fail-device INDEX MESSAGE | midstream N | cli PATH_TO_HWENC |
- *                list-backends PATH_TO_HWENC
+ *                fail-device INDEX MESSAGE | midstream N | midstream-oom N | caps-query-fails |
+ *                cli PATH_TO_HWENC |
+ *                list-backends PATH_TO_HWENC | ffmpeg PATH_TO_FFMPEG CASE | ffmpeg-bitrate-change |
+ *                defaults PATH_TO_HWENC PATH_TO_FFMPEG
  */
 #include <dlfcn.h>
 #include <math.h>
@@ -94,8 +96,9 @@ static int test_p_frames(void)
 
 static int test_flush(void)
 {
-    /* Rate control turns on the look-ahead: the driver holds pictures back
-     * (NEED_MORE_INPUT) and the flush must return every one. */
+    /* The preset's look-ahead (HWENC_FAKE_NVENC_PRESET_LOOKAHEAD): the
+     * driver holds pictures back (NEED_MORE_INPUT) and the flush must
+     * return every one; low latency turns it off. */
     hwenc_config cfg;
     base_config(&cfg, 176, 144);
     cfg.rc_mode = HWENC_RC_VBR;
@@ -265,6 +268,9 @@ static int test_reconfigure(int expect_supported)
     return 0;
 }
 
+static int driver_facts(int index, char *gpu, size_t gpu_size, char *api, size_t api_size, char *cuda,
+                        size_t cuda_size);
+
 static const hwenc_backend_info *find_info(const hwenc_backend_info *info, int n, enum hwenc_backend b)
 {
     for (int i = 0; i < n; i++)
@@ -284,10 +290,12 @@ static int test_probe(void)
            nv->device, nv->driver, nv->capabilities);
     if (!nv->compiled || !nv->available)
         FAIL("NVENC not available on the stand-in");
-    if (!strstr(nv->device, "GPU 0: hwenc stand-in GPU 0") || !strstr(nv->driver, "NVENC API 12.2") ||
-        !strstr(nv->driver, "CUDA 12.2") || !strstr(nv->capabilities, "4096x4096") ||
-        !strstr(nv->capabilities, "dynamic bitrate: yes"))
-        FAIL("probe strings lack the GPU name, driver API version or capabilities");
+    char gpu[160], api[64], cuda[64];
+    if (driver_facts(0, gpu, sizeof(gpu), api, sizeof(api), cuda, sizeof(cuda)) < 0)
+        FAIL("the stand-in libraries do not describe GPU 0 (run through ctest)");
+    if (!strstr(nv->device, gpu) || !strstr(nv->driver, api) || !strstr(nv->driver, cuda) ||
+        !strstr(nv->capabilities, "4096x4096") || !strstr(nv->capabilities, "dynamic bitrate: yes"))
+        FAIL("probe strings lack '%s', '%s', '%s' or the capabilities", gpu, api, cuda);
     return 0;
 }
 
@@ -375,7 +383,9 @@ static int test_fail(const char *device, const char *expect)
     return run(&cfg, &opt, &r, "auto fallback");
 }
 
-static int test_midstream(int at)
+/* A failure of nvEncEncodePicture at picture at: the pictures before it
+ * come out, and the message says what failed (expect) and where. */
+static int test_midstream(int at, const char *expect, const char *never)
 {
     hwenc_config cfg;
     base_config(&cfg, 176, 144);
@@ -404,13 +414,14 @@ static int test_midstream(int at)
     }
     char where[32];
     snprintf(where, sizeof(where), "at frame %d", at);
-    int bad = failed_at != at || !strstr(hwenc_last_error(enc), "injected encode failure") ||
-              !strstr(hwenc_last_error(enc), where);
+    int bad = failed_at != at || !strstr(hwenc_last_error(enc), expect) || !strstr(hwenc_last_error(enc), where) ||
+              (never && strstr(hwenc_last_error(enc), never));
     hwenc_close(enc);
     free(buf);
     if (bad) {
         free(stream);
-        FAIL("expected the failure at frame %d with the driver's message, got frame %d", at, failed_at);
+        FAIL("expected the failure at frame %d saying '%s'%s%s, got frame %d", at, expect, never ? " but not " : "",
+             never ? never : "", failed_at);
     }
     decoded_video dec = { 0 };
     ret = avdecode_h264(stream, size, &dec, err, sizeof(err));
@@ -425,7 +436,7 @@ static int test_midstream(int at)
 
 /* ------------------------------------------------------------------ CLI */
 
-static int write_y4m(const char *path, int w, int h, int frames)
+int test_write_y4m(const char *path, int w, int h, int frames)
 {
     FILE *f = fopen(path, "wb");
     uint8_t *buf = malloc((size_t)w * h * 3 / 2);
@@ -478,7 +489,7 @@ static int test_cli(const char *hwenc)
     const int w = 176, h = 144, frames = 10;
     int ret = 1;
     decoded_video dec = { 0 };
-    if (write_y4m(in, w, h, frames) < 0) {
+    if (test_write_y4m(in, w, h, frames) < 0) {
         fprintf(stderr, "FAIL: cannot write %s\n", in);
         goto done;
     }
@@ -675,11 +686,44 @@ int main(int argc, char **argv)
     if (!strcmp(t, "fail-device") && argc > 3)
         return test_fail(argv[2], argv[3]);
     if (!strcmp(t, "midstream") && argc > 2)
-        return test_midstream(atoi(argv[2]));
+        return test_midstream(atoi(argv[2]), "injected encode failure", NULL);
+    if (!strcmp(t, "midstream-oom") && argc > 2) {
+        /* NV_ENC_ERR_OUT_OF_MEMORY after the open is no session limit. */
+        char status[16];
+        snprintf(status, sizeof(status), "%d", (int)NV_ENC_ERR_OUT_OF_MEMORY);
+        setenv("HWENC_FAKE_NVENC_FAIL_STATUS", status, 1);
+        return test_midstream(atoi(argv[2]), "out of memory", "session limit");
+    }
+    if (!strcmp(t, "caps-query-fails")) {
+        /* FFmpeg reads a capability that cannot be queried as 0: the open
+         * goes on without it (here: one reference, AUTOSELECT). */
+        char cap[16];
+        snprintf(cap, sizeof(cap), "%d", (int)NV_ENC_CAPS_SUPPORT_MULTIPLE_REF_FRAMES);
+        setenv("HWENC_FAKE_NVENC_FAIL_CAP", cap, 1);
+        return test_p_frames();
+    }
     if (!strcmp(t, "cli") && argc > 2)
         return test_cli(argv[2]);
     if (!strcmp(t, "list-backends") && argc > 2)
         return test_list_backends(argv[2]);
+    if (!strcmp(t, "ffmpeg") && argc > 3) {
+        int ret = test_ffmpeg(argv[2], argv[3], msg, sizeof(msg));
+        if (ret < 0)
+            FAIL("FFmpeg: %s", msg);
+        return ret;
+    }
+    if (!strcmp(t, "defaults") && argc > 3) {
+        int ret = test_defaults(argv[2], argv[3], msg, sizeof(msg));
+        if (ret < 0)
+            FAIL("defaults: %s", msg);
+        return ret;
+    }
+    if (!strcmp(t, "ffmpeg-bitrate-change")) {
+        int ret = test_ffmpeg_bitrate_change(msg, sizeof(msg));
+        if (ret < 0)
+            FAIL("FFmpeg bitrate change: %s", msg);
+        return ret;
+    }
     fprintf(stderr, "usage: test_nvenc TEST [ARGS] (see the top of test_nvenc.c)\n");
     return 2;
 }

@@ -22,4 +22,18 @@ int test_contract(char *msg, size_t n);
 int test_cuda_context_create(void **ctx, void **handle, char *msg, size_t n);
 void test_cuda_context_destroy(void *ctx, void *handle);
 
+/* test_nvenc.c: a YUV4MPEG2 clip of CLIPGEN_OBJECT (seed 9) frames. */
+int test_write_y4m(const char *path, int w, int h, int frames);
+/* test_nvenc_ffmpeg.c: FFmpeg's h264_nvenc through the stand-ins; 77 when
+ * the ffmpeg binary is missing. */
+int test_ffmpeg(const char *ffmpeg, const char *name, char *msg, size_t n);
+/* test_nvenc_ffmpeg.c: libavcodec's h264_nvenc changing its bitrate
+ * mid-stream (the reconfiguration FFmpeg's CLI cannot ask for). */
+int test_ffmpeg_bitrate_change(char *msg, size_t n);
+/* test_nvenc_defaults.c: hwenc's NVENC configuration equals FFmpeg's for
+ * the same settings but for the deviations the README explains. */
+int test_defaults(const char *hwenc, const char *ffmpeg, char *msg, size_t n);
+/* test_nvenc_contract.c: the capabilities of the stand-in's profile. */
+int test_query_caps(int *max_bframes, int *lookahead, int *bframe_ref_mode, int *dyn_bitrate, int *multiple_refs);
+
 #endif

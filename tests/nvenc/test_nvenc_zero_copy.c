@@ -9,8 +9,8 @@
  * registration against the stand-in libcuda's allocations, and the stand-in
  * libcuda fails the process at exit on a leaked context or allocation.
  *
- * Also the refusals: cuda_ptr on the CPU backend, and pitches the layout
- * cannot have.
+ * Also the refusals: cuda_ptr on the CPU backend or without the
+ * application's CUDA context, and pitches the layout cannot have.
  */
 #include <dlfcn.h>
 #include <stdio.h>
@@ -464,6 +464,14 @@ int test_zero_copy_refusals(char *msg, size_t n)
     if (open_encoder(HWENC_BACKEND_CPU, NULL, &enc, msg, n) < 0 ||
         expect_refusal(enc, buf, pitch, HWENC_EUNSUPPORTED, "NVENC", msg, n) < 0 ||
         send_host_frame(enc, HWENC_PIXFMT_NV12, msg, n) < 0)
+        goto done;
+    hwenc_close(enc);
+    enc = NULL;
+
+    /* NVENC on a context of its own: the memory is the application's, in
+     * a context the session does not run on. */
+    if (open_encoder(HWENC_BACKEND_NVENC, NULL, &enc, msg, n) < 0 ||
+        expect_refusal(enc, buf, pitch, HWENC_EINVAL, "external.cuda_context", msg, n) < 0)
         goto done;
     hwenc_close(enc);
     enc = NULL;
