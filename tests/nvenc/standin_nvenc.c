@@ -27,6 +27,10 @@
  *
  * Sessions live in a per-process list, as the session limit is per process
  * here (system-wide on real drivers).
+ *
+ * HWENC_FAKE_NVENC_BREAK=poc|drop|garbage breaks the second picture of each
+ * session as it is coded (tests/common/double_break.h), for the tests of
+ * `hwenc validate` and of the test encode `auto` runs.
  */
 #include <math.h>
 #include <pthread.h>
@@ -42,6 +46,7 @@
 #include "hwenc/hwenc.h"
 #include "h264/params.h"
 #include "standin.h"
+#include "../common/double_break.h"
 
 CUresult cuCtxGetCurrent(CUcontext *pctx);
 
@@ -900,6 +905,8 @@ static NVENCSTATUS code_picture(session *s, const NV_ENC_PIC_PARAMS *p, const cp
     sh->frame_num = idr ? 0 : s->next_frame_num;
     sh->idr_pic_id = s->idr_count & 0xffff;
     sh->poc_lsb = poc & ((1 << s->sps.log2_max_poc_lsb) - 1);
+    enum double_break brk = double_break_from_env("HWENC_FAKE_NVENC_BREAK");
+    sh->poc_lsb = double_break_poc_lsb(brk, s->submitted, sh->poc_lsb, s->sps.log2_max_poc_lsb);
     sh->disable_deblocking_filter_idc = (int)s->config.encodeCodecConfig.h264Config.disableDeblockingFilterIDC;
     sh->slice_qp = session_qp(s, t);
     pic.recon_slot = ref ? free_slot(s) : -1;
@@ -935,7 +942,7 @@ static NVENCSTATUS code_picture(session *s, const NV_ENC_PIC_PARAMS *p, const cp
     if (idr)
         s->idr_count++;
     update_order(s, t, poc);
-    out->size = pos + (size_t)n;
+    out->size = double_break_coded(brk, s->submitted, out->data, pos + (size_t)n);
     out->pic_type = t;
     out->qp = (uint32_t)sh->slice_qp;
     out->frame_idx = p->frameIdx;
