@@ -21,9 +21,10 @@
  * non-reference pictures whose lists it builds from its DPB by POC; it
  * checks that each lies between the anchors around it. The slices are coded
  * by the project's CPU encoder core, so the output is real H.264 that
- * libavcodec decodes. Rate control is a fixed QP (the constant
- * QPs, the target quality, or one derived from the bitrate); look-ahead is
- * modelled as an output delay of lookaheadDepth pictures.
+ * libavcodec decodes. Rate control is the constant QPs, the target
+ * quality, or a QP derived from the bitrate and steered towards it by a
+ * toy loop; look-ahead is modelled as an output delay of lookaheadDepth
+ * pictures.
  *
  * Sessions live in a per-process list, as the session limit is per process
  * here (system-wide on real drivers).
@@ -96,6 +97,7 @@ typedef struct session {
     int num_refs;
     dpb_entry dpb[H264_MAX_REFS];
     int next_frame_num, idr_count;
+    double rc_debt;              /* bits spent beyond the average bitrate so far */
     /* Display order: the POC of the last anchor (I, P, IDR), and the one a
      * B picture must follow (the anchor before, or the B picture before). */
     int anchor_poc, floor_poc;
@@ -473,11 +475,14 @@ static int session_qp(const session *s, NV_ENC_PIC_TYPE type)
                                                  : rc->constQP.qpIntra);
     if (rc->targetQuality)
         return rc->targetQuality;
-    /* No rate control: a QP that falls as the bits per pixel rise. */
+    /* A QP that falls as the bits per pixel rise, steered by a toy rate
+     * loop: 6 QP steps (half the bits) per second of overspending. The
+     * application's bitrate must arrive, not a good rate control. */
     double bpp = rc->averageBitRate * (double)s->init.frameRateDen /
                  ((double)s->init.frameRateNum * s->init.encodeWidth * s->init.encodeHeight);
-    int qp = (int)lrint(26.0 - 6.0 * log2(bpp / 0.1));
-    return qp < 12 ? 12 : qp > 45 ? 45 : qp;
+    double steer = rc->averageBitRate ? 6.0 * s->rc_debt / rc->averageBitRate : 0;
+    int qp = (int)lrint(26.0 - 6.0 * log2(bpp / 0.1) + (steer > 12 ? 12 : steer < -12 ? -12 : steer));
+    return qp < 10 ? 10 : qp > 51 ? 51 : qp;
 }
 
 static NVENCSTATUS setup_stream(session *s)
@@ -943,6 +948,8 @@ static NVENCSTATUS code_picture(session *s, const NV_ENC_PIC_PARAMS *p, const cp
         s->idr_count++;
     update_order(s, t, poc);
     out->size = double_break_coded(brk, s->submitted, out->data, pos + (size_t)n);
+    s->rc_debt += 8.0 * (double)out->size -
+                  s->config.rcParams.averageBitRate * (double)s->init.frameRateDen / s->init.frameRateNum;
     out->pic_type = t;
     out->qp = (uint32_t)sh->slice_qp;
     out->frame_idx = p->frameIdx;
