@@ -135,8 +135,8 @@ static int check_type(const planned_picture *want, const coded_picture *pic, cha
     if (!ok)
         FAIL("it is coded as %s, planned as %s", got, want_name);
     if (!pic->first.nal_ref_idc != !want->reference)
-        FAIL("it is marked as %sa reference picture (nal_ref_idc %d); the plan made it %sone", pic->first.nal_ref_idc ? "" : "not ",
-             pic->first.nal_ref_idc, want->reference ? "" : "not ");
+        FAIL("it is marked as %sa reference picture (nal_ref_idc %d); the plan made it %sone",
+             pic->first.nal_ref_idc ? "" : "not ", pic->first.nal_ref_idc, want->reference ? "" : "not ");
     return 0;
 }
 

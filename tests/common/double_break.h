@@ -9,7 +9,8 @@
  * every session:
  *
  *   poc      the slice header carries a picture order count two frames
- *            earlier than the one given (ahead of the picture before it)
+ *            lower than the one given: without B frames that puts the
+ *            picture before the IDR, with them level with a B picture
  *   drop     the picture's coded data is missing (zero bytes)
  *   garbage  the picture's coded data is not H.264 (no start code)
  *
