@@ -3,16 +3,18 @@
  *
  * Backend selection and a double broken on purpose (double_break.h):
  *
- *   test_selection BACKEND none
+ *   test_selection HWENC BACKEND none
  *     `auto` chooses the double after its test encode passes, and says so
- *     in hwenc_get_selection; skip_test_encode and an explicit choice say
- *     that no test encode ran; the stream decodes.
- *   test_selection BACKEND poc|drop|garbage EXPECT
+ *     in hwenc_get_selection and `hwenc list-backends`; skip_test_encode
+ *     and an explicit choice say that no test encode ran; the stream
+ *     decodes.
+ *   test_selection HWENC BACKEND poc|drop|garbage EXPECT
  *     `auto` passes the double over, with "test encode failed: ...EXPECT..."
  *     as its reason, and encodes on the CPU; hwenc_test_encode fails alike;
  *     chosen explicitly, or under `auto` with skip_test_encode, the double
  *     opens and the encode fails at the broken picture with HWENC_EBACKEND
  *     and EXPECT in hwenc_last_error: never a broken stream handed out.
+ *     `hwenc list-backends` says the test encode failed, and why.
  *
  * Run through ctest, which points the double's environment at it; for
  * VA-API, HWENCTEST_DRM_NODE names the file standing for the render node.
@@ -45,6 +47,7 @@
 
 static enum hwenc_backend backend;
 static const char *device;
+static const char *hwenc_cli;
 
 static void base_config(hwenc_config *cfg, enum hwenc_backend which)
 {
@@ -73,6 +76,26 @@ static void make_va_node(void)
     CHECK(fd >= 0, "cannot create %s: %s", node, strerror(errno));
     close(fd);
     device = node;
+}
+
+/* The backend's "test encode:" line of `hwenc list-backends`. */
+static void list_backends_says(const char *expect)
+{
+    char cmd[1024], line[1024];
+    snprintf(cmd, sizeof(cmd), "'%s' list-backends%s%s", hwenc_cli, device ? " --device " : "", device ? device : "");
+    FILE *p = popen(cmd, "r");
+    CHECK(p, "cannot run %s", cmd);
+    int in_section = 0, found = 0;
+    size_t len = strlen(hwenc_backend_name(backend));
+    while (fgets(line, sizeof(line), p)) {
+        if (line[0] != ' ')
+            in_section = !strncmp(line, hwenc_backend_name(backend), len) && line[len] == ' ';
+        if (in_section && strstr(line, "test encode: ")) {
+            CHECK(strstr(line, expect), "list-backends: '%s' lacks '%s'", line, expect);
+            found = 1;
+        }
+    }
+    CHECK(pclose(p) == 0 && found, "%s: no test encode line for %s", cmd, hwenc_backend_name(backend));
 }
 
 static const hwenc_backend_info *entry(const hwenc_backend_info *info, int n, enum hwenc_backend which)
@@ -139,10 +162,10 @@ static void test_sound(void)
     CHECK(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) == 0, "auto: %s", err);
     int n = hwenc_get_selection(enc, info, HWENC_BACKEND_COUNT);
     const hwenc_backend_info *e = entry(info, n, backend);
-    CHECK(hwenc_get_backend(enc) == backend, "auto chose %s, not the %s double", hwenc_backend_name(hwenc_get_backend(enc)),
-          name);
-    CHECK(e && strstr(e->reason, "; test encode passed: 5 pictures (IDR ") && strstr(e->reason, ") at 256x256 as planned"),
-          "%s's reason: %s", name, e ? e->reason : "(not tried)");
+    CHECK(hwenc_get_backend(enc) == backend, "auto chose %s, not the %s double",
+          hwenc_backend_name(hwenc_get_backend(enc)), name);
+    CHECK(e && strstr(e->reason, "; test encode passed: 5 pictures (IDR ") &&
+              strstr(e->reason, ") at 256x256 as planned"), "%s's reason: %s", name, e ? e->reason : "(not tried)");
     encode_outcome o;
     encode(enc, &o);
     CHECK(o.ret == 0 && o.packets == FRAMES, "encode: %d packets, %s", o.packets, o.error);
@@ -174,6 +197,7 @@ static void test_sound(void)
               strstr(err, ") at 256x256"), "hwenc_test_encode without B frames: %s", err);
     CHECK(hwenc_test_encode(&cfg, HWENC_BACKEND_AUTO, err, sizeof(err)) == HWENC_EINVAL && strstr(err, "one backend"),
           "hwenc_test_encode of auto: %s", err);
+    list_backends_says("test encode: passed: 4 pictures (IDR ");
 }
 
 /* A broken double opened anyway: the encode must stop at the broken
@@ -223,6 +247,11 @@ static void test_broken(const char *expect)
 
     CHECK(hwenc_test_encode(&cfg, backend, err, sizeof(err)) < 0 && strstr(err, expect), "hwenc_test_encode: %s", err);
 
+    char line[256];
+    snprintf(line, sizeof(line), "test encode: FAILED: ");
+    list_backends_says(line);
+    list_backends_says(expect);
+
     base_config(&cfg, backend);
     expect_encode_fails(&cfg, expect, "chosen explicitly");
     base_config(&cfg, HWENC_BACKEND_AUTO);
@@ -232,16 +261,17 @@ static void test_broken(const char *expect)
 
 int main(int argc, char **argv)
 {
-    if (argc < 3 || hwenc_backend_from_name(argv[1]) <= 0 || (strcmp(argv[2], "none") && argc < 4)) {
-        fprintf(stderr, "usage: test_selection BACKEND none | BACKEND poc|drop|garbage EXPECTED-MESSAGE\n");
+    if (argc < 4 || hwenc_backend_from_name(argv[2]) <= 0 || (strcmp(argv[3], "none") && argc < 5)) {
+        fprintf(stderr, "usage: test_selection HWENC BACKEND none | HWENC BACKEND poc|drop|garbage EXPECTED-MESSAGE\n");
         return 2;
     }
-    backend = (enum hwenc_backend)hwenc_backend_from_name(argv[1]);
+    hwenc_cli = argv[1];
+    backend = (enum hwenc_backend)hwenc_backend_from_name(argv[2]);
     make_va_node();
-    if (!strcmp(argv[2], "none"))
+    if (!strcmp(argv[3], "none"))
         test_sound();
     else
-        test_broken(argv[3]);
-    printf("selection %s %s: ok\n", argv[1], argv[2]);
+        test_broken(argv[4]);
+    printf("selection %s %s: ok\n", argv[2], argv[3]);
     return 0;
 }

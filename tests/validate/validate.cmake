@@ -51,10 +51,11 @@ endif()
 # double fails at the broken picture.
 add_executable(test_selection ${CMAKE_CURRENT_LIST_DIR}/test_selection.c)
 target_link_libraries(test_selection PRIVATE hwenc_testcommon hwenc_static)
+add_dependencies(test_selection hwenc_cli)
 foreach(double ${HWENC_VALIDATE_DOUBLES})
     set(env ${HWENC_VALIDATE_ENV_${double}})
     set(break_var ${HWENC_VALIDATE_BREAK_${double}})
-    add_test(NAME selection_${double} COMMAND test_selection ${double} none)
+    add_test(NAME selection_${double} COMMAND test_selection $<TARGET_FILE:hwenc_cli> ${double} none)
     set_tests_properties(selection_${double} PROPERTIES ENVIRONMENT "${env}" TIMEOUT 120)
     foreach(mode poc drop garbage)
         if(mode STREQUAL "poc")
@@ -64,8 +65,63 @@ foreach(double ${HWENC_VALIDATE_DOUBLES})
         else()
             set(expect "no start code")
         endif()
-        add_test(NAME selection_${double}_break_${mode} COMMAND test_selection ${double} ${mode} ${expect})
+        add_test(NAME selection_${double}_break_${mode} COMMAND test_selection $<TARGET_FILE:hwenc_cli> ${double} ${mode}
+                 ${expect})
         set_tests_properties(selection_${double}_break_${mode} PROPERTIES
             ENVIRONMENT "${env};${break_var}=${mode}" TIMEOUT 120)
     endforeach()
 endforeach()
+
+# `hwenc validate` on each double: every profile the double lists (its
+# .cmake's HWENC_*_PROFILES; the default behaviour where it lists none)
+# must pass, and broken each way (default profile) must fail with the
+# reason. Small pictures and few frames: the full matrix is for real GPUs.
+add_executable(test_validate_cli ${CMAKE_CURRENT_LIST_DIR}/test_validate_cli.c
+    ${PROJECT_SOURCE_DIR}/tests/bench/mini_json.c)
+target_include_directories(test_validate_cli PRIVATE ${PROJECT_SOURCE_DIR}/tests/bench)
+target_link_libraries(test_validate_cli PRIVATE hwenc_media hwenc_video_io)
+add_dependencies(test_validate_cli hwenc_cli)
+set(HWENC_VALIDATE_ARGS --sizes 160x128 --frames 50)
+# name env backend mode expect [more hwenc validate arguments]
+function(hwenc_validate_test name env backend mode expect)
+    add_test(NAME ${name} COMMAND test_validate_cli $<TARGET_FILE:hwenc_cli> ${backend} ${mode}
+             ${CMAKE_CURRENT_BINARY_DIR}/${name} ${expect} ${HWENC_VALIDATE_ARGS} ${ARGN})
+    set_tests_properties(${name} PROPERTIES ENVIRONMENT "${env}" TIMEOUT 300)
+endfunction()
+foreach(double ${HWENC_VALIDATE_DOUBLES})
+    set(env ${HWENC_VALIDATE_ENV_${double}})
+    set(list_var ${HWENC_VALIDATE_PROFILES_${double}})
+    if(DEFINED ${list_var})
+        foreach(profile ${${list_var}})
+            string(MAKE_C_IDENTIFIER "${profile}" id)
+            hwenc_validate_test(validate_${double}_${id} "${env};${HWENC_VALIDATE_PROFILE_${double}}=${profile}"
+                                ${double} pass -)
+        endforeach()
+    else()
+        hwenc_validate_test(validate_${double} "${env}" ${double} pass -)
+    endif()
+    foreach(mode poc drop garbage)
+        if(mode STREQUAL "poc")
+            set(expect "picture order count")
+        elseif(mode STREQUAL "drop")
+            set(expect "${HWENC_VALIDATE_DROP_${double}}")
+        else()
+            set(expect "no start code")
+        endif()
+        hwenc_validate_test(validate_${double}_break_${mode} "${env};${HWENC_VALIDATE_BREAK_${double}}=${mode}"
+                            ${double} ${mode} "${expect}")
+    endforeach()
+endforeach()
+
+# The generated input's frame marks, read back from pictures coded at QP 51.
+add_executable(test_validate_source ${CMAKE_CURRENT_LIST_DIR}/test_validate_source.c)
+target_link_libraries(test_validate_source PRIVATE hwenc_validate)
+add_test(NAME validate_source COMMAND test_validate_source)
+
+# The CPU backend (the reference itself), a Y4M clip as input, no backend
+# to validate, and a usage error.
+hwenc_validate_test(validate_cpu "HWENC_BACKEND=" cpu pass -)
+hwenc_validate_test(validate_cpu_y4m "HWENC_BACKEND=" cpu y4m -)
+hwenc_validate_test(validate_nothing "HWENC_BACKEND=" vaapi nothing "vaapi: " --device /nonexistent/renderD128)
+add_test(NAME validate_usage COMMAND test_validate_cli $<TARGET_FILE:hwenc_cli> cpu usage
+         ${CMAKE_CURRENT_BINARY_DIR}/validate_usage "--sizes '17x9' must be" --sizes 17x9)
