@@ -445,17 +445,18 @@ static double seconds_of(const case_state *st, int frames)
     return (double)frames * st->src->fps_den / st->src->fps_num;
 }
 
-/* The most bits any window of frames of [from, to) carries beyond what
- * the peak rate delivers in it (one more frame interval, for where in the
- * interval a picture arrives): Annex C lets that reach the VBV buffer
- * size, never more. Packets are in coding order; frames are placed at
- * their display index, which with B frames shifts a picture by at most
- * the reorder delay, inside the frame of slack. */
+/* The most bits any run of consecutive pictures of frames [from, to)
+ * carries beyond what the peak rate delivers in as many frame intervals
+ * (less one, for where in its interval a picture arrives): Annex C lets
+ * that reach the VBV buffer size, never more. Pictures leave the buffer in
+ * decoding order, which is the order packets come in. */
 static double worst_window(const case_state *st, int from, int to, double peak_bps)
 {
     double per_frame = peak_bps * seconds_of(st, 1), worst = -1e300, low = 0, sum = 0;
-    for (int k = from; k < to; k++) {
-        sum += (double)bits_of(st, k, k + 1) - per_frame;
+    for (int i = 0; i < st->packet_count; i++) {
+        if (st->packets[i].pts < from || st->packets[i].pts >= to)
+            continue;
+        sum += 8.0 * (double)st->packets[i].size - per_frame;
         if (sum - low > worst)
             worst = sum - low;
         if (sum < low)
