@@ -55,7 +55,7 @@ int h264_next_nal(const uint8_t *data, size_t size, size_t *pos, h264_nal *nal, 
 }
 
 /* The RBSP of a NAL unit (7.4.1: emulation_prevention_three_byte removed),
- * up to the capacity of the reader; what lies beyond is never needed. */
+ * up to the bytes the caller needs; what lies beyond is never read. */
 typedef struct rbsp_reader {
     uint8_t buf[4096];
     size_t size;
@@ -63,10 +63,15 @@ typedef struct rbsp_reader {
     int overrun;
 } rbsp_reader;
 
-static void reader_init(rbsp_reader *r, const h264_nal *nal)
+/* A slice header up to its POC takes at most about 25 bytes (7.3.3). */
+#define SLICE_HEADER_BYTES 64
+
+static void reader_init(rbsp_reader *r, const h264_nal *nal, size_t needed)
 {
     size_t n = 0, zeros = 0;
-    for (size_t i = 0; i < nal->size && n < sizeof(r->buf); i++) {
+    if (needed > sizeof(r->buf))
+        needed = sizeof(r->buf);
+    for (size_t i = 0; i < nal->size && n < needed; i++) {
         uint8_t b = nal->payload[i];
         if (zeros >= 2 && b == 3) {
             zeros = 0;
@@ -199,7 +204,7 @@ int h264_parse_sps(const h264_nal *nal, h264_param_sets *ps, char *err, size_t e
     h264_sps_info s;
     int chroma_format_idc = 1, v, mb_w, map_h;
     memset(&s, 0, sizeof(s));
-    reader_init(&r, nal);
+    reader_init(&r, nal, sizeof(r.buf));
     s.profile_idc = (int)read_bits(&r, 8);
     read_bits(&r, 16); /* constraint flags, reserved bits, level_idc */
     EXPECT(read_ue_in(&r, 0, H264_MAX_SPS - 1, &s.sps_id), "SPS: seq_parameter_set_id %d is not 0..31", s.sps_id);
@@ -238,7 +243,7 @@ int h264_parse_pps(const h264_nal *nal, h264_param_sets *ps, char *err, size_t e
 {
     rbsp_reader r;
     h264_pps_info p;
-    reader_init(&r, nal);
+    reader_init(&r, nal, sizeof(r.buf));
     EXPECT(read_ue_in(&r, 0, H264_MAX_PPS - 1, &p.pps_id), "PPS: pic_parameter_set_id %d is not 0..255", p.pps_id);
     EXPECT(read_ue_in(&r, 0, H264_MAX_SPS - 1, &p.sps_id), "PPS: seq_parameter_set_id %d is not 0..31", p.sps_id);
     read_bits(&r, 1); /* entropy_coding_mode_flag */
@@ -254,7 +259,7 @@ int h264_parse_slice(const h264_nal *nal, const h264_param_sets *ps, h264_slice_
 {
     rbsp_reader r;
     memset(sl, 0, sizeof(*sl));
-    reader_init(&r, nal);
+    reader_init(&r, nal, SLICE_HEADER_BYTES);
     sl->nal_unit_type = nal->nal_unit_type;
     sl->nal_ref_idc = nal->nal_ref_idc;
     EXPECT(read_ue_in(&r, 0, 139264, &sl->first_mb), "slice header: first_mb_in_slice %d out of range", sl->first_mb);
