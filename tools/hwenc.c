@@ -16,8 +16,8 @@
 
 #include "cpu.h"
 #include "hwenc/hwenc.h"
+#include "helper_exec.h"
 #include "metrics_dsp.h"
-#include "validate.h"
 #include "video_io.h"
 
 typedef struct cli_options {
@@ -581,7 +581,7 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "list-backends"))
         return cmd_list_backends(argc - 1, argv + 1);
     if (!strcmp(argv[1], "validate"))
-        return validate_main(argc - 1, argv + 1);
+        return exec_helper("hwenc-validate", argc - 1, argv + 1);
     if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
         usage(stdout);
         return 0;

@@ -141,9 +141,9 @@ static int parse_options(int argc, char **argv, validate_options *o)
 
 static void describe_machine(validate_report *r, int argc, char **argv)
 {
-    size_t n = 0;
-    for (int i = 0; i < argc && n < sizeof(r->command); i++)
-        n += (size_t)snprintf(r->command + n, sizeof(r->command) - n, "%s%s", i ? " " : "hwenc ", argv[i]);
+    size_t n = (size_t)snprintf(r->command, sizeof(r->command), "hwenc validate");
+    for (int i = 1; i < argc && n < sizeof(r->command); i++)
+        n += (size_t)snprintf(r->command + n, sizeof(r->command) - n, " %s", argv[i]);
     time_t now = time(NULL);
     struct tm tm;
     gmtime_r(&now, &tm);

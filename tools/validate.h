@@ -22,7 +22,7 @@
 /* The stated tolerances (see validate_case.c for why these values). */
 #define VALIDATE_CBR_TOLERANCE 0.15   /* CBR bitrate within 15% of the target */
 #define VALIDATE_AVG_TOLERANCE 0.25   /* ABR and VBR within 25% */
-#define VALIDATE_PSNR_MARGIN 2.0      /* CQP luma PSNR within 2 dB of the CPU backend's at the same QP */
+#define VALIDATE_PSNR_MARGIN 2.0      /* CQP luma PSNR at most 2 dB below the CPU backend's at the same QP */
 
 /* ---------------------------------------------------------------- input */
 
@@ -142,7 +142,8 @@ typedef struct validate_report {
 int validate_write_json(const validate_report *r, const char *path, char *err, size_t err_size);
 int validate_write_markdown(const validate_report *r, const char *path, char *err, size_t err_size);
 
-/* The `hwenc validate` command; returns the exit status. */
+/* The `hwenc validate` command (argv[0] is the program, then its options);
+ * returns the exit status. */
 int validate_main(int argc, char **argv);
 
 #endif

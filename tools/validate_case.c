@@ -24,8 +24,10 @@
  *              the change, the buffer of the old rate); and for CBR and VBR
  *              no run of frames beyond what the peak rate and the buffer
  *              allow (the VBV of Annex C)
- *   psnr       CQP: luma PSNR within 2 dB of the CPU backend's at the same
- *              QP, B frames and input
+ *   psnr       CQP: luma PSNR no more than 2 dB below the CPU backend's at
+ *              the same QP, B frames and input (above is no failure: a
+ *              device that codes only intra pictures, for one, buys more
+ *              quality with more bits at the same QP)
  *
  * Why those numbers. The rate modes are given as their target what the
  * CPU backend spends at the CQP cases' QP (26 by default) on the same
@@ -34,8 +36,9 @@
  * converges within a second or two; CBR must then be close, while ABR and
  * VBR may legitimately trade bits between pictures, hence the wider band. At the same QP two H.264
  * encoders differ in mode decisions and I/P/B QP offsets, typically by well
- * under a decibel; 2 dB leaves room for that and still catches a QP that is
- * not honoured (about 1 dB per 2 QP steps).
+ * under a decibel; 2 dB leaves room for that and still catches an encoder
+ * that codes badly or quantises harder than asked (about 1 dB per 2 QP
+ * steps).
  */
 #include <math.h>
 #include <stdarg.h>
@@ -546,9 +549,9 @@ static void check_psnr(case_state *st)
     double cpu_psnr_y = st->ref->psnr_y;
     r->cpu_psnr_y = cpu_psnr_y;
     double d = r->psnr_y - cpu_psnr_y;
-    add_check(r, "psnr", fabs(d) <= VALIDATE_PSNR_MARGIN,
-              "luma %.2f dB, the CPU backend %.2f dB at QP %d (%+.2f dB; margin %.1f dB)", r->psnr_y, cpu_psnr_y,
-              st->set->qp, d, VALIDATE_PSNR_MARGIN);
+    add_check(r, "psnr", d >= -VALIDATE_PSNR_MARGIN,
+              "luma %.2f dB, the CPU backend %.2f dB at QP %d (%+.2f dB; at most %.1f dB below)", r->psnr_y,
+              cpu_psnr_y, st->set->qp, d, VALIDATE_PSNR_MARGIN);
 }
 
 void validate_run_case(enum hwenc_backend backend, const validate_case *c, const validate_settings *set,

@@ -237,7 +237,7 @@ int validate_write_markdown(const validate_report *r, const char *path, char *er
     md_cell(f, r->input[0] ? r->input : "(none)");
     fprintf(f, " |\n| settings | %d frames per case; CQP at QP %d; the rate modes get the CPU backend's bitrate at "
             "that QP as their target and must meet it within %.0f%% (CBR) or %.0f%% (ABR, VBR), give or take one VBV "
-            "buffer (one second at the peak rate); CQP luma PSNR within %.1f dB of the CPU backend's |\n", r->frames,
+            "buffer (one second at the peak rate); CQP luma PSNR at most %.1f dB below the CPU backend's |\n", r->frames,
             r->qp, VALIDATE_CBR_TOLERANCE * 100, VALIDATE_AVG_TOLERANCE * 100, VALIDATE_PSNR_MARGIN);
     fputs("\n### Backends found\n\n| backend | available | device | driver | reason |\n|---|---|---|---|---|\n", f);
     for (int i = 0; i < r->probed; i++) {

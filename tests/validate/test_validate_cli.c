@@ -205,7 +205,7 @@ static void check_passed(const json_value *root, const char *md, const char *bac
     CHECK(te && boolean(te, "passed") && strstr(str(te, "report"), "as planned"), "test encode");
     const json_value *cases = json_get(b, "cases");
     CHECK(cases && cases->type == JSON_ARRAY && cases->n >= 15, "%d cases", cases ? cases->n : 0);
-    int passed = 0;
+    int passed = 0, rate_modes = 0;
     for (int i = 0; i < cases->n; i++) {
         const json_value *c = &cases->items[i];
         const char *status = str(c, "status");
@@ -214,6 +214,7 @@ static void check_passed(const json_value *root, const char *md, const char *bac
         if (strcmp(status, "pass"))
             continue;
         passed++;
+        rate_modes += strcmp(str(c, "rc"), "cqp") && strcmp(str(c, "rc"), "crf");
         CHECK(num(c, "decoded") == num(c, "frames") && num(c, "frames") >= 6, "%s: frames", str(c, "name"));
         const json_value *checks = json_get(c, "checks");
         for (int k = 0; checks && k < checks->n; k++)
@@ -221,8 +222,10 @@ static void check_passed(const json_value *root, const char *md, const char *bac
                 ran[j] += !strcmp(str(&checks->items[k], "name"), kinds[j]) && boolean(&checks->items[k], "passed");
     }
     CHECK(passed >= 8, "only %d cases passed", passed);
+    /* A device offering no rate mode (a CQP-only profile) has no bitrate
+     * to check; every other check runs whatever the device. */
     for (int j = 0; j < 7; j++)
-        CHECK(ran[j], "no case ran the %s check", kinds[j]);
+        CHECK(ran[j] || (!rate_modes && !strcmp(kinds[j], "bitrate")), "no case ran the %s check", kinds[j]);
     CHECK(strstr(md, "# hwenc validate: PASSED") && strstr(md, str(b, "driver")), "validate.md");
 }
 
