@@ -16,6 +16,7 @@
 
 #include "cpu.h"
 #include "hwenc/hwenc.h"
+#include "helper_exec.h"
 #include "metrics_dsp.h"
 #include "video_io.h"
 
@@ -69,6 +70,7 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: hwenc encode INPUT -o OUTPUT.264 [options]\n"
             "       hwenc list-backends [--device DEV]\n"
+            "       hwenc validate [--backend NAME] [--device DEV] [options]   (hwenc validate --help)\n"
             "\n"
             "INPUT is a Y4M file (4:2:0, 8-bit, progressive) or raw I420 with --size; '-' is stdin.\n"
             "\n"
@@ -559,6 +561,11 @@ static int cmd_list_backends(int argc, char **argv)
             printf("%-8s %-10s driver: %s\n", "", "", info[i].driver);
         if (info[i].capabilities[0])
             printf("%-8s %-10s caps: %s\n", "", "", info[i].capabilities);
+        /* What `auto` would find before trusting this backend. */
+        char found[256];
+        if (info[i].available && info[i].backend != HWENC_BACKEND_CPU)
+            printf("%-8s %-10s test encode: %s: %s\n", "", "",
+                   hwenc_test_encode(&cfg, info[i].backend, found, sizeof(found)) == 0 ? "passed" : "FAILED", found);
     }
     return 0;
 }
@@ -573,6 +580,8 @@ int main(int argc, char **argv)
         return cmd_encode(argc - 1, argv + 1);
     if (!strcmp(argv[1], "list-backends"))
         return cmd_list_backends(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "validate"))
+        return exec_helper("hwenc-validate", argc - 1, argv + 1);
     if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
         usage(stdout);
         return 0;

@@ -3,6 +3,7 @@
  *
  * Configuration defaults, validation, names and error strings.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -94,6 +95,30 @@ const char *hwenc_frame_type_name(enum hwenc_frame_type type)
     case HWENC_FRAME_B: return "B";
     }
     return "?";
+}
+
+/* Sizes of hwenc_config before the current one, newest first. */
+static const size_t older_config_sizes[] = {
+    offsetof(hwenc_config, skip_test_encode), /* 0.1.0 */
+};
+
+int config_import(const hwenc_config *in, hwenc_config *out, char *err, size_t err_size)
+{
+    if (in->struct_size == sizeof(*in)) {
+        *out = *in;
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof(older_config_sizes) / sizeof(older_config_sizes[0]); i++) {
+        if (in->struct_size == older_config_sizes[i]) {
+            hwenc_config_default(out);
+            memcpy(out, in, older_config_sizes[i]);
+            out->struct_size = sizeof(*out);
+            return 0;
+        }
+    }
+    snprintf(err, err_size, "hwenc_config.struct_size is %u, which no version of hwenc.h up to this library's "
+             "(%zu) has had: initialise the configuration with hwenc_config_default()", in->struct_size, sizeof(*in));
+    return HWENC_EINVAL;
 }
 
 #define FAIL(...) do { snprintf(err, err_size, __VA_ARGS__); return HWENC_EINVAL; } while (0)

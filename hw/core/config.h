@@ -10,6 +10,12 @@
 
 #define QP_MAX_H264 51
 
+/* Copies a caller's configuration into out. A caller built against an
+ * older hwenc.h passes a smaller struct_size; the fields it does not know
+ * get their defaults. Returns 0, or HWENC_EINVAL when struct_size is no
+ * size hwenc_config has had. */
+int config_import(const hwenc_config *in, hwenc_config *out, char *err, size_t err_size);
+
 /* Returns 0, or HWENC_EINVAL with a message naming the option to change. */
 int config_validate(const hwenc_config *cfg, char *err, size_t err_size);
 

@@ -16,8 +16,10 @@
 #include "config.h"
 #include "gop.h"
 #include "hal.h"
+#include "packet_check.h"
 #include "registry.h"
 #include "reorder.h"
+#include "test_encode.h"
 
 /* Input time stamps kept for the dts of reordered packets: more than the
  * frames a backend and the reorder queue can hold together. */
@@ -46,6 +48,8 @@ struct hwenc_encoder {
     int flushing;
     int finished;
     int failed;
+    packet_check check;          /* every packet against the plan (packet_check.h) */
+    int check_failed;
 
     int selection_count;
     hwenc_backend_info selection[REGISTRY_BACKENDS];
@@ -105,11 +109,29 @@ static int open_backend(hwenc_encoder *enc, const hal_backend *b, hal_caps *caps
     return b->open(&s, &enc->priv, caps, err, err_size);
 }
 
-static int try_backend(hwenc_encoder *enc, enum hwenc_backend id, hwenc_backend_info *info)
+/* Under `auto`, a hardware backend must first code a few small frames as
+ * planned; the user's stream never goes to one that cannot. */
+static int test_before_trusting(hwenc_encoder *enc, enum hwenc_backend id, hwenc_backend_info *info)
+{
+    char found[200];
+    int ret = test_encode_run(&enc->cfg, id, found, sizeof(found));
+    size_t n = strlen(info->reason);
+    if (ret < 0) {
+        info->available = 0;
+        snprintf(info->reason, sizeof(info->reason), "test encode failed: %s", found);
+        return ret == HWENC_ENOMEM ? ret : HWENC_EBACKEND;
+    }
+    snprintf(info->reason + n, sizeof(info->reason) - n, "; test encode passed: %s", found);
+    return 0;
+}
+
+static int try_backend(hwenc_encoder *enc, enum hwenc_backend id, int test_first, hwenc_backend_info *info)
 {
     registry_probe_one(id, &enc->cfg, info);
     if (!info->available)
         return HWENC_ENOBACKEND;
+    if (test_first && test_before_trusting(enc, id, info) < 0)
+        return HWENC_EBACKEND;
     const hal_backend *b = hal_backend_get(id);
     char err[256] = "";
     hal_caps caps;
@@ -148,6 +170,16 @@ static int try_backend(hwenc_encoder *enc, enum hwenc_backend id, hwenc_backend_
         return HWENC_ENOMEM;
     }
     enc->dts_delay = caps.decides_types ? caps.max_bframes > 0 : enc->bframes > 0;
+    if (packet_check_init(&enc->check, enc->cfg.width, enc->cfg.height) < 0) {
+        reorder_free(&enc->reorder);
+        b->close(enc->priv);
+        enc->priv = NULL;
+        info->available = 0;
+        snprintf(info->reason, sizeof(info->reason), "out of memory for the packet check");
+        return HWENC_ENOMEM;
+    }
+    if (caps.decides_types)
+        packet_check_backend_decides(&enc->check, caps.max_bframes);
     enc->backend = b;
     enc->caps = caps;
     int refs = caps.max_refs < enc->cfg.ref_frames ? caps.max_refs : enc->cfg.ref_frames;
@@ -172,10 +204,19 @@ static int select_backend(hwenc_encoder *enc, char *err, size_t err_size)
         enum hwenc_backend id = registry_auto_order[i];
         if (wanted != HWENC_BACKEND_AUTO && id != wanted)
             continue;
+        /* An explicit choice is not tested: the caller picked it, perhaps
+         * for its device handles. Its packets are checked all the same. */
+        int test_first = wanted == HWENC_BACKEND_AUTO && id != HWENC_BACKEND_CPU && !enc->cfg.skip_test_encode;
         hwenc_backend_info *info = &enc->selection[enc->selection_count++];
-        last = try_backend(enc, id, info);
-        if (last == 0)
+        last = try_backend(enc, id, test_first, info);
+        if (last == 0) {
+            size_t n = strlen(info->reason);
+            if (wanted != HWENC_BACKEND_AUTO)
+                snprintf(info->reason + n, sizeof(info->reason) - n, "; chosen explicitly, so not test-encoded");
+            else if (id != HWENC_BACKEND_CPU && enc->cfg.skip_test_encode)
+                snprintf(info->reason + n, sizeof(info->reason) - n, "; test encode skipped (skip_test_encode)");
             return 0;
+        }
     }
     size_t n = (size_t)snprintf(err, err_size, "no backend could be opened:");
     for (int i = 0; i < enc->selection_count && n < err_size; i++)
@@ -201,8 +242,12 @@ int hwenc_open_ex(const hwenc_config *cfg, hwenc_encoder **out, char *err, size_
         snprintf(err, err_size, "hwenc_open: the configuration is NULL");
         return HWENC_EINVAL;
     }
-    int ret = config_validate(cfg, err, err_size);
+    hwenc_config imported;
+    int ret = config_import(cfg, &imported, err, err_size);
     if (ret < 0)
+        return ret;
+    cfg = &imported;
+    if ((ret = config_validate(cfg, err, err_size)) < 0)
         return ret;
     hwenc_encoder *enc = calloc(1, sizeof(*enc));
     if (!enc)
@@ -290,6 +335,8 @@ static int send_picture(hwenc_encoder *enc, hal_picture *pic)
     int ret = enc->backend->send_picture(enc->priv, pic, err, sizeof(err));
     if (ret == HWENC_EAGAIN)
         return ret;
+    if (ret == 0)
+        ret = packet_check_sent(&enc->check, pic, err, sizeof(err));
     if (ret < 0) {
         enc->failed = 1;
         set_error(enc, err[0] ? err : hwenc_error_string(ret));
@@ -444,17 +491,36 @@ static int receive_from_backend(hwenc_encoder *enc, hal_packet *hp)
     }
 }
 
+/* A packet that is not what was planned ends the encode: what follows it
+ * could not be decoded as the user expects. */
+static int check_packet(hwenc_encoder *enc, int ret, const hal_packet *hp)
+{
+    char err[512] = "";
+    if (ret == 0)
+        ret = packet_check_packet(&enc->check, hp, err, sizeof(err));
+    else if (ret == HWENC_EOF && !enc->failed) /* after a failure, pictures are missing for a reason given */
+        ret = packet_check_finish(&enc->check, err, sizeof(err)) < 0 ? HWENC_EBACKEND : HWENC_EOF;
+    if (ret == HWENC_EBACKEND && err[0]) {
+        enc->failed = enc->check_failed = 1;
+        snprintf(enc->last_error, sizeof(enc->last_error), "%s backend: %s", hwenc_backend_name(enc->backend->id),
+                 err);
+    }
+    return ret;
+}
+
 int hwenc_receive_packet(hwenc_encoder *enc, hwenc_packet *pkt)
 {
     if (!enc || !pkt)
         return HWENC_EINVAL;
+    if (enc->check_failed)
+        return HWENC_EBACKEND;
     if (enc->finished)
         return HWENC_EOF;
     /* The first packet's dts needs the second frame's pts. */
     if (enc->dts_delay && enc->packets_out == 0 && enc->frames_in < 2 && !enc->flushing && !enc->failed)
         return HWENC_EAGAIN;
     hal_packet hp;
-    int ret = receive_from_backend(enc, &hp);
+    int ret = check_packet(enc, receive_from_backend(enc, &hp), &hp);
     if (ret < 0)
         return ret;
     memset(pkt, 0, sizeof(*pkt));
@@ -491,11 +557,15 @@ int hwenc_reconfigure(hwenc_encoder *enc, const hwenc_config *cfg)
     if (enc->failed || enc->flushing)
         return HWENC_ESTATE;
     char err[256] = "";
-    int ret = config_validate(cfg, err, sizeof(err));
+    hwenc_config imported;
+    int ret = config_import(cfg, &imported, err, sizeof(err));
+    if (ret == 0)
+        ret = config_validate(&imported, err, sizeof(err));
     if (ret < 0) {
         set_error(enc, err);
         return ret;
     }
+    cfg = &imported;
     if (!same_stream(&enc->cfg, cfg)) {
         set_error(enc, "hwenc_reconfigure changes only bitrate_kbps, vbv_maxrate_kbps, vbv_bufsize_kbits, qp and crf; "
                        "size, rate, format, mode, preset, keyint and references must stay");
@@ -531,5 +601,6 @@ void hwenc_close(hwenc_encoder *enc)
         enc->backend->close(enc->priv);
     frame_analysis_free(&enc->analysis);
     reorder_free(&enc->reorder);
+    packet_check_free(&enc->check);
     free(enc);
 }

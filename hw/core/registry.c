@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "config.h"
 #include "hal.h"
 #include "registry.h"
 
@@ -57,13 +58,16 @@ const enum hwenc_backend registry_auto_order[REGISTRY_BACKENDS] = {
 
 int hwenc_probe(const hwenc_config *cfg, hwenc_backend_info *info, int max)
 {
-    hwenc_config defaults;
+    hwenc_config imported;
+    char err[8];
     if (!cfg) {
-        hwenc_config_default(&defaults);
-        defaults.width = 1280;
-        defaults.height = 720;
-        cfg = &defaults;
+        hwenc_config_default(&imported);
+        imported.width = 1280;
+        imported.height = 720;
+    } else if (config_import(cfg, &imported, err, sizeof(err)) < 0) {
+        return HWENC_EINVAL;
     }
+    cfg = &imported;
     for (int i = 0; info && i < REGISTRY_BACKENDS && i < max; i++)
         registry_probe_one(registry_auto_order[i], cfg, &info[i]);
     return REGISTRY_BACKENDS;

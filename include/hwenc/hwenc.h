@@ -79,7 +79,9 @@ enum hwenc_codec {
 };
 
 enum hwenc_backend {
-    HWENC_BACKEND_AUTO = 0,      /* VA-API, NVENC, Vulkan Video, then CPU: the first that opens */
+    /* VA-API, NVENC, Vulkan Video, then CPU: the first that opens and
+     * passes a test encode (see skip_test_encode) */
+    HWENC_BACKEND_AUTO = 0,
     HWENC_BACKEND_VAAPI,
     HWENC_BACKEND_NVENC,
     HWENC_BACKEND_VULKAN,
@@ -154,7 +156,9 @@ typedef struct hwenc_external_device {
 } hwenc_external_device;
 
 typedef struct hwenc_config {
-    /* Set by hwenc_config_default(); lets newer libraries accept older callers. */
+    /* Set by hwenc_config_default(); lets newer libraries accept older
+     * callers: a configuration from an older hwenc.h (smaller struct_size)
+     * gets the defaults for the fields added since. */
     uint32_t struct_size;
 
     enum hwenc_codec codec;
@@ -201,6 +205,18 @@ typedef struct hwenc_config {
     int want_recon;              /* return the reconstruction with each packet if the backend can */
 
     hwenc_external_device external;
+
+    /* Fields below were added after 0.1.0 (callers built before them pass a
+     * smaller struct_size and get the defaults). */
+
+    /* Under `auto`, a hardware backend is chosen only after it has coded a
+     * few small frames (hwenc_test_encode), so a driver that opens but
+     * cannot encode never gets the caller's stream; this costs one more
+     * session open and a few frames at hwenc_open. 1 skips that test:
+     * `auto` then takes the first backend that opens. An explicitly chosen
+     * backend is never test-encoded. Either way every packet is checked
+     * as it comes back (hwenc_receive_packet). Default 0. */
+    int skip_test_encode;
 } hwenc_config;
 
 /* Fills cfg with the defaults: H.264, auto backend, 25 fps, I420, CQP 23,
@@ -231,8 +247,21 @@ typedef struct hwenc_backend_info {
 
 /* Probes every backend (compiled in or not) for the given configuration (NULL
  * = defaults), in the order `auto` tries them. Fills at most max entries of
- * info and returns the number of backends (HWENC_BACKEND_COUNT - 1). */
+ * info and returns the number of backends (HWENC_BACKEND_COUNT - 1), or
+ * HWENC_EINVAL for a configuration whose struct_size no hwenc.h has had. */
 HWENC_API int hwenc_probe(const hwenc_config *cfg, hwenc_backend_info *info, int max);
+
+/* The test encode `auto` runs before it trusts a hardware backend: opens
+ * the backend with cfg at 256x256 (cfg's backend and size are ignored),
+ * codes a few frames of a moving ramp (4 plus cfg->bframes), flushes, and
+ * checks that every picture came back once, in order, as parseable H.264
+ * of the planned type, frame_num and picture order (see
+ * hwenc_receive_packet). Returns 0 with what was coded in report (e.g.
+ * "6 pictures (IDR P B B P P) at 256x256 as planned in 4.1 ms"), or a
+ * negative hwenc_error with what went wrong in report. report may be
+ * NULL. For diagnostics (`hwenc list-backends`, `hwenc validate`). */
+HWENC_API int hwenc_test_encode(const hwenc_config *cfg, enum hwenc_backend backend, char *report,
+                                size_t report_size);
 
 /* ---------------------------------------------------------------- encoding */
 
@@ -249,7 +278,11 @@ HWENC_API int hwenc_open_ex(const hwenc_config *cfg, hwenc_encoder **enc, char *
  * hwenc_get_selection entry of the same backend. */
 HWENC_API enum hwenc_backend hwenc_get_backend(const hwenc_encoder *enc);
 /* Why each backend was or was not chosen when the encoder was opened, in
- * probe order; returns the number of entries. */
+ * probe order; returns the number of entries. The reason of a hardware
+ * backend says what its test encode found: "...; test encode passed: 6
+ * pictures (...)", "test encode failed: ..." (then it is not available
+ * and `auto` went on), "...; test encode skipped (skip_test_encode)" or
+ * "...; chosen explicitly, so not test-encoded". */
 HWENC_API int hwenc_get_selection(const hwenc_encoder *enc, hwenc_backend_info *info, int max);
 
 typedef struct hwenc_frame {
@@ -289,7 +322,13 @@ typedef struct hwenc_packet {
 
 /* Receives the next packet. Returns 0 and fills pkt (valid until the next
  * receive or close), HWENC_EAGAIN when more input is needed, HWENC_EOF after
- * the last packet of a flush. */
+ * the last packet of a flush. Every packet is checked before it is handed
+ * out (NAL and slice headers only): one picture per packet, in coding
+ * order, of the planned type and reference marking, with frame_num and
+ * picture order count as H.264 requires, and an SPS of the configured
+ * size; and at the end of the flush, no picture missing. A backend whose
+ * driver breaks one of these fails with HWENC_EBACKEND and the reason in
+ * hwenc_last_error, at that packet and every call after it. */
 HWENC_API int hwenc_receive_packet(hwenc_encoder *enc, hwenc_packet *pkt);
 
 /* Changes the rate-control targets (bitrate_kbps, vbv_maxrate_kbps,

@@ -43,13 +43,19 @@
  * it), numbers frame_num and POC, and writes its own SPS, PPS and slice
  * headers (hw/h264/params.h). The slices are coded by the project's CPU
  * encoder core, so the output is real H.264 that libavcodec decodes. Rate
- * control is a fixed QP (the constant QPs, the target quality, or one
- * derived from the bitrate); look-ahead is modelled as lookaheadDepth
- * pictures whose output is not ready yet (locking one fails, as GStreamer's
- * nvenc plugin observed of real drivers).
+ * control is the constant QPs, the target quality, or a QP derived from the
+ * bitrate and steered towards it by a toy loop (6 QP steps per second of
+ * overspending: the application's bitrate must arrive, not a good rate
+ * control); look-ahead is modelled as lookaheadDepth pictures whose output
+ * is not ready yet (locking one fails, as GStreamer's nvenc plugin observed
+ * of real drivers).
  *
  * Sessions live in a per-process list, as the session limit is per process
  * here (system-wide on real drivers).
+ *
+ * HWENC_FAKE_NVENC_BREAK=poc|drop|garbage breaks the second picture of each
+ * session as it is coded (tests/common/double_break.h), for the tests of
+ * `hwenc validate` and of the test encode `auto` runs.
  */
 #include <math.h>
 #include <pthread.h>
@@ -66,6 +72,7 @@
 #include "hwenc/hwenc.h"
 #include "h264/params.h"
 #include "standin.h"
+#include "../common/double_break.h"
 
 enum object_kind { OBJ_INPUT = 1, OBJ_BITSTREAM, OBJ_REGISTERED, OBJ_MAPPED };
 
@@ -142,6 +149,7 @@ typedef struct session {
     int num_refs;
     dpb_entry dpb[H264_MAX_REFS];
     int next_frame_num, idr_count;
+    double rc_debt;              /* bits spent beyond the average bitrate so far */
     /* enablePTD = 0, display order: the POC of the last anchor (I, P,
      * IDR), and the one a B picture must follow (the anchor before, or the
      * B picture before). */
@@ -628,11 +636,14 @@ static int session_qp(const session *s, NV_ENC_PIC_TYPE type)
                                                  : rc->constQP.qpIntra);
     if (rc->targetQuality)
         return rc->targetQuality;
-    /* No rate control: a QP that falls as the bits per pixel rise. */
+    /* A QP that falls as the bits per pixel rise, steered by a toy rate
+     * loop: 6 QP steps (half the bits) per second of overspending. The
+     * application's bitrate must arrive, not a good rate control. */
     double bpp = rc->averageBitRate * (double)s->init.frameRateDen /
                  ((double)s->init.frameRateNum * s->init.encodeWidth * s->init.encodeHeight);
-    int qp = bpp > 0 ? (int)lrint(26.0 - 6.0 * log2(bpp / 0.1)) : 45;
-    return qp < 12 ? 12 : qp > 45 ? 45 : qp;
+    double steer = rc->averageBitRate ? 6.0 * s->rc_debt / rc->averageBitRate : 0;
+    int qp = (int)lrint(26.0 - 6.0 * log2(bpp / 0.1) + (steer > 12 ? 12 : steer < -12 ? -12 : steer));
+    return qp < 10 ? 10 : qp > 51 ? 51 : qp;
 }
 
 /* The DPB: what the client asked for (maxNumRefFrames), and with
@@ -1187,6 +1198,8 @@ static NVENCSTATUS code_picture(session *s, const coded_desc *d, const cpu_pictu
     sh->frame_num = idr ? 0 : s->next_frame_num;
     sh->idr_pic_id = s->idr_count & 0xffff;
     sh->poc_lsb = d->poc & ((1 << s->sps.log2_max_poc_lsb) - 1);
+    enum double_break brk = double_break_from_env("HWENC_FAKE_NVENC_BREAK");
+    sh->poc_lsb = double_break_poc_lsb(brk, s->coded, sh->poc_lsb, s->sps.log2_max_poc_lsb);
     sh->disable_deblocking_filter_idc = (int)s->config.encodeCodecConfig.h264Config.disableDeblockingFilterIDC;
     sh->slice_qp = session_qp(s, t);
     pic.recon_slot = ref ? free_slot(s) : -1;
@@ -1223,7 +1236,9 @@ static NVENCSTATUS code_picture(session *s, const coded_desc *d, const cpu_pictu
     }
     if (idr)
         s->idr_count++;
-    out->size = pos + (size_t)n;
+    out->size = double_break_coded(brk, s->coded, out->data, pos + (size_t)n);
+    s->rc_debt += 8.0 * (double)out->size -
+                  s->config.rcParams.averageBitRate * (double)s->init.frameRateDen / s->init.frameRateNum;
     out->pic_type = t;
     out->qp = (uint32_t)sh->slice_qp;
     out->frame_idx = d->frame_idx;

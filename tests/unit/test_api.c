@@ -4,6 +4,7 @@
  * The public API under misuse and bad configurations: every case must give
  * an error code (and a message), never a crash or undefined behaviour.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -220,8 +221,36 @@ static void test_names_and_probe(void)
     unsetenv("HWENC_BACKEND");
 }
 
+/* A caller built against 0.1.0's hwenc.h passes the smaller struct_size
+ * of then; the library must read no further and default what came later. */
+static void test_config_versions(void)
+{
+    hwenc_config c = base_config();
+    const uint32_t v0_1_0 = (uint32_t)offsetof(hwenc_config, skip_test_encode);
+    c.struct_size = v0_1_0;
+    c.skip_test_encode = 0x5a5a; /* not there for such a caller: never read */
+    hwenc_encoder *enc = NULL;
+    char err[256] = "";
+    CHECK(hwenc_open_ex(&c, &enc, err, sizeof(err)) == 0, "a 0.1.0 configuration: %s", err);
+    hwenc_config r = c;
+    r.qp = 30;
+    CHECK(enc && hwenc_reconfigure(enc, &r) == 0, "reconfigure with a 0.1.0 configuration: %s", hwenc_last_error(enc));
+    hwenc_close(enc);
+    hwenc_backend_info info[8];
+    CHECK(hwenc_probe(&c, info, 8) == 4, "probe with a 0.1.0 configuration");
+    c.struct_size = sizeof(c) + 8;
+    expect_open_error(c, HWENC_EINVAL, "struct_size");
+    CHECK(hwenc_probe(&c, info, 8) == HWENC_EINVAL, "probe with an unknown struct_size");
+    CHECK(hwenc_test_encode(&c, HWENC_BACKEND_CPU, err, sizeof(err)) == HWENC_EINVAL && strstr(err, "struct_size"),
+          "test encode with an unknown struct_size: %s", err);
+    c = base_config();
+    CHECK(hwenc_test_encode(&c, HWENC_BACKEND_CPU, err, sizeof(err)) == 0 && strstr(err, "4 pictures (IDR P P P)"),
+          "test encode of the CPU backend: %s", err);
+}
+
 int main(void)
 {
+    test_config_versions();
     test_config_errors();
     test_misuse();
     test_force_idr_and_keyint();

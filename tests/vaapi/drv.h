@@ -22,6 +22,9 @@
  *   HWENCTEST_VA_NO_ABORT=1  report leaks and contract violations at
  *                       vaTerminate without abort()ing (for the double's
  *                       own tests)
+ *   HWENCTEST_VA_BREAK  poc | drop | garbage: the second picture of each
+ *                       context comes out broken (tests/common/double_break.h),
+ *                       for the tests of `hwenc validate` and the test encode
  *
  * All state hangs off the VADriverContext; the only process-wide state is
  * none (libva hands every entry point its context).

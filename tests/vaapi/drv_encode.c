@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "drv.h"
+#include "../common/double_break.h"
 
 #define CTX_STATE(ctx) ((drv_state *)(ctx)->pDriverData)
 
@@ -833,6 +834,9 @@ static VAStatus code_picture(drv_state *d, drv_context *c, const drv_config *cfg
     };
     for (int i = 0; i < active; i++)
         pic.ref_slots[i] = target_index(c, sl->RefPicList0[i].picture_id);
+    /* HWENCTEST_VA_BREAK (drv.h) */
+    enum double_break brk = double_break_from_env("HWENCTEST_VA_BREAK");
+    pic.slice.poc_lsb = double_break_poc_lsb(brk, c->pictures - 1, sh->poc_lsb, c->sps.log2_max_poc_lsb);
     pic.num_refs_l1 = c->active_l1;
     for (int i = 0; i < c->active_l1; i++)
         pic.ref_slots_l1[i] = target_index(c, sl->RefPicList1[i].picture_id);
@@ -853,7 +857,7 @@ static VAStatus code_picture(drv_state *d, drv_context *c, const drv_config *cfg
         drv_trace(d, "cpu encoder failed: %s", size == HWENC_EUNSUPPORTED ? "unsupported" : "error");
         return VA_STATUS_ERROR_ENCODING_ERROR;
     }
-    pos += (size_t)size;
+    pos = double_break_coded(brk, c->pictures - 1, out, pos + (size_t)size);
     coded->coded_status = (uint32_t)sh->slice_qp & VA_CODED_BUF_STATUS_PICTURE_AVE_QP_MASK;
     coded->coded_bytes = pos;
     if (pos > coded->size) {

@@ -36,6 +36,11 @@
  *   HWENC_TEST_ICD_GOP_REMAINING=required  requiresGopRemainingFrames
  *   HWENC_TEST_ICD_FORMAT=no-transfer-dst  the NV12 encode source format
  *                                   cannot be a transfer destination
+ *   HWENC_TEST_ICD_BREAK=poc|drop|garbage  the second encode of each video
+ *                                   session comes out broken (read at each
+ *                                   encode; tests/common/double_break.h), for
+ *                                   the tests of `hwenc validate` and the
+ *                                   test encode `auto` runs
  *
  * B pictures (Main profile): the lists must name the encode's reference
  * slots and every reference slot must be in a list; the CPU encoder codes
@@ -158,6 +163,7 @@ typedef struct icd_session {
     cpu_encoder *enc;
     const struct icd_parameters *enc_params;
     double rc_qp, rc_fullness;   /* the driver's own rate control */
+    int64_t encodes;             /* pictures coded, for HWENC_TEST_ICD_BREAK */
 } icd_session;
 
 typedef struct icd_parameters {

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "icd.h"
+#include "../common/double_break.h"
 
 static int level_from_std(StdVideoH264LevelIdc l)
 {
@@ -193,6 +194,8 @@ int icd_encode_picture(icd_session *s, const icd_parameters *params, const icd_e
         .recon_slot = e->setup_slot >= 0 && e->pic.flags.is_reference ? e->setup_slot : -1,
     };
     build_slice(params, e, &pic.slice);
+    enum double_break brk = double_break_from_env("HWENC_TEST_ICD_BREAK");
+    pic.slice.poc_lsb = double_break_poc_lsb(brk, s->encodes, pic.slice.poc_lsb, params->sps.log2_max_poc_lsb);
     int disabled = s->rc.mode == VK_VIDEO_ENCODE_RATE_CONTROL_MODE_DISABLED_BIT_KHR ||
                    s->rc.mode == VK_VIDEO_ENCODE_RATE_CONTROL_MODE_DEFAULT_KHR;
     pic.slice.slice_qp = disabled ? e->constant_qp : rc_qp(s);
@@ -224,6 +227,7 @@ int icd_encode_picture(icd_session *s, const icd_parameters *params, const icd_e
         free(out);
         return -1;
     }
+    size = (int64_t)double_break_coded(brk, s->encodes++, out, (size_t)size);
     int32_t status = VK_QUERY_RESULT_STATUS_COMPLETE_KHR;
     if ((VkDeviceSize)size > e->range) {
         status = VK_QUERY_RESULT_STATUS_INSUFFICIENT_BITSTREAM_BUFFER_RANGE_KHR;

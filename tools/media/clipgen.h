@@ -10,8 +10,8 @@
  * blocks), so a motion of 1.25 px per frame really is a sub-pixel motion and
  * not a rounded integer shift.
  */
-#ifndef HWENC_TESTS_CLIPGEN_H
-#define HWENC_TESTS_CLIPGEN_H
+#ifndef HWENC_MEDIA_CLIPGEN_H
+#define HWENC_MEDIA_CLIPGEN_H
 
 #include <stdint.h>
 
