@@ -11,6 +11,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "cabac.h"
 #include "dct.h"
 #include "deblock.h"
 #include "mc.h"
@@ -84,7 +85,24 @@ typedef struct mb_state {
      * list is not used; vectors are 0 there). */
     int16_t mv[2][16][2];
     int8_t ref[2][4];
+    /* For CABAC's context selection (9.3.3.1.1): transform_size_8x8_flag
+     * (also the deblocking filter's), coded_block_pattern (luma bits 0-3,
+     * chroma << 4), intra_chroma_pred_mode, the coded_block_flag of each
+     * block (CBF_*), and per list the absolute vector difference per raster
+     * 4x4 block, clamped to 64 (only sums against 3 and 32 matter). */
+    uint8_t transform_8x8;
+    uint8_t cbp;
+    uint8_t chroma_mode;
+    uint32_t cbf;
+    uint8_t mvd[2][16][2];
 } mb_state;
+
+/* Bits of mb_state.cbf: luma raster 4x4 blocks 0-15 (all four of a coded
+ * 8x8 transform block), chroma AC as nnz's 16-23, then the DC blocks. */
+enum {
+    CBF_LUMA_DC = 24,
+    CBF_CHROMA_DC = 25,          /* + plane */
+};
 
 /* Availability of neighbouring macroblocks. */
 enum {
@@ -138,7 +156,11 @@ typedef struct mb_ctx {
     uint8_t probe_nz[4];
     int16_t probe_dct[4][4][16];
 
+    /* transform_size_8x8_flag: luma levels in luma8x8 instead of luma. */
+    int transform_8x8;
+
     /* Levels in scan order. Intra16x16 keeps DC apart and uses [1..15]. */
+    int16_t luma8x8[4][64];      /* by 8x8 block, 8x8 zigzag */
     int16_t luma_dc[16];
     int16_t luma[16][16];        /* by raster 4x4 position */
     int16_t chroma_dc[2][4];
@@ -185,6 +207,8 @@ typedef struct slice_job {
     uint8_t *rbsp;
     size_t capacity, rbsp_size;
     int overflow;
+    cabac_enc cabac;             /* the slice's coder when the PPS asks for CABAC */
+    uint32_t bins;               /* CABAC bins the slice coded */
     cpu_picture_stats stats;
     /* Under rows_lock: whether a thread has taken the slice, and the end
      * of the rows it has coded so far (recon_rows.c). */
@@ -318,6 +342,13 @@ int mb_chroma_variant(int mode, int avail);
  * is not available) and says whether its top and left exist. */
 void mb_build_edge_4x4(const mb_ctx *mb, int raster, uint8_t *edge, int *has_top, int *has_left);
 void mb_build_edge(const mb_ctx *mb, int plane, int size, uint8_t *edge);
+/* cabac_write.c: mb_skip_flag, macroblock_layer() and end_of_slice_flag
+ * with CABAC. last_dqp is the previous macroblock's mb_qp_delta (0 after
+ * a skipped one), for its context. */
+void cabac_write_skip(cabac_enc *c, const mb_ctx *mb, int slice_type, int skip);
+void cabac_write_mb(cabac_enc *c, const cpu_encoder *enc, mb_ctx *mb, int slice_type, int *last_qp,
+                    int *last_dqp);
+void cabac_write_pcm(cabac_enc *c, mb_ctx *mb, int slice_type);
 /* mb_write.c: macroblock_layer() with CAVLC. */
 void mb_write_intra(h264_bitstream *bs, const cpu_encoder *enc, mb_ctx *mb, int slice_type, int *last_qp);
 void mb_write_inter(h264_bitstream *bs, const cpu_encoder *enc, mb_ctx *mb, int *last_qp);

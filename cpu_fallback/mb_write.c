@@ -76,9 +76,13 @@ static int chroma_nc(const mb_ctx *mb, int plane, int b)
     return cavlc_predict_nc(left_avail, left, top_avail, top);
 }
 
-static void write_intra4x4_modes(h264_bitstream *bs, const mb_ctx *mb)
+static void write_intra_modes(h264_bitstream *bs, const mb_ctx *mb)
 {
-    for (int i = 0; i < 16; i++) {
+    /* prev_intra8x8_pred_mode_flag and rem_intra8x8_pred_mode: an 8x8
+     * block's mode is predicted as its top-left 4x4 block's (8.3.2.1), and
+     * every 4x4 entry of the block holds it. */
+    const int step = mb->transform_8x8 ? 4 : 1;
+    for (int i = 0; i < 16; i += step) {
         int r = block_idx_to_raster[i];
         int mode = mb->state->intra4x4_mode[r];
         int predicted = mb_predict_intra4x4_mode(mb, r);
@@ -121,13 +125,15 @@ static void write_chroma_residual(h264_bitstream *bs, mb_ctx *mb)
 void mb_write_intra(h264_bitstream *bs, const cpu_encoder *enc, mb_ctx *mb, int slice_type, int *last_qp)
 {
     int type_offset = intra_type_offset(slice_type);
-    (void)enc;
     memset(mb->state->nnz, 0, sizeof(mb->state->nnz));
     mb->state->type = (uint8_t)mb->type;
 
+    mb->state->transform_8x8 = (uint8_t)mb->transform_8x8;
     if (mb->type == MB_I4x4) {
         bs_write_ue(bs, (uint32_t)type_offset);
-        write_intra4x4_modes(bs, mb);
+        if (enc->pps.transform_8x8_mode)
+            bs_write_flag(bs, mb->transform_8x8);
+        write_intra_modes(bs, mb);
         bs_write_ue(bs, (uint32_t)mb->chroma_mode);
         int cbp = mb->cbp_luma | mb->cbp_chroma << 4;
         bs_write_ue(bs, intra_cbp_to_code[cbp]);
@@ -193,6 +199,11 @@ void mb_write_inter(h264_bitstream *bs, const cpu_encoder *enc, mb_ctx *mb, int 
     }
     int cbp = mb->cbp_luma | mb->cbp_chroma << 4;
     bs_write_ue(bs, inter_cbp_to_code[cbp]);
+    /* Every partition is 8x8 or larger, and direct prediction uses
+     * direct_8x8_inference: the flag follows any luma levels. */
+    if (mb->cbp_luma && enc->pps.transform_8x8_mode)
+        bs_write_flag(bs, mb->transform_8x8);
+    mb->state->transform_8x8 = (uint8_t)(mb->cbp_luma && mb->transform_8x8);
     if (cbp)
         write_qp_delta(bs, mb, last_qp);
     write_luma_4x4_residual(bs, mb);
@@ -202,7 +213,13 @@ void mb_write_inter(h264_bitstream *bs, const cpu_encoder *enc, mb_ctx *mb, int 
 
 void mb_record_skip(mb_ctx *mb, int last_qp)
 {
-    memset(mb->state->nnz, 0, sizeof(mb->state->nnz));
+    mb_state *st = mb->state;
+    memset(st->nnz, 0, sizeof(st->nnz));
+    st->transform_8x8 = 0;
+    st->cbp = 0;
+    st->chroma_mode = 0;
+    st->cbf = 0;
+    memset(st->mvd, 0, sizeof(st->mvd));
     mb->state->qp = (int8_t)last_qp;
     mb_store_motion(mb);
 }

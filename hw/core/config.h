@@ -12,5 +12,8 @@
 
 /* Returns 0, or HWENC_EINVAL with a message naming the option to change. */
 int config_validate(const hwenc_config *cfg, char *err, size_t err_size);
+/* Whether the stream uses CABAC and the 8x8 transform: what cfg asks for,
+ * else what its preset uses, within what its profile allows. */
+void config_coding_tools(const hwenc_config *cfg, int *cabac, int *transform_8x8);
 
 #endif
