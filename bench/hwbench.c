@@ -33,6 +33,8 @@ static void usage(FILE *f)
         "  --qp LIST        constant-QP rate points (default 22,27,32,37)\n"
         "  --bitrate LIST   average-bitrate rate points in kb/s instead\n"
         "  --preset LIST    presets for libhwenc and x264 encoders named without one\n"
+            "                   a libhwenc preset may carry switches: superfast+cavlc+no8x8+b3\n"
+            "                   (cabac 0, transform_8x8 0, 3 B frames; also +baseline/+main/+high)\n"
         "  --repeat N       timed runs per row (default 3); min and median reported\n"
         "  --warmup N       untimed runs first (default 1)\n"
         "  --sessions N     encoders running in parallel (default 1)\n"

@@ -154,6 +154,9 @@ int cpu_encoder_open(cpu_encoder **out, const cpu_encoder_params *params)
     dct_dsp_init(&enc->dctf, params->cpu_flags);
     quant_dsp_init(&enc->quantf, params->cpu_flags);
     predict_dsp_init(&enc->predf, params->cpu_flags);
+    dct8_dsp_init(&enc->d8f, params->cpu_flags);
+    predict8x8_dsp_init(&enc->p8f, params->cpu_flags);
+    quant8_tables_init(&enc->qt8);
     mc_dsp_init(&enc->mcf, params->cpu_flags);
     deblock_dsp_init(&enc->dbf, params->cpu_flags);
     quant_tables_init(&enc->qt);

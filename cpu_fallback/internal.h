@@ -13,6 +13,7 @@
 
 #include "cabac.h"
 #include "dct.h"
+#include "dct8x8.h"
 #include "deblock.h"
 #include "mc.h"
 #include "encoder.h"
@@ -20,6 +21,7 @@
 #include "h264/params.h"
 #include "pixel.h"
 #include "predict.h"
+#include "predict8x8.h"
 #include "quant.h"
 
 /* Frame borders, wide enough for unrestricted motion vectors plus the
@@ -229,7 +231,10 @@ struct cpu_encoder {
     dct_dsp dctf;
     quant_dsp quantf;
     predict_dsp predf;
+    dct8_dsp d8f;
+    predict8x8_dsp p8f;
     quant_tables qt;
+    quant8_tables qt8;
     uint16_t lambda_tab[QP_MAX + 1];
 
     int dpb_slots;
@@ -291,7 +296,9 @@ void mb_analyse_intra(cpu_encoder *enc, mb_ctx *mb);
  * coding of the cheaper one plus chroma. */
 int mb_intra16x16_cost(cpu_encoder *enc, mb_ctx *mb, int limit);
 int mb_intra4x4_code(cpu_encoder *enc, mb_ctx *mb, int limit);
-void mb_intra_finish(cpu_encoder *enc, mb_ctx *mb, int cost16, int cost4);
+/* The same in 8x8 blocks (High profile). */
+int mb_intra8x8_code(cpu_encoder *enc, mb_ctx *mb, int limit);
+void mb_intra_finish(cpu_encoder *enc, mb_ctx *mb, int cost16, int cost4, int cost8);
 /* Inter pictures: codes the macroblock as intra (and returns 1) when that
  * costs less than inter_cost; type_bits is the intra mb_type's size there. */
 int mb_try_intra(cpu_encoder *enc, mb_ctx *mb, int inter_cost, int type_bits);
@@ -310,6 +317,16 @@ void mb_analyse_b(cpu_encoder *enc, mb_ctx *mb);
 /* macroblock.c: transform, quantisation and reconstruction. */
 int mb_encode_i16x16(cpu_encoder *enc, mb_ctx *mb);
 int mb_encode_i4x4_block(cpu_encoder *enc, mb_ctx *mb, int raster, int mode);
+/* macroblock8x8.c: the 8x8 transform. The unfiltered edge of 8x8 block
+ * i8 (top-right replicated when missing) and its EDGE8_* neighbours; an
+ * Intra 8x8 block from its filtered edge (returns whether it has levels,
+ * -1 if they are beyond what CAVLC codes); the inter luma residual in 8x8
+ * blocks (-1 likewise, the recon then untouched); and whether an inter
+ * macroblock's residual looks cheaper in 8x8 blocks. */
+void mb_build_edge_8x8(const mb_ctx *mb, int i8, uint8_t *edge, int *avail);
+int mb_encode_i8x8_block(cpu_encoder *enc, mb_ctx *mb, int i8, int variant, const uint8_t *filtered_edge);
+int mb_encode_inter_luma_8x8(cpu_encoder *enc, mb_ctx *mb);
+int mb_inter_prefers_8x8(const cpu_encoder *enc, const mb_ctx *mb);
 /* Intra chroma: prediction and residual. */
 int mb_encode_chroma(cpu_encoder *enc, mb_ctx *mb);
 /* Residual of the chroma prediction already in the recon. */

@@ -101,8 +101,30 @@ static void write_qp_delta(h264_bitstream *bs, const mb_ctx *mb, int *last_qp)
     *last_qp = mb->qp;
 }
 
+/* An 8x8 block goes out as four 4x4 blocks of every fourth coefficient
+ * (7.3.5.3.1: 4x4 block k takes positions 4i + k of the 8x8 scan), each
+ * with its own total_coeff for nC. */
+static void write_luma_8x8_residual(h264_bitstream *bs, mb_ctx *mb)
+{
+    for (int i8 = 0; i8 < 4; i8++) {
+        if (!(mb->cbp_luma & (1 << i8)))
+            continue;
+        for (int k = 0; k < 4; k++) {
+            const int r = 8 * (i8 >> 1) + 2 * (i8 & 1) + 4 * (k >> 1) + (k & 1);
+            int16_t levels[16];
+            for (int i = 0; i < 16; i++)
+                levels[i] = mb->luma8x8[i8][4 * i + k];
+            mb->state->nnz[r] = (uint8_t)cavlc_write_residual_block(bs, levels, 16, luma_nc(mb, r));
+        }
+    }
+}
+
 static void write_luma_4x4_residual(h264_bitstream *bs, mb_ctx *mb)
 {
+    if (mb->transform_8x8) {
+        write_luma_8x8_residual(bs, mb);
+        return;
+    }
     for (int i = 0; i < 16; i++) {
         int r = block_idx_to_raster[i];
         if (mb->cbp_luma & (1 << (i >> 2)))
