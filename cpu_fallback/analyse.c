@@ -124,7 +124,7 @@ int mb_intra4x4_code(cpu_encoder *enc, mb_ctx *mb, int limit)
             int variant = mode == I4_DC ? i4x4_dc_variant(has_top, has_left) : mode;
             enc->predf.predict_4x4[variant](pred, 4, edge);
             int cost = enc->pixf.satd[PIXEL_4x4](mb_src_4x4(mb, r), mb->src_stride[0], pred, 4) +
-                       mb->lambda * (mode == predicted ? 1 : 4);
+                       mode_cost(mb->lambda, mode == predicted ? enc->bits.pred_mode_same : enc->bits.pred_mode_other);
             if (cost < best) {
                 best = cost;
                 best_mode = mode;
@@ -166,7 +166,7 @@ int mb_intra8x8_code(cpu_encoder *enc, mb_ctx *mb, int limit)
             int variant = mode == I4_DC ? i4x4_dc_variant(has_top, has_left) : mode;
             enc->p8f.predict[variant](pred, 8, filtered);
             int cost = enc->pixf.satd[PIXEL_8x8](src, mb->src_stride[0], pred, 8) +
-                       mb->lambda * (mode == predicted ? 1 : 4);
+                       mode_cost(mb->lambda, mode == predicted ? enc->bits.pred_mode_same : enc->bits.pred_mode_other);
             if (cost < best) {
                 best = cost;
                 best_mode = mode;
@@ -201,7 +201,7 @@ static void analyse_chroma(cpu_encoder *enc, mb_ctx *mb)
         if ((mode == ICHROMA_VERTICAL && !top) || (mode == ICHROMA_HORIZONTAL && !left) ||
             (mode == ICHROMA_PLANE && !(top && left)))
             continue;
-        int cost = mb->lambda * bs_size_ue((uint32_t)mode);
+        int cost = mode_cost(mb->lambda, enc->bits.chroma_mode[mode]);
         for (int p = 0; p < 2; p++) {
             enc->predf.predict_chroma[mb_chroma_variant(mode, mb->avail)](pred[p], 8, edge_buf[p] + 16);
             cost += enc->pixf.satd[PIXEL_8x8](mb->src[p + 1], mb->src_stride[p + 1], pred[p], 8);
@@ -243,11 +243,11 @@ int mb_try_intra(cpu_encoder *enc, mb_ctx *mb, int inter_cost, int type_bits)
 {
     /* Beyond this Intra16x16 loses and Intra4x4 is not tried. */
     const int64_t reach = enc->opt.intra4x4_in_p ? 2 * (int64_t)inter_cost : inter_cost;
-    const int limit = (int)(reach > INT_MAX ? INT_MAX : reach) - mb->lambda * type_bits;
+    const int limit = (int)(reach > INT_MAX ? INT_MAX : reach) - mode_cost(mb->lambda, type_bits);
     int cost16 = mb_intra16x16_cost(enc, mb, limit);
     if (cost16 == INT_MAX)
         return 0;
-    cost16 += mb->lambda * type_bits;
+    cost16 += mode_cost(mb->lambda, type_bits);
     int cost4 = INT_MAX, cost8 = INT_MAX;
     if (enc->opt.intra4x4_in_p && cost16 < reach) {
         int limit4 = inter_cost < cost16 ? inter_cost : cost16;

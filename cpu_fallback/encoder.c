@@ -32,12 +32,6 @@ static const encoder_options preset_options[] = {
     /* medium    */ { ME_HEXAGON, 24, 6, 1, 1, 1, 0 },
 };
 
-static void init_mvd_bits(cpu_encoder *enc)
-{
-    for (int d = -4096; d <= 4096; d++)
-        enc->mvd_bits[d + 4096] = (uint8_t)bs_size_se(d);
-}
-
 static void init_lambda(cpu_encoder *enc)
 {
     /* The SATD-domain lambda of the reference encoders: 2^((qp - 12) / 6). */
@@ -161,7 +155,8 @@ int cpu_encoder_open(cpu_encoder **out, const cpu_encoder_params *params)
     deblock_dsp_init(&enc->dbf, params->cpu_flags);
     quant_tables_init(&enc->qt);
     init_lambda(enc);
-    init_mvd_bits(enc);
+    cabac_cost_init(&enc->cabac_cost);
+    memset(enc->bits.key, 0xff, sizeof(enc->bits.key));
 
     size_t mb_count = (size_t)enc->mb_width * (size_t)enc->mb_height;
     enc->mbs = calloc(mb_count, sizeof(*enc->mbs));
@@ -544,6 +539,10 @@ static void encode_slice(void *arg, int index)
         job->rbsp_size = (size_t)(cb->start - job->rbsp) + cabac_flush(cb);
         job->overflow = bs.overflow || cb->overflow;
         job->bins = cb->bins;
+        if (index == 0) {
+            memcpy(enc->learned_states[sh.slice_type], cb->state, CABAC_CONTEXTS);
+            enc->have_learned[sh.slice_type] = 1;
+        }
     } else {
         if (skip_run)
             bs_write_ue(&bs, (uint32_t)skip_run);
@@ -564,6 +563,9 @@ int64_t cpu_encode_picture(cpu_encoder *enc, const cpu_picture *pic, uint8_t *ou
     cpu_frame *recon = recon_frame(enc, pic->recon_slot);
 
     set_ref_lists(enc, pic);
+    mode_bits_for_picture(&enc->bits, enc->pps.entropy_coding_mode ? &enc->cabac_cost : NULL, enc->num_refs,
+                          sh->slice_type, sh->slice_qp, sh->cabac_init_idc,
+                          enc->have_learned[sh->slice_type] ? enc->learned_states[sh->slice_type] : NULL);
     plan_slices(enc);
     for (int i = 0; i < enc->num_slices; i++) {
         enc->slices[i].pic = pic;

@@ -16,6 +16,7 @@
 #include "dct8x8.h"
 #include "deblock.h"
 #include "mc.h"
+#include "mode_bits.h"
 #include "encoder.h"
 #include "h264/bitstream.h"
 #include "h264/params.h"
@@ -242,7 +243,12 @@ struct cpu_encoder {
     cpu_frame source;
     mb_state *mbs;
     mb_state *mbs_prev;          /* the previous picture's, for co-located predictors */
-    uint8_t mvd_bits[2 * 4096 + 1];
+    cabac_cost cabac_cost;
+    mode_bits bits;              /* for the picture being coded */
+    /* By slice type: the context states the first slice of the last such
+     * picture ended with, for mode_bits (CABAC). */
+    uint8_t learned_states[3][CABAC_CONTEXTS];
+    int have_learned[3];
 
     /* Per reference slot: the motion of the picture last coded into it, for
      * the co-located block of direct prediction in B pictures. */
@@ -300,13 +306,12 @@ int mb_intra4x4_code(cpu_encoder *enc, mb_ctx *mb, int limit);
 int mb_intra8x8_code(cpu_encoder *enc, mb_ctx *mb, int limit);
 void mb_intra_finish(cpu_encoder *enc, mb_ctx *mb, int cost16, int cost4, int cost8);
 /* Inter pictures: codes the macroblock as intra (and returns 1) when that
- * costs less than inter_cost; type_bits is the intra mb_type's size there. */
+ * costs less than inter_cost; type_bits is the intra mb_type's size there
+ * (eighths of a bit, mode_bits.h). */
 int mb_try_intra(cpu_encoder *enc, mb_ctx *mb, int inter_cost, int type_bits);
 /* analyse_inter.c: P macroblock decision (skip, partitions, references,
  * intra); leaves the chosen macroblock coded in the recon. */
 void mb_analyse_p(cpu_encoder *enc, mb_ctx *mb);
-/* Bits of ref_idx (te(v)) with num_refs active references. */
-int mb_ref_idx_bits(int ref, int num_refs);
 /* Motion search of one partition (pixels within the macroblock) in
  * reference ref of list; returns SATD + lambda * (vector and index bits). */
 int mb_search(cpu_encoder *enc, mb_ctx *mb, int list, int ref, int px, int py, int w, int h, int pixel_partition,
