@@ -7,9 +7,8 @@
  * count of outstanding 0xff bytes, which is the standard's PutBit with its
  * bitsOutstanding, eight bits at a time.
  *
- * The same coder counts bits without writing for rate estimates: a
- * cabac_cost table gives each (state, bin) its cost, and cabac_estimate
- * keeps the states it would update.
+ * For rate estimates, a cabac_cost table gives each (state, bin) its
+ * cost in bits.
  */
 #ifndef HWENC_CPU_CABAC_H
 #define HWENC_CPU_CABAC_H
@@ -57,23 +56,26 @@ static inline void cabac_renorm(cabac_enc *c)
         cabac_put_byte(c);
 }
 
-/* 9.3.4.2: one bin with context ctx. */
+/* 9.3.4.2: one bin with context ctx. Branch-free but for the rare byte
+ * out: whether the bin is the LPS is as random as the content, so the
+ * LPS update is a pair of selects and the next state a table look-up. */
 static inline void cabac_encode_decision(cabac_enc *c, int ctx, int bin)
 {
     const int s = c->state[ctx];
     const uint32_t lps = cabac_range_lps[s >> 1][(c->range >> 6) & 3];
-    c->range -= lps;
+    const uint32_t mps_range = c->range - lps;
+    const int is_lps = bin != (s & 1);
+    c->low += is_lps ? mps_range : 0;
+    const uint32_t range = is_lps ? lps : mps_range;
+    c->state[ctx] = cabac_next_state[s][bin];
     c->bins++;
-    if (bin != (s & 1)) {
-        c->low += c->range;
-        c->range = lps;
-        /* An LPS in state 0 swaps valMPS. */
-        c->state[ctx] = (uint8_t)((cabac_trans_lps[s >> 1] << 1) | ((s & 1) ^ (s < 2)));
-    } else {
-        c->state[ctx] = (uint8_t)(s + (s < 124 ? 2 : 0));
-    }
-    if (c->range < 256)
-        cabac_renorm(c);
+    /* Renormalise to 256..510 (no shift when already there). */
+    const int shift = __builtin_clz(range) - 23;
+    c->range = range << shift;
+    c->low <<= shift;
+    c->queue += shift;
+    if (c->queue >= 0)
+        cabac_put_byte(c);
 }
 
 /* 9.3.4.4 */
@@ -117,23 +119,6 @@ void cabac_cost_init(cabac_cost *cost);
 static inline int cabac_bin_cost(const cabac_cost *cost, int state, int bin)
 {
     return cost->bits[state ^ bin];
-}
-
-/* Estimates bins against states, updating the states as the coder would. */
-typedef struct cabac_estimate {
-    const cabac_cost *cost;
-    uint8_t *state;
-    int bits;                    /* in 1/256 bits */
-} cabac_estimate;
-
-static inline void cabac_estimate_decision(cabac_estimate *e, int ctx, int bin)
-{
-    const int s = e->state[ctx];
-    e->bits += e->cost->bits[s ^ bin];
-    if (bin != (s & 1))
-        e->state[ctx] = (uint8_t)((cabac_trans_lps[s >> 1] << 1) | ((s & 1) ^ (s < 2)));
-    else
-        e->state[ctx] = (uint8_t)(s + (s < 124 ? 2 : 0));
 }
 
 #endif

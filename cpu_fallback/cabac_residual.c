@@ -4,10 +4,12 @@
  * residual_block_cabac() (7.3.5.3.3) and residual() with CABAC: the
  * coded_block_flag contexts from the neighbouring blocks (9.3.3.1.1.9),
  * the significance map (9.3.3.1.3) and coeff_abs_level_minus1 with its
- * sign (UEG0, 9.3.3.1.3). The block writer is one template for the coder
- * and the bit estimate.
+ * sign (UEG0, 9.3.3.1.3).
  */
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "cabac_residual.h"
 #include "internal.h"
@@ -39,87 +41,103 @@ static const uint8_t last_inc_8x8[63] = {
     4, 4, 4, 4, 5, 5, 5, 5, 6, 6, 6, 6, 7, 7, 7, 7, 8, 8, 8,
 };
 
-/* The bin sinks: the coder, or the estimate (whose bypass bins cost a bit
- * each). */
-#define CODER_DECISION(s, ctx, bin) cabac_encode_decision(s, ctx, bin)
-#define CODER_BYPASS(s, bin) cabac_encode_bypass(s, bin)
-#define ESTIMATE_DECISION(s, ctx, bin) cabac_estimate_decision(s, ctx, bin)
-#define ESTIMATE_BYPASS(s, bin) ((s)->bits += CABAC_COST_ONE_BIT, (void)(bin))
-
-#define DEFINE_BLOCK_WRITER(name, sink_type, DECISION, BYPASS)                                                   \
-    void name(sink_type *s, int cat, const int16_t *levels)                                                     \
-    {                                                                                                            \
-        const int n = coeff_count[cat];                                                                          \
-        int last = n - 1;                                                                                        \
-        while (!levels[last])                                                                                    \
-            last--;                                                                                              \
-        /* The significance map, up to the last level (the one at n - 1                                         \
-         * is implied). */                                                                                       \
-        for (int i = 0; i < n - 1; i++) {                                                                        \
-            int sig_ctx, last_ctx;                                                                               \
-            if (cat == CAT_LUMA_8x8) {                                                                           \
-                sig_ctx = CTX_SIG_8x8 + sig_inc_8x8[i];                                                          \
-                last_ctx = CTX_LAST_8x8 + last_inc_8x8[i];                                                       \
-            } else {                                                                                             \
-                const int inc = cat == CAT_CHROMA_DC ? (i < 2 ? i : 2) : i;                                      \
-                sig_ctx = CTX_SIG + sig_offset[cat] + inc;                                                       \
-                last_ctx = CTX_LAST + sig_offset[cat] + inc;                                                     \
-            }                                                                                                    \
-            const int sig = levels[i] != 0;                                                                      \
-            DECISION(s, sig_ctx, sig);                                                                           \
-            if (sig) {                                                                                           \
-                DECISION(s, last_ctx, i == last);                                                                \
-                if (i == last)                                                                                   \
-                    break;                                                                                       \
-            }                                                                                                    \
-        }                                                                                                        \
-        /* The levels, highest frequency first. */                                                               \
-        const int base = cat == CAT_LUMA_8x8 ? CTX_ABS_8x8 : CTX_ABS + abs_offset[cat];                          \
-        const int gt1_max = cat == CAT_CHROMA_DC ? 3 : 4;                                                        \
-        int eq1 = 0, gt1 = 0;                                                                                    \
-        for (int i = last; i >= 0; i--) {                                                                        \
-            const int v = levels[i];                                                                             \
-            if (!v)                                                                                              \
-                continue;                                                                                        \
-            const unsigned a1 = (unsigned)(v < 0 ? -v : v) - 1;                                                  \
-            DECISION(s, base + (gt1 ? 0 : eq1 < 3 ? 1 + eq1 : 4), a1 > 0);                                       \
-            if (a1) {                                                                                            \
-                const int ctx = base + 5 + (gt1 < gt1_max ? gt1 : gt1_max);                                      \
-                const unsigned prefix = a1 < 14 ? a1 : 14;                                                       \
-                for (unsigned k = 1; k < prefix; k++)                                                            \
-                    DECISION(s, ctx, 1);                                                                         \
-                if (a1 < 14) {                                                                                   \
-                    DECISION(s, ctx, 0);                                                                         \
-                } else {                                                                                         \
-                    /* UEG0 suffix of a1 - 14. */                                                                \
-                    unsigned suffix = a1 - 14;                                                                   \
-                    int k = 0;                                                                                   \
-                    while (suffix >= 1u << k) {                                                                  \
-                        BYPASS(s, 1);                                                                            \
-                        suffix -= 1u << k;                                                                       \
-                        k++;                                                                                     \
-                    }                                                                                            \
-                    BYPASS(s, 0);                                                                                \
-                    while (k--)                                                                                  \
-                        BYPASS(s, (suffix >> k) & 1);                                                            \
-                }                                                                                                \
-                gt1++;                                                                                           \
-            } else {                                                                                             \
-                eq1++;                                                                                           \
-            }                                                                                                    \
-            BYPASS(s, v < 0);                                                                                    \
-        }                                                                                                        \
-    }
-
-DEFINE_BLOCK_WRITER(cabac_write_block, cabac_enc, CODER_DECISION, CODER_BYPASS)
-DEFINE_BLOCK_WRITER(cabac_estimate_block, cabac_estimate, ESTIMATE_DECISION, ESTIMATE_BYPASS)
-
-static int count_nonzero(const int16_t *levels, int n)
+/*
+ * Bit i set where levels[i] != 0, for the n (4, 15, 16 or 64) levels of a
+ * category. SSE2 is part of x86-64: saturating packs keep nonzero words
+ * nonzero and one compare and movemask give sixteen flags; the loads stay
+ * within levels[0 .. n-1] (15 take two overlapping 8-word loads).
+ */
+static inline uint64_t nonzero_mask(const int16_t *levels, int n)
 {
-    int count = 0;
+#if defined(__SSE2__)
+    const __m128i zero = _mm_setzero_si128();
+    if (n == 4) {
+        const __m128i v = _mm_loadl_epi64((const __m128i *)levels);
+        return ~(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_packs_epi16(v, zero), zero)) & 0xfu;
+    }
+    if (n == 15) {
+        const __m128i lo = _mm_loadu_si128((const __m128i *)levels);
+        const __m128i hi = _mm_loadu_si128((const __m128i *)(levels + 7));
+        const uint32_t z = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_packs_epi16(lo, hi), zero));
+        const uint32_t nz = ~z & 0xffffu;
+        return (nz & 0xffu) | ((nz >> 9) << 8);
+    }
+    uint64_t mask = 0;
+    for (int i = 0; i < n; i += 16) {
+        const __m128i lo = _mm_loadu_si128((const __m128i *)(levels + i));
+        const __m128i hi = _mm_loadu_si128((const __m128i *)(levels + i + 8));
+        const uint32_t z = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_packs_epi16(lo, hi), zero));
+        mask |= (uint64_t)(~z & 0xffffu) << i;
+    }
+    return mask;
+#else
+    uint64_t mask = 0;
     for (int i = 0; i < n; i++)
-        count += levels[i] != 0;
-    return count;
+        mask |= (uint64_t)(levels[i] != 0) << i;
+    return mask;
+#endif
+}
+
+/* One block given its nonzero mask (not 0): the significance map up to
+ * the last level (a level at n - 1 is implied), then the levels from the
+ * last down, walking the mask's set bits. */
+static void write_block(cabac_enc *c, int cat, const int16_t *levels, uint64_t mask)
+{
+    const int n = coeff_count[cat];
+    const int last = 63 - __builtin_clzll(mask);
+    for (int i = 0; i < n - 1; i++) {
+        int sig_ctx, last_ctx;
+        if (cat == CAT_LUMA_8x8) {
+            sig_ctx = CTX_SIG_8x8 + sig_inc_8x8[i];
+            last_ctx = CTX_LAST_8x8 + last_inc_8x8[i];
+        } else {
+            const int inc = cat == CAT_CHROMA_DC ? (i < 2 ? i : 2) : i;
+            sig_ctx = CTX_SIG + sig_offset[cat] + inc;
+            last_ctx = CTX_LAST + sig_offset[cat] + inc;
+        }
+        const int sig = (int)(mask >> i) & 1;
+        cabac_encode_decision(c, sig_ctx, sig);
+        if (sig) {
+            cabac_encode_decision(c, last_ctx, i == last);
+            if (i == last)
+                break;
+        }
+    }
+    const int base = cat == CAT_LUMA_8x8 ? CTX_ABS_8x8 : CTX_ABS + abs_offset[cat];
+    const int gt1_max = cat == CAT_CHROMA_DC ? 3 : 4;
+    int eq1 = 0, gt1 = 0;
+    for (uint64_t m = mask; m;) {
+        const int i = 63 - __builtin_clzll(m);
+        m &= ~((uint64_t)1 << i);
+        const int v = levels[i];
+        const unsigned a1 = (unsigned)(v < 0 ? -v : v) - 1;
+        cabac_encode_decision(c, base + (gt1 ? 0 : eq1 < 3 ? 1 + eq1 : 4), a1 > 0);
+        if (a1) {
+            const int ctx = base + 5 + (gt1 < gt1_max ? gt1 : gt1_max);
+            const unsigned prefix = a1 < 14 ? a1 : 14;
+            for (unsigned k = 1; k < prefix; k++)
+                cabac_encode_decision(c, ctx, 1);
+            if (a1 < 14) {
+                cabac_encode_decision(c, ctx, 0);
+            } else {
+                /* UEG0 suffix of a1 - 14. */
+                unsigned suffix = a1 - 14;
+                int k = 0;
+                while (suffix >= 1u << k) {
+                    cabac_encode_bypass(c, 1);
+                    suffix -= 1u << k;
+                    k++;
+                }
+                cabac_encode_bypass(c, 0);
+                while (k--)
+                    cabac_encode_bypass(c, (suffix >> k) & 1);
+            }
+            gt1++;
+        } else {
+            eq1++;
+        }
+        cabac_encode_bypass(c, v < 0);
+    }
 }
 
 /* coded_block_flag of a neighbouring block (9.3.3.1.1.9): from a
@@ -134,13 +152,13 @@ static inline int neighbour_cbf(const mb_state *n, int bit, int intra)
  * levels and sets bit in *cbf. */
 static int write_coded_block(cabac_enc *c, int cat, const int16_t *levels, int a, int b, uint32_t *cbf, int bit)
 {
-    const int count = count_nonzero(levels, coeff_count[cat]);
-    cabac_encode_decision(c, CTX_CBF + cbf_offset[cat] + a + 2 * b, count != 0);
-    if (count) {
-        cabac_write_block(c, cat, levels);
-        *cbf |= 1u << bit;
-    }
-    return count;
+    const uint64_t mask = nonzero_mask(levels, coeff_count[cat]);
+    cabac_encode_decision(c, CTX_CBF + cbf_offset[cat] + a + 2 * b, mask != 0);
+    if (!mask)
+        return 0;
+    write_block(c, cat, levels, mask);
+    *cbf |= 1u << bit;
+    return __builtin_popcountll(mask);
 }
 
 static void write_luma(cabac_enc *c, mb_ctx *mb, int intra, uint32_t *cbf)
@@ -157,8 +175,9 @@ static void write_luma(cabac_enc *c, mb_ctx *mb, int intra, uint32_t *cbf)
         const int r0 = 8 * (i8 >> 1) + 2 * (i8 & 1);
         if (mb->transform_8x8) {
             /* No coded_block_flag for 8x8 blocks in 4:2:0: inferred 1. */
-            cabac_write_block(c, CAT_LUMA_8x8, mb->luma8x8[i8]);
-            const uint8_t count = (uint8_t)count_nonzero(mb->luma8x8[i8], 64);
+            const uint64_t mask = nonzero_mask(mb->luma8x8[i8], 64);
+            write_block(c, CAT_LUMA_8x8, mb->luma8x8[i8], mask);
+            const uint8_t count = (uint8_t)__builtin_popcountll(mask);
             for (int k = 0; k < 4; k++)
                 st->nnz[r0 + 4 * (k >> 1) + (k & 1)] = count;
             *cbf |= 0x33u << r0;

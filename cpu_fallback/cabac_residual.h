@@ -21,13 +21,6 @@ enum cabac_block_cat {
     CAT_LUMA_8x8 = 5,
 };
 
-/* One block after its coded_block_flag (which is the caller's): levels in
- * scan order, count of them 4, 15, 16 or 64 by category; at least one is
- * nonzero. */
-void cabac_write_block(cabac_enc *c, int cat, const int16_t *levels);
-/* The same for the bit estimate. */
-void cabac_estimate_block(cabac_estimate *e, int cat, const int16_t *levels);
-
 struct mb_ctx;
 /* The macroblock's residual (coded block pattern, transform size and
  * levels from mb); records nnz and cbf in its state. */

@@ -17,5 +17,8 @@ extern const int8_t cabac_init_mn[4][CABAC_CONTEXTS][2];
 extern const uint8_t cabac_range_lps[64][4];
 /* transIdxLPS[pStateIdx]; transIdxMPS is pStateIdx + 1 up to 62. */
 extern const uint8_t cabac_trans_lps[64];
+/* Both transitions for a state s = (pStateIdx << 1) | valMPS and a bin:
+ * the next s (an LPS in pStateIdx 0 swaps valMPS). */
+extern const uint8_t cabac_next_state[128][2];
 
 #endif

@@ -6,6 +6,9 @@
 #include <stdlib.h>
 
 #include "dct8x8.h"
+#if HWENC_ARCH_X86
+#include "x86/dct8x8.h"
+#endif
 
 /* Frame zigzag of 8x8 blocks (8.5.7, Table 8-13) as raster indices. */
 const uint8_t zigzag_scan_8x8[64] = {
@@ -204,5 +207,9 @@ void dct8_dsp_init(dct8_dsp *dsp, uint32_t cpu_flags)
     dsp->quant_8x8 = quant_8x8_c;
     dsp->dequant_8x8 = dequant_8x8_c;
     dsp->sa8d_8x8 = sa8d_8x8_c;
+#if HWENC_ARCH_X86
+    dct8_dsp_init_x86(dsp, cpu_flags);
+#else
     (void)cpu_flags;
+#endif
 }

@@ -6,6 +6,9 @@
 #include <string.h>
 
 #include "predict8x8.h"
+#if HWENC_ARCH_X86
+#include "x86/predict8x8.h"
+#endif
 
 /* p'[x, -1] for x = -1..15 and p'[-1, y] for y = -1..7. */
 #define T(x) edge[1 + (x)]
@@ -174,7 +177,6 @@ static void pred_hu(uint8_t *dst, ptrdiff_t stride, const uint8_t *edge)
 
 void predict8x8_dsp_init(predict8x8_dsp *dsp, uint32_t cpu_flags)
 {
-    (void)cpu_flags;
     dsp->filter = filter_c;
     dsp->predict[I4_VERTICAL] = pred_v;
     dsp->predict[I4_HORIZONTAL] = pred_h;
@@ -188,4 +190,9 @@ void predict8x8_dsp_init(predict8x8_dsp *dsp, uint32_t cpu_flags)
     dsp->predict[I4_DC_LEFT] = pred_dc_left;
     dsp->predict[I4_DC_TOP] = pred_dc_top;
     dsp->predict[I4_DC_128] = pred_dc_128;
+#if HWENC_ARCH_X86
+    predict8x8_dsp_init_x86(dsp, cpu_flags);
+#else
+    (void)cpu_flags;
+#endif
 }
