@@ -40,7 +40,8 @@ static int hwenc_probe_backend(const bench_encoder_def *def, char *reason, size_
 
 /* A preset with optional tool switches after it, each behind a '+':
  * "superfast+cavlc+no8x8+b3" is superfast with cabac 0, transform_8x8 0
- * and 3 B frames (over --bframes), so one run compares the tools. */
+ * and 3 B frames (over --bframes), so one run compares the tools; +cabac
+ * and +8x8 ask for the tools a preset leaves out. */
 static int apply_preset(hwenc_config *cfg, const char *spec, char *err, size_t size)
 {
     char buf[64];
@@ -54,16 +55,16 @@ static int apply_preset(hwenc_config *cfg, const char *spec, char *err, size_t s
                 return -1;
             }
             cfg->preset = (enum hwenc_preset)v;
-        } else if (!strcmp(tok, "cavlc")) {
-            cfg->cabac = 0;
-        } else if (!strcmp(tok, "no8x8")) {
-            cfg->transform_8x8 = 0;
+        } else if (!strcmp(tok, "cavlc") || !strcmp(tok, "cabac")) {
+            cfg->cabac = !strcmp(tok, "cabac");
+        } else if (!strcmp(tok, "no8x8") || !strcmp(tok, "8x8")) {
+            cfg->transform_8x8 = !strcmp(tok, "8x8");
         } else if (tok[0] == 'b' && sscanf(tok + 1, "%d", &v) == 1) {
             cfg->bframes = v;
         } else if ((v = hwenc_profile_from_name(tok)) >= 0) {
             cfg->profile = v;
         } else {
-            snprintf(err, size, "unknown switch \"%s\" after a libhwenc preset (cavlc, no8x8, bN, or a profile)",
+            snprintf(err, size, "unknown switch \"%s\" after a libhwenc preset (cabac, cavlc, 8x8, no8x8, bN, or a profile)",
                      tok);
             return -1;
         }
