@@ -67,6 +67,13 @@ void cabac_put_byte(cabac_enc *c)
     put(c, (uint8_t)out);
 }
 
+int64_t cabac_zero_words(uint64_t bins, int64_t nal_bytes, int64_t mbs)
+{
+    /* In thirds: 3 * bins <= 32 * bytes + 3 * 96 * mbs. */
+    const int64_t excess = 3 * (int64_t)bins - 32 * nal_bytes - 288 * mbs;
+    return excess > 0 ? (excess + 95) / 96 : 0;
+}
+
 void cabac_encode_bypass_bits(cabac_enc *c, int n, uint32_t value)
 {
     while (n--)

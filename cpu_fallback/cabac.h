@@ -45,6 +45,11 @@ void cabac_restart(cabac_enc *c);
 
 void cabac_put_byte(cabac_enc *c);
 
+/* cabac_zero_words a picture needs (7.4.2.10, 9.3.4.6): its bins may not
+ * exceed 32/3 of its VCL NAL units' bytes plus RawMbBits (3072 for 8-bit
+ * 4:2:0) * PicSizeInMbs / 32; each word adds 3 bytes (0x000003). */
+int64_t cabac_zero_words(uint64_t bins, int64_t nal_bytes, int64_t mbs);
+
 static inline void cabac_renorm(cabac_enc *c)
 {
     /* range >= 2: bring it to 256..510 (at most 7 shifts, one byte out). */

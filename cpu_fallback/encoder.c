@@ -602,11 +602,9 @@ int64_t cpu_encode_picture(cpu_encoder *enc, const cpu_picture *pic, uint8_t *ou
      * each) make up the difference after the picture's last slice. */
     if (enc->pps.entropy_coding_mode) {
         const int64_t mbs = (int64_t)enc->mb_width * enc->mb_height;
-        /* In thirds: 3 * bins <= 32 * bytes + 3 * 96 * mbs; the NAL units'
-         * bytes leave out the start codes. */
+        /* The NAL units' bytes leave out the start codes. */
         const int64_t nal_bytes = (int64_t)size - 4 * enc->num_slices;
-        const int64_t excess = 3 * (int64_t)bins - 32 * nal_bytes - 288 * mbs;
-        for (int64_t k = excess > 0 ? (excess + 95) / 96 : 0; k > 0; k--) {
+        for (int64_t k = cabac_zero_words(bins, nal_bytes, mbs); k > 0; k--) {
             if (out_capacity - size < 3)
                 return HWENC_ENOMEM;
             out[size++] = 0;

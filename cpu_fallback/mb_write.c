@@ -259,6 +259,7 @@ void mb_write_pcm(h264_bitstream *bs, mb_ctx *mb, int slice_type)
     /* An I_PCM macroblock counts as 16 coefficients in every block for nC. */
     memset(mb->state->nnz, 16, sizeof(mb->state->nnz));
     mb->state->type = MB_PCM;
+    mb->state->transform_8x8 = 0;
     mb->state->qp = (int8_t)mb->qp;
     memset(mb->state->intra4x4_mode, I4_DC, sizeof(mb->state->intra4x4_mode));
 }

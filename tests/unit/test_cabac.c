@@ -249,6 +249,22 @@ static void check_estimates(tally *t, rng *r)
     }
 }
 
+/* The count of cabac_zero_words meets 9.3.4.6 exactly: with it the bins
+ * fit, with one fewer they do not. */
+static void check_zero_words(tally *t, rng *r)
+{
+    for (int i = 0; i < 2000; i++) {
+        const int64_t mbs = rng_range(r, 1, 8160), bytes = rng_range(r, 10, 1 << 20);
+        const uint64_t bins = (uint64_t)rng_range(r, 0, 1 << 24);
+        const int64_t k = cabac_zero_words(bins, bytes, mbs);
+        /* bins <= 32/3 * bytes + 3072 * mbs / 32, in thirds. */
+        const int fits = 3 * (int64_t)bins <= 32 * (bytes + 3 * k) + 288 * mbs;
+        const int fits_fewer = k > 0 && 3 * (int64_t)bins <= 32 * (bytes + 3 * (k - 1)) + 288 * mbs;
+        CHECK(t, k >= 0 && fits && !fits_fewer, "bins %llu, %lld bytes, %lld mbs: %lld words",
+              (unsigned long long)bins, (long long)bytes, (long long)mbs, (long long)k);
+    }
+}
+
 int main(void)
 {
     tally t = { "cabac", 0, 0 };
@@ -259,6 +275,7 @@ int main(void)
                 if (run_case(&t, &r, init_table, qp, n) < 0)
                     return 1;
     check_estimates(&t, &r);
+    check_zero_words(&t, &r);
     printf("cabac: %d checks passed, %d failed\n", t.pass, t.fail);
     printf("%d passed, %d failed\n", t.fail ? 0 : 1, t.fail ? 1 : 0);
     return t.fail ? 1 : 0;
