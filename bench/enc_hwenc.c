@@ -38,6 +38,40 @@ static int hwenc_probe_backend(const bench_encoder_def *def, char *reason, size_
     return 0;
 }
 
+/* A preset with optional tool switches after it, each behind a '+':
+ * "superfast+cavlc+no8x8+b3" is superfast with cabac 0, transform_8x8 0
+ * and 3 B frames (over --bframes), so one run compares the tools; +cabac
+ * and +8x8 ask for the tools a preset leaves out. */
+static int apply_preset(hwenc_config *cfg, const char *spec, char *err, size_t size)
+{
+    char buf[64];
+    snprintf(buf, sizeof(buf), "%s", spec);
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, "+", &save); tok; tok = strtok_r(NULL, "+", &save)) {
+        int v;
+        if (tok == buf) {
+            if ((v = hwenc_preset_from_name(tok)) < 0) {
+                snprintf(err, size, "libhwenc has no preset \"%s\"", tok);
+                return -1;
+            }
+            cfg->preset = (enum hwenc_preset)v;
+        } else if (!strcmp(tok, "cavlc") || !strcmp(tok, "cabac")) {
+            cfg->cabac = !strcmp(tok, "cabac");
+        } else if (!strcmp(tok, "no8x8") || !strcmp(tok, "8x8")) {
+            cfg->transform_8x8 = !strcmp(tok, "8x8");
+        } else if (tok[0] == 'b' && sscanf(tok + 1, "%d", &v) == 1) {
+            cfg->bframes = v;
+        } else if ((v = hwenc_profile_from_name(tok)) >= 0) {
+            cfg->profile = v;
+        } else {
+            snprintf(err, size, "unknown switch \"%s\" after a libhwenc preset (cabac, cavlc, 8x8, no8x8, bN, or a profile)",
+                     tok);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int hwenc_open_backend(const bench_encoder_def *def, const bench_enc_params *p, void **ctx,
                               char *err, size_t size)
 {
@@ -54,14 +88,8 @@ static int hwenc_open_backend(const bench_encoder_def *def, const bench_enc_para
     cfg.keyint = p->keyint;
     cfg.threads = p->threads;
     cfg.bframes = p->bframes;
-    if (p->preset) {
-        int preset = hwenc_preset_from_name(p->preset);
-        if (preset < 0) {
-            snprintf(err, size, "libhwenc has no preset \"%s\"", p->preset);
-            return -1;
-        }
-        cfg.preset = (enum hwenc_preset)preset;
-    }
+    if (p->preset && apply_preset(&cfg, p->preset, err, size) < 0)
+        return -1;
     if (p->rate_mode == BENCH_RATE_QP) {
         cfg.rc_mode = HWENC_RC_CQP;
         cfg.qp = p->rate;

@@ -94,17 +94,19 @@ static int find_anchor(const bench_matrix *m, const char *name)
 
 int matrix_build(bench_matrix *m, const bench_options *o, char *err, size_t err_size)
 {
-    char list[1024];
+    /* The whole list, however long: a fixed buffer cut series off. */
+    char *list = o->encoders ? strdup(o->encoders) : NULL;
     probe_result *probe = calloc(1, sizeof(*probe));
     int ret = -1;
 
     memset(m, 0, sizeof(*m));
-    if (!probe) {
+    if (!probe || (o->encoders && !list)) {
         snprintf(err, err_size, "out of memory");
+        free(list);
+        free(probe);
         return -1;
     }
     if (o->encoders) {
-        snprintf(list, sizeof(list), "%s", o->encoders);
         for (char *save = NULL, *p = strtok_r(list, ",", &save); p; p = strtok_r(NULL, ",", &save))
             if (add_spec(m, p, o->presets, 1, err, err_size) < 0)
                 goto done;
@@ -134,6 +136,7 @@ int matrix_build(bench_matrix *m, const bench_options *o, char *err, size_t err_
     }
     ret = 0;
 done:
+    free(list);
     free(probe);
     return ret;
 }

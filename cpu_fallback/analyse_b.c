@@ -12,13 +12,6 @@
 #include "internal.h"
 #include "me.h"
 
-/* Approximate header bits of each macroblock type: mb_type ue(v) of
- * Table 7-14 (0 direct, 1 and 2 one list, 3 both, 23.. intra). */
-#define BITS_B_DIRECT 1
-#define BITS_B_ONE_LIST 3
-#define BITS_B_BI 5
-#define BITS_INTRA_IN_B 9
-
 typedef struct list_choice {
     int ref, cost;
     int16_t mv[2], mvp[2];
@@ -26,7 +19,7 @@ typedef struct list_choice {
 
 static int mvd_bits(const cpu_encoder *enc, const list_choice *c)
 {
-    const uint8_t *table = enc->mvd_bits + MVD_BITS_RANGE;
+    const uint16_t *table = enc->bits.mvd + MVD_BITS_RANGE;
     return me_mvd_bits(table, c->mv[0] - c->mvp[0]) + me_mvd_bits(table, c->mv[1] - c->mvp[1]);
 }
 
@@ -39,7 +32,7 @@ static void search_list(cpu_encoder *enc, mb_ctx *mb, int list, list_choice *bes
     for (int ref = 0; ref < enc->num_refs[list]; ref++) {
         list_choice c = { .ref = ref };
         c.cost = mb_search(enc, mb, list, ref, 0, 0, 16, 16, PIXEL_16x16, hint, c.mv, c.mvp) +
-                 mb->lambda * BITS_B_ONE_LIST;
+                 mode_cost(mb->lambda, enc->bits.b_list[list]);
         if (c.cost < best->cost)
             *best = c;
     }
@@ -52,10 +45,10 @@ static int bi_cost(cpu_encoder *enc, mb_ctx *mb, const list_choice l[2])
     for (int list = 0; list < 2; list++)
         mb_predict_luma(enc, mb, list, l[list].ref, l[list].mv, 0, 0, 16, 16, pred[list], 16);
     enc->mcf.pixel_avg(pred[0], 16, pred[0], 16, pred[1], 16, 16, 16);
-    int bits = BITS_B_BI;
+    int bits = enc->bits.b_bi;
     for (int list = 0; list < 2; list++)
-        bits += mvd_bits(enc, &l[list]) + mb_ref_idx_bits(l[list].ref, enc->num_refs[list]);
-    return enc->pixf.satd[PIXEL_16x16](mb->src[0], mb->src_stride[0], pred[0], 16) + mb->lambda * bits;
+        bits += mvd_bits(enc, &l[list]) + enc->bits.ref_idx[list][l[list].ref];
+    return enc->pixf.satd[PIXEL_16x16](mb->src[0], mb->src_stride[0], pred[0], 16) + mode_cost(mb->lambda, bits);
 }
 
 static void choose_16x16(mb_ctx *mb, int lists, const list_choice l[2])
@@ -80,7 +73,7 @@ void mb_analyse_b(cpu_encoder *enc, mb_ctx *mb)
     int direct_cost = INT_MAX;
     if (probe == 0)
         direct_cost = enc->pixf.satd[PIXEL_16x16](mb->src[0], mb->src_stride[0], mb->rec[0], mb->stride[0]) +
-                      mb->lambda * BITS_B_DIRECT;
+                      mode_cost(mb->lambda, enc->bits.b_direct);
 
     list_choice l[2];
     search_list(enc, mb, 0, &l[0]);
@@ -97,7 +90,7 @@ void mb_analyse_b(cpu_encoder *enc, mb_ctx *mb)
         inter_cost = direct_cost;
     }
 
-    if (mb_try_intra(enc, mb, inter_cost, BITS_INTRA_IN_B))
+    if (mb_try_intra(enc, mb, inter_cost, enc->bits.intra_in_b))
         return;
     if (best_lists) {
         mb->skip_pred = 0;

@@ -12,12 +12,6 @@
 #include "internal.h"
 #include "me.h"
 
-/* Approximate header bits of each macroblock type, for the costs. */
-#define BITS_P16x16 1
-#define BITS_P16x8 3
-#define BITS_P8x8 (5 + 4)
-#define BITS_INTRA_IN_P 7
-
 typedef struct partition_geometry {
     int count;
     uint8_t x[4], y[4], w, h;
@@ -30,13 +24,6 @@ static const partition_geometry geometry[] = {
     [MB_P_8x16] = { 2, { 0, 8 }, { 0, 0 }, 8, 16, PIXEL_8x16 },
     [MB_P_8x8] = { 4, { 0, 8, 0, 8 }, { 0, 0, 8, 8 }, 8, 8, PIXEL_8x8 },
 };
-
-int mb_ref_idx_bits(int ref, int num_refs)
-{
-    if (num_refs <= 1)
-        return 0;
-    return num_refs == 2 ? 1 : bs_size_ue((uint32_t)ref);
-}
 
 static void setup_search(const cpu_encoder *enc, const mb_ctx *mb, int list, int ref, int px, int py, int w, int h,
                          int pixel_partition, me_search *m)
@@ -63,7 +50,7 @@ static void setup_search(const cpu_encoder *enc, const mb_ctx *mb, int list, int
     m->mv_max[0] = 4 * (f->width[0] - x - w + reach);
     m->mv_max[1] = 4 * (f->height[0] - y - h + reach);
     m->lambda = mb->lambda;
-    m->mvd_bits = enc->mvd_bits + 4096;
+    m->mvd_bits = enc->bits.mvd + MVD_BITS_RANGE;
     mvpred_predict(mb, list, px, py, w, h, ref, m->mvp);
 }
 
@@ -109,7 +96,7 @@ int mb_search(cpu_encoder *enc, mb_ctx *mb, int list, int ref, int px, int py, i
     mv[1] = m.mv[1];
     mvp[0] = m.mvp[0];
     mvp[1] = m.mvp[1];
-    return m.cost + mb->lambda * mb_ref_idx_bits(ref, enc->num_refs[list]);
+    return m.cost + mode_cost(mb->lambda, enc->bits.ref_idx[list][ref]);
 }
 
 /* Searches every partition of type in reference ref; partitions after the
@@ -170,7 +157,7 @@ static void analyse_inter(cpu_encoder *enc, mb_ctx *mb, inter_choice *best)
     best->cost = INT_MAX;
     for (int ref = 0; ref < enc->num_refs[0]; ref++) {
         int cost = search_partitions(enc, mb, MB_P_16x16, ref, ref == 0 ? mb->skip_mv : NULL) +
-                   mb->lambda * BITS_P16x16;
+                   mode_cost(mb->lambda, enc->bits.p16x16);
         if (cost < best->cost)
             save_choice(mb, cost, best);
     }
@@ -180,9 +167,9 @@ static void analyse_inter(cpu_encoder *enc, mb_ctx *mb, inter_choice *best)
     const int16_t *hint = best->part_mv[0];
     int16_t hint16[2] = { hint[0], hint[1] };
     static const int types[3] = { MB_P_16x8, MB_P_8x16, MB_P_8x8 };
-    static const int type_bits[3] = { BITS_P16x8, BITS_P16x8, BITS_P8x8 };
+    const int type_bits[3] = { enc->bits.p16x8, enc->bits.p8x16, enc->bits.p8x8 };
     for (int i = 0; i < 3; i++) {
-        int cost = search_partitions(enc, mb, types[i], ref, hint16) + mb->lambda * type_bits[i];
+        int cost = search_partitions(enc, mb, types[i], ref, hint16) + mode_cost(mb->lambda, type_bits[i]);
         if (cost < best->cost)
             save_choice(mb, cost, best);
     }
@@ -199,7 +186,7 @@ void mb_analyse_p(cpu_encoder *enc, mb_ctx *mb)
     inter_choice inter = { 0 };
     analyse_inter(enc, mb, &inter);
 
-    if (mb_try_intra(enc, mb, inter.cost, BITS_INTRA_IN_P))
+    if (mb_try_intra(enc, mb, inter.cost, enc->bits.intra_in_p))
         return;
     load_choice(mb, &inter);
     mb_predict_inter(enc, mb);

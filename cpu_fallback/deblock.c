@@ -319,8 +319,18 @@ static inline unsigned coded_blocks(const mb_state *m)
         w = (w + 0x7f7f7f7f7f7f7f7full) & 0x8080808080808080ull;
         blocks |= (unsigned)((w * 0x0002040810204081ull) >> 56) << (8 * half);
     }
+    /* With the 8x8 transform a block counts as coded when its 8x8 block
+     * has coefficients (8.7.2.1); CAVLC counts them per 4x4 part. */
+    if (m->transform_8x8) {
+        const unsigned any = (blocks | blocks >> 1 | blocks >> 4 | blocks >> 5) & 0x0505u;
+        blocks = any * 0x33u;
+    }
     return blocks;
 }
+
+/* Luma edges 1 and 3 (nibbles) lie inside 8x8 transform blocks and are
+ * not filtered (8.7: transform_size_8x8_flag); chroma reads only 0 and 2. */
+#define EDGES_OF_8x8_TRANSFORM 0x0f0fu
 
 /* The 4x4 bit matrix of a block mask transposed (bit 4y + x to 4x + y):
  * two rounds of swapping the off-diagonal bits of 2x2 tiles, first within
@@ -603,6 +613,12 @@ void deblock_mb_row(const deblock_dsp *dsp, const deblock_params *p, uint8_t *co
         } else {
             uniform = uniform_motion(cur);
             inter_mb_edges(p, cur, blocks, uniform, left, left_blocks, left_uniform, top, &ed);
+        }
+        if (cur->transform_8x8) {
+            for (int d = 0; d < 2; d++) {
+                ed.coef[d] &= EDGES_OF_8x8_TRANSFORM;
+                ed.motion[d] &= EDGES_OF_8x8_TRANSFORM;
+            }
         }
         update_thresholds(&in, filter_qp(cur), p);
         filter_mb(dsp, p, plane, stride, &ed, &in, left, top, mb_x, mb_y);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cabac.h"
 #include "hwenc/hwenc.h"
 #include "internal.h"
 #include "threadpool.h"
@@ -30,12 +31,6 @@ static const encoder_options preset_options[] = {
     /* fast      */ { ME_HEXAGON, 24, 4, 1, 1, 1, 0 },
     /* medium    */ { ME_HEXAGON, 24, 6, 1, 1, 1, 0 },
 };
-
-static void init_mvd_bits(cpu_encoder *enc)
-{
-    for (int d = -4096; d <= 4096; d++)
-        enc->mvd_bits[d + 4096] = (uint8_t)bs_size_se(d);
-}
 
 static void init_lambda(cpu_encoder *enc)
 {
@@ -153,11 +148,15 @@ int cpu_encoder_open(cpu_encoder **out, const cpu_encoder_params *params)
     dct_dsp_init(&enc->dctf, params->cpu_flags);
     quant_dsp_init(&enc->quantf, params->cpu_flags);
     predict_dsp_init(&enc->predf, params->cpu_flags);
+    dct8_dsp_init(&enc->d8f, params->cpu_flags);
+    predict8x8_dsp_init(&enc->p8f, params->cpu_flags);
+    quant8_tables_init(&enc->qt8);
     mc_dsp_init(&enc->mcf, params->cpu_flags);
     deblock_dsp_init(&enc->dbf, params->cpu_flags);
     quant_tables_init(&enc->qt);
     init_lambda(enc);
-    init_mvd_bits(enc);
+    cabac_cost_init(&enc->cabac_cost);
+    memset(enc->bits.key, 0xff, sizeof(enc->bits.key));
 
     size_t mb_count = (size_t)enc->mb_width * (size_t)enc->mb_height;
     enc->mbs = calloc(mb_count, sizeof(*enc->mbs));
@@ -232,8 +231,11 @@ void cpu_encoder_close(cpu_encoder *enc)
 size_t cpu_encoder_max_picture_size(const cpu_encoder *enc)
 {
     /* The slices share the picture's rows, each with its header room. */
-    size_t rows = (size_t)enc->mb_height * (size_t)enc->mb_width * (MB_MAX_BITS / 8 + 8);
-    return h264_nal_max_size(rows) + (size_t)enc->num_slices * h264_nal_max_size(1024);
+    const size_t mbs = (size_t)enc->mb_height * (size_t)enc->mb_width;
+    size_t size = h264_nal_max_size(mbs * (MB_MAX_BITS / 8 + 8)) + (size_t)enc->num_slices * h264_nal_max_size(1024);
+    /* cabac_zero_words: three bytes per 32 bins beyond what the bytes
+     * cover (9.3.4.6); a macroblock codes fewer than 32768 bins. */
+    return size + (enc->pps.entropy_coding_mode ? mbs * 3 * (32768 / 32) : 0);
 }
 
 static cpu_frame *recon_frame(const cpu_encoder *enc, int slot)
@@ -274,6 +276,7 @@ static void mb_setup(cpu_encoder *enc, mb_ctx *mb, const cpu_picture *in_place, 
     mb->top = above ? mb->state - enc->mb_width : NULL;
     mb->topright = mb->avail & MB_TOPRIGHT ? mb->state - enc->mb_width + 1 : NULL;
     mb->topleft = mb->avail & MB_TOPLEFT ? mb->state - enc->mb_width - 1 : NULL;
+    mb->transform_8x8 = 0;
     mb->qp = qp;
     mb->qpc = chroma_qp_for(qp, enc->pps.chroma_qp_index_offset);
     mb->lambda = enc->lambda_tab[qp];
@@ -308,6 +311,42 @@ static void prefetch_source_ahead(const mb_ctx *mb)
         __builtin_prefetch((const void *)(cb + (uintptr_t)(y * mb->src_stride[1])));
         __builtin_prefetch((const void *)(cr + (uintptr_t)(y * mb->src_stride[2])));
     }
+}
+
+/* The same with CABAC. The coder and its context states are saved first:
+ * a macroblock re-coded as I_PCM must leave them as if it had been coded
+ * so. Bits are counted to the byte, with those still in the coder. */
+static size_t cabac_bit_count(const cabac_enc *c)
+{
+    return 8 * ((size_t)(c->p - c->start) + (size_t)c->outstanding) + (size_t)(c->queue + 9);
+}
+
+static void write_macroblock_cabac(cpu_encoder *enc, cabac_enc *c, mb_ctx *mb, const h264_slice_header *sh,
+                                   int *last_qp, int *last_dqp, cpu_picture_stats *st)
+{
+    if (mb->type != MB_PCM) {
+        cabac_enc saved = *c;
+        const int saved_qp = *last_qp, saved_dqp = *last_dqp;
+        /* A carry may reach the byte before the macroblock's. */
+        const uint8_t byte_before = c->p > c->start ? c->p[-1] : 0;
+        cabac_write_mb(c, enc, mb, sh->slice_type, last_qp, last_dqp);
+        if (cabac_bit_count(c) - cabac_bit_count(&saved) > MB_MAX_BITS) {
+            *c = saved;
+            if (c->p > c->start)
+                c->p[-1] = byte_before;
+            *last_qp = saved_qp;
+            *last_dqp = saved_dqp;
+            mb_encode_pcm(enc, mb);
+        }
+    }
+    if (mb->type == MB_PCM) {
+        cabac_write_pcm(c, mb, sh->slice_type);
+        *last_dqp = 0;
+        mb_clear_motion(mb->state);
+        st->pcm_mbs++;
+    }
+    st->intra_mbs += mb_type_is_intra(mb->type);
+    st->qp_avg += mb->state->qp;
 }
 
 /* Writes one coded macroblock, re-coding it as I_PCM when it would take
@@ -355,6 +394,8 @@ static int check_picture(const cpu_encoder *enc, const cpu_picture *pic)
     if (pic->recon_slot < -1 || pic->recon_slot >= enc->dpb_slots)
         return HWENC_EINVAL;
     if (sh->slice_qp < 0 || sh->slice_qp > QP_MAX)
+        return HWENC_EINVAL;
+    if (sh->cabac_init_idc < 0 || sh->cabac_init_idc > 2)
         return HWENC_EINVAL;
     if (sh->slice_type != H264_SLICE_I && sh->slice_type != H264_SLICE_P && sh->slice_type != H264_SLICE_B)
         return HWENC_EUNSUPPORTED;
@@ -428,16 +469,27 @@ static void encode_slice(void *arg, int index)
     memset(&job->stats, 0, sizeof(job->stats));
     bs_init(&bs, job->rbsp, job->capacity);
     h264_write_slice_header(&bs, &enc->sps, &enc->pps, &sh);
+    const int cabac = enc->pps.entropy_coding_mode;
+    cabac_enc *cb = &job->cabac;
+    if (cabac) {
+        /* cabac_alignment_one_bit up to a byte; the coder writes bytes. */
+        while (!bs_is_aligned(&bs))
+            bs_write_flag(&bs, 1);
+        const size_t start = bs_flush(&bs);
+        cabac_init_contexts(cb->state, sh.slice_type == H264_SLICE_I ? 0 : 1 + sh.cabac_init_idc, sh.slice_qp);
+        cabac_start(cb, job->rbsp + start, job->capacity - start);
+    }
     size_t header_bits = bs_bit_count(&bs);
 
-    int last_qp = sh.slice_qp, skip_run = 0, row_qp = sh.slice_qp;
+    int last_qp = sh.slice_qp, skip_run = 0, row_qp = sh.slice_qp, last_dqp = 0;
     /* Row-level rate control needs the rows in order: one slice only. */
     int row_control = pic->row_qp && enc->num_slices == 1;
     for (int mby = job->first_row; mby < job->end_row; mby++) {
         const int skips_before = job->stats.skip_mbs;
         const cpu_picture *in_place = mby < direct_rows ? pic : NULL;
         if (row_control)
-            row_qp = pic->row_qp(pic->row_qp_opaque, mby, (int64_t)(bs_bit_count(&bs) - header_bits));
+            row_qp = pic->row_qp(pic->row_qp_opaque, mby,
+                                 (int64_t)((cabac ? header_bits + cabac_bit_count(cb) : bs_bit_count(&bs)) - header_bits));
         for (int mbx = 0; mbx < enc->mb_width; mbx++) {
             mb_ctx mb;
             /* mb_qp_delta reaches -26..25 from the previous macroblock's QP. */
@@ -450,18 +502,26 @@ static void encode_slice(void *arg, int index)
                 mb_analyse_b(enc, &mb);
             else
                 mb_analyse_intra(enc, &mb);
-            if (mb.type == MB_P_SKIP || mb.type == MB_B_SKIP) {
+            const int skip = mb.type == MB_P_SKIP || mb.type == MB_B_SKIP;
+            if (cabac && sh.slice_type != H264_SLICE_I)
+                cabac_write_skip(cb, &mb, sh.slice_type, skip);
+            if (skip) {
                 mb_record_skip(&mb, last_qp);
                 skip_run++;
+                last_dqp = 0;
                 job->stats.skip_mbs++;
                 job->stats.qp_avg += last_qp;
-                continue;
+            } else if (cabac) {
+                write_macroblock_cabac(enc, cb, &mb, &sh, &last_qp, &last_dqp, &job->stats);
+            } else {
+                if (sh.slice_type != H264_SLICE_I) {
+                    bs_write_ue(&bs, (uint32_t)skip_run);
+                    skip_run = 0;
+                }
+                write_macroblock(enc, &bs, &mb, &sh, &last_qp, &job->stats);
             }
-            if (sh.slice_type != H264_SLICE_I) {
-                bs_write_ue(&bs, (uint32_t)skip_run);
-                skip_run = 0;
-            }
-            write_macroblock(enc, &bs, &mb, &sh, &last_qp, &job->stats);
+            if (cabac)
+                cabac_encode_terminate(cb, mby == job->end_row - 1 && mbx == enc->mb_width - 1);
         }
         /* Intra pictures code every macroblock and say nothing about where
          * the next inter picture's work is. Slices write their own rows. */
@@ -473,11 +533,23 @@ static void encode_slice(void *arg, int index)
     if (pic->recon_slot >= 0)
         store_col_motion(enc, enc->col[pic->recon_slot], job->first_row, job->end_row);
     recon_rows_finish(job);
-    if (skip_run)
-        bs_write_ue(&bs, (uint32_t)skip_run);
-    bs_write_rbsp_trailing(&bs);
-    job->rbsp_size = bs_flush(&bs);
-    job->overflow = bs.overflow;
+    if (cabac) {
+        /* end_of_slice_flag was the last terminating 1: the flush ends
+         * with the rbsp_stop_one_bit and the alignment. */
+        job->rbsp_size = (size_t)(cb->start - job->rbsp) + cabac_flush(cb);
+        job->overflow = bs.overflow || cb->overflow;
+        job->bins = cb->bins;
+        if (index == 0) {
+            memcpy(enc->learned_states[sh.slice_type], cb->state, CABAC_CONTEXTS);
+            enc->have_learned[sh.slice_type] = 1;
+        }
+    } else {
+        if (skip_run)
+            bs_write_ue(&bs, (uint32_t)skip_run);
+        bs_write_rbsp_trailing(&bs);
+        job->rbsp_size = bs_flush(&bs);
+        job->overflow = bs.overflow;
+    }
     job->stats.bits = (int)(job->rbsp_size * 8 - header_bits);
 }
 
@@ -491,6 +563,9 @@ int64_t cpu_encode_picture(cpu_encoder *enc, const cpu_picture *pic, uint8_t *ou
     cpu_frame *recon = recon_frame(enc, pic->recon_slot);
 
     set_ref_lists(enc, pic);
+    mode_bits_for_picture(&enc->bits, enc->pps.entropy_coding_mode ? &enc->cabac_cost : NULL, enc->num_refs,
+                          sh->slice_type, sh->slice_qp, sh->cabac_init_idc,
+                          enc->have_learned[sh->slice_type] ? enc->learned_states[sh->slice_type] : NULL);
     plan_slices(enc);
     for (int i = 0; i < enc->num_slices; i++) {
         enc->slices[i].pic = pic;
@@ -504,6 +579,7 @@ int64_t cpu_encode_picture(cpu_encoder *enc, const cpu_picture *pic, uint8_t *ou
 
     cpu_picture_stats st = { 0 };
     size_t size = 0;
+    uint64_t bins = 0;
     for (int i = 0; i < enc->num_slices; i++) {
         const slice_job *job = &enc->slices[i];
         if (job->overflow)
@@ -518,6 +594,23 @@ int64_t cpu_encode_picture(cpu_encoder *enc, const cpu_picture *pic, uint8_t *ou
         st.skip_mbs += job->stats.skip_mbs;
         st.pcm_mbs += job->stats.pcm_mbs;
         st.qp_avg += job->stats.qp_avg;
+        bins += job->bins;
+    }
+    /* 7.4.2.10 and 9.3.4.6: BinCountsInNALunits may not exceed 32/3 of the
+     * VCL bytes plus RawMbBits * PicSizeInMbs / 32; cabac_zero_words
+     * (0x0000, written 0x000003 after emulation prevention, so 3 bytes
+     * each) make up the difference after the picture's last slice. */
+    if (enc->pps.entropy_coding_mode) {
+        const int64_t mbs = (int64_t)enc->mb_width * enc->mb_height;
+        /* The NAL units' bytes leave out the start codes. */
+        const int64_t nal_bytes = (int64_t)size - 4 * enc->num_slices;
+        for (int64_t k = cabac_zero_words(bins, nal_bytes, mbs); k > 0; k--) {
+            if (out_capacity - size < 3)
+                return HWENC_ENOMEM;
+            out[size++] = 0;
+            out[size++] = 0;
+            out[size++] = 3;
+        }
     }
     if (stats) {
         st.qp_avg /= enc->mb_width * enc->mb_height;

@@ -11,14 +11,18 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "cabac.h"
 #include "dct.h"
+#include "dct8x8.h"
 #include "deblock.h"
 #include "mc.h"
+#include "mode_bits.h"
 #include "encoder.h"
 #include "h264/bitstream.h"
 #include "h264/params.h"
 #include "pixel.h"
 #include "predict.h"
+#include "predict8x8.h"
 #include "quant.h"
 
 /* Frame borders, wide enough for unrestricted motion vectors plus the
@@ -84,7 +88,24 @@ typedef struct mb_state {
      * list is not used; vectors are 0 there). */
     int16_t mv[2][16][2];
     int8_t ref[2][4];
+    /* For CABAC's context selection (9.3.3.1.1): transform_size_8x8_flag
+     * (also the deblocking filter's), coded_block_pattern (luma bits 0-3,
+     * chroma << 4), intra_chroma_pred_mode, the coded_block_flag of each
+     * block (CBF_*), and per list the absolute vector difference per raster
+     * 4x4 block, clamped to 64 (only sums against 3 and 32 matter). */
+    uint8_t transform_8x8;
+    uint8_t cbp;
+    uint8_t chroma_mode;
+    uint32_t cbf;
+    uint8_t mvd[2][16][2];
 } mb_state;
+
+/* Bits of mb_state.cbf: luma raster 4x4 blocks 0-15 (all four of a coded
+ * 8x8 transform block), chroma AC as nnz's 16-23, then the DC blocks. */
+enum {
+    CBF_LUMA_DC = 24,
+    CBF_CHROMA_DC = 25,          /* + plane */
+};
 
 /* Availability of neighbouring macroblocks. */
 enum {
@@ -138,7 +159,11 @@ typedef struct mb_ctx {
     uint8_t probe_nz[4];
     int16_t probe_dct[4][4][16];
 
+    /* transform_size_8x8_flag: luma levels in luma8x8 instead of luma. */
+    int transform_8x8;
+
     /* Levels in scan order. Intra16x16 keeps DC apart and uses [1..15]. */
+    int16_t luma8x8[4][64];      /* by 8x8 block, 8x8 zigzag */
     int16_t luma_dc[16];
     int16_t luma[16][16];        /* by raster 4x4 position */
     int16_t chroma_dc[2][4];
@@ -185,6 +210,8 @@ typedef struct slice_job {
     uint8_t *rbsp;
     size_t capacity, rbsp_size;
     int overflow;
+    cabac_enc cabac;             /* the slice's coder when the PPS asks for CABAC */
+    uint32_t bins;               /* CABAC bins the slice coded */
     cpu_picture_stats stats;
     /* Under rows_lock: whether a thread has taken the slice, and the end
      * of the rows it has coded so far (recon_rows.c). */
@@ -205,7 +232,10 @@ struct cpu_encoder {
     dct_dsp dctf;
     quant_dsp quantf;
     predict_dsp predf;
+    dct8_dsp d8f;
+    predict8x8_dsp p8f;
     quant_tables qt;
+    quant8_tables qt8;
     uint16_t lambda_tab[QP_MAX + 1];
 
     int dpb_slots;
@@ -213,7 +243,12 @@ struct cpu_encoder {
     cpu_frame source;
     mb_state *mbs;
     mb_state *mbs_prev;          /* the previous picture's, for co-located predictors */
-    uint8_t mvd_bits[2 * 4096 + 1];
+    cabac_cost cabac_cost;
+    mode_bits bits;              /* for the picture being coded */
+    /* By slice type: the context states the first slice of the last such
+     * picture ended with, for mode_bits (CABAC). */
+    uint8_t learned_states[3][CABAC_CONTEXTS];
+    int have_learned[3];
 
     /* Per reference slot: the motion of the picture last coded into it, for
      * the co-located block of direct prediction in B pictures. */
@@ -267,15 +302,16 @@ void mb_analyse_intra(cpu_encoder *enc, mb_ctx *mb);
  * coding of the cheaper one plus chroma. */
 int mb_intra16x16_cost(cpu_encoder *enc, mb_ctx *mb, int limit);
 int mb_intra4x4_code(cpu_encoder *enc, mb_ctx *mb, int limit);
-void mb_intra_finish(cpu_encoder *enc, mb_ctx *mb, int cost16, int cost4);
+/* The same in 8x8 blocks (High profile). */
+int mb_intra8x8_code(cpu_encoder *enc, mb_ctx *mb, int limit);
+void mb_intra_finish(cpu_encoder *enc, mb_ctx *mb, int cost16, int cost4, int cost8);
 /* Inter pictures: codes the macroblock as intra (and returns 1) when that
- * costs less than inter_cost; type_bits is the intra mb_type's size there. */
+ * costs less than inter_cost; type_bits is the intra mb_type's size there
+ * (eighths of a bit, mode_bits.h). */
 int mb_try_intra(cpu_encoder *enc, mb_ctx *mb, int inter_cost, int type_bits);
 /* analyse_inter.c: P macroblock decision (skip, partitions, references,
  * intra); leaves the chosen macroblock coded in the recon. */
 void mb_analyse_p(cpu_encoder *enc, mb_ctx *mb);
-/* Bits of ref_idx (te(v)) with num_refs active references. */
-int mb_ref_idx_bits(int ref, int num_refs);
 /* Motion search of one partition (pixels within the macroblock) in
  * reference ref of list; returns SATD + lambda * (vector and index bits). */
 int mb_search(cpu_encoder *enc, mb_ctx *mb, int list, int ref, int px, int py, int w, int h, int pixel_partition,
@@ -286,6 +322,16 @@ void mb_analyse_b(cpu_encoder *enc, mb_ctx *mb);
 /* macroblock.c: transform, quantisation and reconstruction. */
 int mb_encode_i16x16(cpu_encoder *enc, mb_ctx *mb);
 int mb_encode_i4x4_block(cpu_encoder *enc, mb_ctx *mb, int raster, int mode);
+/* macroblock8x8.c: the 8x8 transform. The unfiltered edge of 8x8 block
+ * i8 (top-right replicated when missing) and its EDGE8_* neighbours; an
+ * Intra 8x8 block from its filtered edge (returns whether it has levels,
+ * -1 if they are beyond what CAVLC codes); the inter luma residual in 8x8
+ * blocks (-1 likewise, the recon then untouched); and whether an inter
+ * macroblock's residual looks cheaper in 8x8 blocks. */
+void mb_build_edge_8x8(const mb_ctx *mb, int i8, uint8_t *edge, int *avail);
+int mb_encode_i8x8_block(cpu_encoder *enc, mb_ctx *mb, int i8, int variant, const uint8_t *filtered_edge);
+int mb_encode_inter_luma_8x8(cpu_encoder *enc, mb_ctx *mb);
+int mb_inter_prefers_8x8(const cpu_encoder *enc, const mb_ctx *mb);
 /* Intra chroma: prediction and residual. */
 int mb_encode_chroma(cpu_encoder *enc, mb_ctx *mb);
 /* Residual of the chroma prediction already in the recon. */
@@ -318,6 +364,13 @@ int mb_chroma_variant(int mode, int avail);
  * is not available) and says whether its top and left exist. */
 void mb_build_edge_4x4(const mb_ctx *mb, int raster, uint8_t *edge, int *has_top, int *has_left);
 void mb_build_edge(const mb_ctx *mb, int plane, int size, uint8_t *edge);
+/* cabac_write.c: mb_skip_flag, macroblock_layer() and end_of_slice_flag
+ * with CABAC. last_dqp is the previous macroblock's mb_qp_delta (0 after
+ * a skipped one), for its context. */
+void cabac_write_skip(cabac_enc *c, const mb_ctx *mb, int slice_type, int skip);
+void cabac_write_mb(cabac_enc *c, const cpu_encoder *enc, mb_ctx *mb, int slice_type, int *last_qp,
+                    int *last_dqp);
+void cabac_write_pcm(cabac_enc *c, mb_ctx *mb, int slice_type);
 /* mb_write.c: macroblock_layer() with CAVLC. */
 void mb_write_intra(h264_bitstream *bs, const cpu_encoder *enc, mb_ctx *mb, int slice_type, int *last_qp);
 void mb_write_inter(h264_bitstream *bs, const cpu_encoder *enc, mb_ctx *mb, int *last_qp);

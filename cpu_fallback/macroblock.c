@@ -518,6 +518,13 @@ int mb_encode_inter(cpu_encoder *enc, mb_ctx *mb)
     int nz_mask[4], score8[4] = { 0 };
     const int probed = mb_predicts_as_skip(mb) ? mb->probe_blocks : 0;
 
+    mb->transform_8x8 = 0;
+    if (enc->pps.transform_8x8_mode && mb_inter_prefers_8x8(enc, mb)) {
+        mb->transform_8x8 = 1;
+        if (mb_encode_inter_luma_8x8(enc, mb) == 0)
+            return mb_encode_chroma_residual(enc, mb, 0);
+        mb->transform_8x8 = 0;
+    }
     mb->cbp_luma = 0;
     for (int i8 = 0; i8 < 4; i8++) {
         if (i8 < probed) {

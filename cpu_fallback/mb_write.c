@@ -76,9 +76,13 @@ static int chroma_nc(const mb_ctx *mb, int plane, int b)
     return cavlc_predict_nc(left_avail, left, top_avail, top);
 }
 
-static void write_intra4x4_modes(h264_bitstream *bs, const mb_ctx *mb)
+static void write_intra_modes(h264_bitstream *bs, const mb_ctx *mb)
 {
-    for (int i = 0; i < 16; i++) {
+    /* prev_intra8x8_pred_mode_flag and rem_intra8x8_pred_mode: an 8x8
+     * block's mode is predicted as its top-left 4x4 block's (8.3.2.1), and
+     * every 4x4 entry of the block holds it. */
+    const int step = mb->transform_8x8 ? 4 : 1;
+    for (int i = 0; i < 16; i += step) {
         int r = block_idx_to_raster[i];
         int mode = mb->state->intra4x4_mode[r];
         int predicted = mb_predict_intra4x4_mode(mb, r);
@@ -97,8 +101,30 @@ static void write_qp_delta(h264_bitstream *bs, const mb_ctx *mb, int *last_qp)
     *last_qp = mb->qp;
 }
 
+/* An 8x8 block goes out as four 4x4 blocks of every fourth coefficient
+ * (7.3.5.3.1: 4x4 block k takes positions 4i + k of the 8x8 scan), each
+ * with its own total_coeff for nC. */
+static void write_luma_8x8_residual(h264_bitstream *bs, mb_ctx *mb)
+{
+    for (int i8 = 0; i8 < 4; i8++) {
+        if (!(mb->cbp_luma & (1 << i8)))
+            continue;
+        for (int k = 0; k < 4; k++) {
+            const int r = 8 * (i8 >> 1) + 2 * (i8 & 1) + 4 * (k >> 1) + (k & 1);
+            int16_t levels[16];
+            for (int i = 0; i < 16; i++)
+                levels[i] = mb->luma8x8[i8][4 * i + k];
+            mb->state->nnz[r] = (uint8_t)cavlc_write_residual_block(bs, levels, 16, luma_nc(mb, r));
+        }
+    }
+}
+
 static void write_luma_4x4_residual(h264_bitstream *bs, mb_ctx *mb)
 {
+    if (mb->transform_8x8) {
+        write_luma_8x8_residual(bs, mb);
+        return;
+    }
     for (int i = 0; i < 16; i++) {
         int r = block_idx_to_raster[i];
         if (mb->cbp_luma & (1 << (i >> 2)))
@@ -121,13 +147,15 @@ static void write_chroma_residual(h264_bitstream *bs, mb_ctx *mb)
 void mb_write_intra(h264_bitstream *bs, const cpu_encoder *enc, mb_ctx *mb, int slice_type, int *last_qp)
 {
     int type_offset = intra_type_offset(slice_type);
-    (void)enc;
     memset(mb->state->nnz, 0, sizeof(mb->state->nnz));
     mb->state->type = (uint8_t)mb->type;
 
+    mb->state->transform_8x8 = (uint8_t)mb->transform_8x8;
     if (mb->type == MB_I4x4) {
         bs_write_ue(bs, (uint32_t)type_offset);
-        write_intra4x4_modes(bs, mb);
+        if (enc->pps.transform_8x8_mode)
+            bs_write_flag(bs, mb->transform_8x8);
+        write_intra_modes(bs, mb);
         bs_write_ue(bs, (uint32_t)mb->chroma_mode);
         int cbp = mb->cbp_luma | mb->cbp_chroma << 4;
         bs_write_ue(bs, intra_cbp_to_code[cbp]);
@@ -193,6 +221,11 @@ void mb_write_inter(h264_bitstream *bs, const cpu_encoder *enc, mb_ctx *mb, int 
     }
     int cbp = mb->cbp_luma | mb->cbp_chroma << 4;
     bs_write_ue(bs, inter_cbp_to_code[cbp]);
+    /* Every partition is 8x8 or larger, and direct prediction uses
+     * direct_8x8_inference: the flag follows any luma levels. */
+    if (mb->cbp_luma && enc->pps.transform_8x8_mode)
+        bs_write_flag(bs, mb->transform_8x8);
+    mb->state->transform_8x8 = (uint8_t)(mb->cbp_luma && mb->transform_8x8);
     if (cbp)
         write_qp_delta(bs, mb, last_qp);
     write_luma_4x4_residual(bs, mb);
@@ -202,7 +235,13 @@ void mb_write_inter(h264_bitstream *bs, const cpu_encoder *enc, mb_ctx *mb, int 
 
 void mb_record_skip(mb_ctx *mb, int last_qp)
 {
-    memset(mb->state->nnz, 0, sizeof(mb->state->nnz));
+    mb_state *st = mb->state;
+    memset(st->nnz, 0, sizeof(st->nnz));
+    st->transform_8x8 = 0;
+    st->cbp = 0;
+    st->chroma_mode = 0;
+    st->cbf = 0;
+    memset(st->mvd, 0, sizeof(st->mvd));
     mb->state->qp = (int8_t)last_qp;
     mb_store_motion(mb);
 }
@@ -220,6 +259,7 @@ void mb_write_pcm(h264_bitstream *bs, mb_ctx *mb, int slice_type)
     /* An I_PCM macroblock counts as 16 coefficients in every block for nC. */
     memset(mb->state->nnz, 16, sizeof(mb->state->nnz));
     mb->state->type = MB_PCM;
+    mb->state->transform_8x8 = 0;
     mb->state->qp = (int8_t)mb->qp;
     memset(mb->state->intra4x4_mode, I4_DC, sizeof(mb->state->intra4x4_mode));
 }

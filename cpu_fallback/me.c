@@ -20,7 +20,7 @@ static const uint8_t *fullpel_ref(const me_search *m, int x, int y)
 static int fullpel_cost(const me_tools *t, const me_search *m, int x, int y)
 {
     return t->pixf->sad[m->partition](m->src, m->src_stride, fullpel_ref(m, x, y), m->ref_stride) +
-           m->lambda * me_mv_bits(m, 4 * x, 4 * y);
+           mode_cost(m->lambda, me_mv_bits(m, 4 * x, 4 * y));
 }
 
 static int fullpel_valid(const me_search *m, int x, int y)
@@ -64,7 +64,7 @@ static int try_offsets(const me_tools *t, const me_search *m, search_point *best
         for (int k = 0; k < group; k++) {
             int cost;
             if (all_valid)
-                cost = sad[k] + m->lambda * me_mv_bits(m, 4 * x[k], 4 * y[k]);
+                cost = sad[k] + mode_cost(m->lambda, me_mv_bits(m, 4 * x[k], 4 * y[k]));
             else if (fullpel_valid(m, x[k], y[k]))
                 cost = fullpel_cost(t, m, x[k], y[k]);
             else
@@ -123,7 +123,7 @@ static search_point best_predictor(const me_tools *t, const me_search *m)
                 sad[k] = t->pixf->sad[m->partition](m->src, m->src_stride, fullpel_ref(m, x[k], y[k]),
                                                     m->ref_stride);
         for (int k = 0; k < group; k++) {
-            int cost = sad[k] + m->lambda * me_mv_bits(m, 4 * x[k], 4 * y[k]);
+            int cost = sad[k] + mode_cost(m->lambda, me_mv_bits(m, 4 * x[k], 4 * y[k]));
             if (cost < best.cost)
                 best = (search_point){ x[k], y[k], cost };
         }
@@ -150,7 +150,8 @@ static int subpel_satd(const me_tools *t, const me_search *m, int mvx, int mvy, 
 {
     ptrdiff_t stride;
     const uint8_t *p = mc_get_ref(t->mcf, pred, 16, &stride, m->ref, m->ref_stride, mvx, mvy, m->width, m->height);
-    return t->pixf->satd[m->partition](m->src, m->src_stride, p, stride) + m->lambda * me_mv_bits(m, mvx, mvy);
+    return t->pixf->satd[m->partition](m->src, m->src_stride, p, stride) +
+           mode_cost(m->lambda, me_mv_bits(m, mvx, mvy));
 }
 
 /* SATD refinement over the square around the best position, at step 2
@@ -231,7 +232,7 @@ static void refine_subpel_sad(const me_tools *t, me_search *m, int iterations, i
                     if (!inside && (mv[k][0] != cx + square[i0 + k][0] * step ||
                                     mv[k][1] != cy + square[i0 + k][1] * step))
                         continue;
-                    int cost = sad[k] + m->lambda * me_mv_bits(m, mv[k][0], mv[k][1]);
+                    int cost = sad[k] + mode_cost(m->lambda, me_mv_bits(m, mv[k][0], mv[k][1]));
                     if (cost < best) {
                         best = cost;
                         bx = mv[k][0];

@@ -11,6 +11,7 @@
 #ifndef HWENC_CPU_ME_H
 #define HWENC_CPU_ME_H
 
+#include "mode_bits.h"
 #include <stdint.h>
 
 #include "h264/bitstream.h"
@@ -38,7 +39,7 @@ typedef struct me_search {
     int mv_min[2], mv_max[2];
     int16_t mvp[2];
     int lambda;
-    const uint8_t *mvd_bits;     /* centred: bits of se(v) for |mvd| < MVD_BITS_RANGE */
+    const uint16_t *mvd_bits;     /* centred: bits of one component for |mvd| < MVD_BITS_RANGE (mode_bits.h) */
     int num_candidates;
     int16_t candidates[ME_MAX_CANDIDATES][2];
 
@@ -46,7 +47,6 @@ typedef struct me_search {
     int cost;                    /* SATD + lambda * mv bits */
 } me_search;
 
-#define MVD_BITS_RANGE 4096
 
 typedef struct me_tools {
     const pixel_dsp *pixf;
@@ -64,12 +64,12 @@ typedef struct me_settings {
 
 void me_search_partition(const me_tools *t, me_search *m, const me_settings *s);
 
-static inline int me_mvd_bits(const uint8_t *table, int mvd)
+static inline int me_mvd_bits(const uint16_t *table, int mvd)
 {
-    return mvd > -MVD_BITS_RANGE && mvd < MVD_BITS_RANGE ? table[mvd] : bs_size_se(mvd);
+    return mvd > -MVD_BITS_RANGE && mvd < MVD_BITS_RANGE ? table[mvd] : bs_size_se(mvd) * MODE_BITS_SCALE;
 }
 
-/* Bits of the motion vector difference, for mode-decision costs. */
+/* Bits of the motion vector difference (eighths), for mode-decision costs. */
 static inline int me_mv_bits(const me_search *m, int mvx, int mvy)
 {
     return me_mvd_bits(m->mvd_bits, mvx - m->mvp[0]) + me_mvd_bits(m->mvd_bits, mvy - m->mvp[1]);

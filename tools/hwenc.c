@@ -94,6 +94,9 @@ static void usage(FILE *f)
             "  --ref N               reference frames, 1..16 (default 1)\n"
             "  --bframes N           B frames between P frames, 0..16 (default 0)\n"
             "  --preset NAME         ultrafast, superfast, veryfast, faster, fast, medium (default)\n"
+            "  --profile NAME        baseline (Constrained), main, high (default); CPU backend only\n"
+            "  --no-cabac            CAVLC instead of CABAC (ultrafast's choice)\n"
+            "  --no-8x8dct           4x4 transforms only (ultrafast's choice)\n"
             "  --threads N           CPU threads, 0 = all cores\n"
             "  --size WxH            size of raw input\n"
             "  --fps N[/D]           frame rate of raw input (default 25)\n"
@@ -120,7 +123,7 @@ static int parse_options(int argc, char **argv, cli_options *o)
     enum { OPT_BACKEND = 256, OPT_DEVICE, OPT_QP, OPT_KEYINT, OPT_REF, OPT_PRESET, OPT_THREADS, OPT_SIZE,
            OPT_FPS, OPT_FRAMES, OPT_RECON, OPT_QUIET, OPT_CRF, OPT_BITRATE, OPT_VBV_MAXRATE, OPT_VBV_BUFSIZE,
            OPT_RC, OPT_MIN_KEYINT, OPT_SCENECUT, OPT_NO_DEBLOCK, OPT_LOW_LATENCY, OPT_CPU_MASK, OPT_DEBLOCK,
-           OPT_BFRAMES };
+           OPT_BFRAMES, OPT_PROFILE, OPT_NO_CABAC, OPT_NO_8x8DCT };
     static const struct option longopts[] = {
         { "output", required_argument, NULL, 'o' },
         { "backend", required_argument, NULL, OPT_BACKEND },
@@ -130,6 +133,9 @@ static int parse_options(int argc, char **argv, cli_options *o)
         { "ref", required_argument, NULL, OPT_REF },
         { "bframes", required_argument, NULL, OPT_BFRAMES },
         { "preset", required_argument, NULL, OPT_PRESET },
+        { "profile", required_argument, NULL, OPT_PROFILE },
+        { "no-cabac", no_argument, NULL, OPT_NO_CABAC },
+        { "no-8x8dct", no_argument, NULL, OPT_NO_8x8DCT },
         { "threads", required_argument, NULL, OPT_THREADS },
         { "size", required_argument, NULL, OPT_SIZE },
         { "fps", required_argument, NULL, OPT_FPS },
@@ -176,6 +182,15 @@ static int parse_options(int argc, char **argv, cli_options *o)
             }
             o->cfg.preset = (enum hwenc_preset)v;
             break;
+        case OPT_PROFILE:
+            if ((v = hwenc_profile_from_name(optarg)) < 0) {
+                fprintf(stderr, "hwenc: unknown profile '%s' (baseline, main, high)\n", optarg);
+                return -1;
+            }
+            o->cfg.profile = v;
+            break;
+        case OPT_NO_CABAC: o->cfg.cabac = 0; break;
+        case OPT_NO_8x8DCT: o->cfg.transform_8x8 = 0; break;
         case OPT_SIZE:
             if (sscanf(optarg, "%dx%d", &o->raw_width, &o->raw_height) != 2 || o->raw_width <= 0 ||
                 o->raw_height <= 0) {

@@ -53,6 +53,46 @@ void hwenc_config_default(hwenc_config *cfg)
     cfg->ref_frames = 1;
     cfg->deblock = 1;
     cfg->external.vk_encode_queue_family = -1;
+    cfg->profile = HWENC_PROFILE_HIGH;
+    cfg->cabac = -1;
+    cfg->transform_8x8 = -1;
+}
+
+static const char *const profile_names[HWENC_PROFILE_COUNT] = { "baseline", "main", "high" };
+
+const char *hwenc_profile_name(enum hwenc_profile profile)
+{
+    return (unsigned)profile < HWENC_PROFILE_COUNT ? profile_names[profile] : "unknown";
+}
+
+int hwenc_profile_from_name(const char *name)
+{
+    for (int i = 0; name && i < HWENC_PROFILE_COUNT; i++)
+        if (!strcasecmp(name, profile_names[i]))
+            return i;
+    return -1;
+}
+
+/* What each preset uses when the configuration leaves it to the preset
+ * (README, "Presets"): CABAC and the 8x8 transform, by enum hwenc_preset. */
+static const struct {
+    uint8_t cabac, transform_8x8;
+} preset_tools[HWENC_PRESET_COUNT] = {
+    /* ultrafast */ { 0, 0 },
+    /* superfast */ { 1, 1 },
+    /* veryfast  */ { 1, 1 },
+    /* faster    */ { 1, 1 },
+    /* fast      */ { 1, 1 },
+    /* medium    */ { 1, 1 },
+};
+
+void config_coding_tools(const hwenc_config *c, int *cabac, int *transform_8x8)
+{
+    const int preset = (unsigned)c->preset < HWENC_PRESET_COUNT ? (int)c->preset : HWENC_PRESET_MEDIUM;
+    *cabac = c->profile == HWENC_PROFILE_BASELINE ? 0 : c->cabac >= 0 ? c->cabac : preset_tools[preset].cabac;
+    *transform_8x8 = c->profile != HWENC_PROFILE_HIGH ? 0
+                     : c->transform_8x8 >= 0      ? c->transform_8x8
+                                                  : preset_tools[preset].transform_8x8;
 }
 
 static const char *const backend_names[HWENC_BACKEND_COUNT] = { "auto", "vaapi", "nvenc", "vulkan", "cpu" };
@@ -97,9 +137,10 @@ const char *hwenc_frame_type_name(enum hwenc_frame_type type)
     return "?";
 }
 
-/* Sizes of hwenc_config before the current one, newest first. */
+/* Sizes of hwenc_config before the current one, newest first. 0.1.0 ended
+ * with hwenc_external_device, which then ended at vk_encode_queue_index. */
 static const size_t older_config_sizes[] = {
-    offsetof(hwenc_config, skip_test_encode), /* 0.1.0 */
+    offsetof(hwenc_config, external) + offsetof(hwenc_external_device, vk_enabled_extensions), /* 0.1.0 */
 };
 
 int config_import(const hwenc_config *in, hwenc_config *out, char *err, size_t err_size)
@@ -186,6 +227,17 @@ int config_validate(const hwenc_config *c, char *err, size_t err_size)
         FAIL("--deblock %d:%d is out of range: each offset is -6 to 6", c->deblock_alpha, c->deblock_beta);
     if (c->min_keyint < 0 || c->scenecut < 0 || c->scenecut > 100)
         FAIL("--min-keyint must not be negative and --scenecut must be 0 to 100");
+    if ((unsigned)c->profile >= HWENC_PROFILE_COUNT)
+        FAIL("unknown profile %d: use HWENC_PROFILE_BASELINE, MAIN or HIGH", c->profile);
+    if (c->cabac < -1 || c->cabac > 1 || c->transform_8x8 < -1 || c->transform_8x8 > 1)
+        FAIL("cabac %d / transform_8x8 %d: use -1 (the preset decides), 0 or 1", c->cabac, c->transform_8x8);
+    if (c->profile == HWENC_PROFILE_BASELINE && c->bframes > 0)
+        FAIL("bframes %d and profile baseline contradict each other: Baseline has no B slices; use profile main "
+             "or high, or bframes 0", c->bframes);
+    if (c->profile == HWENC_PROFILE_BASELINE && c->cabac == 1)
+        FAIL("cabac 1 and profile baseline contradict each other: Baseline has no CABAC; use profile main or high");
+    if (c->profile != HWENC_PROFILE_HIGH && c->transform_8x8 == 1)
+        FAIL("transform_8x8 1 needs profile high (profile %s has no 8x8 transform)", hwenc_profile_name(c->profile));
     if (c->sar_num < 0 || c->sar_den < 0 || c->sar_num > 65535 || c->sar_den > 65535)
         FAIL("invalid sample aspect ratio %d:%d", c->sar_num, c->sar_den);
     return 0;

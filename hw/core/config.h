@@ -18,5 +18,8 @@ int config_import(const hwenc_config *in, hwenc_config *out, char *err, size_t e
 
 /* Returns 0, or HWENC_EINVAL with a message naming the option to change. */
 int config_validate(const hwenc_config *cfg, char *err, size_t err_size);
+/* Whether the stream uses CABAC and the 8x8 transform: what cfg asks for,
+ * else what its preset uses, within what its profile allows. */
+void config_coding_tools(const hwenc_config *cfg, int *cabac, int *transform_8x8);
 
 #endif

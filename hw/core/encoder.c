@@ -41,6 +41,7 @@ struct hwenc_encoder {
     frame_analysis analysis;
     int bframes;                 /* B pictures the core plans, <= cfg.bframes */
     int dts_delay;               /* 1 when packets come in coding order with B pictures */
+    enum hwenc_backend backend_id; /* the backend the stream is planned for */
     reorder_queue reorder;
     int64_t frames_in, packets_out;
     int64_t pts_history[PTS_HISTORY];
@@ -61,6 +62,23 @@ static void set_error(hwenc_encoder *enc, const char *msg)
     snprintf(enc->last_error, sizeof(enc->last_error), "%s", msg);
 }
 
+/* The profile and tools of the stream. Only the CPU backend codes High
+ * and CABAC so far: the hardware backends keep Constrained Baseline, or
+ * Main with B frames, with CAVLC and 4x4 transforms whatever the
+ * configuration asks (issue 18, item 4, comes after the HAL rework). */
+static void stream_profile(const hwenc_encoder *enc, h264_stream_desc *d)
+{
+    const hwenc_config *c = &enc->cfg;
+    if (enc->backend_id != HWENC_BACKEND_CPU) {
+        /* B slices need Main profile. */
+        d->profile_idc = enc->bframes ? H264_PROFILE_MAIN : H264_PROFILE_BASELINE;
+        return;
+    }
+    static const int idc[HWENC_PROFILE_COUNT] = { H264_PROFILE_BASELINE, H264_PROFILE_MAIN, H264_PROFILE_HIGH };
+    d->profile_idc = idc[c->profile];
+    config_coding_tools(c, &d->cabac, &d->transform_8x8);
+}
+
 static int build_stream(hwenc_encoder *enc, char *err, size_t err_size)
 {
     const hwenc_config *c = &enc->cfg;
@@ -76,9 +94,7 @@ static int build_stream(hwenc_encoder *enc, char *err, size_t err_size)
         .transfer = c->colour.transfer,
         .matrix = c->colour.matrix,
         .chroma_sample_loc = c->colour.chroma_sample_loc,
-        /* B slices need Main profile; the future reference of B pictures
-         * takes one more place in the DPB. */
-        .profile_idc = enc->bframes ? H264_PROFILE_MAIN : H264_PROFILE_BASELINE,
+        /* The future reference of B pictures takes one more place in the DPB. */
         .max_refs = c->ref_frames + (enc->bframes ? 1 : 0),
         .bframes = enc->bframes,
         .bitrate_kbps = c->rc_mode == HWENC_RC_CQP || c->rc_mode == HWENC_RC_CRF
@@ -87,6 +103,7 @@ static int build_stream(hwenc_encoder *enc, char *err, size_t err_size)
         .qp = c->rc_mode == HWENC_RC_CQP ? c->qp : 26,
         .deblock = c->deblock,
     };
+    stream_profile(enc, &d);
     if (h264_stream_init(&d, &enc->sps, &enc->pps, err, err_size) < 0)
         return HWENC_EINVAL;
     enc->parameter_sets_size =
@@ -136,6 +153,7 @@ static int try_backend(hwenc_encoder *enc, enum hwenc_backend id, int test_first
     char err[256] = "";
     hal_caps caps;
     enc->bframes = enc->cfg.bframes;
+    enc->backend_id = id;
     int ret = build_stream(enc, err, sizeof(err));
     if (ret == 0)
         ret = open_backend(enc, b, &caps, err, sizeof(err));

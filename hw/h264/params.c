@@ -151,7 +151,15 @@ int h264_stream_init(const h264_stream_desc *d, h264_sps *sps, h264_pps *pps, ch
     if (sps->vui.max_dec_frame_buffering > max_dpb_frames(level, mb_w, mb_h))
         sps->vui.max_dec_frame_buffering = max_dpb_frames(level, mb_w, mb_h);
 
-    pps->entropy_coding_mode = 0;
+    if ((d->cabac && d->profile_idc == H264_PROFILE_BASELINE) ||
+        (d->transform_8x8 && d->profile_idc < H264_PROFILE_HIGH)) {
+        snprintf(err, err_size, "profile_idc %d allows neither %s", d->profile_idc,
+                 d->cabac && d->profile_idc == H264_PROFILE_BASELINE ? "CABAC" : "the 8x8 transform");
+        return -1;
+    }
+    pps->entropy_coding_mode = !!d->cabac;
+    /* Flat scaling lists: no seq_ or pic_scaling_matrix. */
+    pps->transform_8x8_mode = !!d->transform_8x8;
     pps->num_ref_idx_l0_default_active = d->max_refs > 0 ? d->max_refs : 1;
     pps->num_ref_idx_l1_default_active = 1;
     pps->pic_init_qp = d->qp;
@@ -328,6 +336,8 @@ void h264_write_slice_header(h264_bitstream *bs, const h264_sps *sps, const h264
             bs_write_flag(bs, 0); /* adaptive_ref_pic_marking_mode_flag: sliding window */
         }
     }
+    if (pps->entropy_coding_mode && sh->slice_type != H264_SLICE_I)
+        bs_write_ue(bs, (uint32_t)sh->cabac_init_idc);
     bs_write_se(bs, sh->slice_qp - pps->pic_init_qp);
     if (pps->deblocking_filter_control_present) {
         bs_write_ue(bs, (uint32_t)sh->disable_deblocking_filter_idc);

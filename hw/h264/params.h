@@ -96,6 +96,7 @@ typedef struct h264_slice_header {
     h264_ref_list_op ref_list_ops_l1[H264_MAX_REORDER_OPS];
     int no_output_of_prior_pics;         /* IDR dec_ref_pic_marking */
     int long_term_reference;
+    int cabac_init_idc;                  /* 0..2, CABAC P and B slices */
     int slice_qp;                        /* written as slice_qp_delta against the PPS */
     int disable_deblocking_filter_idc;   /* 0 on, 1 off, 2 off across slice edges */
     int slice_alpha_c0_offset_div2;
@@ -109,6 +110,8 @@ typedef struct h264_stream_desc {
     int sar_num, sar_den;
     int full_range, colour_primaries, transfer, matrix, chroma_sample_loc;
     int profile_idc;
+    int cabac;                           /* entropy_coding_mode_flag (not Baseline) */
+    int transform_8x8;                   /* transform_8x8_mode_flag (High only) */
     int max_refs;
     int bframes;
     int bitrate_kbps;                    /* peak, 0 if unknown: used for the level */

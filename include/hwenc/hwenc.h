@@ -114,6 +114,16 @@ enum hwenc_preset {
     HWENC_PRESET_COUNT
 };
 
+/* H.264 profile of the stream (profile_idc 66 with constraint_set1,
+ * 77, 100). Baseline allows neither B frames nor CABAC; Main no 8x8
+ * transform. */
+enum hwenc_profile {
+    HWENC_PROFILE_BASELINE = 0,  /* Constrained Baseline */
+    HWENC_PROFILE_MAIN,
+    HWENC_PROFILE_HIGH,
+    HWENC_PROFILE_COUNT
+};
+
 enum hwenc_frame_type {
     HWENC_FRAME_IDR = 0,
     HWENC_FRAME_I,
@@ -217,10 +227,22 @@ typedef struct hwenc_config {
      * backend is never test-encoded. Either way every packet is checked
      * as it comes back (hwenc_receive_packet). Default 0. */
     int skip_test_encode;
+
+    /* Profile and its coding tools (CPU backend; the hardware backends
+     * code Constrained Baseline, or Main with B frames, with CAVLC and the
+     * 4x4 transform whatever these say, until they learn High). profile:
+     * enum hwenc_profile, default High. cabac (entropy_coding_mode_flag)
+     * and transform_8x8 (transform_8x8_mode_flag, High only): -1 (the
+     * default) lets the preset and the profile decide, 0 turns the tool
+     * off, 1 asks for it (refused where the profile forbids it). */
+    int profile;
+    int cabac;
+    int transform_8x8;
 } hwenc_config;
 
 /* Fills cfg with the defaults: H.264, auto backend, 25 fps, I420, CQP 23,
- * keyint 250, one reference, medium preset, deblocking on, threads 0. */
+ * keyint 250, one reference, medium preset, deblocking on, threads 0,
+ * High profile with the preset's choice of CABAC and 8x8 transform. */
 HWENC_API void hwenc_config_default(hwenc_config *cfg);
 
 /* Names for the command line and logs, and the reverse look-ups; the look-ups
@@ -230,6 +252,8 @@ HWENC_API int hwenc_backend_from_name(const char *name);
 HWENC_API const char *hwenc_preset_name(enum hwenc_preset preset);
 HWENC_API int hwenc_preset_from_name(const char *name);
 HWENC_API const char *hwenc_frame_type_name(enum hwenc_frame_type type);
+HWENC_API const char *hwenc_profile_name(enum hwenc_profile profile);
+HWENC_API int hwenc_profile_from_name(const char *name);
 
 /* ----------------------------------------------------------------- probing */
 

@@ -26,6 +26,8 @@ static const struct {
 } modules[] = {
     { "pixel", checkasm_check_pixel },
     { "dct", checkasm_check_dct },
+    { "dct8x8", checkasm_check_dct8x8 },
+    { "predict8x8", checkasm_check_predict8x8 },
     { "quant", checkasm_check_quant },
     { "metrics", checkasm_check_metrics },
     { "mc", checkasm_check_mc },
@@ -449,7 +451,7 @@ static void on_fatal_signal(int sig)
 static void usage(const char *argv0)
 {
     printf("usage: %s [options]\n"
-           "  --test=MODULE     only this module (pixel, dct, quant, metrics, mc, deblock, predict)\n"
+           "  --test=MODULE     only this module (pixel, dct, dct8x8, quant, metrics, mc, deblock, predict, predict8x8)\n"
            "  --function=PAT    only functions whose name contains PAT\n"
            "  --bench[=PAT]     also time the functions (whose name contains PAT)\n"
            "  --cpu=LEVEL       highest level to test: c, sse2, ssse3, sse4.1, avx2, avx512\n"

@@ -41,6 +41,8 @@
 /* The module tests, one file each. */
 void checkasm_check_pixel(void);
 void checkasm_check_dct(void);
+void checkasm_check_dct8x8(void);
+void checkasm_check_predict8x8(void);
 void checkasm_check_quant(void);
 void checkasm_check_metrics(void);
 void checkasm_check_mc(void);

@@ -12,3 +12,9 @@ add_test(NAME cavlc COMMAND test_cavlc)
 add_executable(test_bitstream ${CMAKE_CURRENT_LIST_DIR}/test_bitstream.c)
 target_link_libraries(test_bitstream PRIVATE hwenc_core)
 add_test(NAME bitstream COMMAND test_bitstream)
+
+# The CABAC arithmetic encoder against a reference decoder written from 9.3.
+add_executable(test_cabac ${CMAKE_CURRENT_LIST_DIR}/test_cabac.c)
+target_link_libraries(test_cabac PRIVATE hwenc_core)
+target_include_directories(test_cabac PRIVATE ${CMAKE_CURRENT_LIST_DIR}/../common)
+add_test(NAME cabac COMMAND test_cabac)

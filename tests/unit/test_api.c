@@ -90,6 +90,34 @@ static void test_config_errors(void)
     CHECK(hwenc_open(&c, &enc) == 0 && enc, "4096x2304@240 with 16 refs should open");
     hwenc_close(enc);
 
+    /* Profiles refuse the tools they lack, naming the fields. */
+    c = base_config();
+    c.profile = HWENC_PROFILE_BASELINE;
+    c.bframes = 2;
+    expect_open_error(c, HWENC_EINVAL, "profile baseline");
+    c = base_config();
+    c.profile = HWENC_PROFILE_BASELINE;
+    c.cabac = 1;
+    expect_open_error(c, HWENC_EINVAL, "cabac 1 and profile baseline");
+    c = base_config();
+    c.profile = HWENC_PROFILE_MAIN;
+    c.transform_8x8 = 1;
+    expect_open_error(c, HWENC_EINVAL, "transform_8x8 1 needs profile high");
+    c = base_config();
+    c.profile = 3;
+    expect_open_error(c, HWENC_EINVAL, "unknown profile");
+    c = base_config();
+    c.cabac = 2;
+    expect_open_error(c, HWENC_EINVAL, "cabac 2");
+    /* Without asking for a tool, the profile just leaves it out. */
+    c = base_config();
+    c.profile = HWENC_PROFILE_BASELINE;
+    CHECK(hwenc_open(&c, &enc) == 0 && enc, "baseline with the preset's tools opens");
+    hwenc_close(enc);
+    CHECK(!strcmp(hwenc_profile_name(HWENC_PROFILE_HIGH), "high") && hwenc_profile_from_name("Main") == 1 &&
+              hwenc_profile_from_name("high10") == -1,
+          "profile names");
+
     char err[64];
     CHECK(hwenc_open_ex(NULL, &enc, err, sizeof(err)) == HWENC_EINVAL, "NULL config");
     c = base_config();
@@ -226,9 +254,13 @@ static void test_names_and_probe(void)
 static void test_config_versions(void)
 {
     hwenc_config c = base_config();
-    const uint32_t v0_1_0 = (uint32_t)offsetof(hwenc_config, skip_test_encode);
+    const uint32_t v0_1_0 =
+        (uint32_t)(offsetof(hwenc_config, external) + offsetof(hwenc_external_device, vk_enabled_extensions));
     c.struct_size = v0_1_0;
-    c.skip_test_encode = 0x5a5a; /* not there for such a caller: never read */
+    /* Not there for such a caller: never read. */
+    c.external.vk_enabled_extension_count = -7;
+    c.skip_test_encode = 0x5a5a;
+    c.profile = c.cabac = c.transform_8x8 = 0x5a5a;
     hwenc_encoder *enc = NULL;
     char err[256] = "";
     CHECK(hwenc_open_ex(&c, &enc, err, sizeof(err)) == 0, "a 0.1.0 configuration: %s", err);
