@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "params.h"
+#include "hrd.h"
 
 /* Table A-1, without level 1b (never needed: level 1.1 covers it). */
 typedef struct h264_level_limits {
@@ -202,8 +203,12 @@ static void write_vui(h264_bitstream *bs, const h264_vui *v)
         bs_write_bits(bs, 32, v->time_scale);
         bs_write_flag(bs, v->fixed_frame_rate);
     }
-    bs_write_flag(bs, 0); /* nal_hrd_parameters_present_flag */
+    bs_write_flag(bs, v->nal_hrd_present);
+    if (v->nal_hrd_present)
+        h264_write_hrd(bs, &v->nal_hrd);
     bs_write_flag(bs, 0); /* vcl_hrd_parameters_present_flag */
+    if (v->nal_hrd_present)
+        bs_write_flag(bs, v->low_delay_hrd);
     bs_write_flag(bs, 0); /* pic_struct_present_flag */
     bs_write_flag(bs, v->bitstream_restriction);
     if (v->bitstream_restriction) {
@@ -300,7 +305,7 @@ void h264_write_slice_header(h264_bitstream *bs, const h264_sps *sps, const h264
 {
     int idr = sh->nal_unit_type == H264_NAL_IDR_SLICE;
     bs_write_ue(bs, (uint32_t)sh->first_mb);
-    bs_write_ue(bs, (uint32_t)sh->slice_type);
+    bs_write_ue(bs, (uint32_t)(sh->slice_type + (sh->slice_type_fixed ? 5 : 0)));
     bs_write_ue(bs, (uint32_t)pps->pps_id);
     bs_write_bits(bs, sps->log2_max_frame_num, (uint32_t)sh->frame_num);
     if (idr)
@@ -325,7 +330,15 @@ void h264_write_slice_header(h264_bitstream *bs, const h264_sps *sps, const h264
             bs_write_flag(bs, sh->no_output_of_prior_pics);
             bs_write_flag(bs, sh->long_term_reference);
         } else {
-            bs_write_flag(bs, 0); /* adaptive_ref_pic_marking_mode_flag: sliding window */
+            /* adaptive_ref_pic_marking_mode_flag; only MMCO 1 (unmark a
+             * short-term picture) is used, then the end (0). */
+            bs_write_flag(bs, sh->num_unmark > 0);
+            for (int i = 0; i < sh->num_unmark; i++) {
+                bs_write_ue(bs, 1);
+                bs_write_ue(bs, (uint32_t)sh->unmark_diff_minus1[i]);
+            }
+            if (sh->num_unmark)
+                bs_write_ue(bs, 0);
         }
     }
     bs_write_se(bs, sh->slice_qp - pps->pic_init_qp);

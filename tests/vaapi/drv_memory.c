@@ -18,9 +18,42 @@
 #define CTX_STATE(ctx) ((drv_state *)(ctx)->pDriverData)
 #define POISON 0x5a /* fresh surface content: any picture coded from it shows */
 
-static size_t nv12_size(int w, int h)
+static size_t nv12_size(int pitch, int rows)
 {
-    return (size_t)w * (size_t)h * 3 / 2;
+    return (size_t)pitch * (size_t)rows * 3 / 2;
+}
+
+static int align(int x, int a)
+{
+    return (x + a - 1) / a * a;
+}
+
+/* Surface attributes an encoder's input may carry (va.h): the pixel format
+ * and memory type FFmpeg's and GStreamer's frame pools set, and usage
+ * hints. Imported memory (DRM PRIME, user pointers) is not modelled. */
+static VAStatus check_surface_attribs(drv_state *d, unsigned format, const VASurfaceAttrib *a, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        if (!(a[i].flags & VA_SURFACE_ATTRIB_SETTABLE))
+            return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER,
+                                 "vaCreateSurfaces attribute %d without VA_SURFACE_ATTRIB_SETTABLE", (int)a[i].type);
+        switch (a[i].type) {
+        case VASurfaceAttribPixelFormat:
+            if (a[i].value.type != VAGenericValueTypeInteger || (uint32_t)a[i].value.value.i != VA_FOURCC_NV12 ||
+                format != VA_RT_FORMAT_YUV420)
+                return VA_STATUS_ERROR_INVALID_IMAGE_FORMAT;
+            break;
+        case VASurfaceAttribMemoryType:
+            if (a[i].value.type != VAGenericValueTypeInteger || a[i].value.value.i != VA_SURFACE_ATTRIB_MEM_TYPE_VA)
+                return VA_STATUS_ERROR_ATTR_NOT_SUPPORTED; /* imported memory: not modelled */
+            break;
+        case VASurfaceAttribUsageHint:
+            break;
+        default:
+            return VA_STATUS_ERROR_ATTR_NOT_SUPPORTED;
+        }
+    }
+    return VA_STATUS_SUCCESS;
 }
 
 /* --------------------------------------------------------------- surfaces */
@@ -29,11 +62,11 @@ static VAStatus drv_create_surfaces2(VADriverContextP ctx, unsigned format, unsi
                                      VASurfaceID *surfaces, unsigned num, VASurfaceAttrib *attribs, unsigned num_attribs)
 {
     drv_state *d = CTX_STATE(ctx);
-    (void)attribs;
-    if (num_attribs)
-        return VA_STATUS_ERROR_ATTR_NOT_SUPPORTED;
     if (format != VA_RT_FORMAT_YUV420)
         return VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT;
+    VAStatus st = check_surface_attribs(d, format, attribs, num_attribs);
+    if (st != VA_STATUS_SUCCESS)
+        return st;
     if (!width || !height || (width & 1) || (height & 1) || width > 8192 || height > 8192)
         return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "vaCreateSurfaces of %ux%u", width, height);
     for (unsigned i = 0; i < num; i++) {
@@ -44,13 +77,15 @@ static VAStatus drv_create_surfaces2(VADriverContextP ctx, unsigned format, unsi
         drv_surface *s = &o->u.surface;
         s->width = (int)width;
         s->height = (int)height;
+        s->pitch = align(s->width, d->caps.pitch_align);
+        s->rows = align(s->height, 2 * d->caps.height_align);
         s->busy_context = VA_INVALID_ID;
-        s->data = malloc(nv12_size(s->width, s->height));
+        s->data = malloc(nv12_size(s->pitch, s->rows));
         if (!s->data) {
             drv_free_object(d, id);
             return VA_STATUS_ERROR_ALLOCATION_FAILED;
         }
-        memset(s->data, POISON, nv12_size(s->width, s->height));
+        memset(s->data, POISON, nv12_size(s->pitch, s->rows));
         surfaces[i] = id;
     }
     return VA_STATUS_SUCCESS;
@@ -109,6 +144,64 @@ static VAStatus drv_sync_surface(VADriverContextP ctx, VASurfaceID id)
     if (o->u.surface.busy_context != VA_INVALID_ID)
         return drv_violation(d, VA_STATUS_ERROR_SURFACE_BUSY,
                              "vaSyncSurface(0x%x) between vaBeginPicture and vaEndPicture (would never return)", id);
+    /* The pictures coded from this surface are done: their coded data
+     * exist from now on (Mesa fills the coded size here). */
+    for (int i = 0; i < DRV_MAX_OBJECTS; i++) {
+        drv_buffer *b = &d->objects[i].u.buffer;
+        if (d->objects[i].kind == OBJ_BUFFER && b->type == VAEncCodedBufferType && b->coded_pending &&
+            b->coded_surface == id)
+            b->coded_synced = 1;
+    }
+    return VA_STATUS_SUCCESS;
+}
+
+/* vaSyncBuffer (VA-API 1.9): FFmpeg probes it with VA_INVALID_ID and a
+ * zero timeout and takes any answer but UNIMPLEMENTED as "implemented"
+ * (vaapi_encode.c), so that probe is answered, not flagged. */
+static VAStatus drv_sync_buffer(VADriverContextP ctx, VABufferID id, uint64_t timeout_ns)
+{
+    drv_state *d = CTX_STATE(ctx);
+    (void)timeout_ns;
+    if (id == VA_INVALID_ID)
+        return VA_STATUS_ERROR_INVALID_BUFFER;
+    drv_object *o = drv_lookup(d, id, OBJ_BUFFER);
+    if (!o || o->u.buffer.type != VAEncCodedBufferType)
+        return drv_violation(d, VA_STATUS_ERROR_INVALID_BUFFER, "vaSyncBuffer(0x%x): not a coded buffer", id);
+    if (o->u.buffer.coded_pending)
+        o->u.buffer.coded_synced = 1;
+    return VA_STATUS_SUCCESS;
+}
+
+/* What an input surface can be (FFmpeg's hwframe constraints read it). */
+static VAStatus drv_query_surface_attributes(VADriverContextP ctx, VAConfigID config, VASurfaceAttrib *list,
+                                             unsigned *num)
+{
+    drv_state *d = CTX_STATE(ctx);
+    if (!drv_lookup(d, config, OBJ_CONFIG))
+        return drv_violation(d, VA_STATUS_ERROR_INVALID_CONFIG, "vaQuerySurfaceAttributes(0x%x): not a config", config);
+    const VASurfaceAttrib attrs[] = {
+        { VASurfaceAttribPixelFormat, VA_SURFACE_ATTRIB_GETTABLE | VA_SURFACE_ATTRIB_SETTABLE,
+          { VAGenericValueTypeInteger, { .i = VA_FOURCC_NV12 } } },
+        { VASurfaceAttribMinWidth, VA_SURFACE_ATTRIB_GETTABLE, { VAGenericValueTypeInteger, { .i = 16 } } },
+        { VASurfaceAttribMinHeight, VA_SURFACE_ATTRIB_GETTABLE, { VAGenericValueTypeInteger, { .i = 16 } } },
+        { VASurfaceAttribMaxWidth, VA_SURFACE_ATTRIB_GETTABLE,
+          { VAGenericValueTypeInteger, { .i = (int)d->caps.max_width } } },
+        { VASurfaceAttribMaxHeight, VA_SURFACE_ATTRIB_GETTABLE,
+          { VAGenericValueTypeInteger, { .i = (int)d->caps.max_height } } },
+        { VASurfaceAttribMemoryType, VA_SURFACE_ATTRIB_GETTABLE | VA_SURFACE_ATTRIB_SETTABLE,
+          { VAGenericValueTypeInteger, { .i = VA_SURFACE_ATTRIB_MEM_TYPE_VA } } },
+    };
+    unsigned n = sizeof(attrs) / sizeof(attrs[0]);
+    if (!list) {
+        *num = n;
+        return VA_STATUS_SUCCESS;
+    }
+    if (*num < n) {
+        *num = n;
+        return VA_STATUS_ERROR_MAX_NUM_EXCEEDED;
+    }
+    memcpy(list, attrs, sizeof(attrs));
+    *num = n;
     return VA_STATUS_SUCCESS;
 }
 
@@ -137,6 +230,7 @@ static size_t misc_payload_size(uint32_t type)
     case VAEncMiscParameterTypeRateControl: return sizeof(VAEncMiscParameterRateControl);
     case VAEncMiscParameterTypeHRD: return sizeof(VAEncMiscParameterHRD);
     case VAEncMiscParameterTypeFrameRate: return sizeof(VAEncMiscParameterFrameRate);
+    case VAEncMiscParameterTypeQualityLevel: return sizeof(VAEncMiscParameterBufferQualityLevel);
     default: return 0;
     }
 }
@@ -274,7 +368,7 @@ static VAStatus map_derived(drv_state *d, drv_buffer *b, uint8_t *map)
         return drv_violation(d, VA_STATUS_ERROR_INVALID_SURFACE, "image buffer of a destroyed surface mapped");
     if (s->u.surface.busy_context != VA_INVALID_ID)
         return drv_violation(d, VA_STATUS_ERROR_SURFACE_BUSY, "derived image mapped while its surface is being coded");
-    memcpy(map, s->u.surface.data, nv12_size(s->u.surface.width, s->u.surface.height));
+    memcpy(map, s->u.surface.data, nv12_size(s->u.surface.pitch, s->u.surface.rows));
     return VA_STATUS_SUCCESS;
 }
 
@@ -291,6 +385,12 @@ static VAStatus drv_map_buffer(VADriverContextP ctx, VABufferID id, void **pbuf)
     if (coded && !b->coded_pending)
         return drv_violation(d, VA_STATUS_ERROR_INVALID_BUFFER,
                              "vaMapBuffer(0x%x) of a coded buffer no picture was coded into", id);
+    /* Coded data exist once the picture is waited for: Mesa fills the
+     * coded size in vlVaSyncSurface; FFmpeg and libva's h264encode sync
+     * first. */
+    if (coded && !b->coded_synced)
+        return drv_violation(d, VA_STATUS_ERROR_INVALID_BUFFER,
+                             "vaMapBuffer(0x%x) of a coded buffer before vaSyncSurface/vaSyncBuffer of its picture", id);
     size_t size = coded ? 4 * sizeof(VACodedBufferSegment) + b->coded_bytes : b->size * b->num_elements;
     b->map_size = size ? size : 1;
     void *map = mmap(NULL, b->map_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -324,10 +424,11 @@ static VAStatus drv_unmap_buffer(VADriverContextP ctx, VABufferID id)
         return drv_violation(d, VA_STATUS_ERROR_INVALID_BUFFER, "vaUnmapBuffer(0x%x) of a buffer not mapped", id);
     if (b->type == VAEncCodedBufferType) {
         b->coded_pending = 0;
+        b->coded_synced = 0;
     } else if (b->derived_from != VA_INVALID_SURFACE) {
         drv_object *s = drv_lookup(d, b->derived_from, OBJ_SURFACE);
         if (s) {
-            memcpy(s->u.surface.data, b->map, nv12_size(s->u.surface.width, s->u.surface.height));
+            memcpy(s->u.surface.data, b->map, nv12_size(s->u.surface.pitch, s->u.surface.rows));
             s->u.surface.written = 1;
         }
     } else {
@@ -366,10 +467,11 @@ static VAStatus drv_query_image_formats(VADriverContextP ctx, VAImageFormat *lis
     return VA_STATUS_SUCCESS;
 }
 
-static VAStatus new_image(drv_state *d, int w, int h, VASurfaceID derived_from, VAImage *image)
+/* pitch and rows: the plane layout, padded as the profile's driver pads it. */
+static VAStatus new_image(drv_state *d, int w, int h, int pitch, int rows, VASurfaceID derived_from, VAImage *image)
 {
     VABufferID buf;
-    VAStatus st = new_buffer(d, VA_INVALID_ID, VAImageBufferType, nv12_size(w, h), 1, NULL, &buf);
+    VAStatus st = new_buffer(d, VA_INVALID_ID, VAImageBufferType, nv12_size(pitch, rows), 1, NULL, &buf);
     if (st != VA_STATUS_SUCCESS)
         return st;
     drv_lookup(d, buf, OBJ_BUFFER)->u.buffer.derived_from = derived_from;
@@ -387,11 +489,11 @@ static VAStatus new_image(drv_state *d, int w, int h, VASurfaceID derived_from, 
     im->buf = buf;
     im->width = (uint16_t)w;
     im->height = (uint16_t)h;
-    im->data_size = (uint32_t)nv12_size(w, h);
+    im->data_size = (uint32_t)nv12_size(pitch, rows);
     im->num_planes = 2;
-    im->pitches[0] = im->pitches[1] = (uint32_t)w;
+    im->pitches[0] = im->pitches[1] = (uint32_t)pitch;
     im->offsets[0] = 0;
-    im->offsets[1] = (uint32_t)(w * h);
+    im->offsets[1] = (uint32_t)(pitch * rows);
     o->u.image.derived_from = derived_from;
     *image = *im;
     return VA_STATUS_SUCCESS;
@@ -404,7 +506,8 @@ static VAStatus drv_create_image(VADriverContextP ctx, VAImageFormat *format, in
         return VA_STATUS_ERROR_INVALID_IMAGE_FORMAT;
     if (width <= 0 || height <= 0 || (width & 1) || (height & 1))
         return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "vaCreateImage of %dx%d", width, height);
-    return new_image(d, width, height, VA_INVALID_SURFACE, image);
+    return new_image(d, width, height, align(width, d->caps.pitch_align), align(height, 2 * d->caps.height_align),
+                     VA_INVALID_SURFACE, image);
 }
 
 static VAStatus drv_derive_image(VADriverContextP ctx, VASurfaceID surface, VAImage *image)
@@ -417,7 +520,8 @@ static VAStatus drv_derive_image(VADriverContextP ctx, VASurfaceID surface, VAIm
         drv_trace(d, "derive refused");
         return VA_STATUS_ERROR_OPERATION_FAILED; /* as radeonsi */
     }
-    VAStatus st = new_image(d, s->u.surface.width, s->u.surface.height, surface, image);
+    VAStatus st = new_image(d, s->u.surface.width, s->u.surface.height, s->u.surface.pitch, s->u.surface.rows, surface,
+                            image);
     if (st == VA_STATUS_SUCCESS)
         s->u.surface.derived++;
     return st;
@@ -466,19 +570,22 @@ static VAStatus drv_put_image(VADriverContextP ctx, VASurfaceID surface, VAImage
         return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "vaPutImage rectangle out of bounds");
     const uint8_t *src = b->u.buffer.data;
     for (unsigned y = 0; y < sh; y++)
-        memcpy(sf->data + (size_t)(dy + (int)y) * (size_t)sf->width + (size_t)dx,
+        memcpy(sf->data + (size_t)(dy + (int)y) * (size_t)sf->pitch + (size_t)dx,
                src + vi->offsets[0] + (size_t)(sy + (int)y) * vi->pitches[0] + (size_t)sx, sw);
-    uint8_t *dst_uv = sf->data + (size_t)sf->width * (size_t)sf->height;
+    uint8_t *dst_uv = sf->data + (size_t)sf->pitch * (size_t)sf->rows;
     for (unsigned y = 0; y < sh / 2; y++)
-        memcpy(dst_uv + (size_t)(dy / 2 + (int)y) * (size_t)sf->width + (size_t)dx,
+        memcpy(dst_uv + (size_t)(dy / 2 + (int)y) * (size_t)sf->pitch + (size_t)dx,
                src + vi->offsets[1] + (size_t)(sy / 2 + (int)y) * vi->pitches[1] + (size_t)sx, sw);
     sf->written = 1;
     drv_trace(d, "putimage 0x%x", surface);
     return VA_STATUS_SUCCESS;
 }
 
-void drv_init_memory_vtable(struct VADriverVTable *vt)
+void drv_init_memory_vtable(struct VADriverVTable *vt, int sync_buffer)
 {
+    if (sync_buffer)
+        vt->vaSyncBuffer = drv_sync_buffer;
+    vt->vaQuerySurfaceAttributes = drv_query_surface_attributes;
     vt->vaCreateSurfaces = drv_create_surfaces;
     vt->vaCreateSurfaces2 = drv_create_surfaces2;
     vt->vaDestroySurfaces = drv_destroy_surfaces;
