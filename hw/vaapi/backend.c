@@ -30,33 +30,82 @@ static const char *rc_name(uint32_t mode)
     }
 }
 
+static int offers(const vaapi_caps *caps, uint32_t mode)
+{
+    return caps->rc_modes == VAAPI_ATTR_UNSUPPORTED ? mode == VA_RC_CQP : (caps->rc_modes & mode) != 0;
+}
+
+/* The driver's mode for the configured one, falling back as FFmpeg's
+ * vaapi_encode_init_rate_control does: a one-pass average bitrate is
+ * Intel's AVBR, else VBR, else CBR; constant quality is ICQ, else constant
+ * QP (ICQ is missing on Mesa, i965 and iHD's EncSliceLP before Xe2). */
 static uint32_t wanted_rc(const vaapi_caps *caps, enum hwenc_rate_control mode)
 {
     switch (mode) {
     case HWENC_RC_CQP: return VA_RC_CQP;
-    case HWENC_RC_CRF: return VA_RC_ICQ;
+    case HWENC_RC_CRF: return offers(caps, VA_RC_ICQ) ? VA_RC_ICQ : VA_RC_CQP;
     case HWENC_RC_CBR: return VA_RC_CBR;
     case HWENC_RC_VBR: return VA_RC_VBR;
-    case HWENC_RC_ABR:
-        /* One-pass average bitrate is Intel's AVBR; elsewhere VBR with the
-         * peak at the average comes closest. */
-        return caps->rc_modes != VAAPI_ATTR_UNSUPPORTED && (caps->rc_modes & VA_RC_AVBR) ? VA_RC_AVBR : VA_RC_VBR;
+    case HWENC_RC_ABR: return offers(caps, VA_RC_AVBR) ? VA_RC_AVBR : offers(caps, VA_RC_VBR) ? VA_RC_VBR : VA_RC_CBR;
     }
     return 0;
 }
 
+/* Rates as FFmpeg sends them: CBR at the bitrate; VBR peaks at
+ * vbv_maxrate, or at twice the bitrate when none is given; AVBR targets
+ * the bitrate alone (iHD reads bits_per_second as the target there). */
 static void rc_rates(const hwenc_config *cfg, vaapi_rc *rc)
 {
     rc->qp = cfg->qp;
     rc->quality = (int)(cfg->crf + 0.5);
     if (rc->quality < 1)
         rc->quality = 1;
+    if (rc->mode == VA_RC_CQP && cfg->rc_mode == HWENC_RC_CRF)
+        rc->qp = rc->quality > 51 ? 51 : rc->quality;
     rc->bitrate_kbps = cfg->bitrate_kbps;
-    rc->maxrate_kbps = cfg->vbv_maxrate_kbps > cfg->bitrate_kbps ? cfg->vbv_maxrate_kbps : cfg->bitrate_kbps;
-    if (rc->mode == VA_RC_CBR)
+    if (rc->mode == VA_RC_VBR)
+        rc->maxrate_kbps = cfg->vbv_maxrate_kbps >= cfg->bitrate_kbps ? cfg->vbv_maxrate_kbps : 2 * cfg->bitrate_kbps;
+    else
         rc->maxrate_kbps = cfg->bitrate_kbps;
     /* VBV buffer: one second at the peak rate unless given. */
     rc->bufsize_kbits = cfg->vbv_bufsize_kbits > 0 ? cfg->vbv_bufsize_kbits : rc->maxrate_kbps;
+}
+
+static int64_t gcd(int64_t a, int64_t b)
+{
+    while (b) {
+        int64_t t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+/* num/den, or the nearest fraction (continued fractions) whose numerator
+ * fits 16 bits and denominator 12: VA carries them in 16-bit halves and
+ * iHD masks the denominator to 12 bits (ParseMiscParamFR). FFmpeg reduces
+ * to 65535 only; 4095 costs nothing for real frame rates (1001). */
+static void reduce_frame_rate(int64_t num, int64_t den, int *out_num, int *out_den)
+{
+    int64_t g = gcd(num, den);
+    num /= g;
+    den /= g;
+    int64_t p0 = 0, q0 = 1, p1 = 1, q1 = 0, n = num, d = den;
+    while (d) {
+        int64_t a = n / d, p2 = a * p1 + p0, q2 = a * q1 + q0;
+        if (p2 > 0xffff || q2 > 0xfff)
+            break;
+        p0 = p1, q0 = q1, p1 = p2, q1 = q2;
+        int64_t r = n - a * d;
+        n = d;
+        d = r;
+    }
+    if (!q1) { /* the rate itself exceeds 65535/1 */
+        p1 = 0xffff;
+        q1 = 1;
+    }
+    *out_num = (int)p1;
+    *out_den = (int)q1;
 }
 
 /* The driver's mode for the configured one, or a reason why there is none. */
@@ -65,6 +114,12 @@ static int choose_rc(const vaapi_device *dev, const vaapi_caps *caps, const hwen
 {
     memset(rc, 0, sizeof(*rc));
     uint32_t want = wanted_rc(caps, cfg->rc_mode);
+    if (caps->max_width != VAAPI_ATTR_UNSUPPORTED && caps->max_height != VAAPI_ATTR_UNSUPPORTED &&
+        ((int64_t)cfg->width > caps->max_width || (int64_t)cfg->height > caps->max_height)) {
+        snprintf(err, err_size, "the VA driver '%s' encodes at most %lldx%lld, not %dx%d", dev->vendor,
+                 (long long)caps->max_width, (long long)caps->max_height, cfg->width, cfg->height);
+        return HWENC_EUNSUPPORTED;
+    }
     if (caps->rc_modes == VAAPI_ATTR_UNSUPPORTED) {
         /* A driver that reports no modes does constant QP only, and must
          * not be given the attribute. */
@@ -92,14 +147,7 @@ static int choose_rc(const vaapi_device *dev, const vaapi_caps *caps, const hwen
         snprintf(err, err_size, "%s rate control needs a bitrate (bitrate_kbps > 0)", rc_name(want));
         return HWENC_EINVAL;
     }
-    /* VA takes the frame rate as two 16-bit halves. */
-    int num = cfg->fps_num, den = cfg->fps_den;
-    while (num > 0xffff || den > 0xffff) {
-        num = (num + 1) / 2;
-        den = (den + 1) / 2;
-    }
-    rc->fps_num = num;
-    rc->fps_den = den;
+    reduce_frame_rate(cfg->fps_num, cfg->fps_den, &rc->fps_num, &rc->fps_den);
     return 0;
 }
 

@@ -16,6 +16,8 @@
 #include "device.h"
 #include "hal.h"
 
+#define VAAPI_MAX_GOP_HINT 1024     /* intra_period sent for longer or infinite GOPs */
+
 typedef struct vaapi_rc {
     uint32_t mode;               /* VA_RC_* in the config; 0 when the driver reports no modes (CQP) */
     int qp;                      /* CQP */
@@ -74,6 +76,12 @@ size_t vaapi_write_slice_header(const vaapi_encoder *e, const h264_slice_header 
                                 size_t capacity);
 /* The misc buffers of rate control: payloads for VAEncMiscParameterType
  * RateControl, HRD and FrameRate. */
+/* The sequence's and rate-control buffer's bits_per_second: the VBR peak,
+ * else the bitrate (the AVBR target). */
+uint32_t vaapi_rc_bits_per_second(const vaapi_rc *rc);
+/* VAEncMiscParameterBufferQualityLevel for the preset, within the
+ * driver's EncQualityRange (which must be reported). */
+int vaapi_quality_level(const vaapi_encoder *e);
 void vaapi_fill_rate_control(const vaapi_encoder *e, int reset, VAEncMiscParameterRateControl *rc);
 void vaapi_fill_hrd(const vaapi_encoder *e, VAEncMiscParameterHRD *hrd);
 void vaapi_fill_frame_rate(const vaapi_encoder *e, VAEncMiscParameterFrameRate *fr);

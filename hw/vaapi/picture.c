@@ -81,7 +81,8 @@ static int add_rate_control(vaapi_encoder *e, buffer_list *list, int reset, char
     vaapi_fill_hrd(e, &hrd);
     vaapi_fill_frame_rate(e, &fr);
     int ret = add_misc(e, list, VAEncMiscParameterTypeRateControl, &rc, sizeof(rc), "rate control", err, err_size);
-    if (ret == 0 && e->rc.mode != VA_RC_ICQ)
+    /* The HRD buffer goes with the modes that keep one, as FFmpeg sends it. */
+    if (ret == 0 && (e->rc.mode == VA_RC_CBR || e->rc.mode == VA_RC_VBR))
         ret = add_misc(e, list, VAEncMiscParameterTypeHRD, &hrd, sizeof(hrd), "HRD", err, err_size);
     if (ret == 0)
         ret = add_misc(e, list, VAEncMiscParameterTypeFrameRate, &fr, sizeof(fr), "frame rate", err, err_size);
@@ -99,6 +100,10 @@ static int add_sequence(vaapi_encoder *e, buffer_list *list, char *err, size_t e
     if (ret == 0 && e->rc.mode != VA_RC_CQP && e->rc.mode != 0) {
         ret = add_rate_control(e, list, 0, err, err_size);
         e->rc_pending = 0;
+    }
+    if (ret == 0 && e->caps.quality_range > 0) {
+        VAEncMiscParameterBufferQualityLevel q = { .quality_level = (uint32_t)vaapi_quality_level(e) };
+        ret = add_misc(e, list, VAEncMiscParameterTypeQualityLevel, &q, sizeof(q), "quality level", err, err_size);
     }
     uint8_t nal[512];
     if (ret == 0 && (e->packed & VA_ENC_PACKED_HEADER_SEQUENCE)) {

@@ -494,6 +494,8 @@ static VAStatus check_sequence(drv_state *d, drv_context *c, const drv_config *c
             return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "rate control 0x%x without bits_per_second in "
                                  "the sequence", cfg->rc_mode);
     }
+    drv_trace(d, "seq intra_period=%u intra_idr_period=%u ip_period=%u bps=%u", p->seq.intra_period,
+              p->seq.intra_idr_period, p->seq.ip_period, p->seq.bits_per_second);
     c->seq = p->seq;
     c->sps = sps;
     c->have_seq = 1;

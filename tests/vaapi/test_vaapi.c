@@ -779,6 +779,254 @@ static int test_list_backends(const char *hwenc, const char *variant)
     return 0;
 }
 
+
+
+/* List 1 of the entry point hwenc uses for B frames (Main), read through
+ * libva: what the profile under test offers. */
+static int driver_list1(void)
+{
+    int fd = open(node_path, O_RDWR);
+    VADisplay dpy = vaGetDisplayDRM(fd);
+    int major, minor, l1 = 0;
+    CHECK(dpy && vaInitialize(dpy, &major, &minor) == VA_STATUS_SUCCESS, "vaInitialize");
+    VAEntrypoint eps[4];
+    int n = 0;
+    vaQueryConfigEntrypoints(dpy, VAProfileH264Main, eps, &n);
+    VAConfigAttrib a = { .type = VAConfigAttribEncMaxRefFrames };
+    if (n && vaGetConfigAttributes(dpy, VAProfileH264Main, eps[0], &a, 1) == VA_STATUS_SUCCESS &&
+        a.value != VA_ATTRIB_NOT_SUPPORTED)
+        l1 = (int)(a.value >> 16);
+    vaTerminate(dpy);
+    close(fd);
+    return l1;
+}
+
+/* The suite's encodes on whatever profile HWENCTEST_VA_PROFILE selects:
+ * every frame back, decoded, and the driver's audit clean. */
+static int test_roundtrip_any(const char *variant)
+{
+    hwenc_config cfg;
+    base_config(&cfg);
+    static const int forced[] = { 13, -1 };
+    if (!strcmp(variant, "intra"))
+        cfg.keyint = 1;
+    if (!strcmp(variant, "nv12"))
+        cfg.pixel_format = HWENC_PIXFMT_NV12;
+    clip_result r;
+    const char *t = encode_decode_trace(&cfg, 20, forced, &r);
+    CHECK(count_lines(t, "picture n=", "type=IDR") == (cfg.keyint == 1 ? 20 : 3), "IDR pictures:\n%s", t);
+    free_clip(&r);
+    return 0;
+}
+
+static int test_bframes_any(void)
+{
+    int l1 = driver_list1();
+    hwenc_config cfg;
+    base_config(&cfg);
+    cfg.bframes = 2;
+    cfg.keyint = 30;
+    clip_result r;
+    const char *t = encode_decode_trace(&cfg, 20, NULL, &r);
+    CHECK(r.dts_order_ok, "dts order wrong");
+    int bs = count_lines(t, "picture n=", "type=B");
+    CHECK(l1 ? bs > 0 : bs == 0, "%d B pictures with list 1 of %d:\n%s", bs, l1, t);
+    free_clip(&r);
+    return 0;
+}
+
+/* -------------------------------------------------- defects of issue 16 */
+
+/* Each variant broke a real driver before its fix (see hw/vaapi/README.md);
+ * run with the HWENCTEST_VA_PROFILE the driver's limit is modelled in. */
+static int test_defect(const char *variant)
+{
+    hwenc_config cfg;
+    base_config(&cfg);
+    int frames = 6;
+    clip_result r;
+    if (!strcmp(variant, "keyint-infinite")) { /* Mesa 22.x: SIGFPE on intra_idr_period 0 */
+        cfg.keyint = -1;
+    } else if (!strcmp(variant, "keyint-huge")) { /* iHD: 16-bit GopPicSize */
+        cfg.keyint = 70000;
+    } else if (!strcmp(variant, "abr")) { /* iHD AVBR: bits_per_second is the target */
+        cfg.rc_mode = HWENC_RC_ABR;
+        cfg.bitrate_kbps = 300;
+        cfg.vbv_maxrate_kbps = 600;
+    } else if (!strcmp(variant, "fps-den")) { /* iHD: 12-bit denominator */
+        cfg.rc_mode = HWENC_RC_CBR;
+        cfg.bitrate_kbps = 400;
+        cfg.fps_num = 30000;
+        cfg.fps_den = 4097;
+    } else if (!strcmp(variant, "fps-reduce")) { /* reduced, not halved */
+        cfg.rc_mode = HWENC_RC_CBR;
+        cfg.bitrate_kbps = 400;
+        cfg.fps_num = 2000000;
+        cfg.fps_den = 66733;
+    } else if (!strcmp(variant, "crf")) { /* no ICQ: constant QP, as FFmpeg */
+        cfg.rc_mode = HWENC_RC_CRF;
+        cfg.crf = 30;
+    } else {
+        CHECK(0, "unknown defect variant %s", variant);
+    }
+    const char *t = encode_decode_trace(&cfg, frames, NULL, &r);
+    free_clip(&r);
+    if (!strncmp(variant, "keyint", 6))
+        CHECK(count_lines(t, "seq intra_period=1024 intra_idr_period=1024", NULL) == 1, "GOP hint:\n%s", t);
+    if (!strcmp(variant, "abr"))
+        CHECK(count_lines(t, "config", "rc=0x800 ") && count_lines(t, "seq ", "bps=300000") &&
+                  count_lines(t, "rc picture=0 bps=300000 target=100 window=8", NULL) &&
+                  !count_lines(t, "hrd buffer", NULL),
+              "AVBR target:\n%s", t);
+    if (!strncmp(variant, "fps", 3)) {
+        unsigned num = 0, den = 0;
+        const char *f = strstr(t, "framerate ");
+        CHECK(f && sscanf(f, "framerate %u/%u", &num, &den) == 2 && den && den <= 0xfff && num <= 0xffff,
+              "frame rate:\n%s", t);
+        double want = (double)cfg.fps_num / cfg.fps_den, got = (double)num / den;
+        CHECK(got / want > 1 - 1e-5 && got / want < 1 + 1e-5, "frame rate %u/%u for %d/%d", num, den, cfg.fps_num,
+              cfg.fps_den);
+    }
+    if (!strcmp(variant, "crf"))
+        CHECK(count_lines(t, "config", "rc=0x40 ") || (count_lines(t, "config", "rc=0x10 ") &&
+                                                       count_lines(t, "type=P", "qp=30") == frames - 1),
+              "ICQ, or the CQP fallback:\n%s", t);
+    return 0;
+}
+
+/* ------------------------------------------------ rules the driver keeps */
+
+static VABufferID make_buffer(VADisplay dpy, VAContextID ctx, VABufferType type, unsigned size, void *data)
+{
+    VABufferID id = VA_INVALID_ID;
+    CHECK(vaCreateBuffer(dpy, ctx, type, size, 1, data, &id) == VA_STATUS_SUCCESS, "vaCreateBuffer %d", (int)type);
+    return id;
+}
+
+static VABufferID make_misc(VADisplay dpy, VAContextID ctx, VAEncMiscParameterType type, const void *payload,
+                            size_t size)
+{
+    uint32_t buf[64] = { (uint32_t)type };
+    memcpy(buf + 1, payload, size);
+    return make_buffer(dpy, ctx, VAEncMiscParameterBufferType, (unsigned)(sizeof(VAEncMiscParameterBuffer) + size), buf);
+}
+
+/* In a child: one IDR picture through raw VA calls, with the one field the
+ * rule is about broken. Exit 0 when the driver refused exactly there and
+ * recorded the violation, 1 when it accepted. */
+static int break_rule_child(const char *rule)
+{
+    int fd = open(node_path, O_RDWR);
+    VADisplay dpy = vaGetDisplayDRM(fd);
+    int major, minor;
+    if (!dpy || vaInitialize(dpy, &major, &minor) != VA_STATUS_SUCCESS)
+        _exit(3);
+    VAStatus refused = VA_STATUS_SUCCESS;
+    int w = 64, h = 64;
+    if (!strcmp(rule, "max-size")) {
+        w = 4096;
+        h = 4096;
+    }
+    uint32_t rc = strcmp(rule, "icq") ? VA_RC_CQP : VA_RC_ICQ;
+    VAConfigAttrib attr = { .type = VAConfigAttribRateControl, .value = rc };
+    VAConfigID config;
+    VAEntrypoint entry = VAEntrypointEncSlice;
+    VAEntrypoint eps[4];
+    int n = 0;
+    vaQueryConfigEntrypoints(dpy, VAProfileH264Main, eps, &n);
+    if (n && eps[0] != VAEntrypointEncSlice)
+        entry = eps[0];
+    refused = vaCreateConfig(dpy, VAProfileH264Main, entry, &attr, 1, &config);
+    if (refused != VA_STATUS_SUCCESS)
+        _exit(vaTerminate(dpy) == VA_STATUS_SUCCESS && !strcmp(rule, "icq") ? 0 : 4);
+    VASurfaceID surf[2];
+    CHECK(vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, (unsigned)w, (unsigned)h, surf, 2, NULL, 0) == 0, "surfaces");
+    VAContextID ctx;
+    refused = vaCreateContext(dpy, config, w, h, VA_PROGRESSIVE, surf, 2, &ctx);
+    if (refused != VA_STATUS_SUCCESS)
+        _exit(!strcmp(rule, "max-size") ? 0 : 5);
+    VAImage im;
+    VAImageFormat nv12 = { .fourcc = VA_FOURCC_NV12 };
+    void *map;
+    if (vaDeriveImage(dpy, surf[0], &im) != VA_STATUS_SUCCESS) {
+        CHECK(vaCreateImage(dpy, &nv12, w, h, &im) == 0, "image");
+        CHECK(vaMapBuffer(dpy, im.buf, &map) == 0, "map");
+        memset(map, 128, im.data_size);
+        vaUnmapBuffer(dpy, im.buf);
+        CHECK(vaPutImage(dpy, surf[0], im.image_id, 0, 0, (unsigned)w, (unsigned)h, 0, 0, (unsigned)w, (unsigned)h) == 0,
+              "put");
+    } else {
+        CHECK(vaMapBuffer(dpy, im.buf, &map) == 0, "map");
+        memset(map, 128, im.data_size);
+        vaUnmapBuffer(dpy, im.buf);
+    }
+    vaDestroyImage(dpy, im.image_id);
+    VABufferID coded = make_buffer(dpy, ctx, VAEncCodedBufferType, 1 << 20, NULL);
+    VAEncSequenceParameterBufferH264 seq = {
+        .level_idc = 30, .intra_period = 30, .intra_idr_period = 30, .ip_period = 1, .max_num_ref_frames = 1,
+        .picture_width_in_mbs = (uint16_t)(w / 16), .picture_height_in_mbs = (uint16_t)(h / 16),
+        .seq_fields.bits = { .chroma_format_idc = 1, .frame_mbs_only_flag = 1, .direct_8x8_inference_flag = 1,
+                             .pic_order_cnt_type = 2 },
+    };
+    if (!strcmp(rule, "idr-period-0"))
+        seq.intra_period = seq.intra_idr_period = 0;
+    if (!strcmp(rule, "gop-16bit"))
+        seq.intra_period = seq.intra_idr_period = 70000;
+    VAEncPictureParameterBufferH264 pic = {
+        .CurrPic = { .picture_id = surf[1] }, .coded_buf = coded, .pic_init_qp = 26,
+        .pic_fields.bits = { .idr_pic_flag = 1, .reference_pic_flag = 1 },
+    };
+    for (int i = 0; i < 16; i++)
+        pic.ReferenceFrames[i] = (VAPictureH264){ .picture_id = VA_INVALID_SURFACE, .flags = VA_PICTURE_H264_INVALID };
+    VAEncSliceParameterBufferH264 slice = { .num_macroblocks = (uint32_t)(w / 16 * h / 16), .slice_type = 2,
+                                            .macroblock_info = VA_INVALID_ID };
+    for (int i = 0; i < 32; i++)
+        slice.RefPicList0[i] = slice.RefPicList1[i] =
+            (VAPictureH264){ .picture_id = VA_INVALID_SURFACE, .flags = VA_PICTURE_H264_INVALID };
+    VAEncMiscParameterFrameRate fr = { .framerate = 25u | (strcmp(rule, "fps-den-12bit") ? 1u : 4097u) << 16 };
+    VABufferID bufs[4] = {
+        make_buffer(dpy, ctx, VAEncSequenceParameterBufferType, sizeof(seq), &seq),
+        make_buffer(dpy, ctx, VAEncPictureParameterBufferType, sizeof(pic), &pic),
+        make_buffer(dpy, ctx, VAEncSliceParameterBufferType, sizeof(slice), &slice),
+        make_misc(dpy, ctx, VAEncMiscParameterTypeFrameRate, &fr, sizeof(fr)),
+    };
+    CHECK(vaBeginPicture(dpy, ctx, surf[0]) == 0, "begin");
+    CHECK(vaRenderPicture(dpy, ctx, bufs, 4) == 0, "render");
+    refused = vaEndPicture(dpy, ctx);
+    int ok = refused != VA_STATUS_SUCCESS;
+    if (!strcmp(rule, "map-before-sync")) {
+        CHECK(refused == VA_STATUS_SUCCESS, "the picture itself was refused");
+        ok = vaMapBuffer(dpy, coded, &map) != VA_STATUS_SUCCESS;
+        vaSyncSurface(dpy, surf[0]);
+        CHECK(vaMapBuffer(dpy, coded, &map) == VA_STATUS_SUCCESS, "map after sync refused");
+        vaUnmapBuffer(dpy, coded);
+    }
+    for (int i = 0; i < 4; i++)
+        vaDestroyBuffer(dpy, bufs[i]);
+    vaDestroyBuffer(dpy, coded);
+    vaDestroyContext(dpy, ctx);
+    vaDestroySurfaces(dpy, surf, 2);
+    vaDestroyConfig(dpy, config);
+    vaTerminate(dpy);
+    _exit(ok ? 0 : 1);
+}
+
+static int test_rule(const char *rule)
+{
+    setenv("HWENCTEST_VA_NO_ABORT", "1", 1);
+    pid_t pid = fork();
+    CHECK(pid >= 0, "fork");
+    if (!pid)
+        break_rule_child(rule);
+    int status;
+    waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the driver did not refuse '%s' (status 0x%x)", rule, status);
+    const char *t = read_trace();
+    CHECK(count_lines(t, "violation", NULL) >= 1 || !strcmp(rule, "icq"), "no violation recorded:\n%s", t);
+    printf("refused as expected: %s\n", rule);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -798,6 +1046,10 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "external")) return test_external();
     if (!strcmp(argv[1], "audit")) return test_audit();
     if (!strcmp(argv[1], "cli")) return test_cli(arg);
+    if (!strcmp(argv[1], "defect")) return test_defect(arg);
+    if (!strcmp(argv[1], "roundtrip-any")) return test_roundtrip_any(arg);
+    if (!strcmp(argv[1], "bframes-any")) return test_bframes_any();
+    if (!strcmp(argv[1], "rule")) return test_rule(arg);
     if (!strcmp(argv[1], "list-backends")) return test_list_backends(arg, argc > 3 ? argv[3] : "default");
     fprintf(stderr, "test_vaapi: unknown test '%s'\n", argv[1]);
     return 2;

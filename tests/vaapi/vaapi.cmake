@@ -110,3 +110,41 @@ foreach(t list_backends list_backends_lp_only)
         VK_DRIVER_FILES=${CMAKE_CURRENT_BINARY_DIR}/vaapi-no-vulkan-driver.json
         VK_ICD_FILENAMES=${CMAKE_CURRENT_BINARY_DIR}/vaapi-no-vulkan-driver.json)
 endforeach()
+
+# Capability profiles of the double (HWENCTEST_VA_PROFILE): drv_main.c names
+# the source of every number. Other tests loop over this list.
+set(HWENC_VA_PROFILES default ihd ihd-lp i965 radeonsi)
+set(HWENC_VA_PROFILES ${HWENC_VA_PROFILES} PARENT_SCOPE)
+
+# name; HWENCTEST_VA_PROFILE; test_vaapi arguments...
+function(hwenc_vaapi_profile_test name profile)
+    hwenc_vaapi_test(${name}_${profile} "" "" ${ARGN})
+    set_property(TEST vaapi_${name}_${profile} APPEND PROPERTY ENVIRONMENT HWENCTEST_VA_PROFILE=${profile})
+endfunction()
+
+# The suite's profile-independent tests on every profile.
+foreach(profile ${HWENC_VA_PROFILES})
+    hwenc_vaapi_profile_test(inter ${profile} roundtrip-any inter)
+    hwenc_vaapi_profile_test(intra ${profile} roundtrip-any intra)
+    hwenc_vaapi_profile_test(nv12 ${profile} roundtrip-any nv12)
+    hwenc_vaapi_profile_test(bframes ${profile} bframes-any)
+    hwenc_vaapi_profile_test(endfail ${profile} endfail)
+    set_property(TEST vaapi_endfail_${profile} APPEND PROPERTY ENVIRONMENT HWENCTEST_VA_FAIL=end-picture:5)
+    hwenc_vaapi_profile_test(cli ${profile} cli $<TARGET_FILE:hwenc_cli>)
+    foreach(defect keyint-infinite keyint-huge crf)
+        hwenc_vaapi_profile_test(defect_${defect} ${profile} defect ${defect})
+    endforeach()
+    hwenc_vaapi_profile_test(rule_map_before_sync ${profile} rule map-before-sync)
+endforeach()
+
+# Issue 16's defects, each where the real driver breaks on it, and the
+# rules those drivers keep, broken on purpose.
+hwenc_vaapi_profile_test(defect_abr ihd defect abr)
+hwenc_vaapi_profile_test(defect_fps_den ihd defect fps-den)
+hwenc_vaapi_profile_test(defect_fps_reduce ihd defect fps-reduce)
+hwenc_vaapi_profile_test(rule_idr_period_0 radeonsi rule idr-period-0)
+hwenc_vaapi_profile_test(rule_gop_16bit ihd rule gop-16bit)
+hwenc_vaapi_profile_test(rule_fps_den_12bit ihd rule fps-den-12bit)
+hwenc_vaapi_profile_test(rule_icq_lp ihd-lp rule icq)
+hwenc_vaapi_profile_test(rule_icq_mesa radeonsi rule icq)
+hwenc_vaapi_profile_test(rule_max_size radeonsi rule max-size)
