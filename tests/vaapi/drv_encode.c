@@ -122,8 +122,13 @@ static VAStatus drv_begin_picture(VADriverContextP ctx, VAContextID id, VASurfac
     if (s->u.surface.derived)
         return drv_violation(d, VA_STATUS_ERROR_SURFACE_BUSY,
                              "vaBeginPicture with input surface 0x%x while an image derived from it is alive", target);
-    if (s->u.surface.width < c->width || s->u.surface.height < c->height)
-        return drv_violation(d, VA_STATUS_ERROR_INVALID_SURFACE, "input surface 0x%x smaller than the context", target);
+    /* The input may be the picture's own size, short of the context's
+     * macroblock-aligned one: FFmpeg's hwupload pools are (1920x1080 into a
+     * 1920x1088 context), which iHD, i965 and Mesa all encode. */
+    if (s->u.surface.width <= c->width - 16 || s->u.surface.height <= c->height - 16)
+        return drv_violation(d, VA_STATUS_ERROR_INVALID_SURFACE,
+                             "input surface 0x%x of %dx%d for a %dx%d context (less than its last macroblocks)", target,
+                             s->u.surface.width, s->u.surface.height, c->width, c->height);
     c->render_target = target;
     s->u.surface.busy_context = id;
     memset(&c->pic, 0, sizeof(c->pic));
@@ -960,9 +965,34 @@ static VAStatus code_picture(drv_state *d, drv_context *c, const drv_config *cfg
     if (st != VA_STATUS_SUCCESS)
         return st;
     drv_surface *src = &drv_lookup(d, c->render_target, OBJ_SURFACE)->u.surface;
+    uint8_t *padded = NULL;
+    const uint8_t *luma = src->data, *chroma = src->data + (size_t)src->pitch * (size_t)src->rows;
+    int stride = src->pitch;
+    if (src->width < c->width || src->height < c->height) {
+        /* A picture-sized input: the hardware reads the missing edge as the
+         * last column and row again. */
+        padded = malloc((size_t)c->width * (size_t)c->height * 3 / 2);
+        if (!padded)
+            return VA_STATUS_ERROR_ALLOCATION_FAILED;
+        for (int plane = 0; plane < 2; plane++) {
+            const uint8_t *from = plane ? chroma : luma;
+            uint8_t *to = padded + (plane ? (size_t)c->width * (size_t)c->height : 0);
+            int rows = plane ? c->height / 2 : c->height, have = plane ? src->height / 2 : src->height;
+            for (int y = 0; y < rows; y++) {
+                const uint8_t *row = from + (size_t)(y < have ? y : have - 1) * (size_t)src->pitch;
+                uint8_t *out = to + (size_t)y * (size_t)c->width;
+                memcpy(out, row, (size_t)src->width);
+                for (int x = src->width; x < c->width; x++)
+                    out[x] = out[x - (plane ? 2 : 1)];
+            }
+        }
+        luma = padded;
+        chroma = padded + (size_t)c->width * (size_t)c->height;
+        stride = c->width;
+    }
     cpu_picture pic = {
-        .plane = { src->data, src->data + (size_t)src->pitch * (size_t)src->rows, NULL },
-        .stride = { src->pitch, src->pitch, 0 },
+        .plane = { luma, chroma, NULL },
+        .stride = { stride, stride, 0 },
         .nv12 = 1,
         .slice = *sh,
         .recon_slot = pp->pic_fields.bits.reference_pic_flag ? target_index(c, pp->CurrPic.picture_id) : -1,
@@ -975,8 +1005,10 @@ static VAStatus code_picture(drv_state *d, drv_context *c, const drv_config *cfg
         pic.ref_slots_l1[i] = target_index(c, sl->RefPicList1[i].picture_id);
     size_t cap = cpu_encoder_max_picture_size(c->enc) + 1024, pos = 0;
     uint8_t *out = malloc(cap);
-    if (!out)
+    if (!out) {
+        free(padded);
         return VA_STATUS_ERROR_ALLOCATION_FAILED;
+    }
     if (idr) {
         int own = !d->caps.no_headers;
         pos += put_header(&c->pic.sps, own && !(cfg->packed & VA_ENC_PACKED_HEADER_SEQUENCE), H264_NAL_SPS, c, out, cap);
@@ -995,6 +1027,7 @@ static VAStatus code_picture(drv_state *d, drv_context *c, const drv_config *cfg
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
     c->encode_cpu_ns += (int64_t)(t1.tv_sec - t0.tv_sec) * 1000000000 + (t1.tv_nsec - t0.tv_nsec);
     c->encode_pictures++;
+    free(padded);
     if (size < 0) {
         free(out);
         drv_trace(d, "cpu encoder failed: %s", size == HWENC_EUNSUPPORTED ? "unsupported" : "error");
@@ -1088,8 +1121,14 @@ static VAStatus end_picture(drv_state *d, drv_context *c, const drv_config *cfg)
     if ((st = check_sequence(d, c, cfg)) != VA_STATUS_SUCCESS || (st = check_rate_control(d, c, cfg)) != VA_STATUS_SUCCESS)
         return st;
     drv_pps_from_va(pp, &c->pps);
-    if (c->pps.entropy_coding_mode || c->pps.transform_8x8_mode || c->pps.weighted_pred || c->pps.weighted_bipred_idc)
-        return VA_STATUS_ERROR_UNIMPLEMENTED; /* the CPU encoder codes CAVLC, 4x4, unweighted */
+    if (c->pps.entropy_coding_mode || c->pps.transform_8x8_mode || c->pps.weighted_pred || c->pps.weighted_bipred_idc) {
+        /* Real drivers code these; the double's CPU encoder codes CAVLC with
+         * 4x4 transforms, unweighted, so it says so rather than code a
+         * stream that disagrees with the PPS. */
+        drv_trace(d, "unimplemented: CABAC %d, 8x8 transform %d, weighted prediction %d/%d", c->pps.entropy_coding_mode,
+                  c->pps.transform_8x8_mode, c->pps.weighted_pred, c->pps.weighted_bipred_idc);
+        return VA_STATUS_ERROR_UNIMPLEMENTED;
+    }
     int idr = pp->pic_fields.bits.idr_pic_flag, ref = pp->pic_fields.bits.reference_pic_flag != 0, active = 0;
     if (idr && !ref)
         return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "IDR picture that is not a reference");

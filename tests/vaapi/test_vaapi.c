@@ -1027,6 +1027,56 @@ static int test_rule(const char *rule)
     return 0;
 }
 
+
+/* ------------------------------------------------ FFmpeg through the double */
+
+/* /usr/bin/ffmpeg's h264_vaapi (hwupload from system memory) with the given
+ * options on this profile: the stream decodes to every frame and the
+ * driver saw no broken rule. Exit 77 (skipped) without ffmpeg. */
+static int test_ffmpeg(const char *ffmpeg, const char *options)
+{
+    if (access(ffmpeg, X_OK) != 0) {
+        printf("skipped: %s is not installed\n", ffmpeg);
+        return 77;
+    }
+    char in[64], out[64]; /* per process: ctest runs the profiles side by side */
+    snprintf(in, sizeof(in), "vaapi-ffmpeg-in-%d.y4m", (int)getpid());
+    snprintf(out, sizeof(out), "vaapi-ffmpeg-out-%d.264", (int)getpid());
+    FILE *f = fopen(in, "wb");
+    CHECK(f, "cannot write %s", in);
+    fprintf(f, "YUV4MPEG2 W%d H%d F25:1 Ip A1:1 C420jpeg\n", W, H);
+    uint8_t *frame = malloc(W * H * 3 / 2);
+    int frames = 15;
+    for (int i = 0; i < frames; i++) {
+        source_frame(i, frame);
+        fprintf(f, "FRAME\n");
+        fwrite(frame, 1, W * H * 3 / 2, f);
+    }
+    fclose(f);
+    free(frame);
+    unlink(out);
+    char cmd[2048];
+    snprintf(cmd, sizeof(cmd), "'%s' -nostdin -hide_banner -loglevel error -vaapi_device '%s' -i %s "
+                               "-vf format=nv12,hwupload -c:v h264_vaapi %s -y %s", ffmpeg, node_path, in, options, out);
+    printf("$ %s\n", cmd);
+    fflush(stdout);
+    int status = system(cmd);
+    const char *t = read_trace();
+    CHECK(status == 0, "'%s' exited with %d; driver trace:\n%s", cmd, status, t);
+    check_trace_clean(t);
+    CHECK(count_lines(t, "picture n=", NULL) == frames, "%d pictures reached the driver:\n%s",
+          count_lines(t, "picture n=", NULL), t);
+    decoded_video dec;
+    char err[256];
+    CHECK(avdecode_h264_file(out, &dec, err, sizeof(err)) == 0, "%s", err);
+    CHECK(dec.frame_count == frames && dec.width == W && dec.height == H, "decoded %d frames of %dx%d",
+          dec.frame_count, dec.width, dec.height);
+    decoded_video_free(&dec);
+    unlink(in);
+    unlink(out);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -1047,6 +1097,7 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "audit")) return test_audit();
     if (!strcmp(argv[1], "cli")) return test_cli(arg);
     if (!strcmp(argv[1], "defect")) return test_defect(arg);
+    if (!strcmp(argv[1], "ffmpeg")) return test_ffmpeg(arg, argc > 3 ? argv[3] : "");
     if (!strcmp(argv[1], "roundtrip-any")) return test_roundtrip_any(arg);
     if (!strcmp(argv[1], "bframes-any")) return test_bframes_any();
     if (!strcmp(argv[1], "rule")) return test_rule(arg);
