@@ -76,7 +76,7 @@ static void fill_reference(const vaapi_encoder *e, const hal_reference *r, VAPic
     p->BottomFieldOrderCnt = r->poc;
 }
 
-void vaapi_fill_picture(const vaapi_encoder *e, const hal_picture *pic, VASurfaceID recon,
+void vaapi_fill_picture(const vaapi_encoder *e, const hal_picture *pic, VASurfaceID recon, VABufferID coded,
                         VAEncPictureParameterBufferH264 *pp)
 {
     const h264_pps *pps = &e->pps;
@@ -93,7 +93,7 @@ void vaapi_fill_picture(const vaapi_encoder *e, const hal_picture *pic, VASurfac
         else
             invalidate(&pp->ReferenceFrames[i]);
     }
-    pp->coded_buf = e->coded;
+    pp->coded_buf = coded;
     pp->pic_parameter_set_id = (uint8_t)pps->pps_id;
     pp->seq_parameter_set_id = (uint8_t)pps->sps_id;
     pp->frame_num = (uint16_t)sh->frame_num;

@@ -20,7 +20,8 @@
  *                       main-only (no Constrained Baseline profile),
  *                       no-headers (writes no SPS/PPS of its own),
  *                       refs=N (EncMaxRefFrames list 0)
- *   HWENCTEST_VA_FAIL   create-context | end-picture:N (N-th picture, from 0)
+ *   HWENCTEST_VA_FAIL   create-context | end-picture:N (N-th picture, from 0) |
+ *                       sync:N (the wait for the N-th picture fails)
  *   HWENCTEST_VA_TRACE  file to append one line per configuration, rate
  *                       control and picture to (the tests read it)
  *   HWENCTEST_ENCODE_CPU_LOG  file to append "encode_cpu_ns N pictures M"
@@ -79,6 +80,7 @@ typedef struct drv_caps {
     int bi_not_empty;            /* every inter picture needs both lists (no P slices) */
     int fail_create_context;
     int64_t fail_end_picture;    /* -1: never */
+    int64_t fail_sync;           /* the wait for this picture fails; -1: never */
 } drv_caps;
 
 typedef struct drv_config {
@@ -96,6 +98,8 @@ typedef struct drv_surface {
     int written;                 /* content was uploaded at least once */
     int derived;                 /* live images derived from it */
     VAContextID busy_context;    /* between vaBeginPicture and vaEndPicture */
+    int in_flight;               /* its picture was ended and not yet waited for */
+    int64_t in_flight_picture;   /* that picture's number in its context */
 } drv_surface;
 
 typedef struct drv_buffer {
@@ -112,6 +116,7 @@ typedef struct drv_buffer {
     int coded_pending;           /* written by a picture and not read yet */
     int coded_synced;            /* its picture was waited for (vaSyncSurface/vaSyncBuffer) */
     VASurfaceID coded_surface;   /* the input surface of the picture coded into it */
+    int64_t coded_picture;       /* that picture's number in its context */
 } drv_buffer;
 
 typedef struct drv_image {

@@ -122,6 +122,14 @@ static VAStatus drv_begin_picture(VADriverContextP ctx, VAContextID id, VASurfac
     if (s->u.surface.derived)
         return drv_violation(d, VA_STATUS_ERROR_SURFACE_BUSY,
                              "vaBeginPicture with input surface 0x%x while an image derived from it is alive", target);
+    /* va.h: vaEndPicture lets the client "start another Begin/Render/End
+     * sequence on a different render target", and only after vaSyncSurface
+     * "is it safe to use the render target for a different picture". */
+    if (s->u.surface.in_flight)
+        return drv_violation(d, VA_STATUS_ERROR_SURFACE_BUSY,
+                             "vaBeginPicture with input surface 0x%x while its picture %lld is still in flight (not "
+                             "waited for with vaSyncSurface/vaSyncBuffer)",
+                             target, (long long)s->u.surface.in_flight_picture);
     /* The input may be the picture's own size, short of the context's
      * macroblock-aligned one: FFmpeg's hwupload pools are (1920x1080 into a
      * 1920x1088 context), which iHD, i965 and Mesa all encode. */
@@ -1044,6 +1052,7 @@ static VAStatus code_picture(drv_state *d, drv_context *c, const drv_config *cfg
     coded->coded_pending = 1;
     coded->coded_synced = 0;
     coded->coded_surface = c->render_target;
+    coded->coded_picture = c->pictures - 1;
     free(out);
     *bytes = pos;
     return VA_STATUS_SUCCESS;
@@ -1118,6 +1127,15 @@ static VAStatus end_picture(drv_state *d, drv_context *c, const drv_config *cfg)
     if (!co || co->u.buffer.type != VAEncCodedBufferType || co->u.buffer.map)
         return drv_violation(d, VA_STATUS_ERROR_INVALID_BUFFER, "coded_buf 0x%x: %s", pp->coded_buf,
                              !co || co->u.buffer.type != VAEncCodedBufferType ? "not a coded buffer" : "still mapped");
+    /* A coded buffer holds one picture's data, readable only after its
+     * wait (Mesa fills the size in vlVaSyncSurface; iHD queues a status
+     * report per coded buffer): a second picture into it before that wait
+     * overwrites the first before anyone can read it. FFmpeg gives every
+     * picture in flight its own buffer (output_buffer_pool). */
+    if (co->u.buffer.coded_pending && !co->u.buffer.coded_synced)
+        return drv_violation(d, VA_STATUS_ERROR_INVALID_BUFFER,
+                             "coded_buf 0x%x still holds picture %lld, which was not waited for", pp->coded_buf,
+                             (long long)co->u.buffer.coded_picture);
     if ((st = check_sequence(d, c, cfg)) != VA_STATUS_SUCCESS || (st = check_rate_control(d, c, cfg)) != VA_STATUS_SUCCESS)
         return st;
     drv_pps_from_va(pp, &c->pps);
@@ -1221,8 +1239,13 @@ static VAStatus drv_end_picture(VADriverContextP ctx, VAContextID id)
     } else {
         st = end_picture(d, c, &drv_lookup(d, c->config, OBJ_CONFIG)->u.config);
     }
-    if (s)
+    if (s) {
         s->u.surface.busy_context = VA_INVALID_ID;
+        if (st == VA_STATUS_SUCCESS) {
+            s->u.surface.in_flight = 1;
+            s->u.surface.in_flight_picture = n;
+        }
+    }
     c->render_target = VA_INVALID_SURFACE;
     return st;
 }

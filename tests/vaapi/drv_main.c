@@ -109,7 +109,10 @@ void drv_free_object(drv_state *d, uint32_t id)
  *   (the driver writes its own); EncMaxRefFrames 1 when the pipe reports
  *   none; EncQualityRange not reported; vaDeriveImage refused for encode
  *   surfaces; picture_h264_enc.c divides by intra_idr_period (SIGFPE on 0).
- *   Max 4096x2304 (VCN). vaSyncBuffer: not modelled (not checked in 22.3).
+ *   Max 4096x2304 (VCN). vaSyncBuffer: Mesa's vlVaSyncBuffer (context.c)
+ *   answers UNIMPLEMENTED unless the pipe reports
+ *   PIPE_VIDEO_CAP_ENC_SUPPORTS_ASYNC_OPERATION, so FFmpeg waits on the
+ *   surface; modelled as not reported (radeonsi's own cap was not read).
  *
  * Pitch and row alignment of surfaces and images: Intel's Y-tiled NV12
  * (tiles of 128 bytes x 32 rows) and AMD's 256-byte pitch; the exact
@@ -349,6 +352,7 @@ static int parse_caps(drv_caps *c)
     *c = profiles[p].caps;
     snprintf(c->profile, sizeof(c->profile), "%s", profiles[p].name);
     c->fail_end_picture = -1;
+    c->fail_sync = -1;
     const char *env = getenv("HWENCTEST_VA_CAPS");
     char buf[256];
     snprintf(buf, sizeof(buf), "%s", env ? env : "");
@@ -373,6 +377,8 @@ static int parse_caps(drv_caps *c)
         c->fail_create_context = 1;
     else if (fail && !strncmp(fail, "end-picture:", 12))
         c->fail_end_picture = atoll(fail + 12);
+    else if (fail && !strncmp(fail, "sync:", 5))
+        c->fail_sync = atoll(fail + 5);
     return 0;
 }
 

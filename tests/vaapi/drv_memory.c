@@ -135,6 +135,27 @@ static VAStatus drv_destroy_surfaces(VADriverContextP ctx, VASurfaceID *list, in
     return VA_STATUS_SUCCESS;
 }
 
+/* The wait for one picture is over: its coded data exist from now on (Mesa
+ * fills the coded size in vlVaSyncSurface) and its input surface may take
+ * another picture. An injected failure (HWENCTEST_VA_FAIL=sync:N) ends the
+ * picture without coded data. */
+static VAStatus complete_picture(drv_state *d, drv_buffer *coded, drv_surface *input, const char *how)
+{
+    int64_t n = coded ? coded->coded_picture : input->in_flight_picture;
+    if (input && input->in_flight_picture == n)
+        input->in_flight = 0;
+    if (!coded)
+        return VA_STATUS_SUCCESS;
+    drv_trace(d, "sync %s picture=%lld", how, (long long)n);
+    if (n == d->caps.fail_sync) {
+        drv_trace(d, "inject sync failure n=%lld", (long long)n);
+        coded->coded_pending = 0;
+        return VA_STATUS_ERROR_ENCODING_ERROR;
+    }
+    coded->coded_synced = 1;
+    return VA_STATUS_SUCCESS;
+}
+
 static VAStatus drv_sync_surface(VADriverContextP ctx, VASurfaceID id)
 {
     drv_state *d = CTX_STATE(ctx);
@@ -144,20 +165,26 @@ static VAStatus drv_sync_surface(VADriverContextP ctx, VASurfaceID id)
     if (o->u.surface.busy_context != VA_INVALID_ID)
         return drv_violation(d, VA_STATUS_ERROR_SURFACE_BUSY,
                              "vaSyncSurface(0x%x) between vaBeginPicture and vaEndPicture (would never return)", id);
-    /* The pictures coded from this surface are done: their coded data
-     * exist from now on (Mesa fills the coded size here). */
+    /* Every bitstream encoded from this surface (va.h's note on the sync
+     * interfaces): the picture in flight on it. */
+    VAStatus st = VA_STATUS_SUCCESS;
     for (int i = 0; i < DRV_MAX_OBJECTS; i++) {
         drv_buffer *b = &d->objects[i].u.buffer;
         if (d->objects[i].kind == OBJ_BUFFER && b->type == VAEncCodedBufferType && b->coded_pending &&
-            b->coded_surface == id)
-            b->coded_synced = 1;
+            !b->coded_synced && b->coded_surface == id && o->u.surface.in_flight &&
+            b->coded_picture == o->u.surface.in_flight_picture)
+            st = complete_picture(d, b, &o->u.surface, "surface");
     }
-    return VA_STATUS_SUCCESS;
+    o->u.surface.in_flight = 0;
+    return st;
 }
 
 /* vaSyncBuffer (VA-API 1.9): FFmpeg probes it with VA_INVALID_ID and a
  * zero timeout and takes any answer but UNIMPLEMENTED as "implemented"
- * (vaapi_encode.c), so that probe is answered, not flagged. */
+ * (vaapi_encode.c), so that probe is answered, not flagged. Waiting for a
+ * coded buffer waits for its picture, input read included: Mesa's
+ * vlVaSyncBuffer marks the associated input surface done too, and FFmpeg
+ * returns the input frame to its pool after this wait alone. */
 static VAStatus drv_sync_buffer(VADriverContextP ctx, VABufferID id, uint64_t timeout_ns)
 {
     drv_state *d = CTX_STATE(ctx);
@@ -167,9 +194,11 @@ static VAStatus drv_sync_buffer(VADriverContextP ctx, VABufferID id, uint64_t ti
     drv_object *o = drv_lookup(d, id, OBJ_BUFFER);
     if (!o || o->u.buffer.type != VAEncCodedBufferType)
         return drv_violation(d, VA_STATUS_ERROR_INVALID_BUFFER, "vaSyncBuffer(0x%x): not a coded buffer", id);
-    if (o->u.buffer.coded_pending)
-        o->u.buffer.coded_synced = 1;
-    return VA_STATUS_SUCCESS;
+    drv_buffer *b = &o->u.buffer;
+    if (!b->coded_pending || b->coded_synced)
+        return VA_STATUS_SUCCESS;
+    drv_object *s = drv_lookup(d, b->coded_surface, OBJ_SURFACE);
+    return complete_picture(d, b, s ? &s->u.surface : NULL, "buffer");
 }
 
 /* What an input surface can be (FFmpeg's hwframe constraints read it). */
@@ -368,6 +397,13 @@ static VAStatus map_derived(drv_state *d, drv_buffer *b, uint8_t *map)
         return drv_violation(d, VA_STATUS_ERROR_INVALID_SURFACE, "image buffer of a destroyed surface mapped");
     if (s->u.surface.busy_context != VA_INVALID_ID)
         return drv_violation(d, VA_STATUS_ERROR_SURFACE_BUSY, "derived image mapped while its surface is being coded");
+    /* va.h (vaSyncSurface): only after the wait "is it safe to use the
+     * render target for a different picture"; before it the encoder may
+     * still be reading the previous one. */
+    if (s->u.surface.in_flight)
+        return drv_violation(d, VA_STATUS_ERROR_SURFACE_BUSY,
+                             "image derived from 0x%x mapped while its picture %lld is in flight (not waited for)",
+                             b->derived_from, (long long)s->u.surface.in_flight_picture);
     memcpy(map, s->u.surface.data, nv12_size(s->u.surface.pitch, s->u.surface.rows));
     return VA_STATUS_SUCCESS;
 }
@@ -563,6 +599,10 @@ static VAStatus drv_put_image(VADriverContextP ctx, VASurfaceID surface, VAImage
         return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "vaPutImage(0x%x) while the image is mapped", image);
     if (sf->busy_context != VA_INVALID_ID)
         return drv_violation(d, VA_STATUS_ERROR_SURFACE_BUSY, "vaPutImage to 0x%x while it is being coded", surface);
+    if (sf->in_flight) /* va.h, vaSyncSurface: see map_derived */
+        return drv_violation(d, VA_STATUS_ERROR_SURFACE_BUSY,
+                             "vaPutImage to 0x%x while its picture %lld is in flight (not waited for)", surface,
+                             (long long)sf->in_flight_picture);
     if (sw != dw || sh != dh)
         return VA_STATUS_ERROR_UNIMPLEMENTED; /* no scaling */
     if (sx < 0 || sy < 0 || dx < 0 || dy < 0 || (sx | sy | dx | dy | (int)sw | (int)sh) & 1 ||

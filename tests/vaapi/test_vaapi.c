@@ -510,10 +510,11 @@ static int test_reconfigure(void)
         CHECK(hal_backend_vaapi.send_picture(priv, &pic, err, sizeof(err)) == 0, "send %d: %s", i, err);
         gop_commit(&g, &pic);
         hal_packet pkt;
-        CHECK(hal_backend_vaapi.receive_packet(priv, 0, &pkt, err, sizeof(err)) == 0, "receive %d", i);
-        stream = realloc(stream, size + pkt.size);
-        memcpy(stream + size, pkt.data, pkt.size);
-        size += pkt.size;
+        while (hal_backend_vaapi.receive_packet(priv, i == 9, &pkt, err, sizeof(err)) == 0) {
+            stream = realloc(stream, size + pkt.size);
+            memcpy(stream + size, pkt.data, pkt.size);
+            size += pkt.size;
+        }
     }
     hal_backend_vaapi.close(priv);
     check_decode(stream, size, 10, 24.0);
@@ -911,22 +912,116 @@ static VABufferID make_misc(VADisplay dpy, VAContextID ctx, VAEncMiscParameterTy
     return make_buffer(dpy, ctx, VAEncMiscParameterBufferType, (unsigned)(sizeof(VAEncMiscParameterBuffer) + size), buf);
 }
 
+/* Writes mid-grey into a surface: through a derived image where the
+ * driver allows it, else vaCreateImage + vaPutImage (radeonsi). Returns
+ * the status of the map or the put, so a refusal can be seen. */
+static VAStatus fill_surface(VADisplay dpy, VASurfaceID surface, int w, int h)
+{
+    VAImage im;
+    VAImageFormat nv12 = { .fourcc = VA_FOURCC_NV12 };
+    void *map;
+    VAStatus st;
+    if (vaDeriveImage(dpy, surface, &im) != VA_STATUS_SUCCESS) {
+        CHECK(vaCreateImage(dpy, &nv12, w, h, &im) == 0, "image");
+        CHECK(vaMapBuffer(dpy, im.buf, &map) == 0, "map");
+        memset(map, 128, im.data_size);
+        vaUnmapBuffer(dpy, im.buf);
+        st = vaPutImage(dpy, surface, im.image_id, 0, 0, (unsigned)w, (unsigned)h, 0, 0, (unsigned)w, (unsigned)h);
+    } else {
+        st = vaMapBuffer(dpy, im.buf, &map);
+        if (st == VA_STATUS_SUCCESS) {
+            memset(map, 128, im.data_size);
+            vaUnmapBuffer(dpy, im.buf);
+        }
+    }
+    vaDestroyImage(dpy, im.image_id);
+    return st;
+}
+
+typedef struct rule_session {
+    VADisplay dpy;
+    VAContextID ctx;
+    VASurfaceID surf[3];         /* input, reconstruction, a second input */
+    VABufferID coded;
+    int w, h;
+} rule_session;
+
+/* One IDR picture (idr_pic_id as given) from input into the coded buffer;
+ * extra buffers go with it. Returns vaEndPicture's status. */
+static VAStatus rule_picture(const rule_session *r, VASurfaceID input, int idr_pic_id, VABufferID *extra, int n_extra)
+{
+    VAEncPictureParameterBufferH264 pic = {
+        .CurrPic = { .picture_id = r->surf[1] }, .coded_buf = r->coded, .pic_init_qp = 26,
+        .pic_fields.bits = { .idr_pic_flag = 1, .reference_pic_flag = 1 },
+    };
+    for (int i = 0; i < 16; i++)
+        pic.ReferenceFrames[i] = (VAPictureH264){ .picture_id = VA_INVALID_SURFACE, .flags = VA_PICTURE_H264_INVALID };
+    VAEncSliceParameterBufferH264 slice = { .num_macroblocks = (uint32_t)(r->w / 16 * r->h / 16), .slice_type = 2,
+                                            .macroblock_info = VA_INVALID_ID, .idr_pic_id = (uint16_t)idr_pic_id };
+    for (int i = 0; i < 32; i++)
+        slice.RefPicList0[i] = slice.RefPicList1[i] =
+            (VAPictureH264){ .picture_id = VA_INVALID_SURFACE, .flags = VA_PICTURE_H264_INVALID };
+    VABufferID bufs[8];
+    int n = 0;
+    for (int i = 0; i < n_extra; i++)
+        bufs[n++] = extra[i];
+    bufs[n++] = make_buffer(r->dpy, r->ctx, VAEncPictureParameterBufferType, sizeof(pic), &pic);
+    bufs[n++] = make_buffer(r->dpy, r->ctx, VAEncSliceParameterBufferType, sizeof(slice), &slice);
+    CHECK(vaBeginPicture(r->dpy, r->ctx, input) == 0, "begin");
+    CHECK(vaRenderPicture(r->dpy, r->ctx, bufs, n) == 0, "render");
+    VAStatus st = vaEndPicture(r->dpy, r->ctx);
+    for (int i = 0; i < n; i++)
+        vaDestroyBuffer(r->dpy, bufs[i]);
+    return st;
+}
+
+/* The rules of pictures in flight, after one picture was ended and before
+ * its wait. Returns 1 when the driver refused. */
+static int break_pipeline_rule(const rule_session *r, const char *rule)
+{
+    void *map;
+    int refused = 0;
+    if (!strcmp(rule, "map-before-sync")) {
+        refused = vaMapBuffer(r->dpy, r->coded, &map) != VA_STATUS_SUCCESS;
+    } else if (!strcmp(rule, "reuse-before-sync")) {
+        refused = vaBeginPicture(r->dpy, r->ctx, r->surf[0]) != VA_STATUS_SUCCESS;
+        if (!refused)
+            vaEndPicture(r->dpy, r->ctx);
+    } else if (!strcmp(rule, "upload-before-sync")) {
+        refused = fill_surface(r->dpy, r->surf[0], r->w, r->h) != VA_STATUS_SUCCESS;
+    } else if (!strcmp(rule, "coded-before-sync")) {
+        /* A second picture from its own input, into the same coded buffer. */
+        CHECK(fill_surface(r->dpy, r->surf[2], r->w, r->h) == VA_STATUS_SUCCESS, "upload of the second input");
+        refused = rule_picture(r, r->surf[2], 1, NULL, 0) != VA_STATUS_SUCCESS;
+    } else {
+        CHECK(0, "unknown rule %s", rule);
+    }
+    /* The wait, then the coded data are there. */
+    CHECK(vaSyncSurface(r->dpy, r->surf[0]) == VA_STATUS_SUCCESS, "sync");
+    CHECK(vaMapBuffer(r->dpy, r->coded, &map) == VA_STATUS_SUCCESS, "map after sync refused");
+    vaUnmapBuffer(r->dpy, r->coded);
+    return refused;
+}
+
 /* In a child: one IDR picture through raw VA calls, with the one field the
- * rule is about broken. Exit 0 when the driver refused exactly there and
- * recorded the violation, 1 when it accepted. */
+ * rule is about broken (or, for the rules of pictures in flight, a call
+ * made too early after it). Exit 0 when the driver refused exactly there
+ * and recorded the violation, 1 when it accepted. */
 static int break_rule_child(const char *rule)
 {
+    rule_session r = { .w = 64, .h = 64 };
     int fd = open(node_path, O_RDWR);
-    VADisplay dpy = vaGetDisplayDRM(fd);
+    r.dpy = vaGetDisplayDRM(fd);
+    VADisplay dpy = r.dpy;
     int major, minor;
     if (!dpy || vaInitialize(dpy, &major, &minor) != VA_STATUS_SUCCESS)
         _exit(3);
     VAStatus refused = VA_STATUS_SUCCESS;
-    int w = 64, h = 64;
     if (!strcmp(rule, "max-size")) {
-        w = 4096;
-        h = 4096;
+        r.w = 4096;
+        r.h = 4096;
     }
+    int w = r.w, h = r.h;
     uint32_t rc = strcmp(rule, "icq") ? VA_RC_CQP : VA_RC_ICQ;
     VAConfigAttrib attr = { .type = VAConfigAttribRateControl, .value = rc };
     VAConfigID config;
@@ -939,29 +1034,12 @@ static int break_rule_child(const char *rule)
     refused = vaCreateConfig(dpy, VAProfileH264Main, entry, &attr, 1, &config);
     if (refused != VA_STATUS_SUCCESS)
         _exit(vaTerminate(dpy) == VA_STATUS_SUCCESS && !strcmp(rule, "icq") ? 0 : 4);
-    VASurfaceID surf[2];
-    CHECK(vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, (unsigned)w, (unsigned)h, surf, 2, NULL, 0) == 0, "surfaces");
-    VAContextID ctx;
-    refused = vaCreateContext(dpy, config, w, h, VA_PROGRESSIVE, surf, 2, &ctx);
+    CHECK(vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, (unsigned)w, (unsigned)h, r.surf, 3, NULL, 0) == 0, "surfaces");
+    refused = vaCreateContext(dpy, config, w, h, VA_PROGRESSIVE, r.surf, 3, &r.ctx);
     if (refused != VA_STATUS_SUCCESS)
         _exit(!strcmp(rule, "max-size") ? 0 : 5);
-    VAImage im;
-    VAImageFormat nv12 = { .fourcc = VA_FOURCC_NV12 };
-    void *map;
-    if (vaDeriveImage(dpy, surf[0], &im) != VA_STATUS_SUCCESS) {
-        CHECK(vaCreateImage(dpy, &nv12, w, h, &im) == 0, "image");
-        CHECK(vaMapBuffer(dpy, im.buf, &map) == 0, "map");
-        memset(map, 128, im.data_size);
-        vaUnmapBuffer(dpy, im.buf);
-        CHECK(vaPutImage(dpy, surf[0], im.image_id, 0, 0, (unsigned)w, (unsigned)h, 0, 0, (unsigned)w, (unsigned)h) == 0,
-              "put");
-    } else {
-        CHECK(vaMapBuffer(dpy, im.buf, &map) == 0, "map");
-        memset(map, 128, im.data_size);
-        vaUnmapBuffer(dpy, im.buf);
-    }
-    vaDestroyImage(dpy, im.image_id);
-    VABufferID coded = make_buffer(dpy, ctx, VAEncCodedBufferType, 1 << 20, NULL);
+    CHECK(fill_surface(dpy, r.surf[0], w, h) == VA_STATUS_SUCCESS, "upload");
+    r.coded = make_buffer(dpy, r.ctx, VAEncCodedBufferType, 1 << 20, NULL);
     VAEncSequenceParameterBufferH264 seq = {
         .level_idc = 30, .intra_period = 30, .intra_idr_period = 30, .ip_period = 1, .max_num_ref_frames = 1,
         .picture_width_in_mbs = (uint16_t)(w / 16), .picture_height_in_mbs = (uint16_t)(h / 16),
@@ -972,40 +1050,20 @@ static int break_rule_child(const char *rule)
         seq.intra_period = seq.intra_idr_period = 0;
     if (!strcmp(rule, "gop-16bit"))
         seq.intra_period = seq.intra_idr_period = 70000;
-    VAEncPictureParameterBufferH264 pic = {
-        .CurrPic = { .picture_id = surf[1] }, .coded_buf = coded, .pic_init_qp = 26,
-        .pic_fields.bits = { .idr_pic_flag = 1, .reference_pic_flag = 1 },
-    };
-    for (int i = 0; i < 16; i++)
-        pic.ReferenceFrames[i] = (VAPictureH264){ .picture_id = VA_INVALID_SURFACE, .flags = VA_PICTURE_H264_INVALID };
-    VAEncSliceParameterBufferH264 slice = { .num_macroblocks = (uint32_t)(w / 16 * h / 16), .slice_type = 2,
-                                            .macroblock_info = VA_INVALID_ID };
-    for (int i = 0; i < 32; i++)
-        slice.RefPicList0[i] = slice.RefPicList1[i] =
-            (VAPictureH264){ .picture_id = VA_INVALID_SURFACE, .flags = VA_PICTURE_H264_INVALID };
     VAEncMiscParameterFrameRate fr = { .framerate = 25u | (strcmp(rule, "fps-den-12bit") ? 1u : 4097u) << 16 };
-    VABufferID bufs[4] = {
-        make_buffer(dpy, ctx, VAEncSequenceParameterBufferType, sizeof(seq), &seq),
-        make_buffer(dpy, ctx, VAEncPictureParameterBufferType, sizeof(pic), &pic),
-        make_buffer(dpy, ctx, VAEncSliceParameterBufferType, sizeof(slice), &slice),
-        make_misc(dpy, ctx, VAEncMiscParameterTypeFrameRate, &fr, sizeof(fr)),
+    VABufferID extra[2] = {
+        make_buffer(dpy, r.ctx, VAEncSequenceParameterBufferType, sizeof(seq), &seq),
+        make_misc(dpy, r.ctx, VAEncMiscParameterTypeFrameRate, &fr, sizeof(fr)),
     };
-    CHECK(vaBeginPicture(dpy, ctx, surf[0]) == 0, "begin");
-    CHECK(vaRenderPicture(dpy, ctx, bufs, 4) == 0, "render");
-    refused = vaEndPicture(dpy, ctx);
+    refused = rule_picture(&r, r.surf[0], 0, extra, 2);
     int ok = refused != VA_STATUS_SUCCESS;
-    if (!strcmp(rule, "map-before-sync")) {
+    if (strstr(rule, "-before-sync")) {
         CHECK(refused == VA_STATUS_SUCCESS, "the picture itself was refused");
-        ok = vaMapBuffer(dpy, coded, &map) != VA_STATUS_SUCCESS;
-        vaSyncSurface(dpy, surf[0]);
-        CHECK(vaMapBuffer(dpy, coded, &map) == VA_STATUS_SUCCESS, "map after sync refused");
-        vaUnmapBuffer(dpy, coded);
+        ok = break_pipeline_rule(&r, rule);
     }
-    for (int i = 0; i < 4; i++)
-        vaDestroyBuffer(dpy, bufs[i]);
-    vaDestroyBuffer(dpy, coded);
-    vaDestroyContext(dpy, ctx);
-    vaDestroySurfaces(dpy, surf, 2);
+    vaDestroyBuffer(dpy, r.coded);
+    vaDestroyContext(dpy, r.ctx);
+    vaDestroySurfaces(dpy, r.surf, 3);
     vaDestroyConfig(dpy, config);
     vaTerminate(dpy);
     _exit(ok ? 0 : 1);
@@ -1027,6 +1085,136 @@ static int test_rule(const char *rule)
     return 0;
 }
 
+
+/* ---------------------------------------------------- pictures in flight */
+
+/* Whether the driver under test implements vaSyncBuffer, asked as FFmpeg
+ * asks (a zero-timeout wait on no buffer). */
+static int driver_has_sync_buffer(void)
+{
+    int fd = open(node_path, O_RDWR);
+    VADisplay dpy = vaGetDisplayDRM(fd);
+    int major, minor;
+    CHECK(dpy && vaInitialize(dpy, &major, &minor) == VA_STATUS_SUCCESS, "vaInitialize");
+    int has = vaSyncBuffer(dpy, VA_INVALID_ID, 0) != VA_STATUS_ERROR_UNIMPLEMENTED;
+    vaTerminate(dpy);
+    close(fd);
+    return has;
+}
+
+/* The most pictures the driver had ended and not yet seen waited for. */
+static int max_in_flight(const char *t)
+{
+    int now = 0, max = 0;
+    for (const char *line = t; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        if (!strncmp(line, "picture n=", 10))
+            now++;
+        else if (!strncmp(line, "sync ", 5))
+            now--;
+        max = now > max ? now : max;
+    }
+    return max;
+}
+
+/* Pictures in flight on the profile under test: as many as FFmpeg keeps
+ * (2 with vaSyncBuffer, else 1; 1 with low_latency), waited for the way
+ * FFmpeg waits, packets in order with the right latency, every frame back. */
+static int test_pipeline(const char *variant)
+{
+    int low_latency = !strcmp(variant, "low-latency");
+    int sync_buffer = driver_has_sync_buffer();
+    int depth = sync_buffer && !low_latency ? 2 : 1;
+    hwenc_config cfg;
+    base_config(&cfg);
+    cfg.low_latency = low_latency;
+    int frames = 20;
+    hwenc_encoder *enc;
+    char err[512];
+    CHECK(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) == 0, "open: %s", err);
+    uint8_t *frame = malloc(W * H * 3 / 2);
+    clip_result r;
+    memset(&r, 0, sizeof(r));
+    hwenc_packet pkt;
+    for (int i = 0; i < frames; i++) {
+        source_frame(i, frame);
+        hwenc_frame f = { .plane = { frame, frame + W * H, frame + W * H * 5 / 4 }, .stride = { W, W / 2, W / 2 },
+                          .pts = i };
+        CHECK(hwenc_send_frame(enc, &f) == 0, "send %d: %s", i, hwenc_last_error(enc));
+        while (hwenc_receive_packet(enc, &pkt) == 0) {
+            CHECK(pkt.pts == r.packets, "packet %d has pts %lld", r.packets, (long long)pkt.pts);
+            append_packet(&r, &pkt);
+        }
+        /* The latency of the pipeline, and not more. */
+        CHECK(r.packets == i + 2 - depth, "%d packets after %d frames with %d in flight", r.packets, i + 1, depth);
+    }
+    CHECK(hwenc_send_frame(enc, NULL) == 0, "flush");
+    while (hwenc_receive_packet(enc, &pkt) == 0)
+        append_packet(&r, &pkt);
+    hwenc_close(enc);
+    free(frame);
+    CHECK(r.packets == frames && r.dts_order_ok, "%d packets", r.packets);
+    check_decode(r.stream, r.size, frames, 30.0);
+    free_clip(&r);
+    const char *t = read_trace();
+    check_trace_clean(t);
+    CHECK(max_in_flight(t) == depth, "%d pictures in flight, wanted %d:\n%s", max_in_flight(t), depth, t);
+    CHECK(count_lines(t, sync_buffer ? "sync buffer" : "sync surface", NULL) == frames &&
+              !count_lines(t, sync_buffer ? "sync surface" : "sync buffer", NULL),
+          "waits (vaSyncBuffer %d):\n%s", sync_buffer, t);
+    return 0;
+}
+
+/* The wait for picture 5 fails (HWENCTEST_VA_FAIL=sync:5): the error names
+ * frame 5, every packet before it comes out, and so does the picture
+ * already in flight behind it, which the driver did code. */
+static int test_sync_fail(void)
+{
+    int depth = driver_has_sync_buffer() ? 2 : 1;
+    hwenc_config cfg;
+    base_config(&cfg);
+    hwenc_encoder *enc;
+    char err[512] = "";
+    CHECK(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) == 0, "open: %s", err);
+    uint8_t *frame = malloc(W * H * 3 / 2);
+    clip_result r;
+    memset(&r, 0, sizeof(r));
+    hwenc_packet pkt;
+    uint64_t pts = 0;
+    int ret = 0;
+    for (int i = 0; i < 10 && ret >= 0; i++) {
+        source_frame(i, frame);
+        hwenc_frame f = { .plane = { frame, frame + W * H, frame + W * H * 5 / 4 }, .stride = { W, W / 2, W / 2 },
+                          .pts = i };
+        if ((ret = hwenc_send_frame(enc, &f)) < 0)
+            break;
+        while ((ret = hwenc_receive_packet(enc, &pkt)) == 0) {
+            pts |= 1ull << pkt.pts;
+            if (pkt.pts < 5)
+                append_packet(&r, &pkt);
+        }
+        if (ret == HWENC_EAGAIN)
+            ret = 0;
+        else if (ret < 0)
+            snprintf(err, sizeof(err), "%s", hwenc_last_error(enc));
+    }
+    CHECK(ret == HWENC_EBACKEND && strstr(err, "on frame 5 failed: internal encoding error"), "ret %d: '%s'", ret,
+          err);
+    CHECK(hwenc_send_frame(enc, &(hwenc_frame){ .plane = { frame, frame + W * H, frame + W * H * 5 / 4 },
+                                                .stride = { W, W / 2, W / 2 } }) == HWENC_ESTATE,
+          "frames taken after the failure");
+    while (hwenc_receive_packet(enc, &pkt) == 0)
+        pts |= 1ull << pkt.pts;
+    hwenc_close(enc);
+    free(frame);
+    uint64_t want = depth == 2 ? 0x5f : 0x1f; /* 0-4, and 6 behind the failure */
+    CHECK(pts == want, "packets 0x%llx, wanted 0x%llx", (unsigned long long)pts, (unsigned long long)want);
+    check_decode(r.stream, r.size, 5, 30.0);
+    free_clip(&r);
+    const char *t = read_trace();
+    check_trace_clean(t);
+    CHECK(count_lines(t, "inject sync failure n=5", NULL) == 1, "injection:\n%s", t);
+    return 0;
+}
 
 /* ------------------------------------------------ FFmpeg through the double */
 
@@ -1101,6 +1289,8 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "roundtrip-any")) return test_roundtrip_any(arg);
     if (!strcmp(argv[1], "bframes-any")) return test_bframes_any();
     if (!strcmp(argv[1], "rule")) return test_rule(arg);
+    if (!strcmp(argv[1], "pipeline")) return test_pipeline(arg);
+    if (!strcmp(argv[1], "sync-fail")) return test_sync_fail();
     if (!strcmp(argv[1], "list-backends")) return test_list_backends(arg, argc > 3 ? argv[3] : "default");
     fprintf(stderr, "test_vaapi: unknown test '%s'\n", argv[1]);
     return 2;

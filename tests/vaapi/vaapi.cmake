@@ -131,15 +131,27 @@ foreach(profile ${HWENC_VA_PROFILES})
     hwenc_vaapi_profile_test(endfail ${profile} endfail)
     set_property(TEST vaapi_endfail_${profile} APPEND PROPERTY ENVIRONMENT HWENCTEST_VA_FAIL=end-picture:5)
     hwenc_vaapi_profile_test(cli ${profile} cli $<TARGET_FILE:hwenc_cli>)
-    foreach(defect keyint-infinite keyint-huge crf)
+    foreach(defect keyint-infinite keyint-huge)
         hwenc_vaapi_profile_test(defect_${defect} ${profile} defect ${defect})
     endforeach()
-    hwenc_vaapi_profile_test(rule_map_before_sync ${profile} rule map-before-sync)
+    # Pictures in flight: FFmpeg's depth and wait, and the rules that keep
+    # a picture's surface and coded buffer its own until that wait.
+    hwenc_vaapi_profile_test(pipeline ${profile} pipeline default)
+    hwenc_vaapi_profile_test(pipeline_low_latency ${profile} pipeline low-latency)
+    hwenc_vaapi_profile_test(sync_fail ${profile} sync-fail)
+    set_property(TEST vaapi_sync_fail_${profile} APPEND PROPERTY ENVIRONMENT HWENCTEST_VA_FAIL=sync:5)
+    foreach(rule map-before-sync reuse-before-sync upload-before-sync coded-before-sync)
+        string(REPLACE "-" "_" rule_name ${rule})
+        hwenc_vaapi_profile_test(rule_${rule_name} ${profile} rule ${rule})
+    endforeach()
 endforeach()
 
 # Issue 16's defects, each where the real driver breaks on it, and the
 # rules those drivers keep, broken on purpose.
 hwenc_vaapi_profile_test(defect_abr ihd defect abr)
+foreach(profile ihd-lp i965 radeonsi) # no ICQ: CRF must fall back to CQP
+    hwenc_vaapi_profile_test(defect_crf ${profile} defect crf)
+endforeach()
 hwenc_vaapi_profile_test(defect_fps_den ihd defect fps-den)
 hwenc_vaapi_profile_test(defect_fps_reduce ihd defect fps-reduce)
 hwenc_vaapi_profile_test(rule_idr_period_0 radeonsi rule idr-period-0)
