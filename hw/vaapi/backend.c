@@ -382,6 +382,12 @@ static int vaapi_open(const hal_session *s, void **priv, hal_caps *caps_out, cha
     if (e->caps.packed_headers != VAAPI_ATTR_UNSUPPORTED)
         e->packed = (uint32_t)e->caps.packed_headers &
                     (VA_ENC_PACKED_HEADER_SEQUENCE | VA_ENC_PACKED_HEADER_PICTURE | VA_ENC_PACKED_HEADER_SLICE);
+    /* The timing SEI go as raw data under MISC, as FFmpeg sends its SEI
+     * (iHD and i965 take it there), else under RAW_DATA. */
+    if (e->caps.packed_headers != VAAPI_ATTR_UNSUPPORTED && vaapi_signals_hrd(e))
+        e->packed |= (uint32_t)e->caps.packed_headers & VA_ENC_PACKED_HEADER_MISC
+                         ? VA_ENC_PACKED_HEADER_MISC
+                         : (uint32_t)e->caps.packed_headers & VA_ENC_PACKED_HEADER_RAW_DATA;
     e->sync_buffer = probe_sync_buffer(&e->dev);
     e->depth = e->sync_buffer && !s->config->low_latency ? VAAPI_ASYNC_DEPTH : 1;
     if ((ret = create_config(e, err, err_size)) < 0 || (ret = create_resources(e, err, err_size)) < 0)

@@ -62,6 +62,8 @@ typedef struct vaapi_encoder {
     vaapi_slot slots[VAAPI_ASYNC_DEPTH];
     int depth, head, in_flight;
     int sync_buffer;             /* the driver implements vaSyncBuffer (probed as FFmpeg does) */
+    int64_t coded_pictures;      /* pictures sent so far: the coding order */
+    int64_t idr_coded_picture;   /* coding index of the last IDR */
     uint8_t *parameter_sets;     /* the session's, for drivers that write none of their own */
     size_t parameter_sets_size;
 
@@ -102,6 +104,14 @@ int vaapi_quality_level(const vaapi_encoder *e);
 void vaapi_fill_rate_control(const vaapi_encoder *e, int reset, VAEncMiscParameterRateControl *rc);
 void vaapi_fill_hrd(const vaapi_encoder *e, VAEncMiscParameterHRD *hrd);
 void vaapi_fill_frame_rate(const vaapi_encoder *e, VAEncMiscParameterFrameRate *fr);
+
+/* timing.c: HRD parameters and timing SEI for CBR and VBR */
+int vaapi_signals_hrd(const vaapi_encoder *e);
+/* The SPS's NAL HRD from the current rate control (before each IDR). */
+void vaapi_update_hrd(vaapi_encoder *e);
+/* The buffering-period (IDRs) and picture-timing SEI NAL unit of the
+ * picture about to be sent; returns its size, 0 if it does not fit. */
+size_t vaapi_write_timing_sei(const vaapi_encoder *e, const hal_picture *pic, uint8_t *dst, size_t capacity);
 
 /* picture.c */
 /* Uploads the picture into the slot's surface and sends it to the driver

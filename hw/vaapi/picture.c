@@ -113,6 +113,7 @@ static int add_parameter_sets(vaapi_encoder *e, buffer_list *list, char *err, si
 {
     int ret = 0;
     uint8_t nal[512];
+    vaapi_update_hrd(e);
     if (e->packed & VA_ENC_PACKED_HEADER_SEQUENCE) {
         size_t size = vaapi_write_parameter_set(e, H264_NAL_SPS, nal, sizeof(nal));
         ret = size ? add_packed(e, list, VAEncPackedHeaderSequence, nal, size * 8, 1, err, err_size) : HWENC_EBACKEND;
@@ -147,6 +148,13 @@ static int build_buffers(vaapi_encoder *e, const hal_picture *pic, VASurfaceID r
     ret = add_buffer(e, list, VAEncPictureParameterBufferType, sizeof(pp), &pp, "picture parameters", err, err_size);
     if (ret == 0 && idr)
         ret = add_parameter_sets(e, list, err, err_size);
+    if (ret == 0 && e->sps.vui.nal_hrd_present && (e->packed & (VA_ENC_PACKED_HEADER_MISC | VA_ENC_PACKED_HEADER_RAW_DATA))) {
+        uint8_t sei[128];
+        size_t size = vaapi_write_timing_sei(e, pic, sei, sizeof(sei));
+        ret = size ? add_packed(e, list, VAEncPackedHeaderRawData, sei, size * 8, 1, err, err_size) : HWENC_EBACKEND;
+        if (!size)
+            snprintf(err, err_size, "internal error: the timing SEI does not fit %zu bytes", sizeof(sei));
+    }
     if (ret < 0)
         return ret;
     h264_slice_header sh = pic->slice;
@@ -268,6 +276,8 @@ int vaapi_submit_picture(vaapi_encoder *e, vaapi_slot *slot, const hal_picture *
     VAStatus st;
 
     e->dev.libva_error[0] = 0;
+    if (pic->type == HWENC_FRAME_IDR)
+        e->idr_coded_picture = e->coded_pictures;
     int ret = vaapi_upload(e, slot->input, pic, err, err_size);
     if (ret == 0)
         ret = build_buffers(e, pic, recon, slot->coded, &list, err, err_size);
@@ -288,6 +298,7 @@ int vaapi_submit_picture(vaapi_encoder *e, vaapi_slot *slot, const hal_picture *
         snprintf(what, sizeof(what), "vaEndPicture on frame %lld", n);
         goto va_fail;
     }
+    e->coded_pictures++;
     slot->pts = pic->pts;
     slot->display_index = pic->display_index;
     slot->type = pic->type;

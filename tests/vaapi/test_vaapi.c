@@ -1216,6 +1216,185 @@ static int test_sync_fail(void)
     return 0;
 }
 
+/* ------------------------------------------------- HRD and timing SEI */
+
+/* What one access unit of the stream says about timing, read back by
+ * FFmpeg's trace_headers bitstream filter (CBS, independent of hwenc's
+ * writer). */
+typedef struct au_timing {
+    int idr, have_bp, pt_count;
+    long long initial_delay, cpb_delay, dpb_delay;
+} au_timing;
+
+typedef struct stream_timing {
+    int sps_count, sps_hrd, sei_count;
+    long long bit_rate_scale, cpb_size_scale, bit_rate_minus1, cpb_size_minus1, cbr_flag;
+    au_timing au[64];
+    int aus;
+} stream_timing;
+
+static void read_timing(const char *ffmpeg, const char *path, stream_timing *st)
+{
+    memset(st, 0, sizeof(*st));
+    char cmd[1024];
+    snprintf(cmd, sizeof(cmd), "'%s' -nostdin -hide_banner -i '%s' -c copy -bsf:v trace_headers -f null - 2>&1", ffmpeg,
+             path);
+    FILE *p = popen(cmd, "r");
+    CHECK(p, "cannot run %s", cmd);
+    char line[512];
+    au_timing cur = { 0 };
+    int nal = -1;
+    while (fgets(line, sizeof(line), p)) {
+        const char *b = strstr(line, "] ");
+        const char *eq = strstr(line, " = ");
+        char name[128];
+        long long bit, value;
+        if (!b || !eq || sscanf(b + 2, "%lld %127s", &bit, name) != 2 || sscanf(eq + 3, "%lld", &value) != 1)
+            continue;
+        if (!strcmp(name, "nal_unit_type")) {
+            nal = (int)value;
+            st->sps_count += nal == 7;
+            st->sei_count += nal == 6;
+            if ((nal == 1 || nal == 5) && st->aus < 64) {
+                cur.idr = nal == 5;
+                st->au[st->aus++] = cur;
+                memset(&cur, 0, sizeof(cur));
+            }
+        } else if (nal == 7 && !strcmp(name, "nal_hrd_parameters_present_flag")) {
+            st->sps_hrd = (int)value;
+        } else if (nal == 7 && !strcmp(name, "bit_rate_scale")) {
+            st->bit_rate_scale = value;
+        } else if (nal == 7 && !strcmp(name, "cpb_size_scale")) {
+            st->cpb_size_scale = value;
+        } else if (nal == 7 && !strcmp(name, "bit_rate_value_minus1[0]")) {
+            st->bit_rate_minus1 = value;
+        } else if (nal == 7 && !strcmp(name, "cpb_size_value_minus1[0]")) {
+            st->cpb_size_minus1 = value;
+        } else if (nal == 7 && !strcmp(name, "cbr_flag[0]")) {
+            st->cbr_flag = value;
+        } else if (nal == 6 && !strcmp(name, "initial_cpb_removal_delay[0]")) {
+            cur.have_bp = 1;
+            cur.initial_delay = value;
+        } else if (nal == 6 && !strcmp(name, "cpb_removal_delay")) {
+            cur.pt_count++;
+            cur.cpb_delay = value;
+        } else if (nal == 6 && !strcmp(name, "dpb_output_delay")) {
+            cur.dpb_delay = value;
+        }
+    }
+    pclose(p);
+}
+
+/* The driver under test takes hwenc's SPS and raw SEI (packed headers). */
+static int driver_takes_sei(void)
+{
+    int fd = open(node_path, O_RDWR);
+    VADisplay dpy = vaGetDisplayDRM(fd);
+    int major, minor;
+    CHECK(dpy && vaInitialize(dpy, &major, &minor) == VA_STATUS_SUCCESS, "vaInitialize");
+    VAEntrypoint eps[4];
+    int n = 0;
+    vaQueryConfigEntrypoints(dpy, VAProfileH264ConstrainedBaseline, eps, &n);
+    if (!n)
+        vaQueryConfigEntrypoints(dpy, VAProfileH264Main, eps, &n);
+    VAConfigAttrib a = { .type = VAConfigAttribEncPackedHeaders };
+    CHECK(n && vaGetConfigAttributes(dpy, VAProfileH264Main, eps[0], &a, 1) == VA_STATUS_SUCCESS, "attributes");
+    vaTerminate(dpy);
+    close(fd);
+    return a.value != VA_ATTRIB_NOT_SUPPORTED && (a.value & VA_ENC_PACKED_HEADER_SEQUENCE) &&
+           (a.value & (VA_ENC_PACKED_HEADER_MISC | VA_ENC_PACKED_HEADER_RAW_DATA));
+}
+
+/* hwenc's own CBR/VBR streams carry FFmpeg's HRD signalling: the NAL HRD
+ * in the SPS (at least the real rate and buffer, rounded up), a
+ * buffering period at every IDR whose initial delay is the initial
+ * fullness drained at the rate, and a picture timing on every picture
+ * whose delays give its removal in coding order and its output in display
+ * order. Drivers that write their own SPS get none (hw/vaapi/README.md);
+ * CQP streams none either. Exit 77 without ffmpeg (the reader). */
+static int test_hrd(const char *ffmpeg, const char *variant)
+{
+    if (access(ffmpeg, X_OK) != 0) {
+        printf("skipped: %s is not installed\n", ffmpeg);
+        return 77;
+    }
+    hwenc_config cfg;
+    base_config(&cfg);
+    long long rate = 0, buffer = 0, fullness = 0;
+    if (!strcmp(variant, "cbr")) {
+        cfg.rc_mode = HWENC_RC_CBR;
+        cfg.bitrate_kbps = 400;
+        rate = 400000, buffer = 400000, fullness = 300000;
+    } else if (!strcmp(variant, "vbr")) {
+        cfg.rc_mode = HWENC_RC_VBR;
+        cfg.bitrate_kbps = 300;
+        cfg.vbv_maxrate_kbps = 600;
+        cfg.vbv_bufsize_kbits = 1500;
+        rate = 600000, buffer = 1500000, fullness = 1125000; /* the HRD runs at the peak */
+    } else {
+        CHECK(!strcmp(variant, "cqp"), "unknown variant %s", variant);
+    }
+    cfg.bframes = 2;
+    int frames = 20;
+    static const int forced[] = { 13, -1 };
+    clip_result r;
+    const char *t = encode_decode_trace(&cfg, frames, forced, &r);
+    int has_b = count_lines(t, "picture n=", "type=B") > 0;
+    char path[64];
+    snprintf(path, sizeof(path), "vaapi-hrd-%d.264", (int)getpid());
+    FILE *f = fopen(path, "wb");
+    CHECK(f && fwrite(r.stream, 1, r.size, f) == r.size, "cannot write %s", path);
+    fclose(f);
+    /* Display order of the pictures in coding order: their POC (two a
+     * frame, from 0 at each IDR), as the driver saw them. */
+    int64_t pts[64];
+    int n = 0;
+    for (const char *p = strstr(t, "picture n="); p && n < 64; p = strstr(p + 1, "picture n=")) {
+        int poc = 0;
+        const char *q = strstr(p, " poc=");
+        CHECK(q && sscanf(q, " poc=%d", &poc) == 1, "no POC in the trace");
+        pts[n++] = poc;
+    }
+    stream_timing st;
+    read_timing(ffmpeg, path, &st);
+    unlink(path);
+    free_clip(&r);
+    CHECK(st.aus == frames && n == frames, "%d access units, %d pictures", st.aus, n);
+    if (!cfg.rc_mode || !driver_takes_sei()) {
+        CHECK(!st.sps_hrd && !st.sei_count, "HRD %d, %d SEI NAL units where none belong", st.sps_hrd, st.sei_count);
+        printf("no HRD and no SEI, as expected\n");
+        return 0;
+    }
+    CHECK(st.sps_hrd && st.sps_count >= 2, "SPS without a NAL HRD");
+    long long sig_rate = (st.bit_rate_minus1 + 1) << (6 + st.bit_rate_scale);
+    long long sig_size = (st.cpb_size_minus1 + 1) << (4 + st.cpb_size_scale);
+    CHECK(sig_rate >= rate && sig_rate < rate + rate / 1000 + 64 && sig_size >= buffer &&
+              sig_size < buffer + buffer / 1000 + 16 && st.cbr_flag == 0,
+          "HRD bit rate %lld, CPB %lld, cbr_flag %lld for %lld bit/s, %lld bits", sig_rate, sig_size, st.cbr_flag, rate,
+          buffer);
+    int idr = -1;
+    for (int k = 0; k < frames; k++) {
+        const au_timing *a = &st.au[k];
+        CHECK(a->pt_count == 1, "access unit %d has %d picture timings", k, a->pt_count);
+        CHECK(a->have_bp == a->idr, "access unit %d: buffering period %d, IDR %d", k, a->have_bp, a->idr);
+        if (a->idr) {
+            idr = k;
+            CHECK(a->initial_delay == 90000 * fullness / rate && a->initial_delay <= 90000 * sig_size / sig_rate,
+                  "initial_cpb_removal_delay %lld, wanted %lld", a->initial_delay, 90000 * fullness / rate);
+        }
+        CHECK(idr >= 0, "no IDR first");
+        CHECK(a->cpb_delay == 2 * (k - idr), "AU %d: cpb_removal_delay %lld, wanted %d", k, a->cpb_delay, 2 * (k - idr));
+        /* Output time relative to the IDR's, in ticks (two a frame, as
+         * POC counts): display order. */
+        long long out = a->cpb_delay + a->dpb_delay, idr_out = st.au[idr].dpb_delay;
+        CHECK(out - idr_out == pts[k] - pts[idr] && a->dpb_delay >= 0,
+              "AU %d: output at %lld ticks after the IDR's, wanted %lld", k, out - idr_out, (long long)(pts[k] - pts[idr]));
+    }
+    CHECK(st.au[0].dpb_delay == 2 * has_b, "first dpb_output_delay %lld with B pictures %d", st.au[0].dpb_delay, has_b);
+    printf("HRD %lld bit/s, CPB %lld bits; %d access units timed\n", sig_rate, sig_size, frames);
+    return 0;
+}
+
 /* ------------------------------------------------ FFmpeg through the double */
 
 /* /usr/bin/ffmpeg's h264_vaapi (hwupload from system memory) with the given
@@ -1290,6 +1469,7 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "bframes-any")) return test_bframes_any();
     if (!strcmp(argv[1], "rule")) return test_rule(arg);
     if (!strcmp(argv[1], "pipeline")) return test_pipeline(arg);
+    if (!strcmp(argv[1], "hrd")) return test_hrd(arg, argc > 3 ? argv[3] : "");
     if (!strcmp(argv[1], "sync-fail")) return test_sync_fail();
     if (!strcmp(argv[1], "list-backends")) return test_list_backends(arg, argc > 3 ? argv[3] : "default");
     fprintf(stderr, "test_vaapi: unknown test '%s'\n", argv[1]);

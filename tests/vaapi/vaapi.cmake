@@ -161,6 +161,15 @@ hwenc_vaapi_profile_test(rule_icq_lp ihd-lp rule icq)
 hwenc_vaapi_profile_test(rule_icq_mesa radeonsi rule icq)
 hwenc_vaapi_profile_test(rule_max_size radeonsi rule max-size)
 
+# HRD parameters and timing SEI in hwenc's own streams, read back with
+# FFmpeg's trace_headers (skipped without /usr/bin/ffmpeg).
+foreach(profile ${HWENC_VA_PROFILES})
+    foreach(mode cbr vbr cqp)
+        hwenc_vaapi_profile_test(hrd_${mode} ${profile} hrd /usr/bin/ffmpeg ${mode})
+        set_tests_properties(vaapi_hrd_${mode}_${profile} PROPERTIES SKIP_RETURN_CODE 77)
+    endforeach()
+endforeach()
+
 # FFmpeg's h264_vaapi (Debian's ffmpeg 5.1) through the double on every
 # profile, skipped where /usr/bin/ffmpeg is missing. The double codes CAVLC
 # with 4x4 transforms only, so Main is asked for with -coder cavlc; High
