@@ -171,7 +171,7 @@ static void write_vui(h264_bitstream *bs, const h264_vui *v)
     bs_write_flag(bs, v->aspect_ratio_info_present);
     if (v->aspect_ratio_info_present) {
         int idc = 255;
-        for (int i = 1; i < 17; i++)
+        for (int i = 1; i < 17 && !v->extended_sar; i++)
             if (sar_table[i][0] == v->sar_width && sar_table[i][1] == v->sar_height)
                 idc = i;
         bs_write_bits(bs, 8, (uint32_t)idc);
@@ -209,12 +209,12 @@ static void write_vui(h264_bitstream *bs, const h264_vui *v)
     bs_write_flag(bs, 0); /* vcl_hrd_parameters_present_flag */
     if (v->nal_hrd_present)
         bs_write_flag(bs, v->low_delay_hrd);
-    bs_write_flag(bs, 0); /* pic_struct_present_flag */
+    bs_write_flag(bs, v->pic_struct_present);
     bs_write_flag(bs, v->bitstream_restriction);
     if (v->bitstream_restriction) {
         bs_write_flag(bs, 1);  /* motion_vectors_over_pic_boundaries_flag */
-        bs_write_ue(bs, 0);    /* max_bytes_per_pic_denom */
-        bs_write_ue(bs, 0);    /* max_bits_per_mb_denom */
+        bs_write_ue(bs, (uint32_t)v->max_bytes_per_pic_denom);
+        bs_write_ue(bs, (uint32_t)v->max_bits_per_mb_denom);
         bs_write_ue(bs, 15);   /* log2_max_mv_length_horizontal */
         bs_write_ue(bs, 15);   /* log2_max_mv_length_vertical */
         bs_write_ue(bs, (uint32_t)v->max_num_reorder_frames);

@@ -43,6 +43,7 @@ typedef struct h264_hrd {
 typedef struct h264_vui {
     int aspect_ratio_info_present;
     int sar_width, sar_height;           /* written as Extended_SAR unless a table entry fits */
+    int extended_sar;                    /* Extended_SAR even then (GStreamer's SPS); 0 in hwenc's */
     int video_signal_type_present;
     int video_full_range;
     int colour_description_present;
@@ -55,7 +56,9 @@ typedef struct h264_vui {
     int nal_hrd_present;
     h264_hrd nal_hrd;
     int low_delay_hrd;                   /* written when nal_hrd_present */
+    int pic_struct_present;              /* 0 in hwenc's streams; others' (GStreamer's) set it */
     int bitstream_restriction;
+    int max_bytes_per_pic_denom, max_bits_per_mb_denom; /* 0 (no limit) in hwenc's streams */
     int max_num_reorder_frames, max_dec_frame_buffering;
 } h264_vui;
 

@@ -175,11 +175,11 @@ static VAStatus render_packed_param(drv_state *d, const drv_config *cfg, drv_pic
                              cfg->packed);
     if (!param->bit_length || param->bit_length > 4096 * 8)
         return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "packed header bit_length %u", param->bit_length);
-    /* SPS, PPS and raw data are taken as complete NAL units with their
-     * emulation prevention; slice headers either way (va.h lets the
-     * application say which: hwenc sends raw bits, FFmpeg escaped ones). */
-    if (!param->has_emulation_bytes && param->type != VAEncPackedHeaderSlice)
-        return VA_STATUS_ERROR_UNIMPLEMENTED;
+    /* Either way (va.h lets the application say which): hwenc and FFmpeg
+     * send escaped SPS, PPS and SEI, GStreamer unescaped ones, which the
+     * driver escapes (iHD: bInsertEmulationBytes = !has_emulation_bytes in
+     * ParsePackedHeaderParams); slice headers are escaped by FFmpeg, raw
+     * from hwenc. */
     p->pending_type = (int)param->type;
     p->pending_bits = param->bit_length;
     p->pending_emulation = param->has_emulation_bytes;
@@ -203,6 +203,41 @@ static size_t strip_emulation(uint8_t *data, size_t bits)
     return bits - 8 * removed;
 }
 
+/* Annex B NAL units as the driver inserts them: unescaped ones get their
+ * emulation_prevention_three_bytes after each start code and NAL header
+ * (7.4.1). Returns the size, 0 when it does not fit. */
+static size_t escape_nal_units(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
+{
+    size_t o = 0, zeros = 0, header = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i + 2 < n && !in[i] && !in[i + 1] && in[i + 2] == 1) {
+            /* A start code (with its zero_byte): copied, then the NAL header. */
+            size_t start = i;
+            while (i < n && in[i] != 1)
+                i++;
+            if (o + (i - start) + 1 > cap)
+                return 0;
+            memcpy(out + o, in + start, i - start + 1);
+            o += i - start + 1;
+            zeros = 0;
+            header = 1;
+            continue;
+        }
+        if (!header && zeros >= 2 && in[i] <= 3) {
+            if (o == cap)
+                return 0;
+            out[o++] = 3;
+            zeros = 0;
+        }
+        header = 0;
+        if (o == cap)
+            return 0;
+        zeros = in[i] ? 0 : zeros + 1;
+        out[o++] = in[i];
+    }
+    return o;
+}
+
 static VAStatus render_packed_data(drv_state *d, drv_picture *p, const drv_buffer *b)
 {
     if (!p->pending_type)
@@ -211,26 +246,35 @@ static VAStatus render_packed_data(drv_state *d, drv_picture *p, const drv_buffe
     if (b->size != (p->pending_bits + 7) / 8)
         return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER,
                              "packed header bit_length %u does not match its %zu data bytes", p->pending_bits, b->size);
+    uint8_t escaped[2 * 4096];
+    const uint8_t *data = b->data;
+    size_t size = b->size;
+    if (!p->pending_emulation && p->pending_type != VAEncPackedHeaderSlice) {
+        if (p->pending_bits % 8 || !(size = escape_nal_units(b->data, b->size, escaped, sizeof(escaped))))
+            return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER,
+                                 "unescaped packed header of %u bits that is not whole bytes", p->pending_bits);
+        data = escaped;
+    }
     if (p->pending_type == VAEncPackedHeaderRawData) {
-        if (p->raw_size + b->size > sizeof(p->raw) || b->size < 5 || p->pending_bits % 8 ||
-            (b->data[0] | b->data[1]) || (b->data[2] != 1 && (b->data[2] || b->data[3] != 1)))
+        if (p->raw_size + size > sizeof(p->raw) || size < 5 || p->pending_bits % 8 || (data[0] | data[1]) ||
+            (data[2] != 1 && (data[2] || data[3] != 1)))
             return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER,
                                  "raw packed data of %zu bytes that is not whole Annex B NAL units (or too much)",
-                                 b->size);
-        memcpy(p->raw + p->raw_size, b->data, b->size);
-        p->raw_size += b->size;
+                                 size);
+        memcpy(p->raw + p->raw_size, data, size);
+        p->raw_size += size;
         p->pending_type = 0;
         return VA_STATUS_SUCCESS;
     }
     drv_packed *dst = p->pending_type == VAEncPackedHeaderSequence  ? &p->sps
                       : p->pending_type == VAEncPackedHeaderPicture ? &p->pps
                                                                     : &p->slice_header;
-    if (dst->have || b->size > sizeof(dst->data))
+    if (dst->have || size > sizeof(dst->data))
         return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "packed header of type %d given twice or too big",
                              p->pending_type);
     dst->have = 1;
-    dst->bits = p->pending_bits;
-    memcpy(dst->data, b->data, b->size);
+    dst->bits = p->pending_type == VAEncPackedHeaderSlice ? p->pending_bits : size * 8;
+    memcpy(dst->data, data, size);
     if (p->pending_type == VAEncPackedHeaderSlice && p->pending_emulation)
         dst->bits = strip_emulation(dst->data, dst->bits);
     if (p->pending_type == VAEncPackedHeaderSlice && p->num_slices == 0)
@@ -587,11 +631,13 @@ static VAStatus check_order(drv_state *d, drv_context *c, int idr)
     const VAEncSliceParameterBufferH264 *sl = &c->pic.slice;
     int max_fn = 1 << c->sps.log2_max_frame_num, max_lsb = 1 << c->sps.log2_max_poc_lsb;
     int poc = pp->CurrPic.TopFieldOrderCnt;
-    if ((int)pp->CurrPic.frame_idx != pp->frame_num || !is_valid_pic(&pp->CurrPic) ||
-        pp->CurrPic.BottomFieldOrderCnt != poc)
-        return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER,
-                             "CurrPic: frame_idx %u for frame_num %u, flags 0x%x, POC %d/%d", pp->CurrPic.frame_idx,
-                             pp->frame_num, pp->CurrPic.flags, poc, pp->CurrPic.BottomFieldOrderCnt);
+    /* CurrPic's frame_idx and BottomFieldOrderCnt go unread for a frame:
+     * Mesa's vlVaHandleVAEncPictureParameterBufferTypeH264 takes
+     * frame_num and TopFieldOrderCnt (frame_idx only for long-term
+     * pictures), and GStreamer's vah264enc leaves both 0. */
+    if (!is_valid_pic(&pp->CurrPic))
+        return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "CurrPic: surface 0x%x, flags 0x%x",
+                             pp->CurrPic.picture_id, pp->CurrPic.flags);
     if (c->sps.poc_type == 0 && sl->pic_order_cnt_lsb != (poc & (max_lsb - 1)))
         return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "pic_order_cnt_lsb %u for POC %d",
                              sl->pic_order_cnt_lsb, poc);
@@ -739,6 +785,19 @@ static const char *sps_mismatch(const h264_sps *a, const h264_sps *v)
     return NULL;
 }
 
+/* The same parameter-set NAL unit, whatever non-zero nal_ref_idc each
+ * carries (7.4.1: any but 0 for an SPS or PPS; hwenc and FFmpeg write 3,
+ * GStreamer 1). */
+static int same_parameter_set(const uint8_t *a, const uint8_t *b, size_t n)
+{
+    size_t h = 0;
+    while (h < n && a[h] != 1)
+        h++;
+    if (++h >= n || !(a[h] & 0x60) || !(b[h] & 0x60) || memcmp(a, b, h) || (a[h] ^ b[h]) & 0x9f)
+        return 0;
+    return !memcmp(a + h + 1, b + h + 1, n - h - 1);
+}
+
 static VAStatus check_packed_sps(drv_state *d, const drv_context *c, const drv_config *cfg, const drv_packed *pk)
 {
     char msg[160];
@@ -755,7 +814,7 @@ static VAStatus check_packed_sps(drv_state *d, const drv_context *c, const drv_c
                              s.profile_idc, (int)cfg->profile);
     uint8_t again[512];
     size_t n = drv_write_nal(again, sizeof(again), H264_NAL_SPS, &s, NULL);
-    if (n != bytes || memcmp(again, pk->data, n))
+    if (n != bytes || !same_parameter_set(again, pk->data, n))
         return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER,
                              "packed SPS (%zu bytes) does not read back to the same bits (%zu bytes)", bytes, n);
     return VA_STATUS_SUCCESS;
@@ -775,7 +834,7 @@ static VAStatus check_packed_pps(drv_state *d, const drv_context *c, const drv_p
                              p.num_ref_idx_l0_default_active, c->pps.num_ref_idx_l0_default_active);
     uint8_t again[512];
     size_t n = drv_write_nal(again, sizeof(again), H264_NAL_PPS, NULL, &p);
-    if (n != bytes || memcmp(again, pk->data, n))
+    if (n != bytes || !same_parameter_set(again, pk->data, n))
         return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "packed PPS does not read back to the same bits");
     return VA_STATUS_SUCCESS;
 }

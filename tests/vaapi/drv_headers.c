@@ -110,6 +110,7 @@ static int parse_vui(bit_reader *r, h264_vui *v)
     v->aspect_ratio_info_present = (int)get_bits(r, 1);
     if (v->aspect_ratio_info_present) {
         uint32_t idc = get_bits(r, 8);
+        v->extended_sar = idc == 255;
         if (idc == 255) {
             v->sar_width = (int)get_bits(r, 16);
             v->sar_height = (int)get_bits(r, 16);
@@ -153,15 +154,15 @@ static int parse_vui(bit_reader *r, h264_vui *v)
         return -1;
     if (v->nal_hrd_present)
         v->low_delay_hrd = (int)get_bits(r, 1);
-    if (get_bits(r, 1)) /* pic_struct_present_flag: not modelled */
-        return -1;
+    v->pic_struct_present = (int)get_bits(r, 1); /* GStreamer's vah264enc sets it */
     v->bitstream_restriction = (int)get_bits(r, 1);
     if (v->bitstream_restriction) {
-        get_bits(r, 1);
-        get_ue(r);
-        get_ue(r);
-        get_ue(r);
-        get_ue(r);
+        if (!get_bits(r, 1)) /* motion_vectors_over_pic_boundaries_flag: 0 not modelled */
+            return -1;
+        v->max_bytes_per_pic_denom = (int)get_ue(r);
+        v->max_bits_per_mb_denom = (int)get_ue(r);
+        if (get_ue(r) != 15 || get_ue(r) != 15) /* log2_max_mv_length: others not modelled */
+            return -1;
         v->max_num_reorder_frames = (int)get_ue(r);
         v->max_dec_frame_buffering = (int)get_ue(r);
     }
@@ -225,7 +226,7 @@ int drv_parse_sps(const uint8_t *data, size_t size, h264_sps *sps, char *msg, si
     }
     sps->vui_present = (int)get_bits(&r, 1);
     if (sps->vui_present && parse_vui(&r, &sps->vui) < 0) {
-        snprintf(msg, msg_size, "packed SPS: VUI with VCL HRD, pic_struct, several CPBs or a reserved aspect_ratio_idc");
+        snprintf(msg, msg_size, "packed SPS: VUI with VCL HRD, several CPBs, a reserved aspect_ratio_idc or motion vector limits (not modelled)");
         return -1;
     }
     return check_trailing(&r, "packed SPS", msg, msg_size);

@@ -98,7 +98,8 @@ static VAStatus drv_create_surfaces(VADriverContextP ctx, int width, int height,
                                 NULL, 0);
 }
 
-static int used_by_context(drv_state *d, VASurfaceID id, uint32_t *context)
+/* The context that has the surface among its render targets, or NULL. */
+static drv_context *used_by_context(drv_state *d, VASurfaceID id, uint32_t *context, int *target)
 {
     for (int i = 0; i < DRV_MAX_OBJECTS; i++) {
         const drv_object *o = &d->objects[i];
@@ -107,11 +108,27 @@ static int used_by_context(drv_state *d, VASurfaceID id, uint32_t *context)
         for (int t = 0; t < o->u.context->num_targets; t++) {
             if (o->u.context->targets[t] == id) {
                 *context = (uint32_t)OBJ_CONTEXT << 16 | (uint32_t)(i + 1);
-                return 1;
+                *target = t;
+                return o->u.context;
             }
         }
     }
-    return 0;
+    return NULL;
+}
+
+/* A surface that joined a context created without render targets (as
+ * CurrPic) leaves it: Mesa's vlVaDestroySurfaces takes it out of its
+ * context's surface set, and GStreamer's vah264enc frees its
+ * reconstruction pool before it destroys the context. Its slot and any
+ * reference picture in it go with it. */
+static void leave_context(drv_context *c, int target, VASurfaceID id)
+{
+    c->targets[target] = VA_INVALID_SURFACE;
+    for (int i = 0; i < c->dpb_count;)
+        if (c->dpb[i].surface == id)
+            c->dpb[i] = c->dpb[--c->dpb_count];
+        else
+            i++;
 }
 
 static VAStatus drv_destroy_surfaces(VADriverContextP ctx, VASurfaceID *list, int num)
@@ -119,16 +136,24 @@ static VAStatus drv_destroy_surfaces(VADriverContextP ctx, VASurfaceID *list, in
     drv_state *d = CTX_STATE(ctx);
     for (int i = 0; i < num; i++) {
         drv_object *o = drv_lookup(d, list[i], OBJ_SURFACE);
-        uint32_t context;
+        uint32_t context = VA_INVALID_ID;
         if (!o)
             return drv_violation(d, VA_STATUS_ERROR_INVALID_SURFACE, "vaDestroySurfaces(0x%x): not a surface", list[i]);
         if (o->u.surface.derived)
             return drv_violation(d, VA_STATUS_ERROR_SURFACE_BUSY,
                                  "vaDestroySurfaces(0x%x) while an image derived from it is alive", list[i]);
-        if (used_by_context(d, list[i], &context))
+        int target;
+        drv_context *c = used_by_context(d, list[i], &context, &target);
+        /* va.h (vaDestroySurfaces): "Surfaces can only be destroyed after
+         * all contexts using these surfaces have been destroyed": the render
+         * targets given to vaCreateContext, and any surface whose picture is
+         * still being coded or waited for. */
+        if ((c && !c->dynamic_targets) || o->u.surface.busy_context != VA_INVALID_ID || o->u.surface.in_flight)
             return drv_violation(d, VA_STATUS_ERROR_SURFACE_BUSY,
-                                 "vaDestroySurfaces(0x%x) while context 0x%x renders to it (destroy the context first)",
+                                 "vaDestroySurfaces(0x%x) while context 0x%x renders to it or codes its picture (destroy the context first)",
                                  list[i], context);
+        if (c)
+            leave_context(c, target, list[i]);
         free(o->u.surface.data);
         drv_free_object(d, list[i]);
     }
@@ -595,8 +620,8 @@ static VAStatus drv_put_image(VADriverContextP ctx, VASurfaceID surface, VAImage
     drv_surface *sf = &s->u.surface;
     const VAImage *vi = &im->u.image.image;
     drv_object *b = drv_lookup(d, vi->buf, OBJ_BUFFER);
-    if (!b || b->u.buffer.map)
-        return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "vaPutImage(0x%x) while the image is mapped", image);
+    if (!b)
+        return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "vaPutImage(0x%x): the image has no buffer", image);
     if (sf->busy_context != VA_INVALID_ID)
         return drv_violation(d, VA_STATUS_ERROR_SURFACE_BUSY, "vaPutImage to 0x%x while it is being coded", surface);
     if (sf->in_flight) /* va.h, vaSyncSurface: see map_derived */
@@ -608,7 +633,10 @@ static VAStatus drv_put_image(VADriverContextP ctx, VASurfaceID surface, VAImage
     if (sx < 0 || sy < 0 || dx < 0 || dy < 0 || (sx | sy | dx | dy | (int)sw | (int)sh) & 1 ||
         sx + (int)sw > vi->width || sy + (int)sh > vi->height || dx + (int)sw > sf->width || dy + (int)sh > sf->height)
         return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "vaPutImage rectangle out of bounds");
-    const uint8_t *src = b->u.buffer.data;
+    /* A mapped image is read as mapped: GStreamer's va allocator puts the
+     * image before it unmaps it, and Mesa's vlVaMapBuffer hands out an
+     * image buffer's own memory, so the put sees what was written. */
+    const uint8_t *src = b->u.buffer.map ? b->u.buffer.map : b->u.buffer.data;
     for (unsigned y = 0; y < sh; y++)
         memcpy(sf->data + (size_t)(dy + (int)y) * (size_t)sf->pitch + (size_t)dx,
                src + vi->offsets[0] + (size_t)(sy + (int)y) * vi->pitches[0] + (size_t)sx, sw);
@@ -618,6 +646,36 @@ static VAStatus drv_put_image(VADriverContextP ctx, VASurfaceID surface, VAImage
                src + vi->offsets[1] + (size_t)(sy / 2 + (int)y) * vi->pitches[1] + (size_t)sx, sw);
     sf->written = 1;
     drv_trace(d, "putimage 0x%x", surface);
+    return VA_STATUS_SUCCESS;
+}
+
+/* Surface data into an image (GStreamer's va allocator reads the surface
+ * before it writes one it could not derive, as on radeonsi). */
+static VAStatus drv_get_image(VADriverContextP ctx, VASurfaceID surface, int x, int y, unsigned w, unsigned h,
+                              VAImageID image)
+{
+    drv_state *d = CTX_STATE(ctx);
+    drv_object *s = drv_lookup(d, surface, OBJ_SURFACE);
+    drv_object *im = drv_lookup(d, image, OBJ_IMAGE);
+    if (!s || !im)
+        return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "vaGetImage(0x%x, 0x%x): %s", surface, image,
+                             !s ? "not a surface" : "not an image");
+    const drv_surface *sf = &s->u.surface;
+    const VAImage *vi = &im->u.image.image;
+    drv_object *b = drv_lookup(d, vi->buf, OBJ_BUFFER);
+    if (!b)
+        return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "vaGetImage(0x%x): the image has no buffer", image);
+    if (x < 0 || y < 0 || ((x | y | (int)w | (int)h) & 1) || x + (int)w > sf->width || y + (int)h > sf->height ||
+        w > vi->width || h > vi->height)
+        return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "vaGetImage rectangle out of bounds");
+    uint8_t *dst = b->u.buffer.map ? b->u.buffer.map : b->u.buffer.data; /* as vaPutImage reads it */
+    const uint8_t *uv = sf->data + (size_t)sf->pitch * (size_t)sf->rows;
+    for (unsigned r = 0; r < h; r++)
+        memcpy(dst + vi->offsets[0] + (size_t)r * vi->pitches[0],
+               sf->data + (size_t)(y + (int)r) * (size_t)sf->pitch + (size_t)x, w);
+    for (unsigned r = 0; r < h / 2; r++)
+        memcpy(dst + vi->offsets[1] + (size_t)r * vi->pitches[1],
+               uv + (size_t)(y / 2 + (int)r) * (size_t)sf->pitch + (size_t)x, w);
     return VA_STATUS_SUCCESS;
 }
 
@@ -642,4 +700,5 @@ void drv_init_memory_vtable(struct VADriverVTable *vt, int sync_buffer)
     vt->vaDeriveImage = drv_derive_image;
     vt->vaDestroyImage = drv_destroy_image;
     vt->vaPutImage = drv_put_image;
+    vt->vaGetImage = drv_get_image;
 }

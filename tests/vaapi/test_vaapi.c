@@ -1395,6 +1395,64 @@ static int test_hrd(const char *ffmpeg, const char *variant)
     return 0;
 }
 
+/* ------------------------------------------- GStreamer through the double */
+
+/* GStreamer 1.22's vah264enc (or vah264lpenc where the driver has only
+ * EncSliceLP) encodes videotestsrc through the double, found through udev
+ * in a private mount namespace (gst_namespace.sh says how): every picture
+ * reaches the driver, the audit is clean and libavcodec decodes every
+ * frame. CABAC and 8x8 transforms are turned off: the double's CPU encoder
+ * has neither yet. Exit 77 (skipped) when not root, without gst-launch-1.0
+ * or the va plugin, or where no mount namespace can be made. */
+static int test_gstreamer(const char *script, const char *element)
+{
+    const char *launch = "/usr/bin/gst-launch-1.0";
+    if (geteuid() != 0) {
+        printf("skipped: needs root for a private mount namespace (unshare -m)\n");
+        return 77;
+    }
+    if (access(launch, X_OK) != 0) {
+        printf("skipped: %s is not installed (gstreamer1.0-tools)\n", launch);
+        return 77;
+    }
+    if (system("gst-inspect-1.0 va >/dev/null 2>&1") != 0) {
+        printf("skipped: GStreamer's va plugin is not installed (gstreamer1.0-plugins-bad)\n");
+        return 77;
+    }
+    if (system("unshare -m true") != 0) {
+        printf("skipped: unshare -m fails here (no CAP_SYS_ADMIN in this container)\n");
+        return 77;
+    }
+    char out[512], registry[64], cmd[2048];
+    snprintf(out, sizeof(out), "%s/vaapi-gst-%d.264", getcwd(cmd, sizeof(cmd)) ? cmd : ".", (int)getpid());
+    snprintf(registry, sizeof(registry), "vaapi-gst-registry-%d.bin", (int)getpid());
+    unlink(out);
+    unlink(registry);
+    int frames = 30;
+    snprintf(cmd, sizeof(cmd),
+             "GST_REGISTRY=%s timeout 120 unshare -m '%s' %s -q videotestsrc num-buffers=%d pattern=ball ! "
+             "video/x-raw,format=NV12,width=%d,height=%d,framerate=25/1 ! %s cabac=false dct8x8=false ! h264parse ! "
+             "filesink location=%s",
+             registry, script, launch, frames, W, H, element, out);
+    printf("$ %s\n", cmd);
+    fflush(stdout);
+    int status = system(cmd);
+    unlink(registry);
+    const char *t = read_trace();
+    CHECK(status == 0, "exit status %d; driver trace:\n%s", status, t);
+    check_trace_clean(t);
+    CHECK(count_lines(t, "picture n=", NULL) == frames, "%d pictures reached the driver:\n%s",
+          count_lines(t, "picture n=", NULL), t);
+    decoded_video dec;
+    char err[256];
+    CHECK(avdecode_h264_file(out, &dec, err, sizeof(err)) == 0, "%s", err);
+    CHECK(dec.frame_count == frames && dec.width == W && dec.height == H, "decoded %d frames of %dx%d",
+          dec.frame_count, dec.width, dec.height);
+    decoded_video_free(&dec);
+    unlink(out);
+    return 0;
+}
+
 /* ------------------------------------------------ FFmpeg through the double */
 
 /* /usr/bin/ffmpeg's h264_vaapi (hwupload from system memory) with the given
@@ -1469,6 +1527,7 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "bframes-any")) return test_bframes_any();
     if (!strcmp(argv[1], "rule")) return test_rule(arg);
     if (!strcmp(argv[1], "pipeline")) return test_pipeline(arg);
+    if (!strcmp(argv[1], "gstreamer")) return test_gstreamer(arg, argc > 3 ? argv[3] : "vah264enc");
     if (!strcmp(argv[1], "hrd")) return test_hrd(arg, argc > 3 ? argv[3] : "");
     if (!strcmp(argv[1], "sync-fail")) return test_sync_fail();
     if (!strcmp(argv[1], "list-backends")) return test_list_backends(arg, argc > 3 ? argv[3] : "default");

@@ -192,6 +192,21 @@ if(HWENC_SANITIZE)
         OUTPUT_STRIP_TRAILING_WHITESPACE)
     set(vaapi_ffmpeg_preload "${vaapi_libasan}:")
 endif()
+# GStreamer 1.22's vah264enc through the double on every profile (vah264lpenc
+# where only EncSliceLP exists), in a private mount namespace: skipped when
+# not root or without gst-launch-1.0 and the va plugin.
+foreach(profile ${HWENC_VA_PROFILES})
+    set(element vah264enc)
+    if(profile STREQUAL "ihd-lp")
+        set(element vah264lpenc)
+    endif()
+    hwenc_vaapi_profile_test(gstreamer ${profile} gstreamer ${CMAKE_CURRENT_LIST_DIR}/gst_namespace.sh ${element})
+    set_property(TEST vaapi_gstreamer_${profile} APPEND PROPERTY ENVIRONMENT
+        "LD_PRELOAD=${vaapi_ffmpeg_preload}$<TARGET_FILE:hwenctest_drm_shim>"
+        "ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0")
+    set_tests_properties(vaapi_gstreamer_${profile} PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 180)
+endforeach()
+
 foreach(profile ${HWENC_VA_PROFILES})
     foreach(case ${vaapi_ffmpeg_cases})
         string(REPLACE "|" ";" parts "${case}")
