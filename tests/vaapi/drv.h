@@ -157,6 +157,7 @@ typedef struct drv_picture {
     uint8_t raw[1024];           /* raw packed data (SEI, AUD) in the order given */
     size_t raw_size;
     int slice_header_before_slice;
+    int render_failed;           /* a vaRenderPicture of this picture failed: vaEndPicture discards it */
 } drv_picture;
 
 typedef struct drv_context {

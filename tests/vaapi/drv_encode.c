@@ -354,8 +354,10 @@ static VAStatus drv_render_picture(VADriverContextP ctx, VAContextID id, VABuffe
         return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "vaRenderPicture outside vaBeginPicture/vaEndPicture");
     for (int i = 0; i < num; i++) {
         VAStatus st = render_one(d, o->u.context, id, buffers[i]);
-        if (st != VA_STATUS_SUCCESS)
+        if (st != VA_STATUS_SUCCESS) {
+            o->u.context->pic.render_failed = 1;
             return st;
+        }
     }
     return VA_STATUS_SUCCESS;
 }
@@ -1287,12 +1289,24 @@ static VAStatus drv_end_picture(VADriverContextP ctx, VAContextID id)
     if (!o)
         return drv_violation(d, VA_STATUS_ERROR_INVALID_CONTEXT, "vaEndPicture(0x%x): not a context", id);
     drv_context *c = o->u.context;
-    if (c->render_target == VA_INVALID_SURFACE)
-        return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "vaEndPicture without vaBeginPicture");
+    /* FFmpeg (vaapi_encode_issue) and GStreamer end a picture whose
+     * vaBeginPicture or vaRenderPicture failed, to reset the context. va.h
+     * does not forbid it and the drivers answer with an error and a reset
+     * state: iHD's EndPicture runs EncodeInCodecHal with no current render
+     * target and clears the picture parameters (ENCODING_ERROR); Mesa's
+     * vlVaEndPicture finds no surface for the target (INVALID_SURFACE).
+     * So: an error, traced, and no contract violation. */
+    if (c->render_target == VA_INVALID_SURFACE) {
+        drv_trace(d, "end without begin");
+        return VA_STATUS_ERROR_INVALID_SURFACE;
+    }
     drv_object *s = drv_lookup(d, c->render_target, OBJ_SURFACE);
     int64_t n = c->pictures++;
     VAStatus st;
-    if (n == d->caps.fail_end_picture) {
+    if (c->pic.render_failed) {
+        drv_trace(d, "end of a picture whose render failed n=%lld", (long long)n);
+        st = VA_STATUS_ERROR_ENCODING_ERROR;
+    } else if (n == d->caps.fail_end_picture) {
         drv_trace(d, "inject end-picture failure n=%lld", (long long)n);
         st = VA_STATUS_ERROR_ENCODING_ERROR;
     } else {
