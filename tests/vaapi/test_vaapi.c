@@ -772,7 +772,9 @@ static int test_audit(void)
 
 static int test_cli(const char *hwenc)
 {
-    const char *in = "vaapi-cli-in.y4m", *out = "vaapi-cli-out.264";
+    char in[64], out[64]; /* per process: ctest runs the profiles side by side */
+    snprintf(in, sizeof(in), "vaapi-cli-in-%d.y4m", (int)getpid());
+    snprintf(out, sizeof(out), "vaapi-cli-out-%d.264", (int)getpid());
     FILE *f = fopen(in, "wb");
     CHECK(f, "cannot write %s", in);
     fprintf(f, "YUV4MPEG2 W%d H%d F25:1 Ip A1:1 C420jpeg\n", W, H);
@@ -805,6 +807,8 @@ static int test_cli(const char *hwenc)
     check_trace_clean(t);
     CHECK(count_lines(t, "picture n=", "type=IDR") == 3 && count_lines(t, "picture n=", "type=P") == 9,
           "the CLI did not encode through the driver:\n%s", t);
+    unlink(in);
+    unlink(out);
     return 0;
 }
 
