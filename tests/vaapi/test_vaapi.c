@@ -1271,8 +1271,10 @@ static int test_sync_fail(void)
         source_frame(i, frame);
         hwenc_frame in = { .plane = { frame, frame + W * H, frame + W * H * 5 / 4 }, .stride = { W, W / 2, W / 2 },
                            .pts = i };
-        if ((ret = hwenc_send_frame(enc, &in)) < 0)
+        if ((ret = hwenc_send_frame(enc, &in)) < 0) {
+            snprintf(err, sizeof(err), "%s", hwenc_last_error(enc));
             break;
+        }
         while ((ret = hwenc_receive_packet(enc, &pkt)) == 0) {
             pts |= 1ull << pkt.pts;
             if (pkt.pts < 5)
