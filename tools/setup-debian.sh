@@ -9,6 +9,7 @@ packages=(
     libavcodec-dev libavformat-dev libavutil-dev libswscale-dev ffmpeg
     libva-dev libdrm-dev libffmpeg-nvenc-dev libvulkan-dev libvulkan1 mesa-vulkan-drivers
     libx264-dev libopenh264-dev
+    gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-bad
     python-kivy-examples
 )
 

@@ -514,15 +514,25 @@ static int receive_from_backend(hwenc_encoder *enc, hal_packet *hp)
 static int check_packet(hwenc_encoder *enc, int ret, const hal_packet *hp)
 {
     char err[512] = "";
+    int backend_failed = enc->failed;
     if (ret == 0)
         ret = packet_check_packet(&enc->check, hp, err, sizeof(err));
     else if (ret == HWENC_EOF && !enc->failed) /* after a failure, pictures are missing for a reason given */
         ret = packet_check_finish(&enc->check, err, sizeof(err)) < 0 ? HWENC_EBACKEND : HWENC_EOF;
-    if (ret == HWENC_EBACKEND && err[0]) {
-        enc->failed = enc->check_failed = 1;
+    if (ret != HWENC_EBACKEND || !err[0])
+        return ret;
+    enc->failed = enc->check_failed = 1;
+    size_t n = strlen(enc->last_error);
+    if (backend_failed)
+        /* A picture the backend coded after the one that failed may
+         * predict from it: handing it out would give the caller a stream
+         * that does not decode. The failure's own message stays first. */
+        snprintf(enc->last_error + n, sizeof(enc->last_error) - n,
+                 "; frame %lld, coded after it, is left out: it may predict from the lost picture",
+                 (long long)hp->display_index);
+    else
         snprintf(enc->last_error, sizeof(enc->last_error), "%s backend: %s", hwenc_backend_name(enc->backend->id),
                  err);
-    }
     return ret;
 }
 

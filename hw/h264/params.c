@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "params.h"
+#include "hrd.h"
 
 /* Table A-1, without level 1b (never needed: level 1.1 covers it). */
 typedef struct h264_level_limits {
@@ -178,7 +179,7 @@ static void write_vui(h264_bitstream *bs, const h264_vui *v)
     bs_write_flag(bs, v->aspect_ratio_info_present);
     if (v->aspect_ratio_info_present) {
         int idc = 255;
-        for (int i = 1; i < 17; i++)
+        for (int i = 1; i < 17 && !v->extended_sar; i++)
             if (sar_table[i][0] == v->sar_width && sar_table[i][1] == v->sar_height)
                 idc = i;
         bs_write_bits(bs, 8, (uint32_t)idc);
@@ -210,14 +211,18 @@ static void write_vui(h264_bitstream *bs, const h264_vui *v)
         bs_write_bits(bs, 32, v->time_scale);
         bs_write_flag(bs, v->fixed_frame_rate);
     }
-    bs_write_flag(bs, 0); /* nal_hrd_parameters_present_flag */
+    bs_write_flag(bs, v->nal_hrd_present);
+    if (v->nal_hrd_present)
+        h264_write_hrd(bs, &v->nal_hrd);
     bs_write_flag(bs, 0); /* vcl_hrd_parameters_present_flag */
-    bs_write_flag(bs, 0); /* pic_struct_present_flag */
+    if (v->nal_hrd_present)
+        bs_write_flag(bs, v->low_delay_hrd);
+    bs_write_flag(bs, v->pic_struct_present);
     bs_write_flag(bs, v->bitstream_restriction);
     if (v->bitstream_restriction) {
         bs_write_flag(bs, 1);  /* motion_vectors_over_pic_boundaries_flag */
-        bs_write_ue(bs, 0);    /* max_bytes_per_pic_denom */
-        bs_write_ue(bs, 0);    /* max_bits_per_mb_denom */
+        bs_write_ue(bs, (uint32_t)v->max_bytes_per_pic_denom);
+        bs_write_ue(bs, (uint32_t)v->max_bits_per_mb_denom);
         bs_write_ue(bs, 15);   /* log2_max_mv_length_horizontal */
         bs_write_ue(bs, 15);   /* log2_max_mv_length_vertical */
         bs_write_ue(bs, (uint32_t)v->max_num_reorder_frames);
@@ -308,7 +313,7 @@ void h264_write_slice_header(h264_bitstream *bs, const h264_sps *sps, const h264
 {
     int idr = sh->nal_unit_type == H264_NAL_IDR_SLICE;
     bs_write_ue(bs, (uint32_t)sh->first_mb);
-    bs_write_ue(bs, (uint32_t)sh->slice_type);
+    bs_write_ue(bs, (uint32_t)(sh->slice_type + (sh->slice_type_fixed ? 5 : 0)));
     bs_write_ue(bs, (uint32_t)pps->pps_id);
     bs_write_bits(bs, sps->log2_max_frame_num, (uint32_t)sh->frame_num);
     if (idr)
@@ -333,7 +338,15 @@ void h264_write_slice_header(h264_bitstream *bs, const h264_sps *sps, const h264
             bs_write_flag(bs, sh->no_output_of_prior_pics);
             bs_write_flag(bs, sh->long_term_reference);
         } else {
-            bs_write_flag(bs, 0); /* adaptive_ref_pic_marking_mode_flag: sliding window */
+            /* adaptive_ref_pic_marking_mode_flag; only MMCO 1 (unmark a
+             * short-term picture) is used, then the end (0). */
+            bs_write_flag(bs, sh->num_unmark > 0);
+            for (int i = 0; i < sh->num_unmark; i++) {
+                bs_write_ue(bs, 1);
+                bs_write_ue(bs, (uint32_t)sh->unmark_diff_minus1[i]);
+            }
+            if (sh->num_unmark)
+                bs_write_ue(bs, 0);
         }
     }
     if (pps->entropy_coding_mode && sh->slice_type != H264_SLICE_I)

@@ -28,9 +28,22 @@ enum h264_slice_type {
     H264_SLICE_I = 2,
 };
 
+/* hrd_parameters() of E.1.2 with one CPB (cpb_cnt_minus1 = 0), as every
+ * encoder here writes it; hrd.h fills it from a bitrate and buffer size. */
+typedef struct h264_hrd {
+    int bit_rate_scale, cpb_size_scale;
+    uint32_t bit_rate_value_minus1, cpb_size_value_minus1;
+    int cbr_flag;
+    int initial_cpb_removal_delay_length;  /* bits, 1..32 */
+    int cpb_removal_delay_length;
+    int dpb_output_delay_length;
+    int time_offset_length;                /* 0..31 */
+} h264_hrd;
+
 typedef struct h264_vui {
     int aspect_ratio_info_present;
     int sar_width, sar_height;           /* written as Extended_SAR unless a table entry fits */
+    int extended_sar;                    /* Extended_SAR even then (GStreamer's SPS); 0 in hwenc's */
     int video_signal_type_present;
     int video_full_range;
     int colour_description_present;
@@ -40,7 +53,12 @@ typedef struct h264_vui {
     int timing_info_present;
     uint32_t num_units_in_tick, time_scale;
     int fixed_frame_rate;
+    int nal_hrd_present;
+    h264_hrd nal_hrd;
+    int low_delay_hrd;                   /* written when nal_hrd_present */
+    int pic_struct_present;              /* 0 in hwenc's streams; others' (GStreamer's) set it */
     int bitstream_restriction;
+    int max_bytes_per_pic_denom, max_bits_per_mb_denom; /* 0 (no limit) in hwenc's streams */
     int max_num_reorder_frames, max_dec_frame_buffering;
 } h264_vui;
 
@@ -83,6 +101,7 @@ typedef struct h264_slice_header {
     int nal_ref_idc;
     int first_mb;
     int slice_type;                      /* enum h264_slice_type */
+    int slice_type_fixed;                /* written as slice_type + 5: every slice of the picture has this type */
     int frame_num;
     int idr_pic_id;
     int poc_lsb;
@@ -94,6 +113,8 @@ typedef struct h264_slice_header {
     h264_ref_list_op ref_list_ops[H264_MAX_REORDER_OPS];
     int num_ref_list_ops_l1;             /* and of list 1 (B slices) */
     h264_ref_list_op ref_list_ops_l1[H264_MAX_REORDER_OPS];
+    int num_unmark;                      /* non-IDR dec_ref_pic_marking: MMCO 1 commands (0: sliding window) */
+    int unmark_diff_minus1[H264_MAX_REFS]; /* difference_of_pic_nums_minus1 of each */
     int no_output_of_prior_pics;         /* IDR dec_ref_pic_marking */
     int long_term_reference;
     int cabac_init_idc;                  /* 0..2, CABAC P and B slices */

@@ -2,14 +2,23 @@
  * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
  *
  * The VA-API backend of the HAL: device and capabilities (device.c), the
- * config, surfaces, context and coded buffer here, one picture at a time
- * (picture.c). Pictures are coded synchronously: send_picture returns once
- * the driver has finished, so a failure belongs to the frame that caused it
- * and every packet before it has already been handed out.
+ * config, surfaces, context and coded buffers here, and the pictures
+ * themselves (picture.c).
  *
- * Surfaces: one input surface, and one reconstructed surface per DPB slot
- * of the HAL plus one for non-reference pictures; the HAL's slot numbers
- * index e->recon directly.
+ * Pictures in flight, as FFmpeg's vaapi_encode keeps them: send_picture
+ * hands a picture to the driver without waiting; receive_packet waits for
+ * the oldest only once `depth` pictures are in flight (or when draining),
+ * so the driver codes one picture while the next is uploaded. The depth is
+ * FFmpeg's async_depth default of 2 where the driver implements vaSyncBuffer
+ * (FFmpeg 5.1 keeps a single picture in flight otherwise), and 1 with
+ * low_latency: one frame in, one packet out. Each picture in flight owns an
+ * input surface and a coded buffer until its wait. Packets leave in coding
+ * order; a picture that fails names its frame, and the pictures before it
+ * are handed out all the same.
+ *
+ * Surfaces: one input surface per picture in flight, and one reconstructed
+ * surface per DPB slot of the HAL plus one for non-reference pictures; the
+ * HAL's slot numbers index e->recon directly.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,33 +39,82 @@ static const char *rc_name(uint32_t mode)
     }
 }
 
+static int offers(const vaapi_caps *caps, uint32_t mode)
+{
+    return caps->rc_modes == VAAPI_ATTR_UNSUPPORTED ? mode == VA_RC_CQP : (caps->rc_modes & mode) != 0;
+}
+
+/* The driver's mode for the configured one, falling back as FFmpeg's
+ * vaapi_encode_init_rate_control does: a one-pass average bitrate is
+ * Intel's AVBR, else VBR, else CBR; constant quality is ICQ, else constant
+ * QP (ICQ is missing on Mesa, i965 and iHD's EncSliceLP before Xe2). */
 static uint32_t wanted_rc(const vaapi_caps *caps, enum hwenc_rate_control mode)
 {
     switch (mode) {
     case HWENC_RC_CQP: return VA_RC_CQP;
-    case HWENC_RC_CRF: return VA_RC_ICQ;
+    case HWENC_RC_CRF: return offers(caps, VA_RC_ICQ) ? VA_RC_ICQ : VA_RC_CQP;
     case HWENC_RC_CBR: return VA_RC_CBR;
     case HWENC_RC_VBR: return VA_RC_VBR;
-    case HWENC_RC_ABR:
-        /* One-pass average bitrate is Intel's AVBR; elsewhere VBR with the
-         * peak at the average comes closest. */
-        return caps->rc_modes != VAAPI_ATTR_UNSUPPORTED && (caps->rc_modes & VA_RC_AVBR) ? VA_RC_AVBR : VA_RC_VBR;
+    case HWENC_RC_ABR: return offers(caps, VA_RC_AVBR) ? VA_RC_AVBR : offers(caps, VA_RC_VBR) ? VA_RC_VBR : VA_RC_CBR;
     }
     return 0;
 }
 
+/* Rates as FFmpeg sends them: CBR at the bitrate; VBR peaks at
+ * vbv_maxrate, or at twice the bitrate when none is given; AVBR targets
+ * the bitrate alone (iHD reads bits_per_second as the target there). */
 static void rc_rates(const hwenc_config *cfg, vaapi_rc *rc)
 {
     rc->qp = cfg->qp;
     rc->quality = (int)(cfg->crf + 0.5);
     if (rc->quality < 1)
         rc->quality = 1;
+    if (rc->mode == VA_RC_CQP && cfg->rc_mode == HWENC_RC_CRF)
+        rc->qp = rc->quality > 51 ? 51 : rc->quality;
     rc->bitrate_kbps = cfg->bitrate_kbps;
-    rc->maxrate_kbps = cfg->vbv_maxrate_kbps > cfg->bitrate_kbps ? cfg->vbv_maxrate_kbps : cfg->bitrate_kbps;
-    if (rc->mode == VA_RC_CBR)
+    if (rc->mode == VA_RC_VBR)
+        rc->maxrate_kbps = cfg->vbv_maxrate_kbps >= cfg->bitrate_kbps ? cfg->vbv_maxrate_kbps : 2 * cfg->bitrate_kbps;
+    else
         rc->maxrate_kbps = cfg->bitrate_kbps;
     /* VBV buffer: one second at the peak rate unless given. */
     rc->bufsize_kbits = cfg->vbv_bufsize_kbits > 0 ? cfg->vbv_bufsize_kbits : rc->maxrate_kbps;
+}
+
+static int64_t gcd(int64_t a, int64_t b)
+{
+    while (b) {
+        int64_t t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+/* num/den, or the nearest fraction (continued fractions) whose numerator
+ * fits 16 bits and denominator 12: VA carries them in 16-bit halves and
+ * iHD masks the denominator to 12 bits (ParseMiscParamFR). FFmpeg reduces
+ * to 65535 only; 4095 costs nothing for real frame rates (1001). */
+static void reduce_frame_rate(int64_t num, int64_t den, int *out_num, int *out_den)
+{
+    int64_t g = gcd(num, den);
+    num /= g;
+    den /= g;
+    int64_t p0 = 0, q0 = 1, p1 = 1, q1 = 0, n = num, d = den;
+    while (d) {
+        int64_t a = n / d, p2 = a * p1 + p0, q2 = a * q1 + q0;
+        if (p2 > 0xffff || q2 > 0xfff)
+            break;
+        p0 = p1, q0 = q1, p1 = p2, q1 = q2;
+        int64_t r = n - a * d;
+        n = d;
+        d = r;
+    }
+    if (!q1) { /* the rate itself exceeds 65535/1 */
+        p1 = 0xffff;
+        q1 = 1;
+    }
+    *out_num = (int)p1;
+    *out_den = (int)q1;
 }
 
 /* The driver's mode for the configured one, or a reason why there is none. */
@@ -65,6 +123,12 @@ static int choose_rc(const vaapi_device *dev, const vaapi_caps *caps, const hwen
 {
     memset(rc, 0, sizeof(*rc));
     uint32_t want = wanted_rc(caps, cfg->rc_mode);
+    if (caps->max_width != VAAPI_ATTR_UNSUPPORTED && caps->max_height != VAAPI_ATTR_UNSUPPORTED &&
+        ((int64_t)cfg->width > caps->max_width || (int64_t)cfg->height > caps->max_height)) {
+        snprintf(err, err_size, "the VA driver '%s' encodes at most %lldx%lld, not %dx%d", dev->vendor,
+                 (long long)caps->max_width, (long long)caps->max_height, cfg->width, cfg->height);
+        return HWENC_EUNSUPPORTED;
+    }
     if (caps->rc_modes == VAAPI_ATTR_UNSUPPORTED) {
         /* A driver that reports no modes does constant QP only, and must
          * not be given the attribute. */
@@ -92,14 +156,7 @@ static int choose_rc(const vaapi_device *dev, const vaapi_caps *caps, const hwen
         snprintf(err, err_size, "%s rate control needs a bitrate (bitrate_kbps > 0)", rc_name(want));
         return HWENC_EINVAL;
     }
-    /* VA takes the frame rate as two 16-bit halves. */
-    int num = cfg->fps_num, den = cfg->fps_den;
-    while (num > 0xffff || den > 0xffff) {
-        num = (num + 1) / 2;
-        den = (den + 1) / 2;
-    }
-    rc->fps_num = num;
-    rc->fps_den = den;
+    reduce_frame_rate(cfg->fps_num, cfg->fps_den, &rc->fps_num, &rc->fps_den);
     return 0;
 }
 
@@ -163,21 +220,33 @@ static void vaapi_close(void *priv)
     const va_api *va = &e->dev.va;
     VADisplay dpy = e->dev.display;
     if (dpy) {
+        /* Pictures still in flight (closed without draining) are waited
+         * for before their buffers go, as FFmpeg's vaapi_encode_discard. */
+        for (; e->in_flight; e->in_flight--, e->head = (e->head + 1) % e->depth) {
+            const vaapi_slot *slot = &e->slots[e->head];
+            if (e->sync_buffer)
+                va->vaSyncBuffer(dpy, slot->coded, VA_TIMEOUT_INFINITE);
+            else
+                va->vaSyncSurface(dpy, slot->input);
+        }
         if (e->image.image_id != VA_INVALID_ID)
             va->vaDestroyImage(dpy, e->image.image_id);
-        if (e->coded != VA_INVALID_ID)
-            va->vaDestroyBuffer(dpy, e->coded);
+        for (int i = 0; i < VAAPI_ASYNC_DEPTH; i++)
+            if (e->slots[i].coded != VA_INVALID_ID)
+                va->vaDestroyBuffer(dpy, e->slots[i].coded);
         if (e->context != VA_INVALID_ID)
             va->vaDestroyContext(dpy, e->context);
         for (int i = 0; i < e->recon_count; i++)
             if (e->recon[i] != VA_INVALID_SURFACE)
                 va->vaDestroySurfaces(dpy, &e->recon[i], 1);
-        if (e->input != VA_INVALID_SURFACE)
-            va->vaDestroySurfaces(dpy, &e->input, 1);
+        for (int i = 0; i < VAAPI_ASYNC_DEPTH; i++)
+            if (e->slots[i].input != VA_INVALID_SURFACE)
+                va->vaDestroySurfaces(dpy, &e->slots[i].input, 1);
         if (e->config != VA_INVALID_ID)
             va->vaDestroyConfig(dpy, e->config);
     }
     vaapi_device_close(&e->dev);
+    free(e->parameter_sets);
     free(e->out);
     free(e);
 }
@@ -215,47 +284,66 @@ static void find_nv12_format(vaapi_encoder *e)
     free(formats);
 }
 
-static int create_resources(vaapi_encoder *e, int dpb_slots, char *err, size_t err_size)
+static int create_surface(vaapi_encoder *e, VASurfaceID *id, const char *what, char *err, size_t err_size)
+{
+    VAStatus st = e->dev.va.vaCreateSurfaces(e->dev.display, VA_RT_FORMAT_YUV420, (unsigned)e->coded_width,
+                                             (unsigned)e->coded_height, id, 1, NULL, 0);
+    if (st != VA_STATUS_SUCCESS) {
+        *id = VA_INVALID_SURFACE;
+        char msg[64];
+        snprintf(msg, sizeof(msg), "vaCreateSurfaces (%s)", what);
+        vaapi_error(&e->dev, st, msg, err, err_size);
+        return HWENC_EBACKEND;
+    }
+    return 0;
+}
+
+static int create_resources(vaapi_encoder *e, char *err, size_t err_size)
 {
     const va_api *va = &e->dev.va;
     VADisplay dpy = e->dev.display;
-    unsigned w = (unsigned)e->coded_width, h = (unsigned)e->coded_height;
-    VAStatus st = va->vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, w, h, &e->input, 1, NULL, 0);
-    if (st != VA_STATUS_SUCCESS) {
-        e->input = VA_INVALID_SURFACE;
-        vaapi_error(&e->dev, st, "vaCreateSurfaces (input)", err, err_size);
-        return HWENC_EBACKEND;
+    VASurfaceID targets[VAAPI_ASYNC_DEPTH + H264_MAX_REFS + 2];
+    int n = 0, ret;
+    for (int i = 0; i < e->depth; i++) {
+        if ((ret = create_surface(e, &e->slots[i].input, "input", err, err_size)) < 0)
+            return ret;
+        targets[n++] = e->slots[i].input;
     }
-    VASurfaceID targets[H264_MAX_REFS + 3];
-    targets[0] = e->input;
     for (int i = 0; i < e->recon_count; i++) {
-        st = va->vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, w, h, &e->recon[i], 1, NULL, 0);
-        if (st != VA_STATUS_SUCCESS) {
-            e->recon[i] = VA_INVALID_SURFACE;
-            vaapi_error(&e->dev, st, "vaCreateSurfaces (reconstruction)", err, err_size);
-            return HWENC_EBACKEND;
-        }
-        targets[1 + i] = e->recon[i];
+        if ((ret = create_surface(e, &e->recon[i], "reconstruction", err, err_size)) < 0)
+            return ret;
+        targets[n++] = e->recon[i];
     }
-    (void)dpb_slots;
-    st = va->vaCreateContext(dpy, e->config, (int)w, (int)h, VA_PROGRESSIVE, targets, 1 + e->recon_count,
-                             &e->context);
+    VAStatus st = va->vaCreateContext(dpy, e->config, e->coded_width, e->coded_height, VA_PROGRESSIVE, targets, n,
+                                      &e->context);
     if (st != VA_STATUS_SUCCESS) {
         e->context = VA_INVALID_ID;
         vaapi_error(&e->dev, st, "vaCreateContext", err, err_size);
         return HWENC_EBACKEND;
     }
-    /* Worst case: every macroblock as I_PCM (384 bytes and a few bits),
-     * with emulation prevention, plus room for headers and SEI. */
-    size_t mbs = (size_t)e->sps.mb_width * (size_t)e->sps.mb_height;
-    e->coded_size = mbs * 400 * 3 / 2 + 64 * 1024;
-    st = va->vaCreateBuffer(dpy, e->context, VAEncCodedBufferType, (unsigned)e->coded_size, 1, NULL, &e->coded);
-    if (st != VA_STATUS_SUCCESS) {
-        e->coded = VA_INVALID_ID;
-        vaapi_error(&e->dev, st, "vaCreateBuffer (coded buffer)", err, err_size);
-        return HWENC_EBACKEND;
+    /* FFmpeg's size (vaapi_encode_alloc_output_buffer: 3 bytes a sample
+     * of the aligned luma plane, twice the raw 4:2:0 picture, plus 64 KiB
+     * for headers and SEI): above the worst case of I_PCM macroblocks
+     * (384 bytes and a few bits each, escaped). */
+    e->coded_size = (size_t)e->coded_width * (size_t)e->coded_height * 3 + 64 * 1024;
+    for (int i = 0; i < e->depth; i++) {
+        st = va->vaCreateBuffer(dpy, e->context, VAEncCodedBufferType, (unsigned)e->coded_size, 1, NULL,
+                                &e->slots[i].coded);
+        if (st != VA_STATUS_SUCCESS) {
+            e->slots[i].coded = VA_INVALID_ID;
+            vaapi_error(&e->dev, st, "vaCreateBuffer (coded buffer)", err, err_size);
+            return HWENC_EBACKEND;
+        }
     }
     return 0;
+}
+
+/* FFmpeg's probe (vaapi_encode_init): any answer but UNIMPLEMENTED to a
+ * zero-timeout wait on no buffer means the driver implements vaSyncBuffer. */
+static int probe_sync_buffer(const vaapi_device *dev)
+{
+    return dev->va.vaSyncBuffer &&
+           dev->va.vaSyncBuffer(dev->display, VA_INVALID_ID, 0) != VA_STATUS_ERROR_UNIMPLEMENTED;
 }
 
 static int vaapi_open(const hal_session *s, void **priv, hal_caps *caps_out, char *err, size_t err_size)
@@ -265,8 +353,10 @@ static int vaapi_open(const hal_session *s, void **priv, hal_caps *caps_out, cha
         return HWENC_ENOMEM;
     e->config = VA_INVALID_ID;
     e->context = VA_INVALID_ID;
-    e->input = VA_INVALID_SURFACE;
-    e->coded = VA_INVALID_ID;
+    for (int i = 0; i < VAAPI_ASYNC_DEPTH; i++) {
+        e->slots[i].input = VA_INVALID_SURFACE;
+        e->slots[i].coded = VA_INVALID_ID;
+    }
     e->image.image_id = VA_INVALID_ID;
     e->cfg = *s->config;
     e->bframes = s->bframes;
@@ -292,17 +382,29 @@ static int vaapi_open(const hal_session *s, void **priv, hal_caps *caps_out, cha
     if (e->caps.packed_headers != VAAPI_ATTR_UNSUPPORTED)
         e->packed = (uint32_t)e->caps.packed_headers &
                     (VA_ENC_PACKED_HEADER_SEQUENCE | VA_ENC_PACKED_HEADER_PICTURE | VA_ENC_PACKED_HEADER_SLICE);
-    if ((ret = create_config(e, err, err_size)) < 0 || (ret = create_resources(e, s->dpb_slots, err, err_size)) < 0)
+    /* The timing SEI go as raw data under MISC, as FFmpeg sends its SEI
+     * (iHD and i965 take it there), else under RAW_DATA. */
+    if (e->caps.packed_headers != VAAPI_ATTR_UNSUPPORTED && vaapi_signals_hrd(e))
+        e->packed |= (uint32_t)e->caps.packed_headers & VA_ENC_PACKED_HEADER_MISC
+                         ? VA_ENC_PACKED_HEADER_MISC
+                         : (uint32_t)e->caps.packed_headers & VA_ENC_PACKED_HEADER_RAW_DATA;
+    e->sync_buffer = probe_sync_buffer(&e->dev);
+    e->depth = e->sync_buffer && !s->config->low_latency ? VAAPI_ASYNC_DEPTH : 1;
+    if ((ret = create_config(e, err, err_size)) < 0 || (ret = create_resources(e, err, err_size)) < 0)
         goto fail;
     find_nv12_format(e);
     /* In front of the coded data: room for the parameter sets when the
      * driver writes none of its own. */
+    e->parameter_sets_size = s->parameter_sets_size;
+    e->parameter_sets = malloc(s->parameter_sets_size ? s->parameter_sets_size : 1);
     e->out_capacity = e->coded_size + s->parameter_sets_size;
     e->out = malloc(e->out_capacity);
-    if (!e->out) {
+    if (!e->out || !e->parameter_sets) {
         ret = HWENC_ENOMEM;
         goto fail;
     }
+    if (s->parameter_sets_size)
+        memcpy(e->parameter_sets, s->parameter_sets, s->parameter_sets_size);
     caps_out->max_refs = max_refs(&e->caps);
     caps_out->max_bframes = max_bframes(&e->caps);
     *priv = e;
@@ -315,33 +417,37 @@ fail:
 static int vaapi_send_picture(void *priv, const hal_picture *pic, char *err, size_t err_size)
 {
     vaapi_encoder *e = priv;
-    if (e->have_packet)
+    if (e->in_flight == e->depth)
         return HWENC_EAGAIN;
     if (pic->recon_slot >= e->recon_count - 1 || pic->num_refs > H264_MAX_REFS || pic->num_refs_l1 > H264_MAX_REFS ||
         pic->num_dpb > H264_MAX_REFS) {
         snprintf(err, err_size, "internal error: slot %d of %d", pic->recon_slot, e->recon_count - 1);
         return HWENC_EINVAL;
     }
-    memset(&e->pkt, 0, sizeof(e->pkt));
-    int ret = vaapi_encode_picture(e, pic, err, err_size);
+    int ret = vaapi_submit_picture(e, &e->slots[(e->head + e->in_flight) % e->depth], pic, err, err_size);
     if (ret < 0)
         return ret;
-    e->pkt.pts = pic->pts;
-    e->pkt.display_index = pic->display_index;
-    e->pkt.type = pic->type;
-    e->have_packet = 1;
+    e->in_flight++;
     return 0;
 }
 
+/* The oldest picture, once the pipeline is full or drained: its packet,
+ * or its error (it leaves the pipeline either way, so the pictures after
+ * it still come out). */
 static int vaapi_receive_packet(void *priv, int drain, hal_packet *pkt, char *err, size_t err_size)
 {
     vaapi_encoder *e = priv;
-    (void)err;
-    (void)err_size;
-    if (!e->have_packet)
+    if (!e->in_flight)
         return drain ? HWENC_EOF : HWENC_EAGAIN;
+    if (!drain && e->in_flight < e->depth)
+        return HWENC_EAGAIN;
+    vaapi_slot *slot = &e->slots[e->head];
+    e->head = (e->head + 1) % e->depth;
+    e->in_flight--;
+    int ret = vaapi_finish_picture(e, slot, err, err_size);
+    if (ret < 0)
+        return ret;
     *pkt = e->pkt;
-    e->have_packet = 0;
     return 0;
 }
 

@@ -166,6 +166,18 @@ static int query_attributes(vaapi_device *dev, vaapi_caps *caps, char *err, size
         caps->max_refs_l1 = (int)(a[3].value >> 16 & 0xffff);
     }
     caps->prediction_direction = attr_value(&a[4]);
+    /* Asked apart, so a driver that refuses one it does not know costs
+     * only these: the quality range (presets) and the largest picture. */
+    VAConfigAttrib b[] = {
+        { .type = VAConfigAttribEncQualityRange },
+        { .type = VAConfigAttribMaxPictureWidth },
+        { .type = VAConfigAttribMaxPictureHeight },
+    };
+    if (dev->va.vaGetConfigAttributes(dev->display, caps->profile, caps->entrypoint, b, 3) != VA_STATUS_SUCCESS)
+        b[0].value = b[1].value = b[2].value = VA_ATTRIB_NOT_SUPPORTED;
+    caps->quality_range = attr_value(&b[0]);
+    caps->max_width = attr_value(&b[1]);
+    caps->max_height = attr_value(&b[2]);
     if (!(caps->rt_format & VA_RT_FORMAT_YUV420)) {
         snprintf(err, err_size, "the VA driver '%s' cannot encode 4:2:0 (RT formats 0x%x)", dev->vendor,
                  caps->rt_format);

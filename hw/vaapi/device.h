@@ -50,6 +50,8 @@ typedef struct vaapi_caps {
     int64_t packed_headers;      /* VA_ENC_PACKED_HEADER_* mask, or VAAPI_ATTR_UNSUPPORTED */
     int max_refs_l0, max_refs_l1;/* -1: not reported */
     int64_t prediction_direction;/* VA_PREDICTION_DIRECTION_* mask, or VAAPI_ATTR_UNSUPPORTED */
+    int64_t quality_range;       /* EncQualityRange: levels 1..range, or VAAPI_ATTR_UNSUPPORTED */
+    int64_t max_width, max_height; /* MaxPictureWidth/Height, or VAAPI_ATTR_UNSUPPORTED */
 } vaapi_caps;
 
 /*

@@ -4,8 +4,8 @@
  * State of one VA-API encoding session, shared by the files of the backend:
  * backend.c (the hal_backend vtable and resources), upload.c (frames into
  * surfaces), params.c (the VA parameter buffers and packed headers) and
- * picture.c (one picture through Begin/Render/EndPicture and the coded
- * buffer).
+ * picture.c (one picture through Begin/Render/EndPicture, and later its
+ * wait and coded buffer).
  */
 #ifndef HWENC_VAAPI_INTERNAL_H
 #define HWENC_VAAPI_INTERNAL_H
@@ -15,6 +15,20 @@
 
 #include "device.h"
 #include "hal.h"
+
+#define VAAPI_MAX_GOP_HINT 1024     /* intra_period sent for longer or infinite GOPs */
+#define VAAPI_ASYNC_DEPTH 2         /* pictures in flight: FFmpeg's async_depth default */
+
+/* One picture in flight: its input surface and coded buffer are its own
+ * until the wait that covers it (va.h: only after vaSyncSurface "it is
+ * safe to use the render target for a different picture"). */
+typedef struct vaapi_slot {
+    VASurfaceID input;
+    VABufferID coded;
+    int64_t pts, display_index;
+    enum hwenc_frame_type type;
+    int qp;                      /* the planned QP (CQP), reported when the driver gives none */
+} vaapi_slot;
 
 typedef struct vaapi_rc {
     uint32_t mode;               /* VA_RC_* in the config; 0 when the driver reports no modes (CQP) */
@@ -39,11 +53,19 @@ typedef struct vaapi_encoder {
 
     VAConfigID config;
     VAContextID context;
-    VASurfaceID input;
     VASurfaceID recon[H264_MAX_REFS + 2]; /* by DPB slot; the last one for non-reference pictures */
     int recon_count;
-    VABufferID coded;
     size_t coded_size;
+
+    /* The pipeline: a ring of depth slots, in_flight of them from head on
+     * sent and not yet waited for, in coding order. */
+    vaapi_slot slots[VAAPI_ASYNC_DEPTH];
+    int depth, head, in_flight;
+    int sync_buffer;             /* the driver implements vaSyncBuffer (probed as FFmpeg does) */
+    int64_t coded_pictures;      /* pictures sent so far: the coding order */
+    int64_t idr_coded_picture;   /* coding index of the last IDR */
+    uint8_t *parameter_sets;     /* the session's, for drivers that write none of their own */
+    size_t parameter_sets_size;
 
     int derive_broken;           /* vaDeriveImage failed once: use vaCreateImage + vaPutImage */
     VAImage image;               /* for vaPutImage, image_id VA_INVALID_ID until first needed */
@@ -51,16 +73,15 @@ typedef struct vaapi_encoder {
 
     uint8_t *out;
     size_t out_capacity;
-    int have_packet;
     hal_packet pkt;
 } vaapi_encoder;
 
 /* upload.c */
-int vaapi_upload(vaapi_encoder *e, const hal_picture *pic, char *err, size_t err_size);
+int vaapi_upload(vaapi_encoder *e, VASurfaceID surface, const hal_picture *pic, char *err, size_t err_size);
 
 /* params.c */
 void vaapi_fill_sequence(const vaapi_encoder *e, VAEncSequenceParameterBufferH264 *seq);
-void vaapi_fill_picture(const vaapi_encoder *e, const hal_picture *pic, VASurfaceID recon,
+void vaapi_fill_picture(const vaapi_encoder *e, const hal_picture *pic, VASurfaceID recon, VABufferID coded,
                         VAEncPictureParameterBufferH264 *pp);
 void vaapi_fill_slice(const vaapi_encoder *e, const hal_picture *pic, int slice_qp,
                       VAEncSliceParameterBufferH264 *sp);
@@ -74,11 +95,29 @@ size_t vaapi_write_slice_header(const vaapi_encoder *e, const h264_slice_header 
                                 size_t capacity);
 /* The misc buffers of rate control: payloads for VAEncMiscParameterType
  * RateControl, HRD and FrameRate. */
+/* The sequence's and rate-control buffer's bits_per_second: the VBR peak,
+ * else the bitrate (the AVBR target). */
+uint32_t vaapi_rc_bits_per_second(const vaapi_rc *rc);
+/* VAEncMiscParameterBufferQualityLevel for the preset, within the
+ * driver's EncQualityRange (which must be reported). */
+int vaapi_quality_level(const vaapi_encoder *e);
 void vaapi_fill_rate_control(const vaapi_encoder *e, int reset, VAEncMiscParameterRateControl *rc);
 void vaapi_fill_hrd(const vaapi_encoder *e, VAEncMiscParameterHRD *hrd);
 void vaapi_fill_frame_rate(const vaapi_encoder *e, VAEncMiscParameterFrameRate *fr);
 
+/* timing.c: HRD parameters and timing SEI for CBR and VBR */
+int vaapi_signals_hrd(const vaapi_encoder *e);
+/* The SPS's NAL HRD from the current rate control (before each IDR). */
+void vaapi_update_hrd(vaapi_encoder *e);
+/* The buffering-period (IDRs) and picture-timing SEI NAL unit of the
+ * picture about to be sent; returns its size, 0 if it does not fit. */
+size_t vaapi_write_timing_sei(const vaapi_encoder *e, const hal_picture *pic, uint8_t *dst, size_t capacity);
+
 /* picture.c */
-int vaapi_encode_picture(vaapi_encoder *e, const hal_picture *pic, char *err, size_t err_size);
+/* Uploads the picture into the slot's surface and sends it to the driver
+ * without waiting. */
+int vaapi_submit_picture(vaapi_encoder *e, vaapi_slot *slot, const hal_picture *pic, char *err, size_t err_size);
+/* Waits for the slot's picture and fills e->pkt from its coded buffer. */
+int vaapi_finish_picture(vaapi_encoder *e, vaapi_slot *slot, char *err, size_t err_size);
 
 #endif

@@ -47,6 +47,7 @@ int va_api_load(va_api *va, char *err, size_t err_size)
     if (!sym)
         goto fail;
     va->vaGetDisplayDRM = (__typeof__(va->vaGetDisplayDRM))sym;
+    va->vaSyncBuffer = (__typeof__(va->vaSyncBuffer))dlsym(va->libva, "vaSyncBuffer");
     return 0;
 fail:
     va_api_unload(va);

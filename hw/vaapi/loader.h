@@ -55,6 +55,9 @@ typedef struct va_api {
     VA_API_FUNCS(VA_API_POINTER)
 #undef VA_API_POINTER
     __typeof__(vaGetDisplayDRM) *vaGetDisplayDRM;
+    /* VA-API 1.9 (libva 2.9), NULL when libva is older: the wait for one
+     * coded buffer that pipelined encoding uses where the driver has it. */
+    VAStatus (*vaSyncBuffer)(VADisplay dpy, VABufferID buf_id, uint64_t timeout_ns);
 } va_api;
 
 /* Returns 0, or HWENC_EUNSUPPORTED with a reason in err (which library or

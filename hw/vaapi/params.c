@@ -23,12 +23,16 @@ void vaapi_fill_sequence(const vaapi_encoder *e, VAEncSequenceParameterBufferH26
     memset(seq, 0, sizeof(*seq));
     seq->seq_parameter_set_id = (uint8_t)sps->sps_id;
     seq->level_idc = (uint8_t)sps->level_idc;
-    seq->intra_period = e->cfg.keyint > 0 ? (uint32_t)e->cfg.keyint : 0;
+    /* The GOP as a hint for the driver's rate control, never 0 (Mesa 22.x
+     * divides by it) and at most 1024 as GStreamer's vah264enc caps it
+     * (iHD keeps it in 16 bits): an infinite GOP (keyint -1) is sent as
+     * 1024. hwenc itself decides where IDRs go. */
+    seq->intra_period = e->cfg.keyint > 0 && e->cfg.keyint < VAAPI_MAX_GOP_HINT ? (uint32_t)e->cfg.keyint
+                                                                                 : VAAPI_MAX_GOP_HINT;
     seq->intra_idr_period = seq->intra_period;
     seq->ip_period = (uint32_t)e->bframes + 1; /* anchor distance */
     if (e->rc.mode != VA_RC_CQP && e->rc.mode != VA_RC_ICQ && e->rc.mode != 0)
-        seq->bits_per_second = (uint32_t)(e->rc.maxrate_kbps > e->rc.bitrate_kbps ? e->rc.maxrate_kbps
-                                                                                    : e->rc.bitrate_kbps) * 1000u;
+        seq->bits_per_second = vaapi_rc_bits_per_second(&e->rc);
     seq->max_num_ref_frames = (uint32_t)sps->max_num_ref_frames;
     seq->picture_width_in_mbs = (uint16_t)sps->mb_width;
     seq->picture_height_in_mbs = (uint16_t)sps->mb_height;
@@ -72,7 +76,7 @@ static void fill_reference(const vaapi_encoder *e, const hal_reference *r, VAPic
     p->BottomFieldOrderCnt = r->poc;
 }
 
-void vaapi_fill_picture(const vaapi_encoder *e, const hal_picture *pic, VASurfaceID recon,
+void vaapi_fill_picture(const vaapi_encoder *e, const hal_picture *pic, VASurfaceID recon, VABufferID coded,
                         VAEncPictureParameterBufferH264 *pp)
 {
     const h264_pps *pps = &e->pps;
@@ -89,7 +93,7 @@ void vaapi_fill_picture(const vaapi_encoder *e, const hal_picture *pic, VASurfac
         else
             invalidate(&pp->ReferenceFrames[i]);
     }
-    pp->coded_buf = e->coded;
+    pp->coded_buf = coded;
     pp->pic_parameter_set_id = (uint8_t)pps->pps_id;
     pp->seq_parameter_set_id = (uint8_t)pps->sps_id;
     pp->frame_num = (uint16_t)sh->frame_num;
@@ -195,6 +199,13 @@ void vaapi_fill_rate_control(const vaapi_encoder *e, int reset, VAEncMiscParamet
     memset(rc, 0, sizeof(*rc));
     if (r->mode == VA_RC_ICQ) {
         rc->ICQ_quality_factor = (uint32_t)r->quality;
+    } else if (r->mode == VA_RC_AVBR) {
+        /* iHD: bits_per_second is the target, target_percentage the
+         * accuracy and window_size the convergence in frames; FFmpeg's
+         * values: 100 % and the GOP (60 when infinite). */
+        rc->bits_per_second = vaapi_rc_bits_per_second(r);
+        rc->target_percentage = 100;
+        rc->window_size = e->cfg.keyint > 0 ? (uint32_t)e->cfg.keyint : 60;
     } else {
         /* VBR: the peak, and the average as a percentage of it. */
         int peak = r->maxrate_kbps > r->bitrate_kbps ? r->maxrate_kbps : r->bitrate_kbps;
@@ -203,6 +214,21 @@ void vaapi_fill_rate_control(const vaapi_encoder *e, int reset, VAEncMiscParamet
         rc->window_size = (uint32_t)((int64_t)r->bufsize_kbits * 1000 / peak); /* ms */
     }
     rc->rc_flags.bits.reset = (uint32_t)reset;
+}
+
+int vaapi_quality_level(const vaapi_encoder *e)
+{
+    /* Level 1 is the driver's best quality and the range its fastest
+     * (iHD's target usages 1..7): medium takes 1, ultrafast the range. */
+    int range = (int)e->caps.quality_range, slowest = HWENC_PRESET_MEDIUM;
+    int preset = (int)e->cfg.preset < 0 ? 0 : (int)e->cfg.preset > slowest ? slowest : (int)e->cfg.preset;
+    return 1 + (range - 1) * (slowest - preset) / slowest;
+}
+
+uint32_t vaapi_rc_bits_per_second(const vaapi_rc *rc)
+{
+    int rate = rc->mode == VA_RC_VBR && rc->maxrate_kbps > rc->bitrate_kbps ? rc->maxrate_kbps : rc->bitrate_kbps;
+    return (uint32_t)rate * 1000u;
 }
 
 void vaapi_fill_hrd(const vaapi_encoder *e, VAEncMiscParameterHRD *hrd)

@@ -81,7 +81,8 @@ static int add_rate_control(vaapi_encoder *e, buffer_list *list, int reset, char
     vaapi_fill_hrd(e, &hrd);
     vaapi_fill_frame_rate(e, &fr);
     int ret = add_misc(e, list, VAEncMiscParameterTypeRateControl, &rc, sizeof(rc), "rate control", err, err_size);
-    if (ret == 0 && e->rc.mode != VA_RC_ICQ)
+    /* The HRD buffer goes with the modes that keep one, as FFmpeg sends it. */
+    if (ret == 0 && (e->rc.mode == VA_RC_CBR || e->rc.mode == VA_RC_VBR))
         ret = add_misc(e, list, VAEncMiscParameterTypeHRD, &hrd, sizeof(hrd), "HRD", err, err_size);
     if (ret == 0)
         ret = add_misc(e, list, VAEncMiscParameterTypeFrameRate, &fr, sizeof(fr), "frame rate", err, err_size);
@@ -89,7 +90,7 @@ static int add_rate_control(vaapi_encoder *e, buffer_list *list, int reset, char
 }
 
 /* Sequence-level buffers: at every IDR, as drivers (re)start their rate
- * control there; the packed SPS/PPS go before the slice. */
+ * control there. */
 static int add_sequence(vaapi_encoder *e, buffer_list *list, char *err, size_t err_size)
 {
     VAEncSequenceParameterBufferH264 seq;
@@ -100,8 +101,20 @@ static int add_sequence(vaapi_encoder *e, buffer_list *list, char *err, size_t e
         ret = add_rate_control(e, list, 0, err, err_size);
         e->rc_pending = 0;
     }
+    if (ret == 0 && e->caps.quality_range > 0) {
+        VAEncMiscParameterBufferQualityLevel q = { .quality_level = (uint32_t)vaapi_quality_level(e) };
+        ret = add_misc(e, list, VAEncMiscParameterTypeQualityLevel, &q, sizeof(q), "quality level", err, err_size);
+    }
+    return ret;
+}
+
+/* The packed SPS and PPS, after the picture parameters. */
+static int add_parameter_sets(vaapi_encoder *e, buffer_list *list, char *err, size_t err_size)
+{
+    int ret = 0;
     uint8_t nal[512];
-    if (ret == 0 && (e->packed & VA_ENC_PACKED_HEADER_SEQUENCE)) {
+    vaapi_update_hrd(e);
+    if (e->packed & VA_ENC_PACKED_HEADER_SEQUENCE) {
         size_t size = vaapi_write_parameter_set(e, H264_NAL_SPS, nal, sizeof(nal));
         ret = size ? add_packed(e, list, VAEncPackedHeaderSequence, nal, size * 8, 1, err, err_size) : HWENC_EBACKEND;
     }
@@ -114,11 +127,14 @@ static int add_sequence(vaapi_encoder *e, buffer_list *list, char *err, size_t e
     return ret;
 }
 
-static int build_buffers(vaapi_encoder *e, const hal_picture *pic, VASurfaceID recon, buffer_list *list, char *err,
-                         size_t err_size)
+/* In FFmpeg's order (vaapi_encode_issue): sequence-level buffers at IDRs,
+ * the picture parameters, then the packed headers and the slice. */
+static int build_buffers(vaapi_encoder *e, const hal_picture *pic, VASurfaceID recon, VABufferID coded,
+                         buffer_list *list, char *err, size_t err_size)
 {
     int ret = 0;
-    if (pic->type == HWENC_FRAME_IDR)
+    int idr = pic->type == HWENC_FRAME_IDR;
+    if (idr)
         ret = add_sequence(e, list, err, err_size);
     if (ret == 0 && e->rc_pending) {
         /* A new bitrate between IDRs: the driver restarts its model. */
@@ -128,8 +144,17 @@ static int build_buffers(vaapi_encoder *e, const hal_picture *pic, VASurfaceID r
     if (ret < 0)
         return ret;
     VAEncPictureParameterBufferH264 pp;
-    vaapi_fill_picture(e, pic, recon, &pp);
+    vaapi_fill_picture(e, pic, recon, coded, &pp);
     ret = add_buffer(e, list, VAEncPictureParameterBufferType, sizeof(pp), &pp, "picture parameters", err, err_size);
+    if (ret == 0 && idr)
+        ret = add_parameter_sets(e, list, err, err_size);
+    if (ret == 0 && e->sps.vui.nal_hrd_present && (e->packed & (VA_ENC_PACKED_HEADER_MISC | VA_ENC_PACKED_HEADER_RAW_DATA))) {
+        uint8_t sei[128];
+        size_t size = vaapi_write_timing_sei(e, pic, sei, sizeof(sei));
+        ret = size ? add_packed(e, list, VAEncPackedHeaderRawData, sei, size * 8, 1, err, err_size) : HWENC_EBACKEND;
+        if (!size)
+            snprintf(err, err_size, "internal error: the timing SEI does not fit %zu bytes", sizeof(sei));
+    }
     if (ret < 0)
         return ret;
     h264_slice_header sh = pic->slice;
@@ -199,20 +224,21 @@ static int read_segments(vaapi_encoder *e, const VACodedBufferSegment *seg, size
     return 0;
 }
 
-static int read_coded(vaapi_encoder *e, const hal_picture *pic, char *err, size_t err_size)
+static int read_coded(vaapi_encoder *e, const vaapi_slot *slot, char *err, size_t err_size)
 {
     const va_api *va = &e->dev.va;
+    size_t reserved = slot->type == HWENC_FRAME_IDR ? e->parameter_sets_size : 0;
     void *map = NULL;
-    VAStatus st = va->vaMapBuffer(e->dev.display, e->coded, &map);
+    VAStatus st = va->vaMapBuffer(e->dev.display, slot->coded, &map);
     if (st != VA_STATUS_SUCCESS) {
         vaapi_error(&e->dev, st, "vaMapBuffer of the coded buffer", err, err_size);
         return HWENC_EBACKEND;
     }
     int qp;
-    int ret = map ? read_segments(e, map, pic->parameter_sets_size, &qp, err, err_size) : HWENC_EBACKEND;
+    int ret = map ? read_segments(e, map, reserved, &qp, err, err_size) : HWENC_EBACKEND;
     if (!map)
         snprintf(err, err_size, "the VA driver mapped the coded buffer to NULL");
-    st = va->vaUnmapBuffer(e->dev.display, e->coded);
+    st = va->vaUnmapBuffer(e->dev.display, slot->coded);
     if (ret == 0 && st != VA_STATUS_SUCCESS) {
         vaapi_error(&e->dev, st, "vaUnmapBuffer of the coded buffer", err, err_size);
         ret = HWENC_EBACKEND;
@@ -222,24 +248,24 @@ static int read_coded(vaapi_encoder *e, const hal_picture *pic, char *err, size_
     /* The parameter sets were reserved in front. A driver without packed
      * headers writes its own SPS/PPS at IDRs; only when it wrote none do
      * ours go in, so the stream always starts decodable. */
-    const uint8_t *coded = e->out + pic->parameter_sets_size;
-    size_t coded_bytes = e->pkt.size - pic->parameter_sets_size;
+    const uint8_t *coded = e->out + reserved;
+    size_t coded_bytes = e->pkt.size - reserved;
     if (!coded_bytes) {
         snprintf(err, err_size, "the VA driver returned an empty coded picture");
         return HWENC_EBACKEND;
     }
     e->pkt.data = e->out;
-    if (pic->parameter_sets_size && !has_sps(coded, coded_bytes)) {
-        memcpy(e->out, pic->parameter_sets, pic->parameter_sets_size);
+    if (reserved && !has_sps(coded, coded_bytes)) {
+        memcpy(e->out, e->parameter_sets, reserved);
     } else {
         e->pkt.data = coded;
         e->pkt.size = coded_bytes;
     }
-    e->pkt.qp = qp >= 0 ? qp : (e->rc.mode == VA_RC_CQP || e->rc.mode == 0 ? vaapi_picture_qp(e, pic) : -1);
+    e->pkt.qp = qp >= 0 ? qp : slot->qp;
     return 0;
 }
 
-int vaapi_encode_picture(vaapi_encoder *e, const hal_picture *pic, char *err, size_t err_size)
+int vaapi_submit_picture(vaapi_encoder *e, vaapi_slot *slot, const hal_picture *pic, char *err, size_t err_size)
 {
     const va_api *va = &e->dev.va;
     VADisplay dpy = e->dev.display;
@@ -250,12 +276,14 @@ int vaapi_encode_picture(vaapi_encoder *e, const hal_picture *pic, char *err, si
     VAStatus st;
 
     e->dev.libva_error[0] = 0;
-    int ret = vaapi_upload(e, pic, err, err_size);
+    if (pic->type == HWENC_FRAME_IDR)
+        e->idr_coded_picture = e->coded_pictures;
+    int ret = vaapi_upload(e, slot->input, pic, err, err_size);
     if (ret == 0)
-        ret = build_buffers(e, pic, recon, &list, err, err_size);
+        ret = build_buffers(e, pic, recon, slot->coded, &list, err, err_size);
     if (ret < 0)
         goto done;
-    if ((st = va->vaBeginPicture(dpy, e->context, e->input)) != VA_STATUS_SUCCESS) {
+    if ((st = va->vaBeginPicture(dpy, e->context, slot->input)) != VA_STATUS_SUCCESS) {
         snprintf(what, sizeof(what), "vaBeginPicture on frame %lld", n);
         goto va_fail;
     }
@@ -270,11 +298,11 @@ int vaapi_encode_picture(vaapi_encoder *e, const hal_picture *pic, char *err, si
         snprintf(what, sizeof(what), "vaEndPicture on frame %lld", n);
         goto va_fail;
     }
-    if ((st = va->vaSyncSurface(dpy, e->input)) != VA_STATUS_SUCCESS) {
-        snprintf(what, sizeof(what), "vaSyncSurface on frame %lld", n);
-        goto va_fail;
-    }
-    ret = read_coded(e, pic, err, err_size);
+    e->coded_pictures++;
+    slot->pts = pic->pts;
+    slot->display_index = pic->display_index;
+    slot->type = pic->type;
+    slot->qp = e->rc.mode == VA_RC_CQP || e->rc.mode == 0 ? vaapi_picture_qp(e, pic) : -1;
     goto done;
 va_fail:
     vaapi_error(&e->dev, st, what, err, err_size);
@@ -283,4 +311,34 @@ done:
     for (int i = 0; i < list.count; i++)
         va->vaDestroyBuffer(dpy, list.id[i]);
     return ret;
+}
+
+/* The wait FFmpeg uses (vaapi_encode_wait): vaSyncBuffer on the coded
+ * buffer where the driver implements it, else vaSyncSurface on the input. */
+int vaapi_finish_picture(vaapi_encoder *e, vaapi_slot *slot, char *err, size_t err_size)
+{
+    const va_api *va = &e->dev.va;
+    char what[96];
+    e->dev.libva_error[0] = 0;
+    memset(&e->pkt, 0, sizeof(e->pkt));
+    VAStatus st = e->sync_buffer ? va->vaSyncBuffer(e->dev.display, slot->coded, VA_TIMEOUT_INFINITE)
+                                 : va->vaSyncSurface(e->dev.display, slot->input);
+    if (st != VA_STATUS_SUCCESS) {
+        snprintf(what, sizeof(what), "%s on frame %lld", e->sync_buffer ? "vaSyncBuffer" : "vaSyncSurface",
+                 (long long)slot->display_index);
+        vaapi_error(&e->dev, st, what, err, err_size);
+        return HWENC_EBACKEND;
+    }
+    int ret = read_coded(e, slot, err, err_size);
+    if (ret < 0) {
+        /* Name the frame whose coded data were bad. */
+        char inner[256];
+        snprintf(inner, sizeof(inner), "%s", err);
+        snprintf(err, err_size, "frame %lld: %s", (long long)slot->display_index, inner);
+        return ret;
+    }
+    e->pkt.pts = slot->pts;
+    e->pkt.display_index = slot->display_index;
+    e->pkt.type = slot->type;
+    return 0;
 }

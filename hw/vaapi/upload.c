@@ -91,10 +91,10 @@ static int fill_image(vaapi_encoder *e, const VAImage *im, const hal_picture *pi
 
 /* Returns 1 when the frame went in through a derived image, 0 when
  * deriving is not possible (then never tried again), negative on errors. */
-static int upload_derived(vaapi_encoder *e, const hal_picture *pic, char *err, size_t err_size)
+static int upload_derived(vaapi_encoder *e, VASurfaceID surface, const hal_picture *pic, char *err, size_t err_size)
 {
     VAImage im;
-    if (e->dev.va.vaDeriveImage(e->dev.display, e->input, &im) != VA_STATUS_SUCCESS) {
+    if (e->dev.va.vaDeriveImage(e->dev.display, surface, &im) != VA_STATUS_SUCCESS) {
         e->derive_broken = 1;
         return 0;
     }
@@ -107,7 +107,7 @@ static int upload_derived(vaapi_encoder *e, const hal_picture *pic, char *err, s
     return ret;
 }
 
-static int upload_put(vaapi_encoder *e, const hal_picture *pic, char *err, size_t err_size)
+static int upload_put(vaapi_encoder *e, VASurfaceID surface, const hal_picture *pic, char *err, size_t err_size)
 {
     const va_api *va = &e->dev.va;
     VAStatus st;
@@ -127,7 +127,7 @@ static int upload_put(vaapi_encoder *e, const hal_picture *pic, char *err, size_
     int ret = fill_image(e, &e->image, pic, err, err_size);
     if (ret < 0)
         return ret;
-    st = va->vaPutImage(e->dev.display, e->input, e->image.image_id, 0, 0, (unsigned)e->coded_width,
+    st = va->vaPutImage(e->dev.display, surface, e->image.image_id, 0, 0, (unsigned)e->coded_width,
                         (unsigned)e->coded_height, 0, 0, (unsigned)e->coded_width, (unsigned)e->coded_height);
     if (st != VA_STATUS_SUCCESS) {
         vaapi_error(&e->dev, st, "vaPutImage", err, err_size);
@@ -136,12 +136,12 @@ static int upload_put(vaapi_encoder *e, const hal_picture *pic, char *err, size_
     return 0;
 }
 
-int vaapi_upload(vaapi_encoder *e, const hal_picture *pic, char *err, size_t err_size)
+int vaapi_upload(vaapi_encoder *e, VASurfaceID surface, const hal_picture *pic, char *err, size_t err_size)
 {
     if (!e->derive_broken) {
-        int ret = upload_derived(e, pic, err, err_size);
+        int ret = upload_derived(e, surface, pic, err, err_size);
         if (ret != 0)
             return ret < 0 ? ret : 0;
     }
-    return upload_put(e, pic, err, err_size);
+    return upload_put(e, surface, pic, err, err_size);
 }

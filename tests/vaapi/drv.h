@@ -9,6 +9,10 @@
  * summarised in hw/vaapi/README.md.
  *
  * Environment:
+ *   HWENCTEST_VA_PROFILE  default | ihd | ihd-lp | i965 | radeonsi: the
+ *                       attributes and limits of one real driver (see
+ *                       drv_main.c, where every number names its source);
+ *                       HWENCTEST_VA_CAPS then refines it
  *   HWENCTEST_VA_CAPS   comma list: no-packed (EncPackedHeaders = NONE),
  *                       no-packed-attr (attribute not supported), lp-only,
  *                       cqp-only, no-rc-attr, no-derive, split-coded,
@@ -16,9 +20,13 @@
  *                       main-only (no Constrained Baseline profile),
  *                       no-headers (writes no SPS/PPS of its own),
  *                       refs=N (EncMaxRefFrames list 0)
- *   HWENCTEST_VA_FAIL   create-context | end-picture:N (N-th picture, from 0)
+ *   HWENCTEST_VA_FAIL   create-context | end-picture:N (N-th picture, from 0) |
+ *                       sync:N (the wait for the N-th picture fails)
  *   HWENCTEST_VA_TRACE  file to append one line per configuration, rate
  *                       control and picture to (the tests read it)
+ *   HWENCTEST_ENCODE_CPU_LOG  file to append "encode_cpu_ns N pictures M"
+ *                       to when a context is destroyed: thread CPU time
+ *                       spent in the CPU picture encoder
  *   HWENCTEST_VA_NO_ABORT=1  report leaks and contract violations at
  *                       vaTerminate without abort()ing (for the double's
  *                       own tests)
@@ -48,14 +56,34 @@ enum drv_kind { OBJ_FREE = 0, OBJ_CONFIG, OBJ_SURFACE, OBJ_CONTEXT, OBJ_BUFFER, 
 
 #define DRV_MAX_OBJECTS 4096
 #define DRV_MAX_TARGETS 64
+#define DRV_DYNAMIC_TARGETS (H264_MAX_REFS + 1)    /* reconstruction surfaces of a context created without render targets */
+
+/* One entry point's encode attributes. */
+typedef struct drv_entry_caps {
+    int offered;
+    uint32_t rc_modes;           /* VA_RC_* */
+    int max_refs, max_refs_l1;   /* EncMaxRefFrames: list 0, list 1 (0: no B pictures) */
+} drv_entry_caps;
 
 typedef struct drv_caps {
-    int no_packed, no_packed_attr, lp_only, cqp_only, no_rc_attr, no_derive, split_coded, main_only, no_headers;
+    char profile[32];            /* HWENCTEST_VA_PROFILE, "default" when unset */
+    drv_entry_caps slice, slice_lp;
+    uint32_t packed;             /* VA_ENC_PACKED_HEADER_* offered */
+    int no_packed_attr, no_rc_attr;
+    uint32_t quality_range;      /* EncQualityRange, VA_ATTRIB_NOT_SUPPORTED when not reported */
+    unsigned max_width, max_height;
+    int pitch_align, height_align; /* of surfaces and images: padded pitch, UV plane after aligned rows */
+    int sync_buffer;             /* implements vaSyncBuffer */
+    /* Limits of one driver's parameter handling, refused where it would misbehave: */
+    int gop_pic_size_16;         /* iHD: intra_period into a 16-bit GopPicSize */
+    int frame_rate_den_12;       /* iHD: frame-rate denominator masked to 12 bits */
+    int idr_period_nonzero;      /* Mesa 22.x: divides by intra_idr_period */
+    int no_derive, split_coded, main_only, no_headers;
     int cb_only;                 /* Constrained Baseline only: no B slices */
-    int max_refs, max_refs_l1;   /* list 0 and list 1 (0: no B pictures) */
     int bi_not_empty;            /* every inter picture needs both lists (no P slices) */
     int fail_create_context;
     int64_t fail_end_picture;    /* -1: never */
+    int64_t fail_sync;           /* the wait for this picture fails; -1: never */
 } drv_caps;
 
 typedef struct drv_config {
@@ -63,14 +91,18 @@ typedef struct drv_config {
     VAEntrypoint entrypoint;
     uint32_t rc_mode;            /* VA_RC_*; CQP when not given */
     uint32_t packed;             /* VA_ENC_PACKED_HEADER_* enabled */
+    const drv_entry_caps *entry; /* the entry point's limits */
 } drv_config;
 
 typedef struct drv_surface {
-    int width, height;           /* NV12, pitch = width */
+    int width, height;           /* NV12 */
+    int pitch, rows;             /* luma pitch and the rows before the UV plane (padded per profile) */
     uint8_t *data;
     int written;                 /* content was uploaded at least once */
     int derived;                 /* live images derived from it */
     VAContextID busy_context;    /* between vaBeginPicture and vaEndPicture */
+    int in_flight;               /* its picture was ended and not yet waited for */
+    int64_t in_flight_picture;   /* that picture's number in its context */
 } drv_surface;
 
 typedef struct drv_buffer {
@@ -85,6 +117,9 @@ typedef struct drv_buffer {
     size_t coded_bytes;          /* VAEncCodedBufferType */
     uint32_t coded_status;
     int coded_pending;           /* written by a picture and not read yet */
+    int coded_synced;            /* its picture was waited for (vaSyncSurface/vaSyncBuffer) */
+    VASurfaceID coded_surface;   /* the input surface of the picture coded into it */
+    int64_t coded_picture;       /* that picture's number in its context */
 } drv_buffer;
 
 typedef struct drv_image {
@@ -114,12 +149,18 @@ typedef struct drv_picture {
     VAEncMiscParameterRateControl rc;
     VAEncMiscParameterHRD hrd;
     VAEncMiscParameterFrameRate fr;
+    int have_quality;
+    VAEncMiscParameterBufferQualityLevel quality;
     /* Packed headers: a parameter buffer waiting for its data. */
     int pending_type;            /* 0: none */
     uint32_t pending_bits;
     int pending_emulation;
     drv_packed sps, pps, slice_header;
+    int pps_in_sequence;         /* the packed sequence header carried the PPS too */
+    uint8_t raw[1024];           /* raw packed data (SEI, AUD) in the order given */
+    size_t raw_size;
     int slice_header_before_slice;
+    int render_failed;           /* a vaRenderPicture of this picture failed: vaEndPicture discards it */
 } drv_picture;
 
 typedef struct drv_context {
@@ -127,6 +168,7 @@ typedef struct drv_context {
     int width, height;
     VASurfaceID targets[DRV_MAX_TARGETS];
     int num_targets;
+    int dynamic_targets;         /* created without render targets: surfaces join as CurrPic */
     VASurfaceID render_target;   /* VA_INVALID_SURFACE outside Begin/End */
     drv_picture pic;
     int64_t pictures;            /* ended so far */
@@ -152,6 +194,7 @@ typedef struct drv_context {
     VAEncMiscParameterFrameRate fr;
     int have_hrd;
     int rc_qp;
+    int64_t encode_cpu_ns, encode_pictures; /* for HWENCTEST_ENCODE_CPU_LOG */
 } drv_context;
 
 typedef struct drv_object {
@@ -167,6 +210,7 @@ typedef struct drv_object {
 
 typedef struct drv_state {
     drv_caps caps;
+    char cpu_log_path[256];      /* HWENCTEST_ENCODE_CPU_LOG */
     drv_object objects[DRV_MAX_OBJECTS];
     int violations;
     char first_violation[256];
@@ -181,7 +225,7 @@ drv_object *drv_lookup(drv_state *d, uint32_t id, enum drv_kind kind);
 void drv_free_object(drv_state *d, uint32_t id);
 
 /* drv_memory.c: surfaces, buffers, images */
-void drv_init_memory_vtable(struct VADriverVTable *vt);
+void drv_init_memory_vtable(struct VADriverVTable *vt, int sync_buffer);
 void drv_buffer_release(drv_buffer *b);
 
 /* drv_encode.c: contexts and pictures */

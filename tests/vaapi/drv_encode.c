@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "drv.h"
 #include "../common/double_break.h"
@@ -36,9 +37,16 @@ static VAStatus drv_create_context(VADriverContextP ctx, VAConfigID config, int 
         drv_trace(d, "inject create-context failure");
         return VA_STATUS_ERROR_ALLOCATION_FAILED;
     }
-    if (width <= 0 || height <= 0 || num < 1 || num > DRV_MAX_TARGETS)
+    /* Render targets may be left out (va.h: the list "may be NULL"; iHD
+     * and Mesa allocate as pictures arrive): FFmpeg passes none, its
+     * reconstruction pool grows. Surfaces then join at first use. */
+    if (width <= 0 || height <= 0 || num < 0 || num > DRV_MAX_TARGETS || (num && !targets))
         return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "vaCreateContext %dx%d with %d render targets",
                              width, height, num);
+    if ((unsigned)width > d->caps.max_width || (unsigned)height > d->caps.max_height)
+        return drv_violation(d, VA_STATUS_ERROR_RESOLUTION_NOT_SUPPORTED,
+                             "vaCreateContext %dx%d beyond MaxPictureWidth/Height %ux%u", width, height,
+                             d->caps.max_width, d->caps.max_height);
     for (int i = 0; i < num; i++) {
         drv_object *s = drv_lookup(d, targets[i], OBJ_SURFACE);
         if (!s || s->u.surface.width < width || s->u.surface.height < height)
@@ -58,8 +66,10 @@ static VAStatus drv_create_context(VADriverContextP ctx, VAConfigID config, int 
     c->config = config;
     c->width = width;
     c->height = height;
-    memcpy(c->targets, targets, sizeof(targets[0]) * (size_t)num);
+    if (num)
+        memcpy(c->targets, targets, sizeof(targets[0]) * (size_t)num);
     c->num_targets = num;
+    c->dynamic_targets = !num;
     c->render_target = VA_INVALID_SURFACE;
     c->rc_qp = 30;
     o->u.context = c;
@@ -82,6 +92,14 @@ static VAStatus drv_destroy_context(VADriverContextP ctx, VAContextID id)
     drv_object *s = drv_lookup(d, o->u.context->render_target, OBJ_SURFACE);
     if (s)
         s->u.surface.busy_context = VA_INVALID_ID;
+    if (d->cpu_log_path[0]) {
+        FILE *f = fopen(d->cpu_log_path, "a");
+        if (f) {
+            fprintf(f, "encode_cpu_ns %lld pictures %lld\n", (long long)o->u.context->encode_cpu_ns,
+                    (long long)o->u.context->encode_pictures);
+            fclose(f);
+        }
+    }
     drv_context_release(o->u.context);
     drv_free_object(d, id);
     return VA_STATUS_SUCCESS;
@@ -105,8 +123,21 @@ static VAStatus drv_begin_picture(VADriverContextP ctx, VAContextID id, VASurfac
     if (s->u.surface.derived)
         return drv_violation(d, VA_STATUS_ERROR_SURFACE_BUSY,
                              "vaBeginPicture with input surface 0x%x while an image derived from it is alive", target);
-    if (s->u.surface.width < c->width || s->u.surface.height < c->height)
-        return drv_violation(d, VA_STATUS_ERROR_INVALID_SURFACE, "input surface 0x%x smaller than the context", target);
+    /* va.h: vaEndPicture lets the client "start another Begin/Render/End
+     * sequence on a different render target", and only after vaSyncSurface
+     * "is it safe to use the render target for a different picture". */
+    if (s->u.surface.in_flight)
+        return drv_violation(d, VA_STATUS_ERROR_SURFACE_BUSY,
+                             "vaBeginPicture with input surface 0x%x while its picture %lld is still in flight (not "
+                             "waited for with vaSyncSurface/vaSyncBuffer)",
+                             target, (long long)s->u.surface.in_flight_picture);
+    /* The input may be the picture's own size, short of the context's
+     * macroblock-aligned one: FFmpeg's hwupload pools are (1920x1080 into a
+     * 1920x1088 context), which iHD, i965 and Mesa all encode. */
+    if (s->u.surface.width <= c->width - 16 || s->u.surface.height <= c->height - 16)
+        return drv_violation(d, VA_STATUS_ERROR_INVALID_SURFACE,
+                             "input surface 0x%x of %dx%d for a %dx%d context (less than its last macroblocks)", target,
+                             s->u.surface.width, s->u.surface.height, c->width, c->height);
     c->render_target = target;
     s->u.surface.busy_context = id;
     memset(&c->pic, 0, sizeof(c->pic));
@@ -132,22 +163,80 @@ static VAStatus render_packed_param(drv_state *d, const drv_config *cfg, drv_pic
     for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
         if (allowed[i].type == param->type)
             flag = allowed[i].flag;
-    if (!flag)
-        return VA_STATUS_ERROR_UNIMPLEMENTED; /* raw data / SEI: not modelled */
-    if (!(cfg->packed & flag))
+    /* Raw data (SEI, AUD) go into the stream as given; va.h offers them
+     * under RAW_DATA, and FFmpeg sends its SEI under MISC, which iHD and
+     * i965 both report and insert the same way. */
+    if (param->type == VAEncPackedHeaderRawData)
+        flag = cfg->packed & (VA_ENC_PACKED_HEADER_RAW_DATA | VA_ENC_PACKED_HEADER_MISC);
+    if (!flag && param->type != VAEncPackedHeaderRawData)
+        return VA_STATUS_ERROR_UNIMPLEMENTED; /* H264_SEI (pre-1.0 libva): not modelled */
+    if (!(cfg->packed & flag) || !flag)
         return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER,
                              "packed header type %u given, but the config enabled only 0x%x", param->type,
                              cfg->packed);
     if (!param->bit_length || param->bit_length > 4096 * 8)
         return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "packed header bit_length %u", param->bit_length);
-    /* The double reads SPS/PPS as complete NAL units and slice headers as
-     * raw bits, the way drivers document them. */
-    if (param->has_emulation_bytes != (param->type != VAEncPackedHeaderSlice))
-        return VA_STATUS_ERROR_UNIMPLEMENTED;
+    /* Either way (va.h lets the application say which): hwenc and FFmpeg
+     * send escaped SPS, PPS and SEI, GStreamer unescaped ones, which the
+     * driver escapes (iHD: bInsertEmulationBytes = !has_emulation_bytes in
+     * ParsePackedHeaderParams); slice headers are escaped by FFmpeg, raw
+     * from hwenc. */
     p->pending_type = (int)param->type;
     p->pending_bits = param->bit_length;
     p->pending_emulation = param->has_emulation_bytes;
     return VA_STATUS_SUCCESS;
+}
+
+/* Removes emulation_prevention_three_bytes from a packed header; returns
+ * the bits left. */
+static size_t strip_emulation(uint8_t *data, size_t bits)
+{
+    size_t n = (bits + 7) / 8, out = 0, zeros = 0, removed = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (zeros >= 2 && data[i] == 3 && i > 4) {
+            zeros = 0;
+            removed++;
+            continue;
+        }
+        zeros = data[i] == 0 ? zeros + 1 : 0;
+        data[out++] = data[i];
+    }
+    return bits - 8 * removed;
+}
+
+/* Annex B NAL units as the driver inserts them: unescaped ones get their
+ * emulation_prevention_three_bytes after each start code and NAL header
+ * (7.4.1). Returns the size, 0 when it does not fit. */
+static size_t escape_nal_units(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
+{
+    size_t o = 0, zeros = 0, header = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i + 2 < n && !in[i] && !in[i + 1] && in[i + 2] == 1) {
+            /* A start code (with its zero_byte): copied, then the NAL header. */
+            size_t start = i;
+            while (i < n && in[i] != 1)
+                i++;
+            if (o + (i - start) + 1 > cap)
+                return 0;
+            memcpy(out + o, in + start, i - start + 1);
+            o += i - start + 1;
+            zeros = 0;
+            header = 1;
+            continue;
+        }
+        if (!header && zeros >= 2 && in[i] <= 3) {
+            if (o == cap)
+                return 0;
+            out[o++] = 3;
+            zeros = 0;
+        }
+        header = 0;
+        if (o == cap)
+            return 0;
+        zeros = in[i] ? 0 : zeros + 1;
+        out[o++] = in[i];
+    }
+    return o;
 }
 
 static VAStatus render_packed_data(drv_state *d, drv_picture *p, const drv_buffer *b)
@@ -158,15 +247,37 @@ static VAStatus render_packed_data(drv_state *d, drv_picture *p, const drv_buffe
     if (b->size != (p->pending_bits + 7) / 8)
         return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER,
                              "packed header bit_length %u does not match its %zu data bytes", p->pending_bits, b->size);
+    uint8_t escaped[2 * 4096];
+    const uint8_t *data = b->data;
+    size_t size = b->size;
+    if (!p->pending_emulation && p->pending_type != VAEncPackedHeaderSlice) {
+        if (p->pending_bits % 8 || !(size = escape_nal_units(b->data, b->size, escaped, sizeof(escaped))))
+            return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER,
+                                 "unescaped packed header of %u bits that is not whole bytes", p->pending_bits);
+        data = escaped;
+    }
+    if (p->pending_type == VAEncPackedHeaderRawData) {
+        if (p->raw_size + size > sizeof(p->raw) || size < 5 || p->pending_bits % 8 || (data[0] | data[1]) ||
+            (data[2] != 1 && (data[2] || data[3] != 1)))
+            return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER,
+                                 "raw packed data of %zu bytes that is not whole Annex B NAL units (or too much)",
+                                 size);
+        memcpy(p->raw + p->raw_size, data, size);
+        p->raw_size += size;
+        p->pending_type = 0;
+        return VA_STATUS_SUCCESS;
+    }
     drv_packed *dst = p->pending_type == VAEncPackedHeaderSequence  ? &p->sps
                       : p->pending_type == VAEncPackedHeaderPicture ? &p->pps
                                                                     : &p->slice_header;
-    if (dst->have || b->size > sizeof(dst->data))
+    if (dst->have || size > sizeof(dst->data))
         return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "packed header of type %d given twice or too big",
                              p->pending_type);
     dst->have = 1;
-    dst->bits = p->pending_bits;
-    memcpy(dst->data, b->data, b->size);
+    dst->bits = p->pending_type == VAEncPackedHeaderSlice ? p->pending_bits : size * 8;
+    memcpy(dst->data, data, size);
+    if (p->pending_type == VAEncPackedHeaderSlice && p->pending_emulation)
+        dst->bits = strip_emulation(dst->data, dst->bits);
     if (p->pending_type == VAEncPackedHeaderSlice && p->num_slices == 0)
         p->slice_header_before_slice = 1;
     p->pending_type = 0;
@@ -186,6 +297,9 @@ static VAStatus render_misc(drv_picture *p, const drv_buffer *b)
     } else if (type == VAEncMiscParameterTypeFrameRate) {
         p->have_fr = 1;
         memcpy(&p->fr, payload, sizeof(p->fr));
+    } else if (type == VAEncMiscParameterTypeQualityLevel) {
+        p->have_quality = 1;
+        memcpy(&p->quality, payload, sizeof(p->quality));
     }
     return VA_STATUS_SUCCESS;
 }
@@ -241,8 +355,10 @@ static VAStatus drv_render_picture(VADriverContextP ctx, VAContextID id, VABuffe
         return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "vaRenderPicture outside vaBeginPicture/vaEndPicture");
     for (int i = 0; i < num; i++) {
         VAStatus st = render_one(d, o->u.context, id, buffers[i]);
-        if (st != VA_STATUS_SUCCESS)
+        if (st != VA_STATUS_SUCCESS) {
+            o->u.context->pic.render_failed = 1;
             return st;
+        }
     }
     return VA_STATUS_SUCCESS;
 }
@@ -422,11 +538,24 @@ static VAStatus check_sequence(drv_state *d, drv_context *c, const drv_config *c
         return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER,
                              "sequence with log2_max_frame_num %d, log2_max_poc_lsb %d, %d reference frames",
                              sps.log2_max_frame_num, sps.log2_max_poc_lsb, sps.max_num_ref_frames);
-    if (cfg->rc_mode == VA_RC_CBR || cfg->rc_mode == VA_RC_VBR) {
+    /* Mesa 22.x (picture_h264_enc.c) computes its GOP coefficient by
+     * dividing by intra_idr_period: 0 kills the process with SIGFPE. */
+    if (d->caps.idr_period_nonzero && !p->seq.intra_idr_period)
+        return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER,
+                             "intra_idr_period 0: Mesa 22.x divides by it (SIGFPE)");
+    /* iHD: GopPicSize = intra_period ? intra_period : intra_idr_period, a
+     * uint16_t (media_ddi_encode_avc.cpp, codec_def_encode_avc.h). */
+    uint32_t gop = p->seq.intra_period ? p->seq.intra_period : p->seq.intra_idr_period;
+    if (d->caps.gop_pic_size_16 && gop > 0xffff)
+        return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER,
+                             "intra_period %u does not fit iHD's 16-bit GopPicSize (it would be %u)", gop, gop & 0xffff);
+    if (cfg->rc_mode == VA_RC_CBR || cfg->rc_mode == VA_RC_VBR || cfg->rc_mode == VA_RC_AVBR) {
         if (!p->seq.bits_per_second)
-            return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "%s without bits_per_second in the sequence",
-                                 cfg->rc_mode == VA_RC_CBR ? "CBR" : "VBR");
+            return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "rate control 0x%x without bits_per_second in "
+                                 "the sequence", cfg->rc_mode);
     }
+    drv_trace(d, "seq intra_period=%u intra_idr_period=%u ip_period=%u bps=%u", p->seq.intra_period,
+              p->seq.intra_idr_period, p->seq.ip_period, p->seq.bits_per_second);
     c->seq = p->seq;
     c->sps = sps;
     c->have_seq = 1;
@@ -455,8 +584,18 @@ static VAStatus check_rate_control(drv_state *d, drv_context *c, const drv_confi
     if (p->have_fr) {
         if (!(p->fr.framerate & 0xffff) || !(p->fr.framerate >> 16))
             return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "frame rate 0x%x", p->fr.framerate);
+        /* iHD's ParseMiscParamFR masks the denominator with 0xfff. */
+        if (d->caps.frame_rate_den_12 && (p->fr.framerate >> 16) > 0xfff)
+            return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER,
+                                 "frame-rate denominator %u does not fit iHD's 12 bits", p->fr.framerate >> 16);
         c->fr = p->fr;
         drv_trace(d, "framerate %u/%u", p->fr.framerate & 0xffff, p->fr.framerate >> 16);
+    }
+    if (p->have_quality) {
+        if (d->caps.quality_range != VA_ATTRIB_NOT_SUPPORTED && p->quality.quality_level > d->caps.quality_range)
+            return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "quality_level %u above EncQualityRange %u",
+                                 p->quality.quality_level, d->caps.quality_range);
+        drv_trace(d, "quality level=%u", p->quality.quality_level);
     }
     switch (cfg->rc_mode) {
     case VA_RC_CBR:
@@ -468,6 +607,14 @@ static VAStatus check_rate_control(drv_state *d, drv_context *c, const drv_confi
             !c->rc.target_percentage)
             return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "target_percentage %u",
                                  c->rc.target_percentage);
+        break;
+    case VA_RC_AVBR:
+        /* iHD reads bits_per_second as the target, target_percentage as
+         * the accuracy and window_size as the convergence (ParseMiscParamRC). */
+        if (!c->have_rc || !c->rc.bits_per_second || !c->rc.target_percentage || c->rc.target_percentage > 100 ||
+            !c->rc.window_size || !c->fr.framerate)
+            return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER,
+                                 "AVBR without a target, accuracy 1..100 %%, convergence and frame rate");
         break;
     case VA_RC_ICQ:
         if (!c->have_rc || c->rc.ICQ_quality_factor < 1 || c->rc.ICQ_quality_factor > 51)
@@ -487,11 +634,13 @@ static VAStatus check_order(drv_state *d, drv_context *c, int idr)
     const VAEncSliceParameterBufferH264 *sl = &c->pic.slice;
     int max_fn = 1 << c->sps.log2_max_frame_num, max_lsb = 1 << c->sps.log2_max_poc_lsb;
     int poc = pp->CurrPic.TopFieldOrderCnt;
-    if ((int)pp->CurrPic.frame_idx != pp->frame_num || !is_valid_pic(&pp->CurrPic) ||
-        pp->CurrPic.BottomFieldOrderCnt != poc)
-        return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER,
-                             "CurrPic: frame_idx %u for frame_num %u, flags 0x%x, POC %d/%d", pp->CurrPic.frame_idx,
-                             pp->frame_num, pp->CurrPic.flags, poc, pp->CurrPic.BottomFieldOrderCnt);
+    /* CurrPic's frame_idx and BottomFieldOrderCnt go unread for a frame:
+     * Mesa's vlVaHandleVAEncPictureParameterBufferTypeH264 takes
+     * frame_num and TopFieldOrderCnt (frame_idx only for long-term
+     * pictures), and GStreamer's vah264enc leaves both 0. */
+    if (!is_valid_pic(&pp->CurrPic))
+        return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "CurrPic: surface 0x%x, flags 0x%x",
+                             pp->CurrPic.picture_id, pp->CurrPic.flags);
     if (c->sps.poc_type == 0 && sl->pic_order_cnt_lsb != (poc & (max_lsb - 1)))
         return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "pic_order_cnt_lsb %u for POC %d",
                              sl->pic_order_cnt_lsb, poc);
@@ -520,7 +669,7 @@ static VAStatus check_order(drv_state *d, drv_context *c, int idr)
     return VA_STATUS_SUCCESS;
 }
 
-static VAStatus check_references(drv_state *d, drv_context *c, int *active)
+static VAStatus check_references(drv_state *d, drv_context *c, const drv_config *cfg, int *active)
 {
     const VAEncPictureParameterBufferH264 *pp = &c->pic.pic;
     const VAEncSliceParameterBufferH264 *sl = &c->pic.slice;
@@ -545,7 +694,7 @@ static VAStatus check_references(drv_state *d, drv_context *c, int *active)
     if (!b && d->caps.bi_not_empty)
         return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER,
                              "a P slice, but this driver reports BI_NOT_EMPTY: every inter slice needs list 1");
-    if (b && (!d->caps.max_refs_l1 || d->caps.cb_only))
+    if (b && (!cfg->entry->max_refs_l1 || d->caps.cb_only))
         return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER,
                              "a B slice, but this configuration reports no list 1 (EncMaxRefFrames, profile)");
     if (b && !sl->direct_spatial_mv_pred_flag)
@@ -554,11 +703,11 @@ static VAStatus check_references(drv_state *d, drv_context *c, int *active)
     c->active_l1 = b ? (sl->num_ref_idx_active_override_flag ? sl->num_ref_idx_l1_active_minus1
                                                               : pp->num_ref_idx_l1_active_minus1) + 1
                      : 0;
-    if (*active > c->dpb_count || *active > d->caps.max_refs || c->active_l1 > d->caps.max_refs_l1 ||
+    if (*active > c->dpb_count || *active > cfg->entry->max_refs || c->active_l1 > cfg->entry->max_refs_l1 ||
         c->active_l1 > c->dpb_count)
         return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER,
                              "%d + %d active references with %d in the DPB (EncMaxRefFrames %d, %d)", *active,
-                             c->active_l1, c->dpb_count, d->caps.max_refs, d->caps.max_refs_l1);
+                             c->active_l1, c->dpb_count, cfg->entry->max_refs, cfg->entry->max_refs_l1);
     for (int list = 0; list < 2; list++) {
         const VAPictureH264 *entries = list ? sl->RefPicList1 : sl->RefPicList0;
         int n = list ? c->active_l1 : *active;
@@ -630,11 +779,26 @@ static const char *sps_mismatch(const h264_sps *a, const h264_sps *v)
         (x->aspect_ratio_info_present && (x->sar_width != y->sar_width || x->sar_height != y->sar_height)))
         return "sample aspect ratio";
     if (x->timing_info_present != y->timing_info_present ||
-        (x->timing_info_present && (x->num_units_in_tick != y->num_units_in_tick || x->time_scale != y->time_scale ||
-                                    x->fixed_frame_rate != y->fixed_frame_rate)))
+        (x->timing_info_present && (x->num_units_in_tick != y->num_units_in_tick || x->time_scale != y->time_scale)))
+        /* fixed_frame_rate_flag is not compared: iHD sets it to 1 whatever
+         * vui_fields says (media_ddi_encode_avc.cpp), and FFmpeg 5.1 sends
+         * 0 there while its own SPS says 1. */
         return "timing info";
     if (x->bitstream_restriction != y->bitstream_restriction) return "bitstream_restriction_flag";
     return NULL;
+}
+
+/* The same parameter-set NAL unit, whatever non-zero nal_ref_idc each
+ * carries (7.4.1: any but 0 for an SPS or PPS; hwenc and FFmpeg write 3,
+ * GStreamer 1). */
+static int same_parameter_set(const uint8_t *a, const uint8_t *b, size_t n)
+{
+    size_t h = 0;
+    while (h < n && a[h] != 1)
+        h++;
+    if (++h >= n || !(a[h] & 0x60) || !(b[h] & 0x60) || memcmp(a, b, h) || (a[h] ^ b[h]) & 0x9f)
+        return 0;
+    return !memcmp(a + h + 1, b + h + 1, n - h - 1);
 }
 
 static VAStatus check_packed_sps(drv_state *d, const drv_context *c, const drv_config *cfg, const drv_packed *pk)
@@ -653,7 +817,7 @@ static VAStatus check_packed_sps(drv_state *d, const drv_context *c, const drv_c
                              s.profile_idc, (int)cfg->profile);
     uint8_t again[512];
     size_t n = drv_write_nal(again, sizeof(again), H264_NAL_SPS, &s, NULL);
-    if (n != bytes || memcmp(again, pk->data, n))
+    if (n != bytes || !same_parameter_set(again, pk->data, n))
         return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER,
                              "packed SPS (%zu bytes) does not read back to the same bits (%zu bytes)", bytes, n);
     return VA_STATUS_SUCCESS;
@@ -673,8 +837,55 @@ static VAStatus check_packed_pps(drv_state *d, const drv_context *c, const drv_p
                              p.num_ref_idx_l0_default_active, c->pps.num_ref_idx_l0_default_active);
     uint8_t again[512];
     size_t n = drv_write_nal(again, sizeof(again), H264_NAL_PPS, NULL, &p);
-    if (n != bytes || memcmp(again, pk->data, n))
+    if (n != bytes || !same_parameter_set(again, pk->data, n))
         return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "packed PPS does not read back to the same bits");
+    return VA_STATUS_SUCCESS;
+}
+
+/* Start of the next NAL unit's start code (with its zero_byte) at or after
+ * pos, or size. */
+static size_t next_start_code(const uint8_t *data, size_t size, size_t pos)
+{
+    for (size_t i = pos; i + 3 <= size; i++)
+        if (!data[i] && !data[i + 1] && data[i + 2] == 1)
+            return i > pos && !data[i - 1] ? i - 1 : i;
+    return size;
+}
+
+/* A packed sequence header may hold several NAL units: FFmpeg sends its
+ * SPS and PPS (and an AUD first when asked) as one VAEncPackedHeaderSequence,
+ * which iHD and i965 insert as given. Each unit is checked on its own. */
+static VAStatus check_packed_sequence(drv_state *d, const drv_context *c, const drv_config *cfg, const drv_packed *pk,
+                                      int *has_pps)
+{
+    size_t size = pk->bits / 8;
+    if (pk->bits % 8)
+        return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "packed sequence header not whole bytes");
+    int sps = 0;
+    *has_pps = 0;
+    for (size_t pos = next_start_code(pk->data, size, 0); pos < size;) {
+        size_t code = pos;
+        while (code < size && !pk->data[code])
+            code++;
+        size_t end = next_start_code(pk->data, size, code + 1);
+        int type = code + 1 < size ? pk->data[code + 1] & 0x1f : -1;
+        drv_packed one = { .have = 1, .bits = (end - pos) * 8 };
+        memcpy(one.data, pk->data + pos, end - pos);
+        VAStatus st = VA_STATUS_SUCCESS;
+        if (type == H264_NAL_SPS && !sps++)
+            st = check_packed_sps(d, c, cfg, &one);
+        else if (type == H264_NAL_PPS && !(*has_pps)++)
+            st = check_packed_pps(d, c, &one);
+        else if (type != H264_NAL_AUD || pos)
+            st = drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER,
+                               "packed sequence header holds NAL unit type %d at byte %zu (SPS, PPS, a leading AUD)",
+                               type, pos);
+        if (st != VA_STATUS_SUCCESS)
+            return st;
+        pos = end;
+    }
+    if (!sps)
+        return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "packed sequence header without an SPS");
     return VA_STATUS_SUCCESS;
 }
 
@@ -793,7 +1004,7 @@ static VAStatus open_encoder(drv_context *c, int idr)
     cpu_encoder_params params = {
         .sps = &c->sps,
         .pps = &c->pps,
-        .dpb_slots = c->num_targets,
+        .dpb_slots = c->dynamic_targets ? DRV_DYNAMIC_TARGETS : c->num_targets,
         .preset = 0,
         .cpu_flags = 0,
     };
@@ -824,9 +1035,34 @@ static VAStatus code_picture(drv_state *d, drv_context *c, const drv_config *cfg
     if (st != VA_STATUS_SUCCESS)
         return st;
     drv_surface *src = &drv_lookup(d, c->render_target, OBJ_SURFACE)->u.surface;
+    uint8_t *padded = NULL;
+    const uint8_t *luma = src->data, *chroma = src->data + (size_t)src->pitch * (size_t)src->rows;
+    int stride = src->pitch;
+    if (src->width < c->width || src->height < c->height) {
+        /* A picture-sized input: the hardware reads the missing edge as the
+         * last column and row again. */
+        padded = malloc((size_t)c->width * (size_t)c->height * 3 / 2);
+        if (!padded)
+            return VA_STATUS_ERROR_ALLOCATION_FAILED;
+        for (int plane = 0; plane < 2; plane++) {
+            const uint8_t *from = plane ? chroma : luma;
+            uint8_t *to = padded + (plane ? (size_t)c->width * (size_t)c->height : 0);
+            int rows = plane ? c->height / 2 : c->height, have = plane ? src->height / 2 : src->height;
+            for (int y = 0; y < rows; y++) {
+                const uint8_t *row = from + (size_t)(y < have ? y : have - 1) * (size_t)src->pitch;
+                uint8_t *out = to + (size_t)y * (size_t)c->width;
+                memcpy(out, row, (size_t)src->width);
+                for (int x = src->width; x < c->width; x++)
+                    out[x] = out[x - (plane ? 2 : 1)];
+            }
+        }
+        luma = padded;
+        chroma = padded + (size_t)c->width * (size_t)c->height;
+        stride = c->width;
+    }
     cpu_picture pic = {
-        .plane = { src->data, src->data + (size_t)src->width * (size_t)src->height, NULL },
-        .stride = { src->width, src->width, 0 },
+        .plane = { luma, chroma, NULL },
+        .stride = { stride, stride, 0 },
         .nv12 = 1,
         .slice = *sh,
         .recon_slot = pp->pic_fields.bits.reference_pic_flag ? target_index(c, pp->CurrPic.picture_id) : -1,
@@ -842,16 +1078,29 @@ static VAStatus code_picture(drv_state *d, drv_context *c, const drv_config *cfg
         pic.ref_slots_l1[i] = target_index(c, sl->RefPicList1[i].picture_id);
     size_t cap = cpu_encoder_max_picture_size(c->enc) + 1024, pos = 0;
     uint8_t *out = malloc(cap);
-    if (!out)
+    if (!out) {
+        free(padded);
         return VA_STATUS_ERROR_ALLOCATION_FAILED;
+    }
     if (idr) {
         int own = !d->caps.no_headers;
         pos += put_header(&c->pic.sps, own && !(cfg->packed & VA_ENC_PACKED_HEADER_SEQUENCE), H264_NAL_SPS, c, out, cap);
-        pos += put_header(&c->pic.pps, own && !(cfg->packed & VA_ENC_PACKED_HEADER_PICTURE), H264_NAL_PPS, c,
-                          out + pos, cap - pos);
+        pos += put_header(&c->pic.pps, own && !(cfg->packed & VA_ENC_PACKED_HEADER_PICTURE) && !c->pic.pps_in_sequence,
+                          H264_NAL_PPS, c, out + pos, cap - pos);
+    }
+    /* Raw packed data (SEI) after the parameter sets, before the slice. */
+    if (c->pic.raw_size && c->pic.raw_size <= cap - pos) {
+        memcpy(out + pos, c->pic.raw, c->pic.raw_size);
+        pos += c->pic.raw_size;
     }
     cpu_picture_stats stats;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
     int64_t size = cpu_encode_picture(c->enc, &pic, out + pos, cap - pos, &stats);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+    c->encode_cpu_ns += (int64_t)(t1.tv_sec - t0.tv_sec) * 1000000000 + (t1.tv_nsec - t0.tv_nsec);
+    c->encode_pictures++;
+    free(padded);
     if (size < 0) {
         free(out);
         drv_trace(d, "cpu encoder failed: %s", size == HWENC_EUNSUPPORTED ? "unsupported" : "error");
@@ -866,15 +1115,28 @@ static VAStatus code_picture(drv_state *d, drv_context *c, const drv_config *cfg
     }
     memcpy(coded->data, out, coded->coded_bytes);
     coded->coded_pending = 1;
+    coded->coded_synced = 0;
+    coded->coded_surface = c->render_target;
+    coded->coded_picture = c->pictures - 1;
     free(out);
     *bytes = pos;
     return VA_STATUS_SUCCESS;
 }
 
 /* Sliding-window marking (8.2.5.3). */
-static void update_dpb(drv_context *c, int idr, int ref)
+/* Reference marking (8.2.5): the slice's MMCO 1 commands (8.2.5.4.1),
+ * else the sliding window (8.2.5.3). */
+static void update_dpb(drv_context *c, int idr, int ref, const h264_slice_header *sh)
 {
     const VAEncPictureParameterBufferH264 *pp = &c->pic.pic;
+    for (int k = 0; ref && !idr && k < sh->num_unmark; k++) {
+        int pic_num = pp->frame_num - (sh->unmark_diff_minus1[k] + 1);
+        for (int i = 0; i < c->dpb_count; i++)
+            if (frame_num_wrap(c, c->dpb[i].frame_num, pp->frame_num) == pic_num) {
+                c->dpb[i] = c->dpb[--c->dpb_count];
+                break;
+            }
+    }
     if (ref) {
         int max = c->sps.max_num_ref_frames > 0 ? c->sps.max_num_ref_frames : 1;
         if (c->dpb_count == max) {
@@ -930,14 +1192,42 @@ static VAStatus end_picture(drv_state *d, drv_context *c, const drv_config *cfg)
     if (!co || co->u.buffer.type != VAEncCodedBufferType || co->u.buffer.map)
         return drv_violation(d, VA_STATUS_ERROR_INVALID_BUFFER, "coded_buf 0x%x: %s", pp->coded_buf,
                              !co || co->u.buffer.type != VAEncCodedBufferType ? "not a coded buffer" : "still mapped");
+    /* A coded buffer holds one picture's data, readable only after its
+     * wait (Mesa fills the size in vlVaSyncSurface; iHD queues a status
+     * report per coded buffer): a second picture into it before that wait
+     * overwrites the first before anyone can read it. FFmpeg gives every
+     * picture in flight its own buffer (output_buffer_pool). */
+    if (co->u.buffer.coded_pending && !co->u.buffer.coded_synced)
+        return drv_violation(d, VA_STATUS_ERROR_INVALID_BUFFER,
+                             "coded_buf 0x%x still holds picture %lld, which was not waited for", pp->coded_buf,
+                             (long long)co->u.buffer.coded_picture);
     if ((st = check_sequence(d, c, cfg)) != VA_STATUS_SUCCESS || (st = check_rate_control(d, c, cfg)) != VA_STATUS_SUCCESS)
         return st;
     drv_pps_from_va(pp, &c->pps);
-    if (c->pps.entropy_coding_mode || c->pps.transform_8x8_mode || c->pps.weighted_pred || c->pps.weighted_bipred_idc)
-        return VA_STATUS_ERROR_UNIMPLEMENTED; /* the CPU encoder codes CAVLC, 4x4, unweighted */
+    if (c->pps.entropy_coding_mode || c->pps.transform_8x8_mode || c->pps.weighted_pred || c->pps.weighted_bipred_idc) {
+        /* Real drivers code these; the double's CPU encoder codes CAVLC with
+         * 4x4 transforms, unweighted, so it says so rather than code a
+         * stream that disagrees with the PPS. */
+        drv_trace(d, "unimplemented: CABAC %d, 8x8 transform %d, weighted prediction %d/%d", c->pps.entropy_coding_mode,
+                  c->pps.transform_8x8_mode, c->pps.weighted_pred, c->pps.weighted_bipred_idc);
+        return VA_STATUS_ERROR_UNIMPLEMENTED;
+    }
     int idr = pp->pic_fields.bits.idr_pic_flag, ref = pp->pic_fields.bits.reference_pic_flag != 0, active = 0;
     if (idr && !ref)
         return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "IDR picture that is not a reference");
+    drv_object *cur = drv_lookup(d, pp->CurrPic.picture_id, OBJ_SURFACE);
+    if (target_index(c, pp->CurrPic.picture_id) < 0 && c->dynamic_targets && cur &&
+        cur->u.surface.width >= c->width && cur->u.surface.height >= c->height) {
+        /* The CPU encoder has a fixed set of slots: a new surface takes
+         * the slot of one that holds no reference picture any more. */
+        int slot = c->num_targets < DRV_DYNAMIC_TARGETS ? c->num_targets++ : -1;
+        for (int i = 0; slot < 0 && i < c->num_targets; i++)
+            if (!dpb_find(c, c->targets[i]))
+                slot = i;
+        if (slot < 0)
+            return VA_STATUS_ERROR_UNIMPLEMENTED; /* every slot holds a reference */
+        c->targets[slot] = pp->CurrPic.picture_id;
+    }
     if (target_index(c, pp->CurrPic.picture_id) < 0)
         return drv_violation(d, VA_STATUS_ERROR_INVALID_SURFACE, "CurrPic 0x%x is not a render target of the context",
                              pp->CurrPic.picture_id);
@@ -955,11 +1245,13 @@ static VAStatus end_picture(drv_state *d, drv_context *c, const drv_config *cfg)
         return st;
     if (idr)
         c->dpb_count = 0;
-    if ((st = check_references(d, c, &active)) != VA_STATUS_SUCCESS)
+    if ((st = check_references(d, c, cfg, &active)) != VA_STATUS_SUCCESS)
         return st;
 
-    if (p->sps.have && (st = check_packed_sps(d, c, cfg, &p->sps)) != VA_STATUS_SUCCESS)
+    int pps_in_sequence = 0;
+    if (p->sps.have && (st = check_packed_sequence(d, c, cfg, &p->sps, &pps_in_sequence)) != VA_STATUS_SUCCESS)
         return st;
+    p->pps_in_sequence = pps_in_sequence;
     if (p->pps.have && (st = check_packed_pps(d, c, &p->pps)) != VA_STATUS_SUCCESS)
         return st;
     int cqp = cfg->rc_mode == VA_RC_CQP;
@@ -989,7 +1281,7 @@ static VAStatus end_picture(drv_state *d, drv_context *c, const drv_config *cfg)
               idr ? "IDR" : sl->slice_type == H264_SLICE_P ? "P" : sl->slice_type == H264_SLICE_B ? "B" : "I", pp->frame_num,
               pp->CurrPic.TopFieldOrderCnt, target_index(c, pp->CurrPic.picture_id), refs, sh.slice_qp, bytes,
               p->sps.have ? "S" : "-", p->pps.have ? "P" : "-", p->slice_header.have ? "H" : "-", sh.num_ref_list_ops);
-    update_dpb(c, idr, ref);
+    update_dpb(c, idr, ref, &sh);
     update_rate_control(c, cfg, bytes);
     return VA_STATUS_SUCCESS;
 }
@@ -1001,19 +1293,36 @@ static VAStatus drv_end_picture(VADriverContextP ctx, VAContextID id)
     if (!o)
         return drv_violation(d, VA_STATUS_ERROR_INVALID_CONTEXT, "vaEndPicture(0x%x): not a context", id);
     drv_context *c = o->u.context;
-    if (c->render_target == VA_INVALID_SURFACE)
-        return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "vaEndPicture without vaBeginPicture");
+    /* FFmpeg (vaapi_encode_issue) and GStreamer end a picture whose
+     * vaBeginPicture or vaRenderPicture failed, to reset the context. va.h
+     * does not forbid it and the drivers answer with an error and a reset
+     * state: iHD's EndPicture runs EncodeInCodecHal with no current render
+     * target and clears the picture parameters (ENCODING_ERROR); Mesa's
+     * vlVaEndPicture finds no surface for the target (INVALID_SURFACE).
+     * So: an error, traced, and no contract violation. */
+    if (c->render_target == VA_INVALID_SURFACE) {
+        drv_trace(d, "end without begin");
+        return VA_STATUS_ERROR_INVALID_SURFACE;
+    }
     drv_object *s = drv_lookup(d, c->render_target, OBJ_SURFACE);
     int64_t n = c->pictures++;
     VAStatus st;
-    if (n == d->caps.fail_end_picture) {
+    if (c->pic.render_failed) {
+        drv_trace(d, "end of a picture whose render failed n=%lld", (long long)n);
+        st = VA_STATUS_ERROR_ENCODING_ERROR;
+    } else if (n == d->caps.fail_end_picture) {
         drv_trace(d, "inject end-picture failure n=%lld", (long long)n);
         st = VA_STATUS_ERROR_ENCODING_ERROR;
     } else {
         st = end_picture(d, c, &drv_lookup(d, c->config, OBJ_CONFIG)->u.config);
     }
-    if (s)
+    if (s) {
         s->u.surface.busy_context = VA_INVALID_ID;
+        if (st == VA_STATUS_SUCCESS) {
+            s->u.surface.in_flight = 1;
+            s->u.surface.in_flight_picture = n;
+        }
+    }
     c->render_target = VA_INVALID_SURFACE;
     return st;
 }

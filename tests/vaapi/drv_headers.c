@@ -88,11 +88,29 @@ static const uint8_t sar_table[17][2] = {
     { 32, 11 }, { 80, 33 }, { 18, 11 }, { 15, 11 }, { 64, 33 }, { 160, 99 }, { 4, 3 }, { 3, 2 }, { 2, 1 },
 };
 
+/* hrd_parameters() (E.1.2) with one CPB, as h264_hrd holds it. */
+static int parse_hrd(bit_reader *r, h264_hrd *h)
+{
+    if (get_ue(r) != 0) /* cpb_cnt_minus1 */
+        return -1;
+    h->bit_rate_scale = (int)get_bits(r, 4);
+    h->cpb_size_scale = (int)get_bits(r, 4);
+    h->bit_rate_value_minus1 = get_ue(r);
+    h->cpb_size_value_minus1 = get_ue(r);
+    h->cbr_flag = (int)get_bits(r, 1);
+    h->initial_cpb_removal_delay_length = (int)get_bits(r, 5) + 1;
+    h->cpb_removal_delay_length = (int)get_bits(r, 5) + 1;
+    h->dpb_output_delay_length = (int)get_bits(r, 5) + 1;
+    h->time_offset_length = (int)get_bits(r, 5);
+    return r->error ? -1 : 0;
+}
+
 static int parse_vui(bit_reader *r, h264_vui *v)
 {
     v->aspect_ratio_info_present = (int)get_bits(r, 1);
     if (v->aspect_ratio_info_present) {
         uint32_t idc = get_bits(r, 8);
+        v->extended_sar = idc == 255;
         if (idc == 255) {
             v->sar_width = (int)get_bits(r, 16);
             v->sar_height = (int)get_bits(r, 16);
@@ -129,16 +147,22 @@ static int parse_vui(bit_reader *r, h264_vui *v)
         v->time_scale = get_bits(r, 32);
         v->fixed_frame_rate = (int)get_bits(r, 1);
     }
-    if (get_bits(r, 1) || get_bits(r, 1)) /* HRD parameters: the double does not model them */
+    v->nal_hrd_present = (int)get_bits(r, 1);
+    if (v->nal_hrd_present && parse_hrd(r, &v->nal_hrd) < 0)
         return -1;
-    get_bits(r, 1); /* pic_struct_present_flag */
+    if (get_bits(r, 1)) /* vcl_hrd_parameters_present_flag: not modelled */
+        return -1;
+    if (v->nal_hrd_present)
+        v->low_delay_hrd = (int)get_bits(r, 1);
+    v->pic_struct_present = (int)get_bits(r, 1); /* GStreamer's vah264enc sets it */
     v->bitstream_restriction = (int)get_bits(r, 1);
     if (v->bitstream_restriction) {
-        get_bits(r, 1);
-        get_ue(r);
-        get_ue(r);
-        get_ue(r);
-        get_ue(r);
+        if (!get_bits(r, 1)) /* motion_vectors_over_pic_boundaries_flag: 0 not modelled */
+            return -1;
+        v->max_bytes_per_pic_denom = (int)get_ue(r);
+        v->max_bits_per_mb_denom = (int)get_ue(r);
+        if (get_ue(r) != 15 || get_ue(r) != 15) /* log2_max_mv_length: others not modelled */
+            return -1;
         v->max_num_reorder_frames = (int)get_ue(r);
         v->max_dec_frame_buffering = (int)get_ue(r);
     }
@@ -202,7 +226,7 @@ int drv_parse_sps(const uint8_t *data, size_t size, h264_sps *sps, char *msg, si
     }
     sps->vui_present = (int)get_bits(&r, 1);
     if (sps->vui_present && parse_vui(&r, &sps->vui) < 0) {
-        snprintf(msg, msg_size, "packed SPS: VUI with HRD parameters or a reserved aspect_ratio_idc");
+        snprintf(msg, msg_size, "packed SPS: VUI with VCL HRD, several CPBs, a reserved aspect_ratio_idc or motion vector limits (not modelled)");
         return -1;
     }
     return check_trailing(&r, "packed SPS", msg, msg_size);
@@ -290,7 +314,17 @@ int64_t drv_parse_slice_header(const uint8_t *data, size_t size, const h264_sps 
     }
     int idr = sh->nal_unit_type == H264_NAL_IDR_SLICE;
     sh->first_mb = (int)get_ue(&r);
-    sh->slice_type = (int)(get_ue(&r) % 5);
+    uint32_t slice_type = get_ue(&r);
+    if (slice_type > 9) {
+        snprintf(msg, msg_size, "packed slice header: slice_type %u", slice_type);
+        return -1;
+    }
+    sh->slice_type = (int)(slice_type % 5);
+    sh->slice_type_fixed = slice_type >= 5;
+    if (sh->slice_type > H264_SLICE_I) {
+        snprintf(msg, msg_size, "packed slice header: SP/SI slice_type %u", slice_type);
+        return -1;
+    }
     if ((int)get_ue(&r) != pps->pps_id) {
         snprintf(msg, msg_size, "packed slice header: pic_parameter_set_id differs from the picture's");
         return -1;
@@ -326,9 +360,15 @@ int64_t drv_parse_slice_header(const uint8_t *data, size_t size, const h264_sps 
         if (idr) {
             sh->no_output_of_prior_pics = (int)get_bits(&r, 1);
             sh->long_term_reference = (int)get_bits(&r, 1);
-        } else if (get_bits(&r, 1)) {
-            snprintf(msg, msg_size, "packed slice header: adaptive reference marking (MMCO) is not modelled");
-            return -1;
+        } else if (get_bits(&r, 1)) { /* adaptive_ref_pic_marking_mode_flag */
+            for (uint32_t op; (op = get_ue(&r)) != 0 && !r.error;) {
+                if (op != 1 || sh->num_unmark == H264_MAX_REFS) {
+                    snprintf(msg, msg_size, "packed slice header: MMCO %u (only 1, unmarking short-term "
+                                            "pictures, is modelled)", op);
+                    return -1;
+                }
+                sh->unmark_diff_minus1[sh->num_unmark++] = (int)get_ue(&r);
+            }
         }
     }
     sh->slice_qp = pps->pic_init_qp + get_se(&r);

@@ -78,38 +78,98 @@ void drv_free_object(drv_state *d, uint32_t id)
 
 /* ------------------------------------------------------------ capabilities */
 
+#define PACKED_ALL (VA_ENC_PACKED_HEADER_SEQUENCE | VA_ENC_PACKED_HEADER_PICTURE | VA_ENC_PACKED_HEADER_SLICE | \
+                    VA_ENC_PACKED_HEADER_MISC | VA_ENC_PACKED_HEADER_RAW_DATA)
+
+/*
+ * The profiles of HWENCTEST_VA_PROFILE, for H.264 encoding. Sources:
+ *
+ * ihd, ihd-lp: Intel media-driver (iHD), media_libva_caps.cpp
+ *   CreateEncAttributes: EncSlice rate control CQP CBR VBR MB ICQ VCM QVBR
+ *   AVBR; EncSliceLP CQP CBR VBR MB QVBR where FtrEnableMediaKernels (Gen12
+ *   and its vainfo reports), no ICQ/AVBR; packed headers SEQUENCE PICTURE
+ *   SLICE RAW_DATA MISC; EncQualityRange NUM_TARGET_USAGE_MODES - 1 = 7;
+ *   EncMaxRefFrames CODECHAL_ENCODE_NUM_MAX_VME_L0_REF 8 | L1 2 << 16 on
+ *   EncSlice, DDI_CODEC_VDENC_MAX_L0/L1_REF_FRAMES 3 | 0 on EncSliceLP
+ *   (list 1 on EncSliceLP only from Xe2, not modelled);
+ *   media_libva_caps_g12.cpp: AVC MaxPictureWidth/Height CODEC_4K 4096.
+ *   media_ddi_encode_avc.cpp: GopPicSize (uint16_t in codec_def_encode_avc.h)
+ *   = intra_period ? intra_period : intra_idr_period; ParseMiscParamFR masks
+ *   the frame-rate denominator with 0xfff; media_libva.cpp sets vaSyncBuffer.
+ *   "ihd" is a Gen12 part with both entry points (Tiger Lake's vainfo),
+ *   "ihd-lp" one with EncSliceLP only (DG2/Arc's vainfo).
+ * i965: intel-vaapi-driver, i965_drv_video.c: EncSlice; rate control
+ *   h264_brc_mode CQP CBR VBR (i965_device_info.c); packed headers SEQUENCE
+ *   PICTURE MISC RAW_DATA SLICE; EncMaxRefFrames 4 | 1 << 16 on Gen8/9;
+ *   EncQualityRange ENCODER_QUALITY_RANGE_AVC 7 on Gen9; max 4096x4096;
+ *   no vaSyncBuffer in its vtable. intra_idr_period 0 means infinite there.
+ *   Modelled as Gen9 (Skylake), EncSlice only.
+ * radeonsi: Mesa 22.3 (Debian 12), src/gallium/frontends/va/config.c:
+ *   EncSlice only; rate control CQP CBR VBR; packed headers NONE for H.264
+ *   (the driver writes its own); EncMaxRefFrames 1 when the pipe reports
+ *   none; EncQualityRange not reported; vaDeriveImage refused for encode
+ *   surfaces; picture_h264_enc.c divides by intra_idr_period (SIGFPE on 0).
+ *   Max 4096x2304 (VCN). vaSyncBuffer: Mesa's vlVaSyncBuffer (context.c)
+ *   answers UNIMPLEMENTED unless the pipe reports
+ *   PIPE_VIDEO_CAP_ENC_SUPPORTS_ASYNC_OPERATION, so FFmpeg waits on the
+ *   surface; modelled as not reported (radeonsi's own cap was not read).
+ *
+ * Pitch and row alignment of surfaces and images: Intel's Y-tiled NV12
+ * (tiles of 128 bytes x 32 rows) and AMD's 256-byte pitch; the exact
+ * allocator rules were not read, the double only has to make the pitch and
+ * UV offset differ from the width and height, as real drivers' do.
+ */
+static const struct {
+    const char *name;
+    drv_caps caps;
+} profiles[] = {
+    { "default", { .slice = { 1, VA_RC_CQP | VA_RC_CBR | VA_RC_VBR | VA_RC_ICQ, 4, 1 },
+                   .slice_lp = { 1, VA_RC_CQP | VA_RC_CBR | VA_RC_VBR | VA_RC_ICQ, 4, 1 },
+                   .packed = PACKED_ALL & ~VA_ENC_PACKED_HEADER_RAW_DATA, .quality_range = VA_ATTRIB_NOT_SUPPORTED,
+                   .max_width = 8192, .max_height = 8192, .pitch_align = 1, .height_align = 1, .sync_buffer = 1 } },
+    { "ihd", { .slice = { 1, VA_RC_CQP | VA_RC_CBR | VA_RC_VBR | VA_RC_MB | VA_RC_ICQ | VA_RC_VCM | VA_RC_QVBR |
+                             VA_RC_AVBR, 8, 2 },
+               .slice_lp = { 1, VA_RC_CQP | VA_RC_CBR | VA_RC_VBR | VA_RC_MB | VA_RC_QVBR, 3, 0 },
+               .packed = PACKED_ALL, .quality_range = 7, .max_width = 4096, .max_height = 4096, .pitch_align = 128,
+               .height_align = 32, .sync_buffer = 1, .gop_pic_size_16 = 1, .frame_rate_den_12 = 1 } },
+    { "ihd-lp", { .slice_lp = { 1, VA_RC_CQP | VA_RC_CBR | VA_RC_VBR | VA_RC_MB | VA_RC_QVBR, 3, 0 },
+                  .packed = PACKED_ALL, .quality_range = 7, .max_width = 4096, .max_height = 4096, .pitch_align = 128,
+                  .height_align = 32, .sync_buffer = 1, .gop_pic_size_16 = 1, .frame_rate_den_12 = 1 } },
+    { "i965", { .slice = { 1, VA_RC_CQP | VA_RC_CBR | VA_RC_VBR, 4, 1 }, .packed = PACKED_ALL, .quality_range = 7,
+                .max_width = 4096, .max_height = 4096, .pitch_align = 128, .height_align = 32 } },
+    { "radeonsi", { .slice = { 1, VA_RC_CQP | VA_RC_CBR | VA_RC_VBR, 1, 0 }, .packed = VA_ENC_PACKED_HEADER_NONE,
+                    .quality_range = VA_ATTRIB_NOT_SUPPORTED, .max_width = 4096, .max_height = 2304,
+                    .pitch_align = 256, .height_align = 16, .no_derive = 1, .idr_period_nonzero = 1 } },
+};
+
+static const drv_entry_caps *entry_caps(const drv_state *d, VAEntrypoint e)
+{
+    const drv_entry_caps *c = e == VAEntrypointEncSlice ? &d->caps.slice : e == VAEntrypointEncSliceLP ? &d->caps.slice_lp
+                                                                                                      : NULL;
+    return c && c->offered ? c : NULL;
+}
+
 static int profile_supported(const drv_state *d, VAProfile p)
 {
     return (p == VAProfileH264ConstrainedBaseline && !d->caps.main_only) ||
            ((p == VAProfileH264Main || p == VAProfileH264High) && !d->caps.cb_only);
 }
 
-static int entrypoint_supported(const drv_state *d, VAEntrypoint e)
+static uint32_t attribute_value(const drv_state *d, VAEntrypoint entrypoint, VAConfigAttribType type)
 {
-    return e == VAEntrypointEncSliceLP || (e == VAEntrypointEncSlice && !d->caps.lp_only);
-}
-
-static uint32_t rc_modes(const drv_state *d)
-{
-    return d->caps.cqp_only ? VA_RC_CQP : VA_RC_CQP | VA_RC_CBR | VA_RC_VBR | VA_RC_ICQ;
-}
-
-#define PACKED_ALL (VA_ENC_PACKED_HEADER_SEQUENCE | VA_ENC_PACKED_HEADER_PICTURE | VA_ENC_PACKED_HEADER_SLICE | \
-                    VA_ENC_PACKED_HEADER_MISC)
-
-static uint32_t attribute_value(const drv_state *d, VAConfigAttribType type)
-{
+    const drv_entry_caps *e = entry_caps(d, entrypoint);
     switch (type) {
     case VAConfigAttribRTFormat: return VA_RT_FORMAT_YUV420;
-    case VAConfigAttribRateControl: return d->caps.no_rc_attr ? VA_ATTRIB_NOT_SUPPORTED : rc_modes(d);
-    case VAConfigAttribEncPackedHeaders:
-        return d->caps.no_packed_attr ? VA_ATTRIB_NOT_SUPPORTED : d->caps.no_packed ? VA_ENC_PACKED_HEADER_NONE
-                                                                                    : PACKED_ALL;
+    case VAConfigAttribRateControl: return d->caps.no_rc_attr ? VA_ATTRIB_NOT_SUPPORTED : e->rc_modes;
+    case VAConfigAttribEncPackedHeaders: return d->caps.no_packed_attr ? VA_ATTRIB_NOT_SUPPORTED : d->caps.packed;
     /* List 0 in the low 16 bits, list 1 in the high ones (va.h). */
-    case VAConfigAttribEncMaxRefFrames: return (uint32_t)d->caps.max_refs | (uint32_t)d->caps.max_refs_l1 << 16;
+    case VAConfigAttribEncMaxRefFrames: return (uint32_t)e->max_refs | (uint32_t)e->max_refs_l1 << 16;
     case VAConfigAttribPredictionDirection:
-        return VA_PREDICTION_DIRECTION_PREVIOUS | (d->caps.max_refs_l1 ? VA_PREDICTION_DIRECTION_FUTURE : 0) |
+        return VA_PREDICTION_DIRECTION_PREVIOUS | (e->max_refs_l1 ? VA_PREDICTION_DIRECTION_FUTURE : 0) |
                (d->caps.bi_not_empty ? VA_PREDICTION_DIRECTION_BI_NOT_EMPTY : 0);
+    case VAConfigAttribEncQualityRange: return d->caps.quality_range;
+    case VAConfigAttribMaxPictureWidth: return d->caps.max_width;
+    case VAConfigAttribMaxPictureHeight: return d->caps.max_height;
     default: return VA_ATTRIB_NOT_SUPPORTED;
     }
 }
@@ -134,9 +194,10 @@ static VAStatus drv_query_entrypoints(VADriverContextP ctx, VAProfile profile, V
     *num = 0;
     if (!profile_supported(d, profile))
         return VA_STATUS_ERROR_UNSUPPORTED_PROFILE;
-    if (!d->caps.lp_only)
+    if (d->caps.slice.offered)
         list[(*num)++] = VAEntrypointEncSlice;
-    list[(*num)++] = VAEntrypointEncSliceLP;
+    if (d->caps.slice_lp.offered)
+        list[(*num)++] = VAEntrypointEncSliceLP;
     return VA_STATUS_SUCCESS;
 }
 
@@ -146,10 +207,10 @@ static VAStatus drv_get_config_attributes(VADriverContextP ctx, VAProfile profil
     drv_state *d = CTX_STATE(ctx);
     if (!profile_supported(d, profile))
         return VA_STATUS_ERROR_UNSUPPORTED_PROFILE;
-    if (!entrypoint_supported(d, entrypoint))
+    if (!entry_caps(d, entrypoint))
         return VA_STATUS_ERROR_UNSUPPORTED_ENTRYPOINT;
     for (int i = 0; i < num; i++)
-        list[i].value = attribute_value(d, list[i].type);
+        list[i].value = attribute_value(d, entrypoint, list[i].type);
     return VA_STATUS_SUCCESS;
 }
 
@@ -160,19 +221,22 @@ static const char *profile_name(VAProfile p)
 
 static VAStatus check_config_attribute(drv_state *d, const VAConfigAttrib *a, drv_config *c)
 {
-    uint32_t supported = attribute_value(d, a->type);
+    uint32_t supported = attribute_value(d, c->entrypoint, a->type);
     if (supported == VA_ATTRIB_NOT_SUPPORTED)
         return drv_violation(d, VA_STATUS_ERROR_ATTR_NOT_SUPPORTED,
                              "vaCreateConfig with attribute %d, which vaGetConfigAttributes reports unsupported",
                              (int)a->type);
     switch (a->type) {
-    case VAConfigAttribRateControl:
-        if (!a->value || (a->value & (a->value - 1)) || !(a->value & supported))
+    case VAConfigAttribRateControl: {
+        /* One mode (va.h), which iHD may refine with per-macroblock control. */
+        uint32_t mode = a->value & ~(uint32_t)VA_RC_MB;
+        if (!mode || (mode & (mode - 1)) || (a->value & ~supported))
             return drv_violation(d, VA_STATUS_ERROR_INVALID_VALUE,
                                  "vaCreateConfig RateControl 0x%x is not one of the offered modes 0x%x", a->value,
                                  supported);
-        c->rc_mode = a->value;
+        c->rc_mode = mode;
         break;
+    }
     case VAConfigAttribEncPackedHeaders:
         if (a->value & ~supported)
             return drv_violation(d, VA_STATUS_ERROR_INVALID_VALUE,
@@ -195,9 +259,10 @@ static VAStatus drv_create_config(VADriverContextP ctx, VAProfile profile, VAEnt
     drv_state *d = CTX_STATE(ctx);
     if (!profile_supported(d, profile))
         return VA_STATUS_ERROR_UNSUPPORTED_PROFILE;
-    if (!entrypoint_supported(d, entrypoint))
+    if (!entry_caps(d, entrypoint))
         return VA_STATUS_ERROR_UNSUPPORTED_ENTRYPOINT;
-    drv_config c = { .profile = profile, .entrypoint = entrypoint, .rc_mode = VA_RC_CQP };
+    drv_config c = { .profile = profile, .entrypoint = entrypoint, .rc_mode = VA_RC_CQP,
+                     .entry = entry_caps(d, entrypoint) };
     for (int i = 0; i < num; i++) {
         VAStatus st = check_config_attribute(d, &list[i], &c);
         if (st != VA_STATUS_SUCCESS)
@@ -272,29 +337,39 @@ static VAStatus drv_terminate(VADriverContextP ctx)
 
 /* --------------------------------------------------------------- set-up */
 
-static void parse_caps(drv_caps *c)
+/* Returns 0, or -1 for an unknown profile name. */
+static int parse_caps(drv_caps *c)
 {
-    memset(c, 0, sizeof(*c));
-    c->max_refs = 4;
-    c->max_refs_l1 = 1;
+    const char *name = getenv("HWENCTEST_VA_PROFILE");
+    size_t p = 0;
+    if (name && *name)
+        while (p < sizeof(profiles) / sizeof(profiles[0]) && strcmp(profiles[p].name, name))
+            p++;
+    if (p == sizeof(profiles) / sizeof(profiles[0])) {
+        fprintf(stderr, "hwenctest VA driver: unknown HWENCTEST_VA_PROFILE '%s'\n", name);
+        return -1;
+    }
+    *c = profiles[p].caps;
+    snprintf(c->profile, sizeof(c->profile), "%s", profiles[p].name);
     c->fail_end_picture = -1;
+    c->fail_sync = -1;
     const char *env = getenv("HWENCTEST_VA_CAPS");
     char buf[256];
     snprintf(buf, sizeof(buf), "%s", env ? env : "");
     for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        if (!strcmp(t, "no-packed")) c->no_packed = 1;
+        if (!strcmp(t, "no-packed")) c->packed = VA_ENC_PACKED_HEADER_NONE;
         else if (!strcmp(t, "no-packed-attr")) c->no_packed_attr = 1;
-        else if (!strcmp(t, "lp-only")) c->lp_only = 1;
-        else if (!strcmp(t, "cqp-only")) c->cqp_only = 1;
+        else if (!strcmp(t, "lp-only")) c->slice.offered = 0, c->slice_lp.offered = 1;
+        else if (!strcmp(t, "cqp-only")) c->slice.rc_modes = c->slice_lp.rc_modes = VA_RC_CQP;
         else if (!strcmp(t, "no-rc-attr")) c->no_rc_attr = 1;
         else if (!strcmp(t, "no-derive")) c->no_derive = 1;
         else if (!strcmp(t, "split-coded")) c->split_coded = 1;
         else if (!strcmp(t, "main-only")) c->main_only = 1;
         else if (!strcmp(t, "no-headers")) c->no_headers = 1;
         else if (!strcmp(t, "cb-only")) c->cb_only = 1;
-        else if (!strcmp(t, "no-b")) c->max_refs_l1 = 0;
+        else if (!strcmp(t, "no-b")) c->slice.max_refs_l1 = c->slice_lp.max_refs_l1 = 0;
         else if (!strcmp(t, "bi-not-empty")) c->bi_not_empty = 1;
-        else if (!strncmp(t, "refs=", 5)) c->max_refs = atoi(t + 5);
+        else if (!strncmp(t, "refs=", 5)) c->slice.max_refs = c->slice_lp.max_refs = atoi(t + 5);
         else fprintf(stderr, "hwenctest VA driver: unknown HWENCTEST_VA_CAPS entry '%s'\n", t);
     }
     const char *fail = getenv("HWENCTEST_VA_FAIL");
@@ -302,6 +377,9 @@ static void parse_caps(drv_caps *c)
         c->fail_create_context = 1;
     else if (fail && !strncmp(fail, "end-picture:", 12))
         c->fail_end_picture = atoll(fail + 12);
+    else if (fail && !strncmp(fail, "sync:", 5))
+        c->fail_sync = atoll(fail + 5);
+    return 0;
 }
 
 static VAStatus drv_unimplemented(void)
@@ -331,7 +409,12 @@ __attribute__((visibility("default"))) VAStatus DRV_INIT_NAME(VA_MAJOR_VERSION, 
     drv_state *d = calloc(1, sizeof(*d));
     if (!d)
         return VA_STATUS_ERROR_ALLOCATION_FAILED;
-    parse_caps(&d->caps);
+    if (parse_caps(&d->caps) < 0) {
+        free(d);
+        return VA_STATUS_ERROR_INVALID_VALUE;
+    }
+    const char *cpu_log = getenv("HWENCTEST_ENCODE_CPU_LOG");
+    snprintf(d->cpu_log_path, sizeof(d->cpu_log_path), "%s", cpu_log ? cpu_log : "");
     const char *trace = getenv("HWENCTEST_VA_TRACE");
     snprintf(d->trace_path, sizeof(d->trace_path), "%s", trace ? trace : "");
     ctx->pDriverData = d;
@@ -339,7 +422,7 @@ __attribute__((visibility("default"))) VAStatus DRV_INIT_NAME(VA_MAJOR_VERSION, 
     ctx->version_minor = VA_MINOR_VERSION;
     ctx->max_profiles = 3;
     ctx->max_entrypoints = 2;
-    ctx->max_attributes = 8;
+    ctx->max_attributes = 16;
     ctx->max_image_formats = 1;
     ctx->max_subpic_formats = 1;
     ctx->max_display_attributes = 1;
@@ -353,9 +436,10 @@ __attribute__((visibility("default"))) VAStatus DRV_INIT_NAME(VA_MAJOR_VERSION, 
     vt->vaCreateConfig = drv_create_config;
     vt->vaDestroyConfig = drv_destroy_config;
     vt->vaQueryConfigAttributes = drv_query_config_attributes;
-    drv_init_memory_vtable(vt);
+    drv_init_memory_vtable(vt, d->caps.sync_buffer);
     drv_init_encode_vtable(vt);
     set_stubs(vt);
-    drv_trace(d, "init caps=%s", getenv("HWENCTEST_VA_CAPS") ? getenv("HWENCTEST_VA_CAPS") : "");
+    drv_trace(d, "init profile=%s caps=%s", d->caps.profile,
+              getenv("HWENCTEST_VA_CAPS") ? getenv("HWENCTEST_VA_CAPS") : "");
     return VA_STATUS_SUCCESS;
 }

@@ -18,9 +18,42 @@
 #define CTX_STATE(ctx) ((drv_state *)(ctx)->pDriverData)
 #define POISON 0x5a /* fresh surface content: any picture coded from it shows */
 
-static size_t nv12_size(int w, int h)
+static size_t nv12_size(int pitch, int rows)
 {
-    return (size_t)w * (size_t)h * 3 / 2;
+    return (size_t)pitch * (size_t)rows * 3 / 2;
+}
+
+static int align(int x, int a)
+{
+    return (x + a - 1) / a * a;
+}
+
+/* Surface attributes an encoder's input may carry (va.h): the pixel format
+ * and memory type FFmpeg's and GStreamer's frame pools set, and usage
+ * hints. Imported memory (DRM PRIME, user pointers) is not modelled. */
+static VAStatus check_surface_attribs(drv_state *d, unsigned format, const VASurfaceAttrib *a, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        if (!(a[i].flags & VA_SURFACE_ATTRIB_SETTABLE))
+            return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER,
+                                 "vaCreateSurfaces attribute %d without VA_SURFACE_ATTRIB_SETTABLE", (int)a[i].type);
+        switch (a[i].type) {
+        case VASurfaceAttribPixelFormat:
+            if (a[i].value.type != VAGenericValueTypeInteger || (uint32_t)a[i].value.value.i != VA_FOURCC_NV12 ||
+                format != VA_RT_FORMAT_YUV420)
+                return VA_STATUS_ERROR_INVALID_IMAGE_FORMAT;
+            break;
+        case VASurfaceAttribMemoryType:
+            if (a[i].value.type != VAGenericValueTypeInteger || a[i].value.value.i != VA_SURFACE_ATTRIB_MEM_TYPE_VA)
+                return VA_STATUS_ERROR_ATTR_NOT_SUPPORTED; /* imported memory: not modelled */
+            break;
+        case VASurfaceAttribUsageHint:
+            break;
+        default:
+            return VA_STATUS_ERROR_ATTR_NOT_SUPPORTED;
+        }
+    }
+    return VA_STATUS_SUCCESS;
 }
 
 /* --------------------------------------------------------------- surfaces */
@@ -29,11 +62,11 @@ static VAStatus drv_create_surfaces2(VADriverContextP ctx, unsigned format, unsi
                                      VASurfaceID *surfaces, unsigned num, VASurfaceAttrib *attribs, unsigned num_attribs)
 {
     drv_state *d = CTX_STATE(ctx);
-    (void)attribs;
-    if (num_attribs)
-        return VA_STATUS_ERROR_ATTR_NOT_SUPPORTED;
     if (format != VA_RT_FORMAT_YUV420)
         return VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT;
+    VAStatus st = check_surface_attribs(d, format, attribs, num_attribs);
+    if (st != VA_STATUS_SUCCESS)
+        return st;
     if (!width || !height || (width & 1) || (height & 1) || width > 8192 || height > 8192)
         return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "vaCreateSurfaces of %ux%u", width, height);
     for (unsigned i = 0; i < num; i++) {
@@ -44,13 +77,15 @@ static VAStatus drv_create_surfaces2(VADriverContextP ctx, unsigned format, unsi
         drv_surface *s = &o->u.surface;
         s->width = (int)width;
         s->height = (int)height;
+        s->pitch = align(s->width, d->caps.pitch_align);
+        s->rows = align(s->height, 2 * d->caps.height_align);
         s->busy_context = VA_INVALID_ID;
-        s->data = malloc(nv12_size(s->width, s->height));
+        s->data = malloc(nv12_size(s->pitch, s->rows));
         if (!s->data) {
             drv_free_object(d, id);
             return VA_STATUS_ERROR_ALLOCATION_FAILED;
         }
-        memset(s->data, POISON, nv12_size(s->width, s->height));
+        memset(s->data, POISON, nv12_size(s->pitch, s->rows));
         surfaces[i] = id;
     }
     return VA_STATUS_SUCCESS;
@@ -63,7 +98,8 @@ static VAStatus drv_create_surfaces(VADriverContextP ctx, int width, int height,
                                 NULL, 0);
 }
 
-static int used_by_context(drv_state *d, VASurfaceID id, uint32_t *context)
+/* The context that has the surface among its render targets, or NULL. */
+static drv_context *used_by_context(drv_state *d, VASurfaceID id, uint32_t *context, int *target)
 {
     for (int i = 0; i < DRV_MAX_OBJECTS; i++) {
         const drv_object *o = &d->objects[i];
@@ -72,11 +108,27 @@ static int used_by_context(drv_state *d, VASurfaceID id, uint32_t *context)
         for (int t = 0; t < o->u.context->num_targets; t++) {
             if (o->u.context->targets[t] == id) {
                 *context = (uint32_t)OBJ_CONTEXT << 16 | (uint32_t)(i + 1);
-                return 1;
+                *target = t;
+                return o->u.context;
             }
         }
     }
-    return 0;
+    return NULL;
+}
+
+/* A surface that joined a context created without render targets (as
+ * CurrPic) leaves it: Mesa's vlVaDestroySurfaces takes it out of its
+ * context's surface set, and GStreamer's vah264enc frees its
+ * reconstruction pool before it destroys the context. Its slot and any
+ * reference picture in it go with it. */
+static void leave_context(drv_context *c, int target, VASurfaceID id)
+{
+    c->targets[target] = VA_INVALID_SURFACE;
+    for (int i = 0; i < c->dpb_count;)
+        if (c->dpb[i].surface == id)
+            c->dpb[i] = c->dpb[--c->dpb_count];
+        else
+            i++;
 }
 
 static VAStatus drv_destroy_surfaces(VADriverContextP ctx, VASurfaceID *list, int num)
@@ -84,19 +136,48 @@ static VAStatus drv_destroy_surfaces(VADriverContextP ctx, VASurfaceID *list, in
     drv_state *d = CTX_STATE(ctx);
     for (int i = 0; i < num; i++) {
         drv_object *o = drv_lookup(d, list[i], OBJ_SURFACE);
-        uint32_t context;
+        uint32_t context = VA_INVALID_ID;
         if (!o)
             return drv_violation(d, VA_STATUS_ERROR_INVALID_SURFACE, "vaDestroySurfaces(0x%x): not a surface", list[i]);
         if (o->u.surface.derived)
             return drv_violation(d, VA_STATUS_ERROR_SURFACE_BUSY,
                                  "vaDestroySurfaces(0x%x) while an image derived from it is alive", list[i]);
-        if (used_by_context(d, list[i], &context))
+        int target;
+        drv_context *c = used_by_context(d, list[i], &context, &target);
+        /* va.h (vaDestroySurfaces): "Surfaces can only be destroyed after
+         * all contexts using these surfaces have been destroyed": the render
+         * targets given to vaCreateContext, and any surface whose picture is
+         * still being coded or waited for. */
+        if ((c && !c->dynamic_targets) || o->u.surface.busy_context != VA_INVALID_ID || o->u.surface.in_flight)
             return drv_violation(d, VA_STATUS_ERROR_SURFACE_BUSY,
-                                 "vaDestroySurfaces(0x%x) while context 0x%x renders to it (destroy the context first)",
+                                 "vaDestroySurfaces(0x%x) while context 0x%x renders to it or codes its picture (destroy the context first)",
                                  list[i], context);
+        if (c)
+            leave_context(c, target, list[i]);
         free(o->u.surface.data);
         drv_free_object(d, list[i]);
     }
+    return VA_STATUS_SUCCESS;
+}
+
+/* The wait for one picture is over: its coded data exist from now on (Mesa
+ * fills the coded size in vlVaSyncSurface) and its input surface may take
+ * another picture. An injected failure (HWENCTEST_VA_FAIL=sync:N) ends the
+ * picture without coded data. */
+static VAStatus complete_picture(drv_state *d, drv_buffer *coded, drv_surface *input, const char *how)
+{
+    int64_t n = coded ? coded->coded_picture : input->in_flight_picture;
+    if (input && input->in_flight_picture == n)
+        input->in_flight = 0;
+    if (!coded)
+        return VA_STATUS_SUCCESS;
+    drv_trace(d, "sync %s picture=%lld", how, (long long)n);
+    if (n == d->caps.fail_sync) {
+        drv_trace(d, "inject sync failure n=%lld", (long long)n);
+        coded->coded_pending = 0;
+        return VA_STATUS_ERROR_ENCODING_ERROR;
+    }
+    coded->coded_synced = 1;
     return VA_STATUS_SUCCESS;
 }
 
@@ -109,6 +190,72 @@ static VAStatus drv_sync_surface(VADriverContextP ctx, VASurfaceID id)
     if (o->u.surface.busy_context != VA_INVALID_ID)
         return drv_violation(d, VA_STATUS_ERROR_SURFACE_BUSY,
                              "vaSyncSurface(0x%x) between vaBeginPicture and vaEndPicture (would never return)", id);
+    /* Every bitstream encoded from this surface (va.h's note on the sync
+     * interfaces): the picture in flight on it. */
+    VAStatus st = VA_STATUS_SUCCESS;
+    for (int i = 0; i < DRV_MAX_OBJECTS; i++) {
+        drv_buffer *b = &d->objects[i].u.buffer;
+        if (d->objects[i].kind == OBJ_BUFFER && b->type == VAEncCodedBufferType && b->coded_pending &&
+            !b->coded_synced && b->coded_surface == id && o->u.surface.in_flight &&
+            b->coded_picture == o->u.surface.in_flight_picture)
+            st = complete_picture(d, b, &o->u.surface, "surface");
+    }
+    o->u.surface.in_flight = 0;
+    return st;
+}
+
+/* vaSyncBuffer (VA-API 1.9): FFmpeg probes it with VA_INVALID_ID and a
+ * zero timeout and takes any answer but UNIMPLEMENTED as "implemented"
+ * (vaapi_encode.c), so that probe is answered, not flagged. Waiting for a
+ * coded buffer waits for its picture, input read included: Mesa's
+ * vlVaSyncBuffer marks the associated input surface done too, and FFmpeg
+ * returns the input frame to its pool after this wait alone. */
+static VAStatus drv_sync_buffer(VADriverContextP ctx, VABufferID id, uint64_t timeout_ns)
+{
+    drv_state *d = CTX_STATE(ctx);
+    (void)timeout_ns;
+    if (id == VA_INVALID_ID)
+        return VA_STATUS_ERROR_INVALID_BUFFER;
+    drv_object *o = drv_lookup(d, id, OBJ_BUFFER);
+    if (!o || o->u.buffer.type != VAEncCodedBufferType)
+        return drv_violation(d, VA_STATUS_ERROR_INVALID_BUFFER, "vaSyncBuffer(0x%x): not a coded buffer", id);
+    drv_buffer *b = &o->u.buffer;
+    if (!b->coded_pending || b->coded_synced)
+        return VA_STATUS_SUCCESS;
+    drv_object *s = drv_lookup(d, b->coded_surface, OBJ_SURFACE);
+    return complete_picture(d, b, s ? &s->u.surface : NULL, "buffer");
+}
+
+/* What an input surface can be (FFmpeg's hwframe constraints read it). */
+static VAStatus drv_query_surface_attributes(VADriverContextP ctx, VAConfigID config, VASurfaceAttrib *list,
+                                             unsigned *num)
+{
+    drv_state *d = CTX_STATE(ctx);
+    if (!drv_lookup(d, config, OBJ_CONFIG))
+        return drv_violation(d, VA_STATUS_ERROR_INVALID_CONFIG, "vaQuerySurfaceAttributes(0x%x): not a config", config);
+    const VASurfaceAttrib attrs[] = {
+        { VASurfaceAttribPixelFormat, VA_SURFACE_ATTRIB_GETTABLE | VA_SURFACE_ATTRIB_SETTABLE,
+          { VAGenericValueTypeInteger, { .i = VA_FOURCC_NV12 } } },
+        { VASurfaceAttribMinWidth, VA_SURFACE_ATTRIB_GETTABLE, { VAGenericValueTypeInteger, { .i = 16 } } },
+        { VASurfaceAttribMinHeight, VA_SURFACE_ATTRIB_GETTABLE, { VAGenericValueTypeInteger, { .i = 16 } } },
+        { VASurfaceAttribMaxWidth, VA_SURFACE_ATTRIB_GETTABLE,
+          { VAGenericValueTypeInteger, { .i = (int)d->caps.max_width } } },
+        { VASurfaceAttribMaxHeight, VA_SURFACE_ATTRIB_GETTABLE,
+          { VAGenericValueTypeInteger, { .i = (int)d->caps.max_height } } },
+        { VASurfaceAttribMemoryType, VA_SURFACE_ATTRIB_GETTABLE | VA_SURFACE_ATTRIB_SETTABLE,
+          { VAGenericValueTypeInteger, { .i = VA_SURFACE_ATTRIB_MEM_TYPE_VA } } },
+    };
+    unsigned n = sizeof(attrs) / sizeof(attrs[0]);
+    if (!list) {
+        *num = n;
+        return VA_STATUS_SUCCESS;
+    }
+    if (*num < n) {
+        *num = n;
+        return VA_STATUS_ERROR_MAX_NUM_EXCEEDED;
+    }
+    memcpy(list, attrs, sizeof(attrs));
+    *num = n;
     return VA_STATUS_SUCCESS;
 }
 
@@ -137,6 +284,7 @@ static size_t misc_payload_size(uint32_t type)
     case VAEncMiscParameterTypeRateControl: return sizeof(VAEncMiscParameterRateControl);
     case VAEncMiscParameterTypeHRD: return sizeof(VAEncMiscParameterHRD);
     case VAEncMiscParameterTypeFrameRate: return sizeof(VAEncMiscParameterFrameRate);
+    case VAEncMiscParameterTypeQualityLevel: return sizeof(VAEncMiscParameterBufferQualityLevel);
     default: return 0;
     }
 }
@@ -274,7 +422,14 @@ static VAStatus map_derived(drv_state *d, drv_buffer *b, uint8_t *map)
         return drv_violation(d, VA_STATUS_ERROR_INVALID_SURFACE, "image buffer of a destroyed surface mapped");
     if (s->u.surface.busy_context != VA_INVALID_ID)
         return drv_violation(d, VA_STATUS_ERROR_SURFACE_BUSY, "derived image mapped while its surface is being coded");
-    memcpy(map, s->u.surface.data, nv12_size(s->u.surface.width, s->u.surface.height));
+    /* va.h (vaSyncSurface): only after the wait "is it safe to use the
+     * render target for a different picture"; before it the encoder may
+     * still be reading the previous one. */
+    if (s->u.surface.in_flight)
+        return drv_violation(d, VA_STATUS_ERROR_SURFACE_BUSY,
+                             "image derived from 0x%x mapped while its picture %lld is in flight (not waited for)",
+                             b->derived_from, (long long)s->u.surface.in_flight_picture);
+    memcpy(map, s->u.surface.data, nv12_size(s->u.surface.pitch, s->u.surface.rows));
     return VA_STATUS_SUCCESS;
 }
 
@@ -291,6 +446,12 @@ static VAStatus drv_map_buffer(VADriverContextP ctx, VABufferID id, void **pbuf)
     if (coded && !b->coded_pending)
         return drv_violation(d, VA_STATUS_ERROR_INVALID_BUFFER,
                              "vaMapBuffer(0x%x) of a coded buffer no picture was coded into", id);
+    /* Coded data exist once the picture is waited for: Mesa fills the
+     * coded size in vlVaSyncSurface; FFmpeg and libva's h264encode sync
+     * first. */
+    if (coded && !b->coded_synced)
+        return drv_violation(d, VA_STATUS_ERROR_INVALID_BUFFER,
+                             "vaMapBuffer(0x%x) of a coded buffer before vaSyncSurface/vaSyncBuffer of its picture", id);
     size_t size = coded ? 4 * sizeof(VACodedBufferSegment) + b->coded_bytes : b->size * b->num_elements;
     b->map_size = size ? size : 1;
     void *map = mmap(NULL, b->map_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -324,10 +485,11 @@ static VAStatus drv_unmap_buffer(VADriverContextP ctx, VABufferID id)
         return drv_violation(d, VA_STATUS_ERROR_INVALID_BUFFER, "vaUnmapBuffer(0x%x) of a buffer not mapped", id);
     if (b->type == VAEncCodedBufferType) {
         b->coded_pending = 0;
+        b->coded_synced = 0;
     } else if (b->derived_from != VA_INVALID_SURFACE) {
         drv_object *s = drv_lookup(d, b->derived_from, OBJ_SURFACE);
         if (s) {
-            memcpy(s->u.surface.data, b->map, nv12_size(s->u.surface.width, s->u.surface.height));
+            memcpy(s->u.surface.data, b->map, nv12_size(s->u.surface.pitch, s->u.surface.rows));
             s->u.surface.written = 1;
         }
     } else {
@@ -366,10 +528,11 @@ static VAStatus drv_query_image_formats(VADriverContextP ctx, VAImageFormat *lis
     return VA_STATUS_SUCCESS;
 }
 
-static VAStatus new_image(drv_state *d, int w, int h, VASurfaceID derived_from, VAImage *image)
+/* pitch and rows: the plane layout, padded as the profile's driver pads it. */
+static VAStatus new_image(drv_state *d, int w, int h, int pitch, int rows, VASurfaceID derived_from, VAImage *image)
 {
     VABufferID buf;
-    VAStatus st = new_buffer(d, VA_INVALID_ID, VAImageBufferType, nv12_size(w, h), 1, NULL, &buf);
+    VAStatus st = new_buffer(d, VA_INVALID_ID, VAImageBufferType, nv12_size(pitch, rows), 1, NULL, &buf);
     if (st != VA_STATUS_SUCCESS)
         return st;
     drv_lookup(d, buf, OBJ_BUFFER)->u.buffer.derived_from = derived_from;
@@ -387,11 +550,11 @@ static VAStatus new_image(drv_state *d, int w, int h, VASurfaceID derived_from, 
     im->buf = buf;
     im->width = (uint16_t)w;
     im->height = (uint16_t)h;
-    im->data_size = (uint32_t)nv12_size(w, h);
+    im->data_size = (uint32_t)nv12_size(pitch, rows);
     im->num_planes = 2;
-    im->pitches[0] = im->pitches[1] = (uint32_t)w;
+    im->pitches[0] = im->pitches[1] = (uint32_t)pitch;
     im->offsets[0] = 0;
-    im->offsets[1] = (uint32_t)(w * h);
+    im->offsets[1] = (uint32_t)(pitch * rows);
     o->u.image.derived_from = derived_from;
     *image = *im;
     return VA_STATUS_SUCCESS;
@@ -404,7 +567,8 @@ static VAStatus drv_create_image(VADriverContextP ctx, VAImageFormat *format, in
         return VA_STATUS_ERROR_INVALID_IMAGE_FORMAT;
     if (width <= 0 || height <= 0 || (width & 1) || (height & 1))
         return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "vaCreateImage of %dx%d", width, height);
-    return new_image(d, width, height, VA_INVALID_SURFACE, image);
+    return new_image(d, width, height, align(width, d->caps.pitch_align), align(height, 2 * d->caps.height_align),
+                     VA_INVALID_SURFACE, image);
 }
 
 static VAStatus drv_derive_image(VADriverContextP ctx, VASurfaceID surface, VAImage *image)
@@ -417,7 +581,8 @@ static VAStatus drv_derive_image(VADriverContextP ctx, VASurfaceID surface, VAIm
         drv_trace(d, "derive refused");
         return VA_STATUS_ERROR_OPERATION_FAILED; /* as radeonsi */
     }
-    VAStatus st = new_image(d, s->u.surface.width, s->u.surface.height, surface, image);
+    VAStatus st = new_image(d, s->u.surface.width, s->u.surface.height, s->u.surface.pitch, s->u.surface.rows, surface,
+                            image);
     if (st == VA_STATUS_SUCCESS)
         s->u.surface.derived++;
     return st;
@@ -455,30 +620,70 @@ static VAStatus drv_put_image(VADriverContextP ctx, VASurfaceID surface, VAImage
     drv_surface *sf = &s->u.surface;
     const VAImage *vi = &im->u.image.image;
     drv_object *b = drv_lookup(d, vi->buf, OBJ_BUFFER);
-    if (!b || b->u.buffer.map)
-        return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "vaPutImage(0x%x) while the image is mapped", image);
+    if (!b)
+        return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "vaPutImage(0x%x): the image has no buffer", image);
     if (sf->busy_context != VA_INVALID_ID)
         return drv_violation(d, VA_STATUS_ERROR_SURFACE_BUSY, "vaPutImage to 0x%x while it is being coded", surface);
+    if (sf->in_flight) /* va.h, vaSyncSurface: see map_derived */
+        return drv_violation(d, VA_STATUS_ERROR_SURFACE_BUSY,
+                             "vaPutImage to 0x%x while its picture %lld is in flight (not waited for)", surface,
+                             (long long)sf->in_flight_picture);
     if (sw != dw || sh != dh)
         return VA_STATUS_ERROR_UNIMPLEMENTED; /* no scaling */
     if (sx < 0 || sy < 0 || dx < 0 || dy < 0 || (sx | sy | dx | dy | (int)sw | (int)sh) & 1 ||
         sx + (int)sw > vi->width || sy + (int)sh > vi->height || dx + (int)sw > sf->width || dy + (int)sh > sf->height)
         return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "vaPutImage rectangle out of bounds");
-    const uint8_t *src = b->u.buffer.data;
+    /* A mapped image is read as mapped: GStreamer's va allocator puts the
+     * image before it unmaps it, and Mesa's vlVaMapBuffer hands out an
+     * image buffer's own memory, so the put sees what was written. */
+    const uint8_t *src = b->u.buffer.map ? b->u.buffer.map : b->u.buffer.data;
     for (unsigned y = 0; y < sh; y++)
-        memcpy(sf->data + (size_t)(dy + (int)y) * (size_t)sf->width + (size_t)dx,
+        memcpy(sf->data + (size_t)(dy + (int)y) * (size_t)sf->pitch + (size_t)dx,
                src + vi->offsets[0] + (size_t)(sy + (int)y) * vi->pitches[0] + (size_t)sx, sw);
-    uint8_t *dst_uv = sf->data + (size_t)sf->width * (size_t)sf->height;
+    uint8_t *dst_uv = sf->data + (size_t)sf->pitch * (size_t)sf->rows;
     for (unsigned y = 0; y < sh / 2; y++)
-        memcpy(dst_uv + (size_t)(dy / 2 + (int)y) * (size_t)sf->width + (size_t)dx,
+        memcpy(dst_uv + (size_t)(dy / 2 + (int)y) * (size_t)sf->pitch + (size_t)dx,
                src + vi->offsets[1] + (size_t)(sy / 2 + (int)y) * vi->pitches[1] + (size_t)sx, sw);
     sf->written = 1;
     drv_trace(d, "putimage 0x%x", surface);
     return VA_STATUS_SUCCESS;
 }
 
-void drv_init_memory_vtable(struct VADriverVTable *vt)
+/* Surface data into an image (GStreamer's va allocator reads the surface
+ * before it writes one it could not derive, as on radeonsi). */
+static VAStatus drv_get_image(VADriverContextP ctx, VASurfaceID surface, int x, int y, unsigned w, unsigned h,
+                              VAImageID image)
 {
+    drv_state *d = CTX_STATE(ctx);
+    drv_object *s = drv_lookup(d, surface, OBJ_SURFACE);
+    drv_object *im = drv_lookup(d, image, OBJ_IMAGE);
+    if (!s || !im)
+        return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "vaGetImage(0x%x, 0x%x): %s", surface, image,
+                             !s ? "not a surface" : "not an image");
+    const drv_surface *sf = &s->u.surface;
+    const VAImage *vi = &im->u.image.image;
+    drv_object *b = drv_lookup(d, vi->buf, OBJ_BUFFER);
+    if (!b)
+        return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "vaGetImage(0x%x): the image has no buffer", image);
+    if (x < 0 || y < 0 || ((x | y | (int)w | (int)h) & 1) || x + (int)w > sf->width || y + (int)h > sf->height ||
+        w > vi->width || h > vi->height)
+        return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "vaGetImage rectangle out of bounds");
+    uint8_t *dst = b->u.buffer.map ? b->u.buffer.map : b->u.buffer.data; /* as vaPutImage reads it */
+    const uint8_t *uv = sf->data + (size_t)sf->pitch * (size_t)sf->rows;
+    for (unsigned r = 0; r < h; r++)
+        memcpy(dst + vi->offsets[0] + (size_t)r * vi->pitches[0],
+               sf->data + (size_t)(y + (int)r) * (size_t)sf->pitch + (size_t)x, w);
+    for (unsigned r = 0; r < h / 2; r++)
+        memcpy(dst + vi->offsets[1] + (size_t)r * vi->pitches[1],
+               uv + (size_t)(y / 2 + (int)r) * (size_t)sf->pitch + (size_t)x, w);
+    return VA_STATUS_SUCCESS;
+}
+
+void drv_init_memory_vtable(struct VADriverVTable *vt, int sync_buffer)
+{
+    if (sync_buffer)
+        vt->vaSyncBuffer = drv_sync_buffer;
+    vt->vaQuerySurfaceAttributes = drv_query_surface_attributes;
     vt->vaCreateSurfaces = drv_create_surfaces;
     vt->vaCreateSurfaces2 = drv_create_surfaces2;
     vt->vaDestroySurfaces = drv_destroy_surfaces;
@@ -495,4 +700,5 @@ void drv_init_memory_vtable(struct VADriverVTable *vt)
     vt->vaDeriveImage = drv_derive_image;
     vt->vaDestroyImage = drv_destroy_image;
     vt->vaPutImage = drv_put_image;
+    vt->vaGetImage = drv_get_image;
 }

@@ -1,0 +1,35 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ *
+ * The hypothetical reference decoder in the stream (Annex C, E): the VUI's
+ * hrd_parameters() for a bitrate and CPB size, and the buffering-period and
+ * picture-timing SEI messages (D.1.2, D.1.3) that go with them. Shared by
+ * every encoder that signals its rate control to decoders.
+ */
+#ifndef HWENC_H264_HRD_H
+#define HWENC_H264_HRD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bitstream.h"
+#include "params.h"
+
+/* A NAL HRD of one CPB for bit_rate bit/s and a cpb_size-bit buffer; the
+ * signalled values (E.2.2) are rounded up, never below the real ones. */
+void h264_hrd_init(h264_hrd *hrd, uint32_t bit_rate, uint32_t cpb_size, int cbr);
+void h264_write_hrd(h264_bitstream *bs, const h264_hrd *hrd);
+
+typedef struct h264_sei_timing {
+    int buffering_period;                   /* with the buffering-period message (IDR pictures) */
+    uint32_t initial_cpb_removal_delay;     /* 90 kHz ticks */
+    uint32_t cpb_removal_delay;             /* in clock ticks (num_units_in_tick), since the last buffering period */
+    uint32_t dpb_output_delay;              /* in clock ticks, after removal */
+} h264_sei_timing;
+
+/* One SEI NAL unit in Annex B (nal_ref_idc 0) with the buffering-period
+ * message when asked, then picture timing; sps must carry a NAL HRD.
+ * Returns the size, 0 if it does not fit. */
+size_t h264_write_sei_timing(uint8_t *dst, size_t capacity, const h264_sps *sps, const h264_sei_timing *t);
+
+#endif
