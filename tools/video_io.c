@@ -371,6 +371,25 @@ int64_t video_reader_frame_index(const video_reader *r)
     return r->frames;
 }
 
+/* Whether the n bytes in buf and the rest of the input are only blanks and
+ * line ends: a newline after the last frame is a clean end, as in FFmpeg. */
+static int is_blank(int c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static int only_blanks_to_eof(FILE *f, const char *buf, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!is_blank(buf[i]))
+            return 0;
+    int c;
+    while ((c = getc(f)) != EOF)
+        if (!is_blank(c))
+            return 0;
+    return !ferror(f);
+}
+
 /* Consumes "FRAME[ params]\n". Returns 1 if a marker was read, 0 at a clean
  * end of file, negative on errors. */
 static int read_frame_marker(video_reader *r, char *err, size_t err_size)
@@ -384,7 +403,7 @@ static int read_frame_marker(video_reader *r, char *err, size_t err_size)
         set_err(err, err_size, "read error at frame %lld: %s", idx, strerror(errno));
         return VIDEO_IO_ERROR;
     }
-    if (n == 0)
+    if (n == 0 || only_blanks_to_eof(r->f, buf, n))
         return 0;
     if (memcmp(buf, marker, n)) {
         set_err(err, err_size, "bad frame marker at frame %lld: expected 'FRAME', found '%s'",
@@ -437,6 +456,13 @@ int video_reader_read(video_reader *r, video_picture *pic, char *err, size_t err
             goto done;
     }
     size_t got = fread(r->frame, 1, r->frame_size, r->f);
+    if (!r->is_y4m && r->frames == 0 && got >= strlen(Y4M_MAGIC) + 1 &&
+        !memcmp(r->frame, Y4M_MAGIC " ", strlen(Y4M_MAGIC) + 1)) {
+        set_err(err, err_size, "the raw input starts with a %s header: it is a Y4M file, not raw I420 "
+                "(read it without a raw size)", Y4M_MAGIC);
+        ret = VIDEO_IO_ERROR;
+        goto done;
+    }
     if (got < r->frame_size) {
         if (ferror(r->f)) {
             set_err(err, err_size, "read error at frame %lld: %s",
