@@ -327,14 +327,16 @@ static int parse_options(int argc, char **argv, cli_options *o)
     return 0;
 }
 
-/* The library names hwenc_config fields in its messages; the user of the
- * command line knows them as the options that set them. */
+/* The library names hwenc_config fields (and values) in its messages; the
+ * user of the command line knows them as the options that set them. */
 static const struct { const char *field, *option; } field_options[] = {
     { "qp", "--qp" }, { "crf", "--crf" }, { "bitrate_kbps", "--bitrate" }, { "vbv_maxrate_kbps", "--vbv-maxrate" },
     { "vbv_bufsize_kbits", "--vbv-bufsize" }, { "rc_mode", "--rc" }, { "keyint", "--keyint" },
     { "min_keyint", "--min-keyint" }, { "scenecut", "--scenecut" }, { "ref_frames", "--ref" },
     { "bframes", "--bframes" }, { "low_latency", "--low-latency" }, { "threads", "--threads" },
     { "deblock_alpha", "--deblock" }, { "deblock_beta", "--deblock" }, { "cpu_level", "--cpu-mask" },
+    { "HWENC_RC_CQP", "cqp" }, { "HWENC_RC_CRF", "crf" }, { "HWENC_RC_ABR", "abr" }, { "HWENC_RC_CBR", "cbr" },
+    { "HWENC_RC_VBR", "vbr" },
 };
 
 static int is_word_char(char c)

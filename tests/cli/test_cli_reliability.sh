@@ -140,6 +140,7 @@ contradictions)
     # What the library refuses reaches the user in the option names.
     run_cli 1 "--vbv-bufsize" encode "$work/in.y4m" -o "$work/x.264" --bitrate 500 --vbv-bufsize 1
     run_cli 1 "--ref" encode "$work/in.y4m" -o "$work/x.264" --ref 16 --bframes 1
+    run_cli 1 "--rc cbr needs a target: set --bitrate" encode "$work/in.y4m" -o "$work/x.264" --rc cbr
     run_cli 0 "" encode "$work/in.y4m" -o "$work/x.264" --quiet --rc cbr --bitrate 300 --vbv-maxrate 300
     ;;
 no_frames)
