@@ -388,13 +388,15 @@ int64_t video_reader_frame_index(const video_reader *r)
     return r->frames;
 }
 
-/* Whether the n bytes in buf and the rest of the input are only blanks and
- * line ends: a newline after the last frame is a clean end, as in FFmpeg. */
 static int is_blank(int c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+/* Whether the n bytes in buf and the rest of the input are only blanks and
+ * line ends: a newline some writer added after the last frame ends the
+ * input cleanly (FFmpeg's demuxer calls it invalid data, and ffmpeg then
+ * stops there too). */
 static int only_blanks_to_eof(FILE *f, const char *buf, size_t n)
 {
     for (size_t i = 0; i < n; i++)

@@ -83,7 +83,8 @@ static void fuzz_config(fuzz_input *in, hwenc_config *c)
     c->bframes = flags >> 10 & 1 ? (int)fuzz_range(in, 1, flags >> 14 & 1 ? 16 : 3) : 0;
     c->deblock_alpha = (int)fuzz_range(in, -6, 6);
     c->deblock_beta = (int)fuzz_range(in, -6, 6);
-    c->threads = (int)fuzz_range(in, 0, 3);
+    /* Idle slice threads spin before they sleep: one thread, mostly. */
+    c->threads = flags >> 15 & 1 ? (int)fuzz_range(in, 0, 3) : 1;
     if (flags >> 11 & 1) {
         int *fields[] = { &c->width, &c->height, &c->fps_num, &c->fps_den, &c->sar_num, &c->sar_den,
                           (int *)&c->pixel_format, &c->colour.full_range, &c->colour.primaries, &c->colour.transfer,
