@@ -859,6 +859,10 @@ static int cmd_list_backends(int argc, char **argv)
         if (info[i].capabilities[0])
             printf("%-8s %-10s caps: %s\n", "", "", info[i].capabilities);
     }
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "hwenc: writing stdout failed: %s\n", strerror(errno));
+        return 1;
+    }
     return 0;
 }
 

@@ -101,6 +101,9 @@ stdout)
         [ "$status" -eq 1 ] && grep -qF "$file" <<<"$out" && ! grep -q "^frames:" <<<"$out" &&
             ok "$opt: $out" || bad "$opt exited $status: $out"
     done
+    out=$("$hwenc" list-backends 2>&1 >/dev/full); status=$?
+    [ "$status" -eq 1 ] && grep -q "stdout" <<<"$out" && ok "list-backends >/dev/full: $out" ||
+        bad "list-backends >/dev/full exited $status: $out"
     # The happy path through stdout still works.
     "$hwenc" encode "$work/in.y4m" -o - --quiet >"$work/s.264" && [ "$(decoded_frames "$work/s.264")" -eq 30 ] &&
         ok "-o - to a file decodes to 30 frames" || bad "-o - to a file"
