@@ -220,18 +220,34 @@ signals)
         exec 3>&-
     done
     # A second signal ends hwenc at once, even while it waits to write:
-    # nobody reads the output pipe here.
+    # nobody reads the output pipe here, so hwenc cannot finish by itself.
+    # The signals go one at a time, each after the one before was handled.
     ffmpeg -v error -f lavfi -i "nullsrc=size=64x48:rate=25,geq=lum='random(1)*255':cb=128:cr=128" -frames:v 60 \
         -pix_fmt yuv420p -f yuv4mpegpipe -y "$work/noise.y4m"
+    state_of() { local s; s=$(cat "/proc/$1/stat" 2>/dev/null) || { echo gone; return; }; s=${s##*) }; echo "${s%% *}"; }
+    blocked_in_write() { [ "$(state_of "$1")" = S ] && [ "$(cut -d' ' -f1 "/proc/$1/syscall" 2>/dev/null)" = 1 ]; }
+    nothing_pending() { [ "$(grep -cE '^(SigPnd|ShdPnd):[[:space:]]*0+$' "/proc/$1/status" 2>/dev/null)" = 2 ]; }
+    first_handled() { # hwenc has taken the signal: it ended, or waits to write again
+        local s
+        s=$(state_of "$1")
+        [ "$s" = Z ] || [ "$s" = gone ] || { nothing_pending "$1" && blocked_in_write "$1"; }
+    }
     rm -f "$work/ofifo" && mkfifo "$work/ofifo"
     exec 4<>"$work/ofifo"
     env --default-signal=INT,TERM "$hwenc" encode "$work/noise.y4m" -o "$work/ofifo" --qp 0 --quiet 2>"$work/sig.err" &
     pid=$!
-    if wait_for in_write $pid; then
+    if wait_for blocked_in_write $pid; then
         kill -s INT $pid
-        kill -s TERM $pid
-        wait $pid; status=$?
-        [ "$status" -eq 143 ] && ok "second signal: killed by SIGTERM" || bad "second signal: exit $status, not 143"
+        wait_for first_handled $pid
+        if [ "$(state_of $pid)" = S ]; then
+            ok "first signal: hwenc goes on finishing its output"
+            kill -s TERM $pid
+            wait $pid; status=$?
+            [ "$status" -eq 143 ] && ok "second signal: killed by SIGTERM" || bad "second signal: exit $status, not 143"
+        else
+            wait $pid; status=$?
+            bad "the first signal ended hwenc at once (exit $status)"
+        fi
     else
         bad "second signal: hwenc never blocked writing"; kill -9 $pid 2>/dev/null; wait $pid
     fi
