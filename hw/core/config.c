@@ -3,6 +3,7 @@
  *
  * Configuration defaults, validation, names and error strings.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -133,6 +134,19 @@ static int validate_colour(const hwenc_colour *c, char *err, size_t err_size)
     return 0;
 }
 
+/* FFmpeg (av_image_check_sar) refuses an aspect ratio that displays the
+ * picture's narrower side less than one sample wide, and its H.264
+ * decoder then starts again at every picture and drops each P picture as
+ * corrupt: such a stream does not play. */
+static int sar_displayable(const hwenc_config *c)
+{
+    if (!c->sar_num || c->sar_num == c->sar_den)
+        return 1;
+    if (c->sar_num < c->sar_den)
+        return (int64_t)c->width * c->sar_num / c->sar_den > 0;
+    return (int64_t)c->height * c->sar_den / c->sar_num > 0;
+}
+
 static const char *rc_mode_name(enum hwenc_rate_control mode)
 {
     static const char *const names[] = { "HWENC_RC_CQP", "HWENC_RC_CRF", "HWENC_RC_ABR", "HWENC_RC_CBR",
@@ -194,6 +208,10 @@ int config_validate(const hwenc_config *c, char *err, size_t err_size)
         (c->sar_num == 0) != (c->sar_den == 0))
         FAIL("invalid sample aspect ratio %d:%d: sar_num and sar_den are both 1 to 65535, or both 0 (unspecified)",
              c->sar_num, c->sar_den);
+    if (!sar_displayable(c))
+        FAIL("sample aspect ratio %d:%d would show the %dx%d picture less than one sample %s: FFmpeg refuses such "
+             "a ratio and then drops every P picture", c->sar_num, c->sar_den, c->width, c->height,
+             c->sar_num < c->sar_den ? "wide" : "high");
     if (c->pixel_format != HWENC_PIXFMT_I420 && c->pixel_format != HWENC_PIXFMT_NV12)
         FAIL("unsupported pixel format %d: use I420 or NV12", (int)c->pixel_format);
     int ret = validate_colour(&c->colour, err, err_size);

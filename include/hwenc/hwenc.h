@@ -156,7 +156,10 @@ typedef struct hwenc_config {
 
     int width, height;           /* luma size; even, at most what the level allows */
     int fps_num, fps_den;        /* frame rate, e.g. 30000/1001 */
-    int sar_num, sar_den;        /* sample aspect ratio, each 1..65535; 0/0 = unspecified */
+    /* Sample aspect ratio, each 1..65535 (written in lowest terms); 0/0 =
+     * unspecified. One that shows the picture less than a sample wide or
+     * high is refused: FFmpeg cannot play the stream. */
+    int sar_num, sar_den;
     enum hwenc_pixel_format pixel_format;
     hwenc_colour colour;
 

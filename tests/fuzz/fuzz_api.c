@@ -117,6 +117,9 @@ static void append(session *s, const uint8_t *data, size_t size)
 static void take_packet(session *s, const hwenc_packet *pkt)
 {
     const hwenc_config *c = &s->cfg;
+    if (getenv("FUZZ_VERBOSE"))
+        fprintf(stderr, "packet pts %lld dts %lld %s, %zu bytes, qp %d\n", (long long)pkt->pts, (long long)pkt->dts,
+                hwenc_frame_type_name(pkt->type), pkt->size, pkt->qp);
     FUZZ_REQUIRE(s->packets < s->sent, "packet %d for %d frames sent", s->packets + 1, s->sent);
     FUZZ_REQUIRE(pkt->data && pkt->size > 0, "empty packet");
     int found = 0;
@@ -204,6 +207,9 @@ static void send_frame(session *s, fuzz_input *in, int force_idr)
         else
             f.stride[layout >> 10 & 1] = (layout >> 11 & 1) ? -64 : 0;
     }
+    if (getenv("FUZZ_VERBOSE"))
+        fprintf(stderr, "frame pts %lld%s, strides %td %td %td, content %d%s\n", (long long)f.pts,
+                force_idr ? " (IDR)" : "", f.stride[0], f.stride[1], f.stride[2], kind, invalid ? ", invalid" : "");
     int ret;
     while ((ret = hwenc_send_frame(s->enc, &f)) == HWENC_EAGAIN)
         drain(s);
@@ -237,6 +243,9 @@ static void reconfigure(session *s, fuzz_input *in)
     if (stream_change)
         c.keyint = c.keyint == 5 ? 6 : 5; /* not a rate: refused */
     int ret = hwenc_reconfigure(s->enc, &c);
+    if (getenv("FUZZ_VERBOSE"))
+        fprintf(stderr, "reconfigure qp %d crf %g bitrate %d maxrate %d%s: %d\n", c.qp, c.crf, c.bitrate_kbps,
+                c.vbv_maxrate_kbps, stream_change ? " keyint" : "", ret);
     FUZZ_REQUIRE(ret == 0 || ret == HWENC_EINVAL || ret == HWENC_EUNSUPPORTED, "reconfigure gave %d", ret);
     FUZZ_REQUIRE(!stream_change || ret == HWENC_EINVAL, "reconfigure took a new keyint");
     FUZZ_REQUIRE(ret == 0 || hwenc_last_error(s->enc)[0], "reconfigure failed without a message");
@@ -277,12 +286,28 @@ static void check_stream(session *s)
     decoded_video_free(&v);
 }
 
+/* FUZZ_VERBOSE=1 prints what an input does, to reproduce a finding. */
+static void print_config(const hwenc_config *c)
+{
+    fprintf(stderr,
+            "config: %dx%d %d/%d fps, %s, sar %d:%d, colour %d/%d/%d/%d loc %d, preset %d, rc %d qp %d crf %g "
+            "bitrate %d maxrate %d bufsize %d, keyint %d min %d scenecut %d, ref %d, bframes %d, deblock %d %d:%d, "
+            "threads %d, low_latency %d, recon %d\n",
+            c->width, c->height, c->fps_num, c->fps_den, c->pixel_format == HWENC_PIXFMT_NV12 ? "NV12" : "I420",
+            c->sar_num, c->sar_den, c->colour.full_range, c->colour.primaries, c->colour.transfer, c->colour.matrix,
+            c->colour.chroma_sample_loc, c->preset, c->rc_mode, c->qp, c->crf, c->bitrate_kbps, c->vbv_maxrate_kbps,
+            c->vbv_bufsize_kbits, c->keyint, c->min_keyint, c->scenecut, c->ref_frames, c->bframes, c->deblock,
+            c->deblock_alpha, c->deblock_beta, c->threads, c->low_latency, c->want_recon);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fuzz_input in = { data, size };
     session s = { 0 };
     char err[512] = "";
     fuzz_config(&in, &s.cfg);
+    if (getenv("FUZZ_VERBOSE"))
+        print_config(&s.cfg);
     int ret = hwenc_open_ex(&s.cfg, &s.enc, err, sizeof(err));
     if (ret < 0) {
         FUZZ_REQUIRE(!s.enc && err[0] && (ret == HWENC_EINVAL || ret == HWENC_EUNSUPPORTED),

@@ -227,8 +227,14 @@ static void check_vui(nal_view n, const h264_stream_desc *d, const h264_sps *sps
         int64_t idc = value_of(n, "aspect_ratio_idc", 0);
         int64_t w = idc == 255 ? value_of(n, "sar_width", 0) : idc >= 1 && idc <= 16 ? sar_table[idc][0] : -1;
         int64_t h = idc == 255 ? value_of(n, "sar_height", 0) : idc >= 1 && idc <= 16 ? sar_table[idc][1] : -1;
-        FUZZ_REQUIRE(w == d->sar_num && h == d->sar_den, "aspect ratio %" PRId64 ":%" PRId64 " for %d:%d", w, h,
-                     d->sar_num, d->sar_den);
+        int64_t a = w, b = h; /* E.2.1: relatively prime */
+        while (b > 0) {
+            int64_t r = a % b;
+            a = b;
+            b = r;
+        }
+        FUZZ_REQUIRE(w > 0 && h > 0 && w * d->sar_den == h * d->sar_num && a == 1,
+                     "aspect ratio %" PRId64 ":%" PRId64 " for %d:%d", w, h, d->sar_num, d->sar_den);
     }
     const int want_primaries = d->colour_primaries ? d->colour_primaries : 2;
     const int want_transfer = d->transfer ? d->transfer : 2, want_matrix = d->matrix ? d->matrix : 2;

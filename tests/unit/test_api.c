@@ -152,6 +152,19 @@ static void test_config_validation(void)
     c = base_config();
     c.sar_den = 7;
     expect_refused_by_field(c, "sample aspect ratio");
+    /* Found by fuzz_api: 4 samples at 1793:49152 are displayed 0 wide,
+     * and FFmpeg's decoder then drops every P picture. */
+    c = base_config();
+    c.width = 4;
+    c.height = 72;
+    c.sar_num = 1793;
+    c.sar_den = 49152;
+    expect_refused_by_field(c, "less than one sample wide");
+    c.width = 72;
+    c.height = 4;
+    c.sar_num = 49152;
+    c.sar_den = 1793;
+    expect_refused_by_field(c, "less than one sample high");
 
     /* The other refusals speak in fields too. */
     c = base_config();
@@ -186,7 +199,7 @@ static void test_config_validation(void)
         c = base_config();
         c.colour = (hwenc_colour){ i & 1, primaries[i], transfer[i], matrix[i], i };
         c.sar_num = i ? 65535 : 0;
-        c.sar_den = i ? 1 : 0;
+        c.sar_den = i ? 65534 : 0;
         hwenc_encoder *enc = NULL;
         char err[512] = "";
         CHECK(hwenc_open_ex(&c, &enc, err, sizeof(err)) == 0, "colour %d/%d/%d loc %d: %s", primaries[i], transfer[i],
