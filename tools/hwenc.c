@@ -3,10 +3,17 @@
  *
  * The `hwenc` command line: encode a Y4M or raw I420 file to an Annex B
  * .264 file with the best available backend, and list the backends.
+ *
+ * Nothing is lost without an error: the outputs may not be the input (or
+ * each other) under any name, every write and close is checked, an encode
+ * without a frame fails, and an input error or SIGINT/SIGTERM still
+ * flushes the encoder and finishes the output with every frame read.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli_args.h"
 #include "cpu.h"
 #include "hwenc/hwenc.h"
 #include "helper_exec.h"
@@ -45,7 +53,9 @@ typedef struct pending_frame {
 typedef struct encode_state {
     const cli_options *opt;
     hwenc_encoder *enc;
-    FILE *out;
+    const video_info *info;
+    FILE *out;                   /* opened with the first frame read */
+    const char *out_name;        /* for messages: the path, or "stdout" */
     video_writer *recon;
     pending_frame pending[PENDING_MAX];
     int64_t pending_first, pending_count;
@@ -55,6 +65,8 @@ typedef struct encode_state {
     psnr_ssim_dsp metrics;       /* for the PSNR summary */
     int64_t psnr_frames;
     int have_recon;
+    int out_failed, recon_failed; /* reported already */
+    int input_failed;            /* the frames before the error are encoded */
     double start;
 } encode_state;
 
@@ -105,16 +117,79 @@ static void usage(FILE *f)
             "  --quiet               no progress line and no summary\n");
 }
 
-static int parse_int(const char *s, const char *name, int lo, int hi, int *out)
+/* What the command line set, to refuse options that the others would make
+ * meaningless instead of dropping them silently. */
+typedef struct given_options {
+    int qp, crf, bitrate, vbv_maxrate, vbv_bufsize;
+    int deblock_offsets, no_deblock, size, fps;
+    int rc;                      /* the mode --rc names, or -1 */
+} given_options;
+
+static const char *const rc_names[] = { "cqp", "crf", "abr", "cbr", "vbr" };
+static const char *const rc_descriptions[] = { "constant QP", "constant quality", "average bitrate",
+                                               "constant bitrate", "variable bitrate" };
+
+/* The mode follows from the options as in x264, unless --rc names it. */
+static const char *choose_rc_mode(const given_options *g, hwenc_config *cfg)
 {
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || *end || end == s || v < lo || v > hi) {
-        fprintf(stderr, "hwenc: %s '%s' must be an integer from %d to %d\n", name, s, lo, hi);
+    static const char *const rc_options[] = { "--rc cqp", "--rc crf", "--rc abr", "--rc cbr", "--rc vbr" };
+    if (g->rc >= 0) {
+        cfg->rc_mode = (enum hwenc_rate_control)g->rc;
+        return rc_options[g->rc];
+    }
+    if (g->crf) {
+        cfg->rc_mode = HWENC_RC_CRF;
+        return "--crf";
+    }
+    if (!cfg->bitrate_kbps)
+        return NULL; /* the default, constant QP */
+    if (cfg->vbv_maxrate_kbps == cfg->bitrate_kbps)
+        cfg->rc_mode = HWENC_RC_CBR;
+    else if (cfg->vbv_maxrate_kbps)
+        cfg->rc_mode = HWENC_RC_VBR;
+    else
+        cfg->rc_mode = HWENC_RC_ABR;
+    return "--bitrate";
+}
+
+/* Every rate-control option the chosen mode would not use is refused,
+ * naming the option that chose the mode. */
+static int check_rc_options(const given_options *g, const hwenc_config *cfg, const char *chosen_by)
+{
+    enum hwenc_rate_control m = cfg->rc_mode;
+    int vbv = m != HWENC_RC_CQP;
+    const struct { int given, used; const char *option; } opts[] = {
+        { g->qp, m == HWENC_RC_CQP, "--qp" },
+        { g->crf, m == HWENC_RC_CRF, "--crf" },
+        { g->bitrate, m >= HWENC_RC_ABR, "--bitrate" },
+        { g->vbv_maxrate, vbv, "--vbv-maxrate" },
+        /* Constant quality keeps a buffer only under a peak rate. */
+        { g->vbv_bufsize, vbv && (m != HWENC_RC_CRF || g->vbv_maxrate), "--vbv-bufsize" },
+    };
+    for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+        if (!opts[i].given || opts[i].used)
+            continue;
+        if (chosen_by)
+            fprintf(stderr, "hwenc: %s and %s contradict each other: %s selects %s (%s), which does not use %s\n",
+                    opts[i].option, chosen_by, chosen_by, rc_descriptions[m], rc_names[m], opts[i].option);
+        else
+            fprintf(stderr, "hwenc: %s needs a rate-controlled mode (--bitrate%s): the default constant QP "
+                    "does not use it\n", opts[i].option, i == 4 ? ", or --crf with --vbv-maxrate" : " or --crf");
         return -1;
     }
-    *out = (int)v;
+    return 0;
+}
+
+static int check_other_options(const given_options *g)
+{
+    if (g->no_deblock && g->deblock_offsets) {
+        fprintf(stderr, "hwenc: --no-deblock and --deblock contradict each other: the offsets need the filter on\n");
+        return -1;
+    }
+    if (g->fps && !g->size) {
+        fprintf(stderr, "hwenc: --fps sets the rate of raw input (with --size); a Y4M file gives its own\n");
+        return -1;
+    }
     return 0;
 }
 
@@ -156,9 +231,13 @@ static int parse_options(int argc, char **argv, cli_options *o)
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    int c, v, rc_forced = -1, have_crf = 0;
-    hwenc_config_default(&o->cfg);
+    const int big = 1 << 30;
+    given_options g = { .rc = -1 };
+    int c, v, n, pair[2];
+    hwenc_config *cfg = &o->cfg;
+    hwenc_config_default(cfg);
     while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+        int ret = 0;
         switch (c) {
         case 'o': o->output = optarg; break;
         case OPT_BACKEND:
@@ -166,21 +245,27 @@ static int parse_options(int argc, char **argv, cli_options *o)
                 fprintf(stderr, "hwenc: unknown backend '%s' (auto, vaapi, nvenc, vulkan, cpu)\n", optarg);
                 return -1;
             }
-            o->cfg.backend = (enum hwenc_backend)v;
+            cfg->backend = (enum hwenc_backend)v;
             break;
-        case OPT_DEVICE: o->cfg.device = optarg; break;
-        case OPT_QP: if (parse_int(optarg, "--qp", 0, 51, &o->cfg.qp) < 0) return -1; break;
-        case OPT_KEYINT: if (parse_int(optarg, "--keyint", -1, 1 << 30, &o->cfg.keyint) < 0) return -1; break;
-        case OPT_REF: if (parse_int(optarg, "--ref", 1, 16, &o->cfg.ref_frames) < 0) return -1; break;
-        case OPT_BFRAMES: if (parse_int(optarg, "--bframes", 0, 16, &o->cfg.bframes) < 0) return -1; break;
-        case OPT_THREADS: if (parse_int(optarg, "--threads", 0, 256, &o->cfg.threads) < 0) return -1; break;
+        case OPT_DEVICE: cfg->device = optarg; break;
+        case OPT_QP: ret = cli_parse_int("--qp", optarg, 0, 51, &cfg->qp); g.qp = 1; break;
+        case OPT_KEYINT:
+            ret = cli_parse_int("--keyint", optarg, -1, big, &cfg->keyint);
+            if (ret == 0 && cfg->keyint == 0) {
+                fprintf(stderr, "hwenc: --keyint 0 is invalid: use a positive interval, or -1 for a single IDR\n");
+                ret = -1;
+            }
+            break;
+        case OPT_REF: ret = cli_parse_int("--ref", optarg, 1, 16, &cfg->ref_frames); break;
+        case OPT_BFRAMES: ret = cli_parse_int("--bframes", optarg, 0, 16, &cfg->bframes); break;
+        case OPT_THREADS: ret = cli_parse_int("--threads", optarg, 0, 256, &cfg->threads); break;
         case OPT_PRESET:
             if ((v = hwenc_preset_from_name(optarg)) < 0) {
                 fprintf(stderr, "hwenc: unknown preset '%s' (ultrafast, superfast, veryfast, faster, fast, medium)\n",
                         optarg);
                 return -1;
             }
-            o->cfg.preset = (enum hwenc_preset)v;
+            cfg->preset = (enum hwenc_preset)v;
             break;
         case OPT_PROFILE:
             if ((v = hwenc_profile_from_name(optarg)) < 0) {
@@ -192,93 +277,125 @@ static int parse_options(int argc, char **argv, cli_options *o)
         case OPT_NO_CABAC: o->cfg.cabac = 0; break;
         case OPT_NO_8x8DCT: o->cfg.transform_8x8 = 0; break;
         case OPT_SIZE:
-            if (sscanf(optarg, "%dx%d", &o->raw_width, &o->raw_height) != 2 || o->raw_width <= 0 ||
-                o->raw_height <= 0) {
-                fprintf(stderr, "hwenc: --size '%s' must look like 1280x720\n", optarg);
-                return -1;
-            }
+            ret = cli_parse_ints("--size", optarg, 'x', 2, 2, 1, VIDEO_IO_MAX_DIM, "WxH like 1280x720, each 1 to 16384",
+                                 pair);
+            o->raw_width = pair[0];
+            o->raw_height = pair[1];
+            g.size = 1;
             break;
-        case OPT_FPS: {
-            int n = sscanf(optarg, "%d/%d", &o->fps_num, &o->fps_den);
-            if (n < 1 || o->fps_num <= 0 || (n == 2 && o->fps_den <= 0)) {
-                fprintf(stderr, "hwenc: --fps '%s' must look like 25 or 30000/1001\n", optarg);
-                return -1;
-            }
-            if (n == 1)
-                o->fps_den = 1;
+        case OPT_FPS:
+            n = cli_parse_ints("--fps", optarg, '/', 1, 2, 1, big, "N or N/D like 25 or 30000/1001, each 1 to 2^30",
+                               pair);
+            o->fps_num = pair[0];
+            o->fps_den = n == 2 ? pair[1] : 1;
+            ret = n < 0 ? -1 : 0;
+            g.fps = 1;
             break;
-        }
-        case OPT_FRAMES: {
-            int n;
-            if (parse_int(optarg, "--frames", 1, 1 << 30, &n) < 0)
-                return -1;
-            o->max_frames = n;
+        case OPT_FRAMES:
+            ret = cli_parse_int("--frames", optarg, 1, big, &v);
+            o->max_frames = v;
             break;
-        }
         case OPT_RECON: o->recon = optarg; break;
-        case OPT_CRF: {
-            char *end;
-            o->cfg.crf = strtod(optarg, &end);
-            if (*end || end == optarg) {
-                fprintf(stderr, "hwenc: --crf '%s' must be a number from 0 to 51\n", optarg);
-                return -1;
-            }
-            have_crf = 1;
-            break;
-        }
-        case OPT_BITRATE: if (parse_int(optarg, "--bitrate", 1, 1 << 30, &o->cfg.bitrate_kbps) < 0) return -1; break;
+        case OPT_CRF: ret = cli_parse_real("--crf", optarg, 0, 51, &cfg->crf); g.crf = 1; break;
+        case OPT_BITRATE: ret = cli_parse_int("--bitrate", optarg, 1, big, &cfg->bitrate_kbps); g.bitrate = 1; break;
         case OPT_VBV_MAXRATE:
-            if (parse_int(optarg, "--vbv-maxrate", 1, 1 << 30, &o->cfg.vbv_maxrate_kbps) < 0)
-                return -1;
+            ret = cli_parse_int("--vbv-maxrate", optarg, 1, big, &cfg->vbv_maxrate_kbps);
+            g.vbv_maxrate = 1;
             break;
         case OPT_VBV_BUFSIZE:
-            if (parse_int(optarg, "--vbv-bufsize", 1, 1 << 30, &o->cfg.vbv_bufsize_kbits) < 0)
-                return -1;
+            ret = cli_parse_int("--vbv-bufsize", optarg, 1, big, &cfg->vbv_bufsize_kbits);
+            g.vbv_bufsize = 1;
             break;
-        case OPT_RC: {
-            static const char *const modes[] = { "cqp", "crf", "abr", "cbr", "vbr" };
+        case OPT_RC:
             for (int i = 0; i < 5; i++)
-                if (!strcmp(optarg, modes[i]))
-                    rc_forced = i;
-            if (rc_forced < 0) {
+                if (!strcmp(optarg, rc_names[i]))
+                    g.rc = i;
+            if (g.rc < 0) {
                 fprintf(stderr, "hwenc: --rc '%s' must be cqp, crf, abr, cbr or vbr\n", optarg);
                 return -1;
             }
             break;
-        }
-        case OPT_MIN_KEYINT: if (parse_int(optarg, "--min-keyint", 1, 1 << 30, &o->cfg.min_keyint) < 0) return -1; break;
-        case OPT_SCENECUT: if (parse_int(optarg, "--scenecut", 0, 100, &o->cfg.scenecut) < 0) return -1; break;
-        case OPT_NO_DEBLOCK: o->cfg.deblock = 0; break;
+        case OPT_MIN_KEYINT: ret = cli_parse_int("--min-keyint", optarg, 1, big, &cfg->min_keyint); break;
+        case OPT_SCENECUT: ret = cli_parse_int("--scenecut", optarg, 0, 100, &cfg->scenecut); break;
+        case OPT_NO_DEBLOCK: cfg->deblock = 0; g.no_deblock = 1; break;
         case OPT_DEBLOCK:
-            if (sscanf(optarg, "%d:%d", &o->cfg.deblock_alpha, &o->cfg.deblock_beta) != 2) {
-                fprintf(stderr, "hwenc: --deblock '%s' must look like -1:1\n", optarg);
-                return -1;
-            }
+            ret = cli_parse_ints("--deblock", optarg, ':', 2, 2, -6, 6, "A:B like -1:1, each -6 to 6", pair) < 0 ? -1 : 0;
+            cfg->deblock_alpha = pair[0];
+            cfg->deblock_beta = pair[1];
+            g.deblock_offsets = 1;
             break;
-        case OPT_LOW_LATENCY: o->cfg.low_latency = 1; break;
-        case OPT_CPU_MASK: o->cfg.cpu_level = optarg; break;
+        case OPT_LOW_LATENCY: cfg->low_latency = 1; break;
+        case OPT_CPU_MASK: cfg->cpu_level = optarg; break;
         case OPT_QUIET: o->quiet = 1; break;
         case 'h': usage(stdout); exit(0);
         default: usage(stderr); return -1;
         }
+        if (ret < 0)
+            return -1;
     }
     if (optind != argc - 1 || !o->output) {
         usage(stderr);
         return -1;
     }
-    /* The mode follows from the options as in x264, unless --rc names it. */
-    if (rc_forced >= 0)
-        o->cfg.rc_mode = (enum hwenc_rate_control)rc_forced;
-    else if (have_crf)
-        o->cfg.rc_mode = HWENC_RC_CRF;
-    else if (o->cfg.bitrate_kbps && o->cfg.vbv_maxrate_kbps == o->cfg.bitrate_kbps)
-        o->cfg.rc_mode = HWENC_RC_CBR;
-    else if (o->cfg.bitrate_kbps && o->cfg.vbv_maxrate_kbps)
-        o->cfg.rc_mode = HWENC_RC_VBR;
-    else if (o->cfg.bitrate_kbps)
-        o->cfg.rc_mode = HWENC_RC_ABR;
+    const char *chosen_by = choose_rc_mode(&g, cfg);
+    if (check_rc_options(&g, cfg, chosen_by) < 0 || check_other_options(&g) < 0)
+        return -1;
     o->input = argv[optind];
     return 0;
+}
+
+/* The library names hwenc_config fields (and values) in its messages; the
+ * user of the command line knows them as the options that set them. */
+static const struct { const char *field, *option; } field_options[] = {
+    { "qp", "--qp" }, { "crf", "--crf" }, { "bitrate_kbps", "--bitrate" }, { "vbv_maxrate_kbps", "--vbv-maxrate" },
+    { "vbv_bufsize_kbits", "--vbv-bufsize" }, { "rc_mode", "--rc" }, { "keyint", "--keyint" },
+    { "min_keyint", "--min-keyint" }, { "scenecut", "--scenecut" }, { "ref_frames", "--ref" },
+    { "bframes", "--bframes" }, { "low_latency", "--low-latency" }, { "threads", "--threads" },
+    { "deblock_alpha", "--deblock" }, { "deblock_beta", "--deblock" }, { "cpu_level", "--cpu-mask" },
+    { "profile", "--profile" },
+    { "HWENC_RC_CQP", "cqp" }, { "HWENC_RC_CRF", "crf" }, { "HWENC_RC_ABR", "abr" }, { "HWENC_RC_CBR", "cbr" },
+    { "HWENC_RC_VBR", "vbr" },
+};
+
+static int is_word_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* The option for a field named by the word at p (n chars), or NULL; a word
+ * that is part of a longer name ("--qp", "cfg.qp", "qp.x") is no field. */
+static const char *option_of_field(const char *msg, const char *p, size_t n)
+{
+    if (p > msg && (p[-1] == '-' || p[-1] == '.'))
+        return NULL;
+    if ((p[n] == '.' || p[n] == '-') && is_word_char(p[n + 1]))
+        return NULL;
+    for (size_t i = 0; i < sizeof(field_options) / sizeof(field_options[0]); i++)
+        if (strlen(field_options[i].field) == n && !memcmp(p, field_options[i].field, n))
+            return field_options[i].option;
+    return NULL;
+}
+
+/* Prints "hwenc: PREFIX: MESSAGE" with the field names in MESSAGE as options. */
+static void print_library_error(const char *prefix, const char *msg)
+{
+    fprintf(stderr, "hwenc: %s: ", prefix);
+    for (const char *p = msg; *p;) {
+        size_t n = 0;
+        while (is_word_char(p[n]))
+            n++;
+        if (!n) {
+            fputc(*p++, stderr);
+            continue;
+        }
+        const char *option = option_of_field(msg, p, n);
+        if (option)
+            fputs(option, stderr);
+        else
+            fwrite(p, 1, n, stderr);
+        p += n;
+    }
+    fputc('\n', stderr);
 }
 
 static void copy_i420(uint8_t *dst, const uint8_t *const plane[3], const ptrdiff_t stride[3], int width, int height)
@@ -304,7 +421,8 @@ static int retire_frames(encode_state *st)
                                         f->recon + cfg->width * cfg->height * 5 / 4 };
             ptrdiff_t stride[3] = { cfg->width, cfg->width / 2, cfg->width / 2 };
             if (video_writer_write(st->recon, plane, stride) < 0) {
-                fprintf(stderr, "hwenc: writing %s failed\n", st->opt->recon);
+                fprintf(stderr, "hwenc: writing %s failed: %s\n", st->opt->recon, strerror(errno));
+                st->recon_failed = 1;
                 return -1;
             }
         }
@@ -319,7 +437,8 @@ static int handle_packet(encode_state *st, const hwenc_packet *pkt)
 {
     const hwenc_config *cfg = &st->opt->cfg;
     if (fwrite(pkt->data, 1, pkt->size, st->out) != pkt->size) {
-        fprintf(stderr, "hwenc: writing %s failed: %s\n", st->opt->output, strerror(errno));
+        fprintf(stderr, "hwenc: writing %s failed: %s\n", st->out_name, strerror(errno));
+        st->out_failed = 1;
         return -1;
     }
     st->bytes += (int64_t)pkt->size;
@@ -362,7 +481,9 @@ static int drain_packets(encode_state *st)
             return -1;
     if (ret == HWENC_EAGAIN || ret == HWENC_EOF)
         return 0;
-    fprintf(stderr, "hwenc: encoding failed: %s (%s)\n", hwenc_last_error(st->enc), hwenc_error_string(ret));
+    char prefix[128];
+    snprintf(prefix, sizeof(prefix), "encoding failed (%s)", hwenc_error_string(ret));
+    print_library_error(prefix, hwenc_last_error(st->enc));
     return -1;
 }
 
@@ -417,6 +538,171 @@ static void print_summary(const encode_state *st)
     }
 }
 
+/* SIGINT and SIGTERM end an encode without losing it: the first stops the
+ * reading, and the frames read are encoded, the encoder flushed and the
+ * outputs finished before hwenc exits with 128 + the signal's number; a
+ * second signal ends the process at once. */
+static volatile sig_atomic_t stop_signal;
+static const int stop_signals[2] = { SIGINT, SIGTERM };
+
+static void on_stop_signal(int sig)
+{
+    if (stop_signal) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
+    stop_signal = sig;
+}
+
+/* Installs the handler, except for a signal ignored since hwenc started
+ * (nohup, a shell's background jobs). While hwenc waits for input, the
+ * signal interrupts the read; everywhere else system calls restart,
+ * because stdio drops buffered output when a write is interrupted. */
+static void catch_stop_signals(int interrupt_reads)
+{
+    for (int i = 0; i < 2; i++) {
+        struct sigaction sa;
+        if (sigaction(stop_signals[i], NULL, &sa) < 0 || sa.sa_handler == SIG_IGN)
+            continue;
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = on_stop_signal;
+        sa.sa_flags = interrupt_reads ? 0 : SA_RESTART;
+        sigemptyset(&sa.sa_mask);
+        sigaction(stop_signals[i], &sa, NULL);
+    }
+}
+
+/* What identifies a file whatever its name (symbolic or hard links,
+ * "dir/../x"): its device and inode; for a file that does not exist yet,
+ * those of its directory and its name there. "-" is the standard stream fd. */
+typedef struct file_identity {
+    int exists, known;
+    dev_t dev;
+    ino_t ino;
+    mode_t mode;
+    const char *name;            /* in the directory, for a file to be created */
+} file_identity;
+
+static file_identity identify_file(const char *path, int fd)
+{
+    struct stat sb;
+    file_identity id = { 0 };
+    if (!strcmp(path, "-") ? fstat(fd, &sb) == 0 : stat(path, &sb) == 0) {
+        id = (file_identity){ 1, 1, sb.st_dev, sb.st_ino, sb.st_mode, NULL };
+    } else if (errno == ENOENT) {
+        const char *slash = strrchr(path, '/');
+        char dir[4096];
+        snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) + 1 : 1, slash ? path : ".");
+        if (stat(dir, &sb) == 0)
+            id = (file_identity){ 0, 1, sb.st_dev, sb.st_ino, sb.st_mode, slash ? slash + 1 : path };
+    }
+    return id;
+}
+
+/* Writing to a character device (/dev/null, a terminal) destroys nothing. */
+static int same_file(file_identity a, file_identity b)
+{
+    if (!a.known || !b.known || a.exists != b.exists || a.dev != b.dev || a.ino != b.ino)
+        return 0;
+    return a.exists ? !S_ISCHR(a.mode) : !strcmp(a.name, b.name);
+}
+
+static const char *stream_name(const char *path, const char *std_name)
+{
+    return strcmp(path, "-") ? path : std_name;
+}
+
+/* Refuses outputs that would overwrite the input or each other, before
+ * anything is opened for writing. */
+static int check_output_files(const cli_options *o)
+{
+    const char *in_name = stream_name(o->input, "stdin"), *out_name = stream_name(o->output, "stdout");
+    file_identity in = identify_file(o->input, 0), out = identify_file(o->output, 1);
+    if (same_file(in, out)) {
+        fprintf(stderr, "hwenc: -o %s is the same file as the input %s: writing it would destroy the input\n",
+                out_name, in_name);
+        return -1;
+    }
+    if (!o->recon)
+        return 0;
+    const char *recon_name = stream_name(o->recon, "stdout");
+    file_identity recon = identify_file(o->recon, 1);
+    if (same_file(in, recon)) {
+        fprintf(stderr, "hwenc: --recon %s is the same file as the input %s: writing it would destroy the input\n",
+                recon_name, in_name);
+        return -1;
+    }
+    if (same_file(out, recon) || (!strcmp(o->output, "-") && !strcmp(o->recon, "-"))) {
+        fprintf(stderr, "hwenc: -o %s and --recon %s are the same file: the two streams would overwrite each other\n",
+                out_name, recon_name);
+        return -1;
+    }
+    return 0;
+}
+
+static int open_outputs(encode_state *st)
+{
+    const cli_options *o = st->opt;
+    char err[1024];
+    st->out = strcmp(o->output, "-") ? fopen(o->output, "wb") : stdout;
+    if (!st->out) {
+        fprintf(stderr, "hwenc: cannot create %s: %s\n", o->output, strerror(errno));
+        return -1;
+    }
+    if (o->recon && video_writer_open(&st->recon, o->recon, st->info, err, sizeof(err)) < 0) {
+        fprintf(stderr, "hwenc: %s: %s\n", stream_name(o->recon, "stdout"), err);
+        return -1;
+    }
+    return 0;
+}
+
+/* Closes the outputs; a failure not reported yet is reported here. */
+static int close_outputs(encode_state *st)
+{
+    int ret = 0;
+    if (st->out && fclose(st->out) != 0) {
+        if (!st->out_failed)
+            fprintf(stderr, "hwenc: writing %s failed: %s\n", st->out_name, strerror(errno));
+        ret = -1;
+    }
+    st->out = NULL;
+    if (st->recon && video_writer_close(st->recon) < 0) {
+        if (!st->recon_failed)
+            fprintf(stderr, "hwenc: writing %s failed: %s\n", stream_name(st->opt->recon, "stdout"),
+                    strerror(errno));
+        ret = -1;
+    }
+    st->recon = NULL;
+    return ret;
+}
+
+/* Reads the next frame: 1, or 0 at the end of the input (a truncated last
+ * frame, after a warning) or when a signal stopped the reading, or -1 after
+ * reporting an input error. */
+static int read_frame(encode_state *st, video_reader *reader, video_picture *pic)
+{
+    const char *in_name = stream_name(st->opt->input, "stdin");
+    char err[256];
+    if (stop_signal)
+        return 0;
+    catch_stop_signals(1);
+    int ret = stop_signal ? 0 : video_reader_read(reader, pic, err, sizeof(err));
+    catch_stop_signals(0);
+    if (ret >= 0 || stop_signal)
+        return ret > 0;
+    if (ret == VIDEO_IO_TRUNCATED && st->frames_in) {
+        fprintf(stderr, "hwenc: warning: %s: %s; the %lld complete frames are encoded\n", in_name, err,
+                (long long)st->frames_in);
+        return 0;
+    }
+    fprintf(stderr, "hwenc: %s: %s\n", in_name, err);
+    return ret == VIDEO_IO_TRUNCATED ? 0 : -1;
+}
+
+/* Encodes until the input ends, fails or a signal stops it, then flushes
+ * the encoder. Returns -1 if the encoder or an output failed; an input
+ * error sets input_failed, after the frames before it are encoded. */
 static int encode_loop(encode_state *st, video_reader *reader)
 {
     const cli_options *o = st->opt;
@@ -425,23 +711,18 @@ static int encode_loop(encode_state *st, video_reader *reader)
         total = o->max_frames;
     int show = !o->quiet && isatty(2);
     double last_shown = 0;
-    char err[256];
     video_picture pic;
     int ret;
 
     while (!o->max_frames || st->frames_in < o->max_frames) {
-        ret = video_reader_read(reader, &pic, err, sizeof(err));
-        if (ret == 0)
+        ret = read_frame(st, reader, &pic);
+        if (ret < 0)
+            st->input_failed = 1;
+        if (ret <= 0)
             break;
-        if (ret == VIDEO_IO_TRUNCATED) {
-            fprintf(stderr, "hwenc: warning: %s; the %lld complete frames are encoded\n", err,
-                    (long long)st->frames_in);
-            break;
-        }
-        if (ret < 0) {
-            fprintf(stderr, "hwenc: %s: %s\n", o->input, err);
+        /* Created only now, so that an input without a frame leaves no file. */
+        if (!st->out && open_outputs(st) < 0)
             return -1;
-        }
         if (st->pending_count == PENDING_MAX) {
             fprintf(stderr, "hwenc: the backend holds more than %d frames\n", PENDING_MAX);
             return -1;
@@ -456,8 +737,9 @@ static int encode_loop(encode_state *st, video_reader *reader)
             if (drain_packets(st) < 0)
                 return -1;
         if (ret < 0) {
-            fprintf(stderr, "hwenc: frame %lld: %s (%s)\n", (long long)st->frames_in, hwenc_last_error(st->enc),
-                    hwenc_error_string(ret));
+            char prefix[128];
+            snprintf(prefix, sizeof(prefix), "frame %lld (%s)", (long long)st->frames_in, hwenc_error_string(ret));
+            print_library_error(prefix, hwenc_last_error(st->enc));
             drain_packets(st);
             return -1;
         }
@@ -469,7 +751,13 @@ static int encode_loop(encode_state *st, video_reader *reader)
             last_shown = now_seconds();
         }
     }
-    if (hwenc_send_frame(st->enc, NULL) < 0 || drain_packets(st) < 0)
+    if (!st->frames_in)
+        return 0;
+    if ((ret = hwenc_send_frame(st->enc, NULL)) < 0) {
+        print_library_error("flushing the encoder failed", hwenc_last_error(st->enc));
+        return -1;
+    }
+    if (drain_packets(st) < 0)
         return -1;
     if (show)
         show_progress(st, total, 1);
@@ -483,17 +771,23 @@ static int cmd_encode(int argc, char **argv)
     psnr_ssim_dsp_init(&st.metrics, cpu_detect());
     video_reader *reader = NULL;
     char err[1024];
-    int ret = 1;
+    int failed = 1;
 
-    if (parse_options(argc, argv, &o) < 0)
+    if (parse_options(argc, argv, &o) < 0 || check_output_files(&o) < 0)
         return 2;
+    st.out_name = stream_name(o.output, "stdout");
+    if ((!strcmp(o.output, "-") || (o.recon && !strcmp(o.recon, "-"))) && fcntl(1, F_GETFD) < 0) {
+        fprintf(stderr, "hwenc: stdout is closed: there is nowhere to write the stream\n");
+        return 1;
+    }
+    catch_stop_signals(0);
     video_info raw = { .width = o.raw_width, .height = o.raw_height, .fps_num = o.fps_num ? o.fps_num : 25,
                        .fps_den = o.fps_num ? o.fps_den : 1 };
     if (video_reader_open(&reader, o.input, o.raw_width ? &raw : NULL, err, sizeof(err)) < 0) {
-        fprintf(stderr, "hwenc: %s: %s\n", o.input, err);
+        fprintf(stderr, "hwenc: %s: %s\n", stream_name(o.input, "stdin"), err);
         return 1;
     }
-    const video_info *info = video_reader_info(reader);
+    const video_info *info = st.info = video_reader_info(reader);
     o.cfg.width = info->width;
     o.cfg.height = info->height;
     if (info->fps_num > 0 && info->fps_den > 0) {
@@ -507,9 +801,8 @@ static int cmd_encode(int argc, char **argv)
                                      : info->chroma_siting == VIDEO_CHROMA_TOPLEFT ? 2 : 1;
     o.cfg.want_recon = 1;
 
-    int open_ret = hwenc_open_ex(&o.cfg, &st.enc, err, sizeof(err));
-    if (open_ret < 0) {
-        fprintf(stderr, "hwenc: cannot open an encoder: %s\n", err);
+    if (hwenc_open_ex(&o.cfg, &st.enc, err, sizeof(err)) < 0) {
+        print_library_error("cannot open an encoder", err);
         goto done;
     }
     st.frame_size = video_frame_size(info->width, info->height);
@@ -518,38 +811,45 @@ static int cmd_encode(int argc, char **argv)
             fprintf(stderr, "hwenc: out of memory\n");
             goto done;
         }
-    st.out = strcmp(o.output, "-") ? fopen(o.output, "wb") : stdout;
-    if (!st.out) {
-        fprintf(stderr, "hwenc: cannot create %s: %s\n", o.output, strerror(errno));
-        goto done;
-    }
-    if (o.recon && video_writer_open(&st.recon, o.recon, info, err, sizeof(err)) < 0) {
-        fprintf(stderr, "hwenc: %s: %s\n", o.recon, err);
-        goto done;
-    }
     st.start = now_seconds();
-    if (encode_loop(&st, reader) < 0)
+    failed = encode_loop(&st, reader) < 0;
+    if (close_outputs(&st) < 0)
+        failed = 1;
+    if (failed)
         goto done;
+    if (!st.frames_in) {
+        if (!stop_signal && !st.input_failed)
+            fprintf(stderr, "hwenc: %s: no complete frame to encode; nothing was written\n",
+                    stream_name(o.input, "stdin"));
+        failed = !stop_signal;
+        goto done;
+    }
     if (o.recon && !st.have_recon)
         fprintf(stderr, "hwenc: warning: the %s backend gives no reconstruction; %s is empty\n",
                 hwenc_backend_name(hwenc_get_backend(st.enc)), o.recon);
     if (!o.quiet)
         print_summary(&st);
-    ret = 0;
-done:
-    if (st.out && st.out != stdout && fclose(st.out) != 0 && ret == 0) {
-        fprintf(stderr, "hwenc: closing %s failed: %s\n", o.output, strerror(errno));
-        ret = 1;
+    if (st.input_failed) {
+        fprintf(stderr, "hwenc: the %lld frames before the input error are encoded in %s\n", (long long)st.frames_in,
+                st.out_name);
+        failed = 1;
     }
-    if (st.recon && video_writer_close(st.recon) < 0 && ret == 0)
-        ret = 1;
+done:
+    close_outputs(&st);
     for (int i = 0; i < PENDING_MAX; i++) {
         free(st.pending[i].source);
         free(st.pending[i].recon);
     }
     hwenc_close(st.enc);
     video_reader_close(reader);
-    return ret;
+    if (failed)
+        return 1;
+    if (stop_signal) {
+        fprintf(stderr, "hwenc: stopped by %s: %s\n", stop_signal == SIGINT ? "SIGINT" : "SIGTERM",
+                st.frames_in ? "the frames read are encoded" : "no frame was read; nothing was written");
+        return 128 + stop_signal;
+    }
+    return 0;
 }
 
 static int cmd_list_backends(int argc, char **argv)
@@ -581,6 +881,10 @@ static int cmd_list_backends(int argc, char **argv)
         if (info[i].available && info[i].backend != HWENC_BACKEND_CPU)
             printf("%-8s %-10s test encode: %s: %s\n", "", "",
                    hwenc_test_encode(&cfg, info[i].backend, found, sizeof(found)) == 0 ? "passed" : "FAILED", found);
+    }
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "hwenc: writing stdout failed: %s\n", strerror(errno));
+        return 1;
     }
     return 0;
 }

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs what hwenc needs on Debian 12 to build, test and benchmark:
 # the compiler and CMake, libavcodec (the test oracle), the hardware API
-# headers (left out of the build when missing), and the reference encoders.
+# headers (left out of the build when missing), the reference encoders, and
+# clang with its libFuzzer runtime (libclang-rt-14-dev, which clang only
+# recommends) for the fuzzers.
 set -euo pipefail
 
 packages=(
-    build-essential cmake pkg-config valgrind
+    build-essential cmake pkg-config valgrind clang libclang-rt-14-dev
     libavcodec-dev libavformat-dev libavutil-dev libswscale-dev ffmpeg
     libva-dev libdrm-dev libffmpeg-nvenc-dev libvulkan-dev libvulkan1 mesa-vulkan-drivers
     libx264-dev libopenh264-dev

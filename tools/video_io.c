@@ -302,50 +302,24 @@ void video_reader_close(video_reader *r)
     free(r);
 }
 
-int video_reader_open(video_reader **out, const char *path, const video_info *raw,
-                      char *err, size_t err_size)
+/* Reads the header (or takes the raw size) and allocates the frame. */
+static int reader_init(video_reader *r, const video_info *raw, char *err, size_t err_size)
 {
-    int ret = VIDEO_IO_ERROR;
-    video_reader *r = calloc(1, sizeof(*r));
-    *out = NULL;
-    if (!r) {
-        set_err(err, err_size, "out of memory");
-        return VIDEO_IO_NOMEM;
-    }
-    if (!strcmp(path, "-")) {
-        r->f = stdin;
-    } else {
-        r->f = fopen(path, "rb");
-        if (!r->f) {
-            set_err(err, err_size, "cannot open '%s': %s", path, strerror(errno));
-            goto fail;
-        }
-        r->own_file = 1;
-        /* Header parsing uses getc; a big buffer keeps that and the frame
-         * markers cheap. Standard streams keep their own buffer. */
-        r->iobuf = malloc(IO_BUFFER_SIZE);
-        if (r->iobuf)
-            setvbuf(r->f, r->iobuf, _IOFBF, IO_BUFFER_SIZE);
-    }
-
+    int ret;
     if (raw) {
         r->info = *raw;
         ret = video_info_validate(&r->info, err, err_size);
-        if (ret < 0)
-            goto fail;
     } else {
         r->is_y4m = 1;
         ret = parse_y4m_header(r->f, &r->info, err, err_size);
-        if (ret < 0)
-            goto fail;
     }
-
+    if (ret < 0)
+        return ret;
     r->frame_size = video_frame_size(r->info.width, r->info.height);
     r->frame = malloc(r->frame_size);
     if (!r->frame) {
         set_err(err, err_size, "out of memory for a %dx%d frame", r->info.width, r->info.height);
-        ret = VIDEO_IO_NOMEM;
-        goto fail;
+        return VIDEO_IO_NOMEM;
     }
     const size_t luma = (size_t)r->info.width * (size_t)r->info.height;
     r->pic.plane[0] = r->frame;
@@ -353,12 +327,55 @@ int video_reader_open(video_reader **out, const char *path, const video_info *ra
     r->pic.plane[2] = r->frame + luma + luma / 4;
     r->pic.stride[0] = r->info.width;
     r->pic.stride[1] = r->pic.stride[2] = r->info.width / 2;
+    return 0;
+}
+
+static int reader_open(video_reader **out, FILE *f, int own_file, const video_info *raw, char *err,
+                       size_t err_size)
+{
+    video_reader *r = calloc(1, sizeof(*r));
+    *out = NULL;
+    if (!r) {
+        if (own_file)
+            fclose(f);
+        set_err(err, err_size, "out of memory");
+        return VIDEO_IO_NOMEM;
+    }
+    r->f = f;
+    r->own_file = own_file;
+    if (own_file) {
+        /* Header parsing uses getc; a big buffer keeps that and the frame
+         * markers cheap. Streams of the caller keep their own buffer. */
+        r->iobuf = malloc(IO_BUFFER_SIZE);
+        if (r->iobuf)
+            setvbuf(r->f, r->iobuf, _IOFBF, IO_BUFFER_SIZE);
+    }
+    int ret = reader_init(r, raw, err, err_size);
+    if (ret < 0) {
+        video_reader_close(r);
+        return ret;
+    }
     *out = r;
     return 0;
+}
 
-fail:
-    video_reader_close(r);
-    return ret;
+int video_reader_open(video_reader **out, const char *path, const video_info *raw,
+                      char *err, size_t err_size)
+{
+    *out = NULL;
+    if (!strcmp(path, "-"))
+        return reader_open(out, stdin, 0, raw, err, err_size);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        set_err(err, err_size, "cannot open '%s': %s", path, strerror(errno));
+        return VIDEO_IO_ERROR;
+    }
+    return reader_open(out, f, 1, raw, err, err_size);
+}
+
+int video_reader_open_stream(video_reader **out, FILE *f, const video_info *raw, char *err, size_t err_size)
+{
+    return reader_open(out, f, 0, raw, err, err_size);
 }
 
 const video_info *video_reader_info(const video_reader *r)
@@ -369,6 +386,27 @@ const video_info *video_reader_info(const video_reader *r)
 int64_t video_reader_frame_index(const video_reader *r)
 {
     return r->frames;
+}
+
+static int is_blank(int c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Whether the n bytes in buf and the rest of the input are only blanks and
+ * line ends: a newline some writer added after the last frame ends the
+ * input cleanly (FFmpeg's demuxer calls it invalid data, and ffmpeg then
+ * stops there too). */
+static int only_blanks_to_eof(FILE *f, const char *buf, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!is_blank(buf[i]))
+            return 0;
+    int c;
+    while ((c = getc(f)) != EOF)
+        if (!is_blank(c))
+            return 0;
+    return !ferror(f);
 }
 
 /* Consumes "FRAME[ params]\n". Returns 1 if a marker was read, 0 at a clean
@@ -384,7 +422,7 @@ static int read_frame_marker(video_reader *r, char *err, size_t err_size)
         set_err(err, err_size, "read error at frame %lld: %s", idx, strerror(errno));
         return VIDEO_IO_ERROR;
     }
-    if (n == 0)
+    if (n == 0 || only_blanks_to_eof(r->f, buf, n))
         return 0;
     if (memcmp(buf, marker, n)) {
         set_err(err, err_size, "bad frame marker at frame %lld: expected 'FRAME', found '%s'",
@@ -437,6 +475,13 @@ int video_reader_read(video_reader *r, video_picture *pic, char *err, size_t err
             goto done;
     }
     size_t got = fread(r->frame, 1, r->frame_size, r->f);
+    if (!r->is_y4m && r->frames == 0 && got >= strlen(Y4M_MAGIC) + 1 &&
+        !memcmp(r->frame, Y4M_MAGIC " ", strlen(Y4M_MAGIC) + 1)) {
+        set_err(err, err_size, "the raw input starts with a %s header: it is a Y4M file, not raw I420 "
+                "(read it without a raw size)", Y4M_MAGIC);
+        ret = VIDEO_IO_ERROR;
+        goto done;
+    }
     if (got < r->frame_size) {
         if (ferror(r->f)) {
             set_err(err, err_size, "read error at frame %lld: %s",
@@ -517,45 +562,59 @@ static int writer_free(video_writer *w)
     return ret;
 }
 
-int video_writer_open(video_writer **out, const char *path, const video_info *info,
-                      char *err, size_t err_size)
+static int writer_open(video_writer **out, FILE *f, int own_file, int y4m, const char *name,
+                       const video_info *info, char *err, size_t err_size)
 {
-    int ret;
-    video_writer *w;
+    video_writer *w = calloc(1, sizeof(*w));
     *out = NULL;
-    ret = video_info_validate(info, err, err_size);
-    if (ret < 0)
-        return ret;
-    w = calloc(1, sizeof(*w));
     if (!w) {
+        if (own_file)
+            fclose(f);
         set_err(err, err_size, "out of memory");
         return VIDEO_IO_NOMEM;
     }
+    w->f = f;
+    w->own_file = own_file;
+    w->is_y4m = y4m;
     w->width = info->width;
     w->height = info->height;
-    if (!strcmp(path, "-")) {
-        w->f = stdout;
-        w->is_y4m = 1;
-    } else {
-        w->f = fopen(path, "wb");
-        if (!w->f) {
-            set_err(err, err_size, "cannot create '%s': %s", path, strerror(errno));
-            writer_free(w);
-            return VIDEO_IO_ERROR;
-        }
-        w->own_file = 1;
-        w->is_y4m = ends_with_y4m(path);
+    if (own_file) {
         w->iobuf = malloc(IO_BUFFER_SIZE);
         if (w->iobuf)
             setvbuf(w->f, w->iobuf, _IOFBF, IO_BUFFER_SIZE);
     }
     if (w->is_y4m && write_y4m_header(w->f, info) < 0) {
-        set_err(err, err_size, "cannot write the Y4M header to '%s': %s", path, strerror(errno));
+        set_err(err, err_size, "cannot write the Y4M header to '%s': %s", name, strerror(errno));
         writer_free(w);
         return VIDEO_IO_ERROR;
     }
     *out = w;
     return 0;
+}
+
+int video_writer_open(video_writer **out, const char *path, const video_info *info,
+                      char *err, size_t err_size)
+{
+    *out = NULL;
+    int ret = video_info_validate(info, err, err_size);
+    if (ret < 0)
+        return ret;
+    if (!strcmp(path, "-"))
+        return writer_open(out, stdout, 0, 1, "stdout", info, err, err_size);
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        set_err(err, err_size, "cannot create '%s': %s", path, strerror(errno));
+        return VIDEO_IO_ERROR;
+    }
+    return writer_open(out, f, 1, ends_with_y4m(path), path, info, err, err_size);
+}
+
+int video_writer_open_stream(video_writer **out, FILE *f, int y4m, const video_info *info, char *err,
+                             size_t err_size)
+{
+    *out = NULL;
+    int ret = video_info_validate(info, err, err_size);
+    return ret < 0 ? ret : writer_open(out, f, 0, y4m, "the stream", info, err, err_size);
 }
 
 static int write_plane(FILE *f, const uint8_t *src, ptrdiff_t stride, int width, int height)

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define VIDEO_IO_MAX_DIM 16384
 
@@ -55,6 +56,9 @@ typedef struct video_reader video_reader;
  * I420 with raw's size and rate. Returns 0 or a negative video_io_status. */
 int video_reader_open(video_reader **out, const char *path, const video_info *raw,
                       char *err, size_t err_size);
+/* The same on a stream the caller opened (a pipe, fmemopen); the caller
+ * closes it after video_reader_close. */
+int video_reader_open_stream(video_reader **out, FILE *f, const video_info *raw, char *err, size_t err_size);
 const video_info *video_reader_info(const video_reader *r);
 
 /* Returns 1 when a frame was read into the reader-owned picture *pic (valid
@@ -74,6 +78,10 @@ typedef struct video_writer video_writer;
  * "-", raw I420 otherwise. fps 0/0 is written as 25:1. */
 int video_writer_open(video_writer **out, const char *path, const video_info *info,
                       char *err, size_t err_size);
+/* The same on a stream the caller opened and closes after
+ * video_writer_close (which flushes it); y4m: Y4M, else raw I420. */
+int video_writer_open_stream(video_writer **out, FILE *f, int y4m, const video_info *info, char *err,
+                             size_t err_size);
 /* Returns 0 or VIDEO_IO_ERROR. */
 int video_writer_write(video_writer *w, const uint8_t *const plane[3], const ptrdiff_t stride[3]);
 /* Returns <0 if any write or the close failed. */

@@ -4,6 +4,7 @@
  * Configuration defaults, validation, names and error strings.
  */
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -164,6 +165,93 @@ int config_import(const hwenc_config *in, hwenc_config *out, char *err, size_t e
 
 #define FAIL(...) do { snprintf(err, err_size, __VA_ARGS__); return HWENC_EINVAL; } while (0)
 
+/* Code points of H.264 Tables E-3 (colour_primaries), E-4
+ * (transfer_characteristics) and E-5 (matrix_coefficients), the values
+ * FFmpeg's libavutil/pixfmt.h names: bit n is set if n is defined. 0 is
+ * reserved in E-3 and E-4, and in E-5 (GBR) is for 4:4:4 only; in
+ * hwenc_colour it means "unspecified". */
+#define BIT(n) (1u << (n))
+#define BITS(a, b) ((~0u >> (31 - (b))) & ~(BIT(a) - 1)) /* a..b */
+static const uint32_t defined_primaries = BITS(0, 2) | BITS(4, 12) | BIT(22);
+static const uint32_t defined_transfers = BITS(0, 2) | BITS(4, 18);
+static const uint32_t defined_matrices = BITS(0, 2) | BITS(4, 14);
+
+static int is_code_point(int value, uint32_t defined)
+{
+    return value >= 0 && value < 32 && (defined & BIT(value));
+}
+
+static int validate_colour(const hwenc_colour *c, char *err, size_t err_size)
+{
+    if (c->full_range != 0 && c->full_range != 1)
+        FAIL("colour.full_range %d is invalid: use 0 (limited) or 1 (full)", c->full_range);
+    if (!is_code_point(c->primaries, defined_primaries))
+        FAIL("colour.primaries %d is no colour_primaries of H.264 Table E-3: use 0 (unspecified), 1, 2, 4 to 12 "
+             "or 22", c->primaries);
+    if (!is_code_point(c->transfer, defined_transfers))
+        FAIL("colour.transfer %d is no transfer_characteristics of H.264 Table E-4: use 0 (unspecified), 1, 2 "
+             "or 4 to 18", c->transfer);
+    if (!is_code_point(c->matrix, defined_matrices))
+        FAIL("colour.matrix %d is no matrix_coefficients of H.264 Table E-5 for 4:2:0: use 0 (unspecified), 1, 2 "
+             "or 4 to 14", c->matrix);
+    /* E.2.1: chroma_sample_loc_type_top_field is 0 to 5. */
+    if (c->chroma_sample_loc < 0 || c->chroma_sample_loc > 5)
+        FAIL("colour.chroma_sample_loc %d is out of range: use 0 to 5 (H.264 E.2.1)", c->chroma_sample_loc);
+    return 0;
+}
+
+/* FFmpeg (av_image_check_sar) refuses an aspect ratio that displays the
+ * picture's narrower side less than one sample wide, and its H.264
+ * decoder then starts again at every picture and drops each P picture as
+ * corrupt: such a stream does not play. */
+static int sar_displayable(const hwenc_config *c)
+{
+    if (!c->sar_num || c->sar_num == c->sar_den)
+        return 1;
+    if (c->sar_num < c->sar_den)
+        return (int64_t)c->width * c->sar_num / c->sar_den > 0;
+    return (int64_t)c->height * c->sar_den / c->sar_num > 0;
+}
+
+static const char *rc_mode_name(enum hwenc_rate_control mode)
+{
+    static const char *const names[] = { "HWENC_RC_CQP", "HWENC_RC_CRF", "HWENC_RC_ABR", "HWENC_RC_CBR",
+                                         "HWENC_RC_VBR" };
+    return names[mode];
+}
+
+/* The rate-control fields; rc_mode is known to be valid. */
+static int validate_rate_control(const hwenc_config *c, char *err, size_t err_size)
+{
+    if (c->qp < 0 || c->qp > QP_MAX_H264)
+        FAIL("qp %d is out of range: use 0 to 51", c->qp);
+    /* Written so that NaN fails too. */
+    if (!(c->crf >= 0 && c->crf <= 51))
+        FAIL("crf %g is out of range: use 0 to 51", c->crf);
+    if (c->bitrate_kbps < 0 || c->vbv_maxrate_kbps < 0 || c->vbv_bufsize_kbits < 0)
+        FAIL("bitrate_kbps %d, vbv_maxrate_kbps %d and vbv_bufsize_kbits %d must not be negative", c->bitrate_kbps,
+             c->vbv_maxrate_kbps, c->vbv_bufsize_kbits);
+    if (c->rc_mode == HWENC_RC_CRF && c->bitrate_kbps > 0)
+        FAIL("crf and bitrate_kbps contradict each other: set bitrate_kbps to 0, or choose rc_mode HWENC_RC_ABR, "
+             "HWENC_RC_CBR or HWENC_RC_VBR");
+    if (c->rc_mode == HWENC_RC_CQP && (c->bitrate_kbps > 0 || c->vbv_maxrate_kbps > 0))
+        FAIL("rc_mode HWENC_RC_CQP (qp) and a bitrate contradict each other: set bitrate_kbps and vbv_maxrate_kbps "
+             "to 0, or choose rc_mode HWENC_RC_ABR, HWENC_RC_CBR or HWENC_RC_VBR");
+    if (c->rc_mode >= HWENC_RC_ABR && c->bitrate_kbps <= 0)
+        FAIL("rc_mode %s needs a target: set bitrate_kbps", rc_mode_name(c->rc_mode));
+    if (c->rc_mode == HWENC_RC_VBR && c->vbv_maxrate_kbps > 0 && c->vbv_maxrate_kbps < c->bitrate_kbps)
+        FAIL("vbv_maxrate_kbps %d is below bitrate_kbps %d: raise vbv_maxrate_kbps", c->vbv_maxrate_kbps,
+             c->bitrate_kbps);
+    if (c->rc_mode >= HWENC_RC_ABR && c->vbv_bufsize_kbits > 0) {
+        int maxrate = c->rc_mode == HWENC_RC_CBR || !c->vbv_maxrate_kbps ? c->bitrate_kbps : c->vbv_maxrate_kbps;
+        double frame_kbits = (double)maxrate * c->fps_den / c->fps_num;
+        if (c->vbv_bufsize_kbits < frame_kbits)
+            FAIL("vbv_bufsize_kbits %d is smaller than one frame at %d kb/s and %d/%d fps: raise it to at least %.0f",
+                 c->vbv_bufsize_kbits, maxrate, c->fps_num, c->fps_den, frame_kbits + 0.5);
+    }
+    return 0;
+}
+
 int config_validate(const hwenc_config *c, char *err, size_t err_size)
 {
     if (c->struct_size != sizeof(*c))
@@ -180,53 +268,47 @@ int config_validate(const hwenc_config *c, char *err, size_t err_size)
     if (c->width > 16 * 1024 || c->height > 16 * 1024)
         FAIL("size %dx%d is beyond what H.264 allows (at most 8192 on a side at level 6.2)", c->width, c->height);
     if (c->fps_num <= 0 || c->fps_den <= 0)
-        FAIL("invalid frame rate %d/%d", c->fps_num, c->fps_den);
+        FAIL("invalid frame rate %d/%d: fps_num and fps_den must be positive", c->fps_num, c->fps_den);
+    /* A.3.1 counts the aspect ratio in 16 bits; 0:0 leaves it unspecified. */
+    if (c->sar_num < 0 || c->sar_den < 0 || c->sar_num > 65535 || c->sar_den > 65535 ||
+        (c->sar_num == 0) != (c->sar_den == 0))
+        FAIL("invalid sample aspect ratio %d:%d: sar_num and sar_den are both 1 to 65535, or both 0 (unspecified)",
+             c->sar_num, c->sar_den);
+    if (!sar_displayable(c))
+        FAIL("sample aspect ratio %d:%d would show the %dx%d picture less than one sample %s: FFmpeg refuses such "
+             "a ratio and then drops every P picture", c->sar_num, c->sar_den, c->width, c->height,
+             c->sar_num < c->sar_den ? "wide" : "high");
     if (c->pixel_format != HWENC_PIXFMT_I420 && c->pixel_format != HWENC_PIXFMT_NV12)
         FAIL("unsupported pixel format %d: use I420 or NV12", (int)c->pixel_format);
+    int ret = validate_colour(&c->colour, err, err_size);
+    if (ret < 0)
+        return ret;
     if ((unsigned)c->preset >= HWENC_PRESET_COUNT)
         FAIL("unknown preset %d", (int)c->preset);
     if (c->rc_mode < HWENC_RC_CQP || c->rc_mode > HWENC_RC_VBR)
-        FAIL("unknown rate-control mode %d", (int)c->rc_mode);
-    if (c->qp < 0 || c->qp > QP_MAX_H264)
-        FAIL("--qp %d is out of range: use 0 to 51", c->qp);
+        FAIL("unknown rate-control mode %d (rc_mode)", (int)c->rc_mode);
+    if ((ret = validate_rate_control(c, err, err_size)) < 0)
+        return ret;
     if (c->keyint == 0 || c->keyint < -1)
-        FAIL("--keyint %d is invalid: use a positive interval, or -1 for a single IDR", c->keyint);
+        FAIL("keyint %d is invalid: use a positive interval, or -1 for a single IDR", c->keyint);
     if (c->ref_frames < 1 || c->ref_frames > H264_MAX_REFS)
-        FAIL("--ref %d is out of range: use 1 to 16", c->ref_frames);
+        FAIL("ref_frames %d is out of range: use 1 to 16", c->ref_frames);
     if (c->bframes < 0 || c->bframes > H264_MAX_REFS)
-        FAIL("--bframes %d is out of range: use 0 to 16", c->bframes);
+        FAIL("bframes %d is out of range: use 0 to 16", c->bframes);
     if (c->bframes > 0 && c->low_latency)
-        FAIL("--bframes %d and --low-latency contradict each other: B frames reorder pictures; use --bframes 0",
+        FAIL("bframes %d and low_latency contradict each other: B frames reorder pictures; set bframes to 0",
              c->bframes);
     if (c->bframes > 0 && c->ref_frames >= H264_MAX_REFS)
-        FAIL("--ref %d leaves no room for the B frames' future reference: use --ref %d or less", c->ref_frames,
+        FAIL("ref_frames %d leaves no room for the B frames' future reference: use %d or less", c->ref_frames,
              H264_MAX_REFS - 1);
     if (c->threads < 0)
         FAIL("threads %d is invalid: use 0 for all cores or a positive count", c->threads);
-    if (c->rc_mode == HWENC_RC_CRF && (c->crf < 0 || c->crf > 51))
-        FAIL("--crf %.2f is out of range: use 0 to 51", c->crf);
-    if (c->rc_mode == HWENC_RC_CRF && c->bitrate_kbps > 0)
-        FAIL("--crf and --bitrate contradict each other: drop --bitrate, or choose --rc abr, cbr or vbr");
-    if (c->rc_mode == HWENC_RC_CQP && (c->bitrate_kbps > 0 || c->vbv_maxrate_kbps > 0))
-        FAIL("--qp and a bitrate contradict each other: drop --bitrate/--vbv-maxrate, or choose --rc abr, cbr or vbr");
-    if (c->rc_mode >= HWENC_RC_ABR && c->bitrate_kbps <= 0)
-        FAIL("rate-control mode %s needs a target: set --bitrate", c->rc_mode == HWENC_RC_ABR ? "abr"
-                                                                   : c->rc_mode == HWENC_RC_CBR ? "cbr" : "vbr");
-    if (c->bitrate_kbps < 0 || c->vbv_maxrate_kbps < 0 || c->vbv_bufsize_kbits < 0)
-        FAIL("bitrates and buffer sizes must not be negative");
-    if (c->rc_mode == HWENC_RC_VBR && c->vbv_maxrate_kbps > 0 && c->vbv_maxrate_kbps < c->bitrate_kbps)
-        FAIL("--vbv-maxrate %d is below --bitrate %d: raise --vbv-maxrate", c->vbv_maxrate_kbps, c->bitrate_kbps);
-    if (c->rc_mode >= HWENC_RC_ABR && c->vbv_bufsize_kbits > 0 && c->fps_num > 0 && c->fps_den > 0) {
-        int maxrate = c->rc_mode == HWENC_RC_CBR || !c->vbv_maxrate_kbps ? c->bitrate_kbps : c->vbv_maxrate_kbps;
-        double frame_kbits = (double)maxrate * c->fps_den / c->fps_num;
-        if (c->vbv_bufsize_kbits < frame_kbits)
-            FAIL("--vbv-bufsize %d kbit is smaller than one frame at %d kb/s and %d/%d fps: raise it to at least %.0f",
-                 c->vbv_bufsize_kbits, maxrate, c->fps_num, c->fps_den, frame_kbits + 0.5);
-    }
     if (c->deblock_alpha < -6 || c->deblock_alpha > 6 || c->deblock_beta < -6 || c->deblock_beta > 6)
-        FAIL("--deblock %d:%d is out of range: each offset is -6 to 6", c->deblock_alpha, c->deblock_beta);
-    if (c->min_keyint < 0 || c->scenecut < 0 || c->scenecut > 100)
-        FAIL("--min-keyint must not be negative and --scenecut must be 0 to 100");
+        FAIL("deblock_alpha %d and deblock_beta %d: each must be -6 to 6", c->deblock_alpha, c->deblock_beta);
+    if (c->min_keyint < 0)
+        FAIL("min_keyint %d must not be negative (0 selects keyint / 10)", c->min_keyint);
+    if (c->scenecut < 0 || c->scenecut > 100)
+        FAIL("scenecut %d is out of range: use 0 (off) to 100", c->scenecut);
     if ((unsigned)c->profile >= HWENC_PROFILE_COUNT)
         FAIL("unknown profile %d: use HWENC_PROFILE_BASELINE, MAIN or HIGH", c->profile);
     if (c->cabac < -1 || c->cabac > 1 || c->transform_8x8 < -1 || c->transform_8x8 > 1)
@@ -238,7 +320,5 @@ int config_validate(const hwenc_config *c, char *err, size_t err_size)
         FAIL("cabac 1 and profile baseline contradict each other: Baseline has no CABAC; use profile main or high");
     if (c->profile != HWENC_PROFILE_HIGH && c->transform_8x8 == 1)
         FAIL("transform_8x8 1 needs profile high (profile %s has no 8x8 transform)", hwenc_profile_name(c->profile));
-    if (c->sar_num < 0 || c->sar_den < 0 || c->sar_num > 65535 || c->sar_den > 65535)
-        FAIL("invalid sample aspect ratio %d:%d", c->sar_num, c->sar_den);
     return 0;
 }

@@ -80,9 +80,16 @@ static void vui_init(const h264_stream_desc *d, h264_vui *vui)
 {
     memset(vui, 0, sizeof(*vui));
     if (d->sar_num > 0 && d->sar_den > 0) {
+        /* E.2.1: sar_width and sar_height are relatively prime. */
+        int a = d->sar_num, b = d->sar_den;
+        while (b) {
+            int r = a % b;
+            a = b;
+            b = r;
+        }
         vui->aspect_ratio_info_present = 1;
-        vui->sar_width = d->sar_num;
-        vui->sar_height = d->sar_den;
+        vui->sar_width = d->sar_num / a;
+        vui->sar_height = d->sar_den / a;
     }
     vui->video_full_range = !!d->full_range;
     vui->colour_primaries = d->colour_primaries ? d->colour_primaries : 2;

@@ -132,13 +132,14 @@ enum hwenc_frame_type {
 };
 
 /* Colour description written to the VUI (values of H.264 Table E-3..E-5);
- * 2 means "unspecified", which is also what 0 in these fields selects. */
+ * 2 means "unspecified", which is also what 0 in these fields selects.
+ * Values the tables do not define (reserved ones included) are refused. */
 typedef struct hwenc_colour {
     int full_range;              /* 0: limited (16..235), 1: full */
-    int primaries;               /* colour_primaries, e.g. 1 = BT.709 */
-    int transfer;                /* transfer_characteristics */
-    int matrix;                  /* matrix_coefficients */
-    int chroma_sample_loc;       /* chroma_sample_loc_type: 0 left (MPEG-2), 1 centre (JPEG), 2 top-left */
+    int primaries;               /* colour_primaries: 1, 2, 4..12 or 22, e.g. 1 = BT.709 */
+    int transfer;                /* transfer_characteristics: 1, 2 or 4..18 */
+    int matrix;                  /* matrix_coefficients: 1, 2 or 4..14 (GBR, 0, needs 4:4:4) */
+    int chroma_sample_loc;       /* chroma_sample_loc_type 0..5: 0 left (MPEG-2), 1 centre (JPEG), 2 top-left */
 } hwenc_colour;
 
 /* Handles of an application's own devices, so the encoder uses them instead
@@ -179,14 +180,17 @@ typedef struct hwenc_config {
 
     int width, height;           /* luma size; even, at most what the level allows */
     int fps_num, fps_den;        /* frame rate, e.g. 30000/1001 */
-    int sar_num, sar_den;        /* sample aspect ratio, 0/0 = unspecified */
+    /* Sample aspect ratio, each 1..65535 (written in lowest terms); 0/0 =
+     * unspecified. One that shows the picture less than a sample wide or
+     * high is refused: FFmpeg cannot play the stream. */
+    int sar_num, sar_den;
     enum hwenc_pixel_format pixel_format;
     hwenc_colour colour;
 
     enum hwenc_preset preset;
     enum hwenc_rate_control rc_mode;
     int qp;                      /* CQP: 0..51 */
-    double crf;                  /* CRF: 0..51, fractional */
+    double crf;                  /* CRF: 0..51, fractional (checked in every mode; NaN is refused) */
     int bitrate_kbps;            /* ABR/CBR/VBR target */
     int vbv_maxrate_kbps;        /* VBV peak rate; CBR: = bitrate when 0 */
     int vbv_bufsize_kbits;       /* VBV buffer size; 0 = one second at the rate */

@@ -23,9 +23,9 @@ check() { if "$@"; then echo "ok   $*"; passed=$((passed + 1)); else echo "FAIL 
 encode() {
     local name=$1 clip=$2 frames=$3
     shift 3
-    "$hwenc" encode "$clip" -o "$work/$name.264" --recon "$work/$name.y4m" --frames "$frames" --quiet "$@"
+    "$hwenc" encode "$clip" -o "$work/$name.264" --recon "$work/$name.recon.y4m" --frames "$frames" --quiet "$@"
     ffmpeg -v error -xerror -threads 1 -i "$work/$name.264" -f rawvideo -pix_fmt yuv420p "$work/$name.yuv" -y
-    ffmpeg -v error -i "$work/$name.y4m" -f rawvideo -pix_fmt yuv420p "$work/$name.recon.yuv" -y
+    ffmpeg -v error -i "$work/$name.recon.y4m" -f rawvideo -pix_fmt yuv420p "$work/$name.recon.yuv" -y
     check cmp -s "$work/$name.yuv" "$work/$name.recon.yuv"
     ffmpeg -hide_banner -threads 1 -debug mb_type -i "$work/$name.264" -f null - 2>&1 |
         sed -n 's/^\[h264 @ [^]]*\] //p' >> "$work/map"

@@ -31,7 +31,7 @@ printf 'YUV4MPEG2 W720 H404 F25:1 C444\nFRAME\n' > "$work/bad.y4m"
 out=$("$hwenc" encode "$work/bad.y4m" -o "$work/x.264" 2>&1 || true)
 check grep -q "C444" <<<"$out"
 out=$("$hwenc" encode "$clip" -o "$work/x.264" --crf 20 --bitrate 500 2>&1 || true)
-check grep -q -- "--crf and --bitrate" <<<"$out"
+check grep -q -- "--bitrate and --crf contradict" <<<"$out"
 out=$("$hwenc" encode "$clip" -o "$work/x.264" --ref 0 2>&1 || true)
 check grep -q -- "--ref" <<<"$out"
 head -c $(( 3 * 720 * 404 * 3 / 2 + 200 )) "$clip" > "$work/truncated.y4m"

@@ -108,15 +108,15 @@ static void refused(void)
     b_case c = { 64, 64, 2, 1, HWENC_PRESET_ULTRAFAST, 1, 1, 250, CLIPGEN_PAN, HWENC_RC_CQP, 26, 0, NULL };
     base(&cfg, &c);
     cfg.low_latency = 1;
-    check(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) == HWENC_EINVAL && !enc && strstr(err, "--low-latency"),
+    check(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) == HWENC_EINVAL && !enc && strstr(err, "low_latency"),
           "bframes with low latency refused");
     base(&cfg, &c);
     cfg.bframes = 17;
-    check(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) == HWENC_EINVAL && strstr(err, "--bframes 17"),
+    check(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) == HWENC_EINVAL && strstr(err, "bframes 17"),
           "bframes 17 refused");
     base(&cfg, &c);
     cfg.ref_frames = 16;
-    check(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) == HWENC_EINVAL && strstr(err, "--ref 15"),
+    check(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) == HWENC_EINVAL && strstr(err, "use 15 or less"),
           "ref 16 with bframes refused");
 
     /* Device memory cannot wait in the reorder queue. */

@@ -191,29 +191,29 @@ static void test_contradictions(void)
     hwenc_config cfg = base();
     cfg.rc_mode = HWENC_RC_CRF;
     cfg.bitrate_kbps = 500;
-    expect_refused(cfg, "--crf and --bitrate");
+    expect_refused(cfg, "crf and bitrate_kbps");
     cfg = base();
     cfg.rc_mode = HWENC_RC_CBR;
     cfg.bitrate_kbps = 2500;
     cfg.vbv_bufsize_kbits = 50;
-    expect_refused(cfg, "--vbv-bufsize");
+    expect_refused(cfg, "vbv_bufsize_kbits");
     cfg = base();
     cfg.rc_mode = HWENC_RC_ABR;
-    expect_refused(cfg, "--bitrate");
+    expect_refused(cfg, "needs a target: set bitrate_kbps");
     cfg = base();
     cfg.bitrate_kbps = 500;
-    expect_refused(cfg, "--qp and a bitrate");
+    expect_refused(cfg, "HWENC_RC_CQP (qp) and a bitrate");
     cfg = base();
     cfg.rc_mode = HWENC_RC_VBR;
     cfg.bitrate_kbps = 500;
     cfg.vbv_maxrate_kbps = 400;
-    expect_refused(cfg, "--vbv-maxrate");
+    expect_refused(cfg, "vbv_maxrate_kbps 400 is below");
     cfg = base();
     cfg.ref_frames = 0;
-    expect_refused(cfg, "--ref");
+    expect_refused(cfg, "ref_frames 0");
     cfg = base();
     cfg.keyint = 0;
-    expect_refused(cfg, "--keyint");
+    expect_refused(cfg, "keyint 0");
 }
 
 int main(void)

@@ -4,6 +4,7 @@
  * The public API under misuse and bad configurations: every case must give
  * an error code (and a message), never a crash or undefined behaviour.
  */
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,13 +65,13 @@ static void test_config_errors(void)
     expect_open_error(c, HWENC_EINVAL, "beyond");
     c = base_config();
     c.qp = 52;
-    expect_open_error(c, HWENC_EINVAL, "--qp");
+    expect_open_error(c, HWENC_EINVAL, "qp 52");
     c = base_config();
     c.keyint = 0;
-    expect_open_error(c, HWENC_EINVAL, "--keyint");
+    expect_open_error(c, HWENC_EINVAL, "keyint 0");
     c = base_config();
     c.ref_frames = 0;
-    expect_open_error(c, HWENC_EINVAL, "--ref");
+    expect_open_error(c, HWENC_EINVAL, "ref_frames 0");
     c = base_config();
     c.fps_den = 0;
     expect_open_error(c, HWENC_EINVAL, "frame rate");
@@ -122,6 +123,128 @@ static void test_config_errors(void)
     CHECK(hwenc_open_ex(NULL, &enc, err, sizeof(err)) == HWENC_EINVAL, "NULL config");
     c = base_config();
     CHECK(hwenc_open_ex(&c, NULL, err, sizeof(err)) == HWENC_EINVAL, "NULL output");
+}
+
+static void expect_refused_by_field(hwenc_config c, const char *needle)
+{
+    hwenc_encoder *enc = NULL;
+    char err[512] = "";
+    int ret = hwenc_open_ex(&c, &enc, err, sizeof(err));
+    CHECK(ret == HWENC_EINVAL && !enc && strstr(err, needle) && !strstr(err, "--"),
+          "expected EINVAL naming '%s' and no option of the command line, got %d '%s'", needle, ret, err);
+    hwenc_close(enc);
+}
+
+/* Values the stream cannot carry are refused, NaN included (every
+ * comparison with NaN is false, so "crf < 0 || crf > 51" let it through),
+ * and the messages name hwenc_config fields, never command-line options. */
+static void test_config_validation(void)
+{
+    const double bad_crf[] = { NAN, -NAN, INFINITY, -INFINITY, -0.5, 51.01 };
+    for (int mode = HWENC_RC_CQP; mode <= HWENC_RC_CRF; mode++)
+        for (size_t i = 0; i < sizeof(bad_crf) / sizeof(bad_crf[0]); i++) {
+            hwenc_config c = base_config();
+            c.rc_mode = (enum hwenc_rate_control)mode;
+            c.crf = bad_crf[i];
+            expect_refused_by_field(c, "crf");
+        }
+    const int bad_primaries[] = { -1, 3, 13, 21, 23, 255, 256, 999 };
+    const int bad_transfer[] = { -5, 3, 19, 255, 256 };
+    const int bad_matrix[] = { -1, 3, 15, 255, 256 };
+    const int bad_chroma_loc[] = { -1, 6, 77 };
+    for (size_t i = 0; i < sizeof(bad_primaries) / sizeof(bad_primaries[0]); i++) {
+        hwenc_config c = base_config();
+        c.colour.primaries = bad_primaries[i];
+        expect_refused_by_field(c, "colour.primaries");
+    }
+    for (size_t i = 0; i < sizeof(bad_transfer) / sizeof(bad_transfer[0]); i++) {
+        hwenc_config c = base_config();
+        c.colour.transfer = bad_transfer[i];
+        expect_refused_by_field(c, "colour.transfer");
+    }
+    for (size_t i = 0; i < sizeof(bad_matrix) / sizeof(bad_matrix[0]); i++) {
+        hwenc_config c = base_config();
+        c.colour.matrix = bad_matrix[i];
+        expect_refused_by_field(c, "colour.matrix");
+    }
+    for (size_t i = 0; i < sizeof(bad_chroma_loc) / sizeof(bad_chroma_loc[0]); i++) {
+        hwenc_config c = base_config();
+        c.colour.chroma_sample_loc = bad_chroma_loc[i];
+        expect_refused_by_field(c, "colour.chroma_sample_loc");
+    }
+    hwenc_config c = base_config();
+    c.colour.full_range = 2;
+    expect_refused_by_field(c, "colour.full_range");
+    c = base_config();
+    c.sar_num = 5;
+    expect_refused_by_field(c, "sample aspect ratio");
+    c = base_config();
+    c.sar_den = 7;
+    expect_refused_by_field(c, "sample aspect ratio");
+    /* Found by fuzz_api: 4 samples at 1793:49152 are displayed 0 wide,
+     * and FFmpeg's decoder then drops every P picture. */
+    c = base_config();
+    c.width = 4;
+    c.height = 72;
+    c.sar_num = 1793;
+    c.sar_den = 49152;
+    expect_refused_by_field(c, "less than one sample wide");
+    c.width = 72;
+    c.height = 4;
+    c.sar_num = 49152;
+    c.sar_den = 1793;
+    expect_refused_by_field(c, "less than one sample high");
+
+    /* The other refusals speak in fields too. */
+    c = base_config();
+    c.qp = -1;
+    expect_refused_by_field(c, "qp -1");
+    c = base_config();
+    c.bframes = 2;
+    c.low_latency = 1;
+    expect_refused_by_field(c, "bframes 2 and low_latency");
+    c = base_config();
+    c.rc_mode = HWENC_RC_CRF;
+    c.bitrate_kbps = 100;
+    expect_refused_by_field(c, "crf and bitrate_kbps");
+    c = base_config();
+    c.rc_mode = HWENC_RC_CBR;
+    c.bitrate_kbps = 1000;
+    c.vbv_bufsize_kbits = 1;
+    expect_refused_by_field(c, "vbv_bufsize_kbits 1");
+    c = base_config();
+    c.deblock_alpha = 7;
+    expect_refused_by_field(c, "deblock_alpha 7");
+    c = base_config();
+    c.scenecut = 101;
+    expect_refused_by_field(c, "scenecut 101");
+    c = base_config();
+    c.min_keyint = -1;
+    expect_refused_by_field(c, "min_keyint -1");
+
+    /* Every defined code point opens, and so does the edge of each range. */
+    const int primaries[] = { 0, 1, 2, 4, 12, 22 }, transfer[] = { 0, 1, 2, 4, 16, 18 }, matrix[] = { 0, 1, 2, 4, 9, 14 };
+    for (int i = 0; i < 6; i++) {
+        c = base_config();
+        c.colour = (hwenc_colour){ i & 1, primaries[i], transfer[i], matrix[i], i };
+        c.sar_num = i ? 65535 : 0;
+        c.sar_den = i ? 65534 : 0;
+        hwenc_encoder *enc = NULL;
+        char err[512] = "";
+        CHECK(hwenc_open_ex(&c, &enc, err, sizeof(err)) == 0, "colour %d/%d/%d loc %d: %s", primaries[i], transfer[i],
+              matrix[i], i, err);
+        hwenc_close(enc);
+    }
+
+    /* hwenc_reconfigure validates what it is given in the same way. */
+    c = base_config();
+    c.rc_mode = HWENC_RC_CRF;
+    hwenc_encoder *enc = NULL;
+    CHECK(hwenc_open(&c, &enc) == 0, "open CRF");
+    c.crf = NAN;
+    CHECK(hwenc_reconfigure(enc, &c) == HWENC_EINVAL && strstr(hwenc_last_error(enc), "crf"),
+          "reconfigure to crf NaN: %s", hwenc_last_error(enc));
+    hwenc_close(enc);
 }
 
 static void test_misuse(void)
@@ -284,6 +407,7 @@ int main(void)
 {
     test_config_versions();
     test_config_errors();
+    test_config_validation();
     test_misuse();
     test_force_idr_and_keyint();
     test_low_latency();

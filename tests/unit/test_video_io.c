@@ -369,6 +369,62 @@ static void test_truncated(test_ctx *t)
     unlink(path);
 }
 
+/* Blanks after the last frame (a trailing newline, as some tools write)
+ * end the input cleanly; anything else after them is still an error. */
+static void test_trailing_blanks(test_ctx *t)
+{
+    static const struct {
+        const char *tail;
+        int status;
+    } cases[] = {
+        { "\n", 0 }, { "\r\n", 0 }, { "\n\n \t\n", 0 }, { " ", 0 }, { "\nX", VIDEO_IO_ERROR },
+        { "\n\n\nFRAMX", VIDEO_IO_ERROR }, { "\0", VIDEO_IO_ERROR },
+    };
+    const int w = 8, h = 4;
+    char path[512], err[256];
+    video_picture pic;
+    tmp_path(t, "blanks.y4m", path, sizeof(path));
+    for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+        buf b = { 0 };
+        video_reader *r = NULL;
+        make_y4m(&b, "YUV4MPEG2 W8 H4\n", w, h, 2, NULL);
+        buf_add(&b, cases[c].tail, strlen(cases[c].tail) + !cases[c].tail[0]);
+        CHECK(t, write_file(path, b.data, b.size) == 0);
+        free(b.data);
+        CHECK(t, video_reader_open(&r, path, NULL, err, sizeof(err)) == 0);
+        if (!r)
+            continue;
+        for (int i = 0; i < 2; i++)
+            CHECK(t, video_reader_read(r, &pic, err, sizeof(err)) == 1 && picture_matches(&pic, w, h, i));
+        CHECK(t, video_reader_read(r, &pic, err, sizeof(err)) == cases[c].status);
+        if (cases[c].status)
+            CHECK_MSG(t, err, "bad frame marker at frame 2");
+        video_reader_close(r);
+    }
+    unlink(path);
+}
+
+/* A Y4M file read as raw I420 would encode its header as picture data. */
+static void test_raw_that_is_y4m(test_ctx *t)
+{
+    char path[512], err[256];
+    video_picture pic;
+    buf b = { 0 };
+    make_y4m(&b, "YUV4MPEG2 W8 H4\n", 8, 4, 3, NULL);
+    tmp_path(t, "y4m_as_raw.yuv", path, sizeof(path));
+    CHECK(t, write_file(path, b.data, b.size) == 0);
+    free(b.data);
+    const video_info raw = { .width = 8, .height = 4, .fps_num = 25, .fps_den = 1 };
+    video_reader *r = NULL;
+    CHECK(t, video_reader_open(&r, path, &raw, err, sizeof(err)) == 0);
+    if (r) {
+        CHECK(t, video_reader_read(r, &pic, err, sizeof(err)) == VIDEO_IO_ERROR);
+        CHECK_MSG(t, err, "starts with a YUV4MPEG2 header");
+        video_reader_close(r);
+    }
+    unlink(path);
+}
+
 static void test_raw(test_ctx *t)
 {
     const int w = 32, h = 18;
@@ -645,7 +701,9 @@ int main(void)
     test_bad_headers(&t);
     test_bad_frames(&t);
     test_truncated(&t);
+    test_trailing_blanks(&t);
     test_raw(&t);
+    test_raw_that_is_y4m(&t);
     test_round_trip(&t);
     test_writer_errors(&t);
     test_ffmpeg_interop(&t);

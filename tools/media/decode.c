@@ -190,8 +190,11 @@ static int parse_and_decode(decode_state *s, const uint8_t *data, size_t size)
             set_err(s->err, s->err_size, "H.264 parser failed");
             return -1;
         }
-        data += used;
-        size -= (size_t)used;
+        /* The flush passes NULL, which must not be offset even by 0. */
+        if (used) {
+            data += used;
+            size -= (size_t)used;
+        }
         if (au_size > 0) {
             s->pkt->data = au;
             s->pkt->size = au_size;
