@@ -52,8 +52,8 @@ set(HWENC_NVENC_PROFILES default kepler pascal tu117 turing ada)
 
 # FFmpeg's ffmpeg runs the stand-ins in its own process. In a sanitizer
 # build they are instrumented and ffmpeg is not, so the sanitizer runtimes
-# must be loaded first (LD_PRELOAD); ffmpeg's own allocations are then
-# watched too, and LSan's suppressions (tests/sanitize/lsan.supp) apply.
+# must be loaded first (LD_PRELOAD); ffmpeg's memory accesses are then
+# watched too. Leaks are not checked there (test_ffmpeg_env says why).
 find_program(HWENC_FFMPEG ffmpeg)
 if(NOT HWENC_FFMPEG)
     set(HWENC_FFMPEG /usr/bin/ffmpeg)   # the tests skip themselves (exit 77) while it is missing

@@ -24,6 +24,10 @@ void test_cuda_context_destroy(void *ctx, void *handle);
 
 /* test_nvenc.c: a YUV4MPEG2 clip of CLIPGEN_OBJECT (seed 9) frames. */
 int test_write_y4m(const char *path, int w, int h, int frames);
+/* test_nvenc_ffmpeg.c: the environment to put before an ffmpeg command
+ * line (empty outside a sanitizer build): the sanitizer runtimes the
+ * instrumented stand-ins need, preloaded into the uninstrumented ffmpeg. */
+void test_ffmpeg_env(char *buf, size_t n);
 /* test_nvenc_ffmpeg.c: FFmpeg's h264_nvenc through the stand-ins; 77 when
  * the ffmpeg binary is missing. */
 int test_ffmpeg(const char *ffmpeg, const char *name, char *msg, size_t n);

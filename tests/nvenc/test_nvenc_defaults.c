@@ -179,7 +179,8 @@ int test_defaults(const char *hwenc, const char *ffmpeg, char *msg, size_t n)
     snprintf(out, sizeof(out), "%s/out.264", dir);
     snprintf(ffdump, sizeof(ffdump), "%s/ffmpeg.dump", dir);
     snprintf(hwdump, sizeof(hwdump), "%s/hwenc.dump", dir);
-    const char *preload = getenv("NVENC_FFMPEG_PRELOAD");
+    char env[1024];
+    test_ffmpeg_env(env, sizeof(env));
     int ret = test_write_y4m(in, 176, 144, 12);
     if (ret < 0)
         snprintf(msg, n, "cannot write %s", in);
@@ -189,11 +190,10 @@ int test_defaults(const char *hwenc, const char *ffmpeg, char *msg, size_t n)
         remove(ffdump);
         remove(hwdump);
         snprintf(cmd, sizeof(cmd),
-                 "HWENC_FAKE_NVENC_DUMP='%s' %s%s%s'%s' -nostdin -hide_banner -loglevel error -y -i '%s' "
+                 "HWENC_FAKE_NVENC_DUMP='%s' %s'%s' -nostdin -hide_banner -loglevel error -y -i '%s' "
                  "-c:v h264_nvenc %s '%s' && HWENC_FAKE_NVENC_DUMP='%s' '%s' encode '%s' -o '%s' --backend nvenc "
                  "--quiet %s",
-                 ffdump, preload && *preload ? "LD_PRELOAD='" : "", preload && *preload ? preload : "",
-                 preload && *preload ? "' " : "", ffmpeg, in, s->ffmpeg, out, hwdump, hwenc, in, out, s->hwenc);
+                 ffdump, env, ffmpeg, in, s->ffmpeg, out, hwdump, hwenc, in, out, s->hwenc);
         printf("$ %s\n", cmd);
         fflush(stdout);
         dump ff = { 0 }, hw = { 0 };
