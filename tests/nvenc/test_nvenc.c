@@ -167,11 +167,8 @@ static int bframe_run(const hwenc_config *cfg, int want_b, const char *dump, con
     return 0;
 }
 
-static int test_bframes(int gpu_has_b)
+static int bframes_cases(int gpu_has_b, const char *dump)
 {
-    /* One file per test: ctest runs the GPU variants in parallel in the
-     * same directory. */
-    const char *dump = gpu_has_b ? "nvenc-bframes.264" : "nvenc-bframes-none.264";
     hwenc_config cfg;
     base_config(&cfg, 176, 144);
     cfg.bframes = 2;
@@ -197,6 +194,17 @@ static int test_bframes(int gpu_has_b)
     cfg.bitrate_kbps = 0;
     cfg.keyint = -1;
     return bframe_run(&cfg, 0, dump, "2 B frames asked with keyint -1");
+}
+
+static int test_bframes(int gpu_has_b)
+{
+    /* One file per process: ctest runs the tests of every stand-in
+     * profile in parallel in the same directory. */
+    char dump[64];
+    snprintf(dump, sizeof(dump), "nvenc-bframes-%ld.264", (long)getpid());
+    int ret = bframes_cases(gpu_has_b, dump);
+    remove(dump);
+    return ret;
 }
 
 /* Encodes frames [first, first + count) of a clip; returns the bytes. */
