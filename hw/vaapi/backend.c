@@ -353,10 +353,14 @@ static int vaapi_open(const hal_session *s, void **priv, hal_caps *caps_out, cha
         return HWENC_ENOMEM;
     e->config = VA_INVALID_ID;
     e->context = VA_INVALID_ID;
+    /* Every handle starts invalid, so that a failed open destroys only
+     * what it created (0 is a valid VA surface ID). */
     for (int i = 0; i < VAAPI_ASYNC_DEPTH; i++) {
         e->slots[i].input = VA_INVALID_SURFACE;
         e->slots[i].coded = VA_INVALID_ID;
     }
+    for (size_t i = 0; i < sizeof(e->recon) / sizeof(e->recon[0]); i++)
+        e->recon[i] = VA_INVALID_SURFACE;
     e->image.image_id = VA_INVALID_ID;
     e->cfg = *s->config;
     e->bframes = s->bframes;

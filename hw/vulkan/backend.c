@@ -62,11 +62,12 @@ static int pick_device(vk_context *c, const hwenc_config *cfg, const vk_profile 
     char why[160];
     *dev = (VkPhysicalDevice)ext->vk_physical_device;
     *index = -1;
-    if (vk_device_query(&c->f, *dev, profile, caps, why, sizeof(why)) < 0) {
+    int ret = vk_device_query(&c->f, *dev, profile, caps, why, sizeof(why));
+    if (ret == HWENC_EUNSUPPORTED)
         snprintf(err, err_size, "the application's Vulkan device %s cannot encode H.264: %s", caps->name, why);
-        return HWENC_EUNSUPPORTED;
-    }
-    return 0;
+    else if (ret < 0)
+        snprintf(err, err_size, "the application's Vulkan device %s: %s", caps->name, why);
+    return ret;
 }
 
 /* B pictures need a Main or High session and both lists. The list sizes

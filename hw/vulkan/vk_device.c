@@ -72,14 +72,28 @@ int vk_create_instance(vk_funcs *f, VkInstance *instance, char *err, size_t err_
     return ret;
 }
 
-static int missing_extension(const vk_funcs *f, VkPhysicalDevice dev, const char **which)
+/* 0 when the device has every required extension, 1 when it lacks one
+ * (named in *which), or an error: an extension list that cannot be read
+ * says nothing about what the device has. */
+static int missing_extension(const vk_funcs *f, VkPhysicalDevice dev, const char **which, char *why,
+                             size_t why_size)
 {
     uint32_t n = 0;
-    if (f->vkEnumerateDeviceExtensionProperties(dev, NULL, &n, NULL) != VK_SUCCESS)
-        n = 0;
-    VkExtensionProperties *ext = n ? calloc(n, sizeof(*ext)) : NULL;
-    if (n && (!ext || f->vkEnumerateDeviceExtensionProperties(dev, NULL, &n, ext) < 0))
-        n = 0;
+    VkResult r = f->vkEnumerateDeviceExtensionProperties(dev, NULL, &n, NULL);
+    VkExtensionProperties *ext = NULL;
+    if (r >= 0 && n) {
+        ext = calloc(n, sizeof(*ext));
+        if (!ext) {
+            snprintf(why, why_size, "out of memory for the device's %u extensions", n);
+            return HWENC_ENOMEM;
+        }
+        r = f->vkEnumerateDeviceExtensionProperties(dev, NULL, &n, ext);
+    }
+    if (r < 0) {
+        free(ext);
+        snprintf(why, why_size, "vkEnumerateDeviceExtensionProperties failed (%s)", vk_result_name(r));
+        return r == VK_ERROR_OUT_OF_HOST_MEMORY ? HWENC_ENOMEM : HWENC_EBACKEND;
+    }
     int missing = 0;
     /* Report the encode queue first: it is what most drivers lack. */
     static const int order[REQUIRED_EXTENSIONS] = { 1, 0, 2 };
@@ -194,6 +208,11 @@ static int query_video_caps(const vk_funcs *f, VkPhysicalDevice dev, const vk_pr
     caps->video = (VkVideoCapabilitiesKHR){ .sType = VK_STRUCTURE_TYPE_VIDEO_CAPABILITIES_KHR, .pNext = &caps->encode };
     VkResult r = f->vkGetPhysicalDeviceVideoCapabilitiesKHR(dev, &profile->info, &caps->video);
     caps->video.pNext = caps->encode.pNext = caps->h264.pNext = NULL;
+    if (r == VK_ERROR_OUT_OF_HOST_MEMORY || r == VK_ERROR_OUT_OF_DEVICE_MEMORY) {
+        /* A failure, not the answer that the profile is unsupported. */
+        snprintf(why, why_size, "vkGetPhysicalDeviceVideoCapabilitiesKHR failed (%s)", vk_result_name(r));
+        return r == VK_ERROR_OUT_OF_HOST_MEMORY ? HWENC_ENOMEM : HWENC_EBACKEND;
+    }
     if (r != VK_SUCCESS) {
         snprintf(why, why_size, "no H.264 encode for profile_idc %d, 4:2:0 8-bit (%s)",
                  (int)profile->h264.stdProfileIdc, vk_result_name(r));
@@ -215,7 +234,10 @@ int vk_device_query(const vk_funcs *f, VkPhysicalDevice dev, const vk_profile *p
     memset(caps, 0, sizeof(*caps));
     describe_driver(f, dev, caps);
     const char *missing = NULL;
-    if (missing_extension(f, dev, &missing)) {
+    int ret = missing_extension(f, dev, &missing, why, why_size);
+    if (ret < 0)
+        return ret;
+    if (ret) {
         snprintf(why, why_size, "no %s", missing);
         return HWENC_EUNSUPPORTED;
     }
@@ -237,7 +259,7 @@ int vk_device_query(const vk_funcs *f, VkPhysicalDevice dev, const vk_profile *p
         snprintf(why, why_size, "no queue family can copy pictures to the encoder");
         return HWENC_EUNSUPPORTED;
     }
-    int ret = query_video_caps(f, dev, profile, caps, why, why_size);
+    ret = query_video_caps(f, dev, profile, caps, why, why_size);
     if (ret < 0)
         return ret;
     const VkImageUsageFlags src = VK_IMAGE_USAGE_VIDEO_ENCODE_SRC_BIT_KHR | VK_IMAGE_USAGE_TRANSFER_DST_BIT;
@@ -275,6 +297,12 @@ int vk_select_device(const vk_funcs *f, VkInstance instance, const char *selecto
     VkPhysicalDevice devs[MAX_DEVICES];
     uint32_t n = MAX_DEVICES;
     VkResult r = f->vkEnumeratePhysicalDevices(instance, &n, devs);
+    if (r == VK_ERROR_OUT_OF_HOST_MEMORY || r == VK_ERROR_OUT_OF_DEVICE_MEMORY) {
+        /* Not an answer about the devices: another profile or backend
+         * must not be tried in their place. */
+        snprintf(err, err_size, "vkEnumeratePhysicalDevices failed (%s)", vk_result_name(r));
+        return r == VK_ERROR_OUT_OF_HOST_MEMORY ? HWENC_ENOMEM : HWENC_EBACKEND;
+    }
     if (r < 0 || n == 0) {
         snprintf(err, err_size, "no Vulkan device found (%s)", r < 0 ? vk_result_name(r) : "no driver reported one");
         return HWENC_EUNSUPPORTED;
@@ -293,10 +321,17 @@ int vk_select_device(const vk_funcs *f, VkInstance instance, const char *selecto
     for (uint32_t i = 0; i < n; i++) {
         if (wanted >= 0 && (int)i != wanted)
             continue;
-        if (vk_device_query(f, devs[i], profile, caps, why[i], sizeof(why[i])) == 0) {
+        int ret = vk_device_query(f, devs[i], profile, caps, why[i], sizeof(why[i]));
+        if (ret == 0) {
             *out = devs[i];
             *index = (int)i;
             return 0;
+        }
+        if (ret != HWENC_EUNSUPPORTED) {
+            /* Not an answer about the device: passing it over would
+             * silently pick another device or profile. */
+            snprintf(err, err_size, "Vulkan device %u: %s", i, why[i]);
+            return ret;
         }
         lack_encode_queue += !strcmp(why[i], "no " VK_KHR_VIDEO_ENCODE_QUEUE_EXTENSION_NAME);
         char phrase[sizeof(why[i])];

@@ -23,16 +23,10 @@ foreach(s cpu cpu_bframes_nv12 cpu_threads_vbr cpu_low_latency_crf)
     hwenc_alloc_test(${s} all "HWENC_BACKEND=")
 endforeach()
 
-# Left out until their backends handle them (see the branch report):
-# vaapi and vaapi_bframes with "all" (the backend destroys surface 0 after
-# vaCreateSurfaces fails, which the double refuses), vulkan and
-# vulkan_bframes with "all" (a NULL device function is called after the
-# loader runs out of memory), vulkan_bframes with "library" (a failed
-# calloc in vk_device.c reads as a missing extension and changes the
-# stream without an error).
 if(TARGET hwenctest_drv_video)
     foreach(s vaapi vaapi_bframes)
         hwenc_alloc_test(${s} library ${VAAPI_TEST_ENV} ${VAAPI_PRELOAD} ${VAAPI_ASAN_OPTIONS})
+        hwenc_alloc_test(${s} all ${VAAPI_TEST_ENV} ${VAAPI_PRELOAD} ${VAAPI_ASAN_OPTIONS})
     endforeach()
 endif()
 if(TARGET hwenc_standin_nvenc)
@@ -41,6 +35,10 @@ if(TARGET hwenc_standin_nvenc)
     endforeach()
 endif()
 if(TARGET hwenc_test_icd)
-    # Mesa's device-select layer crashes when the loader's allocations fail.
-    hwenc_alloc_test(vulkan library ${icd_env} NODEVICE_SELECT=1)
+    # Mesa's device-select layer crashes when the loader's allocations fail;
+    # test_alloc_fail.c says which of the loader's own it leaves alone.
+    foreach(s vulkan vulkan_bframes)
+        hwenc_alloc_test(${s} library ${icd_env} NODEVICE_SELECT=1)
+        hwenc_alloc_test(${s} all ${icd_env} NODEVICE_SELECT=1)
+    endforeach()
 endif()

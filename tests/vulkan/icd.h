@@ -335,13 +335,17 @@ void icd_device_release_leftovers(icd_device *dev);
 
 /* ---- icd_cmd.c */
 PFN_vkVoidFunction icd_cmd_proc(const char *name);
+/* Runs a submitted command buffer; VK_ERROR_OUT_OF_HOST_MEMORY when the
+ * driver ran out of memory on the way (vkQueueSubmit2 returns it). */
 VkResult icd_execute(icd_device *dev, icd_queue *queue, icd_command_buffer *cb);
 /* Frees what the recorded commands hold, before the buffer is deleted. */
 void icd_command_buffer_release(icd_command_buffer *cb);
 
 /* ---- icd_encode.c */
-int icd_encode_picture(icd_session *s, const icd_parameters *params, const icd_encode *e, icd_query_pool *query,
-                       uint32_t query_index);
+/* VK_SUCCESS, VK_ERROR_OUT_OF_HOST_MEMORY (the submit reports it), or
+ * VK_ERROR_UNKNOWN after a contract error it has reported. */
+VkResult icd_encode_picture(icd_session *s, const icd_parameters *params, const icd_encode *e,
+                            icd_query_pool *query, uint32_t query_index);
 void icd_params_from_std(icd_parameters *p);
 
 #endif

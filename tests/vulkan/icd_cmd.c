@@ -711,6 +711,7 @@ typedef struct exec_state {
     icd_picture bound[ICD_MAX_SLOTS];
     icd_query_pool *query;
     uint32_t query_index;
+    VkResult result; /* the first failure, which the submit returns */
 } exec_state;
 
 static void check_layout(const icd_picture *p, VkImageLayout want, const char *what)
@@ -860,8 +861,12 @@ static void exec_encode(exec_state *x, const icd_encode *e)
     if (disabled && (e->constant_qp < caps->min_qp || e->constant_qp > caps->max_qp))
         icd_error("VUID-VkVideoEncodeH264NaluSliceInfoKHR-constantQp-08270", "constantQp %d outside %d..%d",
                   e->constant_qp, caps->min_qp, caps->max_qp);
-    if (icd_encode_picture(s, x->params, e, x->query, x->query_index) < 0)
+    VkResult r = icd_encode_picture(s, x->params, e, x->query, x->query_index);
+    if (r != VK_SUCCESS) {
+        if (x->result == VK_SUCCESS)
+            x->result = r;
         return;
+    }
     if (e->setup_slot >= 0 && e->pic.flags.is_reference) {
         s->slot[e->setup_slot].active = 1;
         s->slot[e->setup_slot].picture = e->setup;
@@ -909,7 +914,7 @@ VkResult icd_execute(icd_device *dev, icd_queue *queue, icd_command_buffer *cb)
         case CMD_END_CODING: x.session = NULL; break;
         }
     }
-    return VK_SUCCESS;
+    return x.result == VK_ERROR_OUT_OF_HOST_MEMORY ? x.result : VK_SUCCESS;
 }
 
 static VKAPI_ATTR VkResult VKAPI_CALL QueueSubmit2(VkQueue q, uint32_t n, const VkSubmitInfo2 *submits, VkFence fence)
@@ -954,8 +959,9 @@ static VKAPI_ATTR VkResult VKAPI_CALL QueueSubmit2(VkQueue q, uint32_t n, const 
         for (uint32_t k = 0; k < s->commandBufferInfoCount; k++) {
             icd_command_buffer *cb =
                 icd_lookup(s->pCommandBufferInfos[k].commandBuffer, ICD_COMMAND_BUFFER, "vkQueueSubmit2");
-            if (cb)
-                icd_execute(dev, queue, cb);
+            VkResult r = cb ? icd_execute(dev, queue, cb) : VK_SUCCESS;
+            if (r != VK_SUCCESS)
+                return r;
         }
         for (uint32_t k = 0; k < s->signalSemaphoreInfoCount; k++) {
             icd_semaphore *sem = icd_lookup(s->pSignalSemaphoreInfos[k].semaphore, ICD_SEMAPHORE, "signal semaphore");

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hwenc/hwenc.h"
 #include "icd.h"
 #include "../common/double_break.h"
 
@@ -99,13 +100,13 @@ void icd_params_from_std(icd_parameters *p)
     pps->transform_8x8_mode = q->flags.transform_8x8_mode_flag;
 }
 
-static int open_encoder(icd_session *s, const icd_parameters *params)
+static VkResult open_encoder(icd_session *s, const icd_parameters *params)
 {
     if (s->enc && s->enc_params == params)
-        return 0;
+        return VK_SUCCESS;
     if (s->enc) {
         icd_error("test-icd-parameters", "the test ICD encodes a session with one parameters object only");
-        return -1;
+        return VK_ERROR_UNKNOWN;
     }
     cpu_encoder_params cp = {
         .sps = &params->sps,
@@ -114,13 +115,16 @@ static int open_encoder(icd_session *s, const icd_parameters *params)
         .preset = 0,
         .cpu_flags = 0,
     };
-    if (cpu_encoder_open(&s->enc, &cp) < 0) {
+    int ret = cpu_encoder_open(&s->enc, &cp);
+    if (ret == HWENC_ENOMEM) /* a driver out of host memory fails the submit */
+        return VK_ERROR_OUT_OF_HOST_MEMORY;
+    if (ret < 0) {
         icd_error("test-icd-encoder", "the CPU encoder core refused the parameters");
-        return -1;
+        return VK_ERROR_UNKNOWN;
     }
     s->enc_params = params;
     s->rc_qp = params->pps.pic_init_qp;
-    return 0;
+    return VK_SUCCESS;
 }
 
 /* The driver's rate control: a QP that moves with the log ratio of the
@@ -180,11 +184,14 @@ static void build_slice(const icd_parameters *p, const icd_encode *e, h264_slice
     sh->slice_beta_offset_div2 = e->slice.slice_beta_offset_div2;
 }
 
-int icd_encode_picture(icd_session *s, const icd_parameters *params, const icd_encode *e, icd_query_pool *query,
-                       uint32_t query_index)
+VkResult icd_encode_picture(icd_session *s, const icd_parameters *params, const icd_encode *e,
+                            icd_query_pool *query, uint32_t query_index)
 {
-    if (!e->src.image || !e->dst || !e->src.image->memory || !e->dst->memory || open_encoder(s, params) < 0)
-        return -1;
+    if (!e->src.image || !e->dst || !e->src.image->memory || !e->dst->memory)
+        return VK_ERROR_UNKNOWN;
+    VkResult r = open_encoder(s, params);
+    if (r != VK_SUCCESS)
+        return r;
     const icd_image *img = e->src.image;
     uint8_t *y = img->memory->data + img->offset + img->layer_size * e->src.layer;
     cpu_picture pic = {
@@ -219,13 +226,15 @@ int icd_encode_picture(icd_session *s, const icd_parameters *params, const icd_e
     size_t capacity = cpu_encoder_max_picture_size(s->enc);
     uint8_t *out = malloc(capacity);
     if (!out)
-        return -1;
+        return VK_ERROR_OUT_OF_HOST_MEMORY;
     cpu_picture_stats stats;
     int64_t size = cpu_encode_picture(s->enc, &pic, out, capacity, &stats);
     if (size < 0) {
-        icd_error("test-icd-encoder", "the CPU encoder core failed (%d) on the parameters received", (int)size);
         free(out);
-        return -1;
+        if (size == HWENC_ENOMEM)
+            return VK_ERROR_OUT_OF_HOST_MEMORY;
+        icd_error("test-icd-encoder", "the CPU encoder core failed (%d) on the parameters received", (int)size);
+        return VK_ERROR_UNKNOWN;
     }
     size = (int64_t)double_break_coded(brk, s->encodes++, out, (size_t)size);
     int32_t status = VK_QUERY_RESULT_STATUS_COMPLETE_KHR;
@@ -250,5 +259,5 @@ int icd_encode_picture(icd_session *s, const icd_parameters *params, const icd_e
     st->b_pictures += b;
     /* The std enum names idc 1, the filter off, ..._IDC_ENABLED. */
     st->deblock_disabled += e->slice.disable_deblocking_filter_idc == STD_VIDEO_H264_DISABLE_DEBLOCKING_FILTER_IDC_ENABLED;
-    return 0;
+    return VK_SUCCESS;
 }

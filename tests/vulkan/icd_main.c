@@ -232,6 +232,8 @@ static int extension_enabled(const VkDeviceCreateInfo *info, const char *name)
     return 0;
 }
 
+static VKAPI_ATTR void VKAPI_CALL DestroyDevice(VkDevice device, const VkAllocationCallbacks *a);
+
 static VKAPI_ATTR VkResult VKAPI_CALL CreateDevice(VkPhysicalDevice pd, const VkDeviceCreateInfo *info,
                                                    const VkAllocationCallbacks *a, VkDevice *out)
 {
@@ -268,8 +270,11 @@ static VKAPI_ATTR VkResult VKAPI_CALL CreateDevice(VkPhysicalDevice pd, const Vk
             icd_error("VUID-VkDeviceQueueCreateInfo-queueFamilyIndex-00381", "queue family %u, count %u",
                       q->queueFamilyIndex, q->queueCount);
         icd_queue *queue = icd_new(ICD_QUEUE, sizeof(*queue), dev);
-        if (queue)
-            queue->family = q->queueFamilyIndex;
+        if (!queue) {
+            DestroyDevice((VkDevice)dev, NULL);
+            return VK_ERROR_OUT_OF_HOST_MEMORY;
+        }
+        queue->family = q->queueFamilyIndex;
     }
     *out = (VkDevice)dev;
     return VK_SUCCESS;
