@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs the build into a temporary prefix and builds a consumer against
-# it: with pkg-config (shared, then the static archive with the private
-# libraries) and with CMake's find_package(hwenc).
+# Installs the build into a temporary prefix, runs the installed programs
+# from there (no LD_LIBRARY_PATH: they must find libhwenc themselves) and
+# builds a consumer against it: with pkg-config (shared, then the static
+# archive with the private libraries) and with CMake's find_package(hwenc).
 set -euo pipefail
 build=$1
 source_dir=$2
@@ -12,6 +13,14 @@ pcdir=$(dirname "$(find "$prefix" -name hwenc.pc)")
 libdir=$(dirname "$pcdir")
 export PKG_CONFIG_PATH="$pcdir"
 consumer="$source_dir/tests/install/consumer.c"
+
+# The installed CLI encodes a clip and starts its validate program.
+env -u LD_LIBRARY_PATH "$prefix/bin/hwenc" list-backends >"$prefix/backends.txt"
+grep -q cpu "$prefix/backends.txt"
+env -u LD_LIBRARY_PATH "$prefix/bin/hwenc" encode - --size 64x48 --backend cpu -o "$prefix/out.264" \
+    --quiet < <(head -c $((64 * 48 * 3 / 2 * 3)) /dev/urandom)
+test -s "$prefix/out.264"
+env -u LD_LIBRARY_PATH "$prefix/bin/hwenc" validate --help >/dev/null
 
 # shellcheck disable=SC2046
 cc -o "$prefix/consumer_shared" "$consumer" $(pkg-config --cflags --libs hwenc)
@@ -24,4 +33,4 @@ cc -o "$prefix/consumer_static" "$consumer" $(pkg-config --cflags hwenc) "$libdi
 cmake -S "$source_dir/tests/install" -B "$prefix/cmake-build" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
 cmake --build "$prefix/cmake-build" >/dev/null
 LD_LIBRARY_PATH="$libdir" "$prefix/cmake-build/consumer"
-echo "3 passed, 0 failed"
+echo "4 passed, 0 failed"
