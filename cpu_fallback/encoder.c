@@ -25,7 +25,7 @@
 /* What each preset turns on, fastest first (enum hwenc_preset order). */
 static const encoder_options preset_options[] = {
     /* ultrafast */ { ME_DIAMOND, 16, 1, 0, 0, 1, 1 },
-    /* superfast */ { ME_HEXAGON, 16, 1, 0, 1, 1, 1 },
+    /* superfast */ { ME_DIAMOND, 16, 1, 0, 1, 1, 1 },
     /* veryfast  */ { ME_HEXAGON, 16, 2, 1, 1, 1, 0 },
     /* faster    */ { ME_HEXAGON, 16, 3, 1, 1, 1, 0 },
     /* fast      */ { ME_HEXAGON, 24, 4, 1, 1, 1, 0 },
