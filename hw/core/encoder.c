@@ -732,6 +732,11 @@ static int receive_with_failover(hwenc_encoder *enc, hal_packet *hp)
             enc->failed = 1;
             enc->finished = 0;
         }
+        if (enc->failed && enc->flushing && enc->held.prefix == enc->frames_in) {
+            /* Every frame is out: nothing is left to code again. */
+            enc->finished = 1;
+            return HWENC_EOF;
+        }
         if (enc->failed) {
             if ((ret = fail_over(enc, ret)) < 0 || (ret = feed_or_fail_over(enc)) < 0)
                 return ret;

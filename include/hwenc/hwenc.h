@@ -265,7 +265,8 @@ typedef struct hwenc_config {
      * shown before it are coded, so that the frames handed out always end
      * at one point of the display order. Not with CUDA device memory input
      * (hwenc_frame.cuda_ptr: HWENC_EUNSUPPORTED). failover_backend needs
-     * failover 1. */
+     * failover 1. A failure in the flush once every packet is out ends
+     * the stream as usual (HWENC_EOF; hwenc_last_error says what failed). */
     int failover;
     enum hwenc_backend failover_backend;
 } hwenc_config;

@@ -1,0 +1,67 @@
+# Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+#
+# Mid-stream failover (hwenc_config.failover) on every test double: each
+# double's failure injection breaks the backend at one picture (the first,
+# mid-GOP, inside a B-frame mini-GOP, during the flush), the CPU backend
+# takes over, and the stream must decode to every frame once, in order.
+# Without failover the error comes back with the packets made before it.
+# Included from tests/CMakeLists.txt after validate.cmake, whose
+# HWENC_VALIDATE_DOUBLES and HWENC_VALIDATE_ENV_* point each backend at its
+# double.
+add_executable(test_failover ${CMAKE_CURRENT_LIST_DIR}/test_failover.c)
+target_link_libraries(test_failover PRIVATE hwenc_testcommon hwenc_static)
+
+# The injection of each double, as VAR=PREFIX followed by the picture number
+# (counted from 0 in the order the backend is given pictures): VA-API's
+# wait for a picture (vaSyncSurface/vaSyncBuffer), NVENC's
+# nvEncEncodePicture, Vulkan's queue submission (device lost).
+set(HWENC_FAILOVER_INJECT_vaapi "HWENCTEST_VA_FAIL=sync:")
+set(HWENC_FAILOVER_INJECT_nvenc "HWENC_FAKE_NVENC_FAIL_AT=")
+set(HWENC_FAILOVER_INJECT_vulkan "HWENC_TEST_ICD_DEVICE_LOST=submit:")
+# Where the flush fails. VA-API's wait for the last picture comes in the
+# flush; NVENC takes every picture at once, so its EOS fails; the Vulkan
+# backend finishes each picture it is given at once, so only a picture
+# first given in the flush (the last mini-GOP of 11 frames with 2 B frames
+# and keyint 8: P10 B9, pictures 9 and 10) can fail there.
+set(HWENC_FAILOVER_FLUSH_vaapi "HWENCTEST_VA_FAIL=sync:11")
+# Without B frames NVENC has output everything before the EOS unless its
+# look-ahead holds the last pictures back.
+set(HWENC_FAILOVER_FLUSH_nvenc "HWENC_FAKE_NVENC_FAIL_EOS=1;HWENC_FAKE_NVENC_PRESET_LOOKAHEAD=4")
+set(HWENC_FAILOVER_FLUSH_vulkan "")
+set(HWENC_FAILOVER_FLUSH_B_vaapi "HWENCTEST_VA_FAIL=sync:10")
+set(HWENC_FAILOVER_FLUSH_B_nvenc "HWENC_FAKE_NVENC_FAIL_EOS=1")
+set(HWENC_FAILOVER_FLUSH_B_vulkan "HWENC_TEST_ICD_DEVICE_LOST=submit:9")
+# Each case: name; picture that fails (or FLUSH/FLUSH_B: the lists above);
+# frames; B frames; where the failure must land (test_failover.c).
+set(HWENC_FAILOVER_CASES
+    "first 0 12 0 first"
+    "midgop 5 12 0 send"
+    "bgop 3 12 2 send"
+    "flush FLUSH 12 0 flush"
+    "flush_bgop FLUSH_B 11 2 flush")
+
+foreach(double ${HWENC_VALIDATE_DOUBLES})
+    set(env ${HWENC_VALIDATE_ENV_${double}})
+    foreach(case ${HWENC_FAILOVER_CASES})
+        string(REPLACE " " ";" c "${case}")
+        list(GET c 0 name)
+        list(GET c 1 picture)
+        list(GET c 2 frames)
+        list(GET c 3 bframes)
+        list(GET c 4 phase)
+        set(inject "${HWENC_FAILOVER_INJECT_${double}}${picture}")
+        if(picture MATCHES "^FLUSH")
+            set(inject "${HWENC_FAILOVER_${picture}_${double}}")
+            if(inject STREQUAL "")
+                continue()
+            endif()
+        endif()
+        add_test(NAME failover_${double}_${name} COMMAND test_failover ${double} ${frames} ${bframes} ${phase})
+        set_tests_properties(failover_${double}_${name} PROPERTIES
+            ENVIRONMENT "${env};${inject}" TIMEOUT 120)
+    endforeach()
+    # Without failover: the error, and the packets before it.
+    add_test(NAME failover_${double}_off COMMAND test_failover ${double} 12 0 send 0)
+    set_tests_properties(failover_${double}_off PROPERTIES
+        ENVIRONMENT "${env};${HWENC_FAILOVER_INJECT_${double}}5" TIMEOUT 120)
+endforeach()
