@@ -65,3 +65,15 @@ foreach(double ${HWENC_VALIDATE_DOUBLES})
     set_tests_properties(failover_${double}_off PROPERTIES
         ENVIRONMENT "${env};${HWENC_FAILOVER_INJECT_${double}}5" TIMEOUT 120)
 endforeach()
+
+# The command line: --failover, its report on stderr, and the stream.
+foreach(double ${HWENC_VALIDATE_DOUBLES})
+    set(extra)
+    if(double STREQUAL "vaapi")
+        set(extra --device ${VAAPI_TEST_NODE})
+    endif()
+    add_test(NAME failover_${double}_cli COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/test_failover_cli.sh
+             $<TARGET_FILE:hwenc_cli> ${double} ${extra})
+    set_tests_properties(failover_${double}_cli PROPERTIES
+        ENVIRONMENT "${HWENC_VALIDATE_ENV_${double}};${HWENC_FAILOVER_INJECT_${double}}5" TIMEOUT 120)
+endforeach()
