@@ -514,6 +514,9 @@ static int fail_over(hwenc_encoder *enc, int error)
      * one handed out. */
     if (!enc->dts_delay)
         enc->bframes_cap = 0;
+    /* device names a device of the backend opened first (a render node,
+     * a GPU index): the others take their first. */
+    enc->cfg.device = NULL;
     for (enum hwenc_backend id; (id = next_candidate(enc, f->from)) != HWENC_BACKEND_AUTO;) {
         enc->tried |= 1u << id;
         hwenc_backend_info info;

@@ -257,7 +257,8 @@ typedef struct hwenc_config {
      * order (VA-API, NVENC, Vulkan Video, CPU), each tried at most once per
      * encoder; hardware ones are test-encoded first unless
      * skip_test_encode. When none is left, the error names every failure.
-     * The replacement codes no more B frames than the stream had (so that
+     * The replacement opens its first device (device names one of the
+     * backend opened first) and codes no more B frames than the stream had (so that
      * dts stays continuous), and the SPS may change (e.g. to High profile
      * on the CPU backend).
      * Cost: the encoder copies each frame until its packet is handed out,

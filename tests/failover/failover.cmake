@@ -77,3 +77,25 @@ foreach(double ${HWENC_VALIDATE_DOUBLES})
     set_tests_properties(failover_${double}_cli PROPERTIES
         ENVIRONMENT "${HWENC_VALIDATE_ENV_${double}};${HWENC_FAILOVER_INJECT_${double}}5" TIMEOUT 120)
 endforeach()
+
+# The named replacement (failover_backend) is tried first; one that cannot
+# open, or fails its test encode, is passed over with its reason, and one
+# that fails in turn hands over again, down the `auto` order.
+if(TARGET hwenctest_drv_video AND TARGET hwenc_standin_nvenc)
+    set(both ${HWENC_VALIDATE_ENV_vaapi} ${NVENC_ENV} HWENCTEST_VA_FAIL=sync:5 HWENC_FAKE_NVENC_FAIL_AT=2)
+    # VA-API fails at frame 5, NVENC takes over and fails at its third
+    # picture, the CPU backend finishes.
+    add_test(NAME failover_chain_vaapi_nvenc_cpu COMMAND test_failover vaapi 12 0 send 1 nvenc 2 skip)
+    set_tests_properties(failover_chain_vaapi_nvenc_cpu PROPERTIES ENVIRONMENT "${both}" TIMEOUT 120)
+    add_test(NAME failover_chain_vaapi_nvenc_cpu_bgop COMMAND test_failover vaapi 12 2 send 1 nvenc 2 skip)
+    set_tests_properties(failover_chain_vaapi_nvenc_cpu_bgop PROPERTIES ENVIRONMENT "${both}" TIMEOUT 120)
+    # The same NVENC fails its test encode, so it never gets the stream.
+    add_test(NAME failover_named_test_encode COMMAND test_failover vaapi 12 0 send 1 nvenc 1)
+    set_tests_properties(failover_named_test_encode PROPERTIES ENVIRONMENT "${both}" TIMEOUT 120)
+endif()
+if(TARGET hwenc_standin_nvenc)
+    # Named but not there: no VA-API device beside the NVENC stand-in.
+    add_test(NAME failover_named_missing COMMAND test_failover nvenc 12 0 send 1 vaapi 1)
+    set_tests_properties(failover_named_missing PROPERTIES
+        ENVIRONMENT "${HWENC_VALIDATE_ENV_nvenc};HWENC_FAKE_NVENC_FAIL_AT=5" TIMEOUT 120)
+endif()

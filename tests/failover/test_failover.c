@@ -9,12 +9,15 @@
  * increasing, and the switch reported by hwenc_get_failovers. Without
  * failover the error is returned and the packets made before it decode.
  *
- *   test_failover BACKEND FRAMES BFRAMES PHASE [FAILOVER [NAMED]]
+ *   test_failover BACKEND FRAMES BFRAMES PHASE [FAILOVER [NAMED [SWITCHES [skip]]]]
  *
  * PHASE says where the failure must land: "first" (the replacement codes
  * from frame 0), "send" (before the flush), "flush" (after
  * hwenc_send_frame(NULL)). FAILOVER 0 checks the behaviour without it.
- * NAMED is failover_backend.
+ * NAMED is failover_backend ("auto": none). SWITCHES is how many
+ * failovers must happen (default 1: to the CPU backend; more when the
+ * replacement, also a double, fails in turn); "skip" sets skip_test_encode
+ * so that a hardware replacement is opened without its test encode.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,7 +114,8 @@ int main(int argc, char **argv)
     const char *phase = argv[4];
     int failover = argc > 5 ? atoi(argv[5]) : 1;
     int named = argc > 6 ? hwenc_backend_from_name(argv[6]) : HWENC_BACKEND_AUTO;
-    if (backend <= 0 || frames < 1 || frames > 255 || named < 0)
+    int switches = argc > 7 ? atoi(argv[7]) : 1;
+    if (backend <= 0 || frames < 1 || frames > 255 || named < 0 || switches < 1 || switches > 3)
         return 2;
 
     hwenc_config cfg;
@@ -126,6 +130,7 @@ int main(int argc, char **argv)
     cfg.qp = 24;
     cfg.failover = failover;
     cfg.failover_backend = (enum hwenc_backend)named;
+    cfg.skip_test_encode = argc > 8 && !strcmp(argv[8], "skip");
     /* The file that stands for the VA render node (tests/vaapi/drm_shim.c). */
     if (backend == HWENC_BACKEND_VAAPI)
         cfg.device = getenv("HWENCTEST_DRM_NODE");
@@ -173,17 +178,26 @@ int main(int argc, char **argv)
     int decoded = s.size ? avdecode_h264(s.data, s.size, &v, derr, sizeof(derr)) : -1;
     if (failover) {
         CHECK(&t, !error, "error %s: %s", hwenc_error_string(error), err);
-        CHECK(&t, count == 1, "%d failovers reported", count);
+        CHECK(&t, count == switches, "%d failovers reported, not %d", count, switches);
+        for (int i = 0; i < count && i < 4; i++) {
+            const hwenc_failover_info *f = &info[i];
+            fprintf(stderr, "failover: %s -> %s at frame %lld: %s\n", hwenc_backend_name(f->from),
+                    hwenc_backend_name(f->to), (long long)f->frame, f->reason);
+            CHECK(&t, (int)f->from == (i ? (int)info[i - 1].to : backend) && f->to != f->from,
+                  "switch %d from %s to %s", i, hwenc_backend_name(f->from), hwenc_backend_name(f->to));
+            CHECK(&t, f->reason[0], "no reason given");
+            CHECK(&t, f->frame >= (i ? info[i - 1].frame : 0) && f->frame < frames, "switch %d at frame %lld", i,
+                  (long long)f->frame);
+            if (f->frame >= 0 && f->frame < frames)
+                CHECK(&t, s.keyframe_at[f->frame], "frame %lld, the first after switch %d, is no IDR",
+                      (long long)f->frame, i);
+        }
         if (count >= 1) {
-            fprintf(stderr, "failover: %s -> %s at frame %lld: %s\n", hwenc_backend_name(info[0].from),
-                    hwenc_backend_name(info[0].to), (long long)info[0].frame, info[0].reason);
-            CHECK(&t, (int)info[0].from == backend && info[0].to == now && (int)now != backend, "from %s to %s, now %s",
-                  hwenc_backend_name(info[0].from), hwenc_backend_name(info[0].to), hwenc_backend_name(now));
-            CHECK(&t, info[0].reason[0], "no reason given");
-            CHECK(&t, info[0].frame >= 0 && info[0].frame < frames, "switch at frame %lld", (long long)info[0].frame);
-            if (info[0].frame >= 0 && info[0].frame < frames)
-                CHECK(&t, s.keyframe_at[info[0].frame], "frame %lld, the first after the switch, is no IDR",
-                      (long long)info[0].frame);
+            CHECK(&t, info[count - 1].to == now, "the last switch went to %s, but %s is in use",
+                  hwenc_backend_name(info[count - 1].to), hwenc_backend_name(now));
+            if (named != HWENC_BACKEND_AUTO)
+                CHECK(&t, (int)info[0].to == named || strstr(info[0].reason, hwenc_backend_name(named)),
+                      "the named %s was not tried first: %s", hwenc_backend_name(named), info[0].reason);
             if (!strcmp(phase, "first"))
                 CHECK(&t, info[0].frame == 0, "the switch came at frame %lld, not the first", (long long)info[0].frame);
             else
@@ -193,7 +207,7 @@ int main(int argc, char **argv)
             CHECK(&t, failovers_before_flush == 0, "the failure came before the flush (%d failovers)",
                   failovers_before_flush);
         else
-            CHECK(&t, failovers_before_flush == 1, "the failure did not come before the flush (%d failovers)",
+            CHECK(&t, failovers_before_flush == switches, "the failures did not all come before the flush (%d)",
                   failovers_before_flush);
         CHECK(&t, decoded == 0, "decode: %s", derr);
         CHECK(&t, s.packets == frames, "%d packets for %d frames", s.packets, frames);
