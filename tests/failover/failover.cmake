@@ -99,3 +99,13 @@ if(TARGET hwenc_standin_nvenc)
     set_tests_properties(failover_named_missing PROPERTIES
         ENVIRONMENT "${HWENC_VALIDATE_ENV_nvenc};HWENC_FAKE_NVENC_FAIL_AT=5" TIMEOUT 120)
 endif()
+
+# Nothing fails: with failover on, the copies and the packets held back
+# change nothing else (every double, and the CPU backend, with B frames).
+foreach(double cpu ${HWENC_VALIDATE_DOUBLES})
+    foreach(bframes 0 2)
+        add_test(NAME failover_${double}_none_b${bframes} COMMAND test_failover ${double} 12 ${bframes} send 1 auto 0)
+        set_tests_properties(failover_${double}_none_b${bframes} PROPERTIES
+            ENVIRONMENT "${HWENC_VALIDATE_ENV_${double}}" TIMEOUT 120)
+    endforeach()
+endforeach()

@@ -16,7 +16,8 @@
  * hwenc_send_frame(NULL)). FAILOVER 0 checks the behaviour without it.
  * NAMED is failover_backend ("auto": none). SWITCHES is how many
  * failovers must happen (default 1: to the CPU backend; more when the
- * replacement, also a double, fails in turn); "skip" sets skip_test_encode
+ * replacement, also a double, fails in turn; 0: nothing fails, and failover
+ * must change nothing else); "skip" sets skip_test_encode
  * so that a hardware replacement is opened without its test encode.
  */
 #include <stdio.h>
@@ -115,7 +116,7 @@ int main(int argc, char **argv)
     int failover = argc > 5 ? atoi(argv[5]) : 1;
     int named = argc > 6 ? hwenc_backend_from_name(argv[6]) : HWENC_BACKEND_AUTO;
     int switches = argc > 7 ? atoi(argv[7]) : 1;
-    if (backend <= 0 || frames < 1 || frames > 255 || named < 0 || switches < 1 || switches > 3)
+    if (backend <= 0 || frames < 1 || frames > 255 || named < 0 || switches < 0 || switches > 3)
         return 2;
 
     hwenc_config cfg;
