@@ -87,8 +87,6 @@ void retain_drop_before(retain_queue *q, int64_t display_index)
         q->count--;
         q->first++;
     }
-    if (!q->count)
-        q->first = display_index;
 }
 
 void hold_init(packet_hold *h, int width, int height, int with_recon)

@@ -331,7 +331,9 @@ HWENC_API int hwenc_open(const hwenc_config *cfg, hwenc_encoder **enc);
 HWENC_API int hwenc_open_ex(const hwenc_config *cfg, hwenc_encoder **enc, char *err, size_t err_size);
 
 /* The backend actually in use; its device and driver are in the
- * hwenc_get_selection entry of the same backend. */
+ * hwenc_get_selection entry of the same backend. After a failover
+ * (hwenc_get_failovers) the one that took over, which hwenc_get_selection
+ * does not list; HWENC_BACKEND_AUTO once failover found none left. */
 HWENC_API enum hwenc_backend hwenc_get_backend(const hwenc_encoder *enc);
 /* Why each backend was or was not chosen when the encoder was opened, in
  * probe order; returns the number of entries. The reason of a hardware
