@@ -43,6 +43,7 @@ typedef struct stream {
     int64_t pts[256];
     int64_t last_dts;
     int keyframe_at[256];        /* by frame number: the packet was an IDR */
+    uint8_t *recon[256];         /* by frame number, packed I420, where the backend gave one */
 } stream;
 
 static void source_frame(int n, uint8_t *f)
@@ -87,8 +88,18 @@ static void take_packet(stream *s, const hwenc_packet *pkt)
           (long long)pkt->pts);
     s->last_dts = pkt->dts;
     int64_t n = (pkt->pts - PTS0) / PTS_STEP;
-    if (n >= 0 && n < 256)
+    if (n >= 0 && n < 256) {
         s->keyframe_at[n] = pkt->keyframe;
+        /* Packets held back for failover keep their reconstruction too. */
+        if (pkt->recon[0] && !s->recon[n] && (s->recon[n] = malloc(W * H * 3 / 2))) {
+            uint8_t *dst = s->recon[n];
+            for (int p = 0; p < 3; p++) {
+                int w = p ? W / 2 : W, h = p ? H / 2 : H;
+                for (int r = 0; r < h; r++, dst += w)
+                    memcpy(dst, pkt->recon[p] + r * pkt->recon_stride[p], (size_t)w);
+            }
+        }
+    }
     if (s->packets < 256)
         s->pts[s->packets] = pkt->pts;
     s->packets++;
@@ -132,6 +143,7 @@ int main(int argc, char **argv)
     cfg.failover = failover;
     cfg.failover_backend = (enum hwenc_backend)named;
     cfg.skip_test_encode = argc > 8 && !strcmp(argv[8], "skip");
+    cfg.want_recon = 1;
     /* The file that stands for the VA render node (tests/vaapi/drm_shim.c). */
     if (backend == HWENC_BACKEND_VAAPI)
         cfg.device = getenv("HWENCTEST_DRM_NODE");
@@ -213,8 +225,15 @@ int main(int argc, char **argv)
         CHECK(&t, decoded == 0, "decode: %s", derr);
         CHECK(&t, s.packets == frames, "%d packets for %d frames", s.packets, frames);
         CHECK(&t, v.frame_count == frames, "%d frames decoded of %d", v.frame_count, frames);
-        for (int i = 0; decoded == 0 && i < v.frame_count; i++)
+        int recons = 0;
+        for (int i = 0; decoded == 0 && i < v.frame_count; i++) {
             CHECK(&t, read_mark(v.frames[i]) == i, "decoded frame %d is source frame %d", i, read_mark(v.frames[i]));
+            if (i < 256 && s.recon[i] && ++recons)
+                CHECK(&t, !memcmp(v.frames[i], s.recon[i], W * H * 3 / 2),
+                      "decoded frame %d differs from the reconstruction handed out with its packet", i);
+        }
+        /* The CPU backend, which takes over, gives reconstructions. */
+        CHECK(&t, decoded < 0 || now != HWENC_BACKEND_CPU || recons > 0, "no reconstruction came with any packet");
         /* pts: each frame's once. */
         unsigned char seen[256] = { 0 };
         for (int i = 0; i < s.packets && i < 256; i++) {
@@ -240,6 +259,8 @@ int main(int argc, char **argv)
         }
     }
     decoded_video_free(&v);
+    for (int i = 0; i < 256; i++)
+        free(s.recon[i]);
     free(s.data);
     free(frame);
     printf("%s: %d passed, %d failed\n", t.name, t.pass, t.fail);
