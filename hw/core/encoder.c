@@ -60,7 +60,7 @@ struct hwenc_encoder {
 
     int selection_count;
     hwenc_backend_info selection[REGISTRY_BACKENDS];
-    char last_error[512];
+    char last_error[1024];       /* room for a failure and why each replacement could not take over */
 
     /* Failover. Frames from resend_next to frames_in - 1 are retained but
      * not yet given to the backend in use (after a switch, or while it

@@ -60,6 +60,11 @@ foreach(double ${HWENC_VALIDATE_DOUBLES})
         set_tests_properties(failover_${double}_${name} PROPERTIES
             ENVIRONMENT "${env};${inject}" TIMEOUT 120)
     endforeach()
+    # No backend left (the CPU backend cannot open): the error names both
+    # failures, and what was handed out is a display-order prefix.
+    add_test(NAME failover_${double}_none_left COMMAND test_failover ${double} 12 2 send 1 auto exhaust)
+    set_tests_properties(failover_${double}_none_left PROPERTIES
+        ENVIRONMENT "${env};${HWENC_FAILOVER_INJECT_${double}}5" TIMEOUT 120)
     # Without failover: the error, and the packets before it.
     add_test(NAME failover_${double}_off COMMAND test_failover ${double} 12 0 send 0)
     set_tests_properties(failover_${double}_off PROPERTIES

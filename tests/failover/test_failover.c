@@ -17,7 +17,11 @@
  * NAMED is failover_backend ("auto": none). SWITCHES is how many
  * failovers must happen (default 1: to the CPU backend; more when the
  * replacement, also a double, fails in turn; 0: nothing fails, and failover
- * must change nothing else); "skip" sets skip_test_encode
+ * must change nothing else; "exhaust": the CPU backend, last in `auto`
+ * order, cannot open (an unknown cpu_level, which only it reads), so no
+ * backend is left: the error must name both failures, and the packets
+ * handed out before it must decode to the first frames, in order); "skip"
+ * sets skip_test_encode
  * so that a hardware replacement is opened without its test encode.
  */
 #include <stdio.h>
@@ -126,7 +130,8 @@ int main(int argc, char **argv)
     const char *phase = argv[4];
     int failover = argc > 5 ? atoi(argv[5]) : 1;
     int named = argc > 6 ? hwenc_backend_from_name(argv[6]) : HWENC_BACKEND_AUTO;
-    int switches = argc > 7 ? atoi(argv[7]) : 1;
+    int exhaust = argc > 7 && !strcmp(argv[7], "exhaust");
+    int switches = exhaust ? 0 : argc > 7 ? atoi(argv[7]) : 1;
     if (backend <= 0 || frames < 1 || frames > 255 || named < 0 || switches < 0 || switches > 3)
         return 2;
 
@@ -144,6 +149,8 @@ int main(int argc, char **argv)
     cfg.failover_backend = (enum hwenc_backend)named;
     cfg.skip_test_encode = argc > 8 && !strcmp(argv[8], "skip");
     cfg.want_recon = 1;
+    if (exhaust)
+        cfg.cpu_level = "no-such-level";
     /* The file that stands for the VA render node (tests/vaapi/drm_shim.c). */
     if (backend == HWENC_BACKEND_VAAPI)
         cfg.device = getenv("HWENCTEST_DRM_NODE");
@@ -189,7 +196,20 @@ int main(int argc, char **argv)
     memset(&v, 0, sizeof(v));
     char derr[256] = "";
     int decoded = s.size ? avdecode_h264(s.data, s.size, &v, derr, sizeof(derr)) : -1;
-    if (failover) {
+    if (exhaust) {
+        CHECK(&t, error == HWENC_EBACKEND || error == HWENC_EDEVICE_LOST, "no backend left: %s (%s)",
+              hwenc_error_string(error), err);
+        CHECK(&t, count == 0 && now == HWENC_BACKEND_AUTO, "%d failovers, %s in use", count, hwenc_backend_name(now));
+        CHECK(&t, strchr(err, ';') && strchr(err, ';') > err && strstr(err, "cpu could not take over") &&
+                      strstr(err, "unknown CPU level") && strstr(err, "no backend is left to fail over to"),
+              "the error does not name both failures: %s", err);
+        fprintf(stderr, "failover: none left: %s; %d packets kept\n", err, s.packets);
+        CHECK(&t, s.packets > 0 && decoded == 0 && v.frame_count == s.packets, "%d packets, %d decoded: %s",
+              s.packets, v.frame_count, derr);
+        /* What was handed out ends at one point of the display order. */
+        for (int i = 0; decoded == 0 && i < v.frame_count; i++)
+            CHECK(&t, read_mark(v.frames[i]) == i, "decoded frame %d is source frame %d", i, read_mark(v.frames[i]));
+    } else if (failover) {
         CHECK(&t, !error, "error %s: %s", hwenc_error_string(error), err);
         CHECK(&t, count == switches, "%d failovers reported, not %d", count, switches);
         for (int i = 0; i < count && i < 4; i++) {
