@@ -67,6 +67,7 @@ typedef struct encode_state {
     int have_recon;
     int out_failed, recon_failed; /* reported already */
     int input_failed;            /* the frames before the error are encoded */
+    int failovers;               /* backend switches reported so far */
     double start;
 } encode_state;
 
@@ -90,6 +91,10 @@ static void usage(FILE *f)
             "  -o, --output FILE     Annex B H.264 output ('-' for stdout)\n"
             "  --backend NAME        auto (default), vaapi, nvenc, vulkan, cpu\n"
             "  --device DEV          render node (/dev/dri/renderD128) or GPU index\n"
+            "  --failover[=NAME]     if the backend fails mid-stream, go on with NAME (vaapi, nvenc,\n"
+            "                        vulkan, cpu), then the backends after the failed one in auto\n"
+            "                        order, from an IDR: no frame lost or repeated; each switch is\n"
+            "                        reported on stderr\n"
             "  --qp N                constant QP of P frames, 0..51 (default 23; I frames get QP-3)\n"
             "  --crf F               constant quality, 0..51 (fractional)\n"
             "  --bitrate K           average bitrate in kb/s (one-pass ABR)\n"
@@ -198,11 +203,12 @@ static int parse_options(int argc, char **argv, cli_options *o)
     enum { OPT_BACKEND = 256, OPT_DEVICE, OPT_QP, OPT_KEYINT, OPT_REF, OPT_PRESET, OPT_THREADS, OPT_SIZE,
            OPT_FPS, OPT_FRAMES, OPT_RECON, OPT_QUIET, OPT_CRF, OPT_BITRATE, OPT_VBV_MAXRATE, OPT_VBV_BUFSIZE,
            OPT_RC, OPT_MIN_KEYINT, OPT_SCENECUT, OPT_NO_DEBLOCK, OPT_LOW_LATENCY, OPT_CPU_MASK, OPT_DEBLOCK,
-           OPT_BFRAMES, OPT_PROFILE, OPT_NO_CABAC, OPT_NO_8x8DCT };
+           OPT_BFRAMES, OPT_PROFILE, OPT_NO_CABAC, OPT_NO_8x8DCT, OPT_FAILOVER };
     static const struct option longopts[] = {
         { "output", required_argument, NULL, 'o' },
         { "backend", required_argument, NULL, OPT_BACKEND },
         { "device", required_argument, NULL, OPT_DEVICE },
+        { "failover", optional_argument, NULL, OPT_FAILOVER },
         { "qp", required_argument, NULL, OPT_QP },
         { "keyint", required_argument, NULL, OPT_KEYINT },
         { "ref", required_argument, NULL, OPT_REF },
@@ -248,6 +254,15 @@ static int parse_options(int argc, char **argv, cli_options *o)
             cfg->backend = (enum hwenc_backend)v;
             break;
         case OPT_DEVICE: cfg->device = optarg; break;
+        case OPT_FAILOVER:
+            if (optarg && (v = hwenc_backend_from_name(optarg)) < 0) {
+                fprintf(stderr, "hwenc: unknown backend '%s' for --failover (auto, vaapi, nvenc, vulkan, cpu)\n",
+                        optarg);
+                return -1;
+            }
+            cfg->failover = 1;
+            cfg->failover_backend = optarg ? (enum hwenc_backend)v : HWENC_BACKEND_AUTO;
+            break;
         case OPT_QP: ret = cli_parse_int("--qp", optarg, 0, 51, &cfg->qp); g.qp = 1; break;
         case OPT_KEYINT:
             ret = cli_parse_int("--keyint", optarg, -1, big, &cfg->keyint);
@@ -472,13 +487,31 @@ static int handle_packet(encode_state *st, const hwenc_packet *pkt)
     return retire_frames(st);
 }
 
+/* A backend that failed mid-stream and the one that took over
+ * (--failover), as soon as the library reports the switch. */
+static void report_failovers(encode_state *st)
+{
+    hwenc_failover_info info[HWENC_BACKEND_COUNT];
+    int count = hwenc_get_failovers(st->enc, info, HWENC_BACKEND_COUNT);
+    for (; st->failovers < count && st->failovers < HWENC_BACKEND_COUNT; st->failovers++) {
+        const hwenc_failover_info *f = &info[st->failovers];
+        fprintf(stderr, "%shwenc: failover: the %s backend failed: %s\n", !st->opt->quiet && isatty(2) ? "\n" : "",
+                hwenc_backend_name(f->from), f->reason);
+        fprintf(stderr, "hwenc: failover: %s goes on from frame %lld with an IDR; no frame is lost\n",
+                hwenc_backend_name(f->to), (long long)f->frame);
+    }
+}
+
 static int drain_packets(encode_state *st)
 {
     hwenc_packet pkt;
     int ret;
-    while ((ret = hwenc_receive_packet(st->enc, &pkt)) == 0)
+    while ((ret = hwenc_receive_packet(st->enc, &pkt)) == 0) {
+        report_failovers(st);
         if (handle_packet(st, &pkt) < 0)
             return -1;
+    }
+    report_failovers(st);
     if (ret == HWENC_EAGAIN || ret == HWENC_EOF)
         return 0;
     char prefix[128];
@@ -522,7 +555,8 @@ static void print_summary(const encode_state *st)
     const hwenc_config *cfg = &st->opt->cfg;
     double elapsed = now_seconds() - st->start;
     double seconds = (double)st->packets * cfg->fps_den / cfg->fps_num;
-    fprintf(stderr, "backend: %s\n", hwenc_backend_name(hwenc_get_backend(st->enc)));
+    fprintf(stderr, "backend: %s%s\n", hwenc_backend_name(hwenc_get_backend(st->enc)),
+            st->failovers ? " (after failover, see above)" : "");
     fprintf(stderr, "frames: %lld, %.2f kb/s, %.1f fps\n", (long long)st->packets,
             seconds > 0 ? st->bytes * 8.0 / seconds / 1000.0 : 0.0,
             elapsed > 0 ? (double)st->frames_in / elapsed : 0.0);

@@ -142,6 +142,7 @@ const char *hwenc_frame_type_name(enum hwenc_frame_type type)
  * with hwenc_external_device, which then ended at vk_encode_queue_index. */
 static const size_t older_config_sizes[] = {
     offsetof(hwenc_config, external) + offsetof(hwenc_external_device, vk_enabled_extensions), /* 0.1.0 */
+    offsetof(hwenc_config, failover), /* before mid-stream failover */
 };
 
 int config_import(const hwenc_config *in, hwenc_config *out, char *err, size_t err_size)
@@ -320,5 +321,11 @@ int config_validate(const hwenc_config *c, char *err, size_t err_size)
         FAIL("cabac 1 and profile baseline contradict each other: Baseline has no CABAC; use profile main or high");
     if (c->profile != HWENC_PROFILE_HIGH && c->transform_8x8 == 1)
         FAIL("transform_8x8 1 needs profile high (profile %s has no 8x8 transform)", hwenc_profile_name(c->profile));
+    if (c->failover < 0 || c->failover > 1)
+        FAIL("failover %d is invalid: use 0 (off) or 1 (on)", c->failover);
+    if ((unsigned)c->failover_backend >= HWENC_BACKEND_COUNT)
+        FAIL("unknown failover_backend %d", (int)c->failover_backend);
+    if (!c->failover && c->failover_backend != HWENC_BACKEND_AUTO)
+        FAIL("failover_backend %s needs failover 1", hwenc_backend_name(c->failover_backend));
     return 0;
 }

@@ -8,6 +8,11 @@
  * is never copied. With B frames it waits in the reorder queue (a copy)
  * until its mini-GOP is complete, and pictures go to the backend whenever
  * it takes them, from either call.
+ *
+ * With failover (hwenc_config.failover) every frame is copied on arrival
+ * (retain.h) and given to the backend from that copy; when the backend
+ * fails, another is opened and given again, from an IDR, every frame whose
+ * packet has not been handed out.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +24,7 @@
 #include "packet_check.h"
 #include "registry.h"
 #include "reorder.h"
+#include "retain.h"
 #include "test_encode.h"
 
 /* Input time stamps kept for the dts of reordered packets: more than the
@@ -54,7 +60,21 @@ struct hwenc_encoder {
 
     int selection_count;
     hwenc_backend_info selection[REGISTRY_BACKENDS];
-    char last_error[512];
+    char last_error[1024];       /* room for a failure and why each replacement could not take over */
+
+    /* Failover. Frames from resend_next to frames_in - 1 are retained but
+     * not yet given to the backend in use (after a switch, or while it
+     * wants packets received first). The backend numbers its frames from
+     * index_base, the first frame it coded. */
+    int bframes_cap;             /* B frames a (replacement) backend may get */
+    retain_queue retained;
+    packet_hold held;
+    int64_t resend_next;
+    int64_t index_base;
+    unsigned tried;              /* backends that failed, by bit (1 << id) */
+    int exhausted;               /* no backend left: this error stays */
+    int failover_count;
+    hwenc_failover_info failovers[REGISTRY_BACKENDS];
 };
 
 static void set_error(hwenc_encoder *enc, const char *msg)
@@ -152,7 +172,7 @@ static int try_backend(hwenc_encoder *enc, enum hwenc_backend id, int test_first
     const hal_backend *b = hal_backend_get(id);
     char err[256] = "";
     hal_caps caps;
-    enc->bframes = enc->cfg.bframes;
+    enc->bframes = enc->bframes_cap;
     enc->backend_id = id;
     int ret = build_stream(enc, err, sizeof(err));
     if (ret == 0)
@@ -285,7 +305,9 @@ int hwenc_open_ex(const hwenc_config *cfg, hwenc_encoder **out, char *err, size_
     }
     /* The stream is built once here for its error message (no level fits),
      * and again for each backend tried, which may take fewer B frames. */
-    enc->bframes = cfg->bframes;
+    enc->bframes = enc->bframes_cap = cfg->bframes;
+    retain_init(&enc->retained, cfg->width, cfg->height, cfg->pixel_format);
+    hold_init(&enc->held, cfg->width, cfg->height, cfg->want_recon);
     if ((ret = build_stream(enc, err, err_size)) < 0 || (ret = select_backend(enc, err, err_size)) < 0) {
         hwenc_close(enc);
         return ret;
@@ -311,6 +333,15 @@ int hwenc_get_selection(const hwenc_encoder *enc, hwenc_backend_info *info, int 
     for (int i = 0; info && i < enc->selection_count && i < max; i++)
         info[i] = enc->selection[i];
     return enc->selection_count;
+}
+
+int hwenc_get_failovers(const hwenc_encoder *enc, hwenc_failover_info *info, int max)
+{
+    if (!enc)
+        return HWENC_EINVAL;
+    for (int i = 0; info && i < enc->failover_count && i < max; i++)
+        info[i] = enc->failovers[i];
+    return enc->failover_count;
 }
 
 static int check_frame(hwenc_encoder *enc, const hwenc_frame *f)
@@ -349,12 +380,15 @@ static int send_picture(hwenc_encoder *enc, hal_picture *pic)
         pic->parameter_sets = enc->parameter_sets;
         pic->parameter_sets_size = enc->parameter_sets_size;
     }
+    /* A backend numbers the frames from the first it was given. */
+    hal_picture local = *pic;
+    local.display_index -= enc->index_base;
     char err[256] = "";
-    int ret = enc->backend->send_picture(enc->priv, pic, err, sizeof(err));
+    int ret = enc->backend->send_picture(enc->priv, &local, err, sizeof(err));
     if (ret == HWENC_EAGAIN)
         return ret;
     if (ret == 0)
-        ret = packet_check_sent(&enc->check, pic, err, sizeof(err));
+        ret = packet_check_sent(&enc->check, &local, err, sizeof(err));
     if (ret < 0) {
         enc->failed = 1;
         set_error(enc, err[0] ? err : hwenc_error_string(ret));
@@ -365,11 +399,10 @@ static int send_picture(hwenc_encoder *enc, hal_picture *pic)
 }
 
 /* Without B frames: plan and send the frame at once (no copy). */
-static int send_in_order(hwenc_encoder *enc, const hwenc_frame *frame, const frame_cost *cost)
+static int send_in_order(hwenc_encoder *enc, const hwenc_frame *frame, int64_t index, const frame_cost *cost)
 {
     hal_picture pic;
     memset(&pic, 0, sizeof(pic));
-    int64_t index = enc->gop.frames;
     int idr = gop_wants_idr(&enc->gop, index, frame->force_idr, cost);
     gop_plan(&enc->gop, idr ? HWENC_FRAME_IDR : HWENC_FRAME_P, index, &pic);
     pic.cost = *cost;
@@ -389,7 +422,8 @@ static int send_in_order(hwenc_encoder *enc, const hwenc_frame *frame, const fra
 static int send_decided(hwenc_encoder *enc)
 {
     for (;;) {
-        reorder_decide(&enc->reorder, &enc->gop, enc->flushing);
+        /* The end of the stream is near only once every frame is queued. */
+        reorder_decide(&enc->reorder, &enc->gop, enc->flushing && enc->resend_next >= enc->frames_in);
         const reorder_frame *f = reorder_peek(&enc->reorder);
         if (!f)
             return 0;
@@ -411,6 +445,134 @@ static int send_decided(hwenc_encoder *enc)
     }
 }
 
+/* Gives the backend the frames it has not had yet: the retained ones
+ * after a failover or an earlier HWENC_EAGAIN, and with B frames the
+ * decided pictures of the reorder queue. Returns 0 once it has them all or
+ * wants packets received first. */
+static int feed_pending(hwenc_encoder *enc)
+{
+    for (;;) {
+        int ret;
+        if (enc->bframes && (ret = send_decided(enc)) < 0)
+            return ret;
+        if (enc->resend_next >= enc->frames_in)
+            return 0;
+        const retained_frame *r = retain_get(&enc->retained, enc->resend_next);
+        if (enc->bframes) {
+            if (!reorder_can_take(&enc->reorder))
+                return 0;
+            reorder_take(&enc->reorder, &r->frame, enc->cfg.width, enc->cfg.height, enc->cfg.pixel_format,
+                         enc->resend_next, &r->cost);
+        } else {
+            ret = send_in_order(enc, &r->frame, enc->resend_next, &r->cost);
+            if (ret == HWENC_EAGAIN)
+                return 0;
+            if (ret < 0)
+                return ret;
+        }
+        enc->resend_next++;
+    }
+}
+
+/* The next backend to take over from origin: the one named in
+ * failover_backend, then those after origin in `auto` order; each once. */
+static enum hwenc_backend next_candidate(const hwenc_encoder *enc, enum hwenc_backend origin)
+{
+    enum hwenc_backend named = enc->cfg.failover_backend;
+    if (named != HWENC_BACKEND_AUTO && !(enc->tried & (1u << named)))
+        return named;
+    int after = 0;
+    for (int i = 0; i < REGISTRY_BACKENDS; i++) {
+        enum hwenc_backend id = registry_auto_order[i];
+        if (after && !(enc->tried & (1u << id)))
+            return id;
+        after |= id == origin;
+    }
+    return HWENC_BACKEND_AUTO;
+}
+
+/* The backend in use failed with error (its reason in last_error): closes
+ * it and opens the next that will, which then codes every frame not yet
+ * handed out, from an IDR. The packets held back but not completing a
+ * prefix go; the frames are all retained. */
+static int fail_over(hwenc_encoder *enc, int error)
+{
+    hwenc_failover_info *f = &enc->failovers[enc->failover_count];
+    memset(f, 0, sizeof(*f));
+    f->from = enc->backend->id;
+    f->frame = enc->held.prefix;
+    size_t n = (size_t)snprintf(f->reason, sizeof(f->reason), "%s", enc->last_error);
+    enc->tried |= 1u << f->from;
+    enc->backend->close(enc->priv);
+    enc->backend = NULL;
+    enc->priv = NULL;
+    reorder_free(&enc->reorder);
+    packet_check_free(&enc->check);
+    hold_discard(&enc->held);
+    int idr_count = enc->gop.idr_count;
+    /* From display order to coding order would need a dts before the last
+     * one handed out. */
+    if (!enc->dts_delay)
+        enc->bframes_cap = 0;
+    /* device names a device of the backend opened first (a render node,
+     * a GPU index): the others take their first. */
+    enc->cfg.device = NULL;
+    for (enum hwenc_backend id; (id = next_candidate(enc, f->from)) != HWENC_BACKEND_AUTO;) {
+        enc->tried |= 1u << id;
+        hwenc_backend_info info;
+        int test_first = id != HWENC_BACKEND_CPU && !enc->cfg.skip_test_encode;
+        if (try_backend(enc, id, test_first, &info) == 0) {
+            /* Consecutive IDRs need different idr_pic_id (7.4.3). */
+            enc->gop.idr_count = idr_count;
+            enc->index_base = enc->resend_next = f->frame;
+            enc->failed = 0;
+            f->to = id;
+            enc->failover_count++;
+            return 0;
+        }
+        if (n < sizeof(f->reason))
+            n += (size_t)snprintf(f->reason + n, sizeof(f->reason) - n, "; %s could not take over: %s",
+                                  hwenc_backend_name(id), info.reason);
+    }
+    snprintf(enc->last_error, sizeof(enc->last_error), "%s; no backend is left to fail over to", f->reason);
+    enc->failed = 1;
+    return enc->exhausted = error == HWENC_EDEVICE_LOST ? error : HWENC_EBACKEND;
+}
+
+/* Feeds the backend, failing over as often as backends fail. */
+static int feed_or_fail_over(hwenc_encoder *enc)
+{
+    for (;;) {
+        int ret = feed_pending(enc);
+        if (ret >= 0 || !enc->failed || enc->exhausted)
+            return ret;
+        if ((ret = fail_over(enc, ret)) < 0)
+            return ret;
+    }
+}
+
+/* With failover: the frame is copied first and given to the backend from
+ * the copy, after any frames still waiting for it. */
+static int send_with_failover(hwenc_encoder *enc, const hwenc_frame *frame)
+{
+    int ret = feed_or_fail_over(enc);
+    if (ret < 0 || !frame)
+        return ret;
+    if (enc->resend_next < enc->frames_in)
+        return HWENC_EAGAIN;
+    frame_cost cost = { 0 };
+    frame_analysis_run(&enc->analysis, frame->plane[0], frame->stride[0], enc->cfg.width, enc->cfg.height,
+                       enc->backend->run_parallel, enc->priv, &cost);
+    if ((ret = retain_push(&enc->retained, frame, &cost)) < 0) {
+        set_error(enc, "out of memory for the copy of a frame kept for failover");
+        return ret;
+    }
+    enc->pts_history[enc->frames_in % PTS_HISTORY] = frame->pts;
+    enc->frames_in++;
+    ret = feed_or_fail_over(enc);
+    return ret < 0 ? ret : 0;
+}
+
 int hwenc_send_frame(hwenc_encoder *enc, const hwenc_frame *frame)
 {
     if (!enc)
@@ -423,11 +585,20 @@ int hwenc_send_frame(hwenc_encoder *enc, const hwenc_frame *frame)
     }
     if (!frame) {
         enc->flushing = 1;
+        if (enc->cfg.failover)
+            return send_with_failover(enc, NULL);
         return enc->bframes ? send_decided(enc) : 0;
     }
     int ret = check_frame(enc, frame);
     if (ret < 0)
         return ret;
+    if (enc->cfg.failover) {
+        if (frame->cuda_ptr) {
+            set_error(enc, "CUDA device memory input cannot be kept for failover: set failover 0");
+            return HWENC_EUNSUPPORTED;
+        }
+        return send_with_failover(enc, frame);
+    }
     if (enc->bframes) {
         if (frame->cuda_ptr) {
             set_error(enc, "CUDA device memory input cannot wait for B-frame reordering: use bframes 0");
@@ -445,7 +616,7 @@ int hwenc_send_frame(hwenc_encoder *enc, const hwenc_frame *frame)
         frame_analysis_run(&enc->analysis, frame->plane[0], frame->stride[0], enc->cfg.width, enc->cfg.height,
                            enc->backend->run_parallel, enc->priv, &cost);
     if (!enc->bframes) {
-        if ((ret = send_in_order(enc, frame, &cost)) < 0)
+        if ((ret = send_in_order(enc, frame, enc->frames_in, &cost)) < 0)
             return ret;
     } else {
         reorder_take(&enc->reorder, frame, enc->cfg.width, enc->cfg.height, enc->cfg.pixel_format,
@@ -454,7 +625,7 @@ int hwenc_send_frame(hwenc_encoder *enc, const hwenc_frame *frame)
             return ret;
     }
     enc->pts_history[enc->frames_in % PTS_HISTORY] = frame->pts;
-    enc->frames_in++;
+    enc->resend_next = ++enc->frames_in;
     return 0;
 }
 
@@ -487,15 +658,16 @@ static int receive_from_backend(hwenc_encoder *enc, hal_packet *hp)
     for (;;) {
         /* After a failure the packets the backend already made are still
          * handed out, as in a flush. */
-        int drain = enc->failed || (enc->flushing && (!enc->bframes || reorder_empty(&enc->reorder)));
+        int unfed = enc->resend_next < enc->frames_in || (enc->bframes && !reorder_empty(&enc->reorder));
+        int drain = enc->failed || (enc->flushing && !unfed);
         int ret = enc->backend->receive_packet(enc->priv, drain, hp, err, sizeof(err));
         if (ret == HWENC_EOF && drain)
             enc->finished = 1;
-        if (ret == HWENC_EAGAIN && enc->bframes && !enc->failed && reorder_peek(&enc->reorder)) {
+        if (ret == HWENC_EAGAIN && !enc->failed && unfed) {
             /* The backend may have been waiting for this receive to take
              * the next picture. */
             int64_t before = enc->gop.frames;
-            int sent = send_decided(enc);
+            int sent = feed_pending(enc);
             if (sent < 0)
                 return sent;
             if (enc->gop.frames != before)
@@ -536,6 +708,59 @@ static int check_packet(hwenc_encoder *enc, int ret, const hal_packet *hp)
     return ret;
 }
 
+/* With failover: a packet is handed out once the packets out cover a
+ * display-order prefix (retain.h); a failed backend, or a packet that is
+ * not what was planned, makes the next backend take over. */
+static int receive_with_failover(hwenc_encoder *enc, hal_packet *hp)
+{
+    for (;;) {
+        const hal_packet *held = hold_next(&enc->held);
+        if (held) {
+            *hp = *held;
+            return 0;
+        }
+        if (enc->exhausted)
+            return enc->exhausted;
+        if (enc->finished)
+            return HWENC_EOF;
+        char err[512] = "";
+        int ret = receive_from_backend(enc, hp);
+        if (ret == 0 && packet_check_packet(&enc->check, hp, err, sizeof(err)) < 0)
+            ret = HWENC_EBACKEND;
+        else if (ret == HWENC_EOF && packet_check_finish(&enc->check, err, sizeof(err)) < 0)
+            ret = HWENC_EBACKEND;
+        if (err[0]) {
+            snprintf(enc->last_error, sizeof(enc->last_error), "%s backend: %s", hwenc_backend_name(enc->backend->id),
+                     err);
+            enc->failed = 1;
+            enc->finished = 0;
+        }
+        if (enc->failed && enc->flushing && enc->held.prefix == enc->frames_in) {
+            /* Every frame is out: nothing is left to code again. */
+            enc->finished = 1;
+            return HWENC_EOF;
+        }
+        if (enc->failed) {
+            if ((ret = fail_over(enc, ret)) < 0 || (ret = feed_or_fail_over(enc)) < 0)
+                return ret;
+            continue;
+        }
+        if (ret < 0)
+            return ret;
+        hp->display_index += enc->index_base;
+        ret = hold_push(&enc->held, hp);
+        if (ret < 0) {
+            enc->failed = 1;
+            enc->exhausted = ret;
+            set_error(enc, "out of memory for a packet held for failover");
+            return ret;
+        }
+        retain_drop_before(&enc->retained, enc->held.prefix);
+        if (ret == 1)
+            return 0;
+    }
+}
+
 int hwenc_receive_packet(hwenc_encoder *enc, hwenc_packet *pkt)
 {
     if (!enc || !pkt)
@@ -548,7 +773,8 @@ int hwenc_receive_packet(hwenc_encoder *enc, hwenc_packet *pkt)
     if (enc->dts_delay && enc->packets_out == 0 && enc->frames_in < 2 && !enc->flushing && !enc->failed)
         return HWENC_EAGAIN;
     hal_packet hp;
-    int ret = check_packet(enc, receive_from_backend(enc, &hp), &hp);
+    int ret = enc->cfg.failover ? receive_with_failover(enc, &hp)
+                                : check_packet(enc, receive_from_backend(enc, &hp), &hp);
     if (ret < 0)
         return ret;
     memset(pkt, 0, sizeof(*pkt));
@@ -630,5 +856,7 @@ void hwenc_close(hwenc_encoder *enc)
     frame_analysis_free(&enc->analysis);
     reorder_free(&enc->reorder);
     packet_check_free(&enc->check);
+    retain_free(&enc->retained);
+    hold_free(&enc->held);
     free(enc);
 }

@@ -101,6 +101,9 @@ int test_encode_run(const hwenc_config *user, enum hwenc_backend backend, char *
     cfg.width = cfg.height = TEST_ENCODE_SIZE;
     cfg.want_recon = 0;
     cfg.skip_test_encode = 1;
+    /* The backend itself is under test: no other may stand in for it. */
+    cfg.failover = 0;
+    cfg.failover_backend = HWENC_BACKEND_AUTO;
     /* Enough frames for a full group of B pictures and a P after it. */
     int frames = 4 + cfg.bframes;
     test_run t = { .enc = NULL };

@@ -242,6 +242,34 @@ typedef struct hwenc_config {
     int profile;
     int cabac;
     int transform_8x8;
+
+    /* Mid-stream failover. 0 (the default): a backend that fails while
+     * encoding (driver error, device or session lost, a packet that is not
+     * what was planned) ends the encode with HWENC_EBACKEND or
+     * HWENC_EDEVICE_LOST; the packets already made are still handed out.
+     * 1: the encoder closes the failed backend, opens another with the
+     * same configuration and codes again, starting with an IDR (and new
+     * SPS/PPS), every frame whose packet it has not handed out yet: no
+     * frame is lost or repeated, pts and dts go on as before, and
+     * hwenc_get_failovers() reports the switch. The replacement is
+     * failover_backend when that names one (HWENC_BACKEND_AUTO, the
+     * default: none), then each backend after the failed one in `auto`
+     * order (VA-API, NVENC, Vulkan Video, CPU), each tried at most once per
+     * encoder; hardware ones are test-encoded first unless
+     * skip_test_encode. When none is left, the error names every failure.
+     * The replacement opens its first device (device names one of the
+     * backend opened first) and codes no more B frames than the stream had (so that
+     * dts stays continuous), and the SPS may change (e.g. to High profile
+     * on the CPU backend).
+     * Cost: the encoder copies each frame until its packet is handed out,
+     * and with B frames holds an anchor's packet back until the B pictures
+     * shown before it are coded, so that the frames handed out always end
+     * at one point of the display order. Not with CUDA device memory input
+     * (hwenc_frame.cuda_ptr: HWENC_EUNSUPPORTED). failover_backend needs
+     * failover 1. A failure in the flush once every packet is out ends
+     * the stream as usual (HWENC_EOF; hwenc_last_error says what failed). */
+    int failover;
+    enum hwenc_backend failover_backend;
 } hwenc_config;
 
 /* Fills cfg with the defaults: H.264, auto backend, 25 fps, I420, CQP 23,
@@ -303,7 +331,9 @@ HWENC_API int hwenc_open(const hwenc_config *cfg, hwenc_encoder **enc);
 HWENC_API int hwenc_open_ex(const hwenc_config *cfg, hwenc_encoder **enc, char *err, size_t err_size);
 
 /* The backend actually in use; its device and driver are in the
- * hwenc_get_selection entry of the same backend. */
+ * hwenc_get_selection entry of the same backend. After a failover
+ * (hwenc_get_failovers) the one that took over, which hwenc_get_selection
+ * does not list; HWENC_BACKEND_AUTO once failover found none left. */
 HWENC_API enum hwenc_backend hwenc_get_backend(const hwenc_encoder *enc);
 /* Why each backend was or was not chosen when the encoder was opened, in
  * probe order; returns the number of entries. The reason of a hardware
@@ -312,6 +342,24 @@ HWENC_API enum hwenc_backend hwenc_get_backend(const hwenc_encoder *enc);
  * and `auto` went on), "...; test encode skipped (skip_test_encode)" or
  * "...; chosen explicitly, so not test-encoded". */
 HWENC_API int hwenc_get_selection(const hwenc_encoder *enc, hwenc_backend_info *info, int max);
+
+/* One switch of backend made by mid-stream failover (hwenc_config.failover). */
+typedef struct hwenc_failover_info {
+    enum hwenc_backend from;     /* the backend that failed */
+    enum hwenc_backend to;       /* the one that took over */
+    /* Frames (in display order, from 0) whose packets had been handed out
+     * before the switch: `to` coded frame `frame` on, starting with an IDR. */
+    int64_t frame;
+    /* Why `from` failed (its hwenc_last_error), then why any backend tried
+     * before `to` could not take over. */
+    char reason[512];
+} hwenc_failover_info;
+
+/* The failovers so far, oldest first (at most one per backend, as each is
+ * tried once); returns their number. A caller can compare the count after
+ * each hwenc_receive_packet to see a switch as it happens; the backend in
+ * use is then hwenc_get_backend(). */
+HWENC_API int hwenc_get_failovers(const hwenc_encoder *enc, hwenc_failover_info *info, int max);
 
 typedef struct hwenc_frame {
     /* Planes in the configured pixel format: I420 uses 3, NV12 uses 2. */

@@ -19,7 +19,7 @@ function(hwenc_alloc_test scenario scope)
     set_tests_properties(${name} PROPERTIES TIMEOUT 600 ENVIRONMENT "${ARGN}")
 endfunction()
 
-foreach(s cpu cpu_bframes_nv12 cpu_threads_vbr cpu_low_latency_crf)
+foreach(s cpu cpu_bframes_nv12 cpu_threads_vbr cpu_low_latency_crf cpu_failover_bframes)
     hwenc_alloc_test(${s} all "HWENC_BACKEND=")
 endforeach()
 

@@ -445,6 +445,14 @@ static void low_latency_crf(hwenc_config *c)
     c->rc_mode = HWENC_RC_CRF;
 }
 
+/* Failover on: frame copies and held-back packets (with their
+ * reconstructions) are allocated too. */
+static void cpu_failover(hwenc_config *c)
+{
+    cpu_b(c);
+    c->failover = 1;
+}
+
 /* Constant bitrate: every backend changes the bitrate mid-stream. */
 static void hardware(hwenc_config *c)
 {
@@ -463,6 +471,7 @@ static const scenario scenarios[] = {
     { "cpu_bframes_nv12", HWENC_BACKEND_CPU, cpu_b, 1 },
     { "cpu_threads_vbr", HWENC_BACKEND_CPU, cpu_threads, 1 },
     { "cpu_low_latency_crf", HWENC_BACKEND_CPU, low_latency_crf, 1 },
+    { "cpu_failover_bframes", HWENC_BACKEND_CPU, cpu_failover, 1 },
     { "vaapi", HWENC_BACKEND_VAAPI, hardware },
     { "vaapi_bframes", HWENC_BACKEND_VAAPI, hardware_b },
     { "nvenc", HWENC_BACKEND_NVENC, hardware },

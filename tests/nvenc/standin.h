@@ -16,6 +16,7 @@
  *   HWENC_FAKE_NVENC_NO_ENCODER=1    the GPU has no NVENC (NO_ENCODE_DEVICE on open)
  *   HWENC_FAKE_NVENC_FAIL_AT=N       nvEncEncodePicture fails on picture N (from 0)
  *   HWENC_FAKE_NVENC_FAIL_STATUS=N   the NVENCSTATUS of that failure (default GENERIC)
+ *   HWENC_FAKE_NVENC_FAIL_EOS=1      the first nvEncEncodePicture(EOS) fails (with FAIL_STATUS)
  *   HWENC_FAKE_NVENC_FAIL_CAP=N      nvEncGetEncodeCaps fails for the NV_ENC_CAPS N
  *   HWENC_FAKE_NVENC_NO_DYN_BITRATE=1  NV_ENC_CAPS_SUPPORT_DYN_BITRATE_CHANGE is 0
  *   HWENC_FAKE_NVENC_NO_BFRAMES=1    NV_ENC_CAPS_NUM_MAX_BFRAMES is 0

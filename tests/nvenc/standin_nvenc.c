@@ -1480,6 +1480,14 @@ static NVENCSTATUS end_of_stream(session *s, const NV_ENC_PIC_PARAMS *p)
         return violation(s, NV_ENC_ERR_INVALID_PARAM, "nvEncEncodePicture(EOS) with buffers");
     /* The guide: EOS may be sent more than once (FFmpeg sends it on every
      * receive while draining, and again at close). */
+    /* A driver may fail the flush as it may fail any encode call (the
+     * API guide lists no status EOS cannot return). */
+    if (!s->eos_seen && s->initialized && env_int("HWENC_FAKE_NVENC_FAIL_EOS", 0)) {
+        dump_call("EOS");
+        s->eos_seen = 1; /* sent, as the destroy rule asks, if failed */
+        snprintf(s->last_error, sizeof(s->last_error), "stand-in: injected encode failure at end of stream");
+        return (NVENCSTATUS)env_int("HWENC_FAKE_NVENC_FAIL_STATUS", NV_ENC_ERR_GENERIC);
+    }
     if (!s->eos_seen)
         dump_call("EOS");
     s->eos_seen = 1;

@@ -393,6 +393,25 @@ static void test_config_versions(void)
     hwenc_close(enc);
     hwenc_backend_info info[8];
     CHECK(hwenc_probe(&c, info, 8) == 4, "probe with a 0.1.0 configuration");
+    /* A caller from before failover: the fields after it are never read. */
+    c = base_config();
+    c.struct_size = (uint32_t)offsetof(hwenc_config, failover);
+    c.failover = 0x5a5a;
+    c.failover_backend = (enum hwenc_backend)0x5a5a;
+    enc = NULL;
+    CHECK(hwenc_open_ex(&c, &enc, err, sizeof(err)) == 0, "a configuration from before failover: %s", err);
+    CHECK(enc && hwenc_get_failovers(enc, NULL, 0) == 0, "failovers of a new encoder");
+    hwenc_close(enc);
+    c = base_config();
+    c.failover = 2;
+    expect_open_error(c, HWENC_EINVAL, "failover 2");
+    c = base_config();
+    c.failover_backend = HWENC_BACKEND_CPU;
+    expect_open_error(c, HWENC_EINVAL, "failover_backend cpu needs failover 1");
+    c.failover = 1;
+    c.failover_backend = HWENC_BACKEND_COUNT;
+    expect_open_error(c, HWENC_EINVAL, "failover_backend");
+    CHECK(hwenc_get_failovers(NULL, NULL, 0) == HWENC_EINVAL, "failovers of no encoder");
     c.struct_size = sizeof(c) + 8;
     expect_open_error(c, HWENC_EINVAL, "struct_size");
     CHECK(hwenc_probe(&c, info, 8) == HWENC_EINVAL, "probe with an unknown struct_size");
