@@ -38,6 +38,7 @@ typedef struct roundtrip_options {
     const char *dump_path;       /* write the stream here if not NULL */
     const int *force_idr_frames; /* -1 terminated, or NULL */
     int64_t *packet_bits;        /* if not NULL: receives the size of each packet, frames entries */
+    int64_t *decode_bits;        /* the same in decoding order (what the HRD sees) */
     int reconfigure_at;          /* if > 0: call hwenc_reconfigure(reconfigure) before this frame */
     const hwenc_config *reconfigure;
     int input_padding;           /* I420 only: rows this many bytes longer than the planes, from an odd address */
