@@ -25,6 +25,7 @@ enum rc_frame_kind {
 typedef struct size_predictor {
     double coeff;
     double count;
+    int64_t frames;              /* learnt from; 0: still the initial guess */
 } size_predictor;
 
 typedef struct ratecontrol {
