@@ -204,10 +204,10 @@ int ratecontrol_row_qp(ratecontrol *rc, int row, int64_t bits_so_far)
     return rc->row_qp;
 }
 
-void ratecontrol_end_frame(ratecontrol *rc, int64_t bits, double qp_avg)
+int ratecontrol_end_frame(ratecontrol *rc, int64_t bits, double qp_avg)
 {
     if (rc->mode == HWENC_RC_CQP)
-        return;
+        return 0;
     double qscale = qp2qscale(qp_avg);
     update_predictor(&rc->predictor[rc->frame_kind], rc->frame_cplx, qscale, (double)bits);
     /* A kind not seen yet starts from what this frame taught, not from the
@@ -227,8 +227,11 @@ void ratecontrol_end_frame(ratecontrol *rc, int64_t bits, double qp_avg)
     if (rc->frame_kind != RC_FRAME_B)
         rc->last_qscale = p_qscale;
     rc->frames++;
-    if (rc->vbv) {
-        rc->buffer_fill -= (double)bits;
-        rc->buffer_fill = fmin(rc->buffer_fill + rc->vbv_maxrate / rc->fps, rc->vbv_bufsize);
-    }
+    if (!rc->vbv)
+        return 0;
+    int overrun = (double)bits > rc->buffer_fill;
+    /* A decoder waits for the late picture, which leaves the buffer empty. */
+    rc->buffer_fill = fmax(rc->buffer_fill - (double)bits, 0);
+    rc->buffer_fill = fmin(rc->buffer_fill + rc->vbv_maxrate / rc->fps, rc->vbv_bufsize);
+    return overrun;
 }

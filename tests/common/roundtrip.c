@@ -115,6 +115,7 @@ static int collect(hwenc_encoder *enc, const hwenc_config *cfg, const roundtrip_
         r->last_dts = pkt.dts;
         r->keyframes += pkt.keyframe;
         r->b_frames += pkt.type == HWENC_FRAME_B;
+        r->vbv_overruns += pkt.vbv_overrun;
         if ((unsigned)pkt.type < sizeof(r->qp_by_type) / sizeof(r->qp_by_type[0]))
             r->qp_by_type[pkt.type] = pkt.qp;
         if (opt->packet_bits)

@@ -20,6 +20,7 @@ typedef struct roundtrip_result {
     int decoded;
     int keyframes;
     int b_frames;
+    int vbv_overruns;            /* packets flagged vbv_overrun */
     int64_t last_dts;
     long mv_count, mv_outside;   /* decoded vectors; those reaching outside the picture */
     int qp_by_type[5];           /* the last packet's QP of each hwenc_frame_type (-1: none or unknown) */

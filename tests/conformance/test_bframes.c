@@ -83,6 +83,10 @@ static void run_case(const b_case *c)
                   "CBR on noise beyond the rate at QP 51");
         else
             check(conform, "HRD of the CBR case");
+        /* The encoder flags exactly the pictures the HRD finds late. */
+        check(r.vbv_overruns == m.underflows, "packets flagged vbv_overrun = HRD underflows");
+        if (r.vbv_overruns != m.underflows)
+            printf("FAIL %d packets flagged vbv_overrun, %d HRD underflows\n", r.vbv_overruns, m.underflows);
     }
     free(coded);
     /* Every mini-GOP but a cut-short one has its B frames. */
