@@ -118,12 +118,16 @@ static double vbv_clip(ratecontrol *rc, double qscale)
     double limit = fmax(rc->frame_max_bits, fmin(rc->vbv_maxrate / rc->fps * 0.5, rc->buffer_fill * 0.5));
     while (qscale < qp2qscale(51) && predict_bits(p, rc->frame_cplx, qscale) > limit)
         qscale *= 1.06;
-    /* With a full buffer a CBR stream may spend more to hold its rate:
-     * the excess over half full, spread over a second of frames, so the
-     * buffer settles at half full without a burst. */
+    /* CBR holds the buffer about half full: with more in it the stream may
+     * spend the excess, spread over a second of frames so that no frame
+     * bursts; with less, every kind of frame gets a coarser qscale, up to
+     * twice at empty. */
     if (rc->mode == HWENC_RC_CBR) {
-        double target = rc->vbv_maxrate / rc->fps + (rc->buffer_fill - rc->vbv_bufsize * 0.5) / rc->fps;
-        while (qscale > qp2qscale(0) && predict_bits(p, rc->frame_cplx, qscale / 1.06) < target &&
+        double excess = rc->buffer_fill - rc->vbv_bufsize * 0.5;
+        double target = rc->vbv_maxrate / rc->fps + excess / rc->fps;
+        if (excess < 0)
+            qscale *= 1.0 - 2.0 * excess / rc->vbv_bufsize;
+        while (excess > 0 && qscale > qp2qscale(0) && predict_bits(p, rc->frame_cplx, qscale / 1.06) < target &&
                predict_bits(p, rc->frame_cplx, qscale / 1.06) < limit)
             qscale /= 1.06;
     }

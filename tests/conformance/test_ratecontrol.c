@@ -224,6 +224,12 @@ static void test_reconfigure_halved(void)
     hrd_model m = check_hrd(bits, FRAMES, &cfg, SWITCH, &next, "720p cbr 6000 -> 3000 kb/s pan-fast");
     CHECK(m.above_buffer == 0 && r.vbv_overruns == 0, "%d pictures above their buffer, %d flagged vbv_overrun",
           m.above_buffer, r.vbv_overruns);
+    /* The rate moves over the buffer, not in one frame: none of the ten
+     * frames after the cut (no keyframe among them) takes a quarter of the
+     * new buffer. Before the fix the first took 1527 kbit, half of it. */
+    for (int i = SWITCH; i < SWITCH + 10; i++)
+        CHECK(bits[i] <= next.bitrate_kbps * 1000 / 4, "frame %d after the cut to 3000 kb/s: %.0f kbit", i,
+              bits[i] / 1000.0);
     int64_t largest_after = 0;
     for (int i = SWITCH; i < FRAMES; i++)
         largest_after = bits[i] > largest_after ? bits[i] : largest_after;
