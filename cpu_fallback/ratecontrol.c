@@ -118,16 +118,14 @@ static double vbv_clip(ratecontrol *rc, double qscale)
     double limit = fmax(rc->frame_max_bits, fmin(rc->vbv_maxrate / rc->fps * 0.5, rc->buffer_fill * 0.5));
     while (qscale < qp2qscale(51) && predict_bits(p, rc->frame_cplx, qscale) > limit)
         qscale *= 1.06;
-    /* CBR holds the buffer about half full: with more in it the stream may
-     * spend the excess, spread over a second of frames so that no frame
-     * bursts; with less, every kind of frame gets a coarser qscale, up to
-     * twice at empty. */
+    /* CBR may spend more to hold its rate, aiming at a buffer half full:
+     * the excess over half spread over a second of frames, so no frame
+     * bursts; below half the aim falls twice as fast, to nothing extra at
+     * an empty buffer (spending beyond the ABR plan there underflowed). */
     if (rc->mode == HWENC_RC_CBR) {
         double excess = rc->buffer_fill - rc->vbv_bufsize * 0.5;
-        double target = rc->vbv_maxrate / rc->fps + excess / rc->fps;
-        if (excess < 0)
-            qscale *= 1.0 - 2.0 * excess / rc->vbv_bufsize;
-        while (excess > 0 && qscale > qp2qscale(0) && predict_bits(p, rc->frame_cplx, qscale / 1.06) < target &&
+        double target = rc->vbv_maxrate / rc->fps + (excess > 0 ? excess : 2.0 * excess) / rc->fps;
+        while (qscale > qp2qscale(0) && predict_bits(p, rc->frame_cplx, qscale / 1.06) < target &&
                predict_bits(p, rc->frame_cplx, qscale / 1.06) < limit)
             qscale /= 1.06;
     }
