@@ -143,7 +143,7 @@ static int cpu_send_picture(void *priv, const hal_picture *hp, char *err, size_t
     b->pkt.type = hp->type;
     b->pkt.qp = (int)lrint(stats.qp_avg);
     cpu_encoder_get_recon(b->enc, hp->recon_slot, b->pkt.recon, b->pkt.recon_stride);
-    ratecontrol_end_frame(&b->rc, (int64_t)b->pkt.size * 8, stats.qp_avg);
+    b->pkt.vbv_overrun = ratecontrol_end_frame(&b->rc, (int64_t)b->pkt.size * 8, stats.qp_avg);
     b->have_packet = 1;
     return 0;
 }

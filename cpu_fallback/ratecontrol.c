@@ -41,10 +41,14 @@ static void configure_rates(ratecontrol *rc, const hwenc_config *cfg)
         maxrate = rc->bitrate;
     double bufsize = cfg->vbv_bufsize_kbits > 0 ? cfg->vbv_bufsize_kbits * 1000.0 : maxrate;
     double old_size = rc->vbv_bufsize;
+    /* Start 90% full, as x264 does. On reconfiguration keep how full the
+     * buffer is, not how many bits it holds: a buffer half its size at half
+     * the rate that kept its bits would let the next frame take a second of
+     * the new budget, and the rate would move in one frame, not over the
+     * buffer. */
+    rc->buffer_fill = old_size > 0 ? rc->buffer_fill / old_size * bufsize : bufsize * 0.9;
     rc->vbv_maxrate = maxrate;
     rc->vbv_bufsize = bufsize;
-    /* Start 90% full, as x264 does; keep the fill level on reconfiguration. */
-    rc->buffer_fill = old_size > 0 ? fmin(rc->buffer_fill, bufsize) : bufsize * 0.9;
 }
 
 void ratecontrol_init(ratecontrol *rc, const hwenc_config *cfg, int mb_count, int mb_rows)
@@ -63,8 +67,9 @@ void ratecontrol_init(ratecontrol *rc, const hwenc_config *cfg, int mb_count, in
     rc->cplxr_sum = 0.01 * pow(7.0e5, QCOMP) * pow(mb_count, 0.5);
     rc->wanted_bits_window = rc->bitrate / rc->fps;
     rc->last_qscale = qp2qscale(26);
-    for (int i = 0; i < 2; i++)
-        rc->predictor[i] = (size_predictor){ 1.0, 1.0 };
+    /* Every kind, B included: an empty predictor would divide 0 by 0. */
+    for (int i = 0; i < 3; i++)
+        rc->predictor[i] = (size_predictor){ 1.0, 1.0, 0 };
 }
 
 int ratecontrol_reconfigure(ratecontrol *rc, const hwenc_config *cfg, char *err, size_t err_size)
@@ -100,6 +105,7 @@ static void update_predictor(size_predictor *p, double cplx, double qscale, doub
     /* Exponential decay, so the model follows changes of content. */
     p->count = p->count * 0.5 + 1.0;
     p->coeff = p->coeff * 0.5 + bits * qscale / cplx;
+    p->frames++;
 }
 
 /* Raises qscale until the predicted frame leaves VBV_RESERVE of the buffer. */
@@ -107,12 +113,18 @@ static double vbv_clip(ratecontrol *rc, double qscale)
 {
     const size_predictor *p = &rc->predictor[rc->frame_kind];
     rc->frame_max_bits = rc->buffer_fill - rc->vbv_bufsize * VBV_RESERVE;
-    double limit = fmax(rc->frame_max_bits, rc->vbv_maxrate / rc->fps * 0.5);
+    /* Half a frame's arrival at least, so a nearly empty buffer does not
+     * force QP 51, but never more than the buffer holds. */
+    double limit = fmax(rc->frame_max_bits, fmin(rc->vbv_maxrate / rc->fps * 0.5, rc->buffer_fill * 0.5));
     while (qscale < qp2qscale(51) && predict_bits(p, rc->frame_cplx, qscale) > limit)
         qscale *= 1.06;
-    /* With a full buffer a CBR stream may spend more to hold its rate. */
+    /* CBR may spend more to hold its rate, aiming at a buffer half full:
+     * the excess over half spread over a second of frames, so no frame
+     * bursts; below half the aim falls twice as fast, to nothing extra at
+     * an empty buffer (spending beyond the ABR plan there underflowed). */
     if (rc->mode == HWENC_RC_CBR) {
-        double target = rc->vbv_maxrate / rc->fps + (rc->buffer_fill - rc->vbv_bufsize * 0.5) * 0.5;
+        double excess = rc->buffer_fill - rc->vbv_bufsize * 0.5;
+        double target = rc->vbv_maxrate / rc->fps + (excess > 0 ? excess : 2.0 * excess) / rc->fps;
         while (qscale > qp2qscale(0) && predict_bits(p, rc->frame_cplx, qscale / 1.06) < target &&
                predict_bits(p, rc->frame_cplx, qscale / 1.06) < limit)
             qscale /= 1.06;
@@ -194,12 +206,19 @@ int ratecontrol_row_qp(ratecontrol *rc, int row, int64_t bits_so_far)
     return rc->row_qp;
 }
 
-void ratecontrol_end_frame(ratecontrol *rc, int64_t bits, double qp_avg)
+int ratecontrol_end_frame(ratecontrol *rc, int64_t bits, double qp_avg)
 {
     if (rc->mode == HWENC_RC_CQP)
-        return;
+        return 0;
     double qscale = qp2qscale(qp_avg);
     update_predictor(&rc->predictor[rc->frame_kind], rc->frame_cplx, qscale, (double)bits);
+    /* A kind not seen yet starts from what this frame taught, not from the
+     * initial guess: the first P frame after the IDR, planned with
+     * coeff 1, came out at most of the buffer. */
+    for (int k = 0; k < 3; k++)
+        if (!rc->predictor[k].frames)
+            rc->predictor[k] = (size_predictor){ rc->predictor[rc->frame_kind].coeff,
+                                                 rc->predictor[rc->frame_kind].count, 0 };
     double blurred = rc->cplx_sum / rc->cplx_count;
     /* In P-frame terms, so that the rate factor is the same for all. */
     double p_qscale = qscale / kind_ratio(rc->frame_kind);
@@ -210,8 +229,11 @@ void ratecontrol_end_frame(ratecontrol *rc, int64_t bits, double qp_avg)
     if (rc->frame_kind != RC_FRAME_B)
         rc->last_qscale = p_qscale;
     rc->frames++;
-    if (rc->vbv) {
-        rc->buffer_fill -= (double)bits;
-        rc->buffer_fill = fmin(rc->buffer_fill + rc->vbv_maxrate / rc->fps, rc->vbv_bufsize);
-    }
+    if (!rc->vbv)
+        return 0;
+    int overrun = (double)bits > rc->buffer_fill;
+    /* A decoder waits for the late picture, which leaves the buffer empty. */
+    rc->buffer_fill = fmax(rc->buffer_fill - (double)bits, 0);
+    rc->buffer_fill = fmin(rc->buffer_fill + rc->vbv_maxrate / rc->fps, rc->vbv_bufsize);
+    return overrun;
 }

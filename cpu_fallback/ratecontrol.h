@@ -25,6 +25,7 @@ enum rc_frame_kind {
 typedef struct size_predictor {
     double coeff;
     double count;
+    int64_t frames;              /* learnt from; 0: still the initial guess */
 } size_predictor;
 
 typedef struct ratecontrol {
@@ -66,6 +67,8 @@ int ratecontrol_reconfigure(ratecontrol *rc, const hwenc_config *cfg, char *err,
 int ratecontrol_start_frame(ratecontrol *rc, enum rc_frame_kind kind, int64_t cost_intra, int64_t cost_inter);
 /* QP for macroblock row `row` given the bits of the rows before it. */
 int ratecontrol_row_qp(ratecontrol *rc, int row, int64_t bits_so_far);
-void ratecontrol_end_frame(ratecontrol *rc, int64_t bits, double qp_avg);
+/* Returns 1 when the frame took more bits than the VBV buffer held (an
+ * underflow: the rate cannot be held), else 0. */
+int ratecontrol_end_frame(ratecontrol *rc, int64_t bits, double qp_avg);
 
 #endif

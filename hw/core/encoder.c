@@ -787,6 +787,7 @@ int hwenc_receive_packet(hwenc_encoder *enc, hwenc_packet *pkt)
     pkt->type = hp.type;
     pkt->keyframe = hp.type == HWENC_FRAME_IDR;
     pkt->qp = hp.qp;
+    pkt->vbv_overrun = hp.vbv_overrun;
     if (enc->cfg.want_recon)
         for (int p = 0; p < 3; p++) {
             pkt->recon[p] = hp.recon[p];

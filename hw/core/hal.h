@@ -77,6 +77,7 @@ typedef struct hal_packet {
     int64_t display_index;
     enum hwenc_frame_type type;
     int qp;                          /* -1 if unknown */
+    int vbv_overrun;                 /* see hwenc_packet; 0 if unknown */
     const uint8_t *recon[3];         /* I420, or NULL */
     ptrdiff_t recon_stride[3];
 } hal_packet;

@@ -390,6 +390,12 @@ typedef struct hwenc_packet {
     int keyframe;                /* 1 for IDR pictures */
     enum hwenc_frame_type type;
     int qp;                      /* average QP, when the backend reports it; else -1 */
+    /* CBR/VBR on the CPU backend: 1 when this picture took more bits than
+     * the VBV buffer held for it, because even QP 51 could not hold the
+     * rate (content too detailed for it): the stream no longer conforms to
+     * the VBV/HRD. Always 0 on the hardware backends (their drivers do not
+     * say). */
+    int vbv_overrun;
     /* When want_recon is set and the backend can: the decoded picture the
      * encoder predicts from (I420), else NULL. */
     const uint8_t *recon[3];

@@ -115,10 +115,13 @@ static int collect(hwenc_encoder *enc, const hwenc_config *cfg, const roundtrip_
         r->last_dts = pkt.dts;
         r->keyframes += pkt.keyframe;
         r->b_frames += pkt.type == HWENC_FRAME_B;
+        r->vbv_overruns += pkt.vbv_overrun;
         if ((unsigned)pkt.type < sizeof(r->qp_by_type) / sizeof(r->qp_by_type[0]))
             r->qp_by_type[pkt.type] = pkt.qp;
         if (opt->packet_bits)
             opt->packet_bits[index] = (int64_t)pkt.size * 8;
+        if (opt->decode_bits && r->packets < opt->frames)
+            opt->decode_bits[r->packets] = (int64_t)pkt.size * 8;
         if (pkt.recon[0]) {
             r->have_recon = 1;
             if (recon[index]) {

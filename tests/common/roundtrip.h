@@ -20,6 +20,7 @@ typedef struct roundtrip_result {
     int decoded;
     int keyframes;
     int b_frames;
+    int vbv_overruns;            /* packets flagged vbv_overrun */
     int64_t last_dts;
     long mv_count, mv_outside;   /* decoded vectors; those reaching outside the picture */
     int qp_by_type[5];           /* the last packet's QP of each hwenc_frame_type (-1: none or unknown) */
@@ -38,6 +39,7 @@ typedef struct roundtrip_options {
     const char *dump_path;       /* write the stream here if not NULL */
     const int *force_idr_frames; /* -1 terminated, or NULL */
     int64_t *packet_bits;        /* if not NULL: receives the size of each packet, frames entries */
+    int64_t *decode_bits;        /* the same in decoding order (what the HRD sees) */
     int reconfigure_at;          /* if > 0: call hwenc_reconfigure(reconfigure) before this frame */
     const hwenc_config *reconfigure;
     int input_padding;           /* I420 only: rows this many bytes longer than the planes, from an odd address */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hrd_check.h"
 #include "roundtrip.h"
 
 static int passed, failed;
@@ -73,22 +74,37 @@ static void test_abr(void)
     }
 }
 
-/* The VBV model of the HRD: the buffer fills at the peak rate, up to its
- * size, and each frame's bits leave it at once; it must never run dry. */
-static void check_vbv(const int64_t *bits, int frames, const hwenc_config *cfg, const char *what)
+/* The HRD the configuration asks for: CBR sends at the bitrate, VBR at its
+ * peak; the buffer defaults to one second at that rate, as in the library. */
+static hrd_params hrd_of(const hwenc_config *cfg)
 {
-    double rate = (cfg->vbv_maxrate_kbps ? cfg->vbv_maxrate_kbps : cfg->bitrate_kbps) * 1000.0;
-    double size = cfg->vbv_bufsize_kbits * 1000.0, fill = size * 0.9, lowest = fill;
-    int underflow = -1;
+    double rate = (cfg->rc_mode == HWENC_RC_CBR || !cfg->vbv_maxrate_kbps ? cfg->bitrate_kbps
+                                                                          : cfg->vbv_maxrate_kbps) * 1000.0;
+    double size = cfg->vbv_bufsize_kbits ? cfg->vbv_bufsize_kbits * 1000.0 : rate;
+    return (hrd_params){ .bit_rate = rate, .cpb_size = size, .fps = (double)cfg->fps_num / cfg->fps_den,
+                         .cbr = cfg->rc_mode == HWENC_RC_CBR };
+}
+
+/* Annex C on the packets in decoding order: no underflow, no CBR overflow,
+ * with `next` in force from picture `switch_at` when not NULL. Returns the
+ * model for further checks. */
+static hrd_model check_hrd(const int64_t *bits, int frames, const hwenc_config *cfg, int switch_at,
+                           const hwenc_config *next, const char *what)
+{
+    hrd_params p = hrd_of(cfg);
+    hrd_model m;
+    hrd_init(&m, &p);
     for (int i = 0; i < frames; i++) {
-        fill -= (double)bits[i];
-        if (fill < 0 && underflow < 0)
-            underflow = i;
-        lowest = fmin(lowest, fill);
-        fill = fmin(fill + rate * cfg->fps_den / cfg->fps_num, size);
+        if (next && i == switch_at) {
+            p = hrd_of(next);
+            hrd_reconfigure(&m, &p);
+        }
+        hrd_picture(&m, bits[i]);
     }
-    CHECK(underflow < 0, "%s: VBV underflow at frame %d", what, underflow);
-    printf("%s: lowest buffer fill %.1f%% of %d kbit\n", what, 100.0 * lowest / size, cfg->vbv_bufsize_kbits);
+    char msg[256];
+    CHECK(hrd_ok(&m, msg, sizeof(msg)), "%s: %s", what, msg);
+    printf("%s: %s\n", what, msg);
+    return m;
 }
 
 static void test_cbr_vbv(void)
@@ -101,15 +117,16 @@ static void test_cbr_vbv(void)
         cfg.bitrate_kbps = 300;
         cfg.vbv_bufsize_kbits = 300;
         cfg.keyint = 50;
-        int64_t bits[FRAMES];
-        roundtrip_options opt = { .pattern = patterns[p], .frames = FRAMES, .seed = 3, .packet_bits = bits };
+        int64_t bits[FRAMES], coded[FRAMES];
+        roundtrip_options opt = { .pattern = patterns[p], .frames = FRAMES, .seed = 3, .packet_bits = bits,
+                                  .decode_bits = coded };
         roundtrip_result r;
         int ret = roundtrip_run(&cfg, &opt, &r);
         CHECK(ret == 0 && r.bitexact, "CBR %s: %s", clipgen_pattern_name(patterns[p]), r.message);
         char what[64];
         snprintf(what, sizeof(what), "cbr 300 kb/s %s (%.1f kb/s)", clipgen_pattern_name(patterns[p]),
                  kbps(sum(bits, 0, FRAMES), FRAMES, &cfg));
-        check_vbv(bits, FRAMES, &cfg, what);
+        check_hrd(coded, FRAMES, &cfg, 0, NULL, what);
     }
     /* VBR: average target under a peak. */
     hwenc_config cfg = base();
@@ -117,11 +134,11 @@ static void test_cbr_vbv(void)
     cfg.bitrate_kbps = 250;
     cfg.vbv_maxrate_kbps = 500;
     cfg.vbv_bufsize_kbits = 500;
-    int64_t bits[FRAMES];
-    roundtrip_options opt = { .pattern = CLIPGEN_SCENE_CUTS, .frames = FRAMES, .seed = 5, .packet_bits = bits };
+    int64_t coded[FRAMES];
+    roundtrip_options opt = { .pattern = CLIPGEN_SCENE_CUTS, .frames = FRAMES, .seed = 5, .decode_bits = coded };
     roundtrip_result r;
     CHECK(roundtrip_run(&cfg, &opt, &r) == 0 && r.bitexact, "VBR: %s", r.message);
-    check_vbv(bits, FRAMES, &cfg, "vbr 250/500 kb/s scene-cuts");
+    check_hrd(coded, FRAMES, &cfg, 0, NULL, "vbr 250/500 kb/s scene-cuts");
 }
 
 static void test_crf_monotonic(void)
@@ -158,6 +175,7 @@ static void test_reconfigure(void)
                               .reconfigure_at = SWITCH, .reconfigure = &next };
     roundtrip_result r;
     CHECK(roundtrip_run(&cfg, &opt, &r) == 0 && r.bitexact, "reconfigure: %s", r.message);
+    check_hrd(bits, FRAMES, &cfg, SWITCH, &next, "cbr 200 -> 600 kb/s");
     /* Judge each half after a short settling time. */
     double before = kbps(sum(bits, 30, SWITCH), SWITCH - 30, &cfg);
     double after = kbps(sum(bits, SWITCH + 30, FRAMES), FRAMES - SWITCH - 30, &cfg);
@@ -175,6 +193,81 @@ static void test_reconfigure(void)
     next.bitrate_kbps = 0;
     CHECK(hwenc_reconfigure(enc, &next) == HWENC_EINVAL, "reconfigure must refuse a zero bitrate");
     hwenc_close(enc);
+}
+
+/* The user report behind issue 21: low-latency CBR, ultrafast, 2 threads,
+ * a keyframe every 2 s, the bitrate halved from 6000 to 3000 kb/s mid-way
+ * on detailed content. At 1080p one frame came out right after the
+ * reconfigure at a second of the new budget. Here at 1280x720 (the same
+ * shape, fast enough under ASan): every picture must fit the HRD of the
+ * setting it was coded under, none above its buffer. */
+static void test_reconfigure_halved(void)
+{
+    enum { FRAMES = 120, SWITCH = 60 };
+    hwenc_config cfg = base();
+    cfg.width = 1280;
+    cfg.height = 720;
+    cfg.preset = HWENC_PRESET_ULTRAFAST;
+    cfg.threads = 2;
+    cfg.low_latency = 1;
+    cfg.keyint = 50;
+    cfg.rc_mode = HWENC_RC_CBR;
+    cfg.bitrate_kbps = 6000;
+    cfg.want_recon = 0;
+    hwenc_config next = cfg;
+    next.bitrate_kbps = 3000;
+    int64_t bits[FRAMES];
+    roundtrip_options opt = { .pattern = CLIPGEN_PAN_FAST, .frames = FRAMES, .seed = 21, .packet_bits = bits,
+                              .reconfigure_at = SWITCH, .reconfigure = &next };
+    roundtrip_result r;
+    CHECK(roundtrip_run(&cfg, &opt, &r) == 0, "720p 6000 -> 3000 kb/s: %s", r.message);
+    hrd_model m = check_hrd(bits, FRAMES, &cfg, SWITCH, &next, "720p cbr 6000 -> 3000 kb/s pan-fast");
+    CHECK(m.above_buffer == 0 && r.vbv_overruns == 0, "%d pictures above their buffer, %d flagged vbv_overrun",
+          m.above_buffer, r.vbv_overruns);
+    /* The rate moves over the buffer, not in one frame: none of the ten
+     * frames after the cut (no keyframe among them) takes a quarter of the
+     * new buffer. Before the fix the first took 1527 kbit, half of it. */
+    for (int i = SWITCH; i < SWITCH + 10; i++)
+        CHECK(bits[i] <= next.bitrate_kbps * 1000 / 4, "frame %d after the cut to 3000 kb/s: %.0f kbit", i,
+              bits[i] / 1000.0);
+    int64_t largest_after = 0;
+    for (int i = SWITCH; i < FRAMES; i++)
+        largest_after = bits[i] > largest_after ? bits[i] : largest_after;
+    printf("720p cbr 6000 -> 3000 kb/s: %.1f then %.1f kb/s, first frame after %.0f kbit, largest after %.0f kbit, "
+           "QP of the last P %d\n", kbps(sum(bits, 0, SWITCH), SWITCH, &cfg),
+           kbps(sum(bits, SWITCH, FRAMES), FRAMES - SWITCH, &cfg), bits[SWITCH] / 1000.0, largest_after / 1000.0,
+           r.qp_by_type[HWENC_FRAME_P]);
+}
+
+/* Noise that even QP 51 cannot hold at the rate (the user's very detailed
+ * content, where CBR 6000 kb/s gave 7.3-7.9 Mb/s at QP 51): the encoder
+ * must code at QP 51, the HRD fails, and every late picture is flagged
+ * vbv_overrun in its packet, exactly those the checker finds. */
+static void test_beyond_qp51(void)
+{
+    enum { FRAMES = 40 };
+    hwenc_config cfg = base();
+    cfg.width = 320;
+    cfg.height = 180;
+    cfg.preset = HWENC_PRESET_ULTRAFAST;
+    cfg.low_latency = 1;
+    cfg.rc_mode = HWENC_RC_CBR;
+    cfg.bitrate_kbps = 500;
+    cfg.want_recon = 0;
+    int64_t bits[FRAMES];
+    roundtrip_options opt = { .pattern = CLIPGEN_NOISE, .frames = FRAMES, .seed = 4, .packet_bits = bits };
+    roundtrip_result r;
+    CHECK(roundtrip_run(&cfg, &opt, &r) == 0, "noise beyond the rate: %s", r.message);
+    hrd_params p = hrd_of(&cfg);
+    hrd_model m;
+    char msg[256];
+    int conform = hrd_check(&p, bits, FRAMES, &m, msg, sizeof(msg));
+    double rate = kbps(sum(bits, 0, FRAMES), FRAMES, &cfg);
+    CHECK(!conform && r.qp_by_type[HWENC_FRAME_P] == 51 && m.underflows == r.vbv_overruns,
+          "noise at cbr 500 kb/s: %s, %.0f kb/s, last P QP %d, %d packets flagged vbv_overrun", msg, rate,
+          r.qp_by_type[HWENC_FRAME_P], r.vbv_overruns);
+    printf("noise 320x180 at cbr 500 kb/s: %.0f kb/s, last P QP %d, %d packets flagged vbv_overrun; %s\n", rate,
+           r.qp_by_type[HWENC_FRAME_P], r.vbv_overruns, msg);
 }
 
 static void expect_refused(hwenc_config cfg, const char *needle)
@@ -221,6 +314,8 @@ int main(void)
     test_contradictions();
     test_crf_monotonic();
     test_reconfigure();
+    test_reconfigure_halved();
+    test_beyond_qp51();
     test_cbr_vbv();
     test_abr();
     printf("%d passed, %d failed\n", passed, failed);
