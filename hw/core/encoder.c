@@ -14,6 +14,7 @@
  * fails, another is opened and given again, from an IDR, every frame whose
  * packet has not been handed out.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,12 @@ struct hwenc_encoder {
     int failover_count;
     hwenc_failover_info failovers[REGISTRY_BACKENDS];
 };
+
+/* hwenc_packet gained vbv_overrun in what was padding after qp: the
+ * layout that callers built against the header before it stays the same
+ * on LP64, so their packets still have room for everything written. */
+_Static_assert(sizeof(void *) != 8 || offsetof(hwenc_packet, recon) == 48,
+               "hwenc_packet's layout changed: callers' structs would be too small");
 
 static void set_error(hwenc_encoder *enc, const char *msg)
 {

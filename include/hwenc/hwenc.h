@@ -394,7 +394,8 @@ typedef struct hwenc_packet {
      * the VBV buffer held for it, because even QP 51 could not hold the
      * rate (content too detailed for it): the stream no longer conforms to
      * the VBV/HRD. Always 0 on the hardware backends (their drivers do not
-     * say). */
+     * say). It sits in what was padding, so the struct's size and layout
+     * are those of 0.1.0. */
     int vbv_overrun;
     /* When want_recon is set and the backend can: the decoded picture the
      * encoder predicts from (I420), else NULL. */
