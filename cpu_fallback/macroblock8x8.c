@@ -111,13 +111,8 @@ int mb_encode_inter_luma_8x8(cpu_encoder *enc, mb_ctx *mb)
         score8[i8] = enc->opt.decimate ? decimate_score_64(mb->luma8x8[i8]) : 9;
         mb->cbp_luma |= 1 << i8;
     }
-    if (enc->opt.decimate) {
-        const int total = score8[0] + score8[1] + score8[2] + score8[3];
-        int keep = 0;
-        for (int i8 = 0; i8 < 4; i8++)
-            keep |= (total >= 6 && score8[i8] >= 4) << i8;
-        mb->cbp_luma &= keep;
-    }
+    if (enc->opt.decimate)
+        mb->cbp_luma &= quant_decimate_keep(score8);
     for (int i8 = 0; i8 < 4; i8++) {
         if (!(mb->cbp_luma & (1 << i8)))
             continue;

@@ -84,6 +84,19 @@ static inline int quant_decimate_score(const quant_tables *t, uint32_t nonzero_m
     return (int)(low & 31) + t->decimate_high[low >> 5][(nonzero_mask >> 8) & 0xff];
 }
 
+/* The 8x8 luma blocks of an inter macroblock worth their bits, as a
+ * coded_block_pattern mask, from each block's decimation score: all go
+ * when the macroblock scores below 6 in total, and a block scoring below
+ * 4 goes on its own (x264's thresholds). */
+static inline int quant_decimate_keep(const int score8[4])
+{
+    const int total = score8[0] + score8[1] + score8[2] + score8[3];
+    int keep = 0;
+    for (int i8 = 0; i8 < 4; i8++)
+        keep |= (total >= 6 && score8[i8] >= 4) << i8;
+    return keep;
+}
+
 /* Rounding offsets f << qbits as fractions: intra 1/3, inter 1/6. */
 static inline uint32_t quant_bias(int qbits, int intra)
 {
