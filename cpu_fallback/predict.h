@@ -39,15 +39,17 @@ enum intra_chroma_mode {
     ICHROMA_MODE_COUNT
 };
 
-typedef void (*predict_fn)(uint8_t *dst, ptrdiff_t dst_stride, const uint8_t *edge);
+#define decl_predict_fn(name) void (name)(uint8_t *dst, ptrdiff_t dst_stride, const uint8_t *edge)
+typedef decl_predict_fn(*predict_fn);
 
 /* Mode decision by SAD without writing the predictions out: scores[0..2]
  * are the SADs of the 16x16 source block against the vertical, the
  * horizontal and the DC prediction (dc_mode: I16_DC or one of its
  * variants) from edge. Scores of modes whose neighbours are missing are
  * meaningless, and their edge samples need not be set. */
-typedef void (*intra_sad_x3_fn)(const uint8_t *src, ptrdiff_t src_stride, const uint8_t *edge, int dc_mode,
-                                int scores[3]);
+#define decl_intra_sad_x3_fn(name) \
+    void (name)(const uint8_t *src, ptrdiff_t src_stride, const uint8_t *edge, int dc_mode, int scores[3])
+typedef decl_intra_sad_x3_fn(*intra_sad_x3_fn);
 
 typedef struct predict_dsp {
     predict_fn predict_4x4[I4_MODE_COUNT];

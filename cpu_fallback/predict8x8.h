@@ -23,10 +23,13 @@ enum {
     EDGE8_TOPLEFT = 4,
 };
 
+#define decl_predict8x8_filter_fn(name) void (name)(uint8_t *filtered, const uint8_t *edge, int avail)
+typedef decl_predict8x8_filter_fn(*predict8x8_filter_fn);
+
 typedef struct predict8x8_dsp {
     /* filtered[-8..16] from edge[-8..16] by 8.3.2.2.1 for the neighbours
      * in avail. */
-    void (*filter)(uint8_t *filtered, const uint8_t *edge, int avail);
+    predict8x8_filter_fn filter;
     /* By enum intra4x4_mode (the 8x8 modes share its numbers), DC
      * variants included; they read the filtered edge. */
     predict_fn predict[I4_MODE_COUNT];

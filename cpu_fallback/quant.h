@@ -33,39 +33,57 @@ typedef struct quant_tables {
 
 void quant_tables_init(quant_tables *t);
 
+#define decl_quant_fn(name) int (name)(int16_t dct[16], const uint16_t mf[16], uint32_t bias, int qbits)
+typedef decl_quant_fn(*quant_fn);
+#define decl_quant_4x4x4_fn(name) int (name)(int16_t dct[4][16], const uint16_t mf[16], uint32_t bias, int qbits)
+typedef decl_quant_4x4x4_fn(*quant_4x4x4_fn);
+#define decl_quant_dc_fn(name) int (name)(int16_t dc[16], uint16_t mf, uint32_t bias, int qbits)
+typedef decl_quant_dc_fn(*quant_dc_fn);
+#define decl_quant_chroma_dc_fn(name) \
+    int (name)(int16_t dc[4], const int16_t dct[4][16], uint16_t mf, uint32_t bias, int qbits)
+typedef decl_quant_chroma_dc_fn(*quant_chroma_dc_fn);
+#define decl_dequant_fn(name) void (name)(int16_t dct[16], const uint8_t dequant[16], int qp)
+typedef decl_dequant_fn(*dequant_fn);
+#define decl_dequant_dc_fn(name) void (name)(int16_t dc[16], int dequant0, int qp)
+typedef decl_dequant_dc_fn(*dequant_dc_fn);
+#define decl_dequant_2x2_dc_fn(name) void (name)(int16_t dc[4], int dequant0, int qp)
+typedef decl_dequant_2x2_dc_fn(*dequant_2x2_dc_fn);
+#define decl_coeff_count_fn(name) int (name)(const int16_t coeffs[16])
+typedef decl_coeff_count_fn(*coeff_count_fn);
+
 typedef struct quant_dsp {
     /* In place: dct[i] = sign(dct[i]) * ((|dct[i]| * mf[i] + bias) >> qbits),
      * qbits = 15 + qp / 6, saturated to int16. Returns nonzero if any
      * level is nonzero. */
-    int (*quant_4x4)(int16_t dct[16], const uint16_t mf[16], uint32_t bias, int qbits);
+    quant_fn quant_4x4;
     /* quant_4x4 on the four 4x4 blocks of an 8x8 (as sub8x8_dct leaves
      * them); bit b of the result is set if block b has a nonzero level. */
-    int (*quant_4x4x4)(int16_t dct[4][16], const uint16_t mf[16], uint32_t bias, int qbits);
+    quant_4x4x4_fn quant_4x4x4;
     /* The same for the 16 luma DC values with mf = MF(qp % 6, 0) and
      * qbits = 16 + qp / 6 (the DC path has one more bit of shift). */
-    int (*quant_4x4_dc)(int16_t dc[16], uint16_t mf, uint32_t bias, int qbits);
+    quant_dc_fn quant_4x4_dc;
     /* Chroma DC of one 8x8 block straight from sub8x8_dct's output: the
      * 2x2 transform (8-326's matrix on both sides, no scaling) of the four
      * blocks' DC coefficients dct[b][0], then quantisation as quant_4x4_dc
      * does (qbits = 16 + qp / 6), into dc. Returns nonzero if any level
      * is nonzero. The DCs must lie within +-4080 (16 sample differences),
      * so the transform cannot overflow 16 bits. */
-    int (*quant_chroma_dc)(int16_t dc[4], const int16_t dct[4][16], uint16_t mf, uint32_t bias, int qbits);
+    quant_chroma_dc_fn quant_chroma_dc;
     /* In place: dct[i] = (dct[i] * dequant[i]) << (qp / 6), for AC blocks
      * (8.5.12.1). Position 0 is scaled too; callers that carry DC
      * separately overwrite it afterwards. All dequantisers saturate to the
      * int16 range, which only levels no conforming stream carries reach. */
-    void (*dequant_4x4)(int16_t dct[16], const uint8_t dequant[16], int qp);
+    dequant_fn dequant_4x4;
     /* Intra16x16 DC after the inverse Hadamard (8.5.10). dequant0 is
      * v(qp % 6, 0), i.e. dequant[qp % 6][0], not LevelScale = 16 * v. */
-    void (*dequant_4x4_dc)(int16_t dc[16], int dequant0, int qp);
+    dequant_dc_fn dequant_4x4_dc;
     /* Chroma DC after the inverse 2x2 transform (8.5.11.2). */
-    void (*dequant_2x2_dc)(int16_t dc[4], int dequant0, int qp);
+    dequant_2x2_dc_fn dequant_2x2_dc;
     /* On 16 coefficients in scan order: the index of the last nonzero one
      * (-1 if all are zero), and how many are nonzero (CAVLC's TotalCoeff
      * for a 16-coefficient block). */
-    int (*coeff_last_16)(const int16_t coeffs[16]);
-    int (*count_nonzero_16)(const int16_t coeffs[16]);
+    coeff_count_fn coeff_last_16;
+    coeff_count_fn count_nonzero_16;
 } quant_dsp;
 
 void quant_dsp_init(quant_dsp *dsp, uint32_t cpu_flags);

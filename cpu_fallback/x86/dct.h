@@ -11,18 +11,15 @@
 #include "cpu.h"
 #include "../dct.h"
 
-void sub4x4_dct_sse2(int16_t dct[16], const uint8_t *src, ptrdiff_t src_stride,
-                     const uint8_t *pred, ptrdiff_t pred_stride);
-void add4x4_idct_sse2(uint8_t *dst, ptrdiff_t dst_stride, const int16_t dct[16]);
-void sub8x8_dct_sse2(int16_t dct[4][16], const uint8_t *src, ptrdiff_t src_stride,
-                     const uint8_t *pred, ptrdiff_t pred_stride);
-void add8x8_idct_sse2(uint8_t *dst, ptrdiff_t dst_stride, const int16_t dct[4][16]);
-void dct4x4dc_sse2(int16_t dc[16]);
-void idct4x4dc_sse2(int16_t dc[16]);
-void zigzag_scan_4x4_ssse3(int16_t out[16], const int16_t in[16]);
-void sub8x8_dct_avx2(int16_t dct[4][16], const uint8_t *src, ptrdiff_t src_stride,
-                     const uint8_t *pred, ptrdiff_t pred_stride);
-void add8x8_idct_avx2(uint8_t *dst, ptrdiff_t dst_stride, const int16_t dct[4][16]);
+decl_sub4x4_dct_fn(sub4x4_dct_sse2);
+decl_add4x4_idct_fn(add4x4_idct_sse2);
+decl_sub8x8_dct_fn(sub8x8_dct_sse2);
+decl_add8x8_idct_fn(add8x8_idct_sse2);
+decl_dct4x4dc_fn(dct4x4dc_sse2);
+decl_dct4x4dc_fn(idct4x4dc_sse2);
+decl_zigzag_scan_4x4_fn(zigzag_scan_4x4_ssse3);
+decl_sub8x8_dct_fn(sub8x8_dct_avx2);
+decl_add8x8_idct_fn(add8x8_idct_avx2);
 
 static inline void dct_dsp_init_x86(dct_dsp *dsp, uint32_t flags)
 {

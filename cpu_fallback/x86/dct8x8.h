@@ -20,13 +20,12 @@
 #include "cpu.h"
 #include "../dct8x8.h"
 
-void sub8x8_dct8_sse2(int16_t dct[64], const uint8_t *src, ptrdiff_t src_stride, const uint8_t *pred,
-                      ptrdiff_t pred_stride);
-void add8x8_idct8_sse2(uint8_t *dst, ptrdiff_t dst_stride, const int16_t dct[64]);
-int sa8d_8x8_sse2(const uint8_t *a, ptrdiff_t a_stride, const uint8_t *b, ptrdiff_t b_stride);
-void dequant_8x8_sse2(int16_t dct[64], const uint8_t dequant[64], int qp);
-int quant_8x8_sse2(int16_t dct[64], const uint16_t mf[64], uint32_t bias, int qbits);
-int quant_8x8_avx2(int16_t dct[64], const uint16_t mf[64], uint32_t bias, int qbits);
+decl_sub8x8_dct8_fn(sub8x8_dct8_sse2);
+decl_add8x8_idct8_fn(add8x8_idct8_sse2);
+decl_sa8d_fn(sa8d_8x8_sse2);
+decl_dequant_8x8_fn(dequant_8x8_sse2);
+decl_quant_8x8_fn(quant_8x8_sse2);
+decl_quant_8x8_fn(quant_8x8_avx2);
 
 static inline void dct8_dsp_init_x86(dct8_dsp *dsp, uint32_t flags)
 {

@@ -9,8 +9,6 @@
 #include "cpu.h"
 #include "../predict.h"
 
-#define decl_predict_fn(name) void (name)(uint8_t *dst, ptrdiff_t dst_stride, const uint8_t *edge)
-
 decl_predict_fn(pred16x16_dc_sse2);
 decl_predict_fn(pred16x16_dc_left_sse2);
 decl_predict_fn(pred16x16_dc_top_sse2);
@@ -19,8 +17,7 @@ decl_predict_fn(predc_dc_sse2);
 decl_predict_fn(predc_dc_left_sse2);
 decl_predict_fn(predc_dc_top_sse2);
 decl_predict_fn(predc_plane_sse2);
-void pred16x16_sad_x3_sse2(const uint8_t *src, ptrdiff_t src_stride, const uint8_t *edge, int dc_mode,
-                           int scores[3]);
+decl_intra_sad_x3_fn(pred16x16_sad_x3_sse2);
 
 decl_predict_fn(pred4x4_ddl_ssse3);
 decl_predict_fn(pred4x4_ddr_ssse3);

@@ -15,14 +15,14 @@
 #include "cpu.h"
 #include "../predict8x8.h"
 
-void pred8x8l_h_sse2(uint8_t *dst, ptrdiff_t stride, const uint8_t *edge);
-void pred8x8l_dc_sse2(uint8_t *dst, ptrdiff_t stride, const uint8_t *edge);
-void pred8x8l_dc_left_sse2(uint8_t *dst, ptrdiff_t stride, const uint8_t *edge);
-void pred8x8l_dc_top_sse2(uint8_t *dst, ptrdiff_t stride, const uint8_t *edge);
-void pred8x8l_dc_128_sse2(uint8_t *dst, ptrdiff_t stride, const uint8_t *edge);
-void pred8x8l_ddl_sse2(uint8_t *dst, ptrdiff_t stride, const uint8_t *edge);
-void pred8x8l_ddr_sse2(uint8_t *dst, ptrdiff_t stride, const uint8_t *edge);
-void pred8x8l_vl_sse2(uint8_t *dst, ptrdiff_t stride, const uint8_t *edge);
+decl_predict_fn(pred8x8l_h_sse2);
+decl_predict_fn(pred8x8l_dc_sse2);
+decl_predict_fn(pred8x8l_dc_left_sse2);
+decl_predict_fn(pred8x8l_dc_top_sse2);
+decl_predict_fn(pred8x8l_dc_128_sse2);
+decl_predict_fn(pred8x8l_ddl_sse2);
+decl_predict_fn(pred8x8l_ddr_sse2);
+decl_predict_fn(pred8x8l_vl_sse2);
 
 static inline void predict8x8_dsp_init_x86(predict8x8_dsp *dsp, uint32_t flags)
 {

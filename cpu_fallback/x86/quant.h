@@ -23,22 +23,22 @@
 #include "cpu.h"
 #include "../quant.h"
 
-int quant_4x4_sse2(int16_t dct[16], const uint16_t mf[16], uint32_t bias, int qbits);
-int quant_4x4x4_sse2(int16_t dct[4][16], const uint16_t mf[16], uint32_t bias, int qbits);
-int quant_chroma_dc_sse2(int16_t dc[4], const int16_t dct[4][16], uint16_t mf, uint32_t bias, int qbits);
-int quant_4x4_dc_sse2(int16_t dc[16], uint16_t mf, uint32_t bias, int qbits);
-void dequant_4x4_sse2(int16_t dct[16], const uint8_t dequant[16], int qp);
-void dequant_4x4_dc_sse2(int16_t dc[16], int dequant0, int qp);
-int coeff_last_16_sse2(const int16_t coeffs[16]);
-int quant_4x4_ssse3(int16_t dct[16], const uint16_t mf[16], uint32_t bias, int qbits);
-int quant_4x4x4_ssse3(int16_t dct[4][16], const uint16_t mf[16], uint32_t bias, int qbits);
-int quant_chroma_dc_ssse3(int16_t dc[4], const int16_t dct[4][16], uint16_t mf, uint32_t bias, int qbits);
-int quant_4x4_dc_ssse3(int16_t dc[16], uint16_t mf, uint32_t bias, int qbits);
-int quant_4x4_avx2(int16_t dct[16], const uint16_t mf[16], uint32_t bias, int qbits);
-int quant_4x4x4_avx2(int16_t dct[4][16], const uint16_t mf[16], uint32_t bias, int qbits);
-int quant_4x4_dc_avx2(int16_t dc[16], uint16_t mf, uint32_t bias, int qbits);
-void dequant_4x4_avx2(int16_t dct[16], const uint8_t dequant[16], int qp);
-void dequant_4x4_dc_avx2(int16_t dc[16], int dequant0, int qp);
+decl_quant_fn(quant_4x4_sse2);
+decl_quant_4x4x4_fn(quant_4x4x4_sse2);
+decl_quant_chroma_dc_fn(quant_chroma_dc_sse2);
+decl_quant_dc_fn(quant_4x4_dc_sse2);
+decl_dequant_fn(dequant_4x4_sse2);
+decl_dequant_dc_fn(dequant_4x4_dc_sse2);
+decl_coeff_count_fn(coeff_last_16_sse2);
+decl_quant_fn(quant_4x4_ssse3);
+decl_quant_4x4x4_fn(quant_4x4x4_ssse3);
+decl_quant_chroma_dc_fn(quant_chroma_dc_ssse3);
+decl_quant_dc_fn(quant_4x4_dc_ssse3);
+decl_quant_fn(quant_4x4_avx2);
+decl_quant_4x4x4_fn(quant_4x4x4_avx2);
+decl_quant_dc_fn(quant_4x4_dc_avx2);
+decl_dequant_fn(dequant_4x4_avx2);
+decl_dequant_dc_fn(dequant_4x4_dc_avx2);
 
 static inline void quant_dsp_init_x86(quant_dsp *dsp, uint32_t flags)
 {
