@@ -2,7 +2,8 @@
 # Test helpers: the libavcodec decoding oracle and the encode/decode round
 # trip through the public API; synthetic clips and the strict decoding come
 # from the media module (tools/media/). roundtrip.c calls the hwenc API, so
-# the tests that use it also link hwenc_static themselves.
+# the tests that use it also link hwenc_static (the public API only) or
+# hwenc_internal (internals too) themselves.
 # Include from tests/CMakeLists.txt: include(${CMAKE_CURRENT_LIST_DIR}/common/common.cmake)
 find_package(PkgConfig REQUIRED)
 find_package(Threads REQUIRED)

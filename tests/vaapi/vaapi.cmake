@@ -32,7 +32,7 @@ target_include_directories(hwenctest_drm_shim PRIVATE ${VAAPI_TEST_DRM_INCLUDE_D
 target_link_libraries(hwenctest_drm_shim PRIVATE ${CMAKE_DL_LIBS})
 
 add_executable(test_vaapi ${CMAKE_CURRENT_LIST_DIR}/test_vaapi.c)
-target_link_libraries(test_vaapi PRIVATE hwenc_static hwenc_testcommon PkgConfig::VAAPI_TEST_VA
+target_link_libraries(test_vaapi PRIVATE hwenc_internal hwenc_testcommon PkgConfig::VAAPI_TEST_VA
     m Threads::Threads ${CMAKE_DL_LIBS})
 target_include_directories(test_vaapi PRIVATE ${PROJECT_SOURCE_DIR}/hw ${PROJECT_SOURCE_DIR}/hw/core
     ${PROJECT_SOURCE_DIR}/hw/vaapi)

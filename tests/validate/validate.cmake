@@ -8,7 +8,7 @@
 # The packet check and its parser, on streams broken one rule at a time.
 add_executable(test_packet_check ${CMAKE_CURRENT_LIST_DIR}/test_packet_check.c)
 target_include_directories(test_packet_check PRIVATE ${PROJECT_SOURCE_DIR}/hw ${PROJECT_SOURCE_DIR}/hw/core)
-target_link_libraries(test_packet_check PRIVATE hwenc_testcommon hwenc_static)
+target_link_libraries(test_packet_check PRIVATE hwenc_testcommon hwenc_internal)
 add_test(NAME packet_check COMMAND test_packet_check)
 
 # The environment that points each backend at its double, as the double's

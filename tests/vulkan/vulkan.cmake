@@ -22,7 +22,7 @@ if(TARGET hwenc_vulkan)
     add_executable(test_vulkan ${CMAKE_CURRENT_LIST_DIR}/test_vulkan.c ${CMAKE_CURRENT_LIST_DIR}/icd_breaks.c)
     target_include_directories(test_vulkan PRIVATE
         ${PROJECT_SOURCE_DIR}/hw ${PROJECT_SOURCE_DIR}/hw/core ${PROJECT_SOURCE_DIR}/hw/vulkan ${CMAKE_CURRENT_LIST_DIR})
-    target_link_libraries(test_vulkan PRIVATE hwenc_static hwenc_testcommon ${CMAKE_DL_LIBS} m Threads::Threads)
+    target_link_libraries(test_vulkan PRIVATE hwenc_internal hwenc_testcommon ${CMAKE_DL_LIBS} m Threads::Threads)
     add_dependencies(test_vulkan hwenc_test_icd hwenc_cli)
 
     set(icd_env "VK_DRIVER_FILES=${icd_json}" "VK_ICD_FILENAMES=${icd_json}"
