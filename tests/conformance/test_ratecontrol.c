@@ -10,22 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "hrd_check.h"
 #include "roundtrip.h"
 
-static int passed, failed;
-
-#define CHECK(cond, ...)                                 \
-    do {                                                 \
-        if (cond) {                                      \
-            passed++;                                    \
-        } else {                                         \
-            failed++;                                    \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);  \
-            printf(__VA_ARGS__);                         \
-            printf("\n");                                \
-        }                                                \
-    } while (0)
+static tally checks = { "test_ratecontrol" };
 
 static hwenc_config base(void)
 {
@@ -67,8 +56,8 @@ static void test_abr(void)
         roundtrip_result r;
         int ret = roundtrip_run(&cfg, &opt, &r);
         double rate = kbps(sum(bits, 0, FRAMES), FRAMES, &cfg);
-        CHECK(ret == 0 && r.bitexact, "ABR %d: %s", targets[t], r.message);
-        CHECK(fabs(rate / targets[t] - 1.0) <= 0.05, "ABR target %d kb/s, got %.1f kb/s", targets[t], rate);
+        CHECK(&checks, ret == 0 && r.bitexact, "ABR %d: %s", targets[t], r.message);
+        CHECK(&checks, fabs(rate / targets[t] - 1.0) <= 0.05, "ABR target %d kb/s, got %.1f kb/s", targets[t], rate);
         printf("abr target %4d kb/s: %.1f kb/s (%+.2f%%), PSNR-Y %.2f dB\n", targets[t], rate,
                100.0 * (rate / targets[t] - 1.0), r.psnr_y_avg);
     }
@@ -102,7 +91,7 @@ static hrd_model check_hrd(const int64_t *bits, int frames, const hwenc_config *
         hrd_picture(&m, bits[i]);
     }
     char msg[256];
-    CHECK(hrd_ok(&m, msg, sizeof(msg)), "%s: %s", what, msg);
+    CHECK(&checks, hrd_ok(&m, msg, sizeof(msg)), "%s: %s", what, msg);
     printf("%s: %s\n", what, msg);
     return m;
 }
@@ -122,7 +111,7 @@ static void test_cbr_vbv(void)
                                   .decode_bits = coded };
         roundtrip_result r;
         int ret = roundtrip_run(&cfg, &opt, &r);
-        CHECK(ret == 0 && r.bitexact, "CBR %s: %s", clipgen_pattern_name(patterns[p]), r.message);
+        CHECK(&checks, ret == 0 && r.bitexact, "CBR %s: %s", clipgen_pattern_name(patterns[p]), r.message);
         char what[64];
         snprintf(what, sizeof(what), "cbr 300 kb/s %s (%.1f kb/s)", clipgen_pattern_name(patterns[p]),
                  kbps(sum(bits, 0, FRAMES), FRAMES, &cfg));
@@ -137,7 +126,7 @@ static void test_cbr_vbv(void)
     int64_t coded[FRAMES];
     roundtrip_options opt = { .pattern = CLIPGEN_SCENE_CUTS, .frames = FRAMES, .seed = 5, .decode_bits = coded };
     roundtrip_result r;
-    CHECK(roundtrip_run(&cfg, &opt, &r) == 0 && r.bitexact, "VBR: %s", r.message);
+    CHECK(&checks, roundtrip_run(&cfg, &opt, &r) == 0 && r.bitexact, "VBR: %s", r.message);
     check_hrd(coded, FRAMES, &cfg, 0, NULL, "vbr 250/500 kb/s scene-cuts");
 }
 
@@ -151,10 +140,10 @@ static void test_crf_monotonic(void)
         cfg.crf = crfs[i];
         roundtrip_options opt = { .pattern = CLIPGEN_OBJECT, .frames = 30, .seed = 11 };
         roundtrip_result r;
-        CHECK(roundtrip_run(&cfg, &opt, &r) == 0 && r.bitexact, "CRF %.0f: %s", crfs[i], r.message);
-        CHECK(r.psnr_y_avg < last_psnr && (double)r.bytes < last_bytes,
-              "CRF %.0f: PSNR %.2f dB and %zu bytes must fall below %.2f dB and %.0f bytes", crfs[i], r.psnr_y_avg,
-              r.bytes, last_psnr, last_bytes);
+        CHECK(&checks, roundtrip_run(&cfg, &opt, &r) == 0 && r.bitexact, "CRF %.0f: %s", crfs[i], r.message);
+        CHECK(&checks, r.psnr_y_avg < last_psnr && (double)r.bytes < last_bytes,
+                       "CRF %.0f: PSNR %.2f dB and %zu bytes must fall below %.2f dB and %.0f bytes", crfs[i], r.psnr_y_avg,
+                       r.bytes, last_psnr, last_bytes);
         printf("crf %4.1f: %zu bytes, PSNR-Y %.2f dB\n", crfs[i], r.bytes, r.psnr_y_avg);
         last_psnr = r.psnr_y_avg;
         last_bytes = (double)r.bytes;
@@ -174,24 +163,24 @@ static void test_reconfigure(void)
     roundtrip_options opt = { .pattern = CLIPGEN_PAN, .frames = FRAMES, .seed = 9, .packet_bits = bits,
                               .reconfigure_at = SWITCH, .reconfigure = &next };
     roundtrip_result r;
-    CHECK(roundtrip_run(&cfg, &opt, &r) == 0 && r.bitexact, "reconfigure: %s", r.message);
+    CHECK(&checks, roundtrip_run(&cfg, &opt, &r) == 0 && r.bitexact, "reconfigure: %s", r.message);
     check_hrd(bits, FRAMES, &cfg, SWITCH, &next, "cbr 200 -> 600 kb/s");
     /* Judge each half after a short settling time. */
     double before = kbps(sum(bits, 30, SWITCH), SWITCH - 30, &cfg);
     double after = kbps(sum(bits, SWITCH + 30, FRAMES), FRAMES - SWITCH - 30, &cfg);
-    CHECK(fabs(before / 200 - 1) < 0.15 && fabs(after / 600 - 1) < 0.15,
-          "reconfigured 200 -> 600 kb/s: got %.1f then %.1f kb/s", before, after);
+    CHECK(&checks, fabs(before / 200 - 1) < 0.15 && fabs(after / 600 - 1) < 0.15,
+                   "reconfigured 200 -> 600 kb/s: got %.1f then %.1f kb/s", before, after);
     printf("reconfigure 200 -> 600 kb/s at frame %d: %.1f then %.1f kb/s\n", SWITCH, before, after);
 
     /* Changing anything but the rate is refused. */
     hwenc_encoder *enc = NULL;
-    CHECK(hwenc_open(&cfg, &enc) == 0, "open");
+    CHECK(&checks, hwenc_open(&cfg, &enc) == 0, "open");
     next = cfg;
     next.width = 320;
-    CHECK(hwenc_reconfigure(enc, &next) == HWENC_EINVAL, "reconfigure must refuse a new size");
+    CHECK(&checks, hwenc_reconfigure(enc, &next) == HWENC_EINVAL, "reconfigure must refuse a new size");
     next = cfg;
     next.bitrate_kbps = 0;
-    CHECK(hwenc_reconfigure(enc, &next) == HWENC_EINVAL, "reconfigure must refuse a zero bitrate");
+    CHECK(&checks, hwenc_reconfigure(enc, &next) == HWENC_EINVAL, "reconfigure must refuse a zero bitrate");
     hwenc_close(enc);
 }
 
@@ -220,16 +209,16 @@ static void test_reconfigure_halved(void)
     roundtrip_options opt = { .pattern = CLIPGEN_PAN_FAST, .frames = FRAMES, .seed = 21, .packet_bits = bits,
                               .reconfigure_at = SWITCH, .reconfigure = &next };
     roundtrip_result r;
-    CHECK(roundtrip_run(&cfg, &opt, &r) == 0, "720p 6000 -> 3000 kb/s: %s", r.message);
+    CHECK(&checks, roundtrip_run(&cfg, &opt, &r) == 0, "720p 6000 -> 3000 kb/s: %s", r.message);
     hrd_model m = check_hrd(bits, FRAMES, &cfg, SWITCH, &next, "720p cbr 6000 -> 3000 kb/s pan-fast");
-    CHECK(m.above_buffer == 0 && r.vbv_overruns == 0, "%d pictures above their buffer, %d flagged vbv_overrun",
-          m.above_buffer, r.vbv_overruns);
+    CHECK(&checks, m.above_buffer == 0 && r.vbv_overruns == 0, "%d pictures above their buffer, %d flagged vbv_overrun",
+                   m.above_buffer, r.vbv_overruns);
     /* The rate moves over the buffer, not in one frame: none of the ten
      * frames after the cut (no keyframe among them) takes a quarter of the
      * new buffer. Before the fix the first took 1527 kbit, half of it. */
     for (int i = SWITCH; i < SWITCH + 10; i++)
-        CHECK(bits[i] <= next.bitrate_kbps * 1000 / 4, "frame %d after the cut to 3000 kb/s: %.0f kbit", i,
-              bits[i] / 1000.0);
+        CHECK(&checks, bits[i] <= next.bitrate_kbps * 1000 / 4, "frame %d after the cut to 3000 kb/s: %.0f kbit", i,
+                       bits[i] / 1000.0);
     int64_t largest_after = 0;
     for (int i = SWITCH; i < FRAMES; i++)
         largest_after = bits[i] > largest_after ? bits[i] : largest_after;
@@ -257,15 +246,15 @@ static void test_beyond_qp51(void)
     int64_t bits[FRAMES];
     roundtrip_options opt = { .pattern = CLIPGEN_NOISE, .frames = FRAMES, .seed = 4, .packet_bits = bits };
     roundtrip_result r;
-    CHECK(roundtrip_run(&cfg, &opt, &r) == 0, "noise beyond the rate: %s", r.message);
+    CHECK(&checks, roundtrip_run(&cfg, &opt, &r) == 0, "noise beyond the rate: %s", r.message);
     hrd_params p = hrd_of(&cfg);
     hrd_model m;
     char msg[256];
     int conform = hrd_check(&p, bits, FRAMES, &m, msg, sizeof(msg));
     double rate = kbps(sum(bits, 0, FRAMES), FRAMES, &cfg);
-    CHECK(!conform && r.qp_by_type[HWENC_FRAME_P] == 51 && m.underflows == r.vbv_overruns,
-          "noise at cbr 500 kb/s: %s, %.0f kb/s, last P QP %d, %d packets flagged vbv_overrun", msg, rate,
-          r.qp_by_type[HWENC_FRAME_P], r.vbv_overruns);
+    CHECK(&checks, !conform && r.qp_by_type[HWENC_FRAME_P] == 51 && m.underflows == r.vbv_overruns,
+                   "noise at cbr 500 kb/s: %s, %.0f kb/s, last P QP %d, %d packets flagged vbv_overrun", msg, rate,
+                   r.qp_by_type[HWENC_FRAME_P], r.vbv_overruns);
     printf("noise 320x180 at cbr 500 kb/s: %.0f kb/s, last P QP %d, %d packets flagged vbv_overrun; %s\n", rate,
            r.qp_by_type[HWENC_FRAME_P], r.vbv_overruns, msg);
 }
@@ -275,7 +264,7 @@ static void expect_refused(hwenc_config cfg, const char *needle)
     hwenc_encoder *enc = NULL;
     char err[512] = "";
     int ret = hwenc_open_ex(&cfg, &enc, err, sizeof(err));
-    CHECK(ret == HWENC_EINVAL && strstr(err, needle), "expected a refusal naming '%s', got %d '%s'", needle, ret, err);
+    CHECK(&checks, ret == HWENC_EINVAL && strstr(err, needle), "expected a refusal naming '%s', got %d '%s'", needle, ret, err);
     hwenc_close(enc);
 }
 
@@ -318,6 +307,5 @@ int main(void)
     test_beyond_qp51();
     test_cbr_vbv();
     test_abr();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return tally_result(&checks);
 }

@@ -7,10 +7,12 @@
 
 add_executable(test_cavlc ${CMAKE_CURRENT_LIST_DIR}/test_cavlc.c)
 target_link_libraries(test_cavlc PRIVATE hwenc_core)
+target_include_directories(test_cavlc PRIVATE ${CMAKE_CURRENT_LIST_DIR}/../common)
 add_test(NAME cavlc COMMAND test_cavlc)
 
 add_executable(test_bitstream ${CMAKE_CURRENT_LIST_DIR}/test_bitstream.c)
 target_link_libraries(test_bitstream PRIVATE hwenc_core)
+target_include_directories(test_bitstream PRIVATE ${CMAKE_CURRENT_LIST_DIR}/../common)
 add_test(NAME bitstream COMMAND test_bitstream)
 
 # The CABAC arithmetic encoder against a reference decoder written from 9.3.

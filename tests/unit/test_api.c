@@ -10,21 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "hwenc/hwenc.h"
 
-static int passed, failed;
-
-#define CHECK(cond, ...)                                 \
-    do {                                                 \
-        if (cond) {                                      \
-            passed++;                                    \
-        } else {                                         \
-            failed++;                                    \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);  \
-            printf(__VA_ARGS__);                         \
-            printf("\n");                                \
-        }                                                \
-    } while (0)
+static tally checks = { "test_api" };
 
 static hwenc_config base_config(void)
 {
@@ -41,8 +30,8 @@ static void expect_open_error(hwenc_config c, int code, const char *needle)
     hwenc_encoder *enc = (hwenc_encoder *)&c; /* must be reset to NULL */
     char err[512] = "";
     int ret = hwenc_open_ex(&c, &enc, err, sizeof(err));
-    CHECK(ret == code && enc == NULL && strstr(err, needle), "expected %d with '%s', got %d '%s'", code, needle,
-          ret, err);
+    CHECK(&checks, ret == code && enc == NULL && strstr(err, needle), "expected %d with '%s', got %d '%s'", code, needle,
+                   ret, err);
 }
 
 static void test_config_errors(void)
@@ -88,7 +77,7 @@ static void test_config_errors(void)
     c.ref_frames = 16;
     /* Big, fast and many references still fits level 6.x: must open. */
     hwenc_encoder *enc = NULL;
-    CHECK(hwenc_open(&c, &enc) == 0 && enc, "4096x2304@240 with 16 refs should open");
+    CHECK(&checks, hwenc_open(&c, &enc) == 0 && enc, "4096x2304@240 with 16 refs should open");
     hwenc_close(enc);
 
     /* Profiles refuse the tools they lack, naming the fields. */
@@ -113,16 +102,16 @@ static void test_config_errors(void)
     /* Without asking for a tool, the profile just leaves it out. */
     c = base_config();
     c.profile = HWENC_PROFILE_BASELINE;
-    CHECK(hwenc_open(&c, &enc) == 0 && enc, "baseline with the preset's tools opens");
+    CHECK(&checks, hwenc_open(&c, &enc) == 0 && enc, "baseline with the preset's tools opens");
     hwenc_close(enc);
-    CHECK(!strcmp(hwenc_profile_name(HWENC_PROFILE_HIGH), "high") && hwenc_profile_from_name("Main") == 1 &&
-              hwenc_profile_from_name("high10") == -1,
-          "profile names");
+    CHECK(&checks, !strcmp(hwenc_profile_name(HWENC_PROFILE_HIGH), "high") && hwenc_profile_from_name("Main") == 1 &&
+                       hwenc_profile_from_name("high10") == -1,
+                   "profile names");
 
     char err[64];
-    CHECK(hwenc_open_ex(NULL, &enc, err, sizeof(err)) == HWENC_EINVAL, "NULL config");
+    CHECK(&checks, hwenc_open_ex(NULL, &enc, err, sizeof(err)) == HWENC_EINVAL, "NULL config");
     c = base_config();
-    CHECK(hwenc_open_ex(&c, NULL, err, sizeof(err)) == HWENC_EINVAL, "NULL output");
+    CHECK(&checks, hwenc_open_ex(&c, NULL, err, sizeof(err)) == HWENC_EINVAL, "NULL output");
 }
 
 static void expect_refused_by_field(hwenc_config c, const char *needle)
@@ -130,8 +119,8 @@ static void expect_refused_by_field(hwenc_config c, const char *needle)
     hwenc_encoder *enc = NULL;
     char err[512] = "";
     int ret = hwenc_open_ex(&c, &enc, err, sizeof(err));
-    CHECK(ret == HWENC_EINVAL && !enc && strstr(err, needle) && !strstr(err, "--"),
-          "expected EINVAL naming '%s' and no option of the command line, got %d '%s'", needle, ret, err);
+    CHECK(&checks, ret == HWENC_EINVAL && !enc && strstr(err, needle) && !strstr(err, "--"),
+                   "expected EINVAL naming '%s' and no option of the command line, got %d '%s'", needle, ret, err);
     hwenc_close(enc);
 }
 
@@ -231,8 +220,8 @@ static void test_config_validation(void)
         c.sar_den = i ? 65534 : 0;
         hwenc_encoder *enc = NULL;
         char err[512] = "";
-        CHECK(hwenc_open_ex(&c, &enc, err, sizeof(err)) == 0, "colour %d/%d/%d loc %d: %s", primaries[i], transfer[i],
-              matrix[i], i, err);
+        CHECK(&checks, hwenc_open_ex(&c, &enc, err, sizeof(err)) == 0, "colour %d/%d/%d loc %d: %s", primaries[i], transfer[i],
+                       matrix[i], i, err);
         hwenc_close(enc);
     }
 
@@ -240,10 +229,10 @@ static void test_config_validation(void)
     c = base_config();
     c.rc_mode = HWENC_RC_CRF;
     hwenc_encoder *enc = NULL;
-    CHECK(hwenc_open(&c, &enc) == 0, "open CRF");
+    CHECK(&checks, hwenc_open(&c, &enc) == 0, "open CRF");
     c.crf = NAN;
-    CHECK(hwenc_reconfigure(enc, &c) == HWENC_EINVAL && strstr(hwenc_last_error(enc), "crf"),
-          "reconfigure to crf NaN: %s", hwenc_last_error(enc));
+    CHECK(&checks, hwenc_reconfigure(enc, &c) == HWENC_EINVAL && strstr(hwenc_last_error(enc), "crf"),
+                   "reconfigure to crf NaN: %s", hwenc_last_error(enc));
     hwenc_close(enc);
 }
 
@@ -251,37 +240,37 @@ static void test_misuse(void)
 {
     hwenc_config c = base_config();
     hwenc_encoder *enc = NULL;
-    CHECK(hwenc_open(&c, &enc) == 0, "open");
+    CHECK(&checks, hwenc_open(&c, &enc) == 0, "open");
     hwenc_packet pkt;
     static uint8_t y[64 * 48], u[32 * 24], v[32 * 24];
     hwenc_frame f = { .plane = { y, u, v }, .stride = { 64, 32, 32 } };
 
-    CHECK(hwenc_receive_packet(enc, &pkt) == HWENC_EAGAIN, "receive before any send needs input");
-    CHECK(hwenc_send_frame(NULL, &f) == HWENC_EINVAL, "send to NULL encoder");
-    CHECK(hwenc_receive_packet(NULL, &pkt) == HWENC_EINVAL, "receive from NULL encoder");
-    CHECK(hwenc_receive_packet(enc, NULL) == HWENC_EINVAL, "receive into NULL packet");
+    CHECK(&checks, hwenc_receive_packet(enc, &pkt) == HWENC_EAGAIN, "receive before any send needs input");
+    CHECK(&checks, hwenc_send_frame(NULL, &f) == HWENC_EINVAL, "send to NULL encoder");
+    CHECK(&checks, hwenc_receive_packet(NULL, &pkt) == HWENC_EINVAL, "receive from NULL encoder");
+    CHECK(&checks, hwenc_receive_packet(enc, NULL) == HWENC_EINVAL, "receive into NULL packet");
     hwenc_frame bad = f;
     bad.plane[1] = NULL;
-    CHECK(hwenc_send_frame(enc, &bad) == HWENC_EINVAL && strstr(hwenc_last_error(enc), "plane 1"),
-          "NULL plane: %s", hwenc_last_error(enc));
+    CHECK(&checks, hwenc_send_frame(enc, &bad) == HWENC_EINVAL && strstr(hwenc_last_error(enc), "plane 1"),
+                   "NULL plane: %s", hwenc_last_error(enc));
     bad = f;
     bad.stride[0] = 10;
-    CHECK(hwenc_send_frame(enc, &bad) == HWENC_EINVAL, "stride below width");
+    CHECK(&checks, hwenc_send_frame(enc, &bad) == HWENC_EINVAL, "stride below width");
 
-    CHECK(hwenc_send_frame(enc, &f) == 0, "send");
+    CHECK(&checks, hwenc_send_frame(enc, &f) == 0, "send");
     /* The CPU backend holds one packet: a second send must wait for receive. */
-    CHECK(hwenc_send_frame(enc, &f) == HWENC_EAGAIN, "second send before receive");
-    CHECK(hwenc_receive_packet(enc, &pkt) == 0 && pkt.keyframe && pkt.type == HWENC_FRAME_IDR, "first packet IDR");
-    CHECK(pkt.size > 4 && pkt.data[0] == 0 && pkt.data[1] == 0 && pkt.data[2] == 0 && pkt.data[3] == 1 &&
-              (pkt.data[4] & 31) == 7,
-          "IDR packet starts with an SPS");
-    CHECK(hwenc_send_frame(enc, &f) == 0, "send after receive");
-    CHECK(hwenc_send_frame(enc, NULL) == 0, "flush");
-    CHECK(hwenc_send_frame(enc, &f) == HWENC_ESTATE, "send after flush");
-    CHECK(hwenc_send_frame(enc, NULL) == HWENC_ESTATE, "second flush");
-    CHECK(hwenc_receive_packet(enc, &pkt) == 0 && !pkt.keyframe, "second packet");
-    CHECK(hwenc_receive_packet(enc, &pkt) == HWENC_EOF, "EOF after flush");
-    CHECK(hwenc_receive_packet(enc, &pkt) == HWENC_EOF, "EOF stays");
+    CHECK(&checks, hwenc_send_frame(enc, &f) == HWENC_EAGAIN, "second send before receive");
+    CHECK(&checks, hwenc_receive_packet(enc, &pkt) == 0 && pkt.keyframe && pkt.type == HWENC_FRAME_IDR, "first packet IDR");
+    CHECK(&checks, pkt.size > 4 && pkt.data[0] == 0 && pkt.data[1] == 0 && pkt.data[2] == 0 && pkt.data[3] == 1 &&
+                       (pkt.data[4] & 31) == 7,
+                   "IDR packet starts with an SPS");
+    CHECK(&checks, hwenc_send_frame(enc, &f) == 0, "send after receive");
+    CHECK(&checks, hwenc_send_frame(enc, NULL) == 0, "flush");
+    CHECK(&checks, hwenc_send_frame(enc, &f) == HWENC_ESTATE, "send after flush");
+    CHECK(&checks, hwenc_send_frame(enc, NULL) == HWENC_ESTATE, "second flush");
+    CHECK(&checks, hwenc_receive_packet(enc, &pkt) == 0 && !pkt.keyframe, "second packet");
+    CHECK(&checks, hwenc_receive_packet(enc, &pkt) == HWENC_EOF, "EOF after flush");
+    CHECK(&checks, hwenc_receive_packet(enc, &pkt) == HWENC_EOF, "EOF stays");
     hwenc_close(enc);
     hwenc_close(NULL);
 }
@@ -291,16 +280,16 @@ static void test_force_idr_and_keyint(void)
     hwenc_config c = base_config();
     c.keyint = 3;
     hwenc_encoder *enc = NULL;
-    CHECK(hwenc_open(&c, &enc) == 0, "open");
+    CHECK(&checks, hwenc_open(&c, &enc) == 0, "open");
     static uint8_t y[64 * 48], u[32 * 24], v[32 * 24];
     const int expect_key[8] = { 1, 0, 0, 1, 0, 1, 0, 0 };
     for (int i = 0; i < 8; i++) {
         hwenc_frame f = { .plane = { y, u, v }, .stride = { 64, 32, 32 }, .pts = 100 + i, .force_idr = i == 5 };
         hwenc_packet pkt;
-        CHECK(hwenc_send_frame(enc, &f) == 0, "send %d", i);
-        CHECK(hwenc_receive_packet(enc, &pkt) == 0, "receive %d", i);
-        CHECK(pkt.keyframe == expect_key[i] && pkt.pts == 100 + i, "frame %d keyframe %d pts %lld", i, pkt.keyframe,
-              (long long)pkt.pts);
+        CHECK(&checks, hwenc_send_frame(enc, &f) == 0, "send %d", i);
+        CHECK(&checks, hwenc_receive_packet(enc, &pkt) == 0, "receive %d", i);
+        CHECK(&checks, pkt.keyframe == expect_key[i] && pkt.pts == 100 + i, "frame %d keyframe %d pts %lld", i, pkt.keyframe,
+                       (long long)pkt.pts);
     }
     hwenc_close(enc);
 }
@@ -317,16 +306,16 @@ static void test_low_latency(void)
             c.bitrate_kbps = 200;
         }
         hwenc_encoder *enc = NULL;
-        CHECK(hwenc_open(&c, &enc) == 0, "open low latency (rc %d)", c.rc_mode);
+        CHECK(&checks, hwenc_open(&c, &enc) == 0, "open low latency (rc %d)", c.rc_mode);
         static uint8_t y[64 * 48], u[32 * 24], v[32 * 24];
         for (int i = 0; enc && i < 12; i++) {
             y[i * 7] = (uint8_t)(40 * i); /* some change from frame to frame */
             hwenc_frame f = { .plane = { y, u, v }, .stride = { 64, 32, 32 }, .pts = 1000 + 40 * i };
             hwenc_packet pkt;
-            CHECK(hwenc_send_frame(enc, &f) == 0, "send %d", i);
-            CHECK(hwenc_receive_packet(enc, &pkt) == 0 && pkt.pts == f.pts && pkt.dts == f.pts,
-                  "frame %d: its packet right after the send (rc %d)", i, c.rc_mode);
-            CHECK(hwenc_receive_packet(enc, &pkt) == HWENC_EAGAIN, "frame %d: nothing more until the next send", i);
+            CHECK(&checks, hwenc_send_frame(enc, &f) == 0, "send %d", i);
+            CHECK(&checks, hwenc_receive_packet(enc, &pkt) == 0 && pkt.pts == f.pts && pkt.dts == f.pts,
+                           "frame %d: its packet right after the send (rc %d)", i, c.rc_mode);
+            CHECK(&checks, hwenc_receive_packet(enc, &pkt) == HWENC_EAGAIN, "frame %d: nothing more until the next send", i);
         }
         hwenc_close(enc);
     }
@@ -334,40 +323,40 @@ static void test_low_latency(void)
 
 static void test_names_and_probe(void)
 {
-    CHECK(hwenc_backend_from_name("VAAPI") == HWENC_BACKEND_VAAPI, "backend name");
-    CHECK(hwenc_backend_from_name("foo") == -1, "unknown backend name");
-    CHECK(hwenc_preset_from_name("ultrafast") == HWENC_PRESET_ULTRAFAST, "preset name");
-    CHECK(!strcmp(hwenc_error_string(HWENC_ESTATE), "operation not allowed in the current state"), "error string");
-    CHECK(hwenc_error_string(-1000) != NULL, "unknown error string");
-    CHECK(hwenc_version() == HWENC_VERSION, "version");
+    CHECK(&checks, hwenc_backend_from_name("VAAPI") == HWENC_BACKEND_VAAPI, "backend name");
+    CHECK(&checks, hwenc_backend_from_name("foo") == -1, "unknown backend name");
+    CHECK(&checks, hwenc_preset_from_name("ultrafast") == HWENC_PRESET_ULTRAFAST, "preset name");
+    CHECK(&checks, !strcmp(hwenc_error_string(HWENC_ESTATE), "operation not allowed in the current state"), "error string");
+    CHECK(&checks, hwenc_error_string(-1000) != NULL, "unknown error string");
+    CHECK(&checks, hwenc_version() == HWENC_VERSION, "version");
 
     hwenc_backend_info info[8];
     int n = hwenc_probe(NULL, info, 8);
-    CHECK(n == 4, "four backends probed, got %d", n);
-    CHECK(info[0].backend == HWENC_BACKEND_VAAPI && info[3].backend == HWENC_BACKEND_CPU, "probe order");
-    CHECK(info[3].available, "CPU always available");
+    CHECK(&checks, n == 4, "four backends probed, got %d", n);
+    CHECK(&checks, info[0].backend == HWENC_BACKEND_VAAPI && info[3].backend == HWENC_BACKEND_CPU, "probe order");
+    CHECK(&checks, info[3].available, "CPU always available");
     for (int i = 0; i < n; i++)
-        CHECK(info[i].available || info[i].reason[0], "backend %d unavailable without a reason", i);
+        CHECK(&checks, info[i].available || info[i].reason[0], "backend %d unavailable without a reason", i);
 
     /* auto falls back to the CPU and says why the others were passed over. */
     hwenc_config c = base_config();
     c.backend = HWENC_BACKEND_AUTO;
     hwenc_encoder *enc = NULL;
-    CHECK(hwenc_open(&c, &enc) == 0 && hwenc_get_backend(enc) == HWENC_BACKEND_CPU, "auto opens the CPU backend");
+    CHECK(&checks, hwenc_open(&c, &enc) == 0 && hwenc_get_backend(enc) == HWENC_BACKEND_CPU, "auto opens the CPU backend");
     int sel = hwenc_get_selection(enc, info, 8);
-    CHECK(sel >= 1 && info[sel - 1].backend == HWENC_BACKEND_CPU, "selection ends with CPU");
+    CHECK(&checks, sel >= 1 && info[sel - 1].backend == HWENC_BACKEND_CPU, "selection ends with CPU");
     for (int i = 0; i + 1 < sel; i++)
-        CHECK(!info[i].available && info[i].reason[0], "passed-over backend %d has a reason", i);
+        CHECK(&checks, !info[i].available && info[i].reason[0], "passed-over backend %d has a reason", i);
     hwenc_close(enc);
 
     setenv("HWENC_BACKEND", "bogus", 1);
     char err[256] = "";
-    CHECK(hwenc_open_ex(&c, &enc, err, sizeof(err)) == HWENC_EINVAL && strstr(err, "HWENC_BACKEND"),
-          "bad HWENC_BACKEND: %s", err);
+    CHECK(&checks, hwenc_open_ex(&c, &enc, err, sizeof(err)) == HWENC_EINVAL && strstr(err, "HWENC_BACKEND"),
+                   "bad HWENC_BACKEND: %s", err);
     setenv("HWENC_BACKEND", "cpu", 1);
-    CHECK(hwenc_open(&c, &enc) == 0 && hwenc_get_backend(enc) == HWENC_BACKEND_CPU, "HWENC_BACKEND=cpu");
+    CHECK(&checks, hwenc_open(&c, &enc) == 0 && hwenc_get_backend(enc) == HWENC_BACKEND_CPU, "HWENC_BACKEND=cpu");
     sel = hwenc_get_selection(enc, info, 8);
-    CHECK(sel == 1, "HWENC_BACKEND=cpu tries only the CPU, tried %d", sel);
+    CHECK(&checks, sel == 1, "HWENC_BACKEND=cpu tries only the CPU, tried %d", sel);
     hwenc_close(enc);
     unsetenv("HWENC_BACKEND");
 }
@@ -386,21 +375,21 @@ static void test_config_versions(void)
     c.profile = c.cabac = c.transform_8x8 = 0x5a5a;
     hwenc_encoder *enc = NULL;
     char err[256] = "";
-    CHECK(hwenc_open_ex(&c, &enc, err, sizeof(err)) == 0, "a 0.1.0 configuration: %s", err);
+    CHECK(&checks, hwenc_open_ex(&c, &enc, err, sizeof(err)) == 0, "a 0.1.0 configuration: %s", err);
     hwenc_config r = c;
     r.qp = 30;
-    CHECK(enc && hwenc_reconfigure(enc, &r) == 0, "reconfigure with a 0.1.0 configuration: %s", hwenc_last_error(enc));
+    CHECK(&checks, enc && hwenc_reconfigure(enc, &r) == 0, "reconfigure with a 0.1.0 configuration: %s", hwenc_last_error(enc));
     hwenc_close(enc);
     hwenc_backend_info info[8];
-    CHECK(hwenc_probe(&c, info, 8) == 4, "probe with a 0.1.0 configuration");
+    CHECK(&checks, hwenc_probe(&c, info, 8) == 4, "probe with a 0.1.0 configuration");
     /* A caller from before failover: the fields after it are never read. */
     c = base_config();
     c.struct_size = (uint32_t)offsetof(hwenc_config, failover);
     c.failover = 0x5a5a;
     c.failover_backend = (enum hwenc_backend)0x5a5a;
     enc = NULL;
-    CHECK(hwenc_open_ex(&c, &enc, err, sizeof(err)) == 0, "a configuration from before failover: %s", err);
-    CHECK(enc && hwenc_get_failovers(enc, NULL, 0) == 0, "failovers of a new encoder");
+    CHECK(&checks, hwenc_open_ex(&c, &enc, err, sizeof(err)) == 0, "a configuration from before failover: %s", err);
+    CHECK(&checks, enc && hwenc_get_failovers(enc, NULL, 0) == 0, "failovers of a new encoder");
     hwenc_close(enc);
     c = base_config();
     c.failover = 2;
@@ -411,15 +400,15 @@ static void test_config_versions(void)
     c.failover = 1;
     c.failover_backend = HWENC_BACKEND_COUNT;
     expect_open_error(c, HWENC_EINVAL, "failover_backend");
-    CHECK(hwenc_get_failovers(NULL, NULL, 0) == HWENC_EINVAL, "failovers of no encoder");
+    CHECK(&checks, hwenc_get_failovers(NULL, NULL, 0) == HWENC_EINVAL, "failovers of no encoder");
     c.struct_size = sizeof(c) + 8;
     expect_open_error(c, HWENC_EINVAL, "struct_size");
-    CHECK(hwenc_probe(&c, info, 8) == HWENC_EINVAL, "probe with an unknown struct_size");
-    CHECK(hwenc_test_encode(&c, HWENC_BACKEND_CPU, err, sizeof(err)) == HWENC_EINVAL && strstr(err, "struct_size"),
-          "test encode with an unknown struct_size: %s", err);
+    CHECK(&checks, hwenc_probe(&c, info, 8) == HWENC_EINVAL, "probe with an unknown struct_size");
+    CHECK(&checks, hwenc_test_encode(&c, HWENC_BACKEND_CPU, err, sizeof(err)) == HWENC_EINVAL && strstr(err, "struct_size"),
+                   "test encode with an unknown struct_size: %s", err);
     c = base_config();
-    CHECK(hwenc_test_encode(&c, HWENC_BACKEND_CPU, err, sizeof(err)) == 0 && strstr(err, "4 pictures (IDR P P P)"),
-          "test encode of the CPU backend: %s", err);
+    CHECK(&checks, hwenc_test_encode(&c, HWENC_BACKEND_CPU, err, sizeof(err)) == 0 && strstr(err, "4 pictures (IDR P P P)"),
+                   "test encode of the CPU backend: %s", err);
 }
 
 int main(void)
@@ -431,6 +420,5 @@ int main(void)
     test_force_idr_and_keyint();
     test_low_latency();
     test_names_and_probe();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return tally_result(&checks);
 }

@@ -16,20 +16,11 @@
 #include <unistd.h>
 
 #include "avdecode.h"
+#include "check.h"
 
 typedef struct test_ctx {
-    int failures;
-    int checks;
+    tally checks;
 } test_ctx;
-
-#define CHECK(t, cond)                                                                   \
-    do {                                                                                 \
-        (t)->checks++;                                                                   \
-        if (!(cond)) {                                                                   \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);    \
-            (t)->failures++;                                                             \
-        }                                                                                \
-    } while (0)
 
 typedef struct bytes {
     uint8_t *data;
@@ -69,9 +60,9 @@ static int expect_failure(test_ctx *t, const char *what, const uint8_t *data, si
     decoded_video v;
     char err[512] = "";
     const int ret = avdecode_h264(data, size, &v, err, sizeof(err));
-    CHECK(t, ret < 0);
-    CHECK(t, err[0] != '\0');
-    CHECK(t, v.frame_count == 0 && v.frames == NULL);
+    CHECK(&t->checks, ret < 0);
+    CHECK(&t->checks, err[0] != '\0');
+    CHECK(&t->checks, v.frame_count == 0 && v.frames == NULL);
     if (ret < 0)
         printf("  %s: rejected (%s)\n", what, err);
     else
@@ -112,7 +103,7 @@ static int decode_ok(test_ctx *t, const bytes *b, decoded_video *v)
 {
     char err[512] = "";
     const int ret = avdecode_h264(b->data, b->size, v, err, sizeof(err));
-    CHECK(t, ret == 0);
+    CHECK(&t->checks, ret == 0);
     if (ret)
         fprintf(stderr, "  unexpected decode failure: %s\n", err);
     return ret == 0;
@@ -131,43 +122,43 @@ static void test_lossy(test_ctx *t)
     bytes stream = { 0 }, ref = { 0 };
     decoded_video v;
 
-    CHECK(t, run_capture(enc, &stream) == 0);
-    CHECK(t, run_capture(raw, &ref) == 0);
-    CHECK(t, ref.size == 3 * 176 * 144 * 3 / 2);
+    CHECK(&t->checks, run_capture(enc, &stream) == 0);
+    CHECK(&t->checks, run_capture(raw, &ref) == 0);
+    CHECK(&t->checks, ref.size == 3 * 176 * 144 * 3 / 2);
     if (stream.size && ref.size == 3 * 176 * 144 * 3 / 2 && decode_ok(t, &stream, &v)) {
-        CHECK(t, v.frame_count == 3);
-        CHECK(t, v.width == 176 && v.height == 144);
+        CHECK(&t->checks, v.frame_count == 3);
+        CHECK(&t->checks, v.width == 176 && v.height == 144);
         for (int i = 0; i < v.frame_count && i < 3; i++) {
             const double psnr = psnr_i420(v.frames[i], ref.data + (size_t)i * 176 * 144 * 3 / 2,
                                           176, 144);
             printf("  lossy frame %d: %.2f dB vs ffmpeg's raw source\n", i, psnr);
-            CHECK(t, psnr > 30.0 && isfinite(psnr));
+            CHECK(&t->checks, psnr > 30.0 && isfinite(psnr));
         }
         /* Frames are in output order: frame 1 is closer to source 1 than 0 is. */
         if (v.frame_count == 3)
-            CHECK(t, psnr_i420(v.frames[1], ref.data + 176 * 144 * 3 / 2, 176, 144) >
-                     psnr_i420(v.frames[0], ref.data + 176 * 144 * 3 / 2, 176, 144));
+            CHECK(&t->checks, psnr_i420(v.frames[1], ref.data + 176 * 144 * 3 / 2, 176, 144) >
+                              psnr_i420(v.frames[0], ref.data + 176 * 144 * 3 / 2, 176, 144));
         decoded_video_free(&v);
     }
 
     /* The same through a file. */
     char path[] = "/tmp/hwenc-avdecode-XXXXXX";
     const int fd = mkstemp(path);
-    CHECK(t, fd >= 0);
+    CHECK(&t->checks, fd >= 0);
     if (fd >= 0) {
-        CHECK(t, write(fd, stream.data, stream.size) == (ssize_t)stream.size);
+        CHECK(&t->checks, write(fd, stream.data, stream.size) == (ssize_t)stream.size);
         close(fd);
         char err[512];
-        CHECK(t, avdecode_h264_file(path, &v, err, sizeof(err)) == 0);
-        CHECK(t, v.frame_count == 3 && v.width == 176);
+        CHECK(&t->checks, avdecode_h264_file(path, &v, err, sizeof(err)) == 0);
+        CHECK(&t->checks, v.frame_count == 3 && v.width == 176);
         decoded_video_free(&v);
         unlink(path);
-        CHECK(t, avdecode_h264_file(path, &v, err, sizeof(err)) < 0);
+        CHECK(&t->checks, avdecode_h264_file(path, &v, err, sizeof(err)) < 0);
     }
 
     /* Truncation inside the last slice, and a damaged slice. */
     const size_t last = last_nal_payload(&stream);
-    CHECK(t, last > 0 && stream.size - last > 16);
+    CHECK(&t->checks, last > 0 && stream.size - last > 16);
     if (last > 0 && stream.size - last > 16) {
         expect_failure(t, "last slice truncated", stream.data, last + (stream.size - last) / 2);
         expect_failure(t, "last NAL header only", stream.data, last + 1);
@@ -187,7 +178,7 @@ static void test_lossy(test_ctx *t)
             first_slice = i;
             break;
         }
-    CHECK(t, first_slice > 0);
+    CHECK(&t->checks, first_slice > 0);
     if (first_slice)
         expect_failure(t, "no SPS/PPS", stream.data + first_slice, stream.size - first_slice);
 
@@ -210,23 +201,23 @@ static void test_lossless_cropped(test_ctx *t)
     bytes stream = { 0 }, ref = { 0 };
     decoded_video v;
 
-    CHECK(t, run_capture(enc, &stream) == 0);
-    CHECK(t, run_capture(raw, &ref) == 0);
-    CHECK(t, ref.size == 4 * fs);
+    CHECK(&t->checks, run_capture(enc, &stream) == 0);
+    CHECK(&t->checks, run_capture(raw, &ref) == 0);
+    CHECK(&t->checks, ref.size == 4 * fs);
     if (!stream.size || ref.size != 4 * fs || !decode_ok(t, &stream, &v)) {
         free(stream.data);
         free(ref.data);
         return;
     }
-    CHECK(t, v.frame_count == 4);
-    CHECK(t, v.width == w && v.height == h);
+    CHECK(&t->checks, v.frame_count == 4);
+    CHECK(&t->checks, v.width == w && v.height == h);
     for (int i = 0; i < v.frame_count && i < 4; i++) {
         uint8_t *r = ref.data + (size_t)i * fs;
         const uint8_t *const planes[3] = { r, r + w * h, r + w * h * 5 / 4 };
         const ptrdiff_t strides[3] = { w, w / 2, w / 2 };
         int p = -1, x = -1, y = -1;
-        CHECK(t, decoded_video_compare(&v, i, planes, strides, &p, &x, &y) == -1);
-        CHECK(t, isinf(psnr_i420(v.frames[i], r, w, h)));
+        CHECK(&t->checks, decoded_video_compare(&v, i, planes, strides, &p, &x, &y) == -1);
+        CHECK(&t->checks, isinf(psnr_i420(v.frames[i], r, w, h)));
 
         /* One changed sample is found exactly, in each plane. */
         static const int pos[3][2] = { { 183, 99 }, { 5, 7 }, { 0, 49 } };
@@ -235,11 +226,11 @@ static void test_lossless_cropped(test_ctx *t)
             uint8_t *s = (uint8_t *)planes[pl] + pos[pl][1] * pw + pos[pl][0];
             *s ^= 1;
             const int64_t off = decoded_video_compare(&v, i, planes, strides, &p, &x, &y);
-            CHECK(t, off == planes[pl] - r + pos[pl][1] * pw + pos[pl][0]);
-            CHECK(t, p == pl && x == pos[pl][0] && y == pos[pl][1]);
+            CHECK(&t->checks, off == planes[pl] - r + pos[pl][1] * pw + pos[pl][0]);
+            CHECK(&t->checks, p == pl && x == pos[pl][0] && y == pos[pl][1]);
             /* PSNR of one sample off by one among all of them. */
             const double expect = 10 * log10(255.0 * 255.0 * (double)fs);
-            CHECK(t, fabs(psnr_i420(v.frames[i], r, w, h) - expect) < 1e-9);
+            CHECK(&t->checks, fabs(psnr_i420(v.frames[i], r, w, h) - expect) < 1e-9);
             *s ^= 1;
         }
     }
@@ -255,8 +246,8 @@ static void test_lossless_cropped(test_ctx *t)
             for (int yy = 0; yy < ph; yy++, src += pw)
                 memcpy((uint8_t *)planes[pl] + yy * strides[pl], src, (size_t)pw);
         }
-        CHECK(t, decoded_video_compare(&v, 0, planes, strides, NULL, NULL, NULL) == -1);
-        CHECK(t, isinf(psnr_plane(planes[0], strides[0], v.frames[0], w, w, h)));
+        CHECK(&t->checks, decoded_video_compare(&v, 0, planes, strides, NULL, NULL, NULL) == -1);
+        CHECK(&t->checks, isinf(psnr_plane(planes[0], strides[0], v.frames[0], w, w, h)));
         free(pic);
     }
     decoded_video_free(&v);
@@ -272,10 +263,10 @@ static void test_crop_720x404(test_ctx *t)
         "-pix_fmt yuv420p -c:v libx264 -preset ultrafast -f h264 -";
     bytes stream = { 0 };
     decoded_video v;
-    CHECK(t, run_capture(enc, &stream) == 0);
+    CHECK(&t->checks, run_capture(enc, &stream) == 0);
     if (stream.size && decode_ok(t, &stream, &v)) {
-        CHECK(t, v.frame_count == 2);
-        CHECK(t, v.width == 720 && v.height == 404);
+        CHECK(&t->checks, v.frame_count == 2);
+        CHECK(&t->checks, v.width == 720 && v.height == 404);
         decoded_video_free(&v);
     }
     free(stream.data);
@@ -283,7 +274,7 @@ static void test_crop_720x404(test_ctx *t)
 
 int main(void)
 {
-    test_ctx t = { 0 };
+    test_ctx t = { .checks = { "test_avdecode" } };
     test_garbage(&t);
     if (system("ffmpeg -hide_banner -loglevel error -version >/dev/null 2>&1") == 0) {
         test_lossy(&t);
@@ -292,6 +283,5 @@ int main(void)
     } else {
         printf("ffmpeg not found: skipping the tests that need libx264 streams\n");
     }
-    printf("test_avdecode: %d checks, %d failures\n", t.checks, t.failures);
-    return t.failures ? 1 : 0;
+    return tally_result(&t.checks);
 }

@@ -10,22 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "h264/bitstream.h"
 
-static int failures;
-
-#define CHECK(cond, ...)                                                \
-    do {                                                                \
-        if (!(cond)) {                                                  \
-            failures++;                                                 \
-            if (failures <= 20) {                                       \
-                fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__,  \
-                        __LINE__, #cond);                               \
-                fprintf(stderr, __VA_ARGS__);                           \
-                fprintf(stderr, "\n");                                  \
-            }                                                           \
-        }                                                               \
-    } while (0)
+static tally checks = { "test_bitstream" };
 
 /* The bits written so far as a '0'/'1' string (flushes the writer). */
 static void stream_string(h264_bitstream *bs, char *out, size_t out_size)
@@ -39,7 +27,7 @@ static void stream_string(h264_bitstream *bs, char *out, size_t out_size)
     for (int i = bs->cache_bits - 1; i >= 0 && n + 1 < out_size; i--)
         out[n++] = (char)('0' + ((bs->cache >> i) & 1));
     out[n] = 0;
-    CHECK(n == nbits, "bit count %zu, string has %zu bits", nbits, n);
+    CHECK(&checks, n == nbits, "bit count %zu, string has %zu bits", nbits, n);
 }
 
 static void strip_spaces(const char *in, char *out)
@@ -55,7 +43,7 @@ static void expect_bits(h264_bitstream *bs, const char *expected_spaced, const c
     char got[4096], expected[4096];
     strip_spaces(expected_spaced, expected);
     stream_string(bs, got, sizeof(got));
-    CHECK(!strcmp(got, expected), "%s: got %s, expected %s", what, got, expected);
+    CHECK(&checks, !strcmp(got, expected), "%s: got %s, expected %s", what, got, expected);
 }
 
 static void test_write_bits(void)
@@ -83,7 +71,7 @@ static void test_write_bits(void)
                 " 1101 1110 1010 1101 1011 1110 1110 1111"
                 " 111 1111 1111 1111 1111 1111 1111 1111 00",
                 "32-bit writes");
-    CHECK(buf[0] == 0xc0 && buf[3] == 0x00 && buf[4] == 0xef, "bytes %02x %02x %02x", buf[0], buf[3], buf[4]);
+    CHECK(&checks, buf[0] == 0xc0 && buf[3] == 0x00 && buf[4] == 0xef, "bytes %02x %02x %02x", buf[0], buf[3], buf[4]);
 
     /* Many writes of every width: compare with a bit-by-bit reference. */
     bs_init(&bs, buf, sizeof(buf));
@@ -99,7 +87,7 @@ static void test_write_bits(void)
     }
     expected[n] = 0;
     expect_bits(&bs, expected, "widths 0..32");
-    CHECK(!bs.overflow, "no overflow expected");
+    CHECK(&checks, !bs.overflow, "no overflow expected");
 }
 
 /* Independent ue(v) reference: leadingZeroBits zeros, then codeNum + 1 in
@@ -144,13 +132,13 @@ static void test_exp_golomb(void)
         bs_init(&bs, buf, sizeof(buf));
         bs_write_ue(&bs, ue_hand[i].v);
         expect_bits(&bs, ue_hand[i].s, "ue");
-        CHECK(bs_size_ue(ue_hand[i].v) == (int)strlen(ue_hand[i].s), "bs_size_ue(%u)", ue_hand[i].v);
+        CHECK(&checks, bs_size_ue(ue_hand[i].v) == (int)strlen(ue_hand[i].s), "bs_size_ue(%u)", ue_hand[i].v);
     }
     for (size_t i = 0; i < sizeof(se_hand) / sizeof(se_hand[0]); i++) {
         bs_init(&bs, buf, sizeof(buf));
         bs_write_se(&bs, se_hand[i].v);
         expect_bits(&bs, se_hand[i].s, "se");
-        CHECK(bs_size_se(se_hand[i].v) == (int)strlen(se_hand[i].s), "bs_size_se(%d)", se_hand[i].v);
+        CHECK(&checks, bs_size_se(se_hand[i].v) == (int)strlen(se_hand[i].s), "bs_size_se(%d)", se_hand[i].v);
     }
 
     /* Sweep, including the largest value ue(v) can carry in 32 bits. The
@@ -180,8 +168,8 @@ static void test_exp_golomb(void)
                     continue;
                 bs_write_ue(&bs, v);
                 ref_ue_string(v, one);
-                CHECK(bs_size_ue(v) == (int)strlen(one), "bs_size_ue(%u) = %d, want %zu", v, bs_size_ue(v),
-                      strlen(one));
+                CHECK(&checks, bs_size_ue(v) == (int)strlen(one), "bs_size_ue(%u) = %d, want %zu", v, bs_size_ue(v),
+                               strlen(one));
             } else {
                 /* se(v) spans -(2^31 - 1) .. 2^31 - 1 (codeNum <= 2^32 - 2). */
                 int32_t s = (int32_t)(v >> 1) * ((v & 1) ? -1 : 1);
@@ -189,8 +177,8 @@ static void test_exp_golomb(void)
                     continue;
                 bs_write_se(&bs, s);
                 ref_ue_string(se_code_num(s), one);
-                CHECK(bs_size_se(s) == (int)strlen(one), "bs_size_se(%d) = %d, want %zu", s, bs_size_se(s),
-                      strlen(one));
+                CHECK(&checks, bs_size_se(s) == (int)strlen(one), "bs_size_se(%d) = %d, want %zu", s, bs_size_se(s),
+                               strlen(one));
             }
             memcpy(expected + n, one, strlen(one) + 1);
             n += strlen(one);
@@ -203,7 +191,7 @@ static void test_exp_golomb(void)
         bs_write_se(&bs, extremes[i]);
         ref_ue_string(se_code_num(extremes[i]), one);
         expect_bits(&bs, one, "se extreme");
-        CHECK(bs_size_se(extremes[i]) == 63, "bs_size_se(%d) = %d", extremes[i], bs_size_se(extremes[i]));
+        CHECK(&checks, bs_size_se(extremes[i]) == 63, "bs_size_se(%d) = %d", extremes[i], bs_size_se(extremes[i]));
     }
 }
 
@@ -213,15 +201,15 @@ static void test_align_and_trailing(void)
     h264_bitstream bs;
 
     bs_init(&bs, buf, sizeof(buf));
-    CHECK(bs_is_aligned(&bs), "empty stream is aligned");
+    CHECK(&checks, bs_is_aligned(&bs), "empty stream is aligned");
     bs_write_rbsp_trailing(&bs);
     expect_bits(&bs, "1000 0000", "trailing from aligned");
 
     bs_init(&bs, buf, sizeof(buf));
     bs_write_bits(&bs, 3, 7);
-    CHECK(!bs_is_aligned(&bs), "3 bits are not aligned");
+    CHECK(&checks, !bs_is_aligned(&bs), "3 bits are not aligned");
     bs_write_rbsp_trailing(&bs);
-    CHECK(bs_is_aligned(&bs), "aligned after trailing bits");
+    CHECK(&checks, bs_is_aligned(&bs), "aligned after trailing bits");
     expect_bits(&bs, "1111 0000", "trailing after 3 bits");
 
     bs_init(&bs, buf, sizeof(buf));
@@ -234,15 +222,15 @@ static void test_align_and_trailing(void)
     bs_align_zero(&bs);
     bs_align_zero(&bs); /* already aligned: no-op */
     expect_bits(&bs, "1111 1111 1100 0000", "align_zero");
-    CHECK(bs_flush(&bs) == 2 && bs_bit_count(&bs) == 16, "flush returns whole bytes");
+    CHECK(&checks, bs_flush(&bs) == 2 && bs_bit_count(&bs) == 16, "flush returns whole bytes");
 
     /* A partial byte stays cached across a flush. */
     bs_init(&bs, buf, sizeof(buf));
     bs_write_bits(&bs, 12, 0xabc);
-    CHECK(bs_flush(&bs) == 1 && buf[0] == 0xab, "flush keeps the partial byte");
-    CHECK(bs_bit_count(&bs) == 12, "bit count after flush");
+    CHECK(&checks, bs_flush(&bs) == 1 && buf[0] == 0xab, "flush keeps the partial byte");
+    CHECK(&checks, bs_bit_count(&bs) == 12, "bit count after flush");
     bs_write_bits(&bs, 4, 0xd);
-    CHECK(bs_flush(&bs) == 2 && buf[1] == 0xcd, "continues after flush");
+    CHECK(&checks, bs_flush(&bs) == 2 && buf[1] == 0xcd, "continues after flush");
 }
 
 static void test_overflow(void)
@@ -255,25 +243,25 @@ static void test_overflow(void)
     for (int i = 0; i < 5; i++)
         bs_write_bits(&bs, 32, 0xffffffffu);
     size_t bytes = bs_flush(&bs);
-    CHECK(bs.overflow, "overflow flag set");
-    CHECK(bytes <= 4, "flush reports %zu bytes for capacity 4", bytes);
+    CHECK(&checks, bs.overflow, "overflow flag set");
+    CHECK(&checks, bytes <= 4, "flush reports %zu bytes for capacity 4", bytes);
     for (int i = 0; i < 4; i++)
-        CHECK(mem[i] == 0x5a && mem[8 + i] == 0x5a, "guard byte %d touched", i);
+        CHECK(&checks, mem[i] == 0x5a && mem[8 + i] == 0x5a, "guard byte %d touched", i);
 
     bs_init(&bs, mem + 4, 4);
     bs_write_bits(&bs, 32, 0x01020304u);
-    CHECK(bs_flush(&bs) == 4 && !bs.overflow, "exactly full is not an overflow");
-    CHECK(!memcmp(mem + 4, "\x01\x02\x03\x04", 4), "full buffer contents");
+    CHECK(&checks, bs_flush(&bs) == 4 && !bs.overflow, "exactly full is not an overflow");
+    CHECK(&checks, !memcmp(mem + 4, "\x01\x02\x03\x04", 4), "full buffer contents");
     bs_write_bits(&bs, 8, 0);
     bs_flush(&bs);
-    CHECK(bs.overflow, "one more byte overflows");
+    CHECK(&checks, bs.overflow, "one more byte overflows");
 
     bs_init(&bs, NULL, 0);
     bs_write_bits(&bs, 7, 1);
-    CHECK(!bs.overflow && bs_flush(&bs) == 0, "a partial byte fits in no buffer");
+    CHECK(&checks, !bs.overflow && bs_flush(&bs) == 0, "a partial byte fits in no buffer");
     bs_write_bits(&bs, 1, 1);
     bs_flush(&bs);
-    CHECK(bs.overflow, "capacity 0 overflows on the first byte");
+    CHECK(&checks, bs.overflow, "capacity 0 overflows on the first byte");
 }
 
 /* Independent 7.4.1 reference: strips emulation_prevention_three_byte. */
@@ -296,9 +284,9 @@ static void expect_nal(const uint8_t *rbsp, size_t n, const uint8_t *payload, si
 {
     uint8_t out[64];
     size_t size = h264_write_nal(out, sizeof(out), 3, H264_NAL_IDR_SLICE, rbsp, n);
-    CHECK(size == 5 + payload_size, "%s: size %zu, expected %zu", what, size, 5 + payload_size);
-    CHECK(!memcmp(out, "\x00\x00\x00\x01\x65", 5), "%s: start code and header", what);
-    CHECK(size != 5 + payload_size || !memcmp(out + 5, payload, payload_size), "%s: payload", what);
+    CHECK(&checks, size == 5 + payload_size, "%s: size %zu, expected %zu", what, size, 5 + payload_size);
+    CHECK(&checks, !memcmp(out, "\x00\x00\x00\x01\x65", 5), "%s: start code and header", what);
+    CHECK(&checks, size != 5 + payload_size || !memcmp(out + 5, payload, payload_size), "%s: payload", what);
 }
 
 static void test_nal(void)
@@ -329,11 +317,11 @@ static void test_nal(void)
     /* Header byte: forbidden_zero_bit, nal_ref_idc, nal_unit_type. */
     uint8_t out[4096], back[4096];
     const uint8_t one = 0x80;
-    CHECK(h264_write_nal(out, sizeof(out), 3, H264_NAL_SPS, &one, 1) == 6 && out[4] == 0x67, "SPS header");
-    CHECK(h264_write_nal(out, sizeof(out), 3, H264_NAL_PPS, &one, 1) == 6 && out[4] == 0x68, "PPS header");
-    CHECK(h264_write_nal(out, sizeof(out), 0, H264_NAL_SEI, &one, 1) == 6 && out[4] == 0x06, "SEI header");
-    CHECK(h264_write_nal(out, sizeof(out), 2, H264_NAL_SLICE, &one, 1) == 6 && out[4] == 0x41, "slice header");
-    CHECK(h264_write_nal(out, sizeof(out), 0, H264_NAL_AUD, NULL, 0) == 5, "empty RBSP");
+    CHECK(&checks, h264_write_nal(out, sizeof(out), 3, H264_NAL_SPS, &one, 1) == 6 && out[4] == 0x67, "SPS header");
+    CHECK(&checks, h264_write_nal(out, sizeof(out), 3, H264_NAL_PPS, &one, 1) == 6 && out[4] == 0x68, "PPS header");
+    CHECK(&checks, h264_write_nal(out, sizeof(out), 0, H264_NAL_SEI, &one, 1) == 6 && out[4] == 0x06, "SEI header");
+    CHECK(&checks, h264_write_nal(out, sizeof(out), 2, H264_NAL_SLICE, &one, 1) == 6 && out[4] == 0x41, "slice header");
+    CHECK(&checks, h264_write_nal(out, sizeof(out), 0, H264_NAL_AUD, NULL, 0) == 5, "empty RBSP");
 
     /* Random zero-heavy RBSPs: the output unescapes to the input, contains
      * no 00 00 0x (x <= 2) and no 00 00 03 followed by a byte above 3, and
@@ -351,34 +339,34 @@ static void test_nal(void)
         if (iter & 1)
             rbsp[n - 1] = 0x80; /* an RBSP proper ends in its stop bit */
         size_t size = h264_write_nal(out, sizeof(out), 1, H264_NAL_SLICE, rbsp, n);
-        CHECK(size > 5 && size <= h264_nal_max_size(n), "size %zu for rbsp %zu, max %zu", size, n,
-              h264_nal_max_size(n));
+        CHECK(&checks, size > 5 && size <= h264_nal_max_size(n), "size %zu for rbsp %zu, max %zu", size, n,
+                       h264_nal_max_size(n));
         if (size <= 5)
             continue;
         for (size_t i = 7; i < size; i++) {
-            CHECK(!(out[i - 2] == 0 && out[i - 1] == 0 && out[i] <= 2), "start code emulation at %zu", i);
+            CHECK(&checks, !(out[i - 2] == 0 && out[i - 1] == 0 && out[i] <= 2), "start code emulation at %zu", i);
             if (i + 1 < size && out[i - 2] == 0 && out[i - 1] == 0 && out[i] == 3)
-                CHECK(out[i + 1] <= 3, "needless 03 at %zu", i);
+                CHECK(&checks, out[i + 1] <= 3, "needless 03 at %zu", i);
         }
-        CHECK(out[size - 1] != 0, "NAL ends in a zero byte");
+        CHECK(&checks, out[size - 1] != 0, "NAL ends in a zero byte");
         size_t m = ref_unescape(out + 5, size - 5, back);
         /* The final 03 after a trailing zero is not part of the RBSP. */
         if (rbsp[n - 1] == 0 && m == n + 1 && back[m - 1] == 3)
             m--;
-        CHECK(m == n && !memcmp(back, rbsp, n), "round trip of %zu bytes", n);
+        CHECK(&checks, m == n && !memcmp(back, rbsp, n), "round trip of %zu bytes", n);
         /* Any capacity below the size fails cleanly with 0. */
-        CHECK(h264_write_nal(out, size - 1, 1, H264_NAL_SLICE, rbsp, n) == 0, "capacity size-1");
-        CHECK(h264_write_nal(out, size, 1, H264_NAL_SLICE, rbsp, n) == size, "capacity exactly size");
+        CHECK(&checks, h264_write_nal(out, size - 1, 1, H264_NAL_SLICE, rbsp, n) == 0, "capacity size-1");
+        CHECK(&checks, h264_write_nal(out, size, 1, H264_NAL_SLICE, rbsp, n) == size, "capacity exactly size");
     }
 
     /* Worst case for the bound: all zeros. */
     memset(rbsp, 0, sizeof(rbsp));
     for (size_t n = 1; n < 64; n++) {
         size_t size = h264_write_nal(out, h264_nal_max_size(n), 1, H264_NAL_SLICE, rbsp, n);
-        CHECK(size > 0 && size <= h264_nal_max_size(n), "all-zero rbsp of %zu", n);
+        CHECK(&checks, size > 0 && size <= h264_nal_max_size(n), "all-zero rbsp of %zu", n);
     }
-    CHECK(h264_write_nal(out, 4, 1, H264_NAL_SLICE, &one, 1) == 0, "capacity 4");
-    CHECK(h264_write_nal(out, 5, 1, H264_NAL_SLICE, &one, 1) == 0, "capacity 5 for 1 byte");
+    CHECK(&checks, h264_write_nal(out, 4, 1, H264_NAL_SLICE, &one, 1) == 0, "capacity 4");
+    CHECK(&checks, h264_write_nal(out, 5, 1, H264_NAL_SLICE, &one, 1) == 0, "capacity 5 for 1 byte");
 }
 
 int main(void)
@@ -388,8 +376,8 @@ int main(void)
     test_align_and_trailing();
     test_overflow();
     test_nal();
-    if (failures) {
-        fprintf(stderr, "test_bitstream: %d failure(s)\n", failures);
+    if (checks.fail) {
+        fprintf(stderr, "test_bitstream: %d failure(s)\n", checks.fail);
         return 1;
     }
     printf("test_bitstream: ok\n");

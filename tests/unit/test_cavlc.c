@@ -12,22 +12,10 @@
 #include <string.h>
 
 #include "cavlc.h"
+#include "check.h"
 #include "h264/bitstream.h"
 
-static int failures;
-
-#define CHECK(cond, ...)                                                \
-    do {                                                                \
-        if (!(cond)) {                                                  \
-            failures++;                                                 \
-            if (failures <= 20) {                                       \
-                fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__,  \
-                        __LINE__, #cond);                               \
-                fprintf(stderr, __VA_ARGS__);                           \
-                fprintf(stderr, "\n");                                  \
-            }                                                           \
-        }                                                               \
-    } while (0)
+static tally checks = { "test_cavlc" };
 
 /* ------------------------------------------------------------------------ */
 /* The standard's tables as bit strings (spaces are ignored). */
@@ -216,7 +204,7 @@ static void check_prefix_free(const ref_table *t, const char *name)
             if (i == j || t->e[i].len > t->e[j].len)
                 continue;
             uint32_t head = t->e[j].code >> (t->e[j].len - t->e[i].len);
-            CHECK(head != t->e[i].code, "%s: code %d is a prefix of code %d", name, i, j);
+            CHECK(&checks, head != t->e[i].code, "%s: code %d is a prefix of code %d", name, i, j);
         }
 }
 
@@ -249,21 +237,21 @@ static void ref_tables_init(ref_tables *rt)
 
     /* Sanity of the transcription itself: entry counts and prefix freedom. */
     for (int t = 0; t < 4; t++) {
-        CHECK(rt->coeff_token[t].n == 62, "coeff_token table %d has %d codes", t, rt->coeff_token[t].n);
+        CHECK(&checks, rt->coeff_token[t].n == 62, "coeff_token table %d has %d codes", t, rt->coeff_token[t].n);
         check_prefix_free(&rt->coeff_token[t], "coeff_token");
     }
-    CHECK(rt->coeff_token[4].n == 14, "chroma DC coeff_token has %d codes", rt->coeff_token[4].n);
+    CHECK(&checks, rt->coeff_token[4].n == 14, "chroma DC coeff_token has %d codes", rt->coeff_token[4].n);
     check_prefix_free(&rt->coeff_token[4], "coeff_token chroma DC");
     for (int i = 0; i < 15; i++) {
-        CHECK(rt->total_zeros[i].n == 16 - i, "total_zeros %d has %d codes", i + 1, rt->total_zeros[i].n);
+        CHECK(&checks, rt->total_zeros[i].n == 16 - i, "total_zeros %d has %d codes", i + 1, rt->total_zeros[i].n);
         check_prefix_free(&rt->total_zeros[i], "total_zeros");
     }
     for (int i = 0; i < 3; i++) {
-        CHECK(rt->total_zeros_cdc[i].n == 4 - i, "chroma DC total_zeros %d", i + 1);
+        CHECK(&checks, rt->total_zeros_cdc[i].n == 4 - i, "chroma DC total_zeros %d", i + 1);
         check_prefix_free(&rt->total_zeros_cdc[i], "total_zeros chroma DC");
     }
     for (int i = 0; i < 7; i++) {
-        CHECK(rt->run_before[i].n == (i < 6 ? i + 2 : 15), "run_before %d", i + 1);
+        CHECK(&checks, rt->run_before[i].n == (i < 6 ? i + 2 : 15), "run_before %d", i + 1);
         check_prefix_free(&rt->run_before[i], "run_before");
     }
 }
@@ -437,8 +425,8 @@ static void expect_block_code(const int16_t *coeffs, int max_coeffs, int nc, con
     bs_flush(&bs);
     char got[256];
     bits_to_string(buf, nbits, got);
-    CHECK(!strcmp(got, expected), "nc %d max %d: wrote %s, expected %s", nc, max_coeffs, got, expected);
-    CHECK(cavlc_residual_block_bits(coeffs, max_coeffs, nc) == (int)n, "bit count for %s", expected);
+    CHECK(&checks, !strcmp(got, expected), "nc %d max %d: wrote %s, expected %s", nc, max_coeffs, got, expected);
+    CHECK(&checks, cavlc_residual_block_bits(coeffs, max_coeffs, nc) == (int)n, "bit count for %s", expected);
 }
 
 static void test_spot_codes(void)
@@ -585,28 +573,28 @@ static void round_trip_batch(const ref_tables *rt, int16_t (*blocks)[16], const 
         int tc = cavlc_write_residual_block(&bs, blocks[b], max_coeffs[b], ncs[b]);
         size_t written = bs_bit_count(&bs) - before;
         int counted = cavlc_residual_block_bits(blocks[b], max_coeffs[b], ncs[b]);
-        CHECK(tc == count_nonzero(blocks[b], max_coeffs[b]), "block %d: TotalCoeff %d", b, tc);
-        CHECK((size_t)counted == written, "block %d (nc %d, max %d): counted %d bits, wrote %zu", b, ncs[b],
-              max_coeffs[b], counted, written);
+        CHECK(&checks, tc == count_nonzero(blocks[b], max_coeffs[b]), "block %d: TotalCoeff %d", b, tc);
+        CHECK(&checks, (size_t)counted == written, "block %d (nc %d, max %d): counted %d bits, wrote %zu", b, ncs[b],
+                       max_coeffs[b], counted, written);
         ends[b] = bs_bit_count(&bs);
     }
     size_t total_bits = bs_bit_count(&bs);
     bs_align_zero(&bs);
     bs_flush(&bs);
-    CHECK(!bs.overflow, "bitstream overflow");
+    CHECK(&checks, !bs.overflow, "bitstream overflow");
 
     bit_reader br = { buf, total_bits, 0, 0 };
     for (int b = 0; b < nblocks; b++) {
         int got[16];
         int tc = ref_parse_block(&br, rt, ncs[b], max_coeffs[b], got);
-        CHECK(tc >= 0, "block %d (nc %d, max %d): parse error at bit %zu", b, ncs[b], max_coeffs[b], br.pos);
+        CHECK(&checks, tc >= 0, "block %d (nc %d, max %d): parse error at bit %zu", b, ncs[b], max_coeffs[b], br.pos);
         if (tc < 0)
             return;
-        CHECK(br.pos == ends[b], "block %d: parser consumed up to bit %zu, writer ended at %zu", b, br.pos,
-              ends[b]);
+        CHECK(&checks, br.pos == ends[b], "block %d: parser consumed up to bit %zu, writer ended at %zu", b, br.pos,
+                       ends[b]);
         for (int i = 0; i < max_coeffs[b]; i++)
-            CHECK(got[i] == blocks[b][i], "block %d (nc %d, max %d) coeff %d: got %d, wrote %d", b, ncs[b],
-                  max_coeffs[b], i, got[i], blocks[b][i]);
+            CHECK(&checks, got[i] == blocks[b][i], "block %d (nc %d, max %d) coeff %d: got %d, wrote %d", b, ncs[b],
+                           max_coeffs[b], i, got[i], blocks[b][i]);
         if (br.pos != ends[b])
             return;
     }
@@ -625,7 +613,7 @@ static void test_random(const ref_tables *rt)
             make_block(blocks[b], maxc[b]);
         }
         round_trip_batch(rt, blocks, maxc, ncs, n);
-        if (failures)
+        if (checks.fail)
             return;
     }
 }
@@ -714,15 +702,15 @@ static void test_clamp(const ref_tables *rt)
             bs_init(&bs, buf, sizeof(buf));
             cavlc_write_residual_block(&bs, c, 16, 0);
             size_t nbits = bs_bit_count(&bs);
-            CHECK((int)nbits == cavlc_residual_block_bits(c, 16, 0), "clamp bit count");
+            CHECK(&checks, (int)nbits == cavlc_residual_block_bits(c, 16, 0), "clamp bit count");
             bs_align_zero(&bs);
             bs_flush(&bs);
             bit_reader br = { buf, nbits, 0, 0 };
             int got[16];
             int tc = ref_parse_block(&br, rt, 0, 16, got);
-            CHECK(tc == count_nonzero(c, 16) && br.pos == nbits, "clamped block parse");
+            CHECK(&checks, tc == count_nonzero(c, 16) && br.pos == nbits, "clamped block parse");
             int expected = big[k] > 0 ? CAVLC_LEVEL_MAX : -CAVLC_LEVEL_MAX;
-            CHECK(tc < 0 || got[pos + 1] == expected, "level %d decoded as %d", big[k], got[pos + 1]);
+            CHECK(&checks, tc < 0 || got[pos + 1] == expected, "level %d decoded as %d", big[k], got[pos + 1]);
         }
     }
 }
@@ -731,12 +719,12 @@ static void test_clamp(const ref_tables *rt)
  * bounds; and the nC prediction helper of the header. */
 static void test_nc(void)
 {
-    CHECK(cavlc_predict_nc(1, 3, 1, 4) == 4, "nC (3+4+1)>>1");
-    CHECK(cavlc_predict_nc(1, 3, 0, 9) == 3, "nC left only");
-    CHECK(cavlc_predict_nc(0, 3, 1, 9) == 9, "nC top only");
-    CHECK(cavlc_predict_nc(0, 3, 0, 9) == 0, "nC none");
+    CHECK(&checks, cavlc_predict_nc(1, 3, 1, 4) == 4, "nC (3+4+1)>>1");
+    CHECK(&checks, cavlc_predict_nc(1, 3, 0, 9) == 3, "nC left only");
+    CHECK(&checks, cavlc_predict_nc(0, 3, 1, 9) == 9, "nC top only");
+    CHECK(&checks, cavlc_predict_nc(0, 3, 0, 9) == 0, "nC none");
     const int16_t c[16] = { 1, 1, 0, 4 };
-    CHECK(cavlc_residual_block_bits(c, 16, 40) == cavlc_residual_block_bits(c, 16, 8), "nC 40 uses the FLC");
+    CHECK(&checks, cavlc_residual_block_bits(c, 16, 40) == cavlc_residual_block_bits(c, 16, 8), "nC 40 uses the FLC");
 }
 
 int main(void)
@@ -745,14 +733,14 @@ int main(void)
     ref_tables_init(&rt);
     test_spot_codes();
     test_nc();
-    if (!failures)
+    if (!checks.fail)
         test_exhaustive_tables(&rt);
-    if (!failures)
+    if (!checks.fail)
         test_clamp(&rt);
-    if (!failures)
+    if (!checks.fail)
         test_random(&rt);
-    if (failures) {
-        fprintf(stderr, "test_cavlc: %d failure(s)\n", failures);
+    if (checks.fail) {
+        fprintf(stderr, "test_cavlc: %d failure(s)\n", checks.fail);
         return 1;
     }
     printf("test_cavlc: ok\n");

@@ -13,34 +13,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "clipgen.h"
 #include "video_io.h"
 
 typedef struct test_ctx {
-    int failures;
-    int checks;
+    tally checks;
     char dir[256];
 } test_ctx;
 
-#define CHECK(t, cond)                                                                   \
-    do {                                                                                 \
-        (t)->checks++;                                                                   \
-        if (!(cond)) {                                                                   \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);    \
-            (t)->failures++;                                                             \
-        }                                                                                \
-    } while (0)
-
 /* Reports a message mismatch with both strings, which a bare CHECK would hide. */
-#define CHECK_MSG(t, err, substr)                                                        \
-    do {                                                                                 \
-        (t)->checks++;                                                                   \
-        if (!strstr((err), (substr))) {                                                  \
-            fprintf(stderr, "%s:%d: message \"%s\" lacks \"%s\"\n", __FILE__, __LINE__,  \
-                    (err), (substr));                                                    \
-            (t)->failures++;                                                             \
-        }                                                                                \
-    } while (0)
+#define CHECK_MSG(t, err, substr) \
+    CHECK(&(t)->checks, strstr((err), (substr)), "message \"%s\" lacks \"%s\"", (err), (substr))
 
 static const char *tmp_path(const test_ctx *t, const char *name, char *buf, size_t size)
 {
@@ -150,30 +134,30 @@ static void test_good_headers(test_ctx *t)
         video_picture pic;
         make_y4m(&b, cases[c].header, cases[c].w, cases[c].h, 3, cases[c].frame_params);
         tmp_path(t, "good.y4m", path, sizeof(path));
-        CHECK(t, write_file(path, b.data, b.size) == 0);
+        CHECK(&t->checks, write_file(path, b.data, b.size) == 0);
         free(b.data);
 
         err[0] = '\0';
         int ret = video_reader_open(&r, path, NULL, err, sizeof(err));
-        CHECK(t, ret == 0);
+        CHECK(&t->checks, ret == 0);
         if (ret) {
             fprintf(stderr, "case %zu: %s\n", c, err);
             continue;
         }
         const video_info *info = video_reader_info(r);
-        CHECK(t, info->width == cases[c].w && info->height == cases[c].h);
-        CHECK(t, info->fps_num == cases[c].fps_num && info->fps_den == cases[c].fps_den);
-        CHECK(t, info->sar_num == cases[c].sar_num && info->sar_den == cases[c].sar_den);
-        CHECK(t, info->chroma_siting == cases[c].siting);
-        CHECK(t, info->full_range == cases[c].full_range);
+        CHECK(&t->checks, info->width == cases[c].w && info->height == cases[c].h);
+        CHECK(&t->checks, info->fps_num == cases[c].fps_num && info->fps_den == cases[c].fps_den);
+        CHECK(&t->checks, info->sar_num == cases[c].sar_num && info->sar_den == cases[c].sar_den);
+        CHECK(&t->checks, info->chroma_siting == cases[c].siting);
+        CHECK(&t->checks, info->full_range == cases[c].full_range);
         for (int i = 0; i < 3; i++) {
-            CHECK(t, video_reader_frame_index(r) == i);
-            CHECK(t, video_reader_read(r, &pic, err, sizeof(err)) == 1);
-            CHECK(t, picture_matches(&pic, cases[c].w, cases[c].h, i));
+            CHECK(&t->checks, video_reader_frame_index(r) == i);
+            CHECK(&t->checks, video_reader_read(r, &pic, err, sizeof(err)) == 1);
+            CHECK(&t->checks, picture_matches(&pic, cases[c].w, cases[c].h, i));
         }
-        CHECK(t, video_reader_read(r, &pic, err, sizeof(err)) == 0);
-        CHECK(t, video_reader_read(r, &pic, err, sizeof(err)) == 0);
-        CHECK(t, video_reader_frame_index(r) == 3);
+        CHECK(&t->checks, video_reader_read(r, &pic, err, sizeof(err)) == 0);
+        CHECK(&t->checks, video_reader_read(r, &pic, err, sizeof(err)) == 0);
+        CHECK(&t->checks, video_reader_frame_index(r) == 3);
         video_reader_close(r);
         unlink(path);
     }
@@ -232,27 +216,27 @@ static void test_bad_headers(test_ctx *t)
         /* Enough frame data that only the header can be at fault. */
         for (int i = 0; i < 64; i++)
             buf_str(&b, "FRAME\n\x10\x10\x10\x10\x10\x10\x10\x10\x10\x10\x10\x10");
-        CHECK(t, write_file(path, b.data, b.size) == 0);
+        CHECK(&t->checks, write_file(path, b.data, b.size) == 0);
         free(b.data);
         err[0] = '\0';
-        CHECK(t, video_reader_open(&r, path, NULL, err, sizeof(err)) == VIDEO_IO_ERROR);
-        CHECK(t, r == NULL);
+        CHECK(&t->checks, video_reader_open(&r, path, NULL, err, sizeof(err)) == VIDEO_IO_ERROR);
+        CHECK(&t->checks, r == NULL);
         CHECK_MSG(t, err, cases[c].expect);
     }
     /* Files that end inside the header. */
-    CHECK(t, write_file(path, "", 0) == 0);
+    CHECK(&t->checks, write_file(path, "", 0) == 0);
     video_reader *r;
-    CHECK(t, video_reader_open(&r, path, NULL, err, sizeof(err)) == VIDEO_IO_ERROR);
+    CHECK(&t->checks, video_reader_open(&r, path, NULL, err, sizeof(err)) == VIDEO_IO_ERROR);
     CHECK_MSG(t, err, "empty input");
-    CHECK(t, write_file(path, "YUV4MPEG2 W4 H4", 15) == 0);
-    CHECK(t, video_reader_open(&r, path, NULL, err, sizeof(err)) == VIDEO_IO_ERROR);
+    CHECK(&t->checks, write_file(path, "YUV4MPEG2 W4 H4", 15) == 0);
+    CHECK(&t->checks, video_reader_open(&r, path, NULL, err, sizeof(err)) == VIDEO_IO_ERROR);
     CHECK_MSG(t, err, "Y4M header is not terminated by a newline");
-    CHECK(t, write_file(path, "YUV4", 4) == 0);
-    CHECK(t, video_reader_open(&r, path, NULL, err, sizeof(err)) == VIDEO_IO_ERROR);
+    CHECK(&t->checks, write_file(path, "YUV4", 4) == 0);
+    CHECK(&t->checks, video_reader_open(&r, path, NULL, err, sizeof(err)) == VIDEO_IO_ERROR);
     CHECK_MSG(t, err, "missing YUV4MPEG2 signature");
     unlink(path);
 
-    CHECK(t, video_reader_open(&r, "/nonexistent/dir/x.y4m", NULL, err, sizeof(err)) == VIDEO_IO_ERROR);
+    CHECK(&t->checks, video_reader_open(&r, "/nonexistent/dir/x.y4m", NULL, err, sizeof(err)) == VIDEO_IO_ERROR);
     CHECK_MSG(t, err, "cannot open '/nonexistent/dir/x.y4m'");
 }
 
@@ -282,18 +266,18 @@ static void test_bad_frames(test_ctx *t)
         buf_str(&b, cases[c].marker2);
         fill_frame(frame, size, 1);
         buf_add(&b, frame, size);
-        CHECK(t, write_file(path, b.data, b.size) == 0);
+        CHECK(&t->checks, write_file(path, b.data, b.size) == 0);
         free(b.data);
-        CHECK(t, video_reader_open(&r, path, NULL, err, sizeof(err)) == 0);
+        CHECK(&t->checks, video_reader_open(&r, path, NULL, err, sizeof(err)) == 0);
         if (!r)
             continue;
-        CHECK(t, video_reader_read(r, &pic, err, sizeof(err)) == 1);
-        CHECK(t, picture_matches(&pic, w, h, 0));
+        CHECK(&t->checks, video_reader_read(r, &pic, err, sizeof(err)) == 1);
+        CHECK(&t->checks, picture_matches(&pic, w, h, 0));
         err[0] = '\0';
-        CHECK(t, video_reader_read(r, &pic, err, sizeof(err)) == cases[c].status);
+        CHECK(&t->checks, video_reader_read(r, &pic, err, sizeof(err)) == cases[c].status);
         CHECK_MSG(t, err, cases[c].expect);
         /* A failed reader stays failed. */
-        CHECK(t, video_reader_read(r, &pic, err, sizeof(err)) < 0);
+        CHECK(&t->checks, video_reader_read(r, &pic, err, sizeof(err)) < 0);
         video_reader_close(r);
     }
     unlink(path);
@@ -328,19 +312,19 @@ static void test_truncated(test_ctx *t)
         buf_str(&b, cases[c].tail);
         fill_frame(frame, size, 3);
         buf_add(&b, frame, cases[c].data_bytes);
-        CHECK(t, write_file(path, b.data, b.size) == 0);
+        CHECK(&t->checks, write_file(path, b.data, b.size) == 0);
         free(b.data);
-        CHECK(t, video_reader_open(&r, path, NULL, err, sizeof(err)) == 0);
+        CHECK(&t->checks, video_reader_open(&r, path, NULL, err, sizeof(err)) == 0);
         if (!r)
             continue;
         for (int i = 0; i < 3; i++) {
-            CHECK(t, video_reader_read(r, &pic, err, sizeof(err)) == 1);
-            CHECK(t, picture_matches(&pic, w, h, i));
+            CHECK(&t->checks, video_reader_read(r, &pic, err, sizeof(err)) == 1);
+            CHECK(&t->checks, picture_matches(&pic, w, h, i));
         }
         err[0] = '\0';
-        CHECK(t, video_reader_read(r, &pic, err, sizeof(err)) == VIDEO_IO_TRUNCATED);
+        CHECK(&t->checks, video_reader_read(r, &pic, err, sizeof(err)) == VIDEO_IO_TRUNCATED);
         CHECK_MSG(t, err, cases[c].expect);
-        CHECK(t, video_reader_frame_index(r) == 3);
+        CHECK(&t->checks, video_reader_frame_index(r) == 3);
         video_reader_close(r);
     }
     unlink(path);
@@ -352,17 +336,17 @@ static void test_truncated(test_ctx *t)
         buf_add(&b, frame, i < 2 ? size : size / 2);
     }
     tmp_path(t, "trunc.yuv", path, sizeof(path));
-    CHECK(t, write_file(path, b.data, b.size) == 0);
+    CHECK(&t->checks, write_file(path, b.data, b.size) == 0);
     free(b.data);
     const video_info raw = { .width = w, .height = h, .fps_num = 25, .fps_den = 1 };
     video_reader *r = NULL;
-    CHECK(t, video_reader_open(&r, path, &raw, err, sizeof(err)) == 0);
+    CHECK(&t->checks, video_reader_open(&r, path, &raw, err, sizeof(err)) == 0);
     if (r) {
-        CHECK(t, video_reader_read(r, &pic, err, sizeof(err)) == 1);
-        CHECK(t, picture_matches(&pic, w, h, 0));
-        CHECK(t, video_reader_read(r, &pic, err, sizeof(err)) == 1);
-        CHECK(t, picture_matches(&pic, w, h, 1));
-        CHECK(t, video_reader_read(r, &pic, err, sizeof(err)) == VIDEO_IO_TRUNCATED);
+        CHECK(&t->checks, video_reader_read(r, &pic, err, sizeof(err)) == 1);
+        CHECK(&t->checks, picture_matches(&pic, w, h, 0));
+        CHECK(&t->checks, video_reader_read(r, &pic, err, sizeof(err)) == 1);
+        CHECK(&t->checks, picture_matches(&pic, w, h, 1));
+        CHECK(&t->checks, video_reader_read(r, &pic, err, sizeof(err)) == VIDEO_IO_TRUNCATED);
         CHECK_MSG(t, err, "truncated frame 2: 96 of 192 bytes missing");
         video_reader_close(r);
     }
@@ -389,14 +373,14 @@ static void test_trailing_blanks(test_ctx *t)
         video_reader *r = NULL;
         make_y4m(&b, "YUV4MPEG2 W8 H4\n", w, h, 2, NULL);
         buf_add(&b, cases[c].tail, strlen(cases[c].tail) + !cases[c].tail[0]);
-        CHECK(t, write_file(path, b.data, b.size) == 0);
+        CHECK(&t->checks, write_file(path, b.data, b.size) == 0);
         free(b.data);
-        CHECK(t, video_reader_open(&r, path, NULL, err, sizeof(err)) == 0);
+        CHECK(&t->checks, video_reader_open(&r, path, NULL, err, sizeof(err)) == 0);
         if (!r)
             continue;
         for (int i = 0; i < 2; i++)
-            CHECK(t, video_reader_read(r, &pic, err, sizeof(err)) == 1 && picture_matches(&pic, w, h, i));
-        CHECK(t, video_reader_read(r, &pic, err, sizeof(err)) == cases[c].status);
+            CHECK(&t->checks, video_reader_read(r, &pic, err, sizeof(err)) == 1 && picture_matches(&pic, w, h, i));
+        CHECK(&t->checks, video_reader_read(r, &pic, err, sizeof(err)) == cases[c].status);
         if (cases[c].status)
             CHECK_MSG(t, err, "bad frame marker at frame 2");
         video_reader_close(r);
@@ -412,13 +396,13 @@ static void test_raw_that_is_y4m(test_ctx *t)
     buf b = { 0 };
     make_y4m(&b, "YUV4MPEG2 W8 H4\n", 8, 4, 3, NULL);
     tmp_path(t, "y4m_as_raw.yuv", path, sizeof(path));
-    CHECK(t, write_file(path, b.data, b.size) == 0);
+    CHECK(&t->checks, write_file(path, b.data, b.size) == 0);
     free(b.data);
     const video_info raw = { .width = 8, .height = 4, .fps_num = 25, .fps_den = 1 };
     video_reader *r = NULL;
-    CHECK(t, video_reader_open(&r, path, &raw, err, sizeof(err)) == 0);
+    CHECK(&t->checks, video_reader_open(&r, path, &raw, err, sizeof(err)) == 0);
     if (r) {
-        CHECK(t, video_reader_read(r, &pic, err, sizeof(err)) == VIDEO_IO_ERROR);
+        CHECK(&t->checks, video_reader_read(r, &pic, err, sizeof(err)) == VIDEO_IO_ERROR);
         CHECK_MSG(t, err, "starts with a YUV4MPEG2 header");
         video_reader_close(r);
     }
@@ -439,20 +423,20 @@ static void test_raw(test_ctx *t)
         buf_add(&b, frame, size);
     }
     tmp_path(t, "clip.yuv", path, sizeof(path));
-    CHECK(t, write_file(path, b.data, b.size) == 0);
+    CHECK(&t->checks, write_file(path, b.data, b.size) == 0);
     free(b.data);
 
     const video_info raw = { .width = w, .height = h, .fps_num = 24, .fps_den = 1 };
     video_reader *r = NULL;
-    CHECK(t, video_reader_open(&r, path, &raw, err, sizeof(err)) == 0);
+    CHECK(&t->checks, video_reader_open(&r, path, &raw, err, sizeof(err)) == 0);
     if (r) {
-        CHECK(t, video_reader_info(r)->width == w && video_reader_info(r)->fps_num == 24);
+        CHECK(&t->checks, video_reader_info(r)->width == w && video_reader_info(r)->fps_num == 24);
         for (int i = 0; i < 4; i++) {
-            CHECK(t, video_reader_read(r, &pic, err, sizeof(err)) == 1);
-            CHECK(t, picture_matches(&pic, w, h, i));
+            CHECK(&t->checks, video_reader_read(r, &pic, err, sizeof(err)) == 1);
+            CHECK(&t->checks, picture_matches(&pic, w, h, i));
         }
-        CHECK(t, video_reader_read(r, &pic, err, sizeof(err)) == 0);
-        CHECK(t, video_reader_frame_index(r) == 4);
+        CHECK(&t->checks, video_reader_read(r, &pic, err, sizeof(err)) == 0);
+        CHECK(&t->checks, video_reader_frame_index(r) == 4);
         video_reader_close(r);
     }
 
@@ -460,9 +444,9 @@ static void test_raw(test_ctx *t)
     const video_info odd = { .width = 33, .height = 18 };
     const video_info huge = { .width = 99999, .height = 99999 };
     r = NULL;
-    CHECK(t, video_reader_open(&r, path, &odd, err, sizeof(err)) == VIDEO_IO_ERROR && !r);
+    CHECK(&t->checks, video_reader_open(&r, path, &odd, err, sizeof(err)) == VIDEO_IO_ERROR && !r);
     CHECK_MSG(t, err, "odd size 33x18");
-    CHECK(t, video_reader_open(&r, path, &huge, err, sizeof(err)) == VIDEO_IO_ERROR && !r);
+    CHECK(&t->checks, video_reader_open(&r, path, &huge, err, sizeof(err)) == VIDEO_IO_ERROR && !r);
     CHECK_MSG(t, err, "out of range");
     unlink(path);
 }
@@ -486,7 +470,7 @@ static void test_round_trip(test_ctx *t)
                                   .full_range = 1 };
         video_writer *wr = NULL;
         tmp_path(t, fmt ? "rt.yuv" : "rt.y4m", path, sizeof(path));
-        CHECK(t, video_writer_open(&wr, path, &info, err, sizeof(err)) == 0);
+        CHECK(&t->checks, video_writer_open(&wr, path, &info, err, sizeof(err)) == 0);
         if (!wr)
             continue;
         for (int i = 0; i < frames; i++) {
@@ -498,27 +482,27 @@ static void test_round_trip(test_ctx *t)
                 for (int y = 0; y < ph; y++, src += pw)
                     memcpy(planes[p] + y * stride[p], src, (size_t)pw);
             }
-            CHECK(t, video_writer_write(wr, (const uint8_t *const *)planes, stride) == 0);
+            CHECK(&t->checks, video_writer_write(wr, (const uint8_t *const *)planes, stride) == 0);
         }
-        CHECK(t, video_writer_close(wr) == 0);
+        CHECK(&t->checks, video_writer_close(wr) == 0);
 
         struct stat st;
-        CHECK(t, stat(path, &st) == 0);
+        CHECK(&t->checks, stat(path, &st) == 0);
         if (fmt) /* raw: exactly the samples */
-            CHECK(t, st.st_size == (off_t)frames * w * h * 3 / 2);
+            CHECK(&t->checks, st.st_size == (off_t)frames * w * h * 3 / 2);
 
         video_reader *r = NULL;
-        CHECK(t, video_reader_open(&r, path, fmt ? &info : NULL, err, sizeof(err)) == 0);
+        CHECK(&t->checks, video_reader_open(&r, path, fmt ? &info : NULL, err, sizeof(err)) == 0);
         if (!r)
             continue;
         const video_info *ri = video_reader_info(r);
-        CHECK(t, ri->width == w && ri->height == h);
-        CHECK(t, ri->fps_num == 30000 && ri->fps_den == 1001);
-        CHECK(t, ri->sar_num == 4 && ri->sar_den == 3);
-        CHECK(t, ri->chroma_siting == VIDEO_CHROMA_LEFT);
-        CHECK(t, ri->full_range == 1);
+        CHECK(&t->checks, ri->width == w && ri->height == h);
+        CHECK(&t->checks, ri->fps_num == 30000 && ri->fps_den == 1001);
+        CHECK(&t->checks, ri->sar_num == 4 && ri->sar_den == 3);
+        CHECK(&t->checks, ri->chroma_siting == VIDEO_CHROMA_LEFT);
+        CHECK(&t->checks, ri->full_range == 1);
         for (int i = 0; i < frames; i++) {
-            CHECK(t, video_reader_read(r, &pic, err, sizeof(err)) == 1);
+            CHECK(&t->checks, video_reader_read(r, &pic, err, sizeof(err)) == 1);
             clipgen_frame_i420(CLIPGEN_PAN, w, h, i, 77, packed);
             const uint8_t *ref = packed;
             int same = 1;
@@ -527,9 +511,9 @@ static void test_round_trip(test_ctx *t)
                 for (int y = 0; y < ph; y++, ref += pw)
                     same &= !memcmp(pic.plane[p] + y * pic.stride[p], ref, (size_t)pw);
             }
-            CHECK(t, same);
+            CHECK(&t->checks, same);
         }
-        CHECK(t, video_reader_read(r, &pic, err, sizeof(err)) == 0);
+        CHECK(&t->checks, video_reader_read(r, &pic, err, sizeof(err)) == 0);
         video_reader_close(r);
         unlink(path);
     }
@@ -541,14 +525,14 @@ static void test_round_trip(test_ctx *t)
         video_writer *wr = NULL;
         video_reader *r = NULL;
         tmp_path(t, "rate.Y4M", path, sizeof(path));
-        CHECK(t, video_writer_open(&wr, path, &info, err, sizeof(err)) == 0);
-        CHECK(t, video_writer_close(wr) == 0);
-        CHECK(t, video_reader_open(&r, path, NULL, err, sizeof(err)) == 0);
+        CHECK(&t->checks, video_writer_open(&wr, path, &info, err, sizeof(err)) == 0);
+        CHECK(&t->checks, video_writer_close(wr) == 0);
+        CHECK(&t->checks, video_reader_open(&r, path, NULL, err, sizeof(err)) == 0);
         if (r) {
-            CHECK(t, video_reader_info(r)->fps_num == 25 && video_reader_info(r)->fps_den == 1);
-            CHECK(t, video_reader_info(r)->sar_num == 0 && video_reader_info(r)->full_range == 0);
-            CHECK(t, video_reader_info(r)->chroma_siting == sitings[s]);
-            CHECK(t, video_reader_read(r, &pic, err, sizeof(err)) == 0);
+            CHECK(&t->checks, video_reader_info(r)->fps_num == 25 && video_reader_info(r)->fps_den == 1);
+            CHECK(&t->checks, video_reader_info(r)->sar_num == 0 && video_reader_info(r)->full_range == 0);
+            CHECK(&t->checks, video_reader_info(r)->chroma_siting == sitings[s]);
+            CHECK(&t->checks, video_reader_read(r, &pic, err, sizeof(err)) == 0);
             video_reader_close(r);
         }
         unlink(path);
@@ -564,12 +548,12 @@ static void test_writer_errors(test_ctx *t)
     char err[256];
     video_writer *wr = (video_writer *)(uintptr_t)1; /* open must reset it to NULL */
     const video_info odd = { .width = 7, .height = 4 };
-    CHECK(t, video_writer_open(&wr, "/dev/null", &odd, err, sizeof(err)) == VIDEO_IO_ERROR && !wr);
+    CHECK(&t->checks, video_writer_open(&wr, "/dev/null", &odd, err, sizeof(err)) == VIDEO_IO_ERROR && !wr);
     CHECK_MSG(t, err, "odd size 7x4");
 
     const video_info info = { .width = 64, .height = 64 };
-    CHECK(t, video_writer_open(&wr, "/nonexistent/dir/out.y4m", &info, err, sizeof(err)) ==
-             VIDEO_IO_ERROR);
+    CHECK(&t->checks, video_writer_open(&wr, "/nonexistent/dir/out.y4m", &info, err, sizeof(err)) ==
+                      VIDEO_IO_ERROR);
     CHECK_MSG(t, err, "cannot create");
 
     /* A full disk must surface, at the latest when closing. */
@@ -578,13 +562,13 @@ static void test_writer_errors(test_ctx *t)
         const uint8_t *const planes[3] = { frame, frame + 4096, frame + 5120 };
         const ptrdiff_t stride[3] = { 64, 32, 32 };
         wr = NULL;
-        CHECK(t, video_writer_open(&wr, "/dev/full", &info, err, sizeof(err)) == 0);
+        CHECK(&t->checks, video_writer_open(&wr, "/dev/full", &info, err, sizeof(err)) == 0);
         if (wr) {
             int failed = 0;
             for (int i = 0; i < 200; i++) /* more than the stdio buffer */
                 failed |= video_writer_write(wr, planes, stride) < 0;
-            CHECK(t, failed);
-            CHECK(t, video_writer_close(wr) < 0);
+            CHECK(&t->checks, failed);
+            CHECK(&t->checks, video_writer_close(wr) < 0);
         }
     }
 }
@@ -609,27 +593,27 @@ static void test_ffmpeg_interop(test_ctx *t)
     snprintf(cmd, sizeof(cmd), "ffmpeg -nostdin -loglevel error -y -f lavfi "
              "-i testsrc2=size=%dx%d:rate=30000/1001:duration=1 -pix_fmt yuv420p "
              "-frames:v %d %s -frames:v %d -f rawvideo %s", w, h, frames, y4m, frames, yuv);
-    CHECK(t, system(cmd) == 0);
+    CHECK(&t->checks, system(cmd) == 0);
 
     /* ffmpeg's Y4M, read by us, equals ffmpeg's raw output. */
     video_reader *ry = NULL, *rr = NULL;
     const video_info raw = { .width = w, .height = h };
-    CHECK(t, video_reader_open(&ry, y4m, NULL, err, sizeof(err)) == 0);
-    CHECK(t, video_reader_open(&rr, yuv, &raw, err, sizeof(err)) == 0);
+    CHECK(&t->checks, video_reader_open(&ry, y4m, NULL, err, sizeof(err)) == 0);
+    CHECK(&t->checks, video_reader_open(&rr, yuv, &raw, err, sizeof(err)) == 0);
     if (ry && rr) {
-        CHECK(t, video_reader_info(ry)->width == w && video_reader_info(ry)->height == h);
-        CHECK(t, video_reader_info(ry)->fps_num == 30000 && video_reader_info(ry)->fps_den == 1001);
+        CHECK(&t->checks, video_reader_info(ry)->width == w && video_reader_info(ry)->height == h);
+        CHECK(&t->checks, video_reader_info(ry)->fps_num == 30000 && video_reader_info(ry)->fps_den == 1001);
         uint8_t *a = malloc(fs);
         for (int i = 0; i < frames; i++) {
-            CHECK(t, video_reader_read(ry, &pic, err, sizeof(err)) == 1);
+            CHECK(&t->checks, video_reader_read(ry, &pic, err, sizeof(err)) == 1);
             for (int p = 0; p < 3; p++) /* copy out: the next read replaces it */
                 memcpy(a + (p ? (size_t)w * h * (p + 3) / 4 : 0), pic.plane[p],
                        (size_t)w * h / (p ? 4 : 1));
-            CHECK(t, video_reader_read(rr, &pic, err, sizeof(err)) == 1);
-            CHECK(t, !memcmp(a, pic.plane[0], fs)); /* raw planes are contiguous */
+            CHECK(&t->checks, video_reader_read(rr, &pic, err, sizeof(err)) == 1);
+            CHECK(&t->checks, !memcmp(a, pic.plane[0], fs)); /* raw planes are contiguous */
         }
-        CHECK(t, video_reader_read(ry, &pic, err, sizeof(err)) == 0);
-        CHECK(t, video_reader_read(rr, &pic, err, sizeof(err)) == 0);
+        CHECK(&t->checks, video_reader_read(ry, &pic, err, sizeof(err)) == 0);
+        CHECK(&t->checks, video_reader_read(rr, &pic, err, sizeof(err)) == 0);
         free(a);
     }
     video_reader_close(ry);
@@ -642,24 +626,24 @@ static void test_ffmpeg_interop(test_ctx *t)
                               .chroma_siting = VIDEO_CHROMA_LEFT };
     video_writer *wr = NULL;
     uint8_t *frame = malloc(fs);
-    CHECK(t, video_writer_open(&wr, ours, &info, err, sizeof(err)) == 0);
+    CHECK(&t->checks, video_writer_open(&wr, ours, &info, err, sizeof(err)) == 0);
     for (int i = 0; wr && i < frames; i++) {
         clipgen_frame_i420(CLIPGEN_OBJECT, w, h, i, 5, frame);
         const uint8_t *const planes[3] = { frame, frame + w * h, frame + w * h * 5 / 4 };
         const ptrdiff_t stride[3] = { w, w / 2, w / 2 };
-        CHECK(t, video_writer_write(wr, planes, stride) == 0);
+        CHECK(&t->checks, video_writer_write(wr, planes, stride) == 0);
     }
-    CHECK(t, video_writer_close(wr) == 0);
+    CHECK(&t->checks, video_writer_close(wr) == 0);
     snprintf(cmd, sizeof(cmd), "ffmpeg -nostdin -loglevel error -y -i %s -f rawvideo %s", ours, back);
-    CHECK(t, system(cmd) == 0);
+    CHECK(&t->checks, system(cmd) == 0);
     FILE *f = fopen(back, "rb");
-    CHECK(t, f != NULL);
+    CHECK(&t->checks, f != NULL);
     if (f) {
         uint8_t *got = malloc(fs * frames + 1);
-        CHECK(t, fread(got, 1, fs * frames + 1, f) == fs * frames);
+        CHECK(&t->checks, fread(got, 1, fs * frames + 1, f) == fs * frames);
         for (int i = 0; i < frames; i++) {
             clipgen_frame_i420(CLIPGEN_OBJECT, w, h, i, 5, frame);
-            CHECK(t, !memcmp(got + fs * i, frame, fs));
+            CHECK(&t->checks, !memcmp(got + fs * i, frame, fs));
         }
         free(got);
         fclose(f);
@@ -690,7 +674,7 @@ static void remove_dir(const char *dir)
 
 int main(void)
 {
-    test_ctx t = { 0 };
+    test_ctx t = { .checks = { "test_video_io" } };
     const char *tmp = getenv("TMPDIR");
     snprintf(t.dir, sizeof(t.dir), "%s/hwenc-video-io-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(t.dir)) {
@@ -709,6 +693,5 @@ int main(void)
     test_ffmpeg_interop(&t);
     remove_dir(t.dir);
 
-    printf("test_video_io: %d checks, %d failures\n", t.checks, t.failures);
-    return t.failures ? 1 : 0;
+    return tally_result(&t.checks);
 }

@@ -25,6 +25,7 @@
 
 #include "avdecode.h"
 #include "backend.h"
+#include "check.h"
 #include "clipgen.h"
 #include "gop.h"
 #include "hal.h"
@@ -37,21 +38,11 @@
 static const char *node_path;
 static const char *trace_path;
 
-#define CHECK(cond, ...)                                                         \
-    do {                                                                         \
-        if (!(cond)) {                                                           \
-            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
-            fprintf(stderr, __VA_ARGS__);                                        \
-            fputc('\n', stderr);                                                 \
-            exit(1);                                                             \
-        }                                                                        \
-    } while (0)
-
 static void setup(void)
 {
     node_path = getenv("HWENCTEST_DRM_NODE");
     trace_path = getenv("HWENCTEST_VA_TRACE");
-    CHECK(node_path && trace_path, "run through ctest (HWENCTEST_DRM_NODE, HWENCTEST_VA_TRACE)");
+    REQUIRE(node_path && trace_path, "run through ctest (HWENCTEST_DRM_NODE, HWENCTEST_VA_TRACE)");
     char dir[512];
     snprintf(dir, sizeof(dir), "%s", node_path);
     char *slash = strrchr(dir, '/');
@@ -60,7 +51,7 @@ static void setup(void)
         mkdir(dir, 0755);
     }
     int fd = open(node_path, O_CREAT | O_WRONLY, 0644);
-    CHECK(fd >= 0, "cannot create %s: %s", node_path, strerror(errno));
+    REQUIRE(fd >= 0, "cannot create %s: %s", node_path, strerror(errno));
     close(fd);
     unlink(trace_path);
 }
@@ -70,7 +61,7 @@ static void setup(void)
 static char *read_trace(void)
 {
     FILE *f = fopen(trace_path, "r");
-    CHECK(f, "no driver trace at %s: the driver was not loaded", trace_path);
+    REQUIRE(f, "no driver trace at %s: the driver was not loaded", trace_path);
     static char buf[1 << 20];
     size_t n = fread(buf, 1, sizeof(buf) - 1, f);
     buf[n] = 0;
@@ -97,13 +88,13 @@ static int count_lines(const char *trace, const char *a, const char *b)
 static void check_trace_clean(const char *trace)
 {
     int sessions = count_lines(trace, "terminate", NULL);
-    CHECK(sessions > 0, "the driver was never terminated");
-    CHECK(count_lines(trace, "terminate leaks=0 violations=0", NULL) == sessions, "driver audit failed:\n%s", trace);
-    CHECK(!count_lines(trace, "violation", NULL) || count_lines(trace, "violation", NULL) == sessions,
-          "violations:\n%s", trace);
+    REQUIRE(sessions > 0, "the driver was never terminated");
+    REQUIRE(count_lines(trace, "terminate leaks=0 violations=0", NULL) == sessions, "driver audit failed:\n%s", trace);
+    REQUIRE(!count_lines(trace, "violation", NULL) || count_lines(trace, "violation", NULL) == sessions,
+            "violations:\n%s", trace);
     /* Tolerated error paths that a working client never takes. */
-    CHECK(!count_lines(trace, "end without begin", NULL) && !count_lines(trace, "render failed", NULL),
-          "a picture ended without a begin or after a failed render:\n%s", trace);
+    REQUIRE(!count_lines(trace, "end without begin", NULL) && !count_lines(trace, "render failed", NULL),
+            "a picture ended without a begin or after a failed render:\n%s", trace);
 }
 
 /* The most list-0 entries any picture had ("refs=3,1" is two). */
@@ -150,7 +141,7 @@ typedef struct clip_result {
 static void append_packet(clip_result *r, const hwenc_packet *pkt)
 {
     r->stream = realloc(r->stream, r->size + pkt->size);
-    CHECK(r->stream, "out of memory");
+    REQUIRE(r->stream, "out of memory");
     memcpy(r->stream + r->size, pkt->data, pkt->size);
     r->size += pkt->size;
     if (r->packets == 0)
@@ -181,7 +172,7 @@ static int encode_clip(const hwenc_config *cfg, int frames, const int *force_idr
     if (ret < 0)
         return ret;
     uint8_t *i420 = malloc(W * H * 3 / 2), *nv12 = malloc(W * H * 3 / 2);
-    CHECK(i420 && nv12, "out of memory");
+    REQUIRE(i420 && nv12, "out of memory");
     hwenc_packet pkt;
     for (int i = 0; i < frames && ret >= 0; i++) {
         source_frame(i, i420);
@@ -229,15 +220,15 @@ static void check_decode(const uint8_t *stream, size_t size, int frames, double 
 {
     decoded_video dec;
     char err[256];
-    CHECK(avdecode_h264(stream, size, &dec, err, sizeof(err)) == 0, "decoding: %s", err);
-    CHECK(dec.frame_count == frames && dec.width == W && dec.height == H, "decoded %d frames of %dx%d",
-          dec.frame_count, dec.width, dec.height);
+    REQUIRE(avdecode_h264(stream, size, &dec, err, sizeof(err)) == 0, "decoding: %s", err);
+    REQUIRE(dec.frame_count == frames && dec.width == W && dec.height == H, "decoded %d frames of %dx%d",
+            dec.frame_count, dec.width, dec.height);
     uint8_t *src = malloc(W * H * 3 / 2);
-    CHECK(src, "out of memory");
+    REQUIRE(src, "out of memory");
     for (int i = 0; i < frames; i++) {
         source_frame(i, src);
         double psnr = psnr_plane(dec.frames[i], W, src, W, W, H);
-        CHECK(psnr >= min_psnr, "frame %d: PSNR %.2f dB below %.1f", i, psnr, min_psnr);
+        REQUIRE(psnr >= min_psnr, "frame %d: PSNR %.2f dB below %.1f", i, psnr, min_psnr);
     }
     free(src);
     decoded_video_free(&dec);
@@ -249,8 +240,8 @@ static void check_decode(const uint8_t *stream, size_t size, int frames, double 
 static const char *encode_decode_trace(const hwenc_config *cfg, int frames, const int *forced, clip_result *r)
 {
     int ret = encode_clip(cfg, frames, forced, r);
-    CHECK(ret >= 0, "encoding failed: %s", r->error);
-    CHECK(r->packets == frames, "%d packets", r->packets);
+    REQUIRE(ret >= 0, "encoding failed: %s", r->error);
+    REQUIRE(r->packets == frames, "%d packets", r->packets);
     check_decode(r->stream, r->size, frames, 30.0);
     const char *t = read_trace();
     check_trace_clean(t);
@@ -282,7 +273,7 @@ static void get_attribute(VADisplay dpy, VAProfile profile, VAEntrypoint entry, 
                           uint32_t *value)
 {
     VAConfigAttrib a = { .type = type };
-    CHECK(vaGetConfigAttributes(dpy, profile, entry, &a, 1) == VA_STATUS_SUCCESS, "vaGetConfigAttributes");
+    REQUIRE(vaGetConfigAttributes(dpy, profile, entry, &a, 1) == VA_STATUS_SUCCESS, "vaGetConfigAttributes");
     *value = a.value;
 }
 
@@ -292,12 +283,12 @@ static void driver_query(driver_facts *f)
     int fd = open(node_path, O_RDWR);
     VADisplay dpy = vaGetDisplayDRM(fd);
     int major, minor;
-    CHECK(dpy && vaInitialize(dpy, &major, &minor) == VA_STATUS_SUCCESS, "vaInitialize: is the shim preloaded?");
+    REQUIRE(dpy && vaInitialize(dpy, &major, &minor) == VA_STATUS_SUCCESS, "vaInitialize: is the shim preloaded?");
     VAEntrypoint eps[8];
     int n = 0;
     f->cb = vaQueryConfigEntrypoints(dpy, VAProfileH264ConstrainedBaseline, eps, &n) == VA_STATUS_SUCCESS && n > 0;
     VAProfile profile = f->cb ? VAProfileH264ConstrainedBaseline : VAProfileH264Main;
-    CHECK(vaQueryConfigEntrypoints(dpy, profile, eps, &n) == VA_STATUS_SUCCESS, "entry points");
+    REQUIRE(vaQueryConfigEntrypoints(dpy, profile, eps, &n) == VA_STATUS_SUCCESS, "entry points");
     for (int i = 0; i < n; i++) {
         f->slice |= eps[i] == VAEntrypointEncSlice;
         f->slice_lp |= eps[i] == VAEntrypointEncSliceLP;
@@ -325,7 +316,7 @@ static void driver_query(driver_facts *f)
     }
     VASurfaceID s;
     VAImage im;
-    CHECK(vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, 64, 64, &s, 1, NULL, 0) == VA_STATUS_SUCCESS, "surface");
+    REQUIRE(vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, 64, 64, &s, 1, NULL, 0) == VA_STATUS_SUCCESS, "surface");
     f->derive = vaDeriveImage(dpy, s, &im) == VA_STATUS_SUCCESS;
     if (f->derive)
         vaDestroyImage(dpy, im.image_id);
@@ -360,7 +351,7 @@ static const char *expected_caps(void)
     for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
         if (!strcmp(table[i].profile, profile))
             return table[i].caps;
-    CHECK(0, "no expected capabilities for profile %s", profile);
+    REQUIRE(0, "no expected capabilities for profile %s", profile);
     return NULL;
 }
 
@@ -376,29 +367,29 @@ static int test_probe(const char *variant)
     hwenc_backend_info info[1];
     registry_probe_one(HWENC_BACKEND_VAAPI, &cfg, &info[0]);
     const hwenc_backend_info *va = &info[0];
-    CHECK(va->compiled && va->available, "vaapi not available: %s", va->reason);
-    CHECK(strstr(va->driver, "hwenc test driver"), "vendor string '%s'", va->driver);
-    CHECK(!strcmp(va->device, node_path), "device '%s'", va->device);
+    REQUIRE(va->compiled && va->available, "vaapi not available: %s", va->reason);
+    REQUIRE(strstr(va->driver, "hwenc test driver"), "vendor string '%s'", va->driver);
+    REQUIRE(!strcmp(va->device, node_path), "device '%s'", va->device);
     printf("reason: %s\ndriver: %s\ncaps: %s\n", va->reason, va->driver, va->capabilities);
     if (!strcmp(variant, "lp-only")) {
-        CHECK(strstr(va->capabilities, "EncSliceLP*") && !strstr(va->capabilities, "EncSlice "),
-              "caps '%s'", va->capabilities);
-        CHECK(strstr(va->capabilities, "rc: CQP;") && strstr(va->capabilities, "packed headers: none"), "caps '%s'",
-              va->capabilities);
-        CHECK(strstr(va->reason, "low power"), "reason '%s'", va->reason);
+        REQUIRE(strstr(va->capabilities, "EncSliceLP*") && !strstr(va->capabilities, "EncSlice "),
+                "caps '%s'", va->capabilities);
+        REQUIRE(strstr(va->capabilities, "rc: CQP;") && strstr(va->capabilities, "packed headers: none"), "caps '%s'",
+                va->capabilities);
+        REQUIRE(strstr(va->reason, "low power"), "reason '%s'", va->reason);
         /* What the driver lacks is a reason not to pick it. */
         cfg.rc_mode = HWENC_RC_CBR;
         cfg.bitrate_kbps = 500;
         registry_probe_one(HWENC_BACKEND_VAAPI, &cfg, &info[0]);
-        CHECK(!info[0].available && strstr(info[0].reason, "does not offer CBR"), "reason '%s'", info[0].reason);
+        REQUIRE(!info[0].available && strstr(info[0].reason, "does not offer CBR"), "reason '%s'", info[0].reason);
     } else {
-        CHECK(!strcmp(va->capabilities, expected_caps()), "caps '%s', wanted '%s'", va->capabilities,
-              expected_caps());
+        REQUIRE(!strcmp(va->capabilities, expected_caps()), "caps '%s', wanted '%s'", va->capabilities,
+                expected_caps());
         /* No node: a reason a user can act on. */
         cfg.device = "/nonexistent/renderD128";
         registry_probe_one(HWENC_BACKEND_VAAPI, &cfg, &info[0]);
-        CHECK(!info[0].available && strstr(info[0].reason, "cannot open /nonexistent/renderD128"), "reason '%s'",
-              info[0].reason);
+        REQUIRE(!info[0].available && strstr(info[0].reason, "cannot open /nonexistent/renderD128"), "reason '%s'",
+                info[0].reason);
     }
     check_trace_clean(read_trace());
     return 0;
@@ -429,26 +420,26 @@ static int test_roundtrip(const char *variant)
     const char *t = encode_decode_trace(&cfg, frames, forced, &r);
     int idrs = count_lines(t, "picture n=", "type=IDR"), ps = count_lines(t, "picture n=", "type=P");
     int want_idr = intra ? frames : 3; /* 0, 8, 13 */
-    CHECK(idrs == want_idr && r.keyframes == want_idr && ps == frames - want_idr, "%d IDR, %d P pictures:\n%s", idrs,
-          ps, t);
+    REQUIRE(idrs == want_idr && r.keyframes == want_idr && ps == frames - want_idr, "%d IDR, %d P pictures:\n%s", idrs,
+            ps, t);
     if (f.packed & VA_ENC_PACKED_HEADER_SEQUENCE) {
-        CHECK(count_lines(t, "type=IDR", "packed=SPH") == want_idr, "packed headers on IDRs:\n%s", t);
-        CHECK(count_lines(t, "type=P", "packed=--H") == frames - want_idr, "packed slice headers:\n%s", t);
+        REQUIRE(count_lines(t, "type=IDR", "packed=SPH") == want_idr, "packed headers on IDRs:\n%s", t);
+        REQUIRE(count_lines(t, "type=P", "packed=--H") == frames - want_idr, "packed slice headers:\n%s", t);
     } else {
-        CHECK(count_lines(t, "picture n=", "packed=---") == frames, "packed headers sent:\n%s", t);
-        CHECK(count_lines(t, "config", "packed=0x0"), "config:\n%s", t);
+        REQUIRE(count_lines(t, "picture n=", "packed=---") == frames, "packed headers sent:\n%s", t);
+        REQUIRE(count_lines(t, "config", "packed=0x0"), "config:\n%s", t);
     }
-    CHECK(count_lines(t, "config", f.slice ? "entry=EncSlice " : "entry=EncSliceLP"), "config:\n%s", t);
+    REQUIRE(count_lines(t, "config", f.slice ? "entry=EncSlice " : "entry=EncSliceLP"), "config:\n%s", t);
     if (!strcmp(variant, "cqp-only"))
-        CHECK(count_lines(t, "config", "rc=0x10"), "config:\n%s", t);
-    CHECK(count_lines(t, f.cb ? "config profile=CB" : "config profile=Main", NULL), "config:\n%s", t);
+        REQUIRE(count_lines(t, "config", "rc=0x10"), "config:\n%s", t);
+    REQUIRE(count_lines(t, f.cb ? "config profile=CB" : "config profile=Main", NULL), "config:\n%s", t);
     if (!f.derive)
-        CHECK(count_lines(t, "putimage", NULL) == frames && count_lines(t, "derive refused", NULL) == 1,
-              "upload path:\n%s", t);
+        REQUIRE(count_lines(t, "putimage", NULL) == frames && count_lines(t, "derive refused", NULL) == 1,
+                "upload path:\n%s", t);
     else
-        CHECK(!count_lines(t, "putimage", NULL), "vaPutImage used though vaDeriveImage works:\n%s", t);
+        REQUIRE(!count_lines(t, "putimage", NULL), "vaPutImage used though vaDeriveImage works:\n%s", t);
     int want_refs = intra ? 0 : cfg.ref_frames < f.refs_l0 ? cfg.ref_frames : f.refs_l0;
-    CHECK(max_refs_in_trace(t) == want_refs, "%d references, wanted %d:\n%s", max_refs_in_trace(t), want_refs, t);
+    REQUIRE(max_refs_in_trace(t) == want_refs, "%d references, wanted %d:\n%s", max_refs_in_trace(t), want_refs, t);
     free_clip(&r);
     return 0;
 }
@@ -466,9 +457,9 @@ static int test_intra_only(void)
     clip_result r;
     const char *t = encode_decode_trace(&cfg, frames, forced, &r);
     int idrs = count_lines(t, "picture n=", "type=IDR"), is = count_lines(t, "picture n=", "type=I ");
-    CHECK(idrs == 3 && r.keyframes == 3 && is == frames - 3, "%d IDR and %d I pictures, wanted 3 and %d:\n%s", idrs,
-          is, frames - 3, t);
-    CHECK(max_refs_in_trace(t) == 0, "references used:\n%s", t);
+    REQUIRE(idrs == 3 && r.keyframes == 3 && is == frames - 3, "%d IDR and %d I pictures, wanted 3 and %d:\n%s", idrs,
+            is, frames - 3, t);
+    REQUIRE(max_refs_in_trace(t) == 0, "references used:\n%s", t);
     free_clip(&r);
     return 0;
 }
@@ -487,26 +478,26 @@ static int test_bframes(void)
     static const int forced[] = { 13, -1 };
     clip_result r;
     const char *t = encode_decode_trace(&cfg, frames, forced, &r);
-    CHECK(r.dts_order_ok, "dts order wrong");
+    REQUIRE(r.dts_order_ok, "dts order wrong");
     int idrs = count_lines(t, "picture n=", "type=IDR"), bs = count_lines(t, "picture n=", "type=B");
     /* 0 IDR, P3 B1 B2, P6 B4 B5, P9 B7 B8, P12 B10 B11, IDR13, P16 B14 B15,
      * P19 B17 B18: 12 B pictures when the driver takes them. */
     int without_b = !f.main_l1;
     int want_b = without_b ? 0 : 12;
-    CHECK(idrs == 2 && r.keyframes == 2, "%d IDR pictures:\n%s", idrs, t);
-    CHECK(bs == want_b && r.b_packets == want_b, "%d B pictures (%d packets), wanted %d:\n%s", bs, r.b_packets,
-          want_b, t);
+    REQUIRE(idrs == 2 && r.keyframes == 2, "%d IDR pictures:\n%s", idrs, t);
+    REQUIRE(bs == want_b && r.b_packets == want_b, "%d B pictures (%d packets), wanted %d:\n%s", bs, r.b_packets,
+            want_b, t);
     /* A driver without B slices is opened again for a Constrained Baseline
      * stream; one with them keeps its Main encoder. */
     if (without_b)
-        CHECK(count_lines(t, "config profile=CB", NULL), "config:\n%s", t);
+        REQUIRE(count_lines(t, "config profile=CB", NULL), "config:\n%s", t);
     else
-        CHECK(count_lines(t, "config profile=Main", NULL) && !count_lines(t, "config profile=CB", NULL), "config:\n%s",
-              t);
+        REQUIRE(count_lines(t, "config profile=Main", NULL) && !count_lines(t, "config profile=CB", NULL), "config:\n%s",
+                t);
     if (want_b && !(f.packed & VA_ENC_PACKED_HEADER_SLICE))
-        CHECK(count_lines(t, "type=B", "packed=---") == want_b, "packed headers sent:\n%s", t);
+        REQUIRE(count_lines(t, "type=B", "packed=---") == want_b, "packed headers sent:\n%s", t);
     else if (want_b)
-        CHECK(count_lines(t, "type=B", "packed=--H") == want_b, "packed B slice headers:\n%s", t);
+        REQUIRE(count_lines(t, "type=B", "packed=--H") == want_b, "packed B slice headers:\n%s", t);
     free_clip(&r);
     return 0;
 }
@@ -525,8 +516,8 @@ static int test_rc(const char *variant)
         cfg.rc_mode = HWENC_RC_CBR;
         cfg.bitrate_kbps = 400;
         int ret = encode_clip(&cfg, 4, NULL, &r);
-        CHECK(ret < 0 && strstr(r.error, "does not offer CBR rate control (it offers: CQP)"), "ret %d: %s", ret,
-              r.error);
+        REQUIRE(ret < 0 && strstr(r.error, "does not offer CBR rate control (it offers: CQP)"), "ret %d: %s", ret,
+                r.error);
         free_clip(&r);
         check_trace_clean(read_trace());
         return 0;
@@ -555,29 +546,29 @@ static int test_rc(const char *variant)
         want_rc = avbr ? " bps=300000 target=100 window=8" : " bps=600000 target=50 window=1000";
         want_hrd = avbr ? NULL : "hrd buffer=600000 initial=450000";
     } else {
-        CHECK(!strcmp(variant, "icq"), "unknown variant %s", variant);
+        REQUIRE(!strcmp(variant, "icq"), "unknown variant %s", variant);
         cfg.rc_mode = HWENC_RC_CRF;
         cfg.crf = 28;
         want_config = f.rc & VA_RC_ICQ ? "rc=0x40 " : "rc=0x10 ";
         want_rc = f.rc & VA_RC_ICQ ? "icq=28" : NULL;
     }
     int ret = encode_clip(&cfg, 12, NULL, &r);
-    CHECK(ret >= 0, "encoding failed: %s", r.error);
+    REQUIRE(ret >= 0, "encoding failed: %s", r.error);
     check_decode(r.stream, r.size, 12, 24.0);
     const char *t = read_trace();
     check_trace_clean(t);
-    CHECK(count_lines(t, "config", want_config), "config:\n%s", t);
+    REQUIRE(count_lines(t, "config", want_config), "config:\n%s", t);
     if (!want_rc) { /* constant QP at the CRF value: P pictures at 28 */
-        CHECK(!count_lines(t, "rc picture=", NULL) && count_lines(t, "type=P", "qp=28") == 10, "CQP fallback:\n%s", t);
+        REQUIRE(!count_lines(t, "rc picture=", NULL) && count_lines(t, "type=P", "qp=28") == 10, "CQP fallback:\n%s", t);
         free_clip(&r);
         return 0;
     }
     /* At both IDRs, frames 0 and 8. */
-    CHECK(count_lines(t, "rc picture=0 ", want_rc) == 1 && count_lines(t, "rc picture=8 ", want_rc) == 1 &&
-              count_lines(t, "rc picture=", NULL) == 2,
-          "rate control at both IDRs:\n%s", t);
+    REQUIRE(count_lines(t, "rc picture=0 ", want_rc) == 1 && count_lines(t, "rc picture=8 ", want_rc) == 1 &&
+                count_lines(t, "rc picture=", NULL) == 2,
+            "rate control at both IDRs:\n%s", t);
     if (want_hrd)
-        CHECK(count_lines(t, want_hrd, NULL) == 2 && count_lines(t, "framerate 25/1", NULL) == 2, "HRD:\n%s", t);
+        REQUIRE(count_lines(t, want_hrd, NULL) == 2 && count_lines(t, "framerate 25/1", NULL) == 2, "HRD:\n%s", t);
     free_clip(&r);
     return 0;
 }
@@ -597,16 +588,16 @@ static int test_reconfigure(void)
     h264_sps sps;
     h264_pps pps;
     char err[256] = "";
-    CHECK(h264_stream_init(&desc, &sps, &pps, err, sizeof(err)) == 0, "%s", err);
+    REQUIRE(h264_stream_init(&desc, &sps, &pps, err, sizeof(err)) == 0, "%s", err);
     uint8_t ps[512];
     size_t ps_size = h264_write_parameter_sets(ps, sizeof(ps), &sps, &pps);
     hal_session s = { .config = &cfg, .sps = &sps, .pps = &pps, .parameter_sets = ps, .parameter_sets_size = ps_size,
                       .dpb_slots = 2 };
     void *priv = NULL;
     hal_caps caps = { 0 };
-    CHECK(hal_backend_vaapi.open(&s, &priv, &caps, err, sizeof(err)) == 0, "open: %s", err);
+    REQUIRE(hal_backend_vaapi.open(&s, &priv, &caps, err, sizeof(err)) == 0, "open: %s", err);
     int want_refs = f.refs_l0 > H264_MAX_REFS ? H264_MAX_REFS : f.refs_l0;
-    CHECK(caps.max_refs == want_refs, "max refs %d, the driver's %d", caps.max_refs, want_refs);
+    REQUIRE(caps.max_refs == want_refs, "max refs %d, the driver's %d", caps.max_refs, want_refs);
     gop_state g;
     gop_init(&g, &cfg, &sps, &pps, 2, 1);
     uint8_t *frame = malloc(W * H * 3 / 2);
@@ -616,9 +607,9 @@ static int test_reconfigure(void)
         if (i == 5) {
             hwenc_config next = cfg;
             next.bitrate_kbps = 800;
-            CHECK(vaapi_reconfigure(priv, &next, err, sizeof(err)) == 0, "reconfigure: %s", err);
+            REQUIRE(vaapi_reconfigure(priv, &next, err, sizeof(err)) == 0, "reconfigure: %s", err);
             next.rc_mode = HWENC_RC_VBR;
-            CHECK(vaapi_reconfigure(priv, &next, err, sizeof(err)) == HWENC_EINVAL, "mode change accepted");
+            REQUIRE(vaapi_reconfigure(priv, &next, err, sizeof(err)) == HWENC_EINVAL, "mode change accepted");
         }
         hal_picture pic;
         memset(&pic, 0, sizeof(pic));
@@ -634,7 +625,7 @@ static int test_reconfigure(void)
             pic.parameter_sets = ps;
             pic.parameter_sets_size = ps_size;
         }
-        CHECK(hal_backend_vaapi.send_picture(priv, &pic, err, sizeof(err)) == 0, "send %d: %s", i, err);
+        REQUIRE(hal_backend_vaapi.send_picture(priv, &pic, err, sizeof(err)) == 0, "send %d: %s", i, err);
         gop_commit(&g, &pic);
         hal_packet pkt;
         while (hal_backend_vaapi.receive_packet(priv, i == 9, &pkt, err, sizeof(err)) == 0) {
@@ -647,9 +638,9 @@ static int test_reconfigure(void)
     check_decode(stream, size, 10, 24.0);
     const char *t = read_trace();
     check_trace_clean(t);
-    CHECK(count_lines(t, "rc picture=0 bps=400000 target=100", "reset=0") == 1, "initial rate:\n%s", t);
-    CHECK(count_lines(t, "rc picture=5 bps=800000 target=100", "reset=1") == 1, "new rate at picture 5:\n%s", t);
-    CHECK(count_lines(t, "rc picture=", NULL) == 2, "rate control sent again:\n%s", t);
+    REQUIRE(count_lines(t, "rc picture=0 bps=400000 target=100", "reset=0") == 1, "initial rate:\n%s", t);
+    REQUIRE(count_lines(t, "rc picture=5 bps=800000 target=100", "reset=1") == 1, "new rate at picture 5:\n%s", t);
+    REQUIRE(count_lines(t, "rc picture=", NULL) == 2, "rate control sent again:\n%s", t);
     free(frame);
     free(stream);
     return 0;
@@ -663,22 +654,22 @@ static int test_fallback(void)
     unsetenv("HWENC_BACKEND");
     hwenc_encoder *enc;
     char err[512];
-    CHECK(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) == 0, "auto did not fall back: %s", err);
-    CHECK(hwenc_get_backend(enc) == HWENC_BACKEND_CPU, "backend %s", hwenc_backend_name(hwenc_get_backend(enc)));
+    REQUIRE(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) == 0, "auto did not fall back: %s", err);
+    REQUIRE(hwenc_get_backend(enc) == HWENC_BACKEND_CPU, "backend %s", hwenc_backend_name(hwenc_get_backend(enc)));
     hwenc_backend_info info[HWENC_BACKEND_COUNT];
     int n = hwenc_get_selection(enc, info, HWENC_BACKEND_COUNT);
-    CHECK(n >= 2 && info[0].backend == HWENC_BACKEND_VAAPI && !info[0].available, "selection");
-    CHECK(strstr(info[0].reason, "vaCreateContext failed") && strstr(info[0].reason, "resource allocation failed"),
-          "reason kept: '%s'", info[0].reason);
+    REQUIRE(n >= 2 && info[0].backend == HWENC_BACKEND_VAAPI && !info[0].available, "selection");
+    REQUIRE(strstr(info[0].reason, "vaCreateContext failed") && strstr(info[0].reason, "resource allocation failed"),
+            "reason kept: '%s'", info[0].reason);
     printf("vaapi: %s\n", info[0].reason);
     hwenc_close(enc);
     clip_result r;
-    CHECK(encode_clip(&cfg, 5, NULL, &r) >= 0, "%s", r.error);
+    REQUIRE(encode_clip(&cfg, 5, NULL, &r) >= 0, "%s", r.error);
     check_decode(r.stream, r.size, 5, 30.0);
     free_clip(&r);
     const char *t = read_trace();
     check_trace_clean(t);
-    CHECK(count_lines(t, "inject create-context", NULL) == 2, "injection:\n%s", t);
+    REQUIRE(count_lines(t, "inject create-context", NULL) == 2, "injection:\n%s", t);
     return 0;
 }
 
@@ -688,14 +679,14 @@ static int test_endfail(void)
     base_config(&cfg);
     clip_result r;
     int ret = encode_clip(&cfg, 10, NULL, &r);
-    CHECK(ret == HWENC_EBACKEND && r.failed_at == 5, "ret %d at frame %d", ret, r.failed_at);
-    CHECK(strstr(r.error, "vaEndPicture on frame 5 failed: internal encoding error"), "error '%s'", r.error);
-    CHECK(r.packets == 5, "%d packets kept", r.packets);
+    REQUIRE(ret == HWENC_EBACKEND && r.failed_at == 5, "ret %d at frame %d", ret, r.failed_at);
+    REQUIRE(strstr(r.error, "vaEndPicture on frame 5 failed: internal encoding error"), "error '%s'", r.error);
+    REQUIRE(r.packets == 5, "%d packets kept", r.packets);
     check_decode(r.stream, r.size, 5, 30.0);
     free_clip(&r);
     const char *t = read_trace();
     check_trace_clean(t); /* every object destroyed after the failure */
-    CHECK(count_lines(t, "inject end-picture failure n=5", NULL) == 1, "injection:\n%s", t);
+    REQUIRE(count_lines(t, "inject end-picture failure n=5", NULL) == 1, "injection:\n%s", t);
     return 0;
 }
 
@@ -703,26 +694,26 @@ static int test_endfail(void)
 static int test_external(void)
 {
     int fd = open(node_path, O_RDWR);
-    CHECK(fd >= 0, "open %s", node_path);
+    REQUIRE(fd >= 0, "open %s", node_path);
     VADisplay dpy = vaGetDisplayDRM(fd);
-    CHECK(dpy, "vaGetDisplayDRM: is the shim preloaded?");
+    REQUIRE(dpy, "vaGetDisplayDRM: is the shim preloaded?");
     int major, minor;
-    CHECK(vaInitialize(dpy, &major, &minor) == VA_STATUS_SUCCESS, "vaInitialize");
+    REQUIRE(vaInitialize(dpy, &major, &minor) == VA_STATUS_SUCCESS, "vaInitialize");
     hwenc_config cfg;
     base_config(&cfg);
     cfg.device = NULL;
     cfg.external.va_display = dpy;
     clip_result r;
-    CHECK(encode_clip(&cfg, 6, NULL, &r) >= 0, "%s", r.error);
+    REQUIRE(encode_clip(&cfg, 6, NULL, &r) >= 0, "%s", r.error);
     check_decode(r.stream, r.size, 6, 30.0);
     free_clip(&r);
     /* Still ours, still working. */
-    CHECK(vaQueryVendorString(dpy) && strstr(vaQueryVendorString(dpy), "hwenc test driver"), "display gone");
+    REQUIRE(vaQueryVendorString(dpy) && strstr(vaQueryVendorString(dpy), "hwenc test driver"), "display gone");
     VASurfaceID s;
-    CHECK(vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, 64, 64, &s, 1, NULL, 0) == VA_STATUS_SUCCESS, "surface");
+    REQUIRE(vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, 64, 64, &s, 1, NULL, 0) == VA_STATUS_SUCCESS, "surface");
     vaDestroySurfaces(dpy, &s, 1);
     const char *t = read_trace();
-    CHECK(!count_lines(t, "terminate", NULL), "the backend terminated the application's display:\n%s", t);
+    REQUIRE(!count_lines(t, "terminate", NULL), "the backend terminated the application's display:\n%s", t);
     vaTerminate(dpy);
     close(fd);
     check_trace_clean(read_trace());
@@ -734,7 +725,7 @@ static int test_external(void)
 static int run_child(int which)
 {
     pid_t pid = fork();
-    CHECK(pid >= 0, "fork");
+    REQUIRE(pid >= 0, "fork");
     if (pid) {
         int status;
         waitpid(pid, &status, 0);
@@ -764,9 +755,9 @@ static int run_child(int which)
 
 static int test_audit(void)
 {
-    CHECK(run_child(0) == 0, "a clean session was reported");
-    CHECK(run_child(1) == -SIGABRT, "a contract violation went unnoticed");
-    CHECK(run_child(2) == -SIGABRT, "a leaked surface went unnoticed");
+    REQUIRE(run_child(0) == 0, "a clean session was reported");
+    REQUIRE(run_child(1) == -SIGABRT, "a contract violation went unnoticed");
+    REQUIRE(run_child(2) == -SIGABRT, "a leaked surface went unnoticed");
     return 0;
 }
 
@@ -776,7 +767,7 @@ static int test_cli(const char *hwenc)
     snprintf(in, sizeof(in), "vaapi-cli-in-%d.y4m", (int)getpid());
     snprintf(out, sizeof(out), "vaapi-cli-out-%d.264", (int)getpid());
     FILE *f = fopen(in, "wb");
-    CHECK(f, "cannot write %s", in);
+    REQUIRE(f, "cannot write %s", in);
     fprintf(f, "YUV4MPEG2 W%d H%d F25:1 Ip A1:1 C420jpeg\n", W, H);
     uint8_t *frame = malloc(W * H * 3 / 2);
     for (int i = 0; i < 12; i++) {
@@ -791,22 +782,22 @@ static int test_cli(const char *hwenc)
     snprintf(cmd, sizeof(cmd), "'%s' encode %s -o %s --backend vaapi --device '%s' --keyint 5 --ref 2 --quiet", hwenc,
              in, out, node_path);
     int status = system(cmd);
-    CHECK(status == 0, "'%s' exited with %d", cmd, status);
+    REQUIRE(status == 0, "'%s' exited with %d", cmd, status);
     decoded_video dec;
     char err[256];
-    CHECK(avdecode_h264_file(out, &dec, err, sizeof(err)) == 0, "%s", err);
-    CHECK(dec.frame_count == 12, "%d frames", dec.frame_count);
+    REQUIRE(avdecode_h264_file(out, &dec, err, sizeof(err)) == 0, "%s", err);
+    REQUIRE(dec.frame_count == 12, "%d frames", dec.frame_count);
     decoded_video_free(&dec);
     FILE *s = fopen(out, "rb");
-    CHECK(s, "no output");
+    REQUIRE(s, "no output");
     static uint8_t stream[1 << 20];
     size_t size = fread(stream, 1, sizeof(stream), s);
     fclose(s);
     check_decode(stream, size, 12, 30.0);
     const char *t = read_trace();
     check_trace_clean(t);
-    CHECK(count_lines(t, "picture n=", "type=IDR") == 3 && count_lines(t, "picture n=", "type=P") == 9,
-          "the CLI did not encode through the driver:\n%s", t);
+    REQUIRE(count_lines(t, "picture n=", "type=IDR") == 3 && count_lines(t, "picture n=", "type=P") == 9,
+            "the CLI did not encode through the driver:\n%s", t);
     unlink(in);
     unlink(out);
     return 0;
@@ -821,7 +812,7 @@ static const char *command_output(const char *cmd)
     static char buf[1 << 16];
     fflush(stdout);
     FILE *p = popen(cmd, "r");
-    CHECK(p, "cannot run '%s'", cmd);
+    REQUIRE(p, "cannot run '%s'", cmd);
     size_t n = fread(buf, 1, sizeof(buf) - 1, p);
     buf[n] = 0;
     int status = pclose(p);
@@ -841,7 +832,7 @@ static void backend_section(const char *out, const char *name, char *sec, size_t
             start = line;
             break;
         }
-    CHECK(start, "no '%s' line in:\n%s", name, out);
+    REQUIRE(start, "no '%s' line in:\n%s", name, out);
     const char *end = strchr(start, '\n');
     while (end && end[1] == ' ')
         end = strchr(end + 1, '\n');
@@ -864,12 +855,12 @@ static int lists_word(const char *text, const char *word)
  * driver's caps (HWENCTEST_VA_CAPS) make of the capabilities line. */
 static int test_list_backends(const char *hwenc, const char *variant)
 {
-    CHECK(hwenc && *hwenc, "usage: test_vaapi list-backends PATH_TO_HWENC default|lp-only");
+    REQUIRE(hwenc && *hwenc, "usage: test_vaapi list-backends PATH_TO_HWENC default|lp-only");
     int fd = open(node_path, O_RDWR);
-    CHECK(fd >= 0, "open %s", node_path);
+    REQUIRE(fd >= 0, "open %s", node_path);
     VADisplay dpy = vaGetDisplayDRM(fd);
     int major, minor;
-    CHECK(dpy && vaInitialize(dpy, &major, &minor) == VA_STATUS_SUCCESS, "vaInitialize: is the shim preloaded?");
+    REQUIRE(dpy && vaInitialize(dpy, &major, &minor) == VA_STATUS_SUCCESS, "vaInitialize: is the shim preloaded?");
     char vendor[256];
     snprintf(vendor, sizeof(vendor), "%s", vaQueryVendorString(dpy) ? vaQueryVendorString(dpy) : "");
     int lp = 0, slice = 0;
@@ -882,34 +873,34 @@ static int test_list_backends(const char *hwenc, const char *variant)
         }
     vaTerminate(dpy);
     close(fd);
-    CHECK(vendor[0], "the driver has no vendor string");
+    REQUIRE(vendor[0], "the driver has no vendor string");
 
     char cmd[1024], sec[2048], want[512];
     snprintf(cmd, sizeof(cmd), "'%s' list-backends --device '%s'", hwenc, node_path);
     const char *out = command_output(cmd);
-    CHECK(out, "'%s' failed", cmd);
+    REQUIRE(out, "'%s' failed", cmd);
     backend_section(out, "vaapi", sec, sizeof(sec));
-    CHECK(lists_word(sec, "yes") && strstr(sec, node_path), "not available on %s:\n%s", node_path, sec);
+    REQUIRE(lists_word(sec, "yes") && strstr(sec, node_path), "not available on %s:\n%s", node_path, sec);
     snprintf(want, sizeof(want), "driver: %s\n", vendor);
-    CHECK(strstr(sec, want), "no line '%s' in:\n%s", want, sec);
+    REQUIRE(strstr(sec, want), "no line '%s' in:\n%s", want, sec);
     const char *caps = strstr(sec, "caps: ");
-    CHECK(caps, "no capabilities line in:\n%s", sec);
+    REQUIRE(caps, "no capabilities line in:\n%s", sec);
     /* What libva reports, independently of the backend's own queries. */
-    CHECK(lp == lists_word(caps, "EncSliceLP") && slice == lists_word(caps, "EncSlice"),
-          "entry points (EncSlice %d, EncSliceLP %d) disagree with '%s'", slice, lp, caps);
+    REQUIRE(lp == lists_word(caps, "EncSliceLP") && slice == lists_word(caps, "EncSlice"),
+            "entry points (EncSlice %d, EncSliceLP %d) disagree with '%s'", slice, lp, caps);
     if (!strcmp(variant, "lp-only"))
-        CHECK(strstr(caps, "rc: CQP;") && strstr(caps, "packed headers: none"), "caps '%s'", caps);
+        REQUIRE(strstr(caps, "rc: CQP;") && strstr(caps, "packed headers: none"), "caps '%s'", caps);
     else
-        CHECK(!strncmp(caps + 6, expected_caps(), strlen(expected_caps())) &&
-                  (!caps[6 + strlen(expected_caps())] || caps[6 + strlen(expected_caps())] == '\n'),
-              "caps '%s', wanted '%s'", caps, expected_caps());
+        REQUIRE(!strncmp(caps + 6, expected_caps(), strlen(expected_caps())) &&
+                    (!caps[6 + strlen(expected_caps())] || caps[6 + strlen(expected_caps())] == '\n'),
+                "caps '%s', wanted '%s'", caps, expected_caps());
 
     /* The option reaches the probe: a missing node is reported as such. */
     snprintf(cmd, sizeof(cmd), "'%s' list-backends --device /nonexistent/renderD128", hwenc);
     out = command_output(cmd);
-    CHECK(out, "'%s' failed", cmd);
+    REQUIRE(out, "'%s' failed", cmd);
     backend_section(out, "vaapi", sec, sizeof(sec));
-    CHECK(lists_word(sec, "no") && strstr(sec, "cannot open /nonexistent/renderD128"), "%s", sec);
+    REQUIRE(lists_word(sec, "no") && strstr(sec, "cannot open /nonexistent/renderD128"), "%s", sec);
     check_trace_clean(read_trace());
     return 0;
 }
@@ -948,30 +939,30 @@ static int test_defect(const char *variant)
         cfg.rc_mode = HWENC_RC_CRF;
         cfg.crf = 30;
     } else {
-        CHECK(0, "unknown defect variant %s", variant);
+        REQUIRE(0, "unknown defect variant %s", variant);
     }
     const char *t = encode_decode_trace(&cfg, frames, NULL, &r);
     free_clip(&r);
     if (!strncmp(variant, "keyint", 6))
-        CHECK(count_lines(t, "seq intra_period=1024 intra_idr_period=1024", NULL) == 1, "GOP hint:\n%s", t);
+        REQUIRE(count_lines(t, "seq intra_period=1024 intra_idr_period=1024", NULL) == 1, "GOP hint:\n%s", t);
     if (!strcmp(variant, "abr"))
-        CHECK(count_lines(t, "config", "rc=0x800 ") && count_lines(t, "seq ", "bps=300000") &&
-                  count_lines(t, "rc picture=0 bps=300000 target=100 window=8", NULL) &&
-                  !count_lines(t, "hrd buffer", NULL),
-              "AVBR target:\n%s", t);
+        REQUIRE(count_lines(t, "config", "rc=0x800 ") && count_lines(t, "seq ", "bps=300000") &&
+                    count_lines(t, "rc picture=0 bps=300000 target=100 window=8", NULL) &&
+                    !count_lines(t, "hrd buffer", NULL),
+                "AVBR target:\n%s", t);
     if (!strncmp(variant, "fps", 3)) {
         unsigned num = 0, den = 0;
         const char *f = strstr(t, "framerate ");
-        CHECK(f && sscanf(f, "framerate %u/%u", &num, &den) == 2 && den && den <= 0xfff && num <= 0xffff,
-              "frame rate:\n%s", t);
+        REQUIRE(f && sscanf(f, "framerate %u/%u", &num, &den) == 2 && den && den <= 0xfff && num <= 0xffff,
+                "frame rate:\n%s", t);
         double want = (double)cfg.fps_num / cfg.fps_den, got = (double)num / den;
-        CHECK(got / want > 1 - 1e-5 && got / want < 1 + 1e-5, "frame rate %u/%u for %d/%d", num, den, cfg.fps_num,
-              cfg.fps_den);
+        REQUIRE(got / want > 1 - 1e-5 && got / want < 1 + 1e-5, "frame rate %u/%u for %d/%d", num, den, cfg.fps_num,
+                cfg.fps_den);
     }
     if (!strcmp(variant, "crf"))
-        CHECK(count_lines(t, "config", "rc=0x40 ") || (count_lines(t, "config", "rc=0x10 ") &&
-                                                       count_lines(t, "type=P", "qp=30") == frames - 1),
-              "ICQ, or the CQP fallback:\n%s", t);
+        REQUIRE(count_lines(t, "config", "rc=0x40 ") || (count_lines(t, "config", "rc=0x10 ") &&
+                                                         count_lines(t, "type=P", "qp=30") == frames - 1),
+                "ICQ, or the CQP fallback:\n%s", t);
     return 0;
 }
 
@@ -980,7 +971,7 @@ static int test_defect(const char *variant)
 static VABufferID make_buffer(VADisplay dpy, VAContextID ctx, VABufferType type, unsigned size, void *data)
 {
     VABufferID id = VA_INVALID_ID;
-    CHECK(vaCreateBuffer(dpy, ctx, type, size, 1, data, &id) == VA_STATUS_SUCCESS, "vaCreateBuffer %d", (int)type);
+    REQUIRE(vaCreateBuffer(dpy, ctx, type, size, 1, data, &id) == VA_STATUS_SUCCESS, "vaCreateBuffer %d", (int)type);
     return id;
 }
 
@@ -1002,8 +993,8 @@ static VAStatus fill_surface(VADisplay dpy, VASurfaceID surface, int w, int h)
     void *map;
     VAStatus st;
     if (vaDeriveImage(dpy, surface, &im) != VA_STATUS_SUCCESS) {
-        CHECK(vaCreateImage(dpy, &nv12, w, h, &im) == 0, "image");
-        CHECK(vaMapBuffer(dpy, im.buf, &map) == 0, "map");
+        REQUIRE(vaCreateImage(dpy, &nv12, w, h, &im) == 0, "image");
+        REQUIRE(vaMapBuffer(dpy, im.buf, &map) == 0, "map");
         memset(map, 128, im.data_size);
         vaUnmapBuffer(dpy, im.buf);
         st = vaPutImage(dpy, surface, im.image_id, 0, 0, (unsigned)w, (unsigned)h, 0, 0, (unsigned)w, (unsigned)h);
@@ -1047,8 +1038,8 @@ static VAStatus rule_picture(const rule_session *r, VASurfaceID input, int idr_p
         bufs[n++] = extra[i];
     bufs[n++] = make_buffer(r->dpy, r->ctx, VAEncPictureParameterBufferType, sizeof(pic), &pic);
     bufs[n++] = make_buffer(r->dpy, r->ctx, VAEncSliceParameterBufferType, sizeof(slice), &slice);
-    CHECK(vaBeginPicture(r->dpy, r->ctx, input) == 0, "begin");
-    CHECK(vaRenderPicture(r->dpy, r->ctx, bufs, n) == 0, "render");
+    REQUIRE(vaBeginPicture(r->dpy, r->ctx, input) == 0, "begin");
+    REQUIRE(vaRenderPicture(r->dpy, r->ctx, bufs, n) == 0, "render");
     VAStatus st = vaEndPicture(r->dpy, r->ctx);
     for (int i = 0; i < n; i++)
         vaDestroyBuffer(r->dpy, bufs[i]);
@@ -1071,14 +1062,14 @@ static int break_pipeline_rule(const rule_session *r, const char *rule)
         refused = fill_surface(r->dpy, r->surf[0], r->w, r->h) != VA_STATUS_SUCCESS;
     } else if (!strcmp(rule, "coded-before-sync")) {
         /* A second picture from its own input, into the same coded buffer. */
-        CHECK(fill_surface(r->dpy, r->surf[2], r->w, r->h) == VA_STATUS_SUCCESS, "upload of the second input");
+        REQUIRE(fill_surface(r->dpy, r->surf[2], r->w, r->h) == VA_STATUS_SUCCESS, "upload of the second input");
         refused = rule_picture(r, r->surf[2], 1, NULL, 0) != VA_STATUS_SUCCESS;
     } else {
-        CHECK(0, "unknown rule %s", rule);
+        REQUIRE(0, "unknown rule %s", rule);
     }
     /* The wait, then the coded data are there. */
-    CHECK(vaSyncSurface(r->dpy, r->surf[0]) == VA_STATUS_SUCCESS, "sync");
-    CHECK(vaMapBuffer(r->dpy, r->coded, &map) == VA_STATUS_SUCCESS, "map after sync refused");
+    REQUIRE(vaSyncSurface(r->dpy, r->surf[0]) == VA_STATUS_SUCCESS, "sync");
+    REQUIRE(vaMapBuffer(r->dpy, r->coded, &map) == VA_STATUS_SUCCESS, "map after sync refused");
     vaUnmapBuffer(r->dpy, r->coded);
     return refused;
 }
@@ -1114,11 +1105,11 @@ static int break_rule_child(const char *rule)
     refused = vaCreateConfig(dpy, VAProfileH264Main, entry, &attr, 1, &config);
     if (refused != VA_STATUS_SUCCESS)
         _exit(vaTerminate(dpy) == VA_STATUS_SUCCESS && !strcmp(rule, "icq") ? 0 : 4);
-    CHECK(vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, (unsigned)w, (unsigned)h, r.surf, 3, NULL, 0) == 0, "surfaces");
+    REQUIRE(vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, (unsigned)w, (unsigned)h, r.surf, 3, NULL, 0) == 0, "surfaces");
     refused = vaCreateContext(dpy, config, w, h, VA_PROGRESSIVE, r.surf, 3, &r.ctx);
     if (refused != VA_STATUS_SUCCESS)
         _exit(!strcmp(rule, "max-size") ? 0 : 5);
-    CHECK(fill_surface(dpy, r.surf[0], w, h) == VA_STATUS_SUCCESS, "upload");
+    REQUIRE(fill_surface(dpy, r.surf[0], w, h) == VA_STATUS_SUCCESS, "upload");
     r.coded = make_buffer(dpy, r.ctx, VAEncCodedBufferType, 1 << 20, NULL);
     VAEncSequenceParameterBufferH264 seq = {
         .level_idc = 30, .intra_period = 30, .intra_idr_period = 30, .ip_period = 1, .max_num_ref_frames = 1,
@@ -1138,20 +1129,20 @@ static int break_rule_child(const char *rule)
     refused = rule_picture(&r, r.surf[0], 0, extra, 2);
     int ok = refused != VA_STATUS_SUCCESS;
     if (strstr(rule, "-before-sync")) {
-        CHECK(refused == VA_STATUS_SUCCESS, "the picture itself was refused");
+        REQUIRE(refused == VA_STATUS_SUCCESS, "the picture itself was refused");
         ok = break_pipeline_rule(&r, rule);
     } else if (!strcmp(rule, "end-without-begin")) {
         /* FFmpeg's error path: answered with an error, and the context
          * still codes the next picture. */
-        CHECK(refused == VA_STATUS_SUCCESS, "the picture itself was refused");
+        REQUIRE(refused == VA_STATUS_SUCCESS, "the picture itself was refused");
         ok = vaEndPicture(dpy, r.ctx) != VA_STATUS_SUCCESS;
         void *map;
-        CHECK(vaSyncSurface(dpy, r.surf[0]) == VA_STATUS_SUCCESS && vaMapBuffer(dpy, r.coded, &map) == 0 &&
-                  vaUnmapBuffer(dpy, r.coded) == 0,
-              "the first picture's coded data");
-        CHECK(fill_surface(dpy, r.surf[2], w, h) == VA_STATUS_SUCCESS, "upload of the second input");
-        CHECK(rule_picture(&r, r.surf[2], 1, NULL, 0) == VA_STATUS_SUCCESS, "the next picture was refused");
-        CHECK(vaSyncSurface(dpy, r.surf[2]) == VA_STATUS_SUCCESS, "sync");
+        REQUIRE(vaSyncSurface(dpy, r.surf[0]) == VA_STATUS_SUCCESS && vaMapBuffer(dpy, r.coded, &map) == 0 &&
+                    vaUnmapBuffer(dpy, r.coded) == 0,
+                "the first picture's coded data");
+        REQUIRE(fill_surface(dpy, r.surf[2], w, h) == VA_STATUS_SUCCESS, "upload of the second input");
+        REQUIRE(rule_picture(&r, r.surf[2], 1, NULL, 0) == VA_STATUS_SUCCESS, "the next picture was refused");
+        REQUIRE(vaSyncSurface(dpy, r.surf[2]) == VA_STATUS_SUCCESS, "sync");
     }
     vaDestroyBuffer(dpy, r.coded);
     vaDestroyContext(dpy, r.ctx);
@@ -1165,18 +1156,18 @@ static int test_rule(const char *rule)
 {
     setenv("HWENCTEST_VA_NO_ABORT", "1", 1);
     pid_t pid = fork();
-    CHECK(pid >= 0, "fork");
+    REQUIRE(pid >= 0, "fork");
     if (!pid)
         break_rule_child(rule);
     int status;
     waitpid(pid, &status, 0);
-    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the driver did not refuse '%s' (status 0x%x)", rule, status);
+    REQUIRE(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the driver did not refuse '%s' (status 0x%x)", rule, status);
     const char *t = read_trace();
     if (!strcmp(rule, "end-without-begin"))
-        CHECK(!count_lines(t, "violation ", NULL) && count_lines(t, "end without begin", NULL) == 1,
-              "an error without a violation expected:\n%s", t);
+        REQUIRE(!count_lines(t, "violation ", NULL) && count_lines(t, "end without begin", NULL) == 1,
+                "an error without a violation expected:\n%s", t);
     else
-        CHECK(count_lines(t, "violation", NULL) >= 1 || !strcmp(rule, "icq"), "no violation recorded:\n%s", t);
+        REQUIRE(count_lines(t, "violation", NULL) >= 1 || !strcmp(rule, "icq"), "no violation recorded:\n%s", t);
     printf("refused as expected: %s\n", rule);
     return 0;
 }
@@ -1214,7 +1205,7 @@ static int test_pipeline(const char *variant)
     int frames = 20;
     hwenc_encoder *enc;
     char err[512];
-    CHECK(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) == 0, "open: %s", err);
+    REQUIRE(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) == 0, "open: %s", err);
     uint8_t *frame = malloc(W * H * 3 / 2);
     clip_result r;
     memset(&r, 0, sizeof(r));
@@ -1223,28 +1214,28 @@ static int test_pipeline(const char *variant)
         source_frame(i, frame);
         hwenc_frame in = { .plane = { frame, frame + W * H, frame + W * H * 5 / 4 }, .stride = { W, W / 2, W / 2 },
                            .pts = i };
-        CHECK(hwenc_send_frame(enc, &in) == 0, "send %d: %s", i, hwenc_last_error(enc));
+        REQUIRE(hwenc_send_frame(enc, &in) == 0, "send %d: %s", i, hwenc_last_error(enc));
         while (hwenc_receive_packet(enc, &pkt) == 0) {
-            CHECK(pkt.pts == r.packets, "packet %d has pts %lld", r.packets, (long long)pkt.pts);
+            REQUIRE(pkt.pts == r.packets, "packet %d has pts %lld", r.packets, (long long)pkt.pts);
             append_packet(&r, &pkt);
         }
         /* The latency of the pipeline, and not more. */
-        CHECK(r.packets == i + 2 - depth, "%d packets after %d frames with %d in flight", r.packets, i + 1, depth);
+        REQUIRE(r.packets == i + 2 - depth, "%d packets after %d frames with %d in flight", r.packets, i + 1, depth);
     }
-    CHECK(hwenc_send_frame(enc, NULL) == 0, "flush");
+    REQUIRE(hwenc_send_frame(enc, NULL) == 0, "flush");
     while (hwenc_receive_packet(enc, &pkt) == 0)
         append_packet(&r, &pkt);
     hwenc_close(enc);
     free(frame);
-    CHECK(r.packets == frames && r.dts_order_ok, "%d packets", r.packets);
+    REQUIRE(r.packets == frames && r.dts_order_ok, "%d packets", r.packets);
     check_decode(r.stream, r.size, frames, 30.0);
     free_clip(&r);
     const char *t = read_trace();
     check_trace_clean(t);
-    CHECK(max_in_flight(t) == depth, "%d pictures in flight, wanted %d:\n%s", max_in_flight(t), depth, t);
-    CHECK(count_lines(t, sync_buffer ? "sync buffer" : "sync surface", NULL) == frames &&
-              !count_lines(t, sync_buffer ? "sync surface" : "sync buffer", NULL),
-          "waits (vaSyncBuffer %d):\n%s", sync_buffer, t);
+    REQUIRE(max_in_flight(t) == depth, "%d pictures in flight, wanted %d:\n%s", max_in_flight(t), depth, t);
+    REQUIRE(count_lines(t, sync_buffer ? "sync buffer" : "sync surface", NULL) == frames &&
+                !count_lines(t, sync_buffer ? "sync surface" : "sync buffer", NULL),
+            "waits (vaSyncBuffer %d):\n%s", sync_buffer, t);
     return 0;
 }
 
@@ -1261,7 +1252,7 @@ static int test_sync_fail(void)
     base_config(&cfg);
     hwenc_encoder *enc;
     char err[512] = "";
-    CHECK(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) == 0, "open: %s", err);
+    REQUIRE(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) == 0, "open: %s", err);
     uint8_t *frame = malloc(W * H * 3 / 2);
     clip_result r;
     memset(&r, 0, sizeof(r));
@@ -1286,24 +1277,24 @@ static int test_sync_fail(void)
         else if (ret < 0)
             snprintf(err, sizeof(err), "%s", hwenc_last_error(enc));
     }
-    CHECK(ret == HWENC_EBACKEND && strstr(err, "on frame 5 failed: internal encoding error"), "ret %d: '%s'", ret,
-          err);
-    CHECK(hwenc_send_frame(enc, &(hwenc_frame){ .plane = { frame, frame + W * H, frame + W * H * 5 / 4 },
-                                                .stride = { W, W / 2, W / 2 } }) == HWENC_ESTATE,
-          "frames taken after the failure");
+    REQUIRE(ret == HWENC_EBACKEND && strstr(err, "on frame 5 failed: internal encoding error"), "ret %d: '%s'", ret,
+            err);
+    REQUIRE(hwenc_send_frame(enc, &(hwenc_frame){ .plane = { frame, frame + W * H, frame + W * H * 5 / 4 },
+                                                  .stride = { W, W / 2, W / 2 } }) == HWENC_ESTATE,
+            "frames taken after the failure");
     while ((ret = hwenc_receive_packet(enc, &pkt)) == 0)
         pts |= 1ull << pkt.pts;
-    CHECK(strstr(hwenc_last_error(enc), "on frame 5 failed") &&
-              (depth == 1 || strstr(hwenc_last_error(enc), "frame 6, coded after it, is left out")),
-          "after the drain: %s", hwenc_last_error(enc));
+    REQUIRE(strstr(hwenc_last_error(enc), "on frame 5 failed") &&
+                (depth == 1 || strstr(hwenc_last_error(enc), "frame 6, coded after it, is left out")),
+            "after the drain: %s", hwenc_last_error(enc));
     hwenc_close(enc);
     free(frame);
-    CHECK(pts == 0x1f, "packets 0x%llx, wanted frames 0-4", (unsigned long long)pts);
+    REQUIRE(pts == 0x1f, "packets 0x%llx, wanted frames 0-4", (unsigned long long)pts);
     check_decode(r.stream, r.size, 5, 30.0);
     free_clip(&r);
     const char *t = read_trace();
     check_trace_clean(t);
-    CHECK(count_lines(t, "inject sync failure n=5", NULL) == 1, "injection:\n%s", t);
+    REQUIRE(count_lines(t, "inject sync failure n=5", NULL) == 1, "injection:\n%s", t);
     return 0;
 }
 
@@ -1331,7 +1322,7 @@ static void read_timing(const char *ffmpeg, const char *path, stream_timing *st)
     snprintf(cmd, sizeof(cmd), "'%s' -nostdin -hide_banner -i '%s' -c copy -bsf:v trace_headers -f null - 2>&1", ffmpeg,
              path);
     FILE *p = popen(cmd, "r");
-    CHECK(p, "cannot run %s", cmd);
+    REQUIRE(p, "cannot run %s", cmd);
     char line[512];
     au_timing cur = { 0 };
     int nal = -1;
@@ -1407,7 +1398,7 @@ static int test_hrd(const char *ffmpeg, const char *variant)
         cfg.vbv_bufsize_kbits = 1500;
         rate = 600000, buffer = 1500000, fullness = 1125000; /* the HRD runs at the peak */
     } else {
-        CHECK(!strcmp(variant, "cqp"), "unknown variant %s", variant);
+        REQUIRE(!strcmp(variant, "cqp"), "unknown variant %s", variant);
     }
     cfg.bframes = 2;
     int frames = 20;
@@ -1418,7 +1409,7 @@ static int test_hrd(const char *ffmpeg, const char *variant)
     char path[64];
     snprintf(path, sizeof(path), "vaapi-hrd-%d.264", (int)getpid());
     FILE *file = fopen(path, "wb");
-    CHECK(file && fwrite(r.stream, 1, r.size, file) == r.size, "cannot write %s", path);
+    REQUIRE(file && fwrite(r.stream, 1, r.size, file) == r.size, "cannot write %s", path);
     fclose(file);
     /* Display order of the pictures in coding order: their POC (two a
      * frame, from 0 at each IDR), as the driver saw them. */
@@ -1427,45 +1418,45 @@ static int test_hrd(const char *ffmpeg, const char *variant)
     for (const char *p = strstr(t, "picture n="); p && n < 64; p = strstr(p + 1, "picture n=")) {
         int poc = 0;
         const char *q = strstr(p, " poc=");
-        CHECK(q && sscanf(q, " poc=%d", &poc) == 1, "no POC in the trace");
+        REQUIRE(q && sscanf(q, " poc=%d", &poc) == 1, "no POC in the trace");
         pts[n++] = poc;
     }
     stream_timing st;
     read_timing(ffmpeg, path, &st);
     unlink(path);
     free_clip(&r);
-    CHECK(st.aus == frames && n == frames, "%d access units, %d pictures", st.aus, n);
+    REQUIRE(st.aus == frames && n == frames, "%d access units, %d pictures", st.aus, n);
     if (!cfg.rc_mode || !takes_sei) {
-        CHECK(!st.sps_hrd && !st.sei_count, "HRD %d, %d SEI NAL units where none belong", st.sps_hrd, st.sei_count);
+        REQUIRE(!st.sps_hrd && !st.sei_count, "HRD %d, %d SEI NAL units where none belong", st.sps_hrd, st.sei_count);
         printf("no HRD and no SEI, as expected\n");
         return 0;
     }
-    CHECK(st.sps_hrd && st.sps_count >= 2, "SPS without a NAL HRD");
+    REQUIRE(st.sps_hrd && st.sps_count >= 2, "SPS without a NAL HRD");
     long long sig_rate = (st.bit_rate_minus1 + 1) << (6 + st.bit_rate_scale);
     long long sig_size = (st.cpb_size_minus1 + 1) << (4 + st.cpb_size_scale);
-    CHECK(sig_rate >= rate && sig_rate < rate + rate / 1000 + 64 && sig_size >= buffer &&
-              sig_size < buffer + buffer / 1000 + 16 && st.cbr_flag == 0,
-          "HRD bit rate %lld, CPB %lld, cbr_flag %lld for %lld bit/s, %lld bits", sig_rate, sig_size, st.cbr_flag, rate,
-          buffer);
+    REQUIRE(sig_rate >= rate && sig_rate < rate + rate / 1000 + 64 && sig_size >= buffer &&
+                sig_size < buffer + buffer / 1000 + 16 && st.cbr_flag == 0,
+            "HRD bit rate %lld, CPB %lld, cbr_flag %lld for %lld bit/s, %lld bits", sig_rate, sig_size, st.cbr_flag, rate,
+            buffer);
     int idr = -1;
     for (int k = 0; k < frames; k++) {
         const au_timing *a = &st.au[k];
-        CHECK(a->pt_count == 1, "access unit %d has %d picture timings", k, a->pt_count);
-        CHECK(a->have_bp == a->idr, "access unit %d: buffering period %d, IDR %d", k, a->have_bp, a->idr);
+        REQUIRE(a->pt_count == 1, "access unit %d has %d picture timings", k, a->pt_count);
+        REQUIRE(a->have_bp == a->idr, "access unit %d: buffering period %d, IDR %d", k, a->have_bp, a->idr);
         if (a->idr) {
             idr = k;
-            CHECK(a->initial_delay == 90000 * fullness / rate && a->initial_delay <= 90000 * sig_size / sig_rate,
-                  "initial_cpb_removal_delay %lld, wanted %lld", a->initial_delay, 90000 * fullness / rate);
+            REQUIRE(a->initial_delay == 90000 * fullness / rate && a->initial_delay <= 90000 * sig_size / sig_rate,
+                    "initial_cpb_removal_delay %lld, wanted %lld", a->initial_delay, 90000 * fullness / rate);
         }
-        CHECK(idr >= 0, "no IDR first");
-        CHECK(a->cpb_delay == 2 * (k - idr), "AU %d: cpb_removal_delay %lld, wanted %d", k, a->cpb_delay, 2 * (k - idr));
+        REQUIRE(idr >= 0, "no IDR first");
+        REQUIRE(a->cpb_delay == 2 * (k - idr), "AU %d: cpb_removal_delay %lld, wanted %d", k, a->cpb_delay, 2 * (k - idr));
         /* Output time relative to the IDR's, in ticks (two a frame, as
          * POC counts): display order. */
         long long out = a->cpb_delay + a->dpb_delay, idr_out = st.au[idr].dpb_delay;
-        CHECK(out - idr_out == pts[k] - pts[idr] && a->dpb_delay >= 0,
-              "AU %d: output at %lld ticks after the IDR's, wanted %lld", k, out - idr_out, (long long)(pts[k] - pts[idr]));
+        REQUIRE(out - idr_out == pts[k] - pts[idr] && a->dpb_delay >= 0,
+                "AU %d: output at %lld ticks after the IDR's, wanted %lld", k, out - idr_out, (long long)(pts[k] - pts[idr]));
     }
-    CHECK(st.au[0].dpb_delay == 2 * has_b, "first dpb_output_delay %lld with B pictures %d", st.au[0].dpb_delay, has_b);
+    REQUIRE(st.au[0].dpb_delay == 2 * has_b, "first dpb_output_delay %lld with B pictures %d", st.au[0].dpb_delay, has_b);
     printf("HRD %lld bit/s, CPB %lld bits; %d access units timed\n", sig_rate, sig_size, frames);
     return 0;
 }
@@ -1514,15 +1505,15 @@ static int test_gstreamer(const char *script, const char *element)
     int status = system(cmd);
     unlink(registry);
     const char *t = read_trace();
-    CHECK(status == 0, "exit status %d; driver trace:\n%s", status, t);
+    REQUIRE(status == 0, "exit status %d; driver trace:\n%s", status, t);
     check_trace_clean(t);
-    CHECK(count_lines(t, "picture n=", NULL) == frames, "%d pictures reached the driver:\n%s",
-          count_lines(t, "picture n=", NULL), t);
+    REQUIRE(count_lines(t, "picture n=", NULL) == frames, "%d pictures reached the driver:\n%s",
+            count_lines(t, "picture n=", NULL), t);
     decoded_video dec;
     char err[256];
-    CHECK(avdecode_h264_file(out, &dec, err, sizeof(err)) == 0, "%s", err);
-    CHECK(dec.frame_count == frames && dec.width == W && dec.height == H, "decoded %d frames of %dx%d",
-          dec.frame_count, dec.width, dec.height);
+    REQUIRE(avdecode_h264_file(out, &dec, err, sizeof(err)) == 0, "%s", err);
+    REQUIRE(dec.frame_count == frames && dec.width == W && dec.height == H, "decoded %d frames of %dx%d",
+            dec.frame_count, dec.width, dec.height);
     decoded_video_free(&dec);
     unlink(out);
     return 0;
@@ -1543,7 +1534,7 @@ static int test_ffmpeg(const char *ffmpeg, const char *options)
     snprintf(in, sizeof(in), "vaapi-ffmpeg-in-%d.y4m", (int)getpid());
     snprintf(out, sizeof(out), "vaapi-ffmpeg-out-%d.264", (int)getpid());
     FILE *f = fopen(in, "wb");
-    CHECK(f, "cannot write %s", in);
+    REQUIRE(f, "cannot write %s", in);
     fprintf(f, "YUV4MPEG2 W%d H%d F25:1 Ip A1:1 C420jpeg\n", W, H);
     uint8_t *frame = malloc(W * H * 3 / 2);
     int frames = 15;
@@ -1562,15 +1553,15 @@ static int test_ffmpeg(const char *ffmpeg, const char *options)
     fflush(stdout);
     int status = system(cmd);
     const char *t = read_trace();
-    CHECK(status == 0, "'%s' exited with %d; driver trace:\n%s", cmd, status, t);
+    REQUIRE(status == 0, "'%s' exited with %d; driver trace:\n%s", cmd, status, t);
     check_trace_clean(t);
-    CHECK(count_lines(t, "picture n=", NULL) == frames, "%d pictures reached the driver:\n%s",
-          count_lines(t, "picture n=", NULL), t);
+    REQUIRE(count_lines(t, "picture n=", NULL) == frames, "%d pictures reached the driver:\n%s",
+            count_lines(t, "picture n=", NULL), t);
     decoded_video dec;
     char err[256];
-    CHECK(avdecode_h264_file(out, &dec, err, sizeof(err)) == 0, "%s", err);
-    CHECK(dec.frame_count == frames && dec.width == W && dec.height == H, "decoded %d frames of %dx%d",
-          dec.frame_count, dec.width, dec.height);
+    REQUIRE(avdecode_h264_file(out, &dec, err, sizeof(err)) == 0, "%s", err);
+    REQUIRE(dec.frame_count == frames && dec.width == W && dec.height == H, "decoded %d frames of %dx%d",
+            dec.frame_count, dec.width, dec.height);
     decoded_video_free(&dec);
     unlink(in);
     unlink(out);

@@ -28,18 +28,9 @@
 #include <unistd.h>
 
 #include "avdecode.h"
+#include "check.h"
 #include "clipgen.h"
 #include "hwenc/hwenc.h"
-
-#define CHECK(cond, ...)                                                                  \
-    do {                                                                                  \
-        if (!(cond)) {                                                                    \
-            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);     \
-            fprintf(stderr, __VA_ARGS__);                                                 \
-            fputc('\n', stderr);                                                          \
-            exit(1);                                                                      \
-        }                                                                                 \
-    } while (0)
 
 #define WIDTH 160
 #define HEIGHT 128
@@ -73,7 +64,7 @@ static void make_va_node(void)
         mkdir(dir, 0755);
     }
     int fd = open(node, O_CREAT | O_WRONLY, 0644);
-    CHECK(fd >= 0, "cannot create %s: %s", node, strerror(errno));
+    REQUIRE(fd >= 0, "cannot create %s: %s", node, strerror(errno));
     close(fd);
     device = node;
 }
@@ -84,18 +75,18 @@ static void list_backends_says(const char *expect)
     char cmd[1024], line[1024];
     snprintf(cmd, sizeof(cmd), "'%s' list-backends%s%s", hwenc_cli, device ? " --device " : "", device ? device : "");
     FILE *p = popen(cmd, "r");
-    CHECK(p, "cannot run %s", cmd);
+    REQUIRE(p, "cannot run %s", cmd);
     int in_section = 0, found = 0;
     size_t len = strlen(hwenc_backend_name(backend));
     while (fgets(line, sizeof(line), p)) {
         if (line[0] != ' ')
             in_section = !strncmp(line, hwenc_backend_name(backend), len) && line[len] == ' ';
         if (in_section && strstr(line, "test encode: ")) {
-            CHECK(strstr(line, expect), "list-backends: '%s' lacks '%s'", line, expect);
+            REQUIRE(strstr(line, expect), "list-backends: '%s' lacks '%s'", line, expect);
             found = 1;
         }
     }
-    CHECK(pclose(p) == 0 && found, "%s: no test encode line for %s", cmd, hwenc_backend_name(backend));
+    REQUIRE(pclose(p) == 0 && found, "%s: no test encode line for %s", cmd, hwenc_backend_name(backend));
 }
 
 static const hwenc_backend_info *entry(const hwenc_backend_info *info, int n, enum hwenc_backend which)
@@ -120,7 +111,7 @@ static int collect(hwenc_encoder *enc, encode_outcome *o)
     int ret;
     while ((ret = hwenc_receive_packet(enc, &pkt)) == 0) {
         uint8_t *grown = realloc(o->stream, o->size + pkt.size);
-        CHECK(grown, "out of memory");
+        REQUIRE(grown, "out of memory");
         o->stream = grown;
         memcpy(o->stream + o->size, pkt.data, pkt.size);
         o->size += pkt.size;
@@ -159,44 +150,44 @@ static void test_sound(void)
     const char *name = hwenc_backend_name(backend);
 
     base_config(&cfg, HWENC_BACKEND_AUTO);
-    CHECK(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) == 0, "auto: %s", err);
+    REQUIRE(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) == 0, "auto: %s", err);
     int n = hwenc_get_selection(enc, info, HWENC_BACKEND_COUNT);
     const hwenc_backend_info *e = entry(info, n, backend);
-    CHECK(hwenc_get_backend(enc) == backend, "auto chose %s, not the %s double",
-          hwenc_backend_name(hwenc_get_backend(enc)), name);
-    CHECK(e && strstr(e->reason, "; test encode passed: 5 pictures (IDR ") &&
-              strstr(e->reason, ") at 256x256 as planned"), "%s's reason: %s", name, e ? e->reason : "(not tried)");
+    REQUIRE(hwenc_get_backend(enc) == backend, "auto chose %s, not the %s double",
+            hwenc_backend_name(hwenc_get_backend(enc)), name);
+    REQUIRE(e && strstr(e->reason, "; test encode passed: 5 pictures (IDR ") &&
+                strstr(e->reason, ") at 256x256 as planned"), "%s's reason: %s", name, e ? e->reason : "(not tried)");
     encode_outcome o;
     encode(enc, &o);
-    CHECK(o.ret == 0 && o.packets == FRAMES, "encode: %d packets, %s", o.packets, o.error);
+    REQUIRE(o.ret == 0 && o.packets == FRAMES, "encode: %d packets, %s", o.packets, o.error);
     decoded_video v;
-    CHECK(avdecode_h264(o.stream, o.size, &v, err, sizeof(err)) == 0 && v.frame_count == FRAMES, "decode: %s", err);
+    REQUIRE(avdecode_h264(o.stream, o.size, &v, err, sizeof(err)) == 0 && v.frame_count == FRAMES, "decode: %s", err);
     decoded_video_free(&v);
     free(o.stream);
     hwenc_close(enc);
 
     cfg.skip_test_encode = 1;
-    CHECK(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) == 0, "auto, skip_test_encode: %s", err);
+    REQUIRE(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) == 0, "auto, skip_test_encode: %s", err);
     n = hwenc_get_selection(enc, info, HWENC_BACKEND_COUNT);
     e = entry(info, n, backend);
-    CHECK(hwenc_get_backend(enc) == backend && e && strstr(e->reason, "; test encode skipped (skip_test_encode)"),
-          "skip_test_encode: %s: %s", hwenc_backend_name(hwenc_get_backend(enc)), e ? e->reason : "(not tried)");
+    REQUIRE(hwenc_get_backend(enc) == backend && e && strstr(e->reason, "; test encode skipped (skip_test_encode)"),
+            "skip_test_encode: %s: %s", hwenc_backend_name(hwenc_get_backend(enc)), e ? e->reason : "(not tried)");
     hwenc_close(enc);
 
     base_config(&cfg, backend);
-    CHECK(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) == 0, "explicit: %s", err);
+    REQUIRE(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) == 0, "explicit: %s", err);
     n = hwenc_get_selection(enc, info, HWENC_BACKEND_COUNT);
-    CHECK(n == 1 && strstr(info[0].reason, "; chosen explicitly, so not test-encoded"), "explicit: %s", info[0].reason);
+    REQUIRE(n == 1 && strstr(info[0].reason, "; chosen explicitly, so not test-encoded"), "explicit: %s", info[0].reason);
     hwenc_close(enc);
 
     /* Profiles without B pictures (or without P) code other types. */
-    CHECK(hwenc_test_encode(&cfg, backend, err, sizeof(err)) == 0 && strstr(err, "5 pictures (IDR "),
-          "hwenc_test_encode: %s", err);
+    REQUIRE(hwenc_test_encode(&cfg, backend, err, sizeof(err)) == 0 && strstr(err, "5 pictures (IDR "),
+            "hwenc_test_encode: %s", err);
     cfg.bframes = 0;
-    CHECK(hwenc_test_encode(&cfg, backend, err, sizeof(err)) == 0 && strstr(err, "4 pictures (IDR ") &&
-              strstr(err, ") at 256x256"), "hwenc_test_encode without B frames: %s", err);
-    CHECK(hwenc_test_encode(&cfg, HWENC_BACKEND_AUTO, err, sizeof(err)) == HWENC_EINVAL && strstr(err, "one backend"),
-          "hwenc_test_encode of auto: %s", err);
+    REQUIRE(hwenc_test_encode(&cfg, backend, err, sizeof(err)) == 0 && strstr(err, "4 pictures (IDR ") &&
+                strstr(err, ") at 256x256"), "hwenc_test_encode without B frames: %s", err);
+    REQUIRE(hwenc_test_encode(&cfg, HWENC_BACKEND_AUTO, err, sizeof(err)) == HWENC_EINVAL && strstr(err, "one backend"),
+            "hwenc_test_encode of auto: %s", err);
     list_backends_says("test encode: passed: 4 pictures (IDR ");
 }
 
@@ -206,17 +197,17 @@ static void expect_encode_fails(hwenc_config *cfg, const char *expect, const cha
 {
     hwenc_encoder *enc;
     char err[512];
-    CHECK(hwenc_open_ex(cfg, &enc, err, sizeof(err)) == 0, "%s: %s", how, err);
-    CHECK(hwenc_get_backend(enc) == backend, "%s: opened %s", how, hwenc_backend_name(hwenc_get_backend(enc)));
+    REQUIRE(hwenc_open_ex(cfg, &enc, err, sizeof(err)) == 0, "%s: %s", how, err);
+    REQUIRE(hwenc_get_backend(enc) == backend, "%s: opened %s", how, hwenc_backend_name(hwenc_get_backend(enc)));
     encode_outcome o;
     encode(enc, &o);
-    CHECK(o.ret == HWENC_EBACKEND && strstr(o.error, expect), "%s: the encode ended with %d (%s) after %d packets, "
-          "not HWENC_EBACKEND with '%s'", how, o.ret, o.error, o.packets, expect);
+    REQUIRE(o.ret == HWENC_EBACKEND && strstr(o.error, expect), "%s: the encode ended with %d (%s) after %d packets, "
+            "not HWENC_EBACKEND with '%s'", how, o.ret, o.error, o.packets, expect);
     /* The broken picture is the second in coding order; nothing after it
      * comes out. */
-    CHECK(o.packets <= 1, "%s: %d packets came out", how, o.packets);
+    REQUIRE(o.packets <= 1, "%s: %d packets came out", how, o.packets);
     int after = hwenc_receive_packet(enc, &(hwenc_packet){ 0 });
-    CHECK(after == HWENC_EBACKEND || after == HWENC_EOF, "%s: after the failure, receive returned %d", how, after);
+    REQUIRE(after == HWENC_EBACKEND || after == HWENC_EOF, "%s: after the failure, receive returned %d", how, after);
     printf("%s: %s\n", how, o.error);
     free(o.stream);
     hwenc_close(enc);
@@ -231,21 +222,21 @@ static void test_broken(const char *expect)
     const char *name = hwenc_backend_name(backend);
 
     base_config(&cfg, HWENC_BACKEND_AUTO);
-    CHECK(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) == 0, "auto: %s", err);
+    REQUIRE(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) == 0, "auto: %s", err);
     int n = hwenc_get_selection(enc, info, HWENC_BACKEND_COUNT);
     const hwenc_backend_info *e = entry(info, n, backend);
-    CHECK(hwenc_get_backend(enc) == HWENC_BACKEND_CPU, "auto chose %s over a broken %s double",
-          hwenc_backend_name(hwenc_get_backend(enc)), name);
-    CHECK(e && !e->available && !strncmp(e->reason, "test encode failed: ", 20) && strstr(e->reason, expect),
-          "%s's reason lacks 'test encode failed: ...%s': %s", name, expect, e ? e->reason : "(not tried)");
+    REQUIRE(hwenc_get_backend(enc) == HWENC_BACKEND_CPU, "auto chose %s over a broken %s double",
+            hwenc_backend_name(hwenc_get_backend(enc)), name);
+    REQUIRE(e && !e->available && !strncmp(e->reason, "test encode failed: ", 20) && strstr(e->reason, expect),
+            "%s's reason lacks 'test encode failed: ...%s': %s", name, expect, e ? e->reason : "(not tried)");
     printf("auto passed %s over: %s\n", name, e->reason);
     encode_outcome o;
     encode(enc, &o);
-    CHECK(o.ret == 0 && o.packets == FRAMES, "the CPU encode: %d packets, %s", o.packets, o.error);
+    REQUIRE(o.ret == 0 && o.packets == FRAMES, "the CPU encode: %d packets, %s", o.packets, o.error);
     free(o.stream);
     hwenc_close(enc);
 
-    CHECK(hwenc_test_encode(&cfg, backend, err, sizeof(err)) < 0 && strstr(err, expect), "hwenc_test_encode: %s", err);
+    REQUIRE(hwenc_test_encode(&cfg, backend, err, sizeof(err)) < 0 && strstr(err, expect), "hwenc_test_encode: %s", err);
 
     char line[256];
     snprintf(line, sizeof(line), "test encode: FAILED: ");

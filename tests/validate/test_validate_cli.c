@@ -31,19 +31,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "clipgen.h"
 #include "mini_json.h"
 #include "video_io.h"
-
-#define CHECK(cond, ...)                                                                  \
-    do {                                                                                  \
-        if (!(cond)) {                                                                    \
-            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);     \
-            fprintf(stderr, __VA_ARGS__);                                                 \
-            fputc('\n', stderr);                                                          \
-            exit(1);                                                                      \
-        }                                                                                 \
-    } while (0)
 
 static char *read_file(const char *path)
 {
@@ -74,7 +65,7 @@ static void make_dir(const char *dir)
             mkdir(path, 0755);
             *p = '/';
         }
-    CHECK(mkdir(path, 0755) == 0 || errno == EEXIST, "mkdir %s: %s", path, strerror(errno));
+    REQUIRE(mkdir(path, 0755) == 0 || errno == EEXIST, "mkdir %s: %s", path, strerror(errno));
 }
 
 /* The file the VA double's DRM shim treats as a render node. */
@@ -91,7 +82,7 @@ static const char *va_node(void)
         make_dir(dir);
     }
     int fd = open(node, O_CREAT | O_WRONLY, 0644);
-    CHECK(fd >= 0, "cannot create %s: %s", node, strerror(errno));
+    REQUIRE(fd >= 0, "cannot create %s: %s", node, strerror(errno));
     close(fd);
     return node;
 }
@@ -101,24 +92,24 @@ static void write_clip(const char *path, int frames)
     video_info info = { .width = 176, .height = 144, .fps_num = 30, .fps_den = 1 };
     video_writer *w = NULL;
     char err[256];
-    CHECK(video_writer_open(&w, path, &info, err, sizeof(err)) == 0, "%s", err);
+    REQUIRE(video_writer_open(&w, path, &info, err, sizeof(err)) == 0, "%s", err);
     static uint8_t frame[176 * 144 * 3 / 2];
     for (int i = 0; i < frames; i++) {
         clipgen_frame_i420(CLIPGEN_OBJECT, 176, 144, i, 3, frame);
         const uint8_t *plane[3] = { frame, frame + 176 * 144, frame + 176 * 144 * 5 / 4 };
         const ptrdiff_t stride[3] = { 176, 88, 88 };
-        CHECK(video_writer_write(w, plane, stride) == 0, "writing %s", path);
+        REQUIRE(video_writer_write(w, plane, stride) == 0, "writing %s", path);
     }
-    CHECK(video_writer_close(w) == 0, "closing %s", path);
+    REQUIRE(video_writer_close(w) == 0, "closing %s", path);
 }
 
 /* Runs hwenc with args; returns the exit status, stdout in *out. */
 static int run(char *const *args, char **out, const char *log_path)
 {
     int pipefd[2];
-    CHECK(pipe(pipefd) == 0, "pipe");
+    REQUIRE(pipe(pipefd) == 0, "pipe");
     pid_t pid = fork();
-    CHECK(pid >= 0, "fork");
+    REQUIRE(pid >= 0, "fork");
     if (pid == 0) {
         dup2(pipefd[1], 1);
         int log = open(log_path, O_CREAT | O_WRONLY | O_TRUNC, 0644);
@@ -137,11 +128,11 @@ static int run(char *const *args, char **out, const char *log_path)
         if (size + 1 == cap)
             buf = realloc(buf, cap *= 2);
     }
-    CHECK(buf, "out of memory");
+    REQUIRE(buf, "out of memory");
     buf[size] = 0;
     close(pipefd[0]);
     int status;
-    CHECK(waitpid(pid, &status, 0) == pid, "waitpid");
+    REQUIRE(waitpid(pid, &status, 0) == pid, "waitpid");
     *out = buf;
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
@@ -149,21 +140,21 @@ static int run(char *const *args, char **out, const char *log_path)
 static const char *str(const json_value *obj, const char *key)
 {
     const json_value *v = json_get(obj, key);
-    CHECK(v && v->type == JSON_STRING, "no string '%s'", key);
+    REQUIRE(v && v->type == JSON_STRING, "no string '%s'", key);
     return v->string;
 }
 
 static double num(const json_value *obj, const char *key)
 {
     const json_value *v = json_get(obj, key);
-    CHECK(v && v->type == JSON_NUMBER, "no number '%s'", key);
+    REQUIRE(v && v->type == JSON_NUMBER, "no number '%s'", key);
     return v->number;
 }
 
 static int boolean(const json_value *obj, const char *key)
 {
     const json_value *v = json_get(obj, key);
-    CHECK(v && v->type == JSON_BOOL, "no boolean '%s'", key);
+    REQUIRE(v && v->type == JSON_BOOL, "no boolean '%s'", key);
     return v->boolean;
 }
 
@@ -172,24 +163,24 @@ static json_value *read_json(const char *dir, char **md)
     char path[1024], err[256];
     snprintf(path, sizeof(path), "%s/validate.json", dir);
     char *text = read_file(path);
-    CHECK(text, "no %s", path);
+    REQUIRE(text, "no %s", path);
     json_value *root = json_parse(text, err, sizeof(err));
-    CHECK(root && root->type == JSON_OBJECT, "%s: %s", path, err);
+    REQUIRE(root && root->type == JSON_OBJECT, "%s: %s", path, err);
     free(text);
     snprintf(path, sizeof(path), "%s/validate.md", dir);
     *md = read_file(path);
-    CHECK(*md, "no %s", path);
+    REQUIRE(*md, "no %s", path);
     return root;
 }
 
 static const json_value *the_backend(const json_value *root, const char *backend)
 {
     const json_value *list = json_get(root, "backends");
-    CHECK(list && list->type == JSON_ARRAY && list->n == 1, "one backend validated");
+    REQUIRE(list && list->type == JSON_ARRAY && list->n == 1, "one backend validated");
     const json_value *b = &list->items[0];
-    CHECK(!strcmp(str(b, "backend"), backend), "validated %s, not %s", str(b, "backend"), backend);
-    CHECK(boolean(b, "available"), "%s not available", backend);
-    CHECK(str(b, "device")[0], "%s names no device", backend);
+    REQUIRE(!strcmp(str(b, "backend"), backend), "validated %s, not %s", str(b, "backend"), backend);
+    REQUIRE(boolean(b, "available"), "%s not available", backend);
+    REQUIRE(str(b, "device")[0], "%s names no device", backend);
     return b;
 }
 
@@ -198,24 +189,24 @@ static void check_passed(const json_value *root, const char *md, const char *bac
 {
     static const char *const kinds[] = { "encode", "frames", "order", "keyframes", "structure", "bitrate", "psnr" };
     int ran[7] = { 0 };
-    CHECK(!strcmp(str(root, "result"), "pass"), "result %s", str(root, "result"));
+    REQUIRE(!strcmp(str(root, "result"), "pass"), "result %s", str(root, "result"));
     const json_value *b = the_backend(root, backend);
-    CHECK(str(b, "driver")[0], "%s names no driver", backend);
+    REQUIRE(str(b, "driver")[0], "%s names no driver", backend);
     const json_value *te = json_get(b, "test_encode");
-    CHECK(te && boolean(te, "passed") && strstr(str(te, "report"), "as planned"), "test encode");
+    REQUIRE(te && boolean(te, "passed") && strstr(str(te, "report"), "as planned"), "test encode");
     const json_value *cases = json_get(b, "cases");
-    CHECK(cases && cases->type == JSON_ARRAY && cases->n >= 15, "%d cases", cases ? cases->n : 0);
+    REQUIRE(cases && cases->type == JSON_ARRAY && cases->n >= 15, "%d cases", cases ? cases->n : 0);
     int passed = 0, rate_modes = 0;
     for (int i = 0; i < cases->n; i++) {
         const json_value *c = &cases->items[i];
         const char *status = str(c, "status");
-        CHECK(!strcmp(status, "pass") || !strcmp(status, "not offered"), "%s: %s: %s", str(c, "name"), status,
-              str(c, "message"));
+        REQUIRE(!strcmp(status, "pass") || !strcmp(status, "not offered"), "%s: %s: %s", str(c, "name"), status,
+                str(c, "message"));
         if (strcmp(status, "pass"))
             continue;
         passed++;
         rate_modes += strcmp(str(c, "rc"), "cqp") && strcmp(str(c, "rc"), "crf");
-        CHECK(num(c, "decoded") == num(c, "frames") && num(c, "frames") >= 6, "%s: frames", str(c, "name"));
+        REQUIRE(num(c, "decoded") == num(c, "frames") && num(c, "frames") >= 6, "%s: frames", str(c, "name"));
         const json_value *checks = json_get(c, "checks");
         for (int k = 0; checks && k < checks->n; k++)
             for (int j = 0; j < 7; j++)
@@ -225,34 +216,34 @@ static void check_passed(const json_value *root, const char *md, const char *bac
      * B frames on and off, forced IDRs with and without them, keyint -1
      * and low latency. It has no bitrate to check; every other check runs
      * whatever the device. */
-    CHECK(passed >= (rate_modes ? 8 : 6), "only %d cases passed", passed);
+    REQUIRE(passed >= (rate_modes ? 8 : 6), "only %d cases passed", passed);
     for (int j = 0; j < 7; j++)
-        CHECK(ran[j] || (!rate_modes && !strcmp(kinds[j], "bitrate")), "no case ran the %s check", kinds[j]);
-    CHECK(strstr(md, "# hwenc validate: PASSED") && strstr(md, str(b, "driver")), "validate.md");
+        REQUIRE(ran[j] || (!rate_modes && !strcmp(kinds[j], "bitrate")), "no case ran the %s check", kinds[j]);
+    REQUIRE(strstr(md, "# hwenc validate: PASSED") && strstr(md, str(b, "driver")), "validate.md");
 }
 
 /* A broken backend: the test encode and every case that ran failed with
  * the reason. */
 static void check_failed(const json_value *root, const char *md, const char *backend, const char *expect)
 {
-    CHECK(!strcmp(str(root, "result"), "fail"), "result %s", str(root, "result"));
+    REQUIRE(!strcmp(str(root, "result"), "fail"), "result %s", str(root, "result"));
     const json_value *b = the_backend(root, backend);
     const json_value *te = json_get(b, "test_encode");
-    CHECK(te && !boolean(te, "passed") && strstr(str(te, "report"), expect), "test encode: %s",
-          te ? str(te, "report") : "");
+    REQUIRE(te && !boolean(te, "passed") && strstr(str(te, "report"), expect), "test encode: %s",
+            te ? str(te, "report") : "");
     const json_value *cases = json_get(b, "cases");
     int failed = 0;
     for (int i = 0; cases && i < cases->n; i++) {
         const json_value *c = &cases->items[i];
         if (!strcmp(str(c, "status"), "not offered"))
             continue;
-        CHECK(!strcmp(str(c, "status"), "fail") && strstr(str(c, "message"), expect), "%s: %s: %s",
-              str(c, "name"), str(c, "status"), str(c, "message"));
+        REQUIRE(!strcmp(str(c, "status"), "fail") && strstr(str(c, "message"), expect), "%s: %s: %s",
+                str(c, "name"), str(c, "status"), str(c, "message"));
         failed++;
     }
-    CHECK(failed >= 8, "only %d cases failed", failed);
-    CHECK(strstr(md, "# hwenc validate: FAILED") && strstr(md, "### Failed checks") && strstr(md, expect),
-          "validate.md");
+    REQUIRE(failed >= 8, "only %d cases failed", failed);
+    REQUIRE(strstr(md, "# hwenc validate: FAILED") && strstr(md, "### Failed checks") && strstr(md, expect),
+            "validate.md");
 }
 
 int main(int argc, char **argv)
@@ -297,26 +288,26 @@ int main(int argc, char **argv)
     char *err = read_file(log);
     printf("%s", out);
     if (!strcmp(mode, "usage")) {
-        CHECK(status == 2 && err && strstr(err, expect) && access(report, F_OK) != 0,
-              "exit %d, stderr: %s", status, err ? err : "");
+        REQUIRE(status == 2 && err && strstr(err, expect) && access(report, F_OK) != 0,
+                "exit %d, stderr: %s", status, err ? err : "");
     } else if (!strcmp(mode, "nothing")) {
-        CHECK(status == 3 && strstr(out, "nothing to validate") && strstr(out, expect), "exit %d: %s", status, out);
+        REQUIRE(status == 3 && strstr(out, "nothing to validate") && strstr(out, expect), "exit %d: %s", status, out);
         json_value *root = read_json(dir, &md);
-        CHECK(!strcmp(str(root, "result"), "nothing validated") && strstr(str(root, "no_backend"), expect),
-              "no_backend: %s", str(root, "no_backend"));
+        REQUIRE(!strcmp(str(root, "result"), "nothing validated") && strstr(str(root, "no_backend"), expect),
+                "no_backend: %s", str(root, "no_backend"));
         json_free(root);
         free(md);
     } else if (!strcmp(mode, "pass") || !strcmp(mode, "y4m")) {
-        CHECK(status == 0 && strstr(out, "PASSED"), "exit %d; stderr:\n%s", status, err ? err : "");
+        REQUIRE(status == 0 && strstr(out, "PASSED"), "exit %d; stderr:\n%s", status, err ? err : "");
         json_value *root = read_json(dir, &md);
         check_passed(root, md, backend);
         if (!strcmp(mode, "y4m"))
-            CHECK(strstr(str(root, "input"), "clip.y4m: 50 frames of 176x144 at 30/1 fps"), "input: %s",
-                  str(root, "input"));
+            REQUIRE(strstr(str(root, "input"), "clip.y4m: 50 frames of 176x144 at 30/1 fps"), "input: %s",
+                    str(root, "input"));
         json_free(root);
         free(md);
     } else {
-        CHECK(status == 1 && strstr(out, "FAILED") && strstr(out, expect), "exit %d: %s", status, out);
+        REQUIRE(status == 1 && strstr(out, "FAILED") && strstr(out, expect), "exit %d: %s", status, out);
         json_value *root = read_json(dir, &md);
         check_failed(root, md, backend, expect);
         json_free(root);

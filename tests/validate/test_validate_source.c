@@ -11,18 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "decode.h"
 #include "validate.h"
-
-#define CHECK(cond, ...)                                                                  \
-    do {                                                                                  \
-        if (!(cond)) {                                                                    \
-            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);     \
-            fprintf(stderr, __VA_ARGS__);                                                 \
-            fputc('\n', stderr);                                                          \
-            exit(1);                                                                      \
-        }                                                                                 \
-    } while (0)
 
 #define W 160
 #define H 128
@@ -37,7 +28,7 @@ static int on_picture(void *opaque, const media_picture *pic)
 {
     read_back *rb = opaque;
     int shown = validate_source_read_index(rb->src, pic->plane[0], pic->stride[0]);
-    CHECK(shown == pic->index, "decoded picture %d shows index %d", pic->index, shown);
+    REQUIRE(shown == pic->index, "decoded picture %d shows index %d", pic->index, shown);
     rb->pictures++;
     return 0;
 }
@@ -46,13 +37,13 @@ int main(void)
 {
     validate_source src;
     char err[256];
-    CHECK(validate_source_generate(&src, W, H, FRAMES, err, sizeof(err)) == 0, "%s", err);
+    REQUIRE(validate_source_generate(&src, W, H, FRAMES, err, sizeof(err)) == 0, "%s", err);
     static uint8_t frame[W * H * 3 / 2], previous[W * H * 3 / 2];
     for (int i = 0; i < FRAMES; i++) {
         validate_source_frame(&src, i, frame);
-        CHECK(validate_source_read_index(&src, frame, W) == i, "source frame %d", i);
+        REQUIRE(validate_source_read_index(&src, frame, W) == i, "source frame %d", i);
         /* Away from the marks (the top 64 rows), the picture moves. */
-        CHECK(!i || memcmp(frame + 64 * W, previous + 64 * W, W * (H - 64)), "frames %d and %d are alike", i - 1, i);
+        REQUIRE(!i || memcmp(frame + 64 * W, previous + 64 * W, W * (H - 64)), "frames %d and %d are alike", i - 1, i);
         memcpy(previous, frame, sizeof(frame));
     }
 
@@ -65,7 +56,7 @@ int main(void)
     cfg.qp = 51;
     cfg.bframes = 2;
     hwenc_encoder *enc;
-    CHECK(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) == 0, "%s", err);
+    REQUIRE(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) == 0, "%s", err);
     uint8_t *stream = NULL;
     size_t size = 0;
     hwenc_packet pkt;
@@ -73,10 +64,10 @@ int main(void)
         validate_source_frame(&src, i < FRAMES ? i : 0, frame);
         hwenc_frame f = { .plane = { frame, frame + W * H, frame + W * H * 5 / 4 }, .stride = { W, W / 2, W / 2 },
                           .pts = i };
-        CHECK(hwenc_send_frame(enc, i < FRAMES ? &f : NULL) == 0, "send %d: %s", i, hwenc_last_error(enc));
+        REQUIRE(hwenc_send_frame(enc, i < FRAMES ? &f : NULL) == 0, "send %d: %s", i, hwenc_last_error(enc));
         while (hwenc_receive_packet(enc, &pkt) == 0) {
             stream = realloc(stream, size + pkt.size);
-            CHECK(stream, "out of memory");
+            REQUIRE(stream, "out of memory");
             memcpy(stream + size, pkt.data, pkt.size);
             size += pkt.size;
         }
@@ -84,8 +75,8 @@ int main(void)
     hwenc_close(enc);
     read_back rb = { .src = &src };
     media_decode_options opt = { .quiet = 1 };
-    CHECK(media_decode_h264(stream, size, &opt, on_picture, &rb, err, sizeof(err)) == FRAMES && rb.pictures == FRAMES,
-          "decode: %s", err);
+    REQUIRE(media_decode_h264(stream, size, &opt, on_picture, &rb, err, sizeof(err)) == FRAMES && rb.pictures == FRAMES,
+            "decode: %s", err);
     free(stream);
     validate_source_free(&src);
     printf("validate_source: ok\n");

@@ -78,7 +78,7 @@ endforeach()
 # reason. Small pictures and few frames: the full matrix is for real GPUs.
 add_executable(test_validate_cli ${CMAKE_CURRENT_LIST_DIR}/test_validate_cli.c
     ${PROJECT_SOURCE_DIR}/tests/bench/mini_json.c)
-target_include_directories(test_validate_cli PRIVATE ${PROJECT_SOURCE_DIR}/tests/bench)
+target_include_directories(test_validate_cli PRIVATE ${PROJECT_SOURCE_DIR}/tests/bench ${PROJECT_SOURCE_DIR}/tests/common)
 target_link_libraries(test_validate_cli PRIVATE hwenc_media hwenc_video_io)
 add_dependencies(test_validate_cli hwenc_cli)
 set(HWENC_VALIDATE_ARGS --sizes 160x128 --frames 50)
@@ -116,6 +116,7 @@ endforeach()
 # The generated input's frame marks, read back from pictures coded at QP 51.
 add_executable(test_validate_source ${CMAKE_CURRENT_LIST_DIR}/test_validate_source.c)
 target_link_libraries(test_validate_source PRIVATE hwenc_validate)
+target_include_directories(test_validate_source PRIVATE ${PROJECT_SOURCE_DIR}/tests/common)
 add_test(NAME validate_source COMMAND test_validate_source)
 
 # The CPU backend (the reference itself), a Y4M clip as input, no backend

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "avdecode.h"
+#include "check.h"
 #include "clipgen.h"
 #include "h264/params.h"
 #include "hwenc/hwenc.h"
@@ -33,16 +34,6 @@
 #define W 176
 #define H 144
 #define FPS 25
-
-#define CHECK(cond, ...)                                                              \
-    do {                                                                              \
-        if (!(cond)) {                                                                \
-            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
-            fprintf(stderr, __VA_ARGS__);                                             \
-            fputc('\n', stderr);                                                      \
-            return 1;                                                                 \
-        }                                                                             \
-    } while (0)
 
 /* The loader unloads the ICD with the last instance; the test holds it
  * loaded from the start so its statistics cover the whole test. */
@@ -140,16 +131,16 @@ static int expect_no_rc_mode(const hwenc_config *cfg)
     hwenc_encoder *enc = NULL;
     char err[512] = "", want[64];
     snprintf(want, sizeof(want), "no %s rate control", rc_mode_name(cfg->rc_mode));
-    CHECK(hwenc_open_ex(cfg, &enc, err, sizeof(err)) < 0, "%s opened on a device without it", want + 3);
-    CHECK(strstr(err, want), "unclear reason: %s", err);
+    REQUIRE(hwenc_open_ex(cfg, &enc, err, sizeof(err)) < 0, "%s opened on a device without it", want + 3);
+    REQUIRE(strstr(err, want), "unclear reason: %s", err);
     return icd_clean();
 }
 
 static int icd_clean(void)
 {
     hwenc_test_icd_stats s = icd_stats();
-    CHECK(s.errors == 0, "the test ICD found %d valid-usage errors (or could not be read)", s.errors);
-    CHECK(s.live_objects == 0, "%d Vulkan objects were not destroyed", s.live_objects);
+    REQUIRE(s.errors == 0, "the test ICD found %d valid-usage errors (or could not be read)", s.errors);
+    REQUIRE(s.live_objects == 0, "%d Vulkan objects were not destroyed", s.live_objects);
     return 0;
 }
 
@@ -182,20 +173,20 @@ static int test_encode(int expect_transfer_queue)
     hwenc_config cfg;
     roundtrip_result r;
     base_config(&cfg);
-    CHECK(run(&cfg, 20, NULL, &r) == 0, "encode failed");
-    CHECK(r.decoded == 20 && r.keyframes == 1, "%d decoded, %d keyframes", r.decoded, r.keyframes);
-    CHECK(r.psnr_y_min > 32.0, "PSNR %.2f dB at QP 26", r.psnr_y_min);
+    REQUIRE(run(&cfg, 20, NULL, &r) == 0, "encode failed");
+    REQUIRE(r.decoded == 20 && r.keyframes == 1, "%d decoded, %d keyframes", r.decoded, r.keyframes);
+    REQUIRE(r.psnr_y_min > 32.0, "PSNR %.2f dB at QP 26", r.psnr_y_min);
     hwenc_test_icd_stats s = icd_stats();
-    CHECK(s.encodes == 20 && s.p_pictures == 19, "%d encodes, %d P pictures", s.encodes, s.p_pictures);
-    CHECK(s.resets == 1 && s.rate_control_changes == 1, "%d resets, %d rate-control changes", s.resets,
-          s.rate_control_changes);
-    CHECK(s.last_rc_mode == VK_VIDEO_ENCODE_RATE_CONTROL_MODE_DISABLED_BIT_KHR, "rate control mode %d", s.last_rc_mode);
+    REQUIRE(s.encodes == 20 && s.p_pictures == 19, "%d encodes, %d P pictures", s.encodes, s.p_pictures);
+    REQUIRE(s.resets == 1 && s.rate_control_changes == 1, "%d resets, %d rate-control changes", s.resets,
+            s.rate_control_changes);
+    REQUIRE(s.last_rc_mode == VK_VIDEO_ENCODE_RATE_CONTROL_MODE_DISABLED_BIT_KHR, "rate control mode %d", s.last_rc_mode);
     vk_device_caps caps;
-    CHECK(device_caps(H264_PROFILE_BASELINE, &caps) == 0, "no device");
-    CHECK(s.quality_level == (int)caps.encode.maxQualityLevels - 1, "quality level %d of %u for the medium preset",
-          s.quality_level, caps.encode.maxQualityLevels);
-    CHECK(s.transfer_submissions == (expect_transfer_queue ? 20 : 0), "%d uploads on the transfer queue",
-          s.transfer_submissions);
+    REQUIRE(device_caps(H264_PROFILE_BASELINE, &caps) == 0, "no device");
+    REQUIRE(s.quality_level == (int)caps.encode.maxQualityLevels - 1, "quality level %d of %u for the medium preset",
+            s.quality_level, caps.encode.maxQualityLevels);
+    REQUIRE(s.transfer_submissions == (expect_transfer_queue ? 20 : 0), "%d uploads on the transfer queue",
+            s.transfer_submissions);
     return icd_clean();
 }
 
@@ -210,12 +201,12 @@ static int test_bitrate_mode(enum hwenc_rate_control mode)
     if (!(device_rc_modes() & rc_mode_bit(mode)))
         return expect_no_rc_mode(&cfg);
     const int frames = 75;
-    CHECK(run(&cfg, frames, NULL, &r) == 0, "encode failed");
+    REQUIRE(run(&cfg, frames, NULL, &r) == 0, "encode failed");
     double kbps = (double)r.bytes * 8 / (frames / (double)FPS) / 1000;
-    CHECK(kbps > 300 * 0.6 && kbps < 300 * 1.4, "%.0f kbps for a 300 kbps target", kbps);
+    REQUIRE(kbps > 300 * 0.6 && kbps < 300 * 1.4, "%.0f kbps for a 300 kbps target", kbps);
     hwenc_test_icd_stats s = icd_stats();
-    CHECK(s.last_rc_mode == (mode == HWENC_RC_CBR ? 2 : 4) && s.last_average_bitrate == 300000, "mode %d, %llu bps",
-          s.last_rc_mode, (unsigned long long)s.last_average_bitrate);
+    REQUIRE(s.last_rc_mode == (mode == HWENC_RC_CBR ? 2 : 4) && s.last_average_bitrate == 300000, "mode %d, %llu bps",
+            s.last_rc_mode, (unsigned long long)s.last_average_bitrate);
     return icd_clean();
 }
 
@@ -238,7 +229,7 @@ static int test_bitrate_change(void)
     roundtrip_options opt = { .pattern = CLIPGEN_PAN, .frames = FRAMES, .seed = 7, .packet_bits = bits,
                               .reconfigure_at = CHANGE, .reconfigure = &faster };
     int ret = roundtrip_run(&cfg, &opt, &r);
-    CHECK(ret == 0, "round trip: %s", r.message);
+    REQUIRE(ret == 0, "round trip: %s", r.message);
     /* Skip the settling after the start and after the change. */
     int64_t before = 0, after = 0;
     for (int i = SETTLE; i < CHANGE; i++)
@@ -247,13 +238,13 @@ static int test_bitrate_change(void)
         after += bits[i];
     double kbps_before = (double)before * FPS / (CHANGE - SETTLE) / 1000;
     double kbps_after = (double)after * FPS / (FRAMES - CHANGE - SETTLE) / 1000;
-    CHECK(kbps_after > 2.5 * kbps_before, "%.0f kbps before and %.0f kbps after a change from 200 to 800 kbps",
-          kbps_before, kbps_after);
-    CHECK(kbps_before > 200 * 0.6 && kbps_before < 200 * 1.4 && kbps_after > 800 * 0.6 && kbps_after < 800 * 1.4,
-          "%.0f / %.0f kbps for 200 / 800 kbps targets", kbps_before, kbps_after);
+    REQUIRE(kbps_after > 2.5 * kbps_before, "%.0f kbps before and %.0f kbps after a change from 200 to 800 kbps",
+            kbps_before, kbps_after);
+    REQUIRE(kbps_before > 200 * 0.6 && kbps_before < 200 * 1.4 && kbps_after > 800 * 0.6 && kbps_after < 800 * 1.4,
+            "%.0f / %.0f kbps for 200 / 800 kbps targets", kbps_before, kbps_after);
     hwenc_test_icd_stats s = icd_stats();
-    CHECK(s.rate_control_changes == 2 && s.last_average_bitrate == 800000, "%d changes, last %llu bps",
-          s.rate_control_changes, (unsigned long long)s.last_average_bitrate);
+    REQUIRE(s.rate_control_changes == 2 && s.last_average_bitrate == 800000, "%d changes, last %llu bps",
+            s.rate_control_changes, (unsigned long long)s.last_average_bitrate);
     return icd_clean();
 }
 
@@ -264,8 +255,8 @@ static int test_force_idr(void)
     static const int idr[] = { 6, 13, -1 };
     base_config(&cfg);
     cfg.keyint = 100;
-    CHECK(run(&cfg, 20, idr, &r) == 0, "encode failed");
-    CHECK(r.keyframes == 3, "%d keyframes (first, 6, 13)", r.keyframes);
+    REQUIRE(run(&cfg, 20, idr, &r) == 0, "encode failed");
+    REQUIRE(r.keyframes == 3, "%d keyframes (first, 6, 13)", r.keyframes);
     return icd_clean();
 }
 
@@ -287,26 +278,26 @@ static int test_bframes(enum hwenc_rate_control mode)
     int device_has_b = device_takes_b();
     /* run() checks that every frame comes back once, with dts increasing
      * and never above pts, and that libavcodec decodes all of them. */
-    CHECK(run(&cfg, 20, idr, &r) == 0, "encode failed");
+    REQUIRE(run(&cfg, 20, idr, &r) == 0, "encode failed");
     /* IDR0, P3 B1 B2, P6 B4 B5, P9 B7 B8, P12 B10 B11, IDR13, P16 B14 B15,
      * P19 B17 B18: 12 B pictures when the device takes them. */
     int want_b = device_has_b ? 12 : 0;
-    CHECK(r.decoded == 20 && r.keyframes == 2, "%d decoded, %d keyframes (0 and 13)", r.decoded, r.keyframes);
-    CHECK(r.b_frames == want_b, "%d B packets, wanted %d", r.b_frames, want_b);
-    CHECK(r.psnr_y_min > (mode == HWENC_RC_CQP ? 32.0 : 28.0), "PSNR %.2f dB", r.psnr_y_min);
+    REQUIRE(r.decoded == 20 && r.keyframes == 2, "%d decoded, %d keyframes (0 and 13)", r.decoded, r.keyframes);
+    REQUIRE(r.b_frames == want_b, "%d B packets, wanted %d", r.b_frames, want_b);
+    REQUIRE(r.psnr_y_min > (mode == HWENC_RC_CQP ? 32.0 : 28.0), "PSNR %.2f dB", r.psnr_y_min);
     hwenc_test_icd_stats s = icd_stats();
-    CHECK(s.encodes == 20 && s.b_pictures == want_b && s.p_pictures == 18 - want_b, "%d encodes, %d B, %d P",
-          s.encodes, s.b_pictures, s.p_pictures);
+    REQUIRE(s.encodes == 20 && s.b_pictures == want_b && s.p_pictures == 18 - want_b, "%d encodes, %d B, %d P",
+            s.encodes, s.b_pictures, s.p_pictures);
     int want_profile = device_has_b ? STD_VIDEO_H264_PROFILE_IDC_MAIN : STD_VIDEO_H264_PROFILE_IDC_BASELINE;
-    CHECK(s.last_profile == want_profile, "a session of profile_idc %d, wanted %d", s.last_profile, want_profile);
+    REQUIRE(s.last_profile == want_profile, "a session of profile_idc %d, wanted %d", s.last_profile, want_profile);
     if (mode != HWENC_RC_CQP)
-        CHECK(s.last_consecutive_b == (device_has_b ? 2 : 0), "the rate control was told of %d consecutive B frames",
-              s.last_consecutive_b);
+        REQUIRE(s.last_consecutive_b == (device_has_b ? 2 : 0), "the rate control was told of %d consecutive B frames",
+                s.last_consecutive_b);
     else /* QP 26: intra pictures 3 finer, B pictures 2 coarser, as the other backends */
-        CHECK(r.qp_by_type[HWENC_FRAME_IDR] == 23 && r.qp_by_type[HWENC_FRAME_P] == 26 &&
-                  r.qp_by_type[HWENC_FRAME_B] == (device_has_b ? 28 : -1),
-              "QP of IDR %d, P %d, B %d", r.qp_by_type[HWENC_FRAME_IDR], r.qp_by_type[HWENC_FRAME_P],
-              r.qp_by_type[HWENC_FRAME_B]);
+        REQUIRE(r.qp_by_type[HWENC_FRAME_IDR] == 23 && r.qp_by_type[HWENC_FRAME_P] == 26 &&
+                    r.qp_by_type[HWENC_FRAME_B] == (device_has_b ? 28 : -1),
+                "QP of IDR %d, P %d, B %d", r.qp_by_type[HWENC_FRAME_IDR], r.qp_by_type[HWENC_FRAME_P],
+                r.qp_by_type[HWENC_FRAME_B]);
     return icd_clean();
 }
 
@@ -326,13 +317,13 @@ static int test_bframes_infinite_gop(void)
     if (!(device_rc_modes() & VK_VIDEO_ENCODE_RATE_CONTROL_MODE_CBR_BIT_KHR))
         return expect_no_rc_mode(&cfg);
     int device_has_b = device_takes_b();
-    CHECK(run(&cfg, 20, NULL, &r) == 0, "encode failed");
-    CHECK(r.decoded == 20 && r.keyframes == 1, "%d decoded, %d keyframes", r.decoded, r.keyframes);
+    REQUIRE(run(&cfg, 20, NULL, &r) == 0, "encode failed");
+    REQUIRE(r.decoded == 20 && r.keyframes == 1, "%d decoded, %d keyframes", r.decoded, r.keyframes);
     hwenc_test_icd_stats s = icd_stats();
-    CHECK(s.last_gop_frames == UINT32_MAX && s.last_idr_period == UINT32_MAX, "GOP %u, IDR period %u",
-          s.last_gop_frames, s.last_idr_period);
-    CHECK(s.last_rc_flags == 0, "rate-control flags 0x%x for an irregular GOP", s.last_rc_flags);
-    CHECK(s.last_consecutive_b == (device_has_b ? 2 : 0), "%d consecutive B frames", s.last_consecutive_b);
+    REQUIRE(s.last_gop_frames == UINT32_MAX && s.last_idr_period == UINT32_MAX, "GOP %u, IDR period %u",
+            s.last_gop_frames, s.last_idr_period);
+    REQUIRE(s.last_rc_flags == 0, "rate-control flags 0x%x for an irregular GOP", s.last_rc_flags);
+    REQUIRE(s.last_consecutive_b == (device_has_b ? 2 : 0), "%d consecutive B frames", s.last_consecutive_b);
     return icd_clean();
 }
 
@@ -345,14 +336,14 @@ static int test_few_dpb_slots(void)
     roundtrip_result r;
     base_config(&cfg);
     cfg.ref_frames = 4;
-    CHECK(run(&cfg, 20, NULL, &r) == 0, "P-only encode failed");
-    CHECK(r.decoded == 20 && r.psnr_y_min > 32.0, "%d decoded, PSNR %.2f dB", r.decoded, r.psnr_y_min);
+    REQUIRE(run(&cfg, 20, NULL, &r) == 0, "P-only encode failed");
+    REQUIRE(r.decoded == 20 && r.psnr_y_min > 32.0, "%d decoded, PSNR %.2f dB", r.decoded, r.psnr_y_min);
     hwenc_test_icd_stats s = icd_stats();
-    CHECK(s.p_pictures == 19, "%d P pictures", s.p_pictures);
+    REQUIRE(s.p_pictures == 19, "%d P pictures", s.p_pictures);
     cfg.bframes = 2;
-    CHECK(run(&cfg, 20, NULL, &r) == 0, "encode with B frames failed");
-    CHECK(r.decoded == 20 && r.psnr_y_min > 32.0, "%d decoded, PSNR %.2f dB", r.decoded, r.psnr_y_min);
-    CHECK(r.b_frames == (device_takes_b() ? 12 : 0), "%d B frames", r.b_frames);
+    REQUIRE(run(&cfg, 20, NULL, &r) == 0, "encode with B frames failed");
+    REQUIRE(r.decoded == 20 && r.psnr_y_min > 32.0, "%d decoded, PSNR %.2f dB", r.decoded, r.psnr_y_min);
+    REQUIRE(r.b_frames == (device_takes_b() ? 12 : 0), "%d B frames", r.b_frames);
     return icd_clean();
 }
 
@@ -369,10 +360,10 @@ static int test_gop_remaining_required(void)
     cfg.bframes = 2;
     if (!(device_rc_modes() & VK_VIDEO_ENCODE_RATE_CONTROL_MODE_VBR_BIT_KHR))
         return expect_no_rc_mode(&cfg);
-    CHECK(run(&cfg, 40, NULL, &r) == 0, "encode failed");
-    CHECK(r.decoded == 40 && r.keyframes == 2, "%d decoded, %d keyframes (keyint 30)", r.decoded, r.keyframes);
+    REQUIRE(run(&cfg, 40, NULL, &r) == 0, "encode failed");
+    REQUIRE(r.decoded == 40 && r.keyframes == 2, "%d decoded, %d keyframes (keyint 30)", r.decoded, r.keyframes);
     hwenc_test_icd_stats s = icd_stats();
-    CHECK(s.gop_remaining_scopes >= 39, "%d coding scopes named the GOP's remaining frames", s.gop_remaining_scopes);
+    REQUIRE(s.gop_remaining_scopes >= 39, "%d coding scopes named the GOP's remaining frames", s.gop_remaining_scopes);
     return icd_clean();
 }
 
@@ -384,8 +375,8 @@ static int test_source_not_transfer_dst(void)
     hwenc_encoder *enc = NULL;
     char err[512] = "";
     base_config(&cfg);
-    CHECK(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) < 0, "opened with a source format it cannot upload to");
-    CHECK(strstr(err, "transfer destination"), "unclear reason: %s", err);
+    REQUIRE(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) < 0, "opened with a source format it cannot upload to");
+    REQUIRE(strstr(err, "transfer destination"), "unclear reason: %s", err);
     return icd_clean();
 }
 
@@ -401,18 +392,18 @@ static int test_no_deblock(void)
     vk_device_caps caps;
     base_config(&cfg);
     cfg.deblock = 0;
-    CHECK(device_caps(H264_PROFILE_BASELINE, &caps) == 0, "no device");
+    REQUIRE(device_caps(H264_PROFILE_BASELINE, &caps) == 0, "no device");
     if (!(caps.h264.stdSyntaxFlags & VK_VIDEO_ENCODE_H264_STD_DEBLOCKING_FILTER_ENABLED_BIT_KHR)) {
         hwenc_encoder *enc = NULL;
         char err[512] = "";
-        CHECK(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) < 0, "deblocking off on a device that may override it");
-        CHECK(strstr(err, "deblock"), "unclear reason: %s", err);
+        REQUIRE(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) < 0, "deblocking off on a device that may override it");
+        REQUIRE(strstr(err, "deblock"), "unclear reason: %s", err);
         return icd_clean();
     }
-    CHECK(run(&cfg, 10, NULL, &r) == 0, "encode failed");
+    REQUIRE(run(&cfg, 10, NULL, &r) == 0, "encode failed");
     hwenc_test_icd_stats s = icd_stats();
-    CHECK(r.decoded == 10 && s.deblock_disabled == 10, "%d decoded, %d pictures unfiltered", r.decoded,
-          s.deblock_disabled);
+    REQUIRE(r.decoded == 10 && s.deblock_disabled == 10, "%d decoded, %d pictures unfiltered", r.decoded,
+            s.deblock_disabled);
     return icd_clean();
 }
 
@@ -427,10 +418,10 @@ static int test_no_deblock_pps_override(void)
     hwenc_encoder *enc = NULL;
     char err[512] = "";
     base_config(&cfg);
-    CHECK(run(&cfg, 5, NULL, &r) == 0 && r.decoded == 5, "deblocking on failed");
+    REQUIRE(run(&cfg, 5, NULL, &r) == 0 && r.decoded == 5, "deblocking on failed");
     cfg.deblock = 0;
-    CHECK(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) < 0, "deblocking off opened with a PPS that cannot say so");
-    CHECK(strstr(err, "deblock"), "unclear reason: %s", err);
+    REQUIRE(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) < 0, "deblocking off opened with a PPS that cannot say so");
+    REQUIRE(strstr(err, "deblock"), "unclear reason: %s", err);
     return icd_clean();
 }
 
@@ -443,9 +434,9 @@ static int test_bframes_short_l0(void)
     base_config(&cfg);
     cfg.ref_frames = 3;
     cfg.bframes = 2;
-    CHECK(run(&cfg, 20, NULL, &r) == 0, "encode failed");
-    CHECK(r.decoded == 20 && r.b_frames == (device_takes_b() ? 12 : 0), "%d decoded, %d B frames", r.decoded,
-          r.b_frames);
+    REQUIRE(run(&cfg, 20, NULL, &r) == 0, "encode failed");
+    REQUIRE(r.decoded == 20 && r.b_frames == (device_takes_b() ? 12 : 0), "%d decoded, %d B frames", r.decoded,
+            r.b_frames);
     return icd_clean();
 }
 
@@ -455,15 +446,15 @@ static int test_rc_disabled_only(void)
     roundtrip_result r;
     char err[512] = "";
     base_config(&cfg);
-    CHECK(run(&cfg, 10, NULL, &r) == 0, "CQP encode failed");
+    REQUIRE(run(&cfg, 10, NULL, &r) == 0, "CQP encode failed");
     cfg.rc_mode = HWENC_RC_CBR;
     cfg.bitrate_kbps = 300;
     hwenc_encoder *enc = NULL;
-    CHECK(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) < 0, "CBR opened on a device without CBR");
-    CHECK(strstr(err, "no CBR rate control") && strstr(err, "CQP"), "unclear reason: %s", err);
+    REQUIRE(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) < 0, "CBR opened on a device without CBR");
+    REQUIRE(strstr(err, "no CBR rate control") && strstr(err, "CQP"), "unclear reason: %s", err);
     cfg.backend = HWENC_BACKEND_AUTO;
-    CHECK(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) == 0, "auto did not move on: %s", err);
-    CHECK(hwenc_get_backend(enc) != HWENC_BACKEND_VULKAN, "auto chose Vulkan for CBR");
+    REQUIRE(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) == 0, "auto did not move on: %s", err);
+    REQUIRE(hwenc_get_backend(enc) != HWENC_BACKEND_VULKAN, "auto chose Vulkan for CBR");
     hwenc_close(enc);
     return icd_clean();
 }
@@ -473,9 +464,9 @@ static int test_single_dpb_slot(void)
     hwenc_config cfg;
     roundtrip_result r;
     base_config(&cfg);
-    CHECK(run(&cfg, 12, NULL, &r) == 0, "encode failed");
+    REQUIRE(run(&cfg, 12, NULL, &r) == 0, "encode failed");
     hwenc_test_icd_stats s = icd_stats();
-    CHECK(s.encodes == 12 && s.p_pictures == 0, "%d encodes, %d P pictures with one DPB slot", s.encodes, s.p_pictures);
+    REQUIRE(s.encodes == 12 && s.p_pictures == 0, "%d encodes, %d P pictures with one DPB slot", s.encodes, s.p_pictures);
     return icd_clean();
 }
 
@@ -485,7 +476,7 @@ static int test_device_lost(void)
     base_config(&cfg);
     hwenc_encoder *enc;
     char err[512];
-    CHECK(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) == 0, "%s", err);
+    REQUIRE(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) == 0, "%s", err);
     static uint8_t frame[W * H * 3 / 2];
     uint8_t *stream = malloc(1 << 20);
     size_t total = 0;
@@ -495,7 +486,7 @@ static int test_device_lost(void)
         hwenc_frame f = { .plane = { frame, frame + W * H, frame + W * H * 5 / 4 }, .stride = { W, W / 2, W / 2 }, .pts = i };
         int ret = hwenc_send_frame(enc, &f);
         if (ret < 0) {
-            CHECK(ret == HWENC_EDEVICE_LOST, "send returned %d (%s)", ret, hwenc_last_error(enc));
+            REQUIRE(ret == HWENC_EDEVICE_LOST, "send returned %d (%s)", ret, hwenc_last_error(enc));
             lost_at = i;
             break;
         }
@@ -507,14 +498,14 @@ static int test_device_lost(void)
         }
     }
     const char *msg = hwenc_last_error(enc);
-    CHECK(lost_at == 5 && packets == 5, "lost at frame %d with %d packets", lost_at, packets);
-    CHECK(strstr(msg, "device was lost") && strstr(msg, "frame 5"), "unclear message: %s", msg);
-    CHECK(hwenc_send_frame(enc, NULL) != 0 || 1, "flush");
+    REQUIRE(lost_at == 5 && packets == 5, "lost at frame %d with %d packets", lost_at, packets);
+    REQUIRE(strstr(msg, "device was lost") && strstr(msg, "frame 5"), "unclear message: %s", msg);
+    REQUIRE(hwenc_send_frame(enc, NULL) != 0 || 1, "flush");
     hwenc_close(enc);
     decoded_video dec;
     int dret = avdecode_h264(stream, total, &dec, err, sizeof(err));
     free(stream);
-    CHECK(dret == 0 && dec.frame_count == 5, "the packets before the loss do not decode: %s", err);
+    REQUIRE(dret == 0 && dec.frame_count == 5, "the packets before the loss do not decode: %s", err);
     decoded_video_free(&dec);
     return icd_clean();
 }
@@ -542,18 +533,18 @@ static int app_vulkan_open_with(app_vulkan *a, int sync2)
 {
     memset(a, 0, sizeof(*a));
     a->lib = dlopen("libvulkan.so.1", RTLD_NOW);
-    CHECK(a->lib, "no libvulkan.so.1");
+    REQUIRE(a->lib, "no libvulkan.so.1");
     a->gipa = (gipa_fn)(uintptr_t)dlsym(a->lib, "vkGetInstanceProcAddr");
     PFN_vkCreateInstance create_instance = (PFN_vkCreateInstance)a->gipa(NULL, "vkCreateInstance");
     VkApplicationInfo app = { .sType = VK_STRUCTURE_TYPE_APPLICATION_INFO, .apiVersion = VK_API_VERSION_1_3 };
     VkInstanceCreateInfo ii = { .sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO, .pApplicationInfo = &app };
-    CHECK(create_instance(&ii, NULL, &a->instance) == VK_SUCCESS, "vkCreateInstance");
+    REQUIRE(create_instance(&ii, NULL, &a->instance) == VK_SUCCESS, "vkCreateInstance");
     PFN_vkEnumeratePhysicalDevices enum_devices =
         (PFN_vkEnumeratePhysicalDevices)a->gipa(a->instance, "vkEnumeratePhysicalDevices");
     PFN_vkCreateDevice create_device = (PFN_vkCreateDevice)a->gipa(a->instance, "vkCreateDevice");
     a->gdpa = (PFN_vkGetDeviceProcAddr)a->gipa(a->instance, "vkGetDeviceProcAddr");
     uint32_t n = 1;
-    CHECK(enum_devices(a->instance, &n, &a->physical) >= 0 && n == 1, "no device");
+    REQUIRE(enum_devices(a->instance, &n, &a->physical) >= 0 && n == 1, "no device");
     float prio = 1;
     VkDeviceQueueCreateInfo q = { .sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO, .queueFamilyIndex = 1,
                                   .queueCount = 1, .pQueuePriorities = &prio };
@@ -564,7 +555,7 @@ static int app_vulkan_open_with(app_vulkan *a, int sync2)
     VkDeviceCreateInfo di = { .sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO, .pNext = &a->features,
                               .queueCreateInfoCount = 1, .pQueueCreateInfos = &q, .enabledExtensionCount = 3,
                               .ppEnabledExtensionNames = app_extensions };
-    CHECK(create_device(a->physical, &di, NULL, &a->device) == VK_SUCCESS, "vkCreateDevice");
+    REQUIRE(create_device(a->physical, &di, NULL, &a->device) == VK_SUCCESS, "vkCreateDevice");
     return 0;
 }
 
@@ -621,10 +612,10 @@ static int test_external_device(void)
     hwenc_test_icd_stats s = icd_stats();
     int live_with_app_objects = s.live_objects;
     app_vulkan_close(&a);
-    CHECK(ret == 0, "encode on the application's device failed");
-    CHECK(s.instances == 1, "hwenc made its own instance (%d instances)", s.instances);
-    CHECK(live_with_app_objects == 2, "%d objects alive besides the application's device and instance",
-          live_with_app_objects - 2);
+    REQUIRE(ret == 0, "encode on the application's device failed");
+    REQUIRE(s.instances == 1, "hwenc made its own instance (%d instances)", s.instances);
+    REQUIRE(live_with_app_objects == 2, "%d objects alive besides the application's device and instance",
+            live_with_app_objects - 2);
     return icd_clean();
 }
 
@@ -652,8 +643,8 @@ static int test_external_device_without_sync2(void)
     if (ret2 == 0)
         hwenc_close(enc);
     app_vulkan_close(&a);
-    CHECK(ret < 0 && strstr(err, "synchronization2"), "a device without synchronization2: %d, %s", ret, err);
-    CHECK(ret2 < 0 && strstr(err2, "vk_enabled_extensions"), "a device with no extensions named: %d, %s", ret2, err2);
+    REQUIRE(ret < 0 && strstr(err, "synchronization2"), "a device without synchronization2: %d, %s", ret, err);
+    REQUIRE(ret2 < 0 && strstr(err2, "vk_enabled_extensions"), "a device with no extensions named: %d, %s", ret2, err2);
     return icd_clean();
 }
 
@@ -666,10 +657,10 @@ static int encode_outside_scope(const app_vulkan *a)
     PFN_vkBeginCommandBuffer begin = (PFN_vkBeginCommandBuffer)app_device_proc(a, "vkBeginCommandBuffer");
     PFN_vkEndCommandBuffer end = (PFN_vkEndCommandBuffer)app_device_proc(a, "vkEndCommandBuffer");
     PFN_vkCmdEncodeVideoKHR encode = (PFN_vkCmdEncodeVideoKHR)app_device_proc(a, "vkCmdEncodeVideoKHR");
-    CHECK(create_pool && destroy_pool && allocate && begin && end && encode, "device functions missing");
+    REQUIRE(create_pool && destroy_pool && allocate && begin && end && encode, "device functions missing");
     VkCommandPoolCreateInfo pool_info = { .sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO, .queueFamilyIndex = 1 };
     VkCommandPool pool;
-    CHECK(create_pool(a->device, &pool_info, NULL, &pool) == VK_SUCCESS, "vkCreateCommandPool");
+    REQUIRE(create_pool(a->device, &pool_info, NULL, &pool) == VK_SUCCESS, "vkCreateCommandPool");
     VkCommandBufferAllocateInfo alloc = { .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO, .commandPool = pool,
                                           .level = VK_COMMAND_BUFFER_LEVEL_PRIMARY, .commandBufferCount = 1 };
     VkCommandBuffer cmd;
@@ -681,7 +672,7 @@ static int encode_outside_scope(const app_vulkan *a)
         end(cmd);
     }
     destroy_pool(a->device, pool, NULL);
-    CHECK(ok, "no command buffer to record into");
+    REQUIRE(ok, "no command buffer to record into");
     return 0;
 }
 
@@ -694,7 +685,7 @@ static int destroy_device_with_session(app_vulkan *a)
     };
     PFN_vkCreateVideoSessionKHR create_session =
         (PFN_vkCreateVideoSessionKHR)app_device_proc(a, "vkCreateVideoSessionKHR");
-    CHECK(create_session, "vkCreateVideoSessionKHR missing");
+    REQUIRE(create_session, "vkCreateVideoSessionKHR missing");
     vk_profile profile;
     vk_profile_init(&profile, H264_PROFILE_BASELINE, 0);
     VkVideoSessionCreateInfoKHR info = {
@@ -709,7 +700,7 @@ static int destroy_device_with_session(app_vulkan *a)
         .pStdHeaderVersion = &std_header,
     };
     VkVideoSessionKHR session;
-    CHECK(create_session(a->device, &info, NULL, &session) == VK_SUCCESS, "vkCreateVideoSessionKHR");
+    REQUIRE(create_session(a->device, &info, NULL, &session) == VK_SUCCESS, "vkCreateVideoSessionKHR");
     ((PFN_vkDestroyDevice)app_device_proc(a, "vkDestroyDevice"))(a->device, NULL);
     a->device = VK_NULL_HANDLE;
     return 0;
@@ -728,11 +719,11 @@ static int test_icd_self_check(void)
     if (ret == 0 && (ret = destroy_device_with_session(&a)) == 0)
         leaked = icd_stats().errors;
     app_vulkan_close(&a);
-    CHECK(ret == 0, "the contract breaks could not be set up");
-    CHECK(before == 0, "%d errors before the contract was broken", before);
-    CHECK(outside > before, "an encode outside a video coding scope went unnoticed");
-    CHECK(leaked > outside, "a device destroyed with a live video session went unnoticed");
-    CHECK(icd_breaks_run(icd_error_ids, icd_clear_error_ids) == 0, "a rule of the ICD went unnoticed");
+    REQUIRE(ret == 0, "the contract breaks could not be set up");
+    REQUIRE(before == 0, "%d errors before the contract was broken", before);
+    REQUIRE(outside > before, "an encode outside a video coding scope went unnoticed");
+    REQUIRE(leaked > outside, "a device destroyed with a live video session went unnoticed");
+    REQUIRE(icd_breaks_run(icd_error_ids, icd_clear_error_ids) == 0, "a rule of the ICD went unnoticed");
     return 0;
 }
 
@@ -754,11 +745,11 @@ static int write_y4m(const char *path, int frames)
 static int test_cli(const char *cli)
 {
     char dir[] = "/tmp/hwenc-vulkan-cli-XXXXXX", in[64], out[64], cmd[512], err[256];
-    CHECK(cli && mkdtemp(dir), "no CLI path or temporary directory");
+    REQUIRE(cli && mkdtemp(dir), "no CLI path or temporary directory");
     snprintf(in, sizeof(in), "%s/in.y4m", dir);
     snprintf(out, sizeof(out), "%s/out.264", dir);
     const int frames = 15;
-    CHECK(write_y4m(in, frames) == 0, "cannot write %s", in);
+    REQUIRE(write_y4m(in, frames) == 0, "cannot write %s", in);
     snprintf(cmd, sizeof(cmd), "'%s' encode '%s' -o '%s' --backend vulkan --qp 24 --ref 2 --quiet", cli, in, out);
     int status = system(cmd);
     decoded_video dec;
@@ -766,8 +757,8 @@ static int test_cli(const char *cli)
     remove(in);
     remove(out);
     rmdir(dir);
-    CHECK(status == 0, "'%s' failed (%d)", cmd, status);
-    CHECK(dret == 0 && dec.frame_count == frames, "decode: %s (%d frames)", err, dec.frame_count);
+    REQUIRE(status == 0, "'%s' failed (%d)", cmd, status);
+    REQUIRE(dret == 0 && dec.frame_count == frames, "decode: %s (%d frames)", err, dec.frame_count);
     static uint8_t frame[W * H * 3 / 2];
     double worst = 1e9;
     for (int i = 0; i < frames; i++) {
@@ -776,7 +767,7 @@ static int test_cli(const char *cli)
         worst = p < worst ? p : worst;
     }
     decoded_video_free(&dec);
-    CHECK(worst > 32.0, "worst PSNR %.2f dB at QP 24", worst);
+    REQUIRE(worst > 32.0, "worst PSNR %.2f dB at QP 24", worst);
     return 0;
 }
 
@@ -790,14 +781,14 @@ static int test_system_drivers(void)
     for (int i = 0; i < n; i++)
         if (info[i].backend == HWENC_BACKEND_VULKAN)
             vk = &info[i];
-    CHECK(vk && vk->compiled, "the Vulkan backend is not listed");
+    REQUIRE(vk && vk->compiled, "the Vulkan backend is not listed");
     printf("vulkan probe: available %d: %s\n", vk->available, vk->reason);
     if (getenv("HWENC_TEST_EXPECT_LAVAPIPE")) {
-        CHECK(!vk->available, "lavapipe claims to encode");
-        CHECK(strstr(vk->reason, "no Vulkan device exposes VK_KHR_video_encode_queue") && strstr(vk->reason, "llvmpipe"),
-              "unclear reason: %s", vk->reason);
+        REQUIRE(!vk->available, "lavapipe claims to encode");
+        REQUIRE(strstr(vk->reason, "no Vulkan device exposes VK_KHR_video_encode_queue") && strstr(vk->reason, "llvmpipe"),
+                "unclear reason: %s", vk->reason);
     }
-    CHECK(vk->reason[0], "no reason given");
+    REQUIRE(vk->reason[0], "no reason given");
     if (vk->available)
         return 0; /* a machine with a real encoder: nothing more to check here */
     hwenc_config cfg;
@@ -806,8 +797,8 @@ static int test_system_drivers(void)
     cfg.height = 64;
     hwenc_encoder *enc;
     char err[512];
-    CHECK(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) == 0, "auto failed: %s", err);
-    CHECK(hwenc_get_backend(enc) != HWENC_BACKEND_VULKAN, "auto chose Vulkan");
+    REQUIRE(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) == 0, "auto failed: %s", err);
+    REQUIRE(hwenc_get_backend(enc) != HWENC_BACKEND_VULKAN, "auto chose Vulkan");
     hwenc_close(enc);
     return 0;
 }
@@ -851,7 +842,7 @@ static int backend_section(const char *out, const char *name, char *sec, size_t 
 static int device_facts(char *name, size_t name_size, char *driver, size_t driver_size, uint32_t *api)
 {
     void *lib = dlopen("libvulkan.so.1", RTLD_NOW);
-    CHECK(lib, "no libvulkan.so.1");
+    REQUIRE(lib, "no libvulkan.so.1");
     gipa_fn gipa = (gipa_fn)(uintptr_t)dlsym(lib, "vkGetInstanceProcAddr");
     PFN_vkCreateInstance create_instance = (PFN_vkCreateInstance)gipa(NULL, "vkCreateInstance");
     VkApplicationInfo app = { .sType = VK_STRUCTURE_TYPE_APPLICATION_INFO, .apiVersion = VK_API_VERSION_1_3 };
@@ -859,7 +850,7 @@ static int device_facts(char *name, size_t name_size, char *driver, size_t drive
     VkInstance inst;
     if (create_instance(&ii, NULL, &inst) != VK_SUCCESS) {
         dlclose(lib);
-        CHECK(0, "vkCreateInstance");
+        REQUIRE(0, "vkCreateInstance");
     }
     PFN_vkEnumeratePhysicalDevices enum_devices = (PFN_vkEnumeratePhysicalDevices)gipa(inst, "vkEnumeratePhysicalDevices");
     PFN_vkGetPhysicalDeviceProperties2 props2 =
@@ -878,7 +869,7 @@ static int device_facts(char *name, size_t name_size, char *driver, size_t drive
     }
     destroy_instance(inst, NULL);
     dlclose(lib);
-    CHECK(ok, "the loader reports %u devices, expected the test ICD alone", n);
+    REQUIRE(ok, "the loader reports %u devices, expected the test ICD alone", n);
     return 0;
 }
 
@@ -889,7 +880,7 @@ static int test_list_backends(const char *cli)
 {
     char name[256], driver[600], api[32], cmd[1024], sec[2048], want[96];
     uint32_t version;
-    CHECK(cli, "no CLI path");
+    REQUIRE(cli, "no CLI path");
     if (device_facts(name, sizeof(name), driver, sizeof(driver), &version))
         return 1;
     snprintf(api, sizeof(api), "(Vulkan %u.%u.%u)", VK_API_VERSION_MAJOR(version), VK_API_VERSION_MINOR(version),
@@ -901,34 +892,34 @@ static int test_list_backends(const char *cli)
             setenv("HWENC_TEST_ICD_RC", "disabled", 1);
         }
         vk_device_caps base, main_caps;
-        CHECK(device_caps(H264_PROFILE_BASELINE, &base) == 0, "no device");
+        REQUIRE(device_caps(H264_PROFILE_BASELINE, &base) == 0, "no device");
         int has_main = device_caps(H264_PROFILE_MAIN, &main_caps) == 0;
         snprintf(cmd, sizeof(cmd), "'%s' list-backends --device 0", cli);
         const char *out = command_output(cmd);
-        CHECK(out && backend_section(out, "vulkan", sec, sizeof(sec)) == 0, "'%s' failed or lists no vulkan", cmd);
-        CHECK(strstr(sec, " yes ") && strstr(sec, name), "the entry does not offer '%s':\n%s", name, sec);
+        REQUIRE(out && backend_section(out, "vulkan", sec, sizeof(sec)) == 0, "'%s' failed or lists no vulkan", cmd);
+        REQUIRE(strstr(sec, " yes ") && strstr(sec, name), "the entry does not offer '%s':\n%s", name, sec);
         const char *drv = strstr(sec, "driver: "), *caps = strstr(sec, "caps: ");
-        CHECK(drv && strstr(drv, driver) && strstr(drv, api), "no driver line with '%s' and '%s':\n%s", driver, api,
-              sec);
+        REQUIRE(drv && strstr(drv, driver) && strstr(drv, api), "no driver line with '%s' and '%s':\n%s", driver, api,
+                sec);
         snprintf(want, sizeof(want), "H.264 Constrained Baseline encode up to %ux%u", base.video.maxCodedExtent.width,
                  base.video.maxCodedExtent.height);
-        CHECK(caps && strstr(caps, want), "caps lack '%s':\n%s", want, sec);
+        REQUIRE(caps && strstr(caps, want), "caps lack '%s':\n%s", want, sec);
         snprintf(want, sizeof(want), "DPB %u slots, %u refs;", base.video.maxDpbSlots,
                  base.video.maxActiveReferencePictures);
-        CHECK(strstr(caps, want), "caps lack '%s':\n%s", want, sec);
+        REQUIRE(strstr(caps, want), "caps lack '%s':\n%s", want, sec);
         if (has_main && main_caps.h264.maxBPictureL0ReferenceCount && main_caps.h264.maxL1ReferenceCount)
             snprintf(want, sizeof(want), "; B frames (Main): L0 %u, L1 %u", main_caps.h264.maxBPictureL0ReferenceCount,
                      main_caps.h264.maxL1ReferenceCount);
         else
             snprintf(want, sizeof(want), "; no B frames (%s)", has_main ? "Main without B pictures" : "no Main profile");
-        CHECK(strstr(caps, want), "caps lack '%s':\n%s", want, sec);
+        REQUIRE(strstr(caps, want), "caps lack '%s':\n%s", want, sec);
         VkVideoEncodeRateControlModeFlagsKHR rc = base.encode.rateControlModes;
         snprintf(want, sizeof(want), "rc:%s%s%s;", rc & VK_VIDEO_ENCODE_RATE_CONTROL_MODE_DISABLED_BIT_KHR ? " CQP" : "",
                  rc & VK_VIDEO_ENCODE_RATE_CONTROL_MODE_CBR_BIT_KHR ? " CBR" : "",
                  rc & VK_VIDEO_ENCODE_RATE_CONTROL_MODE_VBR_BIT_KHR ? " VBR" : "");
-        CHECK(strstr(caps, want), "rate-control modes: want '%s':\n%s", want, sec);
-        CHECK(!pass || (base.video.maxDpbSlots <= 3 && !(rc & VK_VIDEO_ENCODE_RATE_CONTROL_MODE_CBR_BIT_KHR)),
-              "the environment did not reach the ICD");
+        REQUIRE(strstr(caps, want), "rate-control modes: want '%s':\n%s", want, sec);
+        REQUIRE(!pass || (base.video.maxDpbSlots <= 3 && !(rc & VK_VIDEO_ENCODE_RATE_CONTROL_MODE_CBR_BIT_KHR)),
+                "the environment did not reach the ICD");
     }
     unsetenv("HWENC_TEST_ICD_DPB_SLOTS");
     unsetenv("HWENC_TEST_ICD_RC");
@@ -939,14 +930,14 @@ static int test_list_backends(const char *cli)
         setenv("HWENC_TEST_ICD_B", no_b[i][0], 1);
         snprintf(cmd, sizeof(cmd), "'%s' list-backends --device 0", cli);
         const char *out = command_output(cmd);
-        CHECK(out && backend_section(out, "vulkan", sec, sizeof(sec)) == 0, "'%s' failed or lists no vulkan", cmd);
-        CHECK(strstr(sec, no_b[i][1]), "HWENC_TEST_ICD_B=%s: caps lack '%s':\n%s", no_b[i][0], no_b[i][1], sec);
+        REQUIRE(out && backend_section(out, "vulkan", sec, sizeof(sec)) == 0, "'%s' failed or lists no vulkan", cmd);
+        REQUIRE(strstr(sec, no_b[i][1]), "HWENC_TEST_ICD_B=%s: caps lack '%s':\n%s", no_b[i][0], no_b[i][1], sec);
     }
     unsetenv("HWENC_TEST_ICD_B");
     snprintf(cmd, sizeof(cmd), "'%s' list-backends --device 1", cli);
     const char *out = command_output(cmd);
-    CHECK(out && backend_section(out, "vulkan", sec, sizeof(sec)) == 0, "'%s' failed or lists no vulkan", cmd);
-    CHECK(strstr(sec, " no ") && strstr(sec, "index 1 is out of range"), "device 1 of one:\n%s", sec);
+    REQUIRE(out && backend_section(out, "vulkan", sec, sizeof(sec)) == 0, "'%s' failed or lists no vulkan", cmd);
+    REQUIRE(strstr(sec, " no ") && strstr(sec, "index 1 is out of range"), "device 1 of one:\n%s", sec);
     return icd_clean();
 }
 
