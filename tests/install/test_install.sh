@@ -2,7 +2,8 @@
 # Installs the build into a temporary prefix, runs the installed programs
 # from there (no LD_LIBRARY_PATH: they must find libhwenc themselves) and
 # builds a consumer against it: with pkg-config (shared, then the static
-# archive with the private libraries) and with CMake's find_package(hwenc).
+# archive with the private libraries) and with CMake's find_package(hwenc),
+# and checks that the installed libraries export only the public API.
 set -euo pipefail
 build=$1
 source_dir=$2
@@ -30,7 +31,11 @@ cc -o "$prefix/consumer_static" "$consumer" $(pkg-config --cflags hwenc) "$libdi
     $(pkg-config --static --libs-only-l hwenc | sed 's/-lhwenc//')
 "$prefix/consumer_static"
 
+# The installed libraries define the public API and nothing else.
+bash "$source_dir/tests/symbols/test_symbols.sh" "$prefix/include/hwenc/hwenc.h" "$libdir/libhwenc.a" \
+    "$libdir/libhwenc.so"
+
 cmake -S "$source_dir/tests/install" -B "$prefix/cmake-build" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
 cmake --build "$prefix/cmake-build" >/dev/null
 LD_LIBRARY_PATH="$libdir" "$prefix/cmake-build/consumer"
-echo "4 passed, 0 failed"
+echo "5 passed, 0 failed"
