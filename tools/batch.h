@@ -37,6 +37,7 @@ typedef struct batch_device {
     char name[128];              /* what the child gets as --device; "" for none */
     enum hwenc_backend backend;  /* what the child gets as --backend */
     int sessions;                /* most encodes at once; 0: only --jobs limits */
+    int geforce;                 /* the system's GeForce NVENC limit its sessions count against, or 0 */
     char limit_source[160];      /* why that limit, for the report */
     int running, peak;           /* encodes now, and the most at once */
 } batch_device;
@@ -72,6 +73,7 @@ typedef struct batch {
     int file_count;
     batch_device *devices;
     int device_count;
+    int geforce_limit;           /* NVENC sessions on all GeForce cards together, 0: none */
     int interrupted;             /* the signal that stopped the batch, or 0 */
     double start;
 } batch;

@@ -10,6 +10,10 @@
  * limit set by the driver branch: 3 up to R525, 5 from R530, 8 from R550
  * (NVIDIA, "Video Encode and Decode GPU Support Matrix", the consumer
  * cards' "max # of concurrent sessions"); professional cards have none.
+ * The limit is the system's, whatever the number of cards ("regardless of
+ * the count of the cards installed", Wikipedia "Nvidia NVENC"; a system
+ * with two GTX 690s got two sessions in all on NVIDIA's developer forum,
+ * "Session count limitation for NVENC"), so the GeForce devices share it.
  * The driver reports an extra session as NV_ENC_ERR_OUT_OF_MEMORY from
  * nvEncOpenEncodeSessionEx (FFmpeg's nvenc.c tells its users that this
  * is the session limit). The probe gives the CUDA version of the driver,
@@ -78,6 +82,7 @@ static int probe_device(const batch *b, const char *name, const enum hwenc_backe
         d->backend = info[i].backend;
         if (d->backend == HWENC_BACKEND_NVENC)
             d->sessions = nvenc_consumer_limit(&info[i], d->limit_source, sizeof(d->limit_source));
+        d->geforce = d->sessions;
         return 1;
     }
     return 0;
@@ -141,22 +146,32 @@ static int find_listed(batch *b)
     return ret;
 }
 
+static int default_sessions(const batch_device *d)
+{
+    return d->sessions ? d->sessions : d->backend == HWENC_BACKEND_CPU ? 1 : DEFAULT_GPU_SESSIONS;
+}
+
 static void apply_limits(batch *b)
 {
-    int cap = b->opt.sessions_per_device, jobs = 0;
+    int cap = b->opt.sessions_per_device, jobs = 0, geforce_jobs = 0;
     for (int i = 0; i < b->device_count; i++) {
         batch_device *d = &b->devices[i];
         if (cap && (!d->sessions || cap < d->sessions)) {
             d->sessions = cap;
             snprintf(d->limit_source, sizeof(d->limit_source), "--sessions-per-device %d", cap);
-        } else if (cap && !b->opt.quiet) {
+        } else if (cap && cap > d->sessions && !b->opt.quiet) {
             fprintf(stderr, "hwenc batch: device %s: --sessions-per-device %d is above the %s\n", d->name, cap,
                     d->limit_source);
         }
-        jobs += d->sessions ? d->sessions : d->backend == HWENC_BACKEND_CPU ? 1 : DEFAULT_GPU_SESSIONS;
+        if (d->geforce && (!b->geforce_limit || d->geforce < b->geforce_limit))
+            b->geforce_limit = d->geforce;
+        if (d->geforce)
+            geforce_jobs += default_sessions(d);
+        else
+            jobs += default_sessions(d);
     }
     if (!b->opt.jobs)
-        b->opt.jobs = jobs;
+        b->opt.jobs = jobs + (geforce_jobs < b->geforce_limit ? geforce_jobs : b->geforce_limit);
 }
 
 int batch_find_devices(batch *b)

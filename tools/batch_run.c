@@ -281,13 +281,20 @@ static void reap_children(batch *b)
     }
 }
 
-/* The device with room for one more encode and the fewest running, or -1. */
+/* The device with room for one more encode and the fewest running, or -1;
+ * the GeForce cards also share the system's NVENC limit. */
 static int free_device(const batch *b)
 {
-    int best = -1;
+    int best = -1, geforce_running = 0;
+    for (int i = 0; i < b->device_count; i++)
+        geforce_running += b->devices[i].geforce ? b->devices[i].running : 0;
     for (int i = 0; i < b->device_count; i++) {
         const batch_device *d = &b->devices[i];
-        if ((!d->sessions || d->running < d->sessions) && (best < 0 || d->running < b->devices[best].running))
+        if (d->sessions && d->running >= d->sessions)
+            continue;
+        if (d->geforce && geforce_running >= b->geforce_limit)
+            continue;
+        if (best < 0 || d->running < b->devices[best].running)
             best = i;
     }
     return best;
