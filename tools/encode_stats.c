@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "encode_stats.h"
 #include "json_write.h"
@@ -73,6 +74,27 @@ static void write_members(FILE *f, const hwenc_encoder *enc, const encode_stats 
         json_write_number(f, psnr[p], 3, have_psnr);
     }
     fputs("\n}\n", f);
+}
+
+static int same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    if (!strcmp(a, b))
+        return 1;
+    return strcmp(b, "-") && stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino && !S_ISCHR(sa.st_mode);
+}
+
+int encode_stats_check_path(const char *path, const char *input, const char *output)
+{
+    if (!path)
+        return 0;
+    if (!strcmp(path, "-") || same_file(path, input) || same_file(path, output)) {
+        fprintf(stderr, "hwenc: --stats %s is %s: give a file of its own\n", path,
+                !strcmp(path, "-") ? "not a file" : same_file(path, input) ? "the input" : "the output");
+        return -1;
+    }
+    return 0;
 }
 
 int encode_stats_write(const char *path, const hwenc_encoder *enc, const encode_stats *s)

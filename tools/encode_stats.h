@@ -26,6 +26,10 @@ typedef struct encode_stats {
  * error over all samples) from the squared errors of frames frames. */
 void encode_stats_psnr(const double sse[3], int64_t frames, int width, int height, double psnr[4]);
 
+/* Refuses a --stats path that is the input or the output (under any
+ * name), before anything is written: -1 after saying so. */
+int encode_stats_check_path(const char *path, const char *input, const char *output);
+
 /* Writes the summary to path, with the backend in use (after any failover)
  * and its device. Returns 0, or -1 after saying what failed. */
 int encode_stats_write(const char *path, const hwenc_encoder *enc, const encode_stats *s);

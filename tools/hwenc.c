@@ -812,7 +812,8 @@ static int cmd_encode(int argc, char **argv)
     char err[1024];
     int failed = 1;
 
-    if (parse_options(argc, argv, &o) < 0 || check_output_files(&o) < 0)
+    if (parse_options(argc, argv, &o) < 0 || check_output_files(&o) < 0 ||
+        encode_stats_check_path(o.stats, o.input, o.output) < 0)
         return 2;
     st.out_name = stream_name(o.output, "stdout");
     if ((!strcmp(o.output, "-") || (o.recon && !strcmp(o.recon, "-"))) && fcntl(1, F_GETFD) < 0) {

@@ -86,6 +86,12 @@ PY
     # encode --stats on its own, with a name JSON must escape.
     cp "$work/in/a/c1.y4m" "$work/in/q\"uo\\te.y4m"
     "$hwenc" encode "$work/in/q\"uo\\te.y4m" -o "$work/q.264" --stats "$work/q.json" --quiet
+    # --stats may not overwrite the input.
+    rc=0
+    "$hwenc" encode "$work/in/a/c1.y4m" -o "$work/q2.264" --stats "$work/in/a/c1.y4m" 2>"$work/err" || rc=$?
+    check test "$rc" -eq 2
+    check grep -q "stats .* is the input" "$work/err"
+    check cmp "$work/in/a/c1.y4m" "$work/in/q\"uo\\te.y4m"
     check python3 -c '
 import json, sys
 s = json.load(open(sys.argv[1]))
