@@ -86,7 +86,8 @@ static int add_directory(batch *b, const char *dir, int *capacity)
         names[count++] = path;
     }
     closedir(d);
-    qsort(names, count, sizeof(*names), compare_names);
+    if (count)
+        qsort(names, count, sizeof(*names), compare_names);
     for (size_t i = 0; i < count; i++) {
         if (ret == 0 && add_input(b, names[i], capacity) < 0)
             ret = -1;
