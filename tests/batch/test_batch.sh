@@ -177,6 +177,8 @@ refusals)
     msg="no output directory" check refused "$work/in.y4m"
     msg="the output directory $work/none does not exist" check refused "$work/in.y4m" -d "$work/none"
     msg="no input" check refused -d "$work/out"
+    mkdir "$work/empty"
+    msg="no input" check refused "$work/empty" -d "$work/out"
     msg="--format 'a/b' must be an extension" check refused "$work/in.y4m" -d "$work/out" --format a/b
     # A second batch into a directory another batch holds.
     check flock "$work/out/.hwenc-batch.lock" bash -c '! "$0" batch "$1" -d "$2" 2>"$3"' \
