@@ -12,7 +12,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,8 +20,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "cli_args.h"
 #include "cpu.h"
+#include "encode_stats.h"
 #include "hwenc/hwenc.h"
 #include "helper_exec.h"
 #include "metrics_dsp.h"
@@ -30,6 +31,8 @@
 
 typedef struct cli_options {
     const char *input, *output, *recon;
+    const char *stats;           /* --stats FILE */
+    int psnr;                    /* --psnr: the PSNR goes into --stats */
     int raw_width, raw_height;
     int fps_num, fps_den;
     int64_t max_frames;
@@ -82,6 +85,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: hwenc encode INPUT -o OUTPUT.264 [options]\n"
+            "       hwenc batch INPUT... -d OUTDIR [batch options] [-- encode options]   (hwenc batch --help)\n"
             "       hwenc list-backends [--device DEV]\n"
             "       hwenc validate [--backend NAME] [--device DEV] [options]   (hwenc validate --help)\n"
             "\n"
@@ -119,7 +123,9 @@ static void usage(FILE *f)
             "  --fps N[/D]           frame rate of raw input (default 25)\n"
             "  --frames N            encode at most N frames\n"
             "  --recon FILE.y4m      write the encoder's reconstruction\n"
-            "  --quiet               no progress line and no summary\n");
+            "  --quiet               no progress line and no summary\n"
+            "  --stats FILE          write a JSON summary of the encode (backend, device, frames, fps, bitrate)\n"
+            "  --psnr                put the PSNR into --stats\n");
 }
 
 /* What the command line set, to refuse options that the others would make
@@ -203,7 +209,7 @@ static int parse_options(int argc, char **argv, cli_options *o)
     enum { OPT_BACKEND = 256, OPT_DEVICE, OPT_QP, OPT_KEYINT, OPT_REF, OPT_PRESET, OPT_THREADS, OPT_SIZE,
            OPT_FPS, OPT_FRAMES, OPT_RECON, OPT_QUIET, OPT_CRF, OPT_BITRATE, OPT_VBV_MAXRATE, OPT_VBV_BUFSIZE,
            OPT_RC, OPT_MIN_KEYINT, OPT_SCENECUT, OPT_NO_DEBLOCK, OPT_LOW_LATENCY, OPT_CPU_MASK, OPT_DEBLOCK,
-           OPT_BFRAMES, OPT_PROFILE, OPT_NO_CABAC, OPT_NO_8x8DCT, OPT_FAILOVER };
+           OPT_BFRAMES, OPT_PROFILE, OPT_NO_CABAC, OPT_NO_8x8DCT, OPT_FAILOVER, OPT_STATS, OPT_PSNR };
     static const struct option longopts[] = {
         { "output", required_argument, NULL, 'o' },
         { "backend", required_argument, NULL, OPT_BACKEND },
@@ -234,6 +240,8 @@ static int parse_options(int argc, char **argv, cli_options *o)
         { "deblock", required_argument, NULL, OPT_DEBLOCK },
         { "low-latency", no_argument, NULL, OPT_LOW_LATENCY },
         { "cpu-mask", required_argument, NULL, OPT_CPU_MASK },
+        { "stats", required_argument, NULL, OPT_STATS },
+        { "psnr", no_argument, NULL, OPT_PSNR },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -342,6 +350,8 @@ static int parse_options(int argc, char **argv, cli_options *o)
         case OPT_LOW_LATENCY: cfg->low_latency = 1; break;
         case OPT_CPU_MASK: cfg->cpu_level = optarg; break;
         case OPT_QUIET: o->quiet = 1; break;
+        case OPT_STATS: o->stats = optarg; break;
+        case OPT_PSNR: o->psnr = 1; break;
         case 'h': usage(stdout); exit(0);
         default: usage(stderr); return -1;
         }
@@ -561,13 +571,8 @@ static void print_summary(const encode_state *st)
             seconds > 0 ? st->bytes * 8.0 / seconds / 1000.0 : 0.0,
             elapsed > 0 ? (double)st->frames_in / elapsed : 0.0);
     if (st->have_recon && st->psnr_frames) {
-        double n[3] = { (double)cfg->width * cfg->height, (double)cfg->width * cfg->height / 4,
-                        (double)cfg->width * cfg->height / 4 };
-        double psnr[3];
-        for (int p = 0; p < 3; p++) {
-            double mse = st->sse[p] / (n[p] * (double)st->psnr_frames);
-            psnr[p] = mse > 0 ? 10.0 * log10(255.0 * 255.0 / mse) : 99.0;
-        }
+        double psnr[4];
+        encode_stats_psnr(st->sse, st->psnr_frames, cfg->width, cfg->height, psnr);
         fprintf(stderr, "PSNR (global): Y %.3f  U %.3f  V %.3f\n", psnr[0], psnr[1], psnr[2]);
     }
 }
@@ -807,7 +812,8 @@ static int cmd_encode(int argc, char **argv)
     char err[1024];
     int failed = 1;
 
-    if (parse_options(argc, argv, &o) < 0 || check_output_files(&o) < 0)
+    if (parse_options(argc, argv, &o) < 0 || check_output_files(&o) < 0 ||
+        encode_stats_check_path(o.stats, o.input, o.output) < 0)
         return 2;
     st.out_name = stream_name(o.output, "stdout");
     if ((!strcmp(o.output, "-") || (o.recon && !strcmp(o.recon, "-"))) && fcntl(1, F_GETFD) < 0) {
@@ -863,6 +869,12 @@ static int cmd_encode(int argc, char **argv)
                 hwenc_backend_name(hwenc_get_backend(st.enc)), o.recon);
     if (!o.quiet)
         print_summary(&st);
+    if (o.stats) {
+        encode_stats stats = { o.input, o.output, o.cfg.width, o.cfg.height, o.cfg.fps_num, o.cfg.fps_den,
+                               st.packets, st.bytes, now_seconds() - st.start, st.sse, st.psnr_frames, o.psnr };
+        if (encode_stats_write(o.stats, st.enc, &stats) < 0)
+            failed = 1;
+    }
     if (st.input_failed) {
         fprintf(stderr, "hwenc: the %lld frames before the input error are encoded in %s\n", (long long)st.frames_in,
                 st.out_name);
@@ -931,6 +943,8 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "encode"))
         return cmd_encode(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "batch"))
+        return cmd_batch(argc - 1, argv + 1);
     if (!strcmp(argv[1], "list-backends"))
         return cmd_list_backends(argc - 1, argv + 1);
     if (!strcmp(argv[1], "validate"))

@@ -18,8 +18,9 @@ file(MAKE_DIRECTORY ${NVENC_EMPTY_DIR})
 add_library(hwenc_standin_cuda SHARED nvenc/standin_cuda.c nvenc/standin_cuda_unmodelled.c nvenc/standin_profile.c)
 target_link_libraries(hwenc_standin_cuda PRIVATE Threads::Threads)
 
-add_library(hwenc_standin_nvenc SHARED nvenc/standin_nvenc.c nvenc/standin_profile.c)
-add_library(hwenc_standin_nvenc_nosym SHARED nvenc/standin_nvenc.c nvenc/standin_profile.c)
+add_library(hwenc_standin_nvenc SHARED nvenc/standin_nvenc.c nvenc/standin_profile.c nvenc/standin_system_sessions.c)
+add_library(hwenc_standin_nvenc_nosym SHARED nvenc/standin_nvenc.c nvenc/standin_profile.c
+            nvenc/standin_system_sessions.c)
 target_compile_definitions(hwenc_standin_nvenc_nosym PRIVATE STANDIN_OMIT_MAX_VERSION)
 foreach(lib hwenc_standin_nvenc hwenc_standin_nvenc_nosym)
     target_link_libraries(${lib} PRIVATE hwenc_core hwenc_standin_cuda Threads::Threads m)

@@ -13,6 +13,8 @@
  *   HWENC_FAKE_CUDA_CC=M.m           compute capability
  *   HWENC_FAKE_NVENC_API=M.m         NvEncodeAPIGetMaxSupportedVersion
  *   HWENC_FAKE_NVENC_MAX_SESSIONS=N  concurrent sessions before OUT_OF_MEMORY
+ *   HWENC_FAKE_NVENC_SESSION_DIR=DIR  count those sessions over every process
+ *                                    (standin_system_sessions.c)
  *   HWENC_FAKE_NVENC_NO_ENCODER=1    the GPU has no NVENC (NO_ENCODE_DEVICE on open)
  *   HWENC_FAKE_NVENC_FAIL_AT=N       nvEncEncodePicture fails on picture N (from 0)
  *   HWENC_FAKE_NVENC_FAIL_STATUS=N   the NVENCSTATUS of that failure (default GENERIC)
@@ -58,5 +60,12 @@ const standin_profile *standin_profile_get(void);
 int hwenc_standin_cuda_context_valid(CUcontext ctx);
 /* 1 if [ptr, ptr + size) lies in one live allocation. */
 int hwenc_standin_cuda_range_valid(CUdeviceptr ptr, size_t size);
+
+/* standin_system_sessions.c: a slot of the system's session count for a
+ * new session (release it when the session is destroyed), or one of: */
+#define STANDIN_SESSIONS_UNCOUNTED (-1) /* HWENC_FAKE_NVENC_SESSION_DIR is not set */
+#define STANDIN_SESSIONS_FULL (-2)      /* the system has max_sessions already */
+int standin_system_session_take(int max_sessions);
+void standin_system_session_release(int slot);
 
 #endif

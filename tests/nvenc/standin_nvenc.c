@@ -130,6 +130,7 @@ typedef struct coded_desc {
 
 typedef struct session {
     struct session *next;
+    int system_slot;             /* standin_system_session_take */
     CUcontext ctx;
     int failed_open;             /* what a failed nvEncOpenEncodeSessionEx returned */
     int initialized;
@@ -329,6 +330,7 @@ static session *add_session(CUcontext ctx, int failed)
         return NULL;
     s->ctx = ctx;
     s->failed_open = failed;
+    s->system_slot = STANDIN_SESSIONS_UNCOUNTED;
     pthread_mutex_lock(&lock);
     s->next = sessions;
     sessions = s;
@@ -377,11 +379,18 @@ static NVENCSTATUS NVENCAPI open_session(NV_ENC_OPEN_ENCODE_SESSION_EX_PARAMS *p
     if (env_int("HWENC_FAKE_NVENC_NO_ENCODER", 0))
         return refuse_open((CUcontext)p->device, NV_ENC_ERR_NO_ENCODE_DEVICE, encoder);
     /* How drivers report the session limit of GeForce cards. */
-    if (open_sessions() >= standin_profile_get()->max_sessions)
+    int max_sessions = standin_profile_get()->max_sessions;
+    if (open_sessions() >= max_sessions)
+        return refuse_open((CUcontext)p->device, NV_ENC_ERR_OUT_OF_MEMORY, encoder);
+    int slot = standin_system_session_take(max_sessions);
+    if (slot == STANDIN_SESSIONS_FULL)
         return refuse_open((CUcontext)p->device, NV_ENC_ERR_OUT_OF_MEMORY, encoder);
     session *s = add_session((CUcontext)p->device, 0);
-    if (!s)
+    if (!s) {
+        standin_system_session_release(slot);
         return NV_ENC_ERR_OUT_OF_MEMORY;
+    }
+    s->system_slot = slot;
     *encoder = s;
     return NV_ENC_SUCCESS;
 }
@@ -1640,6 +1649,7 @@ static NVENCSTATUS NVENCAPI destroy_encoder(void *encoder)
     *p = s->next;
     pthread_mutex_unlock(&lock);
     cpu_encoder_close(s->enc);
+    standin_system_session_release(s->system_slot);
     free(s);
     return NV_ENC_SUCCESS;
 }
