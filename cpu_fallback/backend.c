@@ -53,7 +53,7 @@ static int cpu_open(const hal_session *s, void **priv, hal_caps *caps, char *err
     cpu_backend *b = calloc(1, sizeof(*b));
     if (!b)
         return HWENC_ENOMEM;
-    ratecontrol_init(&b->rc, cfg, s->sps->mb_width * s->sps->mb_height, s->sps->mb_height);
+    ratecontrol_init(&b->rc, cfg, s->h264.sps->mb_width * s->h264.sps->mb_height, s->h264.sps->mb_height);
     uint32_t cpu_flags;
     if (cpu_flags_limited(cfg->cpu_level, &cpu_flags) < 0) {
         const char *env = getenv("HWENC_CPU_MASK");
@@ -63,8 +63,8 @@ static int cpu_open(const hal_session *s, void **priv, hal_caps *caps, char *err
         return HWENC_EINVAL;
     }
     cpu_encoder_params params = {
-        .sps = s->sps,
-        .pps = s->pps,
+        .sps = s->h264.sps,
+        .pps = s->h264.pps,
         .dpb_slots = s->dpb_slots,
         .preset = cfg->preset,
         .cpu_flags = cpu_flags,
@@ -101,14 +101,14 @@ static int cpu_send_picture(void *priv, const hal_picture *hp, char *err, size_t
     if (b->have_packet)
         return HWENC_EAGAIN;
     cpu_picture pic = {
-        .nv12 = hp->plane[2] == NULL,
-        .slice = hp->slice,
+        .nv12 = hp->input.plane[2] == NULL,
+        .slice = hp->h264.slice,
         .recon_slot = hp->recon_slot,
         .num_refs = hp->num_refs,
     };
     for (int p = 0; p < 3; p++) {
-        pic.plane[p] = hp->plane[p];
-        pic.stride[p] = hp->stride[p];
+        pic.plane[p] = hp->input.plane[p];
+        pic.stride[p] = hp->input.stride[p];
     }
     for (int i = 0; i < hp->num_refs; i++)
         pic.ref_slots[i] = hp->refs[i].slot;

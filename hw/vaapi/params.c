@@ -66,11 +66,11 @@ void vaapi_fill_sequence(const vaapi_encoder *e, VAEncSequenceParameterBufferH26
     }
 }
 
-static void fill_reference(const vaapi_encoder *e, const hal_reference *r, VAPictureH264 *p)
+static void fill_reference(const vaapi_encoder *e, const hal_picture *pic, const hal_reference *r, VAPictureH264 *p)
 {
     memset(p, 0, sizeof(*p));
     p->picture_id = e->recon[r->slot];
-    p->frame_idx = (uint32_t)r->frame_num;
+    p->frame_idx = (uint32_t)pic->h264.slot_frame_num[r->slot];
     p->flags = VA_PICTURE_H264_SHORT_TERM_REFERENCE;
     p->TopFieldOrderCnt = r->poc;
     p->BottomFieldOrderCnt = r->poc;
@@ -80,7 +80,7 @@ void vaapi_fill_picture(const vaapi_encoder *e, const hal_picture *pic, VASurfac
                         VAEncPictureParameterBufferH264 *pp)
 {
     const h264_pps *pps = &e->pps;
-    const h264_slice_header *sh = &pic->slice;
+    const h264_slice_header *sh = &pic->h264.slice;
     memset(pp, 0, sizeof(*pp));
     pp->CurrPic.picture_id = recon;
     pp->CurrPic.frame_idx = (uint32_t)sh->frame_num;
@@ -89,7 +89,7 @@ void vaapi_fill_picture(const vaapi_encoder *e, const hal_picture *pic, VASurfac
     /* Every picture the DPB holds, not just the ones this picture uses. */
     for (int i = 0; i < 16; i++) {
         if (i < pic->num_dpb)
-            fill_reference(e, &pic->dpb[i], &pp->ReferenceFrames[i]);
+            fill_reference(e, pic, &pic->dpb[i], &pp->ReferenceFrames[i]);
         else
             invalidate(&pp->ReferenceFrames[i]);
     }
@@ -114,7 +114,7 @@ void vaapi_fill_picture(const vaapi_encoder *e, const hal_picture *pic, VASurfac
 
 void vaapi_fill_slice(const vaapi_encoder *e, const hal_picture *pic, int slice_qp, VAEncSliceParameterBufferH264 *sp)
 {
-    const h264_slice_header *sh = &pic->slice;
+    const h264_slice_header *sh = &pic->h264.slice;
     memset(sp, 0, sizeof(*sp));
     sp->macroblock_address = 0;
     sp->num_macroblocks = (uint32_t)(e->sps.mb_width * e->sps.mb_height);
@@ -134,11 +134,11 @@ void vaapi_fill_slice(const vaapi_encoder *e, const hal_picture *pic, int slice_
     int inter = sh->slice_type == H264_SLICE_P || sh->slice_type == H264_SLICE_B;
     for (int i = 0; i < 32; i++) {
         if (inter && i < pic->num_refs)
-            fill_reference(e, &pic->refs[i], &sp->RefPicList0[i]);
+            fill_reference(e, pic, &pic->refs[i], &sp->RefPicList0[i]);
         else
             invalidate(&sp->RefPicList0[i]);
         if (sh->slice_type == H264_SLICE_B && i < pic->num_refs_l1)
-            fill_reference(e, &pic->refs_l1[i], &sp->RefPicList1[i]);
+            fill_reference(e, pic, &pic->refs_l1[i], &sp->RefPicList1[i]);
         else
             invalidate(&sp->RefPicList1[i]);
     }

@@ -157,7 +157,7 @@ static int build_buffers(vaapi_encoder *e, const hal_picture *pic, VASurfaceID r
     }
     if (ret < 0)
         return ret;
-    h264_slice_header sh = pic->slice;
+    h264_slice_header sh = pic->h264.slice;
     sh.slice_qp = vaapi_picture_qp(e, pic);
     if (e->packed & VA_ENC_PACKED_HEADER_SLICE) {
         uint8_t header[256];
