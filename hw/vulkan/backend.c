@@ -699,7 +699,7 @@ fail:
 static int vk_send_picture(void *priv, const hal_picture *pic, char *err, size_t err_size)
 {
     vk_backend *b = priv;
-    if (b->have_packet)
+    if (hal_mailbox_full(&b->mailbox))
         return HWENC_EAGAIN;
     if (b->lost) {
         snprintf(err, err_size, "the Vulkan device was lost; close the encoder");
@@ -708,7 +708,7 @@ static int vk_send_picture(void *priv, const hal_picture *pic, char *err, size_t
     int ret = vk_encode_picture(b, pic, err, err_size);
     if (ret < 0)
         return ret;
-    b->have_packet = 1;
+    hal_mailbox_post(&b->mailbox);
     b->frames++;
     return 0;
 }
@@ -718,11 +718,7 @@ static int vk_receive_packet(void *priv, int drain, hal_packet *pkt, char *err, 
     vk_backend *b = priv;
     (void)err;
     (void)err_size;
-    if (!b->have_packet)
-        return drain ? HWENC_EOF : HWENC_EAGAIN;
-    *pkt = b->pkt;
-    b->have_packet = 0;
-    return 0;
+    return hal_mailbox_receive(&b->mailbox, drain, pkt);
 }
 
 static int vk_reconfigure(void *priv, const hwenc_config *cfg, char *err, size_t err_size)

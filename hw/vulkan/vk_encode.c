@@ -523,19 +523,10 @@ static int read_packet(vk_backend *b, const hal_picture *pic, char *err, size_t 
         return HWENC_EBACKEND;
     }
     vk_buffer_invalidate(&b->mem, &b->bitstream);
-    size_t pos = 0;
-    if (pic->type == HWENC_FRAME_IDR) {
-        memcpy(b->out, b->headers, b->headers_size);
-        pos = b->headers_size;
-    }
+    size_t pos = hal_mailbox_start(&b->mailbox, pic, b->out, b->headers, b->headers_size);
     memcpy(b->out + pos, b->bitstream.map + offset, (size_t)size);
-    memset(&b->pkt, 0, sizeof(b->pkt));
-    b->pkt.data = b->out;
-    b->pkt.size = pos + (size_t)size;
-    b->pkt.pts = pic->pts;
-    b->pkt.display_index = pic->display_index;
-    b->pkt.type = pic->type;
-    b->pkt.qp = b->rc.info.layerCount ? -1 : picture_qp(b, pic);
+    b->mailbox.pkt.size = pos + (size_t)size;
+    b->mailbox.pkt.qp = b->rc.info.layerCount ? -1 : picture_qp(b, pic);
     return 0;
 }
 
