@@ -365,6 +365,7 @@ static int vaapi_open(const hal_session *s, void **priv, hal_caps *caps_out, cha
     e->cfg = *s->config;
     e->bframes = s->bframes;
     e->cfg.device = NULL; /* the string is the caller's; only open needs it */
+    e->codec = &vaapi_codec_h264;
     e->sps = *s->h264.sps;
     e->pps = *s->h264.pps;
     e->width = s->config->width;
