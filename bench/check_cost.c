@@ -143,7 +143,7 @@ static int encode_clip(const char *path, int max_frames, kept_packet **out, int 
             k->pkt = (hal_packet){ .data = k->data, .size = pkt.size, .display_index = pkt.pts, .type = pkt.type };
             k->plan.display_index = pkt.pts;
             k->plan.type = pkt.type;
-            k->plan.slice.nal_ref_idc = pkt.type != HWENC_FRAME_B;
+            k->plan.reference = pkt.type != HWENC_FRAME_B;
             start = now_ms();
         }
         *ms += now_ms() - start;

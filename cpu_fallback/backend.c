@@ -2,8 +2,8 @@
  * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
  *
  * The CPU backend of the HAL: rate control picks the QP, the picture
- * encoder codes the picture, and the packet gets the parameter sets in
- * front of IDR pictures.
+ * encoder codes the picture into the core's one-packet mailbox, after the
+ * parameter sets in front of IDR pictures.
  */
 #include <math.h>
 #include <stdio.h>
@@ -14,6 +14,7 @@
 #include "cpu.h"
 #include "encoder.h"
 #include "hal.h"
+#include "mailbox.h"
 #include "ratecontrol.h"
 
 typedef struct cpu_backend {
@@ -21,8 +22,7 @@ typedef struct cpu_backend {
     ratecontrol rc;
     uint8_t *out;
     size_t out_capacity;
-    int have_packet;
-    hal_packet pkt;
+    hal_mailbox mailbox;
 } cpu_backend;
 
 static void cpu_probe(const hwenc_config *config, hwenc_backend_info *info)
@@ -53,7 +53,7 @@ static int cpu_open(const hal_session *s, void **priv, hal_caps *caps, char *err
     cpu_backend *b = calloc(1, sizeof(*b));
     if (!b)
         return HWENC_ENOMEM;
-    ratecontrol_init(&b->rc, cfg, s->sps->mb_width * s->sps->mb_height, s->sps->mb_height);
+    ratecontrol_init(&b->rc, cfg, s->h264.sps->mb_width * s->h264.sps->mb_height, s->h264.sps->mb_height);
     uint32_t cpu_flags;
     if (cpu_flags_limited(cfg->cpu_level, &cpu_flags) < 0) {
         const char *env = getenv("HWENC_CPU_MASK");
@@ -63,8 +63,8 @@ static int cpu_open(const hal_session *s, void **priv, hal_caps *caps, char *err
         return HWENC_EINVAL;
     }
     cpu_encoder_params params = {
-        .sps = s->sps,
-        .pps = s->pps,
+        .sps = s->h264.sps,
+        .pps = s->h264.pps,
         .dpb_slots = s->dpb_slots,
         .preset = cfg->preset,
         .cpu_flags = cpu_flags,
@@ -98,17 +98,17 @@ static int row_qp(void *opaque, int row, int64_t bits_so_far)
 static int cpu_send_picture(void *priv, const hal_picture *hp, char *err, size_t err_size)
 {
     cpu_backend *b = priv;
-    if (b->have_packet)
+    if (hal_mailbox_full(&b->mailbox))
         return HWENC_EAGAIN;
     cpu_picture pic = {
-        .nv12 = hp->plane[2] == NULL,
-        .slice = hp->slice,
+        .nv12 = hp->input.plane[2] == NULL,
+        .slice = hp->h264.slice,
         .recon_slot = hp->recon_slot,
         .num_refs = hp->num_refs,
     };
     for (int p = 0; p < 3; p++) {
-        pic.plane[p] = hp->plane[p];
-        pic.stride[p] = hp->stride[p];
+        pic.plane[p] = hp->input.plane[p];
+        pic.stride[p] = hp->input.stride[p];
     }
     for (int i = 0; i < hp->num_refs; i++)
         pic.ref_slots[i] = hp->refs[i].slot;
@@ -122,11 +122,7 @@ static int cpu_send_picture(void *priv, const hal_picture *hp, char *err, size_t
     pic.row_qp = row_qp;
     pic.row_qp_opaque = &b->rc;
 
-    size_t pos = 0;
-    if (hp->parameter_sets_size) {
-        memcpy(b->out, hp->parameter_sets, hp->parameter_sets_size);
-        pos = hp->parameter_sets_size;
-    }
+    size_t pos = hal_mailbox_start(&b->mailbox, hp, b->out, hp->parameter_sets, hp->parameter_sets_size);
     cpu_picture_stats stats;
     int64_t size = cpu_encode_picture(b->enc, &pic, b->out + pos, b->out_capacity - pos, &stats);
     if (size < 0) {
@@ -135,16 +131,12 @@ static int cpu_send_picture(void *priv, const hal_picture *hp, char *err, size_t
         return (int)size;
     }
 
-    memset(&b->pkt, 0, sizeof(b->pkt));
-    b->pkt.data = b->out;
-    b->pkt.size = pos + (size_t)size;
-    b->pkt.pts = hp->pts;
-    b->pkt.display_index = hp->display_index;
-    b->pkt.type = hp->type;
-    b->pkt.qp = (int)lrint(stats.qp_avg);
-    cpu_encoder_get_recon(b->enc, hp->recon_slot, b->pkt.recon, b->pkt.recon_stride);
-    b->pkt.vbv_overrun = ratecontrol_end_frame(&b->rc, (int64_t)b->pkt.size * 8, stats.qp_avg);
-    b->have_packet = 1;
+    hal_packet *pkt = &b->mailbox.pkt;
+    pkt->size = pos + (size_t)size;
+    pkt->qp = (int)lrint(stats.qp_avg);
+    cpu_encoder_get_recon(b->enc, hp->recon_slot, pkt->recon, pkt->recon_stride);
+    pkt->vbv_overrun = ratecontrol_end_frame(&b->rc, (int64_t)pkt->size * 8, stats.qp_avg);
+    hal_mailbox_post(&b->mailbox);
     return 0;
 }
 
@@ -153,11 +145,7 @@ static int cpu_receive_packet(void *priv, int drain, hal_packet *pkt, char *err,
     cpu_backend *b = priv;
     (void)err;
     (void)err_size;
-    if (!b->have_packet)
-        return drain ? HWENC_EOF : HWENC_EAGAIN;
-    *pkt = b->pkt;
-    b->have_packet = 0;
-    return 0;
+    return hal_mailbox_receive(&b->mailbox, drain, pkt);
 }
 
 static int cpu_reconfigure(void *priv, const hwenc_config *cfg, char *err, size_t err_size)

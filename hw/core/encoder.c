@@ -45,6 +45,7 @@ struct hwenc_encoder {
     uint8_t parameter_sets[512];
     size_t parameter_sets_size;
     gop_state gop;
+    h264_syntax h264;            /* the codec part of the plan */
     frame_analysis analysis;
     int bframes;                 /* B pictures the core plans, <= cfg.bframes */
     int dts_delay;               /* 1 when packets come in coding order with B pictures */
@@ -142,8 +143,8 @@ static int open_backend(hwenc_encoder *enc, const hal_backend *b, hal_caps *caps
 {
     hal_session s = {
         .config = &enc->cfg,
-        .sps = &enc->sps,
-        .pps = &enc->pps,
+        .codec = HWENC_CODEC_H264,
+        .h264 = { .sps = &enc->sps, .pps = &enc->pps },
         .parameter_sets = enc->parameter_sets,
         .parameter_sets_size = enc->parameter_sets_size,
         .dpb_slots = enc->sps.max_num_ref_frames + 1,
@@ -228,7 +229,9 @@ static int try_backend(hwenc_encoder *enc, enum hwenc_backend id, int test_first
     enc->backend = b;
     enc->caps = caps;
     int refs = caps.max_refs < enc->cfg.ref_frames ? caps.max_refs : enc->cfg.ref_frames;
-    gop_init(&enc->gop, &enc->cfg, &enc->sps, &enc->pps, enc->sps.max_num_ref_frames + 1, refs);
+    /* H.264 counts a frame's POC in steps of 2, one per field. */
+    gop_init(&enc->gop, &enc->cfg, enc->sps.max_num_ref_frames, enc->sps.max_num_ref_frames + 1, refs, 2);
+    h264_syntax_init(&enc->h264, &enc->cfg, &enc->sps, &enc->pps);
     return 0;
 }
 
@@ -383,6 +386,7 @@ static int check_frame(hwenc_encoder *enc, const hwenc_frame *f)
  * state as it was. */
 static int send_picture(hwenc_encoder *enc, hal_picture *pic)
 {
+    h264_syntax_plan(&enc->h264, pic);
     if (pic->type == HWENC_FRAME_IDR) {
         pic->parameter_sets = enc->parameter_sets;
         pic->parameter_sets_size = enc->parameter_sets_size;
@@ -402,6 +406,7 @@ static int send_picture(hwenc_encoder *enc, hal_picture *pic)
         return ret;
     }
     gop_commit(&enc->gop, pic);
+    h264_syntax_commit(&enc->h264, pic);
     return 0;
 }
 
@@ -415,12 +420,15 @@ static int send_in_order(hwenc_encoder *enc, const hwenc_frame *frame, int64_t i
     pic.cost = *cost;
     int planes = enc->cfg.pixel_format == HWENC_PIXFMT_NV12 ? 2 : 3;
     for (int p = 0; p < planes; p++) {
-        pic.plane[p] = frame->plane[p];
-        pic.stride[p] = frame->stride[p];
+        pic.input.plane[p] = frame->plane[p];
+        pic.input.stride[p] = frame->stride[p];
     }
     pic.pts = frame->pts;
-    pic.cuda_ptr = frame->cuda_ptr;
-    pic.cuda_pitch = frame->cuda_pitch;
+    if (frame->cuda_ptr) {
+        pic.input.kind = HAL_INPUT_CUDA;
+        pic.input.cuda_ptr = frame->cuda_ptr;
+        pic.input.cuda_pitch = frame->cuda_pitch;
+    }
     return send_picture(enc, &pic);
 }
 
@@ -439,8 +447,8 @@ static int send_decided(hwenc_encoder *enc)
         gop_plan(&enc->gop, f->type, f->display_index, &pic);
         pic.cost = f->cost;
         for (int p = 0; p < 3; p++) {
-            pic.plane[p] = f->plane[p];
-            pic.stride[p] = f->stride[p];
+            pic.input.plane[p] = f->plane[p];
+            pic.input.stride[p] = f->stride[p];
         }
         pic.pts = f->pts;
         int ret = send_picture(enc, &pic);
@@ -516,7 +524,7 @@ static int fail_over(hwenc_encoder *enc, int error)
     reorder_free(&enc->reorder);
     packet_check_free(&enc->check);
     hold_discard(&enc->held);
-    int idr_count = enc->gop.idr_count;
+    int idr_count = enc->h264.idr_count;
     /* From display order to coding order would need a dts before the last
      * one handed out. */
     if (!enc->dts_delay)
@@ -530,7 +538,7 @@ static int fail_over(hwenc_encoder *enc, int error)
         int test_first = id != HWENC_BACKEND_CPU && !enc->cfg.skip_test_encode;
         if (try_backend(enc, id, test_first, &info) == 0) {
             /* Consecutive IDRs need different idr_pic_id (7.4.3). */
-            enc->gop.idr_count = idr_count;
+            enc->h264.idr_count = idr_count;
             enc->index_base = enc->resend_next = f->frame;
             enc->failed = 0;
             f->to = id;

@@ -5,23 +5,16 @@
 
 #include "gop.h"
 
-void gop_init(gop_state *g, const hwenc_config *cfg, const h264_sps *sps, const h264_pps *pps,
-              int dpb_slots, int max_refs)
+void gop_init(gop_state *g, const hwenc_config *cfg, int window, int dpb_slots, int max_refs, int poc_step)
 {
     memset(g, 0, sizeof(*g));
     g->keyint = cfg->keyint;
     g->max_refs = max_refs;
-    g->window = sps->max_num_ref_frames > 0 ? sps->max_num_ref_frames : 1;
+    g->window = window > 0 ? window : 1;
     if (g->window > dpb_slots - 1)
         g->window = dpb_slots - 1 > 0 ? dpb_slots - 1 : 1;
     g->dpb_slots = dpb_slots;
-    g->max_frame_num = 1 << sps->log2_max_frame_num;
-    g->max_poc_lsb = 1 << sps->log2_max_poc_lsb;
-    g->default_refs_l0 = pps->num_ref_idx_l0_default_active;
-    g->default_refs_l1 = pps->num_ref_idx_l1_default_active;
-    g->deblock = cfg->deblock;
-    g->deblock_alpha = cfg->deblock_alpha;
-    g->deblock_beta = cfg->deblock_beta;
+    g->poc_step = poc_step;
     g->scenecut = cfg->scenecut;
     g->min_keyint = cfg->min_keyint ? cfg->min_keyint : (cfg->keyint > 0 ? cfg->keyint / 10 : 25);
     if (g->min_keyint < 1)
@@ -83,13 +76,14 @@ void gop_plan(const gop_state *g, enum hwenc_frame_type type, int64_t display_in
     int idr = type == HWENC_FRAME_IDR;
     if (type == HWENC_FRAME_P && g->max_refs <= 0)
         type = HWENC_FRAME_I;
-    h264_slice_header *sh = &pic->slice;
 
-    memset(sh, 0, sizeof(*sh));
     pic->display_index = display_index;
-    pic->poc = idr ? 0 : (int)(2 * (display_index - g->last_idr));
+    pic->coding_index = g->frames;
+    pic->poc = idr ? 0 : (int)(g->poc_step * (display_index - g->last_idr));
     pic->type = type;
-    pic->recon_slot = type == HWENC_FRAME_B ? -1 : free_slot(g, idr);
+    /* B pictures are not references. */
+    pic->reference = type != HWENC_FRAME_B;
+    pic->recon_slot = pic->reference ? free_slot(g, idr) : -1;
     pic->num_refs = pic->num_refs_l1 = 0;
     pic->num_dpb = idr ? 0 : g->num_refs;
     memcpy(pic->dpb, g->refs, sizeof(pic->dpb[0]) * (size_t)pic->num_dpb);
@@ -99,27 +93,6 @@ void gop_plan(const gop_state *g, enum hwenc_frame_type type, int64_t display_in
     } else if (type == HWENC_FRAME_B) {
         plan_b_lists(g, pic);
     }
-
-    sh->nal_unit_type = idr ? H264_NAL_IDR_SLICE : H264_NAL_SLICE;
-    /* IDRs get the highest priority; B pictures are not references. */
-    sh->nal_ref_idc = idr ? 3 : type == HWENC_FRAME_B ? 0 : 2;
-    sh->slice_type = type == HWENC_FRAME_P ? H264_SLICE_P : type == HWENC_FRAME_B ? H264_SLICE_B : H264_SLICE_I;
-    sh->frame_num = idr ? 0 : g->frame_num;
-    sh->idr_pic_id = g->idr_count & 0xffff;
-    sh->poc_lsb = pic->poc & (g->max_poc_lsb - 1);
-    sh->disable_deblocking_filter_idc = g->deblock ? 0 : 1;
-    sh->slice_alpha_c0_offset_div2 = g->deblock_alpha;
-    sh->slice_beta_offset_div2 = g->deblock_beta;
-    if (type == HWENC_FRAME_P) {
-        sh->num_ref_idx_l0_active = pic->num_refs;
-        sh->num_ref_idx_active_override = pic->num_refs != g->default_refs_l0;
-    } else if (type == HWENC_FRAME_B) {
-        sh->direct_spatial_mv_pred = 1;
-        sh->num_ref_idx_l0_active = pic->num_refs;
-        sh->num_ref_idx_l1_active = pic->num_refs_l1;
-        sh->num_ref_idx_active_override =
-            pic->num_refs != g->default_refs_l0 || pic->num_refs_l1 != g->default_refs_l1;
-    }
 }
 
 void gop_commit(gop_state *g, const hal_picture *pic)
@@ -128,17 +101,14 @@ void gop_commit(gop_state *g, const hal_picture *pic)
     if (pic->type == HWENC_FRAME_IDR) {
         g->num_refs = 0;
         g->last_idr = pic->display_index;
-        g->idr_count++;
     }
-    if (pic->slice.nal_ref_idc == 0)
+    if (!pic->reference)
         return;
     /* Sliding window (8.2.5.3): the oldest short-term reference leaves. */
     if (g->num_refs >= g->window)
         g->num_refs = g->window - 1;
     memmove(g->refs + 1, g->refs, sizeof(g->refs[0]) * (size_t)g->num_refs);
     g->refs[0].slot = pic->recon_slot;
-    g->refs[0].frame_num = pic->slice.frame_num;
     g->refs[0].poc = pic->poc;
     g->num_refs++;
-    g->frame_num = (pic->slice.frame_num + 1) % g->max_frame_num;
 }

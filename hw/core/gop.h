@@ -1,10 +1,11 @@
 /*
  * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
  *
- * Frame-type decisions and reference bookkeeping shared by all backends:
- * IDR placement (first frame, keyint, forced), frame_num and POC, the DPB
- * as a sliding window of short-term references, slot assignment and the
- * default reference list.
+ * Frame-type decisions and reference bookkeeping shared by all backends and
+ * codecs: IDR placement (first frame, keyint, forced, scene cut), POC, the
+ * DPB as a sliding window of short-term references, slot assignment and the
+ * default reference lists. The syntax these imply is the codec part's
+ * (h264/picture.h).
  */
 #ifndef HWENC_HAL_GOP_H
 #define HWENC_HAL_GOP_H
@@ -16,22 +17,18 @@ typedef struct gop_state {
     int max_refs;                /* list 0 entries; 0: every picture is intra */
     int window;                  /* max_num_ref_frames: the sliding window (8.2.5.3) */
     int dpb_slots;
-    int max_frame_num, max_poc_lsb;
-    int default_refs_l0, default_refs_l1; /* num_ref_idx_l*_default_active of the PPS */
-    int deblock, deblock_alpha, deblock_beta;
+    int poc_step;                /* POC units per frame: 2 in H.264, which counts fields */
     int scenecut;                /* 0..100 */
     int min_keyint;
 
     int64_t frames;              /* pictures planned so far */
     int64_t last_idr;            /* display index of the last IDR */
-    int idr_count;
-    int frame_num;               /* of the next reference picture */
     int num_refs;
     hal_reference refs[H264_MAX_REFS]; /* most recent first */
 } gop_state;
 
-void gop_init(gop_state *g, const hwenc_config *cfg, const h264_sps *sps, const h264_pps *pps,
-              int dpb_slots, int max_refs);
+/* window: the references the DPB keeps (the SPS's max_num_ref_frames). */
+void gop_init(gop_state *g, const hwenc_config *cfg, int window, int dpb_slots, int max_refs, int poc_step);
 /* Whether the frame at display_index must be an IDR: the first frame, a
  * forced one, the end of the keyint, or a scene cut. A frame starts a new
  * scene when predicting it from the previous frame costs nearly as much as

@@ -4,10 +4,12 @@
  * The interface between the HAL core and the backends.
  *
  * The core owns everything the backends share: frame-type (GOP) decisions,
- * reference/DPB bookkeeping (frame_num, POC, slot assignment), forced IDRs,
- * and the parameter sets and slice headers. A backend encodes one picture at
- * a time from a fully described hal_picture, as hardware APIs do, and owns
- * rate control (the driver's, or the CPU encoder's own).
+ * reference/DPB bookkeeping (POC, slot assignment, lists), forced IDRs. It
+ * describes each picture in codec-neutral terms; the codec part (hw/h264/)
+ * adds the syntax those imply (parameter sets, frame_num, slice headers) in
+ * the picture's codec member. A backend encodes one picture at a time from a
+ * fully described hal_picture, as hardware APIs do, and owns rate control
+ * (the driver's, or the CPU encoder's own). doc: doc/architecture.md.
  *
  * DPB slots: the core gives every reference picture a slot in
  * 0 .. hal_session.dpb_slots - 1; a backend maps slots to its reconstructed
@@ -23,12 +25,18 @@
 #include "hwenc/hwenc.h"
 #include "analysis.h"
 #include "h264/params.h"
+#include "h264/picture.h"
 
 typedef struct hal_session {
     const hwenc_config *config;      /* validated; backend-independent defaults applied */
-    const h264_sps *sps;
-    const h264_pps *pps;
-    const uint8_t *parameter_sets;   /* SPS + PPS in Annex B */
+    enum hwenc_codec codec;
+    union {                          /* the codec's parameter sets, by codec */
+        struct {
+            const h264_sps *sps;
+            const h264_pps *pps;
+        } h264;
+    };
+    const uint8_t *parameter_sets;   /* all of them, in Annex B */
     size_t parameter_sets_size;
     int dpb_slots;                   /* max_num_ref_frames + 1 */
     int bframes;                     /* most B pictures between anchors the core plans; 0: none */
@@ -36,21 +44,32 @@ typedef struct hal_session {
 
 typedef struct hal_reference {
     int slot;
-    int frame_num;
     int poc;
 } hal_reference;
 
-typedef struct hal_picture {
-    /* Input in config->pixel_format; valid only during send_picture. */
-    const uint8_t *plane[3];
+/* Where a picture's pixels are: host memory in config->pixel_format, or
+ * device memory a backend takes as it is (NVENC: a CUdeviceptr). */
+enum hal_input_kind {
+    HAL_INPUT_HOST,
+    HAL_INPUT_CUDA,
+};
+
+typedef struct hal_input {
+    enum hal_input_kind kind;
+    const uint8_t *plane[3];         /* HAL_INPUT_HOST; plane[2] NULL for NV12 */
     ptrdiff_t stride[3];
-    /* Or, for backends that take device memory (NVENC), a CUdeviceptr. */
-    uint64_t cuda_ptr;
+    uint64_t cuda_ptr;               /* HAL_INPUT_CUDA: luma, chroma after it (NV12) */
     int cuda_pitch;
+} hal_input;
+
+typedef struct hal_picture {
+    hal_input input;                 /* valid only during send_picture */
     int64_t pts;
     int64_t display_index;           /* frames sent so far, counting from 0 */
+    int64_t coding_index;            /* pictures planned before this one */
     enum hwenc_frame_type type;
-    int poc;                         /* full POC (the slice header carries poc_lsb) */
+    int poc;                         /* full POC, in the codec's steps (the slice header carries its lsb) */
+    int reference;                   /* 1: later pictures may predict from it */
     int recon_slot;                  /* where this picture's reconstruction goes; -1 if not a reference */
     int num_refs;                    /* list 0, in list order */
     hal_reference refs[H264_MAX_REFS];
@@ -61,8 +80,9 @@ typedef struct hal_picture {
      * reference slots describe. */
     int num_dpb;
     hal_reference dpb[H264_MAX_REFS];
-    /* Everything but slice_qp, which the backend's rate control sets. */
-    h264_slice_header slice;
+    union {                          /* the codec's syntax for it (session->codec) */
+        h264_picture h264;
+    };
     /* Lowres intra and inter costs of the input, for rate control. */
     frame_cost cost;
     /* For IDR pictures: the parameter sets to put before the slices. */

@@ -39,7 +39,7 @@ int packet_check_sent(packet_check *c, const hal_picture *pic, char *err, size_t
     planned_picture *p = &c->plan[(c->plan_first + c->plan_count++) % PACKET_CHECK_IN_FLIGHT];
     p->display_index = pic->display_index;
     p->type = pic->type;
-    p->reference = pic->slice.nal_ref_idc != 0;
+    p->reference = pic->reference;
     p->returned = 0;
     return 0;
 }

@@ -80,14 +80,22 @@ void bs_write_rbsp_trailing(h264_bitstream *bs)
 size_t h264_write_nal(uint8_t *dst, size_t dst_capacity, int nal_ref_idc, int nal_unit_type,
                       const uint8_t *rbsp, size_t rbsp_size)
 {
-    if (dst_capacity < 5)
+    uint8_t header = (uint8_t)(((nal_ref_idc & 3) << 5) | (nal_unit_type & 31));
+    return annexb_write_nal(dst, dst_capacity, &header, 1, rbsp, rbsp_size);
+}
+
+size_t annexb_write_nal(uint8_t *dst, size_t dst_capacity, const uint8_t *header, size_t header_size,
+                        const uint8_t *rbsp, size_t rbsp_size)
+{
+    if (dst_capacity < 4 + header_size)
         return 0;
     size_t o = 0;
     dst[o++] = 0;
     dst[o++] = 0;
     dst[o++] = 0;
     dst[o++] = 1;
-    dst[o++] = (uint8_t)(((nal_ref_idc & 3) << 5) | (nal_unit_type & 31));
+    memcpy(dst + o, header, header_size);
+    o += header_size;
     /* Two zero bytes followed by 0..3 would imitate a start code. Zero
      * bytes are few, so the runs between them are found with memchr and
      * copied whole: a run's bytes after its first follow a nonzero byte. */

@@ -78,6 +78,10 @@ int bs_size_se(int32_t value);
 size_t h264_write_nal(uint8_t *dst, size_t dst_capacity, int nal_ref_idc, int nal_unit_type,
                       const uint8_t *rbsp, size_t rbsp_size);
 static inline size_t h264_nal_max_size(size_t rbsp_size) { return 5 + rbsp_size + rbsp_size / 2 + 1; }
+/* The same with any NAL header (HEVC's has two bytes, 7.3.1.2 of H.265);
+ * the escaping of 7.4.2 of H.264 and 7.4.2 of H.265 is the same. */
+size_t annexb_write_nal(uint8_t *dst, size_t dst_capacity, const uint8_t *header, size_t header_size,
+                        const uint8_t *rbsp, size_t rbsp_size);
 
 enum h264_nal_unit_type {
     H264_NAL_SLICE = 1,

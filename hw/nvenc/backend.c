@@ -160,12 +160,14 @@ static int send_input(nvenc_session *s, const hal_picture *hp, const nvenc_input
 
 static int nvenc_send_picture(void *priv, const hal_picture *hp, char *err, size_t err_size)
 {
-    if (hp->cuda_ptr)
-        return nvenc_send_cuda_picture(priv, hp, (CUdeviceptr)hp->cuda_ptr, (uint32_t)hp->cuda_pitch, err, err_size);
+    const hal_input *input = &hp->input;
+    if (input->kind == HAL_INPUT_CUDA)
+        return nvenc_send_cuda_picture(priv, hp, (CUdeviceptr)input->cuda_ptr, (uint32_t)input->cuda_pitch, err,
+                                       err_size);
     nvenc_input in = { .cuda_ptr = 0 };
     for (int p = 0; p < 3; p++) {
-        in.plane[p] = hp->plane[p];
-        in.stride[p] = hp->stride[p];
+        in.plane[p] = input->plane[p];
+        in.stride[p] = input->stride[p];
     }
     return send_input(priv, hp, &in, err, err_size);
 }

@@ -365,12 +365,13 @@ static int vaapi_open(const hal_session *s, void **priv, hal_caps *caps_out, cha
     e->cfg = *s->config;
     e->bframes = s->bframes;
     e->cfg.device = NULL; /* the string is the caller's; only open needs it */
-    e->sps = *s->sps;
-    e->pps = *s->pps;
+    e->codec = &vaapi_codec_h264;
+    e->sps = *s->h264.sps;
+    e->pps = *s->h264.pps;
     e->width = s->config->width;
     e->height = s->config->height;
-    e->coded_width = s->sps->mb_width * 16;
-    e->coded_height = s->sps->mb_height * 16;
+    e->coded_width = s->h264.sps->mb_width * 16;
+    e->coded_height = s->h264.sps->mb_height * 16;
     e->recon_count = s->dpb_slots + 1;
 
     int ret = HWENC_EINVAL;
@@ -378,7 +379,7 @@ static int vaapi_open(const hal_session *s, void **priv, hal_caps *caps_out, cha
         snprintf(err, err_size, "internal error: %d DPB slots", s->dpb_slots);
         goto fail;
     }
-    if ((ret = vaapi_device_open(&e->dev, s->config, s->sps->profile_idc != H264_PROFILE_BASELINE, &e->caps, err,
+    if ((ret = vaapi_device_open(&e->dev, s->config, s->h264.sps->profile_idc != H264_PROFILE_BASELINE, &e->caps, err,
                                  err_size)) < 0)
         goto fail;
     if ((ret = choose_rc(&e->dev, &e->caps, s->config, &e->rc, err, err_size)) < 0)

@@ -40,6 +40,7 @@ typedef struct vaapi_rc {
 
 typedef struct vaapi_encoder {
     vaapi_device dev;
+    const struct vaapi_codec *codec;     /* the session's codec's buffers and headers */
     vaapi_caps caps;
     hwenc_config cfg;            /* the session's, copied: the hal_session is gone after open */
     h264_sps sps;
@@ -79,20 +80,38 @@ typedef struct vaapi_encoder {
 /* upload.c */
 int vaapi_upload(vaapi_encoder *e, VASurfaceID surface, const hal_picture *pic, char *err, size_t err_size);
 
+/* What differs between codecs in VA-API (FFmpeg's VAAPIEncodeType): the
+ * sequence, picture and slice parameter buffers, the QP a picture asks for,
+ * and the packed headers, written with the HAL's own header writer.
+ * picture.c drives any codec through it. */
+typedef union vaapi_codec_buffer {
+    VAEncSequenceParameterBufferH264 sequence_h264;
+    VAEncPictureParameterBufferH264 picture_h264;
+    VAEncSliceParameterBufferH264 slice_h264;
+} vaapi_codec_buffer;
+
+typedef struct vaapi_codec {
+    size_t sequence_size, picture_size, slice_size; /* of the codec's parameter buffers */
+    void (*fill_sequence)(const vaapi_encoder *e, vaapi_codec_buffer *seq);
+    void (*fill_picture)(const vaapi_encoder *e, const hal_picture *pic, VASurfaceID recon, VABufferID coded,
+                         vaapi_codec_buffer *pp);
+    void (*fill_slice)(const vaapi_encoder *e, const hal_picture *pic, int slice_qp, vaapi_codec_buffer *sp);
+    /* Under CQP the QP of the picture; else the one the driver's rate
+     * control starts from. */
+    int (*picture_qp)(const vaapi_encoder *e, const hal_picture *pic);
+    /* The packed sequence (SPS) and picture (PPS) headers in Annex B;
+     * 0 if they do not fit. */
+    size_t (*write_sequence_header)(const vaapi_encoder *e, uint8_t *dst, size_t capacity);
+    size_t (*write_picture_header)(const vaapi_encoder *e, uint8_t *dst, size_t capacity);
+    /* Start code, NAL header and slice header without emulation
+     * prevention, as drivers take packed slice headers; returns the length
+     * in bits, 0 if it does not fit. */
+    size_t (*write_slice_header)(const vaapi_encoder *e, const hal_picture *pic, int slice_qp, uint8_t *dst,
+                                 size_t capacity);
+} vaapi_codec;
+
 /* params.c */
-void vaapi_fill_sequence(const vaapi_encoder *e, VAEncSequenceParameterBufferH264 *seq);
-void vaapi_fill_picture(const vaapi_encoder *e, const hal_picture *pic, VASurfaceID recon, VABufferID coded,
-                        VAEncPictureParameterBufferH264 *pp);
-void vaapi_fill_slice(const vaapi_encoder *e, const hal_picture *pic, int slice_qp,
-                      VAEncSliceParameterBufferH264 *sp);
-int vaapi_picture_qp(const vaapi_encoder *e, const hal_picture *pic);
-/* A parameter set NAL (H264_NAL_SPS or H264_NAL_PPS) in Annex B; returns
- * the size, 0 if it does not fit. */
-size_t vaapi_write_parameter_set(const vaapi_encoder *e, int nal_type, uint8_t *dst, size_t capacity);
-/* Start code, NAL header and slice_header() without emulation prevention,
- * as drivers take packed slice headers; returns the length in bits. */
-size_t vaapi_write_slice_header(const vaapi_encoder *e, const h264_slice_header *sh, uint8_t *dst,
-                                size_t capacity);
+extern const vaapi_codec vaapi_codec_h264;
 /* The misc buffers of rate control: payloads for VAEncMiscParameterType
  * RateControl, HRD and FrameRate. */
 /* The sequence's and rate-control buffer's bits_per_second: the VBR peak,

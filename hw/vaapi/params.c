@@ -1,9 +1,11 @@
 /*
  * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
  *
- * The VA-API H.264 parameter buffers, filled from the HAL's SPS, PPS and
- * planned picture, and the packed headers, written with the HAL's own
- * header writer. Every value here is the HAL's: the driver only codes.
+ * The VA-API H.264 table (vaapi_codec_h264): the parameter buffers, filled
+ * from the HAL's SPS, PPS and planned picture, and the packed headers,
+ * written with the HAL's own header writer. Every value here is the HAL's:
+ * the driver only codes. The rate-control buffers after it are the same
+ * for every codec.
  */
 #include <string.h>
 
@@ -16,8 +18,9 @@ static void invalidate(VAPictureH264 *p)
     p->flags = VA_PICTURE_H264_INVALID;
 }
 
-void vaapi_fill_sequence(const vaapi_encoder *e, VAEncSequenceParameterBufferH264 *seq)
+static void fill_sequence(const vaapi_encoder *e, vaapi_codec_buffer *buffer)
 {
+    VAEncSequenceParameterBufferH264 *seq = &buffer->sequence_h264;
     const h264_sps *sps = &e->sps;
     const h264_vui *vui = &sps->vui;
     memset(seq, 0, sizeof(*seq));
@@ -66,21 +69,22 @@ void vaapi_fill_sequence(const vaapi_encoder *e, VAEncSequenceParameterBufferH26
     }
 }
 
-static void fill_reference(const vaapi_encoder *e, const hal_reference *r, VAPictureH264 *p)
+static void fill_reference(const vaapi_encoder *e, const hal_picture *pic, const hal_reference *r, VAPictureH264 *p)
 {
     memset(p, 0, sizeof(*p));
     p->picture_id = e->recon[r->slot];
-    p->frame_idx = (uint32_t)r->frame_num;
+    p->frame_idx = (uint32_t)pic->h264.slot_frame_num[r->slot];
     p->flags = VA_PICTURE_H264_SHORT_TERM_REFERENCE;
     p->TopFieldOrderCnt = r->poc;
     p->BottomFieldOrderCnt = r->poc;
 }
 
-void vaapi_fill_picture(const vaapi_encoder *e, const hal_picture *pic, VASurfaceID recon, VABufferID coded,
-                        VAEncPictureParameterBufferH264 *pp)
+static void fill_picture(const vaapi_encoder *e, const hal_picture *pic, VASurfaceID recon, VABufferID coded,
+                         vaapi_codec_buffer *buffer)
 {
+    VAEncPictureParameterBufferH264 *pp = &buffer->picture_h264;
     const h264_pps *pps = &e->pps;
-    const h264_slice_header *sh = &pic->slice;
+    const h264_slice_header *sh = &pic->h264.slice;
     memset(pp, 0, sizeof(*pp));
     pp->CurrPic.picture_id = recon;
     pp->CurrPic.frame_idx = (uint32_t)sh->frame_num;
@@ -89,7 +93,7 @@ void vaapi_fill_picture(const vaapi_encoder *e, const hal_picture *pic, VASurfac
     /* Every picture the DPB holds, not just the ones this picture uses. */
     for (int i = 0; i < 16; i++) {
         if (i < pic->num_dpb)
-            fill_reference(e, &pic->dpb[i], &pp->ReferenceFrames[i]);
+            fill_reference(e, pic, &pic->dpb[i], &pp->ReferenceFrames[i]);
         else
             invalidate(&pp->ReferenceFrames[i]);
     }
@@ -112,9 +116,10 @@ void vaapi_fill_picture(const vaapi_encoder *e, const hal_picture *pic, VASurfac
     pp->pic_fields.bits.deblocking_filter_control_present_flag = (uint32_t)pps->deblocking_filter_control_present;
 }
 
-void vaapi_fill_slice(const vaapi_encoder *e, const hal_picture *pic, int slice_qp, VAEncSliceParameterBufferH264 *sp)
+static void fill_slice(const vaapi_encoder *e, const hal_picture *pic, int slice_qp, vaapi_codec_buffer *buffer)
 {
-    const h264_slice_header *sh = &pic->slice;
+    VAEncSliceParameterBufferH264 *sp = &buffer->slice_h264;
+    const h264_slice_header *sh = &pic->h264.slice;
     memset(sp, 0, sizeof(*sp));
     sp->macroblock_address = 0;
     sp->num_macroblocks = (uint32_t)(e->sps.mb_width * e->sps.mb_height);
@@ -134,11 +139,11 @@ void vaapi_fill_slice(const vaapi_encoder *e, const hal_picture *pic, int slice_
     int inter = sh->slice_type == H264_SLICE_P || sh->slice_type == H264_SLICE_B;
     for (int i = 0; i < 32; i++) {
         if (inter && i < pic->num_refs)
-            fill_reference(e, &pic->refs[i], &sp->RefPicList0[i]);
+            fill_reference(e, pic, &pic->refs[i], &sp->RefPicList0[i]);
         else
             invalidate(&sp->RefPicList0[i]);
         if (sh->slice_type == H264_SLICE_B && i < pic->num_refs_l1)
-            fill_reference(e, &pic->refs_l1[i], &sp->RefPicList1[i]);
+            fill_reference(e, pic, &pic->refs_l1[i], &sp->RefPicList1[i]);
         else
             invalidate(&sp->RefPicList1[i]);
     }
@@ -148,7 +153,7 @@ void vaapi_fill_slice(const vaapi_encoder *e, const hal_picture *pic, int slice_
     sp->slice_beta_offset_div2 = (int8_t)sh->slice_beta_offset_div2;
 }
 
-int vaapi_picture_qp(const vaapi_encoder *e, const hal_picture *pic)
+static int picture_qp(const vaapi_encoder *e, const hal_picture *pic)
 {
     if (e->rc.mode != VA_RC_CQP && e->rc.mode != 0)
         return e->pps.pic_init_qp; /* the driver's rate control sets the real one */
@@ -163,7 +168,8 @@ int vaapi_picture_qp(const vaapi_encoder *e, const hal_picture *pic)
     return qp < 0 ? 0 : qp > 51 ? 51 : qp;
 }
 
-size_t vaapi_write_parameter_set(const vaapi_encoder *e, int nal_type, uint8_t *dst, size_t capacity)
+/* A parameter set NAL (H264_NAL_SPS or H264_NAL_PPS) in Annex B. */
+static size_t write_parameter_set(const vaapi_encoder *e, int nal_type, uint8_t *dst, size_t capacity)
 {
     uint8_t rbsp[512];
     h264_bitstream bs;
@@ -178,20 +184,46 @@ size_t vaapi_write_parameter_set(const vaapi_encoder *e, int nal_type, uint8_t *
     return h264_write_nal(dst, capacity, 3, nal_type, rbsp, size);
 }
 
-size_t vaapi_write_slice_header(const vaapi_encoder *e, const h264_slice_header *sh, uint8_t *dst, size_t capacity)
+static size_t write_sequence_header(const vaapi_encoder *e, uint8_t *dst, size_t capacity)
 {
+    return write_parameter_set(e, H264_NAL_SPS, dst, capacity);
+}
+
+static size_t write_picture_header(const vaapi_encoder *e, uint8_t *dst, size_t capacity)
+{
+    return write_parameter_set(e, H264_NAL_PPS, dst, capacity);
+}
+
+static size_t write_slice_header(const vaapi_encoder *e, const hal_picture *pic, int slice_qp, uint8_t *dst,
+                                 size_t capacity)
+{
+    h264_slice_header sh = pic->h264.slice;
+    sh.slice_qp = slice_qp;
     h264_bitstream bs;
     bs_init(&bs, dst, capacity);
     bs_write_bits(&bs, 32, 1); /* start code */
     bs_write_bits(&bs, 1, 0);  /* forbidden_zero_bit */
-    bs_write_bits(&bs, 2, (uint32_t)sh->nal_ref_idc);
-    bs_write_bits(&bs, 5, (uint32_t)sh->nal_unit_type);
-    h264_write_slice_header(&bs, &e->sps, &e->pps, sh);
+    bs_write_bits(&bs, 2, (uint32_t)sh.nal_ref_idc);
+    bs_write_bits(&bs, 5, (uint32_t)sh.nal_unit_type);
+    h264_write_slice_header(&bs, &e->sps, &e->pps, &sh);
     size_t bits = bs_bit_count(&bs);
     bs_align_zero(&bs);
     bs_flush(&bs);
     return bs.overflow ? 0 : bits;
 }
+
+const vaapi_codec vaapi_codec_h264 = {
+    .sequence_size = sizeof(VAEncSequenceParameterBufferH264),
+    .picture_size = sizeof(VAEncPictureParameterBufferH264),
+    .slice_size = sizeof(VAEncSliceParameterBufferH264),
+    .fill_sequence = fill_sequence,
+    .fill_picture = fill_picture,
+    .fill_slice = fill_slice,
+    .picture_qp = picture_qp,
+    .write_sequence_header = write_sequence_header,
+    .write_picture_header = write_picture_header,
+    .write_slice_header = write_slice_header,
+};
 
 void vaapi_fill_rate_control(const vaapi_encoder *e, int reset, VAEncMiscParameterRateControl *rc)
 {

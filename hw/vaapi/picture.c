@@ -93,10 +93,10 @@ static int add_rate_control(vaapi_encoder *e, buffer_list *list, int reset, char
  * control there. */
 static int add_sequence(vaapi_encoder *e, buffer_list *list, char *err, size_t err_size)
 {
-    VAEncSequenceParameterBufferH264 seq;
-    vaapi_fill_sequence(e, &seq);
-    int ret = add_buffer(e, list, VAEncSequenceParameterBufferType, sizeof(seq), &seq, "sequence parameters", err,
-                         err_size);
+    vaapi_codec_buffer seq;
+    e->codec->fill_sequence(e, &seq);
+    int ret = add_buffer(e, list, VAEncSequenceParameterBufferType, e->codec->sequence_size, &seq,
+                         "sequence parameters", err, err_size);
     if (ret == 0 && e->rc.mode != VA_RC_CQP && e->rc.mode != 0) {
         ret = add_rate_control(e, list, 0, err, err_size);
         e->rc_pending = 0;
@@ -115,11 +115,11 @@ static int add_parameter_sets(vaapi_encoder *e, buffer_list *list, char *err, si
     uint8_t nal[512];
     vaapi_update_hrd(e);
     if (e->packed & VA_ENC_PACKED_HEADER_SEQUENCE) {
-        size_t size = vaapi_write_parameter_set(e, H264_NAL_SPS, nal, sizeof(nal));
+        size_t size = e->codec->write_sequence_header(e, nal, sizeof(nal));
         ret = size ? add_packed(e, list, VAEncPackedHeaderSequence, nal, size * 8, 1, err, err_size) : HWENC_EBACKEND;
     }
     if (ret == 0 && (e->packed & VA_ENC_PACKED_HEADER_PICTURE)) {
-        size_t size = vaapi_write_parameter_set(e, H264_NAL_PPS, nal, sizeof(nal));
+        size_t size = e->codec->write_picture_header(e, nal, sizeof(nal));
         ret = size ? add_packed(e, list, VAEncPackedHeaderPicture, nal, size * 8, 1, err, err_size) : HWENC_EBACKEND;
     }
     if (ret == HWENC_EBACKEND && !err[0])
@@ -143,9 +143,10 @@ static int build_buffers(vaapi_encoder *e, const hal_picture *pic, VASurfaceID r
     }
     if (ret < 0)
         return ret;
-    VAEncPictureParameterBufferH264 pp;
-    vaapi_fill_picture(e, pic, recon, coded, &pp);
-    ret = add_buffer(e, list, VAEncPictureParameterBufferType, sizeof(pp), &pp, "picture parameters", err, err_size);
+    vaapi_codec_buffer pp;
+    e->codec->fill_picture(e, pic, recon, coded, &pp);
+    ret = add_buffer(e, list, VAEncPictureParameterBufferType, e->codec->picture_size, &pp, "picture parameters", err,
+                     err_size);
     if (ret == 0 && idr)
         ret = add_parameter_sets(e, list, err, err_size);
     if (ret == 0 && e->sps.vui.nal_hrd_present && (e->packed & (VA_ENC_PACKED_HEADER_MISC | VA_ENC_PACKED_HEADER_RAW_DATA))) {
@@ -157,11 +158,10 @@ static int build_buffers(vaapi_encoder *e, const hal_picture *pic, VASurfaceID r
     }
     if (ret < 0)
         return ret;
-    h264_slice_header sh = pic->slice;
-    sh.slice_qp = vaapi_picture_qp(e, pic);
+    int slice_qp = e->codec->picture_qp(e, pic);
     if (e->packed & VA_ENC_PACKED_HEADER_SLICE) {
         uint8_t header[256];
-        size_t bits = vaapi_write_slice_header(e, &sh, header, sizeof(header));
+        size_t bits = e->codec->write_slice_header(e, pic, slice_qp, header, sizeof(header));
         if (!bits) {
             snprintf(err, err_size, "internal error: the slice header does not fit %zu bytes", sizeof(header));
             return HWENC_EBACKEND;
@@ -172,9 +172,10 @@ static int build_buffers(vaapi_encoder *e, const hal_picture *pic, VASurfaceID r
         if (ret < 0)
             return ret;
     }
-    VAEncSliceParameterBufferH264 sp;
-    vaapi_fill_slice(e, pic, sh.slice_qp, &sp);
-    return add_buffer(e, list, VAEncSliceParameterBufferType, sizeof(sp), &sp, "slice parameters", err, err_size);
+    vaapi_codec_buffer sp;
+    e->codec->fill_slice(e, pic, slice_qp, &sp);
+    return add_buffer(e, list, VAEncSliceParameterBufferType, e->codec->slice_size, &sp, "slice parameters", err,
+                      err_size);
 }
 
 static int has_sps(const uint8_t *data, size_t size)
@@ -302,7 +303,7 @@ int vaapi_submit_picture(vaapi_encoder *e, vaapi_slot *slot, const hal_picture *
     slot->pts = pic->pts;
     slot->display_index = pic->display_index;
     slot->type = pic->type;
-    slot->qp = e->rc.mode == VA_RC_CQP || e->rc.mode == 0 ? vaapi_picture_qp(e, pic) : -1;
+    slot->qp = e->rc.mode == VA_RC_CQP || e->rc.mode == 0 ? e->codec->picture_qp(e, pic) : -1;
     goto done;
 va_fail:
     vaapi_error(&e->dev, st, what, err, err_size);

@@ -21,7 +21,7 @@ static void copy_luma(const vaapi_encoder *e, const hal_picture *pic, const nv12
 {
     int w = e->width, h = e->height;
     for (int y = 0; y < e->coded_height; y++) {
-        const uint8_t *src = pic->plane[0] + (ptrdiff_t)(y < h ? y : h - 1) * pic->stride[0];
+        const uint8_t *src = pic->input.plane[0] + (ptrdiff_t)(y < h ? y : h - 1) * pic->input.stride[0];
         uint8_t *dst = d->y + (size_t)y * d->pitch_y;
         memcpy(dst, src, (size_t)w);
         memset(dst + w, src[w - 1], (size_t)(e->coded_width - w));
@@ -31,15 +31,15 @@ static void copy_luma(const vaapi_encoder *e, const hal_picture *pic, const nv12
 static void copy_chroma(const vaapi_encoder *e, const hal_picture *pic, const nv12_dst *d)
 {
     int cw = e->width / 2, ch = e->height / 2;
-    int nv12 = pic->plane[2] == NULL;
+    int nv12 = pic->input.plane[2] == NULL;
     for (int y = 0; y < e->coded_height / 2; y++) {
         int sy = y < ch ? y : ch - 1;
         uint8_t *dst = d->uv + (size_t)y * d->pitch_uv;
         if (nv12) {
-            memcpy(dst, pic->plane[1] + (ptrdiff_t)sy * pic->stride[1], (size_t)cw * 2);
+            memcpy(dst, pic->input.plane[1] + (ptrdiff_t)sy * pic->input.stride[1], (size_t)cw * 2);
         } else {
-            const uint8_t *u = pic->plane[1] + (ptrdiff_t)sy * pic->stride[1];
-            const uint8_t *v = pic->plane[2] + (ptrdiff_t)sy * pic->stride[2];
+            const uint8_t *u = pic->input.plane[1] + (ptrdiff_t)sy * pic->input.stride[1];
+            const uint8_t *v = pic->input.plane[2] + (ptrdiff_t)sy * pic->input.stride[2];
             for (int x = 0; x < cw; x++) {
                 dst[2 * x] = u[x];
                 dst[2 * x + 1] = v[x];

@@ -335,9 +335,9 @@ static int open_device(vk_backend *b, vk_context *c, const hwenc_config *cfg, ch
 static int open_device_for(vk_backend *b, vk_context *c, const hal_session *s, char *err, size_t err_size)
 {
     int low_latency = s->config->low_latency;
-    vk_profile_init(&b->profile, s->sps->profile_idc, low_latency);
+    vk_profile_init(&b->profile, s->h264.sps->profile_idc, low_latency);
     int ret = open_device(b, c, s->config, err, err_size);
-    if (ret != HWENC_EUNSUPPORTED || !s->bframes || s->sps->profile_idc == H264_PROFILE_BASELINE)
+    if (ret != HWENC_EUNSUPPORTED || !s->bframes || s->h264.sps->profile_idc == H264_PROFILE_BASELINE)
         return ret;
     vk_profile_init(&b->profile, H264_PROFILE_BASELINE, low_latency);
     return open_device(b, c, s->config, err, err_size);
@@ -354,7 +354,7 @@ static void plan_references(vk_backend *b, const hal_session *s)
     const VkVideoEncodeH264CapabilitiesKHR *h264 = &b->caps.h264;
     int slots = s->dpb_slots < (int)vc->maxDpbSlots ? s->dpb_slots : (int)vc->maxDpbSlots;
     int active = (int)vc->maxActiveReferencePictures;
-    int refs = s->sps->max_num_ref_frames;
+    int refs = s->h264.sps->max_num_ref_frames;
     refs = refs < active ? refs : active;
     refs = refs < (int)h264->maxPPictureL0ReferenceCount ? refs : (int)h264->maxPPictureL0ReferenceCount;
     int b_refs = refs < (int)h264->maxBPictureL0ReferenceCount ? refs : (int)h264->maxBPictureL0ReferenceCount;
@@ -394,8 +394,8 @@ static int plan_session(vk_backend *b, const hal_session *s, char *err, size_t e
     const VkVideoCapabilitiesKHR *vc = &b->caps.video;
     b->width = s->config->width;
     b->height = s->config->height;
-    b->coded_width = (uint32_t)s->sps->mb_width * 16;
-    b->coded_height = (uint32_t)s->sps->mb_height * 16;
+    b->coded_width = (uint32_t)s->h264.sps->mb_width * 16;
+    b->coded_height = (uint32_t)s->h264.sps->mb_height * 16;
     if (b->coded_width < vc->minCodedExtent.width || b->coded_height < vc->minCodedExtent.height ||
         b->coded_width > vc->maxCodedExtent.width || b->coded_height > vc->maxCodedExtent.height) {
         snprintf(err, err_size, "%dx%d is outside the Vulkan encoder's sizes %ux%u to %ux%u", b->width, b->height,
@@ -403,9 +403,9 @@ static int plan_session(vk_backend *b, const hal_session *s, char *err, size_t e
                  vc->maxCodedExtent.height);
         return HWENC_EUNSUPPORTED;
     }
-    if (vk_std_level(s->sps->level_idc) > b->caps.h264.maxLevelIdc) {
+    if (vk_std_level(s->h264.sps->level_idc) > b->caps.h264.maxLevelIdc) {
         snprintf(err, err_size, "the stream needs H.264 level %d.%d, above the Vulkan encoder's maximum",
-                 s->sps->level_idc / 10, s->sps->level_idc % 10);
+                 s->h264.sps->level_idc / 10, s->h264.sps->level_idc % 10);
         return HWENC_EUNSUPPORTED;
     }
     plan_references(b, s);
@@ -676,8 +676,8 @@ static int vk_open(const hal_session *s, void **priv, hal_caps *caps, char *err,
     b->f = c.f;
     b->instance = c.instance;
     b->own_instance = c.own_instance;
-    b->sps = s->sps;
-    b->pps = s->pps;
+    b->sps = s->h264.sps;
+    b->pps = s->h264.pps;
     if ((ret = open_device_for(b, &c, s, err, err_size)) < 0 || (ret = plan_session(b, s, err, err_size)) < 0 ||
         (ret = rc_init(b, cfg, err, err_size)) < 0)
         goto fail;
@@ -699,7 +699,7 @@ fail:
 static int vk_send_picture(void *priv, const hal_picture *pic, char *err, size_t err_size)
 {
     vk_backend *b = priv;
-    if (b->have_packet)
+    if (hal_mailbox_full(&b->mailbox))
         return HWENC_EAGAIN;
     if (b->lost) {
         snprintf(err, err_size, "the Vulkan device was lost; close the encoder");
@@ -708,7 +708,7 @@ static int vk_send_picture(void *priv, const hal_picture *pic, char *err, size_t
     int ret = vk_encode_picture(b, pic, err, err_size);
     if (ret < 0)
         return ret;
-    b->have_packet = 1;
+    hal_mailbox_post(&b->mailbox);
     b->frames++;
     return 0;
 }
@@ -718,11 +718,7 @@ static int vk_receive_packet(void *priv, int drain, hal_packet *pkt, char *err, 
     vk_backend *b = priv;
     (void)err;
     (void)err_size;
-    if (!b->have_packet)
-        return drain ? HWENC_EOF : HWENC_EAGAIN;
-    *pkt = b->pkt;
-    b->have_packet = 0;
-    return 0;
+    return hal_mailbox_receive(&b->mailbox, drain, pkt);
 }
 
 static int vk_reconfigure(void *priv, const hwenc_config *cfg, char *err, size_t err_size)

@@ -14,6 +14,7 @@
 #define HWENC_VK_BACKEND_H
 
 #include "hal.h"
+#include "mailbox.h"
 #include "vk_device.h"
 #include "vk_dpb.h"
 #include "vk_params.h"
@@ -84,11 +85,10 @@ typedef struct vk_backend {
     int64_t frames;
     uint8_t *out;
     size_t out_capacity;
-    int have_packet;
-    hal_packet pkt;
+    hal_mailbox mailbox;
 } vk_backend;
 
-/* Uploads, encodes and reads back one picture into b->pkt. */
+/* Uploads, encodes and reads back one picture into b->mailbox. */
 int vk_encode_picture(vk_backend *b, const hal_picture *pic, char *err, size_t err_size);
 
 /*

@@ -63,7 +63,7 @@ void vk_dpb_commit(vk_dpb *d, const hal_picture *pic, int setup)
     if (d->held[setup] >= 0)
         d->slot_of[d->held[setup]] = -1;
     d->held[setup] = -1;
-    if (!pic->slice.nal_ref_idc || pic->recon_slot < 0 || pic->recon_slot >= VK_DPB_MAX_SLOTS)
+    if (!pic->reference || pic->recon_slot < 0 || pic->recon_slot >= VK_DPB_MAX_SLOTS)
         return;
     /* The HAL reuses a slot number once its picture left the window. */
     if (d->slot_of[pic->recon_slot] >= 0)

@@ -24,19 +24,20 @@ static void fill_staging(vk_backend *b, const hal_picture *pic)
     uint8_t *y = b->staging.map;
     uint8_t *uv = y + (size_t)b->src_width * b->src_height;
     int cw = (int)b->src_width, ch = (int)b->src_height, w = b->width, h = b->height;
-    int nv12 = pic->plane[2] == NULL;
+    const hal_input *in = &pic->input;
+    int nv12 = in->plane[2] == NULL;
     for (int row = 0; row < ch; row++) {
         uint8_t *dst = y + (size_t)row * cw;
-        memcpy(dst, pic->plane[0] + (row < h ? row : h - 1) * pic->stride[0], (size_t)w);
+        memcpy(dst, in->plane[0] + (row < h ? row : h - 1) * in->stride[0], (size_t)w);
         memset(dst + w, dst[w - 1], (size_t)(cw - w));
     }
     for (int row = 0; row < ch / 2; row++) {
         int src = row < h / 2 ? row : h / 2 - 1;
         uint8_t *dst = uv + (size_t)row * cw;
         if (nv12) {
-            memcpy(dst, pic->plane[1] + src * pic->stride[1], (size_t)w);
+            memcpy(dst, in->plane[1] + src * in->stride[1], (size_t)w);
         } else {
-            const uint8_t *u = pic->plane[1] + src * pic->stride[1], *v = pic->plane[2] + src * pic->stride[2];
+            const uint8_t *u = in->plane[1] + src * in->stride[1], *v = in->plane[2] + src * in->stride[2];
             for (int x = 0; x < w / 2; x++) {
                 dst[2 * x] = u[x];
                 dst[2 * x + 1] = v[x];
@@ -178,7 +179,7 @@ static void build_references(const vk_backend *b, const hal_picture *pic, encode
     for (int i = 0; i < p->num_refs; i++) {
         const hal_reference *r = named[i];
         int slot = vk_dpb_slot(&b->dpb_map, r->slot);
-        dpb_slot(b, p, i, slot, b->dpb_map.type[slot], r->frame_num, r->poc);
+        dpb_slot(b, p, i, slot, b->dpb_map.type[slot], pic->h264.slot_frame_num[r->slot], r->poc);
         p->refs[i] = (VkVideoReferenceSlotInfoKHR){
             .sType = VK_STRUCTURE_TYPE_VIDEO_REFERENCE_SLOT_INFO_KHR,
             .pNext = &p->dpb_info[i],
@@ -195,7 +196,7 @@ static void build_references(const vk_backend *b, const hal_picture *pic, encode
      * non-reference picture's only loses what the slot held (FFmpeg does
      * the same: vulkan_encode.c). */
     int i = p->num_refs;
-    dpb_slot(b, p, i, p->setup_slot, pic->type, pic->slice.frame_num, pic->poc);
+    dpb_slot(b, p, i, p->setup_slot, pic->type, pic->h264.slice.frame_num, pic->poc);
     p->setup = (VkVideoReferenceSlotInfoKHR){
         .sType = VK_STRUCTURE_TYPE_VIDEO_REFERENCE_SLOT_INFO_KHR,
         .pNext = &p->dpb_info[i],
@@ -241,7 +242,7 @@ static int picture_qp(const vk_backend *b, const hal_picture *pic)
 
 static void build_h264(const vk_backend *b, const hal_picture *pic, encode_params *p)
 {
-    const h264_slice_header *sh = &pic->slice;
+    const h264_slice_header *sh = &pic->h264.slice;
     int qp = picture_qp(b, pic);
     memset(p->lists.RefPicList0, STD_VIDEO_H264_NO_REFERENCE_PICTURE, sizeof(p->lists.RefPicList0));
     memset(p->lists.RefPicList1, STD_VIDEO_H264_NO_REFERENCE_PICTURE, sizeof(p->lists.RefPicList1));
@@ -522,19 +523,10 @@ static int read_packet(vk_backend *b, const hal_picture *pic, char *err, size_t 
         return HWENC_EBACKEND;
     }
     vk_buffer_invalidate(&b->mem, &b->bitstream);
-    size_t pos = 0;
-    if (pic->type == HWENC_FRAME_IDR) {
-        memcpy(b->out, b->headers, b->headers_size);
-        pos = b->headers_size;
-    }
+    size_t pos = hal_mailbox_start(&b->mailbox, pic, b->out, b->headers, b->headers_size);
     memcpy(b->out + pos, b->bitstream.map + offset, (size_t)size);
-    memset(&b->pkt, 0, sizeof(b->pkt));
-    b->pkt.data = b->out;
-    b->pkt.size = pos + (size_t)size;
-    b->pkt.pts = pic->pts;
-    b->pkt.display_index = pic->display_index;
-    b->pkt.type = pic->type;
-    b->pkt.qp = b->rc.info.layerCount ? -1 : picture_qp(b, pic);
+    b->mailbox.pkt.size = pos + (size_t)size;
+    b->mailbox.pkt.qp = b->rc.info.layerCount ? -1 : picture_qp(b, pic);
     return 0;
 }
 
@@ -548,7 +540,7 @@ static int place_picture(const vk_backend *b, const hal_picture *pic, int *setup
     for (int i = 0; i < n; i++)
         if (vk_dpb_slot(&b->dpb_map, named[i]->slot) < 0) {
             snprintf(err, err_size, "frame %lld references frame_num %d, which no DPB slot holds any more",
-                     (long long)pic->display_index, named[i]->frame_num);
+                     (long long)pic->display_index, pic->h264.slot_frame_num[named[i]->slot]);
             return HWENC_EBACKEND;
         }
     *setup = vk_dpb_setup_slot(&b->dpb_map, pic);

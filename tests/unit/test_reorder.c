@@ -88,7 +88,9 @@ static void run(tally *t, int frames, int bframes, int ref_frames, int keyint, c
     h264_sps sps = { .log2_max_frame_num = 8, .log2_max_poc_lsb = 8, .max_num_ref_frames = ref_frames + 1 };
     h264_pps pps = { .num_ref_idx_l0_default_active = ref_frames + 1, .num_ref_idx_l1_default_active = 1 };
     gop_state g;
-    gop_init(&g, &cfg, &sps, &pps, sps.max_num_ref_frames + 1, ref_frames);
+    gop_init(&g, &cfg, sps.max_num_ref_frames, sps.max_num_ref_frames + 1, ref_frames, 2);
+    h264_syntax syntax;
+    h264_syntax_init(&syntax, &cfg, &sps, &pps);
     reorder_queue q;
     CHECK(t, reorder_init(&q, bframes, W, H) == 0, "reorder_init");
 
@@ -121,12 +123,13 @@ static void run(tally *t, int frames, int bframes, int ref_frames, int keyint, c
             hal_picture pic;
             memset(&pic, 0, sizeof(pic));
             gop_plan(&g, rf->type, rf->display_index, &pic);
+            h264_syntax_plan(&syntax, &pic);
             CHECK(t, rf->plane[0][0] == (uint8_t)(rf->display_index & 0xff) && rf->pts == 1000 + 40 * rf->display_index,
                   "frame %lld carries another frame's data", (long long)rf->display_index);
             if (res->pictures < (int)sizeof(res->types) - 1)
                 res->types[res->pictures] = hwenc_frame_type_name(pic.type)[0];
             res->pictures++;
-            const h264_slice_header *sh = &pic.slice;
+            const h264_slice_header *sh = &pic.h264.slice;
             if (pic.type == HWENC_FRAME_IDR) {
                 res->idr_count++;
                 m.count = 0;
@@ -162,11 +165,12 @@ static void run(tally *t, int frames, int bframes, int ref_frames, int keyint, c
                           "B list 0 entry %d: poc %d", r, pic.refs[r].poc);
                 CHECK(t, n1 > 0 && pic.refs_l1[0].poc == l1[0].poc && l1[0].poc > pic.poc, "B list 1 poc %d",
                       pic.refs_l1[0].poc);
-                CHECK(t, sh->frame_num == g.frame_num, "B frame_num");
+                CHECK(t, sh->frame_num == syntax.frame_num, "B frame_num");
             }
             for (int r = 0; r < pic.num_dpb; r++)
                 CHECK(t, pic.dpb[r].slot != pic.recon_slot, "recon slot %d still referenced", pic.recon_slot);
             gop_commit(&g, &pic);
+            h264_syntax_commit(&syntax, &pic);
             reorder_pop(&q);
             sent++;
             if (sh->nal_ref_idc) {

@@ -591,15 +591,17 @@ static int test_reconfigure(void)
     REQUIRE(h264_stream_init(&desc, &sps, &pps, err, sizeof(err)) == 0, "%s", err);
     uint8_t ps[512];
     size_t ps_size = h264_write_parameter_sets(ps, sizeof(ps), &sps, &pps);
-    hal_session s = { .config = &cfg, .sps = &sps, .pps = &pps, .parameter_sets = ps, .parameter_sets_size = ps_size,
-                      .dpb_slots = 2 };
+    hal_session s = { .config = &cfg, .h264 = { .sps = &sps, .pps = &pps }, .parameter_sets = ps,
+                      .parameter_sets_size = ps_size, .dpb_slots = 2 };
     void *priv = NULL;
     hal_caps caps = { 0 };
     REQUIRE(hal_backend_vaapi.open(&s, &priv, &caps, err, sizeof(err)) == 0, "open: %s", err);
     int want_refs = f.refs_l0 > H264_MAX_REFS ? H264_MAX_REFS : f.refs_l0;
     REQUIRE(caps.max_refs == want_refs, "max refs %d, the driver's %d", caps.max_refs, want_refs);
     gop_state g;
-    gop_init(&g, &cfg, &sps, &pps, 2, 1);
+    gop_init(&g, &cfg, sps.max_num_ref_frames, 2, 1, 2);
+    h264_syntax syntax;
+    h264_syntax_init(&syntax, &cfg, &sps, &pps);
     uint8_t *frame = malloc(W * H * 3 / 2);
     uint8_t *stream = NULL;
     size_t size = 0;
@@ -614,12 +616,13 @@ static int test_reconfigure(void)
         hal_picture pic;
         memset(&pic, 0, sizeof(pic));
         gop_plan(&g, i == 0 ? HWENC_FRAME_IDR : HWENC_FRAME_P, i, &pic);
+        h264_syntax_plan(&syntax, &pic);
         source_frame(i, frame);
-        pic.plane[0] = frame;
-        pic.plane[1] = frame + W * H;
-        pic.plane[2] = frame + W * H * 5 / 4;
-        pic.stride[0] = W;
-        pic.stride[1] = pic.stride[2] = W / 2;
+        pic.input.plane[0] = frame;
+        pic.input.plane[1] = frame + W * H;
+        pic.input.plane[2] = frame + W * H * 5 / 4;
+        pic.input.stride[0] = W;
+        pic.input.stride[1] = pic.input.stride[2] = W / 2;
         pic.pts = i;
         if (pic.type == HWENC_FRAME_IDR) {
             pic.parameter_sets = ps;
@@ -627,6 +630,7 @@ static int test_reconfigure(void)
         }
         REQUIRE(hal_backend_vaapi.send_picture(priv, &pic, err, sizeof(err)) == 0, "send %d: %s", i, err);
         gop_commit(&g, &pic);
+        h264_syntax_commit(&syntax, &pic);
         hal_packet pkt;
         while (hal_backend_vaapi.receive_packet(priv, i == 9, &pkt, err, sizeof(err)) == 0) {
             stream = realloc(stream, size + pkt.size);

@@ -82,7 +82,7 @@ static void send(packet_check *c, int64_t display_index, enum hwenc_frame_type t
     memset(&pic, 0, sizeof(pic));
     pic.display_index = display_index;
     pic.type = type;
-    pic.slice.nal_ref_idc = type == HWENC_FRAME_B ? 0 : 2;
+    pic.reference = type != HWENC_FRAME_B;
     CHECK(&t, packet_check_sent(c, &pic, err, sizeof(err)) == 0, "sent: %s", err);
 }
 
