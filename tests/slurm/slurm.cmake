@@ -2,3 +2,5 @@
 # root. They report SKIPPED (exit 77), never passed, where that cannot run.
 add_test(NAME slurm_cluster COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/slurm/test_slurm_cluster.sh)
 set_tests_properties(slurm_cluster PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120)
+add_test(NAME slurm_encode COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/slurm/test_slurm_encode.sh $<TARGET_FILE:hwenc_cli>)
+set_tests_properties(slurm_encode PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 600)
