@@ -4,8 +4,8 @@
  * A frame range of the input and the frames forced to be IDRs: what a
  * chunked encode needs from `hwenc encode`. A segment [start, start+count)
  * encoded alone, and the whole input encoded with IDRs forced at every
- * segment's first frame, give the same pictures (doc/chunked.md says why
- * and under which rate-control modes).
+ * segment's first frame, give the same pictures (the README's "Chunked
+ * and batch encoding on Slurm" says why, and under which rate control).
  */
 #ifndef HWENC_TOOLS_SEGMENT_H
 #define HWENC_TOOLS_SEGMENT_H

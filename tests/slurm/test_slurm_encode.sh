@@ -8,7 +8,10 @@
 #     a local encode of that file;
 #  3. an array cancelled with scancel while tasks run: no partial segment
 #     under a final name, status names the missing segments, and a
-#     re-submit redoes only those, joined without a frame lost or repeated.
+#     re-submit redoes only those, joined without a frame lost or repeated;
+#  4. --requeue 1: a task whose encode fails once requeues itself and
+#     succeeds; with --requeue 0 the same failure stays failed and the
+#     join does not run.
 # Usage: test_slurm_encode.sh HWENC
 set -euo pipefail
 hwenc=$(readlink -f "$1")
@@ -60,7 +63,7 @@ same_frames "$work/joined.264" "$work/whole.264"
 status=$("$slurm_tool" status --dir "$work/chunks") || fail "hwenc slurm status failed"
 grep -q "segments finished: 6 of 6" <<< "$status" || fail "status does not report 6 of 6: $status"
 echo "chunked: 6 segments joined, decoded frames identical to the whole-file encode" \
-     "(whole-file ${whole_s}s, submit to joined ${chunked_s}s)"
+     "(whole-file ${whole_s}s, submit to joined ${chunked_s}s; $(grep -h '^join:' "$work"/chunks/logs/join-*.log))"
 
 # 2. Batch: three files as one array.
 for n in 1 2 3; do
@@ -86,6 +89,7 @@ array=$(awk '$1 == "array" {print $2}' "$dir/jobs")
 # Cancelled once two segments are finished, while the next tasks run.
 cluster_wait 1200 bash -c "[ \$(ls '$dir/seg' | grep -c '\.264\$') -ge 2 ]" ||
     fail "array $array did not finish two segments within 120 s"
+killed=$(squeue -h -j "$array" -t RUNNING -o %i | grep -c . || true)
 scancel "$array" || fail "scancel $array failed"
 wait_jobs "$array"
 missing=0
@@ -102,7 +106,6 @@ done < "$dir/plan"
 status=$("$slurm_tool" status --dir "$dir") || fail "hwenc slurm status failed"
 grep -q "missing segments:" <<< "$status" || fail "status does not name the missing segments: $status"
 before=$(ls "$dir/seg" | grep -c '\.264$' || true)
-killed=$(ls "$dir/seg" | grep -c '\.part\.' || true)
 "$slurm_tool" submit --dir "$dir" -o "$work/resumed.264" --segment-seconds 4 "$work/clip.y4m" -- "${opts[@]}" \
     > "$work/resubmit.txt" || fail "the re-submit failed"
 resubmitted=$(sed -n 's/.*tasks \([0-9,]*\)$/\1/p' "$work/resubmit.txt" | tr , '\n' | grep -c . || true)
@@ -112,5 +115,39 @@ wait_jobs "$(jobs_of "$dir")"
 "$hwenc" encode "$work/clip.y4m" -o "$work/whole4.264" --quiet \
     --force-idr "$(seq -s, 100 100 1400)" "${opts[@]}" || fail "the whole-file encode (4 s IDRs) failed"
 same_frames "$work/resumed.264" "$work/whole4.264"
-echo "resume: $missing of 15 segments cancelled ($before finished before, $killed killed mid-run), redone alone;" \
+echo "resume: $missing of 15 segments cancelled ($before finished before, $killed running when cancelled), redone alone;" \
      "joined frames identical"
+
+# 4. Requeue. The encoder on the nodes is a wrapper that fails a task's
+# first run (no SLURM_RESTART_COUNT yet) and runs hwenc on the second.
+cat > "$work/flaky-hwenc" <<EOS
+#!/usr/bin/env bash
+[ -n "\${SLURM_RESTART_COUNT:-}" ] || { echo "flaky-hwenc: failing the first run on purpose" >&2; exit 1; }
+exec $(printf %q "$hwenc") "\$@"
+EOS
+chmod +x "$work/flaky-hwenc"
+for requeue in 1 0; do
+    dir=$work/requeue$requeue
+    "$slurm_tool" submit --dir "$dir" -o "$work/requeue$requeue.264" --segment-seconds 20 --requeue $requeue \
+        --hwenc "$work/flaky-hwenc" "$work/clip.y4m" -- "${opts[@]}" || fail "submit with --requeue $requeue failed"
+    array=$(awk '$1 == "array" {print $2}' "$dir/jobs")
+    # Slurm holds a requeued job back (BeginTime, about two minutes here);
+    # the test lets it start at once, as an idle cluster would gladly do.
+    cluster_wait 1200 bash -c "scontrol update JobId=$array BeginTime=now >/dev/null 2>&1;
+                                [ -z \"\$(squeue -h -j $array -o %i 2>/dev/null)\" ]" ||
+        fail "array $array still queued after 120 s: $(squeue)"
+    if [ $requeue -eq 1 ]; then
+        wait_jobs "$(jobs_of "$dir")"
+        [ -s "$work/requeue1.264" ] || fail "--requeue 1: no output; logs: $(tail -n 3 "$dir"/logs/* 2>&1)"
+        grep -q "requeued (1 of 1)" "$dir"/logs/* || fail "--requeue 1: no task says it was requeued"
+        "$hwenc" encode "$work/clip.y4m" -o "$work/whole20.264" --quiet --force-idr 500,1000 "${opts[@]}" ||
+            fail "the whole-file encode (20 s IDRs) failed"
+        same_frames "$work/requeue1.264" "$work/whole20.264"
+    else
+        ls "$dir"/seg/*.264 >/dev/null 2>&1 && fail "--requeue 0: a failed task left a segment"
+        [ ! -e "$work/requeue0.264" ] || fail "--requeue 0: the join ran after failed tasks"
+        grep -q "requeued" "$dir"/logs/* && fail "--requeue 0: a task was requeued"
+        scancel "$(awk '$1 == "join" {print $2}' "$dir/jobs")" || true
+    fi
+done
+echo "requeue: --requeue 1 recovers a failed first run; --requeue 0 leaves it failed and the join waiting"
