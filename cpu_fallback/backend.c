@@ -105,6 +105,7 @@ static int cpu_send_picture(void *priv, const hal_picture *hp, char *err, size_t
         .slice = hp->h264.slice,
         .recon_slot = hp->recon_slot,
         .num_refs = hp->num_refs,
+        .fresh_start = hp->fresh_start,
     };
     for (int p = 0; p < 3; p++) {
         pic.plane[p] = hp->input.plane[p];
@@ -118,7 +119,7 @@ static int cpu_send_picture(void *priv, const hal_picture *hp, char *err, size_t
     enum rc_frame_kind kind = hp->type == HWENC_FRAME_IDR || hp->type == HWENC_FRAME_I ? RC_FRAME_I
                               : hp->type == HWENC_FRAME_B                              ? RC_FRAME_B
                                                                                        : RC_FRAME_P;
-    pic.slice.slice_qp = ratecontrol_start_frame(&b->rc, kind, hp->cost.intra, hp->cost.inter);
+    pic.slice.slice_qp = ratecontrol_start_frame(&b->rc, kind, hp->fresh_start, hp->cost.intra, hp->cost.inter);
     pic.row_qp = row_qp;
     pic.row_qp_opaque = &b->rc;
 

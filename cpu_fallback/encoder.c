@@ -41,6 +41,13 @@ static void init_lambda(cpu_encoder *enc)
     }
 }
 
+/* Before any inter picture, every row is taken to be the same work. */
+static void reset_row_work(cpu_encoder *enc)
+{
+    for (int r = 0; r < enc->mb_height; r++)
+        enc->row_work[r] = (uint32_t)enc->mb_width;
+}
+
 /* One slice per thread, each of whole macroblock rows. plan_slices() moves
  * their boundaries from picture to picture, up to twice the even share of
  * rows each, which is what the buffers hold. */
@@ -55,8 +62,7 @@ static int alloc_slices(cpu_encoder *enc, int threads)
     enc->max_slice_rows = 2 * ((enc->mb_height + n - 1) / n);
     if (enc->max_slice_rows > enc->mb_height)
         enc->max_slice_rows = enc->mb_height;
-    for (int r = 0; r < enc->mb_height; r++)
-        enc->row_work[r] = (uint32_t)enc->mb_width;
+    reset_row_work(enc);
     for (int i = 0; i < n; i++) {
         slice_job *job = &enc->slices[i];
         job->enc = enc;
@@ -553,6 +559,16 @@ static void encode_slice(void *arg, int index)
     job->stats.bits = (int)(job->rbsp_size * 8 - header_bits);
 }
 
+/* What earlier pictures taught the encoder and a picture coded first
+ * would not know: the learnt CABAC states of the cost model and the row
+ * work that places the slice boundaries. A fresh start forgets it, so the
+ * stream from there is coded as if it began there. */
+static void forget_earlier_pictures(cpu_encoder *enc)
+{
+    memset(enc->have_learned, 0, sizeof(enc->have_learned));
+    reset_row_work(enc);
+}
+
 int64_t cpu_encode_picture(cpu_encoder *enc, const cpu_picture *pic, uint8_t *out, size_t out_capacity,
                            cpu_picture_stats *stats)
 {
@@ -563,6 +579,8 @@ int64_t cpu_encode_picture(cpu_encoder *enc, const cpu_picture *pic, uint8_t *ou
     cpu_frame *recon = recon_frame(enc, pic->recon_slot);
 
     set_ref_lists(enc, pic);
+    if (pic->fresh_start)
+        forget_earlier_pictures(enc);
     mode_bits_for_picture(&enc->bits, enc->pps.entropy_coding_mode ? &enc->cabac_cost : NULL, enc->num_refs,
                           sh->slice_type, sh->slice_qp, sh->cabac_init_idc,
                           enc->have_learned[sh->slice_type] ? enc->learned_states[sh->slice_type] : NULL);

@@ -54,6 +54,10 @@ typedef struct cpu_picture {
      * so far (rate control with a buffer model); NULL keeps slice_qp. */
     int (*row_qp)(void *opaque, int row, int64_t bits_so_far);
     void *row_qp_opaque;
+    /* An IDR that starts the stream afresh (hal_picture.fresh_start): the
+     * encoder forgets what earlier pictures taught it (learnt CABAC states,
+     * the slice plan's row work). */
+    int fresh_start;
 } cpu_picture;
 
 typedef struct cpu_picture_stats {

@@ -152,7 +152,8 @@ static double kind_ratio(enum rc_frame_kind kind)
     return kind == RC_FRAME_I ? 1.0 / IP_RATIO : kind == RC_FRAME_B ? PB_RATIO : 1.0;
 }
 
-int ratecontrol_start_frame(ratecontrol *rc, enum rc_frame_kind kind, int64_t cost_intra, int64_t cost_inter)
+int ratecontrol_start_frame(ratecontrol *rc, enum rc_frame_kind kind, int fresh_start, int64_t cost_intra,
+                            int64_t cost_inter)
 {
     rc->frame_kind = kind;
     if (rc->mode == HWENC_RC_CQP) {
@@ -170,8 +171,11 @@ int ratecontrol_start_frame(ratecontrol *rc, enum rc_frame_kind kind, int64_t co
     } else {
         /* I frames are judged by the inter complexity too, as P frames
          * would be, then given the IP_RATIO advantage. */
-        double cplx = (double)(kind == RC_FRAME_I && !rc->frames ? cost_intra : cost_inter);
+        int first = !rc->frames || fresh_start;
+        double cplx = (double)(kind == RC_FRAME_I && first ? cost_intra : cost_inter);
         rc->frame_cplx = fmax(cplx, 1.0);
+        if (fresh_start)
+            rc->cplx_sum = rc->cplx_count = 0;
         rc->cplx_sum = rc->cplx_sum * 0.5 + rc->frame_cplx;
         rc->cplx_count = rc->cplx_count * 0.5 + 1.0;
         double blurred = rc->cplx_sum / rc->cplx_count;

@@ -63,8 +63,12 @@ void ratecontrol_init(ratecontrol *rc, const hwenc_config *cfg, int mb_count, in
 int ratecontrol_reconfigure(ratecontrol *rc, const hwenc_config *cfg, char *err, size_t err_size);
 /* QP of the next frame from its lowres complexity (intra and inter costs).
  * B frames (not references) get a coarser QP than the P frame coded just
- * before them, their anchor. */
-int ratecontrol_start_frame(ratecontrol *rc, enum rc_frame_kind kind, int64_t cost_intra, int64_t cost_inter);
+ * before them, their anchor. A fresh start (a forced IDR) forgets the
+ * complexity of the frames before it, so constant quality codes the frames
+ * from there as if the stream began there; the bit totals of ABR, CBR and
+ * VBR and the VBV buffer carry on, as the target is the whole stream's. */
+int ratecontrol_start_frame(ratecontrol *rc, enum rc_frame_kind kind, int fresh_start, int64_t cost_intra,
+                            int64_t cost_inter);
 /* QP for macroblock row `row` given the bits of the rows before it. */
 int ratecontrol_row_qp(ratecontrol *rc, int row, int64_t bits_so_far);
 /* Returns 1 when the frame took more bits than the VBV buffer held (an

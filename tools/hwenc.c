@@ -27,6 +27,7 @@
 #include "hwenc/hwenc.h"
 #include "helper_exec.h"
 #include "metrics_dsp.h"
+#include "segment.h"
 #include "video_io.h"
 
 typedef struct cli_options {
@@ -37,6 +38,7 @@ typedef struct cli_options {
     int fps_num, fps_den;
     int64_t max_frames;
     int quiet;
+    segment_options seg;
     hwenc_config cfg;
 } cli_options;
 
@@ -88,6 +90,7 @@ static void usage(FILE *f)
             "       hwenc batch INPUT... -d OUTDIR [batch options] [-- encode options]   (hwenc batch --help)\n"
             "       hwenc list-backends [--device DEV]\n"
             "       hwenc validate [--backend NAME] [--device DEV] [options]   (hwenc validate --help)\n"
+            "       hwenc slurm submit|status --dir SHARED ...   (chunked or batch encodes on Slurm; --help)\n"
             "\n"
             "INPUT is a Y4M file (4:2:0, 8-bit, progressive) or raw I420 with --size; '-' is stdin.\n"
             "\n"
@@ -122,6 +125,8 @@ static void usage(FILE *f)
             "  --size WxH            size of raw input\n"
             "  --fps N[/D]           frame rate of raw input (default 25)\n"
             "  --frames N            encode at most N frames\n"
+            "  --start-frame N       skip the first N frames of the input (a segment of a chunked encode)\n"
+            "  --force-idr LIST      make these input frames IDRs, e.g. 250,500 (segment starts)\n"
             "  --recon FILE.y4m      write the encoder's reconstruction\n"
             "  --quiet               no progress line and no summary\n"
             "  --stats FILE          write a JSON summary of the encode (backend, device, frames, fps, bitrate)\n"
@@ -209,7 +214,8 @@ static int parse_options(int argc, char **argv, cli_options *o)
     enum { OPT_BACKEND = 256, OPT_DEVICE, OPT_QP, OPT_KEYINT, OPT_REF, OPT_PRESET, OPT_THREADS, OPT_SIZE,
            OPT_FPS, OPT_FRAMES, OPT_RECON, OPT_QUIET, OPT_CRF, OPT_BITRATE, OPT_VBV_MAXRATE, OPT_VBV_BUFSIZE,
            OPT_RC, OPT_MIN_KEYINT, OPT_SCENECUT, OPT_NO_DEBLOCK, OPT_LOW_LATENCY, OPT_CPU_MASK, OPT_DEBLOCK,
-           OPT_BFRAMES, OPT_PROFILE, OPT_NO_CABAC, OPT_NO_8x8DCT, OPT_FAILOVER, OPT_STATS, OPT_PSNR };
+           OPT_BFRAMES, OPT_PROFILE, OPT_NO_CABAC, OPT_NO_8x8DCT, OPT_FAILOVER, OPT_STATS, OPT_PSNR,
+           OPT_START_FRAME, OPT_FORCE_IDR };
     static const struct option longopts[] = {
         { "output", required_argument, NULL, 'o' },
         { "backend", required_argument, NULL, OPT_BACKEND },
@@ -228,6 +234,8 @@ static int parse_options(int argc, char **argv, cli_options *o)
         { "fps", required_argument, NULL, OPT_FPS },
         { "frames", required_argument, NULL, OPT_FRAMES },
         { "recon", required_argument, NULL, OPT_RECON },
+        { "start-frame", required_argument, NULL, OPT_START_FRAME },
+        { "force-idr", required_argument, NULL, OPT_FORCE_IDR },
         { "quiet", no_argument, NULL, OPT_QUIET },
         { "crf", required_argument, NULL, OPT_CRF },
         { "bitrate", required_argument, NULL, OPT_BITRATE },
@@ -319,6 +327,11 @@ static int parse_options(int argc, char **argv, cli_options *o)
             o->max_frames = v;
             break;
         case OPT_RECON: o->recon = optarg; break;
+        case OPT_START_FRAME:
+            ret = cli_parse_int("--start-frame", optarg, 0, big, &v);
+            o->seg.start_frame = v;
+            break;
+        case OPT_FORCE_IDR: ret = segment_parse_idr_frames(&o->seg, optarg); break;
         case OPT_CRF: ret = cli_parse_real("--crf", optarg, 0, 51, &cfg->crf); g.crf = 1; break;
         case OPT_BITRATE: ret = cli_parse_int("--bitrate", optarg, 1, big, &cfg->bitrate_kbps); g.bitrate = 1; break;
         case OPT_VBV_MAXRATE:
@@ -766,7 +779,8 @@ static int encode_loop(encode_state *st, video_reader *reader)
             fprintf(stderr, "hwenc: the backend holds more than %d frames\n", PENDING_MAX);
             return -1;
         }
-        hwenc_frame frame = { .pts = st->frames_in };
+        hwenc_frame frame = { .pts = st->frames_in,
+                              .force_idr = segment_forces_idr(&o->seg, o->seg.start_frame + st->frames_in) };
         for (int p = 0; p < 3; p++) {
             frame.plane[p] = pic.plane[p];
             frame.stride[p] = pic.stride[p];
@@ -813,8 +827,10 @@ static int cmd_encode(int argc, char **argv)
     int failed = 1;
 
     if (parse_options(argc, argv, &o) < 0 || check_output_files(&o) < 0 ||
-        encode_stats_check_path(o.stats, o.input, o.output) < 0)
+        encode_stats_check_path(o.stats, o.input, o.output) < 0) {
+        segment_options_free(&o.seg);
         return 2;
+    }
     st.out_name = stream_name(o.output, "stdout");
     if ((!strcmp(o.output, "-") || (o.recon && !strcmp(o.recon, "-"))) && fcntl(1, F_GETFD) < 0) {
         fprintf(stderr, "hwenc: stdout is closed: there is nowhere to write the stream\n");
@@ -825,6 +841,7 @@ static int cmd_encode(int argc, char **argv)
                        .fps_den = o.fps_num ? o.fps_den : 1 };
     if (video_reader_open(&reader, o.input, o.raw_width ? &raw : NULL, err, sizeof(err)) < 0) {
         fprintf(stderr, "hwenc: %s: %s\n", stream_name(o.input, "stdin"), err);
+        segment_options_free(&o.seg);
         return 1;
     }
     const video_info *info = st.info = video_reader_info(reader);
@@ -852,6 +869,8 @@ static int cmd_encode(int argc, char **argv)
             goto done;
         }
     st.start = now_seconds();
+    if (segment_skip_to_start(&o.seg, reader, stream_name(o.input, "stdin")) < 0)
+        goto done;
     failed = encode_loop(&st, reader) < 0;
     if (close_outputs(&st) < 0)
         failed = 1;
@@ -888,6 +907,7 @@ done:
     }
     hwenc_close(st.enc);
     video_reader_close(reader);
+    segment_options_free(&o.seg);
     if (failed)
         return 1;
     if (stop_signal) {
@@ -949,6 +969,8 @@ int main(int argc, char **argv)
         return cmd_list_backends(argc - 1, argv + 1);
     if (!strcmp(argv[1], "validate"))
         return exec_helper("hwenc-validate", argc - 1, argv + 1);
+    if (!strcmp(argv[1], "slurm"))
+        return exec_helper("hwenc-slurm", argc - 1, argv + 1);
     if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
         usage(stdout);
         return 0;

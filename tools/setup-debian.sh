@@ -3,7 +3,8 @@
 # the compiler and CMake, libavcodec (the test oracle), the hardware API
 # headers (left out of the build when missing), the reference encoders, and
 # clang with its libFuzzer runtime (libclang-rt-14-dev, which clang only
-# recommends) for the fuzzers.
+# recommends) for the fuzzers, and Slurm with munge for the tests that start
+# a single-node cluster (tests/slurm/).
 set -euo pipefail
 
 packages=(
@@ -13,6 +14,7 @@ packages=(
     libx264-dev libopenh264-dev
     gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-bad
     python-kivy-examples
+    slurmctld slurmd slurm-client munge
 )
 
 missing=()

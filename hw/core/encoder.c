@@ -418,6 +418,7 @@ static int send_in_order(hwenc_encoder *enc, const hwenc_frame *frame, int64_t i
     int idr = gop_wants_idr(&enc->gop, index, frame->force_idr, cost);
     gop_plan(&enc->gop, idr ? HWENC_FRAME_IDR : HWENC_FRAME_P, index, &pic);
     pic.cost = *cost;
+    pic.fresh_start = frame->force_idr;
     int planes = enc->cfg.pixel_format == HWENC_PIXFMT_NV12 ? 2 : 3;
     for (int p = 0; p < planes; p++) {
         pic.input.plane[p] = frame->plane[p];
@@ -446,6 +447,7 @@ static int send_decided(hwenc_encoder *enc)
         memset(&pic, 0, sizeof(pic));
         gop_plan(&enc->gop, f->type, f->display_index, &pic);
         pic.cost = f->cost;
+        pic.fresh_start = f->force_idr;
         for (int p = 0; p < 3; p++) {
             pic.input.plane[p] = f->plane[p];
             pic.input.stride[p] = f->stride[p];

@@ -85,6 +85,11 @@ typedef struct hal_picture {
     };
     /* Lowres intra and inter costs of the input, for rate control. */
     frame_cost cost;
+    /* An IDR the caller forced (hwenc_frame.force_idr): what earlier
+     * pictures taught the encoder (rate-control complexity, learnt cost
+     * models) is dropped, so the stream from here is coded as it would be
+     * if it started here: a chunked encode cuts its segments there. */
+    int fresh_start;
     /* For IDR pictures: the parameter sets to put before the slices. */
     const uint8_t *parameter_sets;
     size_t parameter_sets_size;

@@ -366,7 +366,14 @@ typedef struct hwenc_frame {
     const uint8_t *plane[3];
     ptrdiff_t stride[3];
     int64_t pts;                 /* presentation time stamp, any unit; carried to the packet */
-    int force_idr;               /* 1: encode this frame as an IDR picture */
+    /* 1: encode this frame as an IDR picture that starts afresh: the GOP
+     * before it is closed, and what the encoder learnt from the frames
+     * before it is dropped (constant quality's complexity history, the CPU
+     * encoder's learnt cost states), so the stream from here is coded as if
+     * it began here and a chunked encode can cut there. ABR, CBR and VBR
+     * keep their bit totals and VBV buffer, whose target is the whole
+     * stream's. */
+    int force_idr;
     /* Zero-copy input (NVENC backend only; others return HWENC_EUNSUPPORTED):
      * the frame as a CUdeviceptr allocated in external.cuda_context, used
      * instead of plane[] when nonzero. Luma rows are cuda_pitch bytes apart
