@@ -12,7 +12,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,10 +21,9 @@
 #include <unistd.h>
 
 #include "cli_args.h"
-#include "cpu.h"
 #include "hwenc/hwenc.h"
 #include "helper_exec.h"
-#include "metrics_dsp.h"
+#include "metrics.h"
 #include "video_io.h"
 
 typedef struct cli_options {
@@ -61,9 +59,7 @@ typedef struct encode_state {
     int64_t pending_first, pending_count;
     size_t frame_size;
     int64_t frames_in, packets, bytes;
-    double sse[3];
-    psnr_ssim_dsp metrics;       /* for the PSNR summary */
-    int64_t psnr_frames;
+    metrics_state metrics;       /* for the PSNR summary */
     int have_recon;
     int out_failed, recon_failed; /* reported already */
     int input_failed;            /* the frames before the error are encoded */
@@ -470,11 +466,7 @@ static int handle_packet(encode_state *st, const hwenc_packet *pkt)
         const uint8_t *src = f->source;
         const uint8_t *sp[3] = { src, src + cfg->width * cfg->height, src + cfg->width * cfg->height * 5 / 4 };
         ptrdiff_t ss[3] = { cfg->width, cfg->width / 2, cfg->width / 2 };
-        for (int p = 0; p < 3; p++) {
-            int w = p ? cfg->width / 2 : cfg->width, h = p ? cfg->height / 2 : cfg->height;
-            st->sse[p] += (double)st->metrics.ssd(sp[p], ss[p], pkt->recon[p], pkt->recon_stride[p], w, h);
-        }
-        st->psnr_frames++;
+        metrics_add_psnr(&st->metrics, sp, ss, (const uint8_t *const *)pkt->recon, pkt->recon_stride);
         if (st->recon) {
             if (!f->recon && !(f->recon = malloc(st->frame_size))) {
                 fprintf(stderr, "hwenc: out of memory\n");
@@ -560,15 +552,11 @@ static void print_summary(const encode_state *st)
     fprintf(stderr, "frames: %lld, %.2f kb/s, %.1f fps\n", (long long)st->packets,
             seconds > 0 ? st->bytes * 8.0 / seconds / 1000.0 : 0.0,
             elapsed > 0 ? (double)st->frames_in / elapsed : 0.0);
-    if (st->have_recon && st->psnr_frames) {
-        double n[3] = { (double)cfg->width * cfg->height, (double)cfg->width * cfg->height / 4,
-                        (double)cfg->width * cfg->height / 4 };
-        double psnr[3];
-        for (int p = 0; p < 3; p++) {
-            double mse = st->sse[p] / (n[p] * (double)st->psnr_frames);
-            psnr[p] = mse > 0 ? 10.0 * log10(255.0 * 255.0 / mse) : 99.0;
-        }
-        fprintf(stderr, "PSNR (global): Y %.3f  U %.3f  V %.3f\n", psnr[0], psnr[1], psnr[2]);
+    if (st->have_recon && st->metrics.frames) {
+        metrics_summary sum;
+        metrics_summarize(&st->metrics, &sum);
+        fprintf(stderr, "PSNR (global): Y %.3f  U %.3f  V %.3f\n", sum.psnr_global[0], sum.psnr_global[1],
+                sum.psnr_global[2]);
     }
 }
 
@@ -802,7 +790,6 @@ static int cmd_encode(int argc, char **argv)
 {
     cli_options o = { 0 };
     encode_state st = { .opt = &o };
-    psnr_ssim_dsp_init(&st.metrics, cpu_detect());
     video_reader *reader = NULL;
     char err[1024];
     int failed = 1;
@@ -834,6 +821,10 @@ static int cmd_encode(int argc, char **argv)
     o.cfg.colour.chroma_sample_loc = info->chroma_siting == VIDEO_CHROMA_LEFT ? 0
                                      : info->chroma_siting == VIDEO_CHROMA_TOPLEFT ? 2 : 1;
     o.cfg.want_recon = 1;
+    if (metrics_init(&st.metrics, info->width, info->height) < 0) {
+        fprintf(stderr, "hwenc: out of memory\n");
+        goto done;
+    }
 
     if (hwenc_open_ex(&o.cfg, &st.enc, err, sizeof(err)) < 0) {
         print_library_error("cannot open an encoder", err);
@@ -875,6 +866,7 @@ done:
         free(st.pending[i].recon);
     }
     hwenc_close(st.enc);
+    metrics_free(&st.metrics);
     video_reader_close(reader);
     if (failed)
         return 1;
