@@ -22,7 +22,10 @@ pkg_check_modules(HWENC_MEDIA_LAV REQUIRED IMPORTED_TARGET libavformat libavcode
 add_library(hwenc_media STATIC
     ${CMAKE_CURRENT_LIST_DIR}/clipgen.c
     ${CMAKE_CURRENT_LIST_DIR}/decode.c
-    ${CMAKE_CURRENT_LIST_DIR}/metrics.c)
+    ${CMAKE_CURRENT_LIST_DIR}/demux.c
+    ${CMAKE_CURRENT_LIST_DIR}/input.c
+    ${CMAKE_CURRENT_LIST_DIR}/metrics.c
+    ${CMAKE_CURRENT_LIST_DIR}/mux.c)
 target_include_directories(hwenc_media PUBLIC ${CMAKE_CURRENT_LIST_DIR})
 # decode.c uses pthread_once; clipgen.c and metrics.c use libm. The kernels
 # come from the static core archive: the shared library keeps them hidden.
