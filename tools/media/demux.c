@@ -61,9 +61,14 @@ static void describe(media_reader *r, const AVStream *st)
     d->tb_den = st->time_base.den;
     d->primaries = vui_code(par->color_primaries, 0x401ff6);  /* 1, 2, 4..12, 22 */
     d->transfer = vui_code(par->color_trc, 0x7fff6);          /* 1, 2, 4..18 */
-    /* RGB becomes YUV through libswscale, whose default coefficients are
-     * BT.601's. */
-    d->matrix = par->color_space == AVCOL_SPC_RGB ? AVCOL_SPC_SMPTE170M : vui_code(par->color_space, 0x7ff6);
+    d->matrix = vui_code(par->color_space, 0x7ff6);
+    /* RGB becomes YUV through libswscale, with its default coefficients
+     * (BT.601) and range (limited), whatever the RGB was tagged with. */
+    const AVPixFmtDescriptor *pix = av_pix_fmt_desc_get(par->format);
+    if (par->color_space == AVCOL_SPC_RGB || (pix && pix->flags & AV_PIX_FMT_FLAG_RGB)) {
+        d->matrix = AVCOL_SPC_SMPTE170M;
+        d->info.full_range = 0;
+    }
     d->chroma_sample_loc = par->chroma_location > AVCHROMA_LOC_UNSPECIFIED ? par->chroma_location - 1 : 0;
     d->info.chroma_siting = d->chroma_sample_loc == 0 ? VIDEO_CHROMA_LEFT
                             : d->chroma_sample_loc == 2 ? VIDEO_CHROMA_TOPLEFT : VIDEO_CHROMA_CENTER;
@@ -75,12 +80,12 @@ static void describe(media_reader *r, const AVStream *st)
     }
 }
 
-static int open_decoder(media_reader *r, const char *path, char *err, size_t err_size)
+static int open_decoder(media_reader *r, char *err, size_t err_size)
 {
     const AVStream *st = r->fmt->streams[r->video];
     const AVCodec *codec = avcodec_find_decoder(st->codecpar->codec_id);
     if (!codec) {
-        snprintf(err, err_size, "%s: no decoder for its video codec (%s)", path,
+        snprintf(err, err_size, "no decoder for its video codec (%s)",
                  avcodec_get_name(st->codecpar->codec_id));
         return -1;
     }
@@ -91,7 +96,7 @@ static int open_decoder(media_reader *r, const char *path, char *err, size_t err
     r->dec->pkt_timebase = st->time_base;
     int ret = avcodec_open2(r->dec, codec, NULL);
     if (ret < 0) {
-        snprintf(err, err_size, "%s: cannot open the %s decoder: %s", path, codec->name, av_err2str(ret));
+        snprintf(err, err_size, "cannot open the %s decoder: %s", codec->name, av_err2str(ret));
         return -1;
     }
     return 0;
@@ -106,18 +111,18 @@ int media_reader_open(media_reader **out, const char *path, char *err, size_t er
     av_log_set_level(AV_LOG_ERROR);
     int ret = avformat_open_input(&r->fmt, path, NULL, NULL);
     if (ret < 0)
-        FAIL("%s: not a media file FFmpeg can open: %s", path, av_err2str(ret));
+        FAIL("not a media file FFmpeg can open: %s", av_err2str(ret));
     if ((ret = avformat_find_stream_info(r->fmt, NULL)) < 0)
-        FAIL("%s: cannot read its streams: %s", path, av_err2str(ret));
+        FAIL("cannot read its streams: %s", av_err2str(ret));
     if ((r->video = av_find_best_stream(r->fmt, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0)) < 0)
-        FAIL("%s: no video stream", path);
-    if (open_decoder(r, path, err, err_size) < 0) {
+        FAIL("no video stream");
+    if (open_decoder(r, err, err_size) < 0) {
         media_reader_close(r);
         return -1;
     }
     describe(r, r->fmt->streams[r->video]);
     if (r->desc.info.width < 1 || r->desc.info.height < 1)
-        FAIL("%s: the video stream has no picture size", path);
+        FAIL("the video stream has no picture size");
     r->last_pts = AV_NOPTS_VALUE;
     *out = r;
     return 0;
@@ -186,6 +191,41 @@ static int64_t picture_pts(media_reader *r)
     return r->last_pts = pts;
 }
 
+/* How long the container says the video lasts, in seconds, or -1: the
+ * stream's duration, else the DURATION tag FFmpeg's Matroska muxer
+ * writes (Matroska has no per-track duration field). */
+static double declared_duration(const media_reader *r)
+{
+    const AVStream *st = r->fmt->streams[r->video];
+    if (st->duration != AV_NOPTS_VALUE && st->duration > 0)
+        return (double)st->duration * av_q2d(st->time_base);
+    const AVDictionaryEntry *tag = av_dict_get(st->metadata, "DURATION", NULL, 0);
+    unsigned h, m;
+    double sec;
+    if (tag && sscanf(tag->value, "%u:%u:%lf", &h, &m, &sec) == 3)
+        return h * 3600.0 + m * 60.0 + sec;
+    return -1;
+}
+
+/* A file cut short ends cleanly for most demuxers (a Matroska file cut in
+ * a cluster, a transport stream cut between packets): its end is found
+ * where the pictures stop well before the duration its header declares. */
+static int check_complete(const media_reader *r, char *err, size_t err_size)
+{
+    const AVStream *st = r->fmt->streams[r->video];
+    double declared = declared_duration(r);
+    double frame = r->desc.info.fps_num > 0 ? (double)r->desc.info.fps_den / r->desc.info.fps_num : 0;
+    if (declared <= 0 || !frame || r->last_pts == AV_NOPTS_VALUE)
+        return 0;
+    int64_t start = st->start_time != AV_NOPTS_VALUE ? st->start_time : 0;
+    double end = (double)(r->last_pts - start) * av_q2d(st->time_base) + frame;
+    if (end >= declared - 1.5 * frame)
+        return 0;
+    snprintf(err, err_size, "the file ends after frame %lld, at %.3f s of the %.3f s its header declares: "
+             "it is truncated", (long long)r->pictures - 1, end, declared);
+    return r->pictures ? VIDEO_IO_TRUNCATED : VIDEO_IO_ERROR;
+}
+
 static int damaged(const media_reader *r, int ret, const char *what, char *err, size_t err_size)
 {
     snprintf(err, err_size, "%s at frame %lld: %s", what, (long long)r->pictures, av_err2str(ret));
@@ -232,7 +272,7 @@ int media_reader_read(media_reader *r, video_picture *pic, int64_t *pts, media_p
         }
         if (ret == AVERROR_EOF) {
             r->eof = 1;
-            return 0;
+            return check_complete(r, err, err_size);
         }
         if (ret != AVERROR(EAGAIN))
             return damaged(r, ret, "undecodable data", err, err_size);

@@ -10,6 +10,7 @@
 
 #include <libavformat/avformat.h>
 #include <libavcodec/avcodec.h>
+#include <libavutil/display.h>
 #include <libavutil/opt.h>
 
 #include "mux.h"
@@ -87,7 +88,12 @@ static int add_video(media_mux *m, const media_video_desc *v)
     st->time_base = m->video_tb = (AVRational){ v->tb_num, v->tb_den };
     if (v->info.fps_num > 0 && v->info.fps_den > 0)
         st->avg_frame_rate = (AVRational){ v->info.fps_num, v->info.fps_den };
-    if (v->has_display_matrix) {
+    /* libavformat 5.1 stores the display matrix in the mov family only (tkhd). */
+    int keeps_matrix = strstr(m->oc->oformat->name, "mp4") || strstr(m->oc->oformat->name, "mov");
+    if (v->has_display_matrix && !keeps_matrix)
+        fprintf(stderr, "hwenc: the input's rotation (%.0f degrees) is left out: the %s container of this "
+                "libavformat cannot store it\n", av_display_rotation_get(v->display_matrix), m->oc->oformat->name);
+    if (v->has_display_matrix && keeps_matrix) {
         uint8_t *sd = av_stream_new_side_data(st, AV_PKT_DATA_DISPLAYMATRIX, sizeof(v->display_matrix));
         if (!sd)
             return -1;
