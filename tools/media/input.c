@@ -3,11 +3,17 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "input.h"
 
+/* Only a regular file is looked into: reading a pipe would take its first
+ * bytes from the reader. Pipes and devices are Y4M, as before. */
 static int is_y4m(const char *path)
 {
+    struct stat sb;
+    if (stat(path, &sb) < 0 || !S_ISREG(sb.st_mode))
+        return 1;
     char sig[10] = { 0 };
     FILE *f = fopen(path, "rb");
     if (!f)

@@ -4,7 +4,9 @@
  * One interface over the two ways video comes in: Y4M and raw I420 keep
  * their own reader (video_io.h: exact, streamable from a pipe, and what the
  * tests compare against), every other file goes through libavformat
- * (demux.h). A Y4M file is recognised by its signature, not its name.
+ * (demux.h). A Y4M file is recognised by its signature, not its name;
+ * stdin, pipes and devices are read as Y4M (a container reader would need
+ * to seek or probe them).
  */
 #ifndef HWENC_MEDIA_INPUT_H
 #define HWENC_MEDIA_INPUT_H
