@@ -368,7 +368,7 @@ static int parse_options(int argc, char **argv, cli_options *o)
     if (check_rc_options(&g, cfg, chosen_by) < 0 || check_other_options(&g) < 0)
         return -1;
     o->input = argv[optind];
-    if (o->mux.faststart && !media_mux_wanted(o->output)) {
+    if (o->mux.faststart && !media_container_name(o->output)) {
         fprintf(stderr, "hwenc: --faststart needs an .mp4 or .mov output, not raw H.264\n");
         return -1;
     }
@@ -892,6 +892,13 @@ static int cmd_encode(int argc, char **argv)
 
     if (parse_options(argc, argv, &o) < 0 || check_output_files(&o) < 0)
         return 2;
+#if !HWENC_WITH_CONTAINERS
+    /* Before anything is opened or read: hwenc-media is this program with
+     * FFmpeg linked (helper_exec.h says why that is a program of its own).
+     * argv - 1 is main's, so that it gets "encode" too. */
+    if (media_input_is_container(o.input, o.raw_width) || media_container_name(o.output))
+        return exec_helper("hwenc-media", argc + 1, argv - 1);
+#endif
     st.out_name = stream_name(o.output, "stdout");
     if ((!strcmp(o.output, "-") || (o.recon && !strcmp(o.recon, "-"))) && fcntl(1, F_GETFD) < 0) {
         fprintf(stderr, "hwenc: stdout is closed: there is nowhere to write the stream\n");
@@ -928,7 +935,7 @@ static int cmd_encode(int argc, char **argv)
         print_library_error("cannot open an encoder", err);
         goto done;
     }
-    if (media_mux_wanted(o.output) &&
+    if (media_container_name(o.output) &&
         media_mux_open(&st.mux, o.output, &in.desc, in.media ? media_reader_format(in.media) : NULL,
                        in.media ? media_reader_video_index(in.media) : -1, &o.mux, err, sizeof(err)) < 0) {
         fprintf(stderr, "hwenc: %s\n", err);

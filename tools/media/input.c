@@ -3,6 +3,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "input.h"
@@ -21,6 +22,23 @@ static int is_y4m(const char *path)
     size_t n = fread(sig, 1, sizeof(sig), f);
     fclose(f);
     return n == sizeof(sig) && !memcmp(sig, "YUV4MPEG2 ", sizeof(sig));
+}
+
+int media_input_is_container(const char *path, int raw)
+{
+    return !raw && strcmp(path, "-") && !is_y4m(path);
+}
+
+int media_container_name(const char *path)
+{
+    static const char *const names[] = { "mp4", "m4v", "mov", "mkv", "ts", "m2ts", "mts", "avi", "flv", "3gp" };
+    const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+    if (!dot || (slash && dot < slash))
+        return 0;
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (!strcasecmp(dot + 1, names[i]))
+            return 1;
+    return 0;
 }
 
 int media_input_open(media_input *in, const char *path, const video_info *raw, char *err, size_t err_size)

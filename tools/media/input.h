@@ -29,4 +29,14 @@ int media_input_read(media_input *in, video_picture *pic, int64_t *pts, media_pa
                      char *err, size_t err_size);
 void media_input_close(media_input *in);
 
+/* Whether a command needs the container layer (demux.h, mux.h): an input
+ * that is a regular file but not Y4M (and not raw, raw == 0), or an
+ * output named for a container (media_container_name). Both without
+ * FFmpeg, so that `hwenc` can hand such encodes to hwenc-media. */
+int media_input_is_container(const char *path, int raw);
+/* The name's extension is a container hwenc writes H.264 into: mp4, m4v,
+ * mov, mkv, ts, m2ts, mts, avi, flv, 3gp; else raw Annex B (.264, .h264,
+ * any other name, "-"). */
+int media_container_name(const char *path);
+
 #endif

@@ -29,16 +29,6 @@ struct media_mux {
     char *tmp_path, *final_path;
 };
 
-int media_mux_wanted(const char *path)
-{
-    const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
-    if (!strcmp(path, "-") || !dot || (slash && dot < slash))
-        return 0;
-    if (!strcasecmp(dot, ".264") || !strcasecmp(dot, ".h264"))
-        return 0;
-    return av_guess_format(NULL, path, NULL) != NULL;
-}
-
 /* A hidden name beside the final one, so that the rename stays within one
  * file system and a crash leaves no file that looks complete. */
 static int create_temporary(media_mux *m, const char *path, char *err, size_t err_size)

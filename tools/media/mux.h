@@ -22,10 +22,6 @@
 
 struct AVPacket;
 
-/* 1 if libavformat has a muxer for the name's extension, other than raw
- * H.264 (.264, .h264), which the caller writes itself. */
-int media_mux_wanted(const char *path);
-
 typedef struct media_mux_options {
     int faststart;               /* mp4/mov: moov before the media */
     int no_audio;                /* leave every audio stream out */
