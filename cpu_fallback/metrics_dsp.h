@@ -3,7 +3,7 @@
  *
  * Kernels for objective quality: the squared error of a plane (PSNR) and
  * the per-4x4 sums SSIM is built from. The CLI summary and hwbench
- * accumulate these; the signatures match bench/metrics.h's metrics_dsp so
+ * accumulate these; the signatures match tools/media/metrics.h's metrics_dsp so
  * its pointers can be filled from here. SIMD versions in x86/ overwrite the
  * C ones in psnr_ssim_dsp_init().
  */

@@ -6,7 +6,6 @@
  * columns of the batch report.
  */
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,21 +13,15 @@
 #include "encode_stats.h"
 #include "json_write.h"
 
-void encode_stats_psnr(const double sse[3], int64_t frames, int width, int height, double psnr[4])
+/* PSNR of Y, U, V (FFmpeg's global PSNR of each plane) and of the three
+ * planes together: their summed squared error over all their samples. */
+static void stats_psnr(const metrics_state *m, double psnr[4])
 {
-    double samples[3] = { (double)width * height, (double)width * height / 4, (double)width * height / 4 };
-    double sse_all = 0, samples_all = 0;
-    for (int p = 0; p < 4; p++) {
-        double e = p < 3 ? sse[p] : sse_all, n = (p < 3 ? samples[p] : samples_all) * (double)frames;
-        double mse = e / n;
-        /* An exact reconstruction has no finite PSNR; 99 dB is what x264
-         * and FFmpeg print for it too. */
-        psnr[p] = mse > 0 ? 10.0 * log10(255.0 * 255.0 / mse) : 99.0;
-        if (p < 3) {
-            sse_all += sse[p];
-            samples_all += samples[p];
-        }
-    }
+    metrics_summary sum;
+    metrics_summarize(m, &sum);
+    for (int p = 0; p < 3; p++)
+        psnr[p] = sum.psnr_global[p];
+    psnr[3] = metrics_psnr(m->sse[0] + m->sse[1] + m->sse[2], m->samples[0] + m->samples[1] + m->samples[2]);
 }
 
 /* The device of the backend in use, as the library's selection names it. */
@@ -46,10 +39,10 @@ static void write_members(FILE *f, const hwenc_encoder *enc, const encode_stats 
     hwenc_backend_info info[HWENC_BACKEND_COUNT];
     enum hwenc_backend backend = hwenc_get_backend(enc);
     double video_seconds = (double)s->frames * s->fps_den / s->fps_num;
-    int have_psnr = s->want_psnr && s->psnr_frames > 0;
+    int have_psnr = s->want_psnr && s->metrics && s->metrics->frames > 0;
     double psnr[4] = { 0 };
     if (have_psnr)
-        encode_stats_psnr(s->sse, s->psnr_frames, s->width, s->height, psnr);
+        stats_psnr(s->metrics, psnr);
 
     fputs("{\n  \"input\": ", f);
     json_write_string(f, s->input);

@@ -11,20 +11,16 @@
 #include <stdint.h>
 
 #include "hwenc/hwenc.h"
+#include "metrics.h"
 
 typedef struct encode_stats {
     const char *input, *output;
     int width, height, fps_num, fps_den;
     int64_t frames, bytes;
     double encode_seconds;
-    const double *sse;           /* squared error per plane, over psnr_frames */
-    int64_t psnr_frames;         /* 0: the backend gave no reconstruction */
+    const metrics_state *metrics; /* NULL or no frames: the backend gave no reconstruction */
     int want_psnr;               /* --psnr: write the PSNR (null when there is none) */
 } encode_stats;
-
-/* PSNR of Y, U, V and of the three planes together (their summed squared
- * error over all samples) from the squared errors of frames frames. */
-void encode_stats_psnr(const double sse[3], int64_t frames, int width, int height, double psnr[4]);
 
 /* Refuses a --stats path that is the input or the output (under any
  * name), before anything is written: -1 after saying so. */

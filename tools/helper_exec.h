@@ -4,7 +4,9 @@
  * Commands of `hwenc` that live in their own program, so that `hwenc`
  * itself loads no more than encoding needs: `hwenc validate` runs
  * hwenc-validate, which links libavcodec (whose dependencies, such as
- * libhwy, execute instructions valgrind cannot run when they load).
+ * libhwy, execute instructions valgrind cannot run when they load), and
+ * `hwenc encode` with a container input or output runs hwenc-media, which
+ * is hwenc with libavformat linked.
  */
 #ifndef HWENC_TOOLS_HELPER_EXEC_H
 #define HWENC_TOOLS_HELPER_EXEC_H

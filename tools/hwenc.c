@@ -22,11 +22,12 @@
 
 #include "batch.h"
 #include "cli_args.h"
-#include "cpu.h"
 #include "encode_stats.h"
 #include "hwenc/hwenc.h"
 #include "helper_exec.h"
-#include "metrics_dsp.h"
+#include "input.h"
+#include "metrics.h"
+#include "mux.h"
 #include "segment.h"
 #include "video_io.h"
 
@@ -39,6 +40,7 @@ typedef struct cli_options {
     int64_t max_frames;
     int quiet;
     segment_options seg;
+    media_mux_options mux;       /* --faststart, --no-audio */
     hwenc_config cfg;
 } cli_options;
 
@@ -51,6 +53,7 @@ typedef struct cli_options {
 typedef struct pending_frame {
     uint8_t *source;
     uint8_t *recon;              /* allocated on first use */
+    int64_t pts;                 /* the input's, which the packet carries back */
     int done;                    /* its packet came back */
     int have_recon;
 } pending_frame;
@@ -59,16 +62,16 @@ typedef struct encode_state {
     const cli_options *opt;
     hwenc_encoder *enc;
     const video_info *info;
-    FILE *out;                   /* opened with the first frame read */
+    FILE *out;                   /* raw Annex B: opened with the first frame read */
+    media_mux *mux;              /* a container: opened before (written to a temporary name) */
+    int outputs_open;
     const char *out_name;        /* for messages: the path, or "stdout" */
     video_writer *recon;
     pending_frame pending[PENDING_MAX];
     int64_t pending_first, pending_count;
     size_t frame_size;
     int64_t frames_in, packets, bytes;
-    double sse[3];
-    psnr_ssim_dsp metrics;       /* for the PSNR summary */
-    int64_t psnr_frames;
+    metrics_state metrics;       /* for the PSNR summary */
     int have_recon;
     int out_failed, recon_failed; /* reported already */
     int input_failed;            /* the frames before the error are encoded */
@@ -86,16 +89,22 @@ static double now_seconds(void)
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: hwenc encode INPUT -o OUTPUT.264 [options]\n"
+            "usage: hwenc encode INPUT -o OUTPUT [options]\n"
             "       hwenc batch INPUT... -d OUTDIR [batch options] [-- encode options]   (hwenc batch --help)\n"
             "       hwenc list-backends [--device DEV]\n"
             "       hwenc validate [--backend NAME] [--device DEV] [options]   (hwenc validate --help)\n"
             "       hwenc slurm submit|status --dir SHARED ...   (chunked or batch encodes on Slurm; --help)\n"
             "\n"
-            "INPUT is a Y4M file (4:2:0, 8-bit, progressive) or raw I420 with --size; '-' is stdin.\n"
+            "INPUT is a Y4M file (4:2:0, 8-bit, progressive), raw I420 with --size ('-' is stdin for\n"
+            "both), or any file FFmpeg reads (mp4, mkv, mov, ts, ...: decoded in software; other pixel\n"
+            "formats are converted to 8-bit 4:2:0; audio and subtitles are copied to a container output).\n"
             "\n"
             "options:\n"
-            "  -o, --output FILE     Annex B H.264 output ('-' for stdout)\n"
+            "  -o, --output FILE     .mp4, .mkv, .mov, .ts, ...: that container (written under a temporary\n"
+            "                        name, renamed when complete); .264, .h264, any other name or '-'\n"
+            "                        (stdout): raw Annex B H.264\n"
+            "  --faststart           mp4/mov: the index (moov) before the media, for progressive playback\n"
+            "  --no-audio            leave the input's audio streams out\n"
             "  --backend NAME        auto (default), vaapi, nvenc, vulkan, cpu\n"
             "  --device DEV          render node (/dev/dri/renderD128) or GPU index\n"
             "  --failover[=NAME]     if the backend fails mid-stream, go on with NAME (vaapi, nvenc,\n"
@@ -215,7 +224,7 @@ static int parse_options(int argc, char **argv, cli_options *o)
            OPT_FPS, OPT_FRAMES, OPT_RECON, OPT_QUIET, OPT_CRF, OPT_BITRATE, OPT_VBV_MAXRATE, OPT_VBV_BUFSIZE,
            OPT_RC, OPT_MIN_KEYINT, OPT_SCENECUT, OPT_NO_DEBLOCK, OPT_LOW_LATENCY, OPT_CPU_MASK, OPT_DEBLOCK,
            OPT_BFRAMES, OPT_PROFILE, OPT_NO_CABAC, OPT_NO_8x8DCT, OPT_FAILOVER, OPT_STATS, OPT_PSNR,
-           OPT_START_FRAME, OPT_FORCE_IDR };
+           OPT_START_FRAME, OPT_FORCE_IDR, OPT_FASTSTART, OPT_NO_AUDIO };
     static const struct option longopts[] = {
         { "output", required_argument, NULL, 'o' },
         { "backend", required_argument, NULL, OPT_BACKEND },
@@ -250,6 +259,8 @@ static int parse_options(int argc, char **argv, cli_options *o)
         { "cpu-mask", required_argument, NULL, OPT_CPU_MASK },
         { "stats", required_argument, NULL, OPT_STATS },
         { "psnr", no_argument, NULL, OPT_PSNR },
+        { "faststart", no_argument, NULL, OPT_FASTSTART },
+        { "no-audio", no_argument, NULL, OPT_NO_AUDIO },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -365,6 +376,8 @@ static int parse_options(int argc, char **argv, cli_options *o)
         case OPT_QUIET: o->quiet = 1; break;
         case OPT_STATS: o->stats = optarg; break;
         case OPT_PSNR: o->psnr = 1; break;
+        case OPT_FASTSTART: o->mux.faststart = 1; break;
+        case OPT_NO_AUDIO: o->mux.no_audio = 1; break;
         case 'h': usage(stdout); exit(0);
         default: usage(stderr); return -1;
         }
@@ -379,6 +392,10 @@ static int parse_options(int argc, char **argv, cli_options *o)
     if (check_rc_options(&g, cfg, chosen_by) < 0 || check_other_options(&g) < 0)
         return -1;
     o->input = argv[optind];
+    if (o->mux.faststart && !media_container_name(o->output)) {
+        fprintf(stderr, "hwenc: --faststart needs an .mp4 or .mov output, not raw H.264\n");
+        return -1;
+    }
     return 0;
 }
 
@@ -471,33 +488,60 @@ static int retire_frames(encode_state *st)
     return 0;
 }
 
-static int handle_packet(encode_state *st, const hwenc_packet *pkt)
+static int write_packet(encode_state *st, const hwenc_packet *pkt)
 {
-    const hwenc_config *cfg = &st->opt->cfg;
-    if (fwrite(pkt->data, 1, pkt->size, st->out) != pkt->size) {
+    char err[512];
+    if (!st->mux) {
+        if (fwrite(pkt->data, 1, pkt->size, st->out) == pkt->size)
+            return 0;
         fprintf(stderr, "hwenc: writing %s failed: %s\n", st->out_name, strerror(errno));
         st->out_failed = 1;
         return -1;
     }
+    uint8_t extradata[1024];
+    int n = hwenc_get_extradata(st->enc, extradata, sizeof(extradata));
+    if (n < 0 || (size_t)n > sizeof(extradata)) {
+        fprintf(stderr, "hwenc: the stream does not begin with its SPS and PPS (%s)\n", hwenc_error_string(n));
+        return -1;
+    }
+    if (media_mux_write_video(st->mux, pkt->data, pkt->size, pkt->pts, pkt->dts, pkt->keyframe, extradata,
+                              (size_t)n, err, sizeof(err)) < 0) {
+        fprintf(stderr, "hwenc: %s\n", err);
+        st->out_failed = 1;
+        return -1;
+    }
+    return 0;
+}
+
+/* The frame in flight whose pts the packet carries, or NULL. */
+static pending_frame *find_pending(encode_state *st, int64_t pts)
+{
+    for (int64_t i = st->pending_first; i < st->pending_first + st->pending_count; i++)
+        if (st->pending[i % PENDING_MAX].pts == pts)
+            return &st->pending[i % PENDING_MAX];
+    return NULL;
+}
+
+static int handle_packet(encode_state *st, const hwenc_packet *pkt)
+{
+    const hwenc_config *cfg = &st->opt->cfg;
+    if (write_packet(st, pkt) < 0)
+        return -1;
     st->bytes += (int64_t)pkt->size;
     st->packets++;
-    if (pkt->pts < st->pending_first || pkt->pts >= st->pending_first + st->pending_count) {
+    pending_frame *f = find_pending(st, pkt->pts);
+    if (!f) {
         fprintf(stderr, "hwenc: the encoder returned a packet with pts %lld, which is no frame in flight\n",
                 (long long)pkt->pts);
         return -1;
     }
-    pending_frame *f = &st->pending[pkt->pts % PENDING_MAX];
     f->done = 1;
     if (pkt->recon[0]) {
         st->have_recon = 1;
         const uint8_t *src = f->source;
         const uint8_t *sp[3] = { src, src + cfg->width * cfg->height, src + cfg->width * cfg->height * 5 / 4 };
         ptrdiff_t ss[3] = { cfg->width, cfg->width / 2, cfg->width / 2 };
-        for (int p = 0; p < 3; p++) {
-            int w = p ? cfg->width / 2 : cfg->width, h = p ? cfg->height / 2 : cfg->height;
-            st->sse[p] += (double)st->metrics.ssd(sp[p], ss[p], pkt->recon[p], pkt->recon_stride[p], w, h);
-        }
-        st->psnr_frames++;
+        metrics_add_psnr(&st->metrics, sp, ss, (const uint8_t *const *)pkt->recon, pkt->recon_stride);
         if (st->recon) {
             if (!f->recon && !(f->recon = malloc(st->frame_size))) {
                 fprintf(stderr, "hwenc: out of memory\n");
@@ -543,11 +587,12 @@ static int drain_packets(encode_state *st)
     return -1;
 }
 
-static void keep_source(encode_state *st, const video_picture *pic)
+static void keep_source(encode_state *st, const video_picture *pic, int64_t pts)
 {
     const hwenc_config *cfg = &st->opt->cfg;
     pending_frame *f = &st->pending[(st->pending_first + st->pending_count) % PENDING_MAX];
     copy_i420(f->source, (const uint8_t *const *)pic->plane, pic->stride, cfg->width, cfg->height);
+    f->pts = pts;
     st->pending_count++;
 }
 
@@ -583,10 +628,11 @@ static void print_summary(const encode_state *st)
     fprintf(stderr, "frames: %lld, %.2f kb/s, %.1f fps\n", (long long)st->packets,
             seconds > 0 ? st->bytes * 8.0 / seconds / 1000.0 : 0.0,
             elapsed > 0 ? (double)st->frames_in / elapsed : 0.0);
-    if (st->have_recon && st->psnr_frames) {
-        double psnr[4];
-        encode_stats_psnr(st->sse, st->psnr_frames, cfg->width, cfg->height, psnr);
-        fprintf(stderr, "PSNR (global): Y %.3f  U %.3f  V %.3f\n", psnr[0], psnr[1], psnr[2]);
+    if (st->have_recon && st->metrics.frames) {
+        metrics_summary sum;
+        metrics_summarize(&st->metrics, &sum);
+        fprintf(stderr, "PSNR (global): Y %.3f  U %.3f  V %.3f\n", sum.psnr_global[0], sum.psnr_global[1],
+                sum.psnr_global[2]);
     }
 }
 
@@ -697,8 +743,8 @@ static int open_outputs(encode_state *st)
 {
     const cli_options *o = st->opt;
     char err[1024];
-    st->out = strcmp(o->output, "-") ? fopen(o->output, "wb") : stdout;
-    if (!st->out) {
+    st->out = st->mux ? NULL : strcmp(o->output, "-") ? fopen(o->output, "wb") : stdout;
+    if (!st->out && !st->mux) {
         fprintf(stderr, "hwenc: cannot create %s: %s\n", o->output, strerror(errno));
         return -1;
     }
@@ -709,10 +755,19 @@ static int open_outputs(encode_state *st)
     return 0;
 }
 
-/* Closes the outputs; a failure not reported yet is reported here. */
-static int close_outputs(encode_state *st)
+/* Closes the outputs; a failure not reported yet is reported here. A
+ * container gets its final name only when complete: the frames read
+ * were all encoded and written. */
+static int close_outputs(encode_state *st, int complete)
 {
     int ret = 0;
+    char err[512];
+    if (st->mux && complete && !st->out_failed && media_mux_finish(st->mux, err, sizeof(err)) < 0) {
+        fprintf(stderr, "hwenc: %s\n", err);
+        ret = -1;
+    }
+    media_mux_close(st->mux);
+    st->mux = NULL;
     if (st->out && fclose(st->out) != 0) {
         if (!st->out_failed)
             fprintf(stderr, "hwenc: writing %s failed: %s\n", st->out_name, strerror(errno));
@@ -732,15 +787,35 @@ static int close_outputs(encode_state *st)
 /* Reads the next frame: 1, or 0 at the end of the input (a truncated last
  * frame, after a warning) or when a signal stopped the reading, or -1 after
  * reporting an input error. */
-static int read_frame(encode_state *st, video_reader *reader, video_picture *pic)
+/* Packets of the streams a container input has besides its video: copied
+ * to a container output. */
+static int copy_packet(void *opaque, struct AVPacket *pkt)
+{
+    encode_state *st = opaque;
+    char err[512];
+    if (!st->mux)
+        return 0;
+    if (media_mux_write_copy(st->mux, pkt, err, sizeof(err)) < 0) {
+        fprintf(stderr, "hwenc: %s\n", err);
+        st->out_failed = 1;
+        return VIDEO_IO_ERROR;
+    }
+    return 0;
+}
+
+static int read_frame(encode_state *st, media_input *in, video_picture *pic, int64_t *pts)
 {
     const char *in_name = stream_name(st->opt->input, "stdin");
     char err[256];
     if (stop_signal)
         return 0;
     catch_stop_signals(1);
-    int ret = stop_signal ? 0 : video_reader_read(reader, pic, err, sizeof(err));
+    int ret = stop_signal ? 0 : media_input_read(in, pic, pts, copy_packet, st, err, sizeof(err));
     catch_stop_signals(0);
+    if (ret > 0 && !st->frames_in && in->desc.converted[0])
+        fprintf(stderr, "hwenc: %s: converted %s\n", in_name, in->desc.converted);
+    if (st->out_failed)
+        return -1;
     if (ret >= 0 || stop_signal)
         return ret > 0;
     if (ret == VIDEO_IO_TRUNCATED && st->frames_in) {
@@ -755,7 +830,7 @@ static int read_frame(encode_state *st, video_reader *reader, video_picture *pic
 /* Encodes until the input ends, fails or a signal stops it, then flushes
  * the encoder. Returns -1 if the encoder or an output failed; an input
  * error sets input_failed, after the frames before it are encoded. */
-static int encode_loop(encode_state *st, video_reader *reader)
+static int encode_loop(encode_state *st, media_input *in)
 {
     const cli_options *o = st->opt;
     int64_t total = estimate_frames(o->input, st->frame_size);
@@ -764,28 +839,30 @@ static int encode_loop(encode_state *st, video_reader *reader)
     int show = !o->quiet && isatty(2);
     double last_shown = 0;
     video_picture pic;
+    int64_t pts;
     int ret;
 
     while (!o->max_frames || st->frames_in < o->max_frames) {
-        ret = read_frame(st, reader, &pic);
+        ret = read_frame(st, in, &pic, &pts);
         if (ret < 0)
             st->input_failed = 1;
         if (ret <= 0)
             break;
         /* Created only now, so that an input without a frame leaves no file. */
-        if (!st->out && open_outputs(st) < 0)
+        if (!st->outputs_open && open_outputs(st) < 0)
             return -1;
+        st->outputs_open = 1;
         if (st->pending_count == PENDING_MAX) {
             fprintf(stderr, "hwenc: the backend holds more than %d frames\n", PENDING_MAX);
             return -1;
         }
-        hwenc_frame frame = { .pts = st->frames_in,
+        hwenc_frame frame = { .pts = pts,
                               .force_idr = segment_forces_idr(&o->seg, o->seg.start_frame + st->frames_in) };
         for (int p = 0; p < 3; p++) {
             frame.plane[p] = pic.plane[p];
             frame.stride[p] = pic.stride[p];
         }
-        keep_source(st, &pic);
+        keep_source(st, &pic, pts);
         while ((ret = hwenc_send_frame(st->enc, &frame)) == HWENC_EAGAIN)
             if (drain_packets(st) < 0)
                 return -1;
@@ -817,12 +894,24 @@ static int encode_loop(encode_state *st, video_reader *reader)
     return 0;
 }
 
+static int vui_or_unspecified(int code)
+{
+    return code == 2 ? 0 : code;
+}
+
+static void set_colour(hwenc_colour *c, const media_video_desc *d)
+{
+    c->primaries = vui_or_unspecified(d->primaries);
+    c->transfer = vui_or_unspecified(d->transfer);
+    c->matrix = vui_or_unspecified(d->matrix);
+    c->chroma_sample_loc = d->chroma_sample_loc;
+}
+
 static int cmd_encode(int argc, char **argv)
 {
     cli_options o = { 0 };
     encode_state st = { .opt = &o };
-    psnr_ssim_dsp_init(&st.metrics, cpu_detect());
-    video_reader *reader = NULL;
+    media_input in = { 0 };
     char err[1024];
     int failed = 1;
 
@@ -831,6 +920,15 @@ static int cmd_encode(int argc, char **argv)
         segment_options_free(&o.seg);
         return 2;
     }
+#if !HWENC_WITH_CONTAINERS
+    /* Before anything is opened or read: hwenc-media is this program with
+     * FFmpeg linked (helper_exec.h says why that is a program of its own).
+     * argv - 1 is main's, so that it gets "encode" too. */
+    if (media_input_is_container(o.input, o.raw_width) || media_container_name(o.output)) {
+        segment_options_free(&o.seg);
+        return exec_helper("hwenc-media", argc + 1, argv - 1);
+    }
+#endif
     st.out_name = stream_name(o.output, "stdout");
     if ((!strcmp(o.output, "-") || (o.recon && !strcmp(o.recon, "-"))) && fcntl(1, F_GETFD) < 0) {
         fprintf(stderr, "hwenc: stdout is closed: there is nowhere to write the stream\n");
@@ -839,12 +937,12 @@ static int cmd_encode(int argc, char **argv)
     catch_stop_signals(0);
     video_info raw = { .width = o.raw_width, .height = o.raw_height, .fps_num = o.fps_num ? o.fps_num : 25,
                        .fps_den = o.fps_num ? o.fps_den : 1 };
-    if (video_reader_open(&reader, o.input, o.raw_width ? &raw : NULL, err, sizeof(err)) < 0) {
+    if (media_input_open(&in, o.input, o.raw_width ? &raw : NULL, err, sizeof(err)) < 0) {
         fprintf(stderr, "hwenc: %s: %s\n", stream_name(o.input, "stdin"), err);
         segment_options_free(&o.seg);
         return 1;
     }
-    const video_info *info = st.info = video_reader_info(reader);
+    const video_info *info = st.info = &in.desc.info;
     o.cfg.width = info->width;
     o.cfg.height = info->height;
     if (info->fps_num > 0 && info->fps_den > 0) {
@@ -856,10 +954,22 @@ static int cmd_encode(int argc, char **argv)
     o.cfg.colour.full_range = info->full_range;
     o.cfg.colour.chroma_sample_loc = info->chroma_siting == VIDEO_CHROMA_LEFT ? 0
                                      : info->chroma_siting == VIDEO_CHROMA_TOPLEFT ? 2 : 1;
+    if (in.media) /* Y4M says nothing of these; 2 is "unspecified" */
+        set_colour(&o.cfg.colour, &in.desc);
     o.cfg.want_recon = 1;
+    if (metrics_init(&st.metrics, info->width, info->height) < 0) {
+        fprintf(stderr, "hwenc: out of memory\n");
+        goto done;
+    }
 
     if (hwenc_open_ex(&o.cfg, &st.enc, err, sizeof(err)) < 0) {
         print_library_error("cannot open an encoder", err);
+        goto done;
+    }
+    if (media_container_name(o.output) &&
+        media_mux_open(&st.mux, o.output, &in.desc, in.media ? media_reader_format(in.media) : NULL,
+                       in.media ? media_reader_video_index(in.media) : -1, &o.mux, err, sizeof(err)) < 0) {
+        fprintf(stderr, "hwenc: %s\n", err);
         goto done;
     }
     st.frame_size = video_frame_size(info->width, info->height);
@@ -869,10 +979,10 @@ static int cmd_encode(int argc, char **argv)
             goto done;
         }
     st.start = now_seconds();
-    if (segment_skip_to_start(&o.seg, reader, stream_name(o.input, "stdin")) < 0)
+    if (segment_skip_to_start(&o.seg, &in, stream_name(o.input, "stdin")) < 0)
         goto done;
-    failed = encode_loop(&st, reader) < 0;
-    if (close_outputs(&st) < 0)
+    failed = encode_loop(&st, &in) < 0;
+    if (close_outputs(&st, !failed && st.frames_in) < 0)
         failed = 1;
     if (failed)
         goto done;
@@ -890,7 +1000,8 @@ static int cmd_encode(int argc, char **argv)
         print_summary(&st);
     if (o.stats) {
         encode_stats stats = { o.input, o.output, o.cfg.width, o.cfg.height, o.cfg.fps_num, o.cfg.fps_den,
-                               st.packets, st.bytes, now_seconds() - st.start, st.sse, st.psnr_frames, o.psnr };
+                               st.packets, st.bytes, now_seconds() - st.start,
+                               st.have_recon ? &st.metrics : NULL, o.psnr };
         if (encode_stats_write(o.stats, st.enc, &stats) < 0)
             failed = 1;
     }
@@ -900,13 +1011,14 @@ static int cmd_encode(int argc, char **argv)
         failed = 1;
     }
 done:
-    close_outputs(&st);
+    close_outputs(&st, 0);
     for (int i = 0; i < PENDING_MAX; i++) {
         free(st.pending[i].source);
         free(st.pending[i].recon);
     }
     hwenc_close(st.enc);
-    video_reader_close(reader);
+    metrics_free(&st.metrics);
+    media_input_close(&in);
     segment_options_free(&o.seg);
     if (failed)
         return 1;

@@ -49,12 +49,15 @@ int segment_forces_idr(const segment_options *s, int64_t frame)
     return lo < s->idr_count && s->idr_frames[lo] == frame;
 }
 
-int segment_skip_to_start(const segment_options *s, video_reader *reader, const char *input_name)
+int segment_skip_to_start(const segment_options *s, media_input *in, const char *input_name)
 {
     char err[256];
     video_picture pic;
+    int64_t pts;
+    /* The other streams' packets before the start are dropped with the
+     * frames: the segment's container holds only what it encodes. */
     for (int64_t i = 0; i < s->start_frame; i++) {
-        int ret = video_reader_read(reader, &pic, err, sizeof(err));
+        int ret = media_input_read(in, &pic, &pts, NULL, NULL, err, sizeof(err));
         if (ret > 0)
             continue;
         if (ret == 0)

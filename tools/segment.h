@@ -12,7 +12,7 @@
 
 #include <stdint.h>
 
-#include "video_io.h"
+#include "input.h"
 
 typedef struct segment_options {
     int64_t start_frame;         /* input frames skipped before the first encoded one */
@@ -28,7 +28,7 @@ int segment_parse_idr_frames(segment_options *s, const char *arg);
 int segment_forces_idr(const segment_options *s, int64_t frame);
 /* Reads and drops the frames before start_frame. Prints what failed, with
  * the input's name, and returns -1 when the input ends or fails first. */
-int segment_skip_to_start(const segment_options *s, video_reader *reader, const char *input_name);
+int segment_skip_to_start(const segment_options *s, media_input *in, const char *input_name);
 void segment_options_free(segment_options *s);
 
 #endif

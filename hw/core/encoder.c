@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "extradata.h"
 #include "gop.h"
 #include "hal.h"
 #include "packet_check.h"
@@ -44,6 +45,7 @@ struct hwenc_encoder {
     h264_pps pps;
     uint8_t parameter_sets[512];
     size_t parameter_sets_size;
+    stream_extradata extradata;  /* hwenc_get_extradata */
     gop_state gop;
     h264_syntax h264;            /* the codec part of the plan */
     frame_analysis analysis;
@@ -803,6 +805,8 @@ int hwenc_receive_packet(hwenc_encoder *enc, hwenc_packet *pkt)
     pkt->pts = hp.pts;
     pkt->type = hp.type;
     pkt->keyframe = hp.type == HWENC_FRAME_IDR;
+    if (pkt->keyframe)
+        extradata_update(&enc->extradata, hp.data, hp.size);
     pkt->qp = hp.qp;
     pkt->vbv_overrun = hp.vbv_overrun;
     if (enc->cfg.want_recon)
@@ -811,6 +815,17 @@ int hwenc_receive_packet(hwenc_encoder *enc, hwenc_packet *pkt)
             pkt->recon_stride[p] = hp.recon_stride[p];
         }
     return 0;
+}
+
+int hwenc_get_extradata(const hwenc_encoder *enc, uint8_t *buf, size_t size)
+{
+    if (!enc || (size && !buf))
+        return HWENC_EINVAL;
+    if (!enc->extradata.size)
+        return HWENC_EAGAIN;
+    if (size >= enc->extradata.size)
+        memcpy(buf, enc->extradata.data, enc->extradata.size);
+    return (int)enc->extradata.size;
 }
 
 /* Everything that shapes the stream must stay as it was opened. */

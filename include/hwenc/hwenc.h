@@ -421,6 +421,20 @@ typedef struct hwenc_packet {
  * hwenc_last_error, at that packet and every call after it. */
 HWENC_API int hwenc_receive_packet(hwenc_encoder *enc, hwenc_packet *pkt);
 
+/* The codec extradata of the stream, for a container's sample description
+ * (mp4/mov avcC, Matroska CodecPrivate, FFmpeg's AVCodecParameters.extradata):
+ * the SPS and PPS, in Annex B (each NAL unit after 00 00 00 01), exactly as
+ * the backend wrote them before the last IDR picture received. Annex B
+ * because it is what the encoder writes and what MPEG-TS wants; muxers that
+ * store avcC (libavformat's mp4, mov and Matroska muxers) convert it
+ * themselves, and so do those length-prefixing the samples.
+ * Returns the size in bytes (> 0), and copies the data into buf only when
+ * size is at least that (buf may be NULL with size 0 to ask for the size);
+ * HWENC_EAGAIN before the first IDR packet was received. The parameter sets
+ * change only at a failover to another backend (hwenc_config.failover),
+ * which begins with an IDR carrying its new SPS/PPS in the stream. */
+HWENC_API int hwenc_get_extradata(const hwenc_encoder *enc, uint8_t *buf, size_t size);
+
 /* Changes the rate-control targets (bitrate_kbps, vbv_maxrate_kbps,
  * vbv_bufsize_kbits; qp or crf in those modes) with effect from the next
  * frame sent. Every other field of cfg must equal the open configuration.

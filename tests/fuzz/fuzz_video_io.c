@@ -1,7 +1,7 @@
 /*
  * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
  *
- * Fuzzes the Y4M and raw I420 readers (tools/video_io.c). The first byte
+ * Fuzzes the Y4M and raw I420 readers (tools/media/video_io.c). The first byte
  * chooses the format (and for raw input the next ones the size); the rest
  * is the file. Besides running clean under the sanitizers, the reader must
  * keep its promises: sizes it reports are valid, it never returns more

@@ -1,6 +1,6 @@
 # Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
 # Unit tests of the frame I/O and of the decoding oracle. Needs the targets
-# hwenc_video_io (tools/video_io.cmake) and hwenc_testcommon
+# hwenc_video_io (tools/media/media.cmake) and hwenc_testcommon
 # (tests/common/common.cmake). Both tests use ffmpeg when it is on PATH.
 add_executable(test_video_io ${CMAKE_CURRENT_LIST_DIR}/test_video_io.c)
 target_link_libraries(test_video_io PRIVATE hwenc_video_io hwenc_testcommon)

@@ -321,6 +321,37 @@ static void test_low_latency(void)
     }
 }
 
+/* hwenc_get_extradata: nothing before the first IDR, then exactly the
+ * SPS and PPS that begin that IDR packet, in Annex B. */
+static void test_extradata(void)
+{
+    hwenc_config c = base_config();
+    hwenc_encoder *enc = NULL;
+    uint8_t buf[1024];
+    CHECK(&checks, hwenc_get_extradata(NULL, buf, sizeof(buf)) == HWENC_EINVAL, "extradata of no encoder");
+    CHECK(&checks, hwenc_open(&c, &enc) == 0, "open");
+    CHECK(&checks, hwenc_get_extradata(enc, NULL, 8) == HWENC_EINVAL, "extradata into no buffer");
+    CHECK(&checks, hwenc_get_extradata(enc, buf, sizeof(buf)) == HWENC_EAGAIN, "extradata before the first packet");
+    static uint8_t y[64 * 48], u[32 * 24], v[32 * 24];
+    hwenc_frame f = { .plane = { y, u, v }, .stride = { 64, 32, 32 } };
+    hwenc_packet pkt;
+    CHECK(&checks, hwenc_send_frame(enc, &f) == 0 && hwenc_receive_packet(enc, &pkt) == 0 && pkt.keyframe, "first IDR");
+    int n = hwenc_get_extradata(enc, NULL, 0);
+    memset(buf, 0xee, sizeof(buf));
+    CHECK(&checks, n > 8 && hwenc_get_extradata(enc, buf, (size_t)n - 1) == n && buf[0] == 0xee,
+          "too small a buffer gets the size and no bytes (%d)", n);
+    CHECK(&checks, hwenc_get_extradata(enc, buf, sizeof(buf)) == n, "extradata size");
+    /* 00 00 00 01 SPS (type 7) ... 00 00 00 01 PPS (type 8) */
+    int pps_at = -1;
+    for (int i = 5; n > 0 && i + 4 < n; i++)
+        if (!buf[i] && !buf[i + 1] && !buf[i + 2] && buf[i + 3] == 1)
+            pps_at = i;
+    CHECK(&checks, n > 0 && !memcmp(buf, "\0\0\0\1", 4) && (buf[4] & 31) == 7 && pps_at > 0 && (buf[pps_at + 4] & 31) == 8,
+          "SPS then PPS in Annex B");
+    CHECK(&checks, n > 0 && pkt.size > (size_t)n && !memcmp(pkt.data, buf, (size_t)n), "the IDR packet's own SPS and PPS");
+    hwenc_close(enc);
+}
+
 static void test_names_and_probe(void)
 {
     CHECK(&checks, hwenc_backend_from_name("VAAPI") == HWENC_BACKEND_VAAPI, "backend name");
@@ -419,6 +450,7 @@ int main(void)
     test_misuse();
     test_force_idr_and_keyint();
     test_low_latency();
+    test_extradata();
     test_names_and_probe();
     return tally_result(&checks);
 }

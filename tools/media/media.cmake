@@ -1,17 +1,43 @@
 # Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
 #
-# Media for the command line and the tests: strict H.264 decoding with
-# libavcodec and synthetic clips. Meant to grow into the one media I/O and
-# metrics module the CLI, hwbench and the tests share (frame I/O is still
-# tools/video_io.cmake, metrics bench/metrics.c). It links libavcodec, so
-# only programs link it, never libhwenc.
+# Media I/O and quality metrics, the one module the CLI, hwbench and the
+# tests share, so that no program reaches into the CPU encoder or into
+# another program's files:
+#   hwenc_video_io  Y4M and raw I420 reading and writing (no FFmpeg, so the
+#                   fuzzers and small tests stay light);
+#   hwenc_media     strict H.264 decoding, synthetic clips, container input
+#                   and output through libavformat, and PSNR/SSIM.
+# The PSNR/SSIM kernels stay in the CPU encoder (cpu_fallback/metrics_dsp.h
+# and x86/metrics_*.c), where the SIMD build flags, cpu_detect() and their
+# checkasm test are; metrics.c is the only file outside cpu_fallback/ that
+# includes them. Only programs link this module, never libhwenc.
 # Include from tools/CMakeLists.txt: include(${CMAKE_CURRENT_LIST_DIR}/media/media.cmake)
 find_package(PkgConfig REQUIRED)
 find_package(Threads REQUIRED)
-pkg_check_modules(HWENC_MEDIA_LAV REQUIRED IMPORTED_TARGET libavcodec libavutil)
+
+add_library(hwenc_video_io STATIC ${CMAKE_CURRENT_LIST_DIR}/video_io.c)
+target_include_directories(hwenc_video_io PUBLIC ${CMAKE_CURRENT_LIST_DIR})
+
+# What needs no FFmpeg: the metrics and the choice of reader. The kernels
+# come from the static core archive: the shared library keeps them hidden.
+add_library(hwenc_media_base STATIC
+    ${CMAKE_CURRENT_LIST_DIR}/input.c
+    ${CMAKE_CURRENT_LIST_DIR}/metrics.c)
+target_include_directories(hwenc_media_base PUBLIC ${CMAKE_CURRENT_LIST_DIR})
+target_link_libraries(hwenc_media_base PUBLIC hwenc_video_io m)
+target_link_libraries(hwenc_media_base PRIVATE hwenc_core)
+
+pkg_check_modules(HWENC_MEDIA_LAV REQUIRED IMPORTED_TARGET libavformat libavcodec libswscale libavutil)
 add_library(hwenc_media STATIC
     ${CMAKE_CURRENT_LIST_DIR}/clipgen.c
-    ${CMAKE_CURRENT_LIST_DIR}/decode.c)
+    ${CMAKE_CURRENT_LIST_DIR}/decode.c
+    ${CMAKE_CURRENT_LIST_DIR}/demux.c
+    ${CMAKE_CURRENT_LIST_DIR}/mux.c)
 target_include_directories(hwenc_media PUBLIC ${CMAKE_CURRENT_LIST_DIR})
 # decode.c uses pthread_once; clipgen.c uses libm.
-target_link_libraries(hwenc_media PUBLIC PkgConfig::HWENC_MEDIA_LAV Threads::Threads m)
+target_link_libraries(hwenc_media PUBLIC hwenc_media_base PkgConfig::HWENC_MEDIA_LAV Threads::Threads m)
+
+# `hwenc` links no FFmpeg (tools/helper_exec.h): its container layer hands
+# the encodes that need one to hwenc-media.
+add_library(hwenc_media_none STATIC ${CMAKE_CURRENT_LIST_DIR}/container_none.c)
+target_link_libraries(hwenc_media_none PUBLIC hwenc_media_base)

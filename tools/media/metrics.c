@@ -10,8 +10,8 @@
 #include "metrics_dsp.h"
 
 /* The kernels are the CPU encoder's (cpu_fallback/metrics_dsp.h, linked from
- * hwenc_core): a C reference and SIMD versions chosen from the CPU flags,
- * checked against each other by checkasm. Both compute exact integer sums,
+ * hwenc_core; media.cmake says why they live there): a C reference and SIMD
+ * versions chosen from the CPU flags, checked against each other by checkasm. Both compute exact integer sums,
  * so the figures do not depend on which version runs. */
 void metrics_dsp_init(metrics_dsp *dsp)
 {
@@ -73,7 +73,7 @@ double metrics_ssim_plane(const metrics_dsp *dsp, const uint8_t *a, ptrdiff_t a_
 int metrics_init(metrics_state *m, int width, int height)
 {
     memset(m, 0, sizeof(*m));
-    if (width < 2 || height < 2)
+    if (width < 1 || height < 1)
         return -1;
     metrics_dsp_init(&m->dsp);
     m->width = width;
@@ -82,8 +82,8 @@ int metrics_init(metrics_state *m, int width, int height)
     return m->sums ? 0 : -1;
 }
 
-void metrics_add_frame(metrics_state *m, const uint8_t *const ref[3], const ptrdiff_t ref_stride[3],
-                       const uint8_t *const dist[3], const ptrdiff_t dist_stride[3])
+void metrics_add_psnr(metrics_state *m, const uint8_t *const ref[3], const ptrdiff_t ref_stride[3],
+                      const uint8_t *const dist[3], const ptrdiff_t dist_stride[3])
 {
     for (int p = 0; p < 3; p++) {
         int w = p ? (m->width + 1) >> 1 : m->width;
@@ -94,9 +94,15 @@ void metrics_add_frame(metrics_state *m, const uint8_t *const ref[3], const ptrd
         m->samples[p] += n;
         m->psnr_sum[p] += metrics_psnr(sse, n);
     }
+    m->frames++;
+}
+
+void metrics_add_frame(metrics_state *m, const uint8_t *const ref[3], const ptrdiff_t ref_stride[3],
+                       const uint8_t *const dist[3], const ptrdiff_t dist_stride[3])
+{
+    metrics_add_psnr(m, ref, ref_stride, dist, dist_stride);
     m->ssim_sum += metrics_ssim_plane(&m->dsp, ref[0], ref_stride[0], dist[0], dist_stride[0],
                                       m->width, m->height, m->sums);
-    m->frames++;
 }
 
 void metrics_summarize(const metrics_state *m, metrics_summary *out)

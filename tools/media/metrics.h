@@ -7,8 +7,8 @@
  * numbers can be compared with published ones: PSNR with peak 255, SSIM on
  * 8x8 windows stepped by 4 samples.
  */
-#ifndef HWENC_BENCH_METRICS_H
-#define HWENC_BENCH_METRICS_H
+#ifndef HWENC_MEDIA_METRICS_H
+#define HWENC_MEDIA_METRICS_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -46,11 +46,15 @@ typedef struct metrics_state {
     double psnr_sum[3], ssim_sum;
 } metrics_state;
 
-/* Returns 0, or -1 on a bad size or allocation failure. */
+/* Returns 0, or -1 on a bad size or allocation failure. A frame of one
+ * sample or more is measured; SSIM is 1 below 8x8 (no whole window). */
 int metrics_init(metrics_state *m, int width, int height);
 /* Adds one frame; ref is the source, dist the decoded picture. */
 void metrics_add_frame(metrics_state *m, const uint8_t *const ref[3], const ptrdiff_t ref_stride[3],
                        const uint8_t *const dist[3], const ptrdiff_t dist_stride[3]);
+/* The same without SSIM (ssim_y stays 0), for the CLI's PSNR summary. */
+void metrics_add_psnr(metrics_state *m, const uint8_t *const ref[3], const ptrdiff_t ref_stride[3],
+                      const uint8_t *const dist[3], const ptrdiff_t dist_stride[3]);
 void metrics_summarize(const metrics_state *m, metrics_summary *out);
 void metrics_free(metrics_state *m);
 
