@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "video_io.h"
+#include "input.h"
 
 #include "clip.h"
 
@@ -36,27 +36,33 @@ static int append_frame(bench_clip *c, const video_picture *pic, size_t *cap)
 
 int bench_clip_load(bench_clip *c, const char *path, int max_frames, char *err, size_t err_size)
 {
-    video_reader *r = NULL;
+    media_input in;
     video_picture pic;
+    int64_t pts;
     size_t cap = 0;
     int ret = 0;
 
     memset(c, 0, sizeof(*c));
-    if (video_reader_open(&r, path, NULL, err, err_size) < 0)
+    /* The CLI's input: Y4M, or any file FFmpeg reads, converted to 8-bit
+     * 4:2:0 as the CLI converts it (its other streams are not needed). */
+    if (media_input_open(&in, path, NULL, err, err_size) < 0)
         return -1;
-    const video_info *info = video_reader_info(r);
+    const video_info *info = &in.desc.info;
     c->width = info->width;
     c->height = info->height;
     c->fps_num = info->fps_num > 0 && info->fps_den > 0 ? info->fps_num : 25;
     c->fps_den = info->fps_num > 0 && info->fps_den > 0 ? info->fps_den : 1;
     c->frame_size = video_frame_size(c->width, c->height);
     while ((max_frames <= 0 || c->frames < max_frames) &&
-           (ret = video_reader_read(r, &pic, err, err_size)) == 1) {
+           (ret = media_input_read(&in, &pic, &pts, NULL, NULL, err, err_size)) == 1) {
         if (append_frame(c, &pic, &cap) < 0) {
             snprintf(err, err_size, "out of memory after %d frames of %s", c->frames, path);
             goto fail;
         }
     }
+    /* Known once the first picture is decoded. */
+    if (in.desc.converted[0])
+        fprintf(stderr, "hwbench: %s: converted %s\n", path, in.desc.converted);
     /* A truncated last frame is dropped with a warning; anything else is an error. */
     if (ret == VIDEO_IO_TRUNCATED)
         fprintf(stderr, "hwbench: warning: %s\n", err);
@@ -66,10 +72,10 @@ int bench_clip_load(bench_clip *c, const char *path, int max_frames, char *err, 
         snprintf(err, err_size, "%s has no frames", path);
         goto fail;
     }
-    video_reader_close(r);
+    media_input_close(&in);
     return 0;
 fail:
-    video_reader_close(r);
+    media_input_close(&in);
     bench_clip_free(c);
     return -1;
 }

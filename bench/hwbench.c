@@ -23,7 +23,9 @@
 static void usage(FILE *f)
 {
     fprintf(f,
-        "usage: hwbench [options] clip.y4m...\n"
+        "usage: hwbench [options] CLIP...\n"
+        "  CLIP is Y4M or any file FFmpeg reads, decoded and converted to 8-bit 4:2:0\n"
+        "  as hwenc encode does\n"
         "  --encoders LIST  comma-separated, each NAME or NAME:PRESET, from\n"
         "                   vaapi, nvenc, vulkan, cpu (libhwenc backends), x264,\n"
         "                   openh264 (presets low, medium, high), lavc:ENCODER (any\n"

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "video_io.h"
+#include "input.h"
 
 #include "bdrate.h"
 #include "matrix.h"
@@ -210,10 +210,10 @@ static void report_row(const bench_row *row)
 
 static int clip_readable(const char *path, char *err, size_t err_size)
 {
-    video_reader *r = NULL;
-    if (video_reader_open(&r, path, NULL, err, err_size) < 0)
+    media_input in;
+    if (media_input_open(&in, path, NULL, err, err_size) < 0)
         return 0;
-    video_reader_close(r);
+    media_input_close(&in);
     return 1;
 }
 

@@ -3,13 +3,13 @@
  */
 #include <stdio.h>
 
-#include "video_io.h"
+#include "input.h"
 
 #include "decode.h"
 #include "quality.h"
 
 typedef struct compare_ctx {
-    video_reader *reader;
+    media_input in;
     metrics_state metrics;
     int frames, pictures;
     char msg[256];
@@ -31,7 +31,8 @@ static int compare_picture(void *opaque, const uint8_t *const plane[3], const pt
                  c->frames);
         return -1;
     }
-    if (video_reader_read(c->reader, &src, c->msg, sizeof(c->msg)) != 1)
+    int64_t pts;
+    if (media_input_read(&c->in, &src, &pts, NULL, NULL, c->msg, sizeof(c->msg)) != 1)
         return -1;
     const uint8_t *ref[3] = { src.plane[0], src.plane[1], src.plane[2] };
     metrics_add_frame(&c->metrics, ref, src.stride, plane, stride);
@@ -46,9 +47,9 @@ int bench_quality(const char *clip_path, int frames, const uint8_t *stream, size
     char derr[256];
     int ret = -1;
 
-    if (video_reader_open(&c.reader, clip_path, NULL, err, err_size) < 0)
+    if (media_input_open(&c.in, clip_path, NULL, err, err_size) < 0)
         return -1;
-    const video_info *info = video_reader_info(c.reader);
+    const video_info *info = &c.in.desc.info;
     if (metrics_init(&c.metrics, info->width, info->height) < 0) {
         snprintf(err, err_size, "out of memory");
         goto done;
@@ -66,6 +67,6 @@ int bench_quality(const char *clip_path, int frames, const uint8_t *stream, size
     ret = 0;
 done:
     metrics_free(&c.metrics);
-    video_reader_close(c.reader);
+    media_input_close(&c.in);
     return ret;
 }

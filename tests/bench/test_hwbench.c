@@ -303,6 +303,43 @@ static void check_refused_rate(const char *hwbench, const char *dir)
     free(text);
 }
 
+/* hwbench reads what the CLI reads: the clip as 4:2:2 in Matroska (FFV1,
+ * lossless) is converted to 4:2:0, said once, and measured at its size and
+ * frame count. */
+static void check_container_input(const char *hwbench, const char *dir)
+{
+    char cmd[2048], path[512], err[128];
+    snprintf(cmd, sizeof(cmd),
+             "ffmpeg -nostdin -loglevel error -y -i '%s/clip.y4m' -c:v ffv1 -pix_fmt yuv422p '%s/clip422.mkv'", dir,
+             dir);
+    if (run(cmd) != 0) {
+        CHECK(&checks, 0, "ffmpeg could not write %s/clip422.mkv", dir);
+        return;
+    }
+    snprintf(cmd, sizeof(cmd),
+             "'%s' --encoders cpu --qp 30 --repeat 1 --warmup 0 --out '%s/mkv' '%s/clip422.mkv' >'%s/mkv.txt' "
+             "2>'%s/mkv.log'",
+             hwbench, dir, dir, dir, dir);
+    CHECK(&checks, run(cmd) == 0, "hwbench on an mkv clip; see %s/mkv.log", dir);
+    snprintf(path, sizeof(path), "%s/mkv.log", dir);
+    char *log = read_file(path);
+    CHECK(&checks, log && strstr(log, "converted yuv422p -> yuv420p"), "the conversion is said: %s", log ? log : "");
+    free(log);
+    snprintf(path, sizeof(path), "%s/mkv/results.json", dir);
+    char *text = read_file(path);
+    json_value *doc = text ? json_parse(text, err, sizeof(err)) : NULL;
+    const json_value *rows = json_get(doc, "rows");
+    CHECK(&checks, rows && rows->n == 1, "one row for the mkv clip");
+    if (rows && rows->n == 1) {
+        const json_value *row = &rows->items[0];
+        CHECK(&checks, str(row, "status") && !strcmp(str(row, "status"), "ok"), "the mkv row runs");
+        CHECK(&checks, num(row, "width") == W && num(row, "height") == H && num(row, "frames") == FRAMES,
+              "mkv clip: %g x %g, %g frames", num(row, "width"), num(row, "height"), num(row, "frames"));
+    }
+    json_free(doc);
+    free(text);
+}
+
 int main(int argc, char **argv)
 {
     char dir[] = "/tmp/hwbench-e2e-XXXXXX", path[512], cmd[2048], list[256];
@@ -337,6 +374,7 @@ int main(int argc, char **argv)
     check_files(path, series);
     check_bad_input(argv[1], dir, series[1]);
     check_refused_rate(argv[1], dir);
+    check_container_input(argv[1], dir);
     if (checks.fail) {
         fprintf(stderr, "%d failures; files kept in %s\n", checks.fail, dir);
         return 1;

@@ -18,17 +18,19 @@ find_package(Threads REQUIRED)
 add_library(hwenc_video_io STATIC ${CMAKE_CURRENT_LIST_DIR}/video_io.c)
 target_include_directories(hwenc_video_io PUBLIC ${CMAKE_CURRENT_LIST_DIR})
 
-# What needs no FFmpeg: the metrics and the choice of reader. The kernels
+# What needs no FFmpeg: the metrics. The kernels
 # come from the static core archive: the shared library keeps them hidden.
-add_library(hwenc_media_base STATIC
-    ${CMAKE_CURRENT_LIST_DIR}/input.c
-    ${CMAKE_CURRENT_LIST_DIR}/metrics.c)
+add_library(hwenc_media_base STATIC ${CMAKE_CURRENT_LIST_DIR}/metrics.c)
 target_include_directories(hwenc_media_base PUBLIC ${CMAKE_CURRENT_LIST_DIR})
 target_link_libraries(hwenc_media_base PUBLIC hwenc_video_io m)
 target_link_libraries(hwenc_media_base PRIVATE hwenc_core)
 
 pkg_check_modules(HWENC_MEDIA_LAV REQUIRED IMPORTED_TARGET libavformat libavcodec libswscale libavutil)
+# input.c (the choice of reader) calls the container layer, so it sits in
+# each of the two archives that provide one: a static library cannot call
+# back into an archive named before it on the link line.
 add_library(hwenc_media STATIC
+    ${CMAKE_CURRENT_LIST_DIR}/input.c
     ${CMAKE_CURRENT_LIST_DIR}/clipgen.c
     ${CMAKE_CURRENT_LIST_DIR}/decode.c
     ${CMAKE_CURRENT_LIST_DIR}/demux.c
@@ -39,5 +41,5 @@ target_link_libraries(hwenc_media PUBLIC hwenc_media_base PkgConfig::HWENC_MEDIA
 
 # `hwenc` links no FFmpeg (tools/helper_exec.h): its container layer hands
 # the encodes that need one to hwenc-media.
-add_library(hwenc_media_none STATIC ${CMAKE_CURRENT_LIST_DIR}/container_none.c)
+add_library(hwenc_media_none STATIC ${CMAKE_CURRENT_LIST_DIR}/input.c ${CMAKE_CURRENT_LIST_DIR}/container_none.c)
 target_link_libraries(hwenc_media_none PUBLIC hwenc_media_base)
