@@ -79,37 +79,62 @@ static const char *device_label(const batch *b, const batch_file *f)
     return b->devices[f->device].name[0] ? b->devices[f->device].name : "cpu";
 }
 
-static void write_json_file(FILE *o, const batch *b, const batch_file *f)
+/* One column of a file's line in batch.json and batch.csv: text (NULL when
+ * there is none), or a number with its decimals (unknown: null, or an
+ * empty CSV field). Both reports take their columns from file_cells. */
+typedef struct report_cell {
+    const char *name;
+    const char *text;
+    double number;
+    int decimals, is_number, known;
+} report_cell;
+
+enum { REPORT_COLUMNS_MAX = 15 };
+
+static report_cell text_cell(const char *name, const char *text)
+{
+    return (report_cell){ .name = name, .text = text };
+}
+
+static report_cell number_cell(const char *name, double v, int decimals, int known)
+{
+    return (report_cell){ .name = name, .number = v, .decimals = decimals, .is_number = 1, .known = known };
+}
+
+/* The columns of f, in report order; the PSNR ones only with --psnr.
+ * Returns their count. */
+static int file_cells(const batch *b, const batch_file *f, report_cell cell[REPORT_COLUMNS_MAX])
 {
     static const char *const psnr_keys[4] = { "psnr_y", "psnr_u", "psnr_v", "psnr" };
-    int ran = f->have_stats;
-    fputs("    {\"input\": ", o);
-    json_write_string(o, f->input);
-    fputs(", \"output\": ", o);
-    json_write_string(o, f->output);
-    fputs(", \"status\": ", o);
-    json_write_string(o, batch_status_name(f->status));
-    fputs(", \"backend\": ", o);
-    json_write_string(o, f->backend[0] ? f->backend
-                         : f->device >= 0 ? hwenc_backend_name(b->devices[f->device].backend) : NULL);
-    fputs(", \"device\": ", o);
-    json_write_string(o, device_label(b, f));
-    fputs(", \"frames\": ", o);
-    json_write_number(o, (double)f->frames, 0, ran);
-    fputs(", \"duration_s\": ", o);
-    json_write_number(o, f->duration, 3, ran);
-    fputs(", \"fps\": ", o);
-    json_write_number(o, f->fps, 2, ran);
-    fputs(", \"bytes\": ", o);
-    json_write_number(o, (double)f->bytes, 0, ran || f->status == BATCH_SKIPPED);
-    fputs(", \"bitrate_kbps\": ", o);
-    json_write_number(o, f->bitrate, 2, ran);
-    for (int p = 0; p < 4 && b->opt.psnr; p++) {
-        fprintf(o, ", \"%s\": ", psnr_keys[p]);
-        json_write_number(o, f->psnr[p], 3, f->have_psnr);
+    int ran = f->have_stats, n = 0;
+    cell[n++] = text_cell("input", f->input);
+    cell[n++] = text_cell("output", f->output);
+    cell[n++] = text_cell("status", batch_status_name(f->status));
+    cell[n++] = text_cell("backend", f->backend[0] ? f->backend
+                                     : f->device >= 0 ? hwenc_backend_name(b->devices[f->device].backend) : NULL);
+    cell[n++] = text_cell("device", device_label(b, f));
+    cell[n++] = number_cell("frames", (double)f->frames, 0, ran);
+    cell[n++] = number_cell("duration_s", f->duration, 3, ran);
+    cell[n++] = number_cell("fps", f->fps, 2, ran);
+    cell[n++] = number_cell("bytes", (double)f->bytes, 0, ran || f->status == BATCH_SKIPPED);
+    cell[n++] = number_cell("bitrate_kbps", f->bitrate, 2, ran);
+    for (int p = 0; p < 4 && b->opt.psnr; p++)
+        cell[n++] = number_cell(psnr_keys[p], f->psnr[p], 3, f->have_psnr);
+    cell[n++] = text_cell("error", f->error[0] ? f->error : NULL);
+    return n;
+}
+
+static void write_json_file(FILE *o, const batch *b, const batch_file *f)
+{
+    report_cell cell[REPORT_COLUMNS_MAX];
+    int n = file_cells(b, f, cell);
+    for (int i = 0; i < n; i++) {
+        fprintf(o, "%s\"%s\": ", i ? ", " : "    {", cell[i].name);
+        if (cell[i].is_number)
+            json_write_number(o, cell[i].number, cell[i].decimals, cell[i].known);
+        else
+            json_write_string(o, cell[i].text);
     }
-    fputs(", \"error\": ", o);
-    json_write_string(o, f->error[0] ? f->error : NULL);
     fputs("}", o);
 }
 
@@ -146,45 +171,26 @@ static void write_json(FILE *o, const batch *b)
     fputs("  ]\n}\n", o);
 }
 
-static void write_number(FILE *o, double v, int decimals, int known)
-{
-    if (known)
-        fprintf(o, "%.*f", decimals, v);
-}
-
+/* The header names the columns of file_cells; an empty batch has a
+ * header too. */
 static void write_csv(FILE *o, const batch *b)
 {
-    fputs("input,output,status,backend,device,frames,duration_s,fps,bytes,bitrate_kbps", o);
-    fputs(b->opt.psnr ? ",psnr_y,psnr_u,psnr_v,psnr,error\r\n" : ",error\r\n", o);
-    for (int i = 0; i < b->file_count; i++) {
-        const batch_file *f = &b->files[i];
-        int ran = f->have_stats;
-        csv_write_field(o, f->input);
-        fputc(',', o);
-        csv_write_field(o, f->output);
-        fputc(',', o);
-        csv_write_field(o, batch_status_name(f->status));
-        fputc(',', o);
-        csv_write_field(o, f->backend[0] ? f->backend
-                           : f->device >= 0 ? hwenc_backend_name(b->devices[f->device].backend) : NULL);
-        fputc(',', o);
-        csv_write_field(o, device_label(b, f));
-        fputc(',', o);
-        write_number(o, (double)f->frames, 0, ran);
-        fputc(',', o);
-        write_number(o, f->duration, 3, ran);
-        fputc(',', o);
-        write_number(o, f->fps, 2, ran);
-        fputc(',', o);
-        write_number(o, (double)f->bytes, 0, ran || f->status == BATCH_SKIPPED);
-        fputc(',', o);
-        write_number(o, f->bitrate, 2, ran);
-        for (int p = 0; p < 4 && b->opt.psnr; p++) {
-            fputc(',', o);
-            write_number(o, f->psnr[p], 3, f->have_psnr);
+    report_cell cell[REPORT_COLUMNS_MAX];
+    batch_file none = { .device = -1 };
+    int n = file_cells(b, &none, cell);
+    for (int i = 0; i < n; i++)
+        fprintf(o, "%s%s", i ? "," : "", cell[i].name);
+    fputs("\r\n", o);
+    for (int f = 0; f < b->file_count; f++) {
+        file_cells(b, &b->files[f], cell);
+        for (int i = 0; i < n; i++) {
+            if (i)
+                fputc(',', o);
+            if (!cell[i].is_number)
+                csv_write_field(o, cell[i].text);
+            else if (cell[i].known)
+                fprintf(o, "%.*f", cell[i].decimals, cell[i].number);
         }
-        fputc(',', o);
-        csv_write_field(o, f->error[0] ? f->error : NULL);
         fputs("\r\n", o);
     }
 }
