@@ -27,6 +27,10 @@ typedef struct media_video_desc {
     int has_display_matrix;      /* rotation to carry to the output */
     int32_t display_matrix[9];
     char converted[160];         /* "yuv422p10le -> yuv420p", or "" */
+    int64_t frames_expected;     /* from the container's frame count or duration; 0: unknown */
+    /* Pictures whose time stamp was missing or not above the one before,
+     * given the previous one's plus one tick, and the first of them. */
+    int64_t pts_fixed, pts_fixed_first;
 } media_video_desc;
 
 typedef struct media_reader media_reader;
