@@ -26,6 +26,7 @@
 #include "hwenc/hwenc.h"
 #include "helper_exec.h"
 #include "input.h"
+#include "json_write.h"
 #include "metrics.h"
 #include "mux.h"
 #include "segment.h"
@@ -94,6 +95,7 @@ static void usage(FILE *f)
             "usage: hwenc encode INPUT -o OUTPUT [options]\n"
             "       hwenc batch INPUT... -d OUTDIR [batch options] [-- encode options]   (hwenc batch --help)\n"
             "       hwenc list-backends [--device DEV]\n"
+            "       hwenc probe FILE   (its video stream as JSON: codec, size, frames, duration, bitrate)\n"
             "       hwenc validate [--backend NAME] [--device DEV] [options]   (hwenc validate --help)\n"
             "       hwenc slurm submit|status --dir SHARED ...   (chunked or batch encodes on Slurm; --help)\n"
             "\n"
@@ -1092,6 +1094,41 @@ static int cmd_list_backends(int argc, char **argv)
     return 0;
 }
 
+/* `hwenc probe FILE`: the numbers `hwenc batch` reports for an output an
+ * earlier run made, read from the file (its packets, not decoded). */
+static int cmd_probe(int argc, char **argv)
+{
+    if (argc != 2 || argv[1][0] == '-') {
+        fprintf(stderr, "usage: hwenc probe FILE\n");
+        return 2;
+    }
+#if !HWENC_WITH_CONTAINERS
+    return exec_helper("hwenc-media", argc + 1, argv - 1);
+#else
+    media_probe_info info;
+    char err[512];
+    if (media_probe(argv[1], &info, err, sizeof(err)) < 0) {
+        fprintf(stderr, "hwenc: %s: %s\n", argv[1], err);
+        return 1;
+    }
+    fputs("{\n  \"file\": ", stdout);
+    json_write_string(stdout, argv[1]);
+    fputs(",\n  \"codec\": ", stdout);
+    json_write_string(stdout, info.codec);
+    printf(",\n  \"width\": %d,\n  \"height\": %d,\n  \"frames\": %lld,\n  \"duration_s\": ", info.width,
+           info.height, (long long)info.frames);
+    json_write_number(stdout, info.seconds, 3, info.seconds > 0);
+    printf(",\n  \"video_bytes\": %lld,\n  \"bitrate_kbps\": ", (long long)info.bytes);
+    json_write_number(stdout, info.bytes * 8.0 / info.seconds / 1000.0, 2, info.seconds > 0);
+    fputs("\n}\n", stdout);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "hwenc: writing stdout failed: %s\n", strerror(errno));
+        return 1;
+    }
+    return 0;
+#endif
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -1102,6 +1139,8 @@ int main(int argc, char **argv)
         return cmd_encode(argc - 1, argv + 1);
     if (!strcmp(argv[1], "batch"))
         return cmd_batch(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "probe"))
+        return cmd_probe(argc - 1, argv + 1);
     if (!strcmp(argv[1], "list-backends"))
         return cmd_list_backends(argc - 1, argv + 1);
     if (!strcmp(argv[1], "validate"))

@@ -340,3 +340,60 @@ void media_reader_close(media_reader *r)
     avformat_close_input(&r->fmt);
     free(r);
 }
+
+/* The duration: the stream's own (mp4, mov), else the span of the video
+ * packets' time stamps, else (raw H.264) the packet count at its rate. */
+int media_probe(const char *path, media_probe_info *info, char *err, size_t err_size)
+{
+    AVFormatContext *fmt = NULL;
+    AVPacket *pkt = av_packet_alloc();
+    int ret = -1;
+    memset(info, 0, sizeof(*info));
+    av_log_set_level(AV_LOG_ERROR);
+    if (!pkt) {
+        snprintf(err, err_size, "out of memory");
+        return -1;
+    }
+    int lav = avformat_open_input(&fmt, path, NULL, NULL);
+    if (lav < 0 || (lav = avformat_find_stream_info(fmt, NULL)) < 0) {
+        snprintf(err, err_size, "not a media file FFmpeg can read: %s", av_err2str(lav));
+        goto done;
+    }
+    int video = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
+    if (video < 0) {
+        snprintf(err, err_size, "no video stream");
+        goto done;
+    }
+    const AVStream *st = fmt->streams[video];
+    snprintf(info->codec, sizeof(info->codec), "%s", avcodec_get_name(st->codecpar->codec_id));
+    info->width = st->codecpar->width;
+    info->height = st->codecpar->height;
+    int64_t first = AV_NOPTS_VALUE, end = AV_NOPTS_VALUE;
+    while ((lav = av_read_frame(fmt, pkt)) >= 0) {
+        if (pkt->stream_index == video) {
+            info->frames++;
+            info->bytes += pkt->size;
+            if (pkt->pts != AV_NOPTS_VALUE) {
+                first = first == AV_NOPTS_VALUE || pkt->pts < first ? pkt->pts : first;
+                end = end == AV_NOPTS_VALUE || pkt->pts + pkt->duration > end ? pkt->pts + pkt->duration : end;
+            }
+        }
+        av_packet_unref(pkt);
+    }
+    if (lav != AVERROR_EOF) {
+        snprintf(err, err_size, "read error after %lld video packets: %s", (long long)info->frames, av_err2str(lav));
+        goto done;
+    }
+    AVRational rate = st->avg_frame_rate.num ? st->avg_frame_rate : st->r_frame_rate;
+    if (st->duration != AV_NOPTS_VALUE && st->duration > 0)
+        info->seconds = (double)st->duration * av_q2d(st->time_base);
+    else if (first != AV_NOPTS_VALUE && end > first)
+        info->seconds = (double)(end - first) * av_q2d(st->time_base);
+    else if (rate.num > 0 && rate.den > 0)
+        info->seconds = (double)info->frames / av_q2d(rate);
+    ret = 0;
+done:
+    av_packet_free(&pkt);
+    avformat_close_input(&fmt);
+    return ret;
+}

@@ -55,4 +55,17 @@ int media_reader_read(media_reader *r, video_picture *pic, int64_t *pts, media_p
                       char *err, size_t err_size);
 void media_reader_close(media_reader *r);
 
+/* What a media file's video stream holds, without decoding it (`hwenc
+ * probe`, and through it the report of outputs `hwenc batch` skips). */
+typedef struct media_probe_info {
+    char codec[32];
+    int width, height;
+    int64_t frames;              /* its packets */
+    int64_t bytes;               /* of those packets */
+    double seconds;              /* the stream's duration, its packets' span, or frames at its rate */
+} media_probe_info;
+
+/* Returns 0, or -1 with err naming the problem. */
+int media_probe(const char *path, media_probe_info *info, char *err, size_t err_size);
+
 #endif
