@@ -168,7 +168,7 @@ int cmd_batch(int argc, char **argv)
         b.opt.encode_args = argv + end + 1;
         b.opt.encode_argc = argc - end - 1;
     }
-    if (check_encode_args(b.opt.encode_args, b.opt.encode_argc) < 0 ||
+    if (check_encode_args(b.opt.encode_args, b.opt.encode_argc) < 0 || batch_make_workdir(&b) < 0 ||
         batch_collect_inputs(&b, argv + first, end - first) < 0)
         goto done;
     ret = 1;

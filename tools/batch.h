@@ -44,7 +44,8 @@ typedef struct batch_device {
 
 typedef struct batch_file {
     char *input, *output;        /* output: the final path */
-    char *temp, *stats, *log;    /* in the output directory, BATCH_TEMP_PREFIX... */
+    char *temp;                  /* in the output directory, BATCH_TEMP_PREFIX... */
+    char *stats, *log;           /* the child's --stats and stderr, in the batch's workdir */
     enum batch_status status;
     int device;                  /* index into the devices, -1 before it ran */
     pid_t pid;
@@ -76,6 +77,10 @@ typedef struct batch {
     int geforce_limit;           /* NVENC sessions on all GeForce cards together, 0: none */
     int interrupted;             /* the signal that stopped the batch, or 0 */
     double start;
+    /* The children's --stats and logs: a private directory in $TMPDIR
+     * (or /tmp), not the output directory, so that a full output disk
+     * cannot swallow the message that says so. */
+    char workdir[4096];
 } batch;
 
 int cmd_batch(int argc, char **argv);
@@ -83,6 +88,8 @@ int cmd_batch(int argc, char **argv);
 /* batch_inputs.c: the files from the arguments, directories and --list, in
  * that order, with their output and temporary names. */
 int batch_collect_inputs(batch *b, char **args, int count);
+/* Creates b->workdir; batch_free_inputs removes it with what is in it. */
+int batch_make_workdir(batch *b);
 void batch_free_inputs(batch *b);
 
 /* batch_devices.c: the devices to use and their session limits, and the

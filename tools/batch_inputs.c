@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "batch.h"
 
@@ -138,8 +139,8 @@ static int name_taken(const batch *b, int upto, const char *name)
     return 0;
 }
 
-/* The output, temporary, stats and log names of file i, after those of
- * the files before it. */
+/* The output and temporary names of file i, after those of the files
+ * before it, and its stats and log in the batch's private directory. */
 static int name_outputs(batch *b, int i)
 {
     batch_file *f = &b->files[i];
@@ -152,8 +153,10 @@ static int name_outputs(batch *b, int i)
         snprintf(name, sizeof(name), "%.*s-%d.%s", stem, base, n, b->opt.format);
     f->output = format_path("%s/%s", b->opt.outdir, name);
     f->temp = format_path("%s/" BATCH_TEMP_PREFIX "%s", b->opt.outdir, name);
-    f->stats = f->temp ? format_path("%s%s", f->temp, ".stats.json") : NULL;
-    f->log = f->temp ? format_path("%s%s", f->temp, ".log") : NULL;
+    char index[16];
+    snprintf(index, sizeof(index), "%d", i);
+    f->stats = format_path("%s/%s.stats.json", b->workdir, index);
+    f->log = format_path("%s/%s.log", b->workdir, index);
     return f->output && f->temp && f->stats && f->log ? 0 : -1;
 }
 
@@ -181,10 +184,27 @@ int batch_collect_inputs(batch *b, char **args, int count)
     return 0;
 }
 
+int batch_make_workdir(batch *b)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(b->workdir, sizeof(b->workdir), "%s/hwenc-batch-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+    if (!mkdtemp(b->workdir)) {
+        fprintf(stderr, "hwenc batch: cannot create a directory for its logs in %s: %s\n", tmp && tmp[0] ? tmp : "/tmp",
+                strerror(errno));
+        b->workdir[0] = 0;
+        return -1;
+    }
+    return 0;
+}
+
 void batch_free_inputs(batch *b)
 {
     for (int i = 0; i < b->file_count; i++) {
         batch_file *f = &b->files[i];
+        if (f->stats)
+            unlink(f->stats);
+        if (f->log)
+            unlink(f->log);
         free(f->input);
         free(f->output);
         free(f->temp);
@@ -194,4 +214,7 @@ void batch_free_inputs(batch *b)
     free(b->files);
     b->files = NULL;
     b->file_count = 0;
+    if (b->workdir[0])
+        rmdir(b->workdir);
+    b->workdir[0] = 0;
 }

@@ -4,8 +4,9 @@
  * The per-file numbers of a batch: read from each child's --stats, written
  * into batch.json and batch.csv in the output directory, each under a
  * temporary name first, like the outputs. A file skipped as complete by
- * --resume has its output size only: its encode ran in an earlier batch,
- * whose report had the rest.
+ * --resume is described by `hwenc probe` on its output (frames, duration,
+ * bitrate, its size); its encode ran in an earlier batch, so its backend,
+ * device, speed and PSNR are not known.
  */
 #include <errno.h>
 #include <signal.h>
@@ -115,7 +116,7 @@ static int file_cells(const batch *b, const batch_file *f, report_cell cell[REPO
     cell[n++] = text_cell("device", device_label(b, f));
     cell[n++] = number_cell("frames", (double)f->frames, 0, ran);
     cell[n++] = number_cell("duration_s", f->duration, 3, ran);
-    cell[n++] = number_cell("fps", f->fps, 2, ran);
+    cell[n++] = number_cell("fps", f->fps, 2, ran && f->status != BATCH_SKIPPED);
     cell[n++] = number_cell("bytes", (double)f->bytes, 0, ran || f->status == BATCH_SKIPPED);
     cell[n++] = number_cell("bitrate_kbps", f->bitrate, 2, ran);
     for (int p = 0; p < 4 && b->opt.psnr; p++)

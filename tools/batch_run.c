@@ -5,9 +5,9 @@
  * program itself from /proc/self/exe) and keeps at most --jobs of them
  * running, none on a device beyond its session limit.
  *
- * A child writes its output and its --stats under temporary names in the
- * output directory; the parent renames the output to its final name only
- * after the child exited with 0. The final name therefore exists only for
+ * A child writes its output under a temporary name in the output
+ * directory (its --stats and stderr go to the batch's workdir); the parent
+ * renames the output to its final name only after the child exited with 0. The final name therefore exists only for
  * a complete output, and that is what --resume trusts. SIGINT or SIGTERM
  * on the batch kills the children (what they wrote is thrown away, so
  * there is nothing for them to finish), removes their temporaries and
@@ -66,7 +66,17 @@ double batch_now(void)
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-/* Temporaries of a run that was killed before it could remove them. */
+/* A batch temporary, or the temporary a child writes its output under
+ * before renaming it to the batch's (temp_output.h: "." + that name +
+ * ".hwenc-XXXXXX"). */
+static int is_temporary(const char *name)
+{
+    size_t n = strlen(BATCH_TEMP_PREFIX);
+    return !strncmp(name, BATCH_TEMP_PREFIX, n) || (name[0] == '.' && !strncmp(name + 1, BATCH_TEMP_PREFIX, n));
+}
+
+/* Temporaries of a run that was killed before it could remove them, and
+ * at the end of a run those of children killed before they could. */
 static int remove_stale_temporaries(const char *dir, int quiet)
 {
     DIR *d = opendir(dir);
@@ -77,7 +87,7 @@ static int remove_stale_temporaries(const char *dir, int quiet)
     int removed = 0, ret = 0;
     struct dirent *e;
     while ((e = readdir(d))) {
-        if (strncmp(e->d_name, BATCH_TEMP_PREFIX, strlen(BATCH_TEMP_PREFIX)))
+        if (!is_temporary(e->d_name))
             continue;
         if (unlinkat(dirfd(d), e->d_name, 0) < 0) {
             fprintf(stderr, "hwenc batch: cannot remove %s/%s, left by an interrupted batch: %s\n", dir, e->d_name,
@@ -149,12 +159,13 @@ int batch_prepare_outdir(batch *b, int *lock_fd)
     return 0;
 }
 
-/* The child's side of the fork: stderr into the file's log, no terminal
- * input, then `hwenc encode`. */
-static void exec_child(const char *self, char **args, const char *log)
+/* The child's side of the fork: stderr into the file's log, stdout into
+ * out (or nowhere), no terminal input, then `hwenc encode` or `probe`. */
+static void exec_child(const char *self, char **args, const char *log, const char *out)
 {
     int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644), null = open("/dev/null", O_RDWR);
-    if (fd < 0 || null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(fd, 2) < 0)
+    int out_fd = out ? open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644) : null;
+    if (fd < 0 || null < 0 || out_fd < 0 || dup2(null, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(fd, 2) < 0)
         _exit(126);
     setpgid(0, 0);
     execv(self, args);
@@ -192,7 +203,7 @@ static int start_child(batch *b, const char *self, batch_file *f, int device)
     fflush(stderr);
     pid_t pid = fork();
     if (pid == 0)
-        exec_child(self, args, f->log);
+        exec_child(self, args, f->log, NULL);
     free(args);
     if (pid < 0) {
         snprintf(f->error, sizeof(f->error), "cannot start its encode: fork failed: %s", strerror(errno));
@@ -224,7 +235,10 @@ static void read_child_error(batch_file *f, const char *prefix)
     if (log)
         fclose(log);
     const char *said = found[0] ? found : last;
-    snprintf(f->error, sizeof(f->error), "%s%s%s", prefix, prefix[0] && said[0] ? ": " : "", said);
+    /* The child wrote to the temporary; the user knows the final name. */
+    const char *tmp = strstr(said, f->temp);
+    snprintf(f->error, sizeof(f->error), "%s%s%.*s%s%s", prefix, prefix[0] && said[0] ? ": " : "",
+             tmp ? (int)(tmp - said) : (int)strlen(said), said, tmp ? f->output : "", tmp ? tmp + strlen(f->temp) : "");
 }
 
 static void remove_temporaries(const batch_file *f)
@@ -318,6 +332,27 @@ static void stop_children(batch *b)
     }
 }
 
+/* An output complete from an earlier run (--resume) is described from
+ * the file itself: `hwenc probe` (which needs hwenc-media) writes what
+ * batch_read_stats reads. */
+static void probe_skipped(batch_file *f, const char *self)
+{
+    char *args[] = { "hwenc", "probe", f->output, NULL };
+    int status = -1;
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid == 0)
+        exec_child(self, args, f->log, f->stats);
+    while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        continue;
+    if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || batch_read_stats(f) < 0) {
+        read_child_error(f, "complete from an earlier run, but hwenc probe cannot read it");
+        f->have_stats = 0;
+    }
+    unlink(f->stats);
+    unlink(f->log);
+}
+
 typedef struct batch_counts {
     int done, failed, running, left;
     int64_t frames, bytes_done, bytes_left;
@@ -378,6 +413,9 @@ int batch_run(batch *b)
         return -1;
     }
     self[n] = 0;
+    for (int i = 0; i < b->file_count; i++)
+        if (b->files[i].status == BATCH_SKIPPED)
+            probe_skipped(&b->files[i], self);
     catch_signals();
     int next = 0, running = 0, last_finished = -1;
     b->start = batch_now();
@@ -409,6 +447,8 @@ int batch_run(batch *b)
         stop_children(b);
         b->interrupted = stop_signal;
     }
+    /* A child killed (here, or by a crash) left its own temporary. */
+    remove_stale_temporaries(b->opt.outdir, 1);
     show_progress(b, &last_finished, 1);
     return 0;
 }

@@ -26,9 +26,11 @@
 #include "hwenc/hwenc.h"
 #include "helper_exec.h"
 #include "input.h"
+#include "json_write.h"
 #include "metrics.h"
 #include "mux.h"
 #include "segment.h"
+#include "temp_output.h"
 #include "video_io.h"
 
 typedef struct cli_options {
@@ -63,6 +65,7 @@ typedef struct encode_state {
     hwenc_encoder *enc;
     const video_info *info;
     FILE *out;                   /* raw Annex B: opened with the first frame read */
+    char *out_tmp;               /* its temporary name (temp_output.h), or NULL */
     media_mux *mux;              /* a container: opened before (written to a temporary name) */
     int outputs_open;
     const char *out_name;        /* for messages: the path, or "stdout" */
@@ -92,17 +95,19 @@ static void usage(FILE *f)
             "usage: hwenc encode INPUT -o OUTPUT [options]\n"
             "       hwenc batch INPUT... -d OUTDIR [batch options] [-- encode options]   (hwenc batch --help)\n"
             "       hwenc list-backends [--device DEV]\n"
+            "       hwenc probe FILE   (its video stream as JSON: codec, size, frames, duration, bitrate)\n"
             "       hwenc validate [--backend NAME] [--device DEV] [options]   (hwenc validate --help)\n"
             "       hwenc slurm submit|status --dir SHARED ...   (chunked or batch encodes on Slurm; --help)\n"
             "\n"
-            "INPUT is a Y4M file (4:2:0, 8-bit, progressive), raw I420 with --size ('-' is stdin for\n"
-            "both), or any file FFmpeg reads (mp4, mkv, mov, ts, ...: decoded in software; other pixel\n"
-            "formats are converted to 8-bit 4:2:0; audio and subtitles are copied to a container output).\n"
+            "INPUT is a Y4M file (4:2:0, 8-bit, progressive), raw I420 with --size, or any file FFmpeg\n"
+            "reads (mp4, mkv, mov, ts, ...: decoded in software; other pixel formats are converted to\n"
+            "8-bit 4:2:0; audio and subtitles are copied to a container output). '-' is stdin: Y4M,\n"
+            "raw with --size, or a streamable container (mkv, ts; mp4 only with its index first).\n"
             "\n"
             "options:\n"
-            "  -o, --output FILE     .mp4, .mkv, .mov, .ts, ...: that container (written under a temporary\n"
-            "                        name, renamed when complete); .264, .h264, any other name or '-'\n"
-            "                        (stdout): raw Annex B H.264\n"
+            "  -o, --output FILE     .mp4, .mkv, .mov, .ts, ...: that container; .264, .h264, any other\n"
+            "                        name or '-' (stdout): raw Annex B H.264. A file is written under a\n"
+            "                        temporary name beside it, renamed when complete\n"
             "  --faststart           mp4/mov: the index (moov) before the media, for progressive playback\n"
             "  --no-audio            leave the input's audio streams out\n"
             "  --backend NAME        auto (default), vaapi, nvenc, vulkan, cpu\n"
@@ -743,10 +748,16 @@ static int open_outputs(encode_state *st)
 {
     const cli_options *o = st->opt;
     char err[1024];
-    st->out = st->mux ? NULL : strcmp(o->output, "-") ? fopen(o->output, "wb") : stdout;
-    if (!st->out && !st->mux) {
-        fprintf(stderr, "hwenc: cannot create %s: %s\n", o->output, strerror(errno));
-        return -1;
+    if (!st->mux && !strcmp(o->output, "-")) {
+        st->out = stdout;
+    } else if (!st->mux) {
+        int fd = temp_output_create(o->output, &st->out_tmp, err, sizeof(err));
+        if (fd < 0 || !(st->out = fdopen(fd, "wb"))) {
+            fprintf(stderr, "hwenc: %s\n", fd < 0 ? err : strerror(errno));
+            if (fd >= 0)
+                close(fd);
+            return -1;
+        }
     }
     if (o->recon && video_writer_open(&st->recon, o->recon, st->info, err, sizeof(err)) < 0) {
         fprintf(stderr, "hwenc: %s: %s\n", stream_name(o->recon, "stdout"), err);
@@ -756,8 +767,8 @@ static int open_outputs(encode_state *st)
 }
 
 /* Closes the outputs; a failure not reported yet is reported here. A
- * container gets its final name only when complete: the frames read
- * were all encoded and written. */
+ * file output gets its final name only when complete: the frames read
+ * were all encoded and written; else its temporary is removed. */
 static int close_outputs(encode_state *st, int complete)
 {
     int ret = 0;
@@ -771,9 +782,19 @@ static int close_outputs(encode_state *st, int complete)
     if (st->out && fclose(st->out) != 0) {
         if (!st->out_failed)
             fprintf(stderr, "hwenc: writing %s failed: %s\n", st->out_name, strerror(errno));
+        st->out_failed = 1;
         ret = -1;
     }
     st->out = NULL;
+    if (st->out_tmp && complete && !st->out_failed && rename(st->out_tmp, st->opt->output) < 0) {
+        fprintf(stderr, "hwenc: cannot rename the finished %s to %s: %s\n", st->out_tmp, st->opt->output,
+                strerror(errno));
+        ret = -1;
+    } else if (st->out_tmp && (!complete || st->out_failed)) {
+        unlink(st->out_tmp);
+    }
+    free(st->out_tmp);
+    st->out_tmp = NULL;
     if (st->recon && video_writer_close(st->recon) < 0) {
         if (!st->recon_failed)
             fprintf(stderr, "hwenc: writing %s failed: %s\n", stream_name(st->opt->recon, "stdout"),
@@ -833,7 +854,9 @@ static int read_frame(encode_state *st, media_input *in, video_picture *pic, int
 static int encode_loop(encode_state *st, media_input *in)
 {
     const cli_options *o = st->opt;
-    int64_t total = estimate_frames(o->input, st->frame_size);
+    int64_t total = in->desc.frames_expected > o->seg.start_frame ? in->desc.frames_expected - o->seg.start_frame
+                    : in->media                                     ? 0
+                                                                    : estimate_frames(o->input, st->frame_size);
     if (o->max_frames && (total == 0 || total > o->max_frames))
         total = o->max_frames;
     int show = !o->quiet && isatty(2);
@@ -982,6 +1005,11 @@ static int cmd_encode(int argc, char **argv)
     if (segment_skip_to_start(&o.seg, &in, stream_name(o.input, "stdin")) < 0)
         goto done;
     failed = encode_loop(&st, &in) < 0;
+    if (in.desc.pts_fixed)
+        fprintf(stderr, "hwenc: warning: %s: %lld frames from frame %lld on have a time stamp that is missing or not "
+                "above the previous one; each was given the previous one's plus one tick (%d/%d s)\n",
+                stream_name(o.input, "stdin"), (long long)in.desc.pts_fixed, (long long)in.desc.pts_fixed_first,
+                in.desc.tb_num, in.desc.tb_den);
     if (close_outputs(&st, !failed && st.frames_in) < 0)
         failed = 1;
     if (failed)
@@ -1067,6 +1095,41 @@ static int cmd_list_backends(int argc, char **argv)
     return 0;
 }
 
+/* `hwenc probe FILE`: the numbers `hwenc batch` reports for an output an
+ * earlier run made, read from the file (its packets, not decoded). */
+static int cmd_probe(int argc, char **argv)
+{
+    if (argc != 2 || argv[1][0] == '-') {
+        fprintf(stderr, "usage: hwenc probe FILE\n");
+        return 2;
+    }
+#if !HWENC_WITH_CONTAINERS
+    return exec_helper("hwenc-media", argc + 1, argv - 1);
+#else
+    media_probe_info info;
+    char err[512];
+    if (media_probe(argv[1], &info, err, sizeof(err)) < 0) {
+        fprintf(stderr, "hwenc: %s: %s\n", argv[1], err);
+        return 1;
+    }
+    fputs("{\n  \"file\": ", stdout);
+    json_write_string(stdout, argv[1]);
+    fputs(",\n  \"codec\": ", stdout);
+    json_write_string(stdout, info.codec);
+    printf(",\n  \"width\": %d,\n  \"height\": %d,\n  \"frames\": %lld,\n  \"duration_s\": ", info.width,
+           info.height, (long long)info.frames);
+    json_write_number(stdout, info.seconds, 3, info.seconds > 0);
+    printf(",\n  \"video_bytes\": %lld,\n  \"bitrate_kbps\": ", (long long)info.bytes);
+    json_write_number(stdout, info.bytes * 8.0 / info.seconds / 1000.0, 2, info.seconds > 0);
+    fputs("\n}\n", stdout);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "hwenc: writing stdout failed: %s\n", strerror(errno));
+        return 1;
+    }
+    return 0;
+#endif
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -1077,6 +1140,8 @@ int main(int argc, char **argv)
         return cmd_encode(argc - 1, argv + 1);
     if (!strcmp(argv[1], "batch"))
         return cmd_batch(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "probe"))
+        return cmd_probe(argc - 1, argv + 1);
     if (!strcmp(argv[1], "list-backends"))
         return cmd_list_backends(argc - 1, argv + 1);
     if (!strcmp(argv[1], "validate"))

@@ -8,6 +8,9 @@
 #              complete: no partial or temporary file remains, the report
 #              says what was interrupted; the re-run redoes only that file
 #   refusals   options the batch must refuse
+#   write_errors  an output directory the batch may not write (refused
+#              up front), a disk that fills up (each file's error names its
+#              output; nothing partial or temporary is left)
 #   sessions   (NVENC stand-in) a GeForce's session limit kept, alone and
 #              shared by two cards, with the stand-in counting the sessions
 #              of every process; it refuses the session beyond the limit
@@ -15,10 +18,12 @@
 set -euo pipefail
 hwenc=$1
 case=$2
+. "$(dirname "$0")/../common/write_errors.sh"
 work=$(mktemp -d)
 batch_pid=
 cleanup() {
     [ -n "$batch_pid" ] && kill -9 "$batch_pid" 2>/dev/null
+    small_disk_teardown
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -29,7 +34,9 @@ check() { if "$@"; then echo "ok   $*"; passed=$((passed + 1)); else echo "FAIL 
 # clip NAME WxH FRAMES
 clip() { ffmpeg -v error -f lavfi -i "testsrc2=s=$2:r=25" -frames:v "$3" -pix_fmt yuv420p "$1" -y; }
 frames_of() { ffprobe -v error -count_frames -select_streams v:0 -show_entries stream=nb_read_frames -of csv=p=0 "$1"; }
-no_temporaries() { [ -z "$(find "$1" -name '.hwenc-tmp.*')" ]; }
+# The batch's temporaries, and those of its children's outputs beside them
+# (temp_output.h: ".NAME.hwenc-XXXXXX").
+no_temporaries() { [ -z "$(find "$1" -name '.hwenc-tmp.*' -o -name '*.hwenc-??????')" ]; }
 
 # Nine inputs of several sizes, two of the same name in different folders,
 # one whose name needs escaping in JSON and CSV; FRAMES[name] = frames.
@@ -104,7 +111,7 @@ interrupt)
     mkfifo "$work/in/slow.y4m"
     mkdir "$work/out"
     # An earlier run killed with SIGKILL could not remove its temporaries.
-    touch "$work/out/.hwenc-tmp.stale.264"
+    touch "$work/out/.hwenc-tmp.stale.264" "$work/out/..hwenc-tmp.stale.mkv.hwenc-AbC123"
     args=("$work/in/slow.y4m" "$work/in/a" "$work/in/b" -d "$work/out" --jobs 2)
     "$hwenc" batch "${args[@]}" 2>"$work/err" &
     batch_pid=$!
@@ -115,12 +122,13 @@ interrupt)
     head -c $((header + 2 * (6 + 64 * 48 * 3 / 2))) "$work/slow_source.y4m" >&3
     for _ in $(seq 600); do
         done_count=$(find "$work/out" -name '*.264' ! -name '.*' | wc -l)
-        [ "$done_count" -eq 9 ] && [ -e "$work/out/.hwenc-tmp.slow.264" ] && break
+        [ "$done_count" -eq 9 ] && [ -n "$(find "$work/out" -name '..hwenc-tmp.slow.264.hwenc-*')" ] && break
         sleep 0.1
     done
     check test "$done_count" -eq 9
-    check test -e "$work/out/.hwenc-tmp.slow.264"
+    check test -n "$(find "$work/out" -name '..hwenc-tmp.slow.264.hwenc-*')"
     check test ! -e "$work/out/.hwenc-tmp.stale.264"
+    check test ! -e "$work/out/..hwenc-tmp.stale.mkv.hwenc-AbC123"
     # SIGTERM: a non-interactive shell starts background jobs with SIGINT
     # ignored, and the batch keeps an ignored signal ignored (nohup).
     kill -TERM "$batch_pid"
@@ -144,6 +152,7 @@ assert [r["status"] for r in rows].count("interrupted") == 1
 PY
     stamps() { find "$work/out" -name '*.264' ! -name 'slow.264' -printf '%f %i %T@\n' | sort; }
     before=$(stamps)
+    cp "$work/out/batch.json" "$work/first.json"
     rm "$work/in/slow.y4m"
     cp "$work/slow_source.y4m" "$work/in/slow.y4m"
     rc=0
@@ -153,13 +162,29 @@ PY
     check test "$(stamps)" = "$before"
     check test "$(frames_of "$work/out/slow.264")" -eq 3
     check no_temporaries "$work/out"
-    check python3 - "$work/out" <<'PY'
-import json, os, sys
+    # The skipped outputs are described by hwenc probe: the frames,
+    # duration and bitrate their encode reported in the first run; the
+    # speed, backend and device of an earlier run are not known.
+    check python3 - "$work/out" "$work/first.json" <<'PY'
+import csv, json, os, sys
 j = json.load(open(os.path.join(sys.argv[1], "batch.json")))
+first = {r["output"]: r for r in json.load(open(sys.argv[2]))["results"]}
 assert j["interrupted_by"] is None and j["done"] == 1 and j["skipped"] == 9 and j["failed"] == 0, j
 for r in j["results"]:
     assert r["status"] == ("done" if r["input"].endswith("slow.y4m") else "skipped"), r
     assert r["bytes"] == os.path.getsize(r["output"]), r
+    if r["status"] == "skipped":
+        f = first[r["output"]]
+        assert r["frames"] == f["frames"] and r["duration_s"] == f["duration_s"], (r, f)
+        assert abs(r["bitrate_kbps"] - f["bitrate_kbps"]) <= 0.01 * f["bitrate_kbps"], (r, f)
+        assert r["fps"] is None and r["backend"] is None and r["device"] is None and r["error"] is None, r
+rows = list(csv.DictReader(open(os.path.join(sys.argv[1], "batch.csv"), newline="")))
+for row in rows:
+    if row["status"] == "skipped":
+        f = first[row["output"]]
+        assert int(row["frames"]) == f["frames"] and float(row["duration_s"]) == f["duration_s"], row
+        assert row["bitrate_kbps"] and row["fps"] == "" and row["backend"] == "", row
+assert [r["status"] for r in rows].count("skipped") == 9, rows
 PY
     # --no-resume encodes everything again.
     "$hwenc" batch "${args[@]}" --no-resume --quiet
@@ -191,6 +216,41 @@ refusals)
     check test "$rc" -eq 1
     check grep -q "is the input itself" "$work/err"
     check cmp "$work/in.y4m" "$work/out/same.264"
+    ;;
+write_errors)
+    # tests/common/write_errors.sh: an output directory the batch may not
+    # write is refused before anything runs; a disk that fills up fails the
+    # files that do not fit, each with the error naming its final output,
+    # and leaves no partial file or temporary.
+    mkdir -p "$work/in"
+    clip "$work/in/big.y4m" 352x288 20
+    cp "$work/in/big.y4m" "$work/in/big2.y4m"
+    clip "$work/in/small.y4m" 64x48 2
+    unwritable_setup "$work" "$work/ro" "$hwenc" || check false
+    chmod -R a+rX "$work/in"
+    rc=0
+    as_writer "$WRITER_HWENC" batch "$work/in" -d "$work/ro" 2>"$work/err" || rc=$?
+    cat "$work/err"
+    check test "$rc" -eq 1
+    check grep -q "hwenc batch: the output directory $work/ro is not writable: Permission denied" "$work/err"
+    check test -z "$(ls -A "$work/ro")"
+    small_disk_setup "$work/full" || check false
+    rc=0
+    on_small_disk "$hwenc" batch "$work/in" -d "$work/full" --format mkv -- --qp 0 2>"$work/err" || rc=$?
+    cat "$work/err"
+    check test "$rc" -eq 1
+    check test -s "$work/full/small.mkv"
+    check test ! -e "$work/full/big.mkv"
+    check test ! -e "$work/full/big2.mkv"
+    check no_temporaries "$work/full"
+    check python3 - "$work/full/batch.json" "$FULL_ERROR" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["done"] == 1 and j["failed"] == 2, j
+for r in j["results"]:
+    if r["status"] == "failed":
+        assert r["error"] == "writing %s failed: %s" % (r["output"], sys.argv[2]), r
+PY
     ;;
 sessions)
     make_inputs

@@ -10,8 +10,9 @@
 set -uo pipefail
 hwenc=$1
 case_name=$2
+. "$(dirname "$0")/../common/write_errors.sh"
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'small_disk_teardown; rm -rf "$work"' EXIT
 cd "$work" || exit 1
 passed=0
 failed=0
@@ -193,15 +194,99 @@ errors)
     check "not a media file: named" refuse "noise.mp4: not a media file" noise.mp4 out.mp4
     check "missing output directory: named" refuse "cannot create out.mp4 in nodir" ok.mp4 nodir/out.mp4
     check "--faststart with raw output is refused" not "$hwenc" encode ok.mp4 -o raw.264 --faststart 2>/dev/null
-    if [ "$(id -u)" -ne 0 ]; then
-        chmod 555 ro
-        check "unwritable output directory: named" refuse "cannot create out.mp4 in ro" ok.mp4 ro/out.mp4
-        chmod 755 ro
-    else
-        echo "note: running as root, who may write anywhere: the unwritable-directory check needs another user"
-    fi
+    # Not writable: as nobody when root (see tests/common/write_errors.sh).
+    unwritable_setup "$work" ro "$hwenc" || bad "an unwritable directory for $(id -un)"
+    unwritable() { # NEEDLE IN OUT
+        as_writer "$WRITER_HWENC" encode "$2" -o "$3" --quiet 2>err.log
+        local status=$?
+        [ "$status" -eq 1 ] && grep -q -- "$1" err.log || { cat err.log; return 1; }
+    }
+    check "unwritable output directory, container: named" unwritable "cannot create out.mp4 in ro/: Permission denied" ok.mp4 ro/out.mp4
+    check "unwritable output directory, raw: named" unwritable "cannot create out.264 in ro/: Permission denied" ok.mp4 ro/out.264
+    gen ok.y4m -an -pix_fmt yuv420p
+    check "unwritable output directory, Y4M to raw: named" unwritable "cannot create out.264 in ro/: Permission denied" ok.y4m ro/out.264
     check "no file, partial or temporary, is left" [ -z "$(ls -A ro)" ] && [ ! -e out.mp4 ]
+    # A video codec FFmpeg does not know: the fourcc of an AVI (strh and
+    # BITMAPINFOHEADER) and of a Matroska V_MS/VFW/FOURCC track patched.
+    gen known.avi -an -c:v mpeg4
+    sed 's/FMP4/QQQQ/g' known.avi >unknown.avi
+    check "unknown codec in AVI: named" refuse "unknown.avi: its video codec (codec tag QQQQ) is unknown to FFmpeg" unknown.avi out.mp4
+    gen known.mkv -an -c:v ffv1
+    sed 's/FFV1/QQQQ/g' known.mkv >unknown.mkv
+    check "unknown codec in Matroska: named" refuse "unknown.mkv: its video codec (codec tag QQQQ) is unknown to FFmpeg" unknown.mkv out.264
     check "no temporary left beside the outputs" [ -z "$(ls -A . | grep hwenc-)" ]
+    ;;
+full_disk)
+    # A disk that fills up (tests/common/write_errors.sh): the error names
+    # the output, nothing is left under its name or a temporary one.
+    ffmpeg -v error -y -t 0.8 -f lavfi -i "testsrc=size=352x288:rate=25" -t 0.8 -f lavfi -i "sine=sample_rate=48000" \
+        -c:v ffv1 -c:a libopus big.mkv
+    ffmpeg -v error -y -i big.mkv -an -pix_fmt yuv420p big.y4m
+    small_disk_setup full || bad "a small disk"
+    filled() { # IN OUT [hwenc args]
+        on_small_disk "$hwenc" encode "$1" -o "full/$2" --qp 0 --quiet "${@:3}" 2>err.log
+        local status=$?
+        [ "$status" -eq 1 ] && grep -q "writing full/$2 failed: $FULL_ERROR" err.log || { echo "status $status"; cat err.log; return 1; }
+    }
+    for out in out.mp4 out.mkv out.ts out.264; do
+        check "full disk, $out: named ($FULL_ERROR)" filled big.mkv "$out"
+        check "full disk, $out: nothing left" [ -z "$(ls -A full)" ]
+    done
+    check "full disk, mp4 --faststart: named" filled big.mkv fast.mp4 --faststart
+    check "full disk, Y4M to raw: named" filled big.y4m out.264
+    check "full disk: nothing left" [ -z "$(ls -A full)" ]
+    ;;
+timestamps)
+    # Two transport streams end to end (cat a.ts a.ts, as a recorder's
+    # segments): the second one's time stamps start again below the first's.
+    gen a.ts -an -c:v mpeg2video -bf 0
+    cat a.ts a.ts >twice.ts
+    check "the input's time stamps go back (ffprobe)" \
+        [ "$(ffprobe -v error -show_entries packet=pts -of csv=p=0 twice.ts | grep -Eo '[0-9]+' | awk 'NR > 1 && $1 <= p { n++ } { p = $1 } END { print n }')" = 1 ]
+    encode twice.ts out.264
+    check "encoded (status $?)" [ -s out.264 ]
+    check "one warning line" [ "$(grep -c "time stamp" out.264.log)" = 1 ]
+    check "it names the first frame and the count" \
+        grep -q "warning: twice.ts: 20 frames from frame 20 on have a time stamp that is missing or not above the previous one" out.264.log
+    check "every frame is encoded" [ "$(ffprobe -v error -count_frames -show_entries stream=nb_read_frames -of csv=p=0 out.264)" = 40 ]
+    encode a.ts clean.264
+    check "no warning for increasing time stamps" not grep -q "time stamp" clean.264.log
+    ;;
+stdin)
+    # A container on stdin: peeked at (Y4M or not) without consuming it.
+    gen in.mkv -c:v ffv1 -c:a libopus
+    gen in.ts -c:v mpeg2video -c:a mp2
+    gen in.y4m -an -pix_fmt yuv420p
+    piped() { # IN OUT: cat IN | hwenc encode - -o OUT
+        cat "$1" | "$hwenc" encode - -o "$2" --recon "$2.recon.y4m" --quiet 2>"$2.log" || { cat "$2.log"; return 1; }
+        decodes_to_recon "$2" "$2.recon.y4m" &&
+            [ "$(ffprobe -v error -count_frames -select_streams v -show_entries stream=nb_read_frames -of csv=p=0 "$2")" = 20 ]
+    }
+    check "mkv from a pipe to raw" piped in.mkv mkv.264
+    check "ts from a pipe to raw" piped in.ts ts.264
+    check "mkv from a pipe to mkv" piped in.mkv out.mkv
+    check "and its audio copied" [ "$(copy_md5 in.mkv a)" = "$(copy_md5 out.mkv a)" ]
+    check "Y4M from a pipe as before" piped in.y4m y4m.264
+    gen tail.mp4 -an -c:v mpeg4
+    gen fast.mp4 -an -c:v mpeg4 -movflags +faststart
+    check "mp4 with its index first, from a pipe" piped fast.mp4 fast.264
+    check "mp4 from stdin redirected from the file (seekable)" "$hwenc" encode - -o tail.264 --quiet <tail.mp4
+    refuse_pipe() { # NEEDLE: stdin comes from the caller
+        "$hwenc" encode - -o out.264 --quiet 2>err.log
+        local status=$?
+        [ "$status" -eq 1 ] && grep -q -- "$1" err.log && [ ! -e out.264 ] || { cat err.log; return 1; }
+    }
+    check "mp4 with its index at the end, from a pipe: said" \
+        refuse_pipe "stdin: an MP4 or MOV read from a pipe needs its index (moov) before the media" < <(cat tail.mp4)
+    check "a pipe of something else: not a media file" refuse_pipe "stdin: not a media file FFmpeg can open" \
+        < <(head -c 5000 /dev/urandom)
+    ;;
+progress)
+    # The ETA of a container input comes from its duration: the first
+    # progress line (written at once on a terminal, here script's) has it.
+    gen in.mkv -an -c:v ffv1
+    script -qec "'$hwenc' encode in.mkv -o out.264" /dev/null | tr '\r' '\n' >progress.log
+    check "a container input's progress has an ETA" grep -q "^1 frames, .* fps, .* kb/s, eta [0-9]*s" progress.log
     ;;
 *)
     echo "unknown case $case_name"

@@ -10,6 +10,7 @@
  * message to the default callback, but for a quiet decode's own.
  */
 #include "decode.h"
+#include "set_err.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -42,18 +43,6 @@ typedef struct decode_state {
     size_t err_size;
     char log_error[256]; /* first error-level message libavcodec logged */
 } decode_state;
-
-static void set_err(char *err, size_t err_size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t err_size, const char *fmt, ...)
-{
-    if (!err || !err_size)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, err_size, fmt, ap);
-    va_end(ap);
-}
 
 static void log_callback(void *avcl, int level, const char *fmt, va_list ap)
 {
@@ -109,24 +98,24 @@ static int emit_picture(decode_state *s, const AVFrame *f)
     const int n = s->pictures;
     if (f->format != AV_PIX_FMT_YUV420P && f->format != AV_PIX_FMT_YUVJ420P) {
         const char *name = av_get_pix_fmt_name((enum AVPixelFormat)f->format);
-        set_err(s->err, s->err_size, "frame %d: unexpected pixel format %s (want 8-bit 4:2:0)", n,
+        media_set_err(s->err, s->err_size, "frame %d: unexpected pixel format %s (want 8-bit 4:2:0)", n,
                 name ? name : "unknown");
         return -1;
     }
     if (f->decode_error_flags || (f->flags & AV_FRAME_FLAG_CORRUPT)) {
-        set_err(s->err, s->err_size, "frame %d: decoder flagged the picture as corrupt (decode_error_flags 0x%x)", n,
+        media_set_err(s->err, s->err_size, "frame %d: decoder flagged the picture as corrupt (decode_error_flags 0x%x)", n,
                 (unsigned)f->decode_error_flags);
         return -1;
     }
     if (f->width <= 0 || f->height <= 0 || (f->width & 1) || (f->height & 1)) {
-        set_err(s->err, s->err_size, "frame %d: unusable output size %dx%d", n, f->width, f->height);
+        media_set_err(s->err, s->err_size, "frame %d: unusable output size %dx%d", n, f->width, f->height);
         return -1;
     }
     if (n == 0) {
         s->width = f->width;
         s->height = f->height;
     } else if (f->width != s->width || f->height != s->height) {
-        set_err(s->err, s->err_size, "frame %d: size changed from %dx%d to %dx%d", n, s->width, s->height, f->width,
+        media_set_err(s->err, s->err_size, "frame %d: size changed from %dx%d to %dx%d", n, s->width, s->height, f->width,
                 f->height);
         return -1;
     }
@@ -156,7 +145,7 @@ static int decode_packet(decode_state *s, const AVPacket *pkt)
     char buf[AV_ERROR_MAX_STRING_SIZE];
     int ret = avcodec_send_packet(s->ctx, pkt);
     if (ret < 0) {
-        set_err(s->err, s->err_size, "decode error in access unit %d: %s (%s)", s->access_units - 1,
+        media_set_err(s->err, s->err_size, "decode error in access unit %d: %s (%s)", s->access_units - 1,
                 averr(ret, buf, sizeof(buf)), s->log_error);
         return -1;
     }
@@ -165,7 +154,7 @@ static int decode_packet(decode_state *s, const AVPacket *pkt)
         if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF)
             return 0;
         if (ret < 0) {
-            set_err(s->err, s->err_size, "decode error after access unit %d: %s (%s)", s->access_units - 1,
+            media_set_err(s->err, s->err_size, "decode error after access unit %d: %s (%s)", s->access_units - 1,
                     averr(ret, buf, sizeof(buf)), s->log_error);
             return -1;
         }
@@ -187,7 +176,7 @@ static int parse_and_decode(decode_state *s, const uint8_t *data, size_t size)
         const int used = av_parser_parse2(s->parser, s->ctx, &au, &au_size, data, chunk, AV_NOPTS_VALUE,
                                           AV_NOPTS_VALUE, 0);
         if (used < 0) {
-            set_err(s->err, s->err_size, "H.264 parser failed");
+            media_set_err(s->err, s->err_size, "H.264 parser failed");
             return -1;
         }
         /* The flush passes NULL, which must not be offset even by 0. */
@@ -215,15 +204,15 @@ static int decode_all(decode_state *s, const uint8_t *padded, size_t size)
     if (parse_and_decode(s, NULL, 0) < 0 || decode_packet(s, NULL) < 0)
         return -1;
     if (s->log_error[0]) {
-        set_err(s->err, s->err_size, "libavcodec reported an error: %s", s->log_error);
+        media_set_err(s->err, s->err_size, "libavcodec reported an error: %s", s->log_error);
         return -1;
     }
     if (s->pictures == 0) {
-        set_err(s->err, s->err_size, "no picture decoded from %zu bytes (%d access units)", size, s->access_units);
+        media_set_err(s->err, s->err_size, "no picture decoded from %zu bytes (%d access units)", size, s->access_units);
         return -1;
     }
     if (s->pictures != s->access_units) {
-        set_err(s->err, s->err_size, "decoder output %d pictures from %d access units", s->pictures,
+        media_set_err(s->err, s->err_size, "decoder output %d pictures from %d access units", s->pictures,
                 s->access_units);
         return -1;
     }
@@ -241,7 +230,7 @@ int media_decode_h264(const uint8_t *data, size_t size, const media_decode_optio
 
     const AVCodec *codec = avcodec_find_decoder(AV_CODEC_ID_H264);
     if (!codec) {
-        set_err(err, err_size, "libavcodec has no H.264 decoder");
+        media_set_err(err, err_size, "libavcodec has no H.264 decoder");
         return -1;
     }
     s.parser = av_parser_init(AV_CODEC_ID_H264);
@@ -251,7 +240,7 @@ int media_decode_h264(const uint8_t *data, size_t size, const media_decode_optio
     /* The parser may read past the end of its input: give it zeroed padding. */
     padded = calloc(1, size + AV_INPUT_BUFFER_PADDING_SIZE);
     if (!s.parser || !s.ctx || !s.pkt || !s.frame || !padded) {
-        set_err(err, err_size, "out of memory setting up the decoder");
+        media_set_err(err, err_size, "out of memory setting up the decoder");
         goto done;
     }
     if (size)
@@ -269,7 +258,7 @@ int media_decode_h264(const uint8_t *data, size_t size, const media_decode_optio
         s.ctx->flags2 |= AV_CODEC_FLAG2_EXPORT_MVS;
     s.ctx->thread_count = 1;
     if ((ret = avcodec_open2(s.ctx, codec, NULL)) < 0) {
-        set_err(err, err_size, "cannot open the H.264 decoder: %s", averr(ret, buf, sizeof(buf)));
+        media_set_err(err, err_size, "cannot open the H.264 decoder: %s", averr(ret, buf, sizeof(buf)));
         ret = -1;
         goto done;
     }

@@ -83,10 +83,18 @@ static void describe(media_reader *r, const AVStream *st)
 static int open_decoder(media_reader *r, char *err, size_t err_size)
 {
     const AVStream *st = r->fmt->streams[r->video];
-    const AVCodec *codec = avcodec_find_decoder(st->codecpar->codec_id);
+    const AVCodecParameters *par = st->codecpar;
+    const AVCodec *codec = avcodec_find_decoder(par->codec_id);
     if (!codec) {
-        snprintf(err, err_size, "no decoder for its video codec (%s)",
-                 avcodec_get_name(st->codecpar->codec_id));
+        char tag[AV_FOURCC_MAX_STRING_SIZE] = "";
+        if (par->codec_tag)
+            av_fourcc_make_string(tag, par->codec_tag);
+        if (par->codec_id == AV_CODEC_ID_NONE)
+            snprintf(err, err_size, "its video codec%s%s%s is unknown to FFmpeg: there is no decoder for it",
+                     tag[0] ? " (codec tag " : "", tag, tag[0] ? ")" : "");
+        else
+            snprintf(err, err_size, "its video codec %s has no decoder in this libavcodec",
+                     avcodec_get_name(par->codec_id));
         return -1;
     }
     if (!(r->dec = avcodec_alloc_context3(codec)) || avcodec_parameters_to_context(r->dec, st->codecpar) < 0) {
@@ -102,6 +110,38 @@ static int open_decoder(media_reader *r, char *err, size_t err_size)
     return 0;
 }
 
+static double declared_duration(const media_reader *r);
+
+/* For a progress estimate: the container's frame count, else its
+ * duration at the nominal rate. */
+static int64_t expected_frames(const media_reader *r)
+{
+    const AVStream *st = r->fmt->streams[r->video];
+    double seconds = declared_duration(r);
+    if (st->nb_frames > 0)
+        return st->nb_frames;
+    if (seconds <= 0 && r->fmt->duration > 0)
+        seconds = (double)r->fmt->duration / AV_TIME_BASE;
+    if (seconds <= 0 || r->desc.info.fps_num <= 0 || r->desc.info.fps_den <= 0)
+        return 0;
+    return (int64_t)(seconds * r->desc.info.fps_num / r->desc.info.fps_den + 0.5);
+}
+
+/* The mov demuxer reads a whole non-seekable input to find an index
+ * (moov) that comes after the media, and then cannot go back to the
+ * media: the first sample lies before where the reading is. */
+static int index_after_media(const AVFormatContext *fmt)
+{
+    if (!fmt->pb || fmt->pb->seekable & AVIO_SEEKABLE_NORMAL || !strstr(fmt->iformat->name, "mov"))
+        return 0;
+    for (unsigned i = 0; i < fmt->nb_streams; i++) {
+        const AVIndexEntry *e = avformat_index_get_entry(fmt->streams[i], 0);
+        if (e && e->pos < avio_tell(fmt->pb))
+            return 1;
+    }
+    return 0;
+}
+
 int media_reader_open(media_reader **out, const char *path, char *err, size_t err_size)
 {
     media_reader *r = calloc(1, sizeof(*r));
@@ -112,6 +152,9 @@ int media_reader_open(media_reader **out, const char *path, char *err, size_t er
     int ret = avformat_open_input(&r->fmt, path, NULL, NULL);
     if (ret < 0)
         FAIL("not a media file FFmpeg can open: %s", av_err2str(ret));
+    if (index_after_media(r->fmt))
+        FAIL("an MP4 or MOV read from a pipe needs its index (moov) before the media, and this one has it at the "
+             "end: give its file name, or make it with --faststart (ffmpeg: -movflags +faststart)");
     if ((ret = avformat_find_stream_info(r->fmt, NULL)) < 0)
         FAIL("cannot read its streams: %s", av_err2str(ret));
     if ((r->video = av_find_best_stream(r->fmt, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0)) < 0)
@@ -121,6 +164,7 @@ int media_reader_open(media_reader **out, const char *path, char *err, size_t er
         return -1;
     }
     describe(r, r->fmt->streams[r->video]);
+    r->desc.frames_expected = expected_frames(r);
     if (r->desc.info.width < 1 || r->desc.info.height < 1)
         FAIL("the video stream has no picture size");
     r->last_pts = AV_NOPTS_VALUE;
@@ -186,8 +230,11 @@ static int to_i420(media_reader *r, video_picture *pic, char *err, size_t err_si
 static int64_t picture_pts(media_reader *r)
 {
     int64_t pts = r->frame->best_effort_timestamp;
-    if (pts == AV_NOPTS_VALUE || (r->last_pts != AV_NOPTS_VALUE && pts <= r->last_pts))
+    if (pts == AV_NOPTS_VALUE || (r->last_pts != AV_NOPTS_VALUE && pts <= r->last_pts)) {
+        if (r->last_pts != AV_NOPTS_VALUE && !r->desc.pts_fixed++)
+            r->desc.pts_fixed_first = r->pictures;
         pts = r->last_pts == AV_NOPTS_VALUE ? 0 : r->last_pts + 1;
+    }
     return r->last_pts = pts;
 }
 
@@ -292,4 +339,61 @@ void media_reader_close(media_reader *r)
     avcodec_free_context(&r->dec);
     avformat_close_input(&r->fmt);
     free(r);
+}
+
+/* The duration: the stream's own (mp4, mov), else the span of the video
+ * packets' time stamps, else (raw H.264) the packet count at its rate. */
+int media_probe(const char *path, media_probe_info *info, char *err, size_t err_size)
+{
+    AVFormatContext *fmt = NULL;
+    AVPacket *pkt = av_packet_alloc();
+    int ret = -1;
+    memset(info, 0, sizeof(*info));
+    av_log_set_level(AV_LOG_ERROR);
+    if (!pkt) {
+        snprintf(err, err_size, "out of memory");
+        return -1;
+    }
+    int lav = avformat_open_input(&fmt, path, NULL, NULL);
+    if (lav < 0 || (lav = avformat_find_stream_info(fmt, NULL)) < 0) {
+        snprintf(err, err_size, "not a media file FFmpeg can read: %s", av_err2str(lav));
+        goto done;
+    }
+    int video = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
+    if (video < 0) {
+        snprintf(err, err_size, "no video stream");
+        goto done;
+    }
+    const AVStream *st = fmt->streams[video];
+    snprintf(info->codec, sizeof(info->codec), "%s", avcodec_get_name(st->codecpar->codec_id));
+    info->width = st->codecpar->width;
+    info->height = st->codecpar->height;
+    int64_t first = AV_NOPTS_VALUE, end = AV_NOPTS_VALUE;
+    while ((lav = av_read_frame(fmt, pkt)) >= 0) {
+        if (pkt->stream_index == video) {
+            info->frames++;
+            info->bytes += pkt->size;
+            if (pkt->pts != AV_NOPTS_VALUE) {
+                first = first == AV_NOPTS_VALUE || pkt->pts < first ? pkt->pts : first;
+                end = end == AV_NOPTS_VALUE || pkt->pts + pkt->duration > end ? pkt->pts + pkt->duration : end;
+            }
+        }
+        av_packet_unref(pkt);
+    }
+    if (lav != AVERROR_EOF) {
+        snprintf(err, err_size, "read error after %lld video packets: %s", (long long)info->frames, av_err2str(lav));
+        goto done;
+    }
+    AVRational rate = st->avg_frame_rate.num ? st->avg_frame_rate : st->r_frame_rate;
+    if (st->duration != AV_NOPTS_VALUE && st->duration > 0)
+        info->seconds = (double)st->duration * av_q2d(st->time_base);
+    else if (first != AV_NOPTS_VALUE && end > first)
+        info->seconds = (double)(end - first) * av_q2d(st->time_base);
+    else if (rate.num > 0 && rate.den > 0)
+        info->seconds = (double)info->frames / av_q2d(rate);
+    ret = 0;
+done:
+    av_packet_free(&pkt);
+    avformat_close_input(&fmt);
+    return ret;
 }

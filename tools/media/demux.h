@@ -27,6 +27,10 @@ typedef struct media_video_desc {
     int has_display_matrix;      /* rotation to carry to the output */
     int32_t display_matrix[9];
     char converted[160];         /* "yuv422p10le -> yuv420p", or "" */
+    int64_t frames_expected;     /* from the container's frame count or duration; 0: unknown */
+    /* Pictures whose time stamp was missing or not above the one before,
+     * given the previous one's plus one tick, and the first of them. */
+    int64_t pts_fixed, pts_fixed_first;
 } media_video_desc;
 
 typedef struct media_reader media_reader;
@@ -50,5 +54,18 @@ typedef int (*media_packet_fn)(void *opaque, struct AVPacket *pkt);
 int media_reader_read(media_reader *r, video_picture *pic, int64_t *pts, media_packet_fn fn, void *opaque,
                       char *err, size_t err_size);
 void media_reader_close(media_reader *r);
+
+/* What a media file's video stream holds, without decoding it (`hwenc
+ * probe`, and through it the report of outputs `hwenc batch` skips). */
+typedef struct media_probe_info {
+    char codec[32];
+    int width, height;
+    int64_t frames;              /* its packets */
+    int64_t bytes;               /* of those packets */
+    double seconds;              /* the stream's duration, its packets' span, or frames at its rate */
+} media_probe_info;
+
+/* Returns 0, or -1 with err naming the problem. */
+int media_probe(const char *path, media_probe_info *info, char *err, size_t err_size);
 
 #endif

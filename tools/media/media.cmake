@@ -3,7 +3,8 @@
 # Media I/O and quality metrics, the one module the CLI, hwbench and the
 # tests share, so that no program reaches into the CPU encoder or into
 # another program's files:
-#   hwenc_video_io  Y4M and raw I420 reading and writing (no FFmpeg, so the
+#   hwenc_video_io  Y4M and raw I420 reading and writing, output files under
+#                   a temporary name until complete (no FFmpeg, so the
 #                   fuzzers and small tests stay light);
 #   hwenc_media     strict H.264 decoding, synthetic clips, container input
 #                   and output through libavformat, and PSNR/SSIM.
@@ -15,7 +16,7 @@
 find_package(PkgConfig REQUIRED)
 find_package(Threads REQUIRED)
 
-add_library(hwenc_video_io STATIC ${CMAKE_CURRENT_LIST_DIR}/video_io.c)
+add_library(hwenc_video_io STATIC ${CMAKE_CURRENT_LIST_DIR}/video_io.c ${CMAKE_CURRENT_LIST_DIR}/temp_output.c)
 target_include_directories(hwenc_video_io PUBLIC ${CMAKE_CURRENT_LIST_DIR})
 
 # What needs no FFmpeg: the metrics. The kernels

@@ -14,6 +14,7 @@
 #include <libavutil/opt.h>
 
 #include "mux.h"
+#include "temp_output.h"
 
 struct media_mux {
     AVFormatContext *oc;
@@ -28,34 +29,6 @@ struct media_mux {
     int header_written, finished;
     char *tmp_path, *final_path;
 };
-
-/* A hidden name beside the final one, so that the rename stays within one
- * file system and a crash leaves no file that looks complete. */
-static int create_temporary(media_mux *m, const char *path, char *err, size_t err_size)
-{
-    const char *slash = strrchr(path, '/');
-    int dir_len = slash ? (int)(slash - path) + 1 : 0;
-    size_t n = strlen(path) + 32;
-    if (!(m->tmp_path = malloc(n)) || !(m->final_path = strdup(path))) {
-        snprintf(err, err_size, "out of memory");
-        return -1;
-    }
-    snprintf(m->tmp_path, n, "%.*s.%s.hwenc-XXXXXX", dir_len, path, path + dir_len);
-    int fd = mkstemp(m->tmp_path);
-    if (fd < 0) {
-        snprintf(err, err_size, "cannot create %s in %.*s: %s", path + dir_len, dir_len ? dir_len : 1,
-                 dir_len ? path : ".", strerror(errno));
-        free(m->tmp_path);
-        m->tmp_path = NULL;
-        return -1;
-    }
-    /* mkstemp makes it private; the output gets the mode fopen would give. */
-    mode_t mask = umask(0);
-    umask(mask);
-    fchmod(fd, 0666 & ~mask);
-    close(fd);
-    return 0;
-}
 
 static int add_video(media_mux *m, const media_video_desc *v)
 {
@@ -174,15 +147,18 @@ int media_mux_open(media_mux **out, const char *path, const media_video_desc *vi
         snprintf(err, err_size, "out of memory");
         goto fail;
     }
-    if (create_temporary(m, path, err, err_size) < 0)
+    int fd = temp_output_create(path, &m->tmp_path, err, err_size);
+    if (fd < 0)
         goto fail;
+    close(fd);
+    const char *written = m->tmp_path ? m->tmp_path : path;
     av_free(m->oc->url);
     /* movenc's faststart reads the file back by this name. */
-    if (!(m->oc->url = av_strdup(m->tmp_path))) {
+    if (!(m->final_path = strdup(path)) || !(m->oc->url = av_strdup(written))) {
         snprintf(err, err_size, "out of memory");
         goto fail;
     }
-    if ((ret = avio_open(&m->oc->pb, m->tmp_path, AVIO_FLAG_WRITE)) < 0) {
+    if ((ret = avio_open(&m->oc->pb, written, AVIO_FLAG_WRITE)) < 0) {
         snprintf(err, err_size, "cannot create %s: %s", path, av_err2str(ret));
         goto fail;
     }
@@ -197,14 +173,21 @@ fail:
     return -1;
 }
 
+static int write_failed(const media_mux *m, int ret, char *err, size_t err_size)
+{
+    snprintf(err, err_size, "writing %s failed: %s", m->final_path, av_err2str(ret));
+    return -1;
+}
+
+/* avio_write() keeps a write error in pb->error and returns nothing, and
+ * most muxers do not look at it: it is checked after every packet, so that
+ * a full disk stops the encode at once rather than at the trailer. */
 static int write_packet(media_mux *m, AVPacket *pkt, AVRational tb, char *err, size_t err_size)
 {
     av_packet_rescale_ts(pkt, tb, m->oc->streams[pkt->stream_index]->time_base);
     int ret = av_interleaved_write_frame(m->oc, pkt);
-    if (ret < 0) {
-        snprintf(err, err_size, "writing %s failed: %s", m->final_path, av_err2str(ret));
-        return -1;
-    }
+    if (ret < 0 || (ret = m->oc->pb->error) < 0)
+        return write_failed(m, ret, err, err_size);
     return 0;
 }
 
@@ -218,6 +201,8 @@ static int write_header(media_mux *m, const uint8_t *extradata, size_t size, cha
     memcpy(par->extradata, extradata, size);
     par->extradata_size = (int)size;
     int ret = avformat_write_header(m->oc, NULL);
+    if (ret >= 0 && m->oc->pb->error < 0)
+        ret = m->oc->pb->error;
     if (ret < 0) {
         snprintf(err, err_size, "%s: cannot write the %s header: %s", m->final_path, m->oc->oformat->name,
                  av_err2str(ret));
@@ -289,18 +274,17 @@ int media_mux_write_copy(media_mux *m, AVPacket *pkt, char *err, size_t err_size
     return 0;
 }
 
+/* avio_closep() returns only the close's status, not that of the flush
+ * before it: the flush's error is taken from pb->error first. */
 int media_mux_finish(media_mux *m, char *err, size_t err_size)
 {
     int ret = av_write_trailer(m->oc);
-    if (ret < 0) {
-        snprintf(err, err_size, "writing %s failed: %s", m->final_path, av_err2str(ret));
-        return -1;
-    }
-    if ((ret = avio_closep(&m->oc->pb)) < 0) {
-        snprintf(err, err_size, "writing %s failed: %s", m->final_path, av_err2str(ret));
-        return -1;
-    }
-    if (rename(m->tmp_path, m->final_path) < 0) {
+    if (ret < 0)
+        return write_failed(m, ret, err, err_size);
+    avio_flush(m->oc->pb);
+    if ((ret = m->oc->pb->error) < 0 || (ret = avio_closep(&m->oc->pb)) < 0)
+        return write_failed(m, ret, err, err_size);
+    if (m->tmp_path && rename(m->tmp_path, m->final_path) < 0) {
         snprintf(err, err_size, "cannot rename the finished %s to %s: %s", m->tmp_path, m->final_path, strerror(errno));
         return -1;
     }

@@ -7,6 +7,7 @@
  * per second. The header is parsed from one bounded line, and every size is
  * validated before anything is allocated.
  */
+#include "set_err.h"
 #include "video_io.h"
 
 #include <errno.h>
@@ -41,10 +42,7 @@ struct video_writer {
     char *iobuf;
 };
 
-static void set_err(char *err, size_t err_size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t err_size, const char *fmt, ...)
+void media_set_err(char *err, size_t err_size, const char *fmt, ...)
 {
     if (!err || !err_size)
         return;
@@ -84,12 +82,12 @@ int video_info_validate(const video_info *info, char *err, size_t err_size)
 {
     if (info->width <= 0 || info->height <= 0 ||
         info->width > VIDEO_IO_MAX_DIM || info->height > VIDEO_IO_MAX_DIM) {
-        set_err(err, err_size, "size %dx%d out of range (1..%d)",
+        media_set_err(err, err_size, "size %dx%d out of range (1..%d)",
                 info->width, info->height, VIDEO_IO_MAX_DIM);
         return VIDEO_IO_ERROR;
     }
     if ((info->width & 1) || (info->height & 1)) {
-        set_err(err, err_size, "odd size %dx%d: 4:2:0 needs even width and height",
+        media_set_err(err, err_size, "odd size %dx%d: 4:2:0 needs even width and height",
                 info->width, info->height);
         return VIDEO_IO_ERROR;
     }
@@ -139,11 +137,11 @@ static int parse_dim_tag(const char *tok, size_t n, const char *what, int *out,
     char repr[48];
     int64_t v = parse_uint(tok + 1, n - 1, VIDEO_IO_MAX_DIM);
     if (v < 0) {
-        set_err(err, err_size, "bad Y4M %s '%s'", what, token_repr(repr, sizeof(repr), tok, n));
+        media_set_err(err, err_size, "bad Y4M %s '%s'", what, token_repr(repr, sizeof(repr), tok, n));
         return VIDEO_IO_ERROR;
     }
     if (v == 0 || v > VIDEO_IO_MAX_DIM) {
-        set_err(err, err_size, "Y4M %s '%s' out of range (1..%d)", what,
+        media_set_err(err, err_size, "Y4M %s '%s' out of range (1..%d)", what,
                 token_repr(repr, sizeof(repr), tok, n), VIDEO_IO_MAX_DIM);
         return VIDEO_IO_ERROR;
     }
@@ -163,14 +161,14 @@ static int parse_header_token(video_info *info, const char *tok, size_t n,
     case 'F':
         if (parse_ratio(tok + 1, n - 1, &info->fps_num, &info->fps_den) < 0 ||
             (info->fps_num == 0) != (info->fps_den == 0)) {
-            set_err(err, err_size, "bad Y4M frame rate '%s'",
+            media_set_err(err, err_size, "bad Y4M frame rate '%s'",
                     token_repr(repr, sizeof(repr), tok, n));
             return VIDEO_IO_ERROR;
         }
         return 0;
     case 'A':
         if (parse_ratio(tok + 1, n - 1, &info->sar_num, &info->sar_den) < 0) {
-            set_err(err, err_size, "bad Y4M pixel aspect ratio '%s'",
+            media_set_err(err, err_size, "bad Y4M pixel aspect ratio '%s'",
                     token_repr(repr, sizeof(repr), tok, n));
             return VIDEO_IO_ERROR;
         }
@@ -181,10 +179,10 @@ static int parse_header_token(video_info *info, const char *tok, size_t n,
         if (n == 2 && (tok[1] == 'p' || tok[1] == '?'))
             return 0;
         if (n == 2 && (tok[1] == 't' || tok[1] == 'b' || tok[1] == 'm')) {
-            set_err(err, err_size, "interlaced Y4M (I%c) is not supported", tok[1]);
+            media_set_err(err, err_size, "interlaced Y4M (I%c) is not supported", tok[1]);
             return VIDEO_IO_ERROR;
         }
-        set_err(err, err_size, "bad Y4M interlacing tag '%s'",
+        media_set_err(err, err_size, "bad Y4M interlacing tag '%s'",
                 token_repr(repr, sizeof(repr), tok, n));
         return VIDEO_IO_ERROR;
     case 'C':
@@ -195,7 +193,7 @@ static int parse_header_token(video_info *info, const char *tok, size_t n,
         else if (token_is(tok, n, "C420paldv"))
             info->chroma_siting = VIDEO_CHROMA_TOPLEFT;
         else {
-            set_err(err, err_size, "unsupported Y4M colour space '%s' "
+            media_set_err(err, err_size, "unsupported Y4M colour space '%s' "
                     "(only 4:2:0 8-bit: C420jpeg, C420mpeg2, C420paldv)",
                     token_repr(repr, sizeof(repr), tok, n));
             return VIDEO_IO_ERROR;
@@ -245,23 +243,23 @@ static int parse_y4m_header(FILE *f, video_info *info, char *err, size_t err_siz
     int ret = read_line(f, line, &len);
 
     if (ret == -3) {
-        set_err(err, err_size, "read error: %s", strerror(errno));
+        media_set_err(err, err_size, "read error: %s", strerror(errno));
         return VIDEO_IO_ERROR;
     }
     if (len < magic_len || memcmp(line, Y4M_MAGIC, magic_len) ||
         (len > magic_len && line[magic_len] != ' ')) {
         if (ret == -1 && len == 0)
-            set_err(err, err_size, "not a Y4M file: empty input (missing YUV4MPEG2 signature)");
+            media_set_err(err, err_size, "not a Y4M file: empty input (missing YUV4MPEG2 signature)");
         else
-            set_err(err, err_size, "not a Y4M file: missing YUV4MPEG2 signature (for raw I420 give --size WxH)");
+            media_set_err(err, err_size, "not a Y4M file: missing YUV4MPEG2 signature (for raw I420 give --size WxH)");
         return VIDEO_IO_ERROR;
     }
     if (ret == -1) {
-        set_err(err, err_size, "Y4M header is not terminated by a newline (truncated file?)");
+        media_set_err(err, err_size, "Y4M header is not terminated by a newline (truncated file?)");
         return VIDEO_IO_ERROR;
     }
     if (ret == -2) {
-        set_err(err, err_size, "Y4M header line is longer than %d bytes", Y4M_MAX_LINE);
+        media_set_err(err, err_size, "Y4M header line is longer than %d bytes", Y4M_MAX_LINE);
         return VIDEO_IO_ERROR;
     }
 
@@ -281,11 +279,11 @@ static int parse_y4m_header(FILE *f, video_info *info, char *err, size_t err_siz
         pos = end;
     }
     if (!info->width) {
-        set_err(err, err_size, "Y4M header has no width (W)");
+        media_set_err(err, err_size, "Y4M header has no width (W)");
         return VIDEO_IO_ERROR;
     }
     if (!info->height) {
-        set_err(err, err_size, "Y4M header has no height (H)");
+        media_set_err(err, err_size, "Y4M header has no height (H)");
         return VIDEO_IO_ERROR;
     }
     return video_info_validate(info, err, err_size);
@@ -318,7 +316,7 @@ static int reader_init(video_reader *r, const video_info *raw, char *err, size_t
     r->frame_size = video_frame_size(r->info.width, r->info.height);
     r->frame = malloc(r->frame_size);
     if (!r->frame) {
-        set_err(err, err_size, "out of memory for a %dx%d frame", r->info.width, r->info.height);
+        media_set_err(err, err_size, "out of memory for a %dx%d frame", r->info.width, r->info.height);
         return VIDEO_IO_NOMEM;
     }
     const size_t luma = (size_t)r->info.width * (size_t)r->info.height;
@@ -338,7 +336,7 @@ static int reader_open(video_reader **out, FILE *f, int own_file, const video_in
     if (!r) {
         if (own_file)
             fclose(f);
-        set_err(err, err_size, "out of memory");
+        media_set_err(err, err_size, "out of memory");
         return VIDEO_IO_NOMEM;
     }
     r->f = f;
@@ -367,7 +365,7 @@ int video_reader_open(video_reader **out, const char *path, const video_info *ra
         return reader_open(out, stdin, 0, raw, err, err_size);
     FILE *f = fopen(path, "rb");
     if (!f) {
-        set_err(err, err_size, "cannot open '%s': %s", path, strerror(errno));
+        media_set_err(err, err_size, "cannot open '%s': %s", path, strerror(errno));
         return VIDEO_IO_ERROR;
     }
     return reader_open(out, f, 1, raw, err, err_size);
@@ -419,18 +417,18 @@ static int read_frame_marker(video_reader *r, char *err, size_t err_size)
     size_t n = fread(buf, 1, sizeof(buf), r->f);
 
     if (n < sizeof(buf) && ferror(r->f)) {
-        set_err(err, err_size, "read error at frame %lld: %s", idx, strerror(errno));
+        media_set_err(err, err_size, "read error at frame %lld: %s", idx, strerror(errno));
         return VIDEO_IO_ERROR;
     }
     if (n == 0 || only_blanks_to_eof(r->f, buf, n))
         return 0;
     if (memcmp(buf, marker, n)) {
-        set_err(err, err_size, "bad frame marker at frame %lld: expected 'FRAME', found '%s'",
+        media_set_err(err, err_size, "bad frame marker at frame %lld: expected 'FRAME', found '%s'",
                 idx, token_repr(repr, sizeof(repr), buf, n));
         return VIDEO_IO_ERROR;
     }
     if (n < sizeof(buf)) {
-        set_err(err, err_size, "truncated frame %lld: the input ends inside its FRAME marker", idx);
+        media_set_err(err, err_size, "truncated frame %lld: the input ends inside its FRAME marker", idx);
         return VIDEO_IO_TRUNCATED;
     }
     int c = getc(r->f);
@@ -440,22 +438,22 @@ static int read_frame_marker(video_reader *r, char *err, size_t err_size)
         while ((c = getc(r->f)) != '\n' && c != EOF && ++i < Y4M_MAX_LINE)
             ;
         if (c != '\n' && c != EOF) {
-            set_err(err, err_size, "frame %lld: FRAME parameters longer than %d bytes",
+            media_set_err(err, err_size, "frame %lld: FRAME parameters longer than %d bytes",
                     idx, Y4M_MAX_LINE);
             return VIDEO_IO_ERROR;
         }
     }
     if (c == EOF) {
         if (ferror(r->f)) {
-            set_err(err, err_size, "read error at frame %lld: %s", idx, strerror(errno));
+            media_set_err(err, err_size, "read error at frame %lld: %s", idx, strerror(errno));
             return VIDEO_IO_ERROR;
         }
-        set_err(err, err_size, "truncated frame %lld: the input ends inside its FRAME header", idx);
+        media_set_err(err, err_size, "truncated frame %lld: the input ends inside its FRAME header", idx);
         return VIDEO_IO_TRUNCATED;
     }
     if (c != '\n') {
         buf[0] = (char)c;
-        set_err(err, err_size, "bad frame marker at frame %lld: 'FRAME' followed by '%s'",
+        media_set_err(err, err_size, "bad frame marker at frame %lld: 'FRAME' followed by '%s'",
                 idx, token_repr(repr, sizeof(repr), buf, 1));
         return VIDEO_IO_ERROR;
     }
@@ -466,7 +464,7 @@ int video_reader_read(video_reader *r, video_picture *pic, char *err, size_t err
 {
     int ret;
     if (r->failed) {
-        set_err(err, err_size, "reader already stopped at frame %lld", (long long)r->frames);
+        media_set_err(err, err_size, "reader already stopped at frame %lld", (long long)r->frames);
         return VIDEO_IO_ERROR;
     }
     if (r->is_y4m) {
@@ -477,20 +475,20 @@ int video_reader_read(video_reader *r, video_picture *pic, char *err, size_t err
     size_t got = fread(r->frame, 1, r->frame_size, r->f);
     if (!r->is_y4m && r->frames == 0 && got >= strlen(Y4M_MAGIC) + 1 &&
         !memcmp(r->frame, Y4M_MAGIC " ", strlen(Y4M_MAGIC) + 1)) {
-        set_err(err, err_size, "the raw input starts with a %s header: it is a Y4M file, not raw I420 "
+        media_set_err(err, err_size, "the raw input starts with a %s header: it is a Y4M file, not raw I420 "
                 "(read it without a raw size)", Y4M_MAGIC);
         ret = VIDEO_IO_ERROR;
         goto done;
     }
     if (got < r->frame_size) {
         if (ferror(r->f)) {
-            set_err(err, err_size, "read error at frame %lld: %s",
+            media_set_err(err, err_size, "read error at frame %lld: %s",
                     (long long)r->frames, strerror(errno));
             ret = VIDEO_IO_ERROR;
         } else if (got == 0 && !r->is_y4m) {
             ret = 0;
         } else {
-            set_err(err, err_size, "truncated frame %lld: %zu of %zu bytes missing",
+            media_set_err(err, err_size, "truncated frame %lld: %zu of %zu bytes missing",
                     (long long)r->frames, r->frame_size - got, r->frame_size);
             ret = VIDEO_IO_TRUNCATED;
         }
@@ -570,7 +568,7 @@ static int writer_open(video_writer **out, FILE *f, int own_file, int y4m, const
     if (!w) {
         if (own_file)
             fclose(f);
-        set_err(err, err_size, "out of memory");
+        media_set_err(err, err_size, "out of memory");
         return VIDEO_IO_NOMEM;
     }
     w->f = f;
@@ -584,7 +582,7 @@ static int writer_open(video_writer **out, FILE *f, int own_file, int y4m, const
             setvbuf(w->f, w->iobuf, _IOFBF, IO_BUFFER_SIZE);
     }
     if (w->is_y4m && write_y4m_header(w->f, info) < 0) {
-        set_err(err, err_size, "cannot write the Y4M header to '%s': %s", name, strerror(errno));
+        media_set_err(err, err_size, "cannot write the Y4M header to '%s': %s", name, strerror(errno));
         writer_free(w);
         return VIDEO_IO_ERROR;
     }
@@ -603,7 +601,7 @@ int video_writer_open(video_writer **out, const char *path, const video_info *in
         return writer_open(out, stdout, 0, 1, "stdout", info, err, err_size);
     FILE *f = fopen(path, "wb");
     if (!f) {
-        set_err(err, err_size, "cannot create '%s': %s", path, strerror(errno));
+        media_set_err(err, err_size, "cannot create '%s': %s", path, strerror(errno));
         return VIDEO_IO_ERROR;
     }
     return writer_open(out, f, 1, ends_with_y4m(path), path, info, err, err_size);
