@@ -26,6 +26,9 @@
 #include "hwenc/hwenc.h"
 #include "helper_exec.h"
 #include "input.h"
+#if HWENC_WITH_CONTAINERS
+#include "media_cmds.h"
+#endif
 #include "metrics.h"
 #include "mux.h"
 #include "segment.h"
@@ -93,6 +96,8 @@ static void usage(FILE *f)
             "       hwenc batch INPUT... -d OUTDIR [batch options] [-- encode options]   (hwenc batch --help)\n"
             "       hwenc list-backends [--device DEV]\n"
             "       hwenc validate [--backend NAME] [--device DEV] [options]   (hwenc validate --help)\n"
+            "       hwenc probe INPUT   (frames, rate and duration, for planning segments)\n"
+            "       hwenc join --source INPUT -o OUTPUT SEGMENT...   (segments into one file; --help)\n"
             "       hwenc slurm submit|status --dir SHARED ...   (chunked or batch encodes on Slurm; --help)\n"
             "\n"
             "INPUT is a Y4M file (4:2:0, 8-bit, progressive), raw I420 with --size ('-' is stdin for\n"
@@ -1079,6 +1084,13 @@ int main(int argc, char **argv)
         return cmd_batch(argc - 1, argv + 1);
     if (!strcmp(argv[1], "list-backends"))
         return cmd_list_backends(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "probe") || !strcmp(argv[1], "join")) {
+#if HWENC_WITH_CONTAINERS
+        return argv[1][0] == 'p' ? cmd_probe(argc - 1, argv + 1) : cmd_join(argc - 1, argv + 1);
+#else
+        return exec_helper("hwenc-media", argc, argv);
+#endif
+    }
     if (!strcmp(argv[1], "validate"))
         return exec_helper("hwenc-validate", argc - 1, argv + 1);
     if (!strcmp(argv[1], "slurm"))

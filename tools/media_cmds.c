@@ -1,0 +1,114 @@
+/*
+ * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "join.h"
+#include "media_cmds.h"
+#include "timeline.h"
+
+static void probe_usage(FILE *f)
+{
+    fprintf(f, "usage: hwenc probe INPUT\n"
+               "Prints, one per line: frames N, fps NUM/DEN (nominal), time_base NUM/DEN, duration SECONDS,\n"
+               "width, height, first_pts and container (0 for Y4M). The frames are counted without\n"
+               "decoding: a Y4M file is read through, a container's video packets are counted.\n");
+}
+
+int cmd_probe(int argc, char **argv)
+{
+    if (argc != 2 || argv[1][0] == '-') {
+        if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+            probe_usage(stdout);
+            return 0;
+        }
+        probe_usage(stderr);
+        return 2;
+    }
+    media_timeline t;
+    char err[1024];
+    if (media_timeline_read(&t, argv[1], err, sizeof(err)) < 0) {
+        fprintf(stderr, "hwenc: %s: %s\n", argv[1], err);
+        return 1;
+    }
+    const media_video_desc *d = &t.desc;
+    int64_t first = t.frames ? t.pts[0] : 0;
+    double tb = (double)d->tb_num / d->tb_den;
+    printf("frames %lld\nfps %d/%d\ntime_base %d/%d\nduration %.6f\nwidth %d\nheight %d\nfirst_pts %lld\n"
+           "container %d\n",
+           (long long)t.frames, d->info.fps_num > 0 ? d->info.fps_num : 25, d->info.fps_num > 0 ? d->info.fps_den : 1,
+           d->tb_num, d->tb_den, (double)(t.duration - first) * tb, d->info.width, d->info.height, (long long)first,
+           t.container);
+    media_timeline_free(&t);
+    if (fflush(stdout) || ferror(stdout)) {
+        fprintf(stderr, "hwenc: writing stdout failed\n");
+        return 1;
+    }
+    return 0;
+}
+
+static void join_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: hwenc join --source INPUT -o OUTPUT [--faststart] [--no-audio] [--quiet] SEGMENT.264...\n"
+            "\n"
+            "Joins segments encoded alone from INPUT (hwenc encode --start-frame/--frames: raw Annex B,\n"
+            "each opening with an IDR, all with the same SPS/PPS), in the order given, without\n"
+            "re-encoding. OUTPUT .mp4, .mkv, .ts, ... gets the video with INPUT's timestamps (a variable\n"
+            "frame rate survives; a Y4M input's frame rate) and INPUT's audio and subtitles copied\n"
+            "packet for packet; any other name gets raw Annex B. The segments' frames must add up to\n"
+            "INPUT's frames, or nothing is written.\n");
+}
+
+int cmd_join(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "source", required_argument, NULL, 's' }, { "output", required_argument, NULL, 'o' },
+        { "faststart", no_argument, NULL, 'f' },     { "no-audio", no_argument, NULL, 'n' },
+        { "quiet", no_argument, NULL, 'q' },         { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    media_join_options o = { 0 };
+    int quiet = 0, c;
+    while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 's': o.source = optarg; break;
+        case 'o': o.output = optarg; break;
+        case 'f': o.mux.faststart = 1; break;
+        case 'n': o.mux.no_audio = 1; break;
+        case 'q': quiet = 1; break;
+        case 'h': join_usage(stdout); return 0;
+        default: join_usage(stderr); return 2;
+        }
+    }
+    if (!o.source || !o.output || optind >= argc) {
+        fprintf(stderr, "hwenc join: %s\n", !o.source ? "--source names the input the segments come from"
+                                            : !o.output ? "-o names the joined output" : "no segment to join");
+        join_usage(stderr);
+        return 2;
+    }
+    o.segments = argv + optind;
+    o.segment_count = argc - optind;
+    for (int i = 0; i < o.segment_count; i++)
+        if (!strcmp(o.segments[i], o.output) || !strcmp(o.source, o.output)) {
+            fprintf(stderr, "hwenc join: -o %s would overwrite an input\n", o.output);
+            return 2;
+        }
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    media_join_result res;
+    char err[1024];
+    if (media_join(&o, &res, err, sizeof(err)) < 0) {
+        fprintf(stderr, "hwenc join: %s\n", err);
+        return 1;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (!quiet)
+        fprintf(stderr, "hwenc join: %s: %lld frames from %d segments (dts delay %d) in %.3f s\n", o.output,
+                res.frames, res.segments, res.reorder_delay,
+                (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9);
+    return 0;
+}
