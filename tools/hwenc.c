@@ -97,6 +97,7 @@ static void usage(FILE *f)
             "       hwenc list-backends [--device DEV]\n"
             "       hwenc validate [--backend NAME] [--device DEV] [options]   (hwenc validate --help)\n"
             "       hwenc probe INPUT   (frames, rate and duration, for planning segments)\n"
+            "       hwenc scenes INPUT [--scenecut N] [--min-frames M]   (where the encoder cuts scenes)\n"
             "       hwenc join --source INPUT -o OUTPUT SEGMENT...   (segments into one file; --help)\n"
             "       hwenc slurm submit|status --dir SHARED ...   (chunked or batch encodes on Slurm; --help)\n"
             "\n"
@@ -1084,9 +1085,11 @@ int main(int argc, char **argv)
         return cmd_batch(argc - 1, argv + 1);
     if (!strcmp(argv[1], "list-backends"))
         return cmd_list_backends(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "probe") || !strcmp(argv[1], "join")) {
+    if (!strcmp(argv[1], "probe") || !strcmp(argv[1], "join") || !strcmp(argv[1], "scenes")) {
 #if HWENC_WITH_CONTAINERS
-        return argv[1][0] == 'p' ? cmd_probe(argc - 1, argv + 1) : cmd_join(argc - 1, argv + 1);
+        return argv[1][0] == 'p'   ? cmd_probe(argc - 1, argv + 1)
+               : argv[1][0] == 'j' ? cmd_join(argc - 1, argv + 1)
+                                   : cmd_scenes(argc - 1, argv + 1);
 #else
         return exec_helper("hwenc-media", argc, argv);
 #endif

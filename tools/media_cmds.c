@@ -3,9 +3,12 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "hwenc/hwenc.h"
+#include "input.h"
 #include "join.h"
 #include "media_cmds.h"
 #include "timeline.h"
@@ -111,4 +114,101 @@ int cmd_join(int argc, char **argv)
                 res.frames, res.segments, res.reorder_delay,
                 (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9);
     return 0;
+}
+
+static void scenes_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: hwenc scenes INPUT [--scenecut N] [--min-frames M] [--max-frames K] [--cpu-mask LEVEL]\n"
+            "\n"
+            "Prints, on one line separated by commas, the frames where an encoder with --scenecut N\n"
+            "(default 40), --min-keyint M (default 25) and --keyint K (default: none, -1) would place\n"
+            "an IDR: frame 0, the scene cuts at least M frames after the last, and a frame K after it\n"
+            "where no cut came first. The frames are analysed as the encoder analyses them; nothing is\n"
+            "encoded. `hwenc slurm submit --split scenes` starts its segments there.\n");
+}
+
+static int scenes_number(const char *arg, const char *name, int min, int max, int *out)
+{
+    char *end;
+    long v = strtol(arg, &end, 10);
+    if (end == arg || *end || v < min || v > max) {
+        fprintf(stderr, "hwenc scenes: %s '%s' must be a whole number %d to %d\n", name, arg, min, max);
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+}
+
+int cmd_scenes(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "scenecut", required_argument, NULL, 's' },   { "min-frames", required_argument, NULL, 'm' },
+        { "max-frames", required_argument, NULL, 'k' }, { "cpu-mask", required_argument, NULL, 'c' },
+        { "help", no_argument, NULL, 'h' },             { NULL, 0, NULL, 0 },
+    };
+    hwenc_config cfg;
+    hwenc_config_default(&cfg);
+    cfg.keyint = -1;
+    cfg.min_keyint = 25;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 's': if (scenes_number(optarg, "--scenecut", 1, 100, &cfg.scenecut) < 0) return 2; break;
+        case 'm': if (scenes_number(optarg, "--min-frames", 1, 1 << 30, &cfg.min_keyint) < 0) return 2; break;
+        case 'k': if (scenes_number(optarg, "--max-frames", 1, 1 << 30, &cfg.keyint) < 0) return 2; break;
+        case 'c': cfg.cpu_level = optarg; break;
+        case 'h': scenes_usage(stdout); return 0;
+        default: scenes_usage(stderr); return 2;
+        }
+    }
+    if (optind != argc - 1) {
+        scenes_usage(stderr);
+        return 2;
+    }
+    const char *path = argv[optind];
+    media_input in;
+    char err[1024];
+    if (media_input_open(&in, path, NULL, err, sizeof(err)) < 0) {
+        fprintf(stderr, "hwenc scenes: %s: %s\n", path, err);
+        return 1;
+    }
+    cfg.width = in.desc.info.width;
+    cfg.height = in.desc.info.height;
+    hwenc_scene_detector *d = NULL;
+    int ret = 1, r;
+    if (hwenc_scene_detector_open(&cfg, &d, err, sizeof(err)) < 0) {
+        fprintf(stderr, "hwenc scenes: %s\n", err);
+        goto done;
+    }
+    video_picture pic;
+    int64_t pts;
+    const char *sep = "";
+    int64_t n = 0;
+    while ((r = media_input_read(&in, &pic, &pts, NULL, NULL, err, sizeof(err))) == 1) {
+        hwenc_frame frame = { .plane = { pic.plane[0], pic.plane[1], pic.plane[2] },
+                              .stride = { pic.stride[0], pic.stride[1], pic.stride[2] } };
+        int idr = hwenc_scene_detector_push(d, &frame);
+        if (idr < 0) {
+            fprintf(stderr, "hwenc scenes: %s: frame %lld: %s\n", path, (long long)n, hwenc_error_string(idr));
+            goto done;
+        }
+        if (idr) {
+            printf("%s%lld", sep, (long long)n);
+            sep = ",";
+        }
+        n++;
+    }
+    if (r < 0) {
+        fprintf(stderr, "hwenc scenes: %s: %s\n", path, err);
+        goto done;
+    }
+    printf("\n");
+    ret = fflush(stdout) || ferror(stdout);
+    if (ret)
+        fprintf(stderr, "hwenc scenes: writing stdout failed\n");
+done:
+    hwenc_scene_detector_close(d);
+    media_input_close(&in);
+    return ret;
 }

@@ -3,7 +3,8 @@
  *
  * The commands that exist only in hwenc-media (they read containers):
  * `hwenc probe` (frames, rate and duration of any input, for planning
- * segments) and `hwenc join` (segments into one output, media/join.h).
+ * segments), `hwenc scenes` (where the encoder would cut scenes) and
+ * `hwenc join` (segments into one output, media/join.h).
  * `hwenc` hands them to hwenc-media.
  */
 #ifndef HWENC_TOOLS_MEDIA_CMDS_H
@@ -11,5 +12,6 @@
 
 int cmd_probe(int argc, char **argv);
 int cmd_join(int argc, char **argv);
+int cmd_scenes(int argc, char **argv);
 
 #endif
