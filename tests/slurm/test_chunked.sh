@@ -3,7 +3,7 @@
 # --start-frame/--frames and joined by concatenation decode to exactly the
 # frames of the whole-file encode with --force-idr at the segment starts,
 # under constant QP and constant quality, with and without B frames, with
-# slice threads; and the segment options refuse bad input. hwenc join into
+# slice threads, and are its very bytes (idr_pic_id from the pts); and the segment options refuse bad input. hwenc join into
 # a container keeps a VFR input's times and copies its audio and
 # subtitles, and refuses segments that cannot make one stream (must-refuse
 # cases: missing or doubled frames, other SPS/PPS, no leading IDR, empty).
@@ -34,7 +34,9 @@ check_mode()
     cmp -s <(frame_hashes "$whole") <(frame_hashes "$joined") ||
         fail "with $*: the joined segments do not decode to the frames of the whole-file encode"
     [ "$(frame_hashes "$joined" | wc -l)" -eq 100 ] || fail "with $*: the joined stream does not hold 100 frames"
-    echo "identical decoded frames: $*"
+    # The idr_pic_id rule (hw/h264/picture.c) makes them the same bytes.
+    cmp -s "$whole" "$joined" || fail "with $*: the joined segments are not the whole-file stream byte for byte"
+    echo "identical decoded frames and bytes: $*"
 }
 check_mode --qp 26
 check_mode --qp 26 --bframes 3 --ref 2
