@@ -57,7 +57,9 @@ ffmpeg -nostdin -v error -f lavfi -i "testsrc2=size=176x144:rate=25:duration=60"
 opts=(--keyint -1 --scenecut 0 --crf 23 --bframes 2 --threads 1)
 audio_hashes() { ffmpeg -nostdin -v error -i "$1" -map 0:a -c copy -f framemd5 - | grep -v '^#'; }
 video_times() { ffprobe -v error -select_streams v -show_entries packet=pts,dts,flags -of csv "$1"; }
-stream_list() { ffprobe -v error -show_entries stream=codec_type,codec_name -of csv=p=0 "$1" | paste -sd' '; }
+# (MPEG-TS lists its streams under its program too: each once.)
+stream_list() { ffprobe -v error -show_entries stream=codec_type,codec_name -of csv=p=0 "$1" | awk 'NF && !seen[$0]++' |
+                paste -sd' '; }
 
 # 1. Chunked: 6 segments of 10 s, joined into mp4.
 start=$(date +%s.%N)
@@ -87,7 +89,7 @@ gaps=$(video_times "$work/joined.mp4" | awk -F, '{print $2}' | sort -n |
 status=$("$slurm_tool" status --dir "$work/chunks") || fail "hwenc slurm status failed"
 grep -q "segments finished: 6 of 6" <<< "$status" || fail "status does not report 6 of 6: $status"
 echo "chunked: 6 segments joined into mp4, the whole-file encode's mp4 byte for byte (frames, video packet times)," \
-     "encode, audio packets the input's (whole-file ${whole_s}s, submit to joined ${chunked_s}s;" \
+     "audio packets the input's (whole-file ${whole_s}s, submit to joined ${chunked_s}s;" \
      "$(grep -h '^join:' "$work"/chunks/logs/join-*.log))"
 # The same segments into Matroska and MPEG-TS.
 segs=()
