@@ -26,7 +26,9 @@
 #include "hwenc/hwenc.h"
 #include "helper_exec.h"
 #include "input.h"
-#include "json_write.h"
+#if HWENC_WITH_CONTAINERS
+#include "media_cmds.h"
+#endif
 #include "metrics.h"
 #include "mux.h"
 #include "segment.h"
@@ -95,8 +97,10 @@ static void usage(FILE *f)
             "usage: hwenc encode INPUT -o OUTPUT [options]\n"
             "       hwenc batch INPUT... -d OUTDIR [batch options] [-- encode options]   (hwenc batch --help)\n"
             "       hwenc list-backends [--device DEV]\n"
-            "       hwenc probe FILE   (its video stream as JSON: codec, size, frames, duration, bitrate)\n"
             "       hwenc validate [--backend NAME] [--device DEV] [options]   (hwenc validate --help)\n"
+            "       hwenc probe INPUT   (its video as JSON: codec, size, frames, rate, duration, bitrate)\n"
+            "       hwenc scenes INPUT [--scenecut N] [--min-frames M]   (where the encoder cuts scenes)\n"
+            "       hwenc join --source INPUT -o OUTPUT SEGMENT...   (segments into one file; --help)\n"
             "       hwenc slurm submit|status --dir SHARED ...   (chunked or batch encodes on Slurm; --help)\n"
             "\n"
             "INPUT is a Y4M file (4:2:0, 8-bit, progressive), raw I420 with --size, or any file FFmpeg\n"
@@ -1097,39 +1101,6 @@ static int cmd_list_backends(int argc, char **argv)
 
 /* `hwenc probe FILE`: the numbers `hwenc batch` reports for an output an
  * earlier run made, read from the file (its packets, not decoded). */
-static int cmd_probe(int argc, char **argv)
-{
-    if (argc != 2 || argv[1][0] == '-') {
-        fprintf(stderr, "usage: hwenc probe FILE\n");
-        return 2;
-    }
-#if !HWENC_WITH_CONTAINERS
-    return exec_helper("hwenc-media", argc + 1, argv - 1);
-#else
-    media_probe_info info;
-    char err[512];
-    if (media_probe(argv[1], &info, err, sizeof(err)) < 0) {
-        fprintf(stderr, "hwenc: %s: %s\n", argv[1], err);
-        return 1;
-    }
-    fputs("{\n  \"file\": ", stdout);
-    json_write_string(stdout, argv[1]);
-    fputs(",\n  \"codec\": ", stdout);
-    json_write_string(stdout, info.codec);
-    printf(",\n  \"width\": %d,\n  \"height\": %d,\n  \"frames\": %lld,\n  \"duration_s\": ", info.width,
-           info.height, (long long)info.frames);
-    json_write_number(stdout, info.seconds, 3, info.seconds > 0);
-    printf(",\n  \"video_bytes\": %lld,\n  \"bitrate_kbps\": ", (long long)info.bytes);
-    json_write_number(stdout, info.bytes * 8.0 / info.seconds / 1000.0, 2, info.seconds > 0);
-    fputs("\n}\n", stdout);
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "hwenc: writing stdout failed: %s\n", strerror(errno));
-        return 1;
-    }
-    return 0;
-#endif
-}
-
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -1140,10 +1111,17 @@ int main(int argc, char **argv)
         return cmd_encode(argc - 1, argv + 1);
     if (!strcmp(argv[1], "batch"))
         return cmd_batch(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "probe"))
-        return cmd_probe(argc - 1, argv + 1);
     if (!strcmp(argv[1], "list-backends"))
         return cmd_list_backends(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "probe") || !strcmp(argv[1], "join") || !strcmp(argv[1], "scenes")) {
+#if HWENC_WITH_CONTAINERS
+        return argv[1][0] == 'p'   ? cmd_probe(argc - 1, argv + 1)
+               : argv[1][0] == 'j' ? cmd_join(argc - 1, argv + 1)
+                                   : cmd_scenes(argc - 1, argv + 1);
+#else
+        return exec_helper("hwenc-media", argc, argv);
+#endif
+    }
     if (!strcmp(argv[1], "validate"))
         return exec_helper("hwenc-validate", argc - 1, argv + 1);
     if (!strcmp(argv[1], "slurm"))

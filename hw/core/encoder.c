@@ -528,7 +528,7 @@ static int fail_over(hwenc_encoder *enc, int error)
     reorder_free(&enc->reorder);
     packet_check_free(&enc->check);
     hold_discard(&enc->held);
-    int idr_count = enc->h264.idr_count;
+    int idr_count = enc->h264.idr_count, last_idr_pic_id = enc->h264.last_idr_pic_id;
     /* From display order to coding order would need a dts before the last
      * one handed out. */
     if (!enc->dts_delay)
@@ -543,6 +543,7 @@ static int fail_over(hwenc_encoder *enc, int error)
         if (try_backend(enc, id, test_first, &info) == 0) {
             /* Consecutive IDRs need different idr_pic_id (7.4.3). */
             enc->h264.idr_count = idr_count;
+            enc->h264.last_idr_pic_id = last_idr_pic_id;
             enc->index_base = enc->resend_next = f->frame;
             enc->failed = 0;
             f->to = id;

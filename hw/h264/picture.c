@@ -34,6 +34,24 @@ static void plan_list_sizes(const h264_syntax *s, const hal_picture *pic, h264_s
     }
 }
 
+/* Consecutive IDRs need different idr_pic_id (7.4.3); any rule that
+ * keeps them apart is valid. An IDR that starts the stream, or starts it
+ * afresh (a forced IDR), takes its id from its pts, and later IDRs count
+ * on from there: a segment encoded alone and the whole input with an IDR
+ * forced at the segment's first frame then give that IDR the same id, so
+ * joined segments are the whole-file stream byte for byte. A stream whose
+ * first pts is 0 numbers its IDRs 0, 1, 2, ... as before. */
+static int plan_idr_pic_id(const h264_syntax *s, const hal_picture *pic)
+{
+    int id = (s->last_idr_pic_id + 1) & 0xffff;
+    if (!s->idr_count || pic->fresh_start) {
+        id = (int)(pic->pts & 0xffff);
+        if (s->idr_count && id == s->last_idr_pic_id)
+            id = (id + 1) & 0xffff;
+    }
+    return id;
+}
+
 void h264_syntax_plan(const h264_syntax *s, hal_picture *pic)
 {
     int idr = pic->type == HWENC_FRAME_IDR;
@@ -48,7 +66,7 @@ void h264_syntax_plan(const h264_syntax *s, hal_picture *pic)
                      : pic->type == HWENC_FRAME_B ? H264_SLICE_B
                                                   : H264_SLICE_I;
     sh->frame_num = idr ? 0 : s->frame_num;
-    sh->idr_pic_id = s->idr_count & 0xffff;
+    sh->idr_pic_id = idr ? plan_idr_pic_id(s, pic) : 0;
     sh->poc_lsb = pic->poc & (s->max_poc_lsb - 1);
     sh->disable_deblocking_filter_idc = s->deblock ? 0 : 1;
     sh->slice_alpha_c0_offset_div2 = s->deblock_alpha;
@@ -58,8 +76,10 @@ void h264_syntax_plan(const h264_syntax *s, hal_picture *pic)
 
 void h264_syntax_commit(h264_syntax *s, const hal_picture *pic)
 {
-    if (pic->type == HWENC_FRAME_IDR)
+    if (pic->type == HWENC_FRAME_IDR) {
         s->idr_count++;
+        s->last_idr_pic_id = pic->h264.slice.idr_pic_id;
+    }
     if (!pic->reference)
         return;
     if (pic->recon_slot >= 0 && pic->recon_slot < H264_MAX_SLOTS)

@@ -30,7 +30,8 @@ typedef struct h264_syntax {
     int default_refs_l0, default_refs_l1; /* num_ref_idx_l*_default_active of the PPS */
     int deblock, deblock_alpha, deblock_beta;
     int frame_num;                       /* of the next reference picture */
-    int idr_count;
+    int idr_count;                       /* IDRs so far */
+    int last_idr_pic_id;                 /* of the last IDR, when idr_count > 0 */
     int slot_frame_num[H264_MAX_SLOTS];
 } h264_syntax;
 

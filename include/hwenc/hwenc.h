@@ -447,6 +447,22 @@ HWENC_API const char *hwenc_last_error(const hwenc_encoder *enc);
 /* Frees everything; enc may be NULL. */
 HWENC_API void hwenc_close(hwenc_encoder *enc);
 
+/* Where the encoder would place IDRs, without encoding: the same analysis
+ * of each frame and the same rule (first frame, keyint, min_keyint,
+ * scenecut, force_idr) an encoder opened with cfg applies to the frames
+ * sent to it, so that a chunked encode can start its segments at the
+ * scene cuts (cfg's width, height, pixel_format, keyint, min_keyint,
+ * scenecut and cpu_level are used; the rest must only be valid). */
+typedef struct hwenc_scene_detector hwenc_scene_detector;
+/* Returns 0, or HWENC_EINVAL / HWENC_ENOMEM with err saying why. */
+HWENC_API int hwenc_scene_detector_open(const hwenc_config *cfg, hwenc_scene_detector **out, char *err,
+                                        size_t err_size);
+/* The next frame in display order (its luma plane is read; pts is not):
+ * 1 when the encoder would make it an IDR, 0 if not, HWENC_EINVAL. */
+HWENC_API int hwenc_scene_detector_push(hwenc_scene_detector *d, const hwenc_frame *frame);
+/* d may be NULL. */
+HWENC_API void hwenc_scene_detector_close(hwenc_scene_detector *d);
+
 #ifdef __cplusplus
 }
 #endif

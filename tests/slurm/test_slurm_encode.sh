@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # hwenc slurm on a real single-node Slurm (cluster.sh):
-#  1. a chunked encode of a one-minute clip in 6 segments, joined, decodes
-#     to exactly the frames of the whole-file encode with IDRs forced at the
-#     same frames (CRF with B frames: the rate control and the encoder
-#     start each segment from the state the whole-file encode has there);
+#  1. a chunked encode of a one-minute clip with audio (mp4: H.264 with B
+#     frames, AAC) in 6 segments, joined into mp4, decodes to exactly the
+#     frames of the whole-file encode with IDRs forced at the same frames
+#     (CRF with B frames: the rate control and the encoder start each
+#     segment from the state the whole-file encode has there), and is that
+#     encode's mp4 byte for byte (idr_pic_id from the pts), with the
+#     whole-file encode's video packet times (continuous: one frame apart,
+#     no gap or overlap at the segment boundaries), the input's audio
+#     packets bit for bit, and the streams ffprobe expects; the same
+#     segments joined into mkv and ts decode to the same frames with the
+#     audio packets as ffmpeg -c copy puts there;
 #  2. a batch of three files as one array, each output the same frames as
 #     a local encode of that file;
 #  3. an array cancelled with scancel while tasks run: no partial segment
@@ -23,7 +30,7 @@ work=$CLUSTER_DIR/work
 mkdir "$work"
 
 fail() { cluster_fail "$*"; }
-frame_hashes() { ffmpeg -nostdin -v error -i "$1" -f framemd5 - | grep -v '^#' | awk '{print $NF}'; }
+frame_hashes() { ffmpeg -nostdin -v error -i "$1" -map 0:v -f framemd5 - | grep -v '^#' | awk '{print $NF}'; }
 frames_of() { frame_hashes "$1" | wc -l; }
 same_frames()
 {
@@ -40,30 +47,64 @@ wait_jobs()
 since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
 jobs_of() { awk '{print $2}' "$1/jobs" | paste -sd,; }
 
-# 60 s at 25 fps, 176x144, with motion and cuts.
+# 60 s at 25 fps, 176x144, with motion and cuts, and a sine as AAC: an mp4
+# whose H.264 has B frames (packets out of presentation order, which the
+# join's times must sort out).
 ffmpeg -nostdin -v error -f lavfi -i "testsrc2=size=176x144:rate=25:duration=60" -f lavfi \
-    -i "mandelbrot=size=176x144:rate=25" -filter_complex "[0][1]blend=all_expr='if(lt(mod(N,180),120),A,B)'" \
-    -t 60 -pix_fmt yuv420p "$work/clip.y4m" || fail "ffmpeg could not generate the clip"
+    -i "mandelbrot=size=176x144:rate=25" -f lavfi -i "sine=frequency=440:beep_factor=4:duration=60" \
+    -filter_complex "[0][1]blend=all_expr='if(lt(mod(N,180),120),A,B)',format=yuv420p[v]" -map '[v]' -map 2:a \
+    -t 60 -c:v libx264 -crf 12 -bf 2 -c:a aac -b:a 96k "$work/clip.mp4" || fail "ffmpeg could not generate the clip"
 opts=(--keyint -1 --scenecut 0 --crf 23 --bframes 2 --threads 1)
+audio_hashes() { ffmpeg -nostdin -v error -i "$1" -map 0:a -c copy -f framemd5 - | grep -v '^#'; }
+video_times() { ffprobe -v error -select_streams v -show_entries packet=pts,dts,flags -of csv "$1"; }
+# (MPEG-TS lists its streams under its program too: each once.)
+stream_list() { ffprobe -v error -show_entries stream=codec_type,codec_name -of csv=p=0 "$1" | awk 'NF && !seen[$0]++' |
+                paste -sd' '; }
 
-# 1. Chunked: 6 segments of 10 s.
+# 1. Chunked: 6 segments of 10 s, joined into mp4.
 start=$(date +%s.%N)
-"$hwenc" encode "$work/clip.y4m" -o "$work/whole.264" --quiet --force-idr 250,500,750,1000,1250 "${opts[@]}" ||
+"$hwenc" encode "$work/clip.mp4" -o "$work/whole.mp4" --quiet --force-idr 250,500,750,1000,1250 "${opts[@]}" ||
     fail "the whole-file encode failed"
 whole_s=$(since "$start")
 start=$(date +%s.%N)
-"$slurm_tool" submit --dir "$work/chunks" -o "$work/joined.264" --segment-seconds 10 --partition hwenc \
-    --time 10 "$work/clip.y4m" -- "${opts[@]}" || fail "hwenc slurm submit (chunked) failed"
+"$slurm_tool" submit --dir "$work/chunks" -o "$work/joined.mp4" --segment-seconds 10 --partition hwenc \
+    --time 10 "$work/clip.mp4" -- "${opts[@]}" || fail "hwenc slurm submit (chunked) failed"
 [ "$(wc -l < "$work/chunks/plan")" -eq 6 ] || fail "the plan has $(wc -l < "$work/chunks/plan") segments, not 6"
 wait_jobs "$(jobs_of "$work/chunks")"
 chunked_s=$(since "$start")
-[ -s "$work/joined.264" ] || fail "no joined output; join log: $(cat "$work"/chunks/logs/join-* 2>&1)"
-same_frames "$work/joined.264" "$work/whole.264"
-[ "$(frames_of "$work/joined.264")" -eq 1500 ] || fail "the joined output has $(frames_of "$work/joined.264") frames, not 1500"
+[ -s "$work/joined.mp4" ] || fail "no joined output; join log: $(cat "$work"/chunks/logs/join-* 2>&1)"
+same_frames "$work/joined.mp4" "$work/whole.mp4"
+[ "$(frames_of "$work/joined.mp4")" -eq 1500 ] || fail "the joined output has $(frames_of "$work/joined.mp4") frames, not 1500"
+[ "$(stream_list "$work/joined.mp4")" = "h264,video aac,audio" ] ||
+    fail "the joined mp4 holds streams '$(stream_list "$work/joined.mp4")', not 'h264,video aac,audio'"
+cmp -s <(audio_hashes "$work/clip.mp4") <(audio_hashes "$work/joined.mp4") ||
+    fail "the joined mp4's audio packets are not the input's"
+cmp -s "$work/whole.mp4" "$work/joined.mp4" || fail "the joined mp4 is not the whole-file encode's mp4 byte for byte"
+cmp -s <(video_times "$work/whole.mp4") <(video_times "$work/joined.mp4") ||
+    fail "the joined mp4's video packet times or key flags differ from the whole-file encode's"
+# Continuous: sorted pts one frame (512 ticks of 1/12800) apart, first 0.
+gaps=$(video_times "$work/joined.mp4" | awk -F, '{print $2}' | sort -n |
+       awk 'NR == 1 && $1 != 0 {print "first pts " $1} NR > 1 && $1 - p != 512 {print "pts " p " -> " $1} {p = $1}')
+[ -z "$gaps" ] || fail "the joined video's times have gaps or overlaps: $(head -n 3 <<< "$gaps")"
 status=$("$slurm_tool" status --dir "$work/chunks") || fail "hwenc slurm status failed"
 grep -q "segments finished: 6 of 6" <<< "$status" || fail "status does not report 6 of 6: $status"
-echo "chunked: 6 segments joined, decoded frames identical to the whole-file encode" \
-     "(whole-file ${whole_s}s, submit to joined ${chunked_s}s; $(grep -h '^join:' "$work"/chunks/logs/join-*.log))"
+echo "chunked: 6 segments joined into mp4, the whole-file encode's mp4 byte for byte (frames, video packet times)," \
+     "audio packets the input's (whole-file ${whole_s}s, submit to joined ${chunked_s}s;" \
+     "$(grep -h '^join:' "$work"/chunks/logs/join-*.log))"
+# The same segments into Matroska and MPEG-TS.
+segs=()
+while read -r index first count seg input; do segs+=("$work/chunks/$seg"); done < "$work/chunks/plan"
+for ext in mkv ts; do
+    "$hwenc" join --quiet --source "$work/clip.mp4" -o "$work/joined.$ext" "${segs[@]}" || fail "hwenc join into $ext failed"
+    same_frames "$work/joined.$ext" "$work/whole.mp4"
+    [ "$(stream_list "$work/joined.$ext")" = "h264,video aac,audio" ] ||
+        fail "the joined $ext holds streams '$(stream_list "$work/joined.$ext")'"
+    # What ffmpeg's stream copy puts in that container (MPEG-TS adds ADTS headers).
+    ffmpeg -nostdin -v error -i "$work/clip.mp4" -map 0:a -c copy "$work/audio.$ext" || fail "ffmpeg -c copy into $ext failed"
+    cmp -s <(audio_hashes "$work/audio.$ext" | awk -F, '{print $6}') <(audio_hashes "$work/joined.$ext" | awk -F, '{print $6}') ||
+        fail "the joined $ext's audio packets are not those of ffmpeg -c copy of the input's"
+done
+echo "the segments joined into mkv and ts: the same frames, the audio packets of ffmpeg -c copy"
 
 # 2. Batch: three files as one array.
 for n in 1 2 3; do
@@ -79,6 +120,11 @@ for n in 1 2 3; do
     same_frames "$work/batch/out/file$n.264" "$work/local$n.264"
 done
 echo "batch: 3 files as one array, each the frames of a local encode"
+
+# The other cases plan and join a Y4M input (the clip's decoded frames)
+# into raw Annex B.
+ffmpeg -nostdin -v error -i "$work/clip.mp4" -map 0:v -f yuv4mpegpipe -pix_fmt yuv420p "$work/clip.y4m" ||
+    fail "ffmpeg could not decode the clip to Y4M"
 
 # 3. Cancelled mid-run, then resumed. 15 segments of 4 s on 2 CPUs: when
 # the first task runs, most of the array waits.
@@ -122,7 +168,7 @@ echo "resume: $missing of 15 segments cancelled ($before finished before, $kille
 # first run (no SLURM_RESTART_COUNT yet) and runs hwenc on the second.
 cat > "$work/flaky-hwenc" <<EOS
 #!/usr/bin/env bash
-[ -n "\${SLURM_RESTART_COUNT:-}" ] || { echo "flaky-hwenc: failing the first run on purpose" >&2; exit 1; }
+[ "\$1" != encode ] || [ -n "\${SLURM_RESTART_COUNT:-}" ] || { echo "flaky-hwenc: failing the first run on purpose" >&2; exit 1; }
 exec $(printf %q "$hwenc") "\$@"
 EOS
 chmod +x "$work/flaky-hwenc"

@@ -80,10 +80,3 @@ void media_mux_close(media_mux *m)
 {
     (void)m;
 }
-
-int media_probe(const char *path, media_probe_info *info, char *err, size_t err_size)
-{
-    (void)info;
-    snprintf(err, err_size, "%s: probing needs hwenc-media", path);
-    return -1;
-}

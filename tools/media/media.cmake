@@ -35,7 +35,9 @@ add_library(hwenc_media STATIC
     ${CMAKE_CURRENT_LIST_DIR}/clipgen.c
     ${CMAKE_CURRENT_LIST_DIR}/decode.c
     ${CMAKE_CURRENT_LIST_DIR}/demux.c
-    ${CMAKE_CURRENT_LIST_DIR}/mux.c)
+    ${CMAKE_CURRENT_LIST_DIR}/mux.c
+    ${CMAKE_CURRENT_LIST_DIR}/timeline.c
+    ${CMAKE_CURRENT_LIST_DIR}/join.c)
 target_include_directories(hwenc_media PUBLIC ${CMAKE_CURRENT_LIST_DIR})
 # decode.c uses pthread_once; clipgen.c uses libm.
 target_link_libraries(hwenc_media PUBLIC hwenc_media_base PkgConfig::HWENC_MEDIA_LAV Threads::Threads m)
