@@ -21,31 +21,42 @@ static void probe_usage(FILE *f)
     fprintf(f, "usage: hwenc probe INPUT\n"
                "Prints INPUT's video as JSON: file, codec, width, height, frames, fps (nominal, NUM/DEN),\n"
                "time_base, first_pts, duration_s, video_bytes, bitrate_kbps, and container (false for\n"
-               "Y4M). Nothing is decoded: a Y4M file is read through, a container's video packets are\n"
-               "counted. hwenc slurm plans segments from it; hwenc batch describes the outputs an\n"
+               "Y4M). fps, time_base and first_pts are null for a raw H.264 stream, whose frames have\n"
+               "no times. Nothing is decoded: a Y4M file is read through, a container's video packets\n"
+               "are counted. hwenc slurm plans segments from it; hwenc batch describes the outputs an\n"
                "earlier run completed with it.\n");
 }
 
+/* t is NULL for a stream whose frames have no times (raw H.264): its
+ * frames are libavformat's packet count and the times are null. */
 static void print_probe(const char *path, const media_timeline *t, const media_probe_info *info)
 {
-    const media_video_desc *d = &t->desc;
-    int64_t first = t->frames ? t->pts[0] : 0;
     fputs("{\n  \"file\": ", stdout);
     json_write_string(stdout, path);
     fputs(",\n  \"codec\": ", stdout);
     json_write_string(stdout, info->codec);
-    printf(",\n  \"width\": %d,\n  \"height\": %d,\n  \"frames\": %lld,\n  \"fps\": \"%d/%d\",\n"
-           "  \"time_base\": \"%d/%d\",\n  \"first_pts\": %lld,\n  \"duration_s\": ",
-           d->info.width, d->info.height, (long long)t->frames, d->info.fps_num > 0 ? d->info.fps_num : 25,
-           d->info.fps_num > 0 ? d->info.fps_den : 1, d->tb_num, d->tb_den, (long long)first);
+    if (t) {
+        const media_video_desc *d = &t->desc;
+        printf(",\n  \"width\": %d,\n  \"height\": %d,\n  \"frames\": %lld,\n  \"fps\": \"%d/%d\",\n"
+               "  \"time_base\": \"%d/%d\",\n  \"first_pts\": %lld",
+               d->info.width, d->info.height, (long long)t->frames, d->info.fps_num > 0 ? d->info.fps_num : 25,
+               d->info.fps_num > 0 ? d->info.fps_den : 1, d->tb_num, d->tb_den,
+               (long long)(t->frames ? t->pts[0] : 0));
+    } else {
+        printf(",\n  \"width\": %d,\n  \"height\": %d,\n  \"frames\": %lld,\n  \"fps\": null,\n"
+               "  \"time_base\": null,\n  \"first_pts\": null",
+               info->width, info->height, (long long)info->frames);
+    }
+    fputs(",\n  \"duration_s\": ", stdout);
     json_write_number(stdout, info->seconds, 3, info->seconds > 0);
     printf(",\n  \"video_bytes\": %lld,\n  \"bitrate_kbps\": ", (long long)info->bytes);
     json_write_number(stdout, info->bytes * 8.0 / info->seconds / 1000.0, 2, info->seconds > 0);
-    printf(",\n  \"container\": %s\n}\n", t->container ? "true" : "false");
+    printf(",\n  \"container\": %s\n}\n", !t || t->container ? "true" : "false");
 }
 
-/* The frames and times come from the timeline (what a join and a planner
- * use), the codec, bytes and duration from libavformat's view of the file. */
+/* The codec, bytes and duration come from libavformat's view of the file,
+ * the frames and times from the timeline (what a join and a planner use)
+ * where the frames have times. */
 int cmd_probe(int argc, char **argv)
 {
     if (argc != 2 || argv[1][0] == '-') {
@@ -59,17 +70,14 @@ int cmd_probe(int argc, char **argv)
     media_timeline t;
     media_probe_info info;
     char err[1024];
-    if (media_timeline_read(&t, argv[1], err, sizeof(err)) < 0) {
-        fprintf(stderr, "hwenc: %s: %s\n", argv[1], err);
-        return 1;
-    }
     if (media_probe(argv[1], &info, err, sizeof(err)) < 0) {
         fprintf(stderr, "hwenc: %s: %s\n", argv[1], err);
-        media_timeline_free(&t);
         return 1;
     }
-    print_probe(argv[1], &t, &info);
-    media_timeline_free(&t);
+    int timed = media_timeline_read(&t, argv[1], err, sizeof(err)) == 0;
+    print_probe(argv[1], timed ? &t : NULL, &info);
+    if (timed)
+        media_timeline_free(&t);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "hwenc: writing stdout failed: %s\n", strerror(errno));
         return 1;
