@@ -888,6 +888,21 @@ int hwenc_get_extradata(const hwenc_encoder *enc, uint8_t *buf, size_t size)
     return (int)enc->extradata.size;
 }
 
+int hwenc_get_extradata_avcc(const hwenc_encoder *enc, uint8_t *buf, size_t size)
+{
+    if (!enc || (size && !buf))
+        return HWENC_EINVAL;
+    if (!enc->extradata.size)
+        return HWENC_EAGAIN;
+    uint8_t record[EXTRADATA_MAX + 16];
+    size_t n = extradata_avcc(&enc->extradata, record, sizeof(record));
+    if (!n || n > sizeof(record))
+        return HWENC_EBACKEND; /* the backend's SPS/PPS (checked when the IDR came) cannot be: never expected */
+    if (size >= n)
+        memcpy(buf, record, n);
+    return (int)n;
+}
+
 /* Everything that shapes the stream must stay as it was opened. */
 static int same_stream(const hwenc_config *a, const hwenc_config *b)
 {

@@ -492,6 +492,17 @@ HWENC_API int hwenc_receive_packet(hwenc_encoder *enc, hwenc_packet *pkt);
  * which begins with an IDR carrying its new SPS/PPS in the stream. */
 HWENC_API int hwenc_get_extradata(const hwenc_encoder *enc, uint8_t *buf, size_t size);
 
+/* The same SPS and PPS as an AVCDecoderConfigurationRecord (ISO/IEC
+ * 14496-15 5.3.3.1: what an mp4/mov avcC box, a Matroska CodecPrivate of
+ * V_MPEG4/ISO/AVC and an FLV AVC sequence header hold): configurationVersion
+ * 1, profile, compatibility and level from the SPS, lengthSizeMinusOne 3,
+ * one SPS and one PPS with 16-bit lengths, and for High profile the
+ * chroma format (4:2:0) and bit depths (8). Samples that go with it carry
+ * each NAL unit of the packet after a 4-byte big-endian length instead of
+ * its start code (the parameter sets may stay in them, or be left out).
+ * Sizes, buffer rules and HWENC_EAGAIN as hwenc_get_extradata. */
+HWENC_API int hwenc_get_extradata_avcc(const hwenc_encoder *enc, uint8_t *buf, size_t size);
+
 /* Changes the rate-control targets (bitrate_kbps, vbv_maxrate_kbps,
  * vbv_bufsize_kbits; qp or crf in those modes) with effect from the next
  * frame sent. Every other field of cfg must equal the open configuration.
