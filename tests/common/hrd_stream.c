@@ -137,8 +137,8 @@ int hrd_stream_read_file(const char *ffmpeg, const char *path, hrd_stream *st, c
 
 #define FAIL(...) do { snprintf(msg, (size_t)msg_size, __VA_ARGS__); return 0; } while (0)
 
-int hrd_stream_check(const hrd_stream *st, const int64_t *bits, int count, double fps, hrd_model *m, char *msg,
-                     int msg_size)
+int hrd_stream_check(const hrd_stream *st, const int64_t *bits, int count, double fps, int later_bp_exact,
+                     hrd_model *m, char *msg, int msg_size)
 {
     memset(m, 0, sizeof(*m));
     if (!st->sps_hrd)
@@ -168,7 +168,7 @@ int hrd_stream_check(const hrd_stream *st, const int64_t *bits, int count, doubl
         if (a->idr && a->initial_delay > (long long)(90000.0 * p.cpb_size / p.bit_rate))
             FAIL("access unit %d: initial_cpb_removal_delay %lld beyond the buffer (%.0f)", k, a->initial_delay,
                  90000.0 * p.cpb_size / p.bit_rate);
-        if (a->idr && k > 0) {
+        if (a->idr && k > 0 && later_bp_exact) {
             /* The buffer the model holds at this removal, in 90 kHz ticks:
              * the delay a decoder starting here would wait. */
             double held = hrd_next_fill(m) * 90000.0 / p.bit_rate;

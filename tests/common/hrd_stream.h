@@ -44,12 +44,14 @@ void hrd_stream_free(hrd_stream *st);
  * timing in every access unit and a buffering period in exactly the IDR
  * ones, cpb_removal_delay two ticks a picture since the last buffering
  * period, each later buffering period's initial delay equal (within a
- * 90 kHz tick) to the buffer the model holds then, and Annex C with the
+ * 90 kHz tick) to the buffer the model holds then (when later_bp_exact;
+ * else only within the buffer: FFmpeg's h264_vaapi repeats the first
+ * one's), and Annex C with the
  * signalled rate, size and cbr_flag over bits (the access units' sizes,
  * decoding order, count of them). Returns 1 if all hold; msg says what
  * held or the first thing that did not; m gets the model. The access
  * units must be exactly the packets (bits / 8 bytes each). */
-int hrd_stream_check(const hrd_stream *st, const int64_t *bits, int count, double fps, hrd_model *m, char *msg,
-                     int msg_size);
+int hrd_stream_check(const hrd_stream *st, const int64_t *bits, int count, double fps, int later_bp_exact,
+                     hrd_model *m, char *msg, int msg_size);
 
 #endif

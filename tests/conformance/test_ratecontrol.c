@@ -377,7 +377,7 @@ static int check_signalled(const char *path, const int64_t *coded, int frames, c
         return 0;
     }
     printf("%s: %s\n", what, msg);
-    int ok = hrd_stream_check(st, coded, frames, (double)cfg->fps_num / cfg->fps_den, m, msg, sizeof(msg));
+    int ok = hrd_stream_check(st, coded, frames, (double)cfg->fps_num / cfg->fps_den, 1, m, msg, sizeof(msg));
     printf("%s: %s\n", what, msg);
     return ok;
 }
@@ -440,7 +440,7 @@ static void test_nal_hrd(void)
             st.cbr_flag = 1;
             char msg[512];
             hrd_model strict;
-            int conform = hrd_stream_check(&st, coded, FRAMES, (double)cfg.fps_num / cfg.fps_den, &strict, msg,
+            int conform = hrd_stream_check(&st, coded, FRAMES, (double)cfg.fps_num / cfg.fps_den, 1, &strict, msg,
                                            sizeof(msg));
             CHECK(&checks, !conform && strict.overflows > 0, "%s without filler as cbr_flag 1: %s", k->name, msg);
             printf("%s, judged as cbr_flag 1: %s\n", k->name, msg);
