@@ -3,7 +3,10 @@
  *
  * The CPU backend of the HAL: rate control picks the QP, the picture
  * encoder codes the picture into the core's one-packet mailbox, after the
- * parameter sets in front of IDR pictures.
+ * parameter sets in front of IDR pictures. With nal_hrd the SPS carries
+ * the rate control's VBV as its NAL HRD, each picture gets its timing SEI
+ * (after a buffering period at IDRs) and, with nal_hrd cbr, filler data
+ * after its slices where the buffer would overflow.
  */
 #include <math.h>
 #include <stdio.h>
@@ -13,13 +16,21 @@
 
 #include "cpu.h"
 #include "encoder.h"
+#include "h264/hrd.h"
 #include "hal.h"
+#include "log.h"
 #include "mailbox.h"
 #include "ratecontrol.h"
 
 typedef struct cpu_backend {
+    const hwenc_config *cfg;
+    const h264_sps *sps;
     cpu_encoder *enc;
     ratecontrol rc;
+    int hrd;                     /* the SPS has a NAL HRD: timing SEI with every picture */
+    int reorder_delay;           /* 1 with B pictures: output one picture after decoding */
+    int64_t idr_coding_index;    /* of the last IDR: cpb_removal_delay counts from it */
+    int warned_vbv;              /* the VBV overrun was reported */
     uint8_t *out;
     size_t out_capacity;
     hal_mailbox mailbox;
@@ -53,7 +64,14 @@ static int cpu_open(const hal_session *s, void **priv, hal_caps *caps, char *err
     cpu_backend *b = calloc(1, sizeof(*b));
     if (!b)
         return HWENC_ENOMEM;
+    b->cfg = cfg;
+    b->sps = s->h264.sps;
     ratecontrol_init(&b->rc, cfg, s->h264.sps->mb_width * s->h264.sps->mb_height, s->h264.sps->mb_height);
+    b->hrd = s->h264.sps->vui.nal_hrd_present;
+    b->reorder_delay = s->bframes > 0;
+    const h264_hrd *hrd = &s->h264.sps->vui.nal_hrd;
+    if (b->hrd)
+        ratecontrol_use_hrd(&b->rc, (double)h264_hrd_bit_rate(hrd), (double)h264_hrd_cpb_size(hrd), hrd->cbr_flag);
     uint32_t cpu_flags;
     if (cpu_flags_limited(cfg->cpu_level, &cpu_flags) < 0) {
         const char *env = getenv("HWENC_CPU_MASK");
@@ -75,7 +93,10 @@ static int cpu_open(const hal_session *s, void **priv, hal_caps *caps, char *err
         snprintf(err, err_size, "CPU encoder: %s", hwenc_error_string(ret));
         goto fail;
     }
+    /* Room for the timing SEI and for the filler of one frame's arrival. */
     b->out_capacity = cpu_encoder_max_picture_size(b->enc) + s->parameter_sets_size;
+    if (b->hrd)
+        b->out_capacity += 256 + (size_t)(h264_hrd_bit_rate(hrd) * cfg->fps_den / cfg->fps_num / 8) + 16;
     b->out = malloc(b->out_capacity);
     if (!b->out) {
         ret = HWENC_ENOMEM;
@@ -93,6 +114,54 @@ fail:
 static int row_qp(void *opaque, int row, int64_t bits_so_far)
 {
     return ratecontrol_row_qp(opaque, row, bits_so_far);
+}
+
+/* Picture timing (D.2.3) in clock ticks, two a frame (the VUI's
+ * time_scale is twice the frame rate): removal in coding order since the
+ * buffering period, output in display order after the reorder delay. */
+static size_t write_timing_sei(cpu_backend *b, const hal_picture *hp, uint8_t *dst, size_t capacity)
+{
+    if (hp->type == HWENC_FRAME_IDR)
+        b->idr_coding_index = hp->coding_index;
+    /* The fullness the rate control plans this picture with, drained at
+     * the rate: its removal delay after the arrival starts (C.1.2); never
+     * 0, which D.2.2 forbids. */
+    double delay = 90000.0 * ratecontrol_buffer_fill(&b->rc) / (double)h264_hrd_bit_rate(&b->sps->vui.nal_hrd);
+    h264_sei_timing t = {
+        .buffering_period = hp->type == HWENC_FRAME_IDR,
+        .initial_cpb_removal_delay = delay < 1 ? 1 : (uint32_t)delay,
+        .cpb_removal_delay = (uint32_t)(2 * (hp->coding_index - b->idr_coding_index)),
+        .dpb_output_delay = (uint32_t)(2 * (hp->display_index - hp->coding_index + b->reorder_delay)),
+    };
+    return h264_write_sei_timing(dst, capacity, b->sps, &t);
+}
+
+/* nal_hrd cbr: filler after the slices, whole bytes and at least a bit
+ * more than the overflow (so rounding never leaves it at the edge). */
+static size_t write_filler(cpu_backend *b, uint8_t *dst, size_t capacity, size_t au_size)
+{
+    int64_t excess = ratecontrol_filler_bits(&b->rc, (int64_t)au_size * 8);
+    if (!excess)
+        return 0;
+    size_t bytes = (size_t)(excess / 8 + 1);
+    return h264_write_filler(dst, capacity, bytes < H264_FILLER_MIN ? H264_FILLER_MIN : bytes);
+}
+
+static void report_frame(cpu_backend *b, const hal_packet *pkt)
+{
+    if (pkt->vbv_overrun && !b->warned_vbv) {
+        b->warned_vbv = 1;
+        hal_log(b->cfg, HWENC_LOG_WARNING,
+                "rate control cannot hold the VBV even at QP 51: frame %lld took %zu bits, more than the buffer "
+                "held (vbv_bufsize_kbits %.0f at %.0f kb/s); the content is too detailed for bitrate_kbps %d, and the "
+                "stream no longer conforms to its VBV/HRD. Said once; every such packet has vbv_overrun set",
+                (long long)pkt->display_index, pkt->size * 8, b->rc.vbv_bufsize / 1000, b->rc.vbv_maxrate / 1000,
+                b->cfg->bitrate_kbps);
+    }
+    if (hal_log_wants(b->cfg, HWENC_LOG_DEBUG))
+        hal_log(b->cfg, HWENC_LOG_DEBUG, "frame %lld %s: QP %d, %zu bytes; VBV buffer %.0f of %.0f bits",
+                (long long)pkt->display_index, hwenc_frame_type_name(pkt->type), pkt->qp, pkt->size,
+                b->rc.vbv ? b->rc.buffer_fill : 0, b->rc.vbv ? b->rc.vbv_bufsize : 0);
 }
 
 static int cpu_send_picture(void *priv, const hal_picture *hp, char *err, size_t err_size)
@@ -124,6 +193,14 @@ static int cpu_send_picture(void *priv, const hal_picture *hp, char *err, size_t
     pic.row_qp_opaque = &b->rc;
 
     size_t pos = hal_mailbox_start(&b->mailbox, hp, b->out, hp->parameter_sets, hp->parameter_sets_size);
+    if (b->hrd) {
+        size_t sei = write_timing_sei(b, hp, b->out + pos, b->out_capacity - pos);
+        if (!sei) {
+            snprintf(err, err_size, "CPU encoder: no room for the timing SEI of frame %lld", (long long)hp->display_index);
+            return HWENC_EINVAL;
+        }
+        pos += sei;
+    }
     cpu_picture_stats stats;
     int64_t size = cpu_encode_picture(b->enc, &pic, b->out + pos, b->out_capacity - pos, &stats);
     if (size < 0) {
@@ -134,9 +211,11 @@ static int cpu_send_picture(void *priv, const hal_picture *hp, char *err, size_t
 
     hal_packet *pkt = &b->mailbox.pkt;
     pkt->size = pos + (size_t)size;
+    pkt->size += write_filler(b, b->out + pkt->size, b->out_capacity - pkt->size, pkt->size);
     pkt->qp = (int)lrint(stats.qp_avg);
     cpu_encoder_get_recon(b->enc, hp->recon_slot, pkt->recon, pkt->recon_stride);
     pkt->vbv_overrun = ratecontrol_end_frame(&b->rc, (int64_t)pkt->size * 8, stats.qp_avg);
+    report_frame(b, pkt);
     hal_mailbox_post(&b->mailbox);
     return 0;
 }

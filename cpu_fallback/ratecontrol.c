@@ -72,6 +72,28 @@ void ratecontrol_init(ratecontrol *rc, const hwenc_config *cfg, int mb_count, in
         rc->predictor[i] = (size_predictor){ 1.0, 1.0, 0 };
 }
 
+void ratecontrol_use_hrd(ratecontrol *rc, double bit_rate, double cpb_size, int filler)
+{
+    rc->vbv_maxrate = bit_rate;
+    rc->vbv_bufsize = cpb_size;
+    rc->buffer_fill = cpb_size * 0.9;
+    rc->filler = filler;
+}
+
+double ratecontrol_buffer_fill(const ratecontrol *rc)
+{
+    return rc->buffer_fill;
+}
+
+int64_t ratecontrol_filler_bits(const ratecontrol *rc, int64_t bits)
+{
+    if (!rc->filler)
+        return 0;
+    /* What ratecontrol_end_frame would cap: in the HRD's CBR, an overflow. */
+    double excess = fmax(rc->buffer_fill - (double)bits, 0) + rc->vbv_maxrate / rc->fps - rc->vbv_bufsize;
+    return excess > 0 ? (int64_t)ceil(excess) : 0;
+}
+
 int ratecontrol_reconfigure(ratecontrol *rc, const hwenc_config *cfg, char *err, size_t err_size)
 {
     if (cfg->rc_mode != rc->mode) {

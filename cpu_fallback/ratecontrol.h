@@ -48,6 +48,7 @@ typedef struct ratecontrol {
     /* VBV. */
     int vbv;
     double vbv_maxrate, vbv_bufsize, buffer_fill;
+    int filler;                  /* pad to the rate: the buffer never overflows (nal_hrd cbr) */
     size_predictor predictor[3];     /* by rc_frame_kind */
 
     /* The frame being coded. */
@@ -59,6 +60,15 @@ typedef struct ratecontrol {
 
 /* cfg was validated by the HAL (config_validate). */
 void ratecontrol_init(ratecontrol *rc, const hwenc_config *cfg, int mb_count, int mb_rows);
+/* The VBV as the stream's NAL HRD signals it (nal_hrd): its rate and
+ * size (the configured ones rounded up), starting 90% full as always;
+ * with filler, the stream is padded to the rate (ratecontrol_filler_bits). */
+void ratecontrol_use_hrd(ratecontrol *rc, double bit_rate, double cpb_size, int filler);
+/* Bits in the VBV buffer when the next frame is removed. */
+double ratecontrol_buffer_fill(const ratecontrol *rc);
+/* With filler: the bits to add to a frame of `bits` so that the bits
+ * arriving until the next removal do not overflow the buffer; else 0. */
+int64_t ratecontrol_filler_bits(const ratecontrol *rc, int64_t bits);
 /* New bitrate and VBV settings, in effect from the next frame. */
 int ratecontrol_reconfigure(ratecontrol *rc, const hwenc_config *cfg, char *err, size_t err_size);
 /* QP of the next frame from its lowres complexity (intra and inter costs).

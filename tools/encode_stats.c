@@ -61,6 +61,7 @@ static void write_members(FILE *f, const hwenc_encoder *enc, const encode_stats 
     json_write_number(f, s->frames / s->encode_seconds, 2, s->encode_seconds > 0);
     fprintf(f, ",\n  \"bytes\": %lld,\n  \"bitrate_kbps\": ", (long long)s->bytes);
     json_write_number(f, s->bytes * 8.0 / video_seconds / 1000.0, 2, video_seconds > 0);
+    fprintf(f, ",\n  \"vbv_overruns\": %lld", (long long)s->vbv_overruns);
     static const char *const names[4] = { "psnr_y", "psnr_u", "psnr_v", "psnr" };
     for (int p = 0; p < 4 && s->want_psnr; p++) {
         fprintf(f, ",\n  \"%s\": ", names[p]);

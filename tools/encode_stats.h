@@ -20,6 +20,7 @@ typedef struct encode_stats {
     double encode_seconds;
     const metrics_state *metrics; /* NULL or no frames: the backend gave no reconstruction */
     int want_psnr;               /* --psnr: write the PSNR (null when there is none) */
+    int64_t vbv_overruns;        /* packets flagged vbv_overrun: the VBV could not be held at QP 51 */
 } encode_stats;
 
 /* Refuses a --stats path that is the input or the output (under any

@@ -35,6 +35,12 @@
 #include "temp_output.h"
 #include "video_io.h"
 
+/* Where the library's messages go: stderr, after the progress line when
+ * one is showing. */
+typedef struct cli_log {
+    int progress_line;           /* a progress line without its newline is on stderr */
+} cli_log;
+
 typedef struct cli_options {
     const char *input, *output, *recon;
     const char *stats;           /* --stats FILE */
@@ -43,6 +49,8 @@ typedef struct cli_options {
     int fps_num, fps_den;
     int64_t max_frames;
     int quiet;
+    int verbose;                 /* -v: the library's info, -vv: its debug messages too */
+    cli_log log;                 /* the library's messages (hwenc_config.log_callback) */
     segment_options seg;
     media_mux_options mux;       /* --faststart, --no-audio */
     hwenc_config cfg;
@@ -64,6 +72,7 @@ typedef struct pending_frame {
 
 typedef struct encode_state {
     const cli_options *opt;
+    cli_log *log;
     hwenc_encoder *enc;
     const video_info *info;
     FILE *out;                   /* raw Annex B: opened with the first frame read */
@@ -80,7 +89,8 @@ typedef struct encode_state {
     int have_recon;
     int out_failed, recon_failed; /* reported already */
     int input_failed;            /* the frames before the error are encoded */
-    int failovers;               /* backend switches reported so far */
+    int failovers;               /* backend switches so far */
+    int64_t vbv_overruns;        /* packets flagged vbv_overrun */
     double start;
 } encode_state;
 
@@ -146,7 +156,13 @@ static void usage(FILE *f)
             "  --start-frame N       skip the first N frames of the input (a segment of a chunked encode)\n"
             "  --force-idr LIST      make these input frames IDRs, e.g. 250,500 (segment starts)\n"
             "  --recon FILE.y4m      write the encoder's reconstruction\n"
-            "  --quiet               no progress line and no summary\n"
+            "  --nal-hrd MODE        none (default), vbr or cbr: HRD parameters and buffering-period and\n"
+            "                        picture-timing SEI (x264's --nal-hrd); cbr pads with filler data\n"
+            "                        to exactly --bitrate (needs --rc cbr); CPU backend, see the\n"
+            "                        backends' READMEs for the others\n"
+            "  -v, --verbose         say which backend was chosen and why (-vv: every frame's QP,\n"
+            "                        size and VBV fill)\n"
+            "  --quiet               no progress line, no summary and no warnings (errors only)\n"
             "  --stats FILE          write a JSON summary of the encode (backend, device, frames, fps, bitrate)\n"
             "  --psnr                put the PSNR into --stats\n");
 }
@@ -227,13 +243,22 @@ static int check_other_options(const given_options *g)
     return 0;
 }
 
+static int nal_hrd_from_name(const char *name)
+{
+    static const char *const names[] = { "none", "vbr", "cbr" };
+    for (int i = 0; i < 3; i++)
+        if (!strcmp(name, names[i]))
+            return i;
+    return -1;
+}
+
 static int parse_options(int argc, char **argv, cli_options *o)
 {
     enum { OPT_BACKEND = 256, OPT_DEVICE, OPT_QP, OPT_KEYINT, OPT_REF, OPT_PRESET, OPT_THREADS, OPT_SIZE,
            OPT_FPS, OPT_FRAMES, OPT_RECON, OPT_QUIET, OPT_CRF, OPT_BITRATE, OPT_VBV_MAXRATE, OPT_VBV_BUFSIZE,
            OPT_RC, OPT_MIN_KEYINT, OPT_SCENECUT, OPT_NO_DEBLOCK, OPT_LOW_LATENCY, OPT_CPU_MASK, OPT_DEBLOCK,
            OPT_BFRAMES, OPT_PROFILE, OPT_NO_CABAC, OPT_NO_8x8DCT, OPT_FAILOVER, OPT_STATS, OPT_PSNR,
-           OPT_START_FRAME, OPT_FORCE_IDR, OPT_FASTSTART, OPT_NO_AUDIO };
+           OPT_START_FRAME, OPT_FORCE_IDR, OPT_FASTSTART, OPT_NO_AUDIO, OPT_NAL_HRD };
     static const struct option longopts[] = {
         { "output", required_argument, NULL, 'o' },
         { "backend", required_argument, NULL, OPT_BACKEND },
@@ -270,6 +295,8 @@ static int parse_options(int argc, char **argv, cli_options *o)
         { "psnr", no_argument, NULL, OPT_PSNR },
         { "faststart", no_argument, NULL, OPT_FASTSTART },
         { "no-audio", no_argument, NULL, OPT_NO_AUDIO },
+        { "nal-hrd", required_argument, NULL, OPT_NAL_HRD },
+        { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -278,7 +305,7 @@ static int parse_options(int argc, char **argv, cli_options *o)
     int c, v, n, pair[2];
     hwenc_config *cfg = &o->cfg;
     hwenc_config_default(cfg);
-    while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:hv", longopts, NULL)) != -1) {
         int ret = 0;
         switch (c) {
         case 'o': o->output = optarg; break;
@@ -387,6 +414,14 @@ static int parse_options(int argc, char **argv, cli_options *o)
         case OPT_PSNR: o->psnr = 1; break;
         case OPT_FASTSTART: o->mux.faststart = 1; break;
         case OPT_NO_AUDIO: o->mux.no_audio = 1; break;
+        case OPT_NAL_HRD:
+            if ((v = nal_hrd_from_name(optarg)) < 0) {
+                fprintf(stderr, "hwenc: --nal-hrd '%s' must be none, vbr or cbr\n", optarg);
+                return -1;
+            }
+            cfg->nal_hrd = (enum hwenc_nal_hrd)v;
+            break;
+        case 'v': o->verbose++; break;
         case 'h': usage(stdout); exit(0);
         default: usage(stderr); return -1;
         }
@@ -416,7 +451,8 @@ static const struct { const char *field, *option; } field_options[] = {
     { "min_keyint", "--min-keyint" }, { "scenecut", "--scenecut" }, { "ref_frames", "--ref" },
     { "bframes", "--bframes" }, { "low_latency", "--low-latency" }, { "threads", "--threads" },
     { "deblock_alpha", "--deblock" }, { "deblock_beta", "--deblock" }, { "cpu_level", "--cpu-mask" },
-    { "profile", "--profile" },
+    { "profile", "--profile" }, { "nal_hrd", "--nal-hrd" }, { "failover_backend", "--failover" },
+    { "HWENC_NAL_HRD_NONE", "none" }, { "HWENC_NAL_HRD_VBR", "vbr" }, { "HWENC_NAL_HRD_CBR", "cbr" },
     { "HWENC_RC_CQP", "cqp" }, { "HWENC_RC_CRF", "crf" }, { "HWENC_RC_ABR", "abr" }, { "HWENC_RC_CBR", "cbr" },
     { "HWENC_RC_VBR", "vbr" },
 };
@@ -440,10 +476,9 @@ static const char *option_of_field(const char *msg, const char *p, size_t n)
     return NULL;
 }
 
-/* Prints "hwenc: PREFIX: MESSAGE" with the field names in MESSAGE as options. */
-static void print_library_error(const char *prefix, const char *msg)
+/* MESSAGE with its field names as options, and a newline. */
+static void print_translated(const char *msg)
 {
-    fprintf(stderr, "hwenc: %s: ", prefix);
     for (const char *p = msg; *p;) {
         size_t n = 0;
         while (is_word_char(p[n]))
@@ -460,6 +495,29 @@ static void print_library_error(const char *prefix, const char *msg)
         p += n;
     }
     fputc('\n', stderr);
+}
+
+/* Prints "hwenc: PREFIX: MESSAGE" with the field names in MESSAGE as options. */
+static void print_library_error(const char *prefix, const char *msg)
+{
+    fprintf(stderr, "hwenc: %s: ", prefix);
+    print_translated(msg);
+}
+
+/* hwenc_config.log_callback: warnings (and with -v info, -vv debug) on
+ * stderr in the command line's terms. Errors come back from the calls
+ * too, and are printed there with what was being done. */
+static void log_message(void *opaque, enum hwenc_log_level level, const char *msg)
+{
+    cli_log *log = opaque;
+    if (level == HWENC_LOG_ERROR)
+        return;
+    if (log->progress_line) {
+        fputc('\n', stderr);
+        log->progress_line = 0;
+    }
+    fputs(level == HWENC_LOG_DEBUG ? "hwenc: debug: " : "hwenc: ", stderr);
+    print_translated(msg);
 }
 
 static void copy_i420(uint8_t *dst, const uint8_t *const plane[3], const ptrdiff_t stride[3], int width, int height)
@@ -538,6 +596,7 @@ static int handle_packet(encode_state *st, const hwenc_packet *pkt)
         return -1;
     st->bytes += (int64_t)pkt->size;
     st->packets++;
+    st->vbv_overruns += pkt->vbv_overrun;
     pending_frame *f = find_pending(st, pkt->pts);
     if (!f) {
         fprintf(stderr, "hwenc: the encoder returned a packet with pts %lld, which is no frame in flight\n",
@@ -563,19 +622,11 @@ static int handle_packet(encode_state *st, const hwenc_packet *pkt)
     return retire_frames(st);
 }
 
-/* A backend that failed mid-stream and the one that took over
- * (--failover), as soon as the library reports the switch. */
-static void report_failovers(encode_state *st)
+/* The library says each failover (a warning, through log_message);
+ * the summary counts them. */
+static void count_failovers(encode_state *st)
 {
-    hwenc_failover_info info[HWENC_BACKEND_COUNT];
-    int count = hwenc_get_failovers(st->enc, info, HWENC_BACKEND_COUNT);
-    for (; st->failovers < count && st->failovers < HWENC_BACKEND_COUNT; st->failovers++) {
-        const hwenc_failover_info *f = &info[st->failovers];
-        fprintf(stderr, "%shwenc: failover: the %s backend failed: %s\n", !st->opt->quiet && isatty(2) ? "\n" : "",
-                hwenc_backend_name(f->from), f->reason);
-        fprintf(stderr, "hwenc: failover: %s goes on from frame %lld with an IDR; no frame is lost\n",
-                hwenc_backend_name(f->to), (long long)f->frame);
-    }
+    st->failovers = hwenc_get_failovers(st->enc, NULL, 0);
 }
 
 static int drain_packets(encode_state *st)
@@ -583,11 +634,11 @@ static int drain_packets(encode_state *st)
     hwenc_packet pkt;
     int ret;
     while ((ret = hwenc_receive_packet(st->enc, &pkt)) == 0) {
-        report_failovers(st);
+        count_failovers(st);
         if (handle_packet(st, &pkt) < 0)
             return -1;
     }
-    report_failovers(st);
+    count_failovers(st);
     if (ret == HWENC_EAGAIN || ret == HWENC_EOF)
         return 0;
     char prefix[128];
@@ -616,6 +667,7 @@ static void show_progress(const encode_state *st, int64_t total, int final)
         snprintf(eta, sizeof(eta), ", eta %.0fs", (double)(total - st->frames_in) / fps);
     fprintf(stderr, "\r%lld frames, %.1f fps, %.1f kb/s%s   %s", (long long)st->frames_in, fps, kbps, eta,
             final ? "\n" : "");
+    st->log->progress_line = !final;
 }
 
 /* Frames in a regular Y4M file, estimated from its size (0 if unknown). */
@@ -637,6 +689,9 @@ static void print_summary(const encode_state *st)
     fprintf(stderr, "frames: %lld, %.2f kb/s, %.1f fps\n", (long long)st->packets,
             seconds > 0 ? st->bytes * 8.0 / seconds / 1000.0 : 0.0,
             elapsed > 0 ? (double)st->frames_in / elapsed : 0.0);
+    if (st->vbv_overruns)
+        fprintf(stderr, "VBV: %lld frames over the buffer even at QP 51 (the stream does not conform to it)\n",
+                (long long)st->vbv_overruns);
     if (st->have_recon && st->metrics.frames) {
         metrics_summary sum;
         metrics_summarize(&st->metrics, &sum);
@@ -937,7 +992,7 @@ static void set_colour(hwenc_colour *c, const media_video_desc *d)
 static int cmd_encode(int argc, char **argv)
 {
     cli_options o = { 0 };
-    encode_state st = { .opt = &o };
+    encode_state st = { .opt = &o, .log = &o.log };
     media_input in = { 0 };
     char err[1024];
     int failed = 1;
@@ -989,6 +1044,10 @@ static int cmd_encode(int argc, char **argv)
         goto done;
     }
 
+    o.cfg.log_callback = log_message;
+    o.cfg.log_opaque = &o.log;
+    o.cfg.log_level = o.quiet ? HWENC_LOG_ERROR : o.verbose >= 2 ? HWENC_LOG_DEBUG
+                                                : o.verbose ? HWENC_LOG_INFO : HWENC_LOG_WARNING;
     if (hwenc_open_ex(&o.cfg, &st.enc, err, sizeof(err)) < 0) {
         print_library_error("cannot open an encoder", err);
         goto done;
@@ -1033,7 +1092,7 @@ static int cmd_encode(int argc, char **argv)
     if (o.stats) {
         encode_stats stats = { o.input, o.output, o.cfg.width, o.cfg.height, o.cfg.fps_num, o.cfg.fps_den,
                                st.packets, st.bytes, now_seconds() - st.start,
-                               st.have_recon ? &st.metrics : NULL, o.psnr };
+                               st.have_recon ? &st.metrics : NULL, o.psnr, st.vbv_overruns };
         if (encode_stats_write(o.stats, st.enc, &stats) < 0)
             failed = 1;
     }

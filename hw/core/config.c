@@ -57,6 +57,7 @@ void hwenc_config_default(hwenc_config *cfg)
     cfg->profile = HWENC_PROFILE_HIGH;
     cfg->cabac = -1;
     cfg->transform_8x8 = -1;
+    cfg->log_level = HWENC_LOG_INFO;
 }
 
 static const char *const profile_names[HWENC_PROFILE_COUNT] = { "baseline", "main", "high" };
@@ -142,6 +143,7 @@ const char *hwenc_frame_type_name(enum hwenc_frame_type type)
  * with hwenc_external_device, which then ended at vk_encode_queue_index. */
 static const size_t older_config_sizes[] = {
     offsetof(hwenc_config, external) + offsetof(hwenc_external_device, vk_enabled_extensions), /* 0.1.0 */
+    offsetof(hwenc_config, log_callback), /* before the log callback and nal_hrd */
     offsetof(hwenc_config, failover), /* before mid-stream failover */
 };
 
@@ -253,6 +255,26 @@ static int validate_rate_control(const hwenc_config *c, char *err, size_t err_si
     return 0;
 }
 
+/* x264 asks for the same: an HRD describes a VBV, and its CBR is the rate
+ * control's CBR. */
+static int validate_nal_hrd(const hwenc_config *c, char *err, size_t err_size)
+{
+    if (c->nal_hrd < HWENC_NAL_HRD_NONE || c->nal_hrd > HWENC_NAL_HRD_CBR)
+        FAIL("unknown nal_hrd %d: use HWENC_NAL_HRD_NONE, VBR or CBR", (int)c->nal_hrd);
+    int vbv = c->rc_mode == HWENC_RC_CBR || c->rc_mode == HWENC_RC_VBR ||
+              (c->vbv_maxrate_kbps > 0 && c->rc_mode != HWENC_RC_CQP);
+    if (c->nal_hrd != HWENC_NAL_HRD_NONE && !vbv)
+        FAIL("nal_hrd %s needs a VBV to describe: rc_mode HWENC_RC_CBR or HWENC_RC_VBR, or a vbv_maxrate_kbps",
+             c->nal_hrd == HWENC_NAL_HRD_CBR ? "cbr" : "vbr");
+    /* hrd_parameters() holds values of 32 bits. */
+    if (c->nal_hrd != HWENC_NAL_HRD_NONE &&
+        (c->bitrate_kbps > 4000000 || c->vbv_maxrate_kbps > 4000000 || c->vbv_bufsize_kbits > 4000000))
+        FAIL("nal_hrd: bitrate_kbps, vbv_maxrate_kbps and vbv_bufsize_kbits must be at most 4000000 for an HRD");
+    if (c->nal_hrd == HWENC_NAL_HRD_CBR && c->rc_mode != HWENC_RC_CBR)
+        FAIL("nal_hrd cbr needs rc_mode HWENC_RC_CBR (a stream padded to a constant rate)");
+    return 0;
+}
+
 int config_validate(const hwenc_config *c, char *err, size_t err_size)
 {
     if (c->struct_size != sizeof(*c))
@@ -327,5 +349,7 @@ int config_validate(const hwenc_config *c, char *err, size_t err_size)
         FAIL("unknown failover_backend %d", (int)c->failover_backend);
     if (!c->failover && c->failover_backend != HWENC_BACKEND_AUTO)
         FAIL("failover_backend %s needs failover 1", hwenc_backend_name(c->failover_backend));
-    return 0;
+    if (c->log_level < HWENC_LOG_ERROR || c->log_level > HWENC_LOG_DEBUG)
+        FAIL("unknown log_level %d: use HWENC_LOG_ERROR to HWENC_LOG_DEBUG", (int)c->log_level);
+    return validate_nal_hrd(c, err, err_size);
 }

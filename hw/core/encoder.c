@@ -22,7 +22,9 @@
 #include "config.h"
 #include "extradata.h"
 #include "gop.h"
+#include "h264/hrd.h"
 #include "hal.h"
+#include "log.h"
 #include "packet_check.h"
 #include "registry.h"
 #include "reorder.h"
@@ -65,6 +67,7 @@ struct hwenc_encoder {
     int selection_count;
     hwenc_backend_info selection[REGISTRY_BACKENDS];
     char last_error[1024];       /* room for a failure and why each replacement could not take over */
+    char logged_error[1024];     /* the last error given to the log callback, said once */
 
     /* Failover. Frames from resend_next to frames_in - 1 are retained but
      * not yet given to the backend in use (after a switch, or while it
@@ -92,6 +95,18 @@ static void set_error(hwenc_encoder *enc, const char *msg)
     snprintf(enc->last_error, sizeof(enc->last_error), "%s", msg);
 }
 
+/* A public call's result: an error it returns goes to the log callback
+ * too, once (a failed encoder returns the same error on every call). */
+static int returned(hwenc_encoder *enc, int ret)
+{
+    int failed = ret < 0 && ret != HWENC_EAGAIN && ret != HWENC_EOF;
+    if ((failed || ret == HWENC_EOF) && enc->last_error[0] && strcmp(enc->last_error, enc->logged_error)) {
+        hal_log(&enc->cfg, HWENC_LOG_ERROR, "%s", enc->last_error);
+        memcpy(enc->logged_error, enc->last_error, sizeof(enc->logged_error));
+    }
+    return ret;
+}
+
 /* The profile and tools of the stream. Only the CPU backend codes High
  * and CABAC so far: the hardware backends keep Constrained Baseline, or
  * Main with B frames, with CAVLC and 4x4 transforms whatever the
@@ -107,6 +122,25 @@ static void stream_profile(const hwenc_encoder *enc, h264_stream_desc *d)
     static const int idc[HWENC_PROFILE_COUNT] = { H264_PROFILE_BASELINE, H264_PROFILE_MAIN, H264_PROFILE_HIGH };
     d->profile_idc = idc[c->profile];
     config_coding_tools(c, &d->cabac, &d->transform_8x8);
+}
+
+/* nal_hrd on the CPU backend: the NAL HRD of its rate control's VBV, which
+ * then uses the rate and size as signalled (rounded up). The hardware
+ * backends signal what their API lets them (hw/<backend>/README.md). */
+static void stream_hrd(hwenc_encoder *enc)
+{
+    const hwenc_config *c = &enc->cfg;
+    if (enc->backend_id != HWENC_BACKEND_CPU || c->nal_hrd == HWENC_NAL_HRD_NONE)
+        return;
+    /* The VBV of cpu_fallback/ratecontrol.c: CBR at the bitrate, else at
+     * the peak; the buffer one second at that rate unless given. */
+    uint32_t rate = (uint32_t)(c->rc_mode == HWENC_RC_CBR || !c->vbv_maxrate_kbps ? c->bitrate_kbps
+                                                                                   : c->vbv_maxrate_kbps) * 1000u;
+    uint32_t size = c->vbv_bufsize_kbits ? (uint32_t)c->vbv_bufsize_kbits * 1000u : rate;
+    h264_vui *vui = &enc->sps.vui;
+    vui->nal_hrd_present = 1;
+    h264_hrd_init(&vui->nal_hrd, rate, size, c->nal_hrd == HWENC_NAL_HRD_CBR);
+    vui->low_delay_hrd = 0;
 }
 
 static int build_stream(hwenc_encoder *enc, char *err, size_t err_size)
@@ -136,6 +170,7 @@ static int build_stream(hwenc_encoder *enc, char *err, size_t err_size)
     stream_profile(enc, &d);
     if (h264_stream_init(&d, &enc->sps, &enc->pps, err, err_size) < 0)
         return HWENC_EINVAL;
+    stream_hrd(enc);
     enc->parameter_sets_size =
         h264_write_parameter_sets(enc->parameter_sets, sizeof(enc->parameter_sets), &enc->sps, &enc->pps);
     return enc->parameter_sets_size ? 0 : HWENC_EINVAL;
@@ -265,8 +300,14 @@ static int select_backend(hwenc_encoder *enc, char *err, size_t err_size)
                 snprintf(info->reason + n, sizeof(info->reason) - n, "; chosen explicitly, so not test-encoded");
             else if (id != HWENC_BACKEND_CPU && enc->cfg.skip_test_encode)
                 snprintf(info->reason + n, sizeof(info->reason) - n, "; test encode skipped (skip_test_encode)");
+            hal_log(&enc->cfg, HWENC_LOG_INFO, "backend %s: %s", hwenc_backend_name(id), info->reason);
             return 0;
         }
+        /* A backend that is there but failed (its test encode, its open)
+         * is a fallback the caller should hear of; one that is simply
+         * absent is not. */
+        hal_log(&enc->cfg, last == HWENC_ENOBACKEND ? HWENC_LOG_INFO : HWENC_LOG_WARNING,
+                "backend %s passed over: %s", hwenc_backend_name(id), info->reason);
     }
     size_t n = (size_t)snprintf(err, err_size, "no backend could be opened:");
     for (int i = 0; i < enc->selection_count && n < err_size; i++)
@@ -297,8 +338,10 @@ int hwenc_open_ex(const hwenc_config *cfg, hwenc_encoder **out, char *err, size_
     if (ret < 0)
         return ret;
     cfg = &imported;
-    if ((ret = config_validate(cfg, err, err_size)) < 0)
+    if ((ret = config_validate(cfg, err, err_size)) < 0) {
+        hal_log(cfg, HWENC_LOG_ERROR, "%s", err);
         return ret;
+    }
     hwenc_encoder *enc = calloc(1, sizeof(*enc));
     if (!enc)
         return HWENC_ENOMEM;
@@ -321,6 +364,7 @@ int hwenc_open_ex(const hwenc_config *cfg, hwenc_encoder **out, char *err, size_
     retain_init(&enc->retained, cfg->width, cfg->height, cfg->pixel_format);
     hold_init(&enc->held, cfg->width, cfg->height, cfg->want_recon);
     if ((ret = build_stream(enc, err, err_size)) < 0 || (ret = select_backend(enc, err, err_size)) < 0) {
+        hal_log(cfg, HWENC_LOG_ERROR, "%s", err);
         hwenc_close(enc);
         return ret;
     }
@@ -548,6 +592,12 @@ static int fail_over(hwenc_encoder *enc, int error)
             enc->failed = 0;
             f->to = id;
             enc->failover_count++;
+            hal_log(&enc->cfg, HWENC_LOG_WARNING, "failover: the %s backend failed: %s", hwenc_backend_name(f->from),
+                    f->reason);
+            hal_log(&enc->cfg, HWENC_LOG_WARNING, "failover: %s goes on from frame %lld with an IDR; no frame is lost",
+                    hwenc_backend_name(id), (long long)f->frame);
+            /* Said as a warning: not an error of the call that hits it. */
+            memcpy(enc->logged_error, enc->last_error, sizeof(enc->logged_error));
             return 0;
         }
         if (n < sizeof(f->reason))
@@ -593,10 +643,8 @@ static int send_with_failover(hwenc_encoder *enc, const hwenc_frame *frame)
     return ret < 0 ? ret : 0;
 }
 
-int hwenc_send_frame(hwenc_encoder *enc, const hwenc_frame *frame)
+static int send_frame(hwenc_encoder *enc, const hwenc_frame *frame)
 {
-    if (!enc)
-        return HWENC_EINVAL;
     if (enc->failed)
         return HWENC_ESTATE;
     if (enc->flushing) {
@@ -647,6 +695,13 @@ int hwenc_send_frame(hwenc_encoder *enc, const hwenc_frame *frame)
     enc->pts_history[enc->frames_in % PTS_HISTORY] = frame->pts;
     enc->resend_next = ++enc->frames_in;
     return 0;
+}
+
+int hwenc_send_frame(hwenc_encoder *enc, const hwenc_frame *frame)
+{
+    if (!enc)
+        return HWENC_EINVAL;
+    return returned(enc, send_frame(enc, frame));
 }
 
 /* Decoding time stamps. Without reordering dts = pts. With B frames (not
@@ -781,10 +836,8 @@ static int receive_with_failover(hwenc_encoder *enc, hal_packet *hp)
     }
 }
 
-int hwenc_receive_packet(hwenc_encoder *enc, hwenc_packet *pkt)
+static int receive_packet(hwenc_encoder *enc, hwenc_packet *pkt)
 {
-    if (!enc || !pkt)
-        return HWENC_EINVAL;
     if (enc->check_failed)
         return HWENC_EBACKEND;
     if (enc->finished)
@@ -818,6 +871,13 @@ int hwenc_receive_packet(hwenc_encoder *enc, hwenc_packet *pkt)
     return 0;
 }
 
+int hwenc_receive_packet(hwenc_encoder *enc, hwenc_packet *pkt)
+{
+    if (!enc || !pkt)
+        return HWENC_EINVAL;
+    return returned(enc, receive_packet(enc, pkt));
+}
+
 int hwenc_get_extradata(const hwenc_encoder *enc, uint8_t *buf, size_t size)
 {
     if (!enc || (size && !buf))
@@ -829,19 +889,33 @@ int hwenc_get_extradata(const hwenc_encoder *enc, uint8_t *buf, size_t size)
     return (int)enc->extradata.size;
 }
 
+int hwenc_get_extradata_avcc(const hwenc_encoder *enc, uint8_t *buf, size_t size)
+{
+    if (!enc || (size && !buf))
+        return HWENC_EINVAL;
+    if (!enc->extradata.size)
+        return HWENC_EAGAIN;
+    uint8_t record[EXTRADATA_MAX + 16];
+    size_t n = extradata_avcc(&enc->extradata, record, sizeof(record));
+    if (!n || n > sizeof(record))
+        return HWENC_EBACKEND; /* the backend's SPS/PPS (checked when the IDR came) cannot be: never expected */
+    if (size >= n)
+        memcpy(buf, record, n);
+    return (int)n;
+}
+
 /* Everything that shapes the stream must stay as it was opened. */
 static int same_stream(const hwenc_config *a, const hwenc_config *b)
 {
     return a->codec == b->codec && a->width == b->width && a->height == b->height && a->fps_num == b->fps_num &&
            a->fps_den == b->fps_den && a->pixel_format == b->pixel_format && a->rc_mode == b->rc_mode &&
            a->preset == b->preset && a->keyint == b->keyint && a->ref_frames == b->ref_frames &&
-           a->bframes == b->bframes && a->deblock == b->deblock && a->low_latency == b->low_latency;
+           a->bframes == b->bframes && a->deblock == b->deblock && a->low_latency == b->low_latency &&
+           a->nal_hrd == b->nal_hrd;
 }
 
-int hwenc_reconfigure(hwenc_encoder *enc, const hwenc_config *cfg)
+static int reconfigure(hwenc_encoder *enc, const hwenc_config *cfg)
 {
-    if (!enc || !cfg)
-        return HWENC_EINVAL;
     if (enc->failed || enc->flushing)
         return HWENC_ESTATE;
     char err[256] = "";
@@ -856,8 +930,17 @@ int hwenc_reconfigure(hwenc_encoder *enc, const hwenc_config *cfg)
     cfg = &imported;
     if (!same_stream(&enc->cfg, cfg)) {
         set_error(enc, "hwenc_reconfigure changes only bitrate_kbps, vbv_maxrate_kbps, vbv_bufsize_kbits, qp and crf; "
-                       "size, rate, format, mode, preset, keyint and references must stay");
+                       "size, rate, format, mode, preset, keyint, references and nal_hrd must stay");
         return HWENC_EINVAL;
+    }
+    /* x264 refuses this too: the SPS has said the rate and the buffer. */
+    if (cfg->nal_hrd != HWENC_NAL_HRD_NONE &&
+        (cfg->bitrate_kbps != enc->cfg.bitrate_kbps || cfg->vbv_maxrate_kbps != enc->cfg.vbv_maxrate_kbps ||
+         cfg->vbv_bufsize_kbits != enc->cfg.vbv_bufsize_kbits)) {
+        set_error(enc, "with nal_hrd the stream's SPS states the rate and the buffer: hwenc_reconfigure cannot change "
+                       "bitrate_kbps, vbv_maxrate_kbps or vbv_bufsize_kbits; open the encoder with nal_hrd HWENC_NAL_HRD_NONE to "
+                       "change them");
+        return HWENC_EUNSUPPORTED;
     }
     if (!enc->backend->reconfigure) {
         set_error(enc, "this backend cannot change its rate while encoding");
@@ -874,6 +957,13 @@ int hwenc_reconfigure(hwenc_encoder *enc, const hwenc_config *cfg)
     enc->cfg.qp = cfg->qp;
     enc->cfg.crf = cfg->crf;
     return 0;
+}
+
+int hwenc_reconfigure(hwenc_encoder *enc, const hwenc_config *cfg)
+{
+    if (!enc || !cfg)
+        return HWENC_EINVAL;
+    return returned(enc, reconfigure(enc, cfg));
 }
 
 const char *hwenc_last_error(const hwenc_encoder *enc)

@@ -26,4 +26,11 @@ typedef struct stream_extradata {
  * H.264); keeps the previous ones if it has none. */
 void extradata_update(stream_extradata *x, const uint8_t *au, size_t size);
 
+/* The same as an AVCDecoderConfigurationRecord (ISO/IEC 14496-15
+ * 5.3.3.1, the avcC box): 4-byte NAL lengths, the SPS and PPS with their
+ * lengths, and the 4:2:0 8-bit extension the High profiles carry. Returns
+ * its size (which may exceed cap: then nothing is written beyond cap), or
+ * 0 if x holds no SPS and PPS. */
+size_t extradata_avcc(const stream_extradata *x, uint8_t *out, size_t cap);
+
 #endif

@@ -90,6 +90,7 @@ enum h264_nal_unit_type {
     H264_NAL_SPS = 7,
     H264_NAL_PPS = 8,
     H264_NAL_AUD = 9,
+    H264_NAL_FILLER = 12,
 };
 
 #endif

@@ -3,6 +3,8 @@
  *
  * HRD parameters and timing SEI, see hrd.h.
  */
+#include <string.h>
+
 #include "hrd.h"
 
 /* The scale that keeps value_minus1 within 16 bits or so (short Exp-Golomb
@@ -44,6 +46,27 @@ void h264_write_hrd(h264_bitstream *bs, const h264_hrd *hrd)
     bs_write_bits(bs, 5, (uint32_t)(hrd->cpb_removal_delay_length - 1));
     bs_write_bits(bs, 5, (uint32_t)(hrd->dpb_output_delay_length - 1));
     bs_write_bits(bs, 5, (uint32_t)hrd->time_offset_length);
+}
+
+uint64_t h264_hrd_bit_rate(const h264_hrd *hrd)
+{
+    return ((uint64_t)hrd->bit_rate_value_minus1 + 1) << (6 + hrd->bit_rate_scale);
+}
+
+uint64_t h264_hrd_cpb_size(const h264_hrd *hrd)
+{
+    return ((uint64_t)hrd->cpb_size_value_minus1 + 1) << (4 + hrd->cpb_size_scale);
+}
+
+size_t h264_write_filler(uint8_t *dst, size_t capacity, size_t size)
+{
+    if (size < H264_FILLER_MIN || size > capacity)
+        return 0;
+    static const uint8_t head[5] = { 0, 0, 0, 1, H264_NAL_FILLER };
+    memcpy(dst, head, sizeof(head));
+    memset(dst + 5, 0xff, size - 6); /* ff_byte: never a start code, nothing to escape */
+    dst[size - 1] = 0x80;            /* rbsp_trailing_bits */
+    return size;
 }
 
 static void write_field(h264_bitstream *bs, int bits, uint32_t value)

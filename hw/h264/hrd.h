@@ -19,6 +19,10 @@
  * signalled values (E.2.2) are rounded up, never below the real ones. */
 void h264_hrd_init(h264_hrd *hrd, uint32_t bit_rate, uint32_t cpb_size, int cbr);
 void h264_write_hrd(h264_bitstream *bs, const h264_hrd *hrd);
+/* What the HRD says, in bit/s and bits (E-37, E-38): at least what it was
+ * made for. */
+uint64_t h264_hrd_bit_rate(const h264_hrd *hrd);
+uint64_t h264_hrd_cpb_size(const h264_hrd *hrd);
 
 typedef struct h264_sei_timing {
     int buffering_period;                   /* with the buffering-period message (IDR pictures) */
@@ -31,5 +35,13 @@ typedef struct h264_sei_timing {
  * message when asked, then picture timing; sps must carry a NAL HRD.
  * Returns the size, 0 if it does not fit. */
 size_t h264_write_sei_timing(uint8_t *dst, size_t capacity, const h264_sps *sps, const h264_sei_timing *t);
+
+/* A filler data NAL unit (7.3.2.7) of exactly size bytes in Annex B,
+ * start code included: 0xFF bytes and the RBSP trailing bits, at least
+ * H264_FILLER_MIN bytes. Returns size, 0 if it does not fit or is too
+ * small. Filler follows the picture's slices in its access unit
+ * (7.4.1.2.3) and counts in the NAL HRD (Annex C, Type II). */
+#define H264_FILLER_MIN 6
+size_t h264_write_filler(uint8_t *dst, size_t capacity, size_t size);
 
 #endif

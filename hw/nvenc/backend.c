@@ -63,6 +63,16 @@ static void nvenc_close(void *priv)
 
 static int nvenc_open(const hal_session *hs, void **priv, hal_caps *caps, char *err, size_t err_size)
 {
+    /* NVENC writes the SPS and the timing SEI itself, as FFmpeg 5.1's
+     * h264_nvenc asks for them (params.c: picture timing always, buffering
+     * period under CBR); hwenc has not yet mapped nal_hrd onto those flags
+     * and enableFillerDataInsertion, nor does the stand-in model them: it
+     * refuses, and `auto` goes on to a backend that can. */
+    if (hs->config->nal_hrd != HWENC_NAL_HRD_NONE) {
+        snprintf(err, err_size, "nal_hrd %s: the NVENC backend does not map it onto NVENC's own HRD signalling yet",
+                 hs->config->nal_hrd == HWENC_NAL_HRD_CBR ? "cbr" : "vbr");
+        return HWENC_EUNSUPPORTED;
+    }
     nvenc_session *s = calloc(1, sizeof(*s));
     if (!s)
         return HWENC_ENOMEM;

@@ -82,7 +82,7 @@ int nvenc_params_choose(const hwenc_config *c, const nvenc_caps *caps, int bfram
     p->preset = *preset_guids[p->preset_index - 1];
     if (c->rc_mode == HWENC_RC_CQP && c->qp == 0) {
         if (!caps->lossless) {
-            snprintf(err, err_size, "--qp 0 asks for lossless coding, which this GPU's NVENC cannot do");
+            snprintf(err, err_size, "qp 0 asks for lossless coding, which this GPU's NVENC cannot do");
             return HWENC_EUNSUPPORTED;
         }
         p->tuning = NV_ENC_TUNING_INFO_LOSSLESS;

@@ -393,6 +393,20 @@ static int vaapi_open(const hal_session *s, void **priv, hal_caps *caps_out, cha
         e->packed |= (uint32_t)e->caps.packed_headers & VA_ENC_PACKED_HEADER_MISC
                          ? VA_ENC_PACKED_HEADER_MISC
                          : (uint32_t)e->caps.packed_headers & VA_ENC_PACKED_HEADER_RAW_DATA;
+    /* nal_hrd: the HRD this backend can signal is FFmpeg's (timing.c),
+     * with cbr_flag 0 and only where hwenc writes the SPS; hwenc asks no
+     * driver for filler data (rc_flags.disable_bit_stuffing, which Mesa
+     * reads, says nothing of the HRD's cbr_flag), so nal_hrd cbr is
+     * refused, and `auto` goes on to a backend that can. */
+    const hwenc_config *cfg = s->config;
+    if (cfg->nal_hrd == HWENC_NAL_HRD_CBR || (cfg->nal_hrd == HWENC_NAL_HRD_VBR && !vaapi_signals_hrd(e))) {
+        snprintf(err, err_size, "nal_hrd %s: %s", cfg->nal_hrd == HWENC_NAL_HRD_CBR ? "cbr" : "vbr",
+                 cfg->nal_hrd == HWENC_NAL_HRD_CBR
+                     ? "VA-API signals the HRD with cbr_flag 0 and hwenc asks the driver for no filler data"
+                     : "this driver writes its own SPS (no packed sequence header), so hwenc cannot put an HRD in it");
+        ret = HWENC_EUNSUPPORTED;
+        goto fail;
+    }
     e->sync_buffer = probe_sync_buffer(&e->dev);
     e->depth = e->sync_buffer && !s->config->low_latency ? VAAPI_ASYNC_DEPTH : 1;
     if ((ret = create_config(e, err, err_size)) < 0 || (ret = create_resources(e, err, err_size)) < 0)

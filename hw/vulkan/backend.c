@@ -663,6 +663,15 @@ static void vk_close(void *priv)
 static int vk_open(const hal_session *s, void **priv, hal_caps *caps, char *err, size_t err_size)
 {
     const hwenc_config *cfg = s->config;
+    /* Vulkan Video codes slices only: hwenc writes the SPS and could write
+     * SEI and filler, but the rate control is the driver's, and no query
+     * says how full its buffer is, which the buffering period and the
+     * filler of nal_hrd must know. Refused; `auto` goes on. */
+    if (cfg->nal_hrd != HWENC_NAL_HRD_NONE) {
+        snprintf(err, err_size, "nal_hrd %s: Vulkan Video does not report its rate control's buffer fullness, which "
+                 "the HRD's buffering period and filler need", cfg->nal_hrd == HWENC_NAL_HRD_CBR ? "cbr" : "vbr");
+        return HWENC_EUNSUPPORTED;
+    }
     vk_backend *b = calloc(1, sizeof(*b));
     if (!b)
         return HWENC_ENOMEM;

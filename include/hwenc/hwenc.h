@@ -166,6 +166,30 @@ typedef struct hwenc_external_device {
     const void *vk_device_features;  /* const VkPhysicalDeviceFeatures2 * */
 } hwenc_external_device;
 
+/* Levels of the messages the library gives the log callback
+ * (hwenc_config.log_callback), most severe first. */
+enum hwenc_log_level {
+    HWENC_LOG_ERROR = 0,         /* an error a call returns (the text of hwenc_last_error, or of hwenc_open_ex's err) */
+    HWENC_LOG_WARNING,           /* the encode goes on, but not as configured: e.g. the VBV could not be held */
+    HWENC_LOG_INFO,              /* what was chosen and why: the backend, the backends passed over */
+    HWENC_LOG_DEBUG,             /* per picture: type, QP, size, VBV buffer fill */
+};
+
+/* Receives one message: a line of English without a trailing newline,
+ * naming hwenc_config fields (never command-line options), valid only
+ * during the call. Called from the thread calling into the library, within
+ * the hwenc_* call that has something to say (including hwenc_open, before
+ * it returns the encoder); it must not call back into the same encoder. */
+typedef void (*hwenc_log_callback)(void *opaque, enum hwenc_log_level level, const char *message);
+
+/* Whether HRD parameters and timing SEI go into the stream (x264's
+ * --nal-hrd); see hwenc_config.nal_hrd. */
+enum hwenc_nal_hrd {
+    HWENC_NAL_HRD_NONE = 0,
+    HWENC_NAL_HRD_VBR,           /* HRD in the VUI with cbr_flag 0, buffering-period and picture-timing SEI */
+    HWENC_NAL_HRD_CBR,           /* the same with cbr_flag 1, filler data padding the stream to exactly the rate */
+};
+
 typedef struct hwenc_config {
     /* Set by hwenc_config_default(); lets newer libraries accept older
      * callers: a configuration from an older hwenc.h (smaller struct_size)
@@ -270,6 +294,39 @@ typedef struct hwenc_config {
      * the stream as usual (HWENC_EOF; hwenc_last_error says what failed). */
     int failover;
     enum hwenc_backend failover_backend;
+
+    /* Fields below were added after mid-stream failover. */
+
+    /* Messages of the library (enum hwenc_log_level), those up to
+     * log_level, go to log_callback with log_opaque. NULL (the default):
+     * the library prints nothing, as before the callback existed (it never
+     * writes to stderr or stdout); errors are still returned with their
+     * text (hwenc_last_error, hwenc_open_ex), warnings are also in the
+     * packets (hwenc_packet.vbv_overrun) and in hwenc_get_failovers.
+     * Each warning is said once per encoder and cause, not per frame.
+     * log_level defaults to HWENC_LOG_INFO. */
+    hwenc_log_callback log_callback;
+    void *log_opaque;
+    enum hwenc_log_level log_level;
+
+    /* HRD signalling (H.264 Annex C, E.2.2, D.2.2-D.2.3), as x264's
+     * --nal-hrd: HWENC_NAL_HRD_NONE (the default) writes none;
+     * HWENC_NAL_HRD_VBR writes the NAL HRD of the VBV (vbv_maxrate_kbps,
+     * vbv_bufsize_kbits; bit rate and buffer rounded up to what the syntax
+     * can say, which the rate control then uses) into the SPS's VUI, a
+     * buffering-period SEI message before each IDR picture with the VBV
+     * fullness the rate control planned with, and a picture-timing SEI
+     * message with every picture; needs a VBV (rc_mode CBR or VBR, or a
+     * vbv_maxrate_kbps). HWENC_NAL_HRD_CBR, with rc_mode CBR only,
+     * also sets cbr_flag and pads each access unit with filler data
+     * (NAL unit type 12) where the buffer would otherwise overflow, so the
+     * stream arrives at exactly the bit rate. With an HRD in the stream
+     * hwenc_reconfigure cannot change the rate or the buffer (the SPS
+     * says them; HWENC_EUNSUPPORTED), as in x264. CPU backend; the
+     * hardware backends do what their API allows (see each backend's
+     * README): VA-API writes FFmpeg's HRD and timing SEI for CBR and VBR
+     * whatever this says, and refuses HWENC_NAL_HRD_CBR. */
+    enum hwenc_nal_hrd nal_hrd;
 } hwenc_config;
 
 /* Fills cfg with the defaults: H.264, auto backend, 25 fps, I420, CQP 23,
@@ -434,6 +491,17 @@ HWENC_API int hwenc_receive_packet(hwenc_encoder *enc, hwenc_packet *pkt);
  * change only at a failover to another backend (hwenc_config.failover),
  * which begins with an IDR carrying its new SPS/PPS in the stream. */
 HWENC_API int hwenc_get_extradata(const hwenc_encoder *enc, uint8_t *buf, size_t size);
+
+/* The same SPS and PPS as an AVCDecoderConfigurationRecord (ISO/IEC
+ * 14496-15 5.3.3.1: what an mp4/mov avcC box, a Matroska CodecPrivate of
+ * V_MPEG4/ISO/AVC and an FLV AVC sequence header hold): configurationVersion
+ * 1, profile, compatibility and level from the SPS, lengthSizeMinusOne 3,
+ * one SPS and one PPS with 16-bit lengths, and for High profile the
+ * chroma format (4:2:0) and bit depths (8). Samples that go with it carry
+ * each NAL unit of the packet after a 4-byte big-endian length instead of
+ * its start code (the parameter sets may stay in them, or be left out).
+ * Sizes, buffer rules and HWENC_EAGAIN as hwenc_get_extradata. */
+HWENC_API int hwenc_get_extradata_avcc(const hwenc_encoder *enc, uint8_t *buf, size_t size);
 
 /* Changes the rate-control targets (bitrate_kbps, vbv_maxrate_kbps,
  * vbv_bufsize_kbits; qp or crf in those modes) with effect from the next

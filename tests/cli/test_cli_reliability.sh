@@ -255,6 +255,47 @@ signals)
     fi
     exec 4>&-
     ;;
+log)
+    # The library's messages reach the user through hwenc's log callback,
+    # in option names, at the levels -v and --quiet choose; --nal-hrd is
+    # checked as the library checks it.
+    run_cli 1 "--nal-hrd cbr needs --rc cbr" encode "$work/in.y4m" -o "$work/x.264" --bitrate 300 --vbv-maxrate 600 \
+        --nal-hrd cbr
+    run_cli 1 "--nal-hrd vbr needs a VBV" encode "$work/in.y4m" -o "$work/x.264" --qp 20 --nal-hrd vbr
+    run_cli 2 "--nal-hrd 'x' must be none, vbr or cbr" encode "$work/in.y4m" -o "$work/x.264" --nal-hrd x
+    run_cli 0 "hwenc: backend cpu" encode "$work/in.y4m" -o "$work/x.264" -v
+    out=$("$hwenc" encode "$work/in.y4m" -o "$work/x.264" 2>&1 >/dev/null)
+    if grep -q "backend cpu" <<<"$out"; then bad "info without -v: $out"; else ok "no info without -v"; fi
+    out=$("$hwenc" encode "$work/in.y4m" -o "$work/x.264" -vv 2>&1 >/dev/null)
+    n=$(grep -c "^hwenc: debug: frame [0-9]* " <<<"$out")
+    if [ "$n" -eq 30 ]; then ok "-vv: a debug line per frame"; else bad "-vv: $n debug lines for 30 frames"; fi
+    # Noise the rate cannot hold even at QP 51: warned once, in option
+    # names, counted in the summary and in --stats; --quiet says nothing.
+    ffmpeg -v error -f lavfi -i "nullsrc=size=64x48:rate=25,geq=lum='random(1)*255':cb=128:cr=128" -frames:v 20 \
+        -pix_fmt yuv420p -f yuv4mpegpipe -y "$work/noise.y4m"
+    out=$("$hwenc" encode "$work/noise.y4m" -o "$work/x.264" --rc cbr --bitrate 20 --stats "$work/s.json" 2>&1 \
+        >/dev/null)
+    n=$(grep -c "cannot hold the VBV even at QP 51" <<<"$out")
+    if [ "$n" -eq 1 ] && grep -q -- "--vbv-bufsize" <<<"$out" && ! grep -q "vbv_bufsize_kbits" <<<"$out" &&
+        grep -q "^VBV: [0-9]* frames over the buffer" <<<"$out" &&
+        grep -q '"vbv_overruns": [1-9]' "$work/s.json"; then
+        ok "VBV overrun: warned once in option names, summary and --stats count it"
+    else
+        bad "VBV overrun: $n warnings: $out $(cat "$work/s.json")"
+    fi
+    out=$("$hwenc" encode "$work/noise.y4m" -o "$work/x.264" --rc cbr --bitrate 20 --quiet 2>&1 >/dev/null)
+    if [ -z "$out" ]; then ok "--quiet: no warning"; else bad "--quiet said: $out"; fi
+    # A stream with its HRD decodes, and FFmpeg reads its filler and SEI.
+    run_cli 0 "" encode "$work/in.y4m" -o "$work/hrd.264" --quiet --rc cbr --bitrate 400 --nal-hrd cbr
+    trace=$(ffmpeg -hide_banner -i "$work/hrd.264" -c copy -bsf:v trace_headers -f null - 2>&1)
+    if [ "$(decoded_frames "$work/hrd.264")" -eq 30 ] && grep -q "cbr_flag\[0\] .* = 1" <<<"$trace" &&
+        [ "$(grep -c "Buffering Period" <<<"$trace")" -ge 1 ] && [ "$(grep -c "Picture Timing" <<<"$trace")" -eq 30 ] &&
+        grep -q "Filler Data" <<<"$trace"; then
+        ok "--nal-hrd cbr: decodes; HRD, timing SEI and filler read back"
+    else
+        bad "--nal-hrd cbr: $(grep -c "Picture Timing" <<<"$trace") picture timings, filler: $(grep -c "Filler Data" <<<"$trace")"
+    fi
+    ;;
 *)
     echo "unknown case $case_name"
     exit 2

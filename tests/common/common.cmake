@@ -11,6 +11,7 @@ pkg_check_modules(LIBAV REQUIRED IMPORTED_TARGET libavcodec libavutil)
 add_library(hwenc_testcommon STATIC
     ${CMAKE_CURRENT_LIST_DIR}/avdecode.c
     ${CMAKE_CURRENT_LIST_DIR}/hrd_check.c
+    ${CMAKE_CURRENT_LIST_DIR}/hrd_stream.c
     ${CMAKE_CURRENT_LIST_DIR}/roundtrip.c)
 target_include_directories(hwenc_testcommon PUBLIC
     ${CMAKE_CURRENT_LIST_DIR}

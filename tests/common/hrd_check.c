@@ -14,6 +14,17 @@ void hrd_init(hrd_model *m, const hrd_params *p)
     m->fill = 0.9 * p->cpb_size - p->bit_rate / p->fps;
 }
 
+void hrd_init_fill(hrd_model *m, const hrd_params *p, double fill)
+{
+    hrd_init(m, p);
+    m->fill = fill - p->bit_rate / p->fps;
+}
+
+double hrd_next_fill(const hrd_model *m)
+{
+    return fmin(m->fill + m->p.bit_rate / m->p.fps, m->p.cpb_size);
+}
+
 void hrd_reconfigure(hrd_model *m, const hrd_params *p)
 {
     m->p = *p;

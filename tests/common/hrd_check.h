@@ -39,6 +39,14 @@ typedef struct hrd_model {
 /* Starts 90% full (the first removal happens once 90% of a buffer arrived). */
 void hrd_init(hrd_model *m, const hrd_params *p);
 
+/* The same, with `fill` bits in the buffer at the first removal (the
+ * initial_cpb_removal_delay of a buffering-period SEI drained at the
+ * rate) instead of 90%. */
+void hrd_init_fill(hrd_model *m, const hrd_params *p, double fill);
+
+/* Bits in the buffer at the next picture's removal, before it leaves. */
+double hrd_next_fill(const hrd_model *m);
+
 /* New rate and buffer from the next picture on (hwenc_reconfigure); what
  * the buffer holds stays, bounded by the new size. */
 void hrd_reconfigure(hrd_model *m, const hrd_params *p);

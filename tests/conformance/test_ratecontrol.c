@@ -3,7 +3,11 @@
  *
  * Rate control of the CPU backend: ABR lands on its target, CBR never
  * underflows its VBV buffer, CRF quality falls as CRF rises, a reconfigured
- * bitrate is followed, and every stream still decodes bit-exactly.
+ * bitrate is followed, and every stream still decodes bit-exactly. With
+ * nal_hrd, the HRD the stream signals (read back by FFmpeg's
+ * trace_headers) is the VBV, every picture is timed, and Annex C on the
+ * signalled values passes; with nal_hrd cbr the filler makes the stream
+ * exactly CBR. The log callback hears the VBV overrun once.
  */
 #include <math.h>
 #include <stdio.h>
@@ -12,9 +16,31 @@
 
 #include "check.h"
 #include "hrd_check.h"
+#include "hrd_stream.h"
+#include <unistd.h>
 #include "roundtrip.h"
 
 static tally checks = { "test_ratecontrol" };
+
+/* The reader of the signalled HRD (tools/setup-debian.sh installs it). */
+#define FFMPEG "/usr/bin/ffmpeg"
+
+/* Messages the log callback heard. */
+typedef struct heard {
+    int count[4];                /* by hwenc_log_level */
+    int cli_flags;               /* messages naming a command-line option ("--") */
+    char first_warning[1024];
+} heard;
+
+static void listen(void *opaque, enum hwenc_log_level level, const char *message)
+{
+    heard *h = opaque;
+    if ((unsigned)level < 4)
+        h->count[level]++;
+    h->cli_flags += strstr(message, "--") != NULL;
+    if (level == HWENC_LOG_WARNING && !h->first_warning[0])
+        snprintf(h->first_warning, sizeof(h->first_warning), "%s", message);
+}
 
 static hwenc_config base(void)
 {
@@ -243,6 +269,9 @@ static void test_beyond_qp51(void)
     cfg.rc_mode = HWENC_RC_CBR;
     cfg.bitrate_kbps = 500;
     cfg.want_recon = 0;
+    heard h = { { 0 } };
+    cfg.log_callback = listen;
+    cfg.log_opaque = &h;
     int64_t bits[FRAMES];
     roundtrip_options opt = { .pattern = CLIPGEN_NOISE, .frames = FRAMES, .seed = 4, .packet_bits = bits };
     roundtrip_result r;
@@ -257,6 +286,30 @@ static void test_beyond_qp51(void)
                    r.qp_by_type[HWENC_FRAME_P], r.vbv_overruns);
     printf("noise 320x180 at cbr 500 kb/s: %.0f kb/s, last P QP %d, %d packets flagged vbv_overrun; %s\n", rate,
            r.qp_by_type[HWENC_FRAME_P], r.vbv_overruns, msg);
+    /* Said once through the callback, in hwenc_config's terms, however
+     * many packets overran; the backend choice was said at info level. */
+    CHECK(&checks, r.vbv_overruns > 1 && h.count[HWENC_LOG_WARNING] == 1 &&
+                       strstr(h.first_warning, "cannot hold the VBV even at QP 51") &&
+                       strstr(h.first_warning, "vbv_bufsize_kbits") && !h.cli_flags,
+          "%d overruns, %d warnings, %d messages naming options: '%s'", r.vbv_overruns, h.count[HWENC_LOG_WARNING],
+          h.cli_flags, h.first_warning);
+    CHECK(&checks, h.count[HWENC_LOG_INFO] >= 1 && h.count[HWENC_LOG_ERROR] == 0 && h.count[HWENC_LOG_DEBUG] == 0,
+          "info %d, error %d, debug %d (log_level info)", h.count[HWENC_LOG_INFO], h.count[HWENC_LOG_ERROR],
+          h.count[HWENC_LOG_DEBUG]);
+    printf("log: %s\n", h.first_warning);
+    /* log_level error: not even the warning. */
+    heard quiet = { { 0 } };
+    cfg.log_opaque = &quiet;
+    cfg.log_level = HWENC_LOG_ERROR;
+    CHECK(&checks, roundtrip_run(&cfg, &opt, &r) == 0 && quiet.count[HWENC_LOG_WARNING] == 0 &&
+                       quiet.count[HWENC_LOG_INFO] == 0, "log_level error heard %d warnings, %d infos",
+          quiet.count[HWENC_LOG_WARNING], quiet.count[HWENC_LOG_INFO]);
+    /* log_level debug: a line per picture. */
+    heard all = { { 0 } };
+    cfg.log_opaque = &all;
+    cfg.log_level = HWENC_LOG_DEBUG;
+    CHECK(&checks, roundtrip_run(&cfg, &opt, &r) == 0 && all.count[HWENC_LOG_DEBUG] == FRAMES,
+          "log_level debug: %d debug lines for %d pictures", all.count[HWENC_LOG_DEBUG], FRAMES);
 }
 
 static void expect_refused(hwenc_config cfg, const char *needle)
@@ -296,6 +349,120 @@ static void test_contradictions(void)
     cfg = base();
     cfg.keyint = 0;
     expect_refused(cfg, "keyint 0");
+    cfg = base();
+    cfg.nal_hrd = HWENC_NAL_HRD_VBR;
+    expect_refused(cfg, "nal_hrd vbr needs a VBV");
+    cfg = base();
+    cfg.rc_mode = HWENC_RC_VBR;
+    cfg.bitrate_kbps = 500;
+    cfg.nal_hrd = HWENC_NAL_HRD_CBR;
+    expect_refused(cfg, "nal_hrd cbr needs rc_mode HWENC_RC_CBR");
+    cfg = base();
+    cfg.nal_hrd = (enum hwenc_nal_hrd)3;
+    expect_refused(cfg, "unknown nal_hrd 3");
+    cfg = base();
+    cfg.log_level = (enum hwenc_log_level)4;
+    expect_refused(cfg, "unknown log_level 4");
+}
+
+/* Reads a stream back (FFmpeg's trace_headers) and checks Annex C on what
+ * it signals; returns the model, st keeps what was read. */
+static int check_signalled(const char *path, const int64_t *coded, int frames, const hwenc_config *cfg,
+                           const char *what, hrd_stream *st, hrd_model *m)
+{
+    char msg[512];
+    memset(m, 0, sizeof(*m));
+    if (hrd_stream_read_file(FFMPEG, path, st, msg, sizeof(msg)) < 0) {
+        CHECK(&checks, 0, "%s: %s", what, msg);
+        return 0;
+    }
+    printf("%s: %s\n", what, msg);
+    int ok = hrd_stream_check(st, coded, frames, (double)cfg->fps_num / cfg->fps_den, 1, m, msg, sizeof(msg));
+    printf("%s: %s\n", what, msg);
+    return ok;
+}
+
+typedef struct nal_hrd_case {
+    const char *name;
+    enum hwenc_rate_control rc;
+    enum hwenc_nal_hrd nal_hrd;
+    int bitrate, maxrate, bufsize, bframes;
+    enum clipgen_pattern pattern;
+    int expect_filler;           /* 1: must pad; 0: must not (VBR); -1: content decides */
+} nal_hrd_case;
+
+static void test_nal_hrd(void)
+{
+    enum { FRAMES = 100 };
+    static const nal_hrd_case cases[] = {
+        { "cbr 300 scene-cuts", HWENC_RC_CBR, HWENC_NAL_HRD_CBR, 300, 0, 300, 0, CLIPGEN_SCENE_CUTS, -1 },
+        { "cbr 300 flat (all filler)", HWENC_RC_CBR, HWENC_NAL_HRD_CBR, 300, 0, 0, 0, CLIPGEN_FLAT_BANDS, 1 },
+        { "cbr 250 zoom, 2 B frames", HWENC_RC_CBR, HWENC_NAL_HRD_CBR, 250, 0, 500, 2, CLIPGEN_ZOOM, -1 },
+        { "cbr 300 flat, nal_hrd vbr", HWENC_RC_CBR, HWENC_NAL_HRD_VBR, 300, 0, 0, 0, CLIPGEN_FLAT_BANDS, 0 },
+        { "vbr 250/500 scene-cuts", HWENC_RC_VBR, HWENC_NAL_HRD_VBR, 250, 500, 500, 0, CLIPGEN_SCENE_CUTS, 0 },
+    };
+    for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+        const nal_hrd_case *k = &cases[c];
+        hwenc_config cfg = base();
+        cfg.rc_mode = k->rc;
+        cfg.nal_hrd = k->nal_hrd;
+        cfg.bitrate_kbps = k->bitrate;
+        cfg.vbv_maxrate_kbps = k->maxrate;
+        cfg.vbv_bufsize_kbits = k->bufsize;
+        cfg.bframes = k->bframes;
+        cfg.keyint = 40;
+        char path[64];
+        snprintf(path, sizeof(path), "/tmp/hwenc-nal-hrd-%d.264", (int)getpid());
+        int64_t coded[FRAMES];
+        roundtrip_options opt = { .pattern = k->pattern, .frames = FRAMES, .seed = 13, .decode_bits = coded,
+                                  .dump_path = path };
+        roundtrip_result r;
+        CHECK(&checks, roundtrip_run(&cfg, &opt, &r) == 0 && r.bitexact, "%s: %s", k->name, r.message);
+        hrd_stream st;
+        hrd_model m;
+        int ok = check_signalled(path, coded, FRAMES, &cfg, k->name, &st, &m);
+        CHECK(&checks, ok, "%s: Annex C on the signalled HRD failed (see above)", k->name);
+        /* The VBV as configured, rounded up by at most the syntax's unit. */
+        hrd_params want = hrd_of(&cfg);
+        CHECK(&checks, st.bit_rate >= want.bit_rate && st.bit_rate <= want.bit_rate * 1.001 + 64 &&
+                           st.cpb_size >= want.cpb_size && st.cpb_size <= want.cpb_size * 1.001 + 16 &&
+                           st.cbr_flag == (k->nal_hrd == HWENC_NAL_HRD_CBR),
+              "%s: signalled %.0f bit/s, %.0f bits, cbr_flag %d for %.0f, %.0f", k->name, st.bit_rate, st.cpb_size,
+              st.cbr_flag, want.bit_rate, want.cpb_size);
+        CHECK(&checks, k->expect_filler < 0 || (st.filler_count > 0) == k->expect_filler,
+              "%s: %d filler NAL units", k->name, st.filler_count);
+        /* B pictures: the first picture leaves the DPB one picture late. */
+        CHECK(&checks, st.aus > 0 && st.au[0].dpb_delay == 2 * (k->bframes > 0), "%s: first dpb_output_delay %lld",
+              k->name, st.aus ? st.au[0].dpb_delay : -1);
+        if (k->nal_hrd == HWENC_NAL_HRD_VBR && k->expect_filler == 0 && k->rc == HWENC_RC_CBR) {
+            /* Must refuse: the same stream without filler, judged as the
+             * CBR HRD would be, overflows. */
+            st.cbr_flag = 1;
+            char msg[512];
+            hrd_model strict;
+            int conform = hrd_stream_check(&st, coded, FRAMES, (double)cfg.fps_num / cfg.fps_den, 1, &strict, msg,
+                                           sizeof(msg));
+            CHECK(&checks, !conform && strict.overflows > 0, "%s without filler as cbr_flag 1: %s", k->name, msg);
+            printf("%s, judged as cbr_flag 1: %s\n", k->name, msg);
+        }
+        hrd_stream_free(&st);
+        unlink(path);
+    }
+
+    /* With the HRD in the SPS the rate cannot change (as x264); the
+     * refusals name the fields. */
+    hwenc_config cfg = base();
+    cfg.rc_mode = HWENC_RC_CBR;
+    cfg.bitrate_kbps = 300;
+    cfg.nal_hrd = HWENC_NAL_HRD_CBR;
+    hwenc_encoder *enc = NULL;
+    CHECK(&checks, hwenc_open(&cfg, &enc) == 0, "open with nal_hrd cbr");
+    hwenc_config next = cfg;
+    next.bitrate_kbps = 200;
+    CHECK(&checks, enc && hwenc_reconfigure(enc, &next) == HWENC_EUNSUPPORTED &&
+                       strstr(hwenc_last_error(enc), "bitrate_kbps"),
+          "reconfigure under nal_hrd: %s", enc ? hwenc_last_error(enc) : "");
+    hwenc_close(enc);
 }
 
 int main(void)
@@ -305,6 +472,7 @@ int main(void)
     test_reconfigure();
     test_reconfigure_halved();
     test_beyond_qp51();
+    test_nal_hrd();
     test_cbr_vbv();
     test_abr();
     return tally_result(&checks);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "hwenc/hwenc.h"
@@ -442,8 +443,100 @@ static void test_config_versions(void)
                    "test encode of the CPU backend: %s", err);
 }
 
+typedef struct log_record {
+    int count[4];
+    char last[4][512];
+} log_record;
+
+static void record_log(void *opaque, enum hwenc_log_level level, const char *message)
+{
+    log_record *r = opaque;
+    if ((unsigned)level < 4) {
+        r->count[level]++;
+        snprintf(r->last[level], sizeof(r->last[level]), "%s", message);
+    }
+}
+
+/* The log callback: an open that fails says the same as err at error
+ * level; the chosen backend at info level; a failed call's error once,
+ * however often it is returned. Without a callback nothing reaches
+ * stderr, even when there is something to say. */
+static void test_log_callback(void)
+{
+    log_record r = { { 0 } };
+    hwenc_config c = base_config();
+    c.log_callback = record_log;
+    c.log_opaque = &r;
+    c.keyint = -2;
+    hwenc_encoder *enc = NULL;
+    char err[512] = "";
+    CHECK(&checks, hwenc_open_ex(&c, &enc, err, sizeof(err)) == HWENC_EINVAL && r.count[HWENC_LOG_ERROR] == 1 &&
+                       !strcmp(r.last[HWENC_LOG_ERROR], err), "open error logged: '%s' vs '%s'",
+          r.last[HWENC_LOG_ERROR], err);
+    memset(&r, 0, sizeof(r));
+    c.keyint = 250;
+    CHECK(&checks, hwenc_open(&c, &enc) == 0 && r.count[HWENC_LOG_INFO] == 1 &&
+                       strstr(r.last[HWENC_LOG_INFO], "backend cpu"), "info on open: '%s'", r.last[HWENC_LOG_INFO]);
+    static uint8_t y[64 * 48], u[32 * 24], v[32 * 24];
+    hwenc_frame f = { .plane = { y, u, v }, .stride = { 64, 32, 32 } };
+    CHECK(&checks, hwenc_send_frame(enc, NULL) == 0, "flush");
+    CHECK(&checks, hwenc_send_frame(enc, &f) == HWENC_ESTATE && hwenc_send_frame(enc, &f) == HWENC_ESTATE &&
+                       r.count[HWENC_LOG_ERROR] == 1 && strstr(r.last[HWENC_LOG_ERROR], "after a flush"),
+          "a repeated error is logged once: %d, '%s'", r.count[HWENC_LOG_ERROR], r.last[HWENC_LOG_ERROR]);
+    hwenc_close(enc);
+
+    /* No callback: stderr stays empty through an open that fails and an
+     * encode whose VBV cannot hold (both have something to say). */
+    fflush(stderr);
+    FILE *capture = tmpfile();
+    REQUIRE(capture, "tmpfile");
+    int saved = dup(2);
+    REQUIRE(saved >= 0 && dup2(fileno(capture), 2) >= 0, "redirect stderr");
+    c = base_config();
+    c.keyint = -2;
+    int refused = hwenc_open(&c, &enc);
+    c = base_config();
+    c.rc_mode = HWENC_RC_CBR;
+    c.bitrate_kbps = 2;
+    int overruns = 0;
+    uint32_t noise = 12345;
+    if (hwenc_open(&c, &enc) == 0) {
+        for (int i = 0; i < 8; i++) {
+            for (size_t k = 0; k < sizeof(y); k++) {
+                noise ^= noise << 13;
+                noise ^= noise >> 17;
+                noise ^= noise << 5;
+                y[k] = (uint8_t)noise;
+            }
+            hwenc_packet pkt;
+            if (hwenc_send_frame(enc, &f) == 0)
+                while (hwenc_receive_packet(enc, &pkt) == 0)
+                    overruns += pkt.vbv_overrun;
+        }
+        hwenc_close(enc);
+    }
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    long printed = ftell(capture);
+    fclose(capture);
+    CHECK(&checks, refused == HWENC_EINVAL && overruns > 0 && printed == 0,
+          "without a callback: open %d, %d overruns, %ld bytes on stderr", refused, overruns, printed);
+    /* A caller from before the log callback: its fields are never read. */
+    c = base_config();
+    c.struct_size = (uint32_t)offsetof(hwenc_config, log_callback);
+    c.log_callback = (hwenc_log_callback)(uintptr_t)0x5a5a;
+    c.log_level = (enum hwenc_log_level)0x5a5a;
+    c.nal_hrd = (enum hwenc_nal_hrd)0x5a5a;
+    enc = NULL;
+    CHECK(&checks, hwenc_open_ex(&c, &enc, err, sizeof(err)) == 0, "a configuration from before the log callback: %s",
+          err);
+    hwenc_close(enc);
+}
+
 int main(void)
 {
+    test_log_callback();
     test_config_versions();
     test_config_errors();
     test_config_validation();

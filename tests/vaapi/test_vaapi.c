@@ -29,6 +29,7 @@
 #include "clipgen.h"
 #include "gop.h"
 #include "hal.h"
+#include "hrd_stream.h"
 #include "hwenc/hwenc.h"
 #include "registry.h"
 
@@ -1427,11 +1428,22 @@ static int test_hrd(const char *ffmpeg, const char *variant)
     }
     stream_timing st;
     read_timing(ffmpeg, path, &st);
+    char msg[512];
+    hrd_stream hs;
+    REQUIRE(hrd_stream_read_file(ffmpeg, path, &hs, msg, sizeof(msg)) == 0, "%s", msg);
     unlink(path);
     free_clip(&r);
     REQUIRE(st.aus == frames && n == frames, "%d access units, %d pictures", st.aus, n);
     if (!cfg.rc_mode || !takes_sei) {
         REQUIRE(!st.sps_hrd && !st.sei_count, "HRD %d, %d SEI NAL units where none belong", st.sps_hrd, st.sei_count);
+        hrd_stream_free(&hs);
+        if (cfg.rc_mode) { /* no HRD to write: nal_hrd vbr is refused */
+            hwenc_encoder *enc = NULL;
+            char err[512] = "";
+            cfg.nal_hrd = HWENC_NAL_HRD_VBR;
+            REQUIRE(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) == HWENC_EUNSUPPORTED && strstr(err, "nal_hrd vbr"),
+                    "nal_hrd vbr without packed headers: %s", err);
+        }
         printf("no HRD and no SEI, as expected\n");
         return 0;
     }
@@ -1462,6 +1474,32 @@ static int test_hrd(const char *ffmpeg, const char *variant)
     }
     REQUIRE(st.au[0].dpb_delay == 2 * has_b, "first dpb_output_delay %lld with B pictures %d", st.au[0].dpb_delay, has_b);
     printf("HRD %lld bit/s, CPB %lld bits; %d access units timed\n", sig_rate, sig_size, frames);
+    /* Annex C on what the stream signals, with the access units' sizes
+     * as the demuxer cut them (the double's rate control stands for the
+     * driver's). Later buffering periods repeat the first one's delay, as
+     * FFmpeg's h264_vaapi writes them (the driver does not say how full
+     * its buffer is): only bounded by the buffer here. */
+    int64_t bits[64];
+    for (int k = 0; k < hs.aus && k < 64; k++)
+        bits[k] = hs.au[k].bytes * 8;
+    hrd_model m;
+    int conform = hrd_stream_check(&hs, bits, hs.aus < 64 ? hs.aus : 64, 25.0, 0, &m, msg, sizeof(msg));
+    hrd_stream_free(&hs);
+    printf("%s\n", msg);
+    REQUIRE(conform, "%s", msg);
+    /* nal_hrd: vbr is what this backend signals already; cbr (filler)
+     * it refuses, naming the field. */
+    hwenc_encoder *enc = NULL;
+    char err[512] = "";
+    cfg.nal_hrd = HWENC_NAL_HRD_VBR;
+    REQUIRE(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) == 0, "nal_hrd vbr: %s", err);
+    hwenc_close(enc);
+    cfg.nal_hrd = HWENC_NAL_HRD_CBR;
+    cfg.rc_mode = HWENC_RC_CBR;
+    cfg.vbv_maxrate_kbps = 0;
+    REQUIRE(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) == HWENC_EUNSUPPORTED && strstr(err, "nal_hrd cbr"),
+            "nal_hrd cbr: %s", err);
+    printf("nal_hrd vbr opens, nal_hrd cbr refused: %s\n", err);
     return 0;
 }
 
