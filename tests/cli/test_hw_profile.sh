@@ -37,7 +37,10 @@ done <<'CASES'
 --profile main --bframes 2|77|1|0
 --profile baseline|66|0|0
 CASES
-listing=$("$hwenc" list-backends)
+# list-backends probes every backend: the Vulkan loader and the ICDs it
+# unloads leave allocations LeakSanitizer cannot trace (as in the VA
+# fallback tests), so leaks are not checked for this one call.
+listing=$(ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" "$hwenc" list-backends)
 check grep -q "coding High, CABAC, 8x8 transform" <<<"$listing"
 echo "$passed passed, $fail failed"
 [ "$fail" -eq 0 ]
