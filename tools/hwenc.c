@@ -146,7 +146,7 @@ static void usage(FILE *f)
             "  --ref N               reference frames, 1..16 (default 1)\n"
             "  --bframes N           B frames between P frames, 0..16 (default 0)\n"
             "  --preset NAME         ultrafast, superfast, veryfast, faster, fast, medium (default)\n"
-            "  --profile NAME        baseline (Constrained), main, high (default); CPU backend only\n"
+            "  --profile NAME        baseline (Constrained), main, high (default)\n"
             "  --no-cabac            CAVLC instead of CABAC (ultrafast's choice)\n"
             "  --no-8x8dct           4x4 transforms only (ultrafast's choice)\n"
             "  --threads N           CPU threads, 0 = all cores\n"

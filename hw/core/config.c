@@ -88,13 +88,27 @@ static const struct {
     /* medium    */ { 1, 1 },
 };
 
-void config_coding_tools(const hwenc_config *c, int *cabac, int *transform_8x8)
+/* On hardware the preset does not decide: CABAC and the 8x8 transform
+ * cost a hardware encoder no frame rate, and FFmpeg's h264_vaapi (coder
+ * cabac, transform_8x8_mode_flag in High) and h264_vulkan code them
+ * whatever the speed setting. */
+void config_coding_tools(const hwenc_config *c, int hardware, int *cabac, int *transform_8x8)
 {
     const int preset = (unsigned)c->preset < HWENC_PRESET_COUNT ? (int)c->preset : HWENC_PRESET_MEDIUM;
-    *cabac = c->profile == HWENC_PROFILE_BASELINE ? 0 : c->cabac >= 0 ? c->cabac : preset_tools[preset].cabac;
-    *transform_8x8 = c->profile != HWENC_PROFILE_HIGH ? 0
-                     : c->transform_8x8 >= 0      ? c->transform_8x8
-                                                  : preset_tools[preset].transform_8x8;
+    const int preset_cabac = hardware ? 1 : preset_tools[preset].cabac;
+    const int preset_8x8 = hardware ? 1 : preset_tools[preset].transform_8x8;
+    *cabac = c->profile == HWENC_PROFILE_BASELINE ? 0 : c->cabac >= 0 ? c->cabac : preset_cabac;
+    *transform_8x8 = c->profile != HWENC_PROFILE_HIGH ? 0 : c->transform_8x8 >= 0 ? c->transform_8x8 : preset_8x8;
+}
+
+h264_tools config_h264_tools(const hwenc_config *c, int hardware, int bframes)
+{
+    static const int idc[HWENC_PROFILE_COUNT] = { H264_PROFILE_BASELINE, H264_PROFILE_MAIN, H264_PROFILE_HIGH };
+    h264_tools t = { .profile_idc = idc[(unsigned)c->profile < HWENC_PROFILE_COUNT ? c->profile : HWENC_PROFILE_HIGH] };
+    if (bframes && t.profile_idc == H264_PROFILE_BASELINE)
+        t.profile_idc = H264_PROFILE_MAIN;
+    config_coding_tools(c, hardware, &t.cabac, &t.transform_8x8);
+    return t;
 }
 
 static const char *const backend_names[HWENC_BACKEND_COUNT] = { "auto", "vaapi", "nvenc", "vulkan", "cpu" };

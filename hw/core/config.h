@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "hwenc/hwenc.h"
+#include "h264/params.h"
 
 #define QP_MAX_H264 51
 
@@ -19,7 +20,11 @@ int config_import(const hwenc_config *in, hwenc_config *out, char *err, size_t e
 /* Returns 0, or HWENC_EINVAL with a message naming the option to change. */
 int config_validate(const hwenc_config *cfg, char *err, size_t err_size);
 /* Whether the stream uses CABAC and the 8x8 transform: what cfg asks for,
- * else what its preset uses, within what its profile allows. */
-void config_coding_tools(const hwenc_config *cfg, int *cabac, int *transform_8x8);
+ * else what its preset uses (on the CPU; hardware: both), within what its
+ * profile allows. */
+void config_coding_tools(const hwenc_config *cfg, int hardware, int *cabac, int *transform_8x8);
+/* The profile and tools cfg asks of a backend (hardware 1: any but the
+ * CPU), Main at least with B frames. */
+h264_tools config_h264_tools(const hwenc_config *cfg, int hardware, int bframes);
 
 #endif

@@ -52,8 +52,8 @@ struct hwenc_encoder {
     h264_syntax h264;            /* the codec part of the plan */
     frame_analysis analysis;
     int bframes;                 /* B pictures the core plans, <= cfg.bframes */
+    h264_tools tools;            /* profile, CABAC, 8x8 transform the stream is planned with */
     int dts_delay;               /* 1 when packets come in coding order with B pictures */
-    enum hwenc_backend backend_id; /* the backend the stream is planned for */
     reorder_queue reorder;
     int64_t frames_in, packets_out;
     int64_t pts_history[PTS_HISTORY];
@@ -107,21 +107,13 @@ static int returned(hwenc_encoder *enc, int ret)
     return ret;
 }
 
-/* The profile and tools of the stream. Only the CPU backend codes High
- * and CABAC so far: the hardware backends keep Constrained Baseline, or
- * Main with B frames, with CAVLC and 4x4 transforms whatever the
- * configuration asks (issue 18, item 4, comes after the HAL rework). */
+/* The profile and tools of the plan: the configuration's, cut to what the
+ * backend reported it codes (try_backend). */
 static void stream_profile(const hwenc_encoder *enc, h264_stream_desc *d)
 {
-    const hwenc_config *c = &enc->cfg;
-    if (enc->backend_id != HWENC_BACKEND_CPU) {
-        /* B slices need Main profile. */
-        d->profile_idc = enc->bframes ? H264_PROFILE_MAIN : H264_PROFILE_BASELINE;
-        return;
-    }
-    static const int idc[HWENC_PROFILE_COUNT] = { H264_PROFILE_BASELINE, H264_PROFILE_MAIN, H264_PROFILE_HIGH };
-    d->profile_idc = idc[c->profile];
-    config_coding_tools(c, &d->cabac, &d->transform_8x8);
+    d->profile_idc = enc->tools.profile_idc;
+    d->cabac = enc->tools.cabac;
+    d->transform_8x8 = enc->tools.transform_8x8;
 }
 
 /* nal_hrd on the CPU backend: the NAL HRD of its rate control's VBV, which
@@ -218,25 +210,36 @@ static int try_backend(hwenc_encoder *enc, enum hwenc_backend id, int test_first
     char err[256] = "";
     hal_caps caps;
     enc->bframes = enc->bframes_cap;
-    enc->backend_id = id;
+    enc->tools = config_h264_tools(&enc->cfg, id != HWENC_BACKEND_CPU, enc->bframes);
+    const h264_tools asked = enc->tools;
     int ret = build_stream(enc, err, sizeof(err));
     if (ret == 0)
         ret = open_backend(enc, b, &caps, err, sizeof(err));
-    /* A backend that takes fewer B frames gets a stream planned for what it
-     * takes (its SPS differs), so it is opened again; one that decides the
-     * picture types plans its own. */
+    /* A backend that takes fewer B frames, or fewer of the profile's tools,
+     * gets a stream planned for what it takes (its SPS and PPS differ), so
+     * it is opened again; one that decides the picture types plans its
+     * own. Baseline, where the device has nothing more, has no B slices. */
     int takes = caps.max_refs > 0 && caps.max_bframes < enc->bframes ? caps.max_bframes : enc->bframes;
     if (ret == 0 && caps.max_refs <= 0)
         takes = 0;
+    int fewer_tools = ret == 0 && h264_tools_limit(&enc->tools, &caps.tools);
+    if (enc->tools.profile_idc == H264_PROFILE_BASELINE)
+        takes = 0;
     if (ret == 0 && caps.decides_types)
         enc->bframes = 0;
-    else if (ret == 0 && takes != enc->bframes) {
+    else if (ret == 0 && (takes != enc->bframes || fewer_tools)) {
         b->close(enc->priv);
         enc->priv = NULL;
         enc->bframes = takes;
         ret = build_stream(enc, err, sizeof(err));
         if (ret == 0)
             ret = open_backend(enc, b, &caps, err, sizeof(err));
+        /* The second open must take what the first said it codes. */
+        if (ret == 0 && h264_tools_limit(&enc->tools, &caps.tools)) {
+            b->close(enc->priv);
+            snprintf(err, sizeof(err), "internal error: the backend refused the tools it offered");
+            ret = HWENC_EBACKEND;
+        }
     }
     if (ret < 0) {
         enc->priv = NULL;
@@ -265,6 +268,8 @@ static int try_backend(hwenc_encoder *enc, enum hwenc_backend id, int test_first
         packet_check_backend_decides(&enc->check, caps.max_bframes);
     enc->backend = b;
     enc->caps = caps;
+    if (id != HWENC_BACKEND_CPU)
+        h264_tools_note(&enc->tools, &asked, caps.tools_why, info->reason, sizeof(info->reason));
     int refs = caps.max_refs < enc->cfg.ref_frames ? caps.max_refs : enc->cfg.ref_frames;
     /* H.264 counts a frame's POC in steps of 2, one per field. */
     gop_init(&enc->gop, &enc->cfg, enc->sps.max_num_ref_frames, enc->sps.max_num_ref_frames + 1, refs, 2);
@@ -361,6 +366,7 @@ int hwenc_open_ex(const hwenc_config *cfg, hwenc_encoder **out, char *err, size_
     /* The stream is built once here for its error message (no level fits),
      * and again for each backend tried, which may take fewer B frames. */
     enc->bframes = enc->bframes_cap = cfg->bframes;
+    enc->tools = config_h264_tools(cfg, 0, enc->bframes);
     retain_init(&enc->retained, cfg->width, cfg->height, cfg->pixel_format);
     hold_init(&enc->held, cfg->width, cfg->height, cfg->want_recon);
     if ((ret = build_stream(enc, err, err_size)) < 0 || (ret = select_backend(enc, err, err_size)) < 0) {

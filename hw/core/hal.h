@@ -119,6 +119,13 @@ typedef struct hal_caps {
      * with their own type and pts, up to max_bframes B pictures in a row,
      * none of them a reference. */
     int decides_types;
+    /* The H.264 tools the device codes (profile_idc 0: no limit, as the
+     * CPU backend): the highest profile_idc, CABAC and the 8x8 transform.
+     * When the session asked for more, the core plans the stream again
+     * within them and opens the backend again; tools_why says what held
+     * it back (a static string). */
+    h264_tools tools;
+    const char *tools_why;
 } hal_caps;
 
 typedef struct hal_backend {

@@ -113,6 +113,41 @@ static void vui_init(const h264_stream_desc *d, h264_vui *vui)
     vui->max_num_reorder_frames = d->bframes > 0;
 }
 
+void h264_tools_describe(const h264_tools *t, char *out, size_t size)
+{
+    const char *profile = t->profile_idc == H264_PROFILE_HIGH   ? "High"
+                          : t->profile_idc == H264_PROFILE_MAIN ? "Main"
+                                                                : "Constrained Baseline";
+    snprintf(out, size, "%s, %s%s", profile, t->cabac ? "CABAC" : "CAVLC", t->transform_8x8 ? ", 8x8 transform" : "");
+}
+
+int h264_tools_limit(h264_tools *t, const h264_tools *max)
+{
+    const h264_tools was = *t;
+    if (!max->profile_idc)
+        return 0;
+    if (t->profile_idc > max->profile_idc)
+        t->profile_idc = max->profile_idc;
+    t->cabac = t->cabac && max->cabac && t->profile_idc != H264_PROFILE_BASELINE;
+    t->transform_8x8 = t->transform_8x8 && max->transform_8x8 && t->profile_idc == H264_PROFILE_HIGH;
+    return memcmp(&was, t, sizeof(was)) != 0;
+}
+
+void h264_tools_note(const h264_tools *coded, const h264_tools *asked, const char *why, char *out, size_t size)
+{
+    char have[64], want[64];
+    size_t n = strlen(out);
+    h264_tools_describe(coded, have, sizeof(have));
+    if (n >= size)
+        return;
+    if (!memcmp(coded, asked, sizeof(*coded))) {
+        snprintf(out + n, size - n, "; coding %s", have);
+        return;
+    }
+    h264_tools_describe(asked, want, sizeof(want));
+    snprintf(out + n, size - n, "; coding %s, not %s: %s", have, want, why ? why : "the device cannot");
+}
+
 int h264_stream_init(const h264_stream_desc *d, h264_sps *sps, h264_pps *pps, char *err, size_t err_size)
 {
     memset(sps, 0, sizeof(*sps));

@@ -124,6 +124,22 @@ typedef struct h264_slice_header {
     int slice_beta_offset_div2;
 } h264_slice_header;
 
+/* A stream's profile and the tools it codes with. */
+typedef struct h264_tools {
+    int profile_idc;                     /* H264_PROFILE_BASELINE (Constrained), MAIN or HIGH */
+    int cabac;                           /* entropy_coding_mode_flag */
+    int transform_8x8;                   /* transform_8x8_mode_flag */
+} h264_tools;
+
+/* "High, CABAC, 8x8 transform", "Constrained Baseline, CAVLC". */
+void h264_tools_describe(const h264_tools *t, char *out, size_t size);
+/* Takes from t what max (a device's tools; profile_idc 0: no limit) lacks,
+ * and what the profile left forbids. Returns 1 when it took anything. */
+int h264_tools_limit(h264_tools *t, const h264_tools *max);
+/* Appends "; coding <coded>" to out, and ", not <asked>: <why>" when the
+ * two differ. */
+void h264_tools_note(const h264_tools *coded, const h264_tools *asked, const char *why, char *out, size_t size);
+
 /* What the derivation of the sequence needs from a configuration. */
 typedef struct h264_stream_desc {
     int width, height;

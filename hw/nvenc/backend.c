@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "nvenc.h"
 
 static void nvenc_probe(const hwenc_config *config, hwenc_backend_info *info)
@@ -32,7 +33,8 @@ static void nvenc_probe(const hwenc_config *config, hwenc_backend_info *info)
     }
     /* An open session is the only way to learn what the GPU can do (and
      * whether a session can be had at all); it is closed right away. */
-    int ret = nvenc_session_open(s, config, config->bframes, info->reason, sizeof(info->reason));
+    const h264_tools asked = config_h264_tools(config, 1, config->bframes);
+    int ret = nvenc_session_open(s, config, config->bframes, &asked, info->reason, sizeof(info->reason));
     if (s->device.name[0]) {
         if (s->device.index >= 0)
             snprintf(info->device, sizeof(info->device), "GPU %d: %s", s->device.index, s->device.name);
@@ -47,6 +49,9 @@ static void nvenc_probe(const hwenc_config *config, hwenc_backend_info *info)
                  s->lib.cuda_version / 1000, s->lib.cuda_version % 1000 / 10, s->lib.driver_api >> 4,
                  s->lib.driver_api & 15, NVENCAPI_MAJOR_VERSION, NVENCAPI_MINOR_VERSION);
         nvenc_caps_describe(&s->caps, info->capabilities, sizeof(info->capabilities));
+        const char *why;
+        nvenc_tools_max(&s->caps, &why);
+        h264_tools_note(&s->params.tools, &asked, why, info->reason, sizeof(info->reason));
     }
     nvenc_session_close(s);
     free(s);
@@ -76,7 +81,9 @@ static int nvenc_open(const hal_session *hs, void **priv, hal_caps *caps, char *
     nvenc_session *s = calloc(1, sizeof(*s));
     if (!s)
         return HWENC_ENOMEM;
-    int ret = nvenc_session_open(s, hs->config, hs->bframes, err, err_size);
+    const h264_tools tools = { hs->h264.sps->profile_idc, hs->h264.pps->entropy_coding_mode,
+                               hs->h264.pps->transform_8x8_mode };
+    int ret = nvenc_session_open(s, hs->config, hs->bframes, &tools, err, err_size);
     if (ret < 0) {
         free(s);
         return ret;
@@ -93,6 +100,7 @@ static int nvenc_open(const hal_session *hs, void **priv, hal_caps *caps, char *
     caps->max_refs = s->caps.multiple_refs ? 7 : 1;
     caps->max_bframes = s->params.bframes;
     caps->decides_types = 1;
+    caps->tools = nvenc_tools_max(&s->caps, &caps->tools_why);
     *priv = s;
     return 0;
 }

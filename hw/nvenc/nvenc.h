@@ -111,6 +111,7 @@ typedef struct nvenc_caps {
     int lossless;
     int multiple_refs;
     int cabac;
+    int adaptive_transform;      /* NV_ENC_CAPS_SUPPORT_ADAPTIVE_TRANSFORM: the 8x8 transform */
 } nvenc_caps;
 
 /* params.c: the configuration mapping, free of driver calls. */
@@ -121,12 +122,16 @@ typedef struct nvenc_params {
     NV_ENC_BUFFER_FORMAT format;
     int lookahead_depth;         /* the preset's look-ahead as applied; 0: off */
     int bframes;                 /* B pictures between anchors: frameIntervalP - 1 */
+    h264_tools tools;            /* profile, CABAC, 8x8 transform, cut to what the GPU codes */
 } nvenc_params;
 
 /* Chooses preset, tuning, buffer format and the B pictures (bframes, the
  * configuration's, cut to what the GPU takes); fails with a reason when the
  * device cannot do what the configuration asks. */
-int nvenc_params_choose(const hwenc_config *config, const nvenc_caps *caps, int bframes, nvenc_params *p,
+/* The most the GPU codes of H.264's tools; why says what it lacks. */
+h264_tools nvenc_tools_max(const nvenc_caps *caps, const char **why);
+int nvenc_params_choose(const hwenc_config *config, const nvenc_caps *caps, int bframes, const h264_tools *tools,
+                        nvenc_params *p,
                         char *err, size_t err_size);
 /* Overrides the driver's preset configuration (in cfg) with the hwenc
  * configuration, fills the initialisation parameters, and records the
@@ -197,7 +202,8 @@ typedef struct nvenc_session {
 /* Loads the libraries, opens the device and an initialised session with its
  * buffers, for up to bframes B pictures between anchors. On failure
  * everything is released. */
-int nvenc_session_open(nvenc_session *s, const hwenc_config *config, int bframes, char *err, size_t err_size);
+int nvenc_session_open(nvenc_session *s, const hwenc_config *config, int bframes, const h264_tools *tools, char *err,
+                       size_t err_size);
 /* Sends the EOS picture (once), then releases everything. */
 void nvenc_session_close(nvenc_session *s);
 /* The EOS picture the guide asks for before the session ends; the outputs

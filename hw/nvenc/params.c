@@ -70,10 +70,28 @@ static int max_bframes(const hwenc_config *c, const nvenc_caps *caps)
     return caps->max_bframes < H264_MAX_REFS ? caps->max_bframes : H264_MAX_REFS;
 }
 
-int nvenc_params_choose(const hwenc_config *c, const nvenc_caps *caps, int bframes, nvenc_params *p, char *err,
-                        size_t err_size)
+/* High where the GPU codes CABAC (NV_ENC_CAPS_SUPPORT_CABAC) and the 8x8
+ * transform (NV_ENC_CAPS_SUPPORT_ADAPTIVE_TRANSFORM); every NVENC encodes
+ * the High profile GUID (nvEncodeAPI.h lists it for H.264 from the first
+ * API version). */
+h264_tools nvenc_tools_max(const nvenc_caps *caps, const char **why)
+{
+    h264_tools t = { .profile_idc = H264_PROFILE_HIGH, .cabac = caps->cabac != 0,
+                     .transform_8x8 = caps->adaptive_transform != 0 };
+    *why = !t.cabac           ? "NV_ENC_CAPS_SUPPORT_CABAC is 0 on this GPU"
+           : !t.transform_8x8 ? "NV_ENC_CAPS_SUPPORT_ADAPTIVE_TRANSFORM is 0 on this GPU"
+                              : NULL;
+    return t;
+}
+
+int nvenc_params_choose(const hwenc_config *c, const nvenc_caps *caps, int bframes, const h264_tools *tools,
+                        nvenc_params *p, char *err, size_t err_size)
 {
     memset(p, 0, sizeof(*p));
+    const char *why;
+    const h264_tools max = nvenc_tools_max(caps, &why);
+    p->tools = *tools;
+    h264_tools_limit(&p->tools, &max);
     /* More than the GPU takes would fail the initialisation; the backend
      * reports the maximum, and the HAL plans again for it. */
     int most = max_bframes(c, caps);
@@ -224,8 +242,18 @@ void nvenc_params_apply(const hwenc_config *c, const nvenc_caps *caps, nvenc_par
      * no B frames. */
     rc->zeroReorderDelay = c->low_latency != 0;
     rc->enableNonRefP = 0;
-    /* FFmpeg's default profile is Main; lossless needs High 4:4:4. */
-    cfg->profileGUID = NV_ENC_H264_PROFILE_MAIN_GUID;
+    /* The stream's profile and tools (the HAL's plan, within the GPU's):
+     * High, CABAC and the 8x8 transform unless the configuration or the
+     * GPU says otherwise. FFmpeg 5.1's default profile is Main with the
+     * preset's (driver-chosen) entropy coding; README says why High. Each
+     * tool is set explicitly, so the driver's parameter sets are the
+     * HAL's. Lossless needs High 4:4:4. */
+    cfg->profileGUID = p->tools.profile_idc == H264_PROFILE_HIGH   ? NV_ENC_H264_PROFILE_HIGH_GUID
+                       : p->tools.profile_idc == H264_PROFILE_MAIN ? NV_ENC_H264_PROFILE_MAIN_GUID
+                                                                   : NV_ENC_H264_PROFILE_BASELINE_GUID;
+    h->entropyCodingMode = p->tools.cabac ? NV_ENC_H264_ENTROPY_CODING_MODE_CABAC : NV_ENC_H264_ENTROPY_CODING_MODE_CAVLC;
+    h->adaptiveTransformMode = p->tools.transform_8x8 ? NV_ENC_H264_ADAPTIVE_TRANSFORM_ENABLE
+                                                      : NV_ENC_H264_ADAPTIVE_TRANSFORM_DISABLE;
     if (p->tuning == NV_ENC_TUNING_INFO_LOSSLESS) {
         cfg->profileGUID = NV_ENC_H264_PROFILE_HIGH_444_GUID;
         h->qpPrimeYZeroTransformBypassFlag = 1;

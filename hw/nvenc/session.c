@@ -90,6 +90,7 @@ int nvenc_session_query_caps(nvenc_session *s, char *err, size_t err_size)
         { NV_ENC_CAPS_SUPPORT_LOSSLESS_ENCODE, offsetof(nvenc_caps, lossless) },
         { NV_ENC_CAPS_SUPPORT_MULTIPLE_REF_FRAMES, offsetof(nvenc_caps, multiple_refs) },
         { NV_ENC_CAPS_SUPPORT_CABAC, offsetof(nvenc_caps, cabac) },
+        { NV_ENC_CAPS_SUPPORT_ADAPTIVE_TRANSFORM, offsetof(nvenc_caps, adaptive_transform) },
     };
     for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++) {
         NV_ENC_CAPS_PARAM p;
@@ -115,11 +116,11 @@ void nvenc_caps_describe(const nvenc_caps *c, char *dst, size_t size)
 {
     snprintf(dst, size,
              "H.264 up to %dx%d; rc: CQP%s%s; B-frames: %d; refs: %s; dynamic bitrate: %s; "
-             "look-ahead: %s; lossless: %s; CABAC: %s",
+             "look-ahead: %s; lossless: %s; CABAC: %s; 8x8 transform: %s",
              c->width_max, c->height_max, !c->rc_modes || (c->rc_modes & NV_ENC_PARAMS_RC_CBR) ? " CBR" : "",
              !c->rc_modes || (c->rc_modes & NV_ENC_PARAMS_RC_VBR) ? " VBR CRF" : "", c->max_bframes,
              c->multiple_refs ? "up to 7" : "1", c->dyn_bitrate ? "yes" : "no", c->lookahead ? "yes" : "no",
-             c->lossless ? "yes" : "no", c->cabac ? "yes" : "no");
+             c->lossless ? "yes" : "no", c->cabac ? "yes" : "no", c->adaptive_transform ? "yes" : "no");
 }
 
 static int initialize(nvenc_session *s, const hwenc_config *config, char *err, size_t err_size)
@@ -192,19 +193,21 @@ static void destroy_pool(nvenc_session *s)
     nvenc_input_unregister_all(s);
 }
 
-static int open_session(nvenc_session *s, const hwenc_config *config, int bframes, char *err, size_t err_size)
+static int open_session(nvenc_session *s, const hwenc_config *config, int bframes, const h264_tools *tools, char *err,
+                        size_t err_size)
 {
     int ret;
     if ((ret = open_encoder(s, err, err_size)) < 0 || (ret = check_h264(s, err, err_size)) < 0 ||
         (ret = nvenc_session_query_caps(s, err, err_size)) < 0 ||
-        (ret = nvenc_params_choose(config, &s->caps, bframes, &s->params, err, err_size)) < 0 ||
+        (ret = nvenc_params_choose(config, &s->caps, bframes, tools, &s->params, err, err_size)) < 0 ||
         (ret = check_format(s, s->params.format, err, err_size)) < 0 ||
         (ret = initialize(s, config, err, err_size)) < 0 || (ret = create_pool(s, err, err_size)) < 0)
         return ret;
     return 0;
 }
 
-int nvenc_session_open(nvenc_session *s, const hwenc_config *config, int bframes, char *err, size_t err_size)
+int nvenc_session_open(nvenc_session *s, const hwenc_config *config, int bframes, const h264_tools *tools, char *err,
+                       size_t err_size)
 {
     memset(s, 0, sizeof(*s));
     s->hcfg = *config;
@@ -216,7 +219,7 @@ int nvenc_session_open(nvenc_session *s, const hwenc_config *config, int bframes
         goto fail;
     if ((ret = nvenc_device_push(&s->device, err, err_size)) < 0)
         goto fail;
-    ret = open_session(s, config, bframes, err, err_size);
+    ret = open_session(s, config, bframes, tools, err, err_size);
     nvenc_device_pop(&s->device);
     if (ret < 0)
         goto fail;

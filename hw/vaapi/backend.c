@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "backend.h"
+#include "config.h"
 #include "internal.h"
 
 static const char *rc_name(uint32_t mode)
@@ -185,13 +186,43 @@ static int max_bframes(const vaapi_caps *caps)
     return H264_MAX_REFS;
 }
 
+/* The profile and tools of the VA profile chosen (query_profiles). CABAC
+ * under Main and High: iHD passes entropy_coding_mode_flag to its VME and
+ * VDEnc (low-power) encoders (media_ddi_encode_avc.cpp ParsePicParams),
+ * Mesa's radeonsi to VCN for Main and up (radeon_vcn_enc.c
+ * spec_misc.cabac_enable), and FFmpeg's coder option defaults to CABAC.
+ * The 8x8 transform needs VAProfileH264High (iHD clears it under Main and
+ * Baseline, CodechalEncodeAvcBase::SetPictureStructs) and packed SPS and
+ * PPS: a driver that writes its own (radeonsi, no packed headers) writes
+ * whatever it codes, and Mesa's VCN codes the 8x8 transform only from VCN
+ * 5.0 (radeon_vcn_enc.c spec_misc.transform_8x8_mode), dropping the flag
+ * silently before, with nothing in VA-API that says which. */
+static h264_tools vaapi_tools(const vaapi_caps *caps, const char **why)
+{
+    const int packed_ps = caps->packed_headers != VAAPI_ATTR_UNSUPPORTED &&
+                          (caps->packed_headers & VA_ENC_PACKED_HEADER_SEQUENCE) &&
+                          (caps->packed_headers & VA_ENC_PACKED_HEADER_PICTURE);
+    h264_tools t = { .profile_idc = H264_PROFILE_HIGH, .cabac = 1, .transform_8x8 = packed_ps };
+    *why = packed_ps ? NULL : "the VA driver takes no packed SPS and PPS and writes its own, which may leave the 8x8 "
+                              "transform out (Mesa's VCN codes it only from VCN 5.0)";
+    if (caps->profile == VAProfileH264Main) {
+        t.profile_idc = H264_PROFILE_MAIN;
+        *why = "the VA driver offers no VAProfileH264High encoder";
+    } else if (caps->profile == VAProfileH264ConstrainedBaseline) {
+        t.profile_idc = H264_PROFILE_BASELINE;
+        *why = "the VA driver offers no VAProfileH264Main or High encoder";
+    }
+    return t;
+}
+
 static void vaapi_probe(const hwenc_config *cfg, hwenc_backend_info *info)
 {
     vaapi_device dev;
     vaapi_caps caps;
     vaapi_rc rc;
     char err[256] = "";
-    if (vaapi_device_open(&dev, cfg, cfg->bframes > 0, &caps, err, sizeof(err)) < 0) {
+    const h264_tools asked = config_h264_tools(cfg, 1, cfg->bframes);
+    if (vaapi_device_open(&dev, cfg, asked.profile_idc, &caps, err, sizeof(err)) < 0) {
         info->available = 0;
         snprintf(info->reason, sizeof(info->reason), "%s", err);
         if (cfg->device)
@@ -208,6 +239,10 @@ static void vaapi_probe(const hwenc_config *cfg, hwenc_backend_info *info)
         info->available = 1;
         snprintf(info->reason, sizeof(info->reason), "H.264 %s encoding through %s", vaapi_profile_name(caps.profile),
                  caps.entrypoint == VAEntrypointEncSliceLP ? "EncSliceLP (low power)" : "EncSlice");
+        const char *why;
+        h264_tools coded = asked, max = vaapi_tools(&caps, &why);
+        h264_tools_limit(&coded, &max);
+        h264_tools_note(&coded, &asked, why, info->reason, sizeof(info->reason));
     }
     vaapi_device_close(&dev);
 }
@@ -379,8 +414,7 @@ static int vaapi_open(const hal_session *s, void **priv, hal_caps *caps_out, cha
         snprintf(err, err_size, "internal error: %d DPB slots", s->dpb_slots);
         goto fail;
     }
-    if ((ret = vaapi_device_open(&e->dev, s->config, s->h264.sps->profile_idc != H264_PROFILE_BASELINE, &e->caps, err,
-                                 err_size)) < 0)
+    if ((ret = vaapi_device_open(&e->dev, s->config, s->h264.sps->profile_idc, &e->caps, err, err_size)) < 0)
         goto fail;
     if ((ret = choose_rc(&e->dev, &e->caps, s->config, &e->rc, err, err_size)) < 0)
         goto fail;
@@ -426,6 +460,7 @@ static int vaapi_open(const hal_session *s, void **priv, hal_caps *caps_out, cha
         memcpy(e->parameter_sets, s->parameter_sets, s->parameter_sets_size);
     caps_out->max_refs = max_refs(&e->caps);
     caps_out->max_bframes = max_bframes(&e->caps);
+    caps_out->tools = vaapi_tools(&e->caps, &caps_out->tools_why);
     *priv = e;
     return 0;
 fail:

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "device.h"
+#include "h264/params.h"
 
 /* DRM render nodes are minors 128..191 (drm_drv.h: DRM_MINOR_RENDER). */
 #define RENDER_NODE_FIRST 128
@@ -59,13 +60,14 @@ static int has_entry(const VAEntrypoint *list, int n, VAEntrypoint e)
     return 0;
 }
 
-/* Finds the profiles with an encode entry point. Without B frames our
- * streams are Constrained Baseline (CAVLC, no B slices, no 8x8 transform);
- * a driver's Main or High encoder codes exactly that when the picture
- * parameters say so, and every Main/High decoder decodes it, so those are
- * the fallbacks in that order. B frames need Main (or High, a superset);
- * a driver with Constrained Baseline only is still chosen, and then codes
- * without them. */
+/* Finds the profiles with an encode entry point and picks the stream's:
+ * High for a High stream (CABAC and the 8x8 transform), as FFmpeg's
+ * h264_vaapi tries High, Main, Constrained Baseline in that order
+ * (vaapi_encode_h264_profiles); a Main stream takes Main, else High (a
+ * superset: iHD's High encoder codes what the picture parameters say); a
+ * Constrained Baseline stream (CAVLC, no B slices, no 8x8 transform) takes
+ * CB, else Main or High, which every decoder of those decodes. Falling
+ * back to a lower profile is the core's (hal_caps.tools). */
 static int query_profiles(vaapi_device *dev, unsigned wants, vaapi_caps *caps, char *err, size_t err_size)
 {
     static const struct {
@@ -90,8 +92,8 @@ static int query_profiles(vaapi_device *dev, unsigned wants, vaapi_caps *caps, c
         ret = HWENC_EBACKEND;
         goto done;
     }
-    static const uint8_t order_plain[] = { 0, 1, 2 }, order_b[] = { 1, 2, 0 };
-    const uint8_t *order = wants & VAAPI_WANT_B ? order_b : order_plain;
+    static const uint8_t order_cb[] = { 0, 1, 2 }, order_main[] = { 1, 2, 0 }, order_high[] = { 2, 1, 0 };
+    const uint8_t *order = wants & VAAPI_WANT_HIGH ? order_high : wants & VAAPI_WANT_MAIN ? order_main : order_cb;
     for (size_t k = 0; k < sizeof(wanted) / sizeof(wanted[0]); k++) {
         size_t w = order[k];
         int listed = 0, ne = 0;
@@ -274,7 +276,7 @@ static int open_first_node(vaapi_device *dev, unsigned wants, vaapi_caps *caps, 
     return ret == HWENC_ENOMEM ? ret : HWENC_EUNSUPPORTED;
 }
 
-int vaapi_device_open(vaapi_device *dev, const hwenc_config *cfg, int want_b, vaapi_caps *caps, char *err,
+int vaapi_device_open(vaapi_device *dev, const hwenc_config *cfg, int profile_idc, vaapi_caps *caps, char *err,
                       size_t err_size)
 {
     memset(dev, 0, sizeof(*dev));
@@ -282,7 +284,10 @@ int vaapi_device_open(vaapi_device *dev, const hwenc_config *cfg, int want_b, va
     int ret = va_api_load(&dev->va, err, err_size);
     if (ret < 0)
         return ret;
-    unsigned wants = (cfg->low_latency ? VAAPI_WANT_LOW_POWER : 0) | (want_b ? VAAPI_WANT_B : 0);
+    unsigned wants = (cfg->low_latency ? VAAPI_WANT_LOW_POWER : 0) |
+                     (profile_idc == H264_PROFILE_HIGH   ? VAAPI_WANT_HIGH
+                      : profile_idc == H264_PROFILE_MAIN ? VAAPI_WANT_MAIN
+                                                         : 0);
     if (cfg->external.va_display) {
         /* The application's display: initialised by it, terminated by it,
          * its message callbacks left alone. */

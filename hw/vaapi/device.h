@@ -37,7 +37,8 @@ enum {
 /* What vaapi_device_open looks for beyond an H.264 encoder. */
 enum {
     VAAPI_WANT_LOW_POWER = 1 << 0, /* EncSliceLP even when EncSlice exists */
-    VAAPI_WANT_B = 1 << 1,         /* a Main or High encoder, for B frames */
+    VAAPI_WANT_MAIN = 1 << 1,      /* a Main encoder first (Main stream, B frames) */
+    VAAPI_WANT_HIGH = 1 << 2,      /* a High encoder first (High stream) */
 };
 
 typedef struct vaapi_caps {
@@ -57,11 +58,12 @@ typedef struct vaapi_caps {
 /*
  * Opens the device cfg selects and queries its H.264 encode capabilities;
  * with no device configured, the first render node that can encode. With
- * want_b, a Main or High profile is preferred (B frames). On
+ * profile_idc the stream's profile (H264_PROFILE_*): its VA profile is
+ * preferred, then the next lower, then the others (query_profiles). On
  * failure returns a negative hwenc_error with a reason a user can act on
  * in err, and dev holds nothing.
  */
-int vaapi_device_open(vaapi_device *dev, const hwenc_config *cfg, int want_b, vaapi_caps *caps, char *err,
+int vaapi_device_open(vaapi_device *dev, const hwenc_config *cfg, int profile_idc, vaapi_caps *caps, char *err,
                       size_t err_size);
 void vaapi_device_close(vaapi_device *dev);
 

@@ -148,6 +148,7 @@ static void fill_slice(const vaapi_encoder *e, const hal_picture *pic, int slice
             invalidate(&sp->RefPicList1[i]);
     }
     sp->slice_qp_delta = (int8_t)(slice_qp - e->pps.pic_init_qp);
+    sp->cabac_init_idc = (uint8_t)sh->cabac_init_idc;
     sp->disable_deblocking_filter_idc = (uint8_t)sh->disable_deblocking_filter_idc;
     sp->slice_alpha_c0_offset_div2 = (int8_t)sh->slice_alpha_c0_offset_div2;
     sp->slice_beta_offset_div2 = (int8_t)sh->slice_beta_offset_div2;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "vk_backend.h"
 
 /* One second of video is the VBV buffer when the configuration gives none. */
@@ -80,6 +81,27 @@ static int device_has_b(const vk_profile *profile, const vk_device_caps *caps)
            caps->h264.maxBPictureL0ReferenceCount > 0 && caps->h264.maxL1ReferenceCount > 0;
 }
 
+/* What the session's profile and the device's stdSyntaxFlags allow:
+ * entropy_coding_mode_flag 1 needs ..._ENTROPY_CODING_MODE_FLAG_SET_BIT,
+ * transform_8x8_mode_flag 1 ..._TRANSFORM_8X8_MODE_FLAG_SET_BIT (the
+ * Vulkan spec: without the bit the implementation may override the flag).
+ * RADV reports the 8x8 bit only from VCN 5 (radv_video.c) and ANV reports
+ * both (anv_video.c). */
+static h264_tools vk_tools(const vk_profile *profile, const vk_device_caps *caps, const char **why)
+{
+    VkVideoEncodeH264StdFlagsKHR f = caps->h264.stdSyntaxFlags;
+    h264_tools t = { .profile_idc = (int)profile->h264.stdProfileIdc,
+                     .cabac = !!(f & VK_VIDEO_ENCODE_H264_STD_ENTROPY_CODING_MODE_FLAG_SET_BIT_KHR),
+                     .transform_8x8 = !!(f & VK_VIDEO_ENCODE_H264_STD_TRANSFORM_8X8_MODE_FLAG_SET_BIT_KHR) };
+    *why = t.profile_idc == H264_PROFILE_BASELINE ? "the Vulkan device encodes no Main or High profile"
+           : t.profile_idc == H264_PROFILE_MAIN   ? "the Vulkan device encodes no High profile"
+           : !t.cabac ? "the Vulkan device does not report VK_VIDEO_ENCODE_H264_STD_ENTROPY_CODING_MODE_FLAG_SET_BIT_KHR"
+           : !t.transform_8x8
+               ? "the Vulkan device does not report VK_VIDEO_ENCODE_H264_STD_TRANSFORM_8X8_MODE_FLAG_SET_BIT_KHR"
+               : NULL;
+    return t;
+}
+
 /* Whether the device takes B frames, after the capabilities: they need
  * the Main profile, which the probe does not otherwise ask about. */
 static void describe_b_frames(const vk_context *c, VkPhysicalDevice dev, int low_latency, char *out, size_t size)
@@ -111,6 +133,24 @@ static void vk_probe(const hwenc_config *cfg, hwenc_backend_info *info)
         return;
     vk_profile_init(&profile, H264_PROFILE_BASELINE, cfg->low_latency);
     if (pick_device(&c, cfg, &profile, &dev, &caps, &index, info->reason, sizeof(info->reason)) == 0) {
+        /* The profile the stream would be coded in: the configuration's,
+         * else the next lower the device encodes. */
+        const h264_tools asked = config_h264_tools(cfg, 1, cfg->bframes);
+        vk_profile coded_profile;
+        vk_device_caps coded_caps = caps;
+        static const int lower[] = { H264_PROFILE_HIGH, H264_PROFILE_MAIN };
+        for (size_t i = 0; i < sizeof(lower) / sizeof(lower[0]); i++) {
+            char unused[160];
+            vk_profile_init(&coded_profile, lower[i], cfg->low_latency);
+            if (lower[i] <= asked.profile_idc &&
+                vk_device_query(&c.f, dev, &coded_profile, &coded_caps, unused, sizeof(unused)) == 0)
+                break;
+            vk_profile_init(&coded_profile, H264_PROFILE_BASELINE, cfg->low_latency);
+            coded_caps = caps;
+        }
+        const char *why;
+        h264_tools coded = asked, max = vk_tools(&coded_profile, &coded_caps, &why);
+        h264_tools_limit(&coded, &max);
         info->available = 1;
         if (index >= 0)
             snprintf(info->reason, sizeof(info->reason), "Vulkan device %d encodes H.264", index);
@@ -120,6 +160,7 @@ static void vk_probe(const hwenc_config *cfg, hwenc_backend_info *info)
         snprintf(info->driver, sizeof(info->driver), "%s", caps.driver);
         vk_describe_caps(&caps, info->capabilities, sizeof(info->capabilities));
         describe_b_frames(&c, dev, cfg->low_latency, info->capabilities, sizeof(info->capabilities));
+        h264_tools_note(&coded, &asked, why, info->reason, sizeof(info->reason));
     }
     context_close(&c);
 }
@@ -329,18 +370,22 @@ static int open_device(vk_backend *b, vk_context *c, const hwenc_config *cfg, ch
     return 0;
 }
 
-/* The device for the stream's profile. The HAL asks for Main only for B
- * frames: a device without Main gets a Constrained Baseline session, which
- * takes no B frames, so that the HAL plans a stream without them. */
+/* The device for the stream's profile, else the next lower one: High,
+ * then Main, then Constrained Baseline (which takes no B frames), as
+ * FFmpeg's vulkan_encode_h264 falls back when the device has no High.
+ * The HAL plans the stream again for the profile the session has
+ * (hal_caps.tools). */
 static int open_device_for(vk_backend *b, vk_context *c, const hal_session *s, char *err, size_t err_size)
 {
-    int low_latency = s->config->low_latency;
-    vk_profile_init(&b->profile, s->h264.sps->profile_idc, low_latency);
-    int ret = open_device(b, c, s->config, err, err_size);
-    if (ret != HWENC_EUNSUPPORTED || !s->bframes || s->h264.sps->profile_idc == H264_PROFILE_BASELINE)
-        return ret;
-    vk_profile_init(&b->profile, H264_PROFILE_BASELINE, low_latency);
-    return open_device(b, c, s->config, err, err_size);
+    static const int lower[] = { H264_PROFILE_HIGH, H264_PROFILE_MAIN, H264_PROFILE_BASELINE };
+    int ret = HWENC_EUNSUPPORTED;
+    for (size_t i = 0; i < sizeof(lower) / sizeof(lower[0]) && ret == HWENC_EUNSUPPORTED; i++) {
+        if (lower[i] > s->h264.sps->profile_idc)
+            continue;
+        vk_profile_init(&b->profile, lower[i], s->config->low_latency);
+        ret = open_device(b, c, s->config, err, err_size);
+    }
+    return ret;
 }
 
 /* References within the device's limits. The session keeps the max_active
@@ -411,20 +456,6 @@ static int plan_session(vk_backend *b, const hal_session *s, char *err, size_t e
     plan_references(b, s);
     plan_source(b);
     return 0;
-}
-
-/* A stream planned with B frames is Main; on a device without Main the
- * session is Constrained Baseline (see open_device_for), and its SPS must
- * say so. The HAL opens the backend again for a stream without B frames
- * before any picture is coded. */
-static void match_session_profile(vk_backend *b)
-{
-    StdVideoH264SequenceParameterSet *sps = &b->std.sps;
-    if (sps->profile_idc == b->profile.h264.stdProfileIdc)
-        return;
-    sps->profile_idc = b->profile.h264.stdProfileIdc;
-    sps->flags.constraint_set0_flag = 1;
-    sps->flags.constraint_set1_flag = 1;
 }
 
 /* A driver may rewrite the parameter sets it is given (hasOverrides: RADV
@@ -505,7 +536,6 @@ static int create_session(vk_backend *b, char *err, size_t err_size)
     if (ret < 0)
         return ret;
     vk_std_params_init(&b->std, b->sps, b->pps);
-    match_session_profile(b);
     if ((ret = vk_params_create(&b->f, b->device, b->session, &b->std, b->quality_level, &b->params, err,
                                 err_size)) < 0)
         return ret;
@@ -692,12 +722,20 @@ static int vk_open(const hal_session *s, void **priv, hal_caps *caps, char *err,
         goto fail;
     b->quality_level = pick_quality_level(b, cfg->preset);
     b->deblock_control = !cfg->deblock || cfg->deblock_alpha || cfg->deblock_beta;
+    caps->max_refs = b->max_refs;
+    caps->max_bframes = b->bframes;
+    caps->tools = vk_tools(&b->profile, &b->caps, &caps->tools_why);
+    /* A stream with more than the session codes is planned again by the
+     * HAL, which closes this one first: no session for it. */
+    h264_tools stream = { s->h264.sps->profile_idc, s->h264.pps->entropy_coding_mode, s->h264.pps->transform_8x8_mode };
+    if (h264_tools_limit(&stream, &caps->tools)) {
+        *priv = b;
+        return 0;
+    }
     if ((ret = check_std_syntax(b, cfg, err, err_size)) < 0 || (ret = check_quality_level(b, err, err_size)) < 0 ||
         (ret = create_session(b, err, err_size)) < 0 ||
         (ret = create_resources(b, err, err_size)) < 0)
         goto fail;
-    caps->max_refs = b->max_refs;
-    caps->max_bframes = b->bframes;
     *priv = b;
     return 0;
 fail:

@@ -256,13 +256,14 @@ typedef struct hwenc_config {
      * as it comes back (hwenc_receive_packet). Default 0. */
     int skip_test_encode;
 
-    /* Profile and its coding tools (CPU backend; the hardware backends
-     * code Constrained Baseline, or Main with B frames, with CAVLC and the
-     * 4x4 transform whatever these say, until they learn High). profile:
-     * enum hwenc_profile, default High. cabac (entropy_coding_mode_flag)
-     * and transform_8x8 (transform_8x8_mode_flag, High only): -1 (the
-     * default) lets the preset and the profile decide, 0 turns the tool
-     * off, 1 asks for it (refused where the profile forbids it). */
+    /* Profile and its coding tools, on every backend; a hardware device
+     * that cannot code one gets the next lower profile or the tool left
+     * out, which the backend's selection reason says. profile: enum
+     * hwenc_profile, default High. cabac (entropy_coding_mode_flag) and
+     * transform_8x8 (transform_8x8_mode_flag, High only): -1 (the default)
+     * lets the preset (CPU; on hardware: on) and the profile decide, 0
+     * turns the tool off, 1 asks for it (refused where the profile forbids
+     * it). */
     int profile;
     int cabac;
     int transform_8x8;

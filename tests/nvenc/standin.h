@@ -23,6 +23,8 @@
  *   HWENC_FAKE_NVENC_NO_DYN_BITRATE=1  NV_ENC_CAPS_SUPPORT_DYN_BITRATE_CHANGE is 0
  *   HWENC_FAKE_NVENC_NO_BFRAMES=1    NV_ENC_CAPS_NUM_MAX_BFRAMES is 0
  *   HWENC_FAKE_NVENC_NO_LOOKAHEAD=1  NV_ENC_CAPS_SUPPORT_LOOKAHEAD is 0
+ *   HWENC_FAKE_NVENC_NO_CABAC=1      NV_ENC_CAPS_SUPPORT_CABAC is 0
+ *   HWENC_FAKE_NVENC_NO_8X8=1        NV_ENC_CAPS_SUPPORT_ADAPTIVE_TRANSFORM is 0
  *   HWENC_FAKE_NVENC_PRESET_LOOKAHEAD=N  the presets enable a look-ahead of depth N
  *   HWENC_FAKE_NVENC_LOG=1           trace every call on stderr
  *   HWENC_FAKE_NVENC_DUMP=FILE       append the calls, the initialisation parameters
@@ -48,6 +50,7 @@ typedef struct standin_profile {
     int max_sessions;
     int max_bframes;             /* NV_ENC_CAPS_NUM_MAX_BFRAMES */
     int lookahead, lossless, multiple_refs, dyn_bitrate, cabac;
+    int adaptive_transform;      /* NV_ENC_CAPS_SUPPORT_ADAPTIVE_TRANSFORM (the 8x8 transform) */
     int bframe_ref_mode;         /* NV_ENC_CAPS_SUPPORT_BFRAME_REF_MODE: 1 each, 2 middle, 3 both */
     int size_max;                /* NV_ENC_CAPS_WIDTH_MAX and HEIGHT_MAX */
 } standin_profile;

@@ -464,6 +464,7 @@ static int caps_value(NV_ENC_CAPS cap, int *value)
     case NV_ENC_CAPS_SUPPORT_MULTIPLE_REF_FRAMES: *value = p->multiple_refs; break;
     case NV_ENC_CAPS_SUPPORT_BFRAME_REF_MODE: *value = p->bframe_ref_mode; break;
     case NV_ENC_CAPS_SUPPORT_CABAC: *value = p->cabac; break;
+    case NV_ENC_CAPS_SUPPORT_ADAPTIVE_TRANSFORM: *value = p->adaptive_transform; break;
     default: *value = 0; break;
     }
     return 0;
@@ -668,6 +669,50 @@ static int dpb_size(const session *s)
     return asked > need ? asked : need;
 }
 
+/* The profile and coding tools of the stream from profileGUID,
+ * entropyCodingMode and adaptiveTransformMode. The CPU encoder codes them
+ * all; refused: CABAC where NV_ENC_CAPS_SUPPORT_CABAC is 0 or the profile
+ * is Baseline (H.264 A.2.1), the 8x8 transform where
+ * NV_ENC_CAPS_SUPPORT_ADAPTIVE_TRANSFORM is 0 or the profile is not High
+ * (A.2.2); the real driver's answer to those was not seen, the spec's
+ * rules stand in for it. AUTOSELECT (the presets' value, which FFmpeg 5.1
+ * leaves for its default coder) is CABAC from Main and the 8x8 transform
+ * in High, where the GPU has them; an autoselected profile is High, and
+ * the High 4:4:4 and other GUIDs code as before (Main with B frames, else
+ * Baseline, CAVLC, 4x4), which the stream does not depend on. */
+static NVENCSTATUS stream_tools(session *s, h264_stream_desc *d)
+{
+    const standin_profile *prof = standin_profile_get();
+    const NV_ENC_CONFIG_H264 *h = &s->config.encodeCodecConfig.h264Config;
+    const GUID *g = &s->config.profileGUID;
+    d->profile_idc = guid_equal(g, &NV_ENC_H264_PROFILE_BASELINE_GUID) ? H264_PROFILE_BASELINE
+                     : guid_equal(g, &NV_ENC_H264_PROFILE_MAIN_GUID)   ? H264_PROFILE_MAIN
+                     : guid_equal(g, &NV_ENC_H264_PROFILE_HIGH_GUID) || guid_equal(g, &NV_ENC_CODEC_PROFILE_AUTOSELECT_GUID)
+                         ? H264_PROFILE_HIGH
+                         : 0;
+    if (!d->profile_idc) {
+        d->profile_idc = s->bframes ? H264_PROFILE_MAIN : H264_PROFILE_BASELINE;
+        return NV_ENC_SUCCESS;
+    }
+    if (h->entropyCodingMode == NV_ENC_H264_ENTROPY_CODING_MODE_CABAC && !prof->cabac)
+        return violation(s, NV_ENC_ERR_INVALID_PARAM, "entropyCodingMode CABAC, but NV_ENC_CAPS_SUPPORT_CABAC is 0");
+    if (h->entropyCodingMode == NV_ENC_H264_ENTROPY_CODING_MODE_CABAC && d->profile_idc == H264_PROFILE_BASELINE)
+        return violation(s, NV_ENC_ERR_INVALID_PARAM, "entropyCodingMode CABAC with the Baseline profile (A.2.1)");
+    if (h->adaptiveTransformMode == NV_ENC_H264_ADAPTIVE_TRANSFORM_ENABLE && !prof->adaptive_transform)
+        return violation(s, NV_ENC_ERR_INVALID_PARAM,
+                         "adaptiveTransformMode ENABLE, but NV_ENC_CAPS_SUPPORT_ADAPTIVE_TRANSFORM is 0");
+    if (h->adaptiveTransformMode == NV_ENC_H264_ADAPTIVE_TRANSFORM_ENABLE && d->profile_idc != H264_PROFILE_HIGH)
+        return violation(s, NV_ENC_ERR_INVALID_PARAM,
+                         "adaptiveTransformMode ENABLE with a profile other than High (A.2.2)");
+    d->cabac = h->entropyCodingMode == NV_ENC_H264_ENTROPY_CODING_MODE_CABAC ||
+               (h->entropyCodingMode == NV_ENC_H264_ENTROPY_CODING_MODE_AUTOSELECT && prof->cabac &&
+                d->profile_idc != H264_PROFILE_BASELINE);
+    d->transform_8x8 = h->adaptiveTransformMode == NV_ENC_H264_ADAPTIVE_TRANSFORM_ENABLE ||
+                       (h->adaptiveTransformMode == NV_ENC_H264_ADAPTIVE_TRANSFORM_AUTOSELECT &&
+                        prof->adaptive_transform && d->profile_idc == H264_PROFILE_HIGH);
+    return NV_ENC_SUCCESS;
+}
+
 static NVENCSTATUS setup_stream(session *s)
 {
     const NV_ENC_CONFIG_H264 *h = &s->config.encodeCodecConfig.h264Config;
@@ -690,15 +735,17 @@ static NVENCSTATUS setup_stream(session *s)
         .transfer = vui->colourDescriptionPresentFlag ? (int)vui->transferCharacteristics : 2,
         .matrix = vui->colourDescriptionPresentFlag ? (int)vui->colourMatrix : 2,
         .chroma_sample_loc = (int)vui->chromaSampleLocationTop,
-        /* The CPU core has Main-profile tools at most; a driver with a High
-         * session would use more, which the stream does not depend on. */
-        .profile_idc = s->bframes ? H264_PROFILE_MAIN : H264_PROFILE_BASELINE,
         .max_refs = s->max_refs,
         .bframes = s->bframes,
         .bitrate_kbps = (int)(s->config.rcParams.maxBitRate / 1000),
         .qp = 26,
         .deblock = h->disableDeblockingFilterIDC != 1,
     };
+    NVENCSTATUS st = stream_tools(s, &d);
+    if (st != NV_ENC_SUCCESS)
+        return st;
+    if (d.profile_idc == H264_PROFILE_BASELINE && s->bframes)
+        d.profile_idc = H264_PROFILE_MAIN; /* refused earlier (check_bframes); a GUID that is not modelled */
     char err[256];
     if (h264_stream_init(&d, &s->sps, &s->pps, err, sizeof(err)) < 0)
         return fail(s, NV_ENC_ERR_INVALID_PARAM, err);
@@ -763,7 +810,8 @@ static void dump_config(const NV_ENC_INITIALIZE_PARAMS *p, const NV_ENC_CONFIG *
                "targetQuality %u.%u\nmultiPass %d\nenableLookahead %u\nlookaheadDepth %u\n"
                "zeroReorderDelay %u\nenableNonRefP %u\nmaxNumRefFrames %u\nnumRefL0 %d\nnumRefL1 %d\n"
                "useBFramesAsRef %d\nsliceMode %u\nsliceModeData %u\nrepeatSPSPPS %u\n"
-               "outputPictureTimingSEI %u\noutputBufferingPeriodSEI %u\nlevel %u\nenableWeightedPrediction %u\n",
+               "outputPictureTimingSEI %u\noutputBufferingPeriodSEI %u\nlevel %u\nenableWeightedPrediction %u\n"
+               "entropyCodingMode %d\nadaptiveTransformMode %d\n",
             p->enablePTD, preset_number(&p->presetGUID), (int)p->tuningInfo, profile, c->gopLength,
             c->frameIntervalP, h->idrPeriod, (int)rc->rateControlMode, rc->averageBitRate, rc->maxBitRate,
             rc->vbvBufferSize, rc->vbvInitialDelay, rc->constQP.qpIntra, rc->constQP.qpInterP, rc->constQP.qpInterB,
@@ -771,7 +819,8 @@ static void dump_config(const NV_ENC_INITIALIZE_PARAMS *p, const NV_ENC_CONFIG *
             rc->targetQuality, rc->targetQualityLSB, (int)rc->multiPass, rc->enableLookahead, rc->lookaheadDepth,
             rc->zeroReorderDelay, rc->enableNonRefP, h->maxNumRefFrames, (int)h->numRefL0, (int)h->numRefL1,
             (int)h->useBFramesAsRef, h->sliceMode, h->sliceModeData, h->repeatSPSPPS, h->outputPictureTimingSEI,
-            h->outputBufferingPeriodSEI, h->level, p->enableWeightedPrediction);
+            h->outputBufferingPeriodSEI, h->level, p->enableWeightedPrediction, (int)h->entropyCodingMode,
+            (int)h->adaptiveTransformMode);
     fclose(f);
 }
 

@@ -33,6 +33,11 @@
  *       not to have it (assumption: no report of Kepler with look-ahead).
  * [LL]  Lossless H.264 from 1st-gen Maxwell on ([AN]; Wikipedia: the second
  *       NVENC generation "adds support for ... predictive lossless").
+ * [CT]  CABAC and the 8x8 transform (NV_ENC_CAPS_SUPPORT_CABAC,
+ *       NV_ENC_CAPS_SUPPORT_ADAPTIVE_TRANSFORM) on every profile: every
+ *       NVENC generation encodes High profile with both ([AN] lists High
+ *       for H.264 from Kepler on); no GPU without them was seen, so
+ *       HWENC_FAKE_NVENC_NO_CABAC / _NO_8X8 model one.
  *
  * "default" is the stand-ins' behaviour before profiles existed (an
  * Ampere-class card with every capability); the per-feature variables of
@@ -47,27 +52,27 @@
 static const standin_profile profiles[] = {
     { .name = "default", .gpu = "hwenc stand-in GPU", .cc_major = 8, .cc_minor = 6, .api = 0xc2,
       .cuda_version = 12020, .max_sessions = 8, .max_bframes = 4, .lookahead = 1, .lossless = 1,
-      .multiple_refs = 1, .bframe_ref_mode = 2, .dyn_bitrate = 1, .cabac = 1, .size_max = 4096 },
+      .multiple_refs = 1, .bframe_ref_mode = 2, .dyn_bitrate = 1, .cabac = 1, .adaptive_transform = 1, .size_max = 4096 },
     /* GTX 680: NVENC gen 1, last supported by R470. */
     { .name = "kepler", .gpu = "NVIDIA GeForce GTX 680 (stand-in)", .cc_major = 3, .cc_minor = 0, .api = 0xb1,
       .cuda_version = 11040, .max_sessions = 3, .max_bframes = 4, .lookahead = 0, .lossless = 0,
-      .multiple_refs = 0, .bframe_ref_mode = 0, .dyn_bitrate = 1, .cabac = 1, .size_max = 4096 },
+      .multiple_refs = 0, .bframe_ref_mode = 0, .dyn_bitrate = 1, .cabac = 1, .adaptive_transform = 1, .size_max = 4096 },
     /* GTX 1080 on R470. */
     { .name = "pascal", .gpu = "NVIDIA GeForce GTX 1080 (stand-in)", .cc_major = 6, .cc_minor = 1, .api = 0xb1,
       .cuda_version = 11040, .max_sessions = 3, .max_bframes = 4, .lookahead = 1, .lossless = 1,
-      .multiple_refs = 0, .bframe_ref_mode = 0, .dyn_bitrate = 1, .cabac = 1, .size_max = 4096 },
+      .multiple_refs = 0, .bframe_ref_mode = 0, .dyn_bitrate = 1, .cabac = 1, .adaptive_transform = 1, .size_max = 4096 },
     /* GTX 1650 (TU117, Volta-class NVENC) on R530. */
     { .name = "tu117", .gpu = "NVIDIA GeForce GTX 1650 (stand-in)", .cc_major = 7, .cc_minor = 5, .api = 0xc1,
       .cuda_version = 12010, .max_sessions = 5, .max_bframes = 4, .lookahead = 1, .lossless = 1,
-      .multiple_refs = 0, .bframe_ref_mode = 0, .dyn_bitrate = 1, .cabac = 1, .size_max = 4096 },
+      .multiple_refs = 0, .bframe_ref_mode = 0, .dyn_bitrate = 1, .cabac = 1, .adaptive_transform = 1, .size_max = 4096 },
     /* RTX 2080 (TU104) on R530. */
     { .name = "turing", .gpu = "NVIDIA GeForce RTX 2080 (stand-in)", .cc_major = 7, .cc_minor = 5, .api = 0xc1,
       .cuda_version = 12010, .max_sessions = 5, .max_bframes = 4, .lookahead = 1, .lossless = 1,
-      .multiple_refs = 1, .bframe_ref_mode = 2, .dyn_bitrate = 1, .cabac = 1, .size_max = 4096 },
+      .multiple_refs = 1, .bframe_ref_mode = 2, .dyn_bitrate = 1, .cabac = 1, .adaptive_transform = 1, .size_max = 4096 },
     /* RTX 4070 (AD104) on R550. */
     { .name = "ada", .gpu = "NVIDIA GeForce RTX 4070 (stand-in)", .cc_major = 8, .cc_minor = 9, .api = 0xc2,
       .cuda_version = 12040, .max_sessions = 8, .max_bframes = 4, .lookahead = 1, .lossless = 1,
-      .multiple_refs = 1, .bframe_ref_mode = 2, .dyn_bitrate = 1, .cabac = 1, .size_max = 4096 },
+      .multiple_refs = 1, .bframe_ref_mode = 2, .dyn_bitrate = 1, .cabac = 1, .adaptive_transform = 1, .size_max = 4096 },
 };
 
 static int env_int(const char *name, int def)
@@ -106,5 +111,9 @@ const standin_profile *standin_profile_get(void)
         p.dyn_bitrate = 0;
     if (env_int("HWENC_FAKE_NVENC_NO_LOOKAHEAD", 0))
         p.lookahead = 0;
+    if (env_int("HWENC_FAKE_NVENC_NO_CABAC", 0))
+        p.cabac = 0;
+    if (env_int("HWENC_FAKE_NVENC_NO_8X8", 0))
+        p.adaptive_transform = 0;
     return &p;
 }

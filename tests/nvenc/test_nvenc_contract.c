@@ -48,6 +48,9 @@ typedef struct contract_case {
      * reference) with its displayPOCSyntax; enablePTD 1: D, or F with
      * FORCEIDR), or L (lock the oldest output now). */
     const char *steps;
+    /* The coding tools asked: "cabac-baseline", "8x8-main", "cabac-nocap"
+     * and "8x8-nocap" (the GPU reports neither), or NULL for the preset's. */
+    const char *tools;
 } contract_case;
 
 static const contract_case cases[] = {
@@ -88,6 +91,15 @@ static const contract_case cases[] = {
      * with NV_ENC_ERR_NEED_MORE_INPUT until a later call succeeds. */
     { "a lock of an output held for B frames", AT_STEP, "held by the look-ahead or for B frames", NULL, 1, 3, 2, 0, 0,
       0, 0, 0, 0, "D D L" },
+    /* H.264 A.2.1 and A.2.2 (standin_nvenc.c stream_tools), and the caps
+     * nvEncodeAPI.h names for CABAC and the 8x8 transform. */
+    { "CABAC with the Baseline profile", AT_STEP, "Baseline profile (A.2.1)", NULL, 1, 1, 1, 0, 0, 0, 0, 0, 0, "",
+      "cabac-baseline" },
+    { "the 8x8 transform with the Main profile", AT_STEP, "other than High (A.2.2)", NULL, 1, 1, 1, 0, 0, 0, 0, 0, 0,
+      "", "8x8-main" },
+    { "CABAC on a GPU without it", AT_STEP, "SUPPORT_CABAC is 0", NULL, 1, 1, 1, 0, 0, 0, 0, 0, 0, "", "cabac-nocap" },
+    { "the 8x8 transform on a GPU without it", AT_STEP, "SUPPORT_ADAPTIVE_TRANSFORM is 0", NULL, 1, 1, 1, 0, 0, 0, 0, 0,
+      0, "", "8x8-nocap" },
 };
 
 typedef struct session {
@@ -141,6 +153,17 @@ static NVENCSTATUS initialise(session *s, const contract_case *c)
     cfg.encodeCodecConfig.h264Config.idrPeriod = cfg.gopLength;
     cfg.encodeCodecConfig.h264Config.maxNumRefFrames = (uint32_t)c->max_refs;
     cfg.encodeCodecConfig.h264Config.numRefL0 = (NV_ENC_NUM_REF_FRAMES)c->num_ref_l0;
+    if (c->tools) {
+        NV_ENC_CONFIG_H264 *h = &cfg.encodeCodecConfig.h264Config;
+        int baseline = !strcmp(c->tools, "cabac-baseline"), main = !strcmp(c->tools, "8x8-main");
+        cfg.profileGUID = baseline ? NV_ENC_H264_PROFILE_BASELINE_GUID
+                          : main   ? NV_ENC_H264_PROFILE_MAIN_GUID
+                                   : NV_ENC_H264_PROFILE_HIGH_GUID;
+        if (strstr(c->tools, "cabac"))
+            h->entropyCodingMode = NV_ENC_H264_ENTROPY_CODING_MODE_CABAC;
+        if (strstr(c->tools, "8x8"))
+            h->adaptiveTransformMode = NV_ENC_H264_ADAPTIVE_TRANSFORM_ENABLE;
+    }
     NV_ENC_INITIALIZE_PARAMS init = {
         .version = NV_ENC_INITIALIZE_PARAMS_VER,
         .encodeGUID = NV_ENC_CODEC_H264_GUID,
@@ -270,6 +293,10 @@ static void child(const contract_case *c)
         setenv("HWENC_FAKE_NVENC_PROFILE", c->profile, 1);
     if (c->open_fails)
         setenv("HWENC_FAKE_NVENC_MAX_SESSIONS", "0", 1);
+    if (c->tools && !strcmp(c->tools, "cabac-nocap"))
+        setenv("HWENC_FAKE_NVENC_NO_CABAC", "1", 1);
+    if (c->tools && !strcmp(c->tools, "8x8-nocap"))
+        setenv("HWENC_FAKE_NVENC_NO_8X8", "1", 1);
     void *ctx, *cuda;
     char msg[256];
     if (test_cuda_context_create(&ctx, &cuda, msg, sizeof(msg)) < 0) {

@@ -78,8 +78,10 @@ typedef struct drv_caps {
     int gop_pic_size_16;         /* iHD: intra_period into a 16-bit GopPicSize */
     int frame_rate_den_12;       /* iHD: frame-rate denominator masked to 12 bits */
     int idr_period_nonzero;      /* Mesa 22.x: divides by intra_idr_period */
+    int no_8x8;                  /* Mesa's VCN before 5.0: no 8x8 transform */
     int no_derive, split_coded, main_only, no_headers;
     int cb_only;                 /* Constrained Baseline only: no B slices */
+    int no_high;                 /* no VAProfileH264High (an encoder of Main at most) */
     int bi_not_empty;            /* every inter picture needs both lists (no P slices) */
     int fail_create_context;
     int64_t fail_end_picture;    /* -1: never */

@@ -915,6 +915,8 @@ static const char *slice_mismatch(const drv_context *c, const h264_slice_header 
     if (a->nal_unit_type == H264_NAL_IDR_SLICE && a->idr_pic_id != v->idr_pic_id) return "idr_pic_id";
     if (c->sps.poc_type == 0 && a->poc_lsb != v->poc_lsb) return "pic_order_cnt_lsb";
     if (cqp && a->slice_qp != v->slice_qp) return "slice_qp_delta";
+    if (c->pps.entropy_coding_mode && a->slice_type != H264_SLICE_I && a->cabac_init_idc != v->cabac_init_idc)
+        return "cabac_init_idc";
     if (a->disable_deblocking_filter_idc != v->disable_deblocking_filter_idc ||
         (a->disable_deblocking_filter_idc != 1 && (a->slice_alpha_c0_offset_div2 != v->slice_alpha_c0_offset_div2 ||
                                                    a->slice_beta_offset_div2 != v->slice_beta_offset_div2)))
@@ -987,6 +989,7 @@ static void own_slice_header(const drv_context *c, int active, h264_slice_header
         sh->num_ref_idx_l0_active = active;
         sh->num_ref_idx_l1_active = c->active_l1;
     }
+    sh->cabac_init_idc = sl->cabac_init_idc;
     sh->slice_qp = pp->pic_init_qp + sl->slice_qp_delta;
     sh->disable_deblocking_filter_idc = sl->disable_deblocking_filter_idc;
     sh->slice_alpha_c0_offset_div2 = sl->slice_alpha_c0_offset_div2;
@@ -1034,6 +1037,9 @@ static VAStatus code_picture(drv_state *d, drv_context *c, const drv_config *cfg
     VAStatus st = open_encoder(c, idr);
     if (st != VA_STATUS_SUCCESS)
         return st;
+    if (idr)
+        drv_trace(d, "tools profile_idc=%d cabac=%d transform_8x8=%d", c->sps.profile_idc, c->pps.entropy_coding_mode,
+                  c->pps.transform_8x8_mode);
     drv_surface *src = &drv_lookup(d, c->render_target, OBJ_SURFACE)->u.surface;
     uint8_t *padded = NULL;
     const uint8_t *luma = src->data, *chroma = src->data + (size_t)src->pitch * (size_t)src->rows;
@@ -1177,6 +1183,37 @@ static void update_rate_control(drv_context *c, const drv_config *cfg, size_t by
     c->rc_qp = c->rc_qp + step < lo ? lo : c->rc_qp + step > hi ? hi : c->rc_qp + step;
 }
 
+/* CABAC and the 8x8 transform, by VA profile and driver. The CPU encoder
+ * codes both; weighted prediction it does not, so it says so rather than
+ * code a stream that disagrees with the PPS. */
+static VAStatus check_coding_tools(drv_state *d, const drv_context *c, const drv_config *cfg)
+{
+    /* H.264 A.2.1: Constrained Baseline has entropy_coding_mode_flag 0;
+     * Mesa's radeonsi turns CABAC off below Main (radeon_vcn_enc.c,
+     * spec_misc.cabac_enable), so the slices would disagree with the PPS. */
+    if (c->pps.entropy_coding_mode && cfg->profile == VAProfileH264ConstrainedBaseline)
+        return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER,
+                             "entropy_coding_mode_flag 1 under VAProfileH264ConstrainedBaseline (A.2.1: CAVLC only)");
+    /* A.2.2: no transform_8x8_mode_flag below High; iHD clears it under
+     * Main and Baseline (CodechalEncodeAvcBase::SetPictureStructs), so a
+     * packed PPS that says 1 would describe slices coded without it. */
+    if (c->pps.transform_8x8_mode && cfg->profile != VAProfileH264High)
+        return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER,
+                             "transform_8x8_mode_flag 1 under VA profile %d: only VAProfileH264High codes it",
+                             (int)cfg->profile);
+    /* Mesa's VCN codes the 8x8 transform only from VCN 5.0 and drops the
+     * flag silently before (radeon_vcn_enc.c spec_misc.transform_8x8_mode;
+     * 22.3 has no 8x8 at all), writing a PPS without it. */
+    if (c->pps.transform_8x8_mode && d->caps.no_8x8)
+        return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER,
+                             "transform_8x8_mode_flag 1, but this driver (%s) codes no 8x8 transform", d->caps.profile);
+    if (c->pps.weighted_pred || c->pps.weighted_bipred_idc) {
+        drv_trace(d, "unimplemented: weighted prediction %d/%d", c->pps.weighted_pred, c->pps.weighted_bipred_idc);
+        return VA_STATUS_ERROR_UNIMPLEMENTED;
+    }
+    return VA_STATUS_SUCCESS;
+}
+
 static VAStatus end_picture(drv_state *d, drv_context *c, const drv_config *cfg)
 {
     drv_picture *p = &c->pic;
@@ -1204,14 +1241,8 @@ static VAStatus end_picture(drv_state *d, drv_context *c, const drv_config *cfg)
     if ((st = check_sequence(d, c, cfg)) != VA_STATUS_SUCCESS || (st = check_rate_control(d, c, cfg)) != VA_STATUS_SUCCESS)
         return st;
     drv_pps_from_va(pp, &c->pps);
-    if (c->pps.entropy_coding_mode || c->pps.transform_8x8_mode || c->pps.weighted_pred || c->pps.weighted_bipred_idc) {
-        /* Real drivers code these; the double's CPU encoder codes CAVLC with
-         * 4x4 transforms, unweighted, so it says so rather than code a
-         * stream that disagrees with the PPS. */
-        drv_trace(d, "unimplemented: CABAC %d, 8x8 transform %d, weighted prediction %d/%d", c->pps.entropy_coding_mode,
-                  c->pps.transform_8x8_mode, c->pps.weighted_pred, c->pps.weighted_bipred_idc);
-        return VA_STATUS_ERROR_UNIMPLEMENTED;
-    }
+    if ((st = check_coding_tools(d, c, cfg)) != VA_STATUS_SUCCESS)
+        return st;
     int idr = pp->pic_fields.bits.idr_pic_flag, ref = pp->pic_fields.bits.reference_pic_flag != 0, active = 0;
     if (idr && !ref)
         return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "IDR picture that is not a reference");
@@ -1234,13 +1265,15 @@ static VAStatus end_picture(drv_state *d, drv_context *c, const drv_config *cfg)
     if (sl->macroblock_address || (int)sl->num_macroblocks != c->sps.mb_width * c->sps.mb_height ||
         sl->pic_parameter_set_id != pp->pic_parameter_set_id || sl->disable_deblocking_filter_idc > 2 ||
         sl->slice_alpha_c0_offset_div2 < -6 || sl->slice_alpha_c0_offset_div2 > 6 || sl->slice_beta_offset_div2 < -6 ||
-        sl->slice_beta_offset_div2 > 6 || pp->pic_init_qp + sl->slice_qp_delta < 0 || pp->pic_init_qp + sl->slice_qp_delta > 51)
+        sl->slice_beta_offset_div2 > 6 || pp->pic_init_qp + sl->slice_qp_delta < 0 || pp->pic_init_qp + sl->slice_qp_delta > 51 ||
+        sl->cabac_init_idc > 2)
         return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER,
-                             "slice: macroblocks %u+%u of %d, PPS %u/%u, deblocking %u (%d, %d), QP %d",
+                             "slice: macroblocks %u+%u of %d, PPS %u/%u, deblocking %u (%d, %d), QP %d, "
+                             "cabac_init_idc %u",
                              sl->macroblock_address, sl->num_macroblocks, c->sps.mb_width * c->sps.mb_height,
                              sl->pic_parameter_set_id, pp->pic_parameter_set_id, sl->disable_deblocking_filter_idc,
                              sl->slice_alpha_c0_offset_div2, sl->slice_beta_offset_div2,
-                             pp->pic_init_qp + sl->slice_qp_delta);
+                             pp->pic_init_qp + sl->slice_qp_delta, sl->cabac_init_idc);
     if ((st = check_order(d, c, idr)) != VA_STATUS_SUCCESS)
         return st;
     if (idr)

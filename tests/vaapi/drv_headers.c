@@ -371,6 +371,9 @@ int64_t drv_parse_slice_header(const uint8_t *data, size_t size, const h264_sps 
             }
         }
     }
+    /* 7.3.3: cabac_init_idc in CABAC P and B slices. */
+    if (pps->entropy_coding_mode && sh->slice_type != H264_SLICE_I)
+        sh->cabac_init_idc = (int)get_ue(&r);
     sh->slice_qp = pps->pic_init_qp + get_se(&r);
     if (pps->deblocking_filter_control_present) {
         sh->disable_deblocking_filter_idc = (int)get_ue(&r);

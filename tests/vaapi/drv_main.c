@@ -113,6 +113,13 @@ void drv_free_object(drv_state *d, uint32_t id)
  *   answers UNIMPLEMENTED unless the pipe reports
  *   PIPE_VIDEO_CAP_ENC_SUPPORTS_ASYNC_OPERATION, so FFmpeg waits on the
  *   surface; modelled as not reported (radeonsi's own cap was not read).
+ *   CABAC for Main and High (picture_h264_enc.c passes
+ *   entropy_coding_mode_flag on, radeon_vcn_enc.c enables it from Main);
+ *   no 8x8 transform (radeon_vcn_enc.c: only from VCN 5.0, none in 22.3).
+ * Every profile: CABAC refused under Constrained Baseline (H.264 A.2.1),
+ *   the 8x8 transform under any VA profile but High (A.2.2; iHD clears it
+ *   there, CodechalEncodeAvcBase::SetPictureStructs). iHD (VME and VDEnc,
+ *   media_ddi_encode_avc.cpp ParsePicParams) and i965 take both.
  *
  * Pitch and row alignment of surfaces and images: Intel's Y-tiled NV12
  * (tiles of 128 bytes x 32 rows) and AMD's 256-byte pitch; the exact
@@ -139,7 +146,8 @@ static const struct {
                 .max_width = 4096, .max_height = 4096, .pitch_align = 128, .height_align = 32 } },
     { "radeonsi", { .slice = { 1, VA_RC_CQP | VA_RC_CBR | VA_RC_VBR, 1, 0 }, .packed = VA_ENC_PACKED_HEADER_NONE,
                     .quality_range = VA_ATTRIB_NOT_SUPPORTED, .max_width = 4096, .max_height = 2304,
-                    .pitch_align = 256, .height_align = 16, .no_derive = 1, .idr_period_nonzero = 1 } },
+                    .pitch_align = 256, .height_align = 16, .no_derive = 1, .idr_period_nonzero = 1,
+                    .no_8x8 = 1 } },
 };
 
 static const drv_entry_caps *entry_caps(const drv_state *d, VAEntrypoint e)
@@ -152,7 +160,7 @@ static const drv_entry_caps *entry_caps(const drv_state *d, VAEntrypoint e)
 static int profile_supported(const drv_state *d, VAProfile p)
 {
     return (p == VAProfileH264ConstrainedBaseline && !d->caps.main_only) ||
-           ((p == VAProfileH264Main || p == VAProfileH264High) && !d->caps.cb_only);
+           (p == VAProfileH264Main && !d->caps.cb_only) || (p == VAProfileH264High && !d->caps.cb_only && !d->caps.no_high);
 }
 
 static uint32_t attribute_value(const drv_state *d, VAEntrypoint entrypoint, VAConfigAttribType type)
@@ -182,7 +190,8 @@ static VAStatus drv_query_profiles(VADriverContextP ctx, VAProfile *list, int *n
         list[n++] = VAProfileH264ConstrainedBaseline;
     if (!d->caps.cb_only) {
         list[n++] = VAProfileH264Main;
-        list[n++] = VAProfileH264High;
+        if (!d->caps.no_high)
+            list[n++] = VAProfileH264High;
     }
     *num = n;
     return VA_STATUS_SUCCESS;
@@ -367,6 +376,7 @@ static int parse_caps(drv_caps *c)
         else if (!strcmp(t, "main-only")) c->main_only = 1;
         else if (!strcmp(t, "no-headers")) c->no_headers = 1;
         else if (!strcmp(t, "cb-only")) c->cb_only = 1;
+        else if (!strcmp(t, "no-high")) c->no_high = 1;
         else if (!strcmp(t, "no-b")) c->slice.max_refs_l1 = c->slice_lp.max_refs_l1 = 0;
         else if (!strcmp(t, "bi-not-empty")) c->bi_not_empty = 1;
         else if (!strncmp(t, "refs=", 5)) c->slice.max_refs = c->slice_lp.max_refs = atoi(t + 5);

@@ -261,6 +261,8 @@ static void free_clip(clip_result *r)
  * from these, not from the backend's own queries. */
 typedef struct driver_facts {
     int cb;                  /* Constrained Baseline has an encode entry point */
+    int high;                /* High has one (hwenc's first choice) */
+    int main;                /* Main has one */
     int slice, slice_lp;     /* the entry points of the profile hwenc encodes with */
     uint32_t rc;             /* VA_RC_* of the entry point hwenc uses (EncSlice when present) */
     uint32_t packed;         /* VA_ENC_PACKED_HEADER_*, 0 when not reported */
@@ -269,6 +271,12 @@ typedef struct driver_facts {
     int derive;              /* vaDeriveImage works on a surface */
     int sync_buffer;         /* vaSyncBuffer implemented, asked as FFmpeg asks */
 } driver_facts;
+
+/* The VA profile hwenc's default (High) stream is coded with. */
+static const char *expected_profile(const driver_facts *f)
+{
+    return f->high ? "config profile=High" : f->main ? "config profile=Main" : "config profile=CB";
+}
 
 static void get_attribute(VADisplay dpy, VAProfile profile, VAEntrypoint entry, VAConfigAttribType type,
                           uint32_t *value)
@@ -288,6 +296,8 @@ static void driver_query(driver_facts *f)
     VAEntrypoint eps[8];
     int n = 0;
     f->cb = vaQueryConfigEntrypoints(dpy, VAProfileH264ConstrainedBaseline, eps, &n) == VA_STATUS_SUCCESS && n > 0;
+    f->high = vaQueryConfigEntrypoints(dpy, VAProfileH264High, eps, &n) == VA_STATUS_SUCCESS && n > 0;
+    f->main = vaQueryConfigEntrypoints(dpy, VAProfileH264Main, eps, &n) == VA_STATUS_SUCCESS && n > 0;
     VAProfile profile = f->cb ? VAProfileH264ConstrainedBaseline : VAProfileH264Main;
     REQUIRE(vaQueryConfigEntrypoints(dpy, profile, eps, &n) == VA_STATUS_SUCCESS, "entry points");
     for (int i = 0; i < n; i++) {
@@ -433,7 +443,7 @@ static int test_roundtrip(const char *variant)
     REQUIRE(count_lines(t, "config", f.slice ? "entry=EncSlice " : "entry=EncSliceLP"), "config:\n%s", t);
     if (!strcmp(variant, "cqp-only"))
         REQUIRE(count_lines(t, "config", "rc=0x10"), "config:\n%s", t);
-    REQUIRE(count_lines(t, f.cb ? "config profile=CB" : "config profile=Main", NULL), "config:\n%s", t);
+    REQUIRE(count_lines(t, expected_profile(&f), NULL), "config:\n%s", t);
     if (!f.derive)
         REQUIRE(count_lines(t, "putimage", NULL) == frames && count_lines(t, "derive refused", NULL) == 1,
                 "upload path:\n%s", t);
@@ -442,6 +452,57 @@ static int test_roundtrip(const char *variant)
     int want_refs = intra ? 0 : cfg.ref_frames < f.refs_l0 ? cfg.ref_frames : f.refs_l0;
     REQUIRE(max_refs_in_trace(t) == want_refs, "%d references, wanted %d:\n%s", max_refs_in_trace(t), want_refs, t);
     free_clip(&r);
+    return 0;
+}
+
+/* The profile and tools (hal_caps.tools): High with CABAC and the 8x8
+ * transform where the driver has a High encoder and takes packed SPS and
+ * PPS, the 8x8 transform left out where it writes its own (radeonsi), and
+ * the configuration's --profile/--no-cabac/--no-8x8dct honoured. The
+ * stream decodes either way; the selection says what was coded. */
+static int test_tools(const char *variant)
+{
+    driver_facts f;
+    driver_query(&f);
+    hwenc_config cfg;
+    base_config(&cfg);
+    cfg.bframes = 2;
+    int profile = f.high ? 100 : f.main ? 77 : 66, cabac = profile != 66,
+        t8x8 = profile == 100 && (f.packed & VA_ENC_PACKED_HEADER_SEQUENCE) && (f.packed & VA_ENC_PACKED_HEADER_PICTURE);
+    if (!strcmp(variant, "no-cabac"))
+        cfg.cabac = 0, cabac = 0;
+    if (!strcmp(variant, "no-8x8"))
+        cfg.transform_8x8 = 0, t8x8 = 0;
+    if (!strcmp(variant, "main")) {
+        cfg.profile = HWENC_PROFILE_MAIN;
+        t8x8 = 0;
+        profile = f.main ? 77 : 66;
+        cabac = profile != 66;
+    }
+    if (!strcmp(variant, "baseline")) {
+        cfg.profile = HWENC_PROFILE_BASELINE;
+        cfg.bframes = 0;
+        profile = 66, cabac = 0, t8x8 = 0;
+    }
+    char want[96];
+    snprintf(want, sizeof(want), "tools profile_idc=%d cabac=%d transform_8x8=%d", profile, cabac, t8x8);
+    clip_result r;
+    const char *t = encode_decode_trace(&cfg, 12, NULL, &r);
+    REQUIRE(count_lines(t, want, NULL) == count_lines(t, "type=IDR", NULL) && count_lines(t, "tools", NULL) >= 1,
+            "wanted %s:\n%s", want, t);
+    free_clip(&r);
+    /* What the selection says it codes. */
+    hwenc_encoder *enc;
+    char err[256];
+    REQUIRE(hwenc_open_ex(&cfg, &enc, err, sizeof(err)) == 0, "open: %s", err);
+    hwenc_backend_info info[HWENC_BACKEND_COUNT];
+    int n = hwenc_get_selection(enc, info, HWENC_BACKEND_COUNT);
+    h264_tools coded = { profile, cabac, t8x8 };
+    char words[64];
+    h264_tools_describe(&coded, words, sizeof(words));
+    REQUIRE(n >= 1 && strstr(info[n - 1].reason, words), "selection: %s; wanted %s", n ? info[n - 1].reason : "", words);
+    hwenc_close(enc);
+    printf("%s: %s\n", variant, info[n - 1].reason);
     return 0;
 }
 
@@ -488,13 +549,10 @@ static int test_bframes(void)
     REQUIRE(idrs == 2 && r.keyframes == 2, "%d IDR pictures:\n%s", idrs, t);
     REQUIRE(bs == want_b && r.b_packets == want_b, "%d B pictures (%d packets), wanted %d:\n%s", bs, r.b_packets,
             want_b, t);
-    /* A driver without B slices is opened again for a Constrained Baseline
-     * stream; one with them keeps its Main encoder. */
-    if (without_b)
-        REQUIRE(count_lines(t, "config profile=CB", NULL), "config:\n%s", t);
-    else
-        REQUIRE(count_lines(t, "config profile=Main", NULL) && !count_lines(t, "config profile=CB", NULL), "config:\n%s",
-                t);
+    /* The High encoder either way (Constrained Baseline where that is all
+     * there is): without B slices the stream is planned again without
+     * them, in the same profile. */
+    REQUIRE(count_lines(t, expected_profile(&f), NULL), "config:\n%s", t);
     if (want_b && !(f.packed & VA_ENC_PACKED_HEADER_SLICE))
         REQUIRE(count_lines(t, "type=B", "packed=---") == want_b, "packed headers sent:\n%s", t);
     else if (want_b)
@@ -1020,6 +1078,7 @@ typedef struct rule_session {
     VASurfaceID surf[3];         /* input, reconstruction, a second input */
     VABufferID coded;
     int w, h;
+    int cabac, transform_8x8;    /* the PPS flags of every picture */
 } rule_session;
 
 /* One IDR picture (idr_pic_id as given) from input into the coded buffer;
@@ -1028,7 +1087,8 @@ static VAStatus rule_picture(const rule_session *r, VASurfaceID input, int idr_p
 {
     VAEncPictureParameterBufferH264 pic = {
         .CurrPic = { .picture_id = r->surf[1] }, .coded_buf = r->coded, .pic_init_qp = 26,
-        .pic_fields.bits = { .idr_pic_flag = 1, .reference_pic_flag = 1 },
+        .pic_fields.bits = { .idr_pic_flag = 1, .reference_pic_flag = 1, .entropy_coding_mode_flag = (uint32_t)r->cabac,
+                             .transform_8x8_mode_flag = (uint32_t)r->transform_8x8 },
     };
     for (int i = 0; i < 16; i++)
         pic.ReferenceFrames[i] = (VAPictureH264){ .picture_id = VA_INVALID_SURFACE, .flags = VA_PICTURE_H264_INVALID };
@@ -1104,10 +1164,17 @@ static int break_rule_child(const char *rule)
     VAEntrypoint entry = VAEntrypointEncSlice;
     VAEntrypoint eps[4];
     int n = 0;
-    vaQueryConfigEntrypoints(dpy, VAProfileH264Main, eps, &n);
+    /* The coding tools: CABAC under Constrained Baseline, the 8x8
+     * transform under Main, and under High on a driver without it. */
+    VAProfile profile = !strcmp(rule, "cabac-cb")   ? VAProfileH264ConstrainedBaseline
+                        : !strcmp(rule, "8x8-high") ? VAProfileH264High
+                                                    : VAProfileH264Main;
+    r.cabac = !strcmp(rule, "cabac-cb");
+    r.transform_8x8 = !strcmp(rule, "8x8-main") || !strcmp(rule, "8x8-high");
+    vaQueryConfigEntrypoints(dpy, profile, eps, &n);
     if (n && eps[0] != VAEntrypointEncSlice)
         entry = eps[0];
-    refused = vaCreateConfig(dpy, VAProfileH264Main, entry, &attr, 1, &config);
+    refused = vaCreateConfig(dpy, profile, entry, &attr, 1, &config);
     if (refused != VA_STATUS_SUCCESS)
         _exit(vaTerminate(dpy) == VA_STATUS_SUCCESS && !strcmp(rule, "icq") ? 0 : 4);
     REQUIRE(vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, (unsigned)w, (unsigned)h, r.surf, 3, NULL, 0) == 0, "surfaces");
@@ -1624,6 +1691,7 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "bframes")) return test_bframes();
     if (!strcmp(argv[1], "intra-only")) return test_intra_only();
     if (!strcmp(argv[1], "reconfigure")) return test_reconfigure();
+    if (!strcmp(argv[1], "tools")) return test_tools(argc > 2 ? argv[2] : "default");
     if (!strcmp(argv[1], "fallback")) return test_fallback();
     if (!strcmp(argv[1], "endfail")) return test_endfail();
     if (!strcmp(argv[1], "external")) return test_external();

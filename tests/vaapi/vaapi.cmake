@@ -185,6 +185,22 @@ hwenc_vaapi_profile_test(rule_fps_den_12bit ihd rule fps-den-12bit)
 hwenc_vaapi_profile_test(rule_icq_lp ihd-lp rule icq)
 hwenc_vaapi_profile_test(rule_icq_mesa radeonsi rule icq)
 hwenc_vaapi_profile_test(rule_max_size radeonsi rule max-size)
+# The coding tools (drv_encode.c check_coding_tools): CABAC under
+# Constrained Baseline and the 8x8 transform under Main, on every profile;
+# the 8x8 transform under High on radeonsi, whose VCN codes none.
+foreach(profile ${HWENC_VA_PROFILES})
+    hwenc_vaapi_profile_test(rule_cabac_cb ${profile} rule cabac-cb)
+    hwenc_vaapi_profile_test(rule_8x8_main ${profile} rule 8x8-main)
+endforeach()
+hwenc_vaapi_profile_test(rule_8x8_high radeonsi rule 8x8-high)
+foreach(profile ${HWENC_VA_PROFILES})
+    foreach(variant default no-cabac no-8x8 main baseline)
+        string(REPLACE "-" "_" variant_name ${variant})
+        hwenc_vaapi_profile_test(tools_${variant_name} ${profile} tools ${variant})
+    endforeach()
+endforeach()
+hwenc_vaapi_test(tools_no_high "no-high" "" tools default)
+hwenc_vaapi_test(tools_cb_only "cb-only" "" tools default)
 
 # HRD parameters and timing SEI in hwenc's own streams, read back with
 # FFmpeg's trace_headers (skipped without /usr/bin/ffmpeg).

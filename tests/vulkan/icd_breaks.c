@@ -12,6 +12,7 @@
 
 #include "h264/params.h"
 #include "icd_breaks.h"
+#include "vk_params.h"
 #include "vk_device.h"
 #include "vk_resources.h"
 
@@ -393,6 +394,26 @@ static int scope_without_gop_remaining(rig *r)
     return reported("VUID-vkCmdBeginVideoCodingKHR-pBeginInfo-08255");
 }
 
+/* Session parameters whose PPS asks for the 8x8 transform in the rig's
+ * Main session: H.264 A.2.2 has it in High only (icd_device.c). */
+static int transform_8x8_in_main(rig *r)
+{
+    h264_stream_desc d = { .width = W, .height = H, .fps_num = 25, .fps_den = 1, .profile_idc = H264_PROFILE_MAIN,
+                           .cabac = 1, .max_refs = 1, .qp = 26, .deblock = 1 };
+    h264_sps sps;
+    h264_pps pps;
+    char err[256];
+    if (h264_stream_init(&d, &sps, &pps, err, sizeof(err)) < 0)
+        return 0;
+    pps.transform_8x8_mode = 1;
+    vk_std_params std;
+    vk_std_params_init(&std, &sps, &pps);
+    VkVideoSessionParametersKHR params;
+    if (vk_params_create(&r->f, r->device, r->session, &std, 0, &params, err, sizeof(err)) == 0)
+        r->f.vkDestroyVideoSessionParametersKHR(r->device, params, NULL);
+    return reported("test-icd-8x8-profile");
+}
+
 static const struct {
     const char *what;
     break_fn fn;
@@ -407,6 +428,7 @@ static const struct {
     { "a source image smaller than the input granules", source_smaller_than_granules, 2, W - 8, H - 8, NULL },
     { "image create flags the video format does not report", image_flags_beyond_format, 2, W, H, NULL },
     { "a list 1 longer than maxL1ReferenceCount", list_longer_than_caps, 4, W, H, NULL },
+    { "the 8x8 transform in a Main session", transform_8x8_in_main, 2, W, H, NULL },
     { "reference slots out of list order", references_out_of_list_order, 4, W, H, NULL },
     { "a scope without the GOP's remaining frames where they are required", scope_without_gop_remaining, 2, W, H,
       "HWENC_TEST_ICD_GOP_REMAINING" },

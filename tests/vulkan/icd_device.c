@@ -701,9 +701,28 @@ static VKAPI_ATTR VkResult VKAPI_CALL CreateVideoSessionParametersKHR(VkDevice d
                   pps->seq_parameter_set_id, sps->seq_parameter_set_id);
     if (!sps->flags.frame_mbs_only_flag || sps->chroma_format_idc != STD_VIDEO_H264_CHROMA_FORMAT_IDC_420 ||
         sps->bit_depth_luma_minus8 || sps->bit_depth_chroma_minus8 || sps->pic_order_cnt_type == STD_VIDEO_H264_POC_TYPE_1 ||
-        pps->flags.entropy_coding_mode_flag || pps->flags.transform_8x8_mode_flag || sps->pScalingLists ||
-        pps->pScalingLists)
+        sps->pScalingLists || pps->pScalingLists)
         return VK_ERROR_INVALID_VIDEO_STD_PARAMETERS_KHR;
+    /* The coding tools. H.264 A.2.1: no CABAC in (Constrained) Baseline;
+     * A.2.2: no 8x8 transform below High. Without the stdSyntaxFlags bit
+     * that says the device sets a flag to 1, the spec lets it override the
+     * flag: RADV's override of the 8x8 transform is modelled below
+     * (pps_override); for the others the ICD refuses, so that a client
+     * never relies on a flag the device did not offer. */
+    const icd_profile *tools = &icd_get_config()->caps;
+    if (pps->flags.entropy_coding_mode_flag && s->profile == STD_VIDEO_H264_PROFILE_IDC_BASELINE)
+        icd_error("test-icd-cabac-baseline", "entropy_coding_mode_flag 1 in a Baseline session (H.264 A.2.1)");
+    if (pps->flags.transform_8x8_mode_flag && s->profile != STD_VIDEO_H264_PROFILE_IDC_HIGH)
+        icd_error("test-icd-8x8-profile", "transform_8x8_mode_flag 1 in a session of profile_idc %d (H.264 A.2.2)",
+                  (int)s->profile);
+    if (pps->flags.entropy_coding_mode_flag &&
+        !(tools->std_syntax & VK_VIDEO_ENCODE_H264_STD_ENTROPY_CODING_MODE_FLAG_SET_BIT_KHR))
+        icd_error("test-icd-std-syntax", "entropy_coding_mode_flag 1, but stdSyntaxFlags lacks "
+                                         "VK_VIDEO_ENCODE_H264_STD_ENTROPY_CODING_MODE_FLAG_SET_BIT_KHR");
+    if (pps->flags.transform_8x8_mode_flag && !tools->pps_override &&
+        !(tools->std_syntax & VK_VIDEO_ENCODE_H264_STD_TRANSFORM_8X8_MODE_FLAG_SET_BIT_KHR))
+        icd_error("test-icd-std-syntax", "transform_8x8_mode_flag 1, but stdSyntaxFlags lacks "
+                                         "VK_VIDEO_ENCODE_H264_STD_TRANSFORM_8X8_MODE_FLAG_SET_BIT_KHR");
     icd_parameters *p = icd_new(ICD_PARAMETERS, sizeof(*p), dev);
     if (!p)
         return VK_ERROR_OUT_OF_HOST_MEMORY;

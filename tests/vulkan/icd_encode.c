@@ -182,6 +182,7 @@ static void build_slice(const icd_parameters *p, const icd_encode *e, h264_slice
     sh->disable_deblocking_filter_idc = e->slice.disable_deblocking_filter_idc;
     sh->slice_alpha_c0_offset_div2 = e->slice.slice_alpha_c0_offset_div2;
     sh->slice_beta_offset_div2 = e->slice.slice_beta_offset_div2;
+    sh->cabac_init_idc = (int)e->slice.cabac_init_idc;
 }
 
 VkResult icd_encode_picture(icd_session *s, const icd_parameters *params, const icd_encode *e,

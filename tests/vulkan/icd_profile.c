@@ -60,7 +60,7 @@ static const icd_profile profiles[] = {
         .feedback = FEEDBACK | VK_VIDEO_ENCODE_FEEDBACK_BITSTREAM_HAS_OVERRIDES_BIT_KHR,
         .max_level = STD_VIDEO_H264_LEVEL_IDC_5_2, .max_slices = 1,
         .p_l0 = 16, .b_l0 = 15, .l1 = 1, .temporal_layers = 1, .min_qp = 0, .max_qp = 51,
-        .std_syntax = DEBLOCK_BITS | VK_VIDEO_ENCODE_H264_STD_ENTROPY_CODING_MODE_FLAG_UNSET_BIT_KHR,
+        .std_syntax = DEBLOCK_BITS | ENTROPY_BITS | VK_VIDEO_ENCODE_H264_STD_TRANSFORM_8X8_MODE_FLAG_SET_BIT_KHR,
         .preferred_rc = VK_VIDEO_ENCODE_RATE_CONTROL_MODE_DISABLED_BIT_KHR, .preferred_gop = 250,
         .preferred_b = 2, .preferred_qp = 23,
     },

@@ -41,8 +41,9 @@ void icd_fill_queue_families(uint32_t *count, VkQueueFamilyProperties2 *props)
     }
 }
 
-/* The profile must be well formed and be one this device encodes: the
- * CPU encoder codes Constrained Baseline, and Main with B slices. */
+/* The profile must be well formed and be one this device encodes:
+ * Constrained Baseline, and Main and High (CABAC, the 8x8 transform, B
+ * slices) unless the device offers Baseline only. */
 StdVideoH264ProfileIdc icd_check_profile(const VkVideoProfileInfoKHR *p, const char *what)
 {
     static const VkStructureType allowed[] = { VK_STRUCTURE_TYPE_VIDEO_ENCODE_H264_PROFILE_INFO_KHR,
@@ -64,7 +65,8 @@ StdVideoH264ProfileIdc icd_check_profile(const VkVideoProfileInfoKHR *p, const c
         return 0;
     int main_offered = icd_get_config()->b_support != ICD_B_NO_MAIN;
     if (h264->stdProfileIdc == STD_VIDEO_H264_PROFILE_IDC_BASELINE ||
-        (h264->stdProfileIdc == STD_VIDEO_H264_PROFILE_IDC_MAIN && main_offered))
+        ((h264->stdProfileIdc == STD_VIDEO_H264_PROFILE_IDC_MAIN || h264->stdProfileIdc == STD_VIDEO_H264_PROFILE_IDC_HIGH) &&
+         main_offered))
         return h264->stdProfileIdc;
     return 0;
 }
@@ -72,7 +74,8 @@ StdVideoH264ProfileIdc icd_check_profile(const VkVideoProfileInfoKHR *p, const c
 int icd_profile_has_b(StdVideoH264ProfileIdc profile)
 {
     const icd_profile *c = &icd_get_config()->caps;
-    return profile == STD_VIDEO_H264_PROFILE_IDC_MAIN && c->b_l0 > 0 && c->l1 > 0;
+    return (profile == STD_VIDEO_H264_PROFILE_IDC_MAIN || profile == STD_VIDEO_H264_PROFILE_IDC_HIGH) && c->b_l0 > 0 &&
+           c->l1 > 0;
 }
 
 static void fill_encode_caps(VkVideoEncodeCapabilitiesKHR *encode, const icd_profile *c)
