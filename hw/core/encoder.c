@@ -53,6 +53,7 @@ struct hwenc_encoder {
     frame_analysis analysis;
     int bframes;                 /* B pictures the core plans, <= cfg.bframes */
     h264_tools tools;            /* profile, CABAC, 8x8 transform the stream is planned with */
+    enum hwenc_backend backend_id; /* the backend the stream is planned for */
     int dts_delay;               /* 1 when packets come in coding order with B pictures */
     reorder_queue reorder;
     int64_t frames_in, packets_out;
@@ -210,6 +211,7 @@ static int try_backend(hwenc_encoder *enc, enum hwenc_backend id, int test_first
     char err[256] = "";
     hal_caps caps;
     enc->bframes = enc->bframes_cap;
+    enc->backend_id = id;
     enc->tools = config_h264_tools(&enc->cfg, id != HWENC_BACKEND_CPU, enc->bframes);
     const h264_tools asked = enc->tools;
     int ret = build_stream(enc, err, sizeof(err));
