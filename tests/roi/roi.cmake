@@ -9,3 +9,20 @@ foreach(c exact map psnr invalid)
 endforeach()
 add_test(NAME roi_cpu_exact_cavlc COMMAND test_roi cpu exact cavlc)
 add_test(NAME roi_cpu_exact_slices COMMAND test_roi cpu exact slices)
+
+# The VA driver double (tests/vaapi): regions within VAConfigAttribEncROI.
+if(TARGET hwenctest_drv_video)
+    function(hwenc_roi_vaapi_test name caps profile)
+        add_test(NAME roi_vaapi_${name} COMMAND test_roi vaapi ${ARGN})
+        set_tests_properties(roi_vaapi_${name} PROPERTIES ENVIRONMENT
+            "${VAAPI_TEST_ENV};${VAAPI_PRELOAD};${VAAPI_ASAN_OPTIONS};HWENCTEST_VA_CAPS=${caps};HWENCTEST_VA_PROFILE=${profile}"
+            TIMEOUT 120)
+        add_dependencies(test_roi hwenctest_drv_video hwenctest_drm_shim)
+    endfunction()
+    hwenc_roi_vaapi_test(exact "" "" exact cavlc)
+    hwenc_roi_vaapi_test(map "" "" map cavlc)
+    hwenc_roi_vaapi_test(exact_ihd "" ihd exact cavlc)
+    hwenc_roi_vaapi_test(merge "roi=2" "" merge cavlc)
+    hwenc_roi_vaapi_test(psnr "" "" psnr cavlc)
+    hwenc_roi_vaapi_test(none_i965 "" i965 none cavlc)
+endif()

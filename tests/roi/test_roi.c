@@ -19,10 +19,14 @@
  *   test_roi BACKEND none      a backend that cannot: frames still coded,
  *                              one notice, QPs without offsets
  */
+#include <fcntl.h>
+#include <libgen.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <libavcodec/avcodec.h>
 #include <libavutil/video_enc_params.h>
@@ -66,6 +70,22 @@ static void make_frame(uint8_t *y, uint8_t *u, uint8_t *v, int n, int noise)
     memset(v, 128, W * H / 4);
 }
 
+/* The VA double's render node: a plain file the tests' DRM shim passes
+ * off as one (tests/vaapi/drm_shim.c). */
+static const char *device_node(void)
+{
+    const char *node = getenv("HWENCTEST_DRM_NODE");
+    if (!node || !*node)
+        return NULL;
+    char dir[512];
+    snprintf(dir, sizeof(dir), "%s", node);
+    mkdir(dirname(dir), 0755);
+    int fd = open(node, O_CREAT | O_WRONLY, 0644);
+    if (fd >= 0)
+        close(fd);
+    return node;
+}
+
 typedef struct stream {
     uint8_t *data;
     size_t size;
@@ -79,6 +99,7 @@ static int encode(const char *backend, int rc, const hwenc_roi *roi, int noise, 
     cfg.width = W;
     cfg.height = H;
     cfg.backend = hwenc_backend_from_name(backend);
+    cfg.device = device_node();
     cfg.keyint = 6;
     cfg.threads = use_slices ? 4 : 1;
     if (use_cavlc)
@@ -350,6 +371,7 @@ static int test_invalid(const char *backend)
     cfg.width = W;
     cfg.height = H;
     cfg.backend = hwenc_backend_from_name(backend);
+    cfg.device = device_node();
     hwenc_encoder *enc;
     if (hwenc_open(&cfg, &enc) < 0)
         return 1;

@@ -185,6 +185,13 @@ hwenc_vaapi_profile_test(rule_fps_den_12bit ihd rule fps-den-12bit)
 hwenc_vaapi_profile_test(rule_icq_lp ihd-lp rule icq)
 hwenc_vaapi_profile_test(rule_icq_mesa radeonsi rule icq)
 hwenc_vaapi_profile_test(rule_max_size radeonsi rule max-size)
+# ROI (VAEncMiscParameterBufferROI): drv_encode.c render_roi names each source.
+hwenc_vaapi_profile_test(rule_roi_priority ihd rule roi-priority)
+hwenc_vaapi_test(rule_roi_too_many "roi=1" "" rule roi-too-many)
+hwenc_vaapi_profile_test(rule_roi_null ihd rule roi-null)
+hwenc_vaapi_profile_test(rule_roi_unsupported i965 rule roi-unsupported)
+# The control: the same single region is taken where EncROI has regions.
+hwenc_vaapi_profile_test(rule_roi_valid ihd rule roi-valid)
 
 # HRD parameters and timing SEI in hwenc's own streams, read back with
 # FFmpeg's trace_headers (skipped without /usr/bin/ffmpeg).
