@@ -26,3 +26,13 @@ if(TARGET hwenctest_drv_video)
     hwenc_roi_vaapi_test(psnr "" "" psnr cavlc)
     hwenc_roi_vaapi_test(none_i965 "" i965 none cavlc)
 endif()
+
+# hwenc encode --roi FILE: CSV errors with file:line, the offsets in the stream.
+add_test(NAME roi_cli_cpu COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/test_cli_roi.sh $<TARGET_FILE:hwenc_cli>
+         $<TARGET_FILE:test_roi> cpu)
+if(TARGET hwenctest_drv_video)
+    add_test(NAME roi_cli_vaapi COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/test_cli_roi.sh $<TARGET_FILE:hwenc_cli>
+             $<TARGET_FILE:test_roi> vaapi)
+    set_tests_properties(roi_cli_vaapi PROPERTIES ENVIRONMENT
+        "${VAAPI_TEST_ENV};${VAAPI_PRELOAD};${VAAPI_ASAN_OPTIONS}" TIMEOUT 120)
+endif()

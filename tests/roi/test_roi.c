@@ -18,6 +18,9 @@
  *   test_roi BACKEND invalid   bad ROI input is refused, naming the field
  *   test_roi BACKEND none      a backend that cannot: frames still coded,
  *                              one notice, QPs without offsets
+ *   test_roi - stream FILE X Y W H OFFSET   a 320x192 stream of 12 frames
+ *                              (the CLI's, tests/roi/test_cli_roi.sh) has
+ *                              the offset in that rectangle, none elsewhere
  */
 #include <fcntl.h>
 #include <libgen.h>
@@ -417,8 +420,29 @@ static int test_none(const char *backend)
     return 0;
 }
 
+static int test_stream(char **a)
+{
+    FILE *f = fopen(a[0], "rb");
+    if (!f)
+        return 1;
+    stream s = { .data = malloc(1 << 24) };
+    s.size = fread(s.data, 1, 1 << 24, f);
+    fclose(f);
+    hwenc_roi_rect r = { atoi(a[1]), atoi(a[2]), atoi(a[3]), atoi(a[4]), atoi(a[5]) };
+    hwenc_roi roi = { .struct_size = sizeof(roi), .rects = &r, .num_rects = 1 };
+    int8_t map[MBW * MBH];
+    expected_map(&roi, map);
+    check_qps(a[0], &s, map);
+    free(s.data);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 9 && !strcmp(argv[2], "stream")) {
+        int ret = test_stream(argv + 3);
+        return ret || failures;
+    }
     if (argc != 3 && argc != 4) {
         fprintf(stderr, "usage: test_roi BACKEND exact|map|merge|psnr|invalid|none [cavlc|slices]\n");
         return 2;
