@@ -224,6 +224,10 @@ void nvenc_params_apply(const hwenc_config *c, const nvenc_caps *caps, nvenc_par
      * no B frames. */
     rc->zeroReorderDelay = c->low_latency != 0;
     rc->enableNonRefP = 0;
+    /* ROI offsets go per picture as the QP delta map, "applied on top of
+     * the QP chosen by rate control" (nvEncodeAPI.h); a picture without
+     * them sends no map. */
+    rc->qpMapMode = NV_ENC_QP_MAP_DELTA;
     /* FFmpeg's default profile is Main; lossless needs High 4:4:4. */
     cfg->profileGUID = NV_ENC_H264_PROFILE_MAIN_GUID;
     if (p->tuning == NV_ENC_TUNING_INFO_LOSSLESS) {

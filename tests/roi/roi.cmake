@@ -36,3 +36,12 @@ if(TARGET hwenctest_drv_video)
     set_tests_properties(roi_cli_vaapi PROPERTIES ENVIRONMENT
         "${VAAPI_TEST_ENV};${VAAPI_PRELOAD};${VAAPI_ASAN_OPTIONS}" TIMEOUT 120)
 endif()
+
+# The NVENC stand-ins (tests/nvenc): the QP delta map, exact per macroblock.
+if(TARGET hwenc_standin_nvenc)
+    foreach(c exact map psnr)
+        add_test(NAME roi_nvenc_${c} COMMAND test_roi nvenc ${c})
+        set_tests_properties(roi_nvenc_${c} PROPERTIES ENVIRONMENT "${NVENC_ENV}" TIMEOUT 120)
+    endforeach()
+    add_dependencies(test_roi hwenc_standin_nvenc)
+endif()

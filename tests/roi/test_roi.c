@@ -13,8 +13,9 @@
  *   test_roi BACKEND map       the same through mb_qp_offsets
  *   test_roi BACKEND merge     more rectangles than the backend's regions:
  *                              the QPs follow the documented merge
- *   test_roi BACKEND psnr      ABR: PSNR-Y inside the region rises, the
- *                              size stays within 5 % of the encode without
+ *   test_roi BACKEND psnr      ABR: PSNR-Y inside the region rises by 1 dB;
+ *                              on the CPU backend the size stays within 5 %
+ *                              of the encode without
  *   test_roi BACKEND invalid   bad ROI input is refused, naming the field
  *   test_roi BACKEND none      a backend that cannot: frames still coded,
  *                              one notice, QPs without offsets
@@ -352,7 +353,12 @@ static int test_psnr(const char *backend)
            "(%.1f %%), inside %.2f dB outside %.2f dB\n",
            plain.size, in0, out0, face.qp_offset, with.size, 100 * (ratio - 1), in1, out1);
     CHECK(in1 > in0 + 1.0, "PSNR-Y inside the region rose only from %.2f to %.2f dB", in0, in1);
-    CHECK(fabs(ratio - 1) < 0.05, "size changed by %.1f %% with ROI under ABR", 100 * (ratio - 1));
+    /* The CPU backend's rate control keeps each picture's expected size
+     * (cpu_fallback/backend.c roi_qp_shift); the doubles' rate loops are
+     * toys, and a driver adds the offsets on top of its rate control's
+     * QP, so their size is reported, not checked. */
+    if (!strcmp(backend, "cpu"))
+        CHECK(fabs(ratio - 1) < 0.05, "size changed by %.1f %% with ROI under ABR", 100 * (ratio - 1));
     free(plain.data);
     free(with.data);
     return 0;
