@@ -34,6 +34,7 @@ typedef struct cpu_backend {
     uint8_t *out;
     size_t out_capacity;
     hal_mailbox mailbox;
+    int roi_shift;               /* added to rate control's QP for this picture's ROI offsets */
 } cpu_backend;
 
 static void cpu_probe(const hwenc_config *config, hwenc_backend_info *info)
@@ -45,7 +46,7 @@ static void cpu_probe(const hwenc_config *config, hwenc_backend_info *info)
     snprintf(info->driver, sizeof(info->driver), "hwenc CPU encoder");
     snprintf(info->capabilities, sizeof(info->capabilities),
              "profiles: Constrained Baseline, Main (with B frames); slices: I, P, B; refs: 1-16; "
-             "rc: CQP CRF ABR CBR VBR");
+             "rc: CQP CRF ABR CBR VBR; roi: exact per macroblock");
 }
 
 static void cpu_close(void *priv)
@@ -104,6 +105,7 @@ static int cpu_open(const hal_session *s, void **priv, hal_caps *caps, char *err
     }
     caps->max_refs = H264_MAX_REFS;
     caps->max_bframes = H264_MAX_REFS;
+    caps->roi = (hwenc_roi_caps){ .support = HWENC_ROI_EXACT, .block_size = 16, .min_offset = -51, .max_offset = 51 };
     *priv = b;
     return 0;
 fail:
@@ -111,9 +113,31 @@ fail:
     return ret;
 }
 
+static int clip_qp(int qp)
+{
+    return qp < 0 ? 0 : qp > 51 ? 51 : qp;
+}
+
 static int row_qp(void *opaque, int row, int64_t bits_so_far)
 {
-    return ratecontrol_row_qp(opaque, row, bits_so_far);
+    cpu_backend *b = opaque;
+    return clip_qp(ratecontrol_row_qp(&b->rc, row, bits_so_far) + b->roi_shift);
+}
+
+/* With a bit-rate target, ROI offsets should move bits within the picture,
+ * not add them: the picture's QP rises by what keeps its expected size,
+ * with bits taken as 2^(-QP/6) per macroblock (the qscale of a QP doubles
+ * every 6), i.e. 6 log2 of the offsets' mean of 2^(-offset/6). Constant QP
+ * and constant quality keep their QP: offsets are on top of it there. */
+static int roi_qp_shift(const ratecontrol *rc, const hal_roi *roi)
+{
+    if (!roi || rc->mode == HWENC_RC_CQP || rc->mode == HWENC_RC_CRF)
+        return 0;
+    const int mbs = roi->mb_width * roi->mb_height;
+    double sum = 0;
+    for (int i = 0; i < mbs; i++)
+        sum += exp2(-roi->mb_offset[i] / 6.0);
+    return (int)lrint(6 * log2(sum / mbs));
 }
 
 /* Picture timing (D.2.3) in clock ticks, two a frame (the VUI's
@@ -188,9 +212,12 @@ static int cpu_send_picture(void *priv, const hal_picture *hp, char *err, size_t
     enum rc_frame_kind kind = hp->type == HWENC_FRAME_IDR || hp->type == HWENC_FRAME_I ? RC_FRAME_I
                               : hp->type == HWENC_FRAME_B                              ? RC_FRAME_B
                                                                                        : RC_FRAME_P;
-    pic.slice.slice_qp = ratecontrol_start_frame(&b->rc, kind, hp->fresh_start, hp->cost.intra, hp->cost.inter);
+    b->roi_shift = roi_qp_shift(&b->rc, hp->roi);
+    pic.slice.slice_qp =
+        clip_qp(ratecontrol_start_frame(&b->rc, kind, hp->fresh_start, hp->cost.intra, hp->cost.inter) + b->roi_shift);
     pic.row_qp = row_qp;
-    pic.row_qp_opaque = &b->rc;
+    pic.row_qp_opaque = b;
+    pic.mb_qp_offset = hp->roi ? hp->roi->mb_offset : NULL;
 
     size_t pos = hal_mailbox_start(&b->mailbox, hp, b->out, hp->parameter_sets, hp->parameter_sets_size);
     if (b->hrd) {

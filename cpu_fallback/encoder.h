@@ -54,6 +54,9 @@ typedef struct cpu_picture {
      * so far (rate control with a buffer model); NULL keeps slice_qp. */
     int (*row_qp)(void *opaque, int row, int64_t bits_so_far);
     void *row_qp_opaque;
+    /* Optional: a QP offset (-51..51) per macroblock, raster order, added
+     * to the row's QP (region of interest); NULL: none. */
+    const int8_t *mb_qp_offset;
     /* An IDR that starts the stream afresh (hal_picture.fresh_start): the
      * encoder forgets what earlier pictures taught it (learnt CABAC states,
      * the slice plan's row work). */

@@ -31,6 +31,7 @@
 #endif
 #include "metrics.h"
 #include "mux.h"
+#include "roi_file.h"
 #include "segment.h"
 #include "temp_output.h"
 #include "video_io.h"
@@ -45,6 +46,7 @@ typedef struct cli_options {
     const char *input, *output, *recon;
     const char *stats;           /* --stats FILE */
     int psnr;                    /* --psnr: the PSNR goes into --stats */
+    const char *roi;             /* --roi FILE (roi_file.h) */
     int raw_width, raw_height;
     int fps_num, fps_den;
     int64_t max_frames;
@@ -86,6 +88,7 @@ typedef struct encode_state {
     size_t frame_size;
     int64_t frames_in, packets, bytes;
     metrics_state metrics;       /* for the PSNR summary */
+    roi_file roi;                /* --roi: the rectangles by frame */
     int have_recon;
     int out_failed, recon_failed; /* reported already */
     int input_failed;            /* the frames before the error are encoded */
@@ -164,7 +167,10 @@ static void usage(FILE *f)
             "                        size and VBV fill)\n"
             "  --quiet               no progress line, no summary and no warnings (errors only)\n"
             "  --stats FILE          write a JSON summary of the encode (backend, device, frames, fps, bitrate)\n"
-            "  --psnr                put the PSNR into --stats\n");
+            "  --psnr                put the PSNR into --stats\n"
+            "  --roi FILE            region-of-interest QP offsets, CSV lines\n"
+            "                        first_frame,last_frame,x,y,width,height,qp_offset (pixels; last_frame -1:\n"
+            "                        to the end; offset -51..51, negative = better); README: Regions of interest\n");
 }
 
 /* What the command line set, to refuse options that the others would make
@@ -258,7 +264,7 @@ static int parse_options(int argc, char **argv, cli_options *o)
            OPT_FPS, OPT_FRAMES, OPT_RECON, OPT_QUIET, OPT_CRF, OPT_BITRATE, OPT_VBV_MAXRATE, OPT_VBV_BUFSIZE,
            OPT_RC, OPT_MIN_KEYINT, OPT_SCENECUT, OPT_NO_DEBLOCK, OPT_LOW_LATENCY, OPT_CPU_MASK, OPT_DEBLOCK,
            OPT_BFRAMES, OPT_PROFILE, OPT_NO_CABAC, OPT_NO_8x8DCT, OPT_FAILOVER, OPT_STATS, OPT_PSNR,
-           OPT_START_FRAME, OPT_FORCE_IDR, OPT_FASTSTART, OPT_NO_AUDIO, OPT_NAL_HRD };
+           OPT_START_FRAME, OPT_FORCE_IDR, OPT_FASTSTART, OPT_NO_AUDIO, OPT_NAL_HRD, OPT_ROI };
     static const struct option longopts[] = {
         { "output", required_argument, NULL, 'o' },
         { "backend", required_argument, NULL, OPT_BACKEND },
@@ -293,6 +299,7 @@ static int parse_options(int argc, char **argv, cli_options *o)
         { "cpu-mask", required_argument, NULL, OPT_CPU_MASK },
         { "stats", required_argument, NULL, OPT_STATS },
         { "psnr", no_argument, NULL, OPT_PSNR },
+        { "roi", required_argument, NULL, OPT_ROI },
         { "faststart", no_argument, NULL, OPT_FASTSTART },
         { "no-audio", no_argument, NULL, OPT_NO_AUDIO },
         { "nal-hrd", required_argument, NULL, OPT_NAL_HRD },
@@ -412,6 +419,7 @@ static int parse_options(int argc, char **argv, cli_options *o)
         case OPT_QUIET: o->quiet = 1; break;
         case OPT_STATS: o->stats = optarg; break;
         case OPT_PSNR: o->psnr = 1; break;
+        case OPT_ROI: o->roi = optarg; break;
         case OPT_FASTSTART: o->mux.faststart = 1; break;
         case OPT_NO_AUDIO: o->mux.no_audio = 1; break;
         case OPT_NAL_HRD:
@@ -945,7 +953,15 @@ static int encode_loop(encode_state *st, media_input *in)
             frame.stride[p] = pic.stride[p];
         }
         keep_source(st, &pic, pts);
-        while ((ret = hwenc_send_frame(st->enc, &frame)) == HWENC_EAGAIN)
+        hwenc_roi_rect rects[256];
+        hwenc_roi roi = { .struct_size = sizeof(roi), .rects = rects };
+        const int64_t number = o->seg.start_frame + st->frames_in;
+        if (o->roi && (roi.num_rects = roi_file_rects(&st->roi, number, rects, 256)) > 256) {
+            fprintf(stderr, "hwenc: %s: frame %lld has %d rectangles, more than 256\n", o->roi, (long long)number,
+                    roi.num_rects);
+            return -1;
+        }
+        while ((ret = hwenc_send_frame_roi(st->enc, &frame, roi.num_rects ? &roi : NULL)) == HWENC_EAGAIN)
             if (drain_packets(st) < 0)
                 return -1;
         if (ret < 0) {
@@ -1048,6 +1064,11 @@ static int cmd_encode(int argc, char **argv)
     o.cfg.log_opaque = &o.log;
     o.cfg.log_level = o.quiet ? HWENC_LOG_ERROR : o.verbose >= 2 ? HWENC_LOG_DEBUG
                                                 : o.verbose ? HWENC_LOG_INFO : HWENC_LOG_WARNING;
+    if (o.roi && (roi_file_load(&st.roi, o.roi, err, sizeof(err)) < 0 ||
+                  roi_file_check_size(&st.roi, info->width, info->height, err, sizeof(err)) < 0)) {
+        fprintf(stderr, "hwenc: --roi %s\n", err);
+        goto done;
+    }
     if (hwenc_open_ex(&o.cfg, &st.enc, err, sizeof(err)) < 0) {
         print_library_error("cannot open an encoder", err);
         goto done;
@@ -1089,6 +1110,8 @@ static int cmd_encode(int argc, char **argv)
                 hwenc_backend_name(hwenc_get_backend(st.enc)), o.recon);
     if (!o.quiet)
         print_summary(&st);
+    if (o.roi && hwenc_roi_notice(st.enc)[0])
+        fprintf(stderr, "hwenc: --roi: %s\n", hwenc_roi_notice(st.enc));
     if (o.stats) {
         encode_stats stats = { o.input, o.output, o.cfg.width, o.cfg.height, o.cfg.fps_num, o.cfg.fps_den,
                                st.packets, st.bytes, now_seconds() - st.start,
@@ -1109,6 +1132,7 @@ done:
     }
     hwenc_close(st.enc);
     metrics_free(&st.metrics);
+    roi_file_free(&st.roi);
     media_input_close(&in);
     segment_options_free(&o.seg);
     if (failed)

@@ -29,6 +29,7 @@
 #include "registry.h"
 #include "reorder.h"
 #include "retain.h"
+#include "roi.h"
 #include "test_encode.h"
 
 /* Input time stamps kept for the dts of reordered packets: more than the
@@ -83,6 +84,10 @@ struct hwenc_encoder {
     int exhausted;               /* no backend left: this error stays */
     int failover_count;
     hwenc_failover_info failovers[REGISTRY_BACKENDS];
+
+    /* Region-of-interest offsets of the frames not yet coded (roi.h). */
+    roi_store roi;
+    char roi_notice[256];
 };
 
 /* hwenc_packet gained vbv_overrun in what was padding after qp: the
@@ -370,6 +375,7 @@ int hwenc_open_ex(const hwenc_config *cfg, hwenc_encoder **out, char *err, size_
     enc->bframes = enc->bframes_cap = cfg->bframes;
     enc->tools = config_h264_tools(cfg, 0, enc->bframes);
     retain_init(&enc->retained, cfg->width, cfg->height, cfg->pixel_format);
+    roi_store_init(&enc->roi, cfg->width, cfg->height);
     hold_init(&enc->held, cfg->width, cfg->height, cfg->want_recon);
     if ((ret = build_stream(enc, err, err_size)) < 0 || (ret = select_backend(enc, err, err_size)) < 0) {
         hal_log(cfg, HWENC_LOG_ERROR, "%s", err);
@@ -448,6 +454,8 @@ static int send_picture(hwenc_encoder *enc, hal_picture *pic)
     /* A backend numbers the frames from the first it was given. */
     hal_picture local = *pic;
     local.display_index -= enc->index_base;
+    local.roi = roi_store_picture(&enc->roi, pic->display_index, &enc->caps.roi, hwenc_backend_name(enc->backend->id),
+                                  enc->caps.roi_why, enc->roi_notice, sizeof(enc->roi_notice));
     char err[256] = "";
     int ret = enc->backend->send_picture(enc->priv, &local, err, sizeof(err));
     if (ret == HWENC_EAGAIN)
@@ -461,6 +469,9 @@ static int send_picture(hwenc_encoder *enc, hal_picture *pic)
     }
     gop_commit(&enc->gop, pic);
     h264_syntax_commit(&enc->h264, pic);
+    /* With failover the offsets stay with the retained frame. */
+    if (!enc->cfg.failover)
+        roi_store_drop(&enc->roi, pic->display_index);
     return 0;
 }
 
@@ -712,6 +723,46 @@ int hwenc_send_frame(hwenc_encoder *enc, const hwenc_frame *frame)
     return returned(enc, send_frame(enc, frame));
 }
 
+int hwenc_send_frame_roi(hwenc_encoder *enc, const hwenc_frame *frame, const hwenc_roi *roi)
+{
+    if (!enc || !roi)
+        return hwenc_send_frame(enc, frame);
+    if (!frame) {
+        set_error(enc, "hwenc_send_frame_roi: a flush (frame NULL) takes no ROI");
+        return HWENC_EINVAL;
+    }
+    char err[256];
+    int ret = roi_check(roi, enc->cfg.width, enc->cfg.height, err, sizeof(err));
+    if (ret < 0) {
+        set_error(enc, err);
+        return ret;
+    }
+    const int64_t index = enc->frames_in;
+    if ((ret = roi_store_put(&enc->roi, index, roi)) < 0) {
+        set_error(enc, "out of memory for a frame's ROI offsets");
+        return ret;
+    }
+    ret = hwenc_send_frame(enc, frame);
+    if (enc->frames_in == index)
+        roi_store_drop(&enc->roi, index);
+    return ret;
+}
+
+int hwenc_get_roi_caps(const hwenc_encoder *enc, hwenc_roi_caps *caps)
+{
+    if (!enc || !caps)
+        return HWENC_EINVAL;
+    if (!enc->backend)
+        return HWENC_EBACKEND;
+    *caps = enc->caps.roi;
+    return 0;
+}
+
+const char *hwenc_roi_notice(const hwenc_encoder *enc)
+{
+    return enc ? enc->roi_notice : "";
+}
+
 /* Decoding time stamps. Without reordering dts = pts. With B frames (not
  * references, so one picture of reorder delay) the k-th packet in decoding
  * order gets the pts of the (k-1)-th frame in display order, and the first
@@ -839,6 +890,7 @@ static int receive_with_failover(hwenc_encoder *enc, hal_packet *hp)
             return ret;
         }
         retain_drop_before(&enc->retained, enc->held.prefix);
+        roi_store_drop_before(&enc->roi, enc->held.prefix);
         if (ret == 1)
             return 0;
     }
@@ -990,5 +1042,6 @@ void hwenc_close(hwenc_encoder *enc)
     packet_check_free(&enc->check);
     retain_free(&enc->retained);
     hold_free(&enc->held);
+    roi_store_free(&enc->roi);
     free(enc);
 }

@@ -26,6 +26,7 @@
 #include "analysis.h"
 #include "h264/params.h"
 #include "h264/picture.h"
+#include "roi.h"
 
 typedef struct hal_session {
     const hwenc_config *config;      /* validated; backend-independent defaults applied */
@@ -93,6 +94,9 @@ typedef struct hal_picture {
     /* For IDR pictures: the parameter sets to put before the slices. */
     const uint8_t *parameter_sets;
     size_t parameter_sets_size;
+    /* Region-of-interest QP offsets (hwenc_send_frame_roi), valid only
+     * during send_picture; NULL: none. Given as hal_caps.roi asks. */
+    const hal_roi *roi;
 } hal_picture;
 
 typedef struct hal_packet {
@@ -126,6 +130,10 @@ typedef struct hal_caps {
      * it back (a static string). */
     h264_tools tools;
     const char *tools_why;
+    /* How the backend honours hal_picture.roi (zero: not at all), and
+     * when not exactly, why, in a phrase for hwenc_roi_notice(). */
+    hwenc_roi_caps roi;
+    char roi_why[128];
 } hal_caps;
 
 typedef struct hal_backend {

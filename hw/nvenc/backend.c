@@ -101,6 +101,10 @@ static int nvenc_open(const hal_session *hs, void **priv, hal_caps *caps, char *
     caps->max_bframes = s->params.bframes;
     caps->decides_types = 1;
     caps->tools = nvenc_tools_max(&s->caps, &caps->tools_why);
+    /* The delta map has no capability bit (only the emphasis map has one,
+     * NV_ENC_CAPS_SUPPORT_EMPHASIS_LEVEL_MAP): every GPU with the API
+     * takes it, one signed byte per macroblock. */
+    caps->roi = (hwenc_roi_caps){ .support = HWENC_ROI_EXACT, .block_size = 16, .min_offset = -51, .max_offset = 51 };
     *priv = s;
     return 0;
 }
@@ -137,6 +141,20 @@ static int submit(nvenc_session *s, nvenc_slot *slot, const hal_picture *hp, con
     NV_ENC_PIC_PARAMS_H264 *h = &pic.codecPicParams.h264PicParams;
     h->sliceMode = s->config.encodeCodecConfig.h264Config.sliceMode;
     h->sliceModeData = s->config.encodeCodecConfig.h264Config.sliceModeData;
+    /* The header does not say how long the driver reads the map (it may
+     * hold the picture for its look-ahead): it lives with the slot, like
+     * the input, until the picture's packet is out. */
+    if (hp->roi) {
+        const size_t mbs = (size_t)hp->roi->mb_width * (size_t)hp->roi->mb_height;
+        if (!slot->qp_delta && !(slot->qp_delta = malloc(mbs))) {
+            nvenc_input_release(s, slot);
+            snprintf(err, err_size, "out of memory for the QP delta map of frame %lld", (long long)hp->display_index);
+            return HWENC_ENOMEM;
+        }
+        memcpy(slot->qp_delta, hp->roi->mb_offset, mbs);
+        pic.qpDeltaMap = slot->qp_delta;
+        pic.qpDeltaMapSize = (uint32_t)mbs;
+    }
 
     NVENCSTATUS st = s->lib.nv.nvEncEncodePicture(s->encoder, &pic);
     if (st != NV_ENC_SUCCESS && st != NV_ENC_ERR_NEED_MORE_INPUT) {

@@ -160,6 +160,7 @@ typedef struct nvenc_slot {
     NV_ENC_INPUT_PTR mapped;     /* zero-copy input mapped for this picture, or NULL */
     int reg;                     /* its index in nvenc_session.regs */
     int state;
+    int8_t *qp_delta;            /* the picture's QP delta map (ROI), allocated on first use */
 } nvenc_slot;
 
 /* A CUDA device pointer registered with the session (registration is

@@ -254,6 +254,10 @@ void nvenc_params_apply(const hwenc_config *c, const nvenc_caps *caps, nvenc_par
     h->entropyCodingMode = p->tools.cabac ? NV_ENC_H264_ENTROPY_CODING_MODE_CABAC : NV_ENC_H264_ENTROPY_CODING_MODE_CAVLC;
     h->adaptiveTransformMode = p->tools.transform_8x8 ? NV_ENC_H264_ADAPTIVE_TRANSFORM_ENABLE
                                                       : NV_ENC_H264_ADAPTIVE_TRANSFORM_DISABLE;
+    /* ROI offsets go per picture as the QP delta map, "applied on top of
+     * the QP chosen by rate control" (nvEncodeAPI.h); a picture without
+     * them sends no map. */
+    rc->qpMapMode = NV_ENC_QP_MAP_DELTA;
     if (p->tuning == NV_ENC_TUNING_INFO_LOSSLESS) {
         cfg->profileGUID = NV_ENC_H264_PROFILE_HIGH_444_GUID;
         h->qpPrimeYZeroTransformBypassFlag = 1;

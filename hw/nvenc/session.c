@@ -188,6 +188,7 @@ static void destroy_pool(nvenc_session *s)
             nv->nvEncDestroyInputBuffer(s->encoder, slot->input);
         if (slot->bitstream)
             nv->nvEncDestroyBitstreamBuffer(s->encoder, slot->bitstream);
+        free(slot->qp_delta);
         memset(slot, 0, sizeof(*slot));
     }
     nvenc_input_unregister_all(s);

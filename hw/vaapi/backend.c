@@ -381,6 +381,29 @@ static int probe_sync_buffer(const vaapi_device *dev)
            dev->va.vaSyncBuffer(dev->display, VA_INVALID_ID, 0) != VA_STATUS_ERROR_UNIMPLEMENTED;
 }
 
+/* ROI as the driver's EncROI attribute allows (va.h VAConfigAttribValEncROI):
+ * its regions, with delta QPs, which under rate control need
+ * roi_rc_qp_delta_support (under CQP roi_value is always a delta). */
+static void roi_caps(const vaapi_encoder *e, hal_caps *caps)
+{
+    VAConfigAttribValEncROI attr = { .value = e->caps.roi == VAAPI_ATTR_UNSUPPORTED ? 0 : (uint32_t)e->caps.roi };
+    const int cqp = e->rc.mode == VA_RC_CQP || e->rc.mode == 0;
+    if (e->caps.roi == VAAPI_ATTR_UNSUPPORTED || !attr.bits.num_roi_regions)
+        snprintf(caps->roi_why, sizeof(caps->roi_why), "the driver reports no VAConfigAttribEncROI regions");
+    else if (!cqp && !attr.bits.roi_rc_qp_delta_support)
+        snprintf(caps->roi_why, sizeof(caps->roi_why),
+                 "VAConfigAttribEncROI has no delta QP under rate control (roi_rc_qp_delta_support 0)");
+    else
+        caps->roi = (hwenc_roi_caps){ .support = HWENC_ROI_REGIONS,
+                                      .max_regions = attr.bits.num_roi_regions < ROI_MAX_REGIONS
+                                                         ? (int)attr.bits.num_roi_regions
+                                                         : ROI_MAX_REGIONS,
+                                      .block_size = 16, .min_offset = -51, .max_offset = 51 };
+    if (caps->roi.support == HWENC_ROI_REGIONS)
+        snprintf(caps->roi_why, sizeof(caps->roi_why), "VAConfigAttribEncROI num_roi_regions %d",
+                 caps->roi.max_regions);
+}
+
 static int vaapi_open(const hal_session *s, void **priv, hal_caps *caps_out, char *err, size_t err_size)
 {
     vaapi_encoder *e = calloc(1, sizeof(*e));
@@ -461,6 +484,7 @@ static int vaapi_open(const hal_session *s, void **priv, hal_caps *caps_out, cha
     caps_out->max_refs = max_refs(&e->caps);
     caps_out->max_bframes = max_bframes(&e->caps);
     caps_out->tools = vaapi_tools(&e->caps, &caps_out->tools_why);
+    roi_caps(e, caps_out);
     *priv = e;
     return 0;
 fail:

@@ -180,6 +180,12 @@ static int query_attributes(vaapi_device *dev, vaapi_caps *caps, char *err, size
     caps->quality_range = attr_value(&b[0]);
     caps->max_width = attr_value(&b[1]);
     caps->max_height = attr_value(&b[2]);
+    /* Apart again: iHD answers INVALID_PARAMETER for EncROI on some entry
+     * points (media_libva_caps_g12.cpp) instead of marking it unsupported. */
+    VAConfigAttrib roi = { .type = VAConfigAttribEncROI };
+    if (dev->va.vaGetConfigAttributes(dev->display, caps->profile, caps->entrypoint, &roi, 1) != VA_STATUS_SUCCESS)
+        roi.value = VA_ATTRIB_NOT_SUPPORTED;
+    caps->roi = attr_value(&roi);
     if (!(caps->rt_format & VA_RT_FORMAT_YUV420)) {
         snprintf(err, err_size, "the VA driver '%s' cannot encode 4:2:0 (RT formats 0x%x)", dev->vendor,
                  caps->rt_format);
@@ -369,5 +375,11 @@ void vaapi_caps_describe(const vaapi_caps *c, char *dst, size_t size)
     else
         snprintf(refs, sizeof(refs), "; max refs %d (list 1: %d)", c->max_refs_l0,
                  c->max_refs_l1 > 0 ? c->max_refs_l1 : 0);
-    append(dst, size, pos, refs);
+    pos = append(dst, size, pos, refs);
+    VAConfigAttribValEncROI roi = { .value = c->roi == VAAPI_ATTR_UNSUPPORTED ? 0 : (uint32_t)c->roi };
+    char text[64] = "; roi: none";
+    if (roi.bits.num_roi_regions)
+        snprintf(text, sizeof(text), "; roi: %u regions%s", roi.bits.num_roi_regions,
+                 roi.bits.roi_rc_qp_delta_support ? "" : " (CQP only)");
+    append(dst, size, pos, text);
 }

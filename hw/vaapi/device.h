@@ -53,6 +53,7 @@ typedef struct vaapi_caps {
     int64_t prediction_direction;/* VA_PREDICTION_DIRECTION_* mask, or VAAPI_ATTR_UNSUPPORTED */
     int64_t quality_range;       /* EncQualityRange: levels 1..range, or VAAPI_ATTR_UNSUPPORTED */
     int64_t max_width, max_height; /* MaxPictureWidth/Height, or VAAPI_ATTR_UNSUPPORTED */
+    int64_t roi;                 /* EncROI (VAConfigAttribValEncROI), or VAAPI_ATTR_UNSUPPORTED */
 } vaapi_caps;
 
 /*

@@ -51,6 +51,7 @@ typedef struct vaapi_encoder {
     uint32_t packed;             /* VA_ENC_PACKED_HEADER_* we send */
     vaapi_rc rc;
     int rc_pending;              /* send the rate-control buffers with the next picture */
+    VAEncROI roi[ROI_MAX_REGIONS]; /* the picture's ROI regions, which the ROI buffer points at */
 
     VAConfigID config;
     VAContextID context;

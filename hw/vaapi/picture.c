@@ -127,6 +127,33 @@ static int add_parameter_sets(vaapi_encoder *e, buffer_list *list, char *err, si
     return ret;
 }
 
+/* The picture's ROI regions in pixels, last as FFmpeg's vaapi_encode_issue
+ * sends them, with its bounds on the deltas (INT8_MIN..INT8_MAX: ours are
+ * within -51..51 already) and roi_value_is_qp_delta, the only kind iHD and
+ * Mesa take. The regions stay in e->roi until vaEndPicture. */
+static int add_roi(vaapi_encoder *e, buffer_list *list, const hal_roi *roi, char *err, size_t err_size)
+{
+    for (int i = 0; i < roi->num_regions; i++) {
+        const roi_region *g = &roi->regions[i];
+        int x = g->x * 16, y = g->y * 16;
+        int right = (g->x + g->width) * 16 < e->width ? (g->x + g->width) * 16 : e->width;
+        int bottom = (g->y + g->height) * 16 < e->height ? (g->y + g->height) * 16 : e->height;
+        e->roi[i] = (VAEncROI){
+            .roi_rectangle = { .x = (int16_t)x, .y = (int16_t)y, .width = (uint16_t)(right - x),
+                               .height = (uint16_t)(bottom - y) },
+            .roi_value = (int8_t)g->qp_offset,
+        };
+    }
+    VAEncMiscParameterBufferROI param = {
+        .num_roi = (uint32_t)roi->num_regions,
+        .max_delta_qp = INT8_MAX,
+        .min_delta_qp = INT8_MIN,
+        .roi = e->roi,
+        .roi_flags.bits.roi_value_is_qp_delta = 1,
+    };
+    return add_misc(e, list, VAEncMiscParameterTypeROI, &param, sizeof(param), "ROI", err, err_size);
+}
+
 /* In FFmpeg's order (vaapi_encode_issue): sequence-level buffers at IDRs,
  * the picture parameters, then the packed headers and the slice. */
 static int build_buffers(vaapi_encoder *e, const hal_picture *pic, VASurfaceID recon, VABufferID coded,
@@ -174,8 +201,11 @@ static int build_buffers(vaapi_encoder *e, const hal_picture *pic, VASurfaceID r
     }
     vaapi_codec_buffer sp;
     e->codec->fill_slice(e, pic, slice_qp, &sp);
-    return add_buffer(e, list, VAEncSliceParameterBufferType, e->codec->slice_size, &sp, "slice parameters", err,
-                      err_size);
+    ret = add_buffer(e, list, VAEncSliceParameterBufferType, e->codec->slice_size, &sp, "slice parameters", err,
+                     err_size);
+    if (ret == 0 && pic->roi && pic->roi->num_regions)
+        ret = add_roi(e, list, pic->roi, err, err_size);
+    return ret;
 }
 
 static int has_sps(const uint8_t *data, size_t size)

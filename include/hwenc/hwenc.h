@@ -447,6 +447,83 @@ typedef struct hwenc_frame {
  * received first, HWENC_ESTATE after a flush. */
 HWENC_API int hwenc_send_frame(hwenc_encoder *enc, const hwenc_frame *frame);
 
+/* ------------------------------------------------------ regions of interest
+ *
+ * Per-frame QP offsets, so that faces or text get more bits and a blurred
+ * background fewer: a frame sent with hwenc_send_frame_roi() is coded with
+ * the QP rate control chooses plus, in each macroblock (16x16 luma pixels,
+ * in raster order), the offset the ROI gives it (clamped to 0..51). A
+ * negative offset means better quality. The offsets are given either as
+ * rectangles or as a map with one offset per macroblock.
+ *
+ * Rectangles are in luma pixels; a macroblock takes the offset of the first
+ * rectangle (in array order) that covers any of its pixels, 0 if none
+ * does. A capture application that knows where the faces are:
+ *
+ *     hwenc_roi_rect face = { .x = 600, .y = 200, .width = 160, .height = 200, .qp_offset = -6 };
+ *     hwenc_roi roi = { .struct_size = sizeof(roi), .rects = &face, .num_rects = 1 };
+ *     hwenc_send_frame_roi(enc, &frame, &roi);
+ *
+ * Backends honour the offsets as hwenc_get_roi_caps() says: the CPU
+ * backend exactly per macroblock; VA-API as the driver's few rectangles
+ * (VAEncMiscParameterBufferROI), merged when there are more; NVENC as its
+ * per-macroblock QP delta map where the GPU has one; a backend that cannot
+ * codes the frame without them. Either way the frame is coded, and the
+ * first request a backend does not honour exactly is described once in
+ * hwenc_roi_notice(). The offsets are added on top of rate control's QP:
+ * in ABR/CBR/VBR the frame QP of later frames rises to keep the bit rate
+ * (and a backend's rate control may scale offsets down, see the backend's
+ * README). */
+typedef struct hwenc_roi_rect {
+    int x, y, width, height;     /* luma pixels, inside the picture, width and height > 0 */
+    int qp_offset;               /* -51..51 */
+} hwenc_roi_rect;
+
+typedef struct hwenc_roi {
+    /* sizeof(hwenc_roi) of the caller's header: later versions append
+     * fields, and a smaller struct_size gets their defaults. */
+    uint32_t struct_size;
+    const hwenc_roi_rect *rects; /* num_rects entries; the first covering a macroblock wins */
+    int num_rects;
+    /* Instead of rects (not both): one offset (-51..51) per macroblock in
+     * raster order, mb_qp_offsets_size = ((width + 15) / 16) * ((height +
+     * 15) / 16) entries. */
+    const int8_t *mb_qp_offsets;
+    size_t mb_qp_offsets_size;
+} hwenc_roi;
+
+/* hwenc_send_frame() with region-of-interest QP offsets for this frame
+ * (roi NULL: none, as hwenc_send_frame). The offsets are copied: roi may
+ * go as soon as this returns. Invalid ROI (an offset out of range, a
+ * rectangle not inside the picture, a map of the wrong size) is refused
+ * with HWENC_EINVAL and the field named in hwenc_last_error; the frame is
+ * then not taken. */
+HWENC_API int hwenc_send_frame_roi(hwenc_encoder *enc, const hwenc_frame *frame, const hwenc_roi *roi);
+
+/* How a backend honours ROI offsets. */
+enum hwenc_roi_support {
+    HWENC_ROI_NONE = 0,          /* not at all: frames are coded without them */
+    HWENC_ROI_EXACT,             /* every macroblock gets its offset */
+    HWENC_ROI_REGIONS,           /* as at most max_regions rectangles (merged when there are more) */
+    HWENC_ROI_MAP,               /* a map of block_size x block_size pixel blocks, offsets clamped to
+                                    min_offset..max_offset */
+};
+
+typedef struct hwenc_roi_caps {
+    enum hwenc_roi_support support;
+    int max_regions;             /* HWENC_ROI_REGIONS */
+    int block_size;              /* luma pixels per map block side: 16 for EXACT and MAP on H.264 */
+    int min_offset, max_offset;  /* offsets are clamped to this range */
+} hwenc_roi_caps;
+
+/* How the backend in use honours ROI (after a failover, the new one). */
+HWENC_API int hwenc_get_roi_caps(const hwenc_encoder *enc, hwenc_roi_caps *caps);
+
+/* "" while every ROI request was honoured exactly; else a sentence saying
+ * how the first one that was not was changed (merged, clamped, ignored),
+ * set once per backend. */
+HWENC_API const char *hwenc_roi_notice(const hwenc_encoder *enc);
+
 typedef struct hwenc_packet {
     const uint8_t *data;         /* Annex B access unit (start codes; SPS/PPS before IDRs) */
     size_t size;

@@ -111,6 +111,7 @@ typedef struct held_picture {
     int force_idr, force_intra, headers;
     uint32_t frame_idx;
     uint64_t timestamp;
+    int8_t *qp_delta;            /* the picture's qpDeltaMap (NV_ENC_QP_MAP_DELTA), copied; NULL: none */
 } held_picture;
 
 /* What code_picture needs to know of a picture, whoever decided it. */
@@ -600,6 +601,18 @@ static NVENCSTATUS check_config(session *s, const NV_ENC_INITIALIZE_PARAMS *p, c
         return violation(s, NV_ENC_ERR_INVALID_PARAM, "%s: reserved privData set", what);
     if (c->version != NV_ENC_CONFIG_VER || c->rcParams.version != NV_ENC_RC_PARAMS_VER)
         return violation(s, NV_ENC_ERR_INVALID_VERSION, "%s: encodeConfig or rcParams version is wrong", what);
+    /* The header on NV_ENC_RC_PARAMS::qpMapMode: NV_ENC_QP_MAP "currently
+     * not supported", other values reserved; the emphasis map "not
+     * supported when AQ (Spatial/Temporal) is enabled" (and not modelled:
+     * its levels' QP deltas are the driver's secret). */
+    if (c->rcParams.qpMapMode > NV_ENC_QP_MAP_DELTA)
+        return violation(s, NV_ENC_ERR_INVALID_PARAM, "%s: qpMapMode %d is not supported (NV_ENC_QP_MAP) or reserved",
+                         what, (int)c->rcParams.qpMapMode);
+    if (c->rcParams.qpMapMode == NV_ENC_QP_MAP_EMPHASIS && (c->rcParams.enableAQ || c->rcParams.enableTemporalAQ))
+        return violation(s, NV_ENC_ERR_INVALID_PARAM, "%s: qpMapMode NV_ENC_QP_MAP_EMPHASIS with adaptive quantisation",
+                         what);
+    if (c->rcParams.qpMapMode == NV_ENC_QP_MAP_EMPHASIS)
+        return fail(s, NV_ENC_ERR_UNIMPLEMENTED, "stand-in: the emphasis level map is not modelled");
     /* The header: frameIntervalP 0 is intra only, 1 IPP, 2 IBP, 3 IBBP. */
     if (c->frameIntervalP < 0)
         return violation(s, NV_ENC_ERR_INVALID_PARAM, "%s: frameIntervalP %d", what, c->frameIntervalP);
@@ -1363,6 +1376,16 @@ static NVENCSTATUS check_picture(session *s, const NV_ENC_PIC_PARAMS *p, object 
         if (s->submitted == 0 && t != NV_ENC_PIC_TYPE_IDR)
             return violation(s, NV_ENC_ERR_INVALID_PARAM, "nvEncEncodePicture: the first picture must be an IDR");
     }
+    /* The header on NV_ENC_PIC_PARAMS::qpDeltaMap and qpDeltaMapSize: with
+     * qpMapMode DISABLED the map "should be set to NULL"; the array holds
+     * picWidthInMbs * picHeightInMbs values for H.264. */
+    const uint32_t mbs = ((s->init.encodeWidth + 15) / 16) * ((s->init.encodeHeight + 15) / 16);
+    if (p->qpDeltaMap && s->config.rcParams.qpMapMode == NV_ENC_QP_MAP_DISABLED)
+        return violation(s, NV_ENC_ERR_INVALID_PARAM, "nvEncEncodePicture: qpDeltaMap set, but the session's qpMapMode "
+                         "is NV_ENC_QP_MAP_DISABLED");
+    if (p->qpDeltaMap && p->qpDeltaMapSize < mbs)
+        return violation(s, NV_ENC_ERR_INVALID_PARAM, "nvEncEncodePicture: qpDeltaMapSize %u is below the %u "
+                         "macroblocks of the picture", p->qpDeltaMapSize, mbs);
     *out = find_object(s, p->outputBitstream, OBJ_BITSTREAM);
     if (!*out || (*out)->locked || (*out)->queued)
         return violation(s, NV_ENC_ERR_INVALID_PARAM, "nvEncEncodePicture: outputBitstream %p is not an idle bitstream buffer",
@@ -1452,7 +1475,9 @@ static NVENCSTATUS code_held(session *s, const held_picture *h, NV_ENC_PIC_TYPE 
         .frame_idx = h->frame_idx,
         .timestamp = h->timestamp,
     };
-    cpu_picture src = { .nv12 = 0 };
+    /* NV_ENC_QP_MAP_DELTA: "applied on top of the QP chosen by rate
+     * control", per macroblock. */
+    cpu_picture src = { .nv12 = 0, .mb_qp_offset = h->qp_delta };
     picture_planes(h->copy, h->pitch, (int)s->init.encodeHeight, h->format, &src);
     return code_picture(s, &d, &src, out);
 }
@@ -1464,8 +1489,10 @@ static NVENCSTATUS code_run(session *s, int anchor, NV_ENC_PIC_TYPE type)
     NVENCSTATUS st = code_held(s, &s->held[anchor], type, 1);
     for (int i = 0; i < anchor && st == NV_ENC_SUCCESS; i++)
         st = code_held(s, &s->held[i], NV_ENC_PIC_TYPE_B, 0);
-    for (int i = 0; i <= anchor; i++)
+    for (int i = 0; i <= anchor; i++) {
         free(s->held[i].copy);
+        free(s->held[i].qp_delta);
+    }
     s->held_count -= anchor + 1;
     memmove(s->held, s->held + anchor + 1, sizeof(s->held[0]) * (size_t)s->held_count);
     return st;
@@ -1520,6 +1547,15 @@ static NVENCSTATUS encode_display_order(session *s, const NV_ENC_PIC_PARAMS *p, 
     h->headers = (p->encodePicFlags & NV_ENC_PIC_FLAG_OUTPUT_SPSPPS) != 0;
     h->frame_idx = p->frameIdx;
     h->timestamp = p->inputTimeStamp;
+    h->qp_delta = NULL;
+    if (p->qpDeltaMap) {
+        const size_t mbs = ((s->init.encodeWidth + 15) / 16) * ((s->init.encodeHeight + 15) / 16);
+        if (!(h->qp_delta = malloc(mbs))) {
+            free(h->copy);
+            return NV_ENC_ERR_OUT_OF_MEMORY;
+        }
+        memcpy(h->qp_delta, p->qpDeltaMap, mbs);
+    }
     s->held_count++;
     s->force_next_idr = 0;
     s->pending[s->pending_count++] = out;
@@ -1577,7 +1613,7 @@ static NVENCSTATUS NVENCAPI encode_picture(void *encoder, NV_ENC_PIC_PARAMS *p)
     out->order = s->submitted++;
     if (s->init.enablePTD)
         return encode_display_order(s, p, in, out);
-    cpu_picture src = { .nv12 = 0 };
+    cpu_picture src = { .nv12 = 0, .mb_qp_offset = p->qpDeltaMap };
     if (in->kind == OBJ_INPUT)
         picture_planes(in->data, in->pitch, (int)s->init.encodeHeight, in->format, &src);
     else
@@ -1687,8 +1723,10 @@ static NVENCSTATUS NVENCAPI destroy_encoder(void *encoder)
                       kind_name(s->objects->kind), (void *)s->objects, s->objects->locked ? ", and locked" : "");
             free_object(s, s->objects);
         }
-        for (int i = 0; i < s->held_count; i++)
+        for (int i = 0; i < s->held_count; i++) {
             free(s->held[i].copy);
+            free(s->held[i].qp_delta);
+        }
         log_encode_cpu(s);
     }
     pthread_mutex_lock(&lock);

@@ -46,14 +46,32 @@ typedef struct contract_case {
     int keep_failed_handle;      /* and its handle is not destroyed */
     /* Steps: a picture (enablePTD 0: I (IDR), P, B, R (a B marked as a
      * reference) with its displayPOCSyntax; enablePTD 1: D, or F with
-     * FORCEIDR), or L (lock the oldest output now). */
+     * FORCEIDR, M with a QP delta map of every macroblock, S with one a
+     * byte short), or L (lock the oldest output now). */
     const char *steps;
     /* The coding tools asked: "cabac-baseline", "8x8-main", "cabac-nocap"
      * and "8x8-nocap" (the GPU reports neither), or NULL for the preset's. */
     const char *tools;
+    int qp_map_mode;             /* NV_ENC_RC_PARAMS.qpMapMode */
+    int aq;                      /* enableAQ */
 } contract_case;
 
 static const contract_case cases[] = {
+    /* ROI through the QP delta map (nvEncodeAPI.h on qpMapMode, qpDeltaMap
+     * and qpDeltaMapSize). */
+    { .what = "a QP delta map with some pictures (NV_ENC_QP_MAP_DELTA)", .refused = CLEAN, .ptd = 1, .interval_p = 1,
+      .max_refs = 1, .steps = "D M D M", .qp_map_mode = NV_ENC_QP_MAP_DELTA },
+    { .what = "a QP delta map in a session with qpMapMode DISABLED", .refused = AT_STEP,
+      .message = "qpMapMode is NV_ENC_QP_MAP_DISABLED", .ptd = 1, .interval_p = 1, .max_refs = 1, .steps = "D M" },
+    { .what = "a QP delta map smaller than the picture's macroblocks", .refused = AT_STEP,
+      .message = "qpDeltaMapSize 15 is below the 16 macroblocks", .ptd = 1, .interval_p = 1, .max_refs = 1,
+      .steps = "D S", .qp_map_mode = NV_ENC_QP_MAP_DELTA },
+    { .what = "qpMapMode NV_ENC_QP_MAP (absolute QPs, not supported)", .refused = AT_STEP,
+      .message = "qpMapMode 3 is not supported", .ptd = 1, .interval_p = 1, .max_refs = 1, .steps = "",
+      .qp_map_mode = NV_ENC_QP_MAP },
+    { .what = "the emphasis map with adaptive quantisation", .refused = AT_STEP,
+      .message = "NV_ENC_QP_MAP_EMPHASIS with adaptive quantisation", .ptd = 1, .interval_p = 1, .max_refs = 1,
+      .steps = "", .qp_map_mode = NV_ENC_QP_MAP_EMPHASIS, .aq = 1 },
     { "a clean session with B pictures in encode order (enablePTD 0)", CLEAN, NULL, NULL, 0, 3, 2, 0, 0, 0, 0, 0, 0,
       "I0 P6 B2 B4 P12 B8 B10" },
     { "a clean session in display order, a forced IDR (enablePTD 1)", CLEAN, NULL, NULL, 1, 3, 2, 0, 0, 0, 0, 0, 0,
@@ -164,6 +182,8 @@ static NVENCSTATUS initialise(session *s, const contract_case *c)
         if (strstr(c->tools, "8x8"))
             h->adaptiveTransformMode = NV_ENC_H264_ADAPTIVE_TRANSFORM_ENABLE;
     }
+    cfg.rcParams.qpMapMode = (NV_ENC_QP_MAP_MODE)c->qp_map_mode;
+    cfg.rcParams.enableAQ = (uint32_t)c->aq;
     NV_ENC_INITIALIZE_PARAMS init = {
         .version = NV_ENC_INITIALIZE_PARAMS_VER,
         .encodeGUID = NV_ENC_CODEC_H264_GUID,
@@ -242,6 +262,11 @@ static NVENCSTATUS encode(session *s, const char *step)
     /* F in an enablePTD 0 case stands for a P picture with the flag. */
     if (type == 'F')
         p.pictureType = NV_ENC_PIC_TYPE_P;
+    static int8_t map[(SIZE / 16) * (SIZE / 16)] = { -6, -6, 0, 4 };
+    if (type == 'M' || type == 'S') {
+        p.qpDeltaMap = map;
+        p.qpDeltaMapSize = sizeof(map) - (type == 'S');
+    }
     p.codecPicParams.h264PicParams.displayPOCSyntax = (uint32_t)atoi(step + 1);
     p.codecPicParams.h264PicParams.refPicFlag = type != 'B';
     s->next_poc += 2;

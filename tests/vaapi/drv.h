@@ -19,7 +19,8 @@
  *                       bi-not-empty (PredictionDirection BI_NOT_EMPTY),
  *                       main-only (no Constrained Baseline profile),
  *                       no-headers (writes no SPS/PPS of its own),
- *                       refs=N (EncMaxRefFrames list 0)
+ *                       refs=N (EncMaxRefFrames list 0),
+ *                       roi=N (EncROI: N regions, delta QP under rate control)
  *   HWENCTEST_VA_FAIL   create-context | end-picture:N (N-th picture, from 0) |
  *                       sync:N (the wait for the N-th picture fails)
  *   HWENCTEST_VA_TRACE  file to append one line per configuration, rate
@@ -56,6 +57,7 @@ enum drv_kind { OBJ_FREE = 0, OBJ_CONFIG, OBJ_SURFACE, OBJ_CONTEXT, OBJ_BUFFER, 
 
 #define DRV_MAX_OBJECTS 4096
 #define DRV_MAX_TARGETS 64
+#define DRV_MAX_ROI 32                             /* Mesa's PIPE_ENC_ROI_REGION_NUM_MAX, the most any profile reports */
 #define DRV_DYNAMIC_TARGETS (H264_MAX_REFS + 1)    /* reconstruction surfaces of a context created without render targets */
 
 /* One entry point's encode attributes. */
@@ -63,6 +65,7 @@ typedef struct drv_entry_caps {
     int offered;
     uint32_t rc_modes;           /* VA_RC_* */
     int max_refs, max_refs_l1;   /* EncMaxRefFrames: list 0, list 1 (0: no B pictures) */
+    uint32_t roi;                /* EncROI (VAConfigAttribValEncROI), VA_ATTRIB_NOT_SUPPORTED when not reported */
 } drv_entry_caps;
 
 typedef struct drv_caps {
@@ -153,6 +156,11 @@ typedef struct drv_picture {
     VAEncMiscParameterFrameRate fr;
     int have_quality;
     VAEncMiscParameterBufferQualityLevel quality;
+    /* VAEncMiscParameterBufferROI, its regions copied at vaRenderPicture
+     * (the buffer only points at them). */
+    uint32_t num_roi;
+    VAEncROI roi[DRV_MAX_ROI];
+    int8_t roi_min_delta, roi_max_delta;
     /* Packed headers: a parameter buffer waiting for its data. */
     int pending_type;            /* 0: none */
     uint32_t pending_bits;

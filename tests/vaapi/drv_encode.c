@@ -284,11 +284,53 @@ static VAStatus render_packed_data(drv_state *d, drv_picture *p, const drv_buffe
     return VA_STATUS_SUCCESS;
 }
 
-static VAStatus render_misc(drv_picture *p, const drv_buffer *b)
+/* VAEncMiscParameterBufferROI. Its regions are read here, at
+ * vaRenderPicture, as iHD (ParseMiscParamROI) and Mesa
+ * (handleVAEncMiscParameterTypeROI) read them: the buffer only points at
+ * the application's array. */
+static VAStatus render_roi(drv_state *d, const drv_config *cfg, drv_picture *p,
+                           const VAEncMiscParameterBufferROI *r)
+{
+    VAConfigAttribValEncROI attr = { .value = cfg->entry->roi };
+    if (cfg->entry->roi == VA_ATTRIB_NOT_SUPPORTED)
+        attr.value = 0;
+    if (!r->num_roi)
+        return VA_STATUS_SUCCESS;
+    /* iHD ParseMiscParamROI: QueryAVCROIMaxNum of 0 -> INVALID_PARAMETER. */
+    if (!attr.bits.num_roi_regions)
+        return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER,
+                             "ROI buffer with %u regions on a config whose VAConfigAttribEncROI has none", r->num_roi);
+    /* Mesa handleVAEncMiscParameterTypeROI: more than its
+     * PIPE_ENC_ROI_REGION_NUM_MAX -> FLAG_NOT_SUPPORTED (iHD would drop the
+     * extra regions silently); the double refuses past what it reports. */
+    if (r->num_roi > attr.bits.num_roi_regions)
+        return drv_violation(d, VA_STATUS_ERROR_FLAG_NOT_SUPPORTED,
+                             "ROI buffer with %u regions, VAConfigAttribEncROI num_roi_regions is %u", r->num_roi,
+                             attr.bits.num_roi_regions);
+    /* Mesa (FLAG_NOT_SUPPORTED) and iHD off Android (ParseMiscParamROI,
+     * "ROI does not support priority level now") refuse priorities. */
+    if (!r->roi_flags.bits.roi_value_is_qp_delta)
+        return drv_violation(d, VA_STATUS_ERROR_FLAG_NOT_SUPPORTED,
+                             "ROI buffer with roi_value_is_qp_delta 0 (priorities): drivers take delta QPs only");
+    if (!r->roi)
+        return drv_violation(d, VA_STATUS_ERROR_INVALID_PARAMETER, "ROI buffer with %u regions and a NULL roi",
+                             r->num_roi);
+    p->num_roi = r->num_roi;
+    memcpy(p->roi, r->roi, r->num_roi * sizeof(*r->roi));
+    p->roi_min_delta = r->min_delta_qp;
+    p->roi_max_delta = r->max_delta_qp;
+    return VA_STATUS_SUCCESS;
+}
+
+static VAStatus render_misc(drv_state *d, const drv_config *cfg, drv_picture *p, const drv_buffer *b)
 {
     uint32_t type = *(const uint32_t *)b->data;
     const uint8_t *payload = b->data + sizeof(VAEncMiscParameterBuffer);
-    if (type == VAEncMiscParameterTypeRateControl) {
+    if (type == VAEncMiscParameterTypeROI) {
+        VAEncMiscParameterBufferROI r;
+        memcpy(&r, payload, sizeof(r));
+        return render_roi(d, cfg, p, &r);
+    } else if (type == VAEncMiscParameterTypeRateControl) {
         p->have_rc = 1;
         memcpy(&p->rc, payload, sizeof(p->rc));
     } else if (type == VAEncMiscParameterTypeHRD) {
@@ -336,7 +378,7 @@ static VAStatus render_one(drv_state *d, drv_context *c, VAContextID cid, VABuff
             return VA_STATUS_ERROR_UNIMPLEMENTED; /* the double codes one slice per picture */
         memcpy(&p->slice, b->data, sizeof(p->slice));
         return VA_STATUS_SUCCESS;
-    case VAEncMiscParameterBufferType: return render_misc(p, b);
+    case VAEncMiscParameterBufferType: return render_misc(d, cfg, p, b);
     case VAEncPackedHeaderParameterBufferType: return render_packed_param(d, cfg, p, b);
     case VAEncPackedHeaderDataBufferType: return render_packed_data(d, p, b);
     default:
@@ -1028,6 +1070,32 @@ static size_t put_header(const drv_packed *pk, int own_allowed, int type, const 
     return own_allowed ? drv_write_nal(dst, cap, type, &c->sps, &c->pps) : 0;
 }
 
+/* The QP offset of every macroblock from the picture's ROI regions, as
+ * iHD's ParseMiscParamROI maps them: clamped into the frame (right and
+ * bottom to its last pixel), left and top rounded down to macroblocks,
+ * right and bottom up; each value clamped to min/max_delta_qp as Mesa's
+ * handleVAEncMiscParameterTypeROI does; where regions overlap, the first
+ * in the array wins (va.h, VAEncROI). */
+static int8_t *roi_offsets(const drv_context *c)
+{
+    const int mbw = c->sps.mb_width, mbh = c->sps.mb_height;
+    int8_t *map = calloc((size_t)mbw * (size_t)mbh, 1);
+    if (!map)
+        return NULL;
+    for (int i = (int)c->pic.num_roi - 1; i >= 0; i--) {
+        const VARectangle *r = &c->pic.roi[i].roi_rectangle;
+        int left = r->x < c->width - 1 ? r->x : c->width - 1, top = r->y < c->height - 1 ? r->y : c->height - 1;
+        int right = left + r->width < c->width - 1 ? left + r->width : c->width - 1;
+        int bottom = top + r->height < c->height - 1 ? top + r->height : c->height - 1;
+        int v = c->pic.roi[i].roi_value;
+        v = v < c->pic.roi_min_delta ? c->pic.roi_min_delta : v > c->pic.roi_max_delta ? c->pic.roi_max_delta : v;
+        for (int y = top / 16; y < (bottom + 15) / 16 && y < mbh; y++)
+            for (int x = left / 16; x < (right + 15) / 16 && x < mbw; x++)
+                map[y * mbw + x] = (int8_t)v;
+    }
+    return map;
+}
+
 static VAStatus code_picture(drv_state *d, drv_context *c, const drv_config *cfg, const h264_slice_header *sh,
                              int active, drv_buffer *coded, size_t *bytes)
 {
@@ -1041,6 +1109,9 @@ static VAStatus code_picture(drv_state *d, drv_context *c, const drv_config *cfg
         drv_trace(d, "tools profile_idc=%d cabac=%d transform_8x8=%d", c->sps.profile_idc, c->pps.entropy_coding_mode,
                   c->pps.transform_8x8_mode);
     drv_surface *src = &drv_lookup(d, c->render_target, OBJ_SURFACE)->u.surface;
+    int8_t *roi_map = NULL;
+    if (c->pic.num_roi && !(roi_map = roi_offsets(c)))
+        return VA_STATUS_ERROR_ALLOCATION_FAILED;
     uint8_t *padded = NULL;
     const uint8_t *luma = src->data, *chroma = src->data + (size_t)src->pitch * (size_t)src->rows;
     int stride = src->pitch;
@@ -1048,8 +1119,10 @@ static VAStatus code_picture(drv_state *d, drv_context *c, const drv_config *cfg
         /* A picture-sized input: the hardware reads the missing edge as the
          * last column and row again. */
         padded = malloc((size_t)c->width * (size_t)c->height * 3 / 2);
-        if (!padded)
+        if (!padded) {
+            free(roi_map);
             return VA_STATUS_ERROR_ALLOCATION_FAILED;
+        }
         for (int plane = 0; plane < 2; plane++) {
             const uint8_t *from = plane ? chroma : luma;
             uint8_t *to = padded + (plane ? (size_t)c->width * (size_t)c->height : 0);
@@ -1067,6 +1140,7 @@ static VAStatus code_picture(drv_state *d, drv_context *c, const drv_config *cfg
         stride = c->width;
     }
     cpu_picture pic = {
+        .mb_qp_offset = roi_map,
         .plane = { luma, chroma, NULL },
         .stride = { stride, stride, 0 },
         .nv12 = 1,
@@ -1086,6 +1160,7 @@ static VAStatus code_picture(drv_state *d, drv_context *c, const drv_config *cfg
     uint8_t *out = malloc(cap);
     if (!out) {
         free(padded);
+        free(roi_map);
         return VA_STATUS_ERROR_ALLOCATION_FAILED;
     }
     if (idr) {
@@ -1104,6 +1179,7 @@ static VAStatus code_picture(drv_state *d, drv_context *c, const drv_config *cfg
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
     int64_t size = cpu_encode_picture(c->enc, &pic, out + pos, cap - pos, &stats);
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+    free(roi_map);
     c->encode_cpu_ns += (int64_t)(t1.tv_sec - t0.tv_sec) * 1000000000 + (t1.tv_nsec - t0.tv_nsec);
     c->encode_pictures++;
     free(padded);

@@ -121,30 +121,42 @@ void drv_free_object(drv_state *d, uint32_t id)
  *   there, CodechalEncodeAvcBase::SetPictureStructs). iHD (VME and VDEnc,
  *   media_ddi_encode_avc.cpp ParsePicParams) and i965 take both.
  *
+ * EncROI (VAConfigAttribValEncROI: regions, priority, delta QP):
+ *   ihd EncSlice: media_libva_caps_g12.cpp GetPlatformSpecificAttrib:
+ *   ENCODE_DP_AVC_MAX_ROI_NUM_BRC 8, priority 1, delta 1; EncSliceLP:
+ *   media_libva_caps.cpp / _g12.cpp: ENCODE_VDENC_AVC_MAX_ROI_NUMBER_ADV 16,
+ *   priority 0, delta 1. (iHD's ParseMiscParamROI silently keeps only
+ *   QueryAVCROIMaxNum's count: 4, ENCODE_DP_AVC_MAX_ROI_NUMBER, on EncSlice
+ *   under CQP; not modelled.) i965: i965_drv_video.c reports 0 on Gen9
+ *   EncSlice. radeonsi: Mesa 22.3's config.c was not read for it: modelled
+ *   as not reported. default: as ihd's EncSlice on both entry points.
+ *
  * Pitch and row alignment of surfaces and images: Intel's Y-tiled NV12
  * (tiles of 128 bytes x 32 rows) and AMD's 256-byte pitch; the exact
  * allocator rules were not read, the double only has to make the pitch and
  * UV offset differ from the width and height, as real drivers' do.
  */
+#define ROI_ATTR(regions, priority, delta) ((uint32_t)(regions) | (uint32_t)(priority) << 8 | (uint32_t)(delta) << 9)
+
 static const struct {
     const char *name;
     drv_caps caps;
 } profiles[] = {
-    { "default", { .slice = { 1, VA_RC_CQP | VA_RC_CBR | VA_RC_VBR | VA_RC_ICQ, 4, 1 },
-                   .slice_lp = { 1, VA_RC_CQP | VA_RC_CBR | VA_RC_VBR | VA_RC_ICQ, 4, 1 },
+    { "default", { .slice = { 1, VA_RC_CQP | VA_RC_CBR | VA_RC_VBR | VA_RC_ICQ, 4, 1, ROI_ATTR(8, 1, 1) },
+                   .slice_lp = { 1, VA_RC_CQP | VA_RC_CBR | VA_RC_VBR | VA_RC_ICQ, 4, 1, ROI_ATTR(8, 1, 1) },
                    .packed = PACKED_ALL & ~VA_ENC_PACKED_HEADER_RAW_DATA, .quality_range = VA_ATTRIB_NOT_SUPPORTED,
                    .max_width = 8192, .max_height = 8192, .pitch_align = 1, .height_align = 1, .sync_buffer = 1 } },
     { "ihd", { .slice = { 1, VA_RC_CQP | VA_RC_CBR | VA_RC_VBR | VA_RC_MB | VA_RC_ICQ | VA_RC_VCM | VA_RC_QVBR |
-                             VA_RC_AVBR, 8, 2 },
-               .slice_lp = { 1, VA_RC_CQP | VA_RC_CBR | VA_RC_VBR | VA_RC_MB | VA_RC_QVBR, 3, 0 },
+                             VA_RC_AVBR, 8, 2, ROI_ATTR(8, 1, 1) },
+               .slice_lp = { 1, VA_RC_CQP | VA_RC_CBR | VA_RC_VBR | VA_RC_MB | VA_RC_QVBR, 3, 0, ROI_ATTR(16, 0, 1) },
                .packed = PACKED_ALL, .quality_range = 7, .max_width = 4096, .max_height = 4096, .pitch_align = 128,
                .height_align = 32, .sync_buffer = 1, .gop_pic_size_16 = 1, .frame_rate_den_12 = 1 } },
-    { "ihd-lp", { .slice_lp = { 1, VA_RC_CQP | VA_RC_CBR | VA_RC_VBR | VA_RC_MB | VA_RC_QVBR, 3, 0 },
+    { "ihd-lp", { .slice_lp = { 1, VA_RC_CQP | VA_RC_CBR | VA_RC_VBR | VA_RC_MB | VA_RC_QVBR, 3, 0, ROI_ATTR(16, 0, 1) },
                   .packed = PACKED_ALL, .quality_range = 7, .max_width = 4096, .max_height = 4096, .pitch_align = 128,
                   .height_align = 32, .sync_buffer = 1, .gop_pic_size_16 = 1, .frame_rate_den_12 = 1 } },
-    { "i965", { .slice = { 1, VA_RC_CQP | VA_RC_CBR | VA_RC_VBR, 4, 1 }, .packed = PACKED_ALL, .quality_range = 7,
+    { "i965", { .slice = { 1, VA_RC_CQP | VA_RC_CBR | VA_RC_VBR, 4, 1, 0 }, .packed = PACKED_ALL, .quality_range = 7,
                 .max_width = 4096, .max_height = 4096, .pitch_align = 128, .height_align = 32 } },
-    { "radeonsi", { .slice = { 1, VA_RC_CQP | VA_RC_CBR | VA_RC_VBR, 1, 0 }, .packed = VA_ENC_PACKED_HEADER_NONE,
+    { "radeonsi", { .slice = { 1, VA_RC_CQP | VA_RC_CBR | VA_RC_VBR, 1, 0, VA_ATTRIB_NOT_SUPPORTED }, .packed = VA_ENC_PACKED_HEADER_NONE,
                     .quality_range = VA_ATTRIB_NOT_SUPPORTED, .max_width = 4096, .max_height = 2304,
                     .pitch_align = 256, .height_align = 16, .no_derive = 1, .idr_period_nonzero = 1,
                     .no_8x8 = 1 } },
@@ -178,6 +190,7 @@ static uint32_t attribute_value(const drv_state *d, VAEntrypoint entrypoint, VAC
     case VAConfigAttribEncQualityRange: return d->caps.quality_range;
     case VAConfigAttribMaxPictureWidth: return d->caps.max_width;
     case VAConfigAttribMaxPictureHeight: return d->caps.max_height;
+    case VAConfigAttribEncROI: return e->roi;
     default: return VA_ATTRIB_NOT_SUPPORTED;
     }
 }
@@ -380,6 +393,7 @@ static int parse_caps(drv_caps *c)
         else if (!strcmp(t, "no-b")) c->slice.max_refs_l1 = c->slice_lp.max_refs_l1 = 0;
         else if (!strcmp(t, "bi-not-empty")) c->bi_not_empty = 1;
         else if (!strncmp(t, "refs=", 5)) c->slice.max_refs = c->slice_lp.max_refs = atoi(t + 5);
+        else if (!strncmp(t, "roi=", 4)) c->slice.roi = c->slice_lp.roi = ROI_ATTR(atoi(t + 4), 0, 1);
         else fprintf(stderr, "hwenctest VA driver: unknown HWENCTEST_VA_CAPS entry '%s'\n", t);
     }
     const char *fail = getenv("HWENCTEST_VA_FAIL");

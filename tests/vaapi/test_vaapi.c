@@ -357,11 +357,21 @@ static const char *expected_caps(void)
         { "radeonsi", "profiles: CB Main High; entry: EncSlice*; rc: CQP CBR VBR; packed headers: none; max refs 1 "
                       "(list 1: 0)" },
     };
+    /* EncROI, after the rest (drv_main.c names the sources). */
+    static const struct {
+        const char *profile, *roi;
+    } roi[] = {
+        { "default", "8 regions" }, { "ihd", "8 regions" }, { "ihd-lp", "16 regions" },
+        { "i965", "none" },         { "radeonsi", "none" },
+    };
     const char *profile = getenv("HWENCTEST_VA_PROFILE");
     profile = profile && *profile ? profile : "default";
+    static char caps[256];
     for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
-        if (!strcmp(table[i].profile, profile))
-            return table[i].caps;
+        if (!strcmp(table[i].profile, profile) && !strcmp(roi[i].profile, profile)) {
+            snprintf(caps, sizeof(caps), "%s; roi: %s", table[i].caps, roi[i].roi);
+            return caps;
+        }
     REQUIRE(0, "no expected capabilities for profile %s", profile);
     return NULL;
 }
@@ -1104,8 +1114,12 @@ static VAStatus rule_picture(const rule_session *r, VASurfaceID input, int idr_p
     bufs[n++] = make_buffer(r->dpy, r->ctx, VAEncPictureParameterBufferType, sizeof(pic), &pic);
     bufs[n++] = make_buffer(r->dpy, r->ctx, VAEncSliceParameterBufferType, sizeof(slice), &slice);
     REQUIRE(vaBeginPicture(r->dpy, r->ctx, input) == 0, "begin");
-    REQUIRE(vaRenderPicture(r->dpy, r->ctx, bufs, n) == 0, "render");
-    VAStatus st = vaEndPicture(r->dpy, r->ctx);
+    /* A buffer the driver refuses at once (ROI) fails the render; the
+     * picture is ended all the same, as FFmpeg does. */
+    VAStatus st = vaRenderPicture(r->dpy, r->ctx, bufs, n);
+    VAStatus end = vaEndPicture(r->dpy, r->ctx);
+    if (st == VA_STATUS_SUCCESS)
+        st = end;
     for (int i = 0; i < n; i++)
         vaDestroyBuffer(r->dpy, bufs[i]);
     return st;
@@ -1194,12 +1208,31 @@ static int break_rule_child(const char *rule)
     if (!strcmp(rule, "gop-16bit"))
         seq.intra_period = seq.intra_idr_period = 70000;
     VAEncMiscParameterFrameRate fr = { .framerate = 25u | (strcmp(rule, "fps-den-12bit") ? 1u : 4097u) << 16 };
-    VABufferID extra[2] = {
+    VABufferID extra[3] = {
         make_buffer(dpy, r.ctx, VAEncSequenceParameterBufferType, sizeof(seq), &seq),
         make_misc(dpy, r.ctx, VAEncMiscParameterTypeFrameRate, &fr, sizeof(fr)),
     };
-    refused = rule_picture(&r, r.surf[0], 0, extra, 2);
+    int n_extra = 2;
+    if (!strncmp(rule, "roi-", 4)) {
+        /* One delta-QP region as FFmpeg sends it, then the broken field:
+         * priorities, more regions than EncROI reports (run with roi=1),
+         * a NULL array, or any ROI where EncROI has none (i965). */
+        static VAEncROI regions[2] = { { .roi_rectangle = { 0, 0, 16, 16 }, .roi_value = -4 },
+                                       { .roi_rectangle = { 16, 16, 16, 16 }, .roi_value = 3 } };
+        VAEncMiscParameterBufferROI roi = { .num_roi = 1, .max_delta_qp = INT8_MAX, .min_delta_qp = INT8_MIN,
+                                            .roi = regions, .roi_flags.bits.roi_value_is_qp_delta = 1 };
+        if (!strcmp(rule, "roi-priority"))
+            roi.roi_flags.bits.roi_value_is_qp_delta = 0;
+        if (!strcmp(rule, "roi-too-many"))
+            roi.num_roi = 2;
+        if (!strcmp(rule, "roi-null"))
+            roi.roi = NULL;
+        extra[n_extra++] = make_misc(dpy, r.ctx, VAEncMiscParameterTypeROI, &roi, sizeof(roi));
+    }
+    refused = rule_picture(&r, r.surf[0], 0, extra, n_extra);
     int ok = refused != VA_STATUS_SUCCESS;
+    if (!strcmp(rule, "roi-valid"))
+        ok = refused == VA_STATUS_SUCCESS && vaSyncSurface(dpy, r.surf[0]) == VA_STATUS_SUCCESS;
     if (strstr(rule, "-before-sync")) {
         REQUIRE(refused == VA_STATUS_SUCCESS, "the picture itself was refused");
         ok = break_pipeline_rule(&r, rule);
@@ -1238,6 +1271,8 @@ static int test_rule(const char *rule)
     if (!strcmp(rule, "end-without-begin"))
         REQUIRE(!count_lines(t, "violation ", NULL) && count_lines(t, "end without begin", NULL) == 1,
                 "an error without a violation expected:\n%s", t);
+    else if (!strcmp(rule, "roi-valid"))
+        REQUIRE(!count_lines(t, "violation ", NULL), "the valid ROI buffer was refused:\n%s", t);
     else
         REQUIRE(count_lines(t, "violation", NULL) >= 1 || !strcmp(rule, "icq"), "no violation recorded:\n%s", t);
     printf("refused as expected: %s\n", rule);

@@ -201,6 +201,13 @@ foreach(profile ${HWENC_VA_PROFILES})
 endforeach()
 hwenc_vaapi_test(tools_no_high "no-high" "" tools default)
 hwenc_vaapi_test(tools_cb_only "cb-only" "" tools default)
+# ROI (VAEncMiscParameterBufferROI): drv_encode.c render_roi names each source.
+hwenc_vaapi_profile_test(rule_roi_priority ihd rule roi-priority)
+hwenc_vaapi_test(rule_roi_too_many "roi=1" "" rule roi-too-many)
+hwenc_vaapi_profile_test(rule_roi_null ihd rule roi-null)
+hwenc_vaapi_profile_test(rule_roi_unsupported i965 rule roi-unsupported)
+# The control: the same single region is taken where EncROI has regions.
+hwenc_vaapi_profile_test(rule_roi_valid ihd rule roi-valid)
 
 # HRD parameters and timing SEI in hwenc's own streams, read back with
 # FFmpeg's trace_headers (skipped without /usr/bin/ffmpeg).
