@@ -9,7 +9,7 @@
 #include <limits.h>
 #include <string.h>
 
-#include "internal.h"
+#include "cpu_fallback/internal.h"
 
 /* The extra header bits of Intra4x4 against Intra16x16 (16 mode fields and
  * a coded_block_pattern), as a lambda multiple. */

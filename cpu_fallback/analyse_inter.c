@@ -9,8 +9,8 @@
 #include <limits.h>
 #include <string.h>
 
-#include "internal.h"
-#include "me.h"
+#include "cpu_fallback/internal.h"
+#include "cpu_fallback/me.h"
 
 typedef struct partition_geometry {
     int count;

@@ -11,11 +11,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cpu.h"
-#include "encoder.h"
-#include "hal.h"
-#include "mailbox.h"
-#include "ratecontrol.h"
+#include "cpu_fallback/dsp/cpu.h"
+#include "cpu_fallback/encoder.h"
+#include "hw/core/hal.h"
+#include "hw/core/mailbox.h"
+#include "cpu_fallback/ratecontrol.h"
 
 typedef struct cpu_backend {
     cpu_encoder *enc;

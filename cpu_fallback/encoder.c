@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cabac.h"
+#include "cpu_fallback/cabac.h"
 #include "hwenc/hwenc.h"
-#include "internal.h"
-#include "threadpool.h"
-#include "me.h"
+#include "cpu_fallback/internal.h"
+#include "cpu_fallback/threadpool.h"
+#include "cpu_fallback/me.h"
 
 /* What a coded macroblock costs beyond a skipped one, in skipped ones (plan_slices). */
 #define ROW_WORK_PER_CODED_MB 6

@@ -11,19 +11,19 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
-#include "cabac.h"
-#include "dct.h"
-#include "dct8x8.h"
-#include "deblock.h"
-#include "mc.h"
-#include "mode_bits.h"
-#include "encoder.h"
-#include "h264/bitstream.h"
-#include "h264/params.h"
-#include "pixel.h"
-#include "predict.h"
-#include "predict8x8.h"
-#include "quant.h"
+#include "cpu_fallback/cabac.h"
+#include "cpu_fallback/dsp/dct.h"
+#include "cpu_fallback/dsp/dct8x8.h"
+#include "cpu_fallback/deblock.h"
+#include "cpu_fallback/dsp/mc.h"
+#include "cpu_fallback/mode_bits.h"
+#include "cpu_fallback/encoder.h"
+#include "hw/h264/bitstream.h"
+#include "hw/h264/params.h"
+#include "cpu_fallback/dsp/pixel.h"
+#include "cpu_fallback/dsp/predict.h"
+#include "cpu_fallback/dsp/predict8x8.h"
+#include "cpu_fallback/dsp/quant.h"
 
 /* Frame borders, wide enough for unrestricted motion vectors plus the
  * 6-tap filter's reach. */

@@ -11,8 +11,8 @@
 #include <emmintrin.h>
 #endif
 
-#include "cavlc.h"
-#include "internal.h"
+#include "cpu_fallback/cavlc.h"
+#include "cpu_fallback/internal.h"
 
 const uint8_t block_idx_to_raster[16] = { 0, 1, 4, 5, 2, 3, 6, 7, 8, 9, 12, 13, 10, 11, 14, 15 };
 static const uint8_t raster_to_block_idx[16] = { 0, 1, 4, 5, 2, 3, 6, 7, 8, 9, 12, 13, 10, 11, 14, 15 };

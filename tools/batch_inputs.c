@@ -16,7 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "batch.h"
+#include "tools/batch.h"
 
 static char *format_path(const char *fmt, const char *a, const char *b)
 {

@@ -20,16 +20,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "batch.h"
-#include "cli_args.h"
-#include "encode_stats.h"
+#include "tools/batch.h"
+#include "tools/cli_args.h"
+#include "tools/encode_stats.h"
 #include "hwenc/hwenc.h"
-#include "helper_exec.h"
-#include "input.h"
-#include "metrics.h"
-#include "mux.h"
-#include "segment.h"
-#include "video_io.h"
+#include "tools/helper_exec.h"
+#include "tools/media/input.h"
+#include "tools/media/metrics.h"
+#include "tools/media/mux.h"
+#include "tools/segment.h"
+#include "tools/media/video_io.h"
 
 typedef struct cli_options {
     const char *input, *output, *recon;

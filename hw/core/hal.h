@@ -23,9 +23,9 @@
 #include <stdint.h>
 
 #include "hwenc/hwenc.h"
-#include "analysis.h"
-#include "h264/params.h"
-#include "h264/picture.h"
+#include "hw/core/analysis.h"
+#include "hw/h264/params.h"
+#include "hw/h264/picture.h"
 
 typedef struct hal_session {
     const hwenc_config *config;      /* validated; backend-independent defaults applied */

@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nvenc.h"
+#include "hw/nvenc/nvenc.h"
 
 static void nvenc_probe(const hwenc_config *config, hwenc_backend_info *info)
 {

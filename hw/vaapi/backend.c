@@ -24,8 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
-#include "internal.h"
+#include "hw/vaapi/backend.h"
+#include "hw/vaapi/internal.h"
 
 static const char *rc_name(uint32_t mode)
 {

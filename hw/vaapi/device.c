@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "device.h"
+#include "hw/vaapi/device.h"
 
 /* DRM render nodes are minors 128..191 (drm_drv.h: DRM_MINOR_RENDER). */
 #define RENDER_NODE_FIRST 128

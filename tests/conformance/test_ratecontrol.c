@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
-#include "hrd_check.h"
-#include "roundtrip.h"
+#include "tests/common/check.h"
+#include "tests/common/hrd_check.h"
+#include "tests/common/roundtrip.h"
 
 static tally checks = { "test_ratecontrol" };
 

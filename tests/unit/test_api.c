@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
+#include "tests/common/check.h"
 #include "hwenc/hwenc.h"
 
 static tally checks = { "test_api" };

@@ -9,7 +9,7 @@
  * finds the per-call state through AVCodecContext.opaque and forwards every
  * message to the default callback, but for a quiet decode's own.
  */
-#include "decode.h"
+#include "tools/media/decode.h"
 
 #include <errno.h>
 #include <pthread.h>

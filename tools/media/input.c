@@ -6,7 +6,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "input.h"
+#include "tools/media/input.h"
 
 /* Only a regular file is looked into: reading a pipe would take its first
  * bytes from the reader. Pipes and devices are Y4M, as before. */

@@ -13,7 +13,7 @@
 #include <libavutil/display.h>
 #include <libavutil/opt.h>
 
-#include "mux.h"
+#include "tools/media/mux.h"
 
 struct media_mux {
     AVFormatContext *oc;
