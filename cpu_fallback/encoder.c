@@ -508,6 +508,7 @@ static void encode_slice(void *arg, int index)
                 mb_analyse_b(enc, &mb);
             else
                 mb_analyse_intra(enc, &mb);
+            mb_encode(enc, &mb);
             const int skip = mb.type == MB_P_SKIP || mb.type == MB_B_SKIP;
             if (cabac && sh.slice_type != H264_SLICE_I)
                 cabac_write_skip(cb, &mb, sh.slice_type, skip);
