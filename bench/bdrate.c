@@ -4,7 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "bdrate.h"
+#include "bench/bdrate.h"
 
 static int sign_of(double v)
 {

@@ -22,8 +22,8 @@
 #include <time.h>
 
 #include "hwenc/hwenc.h"
-#include "packet_check.h"
-#include "video_io.h"
+#include "hw/core/packet_check.h"
+#include "tools/media/video_io.h"
 
 #define MAX_RUNS 200
 

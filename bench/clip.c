@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "input.h"
+#include "tools/media/input.h"
 
-#include "clip.h"
+#include "bench/clip.h"
 
 static void copy_plane(uint8_t *dst, const uint8_t *src, ptrdiff_t stride, int w, int h)
 {

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "encoders.h"
+#include "bench/encoders.h"
 
 typedef struct bench_clip {
     int width, height, fps_num, fps_den;

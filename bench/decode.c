@@ -9,7 +9,7 @@
 #include <libavutil/imgutils.h>
 #include <libswscale/swscale.h>
 
-#include "decode.h"
+#include "bench/decode.h"
 
 typedef struct decoder {
     AVCodecContext *avctx;

@@ -9,7 +9,7 @@
 
 #include "hwenc/hwenc.h"
 
-#include "encoders.h"
+#include "bench/encoders.h"
 
 static void copy_reason(char *dst, size_t size, const hwenc_backend_info *info)
 {

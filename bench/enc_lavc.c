@@ -14,7 +14,7 @@
 #include <libavutil/hwcontext.h>
 #include <libavutil/opt.h>
 
-#include "encoders.h"
+#include "bench/encoders.h"
 
 typedef struct lavc_enc {
     AVCodecContext *avctx;

@@ -12,7 +12,7 @@
 
 #include <wels/codec_api.h>
 
-#include "encoders.h"
+#include "bench/encoders.h"
 
 typedef struct oh264_enc {
     ISVCEncoder *enc;

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "encode.h"
-#include "stats.h"
+#include "bench/encode.h"
+#include "bench/stats.h"
 
 int encode_pass_open(encode_pass *p, const bench_encoder_def *def, const bench_clip *clip,
                      const bench_enc_params *params)

@@ -12,8 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "clip.h"
-#include "encoders.h"
+#include "bench/clip.h"
+#include "bench/encoders.h"
 
 typedef struct encode_pass {
     const bench_encoder_def *def;

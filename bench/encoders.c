@@ -6,7 +6,7 @@
 
 #include "hwenc/hwenc.h"
 
-#include "encoders.h"
+#include "bench/encoders.h"
 
 const char *const bench_default_encoders[] = {
     "vaapi", "nvenc", "vulkan", "cpu",

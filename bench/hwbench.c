@@ -16,9 +16,9 @@
 
 #include <libavutil/log.h>
 
-#include "matrix.h"
-#include "report.h"
-#include "run.h"
+#include "bench/matrix.h"
+#include "bench/report.h"
+#include "bench/run.h"
 
 static void usage(FILE *f)
 {

@@ -5,12 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "input.h"
+#include "tools/media/input.h"
 
-#include "bdrate.h"
-#include "matrix.h"
-#include "run.h"
-#include "stats.h"
+#include "bench/bdrate.h"
+#include "bench/matrix.h"
+#include "bench/run.h"
+#include "bench/stats.h"
 
 int matrix_series_runs(const bench_series *s)
 {

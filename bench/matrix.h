@@ -8,8 +8,8 @@
 #ifndef HWENC_BENCH_MATRIX_H
 #define HWENC_BENCH_MATRIX_H
 
-#include "encoders.h"
-#include "results.h"
+#include "bench/encoders.h"
+#include "bench/results.h"
 
 #define BENCH_MAX_SERIES 64
 #define BENCH_MAX_RATES 32

@@ -3,10 +3,10 @@
  */
 #include <stdio.h>
 
-#include "input.h"
+#include "tools/media/input.h"
 
-#include "decode.h"
-#include "quality.h"
+#include "bench/decode.h"
+#include "bench/quality.h"
 
 typedef struct compare_ctx {
     media_input in;

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "metrics.h"
+#include "tools/media/metrics.h"
 
 /* Compares the first `frames` source frames with the decoded stream, which
  * must hold exactly that many pictures of the source's size. Returns 0, or

@@ -10,7 +10,7 @@
 
 #include <stdio.h>
 
-#include "matrix.h"
+#include "bench/matrix.h"
 
 typedef struct bench_report {
     const bench_matrix *m;

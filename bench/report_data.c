@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "report.h"
+#include "bench/report.h"
 
 static void json_str(FILE *f, const char *s)
 {

@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "bdrate.h"
-#include "report.h"
+#include "bench/bdrate.h"
+#include "bench/report.h"
 
 static const char *const palette[] = {
     "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",

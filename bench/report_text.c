@@ -14,8 +14,8 @@
 
 #include "hwenc/hwenc.h"
 
-#include "report.h"
-#include "stats.h"
+#include "bench/report.h"
+#include "bench/stats.h"
 
 const char *report_rate_unit(const bench_options *o)
 {

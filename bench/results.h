@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#include "encoders.h"
+#include "bench/encoders.h"
 
 #define BENCH_MAX_SESSIONS 64
 #define BENCH_MAX_REPEATS 100

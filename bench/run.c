@@ -10,9 +10,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "quality.h"
-#include "run.h"
-#include "session.h"
+#include "bench/quality.h"
+#include "bench/run.h"
+#include "bench/session.h"
 
 static int write_all(int fd, const void *buf, size_t size)
 {

@@ -13,8 +13,8 @@
 #ifndef HWENC_BENCH_RUN_H
 #define HWENC_BENCH_RUN_H
 
-#include "encoders.h"
-#include "results.h"
+#include "bench/encoders.h"
+#include "bench/results.h"
 
 typedef struct bench_job {
     const bench_encoder_def *def;

@@ -7,10 +7,10 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#include "clip.h"
-#include "encode.h"
-#include "session.h"
-#include "stats.h"
+#include "bench/clip.h"
+#include "bench/encode.h"
+#include "bench/session.h"
+#include "bench/stats.h"
 
 typedef struct session_set {
     const bench_job *job;

@@ -10,9 +10,9 @@
 
 #include <stdint.h>
 
-#include "metrics.h"
-#include "results.h"
-#include "run.h"
+#include "tools/media/metrics.h"
+#include "bench/results.h"
+#include "bench/run.h"
 
 /* Plain data: it crosses the pipe from the child to the parent. */
 typedef struct session_result {

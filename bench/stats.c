@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "stats.h"
+#include "bench/stats.h"
 
 static int cmp_double(const void *a, const void *b)
 {

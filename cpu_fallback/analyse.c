@@ -9,7 +9,7 @@
 #include <limits.h>
 #include <string.h>
 
-#include "internal.h"
+#include "cpu_fallback/internal.h"
 
 /* The extra header bits of Intra4x4 against Intra16x16 (16 mode fields and
  * a coded_block_pattern), as a lambda multiple. */
@@ -215,30 +215,23 @@ static void analyse_chroma(cpu_encoder *enc, mb_ctx *mb)
     }
 }
 
-/* The recon holds the Intra4x4 coding when cost4 is a cost (it was coded
- * last); the winner among 16x16, 8x8 and 4x4 is coded again otherwise. */
-void mb_intra_finish(cpu_encoder *enc, mb_ctx *mb, int cost16, int cost4, int cost8)
+/* The winner among 16x16, 8x8 and 4x4, and the chroma mode. The recon
+ * holds the Intra4x4 coding when cost4 is a cost (it was coded last), and
+ * mb_encode() then keeps it; it codes any other winner. */
+void mb_intra_decide(cpu_encoder *enc, mb_ctx *mb, int cost16, int cost4, int cost8)
 {
     mb->type = MB_I4x4;
+    mb->luma_coded = 0;
     if (cost16 <= cost4 && cost16 <= cost8) {
         mb->type = MB_I16x16;
         mb->transform_8x8 = 0;
-        if (mb_encode_i16x16(enc, mb) < 0) {
-            /* The DC levels do not fit CAVLC at this QP: Intra4x4 always does. */
-            mb->type = MB_I4x4;
-            mb_intra4x4_code(enc, mb, INT_MAX);
-        }
     } else if (cost8 < cost4) {
-        mb_intra8x8_code(enc, mb, INT_MAX);
-    } else if (cost4 == INT_MAX) {
-        mb_intra4x4_code(enc, mb, INT_MAX);
+        mb->transform_8x8 = 1;
+    } else {
+        mb->transform_8x8 = 0;
+        mb->luma_coded = cost4 != INT_MAX;
     }
-    if (mb->type == MB_I16x16)
-        memset(mb->state->intra4x4_mode, I4_DC, sizeof(mb->state->intra4x4_mode));
-
     analyse_chroma(enc, mb);
-    if (mb_encode_chroma(enc, mb) < 0)
-        mb_encode_pcm(enc, mb);
 }
 
 int mb_try_intra(cpu_encoder *enc, mb_ctx *mb, int inter_cost, int type_bits)
@@ -263,7 +256,7 @@ int mb_try_intra(cpu_encoder *enc, mb_ctx *mb, int inter_cost, int type_bits)
     if (cost16 >= inter_cost && cost4 >= inter_cost && cost8 >= inter_cost)
         return 0;
     mb_clear_motion(mb->state);
-    mb_intra_finish(enc, mb, cost16, cost4, cost8);
+    mb_intra_decide(enc, mb, cost16, cost4, cost8);
     return 1;
 }
 
@@ -274,5 +267,5 @@ void mb_analyse_intra(cpu_encoder *enc, mb_ctx *mb)
         cost8 = mb_intra8x8_code(enc, mb, cost16);
         limit4 = cost8 < limit4 ? cost8 : limit4;
     }
-    mb_intra_finish(enc, mb, cost16, mb_intra4x4_code(enc, mb, limit4), cost8);
+    mb_intra_decide(enc, mb, cost16, mb_intra4x4_code(enc, mb, limit4), cost8);
 }

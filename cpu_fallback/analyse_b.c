@@ -4,13 +4,13 @@
  * Macroblock decision in B pictures: an exact early B_Skip test on the
  * spatial direct prediction, then B_Direct_16x16, a 16x16 search in each
  * list, the average of the two best (bi-prediction) and intra; the lowest
- * SATD + lambda * bits wins and is coded into the recon.
+ * SATD + lambda * bits wins, and mb_encode() codes it.
  */
 #include <limits.h>
 #include <string.h>
 
-#include "internal.h"
-#include "me.h"
+#include "cpu_fallback/internal.h"
+#include "cpu_fallback/me.h"
 
 typedef struct list_choice {
     int ref, cost;
@@ -99,12 +99,4 @@ void mb_analyse_b(cpu_encoder *enc, mb_ctx *mb)
         mb->type = MB_B_DIRECT;
     }
     mb_store_motion(mb);
-    mb_predict_inter(enc, mb);
-    if (mb_encode_inter(enc, mb) < 0) {
-        mb_encode_pcm(enc, mb);
-        return;
-    }
-    /* Direct prediction with nothing to code is B_Skip. */
-    if (mb->type == MB_B_DIRECT && !mb->cbp_luma && !mb->cbp_chroma)
-        mb->type = MB_B_SKIP;
 }

@@ -4,13 +4,13 @@
  * Macroblock decision in P pictures: an exact early P_Skip test, motion
  * search of 16x16 in every reference, then of 16x8, 8x16 and 8x8 in the
  * best one when the preset allows, then intra; the lowest SATD + lambda *
- * bits wins and is coded into the recon.
+ * bits wins, and mb_encode() codes it.
  */
 #include <limits.h>
 #include <string.h>
 
-#include "internal.h"
-#include "me.h"
+#include "cpu_fallback/internal.h"
+#include "cpu_fallback/me.h"
 
 typedef struct partition_geometry {
     int count;
@@ -189,13 +189,4 @@ void mb_analyse_p(cpu_encoder *enc, mb_ctx *mb)
     if (mb_try_intra(enc, mb, inter.cost, enc->bits.intra_in_p))
         return;
     load_choice(mb, &inter);
-    mb_predict_inter(enc, mb);
-    if (mb_encode_inter(enc, mb) < 0) {
-        mb_encode_pcm(enc, mb);
-        return;
-    }
-    /* A 16x16 macroblock with nothing to code that moves like a skip is one. */
-    if (mb->type == MB_P_16x16 && !mb->cbp_luma && !mb->cbp_chroma && mb->part_ref[0][0] == 0 &&
-        mb->part_mv[0][0][0] == mb->skip_mv[0] && mb->part_mv[0][0][1] == mb->skip_mv[1])
-        mb->type = MB_P_SKIP;
 }

@@ -14,13 +14,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cpu.h"
-#include "encoder.h"
-#include "h264/hrd.h"
-#include "hal.h"
-#include "log.h"
-#include "mailbox.h"
-#include "ratecontrol.h"
+#include "cpu_fallback/dsp/cpu.h"
+#include "cpu_fallback/encoder.h"
+#include "hw/h264/hrd.h"
+#include "hw/core/hal.h"
+#include "hw/core/log.h"
+#include "hw/core/mailbox.h"
+#include "cpu_fallback/ratecontrol.h"
 
 typedef struct cpu_backend {
     const hwenc_config *cfg;

@@ -6,7 +6,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "cabac.h"
+#include "cpu_fallback/cabac.h"
 
 void cabac_init_contexts(uint8_t state[CABAC_CONTEXTS], int init_table, int slice_qp)
 {

@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cabac_tables.h"
+#include "cpu_fallback/cabac_tables.h"
 
 typedef struct cabac_enc {
     uint32_t low;                /* codILow, with the bits above it not yet output */

@@ -11,8 +11,8 @@
 #include <emmintrin.h>
 #endif
 
-#include "cabac_residual.h"
-#include "internal.h"
+#include "cpu_fallback/cabac_residual.h"
+#include "cpu_fallback/internal.h"
 
 #define CTX_CBF 85
 #define CTX_SIG 105

@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#include "cabac.h"
+#include "cpu_fallback/cabac.h"
 
 /* ctxBlockCat (Table 9-42). */
 enum cabac_block_cat {

@@ -5,7 +5,7 @@
  * Tables 9-12 to 9-33 for ctxIdx 0..459 (everything 4:2:0 frame coding
  * uses), rangeTabLPS (Table 9-44) and transIdxLPS (Table 9-45).
  */
-#include "cabac_tables.h"
+#include "cpu_fallback/cabac_tables.h"
 
 const int8_t cabac_init_mn[4][CABAC_CONTEXTS][2] = {
     { /* I slices */

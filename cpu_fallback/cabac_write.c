@@ -10,9 +10,9 @@
  */
 #include <string.h>
 
-#include "cabac.h"
-#include "cabac_residual.h"
-#include "internal.h"
+#include "cpu_fallback/cabac.h"
+#include "cpu_fallback/cabac_residual.h"
+#include "cpu_fallback/internal.h"
 
 /* ctxIdxOffset of each syntax element (Table 9-34). */
 enum {

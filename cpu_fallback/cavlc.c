@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cavlc.h"
+#include "cpu_fallback/cavlc.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>

@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#include "h264/bitstream.h"
+#include "hw/h264/bitstream.h"
 
 /* nC for the chroma DC block of 4:2:0 (Table 9-5, nC == -1). */
 #define CAVLC_NC_CHROMA_DC (-1)

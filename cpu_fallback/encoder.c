@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cabac.h"
+#include "cpu_fallback/cabac.h"
 #include "hwenc/hwenc.h"
-#include "internal.h"
-#include "threadpool.h"
-#include "me.h"
+#include "cpu_fallback/internal.h"
+#include "cpu_fallback/threadpool.h"
+#include "cpu_fallback/me.h"
 
 /* What a coded macroblock costs beyond a skipped one, in skipped ones (plan_slices). */
 #define ROW_WORK_PER_CODED_MB 6
@@ -513,6 +513,7 @@ static void encode_slice(void *arg, int index)
                 mb_analyse_b(enc, &mb);
             else
                 mb_analyse_intra(enc, &mb);
+            mb_encode(enc, &mb);
             const int skip = mb.type == MB_P_SKIP || mb.type == MB_B_SKIP;
             if (cabac && sh.slice_type != H264_SLICE_I)
                 cabac_write_skip(cb, &mb, sh.slice_type, skip);

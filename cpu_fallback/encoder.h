@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "h264/params.h"
+#include "hw/h264/params.h"
 
 typedef struct cpu_encoder cpu_encoder;
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "cpu_fallback/internal.h"
 
 int cpu_frame_alloc(cpu_frame *f, int mb_width, int mb_height, int with_hpel)
 {

@@ -11,19 +11,19 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
-#include "cabac.h"
-#include "dct.h"
-#include "dct8x8.h"
-#include "deblock.h"
-#include "mc.h"
-#include "mode_bits.h"
-#include "encoder.h"
-#include "h264/bitstream.h"
-#include "h264/params.h"
-#include "pixel.h"
-#include "predict.h"
-#include "predict8x8.h"
-#include "quant.h"
+#include "cpu_fallback/cabac.h"
+#include "cpu_fallback/dsp/dct.h"
+#include "cpu_fallback/dsp/dct8x8.h"
+#include "cpu_fallback/deblock.h"
+#include "cpu_fallback/dsp/mc.h"
+#include "cpu_fallback/mode_bits.h"
+#include "cpu_fallback/encoder.h"
+#include "hw/h264/bitstream.h"
+#include "hw/h264/params.h"
+#include "cpu_fallback/dsp/pixel.h"
+#include "cpu_fallback/dsp/predict.h"
+#include "cpu_fallback/dsp/predict8x8.h"
+#include "cpu_fallback/dsp/quant.h"
 
 /* Frame borders, wide enough for unrestricted motion vectors plus the
  * 6-tap filter's reach. */
@@ -161,6 +161,9 @@ typedef struct mb_ctx {
 
     /* transform_size_8x8_flag: luma levels in luma8x8 instead of luma. */
     int transform_8x8;
+    /* An intra decision whose luma coding the recon already holds (the
+     * Intra4x4 evaluation codes its blocks as it goes). */
+    int luma_coded;
 
     /* Levels in scan order. Intra16x16 keeps DC apart and uses [1..15]. */
     int16_t luma8x8[4][64];      /* by 8x8 block, 8x8 zigzag */
@@ -294,31 +297,41 @@ void mvpred_skip(const mb_ctx *mb, int16_t mv[2]);
  * mb->direct_mv; col holds the four quadrants of the co-located macroblock. */
 void mvpred_direct_spatial(mb_ctx *mb, const col_motion col[4]);
 
-/* analyse.c: intra mode decision; encodes the chosen modes into the recon. */
+/* The stages of a macroblock, as x264's analyse.c / macroblock.c: the
+ * mb_analyse_* functions decide (type, partitions, vectors, modes) and
+ * mb_encode() codes the decision into levels and the recon. Intra 4x4 and
+ * 8x8 can only be decided block by block on the recon of the blocks before,
+ * so their evaluation codes as it goes; mb->luma_coded tells mb_encode()
+ * what is already there. */
+/* analyse.c: intra mode decision. */
 void mb_analyse_intra(cpu_encoder *enc, mb_ctx *mb);
 /* The pieces, for P pictures: the Intra16x16 cost (prediction only; may
  * return INT_MAX instead of a cost it can tell reaches limit), the
  * Intra4x4 cost (which codes the blocks; INT_MAX once over limit), and the
- * coding of the cheaper one plus chroma. */
+ * decision among them plus the chroma mode. */
 int mb_intra16x16_cost(cpu_encoder *enc, mb_ctx *mb, int limit);
 int mb_intra4x4_code(cpu_encoder *enc, mb_ctx *mb, int limit);
 /* The same in 8x8 blocks (High profile). */
 int mb_intra8x8_code(cpu_encoder *enc, mb_ctx *mb, int limit);
-void mb_intra_finish(cpu_encoder *enc, mb_ctx *mb, int cost16, int cost4, int cost8);
-/* Inter pictures: codes the macroblock as intra (and returns 1) when that
- * costs less than inter_cost; type_bits is the intra mb_type's size there
+void mb_intra_decide(cpu_encoder *enc, mb_ctx *mb, int cost16, int cost4, int cost8);
+/* Inter pictures: decides intra (and returns 1) when that costs less than
+ * inter_cost; type_bits is the intra mb_type's size there
  * (eighths of a bit, mode_bits.h). */
 int mb_try_intra(cpu_encoder *enc, mb_ctx *mb, int inter_cost, int type_bits);
 /* analyse_inter.c: P macroblock decision (skip, partitions, references,
- * intra); leaves the chosen macroblock coded in the recon. */
+ * intra). */
 void mb_analyse_p(cpu_encoder *enc, mb_ctx *mb);
 /* Motion search of one partition (pixels within the macroblock) in
  * reference ref of list; returns SATD + lambda * (vector and index bits). */
 int mb_search(cpu_encoder *enc, mb_ctx *mb, int list, int ref, int px, int py, int w, int h, int pixel_partition,
               const int16_t *extra, int16_t mv[2], int16_t mvp[2]);
 /* analyse_b.c: B macroblock decision (skip, direct, 16x16 from list 0, list
- * 1 or both, intra); leaves the chosen macroblock coded in the recon. */
+ * 1 or both, intra). */
 void mb_analyse_b(cpu_encoder *enc, mb_ctx *mb);
+/* macroblock.c: codes the decision into levels and the recon, I_PCM where
+ * the levels do not fit; a P_16x16 or B_Direct decision with nothing to
+ * code becomes P_Skip or B_Skip. */
+void mb_encode(cpu_encoder *enc, mb_ctx *mb);
 /* macroblock.c: transform, quantisation and reconstruction. */
 int mb_encode_i16x16(cpu_encoder *enc, mb_ctx *mb);
 int mb_encode_i4x4_block(cpu_encoder *enc, mb_ctx *mb, int raster, int mode);

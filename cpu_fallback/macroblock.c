@@ -5,14 +5,15 @@
  * reconstruction into the recon frame, so later blocks predict from exactly
  * what the decoder will see.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
-#include "cavlc.h"
-#include "internal.h"
+#include "cpu_fallback/cavlc.h"
+#include "cpu_fallback/internal.h"
 
 const uint8_t block_idx_to_raster[16] = { 0, 1, 4, 5, 2, 3, 6, 7, 8, 9, 12, 13, 10, 11, 14, 15 };
 static const uint8_t raster_to_block_idx[16] = { 0, 1, 4, 5, 2, 3, 6, 7, 8, 9, 12, 13, 10, 11, 14, 15 };
@@ -663,4 +664,57 @@ int mb_probe_skip_b(cpu_encoder *enc, mb_ctx *mb)
             if (mb->direct_ref[list] >= 0 && !mv_in_reach(enc, mb, mb->direct_mv[list][q]))
                 return -1;
     return probe_skip(enc, mb, 1);
+}
+
+/* ---- the coding of a decision ---- */
+
+/* The luma of an intra decision unless the recon already holds it, then
+ * the chroma; I_PCM where the chroma levels do not fit. */
+static void encode_intra(cpu_encoder *enc, mb_ctx *mb)
+{
+    if (mb->type == MB_I16x16) {
+        if (mb_encode_i16x16(enc, mb) < 0) {
+            /* The DC levels do not fit CAVLC at this QP: Intra4x4 always does. */
+            mb->type = MB_I4x4;
+            mb_intra4x4_code(enc, mb, INT_MAX);
+        }
+    } else if (!mb->luma_coded) {
+        if (mb->transform_8x8)
+            mb_intra8x8_code(enc, mb, INT_MAX);
+        else
+            mb_intra4x4_code(enc, mb, INT_MAX);
+    }
+    if (mb->type == MB_I16x16)
+        memset(mb->state->intra4x4_mode, I4_DC, sizeof(mb->state->intra4x4_mode));
+    if (mb_encode_chroma(enc, mb) < 0)
+        mb_encode_pcm(enc, mb);
+}
+
+static void encode_inter(cpu_encoder *enc, mb_ctx *mb)
+{
+    mb_predict_inter(enc, mb);
+    if (mb_encode_inter(enc, mb) < 0) {
+        mb_encode_pcm(enc, mb);
+        return;
+    }
+    /* A 16x16 macroblock with nothing to code that moves like a skip is
+     * one, and so is direct prediction with nothing to code. */
+    if (!mb->cbp_luma && !mb->cbp_chroma) {
+        if (mb->type == MB_P_16x16 && mb->part_ref[0][0] == 0 && mb->part_mv[0][0][0] == mb->skip_mv[0] &&
+            mb->part_mv[0][0][1] == mb->skip_mv[1])
+            mb->type = MB_P_SKIP;
+        else if (mb->type == MB_B_DIRECT)
+            mb->type = MB_B_SKIP;
+    }
+}
+
+void mb_encode(cpu_encoder *enc, mb_ctx *mb)
+{
+    /* A skip decision comes from the skip probe, which left its recon. */
+    if (mb->type == MB_P_SKIP || mb->type == MB_B_SKIP)
+        return;
+    if (mb_type_is_intra(mb->type))
+        encode_intra(enc, mb);
+    else
+        encode_inter(enc, mb);
 }

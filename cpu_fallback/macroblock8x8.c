@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cavlc.h"
-#include "internal.h"
+#include "cpu_fallback/cavlc.h"
+#include "cpu_fallback/internal.h"
 
 void mb_build_edge_8x8(const mb_ctx *mb, int i8, uint8_t *edge, int *avail)
 {

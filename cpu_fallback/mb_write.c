@@ -7,8 +7,8 @@
  */
 #include <string.h>
 
-#include "cavlc.h"
-#include "internal.h"
+#include "cpu_fallback/cavlc.h"
+#include "cpu_fallback/internal.h"
 
 /* Table 9-4, chroma_format_idc 1 or 2: coded_block_pattern to codeNum for
  * Intra4x4 macroblocks. */

@@ -4,7 +4,7 @@
 #include <limits.h>
 #include <stdlib.h>
 
-#include "me.h"
+#include "cpu_fallback/me.h"
 
 static int clamp(int v, int lo, int hi)
 {

@@ -11,12 +11,12 @@
 #ifndef HWENC_CPU_ME_H
 #define HWENC_CPU_ME_H
 
-#include "mode_bits.h"
+#include "cpu_fallback/mode_bits.h"
 #include <stdint.h>
 
-#include "h264/bitstream.h"
-#include "mc.h"
-#include "pixel.h"
+#include "hw/h264/bitstream.h"
+#include "cpu_fallback/dsp/mc.h"
+#include "cpu_fallback/dsp/pixel.h"
 
 enum me_method {
     ME_DIAMOND,

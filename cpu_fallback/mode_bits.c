@@ -6,8 +6,8 @@
  */
 #include <string.h>
 
-#include "h264/bitstream.h"
-#include "mode_bits.h"
+#include "hw/h264/bitstream.h"
+#include "cpu_fallback/mode_bits.h"
 
 
 static int ref_idx_bits_cavlc(int ref, int num_refs)

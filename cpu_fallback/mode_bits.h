@@ -18,8 +18,8 @@
 
 #include <stdint.h>
 
-#include "cabac.h"
-#include "h264/params.h"
+#include "cpu_fallback/cabac.h"
+#include "hw/h264/params.h"
 
 /* Vector differences |d| < MVD_BITS_RANGE have a table entry. */
 #define MVD_BITS_RANGE 4096

@@ -6,7 +6,7 @@
  * directional rules of 16x8 and 8x16 partitions, and the median; and the
  * spatial direct prediction of B macroblocks (8.4.1.2.2).
  */
-#include "internal.h"
+#include "cpu_fallback/internal.h"
 
 typedef struct mv_neighbour {
     int available;

@@ -4,7 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "ratecontrol.h"
+#include "cpu_fallback/ratecontrol.h"
 
 #define QCOMP 0.6          /* how much QP follows complexity (x264's qcomp) */
 #define IP_RATIO 1.4       /* I frames get this much smaller a qscale */

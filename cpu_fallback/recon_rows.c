@@ -21,8 +21,8 @@
 #include <limits.h>
 #include <pthread.h>
 
-#include "internal.h"
-#include "threadpool.h"
+#include "cpu_fallback/internal.h"
+#include "cpu_fallback/threadpool.h"
 
 /* First pixel row of macroblock row mb_row that no later filtering changes:
  * the filter of the next row's top edge moves p0..p2 of luma and p0 of

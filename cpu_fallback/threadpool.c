@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "threadpool.h"
+#include "cpu_fallback/threadpool.h"
 
 /*
  * Waking a sleeping thread costs the waker a system call of about 25 us on

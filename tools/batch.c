@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "batch.h"
-#include "cli_args.h"
+#include "tools/batch.h"
+#include "tools/cli_args.h"
 
 static void usage(FILE *f)
 {

@@ -27,7 +27,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "batch.h"
+#include "tools/batch.h"
 
 #define RENDER_NODE_FIRST 128
 #define RENDER_NODE_LAST 191

@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "batch.h"
+#include "tools/batch.h"
 
 static char *format_path(const char *fmt, const char *a, const char *b)
 {

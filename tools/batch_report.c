@@ -15,8 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "batch.h"
-#include "json_write.h"
+#include "tools/batch.h"
+#include "tools/json_write.h"
 
 const char *batch_status_name(enum batch_status s)
 {

@@ -27,7 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "batch.h"
+#include "tools/batch.h"
 
 static volatile sig_atomic_t stop_signal;
 

@@ -1,7 +1,7 @@
 /*
  * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
  */
-#include "cli_args.h"
+#include "tools/cli_args.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "encode_stats.h"
-#include "json_write.h"
+#include "tools/encode_stats.h"
+#include "tools/json_write.h"
 
 /* PSNR of Y, U, V (FFmpeg's global PSNR of each plane) and of the three
  * planes together: their summed squared error over all their samples. */

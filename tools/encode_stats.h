@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "hwenc/hwenc.h"
-#include "metrics.h"
+#include "tools/media/metrics.h"
 
 typedef struct encode_stats {
     const char *input, *output;

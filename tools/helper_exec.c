@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "helper_exec.h"
+#include "tools/helper_exec.h"
 
 int exec_helper(const char *name, int argc, char **argv)
 {

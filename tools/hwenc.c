@@ -11,7 +11,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,43 +19,22 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "batch.h"
-#include "cli_args.h"
-#include "encode_stats.h"
+#include "tools/batch.h"
+#include "tools/cli_args.h"
+#include "tools/encode_stats.h"
 #include "hwenc/hwenc.h"
-#include "helper_exec.h"
-#include "input.h"
+#include "tools/helper_exec.h"
+#include "tools/media/input.h"
 #if HWENC_WITH_CONTAINERS
-#include "media_cmds.h"
+#include "tools/media_cmds.h"
 #endif
-#include "metrics.h"
-#include "mux.h"
-#include "roi_file.h"
-#include "segment.h"
-#include "temp_output.h"
-#include "video_io.h"
-
-/* Where the library's messages go: stderr, after the progress line when
- * one is showing. */
-typedef struct cli_log {
-    int progress_line;           /* a progress line without its newline is on stderr */
-} cli_log;
-
-typedef struct cli_options {
-    const char *input, *output, *recon;
-    const char *stats;           /* --stats FILE */
-    int psnr;                    /* --psnr: the PSNR goes into --stats */
-    const char *roi;             /* --roi FILE (roi_file.h) */
-    int raw_width, raw_height;
-    int fps_num, fps_den;
-    int64_t max_frames;
-    int quiet;
-    int verbose;                 /* -v: the library's info, -vv: its debug messages too */
-    cli_log log;                 /* the library's messages (hwenc_config.log_callback) */
-    segment_options seg;
-    media_mux_options mux;       /* --faststart, --no-audio */
-    hwenc_config cfg;
-} cli_options;
+#include "tools/media/metrics.h"
+#include "tools/media/mux.h"
+#include "tools/roi_file.h"
+#include "tools/segment.h"
+#include "tools/media/temp_output.h"
+#include "tools/media/video_io.h"
+#include "tools/options/options.h"
 
 /* Source frames wait here until their packet (and its reconstruction)
  * comes back, which hardware backends may delay and B frames reorder:
@@ -102,353 +80,6 @@ static double now_seconds(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static void usage(FILE *f)
-{
-    fprintf(f,
-            "usage: hwenc encode INPUT -o OUTPUT [options]\n"
-            "       hwenc batch INPUT... -d OUTDIR [batch options] [-- encode options]   (hwenc batch --help)\n"
-            "       hwenc list-backends [--device DEV]\n"
-            "       hwenc validate [--backend NAME] [--device DEV] [options]   (hwenc validate --help)\n"
-            "       hwenc probe INPUT   (its video as JSON: codec, size, frames, rate, duration, bitrate)\n"
-            "       hwenc scenes INPUT [--scenecut N] [--min-frames M]   (where the encoder cuts scenes)\n"
-            "       hwenc join --source INPUT -o OUTPUT SEGMENT...   (segments into one file; --help)\n"
-            "       hwenc slurm submit|status --dir SHARED ...   (chunked or batch encodes on Slurm; --help)\n"
-            "\n"
-            "INPUT is a Y4M file (4:2:0, 8-bit, progressive), raw I420 with --size, or any file FFmpeg\n"
-            "reads (mp4, mkv, mov, ts, ...: decoded in software; other pixel formats are converted to\n"
-            "8-bit 4:2:0; audio and subtitles are copied to a container output). '-' is stdin: Y4M,\n"
-            "raw with --size, or a streamable container (mkv, ts; mp4 only with its index first).\n"
-            "\n"
-            "options:\n"
-            "  -o, --output FILE     .mp4, .mkv, .mov, .ts, ...: that container; .264, .h264, any other\n"
-            "                        name or '-' (stdout): raw Annex B H.264. A file is written under a\n"
-            "                        temporary name beside it, renamed when complete\n"
-            "  --faststart           mp4/mov: the index (moov) before the media, for progressive playback\n"
-            "  --no-audio            leave the input's audio streams out\n"
-            "  --backend NAME        auto (default), vaapi, nvenc, vulkan, cpu\n"
-            "  --device DEV          render node (/dev/dri/renderD128) or GPU index\n"
-            "  --failover[=NAME]     if the backend fails mid-stream, go on with NAME (vaapi, nvenc,\n"
-            "                        vulkan, cpu), then the backends after the failed one in auto\n"
-            "                        order, from an IDR: no frame lost or repeated; each switch is\n"
-            "                        reported on stderr\n"
-            "  --qp N                constant QP of P frames, 0..51 (default 23; I frames get QP-3)\n"
-            "  --crf F               constant quality, 0..51 (fractional)\n"
-            "  --bitrate K           average bitrate in kb/s (one-pass ABR)\n"
-            "  --vbv-maxrate K       VBV peak rate in kb/s (with --bitrate: VBR; equal to it: CBR)\n"
-            "  --vbv-bufsize K       VBV buffer in kbit (default one second at the peak rate)\n"
-            "  --rc MODE             force cqp, crf, abr, cbr or vbr\n"
-            "  --min-keyint N        minimum IDR interval for scene cuts (default keyint/10)\n"
-            "  --scenecut N          scene-cut sensitivity 0..100 (default 40; 0 = off)\n"
-            "  --no-deblock          switch the in-loop deblocking filter off\n"
-            "  --deblock A:B         deblocking strength offsets, -6..6 each (default 0:0)\n"
-            "  --low-latency         one frame in, one packet out\n"
-            "  --cpu-mask LEVEL      highest SIMD level: c, sse2, ssse3, sse4.1, avx2, avx512\n"
-            "  --keyint N            maximum IDR interval in frames (default 250; -1: first frame only)\n"
-            "  --ref N               reference frames, 1..16 (default 1)\n"
-            "  --bframes N           B frames between P frames, 0..16 (default 0)\n"
-            "  --preset NAME         ultrafast, superfast, veryfast, faster, fast, medium (default)\n"
-            "  --profile NAME        baseline (Constrained), main, high (default)\n"
-            "  --no-cabac            CAVLC instead of CABAC (ultrafast's choice)\n"
-            "  --no-8x8dct           4x4 transforms only (ultrafast's choice)\n"
-            "  --threads N           CPU threads, 0 = all cores\n"
-            "  --size WxH            size of raw input\n"
-            "  --fps N[/D]           frame rate of raw input (default 25)\n"
-            "  --frames N            encode at most N frames\n"
-            "  --start-frame N       skip the first N frames of the input (a segment of a chunked encode)\n"
-            "  --force-idr LIST      make these input frames IDRs, e.g. 250,500 (segment starts)\n"
-            "  --recon FILE.y4m      write the encoder's reconstruction\n"
-            "  --nal-hrd MODE        none (default), vbr or cbr: HRD parameters and buffering-period and\n"
-            "                        picture-timing SEI (x264's --nal-hrd); cbr pads with filler data\n"
-            "                        to exactly --bitrate (needs --rc cbr); CPU backend, see the\n"
-            "                        backends' READMEs for the others\n"
-            "  -v, --verbose         say which backend was chosen and why (-vv: every frame's QP,\n"
-            "                        size and VBV fill)\n"
-            "  --quiet               no progress line, no summary and no warnings (errors only)\n"
-            "  --stats FILE          write a JSON summary of the encode (backend, device, frames, fps, bitrate)\n"
-            "  --psnr                put the PSNR into --stats\n"
-            "  --roi FILE            region-of-interest QP offsets, CSV lines\n"
-            "                        first_frame,last_frame,x,y,width,height,qp_offset (pixels; last_frame -1:\n"
-            "                        to the end; offset -51..51, negative = better); README: Regions of interest\n");
-}
-
-/* What the command line set, to refuse options that the others would make
- * meaningless instead of dropping them silently. */
-typedef struct given_options {
-    int qp, crf, bitrate, vbv_maxrate, vbv_bufsize;
-    int deblock_offsets, no_deblock, size, fps;
-    int rc;                      /* the mode --rc names, or -1 */
-} given_options;
-
-static const char *const rc_names[] = { "cqp", "crf", "abr", "cbr", "vbr" };
-static const char *const rc_descriptions[] = { "constant QP", "constant quality", "average bitrate",
-                                               "constant bitrate", "variable bitrate" };
-
-/* The mode follows from the options as in x264, unless --rc names it. */
-static const char *choose_rc_mode(const given_options *g, hwenc_config *cfg)
-{
-    static const char *const rc_options[] = { "--rc cqp", "--rc crf", "--rc abr", "--rc cbr", "--rc vbr" };
-    if (g->rc >= 0) {
-        cfg->rc_mode = (enum hwenc_rate_control)g->rc;
-        return rc_options[g->rc];
-    }
-    if (g->crf) {
-        cfg->rc_mode = HWENC_RC_CRF;
-        return "--crf";
-    }
-    if (!cfg->bitrate_kbps)
-        return NULL; /* the default, constant QP */
-    if (cfg->vbv_maxrate_kbps == cfg->bitrate_kbps)
-        cfg->rc_mode = HWENC_RC_CBR;
-    else if (cfg->vbv_maxrate_kbps)
-        cfg->rc_mode = HWENC_RC_VBR;
-    else
-        cfg->rc_mode = HWENC_RC_ABR;
-    return "--bitrate";
-}
-
-/* Every rate-control option the chosen mode would not use is refused,
- * naming the option that chose the mode. */
-static int check_rc_options(const given_options *g, const hwenc_config *cfg, const char *chosen_by)
-{
-    enum hwenc_rate_control m = cfg->rc_mode;
-    int vbv = m != HWENC_RC_CQP;
-    const struct { int given, used; const char *option; } opts[] = {
-        { g->qp, m == HWENC_RC_CQP, "--qp" },
-        { g->crf, m == HWENC_RC_CRF, "--crf" },
-        { g->bitrate, m >= HWENC_RC_ABR, "--bitrate" },
-        { g->vbv_maxrate, vbv, "--vbv-maxrate" },
-        /* Constant quality keeps a buffer only under a peak rate. */
-        { g->vbv_bufsize, vbv && (m != HWENC_RC_CRF || g->vbv_maxrate), "--vbv-bufsize" },
-    };
-    for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
-        if (!opts[i].given || opts[i].used)
-            continue;
-        if (chosen_by)
-            fprintf(stderr, "hwenc: %s and %s contradict each other: %s selects %s (%s), which does not use %s\n",
-                    opts[i].option, chosen_by, chosen_by, rc_descriptions[m], rc_names[m], opts[i].option);
-        else
-            fprintf(stderr, "hwenc: %s needs a rate-controlled mode (--bitrate%s): the default constant QP "
-                    "does not use it\n", opts[i].option, i == 4 ? ", or --crf with --vbv-maxrate" : " or --crf");
-        return -1;
-    }
-    return 0;
-}
-
-static int check_other_options(const given_options *g)
-{
-    if (g->no_deblock && g->deblock_offsets) {
-        fprintf(stderr, "hwenc: --no-deblock and --deblock contradict each other: the offsets need the filter on\n");
-        return -1;
-    }
-    if (g->fps && !g->size) {
-        fprintf(stderr, "hwenc: --fps sets the rate of raw input (with --size); a Y4M file gives its own\n");
-        return -1;
-    }
-    return 0;
-}
-
-static int nal_hrd_from_name(const char *name)
-{
-    static const char *const names[] = { "none", "vbr", "cbr" };
-    for (int i = 0; i < 3; i++)
-        if (!strcmp(name, names[i]))
-            return i;
-    return -1;
-}
-
-static int parse_options(int argc, char **argv, cli_options *o)
-{
-    enum { OPT_BACKEND = 256, OPT_DEVICE, OPT_QP, OPT_KEYINT, OPT_REF, OPT_PRESET, OPT_THREADS, OPT_SIZE,
-           OPT_FPS, OPT_FRAMES, OPT_RECON, OPT_QUIET, OPT_CRF, OPT_BITRATE, OPT_VBV_MAXRATE, OPT_VBV_BUFSIZE,
-           OPT_RC, OPT_MIN_KEYINT, OPT_SCENECUT, OPT_NO_DEBLOCK, OPT_LOW_LATENCY, OPT_CPU_MASK, OPT_DEBLOCK,
-           OPT_BFRAMES, OPT_PROFILE, OPT_NO_CABAC, OPT_NO_8x8DCT, OPT_FAILOVER, OPT_STATS, OPT_PSNR,
-           OPT_START_FRAME, OPT_FORCE_IDR, OPT_FASTSTART, OPT_NO_AUDIO, OPT_NAL_HRD, OPT_ROI };
-    static const struct option longopts[] = {
-        { "output", required_argument, NULL, 'o' },
-        { "backend", required_argument, NULL, OPT_BACKEND },
-        { "device", required_argument, NULL, OPT_DEVICE },
-        { "failover", optional_argument, NULL, OPT_FAILOVER },
-        { "qp", required_argument, NULL, OPT_QP },
-        { "keyint", required_argument, NULL, OPT_KEYINT },
-        { "ref", required_argument, NULL, OPT_REF },
-        { "bframes", required_argument, NULL, OPT_BFRAMES },
-        { "preset", required_argument, NULL, OPT_PRESET },
-        { "profile", required_argument, NULL, OPT_PROFILE },
-        { "no-cabac", no_argument, NULL, OPT_NO_CABAC },
-        { "no-8x8dct", no_argument, NULL, OPT_NO_8x8DCT },
-        { "threads", required_argument, NULL, OPT_THREADS },
-        { "size", required_argument, NULL, OPT_SIZE },
-        { "fps", required_argument, NULL, OPT_FPS },
-        { "frames", required_argument, NULL, OPT_FRAMES },
-        { "recon", required_argument, NULL, OPT_RECON },
-        { "start-frame", required_argument, NULL, OPT_START_FRAME },
-        { "force-idr", required_argument, NULL, OPT_FORCE_IDR },
-        { "quiet", no_argument, NULL, OPT_QUIET },
-        { "crf", required_argument, NULL, OPT_CRF },
-        { "bitrate", required_argument, NULL, OPT_BITRATE },
-        { "vbv-maxrate", required_argument, NULL, OPT_VBV_MAXRATE },
-        { "vbv-bufsize", required_argument, NULL, OPT_VBV_BUFSIZE },
-        { "rc", required_argument, NULL, OPT_RC },
-        { "min-keyint", required_argument, NULL, OPT_MIN_KEYINT },
-        { "scenecut", required_argument, NULL, OPT_SCENECUT },
-        { "no-deblock", no_argument, NULL, OPT_NO_DEBLOCK },
-        { "deblock", required_argument, NULL, OPT_DEBLOCK },
-        { "low-latency", no_argument, NULL, OPT_LOW_LATENCY },
-        { "cpu-mask", required_argument, NULL, OPT_CPU_MASK },
-        { "stats", required_argument, NULL, OPT_STATS },
-        { "psnr", no_argument, NULL, OPT_PSNR },
-        { "roi", required_argument, NULL, OPT_ROI },
-        { "faststart", no_argument, NULL, OPT_FASTSTART },
-        { "no-audio", no_argument, NULL, OPT_NO_AUDIO },
-        { "nal-hrd", required_argument, NULL, OPT_NAL_HRD },
-        { "verbose", no_argument, NULL, 'v' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    const int big = 1 << 30;
-    given_options g = { .rc = -1 };
-    int c, v, n, pair[2];
-    hwenc_config *cfg = &o->cfg;
-    hwenc_config_default(cfg);
-    while ((c = getopt_long(argc, argv, "o:hv", longopts, NULL)) != -1) {
-        int ret = 0;
-        switch (c) {
-        case 'o': o->output = optarg; break;
-        case OPT_BACKEND:
-            if ((v = hwenc_backend_from_name(optarg)) < 0) {
-                fprintf(stderr, "hwenc: unknown backend '%s' (auto, vaapi, nvenc, vulkan, cpu)\n", optarg);
-                return -1;
-            }
-            cfg->backend = (enum hwenc_backend)v;
-            break;
-        case OPT_DEVICE: cfg->device = optarg; break;
-        case OPT_FAILOVER:
-            if (optarg && (v = hwenc_backend_from_name(optarg)) < 0) {
-                fprintf(stderr, "hwenc: unknown backend '%s' for --failover (auto, vaapi, nvenc, vulkan, cpu)\n",
-                        optarg);
-                return -1;
-            }
-            cfg->failover = 1;
-            cfg->failover_backend = optarg ? (enum hwenc_backend)v : HWENC_BACKEND_AUTO;
-            break;
-        case OPT_QP: ret = cli_parse_int("--qp", optarg, 0, 51, &cfg->qp); g.qp = 1; break;
-        case OPT_KEYINT:
-            ret = cli_parse_int("--keyint", optarg, -1, big, &cfg->keyint);
-            if (ret == 0 && cfg->keyint == 0) {
-                fprintf(stderr, "hwenc: --keyint 0 is invalid: use a positive interval, or -1 for a single IDR\n");
-                ret = -1;
-            }
-            break;
-        case OPT_REF: ret = cli_parse_int("--ref", optarg, 1, 16, &cfg->ref_frames); break;
-        case OPT_BFRAMES: ret = cli_parse_int("--bframes", optarg, 0, 16, &cfg->bframes); break;
-        case OPT_THREADS: ret = cli_parse_int("--threads", optarg, 0, 256, &cfg->threads); break;
-        case OPT_PRESET:
-            if ((v = hwenc_preset_from_name(optarg)) < 0) {
-                fprintf(stderr, "hwenc: unknown preset '%s' (ultrafast, superfast, veryfast, faster, fast, medium)\n",
-                        optarg);
-                return -1;
-            }
-            cfg->preset = (enum hwenc_preset)v;
-            break;
-        case OPT_PROFILE:
-            if ((v = hwenc_profile_from_name(optarg)) < 0) {
-                fprintf(stderr, "hwenc: unknown profile '%s' (baseline, main, high)\n", optarg);
-                return -1;
-            }
-            o->cfg.profile = v;
-            break;
-        case OPT_NO_CABAC: o->cfg.cabac = 0; break;
-        case OPT_NO_8x8DCT: o->cfg.transform_8x8 = 0; break;
-        case OPT_SIZE:
-            ret = cli_parse_ints("--size", optarg, 'x', 2, 2, 1, VIDEO_IO_MAX_DIM, "WxH like 1280x720, each 1 to 16384",
-                                 pair);
-            o->raw_width = pair[0];
-            o->raw_height = pair[1];
-            g.size = 1;
-            break;
-        case OPT_FPS:
-            n = cli_parse_ints("--fps", optarg, '/', 1, 2, 1, big, "N or N/D like 25 or 30000/1001, each 1 to 2^30",
-                               pair);
-            o->fps_num = pair[0];
-            o->fps_den = n == 2 ? pair[1] : 1;
-            ret = n < 0 ? -1 : 0;
-            g.fps = 1;
-            break;
-        case OPT_FRAMES:
-            ret = cli_parse_int("--frames", optarg, 1, big, &v);
-            o->max_frames = v;
-            break;
-        case OPT_RECON: o->recon = optarg; break;
-        case OPT_START_FRAME:
-            ret = cli_parse_int("--start-frame", optarg, 0, big, &v);
-            o->seg.start_frame = v;
-            break;
-        case OPT_FORCE_IDR: ret = segment_parse_idr_frames(&o->seg, optarg); break;
-        case OPT_CRF: ret = cli_parse_real("--crf", optarg, 0, 51, &cfg->crf); g.crf = 1; break;
-        case OPT_BITRATE: ret = cli_parse_int("--bitrate", optarg, 1, big, &cfg->bitrate_kbps); g.bitrate = 1; break;
-        case OPT_VBV_MAXRATE:
-            ret = cli_parse_int("--vbv-maxrate", optarg, 1, big, &cfg->vbv_maxrate_kbps);
-            g.vbv_maxrate = 1;
-            break;
-        case OPT_VBV_BUFSIZE:
-            ret = cli_parse_int("--vbv-bufsize", optarg, 1, big, &cfg->vbv_bufsize_kbits);
-            g.vbv_bufsize = 1;
-            break;
-        case OPT_RC:
-            for (int i = 0; i < 5; i++)
-                if (!strcmp(optarg, rc_names[i]))
-                    g.rc = i;
-            if (g.rc < 0) {
-                fprintf(stderr, "hwenc: --rc '%s' must be cqp, crf, abr, cbr or vbr\n", optarg);
-                return -1;
-            }
-            break;
-        case OPT_MIN_KEYINT: ret = cli_parse_int("--min-keyint", optarg, 1, big, &cfg->min_keyint); break;
-        case OPT_SCENECUT: ret = cli_parse_int("--scenecut", optarg, 0, 100, &cfg->scenecut); break;
-        case OPT_NO_DEBLOCK: cfg->deblock = 0; g.no_deblock = 1; break;
-        case OPT_DEBLOCK:
-            ret = cli_parse_ints("--deblock", optarg, ':', 2, 2, -6, 6, "A:B like -1:1, each -6 to 6", pair) < 0 ? -1 : 0;
-            cfg->deblock_alpha = pair[0];
-            cfg->deblock_beta = pair[1];
-            g.deblock_offsets = 1;
-            break;
-        case OPT_LOW_LATENCY: cfg->low_latency = 1; break;
-        case OPT_CPU_MASK: cfg->cpu_level = optarg; break;
-        case OPT_QUIET: o->quiet = 1; break;
-        case OPT_STATS: o->stats = optarg; break;
-        case OPT_PSNR: o->psnr = 1; break;
-        case OPT_ROI: o->roi = optarg; break;
-        case OPT_FASTSTART: o->mux.faststart = 1; break;
-        case OPT_NO_AUDIO: o->mux.no_audio = 1; break;
-        case OPT_NAL_HRD:
-            if ((v = nal_hrd_from_name(optarg)) < 0) {
-                fprintf(stderr, "hwenc: --nal-hrd '%s' must be none, vbr or cbr\n", optarg);
-                return -1;
-            }
-            cfg->nal_hrd = (enum hwenc_nal_hrd)v;
-            break;
-        case 'v': o->verbose++; break;
-        case 'h': usage(stdout); exit(0);
-        default: usage(stderr); return -1;
-        }
-        if (ret < 0)
-            return -1;
-    }
-    if (optind != argc - 1 || !o->output) {
-        usage(stderr);
-        return -1;
-    }
-    const char *chosen_by = choose_rc_mode(&g, cfg);
-    if (check_rc_options(&g, cfg, chosen_by) < 0 || check_other_options(&g) < 0)
-        return -1;
-    o->input = argv[optind];
-    if (o->mux.faststart && !media_container_name(o->output)) {
-        fprintf(stderr, "hwenc: --faststart needs an .mp4 or .mov output, not raw H.264\n");
-        return -1;
-    }
-    return 0;
 }
 
 /* The library names hwenc_config fields (and values) in its messages; the
@@ -1013,10 +644,10 @@ static int cmd_encode(int argc, char **argv)
     char err[1024];
     int failed = 1;
 
-    if (parse_options(argc, argv, &o) < 0 || check_output_files(&o) < 0 ||
-        encode_stats_check_path(o.stats, o.input, o.output) < 0) {
+    int parsed = cli_options_parse(argc, argv, &o);
+    if (parsed != 0 || check_output_files(&o) < 0 || encode_stats_check_path(o.stats, o.input, o.output) < 0) {
         segment_options_free(&o.seg);
-        return 2;
+        return parsed > 0 ? 0 : 2; /* --help is not an error */
     }
 #if !HWENC_WITH_CONTAINERS
     /* Before anything is opened or read: hwenc-media is this program with
@@ -1187,7 +818,7 @@ static int cmd_list_backends(int argc, char **argv)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        usage(stderr);
+        cli_options_usage(stderr);
         return 2;
     }
     if (!strcmp(argv[1], "encode"))
@@ -1210,10 +841,10 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "slurm"))
         return exec_helper("hwenc-slurm", argc - 1, argv + 1);
     if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-        usage(stdout);
+        cli_options_usage(stdout);
         return 0;
     }
     fprintf(stderr, "hwenc: unknown command '%s'\n", argv[1]);
-    usage(stderr);
+    cli_options_usage(stderr);
     return 2;
 }

@@ -3,7 +3,7 @@
  *
  * hwenc-validate: the program behind `hwenc validate` (validate.h).
  */
-#include "validate.h"
+#include "tools/validate.h"
 
 int main(int argc, char **argv)
 {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json_write.h"
+#include "tools/json_write.h"
 
 /* The length of the UTF-8 sequence at s (RFC 3629: no overlong forms, no
  * surrogates, nothing above U+10FFFF), or 0 if it is not one. */

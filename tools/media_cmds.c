@@ -9,12 +9,12 @@
 #include <time.h>
 
 #include "hwenc/hwenc.h"
-#include "input.h"
-#include "demux.h"
-#include "json_write.h"
-#include "join.h"
-#include "media_cmds.h"
-#include "timeline.h"
+#include "tools/media/input.h"
+#include "tools/media/demux.h"
+#include "tools/json_write.h"
+#include "tools/media/join.h"
+#include "tools/media_cmds.h"
+#include "tools/media/timeline.h"
 
 static void probe_usage(FILE *f)
 {

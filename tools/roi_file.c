@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "roi_file.h"
+#include "tools/roi_file.h"
 
 static const char *const field_names[7] = { "first_frame", "last_frame", "x", "y", "width", "height", "qp_offset" };
 

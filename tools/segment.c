@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "segment.h"
+#include "tools/segment.h"
 
 int segment_parse_idr_frames(segment_options *s, const char *arg)
 {

@@ -12,7 +12,7 @@
 
 #include <stdint.h>
 
-#include "input.h"
+#include "tools/media/input.h"
 
 typedef struct segment_options {
     int64_t start_frame;         /* input frames skipped before the first encoded one */

@@ -22,7 +22,7 @@
 
 #include <libavcodec/avcodec.h>
 
-#include "validate.h"
+#include "tools/validate.h"
 
 #define EXIT_FAILED 1
 #define EXIT_USAGE 2

@@ -47,8 +47,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "decode.h"
-#include "validate.h"
+#include "tools/media/decode.h"
+#include "tools/validate.h"
 
 typedef struct packet_info {
     int64_t pts;

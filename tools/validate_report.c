@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "validate.h"
+#include "tools/validate.h"
 
 static const char *status_name(enum validate_status s)
 {

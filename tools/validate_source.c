@@ -20,9 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clipgen.h"
-#include "validate.h"
-#include "video_io.h"
+#include "tools/media/clipgen.h"
+#include "tools/validate.h"
+#include "tools/media/video_io.h"
 
 /* The motion per frame, in eighths of a luma sample. */
 #define PAN_X8 10

@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis.h"
+#include "hw/core/analysis.h"
 /* The HAL reuses the CPU encoder's block kernels (SAD, SATD, downscale). */
-#include "cpu.h"
-#include "mc.h"
-#include "pixel.h"
+#include "cpu_fallback/dsp/cpu.h"
+#include "cpu_fallback/dsp/mc.h"
+#include "cpu_fallback/dsp/pixel.h"
 
 struct analysis_kernels {
     pixel_dsp pixel;

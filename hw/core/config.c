@@ -9,8 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "config.h"
-#include "h264/params.h"
+#include "hw/core/config.h"
+#include "hw/h264/params.h"
 
 unsigned hwenc_version(void)
 {

@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 #include "hwenc/hwenc.h"
-#include "h264/params.h"
+#include "hw/h264/params.h"
 
 #define QP_MAX_H264 51
 

@@ -19,18 +19,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "extradata.h"
-#include "gop.h"
-#include "h264/hrd.h"
-#include "hal.h"
-#include "log.h"
-#include "packet_check.h"
-#include "registry.h"
-#include "reorder.h"
-#include "retain.h"
-#include "roi.h"
-#include "test_encode.h"
+#include "hw/core/config.h"
+#include "hw/core/extradata.h"
+#include "hw/core/gop.h"
+#include "hw/h264/hrd.h"
+#include "hw/core/hal.h"
+#include "hw/core/log.h"
+#include "hw/core/packet_check.h"
+#include "hw/core/registry.h"
+#include "hw/core/reorder.h"
+#include "hw/core/retain.h"
+#include "hw/core/roi.h"
+#include "hw/core/test_encode.h"
 
 /* Input time stamps kept for the dts of reordered packets: more than the
  * frames a backend and the reorder queue can hold together. */

@@ -4,8 +4,8 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "extradata.h"
-#include "h264/parse.h"
+#include "hw/core/extradata.h"
+#include "hw/h264/parse.h"
 
 void extradata_update(stream_extradata *x, const uint8_t *au, size_t size)
 {

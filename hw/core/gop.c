@@ -3,7 +3,7 @@
  */
 #include <string.h>
 
-#include "gop.h"
+#include "hw/core/gop.h"
 
 void gop_init(gop_state *g, const hwenc_config *cfg, int window, int dpb_slots, int max_refs, int poc_step)
 {

@@ -10,7 +10,7 @@
 #ifndef HWENC_HAL_GOP_H
 #define HWENC_HAL_GOP_H
 
-#include "hal.h"
+#include "hw/core/hal.h"
 
 typedef struct gop_state {
     int keyint;                  /* <= 0: only the first picture is IDR */

@@ -23,10 +23,10 @@
 #include <stdint.h>
 
 #include "hwenc/hwenc.h"
-#include "analysis.h"
-#include "h264/params.h"
-#include "h264/picture.h"
-#include "roi.h"
+#include "hw/core/analysis.h"
+#include "hw/h264/params.h"
+#include "hw/h264/picture.h"
+#include "hw/core/roi.h"
 
 typedef struct hal_session {
     const hwenc_config *config;      /* validated; backend-independent defaults applied */

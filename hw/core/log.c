@@ -4,7 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "log.h"
+#include "hw/core/log.h"
 
 int hal_log_wants(const hwenc_config *cfg, enum hwenc_log_level level)
 {

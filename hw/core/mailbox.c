@@ -3,7 +3,7 @@
  */
 #include <string.h>
 
-#include "mailbox.h"
+#include "hw/core/mailbox.h"
 
 size_t hal_mailbox_start(hal_mailbox *m, const hal_picture *pic, uint8_t *out, const uint8_t *headers,
                          size_t headers_size)

@@ -10,7 +10,7 @@
 #ifndef HWENC_HAL_MAILBOX_H
 #define HWENC_HAL_MAILBOX_H
 
-#include "hal.h"
+#include "hw/core/hal.h"
 
 typedef struct hal_mailbox {
     int full;

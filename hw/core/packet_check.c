@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "packet_check.h"
+#include "hw/core/packet_check.h"
 
 int packet_check_init(packet_check *c, int width, int height)
 {

@@ -29,8 +29,8 @@
 #ifndef HWENC_HAL_PACKET_CHECK_H
 #define HWENC_HAL_PACKET_CHECK_H
 
-#include "hal.h"
-#include "h264/parse.h"
+#include "hw/core/hal.h"
+#include "hw/h264/parse.h"
 
 #define PACKET_CHECK_IN_FLIGHT 256
 #define PACKET_CHECK_PERIOD 64

@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "config.h"
-#include "hal.h"
-#include "registry.h"
+#include "hw/core/config.h"
+#include "hw/core/hal.h"
+#include "hw/core/registry.h"
 
 const hal_backend *hal_backend_get(enum hwenc_backend id)
 {

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reorder.h"
+#include "hw/core/reorder.h"
 
 static size_t frame_bytes(int width, int height)
 {

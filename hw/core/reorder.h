@@ -11,7 +11,7 @@
 #ifndef HWENC_HAL_REORDER_H
 #define HWENC_HAL_REORDER_H
 
-#include "gop.h"
+#include "hw/core/gop.h"
 
 typedef struct reorder_frame {
     uint8_t *buffer;

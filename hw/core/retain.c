@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "retain.h"
+#include "hw/core/retain.h"
 
 void retain_init(retain_queue *q, int width, int height, enum hwenc_pixel_format format)
 {

@@ -16,7 +16,7 @@
 #ifndef HWENC_HAL_RETAIN_H
 #define HWENC_HAL_RETAIN_H
 
-#include "hal.h"
+#include "hw/core/hal.h"
 
 typedef struct retained_frame {
     uint8_t *buffer;

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "roi.h"
+#include "hw/core/roi.h"
 
 /* Beyond this many candidate rectangles, merging pairwise costs too much:
  * they are first gathered into one bounding box per offset value. */

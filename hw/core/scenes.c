@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "analysis.h"
-#include "config.h"
-#include "gop.h"
+#include "hw/core/analysis.h"
+#include "hw/core/config.h"
+#include "hw/core/gop.h"
 #include "hwenc/hwenc.h"
 
 struct hwenc_scene_detector {

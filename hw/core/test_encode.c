@@ -11,8 +11,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "config.h"
-#include "test_encode.h"
+#include "hw/core/config.h"
+#include "hw/core/test_encode.h"
 
 typedef struct test_run {
     hwenc_encoder *enc;

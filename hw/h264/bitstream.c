@@ -3,7 +3,7 @@
  */
 #include <string.h>
 
-#include "bitstream.h"
+#include "hw/h264/bitstream.h"
 
 void bs_init(h264_bitstream *bs, uint8_t *buf, size_t capacity)
 {

@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "hrd.h"
+#include "hw/h264/hrd.h"
 
 /* The scale that keeps value_minus1 within 16 bits or so (short Exp-Golomb
  * codes), then the value rounded up: BitRate = (v + 1) << (6 + scale),

@@ -12,8 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bitstream.h"
-#include "params.h"
+#include "hw/h264/bitstream.h"
+#include "hw/h264/params.h"
 
 /* A NAL HRD of one CPB for bit_rate bit/s and a cpb_size-bit buffer; the
  * signalled values (E.2.2) are rounded up, never below the real ones. */

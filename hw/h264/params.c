@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "params.h"
-#include "hrd.h"
+#include "hw/h264/params.h"
+#include "hw/h264/hrd.h"
 
 /* Table A-1, without level 1b (never needed: level 1.1 covers it). */
 typedef struct h264_level_limits {

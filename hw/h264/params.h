@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#include "bitstream.h"
+#include "hw/h264/bitstream.h"
 
 #define H264_MAX_REFS 16
 #define H264_MAX_REORDER_OPS 32

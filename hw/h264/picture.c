@@ -3,8 +3,8 @@
  */
 #include <string.h>
 
-#include "h264/picture.h"
-#include "core/hal.h"
+#include "hw/h264/picture.h"
+#include "hw/core/hal.h"
 
 void h264_syntax_init(h264_syntax *s, const hwenc_config *cfg, const h264_sps *sps, const h264_pps *pps)
 {

@@ -11,7 +11,7 @@
 #define HWENC_H264_PICTURE_H
 
 #include "hwenc/hwenc.h"
-#include "h264/params.h"
+#include "hw/h264/params.h"
 
 struct hal_picture;
 

@@ -5,8 +5,8 @@
  */
 #include <stdio.h>
 
-#include "hevc/params.h"
-#include "h264/bitstream.h"
+#include "hw/hevc/params.h"
+#include "hw/h264/bitstream.h"
 
 #define HEVC_PROFILE_MAIN 1
 #define MIN_CB_SIZE 8           /* log2_min_luma_coding_block_size_minus3 = 0 */

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/hal.h"
+#include "hw/core/hal.h"
 
 enum hevc_nal_unit_type {
     HEVC_NAL_VPS = 32,

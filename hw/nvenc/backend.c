@@ -21,8 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "nvenc.h"
+#include "hw/core/config.h"
+#include "hw/nvenc/nvenc.h"
 
 static void nvenc_probe(const hwenc_config *config, hwenc_backend_info *info)
 {

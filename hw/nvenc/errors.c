@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "nvenc.h"
+#include "hw/nvenc/nvenc.h"
 
 /* Indexed by status: the codes run from 0 without gaps. */
 #define STATUS_NAME(status) [status] = #status

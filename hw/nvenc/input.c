@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "nvenc.h"
+#include "hw/nvenc/nvenc.h"
 
 static void copy_plane(uint8_t *dst, size_t dst_pitch, const uint8_t *src, ptrdiff_t src_stride, size_t width,
                        int height)

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "nvenc.h"
+#include "hw/nvenc/nvenc.h"
 
 #define CUDA_LIBRARY "libcuda.so.1"
 #define NVENC_LIBRARY "libnvidia-encode.so.1"

@@ -19,7 +19,7 @@
 #include <ffnvcodec/dynlink_cuda.h>
 #include <ffnvcodec/nvEncodeAPI.h>
 
-#include "hal.h"
+#include "hw/core/hal.h"
 
 /* CUresult values the backend tells apart (CUDA driver API). */
 #define NVENC_CUDA_ERROR_NOT_INITIALIZED 3

@@ -24,7 +24,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "nvenc.h"
+#include "hw/nvenc/nvenc.h"
 
 static const GUID *const preset_guids[7] = {
     &NV_ENC_PRESET_P1_GUID, &NV_ENC_PRESET_P2_GUID, &NV_ENC_PRESET_P3_GUID, &NV_ENC_PRESET_P4_GUID,

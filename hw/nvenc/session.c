@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nvenc.h"
+#include "hw/nvenc/nvenc.h"
 
 static int guid_equal(const GUID *a, const GUID *b)
 {

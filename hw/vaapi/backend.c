@@ -24,9 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
-#include "config.h"
-#include "internal.h"
+#include "hw/vaapi/backend.h"
+#include "hw/core/config.h"
+#include "hw/vaapi/internal.h"
 
 static const char *rc_name(uint32_t mode)
 {

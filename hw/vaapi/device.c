@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "device.h"
-#include "h264/params.h"
+#include "hw/vaapi/device.h"
+#include "hw/h264/params.h"
 
 /* DRM render nodes are minors 128..191 (drm_drv.h: DRM_MINOR_RENDER). */
 #define RENDER_NODE_FIRST 128

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "hwenc/hwenc.h"
-#include "loader.h"
+#include "hw/vaapi/loader.h"
 
 typedef struct vaapi_device {
     va_api va;

@@ -13,8 +13,8 @@
 #include <va/va.h>
 #include <va/va_enc_h264.h>
 
-#include "device.h"
-#include "hal.h"
+#include "hw/vaapi/device.h"
+#include "hw/core/hal.h"
 
 #define VAAPI_MAX_GOP_HINT 1024     /* intra_period sent for longer or infinite GOPs */
 #define VAAPI_ASYNC_DEPTH 2         /* pictures in flight: FFmpeg's async_depth default */

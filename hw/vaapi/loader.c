@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "hwenc/hwenc.h"
-#include "loader.h"
+#include "hw/vaapi/loader.h"
 
 static void *load_symbol(void *lib, const char *name, const char *lib_name, char *err, size_t err_size)
 {

@@ -9,7 +9,7 @@
  */
 #include <string.h>
 
-#include "internal.h"
+#include "hw/vaapi/internal.h"
 
 static void invalidate(VAPictureH264 *p)
 {

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "hw/vaapi/internal.h"
 
 #define MAX_BUFFERS 16
 #define MAX_SEGMENTS 4096 /* a longer list is a corrupt (looping) one */

@@ -9,8 +9,8 @@
  * RAW_DATA): a driver that writes its own SPS gets neither, as an SEI
  * message naming an HRD its SPS lacks would be invalid.
  */
-#include "h264/hrd.h"
-#include "internal.h"
+#include "hw/h264/hrd.h"
+#include "hw/vaapi/internal.h"
 
 int vaapi_signals_hrd(const vaapi_encoder *e)
 {

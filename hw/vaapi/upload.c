@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "hw/vaapi/internal.h"
 
 typedef struct nv12_dst {
     uint8_t *y, *uv;

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "vk_backend.h"
+#include "hw/core/config.h"
+#include "hw/vulkan/vk_backend.h"
 
 /* One second of video is the VBV buffer when the configuration gives none. */
 #define DEFAULT_VBV_MS 1000

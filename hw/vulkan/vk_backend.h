@@ -13,12 +13,12 @@
 #ifndef HWENC_VK_BACKEND_H
 #define HWENC_VK_BACKEND_H
 
-#include "hal.h"
-#include "mailbox.h"
-#include "vk_device.h"
-#include "vk_dpb.h"
-#include "vk_params.h"
-#include "vk_resources.h"
+#include "hw/core/hal.h"
+#include "hw/core/mailbox.h"
+#include "hw/vulkan/vk_device.h"
+#include "hw/vulkan/vk_dpb.h"
+#include "hw/vulkan/vk_params.h"
+#include "hw/vulkan/vk_resources.h"
 
 /* The rate-control state with its pNext chain; vk_rc_link() sets the
  * internal pointers after a copy. */

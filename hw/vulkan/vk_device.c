@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "hwenc/hwenc.h"
-#include "vk_device.h"
+#include "hw/vulkan/vk_device.h"
 
 #define MAX_DEVICES 16
 #define MAX_FAMILIES 16

@@ -12,7 +12,7 @@
 #include <stddef.h>
 
 #include "hwenc/hwenc.h"
-#include "vk_funcs.h"
+#include "hw/vulkan/vk_funcs.h"
 
 /* The H.264 encode profile, with its pNext chain. Self-referential: build
  * it in place with vk_profile_init and never copy it. */

@@ -1,7 +1,7 @@
 /*
  * Copyright (c) 2026, the hwenc authors. SPDX-License-Identifier: BSD-2-Clause
  */
-#include "vk_dpb.h"
+#include "hw/vulkan/vk_dpb.h"
 
 void vk_dpb_init(vk_dpb *d, int slots, int keep)
 {

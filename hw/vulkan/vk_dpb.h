@@ -15,7 +15,7 @@
 #ifndef HWENC_VK_DPB_H
 #define HWENC_VK_DPB_H
 
-#include "hal.h"
+#include "hw/core/hal.h"
 
 #define VK_DPB_MAX_SLOTS (H264_MAX_REFS + 1)
 

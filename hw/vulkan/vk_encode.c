@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "vk_backend.h"
+#include "hw/vulkan/vk_backend.h"
 
 #define FENCE_TIMEOUT_NS 10000000000ull
 

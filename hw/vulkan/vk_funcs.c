@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "hwenc/hwenc.h"
-#include "vk_funcs.h"
+#include "hw/vulkan/vk_funcs.h"
 
 int vk_funcs_load_loader(vk_funcs *f, void *get_instance_proc_addr, char *err, size_t err_size)
 {

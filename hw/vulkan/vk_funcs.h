@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#include "vk_video_encode.h"
+#include "hw/vulkan/vk_video_encode.h"
 
 #define VK_GLOBAL_FUNCS(X) \
     X(vkCreateInstance)

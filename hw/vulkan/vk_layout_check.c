@@ -15,7 +15,7 @@
  */
 #include <stddef.h>
 
-#include "vk_video_encode.h"
+#include "hw/vulkan/vk_video_encode.h"
 
 #if defined(__x86_64__) && defined(__LP64__)
 

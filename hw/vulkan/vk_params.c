@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "hwenc/hwenc.h"
-#include "vk_params.h"
+#include "hw/vulkan/vk_params.h"
 
 StdVideoH264LevelIdc vk_std_level(int level_idc)
 {

@@ -11,8 +11,8 @@
 
 #include <stddef.h>
 
-#include "h264/params.h"
-#include "vk_funcs.h"
+#include "hw/h264/params.h"
+#include "hw/vulkan/vk_funcs.h"
 
 /* Self-referential (sps points at vui): build in place, never copy. */
 typedef struct vk_std_params {

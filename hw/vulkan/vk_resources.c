@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "hwenc/hwenc.h"
-#include "vk_resources.h"
+#include "hw/vulkan/vk_resources.h"
 
 /* The first memory type allowed by bits with all of want, preferring one
  * that also has nice. */

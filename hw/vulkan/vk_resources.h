@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "vk_funcs.h"
+#include "hw/vulkan/vk_funcs.h"
 
 typedef struct vk_buffer {
     VkBuffer buffer;

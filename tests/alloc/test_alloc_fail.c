@@ -38,8 +38,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "avdecode.h"
-#include "clipgen.h"
+#include "tests/common/avdecode.h"
+#include "tools/media/clipgen.h"
 #include "hwenc/hwenc.h"
 
 #if defined(__SANITIZE_ADDRESS__)

@@ -19,7 +19,6 @@ if(TARGET hwbench)
         ${CMAKE_CURRENT_LIST_DIR}/test_hwbench.c
         ${CMAKE_CURRENT_LIST_DIR}/mini_json.c)
     target_link_libraries(test_bench_hwbench PRIVATE m)
-    target_include_directories(test_bench_hwbench PRIVATE ${PROJECT_SOURCE_DIR}/tests/common)
     add_test(NAME bench_hwbench COMMAND test_bench_hwbench $<TARGET_FILE:hwbench> ${HWBENCH_TEST_ENCODERS})
     set_tests_properties(bench_hwbench PROPERTIES TIMEOUT 120)
 endif()

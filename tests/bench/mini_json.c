@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mini_json.h"
+#include "tests/bench/mini_json.h"
 
 typedef struct parser {
     const char *s, *start;

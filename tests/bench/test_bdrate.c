@@ -7,7 +7,7 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "bdrate.h"
+#include "bench/bdrate.h"
 
 static int failures;
 

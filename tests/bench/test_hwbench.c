@@ -14,8 +14,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "check.h"
-#include "mini_json.h"
+#include "tests/common/check.h"
+#include "tests/bench/mini_json.h"
 
 #define W 64
 #define H 64

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "metrics.h"
+#include "tools/media/metrics.h"
 
 #define W 70 /* not a multiple of 8, so partial SSIM windows are exercised */
 #define H 46

@@ -17,8 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "checkasm.h"
-#include "cpu.h"
+#include "tests/checkasm/checkasm.h"
+#include "cpu_fallback/dsp/cpu.h"
 
 static const struct {
     const char *name;

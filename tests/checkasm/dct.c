@@ -9,8 +9,8 @@
  */
 #include <string.h>
 
-#include "checkasm.h"
-#include "dct.h"
+#include "tests/checkasm/checkasm.h"
+#include "cpu_fallback/dsp/dct.h"
 
 #define ITERATIONS 64
 #define GUARD 8 /* int16 guard entries on each side of a coefficient block */

@@ -8,9 +8,9 @@
  */
 #include <string.h>
 
-#include "checkasm.h"
-#include "dct8x8.h"
-#include "quant.h"
+#include "tests/checkasm/checkasm.h"
+#include "cpu_fallback/dsp/dct8x8.h"
+#include "cpu_fallback/dsp/quant.h"
 
 #define ITERATIONS 64
 #define GUARD 8

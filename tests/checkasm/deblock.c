@@ -17,8 +17,8 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "checkasm.h"
-#include "deblock.h"
+#include "tests/checkasm/checkasm.h"
+#include "cpu_fallback/dsp/deblock.h"
 
 static int clip255(int v)
 {

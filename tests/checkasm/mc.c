@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checkasm.h"
-#include "mc.h"
+#include "tests/checkasm/checkasm.h"
+#include "cpu_fallback/dsp/mc.h"
 
 /* The 6-tap filter's taps have signs + - + + - +. A source whose sample at
  * (x, y) is 255 where sign(x mod 6) * sign(y mod 6) is positive and 0

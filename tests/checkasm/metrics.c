@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checkasm.h"
-#include "metrics_dsp.h"
+#include "tests/checkasm/checkasm.h"
+#include "cpu_fallback/dsp/metrics_dsp.h"
 
 #define ITERATIONS 64
 #define MAX_W 16384

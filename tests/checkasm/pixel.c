@@ -8,8 +8,8 @@
  */
 #include <string.h>
 
-#include "checkasm.h"
-#include "pixel.h"
+#include "tests/checkasm/checkasm.h"
+#include "cpu_fallback/dsp/pixel.h"
 
 /* Inputs live in one buffer with room for the widest block at any offset
  * and a stride of up to MAX_STRIDE. */

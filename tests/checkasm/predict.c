@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checkasm.h"
-#include "predict.h"
+#include "tests/checkasm/checkasm.h"
+#include "cpu_fallback/dsp/predict.h"
 
 static const char *const names_4x4[I4_MODE_COUNT] = {
     "v", "h", "dc", "ddl", "ddr", "vr", "hd", "vl", "hu", "dc_left", "dc_top", "dc_128",

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checkasm.h"
-#include "predict8x8.h"
+#include "tests/checkasm/checkasm.h"
+#include "cpu_fallback/dsp/predict8x8.h"
 
 static const char *const names[I4_MODE_COUNT] = {
     "v", "h", "dc", "ddl", "ddr", "vr", "hd", "vl", "hu", "dc_left", "dc_top", "dc_128",

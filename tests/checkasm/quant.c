@@ -9,8 +9,8 @@
  */
 #include <string.h>
 
-#include "checkasm.h"
-#include "quant.h"
+#include "tests/checkasm/checkasm.h"
+#include "cpu_fallback/dsp/quant.h"
 
 #define ITERATIONS 200
 #define GUARD 8

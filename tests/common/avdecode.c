@@ -5,7 +5,7 @@
  * decoding itself is the media module's (tools/media/decode.c), which the
  * command line shares.
  */
-#include "avdecode.h"
+#include "tests/common/avdecode.h"
 
 #include <errno.h>
 #include <math.h>
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode.h"
+#include "tools/media/decode.h"
 
 typedef struct store_state {
     decoded_video *out;

@@ -13,7 +13,4 @@ add_library(hwenc_testcommon STATIC
     ${CMAKE_CURRENT_LIST_DIR}/hrd_check.c
     ${CMAKE_CURRENT_LIST_DIR}/hrd_stream.c
     ${CMAKE_CURRENT_LIST_DIR}/roundtrip.c)
-target_include_directories(hwenc_testcommon PUBLIC
-    ${CMAKE_CURRENT_LIST_DIR}
-    ${CMAKE_CURRENT_LIST_DIR}/../../include)
 target_link_libraries(hwenc_testcommon PUBLIC hwenc_media PkgConfig::LIBAV Threads::Threads m)

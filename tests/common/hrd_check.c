@@ -4,7 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "hrd_check.h"
+#include "tests/common/hrd_check.h"
 
 void hrd_init(hrd_model *m, const hrd_params *p)
 {

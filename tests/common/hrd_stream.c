@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "hrd_stream.h"
+#include "tests/common/hrd_stream.h"
 
 void hrd_stream_free(hrd_stream *st)
 {

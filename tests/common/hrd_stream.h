@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "hrd_check.h"
+#include "tests/common/hrd_check.h"
 
 typedef struct hrd_stream_au {
     long long bytes;             /* as the demuxer's parser cut it */

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "avdecode.h"
-#include "roundtrip.h"
+#include "tests/common/avdecode.h"
+#include "tests/common/roundtrip.h"
 
 typedef struct stream_buffer {
     uint8_t *data;

@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "clipgen.h"
+#include "tools/media/clipgen.h"
 #include "hwenc/hwenc.h"
 
 typedef struct roundtrip_result {

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hrd_check.h"
-#include "roundtrip.h"
+#include "tests/common/hrd_check.h"
+#include "tests/common/roundtrip.h"
 
 static int passed, failed;
 

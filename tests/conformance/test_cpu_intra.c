@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "roundtrip.h"
+#include "tests/common/roundtrip.h"
 
 static int passed, failed;
 

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "roundtrip.h"
+#include "tests/common/roundtrip.h"
 
 static int passed, failed;
 

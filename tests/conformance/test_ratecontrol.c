@@ -14,11 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
-#include "hrd_check.h"
-#include "hrd_stream.h"
+#include "tests/common/check.h"
+#include "tests/common/hrd_check.h"
+#include "tests/common/hrd_stream.h"
 #include <unistd.h>
-#include "roundtrip.h"
+#include "tests/common/roundtrip.h"
 
 static tally checks = { "test_ratecontrol" };
 

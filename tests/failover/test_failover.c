@@ -28,8 +28,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "avdecode.h"
-#include "check.h"
+#include "tests/common/avdecode.h"
+#include "tests/common/check.h"
 #include "hwenc/hwenc.h"
 
 #define W 320

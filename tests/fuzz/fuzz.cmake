@@ -12,7 +12,6 @@ set(HWENC_FUZZERS video_io api h264_params)
 set(HWENC_FUZZ_SECONDS 8 CACHE STRING "Seconds each fuzzer runs in the test suite")
 
 function(hwenc_fuzz_target target name)
-    target_include_directories(${target} PRIVATE ${CMAKE_CURRENT_LIST_DIR} ${PROJECT_SOURCE_DIR}/hw)
     target_link_libraries(${target} PRIVATE hwenc_testcommon hwenc_video_io hwenc_internal PkgConfig::LIBAV)
 endfunction()
 

@@ -15,8 +15,8 @@
  */
 #include <string.h>
 
-#include "avdecode.h"
-#include "fuzz.h"
+#include "tests/common/avdecode.h"
+#include "tests/fuzz/fuzz.h"
 #include "hwenc/hwenc.h"
 
 #define MAX_FRAMES 20

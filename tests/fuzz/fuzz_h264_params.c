@@ -19,8 +19,8 @@
 #include <libavcodec/bsf.h>
 #include <libavutil/log.h>
 
-#include "fuzz.h"
-#include "h264/params.h"
+#include "tests/fuzz/fuzz.h"
+#include "hw/h264/params.h"
 
 /* ------------------------------------------------ reading the trace back */
 

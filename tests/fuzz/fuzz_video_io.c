@@ -11,8 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "fuzz.h"
-#include "video_io.h"
+#include "tests/fuzz/fuzz.h"
+#include "tools/media/video_io.h"
 
 #define MAX_FRAMES 64
 

@@ -33,7 +33,6 @@ foreach(lib hwenc_standin_cuda hwenc_standin_nvenc hwenc_standin_nvenc_nosym)
     # visible, unlike the project's own symbols.
     set_target_properties(${lib} PROPERTIES VERSION 1 SOVERSION 1 C_VISIBILITY_PRESET default
                           LIBRARY_OUTPUT_DIRECTORY ${NVENC_STANDIN_DIR})
-    target_include_directories(${lib} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/nvenc)
 endforeach()
 set_target_properties(hwenc_standin_nvenc_nosym PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${NVENC_NOSYM_DIR})
 
@@ -41,7 +40,6 @@ set_target_properties(hwenc_standin_nvenc_nosym PROPERTIES LIBRARY_OUTPUT_DIRECT
 # nv-codec-headers for driving the stand-in libcuda as an application would.
 add_executable(test_nvenc nvenc/test_nvenc.c nvenc/test_nvenc_zero_copy.c nvenc/test_nvenc_contract.c
                nvenc/test_nvenc_ffmpeg.c nvenc/test_nvenc_defaults.c)
-target_include_directories(test_nvenc PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/nvenc)
 target_link_libraries(test_nvenc PRIVATE hwenc_testcommon hwenc_static PkgConfig::LIBAV m ${CMAKE_DL_LIBS})
 add_dependencies(test_nvenc hwenc_standin_nvenc hwenc_standin_nvenc_nosym hwenc_cli)
 

@@ -24,7 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "standin.h"
+#include "tests/nvenc/standin.h"
 
 /* The exported API, declared through the header's function types so that a
  * signature cannot drift from what the backend calls. */

@@ -68,11 +68,11 @@
 
 #include <ffnvcodec/nvEncodeAPI.h>
 
-#include "encoder.h"
+#include "cpu_fallback/encoder.h"
 #include "hwenc/hwenc.h"
-#include "h264/params.h"
-#include "standin.h"
-#include "../common/double_break.h"
+#include "hw/h264/params.h"
+#include "tests/nvenc/standin.h"
+#include "tests/common/double_break.h"
 
 enum object_kind { OBJ_INPUT = 1, OBJ_BITSTREAM, OBJ_REGISTERED, OBJ_MAPPED };
 

@@ -47,7 +47,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "standin.h"
+#include "tests/nvenc/standin.h"
 
 static const standin_profile profiles[] = {
     { .name = "default", .gpu = "hwenc stand-in GPU", .cc_major = 8, .cc_minor = 6, .api = 0xc2,

@@ -19,7 +19,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include "standin.h"
+#include "tests/nvenc/standin.h"
 
 int standin_system_session_take(int max_sessions)
 {

@@ -26,11 +26,11 @@
 #include <ffnvcodec/dynlink_cuda.h>
 #include <ffnvcodec/nvEncodeAPI.h>
 
-#include "avdecode.h"
-#include "clipgen.h"
+#include "tests/common/avdecode.h"
+#include "tools/media/clipgen.h"
 #include "hwenc/hwenc.h"
-#include "roundtrip.h"
-#include "test_nvenc.h"
+#include "tests/common/roundtrip.h"
+#include "tests/nvenc/test_nvenc.h"
 
 #define FAIL(...) do { fprintf(stderr, "FAIL: " __VA_ARGS__); fprintf(stderr, "\n"); return 1; } while (0)
 

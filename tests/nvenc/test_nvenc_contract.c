@@ -18,7 +18,7 @@
 #include <ffnvcodec/dynlink_cuda.h>
 #include <ffnvcodec/nvEncodeAPI.h>
 
-#include "test_nvenc.h"
+#include "tests/nvenc/test_nvenc.h"
 
 #define SIZE 64
 #define MAX_POOL 16

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "test_nvenc.h"
+#include "tests/nvenc/test_nvenc.h"
 
 #define SKIPPED 77
 #define MAX_LINES 256

@@ -23,9 +23,9 @@
 #include <libavcodec/avcodec.h>
 #include <libavutil/opt.h>
 
-#include "avdecode.h"
-#include "clipgen.h"
-#include "test_nvenc.h"
+#include "tests/common/avdecode.h"
+#include "tools/media/clipgen.h"
+#include "tests/nvenc/test_nvenc.h"
 
 #define W 176
 #define H 144

@@ -19,10 +19,10 @@
 
 #include <ffnvcodec/dynlink_cuda.h>
 
-#include "avdecode.h"
-#include "clipgen.h"
+#include "tests/common/avdecode.h"
+#include "tools/media/clipgen.h"
 #include "hwenc/hwenc.h"
-#include "test_nvenc.h"
+#include "tests/nvenc/test_nvenc.h"
 
 #define W 176
 #define H 144

@@ -24,8 +24,8 @@
 #define HEIGHT 48
 #define FRAMES 6
 
-/* Names of internal functions of hwenc (cpu_fallback/cpu.h,
- * hw/h264/bitstream.h, cpu_fallback/pixel.h) that another library could
+/* Names of internal functions of hwenc (cpu_fallback/dsp/cpu.h,
+ * hw/h264/bitstream.h, cpu_fallback/dsp/pixel.h) that another library could
  * well define too. */
 uint32_t cpu_detect(void);
 void bs_init(void *bs, uint8_t *buf, size_t capacity);

@@ -5,4 +5,3 @@
 add_executable(test_deblock unit/test_deblock.c)
 target_link_libraries(test_deblock PRIVATE hwenc_core)
 add_test(NAME deblock COMMAND test_deblock)
-target_include_directories(test_deblock PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/common)

@@ -6,4 +6,3 @@ add_executable(test_dsp unit/test_dsp.c)
 # libm for pow()/fabs() in the round-trip and MF-table checks.
 target_link_libraries(test_dsp PRIVATE hwenc_core m)
 add_test(NAME dsp COMMAND test_dsp)
-target_include_directories(test_dsp PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/common)

@@ -6,4 +6,3 @@
 add_executable(test_mc unit/test_mc.c)
 target_link_libraries(test_mc PRIVATE hwenc_core)
 add_test(NAME mc COMMAND test_mc)
-target_include_directories(test_mc PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/common)

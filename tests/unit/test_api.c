@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "check.h"
+#include "tests/common/check.h"
 #include "hwenc/hwenc.h"
 
 static tally checks = { "test_api" };

@@ -15,8 +15,8 @@
 
 #include <libavcodec/avcodec.h>
 
-#include "check.h"
-#include "clipgen.h"
+#include "tests/common/check.h"
+#include "tools/media/clipgen.h"
 #include "hwenc/hwenc.h"
 
 static tally checks = { "test_avcc" };

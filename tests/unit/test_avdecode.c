@@ -15,8 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "avdecode.h"
-#include "check.h"
+#include "tests/common/avdecode.h"
+#include "tests/common/check.h"
 
 typedef struct test_ctx {
     tally checks;

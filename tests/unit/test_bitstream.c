@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
-#include "h264/bitstream.h"
+#include "tests/common/check.h"
+#include "hw/h264/bitstream.h"
 
 static tally checks = { "test_bitstream" };
 

@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cabac.h"
-#include "check.h"
+#include "cpu_fallback/cabac.h"
+#include "tests/common/check.h"
 
 typedef struct ref_decoder {
     const uint8_t *buf;

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cavlc.h"
-#include "check.h"
-#include "h264/bitstream.h"
+#include "cpu_fallback/cavlc.h"
+#include "tests/common/check.h"
+#include "hw/h264/bitstream.h"
 
 static tally checks = { "test_cavlc" };
 

@@ -17,11 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cpu.h"
-#include "deblock.h"
-#include "internal.h"
+#include "cpu_fallback/dsp/cpu.h"
+#include "cpu_fallback/deblock.h"
+#include "cpu_fallback/internal.h"
 
-#include "check.h"
+#include "tests/common/check.h"
 
 /* ---- harness ---- */
 

@@ -13,12 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dct.h"
-#include "pixel.h"
-#include "predict.h"
-#include "quant.h"
+#include "cpu_fallback/dsp/dct.h"
+#include "cpu_fallback/dsp/pixel.h"
+#include "cpu_fallback/dsp/predict.h"
+#include "cpu_fallback/dsp/quant.h"
 
-#include "check.h"
+#include "tests/common/check.h"
 
 /* ---- harness ---- */
 

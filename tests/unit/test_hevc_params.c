@@ -16,8 +16,8 @@
 #include <libavcodec/avcodec.h>
 #include <libavutil/log.h>
 
-#include "check.h"
-#include "hevc/params.h"
+#include "tests/common/check.h"
+#include "hw/hevc/params.h"
 
 typedef struct stream_case {
     int width, height, fps_num, fps_den;

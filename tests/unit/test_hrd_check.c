@@ -8,7 +8,7 @@
  */
 #include <stdio.h>
 
-#include "hrd_check.h"
+#include "tests/common/hrd_check.h"
 
 static int passed, failed;
 

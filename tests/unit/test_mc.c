@@ -17,9 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mc.h"
+#include "cpu_fallback/dsp/mc.h"
 
-#include "check.h"
+#include "tests/common/check.h"
 
 /* Mirror FRAME_PAD_LUMA / FRAME_PAD_CHROMA of internal.h, which this test
  * does not include so that it depends on mc.h alone. */

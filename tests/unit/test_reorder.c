@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
-#include "gop.h"
-#include "reorder.h"
+#include "tests/common/check.h"
+#include "hw/core/gop.h"
+#include "hw/core/reorder.h"
 
 #define W 64
 #define H 48

@@ -13,9 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "check.h"
-#include "clipgen.h"
-#include "video_io.h"
+#include "tests/common/check.h"
+#include "tools/media/clipgen.h"
+#include "tools/media/video_io.h"
 
 typedef struct test_ctx {
     tally checks;

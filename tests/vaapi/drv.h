@@ -49,9 +49,9 @@
 #include <va/va_backend.h>
 #include <va/va_enc_h264.h>
 
-#include "encoder.h"
+#include "cpu_fallback/encoder.h"
 #include "hwenc/hwenc.h"
-#include "h264/params.h"
+#include "hw/h264/params.h"
 
 enum drv_kind { OBJ_FREE = 0, OBJ_CONFIG, OBJ_SURFACE, OBJ_CONTEXT, OBJ_BUFFER, OBJ_IMAGE, OBJ_KINDS };
 

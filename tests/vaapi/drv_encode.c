@@ -13,8 +13,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "drv.h"
-#include "../common/double_break.h"
+#include "tests/vaapi/drv.h"
+#include "tests/common/double_break.h"
 
 #define CTX_STATE(ctx) ((drv_state *)(ctx)->pDriverData)
 

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "drv.h"
+#include "tests/vaapi/drv.h"
 
 typedef struct bit_reader {
     const uint8_t *buf;

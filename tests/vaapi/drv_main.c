@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "drv.h"
+#include "tests/vaapi/drv.h"
 
 #define DRV_VENDOR "hwenc test driver (validating, CPU-coded H.264)"
 #define CTX_STATE(ctx) ((drv_state *)(ctx)->pDriverData)

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "drv.h"
+#include "tests/vaapi/drv.h"
 
 #define CTX_STATE(ctx) ((drv_state *)(ctx)->pDriverData)
 #define POISON 0x5a /* fresh surface content: any picture coded from it shows */

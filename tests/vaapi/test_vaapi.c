@@ -23,15 +23,15 @@
 #include <va/va.h>
 #include <va/va_drm.h>
 
-#include "avdecode.h"
-#include "backend.h"
-#include "check.h"
-#include "clipgen.h"
-#include "gop.h"
-#include "hal.h"
-#include "hrd_stream.h"
+#include "tests/common/avdecode.h"
+#include "hw/vaapi/backend.h"
+#include "tests/common/check.h"
+#include "tools/media/clipgen.h"
+#include "hw/core/gop.h"
+#include "hw/core/hal.h"
+#include "tests/common/hrd_stream.h"
 #include "hwenc/hwenc.h"
-#include "registry.h"
+#include "hw/core/registry.h"
 
 #define W 168 /* not a macroblock multiple: cropping and padding */
 #define H 100

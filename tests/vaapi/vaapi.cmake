@@ -24,7 +24,6 @@ add_library(hwenctest_drv_video MODULE
 set_target_properties(hwenctest_drv_video PROPERTIES PREFIX "" C_VISIBILITY_PRESET hidden
     LIBRARY_OUTPUT_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/vaapi-drivers)
 target_link_libraries(hwenctest_drv_video PRIVATE hwenc_core)
-target_include_directories(hwenctest_drv_video PRIVATE ${PROJECT_SOURCE_DIR}/include)
 target_link_options(hwenctest_drv_video PRIVATE -Wl,--no-undefined)
 
 add_library(hwenctest_drm_shim SHARED ${CMAKE_CURRENT_LIST_DIR}/drm_shim.c)
@@ -34,8 +33,6 @@ target_link_libraries(hwenctest_drm_shim PRIVATE ${CMAKE_DL_LIBS})
 add_executable(test_vaapi ${CMAKE_CURRENT_LIST_DIR}/test_vaapi.c)
 target_link_libraries(test_vaapi PRIVATE hwenc_internal hwenc_testcommon PkgConfig::VAAPI_TEST_VA
     m Threads::Threads ${CMAKE_DL_LIBS})
-target_include_directories(test_vaapi PRIVATE ${PROJECT_SOURCE_DIR}/hw ${PROJECT_SOURCE_DIR}/hw/core
-    ${PROJECT_SOURCE_DIR}/hw/vaapi)
 add_dependencies(test_vaapi hwenctest_drv_video hwenctest_drm_shim hwenc_cli)
 
 set(VAAPI_TEST_NODE ${CMAKE_CURRENT_BINARY_DIR}/vaapi-fake-dri/renderD128)

@@ -12,11 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
-#include "h264/bitstream.h"
-#include "h264/params.h"
-#include "h264/parse.h"
-#include "packet_check.h"
+#include "tests/common/check.h"
+#include "hw/h264/bitstream.h"
+#include "hw/h264/params.h"
+#include "hw/h264/parse.h"
+#include "hw/core/packet_check.h"
 
 static tally t = { "packet_check", 0, 0 };
 

@@ -27,9 +27,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "avdecode.h"
-#include "check.h"
-#include "clipgen.h"
+#include "tests/common/avdecode.h"
+#include "tests/common/check.h"
+#include "tools/media/clipgen.h"
 #include "hwenc/hwenc.h"
 
 #define WIDTH 160

@@ -31,10 +31,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "check.h"
-#include "clipgen.h"
-#include "mini_json.h"
-#include "video_io.h"
+#include "tests/common/check.h"
+#include "tools/media/clipgen.h"
+#include "tests/bench/mini_json.h"
+#include "tools/media/video_io.h"
 
 static char *read_file(const char *path)
 {

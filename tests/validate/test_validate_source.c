@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
-#include "decode.h"
-#include "validate.h"
+#include "tests/common/check.h"
+#include "tools/media/decode.h"
+#include "tools/validate.h"
 
 #define W 160
 #define H 128

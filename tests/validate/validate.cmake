@@ -7,7 +7,6 @@
 
 # The packet check and its parser, on streams broken one rule at a time.
 add_executable(test_packet_check ${CMAKE_CURRENT_LIST_DIR}/test_packet_check.c)
-target_include_directories(test_packet_check PRIVATE ${PROJECT_SOURCE_DIR}/hw ${PROJECT_SOURCE_DIR}/hw/core)
 target_link_libraries(test_packet_check PRIVATE hwenc_testcommon hwenc_internal)
 add_test(NAME packet_check COMMAND test_packet_check)
 
@@ -78,7 +77,6 @@ endforeach()
 # reason. Small pictures and few frames: the full matrix is for real GPUs.
 add_executable(test_validate_cli ${CMAKE_CURRENT_LIST_DIR}/test_validate_cli.c
     ${PROJECT_SOURCE_DIR}/tests/bench/mini_json.c)
-target_include_directories(test_validate_cli PRIVATE ${PROJECT_SOURCE_DIR}/tests/bench ${PROJECT_SOURCE_DIR}/tests/common)
 target_link_libraries(test_validate_cli PRIVATE hwenc_media hwenc_video_io)
 add_dependencies(test_validate_cli hwenc_cli)
 set(HWENC_VALIDATE_ARGS --sizes 160x128 --frames 50)
@@ -116,7 +114,6 @@ endforeach()
 # The generated input's frame marks, read back from pictures coded at QP 51.
 add_executable(test_validate_source ${CMAKE_CURRENT_LIST_DIR}/test_validate_source.c)
 target_link_libraries(test_validate_source PRIVATE hwenc_validate)
-target_include_directories(test_validate_source PRIVATE ${PROJECT_SOURCE_DIR}/tests/common)
 add_test(NAME validate_source COMMAND test_validate_source)
 
 # The CPU backend (the reference itself), a Y4M clip as input, no backend

@@ -53,12 +53,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "vk_video_encode.h"
+#include "hw/vulkan/vk_video_encode.h"
 #include <vulkan/vk_icd.h>
 
-#include "encoder.h"
-#include "h264/params.h"
-#include "icd_hooks.h"
+#include "cpu_fallback/encoder.h"
+#include "hw/h264/params.h"
+#include "tests/vulkan/icd_hooks.h"
 
 #define ICD_MAX_SLOTS 17
 #define ICD_MAX_COMMANDS 64

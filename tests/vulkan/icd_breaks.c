@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "h264/params.h"
-#include "icd_breaks.h"
-#include "vk_params.h"
-#include "vk_device.h"
-#include "vk_resources.h"
+#include "hw/h264/params.h"
+#include "tests/vulkan/icd_breaks.h"
+#include "hw/vulkan/vk_params.h"
+#include "hw/vulkan/vk_device.h"
+#include "hw/vulkan/vk_resources.h"
 
 #define W 176
 #define H 144

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "icd.h"
+#include "tests/vulkan/icd.h"
 
 static icd_command_buffer *recording(VkCommandBuffer cmd, const char *what)
 {

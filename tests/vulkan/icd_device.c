@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "icd.h"
+#include "tests/vulkan/icd.h"
 
 #define SESSION_BINDINGS 2   /* two, so the backend's binding loop is exercised */
 

@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "hwenc/hwenc.h"
-#include "icd.h"
-#include "../common/double_break.h"
+#include "tests/vulkan/icd.h"
+#include "tests/common/double_break.h"
 
 static int level_from_std(StdVideoH264LevelIdc l)
 {

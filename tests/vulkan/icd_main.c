@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "icd.h"
+#include "tests/vulkan/icd.h"
 
 #define ICD_EXPORT __attribute__((visibility("default")))
 

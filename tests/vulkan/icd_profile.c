@@ -37,7 +37,7 @@
  */
 #include <string.h>
 
-#include "icd.h"
+#include "tests/vulkan/icd.h"
 
 #define ALL_RC (VK_VIDEO_ENCODE_RATE_CONTROL_MODE_DISABLED_BIT_KHR | VK_VIDEO_ENCODE_RATE_CONTROL_MODE_CBR_BIT_KHR | \
                 VK_VIDEO_ENCODE_RATE_CONTROL_MODE_VBR_BIT_KHR)

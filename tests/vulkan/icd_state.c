@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "icd.h"
+#include "tests/vulkan/icd.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static icd_object *objects;

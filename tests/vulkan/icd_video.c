@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "icd.h"
+#include "tests/vulkan/icd.h"
 
 enum { FAMILY_TRANSFER = 0, FAMILY_ENCODE = 1, FAMILIES = 2 };
 

@@ -20,16 +20,16 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "avdecode.h"
-#include "check.h"
-#include "clipgen.h"
-#include "h264/params.h"
+#include "tests/common/avdecode.h"
+#include "tests/common/check.h"
+#include "tools/media/clipgen.h"
+#include "hw/h264/params.h"
 #include "hwenc/hwenc.h"
-#include "icd_breaks.h"
-#include "icd_hooks.h"
-#include "roundtrip.h"
-#include "vk_device.h"
-#include "vk_funcs.h"
+#include "tests/vulkan/icd_breaks.h"
+#include "tests/vulkan/icd_hooks.h"
+#include "tests/common/roundtrip.h"
+#include "hw/vulkan/vk_device.h"
+#include "hw/vulkan/vk_funcs.h"
 
 #define W 176
 #define H 144

@@ -14,14 +14,11 @@ if(TARGET hwenc_vulkan)
         ${CMAKE_CURRENT_LIST_DIR}/icd_profile.c
         ${CMAKE_CURRENT_LIST_DIR}/icd_state.c
         ${CMAKE_CURRENT_LIST_DIR}/icd_video.c)
-    target_include_directories(hwenc_test_icd PRIVATE ${PROJECT_SOURCE_DIR}/hw/vulkan ${CMAKE_CURRENT_LIST_DIR})
     target_link_libraries(hwenc_test_icd PRIVATE hwenc_core Threads::Threads m)
     set(icd_json ${CMAKE_CURRENT_BINARY_DIR}/hwenc_test_icd.json)
     file(GENERATE OUTPUT ${icd_json} INPUT ${CMAKE_CURRENT_LIST_DIR}/hwenc_test_icd.json.in)
 
     add_executable(test_vulkan ${CMAKE_CURRENT_LIST_DIR}/test_vulkan.c ${CMAKE_CURRENT_LIST_DIR}/icd_breaks.c)
-    target_include_directories(test_vulkan PRIVATE
-        ${PROJECT_SOURCE_DIR}/hw ${PROJECT_SOURCE_DIR}/hw/core ${PROJECT_SOURCE_DIR}/hw/vulkan ${CMAKE_CURRENT_LIST_DIR})
     target_link_libraries(test_vulkan PRIVATE hwenc_internal hwenc_testcommon ${CMAKE_DL_LIBS} m Threads::Threads)
     add_dependencies(test_vulkan hwenc_test_icd hwenc_cli)
 

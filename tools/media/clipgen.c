@@ -6,7 +6,7 @@
  * hash of (seed, coordinates), never from a sequential generator, which is
  * what makes any frame reproducible on its own.
  */
-#include "clipgen.h"
+#include "tools/media/clipgen.h"
 
 #include <math.h>
 #include <stdlib.h>

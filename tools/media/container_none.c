@@ -8,7 +8,7 @@
  */
 #include <stdio.h>
 
-#include "mux.h"
+#include "tools/media/mux.h"
 
 int media_reader_open(media_reader **out, const char *path, char *err, size_t err_size)
 {

@@ -9,8 +9,8 @@
  * finds the per-call state through AVCodecContext.opaque and forwards every
  * message to the default callback, but for a quiet decode's own.
  */
-#include "decode.h"
-#include "set_err.h"
+#include "tools/media/decode.h"
+#include "tools/media/set_err.h"
 
 #include <errno.h>
 #include <pthread.h>

@@ -11,7 +11,7 @@
 #include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
 
-#include "demux.h"
+#include "tools/media/demux.h"
 
 struct media_reader {
     AVFormatContext *fmt;

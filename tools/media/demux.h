@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "video_io.h"
+#include "tools/media/video_io.h"
 
 struct AVFormatContext;
 struct AVPacket;

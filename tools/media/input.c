@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "input.h"
+#include "tools/media/input.h"
 
 #define Y4M_SIGNATURE "YUV4MPEG2 "
 #define Y4M_SIGNATURE_SIZE 10

@@ -14,8 +14,8 @@
 #ifndef HWENC_MEDIA_INPUT_H
 #define HWENC_MEDIA_INPUT_H
 
-#include "demux.h"
-#include "video_io.h"
+#include "tools/media/demux.h"
+#include "tools/media/video_io.h"
 
 typedef struct media_input {
     video_reader *y4m;           /* Y4M or raw I420 */

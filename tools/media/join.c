@@ -10,9 +10,9 @@
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 
-#include "input.h"
-#include "join.h"
-#include "timeline.h"
+#include "tools/media/input.h"
+#include "tools/media/join.h"
+#include "tools/media/timeline.h"
 
 #define FAIL(...) do { snprintf(err, err_size, __VA_ARGS__); goto fail; } while (0)
 

@@ -25,7 +25,7 @@
 
 #include <stddef.h>
 
-#include "mux.h"
+#include "tools/media/mux.h"
 
 typedef struct media_join_options {
     const char *output;          /* container by extension (media_container_name), else raw Annex B */

@@ -8,21 +8,19 @@
 #                   fuzzers and small tests stay light);
 #   hwenc_media     strict H.264 decoding, synthetic clips, container input
 #                   and output through libavformat, and PSNR/SSIM.
-# The PSNR/SSIM kernels stay in the CPU encoder (cpu_fallback/metrics_dsp.h
-# and x86/metrics_*.c), where the SIMD build flags, cpu_detect() and their
-# checkasm test are; metrics.c is the only file outside cpu_fallback/ that
-# includes them. Only programs link this module, never libhwenc.
+# The PSNR/SSIM kernels are in the DSP home (cpu_fallback/dsp/metrics_dsp.h
+# and dsp/x86/metrics_*.c), where the SIMD build flags, cpu_detect() and
+# their checkasm test are; metrics.c is the only file outside cpu_fallback/
+# that includes them. Only programs link this module, never libhwenc.
 # Include from tools/CMakeLists.txt: include(${CMAKE_CURRENT_LIST_DIR}/media/media.cmake)
 find_package(PkgConfig REQUIRED)
 find_package(Threads REQUIRED)
 
 add_library(hwenc_video_io STATIC ${CMAKE_CURRENT_LIST_DIR}/video_io.c ${CMAKE_CURRENT_LIST_DIR}/temp_output.c)
-target_include_directories(hwenc_video_io PUBLIC ${CMAKE_CURRENT_LIST_DIR})
 
 # What needs no FFmpeg: the metrics. The kernels
 # come from the static core archive: the shared library keeps them hidden.
 add_library(hwenc_media_base STATIC ${CMAKE_CURRENT_LIST_DIR}/metrics.c)
-target_include_directories(hwenc_media_base PUBLIC ${CMAKE_CURRENT_LIST_DIR})
 target_link_libraries(hwenc_media_base PUBLIC hwenc_video_io m)
 target_link_libraries(hwenc_media_base PRIVATE hwenc_core)
 
@@ -38,7 +36,6 @@ add_library(hwenc_media STATIC
     ${CMAKE_CURRENT_LIST_DIR}/mux.c
     ${CMAKE_CURRENT_LIST_DIR}/timeline.c
     ${CMAKE_CURRENT_LIST_DIR}/join.c)
-target_include_directories(hwenc_media PUBLIC ${CMAKE_CURRENT_LIST_DIR})
 # decode.c uses pthread_once; clipgen.c uses libm.
 target_link_libraries(hwenc_media PUBLIC hwenc_media_base PkgConfig::HWENC_MEDIA_LAV Threads::Threads m)
 

@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cpu.h"
-#include "metrics.h"
-#include "metrics_dsp.h"
+#include "cpu_fallback/dsp/cpu.h"
+#include "tools/media/metrics.h"
+#include "cpu_fallback/dsp/metrics_dsp.h"
 
-/* The kernels are the CPU encoder's (cpu_fallback/metrics_dsp.h, linked from
+/* The kernels are the CPU encoder's (cpu_fallback/dsp/metrics_dsp.h, linked from
  * hwenc_core; media.cmake says why they live there): a C reference and SIMD
  * versions chosen from the CPU flags, checked against each other by checkasm. Both compute exact integer sums,
  * so the figures do not depend on which version runs. */

@@ -13,8 +13,8 @@
 #include <libavutil/display.h>
 #include <libavutil/opt.h>
 
-#include "mux.h"
-#include "temp_output.h"
+#include "tools/media/mux.h"
+#include "tools/media/temp_output.h"
 
 struct media_mux {
     AVFormatContext *oc;

@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "demux.h"
+#include "tools/media/demux.h"
 
 struct AVPacket;
 

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "temp_output.h"
+#include "tools/media/temp_output.h"
 
 int temp_output_create(const char *path, char **tmp_path, char *err, size_t err_size)
 {

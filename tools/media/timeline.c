@@ -6,8 +6,8 @@
 
 #include <libavformat/avformat.h>
 
-#include "input.h"
-#include "timeline.h"
+#include "tools/media/input.h"
+#include "tools/media/timeline.h"
 
 static int push(media_timeline *t, size_t *cap, int64_t pts)
 {

@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "demux.h"
+#include "tools/media/demux.h"
 
 typedef struct media_timeline {
     media_video_desc desc;       /* as media_input_open gives it: size, rate, time base */

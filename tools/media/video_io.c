@@ -7,8 +7,8 @@
  * per second. The header is parsed from one bounded line, and every size is
  * validated before anything is allocated.
  */
-#include "set_err.h"
-#include "video_io.h"
+#include "tools/media/set_err.h"
+#include "tools/media/video_io.h"
 
 #include <errno.h>
 #include <stdarg.h>
