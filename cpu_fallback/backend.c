@@ -45,7 +45,7 @@ static void cpu_probe(const hwenc_config *config, hwenc_backend_info *info)
     snprintf(info->device, sizeof(info->device), "CPU");
     snprintf(info->driver, sizeof(info->driver), "hwenc CPU encoder");
     snprintf(info->capabilities, sizeof(info->capabilities),
-             "profiles: Constrained Baseline, Main (with B frames); slices: I, P, B; refs: 1-16; "
+             "profiles: Constrained Baseline, Main, High (CABAC, 8x8 transform); slices: I, P, B; refs: 1-16; "
              "rc: CQP CRF ABR CBR VBR; roi: exact per macroblock");
 }
 
