@@ -35,6 +35,7 @@ typedef struct cpu_backend {
     size_t out_capacity;
     hal_mailbox mailbox;
     int roi_shift;               /* added to rate control's QP for this picture's ROI offsets */
+    double roi_weight[2 * 51 + 1]; /* 2^(-offset/6) by offset + 51: the picture's ROI shift */
 } cpu_backend;
 
 static void cpu_probe(const hwenc_config *config, hwenc_backend_info *info)
@@ -70,6 +71,8 @@ static int cpu_open(const hal_session *s, void **priv, hal_caps *caps, char *err
     ratecontrol_init(&b->rc, cfg, s->h264.sps->mb_width * s->h264.sps->mb_height, s->h264.sps->mb_height);
     b->hrd = s->h264.sps->vui.nal_hrd_present;
     b->reorder_delay = s->bframes > 0;
+    for (int o = -51; o <= 51; o++)
+        b->roi_weight[o + 51] = exp2(-o / 6.0);
     const h264_hrd *hrd = &s->h264.sps->vui.nal_hrd;
     if (b->hrd)
         ratecontrol_use_hrd(&b->rc, (double)h264_hrd_bit_rate(hrd), (double)h264_hrd_cpb_size(hrd), hrd->cbr_flag);
@@ -129,14 +132,14 @@ static int row_qp(void *opaque, int row, int64_t bits_so_far)
  * with bits taken as 2^(-QP/6) per macroblock (the qscale of a QP doubles
  * every 6), i.e. 6 log2 of the offsets' mean of 2^(-offset/6). Constant QP
  * and constant quality keep their QP: offsets are on top of it there. */
-static int roi_qp_shift(const ratecontrol *rc, const hal_roi *roi)
+static int roi_qp_shift(const cpu_backend *b, const hal_roi *roi)
 {
-    if (!roi || rc->mode == HWENC_RC_CQP || rc->mode == HWENC_RC_CRF)
+    if (!roi || b->rc.mode == HWENC_RC_CQP || b->rc.mode == HWENC_RC_CRF)
         return 0;
     const int mbs = roi->mb_width * roi->mb_height;
     double sum = 0;
     for (int i = 0; i < mbs; i++)
-        sum += exp2(-roi->mb_offset[i] / 6.0);
+        sum += b->roi_weight[roi->mb_offset[i] + 51];
     return (int)lrint(6 * log2(sum / mbs));
 }
 
@@ -212,7 +215,7 @@ static int cpu_send_picture(void *priv, const hal_picture *hp, char *err, size_t
     enum rc_frame_kind kind = hp->type == HWENC_FRAME_IDR || hp->type == HWENC_FRAME_I ? RC_FRAME_I
                               : hp->type == HWENC_FRAME_B                              ? RC_FRAME_B
                                                                                        : RC_FRAME_P;
-    b->roi_shift = roi_qp_shift(&b->rc, hp->roi);
+    b->roi_shift = roi_qp_shift(b, hp->roi);
     pic.slice.slice_qp =
         clip_qp(ratecontrol_start_frame(&b->rc, kind, hp->fresh_start, hp->cost.intra, hp->cost.inter) + b->roi_shift);
     pic.row_qp = row_qp;
