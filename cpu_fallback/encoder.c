@@ -498,14 +498,12 @@ static void encode_slice(void *arg, int index)
                                  (int64_t)((cabac ? header_bits + cabac_bit_count(cb) : bs_bit_count(&bs)) - header_bits));
         for (int mbx = 0; mbx < enc->mb_width; mbx++) {
             mb_ctx mb;
-            int want = row_qp;
-            if (pic->mb_qp_offset) {
-                want += pic->mb_qp_offset[mby * enc->mb_width + mbx];
-                want = want < 0 ? 0 : want > QP_MAX ? QP_MAX : want;
-            }
-            /* mb_qp_delta reaches -26..25 from the previous macroblock's QP. */
+            int want = row_qp + (pic->mb_qp_offset ? pic->mb_qp_offset[mby * enc->mb_width + mbx] : 0);
+            want = want < 0 ? 0 : want > QP_MAX ? QP_MAX : want;
+            /* mb_qp_delta reaches -26..25 from the previous macroblock's
+             * QP, which is within 0..QP_MAX, as want now is. */
             int qp = want < last_qp - 26 ? last_qp - 26 : want > last_qp + 25 ? last_qp + 25 : want;
-            mb_setup(enc, &mb, in_place, job->recon, mbx, mby, job->first_row, qp < 0 ? 0 : qp > QP_MAX ? QP_MAX : qp);
+            mb_setup(enc, &mb, in_place, job->recon, mbx, mby, job->first_row, qp);
             prefetch_source_ahead(&mb);
             if (sh.slice_type == H264_SLICE_P)
                 mb_analyse_p(enc, &mb);
